@@ -1,0 +1,98 @@
+"""Combat and front movement per sector, shapes (runs, sectors).
+
+Attrition is Lanchester's aimed-fire (square-law) model, integrated exactly over each day; the
+advance speed is a smooth function of the effective force ratio, season, fortification and supply,
+with log-logistic noise; counter-attacks come when the ratio falls below 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import sectors
+
+
+def season_factor(winter: bool, mud: bool, winter_speed_factor, mud_speed_factor):
+    """Ground-operations speed multiplier for the day (mud dominates winter)."""
+    if mud:
+        return mud_speed_factor
+    if winter:
+        return winter_speed_factor
+    return 1.0
+
+
+def effective_force_ratio(russia_force, ukraine_force, offensive, fortification,
+                          russia_supply, ukraine_supply, fortification_bonus):
+    """Russian attacking strength over Ukrainian defending strength, per sector."""
+    attack = russia_force * offensive * russia_supply[:, None]
+    defence = ukraine_force * ukraine_supply[:, None] * (1.0 + fortification_bonus * fortification)
+    return attack / np.maximum(defence, 1e-9)
+
+
+def advance_km(ratio, season, noise, reference_force_ratio, exponent, counterattack_factor,
+               advance_speed_scale, noise_sd):
+    """Depth gained today per sector, km; negative is a Ukrainian counter-advance.
+
+    Speed is the sector's 2024 pace times (ratio^k - 1) / (ref^k - 1): 1 at the reference ratio,
+    0 at parity, negative below it (scaled by the counter-attack factor), capped at 3x pace.
+    """
+    k = exponent
+    drive = (np.power(ratio, k) - 1.0) / (np.power(reference_force_ratio, k) - 1.0)
+    drive = np.minimum(drive, 3.0)
+    drive = np.where(drive < 0.0, np.maximum(drive, -1.0) * counterattack_factor, drive)
+    pace = sectors.PACE_KM_PER_DAY[None, :] * advance_speed_scale * season
+    return pace * drive * mean_one_noise(noise, noise_sd)
+
+
+def mean_one_noise(noise, noise_sd):
+    """exp(sd * noise) divided by its mean, for unit-variance logistic noise, so that noise
+    changes the spread of the advance but not its expected pace."""
+    bt = np.minimum(noise_sd * (np.sqrt(3.0) / np.pi), 0.99)
+    mean = np.where(bt > 0.0, np.pi * bt / np.sin(np.pi * np.maximum(bt, 1e-12)), 1.0)
+    return np.exp(noise_sd * noise) / mean
+
+
+def attrition_coefficients(casualties_per_day, opposing_force_day0, wounded_return_share):
+    """Per-unit kill rate (1/day) that yields the given casualties per day at day-0 forces.
+
+    Casualties are in persons, forces in thousand troops; the rate refers to the sector-activity
+    weighted opposing force, and the force loses only casualties that do not return.
+    """
+    weighted = (opposing_force_day0 * sectors.ACTIVITY[None, :]).sum(axis=1)
+    return casualties_per_day / 1000.0 / np.maximum(weighted, 1e-9)
+
+
+def lanchester_exact(russia, ukraine, russia_loss_rate, ukraine_loss_rate, dt=1.0):
+    """Exact solution over dt of R' = -a U, U' = -b R (a, b per sector); clipped at zero.
+
+    R(t) = R cosh(wt) - sqrt(a/b) U sinh(wt), U(t) = U cosh(wt) - sqrt(b/a) R sinh(wt), w = sqrt(ab).
+    Returns the forces after dt and the losses of each side.
+    """
+    a = np.maximum(russia_loss_rate, 1e-300)
+    b = np.maximum(ukraine_loss_rate, 1e-300)
+    w = np.sqrt(a * b) * dt
+    ch, sh = np.cosh(w), np.sinh(w)
+    ratio = np.sqrt(a / b)
+    new_russia = russia * ch - ratio * ukraine * sh
+    new_ukraine = ukraine * ch - russia * sh / ratio
+    new_russia = np.maximum(new_russia, 0.0)
+    new_ukraine = np.maximum(new_ukraine, 0.0)
+    return new_russia, new_ukraine, russia - new_russia, ukraine - new_ukraine
+
+
+def step_front(depth_km, advance, kursk_held_initial):
+    """New depths, occupied area inside Ukraine (km2) and Ukrainian-held Kursk ground (km2)."""
+    depth = np.maximum(depth_km + advance, -sectors.MAX_COUNTER_DEPTH_KM)
+    inside = depth @ sectors.AREA_WEIGHT_KM
+    occupied = np.clip(sectors.OCCUPIED_INITIAL_KM2 + inside, 0.0, sectors.UKRAINE_AREA_KM2)
+    kursk_width = sectors.WIDTH_KM[sectors.KURSK]
+    kursk_held = np.clip(kursk_held_initial - depth[:, sectors.KURSK] * kursk_width, 0.0,
+                         kursk_held_initial * 2.0)
+    return depth, occupied, kursk_held
+
+
+def step_fortification(fortification, advance, build_per_day):
+    """Defences approach 1 where the front stands still and are lost where it moves."""
+    moved = np.minimum(np.abs(advance) * sectors.FORTIFICATION_LOSS_PER_KM, 1.0)
+    built = fortification + build_per_day * (1.0 - fortification)
+    return np.clip(built * (1.0 - moved), 0.0, 1.0)

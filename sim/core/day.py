@@ -1,0 +1,274 @@
+"""One day of the world: `step(state, params, derived, actions, draws, ctx) -> State`.
+
+Pure: takes arrays, returns a new `State`; the same code serves one run or a million.
+`draws` is the day's (runs, N_DRAWS) block of uniforms, laid out by the column constants below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import rng, sectors
+from ..actions import Actions
+from ..params import Params
+from ..state import CEASEFIRE, SETTLEMENT, TALKS, State, initial_forces
+from . import combat, economy, politics, strikes, talks
+
+# Columns of the day's draws
+S = sectors.N_SECTORS
+COL_ADVANCE = slice(0, S)
+COL_STRIKE_WAVE = S
+COL_GRID_DAMAGE = S + 1
+COL_REFINERY = S + 2
+COL_OIL = S + 3
+COL_TALKS_OPEN = S + 4
+COL_COLLAPSE = S + 5
+COL_BREAKDOWN = S + 6
+COL_SETTLE = S + 7
+N_DRAWS = S + 8
+
+MORATORIUM_AFTER_TALK_DAYS = 30
+CEASEFIRE_FIGHTING_INTENSITY = 0.5  # war spending share kept up during a ceasefire
+
+
+@dataclass(frozen=True)
+class DayContext:
+    """What the calendar says about one day."""
+
+    day: int
+    winter: bool
+    mud: bool
+    strike_season: bool
+    demand_share: float
+    inaugurated: bool
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Per-batch constants computed from the parameters (recomputed when they change)."""
+
+    russia_loss_rate: np.ndarray  # (runs, 1): casualties per thousand Ukrainian troops per day
+    ukraine_loss_rate: np.ndarray
+    russia_recruit_share: np.ndarray  # (runs, sectors)
+    ukraine_recruit_share: np.ndarray
+    russia_pressure_day0: np.ndarray  # (runs,)
+
+
+def derive(params: Params, n_runs: int) -> Derived:
+    russia0, ukraine0 = initial_forces(params, n_runs)
+    p = params
+    russia_rate = combat.attrition_coefficients(p.russia_casualties_per_day_2024, ukraine0,
+                                                p.wounded_return_share)
+    ukraine_rate = combat.attrition_coefficients(p.ukraine_casualties_per_day_2024, russia0,
+                                                 p.wounded_return_share)
+    base_sanctions = economy.sanctions_intensity(p.us_sanctions_initial, p.eu_sanctions_initial)
+    pressure0 = economy.russia_pressure(p.russia_spending_trn_rub,
+                                        p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
+                                        p.nwf_initial_bn_usd, base_sanctions)
+    return Derived(
+        russia_loss_rate=np.broadcast_to(russia_rate, (n_runs,))[:, None],
+        ukraine_loss_rate=np.broadcast_to(ukraine_rate, (n_runs,))[:, None],
+        russia_recruit_share=russia0 / russia0.sum(axis=1, keepdims=True),
+        ukraine_recruit_share=ukraine0 / ukraine0.sum(axis=1, keepdims=True),
+        russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
+    )
+
+
+def _col(x) -> np.ndarray:
+    """A per-run parameter as a (runs, 1) column (or a 0-d value) for (runs, sectors) maths."""
+    x = np.asarray(x)
+    return x[:, None] if x.ndim == 1 else x
+
+
+def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) -> State:
+    """Fill the day-0 derived quantities (pressures, supplies, outages) of a fresh state."""
+    p = params
+    budget_gap = economy.ukraine_budget_gap(state.us_aid_bn_usd_yr, p.us_military_share,
+                                            state.eu_aid_bn_usd_yr, p.eu_military_share,
+                                            p.ukraine_external_need_bn_usd)
+    supply = economy.ukraine_military_supply(
+        state.us_aid_bn_usd_yr, p.us_military_share, state.eu_aid_bn_usd_yr, p.eu_military_share,
+        p.us_aid_baseline_bn_usd, p.eu_aid_baseline_bn_usd, p.ukraine_domestic_supply_share)
+    outage = strikes.outage_share(state.grid_gw, p.grid_peak_demand_gw, ctx.demand_share)
+    return state.replace(
+        outage_share=outage,
+        ukraine_military_supply=supply,
+        russia_economic_pressure=derived.russia_pressure_day0.copy(),
+        ukraine_economic_pressure=economy.ukraine_pressure(outage, budget_gap, supply, 1.0),
+    )
+
+
+def step(state: State, params: Params, derived: Derived, actions: Actions, draws: np.ndarray,
+         ctx: DayContext) -> State:
+    p = params
+    day = ctx.day
+    phase = state.talks_phase
+    fighting = phase < CEASEFIRE
+
+    # --- supply from aid and the war economy
+    budget_gap = economy.ukraine_budget_gap(actions.us_aid_bn_usd_yr, p.us_military_share,
+                                            actions.eu_aid_bn_usd_yr, p.eu_military_share,
+                                            p.ukraine_external_need_bn_usd)
+    ukraine_supply = economy.ukraine_military_supply(
+        actions.us_aid_bn_usd_yr, p.us_military_share, actions.eu_aid_bn_usd_yr,
+        p.eu_military_share, p.us_aid_baseline_bn_usd, p.eu_aid_baseline_bn_usd,
+        p.ukraine_domestic_supply_share)
+    russia_supply = economy.russia_military_supply(state.russia_economic_pressure,
+                                                   derived.russia_pressure_day0,
+                                                   p.russia_supply_pressure_sensitivity)
+
+    # --- combat: attrition (exact Lanchester over the day), then manoeuvre
+    offensive = actions.russia_offensive * fighting[:, None]
+    intensity = offensive * sectors.ACTIVITY[None, :]
+    russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_exact(
+        state.russia_force_k, state.ukraine_force_k,
+        derived.russia_loss_rate * intensity, derived.ukraine_loss_rate * intensity)
+    returned = _col(p.wounded_return_share)
+    russia_force = (russia_after + russia_loss * returned
+                    + _col(p.russia_recruits_per_day) / 1000.0 * derived.russia_recruit_share)
+    ukraine_force = (ukraine_after + ukraine_loss * returned
+                     + _col(p.ukraine_recruits_per_day * actions.ukraine_mobilisation) / 1000.0
+                     * derived.ukraine_recruit_share)
+    russia_casualties_today = russia_loss.sum(axis=1) * 1000.0
+    ukraine_casualties_today = ukraine_loss.sum(axis=1) * 1000.0
+
+    ratio = combat.effective_force_ratio(russia_force, ukraine_force, offensive,
+                                         state.fortification, russia_supply, ukraine_supply,
+                                         _col(p.fortification_bonus))
+    season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
+    noise = rng.logistic_noise(draws[:, COL_ADVANCE])
+    advance = combat.advance_km(ratio, _col(season), noise, _col(p.reference_force_ratio),
+                                _col(p.force_ratio_exponent), _col(p.counterattack_factor),
+                                _col(p.advance_speed_scale), _col(p.advance_noise_sd))
+    advance = advance * fighting[:, None]
+    depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
+                                                    sectors.KURSK_HELD_INITIAL_KM2)
+    fortification = combat.step_fortification(state.fortification, advance,
+                                              _col(p.fortification_build_per_day))
+    advance_km2 = occupied - state.occupied_km2
+
+    # --- strikes
+    interception = strikes.air_defence(p.air_defence_interception, ukraine_supply)
+    wave = actions.russia_strike_wave & fighting & ~state.moratorium
+    grid = strikes.step_grid(state.grid_gw, wave, p.strike_wave_damage_gw, interception,
+                             rng.logistic_noise(draws[:, COL_GRID_DAMAGE]), p.grid_repair_per_day,
+                             p.grid_max_gw, budget_gap)
+    outage = strikes.outage_share(grid, p.grid_peak_demand_gw, ctx.demand_share)
+    deep = actions.ukraine_deep_strike * fighting * ~state.moratorium
+    refinery = strikes.step_refineries(state.refinery_damage, deep, p.deep_strike_refinery_damage,
+                                       p.refinery_repair_per_day,
+                                       rng.logistic_noise(draws[:, COL_REFINERY]))
+
+    # --- economy
+    price = economy.step_oil_price(state.oil_price_usd, p.urals_price_usd, p.oil_price_volatility,
+                                   rng.logistic_noise(draws[:, COL_OIL]))
+    sanctions = economy.sanctions_intensity(actions.us_sanctions, actions.eu_sanctions)
+    base_sanctions = economy.sanctions_intensity(p.us_sanctions_initial, p.eu_sanctions_initial)
+    revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
+        p.oil_gas_revenue_trn_rub, price, p.urals_price_usd, sanctions, base_sanctions,
+        p.sanctions_revenue_elasticity, refinery, p.refinery_revenue_share)
+    fighting_intensity = np.where(fighting, offensive.mean(axis=1), CEASEFIRE_FIGHTING_INTENSITY)
+    spending = economy.russia_spending(p.russia_spending_trn_rub, p.war_spending_share,
+                                       fighting_intensity)
+    nwf = economy.step_reserves(state.nwf_bn_usd, spending, revenue, p.nwf_deficit_share,
+                                p.rub_per_usd)
+    russia_pressure = economy.russia_pressure(spending, revenue, nwf, sanctions)
+    ukraine_pressure = economy.ukraine_pressure(outage, budget_gap, ukraine_supply,
+                                                fighting_intensity)
+
+    # --- talks
+    observed = np.where(fighting, advance_km2, np.nan)
+    weight = p.belief_observation_weight
+    russia_belief = np.where(
+        fighting, talks.update_belief(state.russia_pace_belief, observed, weight),
+        talks.update_belief(state.russia_pace_belief, p.russia_prior_pace_km2_day,
+                            talks.CEASEFIRE_BELIEF_DRIFT))
+    ukraine_belief = np.where(fighting,
+                              talks.update_belief(state.ukraine_pace_belief, observed, weight),
+                              state.ukraine_pace_belief)
+    offer_made = ~np.isnan(actions.russia_offer_km2)
+    open_talks = (actions.us_pushes_talks | actions.russia_seeks_talks) & (
+        draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
+                                            p.talks_reopen_per_day, 1.0))
+    new_phase, phase_start, event = talks.step_phase(
+        phase, day, state.phase_start_day, open_talks, offer_made, actions.ukraine_accepts,
+        draws[:, COL_COLLAPSE], p.talks_collapse_per_refusal, actions.russia_breaks_ceasefire,
+        draws[:, COL_SETTLE], p.settlement_per_day, p.settlement_after_days)
+    refused = event["refused"]
+    estimate = np.where(refused,
+                        state.russia_estimate_ukraine_tolerance_km2 * talks.ESTIMATE_SHRINK_PER_REFUSAL,
+                        state.russia_estimate_ukraine_tolerance_km2)
+    talks_days = state.talks_open_days + (new_phase == TALKS)
+    moratorium = ((new_phase == TALKS) & (p.energy_moratorium_in_talks > 0)
+                  & (day - phase_start >= MORATORIUM_AFTER_TALK_DAYS))
+    ceasefire_day = np.where(event["ceasefire"] & (state.ceasefire_day < 0), day,
+                             state.ceasefire_day)
+    settlement_day = np.where(event["settled"], day, state.settlement_day)
+
+    # --- politics
+    blame = politics.step_blame(state.us_blame, refused, event["broke"], actions.maximalist_terms,
+                                p.trump_blame_susceptibility)
+    support = politics.step_ukraine_support(
+        state.ukraine_support, p.ukraine_support_initial, ukraine_casualties_today, outage,
+        advance_km2, refused, np.maximum(-blame, 0.0), actions.maximalist_terms & (phase == TALKS),
+        event["ceasefire"], p)
+    stability = politics.step_russia_stability(state.russia_stability, russia_pressure,
+                                               russia_casualties_today)
+
+    years = economy.DAY_IN_YEARS
+    return State(
+        day=day,
+        depth_km=depth,
+        russia_force_k=russia_force,
+        ukraine_force_k=ukraine_force,
+        fortification=fortification,
+        occupied_km2=occupied,
+        peak_occupied_km2=np.maximum(state.peak_occupied_km2, occupied),
+        kursk_held_km2=kursk_held,
+        advance_km2_today=advance_km2,
+        russia_casualties=state.russia_casualties + russia_casualties_today,
+        ukraine_casualties=state.ukraine_casualties + ukraine_casualties_today,
+        russia_casualties_today=russia_casualties_today,
+        ukraine_casualties_today=ukraine_casualties_today,
+        grid_gw=grid,
+        outage_share=outage,
+        refinery_damage=refinery,
+        strike_wave_today=wave,
+        oil_price_usd=price,
+        nwf_bn_usd=nwf,
+        russia_revenue_trn_rub=revenue,
+        russia_economic_pressure=russia_pressure,
+        ukraine_economic_pressure=ukraine_pressure,
+        ukraine_military_supply=ukraine_supply,
+        russia_military_supply=russia_supply,
+        ukraine_support=support,
+        russia_stability=stability,
+        us_blame=blame,
+        us_aid_bn_usd_yr=actions.us_aid_bn_usd_yr,
+        eu_aid_bn_usd_yr=actions.eu_aid_bn_usd_yr,
+        us_aid_total_bn_usd=state.us_aid_total_bn_usd + actions.us_aid_bn_usd_yr * years,
+        eu_aid_total_bn_usd=state.eu_aid_total_bn_usd + actions.eu_aid_bn_usd_yr * years,
+        us_sanctions=actions.us_sanctions,
+        eu_sanctions=actions.eu_sanctions,
+        talks_phase=new_phase,
+        phase_start_day=phase_start,
+        talks_open_days=talks_days,
+        ceasefire_day=ceasefire_day,
+        settlement_day=settlement_day,
+        ceasefire_breakdowns=state.ceasefire_breakdowns + event["broke"],
+        ukraine_refusals=state.ukraine_refusals + refused,
+        offers_made=state.offers_made + (offer_made & (phase == TALKS)),
+        last_offer_km2=np.where(offer_made & (phase == TALKS), actions.russia_offer_km2,
+                                state.last_offer_km2),
+        refused_today=refused,
+        moratorium=moratorium,
+        russia_pace_belief=russia_belief,
+        ukraine_pace_belief=ukraine_belief,
+        russia_cost_private=state.russia_cost_private,
+        ukraine_resolve_private=state.ukraine_resolve_private,
+        russia_estimate_ukraine_tolerance_km2=estimate,
+        russia_pressure_sum=state.russia_pressure_sum + russia_pressure,
+        ukraine_pressure_sum=state.ukraine_pressure_sum + ukraine_pressure,
+    )

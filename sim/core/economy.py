@@ -1,0 +1,83 @@
+"""The Russian war economy and the economic pressure indices of Russia and Ukraine, (runs,).
+
+The pressure indices are weighted sums of shares in [0, 1]; weights are stated here and in
+docs/MODEL.md. Russia: budget shortfall, depletion of the National Wealth Fund against its pre-war
+140 bn USD (facts), and sanctions intensity. Ukraine: power outages, the civilian budget gap, the
+shortfall of military supply and the burden of the fighting itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NWF_PREWAR_BN_USD = 140.0  # facts: 'Russia National Wealth Fund liquid assets' 2022-02
+RUSSIA_WEIGHTS = (0.4, 0.35, 0.25)  # shortfall, reserve depletion, sanctions
+RUSSIA_SHORTFALL_SCALE = 0.3  # a budget shortfall of 30% of spending counts as full pressure
+UKRAINE_WEIGHTS = (0.35, 0.3, 0.2, 0.15)  # outages, budget gap, supply gap, war burden
+OIL_MEAN_REVERSION_PER_YEAR = 1.0
+DAY_IN_YEARS = 1.0 / 365.0
+
+
+def step_oil_price(price, mean_price, volatility, noise):
+    """Mean-reverting (in logs) Urals price, one day forward."""
+    log_p = np.log(price)
+    drift = OIL_MEAN_REVERSION_PER_YEAR * (np.log(mean_price) - log_p) * DAY_IN_YEARS
+    return np.exp(log_p + drift + volatility * np.sqrt(DAY_IN_YEARS) * noise)
+
+
+def sanctions_intensity(us_sanctions, eu_sanctions):
+    """Combined sanctions, the sum of US and European packages, in [0, 2]."""
+    return us_sanctions + eu_sanctions
+
+
+def oil_gas_revenue(base_revenue, price, base_price, sanctions, base_sanctions, elasticity,
+                    refinery_damage, refinery_share):
+    """Oil and gas revenue (trn RUB/year) relative to its day-0 level."""
+    sanctions_factor = (1.0 - elasticity * sanctions / 2.0) / (1.0 - elasticity * base_sanctions / 2.0)
+    return base_revenue * (price / base_price) * sanctions_factor * (1.0 - refinery_share * refinery_damage)
+
+
+def russia_spending(base_spending, war_share, fighting_intensity):
+    """Federal spending (trn RUB/year): the war share scales with fighting intensity."""
+    return base_spending * (1.0 - war_share + war_share * fighting_intensity)
+
+
+def step_reserves(nwf_bn_usd, spending, revenue, deficit_share, rub_per_usd):
+    """National Wealth Fund after today's draw to cover its share of the deficit."""
+    deficit_trn = np.maximum(spending - revenue, 0.0) * DAY_IN_YEARS
+    draw_bn_usd = deficit_share * deficit_trn * 1000.0 / rub_per_usd
+    return np.maximum(nwf_bn_usd - draw_bn_usd, 0.0)
+
+
+def russia_pressure(spending, revenue, nwf_bn_usd, sanctions):
+    shortfall = np.clip((spending - revenue) / spending / RUSSIA_SHORTFALL_SCALE, 0.0, 1.0)
+    depletion = np.clip(1.0 - nwf_bn_usd / NWF_PREWAR_BN_USD, 0.0, 1.0)
+    w1, w2, w3 = RUSSIA_WEIGHTS
+    return np.clip(w1 * shortfall + w2 * depletion + w3 * sanctions / 2.0, 0.0, 1.0)
+
+
+def ukraine_budget_gap(us_aid, us_military_share, eu_aid, eu_military_share, need):
+    """Share of Ukraine's civilian external need that aid does not cover."""
+    budget_aid = us_aid * (1.0 - us_military_share) + eu_aid * (1.0 - eu_military_share)
+    return np.clip(1.0 - budget_aid / need, 0.0, 1.0)
+
+
+def ukraine_military_supply(us_aid, us_military_share, eu_aid, eu_military_share,
+                            us_base, eu_base, domestic_share):
+    """Ukraine's military supply relative to 2024 (1 = day-0 aid), capped at 1.5."""
+    military = us_aid * us_military_share + eu_aid * eu_military_share
+    base = np.maximum(us_base * us_military_share + eu_base * eu_military_share, 1e-9)
+    return domestic_share + (1.0 - domestic_share) * np.minimum(military / base, 1.5)
+
+
+def russia_military_supply(pressure, base_pressure, sensitivity):
+    """Russian supply relative to day 0: economic pressure above its day-0 level erodes it."""
+    return np.clip(1.0 - sensitivity * (pressure - base_pressure), 0.2, 1.5)
+
+
+def ukraine_pressure(outage, budget_gap, military_supply, fighting_intensity):
+    """War burden is the day's fighting intensity (1 = autumn 2024), which a ceasefire lowers."""
+    supply_gap = np.clip(1.0 - military_supply, 0.0, 1.0)
+    burden = np.clip(fighting_intensity, 0.0, 1.0)
+    w1, w2, w3, w4 = UKRAINE_WEIGHTS
+    return np.clip(w1 * outage + w2 * budget_gap + w3 * supply_gap + w4 * burden, 0.0, 1.0)

@@ -1,0 +1,40 @@
+"""Russian strikes on Ukraine's grid and Ukrainian deep strikes on Russian refineries, (runs,)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def strike_wave_probability(strike_season, prob_winter, prob_summer, deterrence_credibility,
+                            deterrence_strike_reduction, quiet):
+    """Chance of a mass strike today: seasonal, cut by credible deterrence, zero when `quiet`
+    (ceasefire, settlement or an energy moratorium)."""
+    base = prob_winter if strike_season else prob_summer
+    deterred = 1.0 - deterrence_credibility * deterrence_strike_reduction
+    return np.where(quiet, 0.0, base * deterred)
+
+
+def air_defence(interception_2024, military_supply):
+    """Share of strike damage prevented; scales with the square root of military supply."""
+    return np.clip(interception_2024 * np.sqrt(np.maximum(military_supply, 0.0)), 0.0, 0.95)
+
+
+def step_grid(grid_gw, wave, damage_gw, interception, noise, repair_per_day, grid_max_gw,
+              budget_gap):
+    """Capacity after today's strike (if any) and repair; repair slows with the budget gap."""
+    damage = wave * damage_gw * (1.0 - interception) * np.exp(0.3 * noise)
+    repair = repair_per_day * (1.0 - 0.5 * budget_gap) * np.maximum(grid_max_gw - grid_gw, 0.0)
+    return np.clip(grid_gw - damage + repair, 0.0, grid_max_gw)
+
+
+def outage_share(grid_gw, peak_demand_gw, demand_share):
+    """Share of today's demand that cannot be served."""
+    demand = peak_demand_gw * demand_share
+    return np.clip(1.0 - grid_gw / demand, 0.0, 1.0)
+
+
+def step_refineries(refinery_damage, deep_strike, damage_per_day, repair_per_day, noise):
+    """Share of Russian refining capacity out of action after today's strikes and repairs."""
+    hit = deep_strike * damage_per_day * np.exp(0.5 * noise)
+    damaged = refinery_damage + hit * (1.0 - refinery_damage)
+    return np.clip(damaged * (1.0 - repair_per_day), 0.0, 1.0)

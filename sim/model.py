@@ -1,0 +1,159 @@
+"""ConflictModel: one Mesa model that steps `n_runs` runs of the war together.
+
+Each Mesa agent is one actor across all runs (its attributes arrays over runs). A step: leaders
+decide in a fixed order (Putin, Zelensky, Trump, European leaders), the pure core applies the day,
+the model records. Random numbers come from a counter-based generator keyed by (seed, run index),
+so run k's trajectory is the same whether it is stepped alone or in a batch of a million.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from . import calendar, rng, scenarios, sectors
+from .actions import Actions
+from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
+from .core import day as core_day
+from .params import ParamError
+from .state import STREAM_DAY, initial_state
+
+TRAJECTORY_FIELDS: tuple[str, ...] = (
+    "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
+    "grid_gw", "outage_share", "ukraine_support", "russia_stability", "us_aid_bn_usd_yr",
+    "eu_aid_bn_usd_yr", "us_sanctions", "eu_sanctions", "russia_casualties", "ukraine_casualties",
+    "russia_casualties_today", "ukraine_casualties_today", "advance_km2_today", "kursk_held_km2",
+    "nwf_bn_usd", "oil_price_usd", "us_blame", "strike_wave_today", "refused_today",
+    "moratorium", "last_offer_km2", "russia_pace_belief", "ukraine_pace_belief",
+)
+COLLECTED_FIELDS: tuple[str, ...] = (
+    "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
+    "grid_gw", "ukraine_support", "russia_casualties", "ukraine_casualties",
+)
+
+
+def _check_count(field: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ParamError(field, value, f"a whole number in [{low}, {high}]")
+    return int(value)
+
+
+class ConflictModel(mesa.Model):
+    """The war in Ukraine and the talks around it, `n_runs` runs stepped at once.
+
+    Every argument is a keyword with a default, so `ConflictModel()`, `ConflictModel(**params)`
+    and `mesa.batch_run` work. `rng` is Mesa's seed and also the seed of the run keys; no rule
+    draws from `model.random` or `model.rng`. Parameter overrides may be scalars or arrays of
+    shape (n_runs,).
+    """
+
+    def __init__(self, scenario: str = "status_quo", n_runs: int = 1, days: int = 730,
+                 run_offset: int = 0, rng: int | None = None, record: bool = True,
+                 collect: bool = True, run_indices: np.ndarray | None = None, **overrides: Any):
+        super().__init__(rng=rng)
+        self.n_runs = _check_count("runs", n_runs, 1, 10**9)
+        self.days = _check_count("days", days, 1, calendar.MAX_DAYS)
+        _check_count("run_offset", run_offset, 0, 2**62)
+        self.seed = int(rng) if isinstance(rng, (int, np.integer)) else int(self._seed)
+        self.scenario_name = scenarios.check_scenario(scenario).name
+        self.overrides = dict(overrides)
+        self.params = scenarios.make(scenario, self.n_runs, **overrides)
+        if run_indices is None:
+            run_indices = run_offset + np.arange(self.n_runs, dtype=np.int64)
+        self.run_indices = np.asarray(run_indices, dtype=np.int64)
+        if self.run_indices.shape != (self.n_runs,):
+            raise ParamError("run_indices", f"shape {self.run_indices.shape}", f"shape ({self.n_runs},)")
+        self.keys = rng_keys(self.seed, self.run_indices)
+        self._winter = calendar.is_winter(self.days)
+        self._mud = calendar.is_mud(self.days)
+        self._strike_season = calendar.is_strike_season(self.days)
+        self._demand = calendar.winter_demand_share(self.days)
+        self.interventions: list[tuple[int, dict[str, Any]]] = []
+
+        self.russia = StateAgent(self, "Russia")
+        self.ukraine = StateAgent(self, "Ukraine")
+        self.united_states = StateAgent(self, "United States")
+        self.europe = StateAgent(self, "Europe")
+        self.putin = Putin(self, "Putin", self.russia)
+        self.zelensky = Zelensky(self, "Zelensky", self.ukraine)
+        self.trump = Trump(self, "Trump", self.united_states)
+        self.european_leaders = EuropeanLeaders(self, "European leaders", self.europe)
+        self.leaders = (self.putin, self.zelensky, self.trump, self.european_leaders)
+
+        self.derived = core_day.derive(self.params, self.n_runs)
+        self.today = self._context(0)
+        self.state = core_day.initialise(initial_state(self.params, self.keys), self.params,
+                                         self.derived, self.today)
+        self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
+        self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
+        self.record = record
+        self.trajectories: dict[str, np.ndarray] = {}
+        if record:
+            for name in TRAJECTORY_FIELDS:
+                sample = getattr(self.state, name)
+                self.trajectories[name] = np.zeros((self.n_runs, self.days + 1), dtype=sample.dtype)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in COLLECTED_FIELDS}) if collect else None
+        self._record()
+
+    @property
+    def day(self) -> int:
+        return self.state.day
+
+    def _context(self, day: int) -> core_day.DayContext:
+        return core_day.DayContext(
+            day=day, winter=bool(self._winter[day]), mud=bool(self._mud[day]),
+            strike_season=bool(self._strike_season[day]), demand_share=float(self._demand[day]),
+            inaugurated=day >= calendar.INAUGURATION_DAY)
+
+    def step(self) -> None:
+        """Leaders decide in order, the core applies the day, the model records."""
+        if self.state.day >= self.days:
+            self.running = False
+            return
+        self.today = self._context(self.state.day + 1)
+        self.draws = rng.uniforms(self.keys, self.today.day, STREAM_DAY, core_day.N_DRAWS)
+        self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
+        for leader in self.leaders:
+            leader.step()
+        self.state = core_day.step(self.state, self.params, self.derived, self.actions,
+                                   self.draws, self.today)
+        self._record()
+        if self.state.day >= self.days:
+            self.running = False
+
+    def run(self) -> "ConflictModel":
+        while self.running:
+            self.step()
+        return self
+
+    def intervene(self, **overrides: Any) -> None:
+        """Change parameters from the current day on (a dashboard slider during a run)."""
+        self.params = self.params.with_overrides(overrides)
+        self.derived = core_day.derive(self.params, self.n_runs)
+        self.overrides.update(overrides)
+        self.interventions.append((self.state.day, dict(overrides)))
+
+    def _record(self) -> None:
+        d = self.state.day
+        for name, arr in self.trajectories.items():
+            arr[:, d] = getattr(self.state, name)
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+
+
+def rng_keys(seed: int, run_indices: np.ndarray) -> np.ndarray:
+    try:
+        return rng.run_keys(seed, run_indices)
+    except ValueError:
+        raise ParamError("seed", seed, "a whole number in [0, 2**63)") from None
+
+
+def _reporter(name: str):
+    def report(model: ConflictModel):
+        value = getattr(model.state, name)
+        return value[0].item() if model.n_runs == 1 else value.copy()
+    report.__name__ = name
+    return report

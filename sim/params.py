@@ -1,0 +1,460 @@
+"""Every parameter of the model, declared once.
+
+Each `ParamSpec` carries its default, allowed range, unit, one-line meaning and source. The CLI help,
+docs/MODEL.md, the dashboard's tooltips and sweep validation all read this table; nothing else
+declares a parameter. `Params` holds resolved values as arrays broadcastable to `(n_runs,)`, so one
+batch can carry many parameter points.
+
+Sources name rows of `sim/data/facts_to_2024_11.csv` ("facts: <quantity>") or say plainly that a
+value is an assumption or a calibration result, and how it was set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+PUTIN_STRATEGIES = ("opportunist", "freeze", "maximalist", "serious")
+
+
+class ParamError(ValueError):
+    """A parameter name or value that the model does not accept; the message is one line."""
+
+    def __init__(self, field: str, value: Any, allowed: str):
+        self.field, self.value, self.allowed = field, value, allowed
+        super().__init__(f"{field}={value!r} is not allowed: {allowed}")
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    meaning: str
+    source: str
+    group: str
+    kind: str = "float"  # float | int | bool | choice
+    choices: tuple[str, ...] = ()
+
+    def allowed(self) -> str:
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        return f"a number in [{_fmt(self.low)}, {_fmt(self.high)}] {self.unit}".rstrip()
+
+    def default_text(self) -> str:
+        if self.kind == "choice":
+            return self.choices[int(self.default)]
+        if self.kind == "bool":
+            return "true" if self.default else "false"
+        return _fmt(self.default)
+
+    def coerce(self, value: Any) -> np.ndarray:
+        """Turn a user value (text, number, sequence or array) into a checked float array."""
+        if self.kind == "choice":
+            arr = np.asarray(value)
+            if arr.dtype.kind in "US":
+                names = np.atleast_1d(arr)
+                bad = [v for v in names if str(v) not in self.choices]
+                if bad:
+                    raise ParamError(self.name, str(bad[0]), self.allowed())
+                codes = np.array([self.choices.index(str(v)) for v in names], dtype=float)
+                return codes.reshape(arr.shape)
+            arr = np.asarray(arr, dtype=float)
+            if not np.all(np.isin(arr, np.arange(len(self.choices)))):
+                raise ParamError(self.name, value, self.allowed())
+            return arr
+        if self.kind == "bool":
+            if isinstance(value, str):
+                low = value.strip().lower()
+                if low in ("1", "true", "yes", "on"):
+                    return np.asarray(1.0)
+                if low in ("0", "false", "no", "off"):
+                    return np.asarray(0.0)
+                raise ParamError(self.name, value, self.allowed())
+            arr = np.asarray(value, dtype=float)
+            if not np.all((arr == 0) | (arr == 1)):
+                raise ParamError(self.name, value, self.allowed())
+            return arr
+        try:
+            arr = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise ParamError(self.name, value, self.allowed()) from None
+        if not np.all(np.isfinite(arr)) or np.any(arr < self.low) or np.any(arr > self.high):
+            shown = value if arr.ndim == 0 else _first_bad(arr, self.low, self.high)
+            raise ParamError(self.name, shown, self.allowed())
+        if self.kind == "int" and np.any(arr != np.round(arr)):
+            raise ParamError(self.name, value, "a whole number in " + self.allowed()[9:])
+        return arr
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _first_bad(arr: np.ndarray, low: float, high: float) -> float:
+    flat = arr.ravel()
+    bad = ~np.isfinite(flat) | (flat < low) | (flat > high)
+    return float(flat[np.argmax(bad)])
+
+
+def _p(name, default, low, high, unit, meaning, source, group, kind="float", choices=()):
+    return ParamSpec(name, default, low, high, unit, meaning, source, group, kind, tuple(choices))
+
+
+_SPECS: list[ParamSpec] = [
+    # --- combat -------------------------------------------------------------------------------
+    _p("advance_speed_scale", 1.0, 0.0, 3.0, "x",
+       "Multiplier on every sector's autumn-2024 advance pace.",
+       "calibration: 1 reproduces facts 'Monthly net Russian gain Aug / Sep / Oct / Nov 2024' "
+       "(364-726 km2/month) with the sector table", "combat"),
+    _p("reference_force_ratio", 1.5, 1.05, 4.0, "ratio",
+       "Effective Russian/Ukrainian force ratio at which a sector advances at its 2024 pace.",
+       "assumption; day-0 forces are set so every sector starts at this ratio", "combat"),
+    _p("force_ratio_exponent", 2.0, 0.5, 4.0, "-",
+       "How steeply the advance speed rises with the force ratio.",
+       "assumption (square-law flavour)", "combat"),
+    _p("counterattack_factor", 0.3, 0.0, 1.0, "-",
+       "Speed of Ukrainian counter-attacks relative to Russian advances when the ratio falls below 1.",
+       "assumption; 2023 counter-offensive gains were small relative to 2024 Russian pace", "combat"),
+    _p("advance_noise_sd", 0.6, 0.0, 1.5, "log-units",
+       "Day-to-day randomness of each sector's advance (standard deviation of a log factor).",
+       "calibration: day-to-day spread of territory_daily_deepstate_2022_2024.csv in 2024", "combat"),
+    _p("winter_speed_factor", 0.8, 0.3, 1.2, "x",
+       "Ground-operations speed from December to February relative to summer.",
+       "assumption (cold, short days); DeepStateMap winter 2023-24 gains were low", "combat"),
+    _p("mud_speed_factor", 0.6, 0.2, 1.0, "x",
+       "Ground-operations speed in the spring and autumn mud seasons (rasputitsa).",
+       "assumption", "combat"),
+    _p("fortification_bonus", 1.0, 0.0, 3.0, "-",
+       "Defensive multiplier of a fully fortified sector (effective defender force x (1 + bonus)).",
+       "assumption", "combat"),
+    _p("fortification_build_per_day", 0.003, 0.0, 0.03, "1/day",
+       "Rate at which defences approach full fortification where the front is static.",
+       "assumption", "combat"),
+    _p("russia_front_force_k", 580.0, 200.0, 1200.0, "thousand troops",
+       "Russian troops committed to the front at day 0.",
+       "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
+       "combat"),
+    _p("russia_casualties_per_day_2024", 1450.0, 300.0, 4000.0, "persons/day",
+       "Russian casualties per day at day-0 fighting intensity; sets the attrition coefficient.",
+       "facts: 'Russian average daily casualties Sep / Oct / Nov 2024' (1271/1354/1523)", "combat"),
+    _p("ukraine_casualties_per_day_2024", 450.0, 100.0, 2000.0, "persons/day",
+       "Ukrainian casualties per day at day-0 fighting intensity; sets the attrition coefficient.",
+       "facts: 'Ukrainian losses (US officials)' 307,500 by Oct 2024, weighted to late 2024",
+       "combat"),
+    _p("russia_recruits_per_day", 1100.0, 0.0, 4000.0, "persons/day",
+       "Russian replacements reaching the front per day.",
+       "assumption; Russian officials' 2024 contract-soldier figures (about 30,000/month)",
+       "combat"),
+    _p("ukraine_recruits_per_day", 500.0, 0.0, 4000.0, "persons/day",
+       "Ukrainian replacements reaching the front per day at full mobilisation effort.",
+       "assumption; 2024 mobilisation reports", "combat"),
+    _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
+       "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
+       "assumption", "combat"),
+    _p("ukraine_domestic_supply_share", 0.45, 0.1, 0.9, "share",
+       "Share of Ukraine's military supply produced at home (the rest comes with military aid).",
+       "assumption", "combat"),
+    _p("russia_supply_pressure_sensitivity", 0.4, 0.0, 1.0, "share",
+       "Share of Russian supply lost when Russia's economic pressure index reaches 1.",
+       "assumption", "combat"),
+    # --- strikes ------------------------------------------------------------------------------
+    _p("grid_initial_gw", 15.0, 5.0, 30.0, "GW",
+       "Ukraine's available generating capacity at day 0.",
+       "facts: 'Ukraine available generating capacity vs pre-war' (under 20 GW, Jun 2024), "
+       "lowered for the Nov 2024 strikes", "strikes"),
+    _p("grid_max_gw", 24.0, 15.0, 55.0, "GW",
+       "Capacity Ukraine can restore to within the horizon.", "assumption", "strikes"),
+    _p("grid_peak_demand_gw", 18.0, 8.0, 30.0, "GW",
+       "Winter peak electricity demand; outages are the shortfall of capacity against demand.",
+       "assumption; late-2024 Ukrenergo peak loads", "strikes"),
+    _p("grid_repair_per_day", 0.01, 0.0, 0.1, "1/day",
+       "Share of the gap to grid_max_gw repaired per day.",
+       "assumption; summer 2024 partial recovery", "strikes"),
+    _p("strike_wave_prob_winter", 0.12, 0.0, 0.5, "1/day",
+       "Chance per day of a Russian mass strike on the grid from November to March.",
+       "assumption; roughly weekly mass strikes in winter 2024-25", "strikes"),
+    _p("strike_wave_prob_summer", 0.04, 0.0, 0.5, "1/day",
+       "Chance per day of a Russian mass strike on the grid from April to October.",
+       "assumption", "strikes"),
+    _p("strike_wave_damage_gw", 1.2, 0.0, 4.0, "GW",
+       "Generating capacity one mass strike destroys before air defence.",
+       "facts: 'Ukraine generating capacity destroyed by strikes' 9.2 GW in Mar-May 2024 "
+       "(about 8 mass strikes)", "strikes"),
+    _p("air_defence_interception", 0.45, 0.0, 0.95, "share",
+       "Share of strike damage air defence prevents at 2024 levels of military aid.",
+       "assumption", "strikes"),
+    _p("deep_strike_refinery_damage", 0.004, 0.0, 0.03, "1/day",
+       "Russian refining capacity knocked out per day by Ukrainian deep strikes at full intensity.",
+       "assumption; 2024 refinery strike campaign", "strikes"),
+    _p("refinery_repair_per_day", 0.02, 0.0, 0.2, "1/day",
+       "Share of refinery damage repaired per day.", "assumption", "strikes"),
+    _p("energy_moratorium_in_talks", 1.0, 0.0, 1.0, "switch",
+       "Whether open talks can produce a partial deal pausing strikes on energy (both sides).",
+       "design: a partial deal discussed in 2025", "strikes", "bool"),
+    # --- economy ------------------------------------------------------------------------------
+    _p("urals_price_usd", 68.0, 30.0, 120.0, "USD/bbl",
+       "Long-run mean Urals crude price.", "facts: 'Urals crude average price' 2024", "economy"),
+    _p("oil_price_volatility", 0.25, 0.0, 0.8, "1/sqrt(year)",
+       "Volatility of the (mean-reverting) oil price path of each run.", "assumption", "economy"),
+    _p("oil_gas_revenue_trn_rub", 11.13, 4.0, 16.0, "trn RUB/year",
+       "Russian oil and gas budget revenue at day-0 prices and sanctions.",
+       "facts: 'Russia oil and gas budget revenue' 2024", "economy"),
+    _p("non_oil_revenue_trn_rub", 25.58, 15.0, 35.0, "trn RUB/year",
+       "Russian federal budget revenue other than oil and gas.",
+       "facts: 'Russia federal budget 2024 revenue / spending' 36.71 minus oil and gas 11.13",
+       "economy"),
+    _p("russia_spending_trn_rub", 40.19, 30.0, 55.0, "trn RUB/year",
+       "Russian federal spending at day-0 fighting intensity.",
+       "facts: 'Russia federal budget 2024 revenue / spending'", "economy"),
+    _p("war_spending_share", 0.32, 0.1, 0.6, "share",
+       "Share of federal spending that scales with fighting intensity.",
+       "facts: 'Russia national defence budget line 2024 / 2025 plan' (32% of spending)", "economy"),
+    _p("nwf_initial_bn_usd", 53.8, 0.0, 150.0, "bn USD",
+       "Liquid assets of Russia's National Wealth Fund at day 0.",
+       "facts: 'Russia National Wealth Fund liquid assets' 2024-12-01", "economy"),
+    _p("nwf_deficit_share", 0.4, 0.0, 1.0, "share",
+       "Share of the federal deficit financed by drawing on the National Wealth Fund.",
+       "assumption", "economy"),
+    _p("rub_per_usd", 100.0, 60.0, 150.0, "RUB/USD",
+       "Exchange rate used to convert the deficit into reserve draws.",
+       "assumption (late-2024 level)", "economy"),
+    _p("sanctions_revenue_elasticity", 0.25, 0.0, 0.6, "share",
+       "Share of oil and gas revenue lost at maximum combined sanctions (intensity 2).",
+       "assumption; price-cap enforcement and shadow-fleet measures", "economy"),
+    _p("refinery_revenue_share", 0.25, 0.0, 0.6, "share",
+       "Share of oil and gas revenue lost if all refining capacity were knocked out.",
+       "assumption", "economy"),
+    _p("ukraine_external_need_bn_usd", 41.0, 10.0, 80.0, "bn USD/year",
+       "External budget financing Ukraine needs for civilian spending.",
+       "facts: 'Ukraine external budget financing received' 2024", "economy"),
+    _p("russia_crisis_threshold", 0.8, 0.3, 1.0, "index",
+       "Russian economic pressure above which a run counts as a Russian economic crisis.",
+       "assumption (outcome class threshold)", "economy"),
+    # --- politics -----------------------------------------------------------------------------
+    _p("ukraine_support_initial", 0.6, 0.2, 0.95, "share",
+       "Ukrainian domestic support for continuing the resistance at day 0.",
+       "assumption, of the order of late-2024 opinion polls", "politics"),
+    _p("support_casualty_sensitivity", 0.0005, 0.0, 0.005, "per 1000 casualties",
+       "Fall in Ukrainian support per thousand Ukrainian casualties.", "assumption", "politics"),
+    _p("support_outage_sensitivity", 0.004, 0.0, 0.03, "1/day",
+       "Fall in Ukrainian support per day at total power outage.", "assumption", "politics"),
+    _p("support_ground_sensitivity", 0.00001, 0.0, 0.0001, "per km2",
+       "Fall in Ukrainian support per km2 of ground lost.", "assumption", "politics"),
+    _p("support_recovery_per_day", 0.002, 0.0, 0.02, "1/day",
+       "Pull of Ukrainian support back toward its initial level.", "assumption", "politics"),
+    _p("support_refusal_cost", 0.01, 0.0, 0.2, "share",
+       "Fall in Ukrainian support when Kyiv is cast as the obstacle after refusing terms "
+       "(scaled by the US blame on Ukraine).", "assumption (the maximalist-terms scenario)",
+       "politics"),
+    _p("support_rally_maximalist", 0.005, 0.0, 0.05, "share",
+       "Rally in Ukrainian support when Russia's demands are openly maximalist.",
+       "assumption", "politics"),
+    _p("support_concession_cost", 0.1, 0.0, 0.5, "share",
+       "Fall in Ukrainian support on accepting a ceasefire line (freezing occupation).",
+       "assumption", "politics"),
+    _p("destabilisation_threshold", 0.3, 0.05, 0.6, "share",
+       "Ukrainian support below which a run counts as Ukrainian destabilisation.",
+       "assumption (outcome class threshold)", "politics"),
+    # --- United States ------------------------------------------------------------------------
+    _p("us_aid_baseline_bn_usd", 30.0, 0.0, 80.0, "bn USD/year",
+       "US aid flow (military and budget) under the outgoing administration.",
+       "facts: 'US Ukraine Security Supplemental Appropriations' 60.8 bn (about two years) and "
+       "'Cumulative aid allocations Europe vs US'", "united_states"),
+    _p("us_military_share", 0.65, 0.0, 1.0, "share",
+       "Military share of US aid.", "facts: 'Cumulative aid allocations Europe vs US' "
+       "(US military 43.1 of 67.0)", "united_states"),
+    _p("trump_aid_level", 0.7, 0.0, 1.5, "x baseline",
+       "US aid after inauguration relative to the baseline ('contain commitments').",
+       "assumption; scenario lever", "united_states"),
+    _p("trump_pushes_talks", 1.0, 0.0, 1.0, "switch",
+       "Whether the US presses both sides into talks after inauguration.",
+       "design: Trump's stated aim of immediate talks", "united_states", "bool"),
+    _p("trump_push_delay_days", 30.0, 0.0, 365.0, "days",
+       "Days after inauguration before US pressure opens talks.", "assumption", "united_states"),
+    _p("trump_blame_susceptibility", 0.5, 0.0, 1.0, "share",
+       "How far Washington blames whoever refuses terms, regardless of how reasonable they were.",
+       "assumption (the maximalist-terms scenario)", "united_states"),
+    _p("trump_aid_cut_on_blame", 0.6, 0.0, 1.0, "share",
+       "Share of US aid withheld when Ukraine carries full blame.", "assumption",
+       "united_states"),
+    _p("trump_sanctions_on_blame", 0.5, 0.0, 1.0, "index",
+       "Extra US sanctions when Russia carries full blame.", "assumption", "united_states"),
+    _p("trump_sanctions_level", 0.5, 0.0, 1.0, "index",
+       "US sanctions intensity the new administration sets after inauguration (before blame).",
+       "assumption; scenario lever", "united_states"),
+    _p("us_sanctions_initial", 0.5, 0.0, 1.0, "index",
+       "US sanctions intensity at day 0 (0 none, 1 maximal).", "assumption", "united_states"),
+    _p("deterrence_credibility", 0.3, 0.0, 1.0, "share",
+       "Credibility of US warnings against escalation, as Moscow sees it.",
+       "assumption; scenario lever", "united_states"),
+    _p("deterrence_strike_reduction", 0.7, 0.0, 1.0, "share",
+       "Share of Russian grid strikes and ceasefire breaches a fully credible warning prevents "
+       "(0 switches the deterrence mechanism off).", "assumption", "united_states"),
+    # --- Europe -------------------------------------------------------------------------------
+    _p("eu_aid_baseline_bn_usd", 45.0, 0.0, 150.0, "bn USD/year",
+       "European aid flow (military and budget) at day 0.",
+       "facts: 'Cumulative aid allocations Europe vs US' and 'EU Ukraine Facility'", "europe"),
+    _p("eu_military_share", 0.45, 0.0, 1.0, "share",
+       "Military share of European aid.", "facts: 'Cumulative aid allocations Europe vs US' "
+       "(Europe military 42.0 of 89.9)", "europe"),
+    _p("eu_compensation_share", 0.3, 0.0, 1.5, "share",
+       "Share of a US aid cut that Europe makes up (burden sharing).",
+       "assumption; scenario lever", "europe"),
+    _p("eu_sanctions_initial", 0.5, 0.0, 1.0, "index",
+       "European sanctions intensity at day 0.", "facts: 'EU sanctions packages adopted' (14)",
+       "europe"),
+    _p("eu_sanctions_step", 0.04, 0.0, 0.2, "index",
+       "Added intensity of each new European sanctions package.", "assumption", "europe"),
+    _p("eu_package_interval_days", 120.0, 30.0, 365.0, "days",
+       "Days between European sanctions packages while war goes on.",
+       "facts: 'EU sanctions packages adopted' (14 in 33 months)", "europe"),
+    _p("eu_guarantee_strength", 0.3, 0.0, 1.0, "share",
+       "Strength of the security guarantees Europe can offer Ukraine with a ceasefire.",
+       "assumption; scenario lever", "europe"),
+    # --- Putin --------------------------------------------------------------------------------
+    _p("putin_strategy", 0.0, 0.0, 3.0, "",
+       "Putin's negotiation strategy: opportunist (talks only on his terms), freeze (grab ground, "
+       "then a ceasefire on the line), maximalist (terms Kyiv cannot accept), serious (a deal "
+       "under economic strain).", "design, section 2", "putin", "choice", PUTIN_STRATEGIES),
+    _p("putin_offensive_intensity", 1.0, 0.2, 2.0, "x 2024",
+       "Russian offensive effort relative to autumn 2024.", "assumption", "putin"),
+    _p("putin_grab_surge", 1.5, 1.0, 3.0, "x",
+       "Extra offensive effort while grabbing ground before a freeze.", "assumption", "putin"),
+    _p("putin_freeze_gain_km2", 4000.0, 0.0, 30000.0, "km2",
+       "Ground gained after which a freezing Putin seeks a ceasefire on the line.",
+       "assumption", "putin"),
+    _p("putin_maximalist_demand_km2", 25000.0, 0.0, 80000.0, "km2",
+       "Unoccupied Ukrainian land the maximalist terms demand (rest of the four claimed oblasts).",
+       "assumption; order of the unoccupied parts of Donetsk, Zaporizhzhia and Kherson oblasts",
+       "putin"),
+    _p("putin_serious_pressure", 0.5, 0.1, 1.0, "index",
+       "Russian economic pressure above which Putin negotiates seriously (serious strategy).",
+       "assumption", "putin"),
+    _p("russia_prior_pace_km2_day", 35.0, 0.0, 150.0, "km2/day",
+       "Moscow's prior belief about the pace of its advance.", "assumption (optimism)", "putin"),
+    _p("russia_cost_km2_day", 30.0, 0.0, 200.0, "km2/day",
+       "Russia's cost of a day of war at economic pressure 1, in km2-per-day equivalents.",
+       "assumption", "putin"),
+    _p("planning_horizon_days", 365.0, 30.0, 1460.0, "days",
+       "Horizon over which each side values fighting on.", "assumption", "putin"),
+    _p("resolve_spread", 0.3, 0.0, 1.0, "-",
+       "Spread of each side's private cost and resolve around its public value.",
+       "design: private information (Fearon 1995)", "putin"),
+    _p("belief_observation_weight", 0.02, 0.001, 0.5, "1/day",
+       "Weight of one day's front movement in each side's belief about the pace.",
+       "assumption; slow learning keeps beliefs apart for weeks", "putin"),
+    # --- Zelensky -----------------------------------------------------------------------------
+    _p("zelensky_deep_strike_intensity", 0.6, 0.0, 1.0, "share",
+       "Intensity of Ukrainian deep strikes on refineries and logistics.", "assumption",
+       "zelensky"),
+    _p("ukraine_prior_pace_km2_day", 12.0, 0.0, 150.0, "km2/day",
+       "Kyiv's prior belief about the pace of the Russian advance.", "assumption", "zelensky"),
+    _p("ukraine_max_concession_km2", 0.0, 0.0, 80000.0, "km2",
+       "Red line: unoccupied land Kyiv would cede in a deal.",
+       "assumption; Kyiv's stated refusal to cede unoccupied land", "zelensky"),
+    _p("ukraine_resolve_km2", 6000.0, 0.0, 50000.0, "km2",
+       "Expected loss of ground Kyiv would absorb rather than accept a line without guarantees.",
+       "assumption", "zelensky"),
+    _p("ukraine_cost_km2_day", 25.0, 0.0, 200.0, "km2/day",
+       "Ukraine's cost of a day of war at economic pressure 1, in km2-per-day equivalents.",
+       "assumption", "zelensky"),
+    # --- talks --------------------------------------------------------------------------------
+    _p("talks_collapse_per_refusal", 0.15, 0.0, 1.0, "probability",
+       "Chance that talks collapse after a refused offer.", "assumption", "talks"),
+    _p("talks_reopen_per_day", 0.02, 0.0, 0.5, "1/day",
+       "Chance per day that collapsed talks reopen while the US presses for them.",
+       "assumption", "talks"),
+    _p("offer_interval_days", 21.0, 1.0, 120.0, "days",
+       "Days between rounds of offers while talks are open.", "assumption", "talks"),
+    _p("ceasefire_breakdown_per_day", 0.003, 0.0, 0.1, "1/day",
+       "Base chance per day that a ceasefire breaks down when Russia's gain from attacking is "
+       "high (Powell 2006 commitment problem).", "assumption", "talks"),
+    _p("settlement_after_days", 180.0, 30.0, 720.0, "days",
+       "Days a ceasefire must hold before a settlement can be signed.", "assumption", "talks"),
+    _p("settlement_per_day", 0.004, 0.0, 0.2, "1/day",
+       "Chance per day of a settlement once a ceasefire has held long enough.", "assumption",
+       "talks"),
+]
+
+PARAMS: dict[str, ParamSpec] = {s.name: s for s in _SPECS}
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(s.group for s in _SPECS))
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Split 'NAME=VALUE' from the command line; the value stays text for `ParamSpec.coerce`."""
+    if "=" not in text:
+        raise ParamError("--set", text, "NAME=VALUE with a parameter name from `conflictsim params`")
+    name, value = text.split("=", 1)
+    return name.strip(), value.strip()
+
+
+def check_name(name: str) -> ParamSpec:
+    if name not in PARAMS:
+        raise ParamError("parameter", name, "a name listed by `conflictsim params`")
+    return PARAMS[name]
+
+
+class Params:
+    """Resolved parameter values: every field an array broadcastable to (n_runs,).
+
+    Attribute access (`params.trump_aid_level`) returns the array; `values` holds them all.
+    """
+
+    __slots__ = ("values", "n_runs")
+
+    def __init__(self, values: Mapping[str, np.ndarray], n_runs: int):
+        object.__setattr__(self, "values", dict(values))
+        object.__setattr__(self, "n_runs", n_runs)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Params is immutable; use Params.with_overrides")
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> "Params":
+        return resolve(overrides, self.n_runs, base=self)
+
+    def subset(self, index: np.ndarray) -> "Params":
+        """The parameters of a subset of runs (for replaying runs out of a batch)."""
+        picked = {k: (v[index] if v.ndim else v) for k, v in self.values.items()}
+        return Params(picked, int(np.size(index)))
+
+    def scalar(self, name: str, run: int = 0) -> float:
+        v = self.values[name]
+        return float(v if v.ndim == 0 else v[run])
+
+
+def resolve(overrides: Mapping[str, Any] | None, n_runs: int, base: Params | None = None) -> Params:
+    """Validate overrides against `PARAMS` and merge them over the defaults (or over `base`).
+
+    A per-run array must have shape (n_runs,); scalars apply to every run.
+    """
+    values = dict(base.values) if base is not None else {
+        name: np.asarray(float(spec.default)) for name, spec in PARAMS.items()}
+    for name, value in (overrides or {}).items():
+        spec = check_name(name)
+        arr = spec.coerce(value)
+        if arr.ndim > 1 or (arr.ndim == 1 and arr.shape[0] != n_runs):
+            raise ParamError(name, f"array of shape {arr.shape}",
+                             f"a scalar or an array of shape ({n_runs},)")
+        values[name] = arr
+    return Params(values, n_runs)
+
+
+def defaults() -> dict[str, float]:
+    return {name: spec.default for name, spec in PARAMS.items()}
+
+
+def iter_specs(group: str | None = None) -> Iterable[ParamSpec]:
+    return (s for s in _SPECS if group is None or s.group == group)

@@ -1,0 +1,52 @@
+"""The twelve front sectors, north to south, as data.
+
+Widths sum to the 1,040 km active front (facts: 'Active front line length', 2024-08-20) over the
+eleven sectors inside Ukraine; Kursk is the Ukrainian-held salient inside Russia and is tracked on
+its own (it never enters occupied Ukrainian area). `pace_km_per_day` is the depth a sector gained
+per day at autumn-2024 effort; the eleven paces times widths give about 25 km2/day, the
+October-November 2024 DeepStateMap pace (503 and 726 km2/month), with most of it on the
+Pokrovsk, Kurakhove and Velyka Novosilka axes (design, section 2). `main_axis` marks where Putin's
+offensive allocation concentrates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# name, width_km, pace_km_per_day, main_axis
+_TABLE = [
+    ("Kursk salient", 40.0, 0.100, False),
+    ("Kharkiv-Vovchansk", 90.0, 0.005, False),
+    ("Kupiansk", 100.0, 0.022, False),
+    ("Lyman", 80.0, 0.012, False),
+    ("Siversk", 50.0, 0.010, False),
+    ("Chasiv Yar", 40.0, 0.030, False),
+    ("Toretsk", 40.0, 0.045, True),
+    ("Pokrovsk", 70.0, 0.100, True),
+    ("Kurakhove", 60.0, 0.120, True),
+    ("Velyka Novosilka", 70.0, 0.060, True),
+    ("Zaporizhzhia (Orikhiv)", 140.0, 0.005, False),
+    ("Dnipro river (Kherson)", 300.0, 0.0005, False),
+]
+
+SECTOR_NAMES: tuple[str, ...] = tuple(row[0] for row in _TABLE)
+N_SECTORS = len(_TABLE)
+WIDTH_KM = np.array([row[1] for row in _TABLE])
+PACE_KM_PER_DAY = np.array([row[2] for row in _TABLE])
+MAIN_AXIS = np.array([row[3] for row in _TABLE])
+# Fortification lost per km of movement; day-0 fortification is the equilibrium of building at
+# the default rate (0.003/day) against this loss at the sector's 2024 pace.
+FORTIFICATION_LOSS_PER_KM = 0.1
+FORTIFICATION_INITIAL = 0.003 / (0.003 + FORTIFICATION_LOSS_PER_KM * PACE_KM_PER_DAY)
+KURSK = 0
+INSIDE_UKRAINE = np.arange(N_SECTORS) != KURSK
+# km2 per km of depth for sectors inside Ukraine; 0 for Kursk.
+AREA_WEIGHT_KM = np.where(INSIDE_UKRAINE, WIDTH_KM, 0.0)
+
+UKRAINE_AREA_KM2 = 603_550.0  # facts: 'Ukraine total area'
+OCCUPIED_INITIAL_KM2 = 111_489.0  # facts: 'Russian-held area at model start (DeepStateMap)'
+KURSK_HELD_INITIAL_KM2 = 800.0  # assumption: late-Nov 2024 reports (~800 km2, down from ~1,300)
+# Deepest Ukrainian counter-advance a sector allows, km: the model is of a war of position.
+MAX_COUNTER_DEPTH_KM = 30.0
+# Relative fighting activity (shelling and assaults) per sector: quiet sectors still see some.
+ACTIVITY = 0.2 + PACE_KM_PER_DAY / PACE_KM_PER_DAY.max()

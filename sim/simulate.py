@@ -1,0 +1,70 @@
+"""The Python API other packages use: `simulate(...) -> SimResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import calendar
+from .model import ConflictModel
+from .outcomes import OUTCOME_CLASSES, summarise
+from .params import Params
+
+
+@dataclass
+class SimResult:
+    scenario: str
+    seed: int
+    days: int
+    run_indices: np.ndarray
+    params: Params
+    outcomes: pd.DataFrame
+    trajectories: dict[str, np.ndarray] = field(default_factory=dict)  # (runs, days + 1)
+    interventions: list = field(default_factory=list)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.run_indices)
+
+    def trajectories_long(self, fields: tuple[str, ...] | None = None, every: int = 1) -> pd.DataFrame:
+        """Trajectories in long form: one row per run and day."""
+        names = fields or tuple(self.trajectories)
+        day_index = np.arange(0, self.days + 1, every)
+        n_days = len(day_index)
+        frame = {
+            "run": np.repeat(self.run_indices, n_days),
+            "seed": np.full(self.n_runs * n_days, self.seed, dtype=np.int64),
+            "day": np.tile(day_index, self.n_runs),
+            "date": np.tile(calendar.date_strings(self.days)[day_index], self.n_runs),
+        }
+        for name in names:
+            frame[name] = self.trajectories[name][:, day_index].reshape(-1)
+        return pd.DataFrame(frame)
+
+
+def outcomes_frame(model: ConflictModel) -> pd.DataFrame:
+    summary = summarise(model.state, model.params)
+    code = summary.pop("outcome_code")
+    frame = pd.DataFrame({"run": model.run_indices,
+                          "seed": np.full(model.n_runs, model.seed, dtype=np.int64),
+                          "scenario": model.scenario_name, **summary})
+    frame["outcome"] = pd.Categorical.from_codes(code, categories=list(OUTCOME_CLASSES))
+    return frame
+
+
+def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed: int = 0,
+             overrides: Mapping[str, Any] | None = None, run_offset: int = 0,
+             run_indices: np.ndarray | None = None, record: bool = True) -> SimResult:
+    """Run `runs` runs of a scenario in one batch. Run k uses key (seed, run_offset + k) unless
+    `run_indices` are given; overrides may be per-run arrays of shape (runs,)."""
+    model = ConflictModel(scenario=scenario, n_runs=runs, days=days, run_offset=run_offset,
+                          rng=seed, record=record, collect=False, run_indices=run_indices,
+                          **dict(overrides or {}))
+    model.run()
+    return SimResult(scenario=model.scenario_name, seed=model.seed, days=model.days,
+                     run_indices=model.run_indices, params=model.params,
+                     outcomes=outcomes_frame(model), trajectories=model.trajectories,
+                     interventions=list(model.interventions))

@@ -1,0 +1,191 @@
+"""The world's state: every variable an array with a leading run axis.
+
+Shapes: `(n_runs,)` for per-run quantities, `(n_runs, n_sectors)` for the front. The core returns
+a new `State` each day (`dataclasses.replace`); nothing mutates an old one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import rng, sectors
+from .params import Params
+
+# talks_phase codes
+NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
+PHASE_NAMES = ("no talks", "talks while fighting", "ceasefire", "settlement")
+
+# Random streams (each one call per day for all runs)
+STREAM_SETUP, STREAM_DAY = 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    day: int
+    # front, (runs, sectors)
+    depth_km: np.ndarray
+    russia_force_k: np.ndarray
+    ukraine_force_k: np.ndarray
+    fortification: np.ndarray
+    # front, (runs,)
+    occupied_km2: np.ndarray
+    peak_occupied_km2: np.ndarray
+    kursk_held_km2: np.ndarray
+    advance_km2_today: np.ndarray
+    russia_casualties: np.ndarray
+    ukraine_casualties: np.ndarray
+    russia_casualties_today: np.ndarray
+    ukraine_casualties_today: np.ndarray
+    # strikes
+    grid_gw: np.ndarray
+    outage_share: np.ndarray
+    refinery_damage: np.ndarray
+    strike_wave_today: np.ndarray
+    # economy
+    oil_price_usd: np.ndarray
+    nwf_bn_usd: np.ndarray
+    russia_revenue_trn_rub: np.ndarray
+    russia_economic_pressure: np.ndarray
+    ukraine_economic_pressure: np.ndarray
+    ukraine_military_supply: np.ndarray
+    russia_military_supply: np.ndarray
+    # politics
+    ukraine_support: np.ndarray
+    russia_stability: np.ndarray
+    us_blame: np.ndarray  # -1 Ukraine blamed ... +1 Russia blamed
+    # aid and sanctions
+    us_aid_bn_usd_yr: np.ndarray
+    eu_aid_bn_usd_yr: np.ndarray
+    us_aid_total_bn_usd: np.ndarray
+    eu_aid_total_bn_usd: np.ndarray
+    us_sanctions: np.ndarray
+    eu_sanctions: np.ndarray
+    # talks
+    talks_phase: np.ndarray  # int8 codes above
+    phase_start_day: np.ndarray
+    talks_open_days: np.ndarray
+    ceasefire_day: np.ndarray  # first ceasefire, -1 if none
+    settlement_day: np.ndarray
+    ceasefire_breakdowns: np.ndarray
+    ukraine_refusals: np.ndarray
+    offers_made: np.ndarray
+    last_offer_km2: np.ndarray
+    refused_today: np.ndarray
+    moratorium: np.ndarray
+    # beliefs and private information
+    russia_pace_belief: np.ndarray  # km2/day Moscow expects to gain
+    ukraine_pace_belief: np.ndarray  # km2/day Kyiv expects to lose
+    russia_cost_private: np.ndarray  # multiplier on Russia's public cost, known to Moscow only
+    ukraine_resolve_private: np.ndarray  # multiplier on Kyiv's resolve, known to Kyiv only
+    russia_estimate_ukraine_tolerance_km2: np.ndarray
+    # running sums for outcomes
+    russia_pressure_sum: np.ndarray
+    ukraine_pressure_sum: np.ndarray
+
+    @property
+    def n_runs(self) -> int:
+        return self.occupied_km2.shape[0]
+
+    def replace(self, **changes) -> "State":
+        return dataclasses.replace(self, **changes)
+
+    def take(self, index: np.ndarray) -> "State":
+        """The state of a subset of runs."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return State(**{k: (v if k == "day" else v[index]) for k, v in fields.items()})
+
+
+def initial_forces(params: Params, n_runs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Day-0 sector forces (thousand troops) so that every sector starts at the reference ratio.
+
+    Russian forces are spread in proportion to width times activity; Ukrainian forces follow from
+    the reference force ratio, day-0 supplies and fortification.
+    """
+    share = sectors.WIDTH_KM * sectors.ACTIVITY
+    share = share / share.sum()
+    russia = np.broadcast_to(params.russia_front_force_k, (n_runs,))[:, None] * share[None, :]
+    ukraine = russia / (
+        np.broadcast_to(params.reference_force_ratio, (n_runs,))[:, None]
+        * (1.0 + np.broadcast_to(params.fortification_bonus, (n_runs,))[:, None]
+           * sectors.FORTIFICATION_INITIAL[None, :]))
+    return russia, ukraine
+
+
+def initial_state(params: Params, keys: np.ndarray) -> State:
+    n = keys.shape[0]
+    s = sectors.N_SECTORS
+
+    def full(value) -> np.ndarray:
+        return np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+
+    zeros = np.zeros(n)
+    russia_force, ukraine_force = initial_forces(params, n)
+    setup = rng.uniforms(keys, 0, STREAM_SETUP, 4)
+    spread = full(params.resolve_spread)
+    # private multipliers: lognormal-like around 1, known only to their own side
+    russia_cost_private = np.exp(spread * rng.logistic_noise(setup[:, 0]))
+    ukraine_resolve_private = np.exp(spread * rng.logistic_noise(setup[:, 1]))
+    # Moscow's opening guess of what Kyiv would concede: optimistic, uncertain
+    estimate = full(params.putin_maximalist_demand_km2) * 0.5 * np.exp(
+        spread * rng.logistic_noise(setup[:, 2]))
+    sanctions_us = full(params.us_sanctions_initial)
+    sanctions_eu = full(params.eu_sanctions_initial)
+    us_aid = full(params.us_aid_baseline_bn_usd)
+    eu_aid = full(params.eu_aid_baseline_bn_usd)
+    occupied = full(sectors.OCCUPIED_INITIAL_KM2)
+    return State(
+        day=0,
+        depth_km=np.zeros((n, s)),
+        russia_force_k=russia_force,
+        ukraine_force_k=ukraine_force,
+        fortification=np.broadcast_to(sectors.FORTIFICATION_INITIAL, (n, s)).copy(),
+        occupied_km2=occupied,
+        peak_occupied_km2=occupied.copy(),
+        kursk_held_km2=full(sectors.KURSK_HELD_INITIAL_KM2),
+        advance_km2_today=zeros.copy(),
+        russia_casualties=zeros.copy(),
+        ukraine_casualties=zeros.copy(),
+        russia_casualties_today=zeros.copy(),
+        ukraine_casualties_today=zeros.copy(),
+        grid_gw=full(params.grid_initial_gw),
+        outage_share=zeros.copy(),
+        refinery_damage=zeros.copy(),
+        strike_wave_today=np.zeros(n, dtype=bool),
+        oil_price_usd=full(params.urals_price_usd),
+        nwf_bn_usd=full(params.nwf_initial_bn_usd),
+        russia_revenue_trn_rub=full(params.oil_gas_revenue_trn_rub + params.non_oil_revenue_trn_rub),
+        russia_economic_pressure=zeros.copy(),
+        ukraine_economic_pressure=zeros.copy(),
+        ukraine_military_supply=np.ones(n),
+        russia_military_supply=np.ones(n),
+        ukraine_support=full(params.ukraine_support_initial),
+        russia_stability=full(0.8),
+        us_blame=zeros.copy(),
+        us_aid_bn_usd_yr=us_aid,
+        eu_aid_bn_usd_yr=eu_aid,
+        us_aid_total_bn_usd=zeros.copy(),
+        eu_aid_total_bn_usd=zeros.copy(),
+        us_sanctions=sanctions_us,
+        eu_sanctions=sanctions_eu,
+        talks_phase=np.zeros(n, dtype=np.int8),
+        phase_start_day=np.zeros(n, dtype=np.int32),
+        talks_open_days=np.zeros(n, dtype=np.int32),
+        ceasefire_day=np.full(n, -1, dtype=np.int32),
+        settlement_day=np.full(n, -1, dtype=np.int32),
+        ceasefire_breakdowns=np.zeros(n, dtype=np.int32),
+        ukraine_refusals=np.zeros(n, dtype=np.int32),
+        offers_made=np.zeros(n, dtype=np.int32),
+        last_offer_km2=np.full(n, np.nan),
+        refused_today=np.zeros(n, dtype=bool),
+        moratorium=np.zeros(n, dtype=bool),
+        russia_pace_belief=full(params.russia_prior_pace_km2_day),
+        ukraine_pace_belief=full(params.ukraine_prior_pace_km2_day),
+        russia_cost_private=russia_cost_private,
+        ukraine_resolve_private=ukraine_resolve_private,
+        russia_estimate_ukraine_tolerance_km2=estimate,
+        russia_pressure_sum=zeros.copy(),
+        ukraine_pressure_sum=zeros.copy(),
+    )
