@@ -72,15 +72,7 @@ class ConflictModel(mesa.Model):
         self._demand = calendar.winter_demand_share(self.days)
         self.interventions: list[tuple[int, dict[str, Any]]] = []
 
-        self.russia = StateAgent(self, "Russia")
-        self.ukraine = StateAgent(self, "Ukraine")
-        self.united_states = StateAgent(self, "United States")
-        self.europe = StateAgent(self, "Europe")
-        self.putin = Putin(self, "Putin", self.russia)
-        self.zelensky = Zelensky(self, "Zelensky", self.ukraine)
-        self.trump = Trump(self, "Trump", self.united_states)
-        self.european_leaders = EuropeanLeaders(self, "European leaders", self.europe)
-        self.leaders = (self.putin, self.zelensky, self.trump, self.european_leaders)
+        self._make_agents()
 
         self.derived = core_day.derive(self.params, self.n_runs)
         self.today = self._context(0)
@@ -97,6 +89,18 @@ class ConflictModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _reporter(name) for name in COLLECTED_FIELDS}) if collect else None
         self._record()
+
+    def _make_agents(self) -> None:
+        """Four states and their leaders; leaders decide in this order each day."""
+        self.russia = StateAgent(self, "Russia")
+        self.ukraine = StateAgent(self, "Ukraine")
+        self.united_states = StateAgent(self, "United States")
+        self.europe = StateAgent(self, "Europe")
+        self.putin = Putin(self, "Putin", self.russia)
+        self.zelensky = Zelensky(self, "Zelensky", self.ukraine)
+        self.trump = Trump(self, "Trump", self.united_states)
+        self.european_leaders = EuropeanLeaders(self, "European leaders", self.europe)
+        self.leaders = (self.putin, self.zelensky, self.trump, self.european_leaders)
 
     @property
     def day(self) -> int:
@@ -135,6 +139,27 @@ class ConflictModel(mesa.Model):
         self.derived = core_day.derive(self.params, self.n_runs)
         self.overrides.update(overrides)
         self.interventions.append((self.state.day, dict(overrides)))
+
+    def projection(self, record: bool = True) -> "ConflictModel":
+        """A copy of this model, continued from today's state to the horizon; `self` is untouched.
+
+        The copy shares run keys and parameters, so its days ahead are exactly what stepping
+        `self` would give (the dashboard's fan after an intervention).
+        """
+        twin = ConflictModel.__new__(ConflictModel)
+        mesa.Model.__init__(twin, rng=self.seed)
+        for name in ("n_runs", "days", "seed", "scenario_name", "params", "run_indices", "keys",
+                     "_winter", "_mud", "_strike_season", "_demand", "derived", "today",
+                     "state", "actions", "draws"):
+            setattr(twin, name, getattr(self, name))
+        twin.overrides = dict(self.overrides)
+        twin.interventions = list(self.interventions)
+        twin._make_agents()
+        twin.record = record
+        twin.trajectories = {k: v.copy() for k, v in self.trajectories.items()} if record else {}
+        twin.datacollector = None
+        twin.running = self.state.day < self.days
+        return twin.run()
 
     def _record(self) -> None:
         d = self.state.day
