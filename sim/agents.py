@@ -12,7 +12,6 @@ import numpy as np
 import mesa
 
 from . import sectors
-from .calendar import INAUGURATION_DAY
 from .actions import Actions
 from .core import day as core_day
 from .core import talks
@@ -26,7 +25,7 @@ SERIOUS = PUTIN_STRATEGIES.index("serious")
 
 # --------------------------------------------------------------------------- Putin's rules
 def russia_gained_km2(state: State) -> np.ndarray:
-    return state.occupied_km2 - sectors.OCCUPIED_INITIAL_KM2
+    return state.occupied_km2 - state.occupied_start_km2
 
 
 def putin_is_grabbing(p: Params, state: State) -> np.ndarray:
@@ -130,7 +129,7 @@ def trump_aid_level(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
     """After inauguration, aid is the contained level, cut further by blame on Kyiv."""
     contained = p.us_aid_baseline_bn_usd * p.trump_aid_level * (
         1.0 - p.trump_aid_cut_on_blame * np.maximum(-state.us_blame, 0.0))
-    before = np.broadcast_to(p.us_aid_baseline_bn_usd, (state.n_runs,))
+    before = np.broadcast_to(p.us_aid_baseline_bn_usd * ctx.us_aid_flowing, (state.n_runs,))
     return np.where(ctx.inaugurated, contained, before) * np.ones(state.n_runs)
 
 
@@ -143,7 +142,7 @@ def trump_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
 
 def trump_pushes_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
     """After inauguration (and a delay), press both sides into talks."""
-    due = ctx.day >= INAUGURATION_DAY + p.trump_push_delay_days
+    due = ctx.days_since_inauguration >= p.trump_push_delay_days
     return np.broadcast_to((p.trump_pushes_talks > 0) & due & ctx.inaugurated, (state.n_runs,))
 
 
@@ -231,7 +230,7 @@ class Zelensky(Leader):
 
 class Trump(Leader):
     """Before inauguration the outgoing administration's policy holds (aid and sanctions at
-    their day-0 levels, no push for talks)."""
+    their day-0 levels, no push for talks; in 2024, no new aid until the April package)."""
 
     def step(self):
         p, s, a, ctx = self.p, self.world, self.actions, self.model.today

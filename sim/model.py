@@ -13,7 +13,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from . import calendar, rng, scenarios, sectors
+from . import calendar, datasets, rng, scenarios, sectors
 from .actions import Actions
 from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
 from .core import day as core_day
@@ -51,7 +51,8 @@ class ConflictModel(mesa.Model):
 
     def __init__(self, scenario: str = "status_quo", n_runs: int = 1, days: int = 730,
                  run_offset: int = 0, rng: int | None = None, record: bool = True,
-                 collect: bool = True, run_indices: np.ndarray | None = None, **overrides: Any):
+                 collect: bool = True, run_indices: np.ndarray | None = None,
+                 start_date: str | None = None, **overrides: Any):
         super().__init__(rng=rng)
         self.n_runs = _check_count("runs", n_runs, 1, 10**9)
         self.days = _check_count("days", days, 1, calendar.MAX_DAYS)
@@ -66,18 +67,21 @@ class ConflictModel(mesa.Model):
         if self.run_indices.shape != (self.n_runs,):
             raise ParamError("run_indices", f"shape {self.run_indices.shape}", f"shape ({self.n_runs},)")
         self.keys = rng_keys(self.seed, self.run_indices)
-        self._winter = calendar.is_winter(self.days)
-        self._mud = calendar.is_mud(self.days)
-        self._strike_season = calendar.is_strike_season(self.days)
-        self._demand = calendar.winter_demand_share(self.days)
+        self.start_date = calendar.parse_start(start_date)
+        self.calendar = calendar.Calendar(self.start_date, self.days)
+        self._winter = self.calendar.winter()
+        self._mud = self.calendar.mud()
+        self._strike_season = self.calendar.strike_season()
+        self._demand = self.calendar.demand_share()
         self.interventions: list[tuple[int, dict[str, Any]]] = []
 
         self._make_agents()
 
         self.derived = core_day.derive(self.params, self.n_runs)
         self.today = self._context(0)
-        self.state = core_day.initialise(initial_state(self.params, self.keys), self.params,
-                                         self.derived, self.today)
+        occupied, kursk = start_front(self.start_date)
+        self.state = core_day.initialise(initial_state(self.params, self.keys, occupied, kursk),
+                                         self.params, self.derived, self.today)
         self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
         self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
         self.record = record
@@ -110,7 +114,9 @@ class ConflictModel(mesa.Model):
         return core_day.DayContext(
             day=day, winter=bool(self._winter[day]), mud=bool(self._mud[day]),
             strike_season=bool(self._strike_season[day]), demand_share=float(self._demand[day]),
-            inaugurated=day >= calendar.INAUGURATION_DAY)
+            inaugurated=day >= self.calendar.inauguration_day,
+            days_since_inauguration=day - self.calendar.inauguration_day,
+            us_aid_flowing=day >= self.calendar.us_aid_resumed_day)
 
     def step(self) -> None:
         """Leaders decide in order, the core applies the day, the model records."""
@@ -149,6 +155,7 @@ class ConflictModel(mesa.Model):
         twin = ConflictModel.__new__(ConflictModel)
         mesa.Model.__init__(twin, rng=self.seed)
         for name in ("n_runs", "days", "seed", "scenario_name", "params", "run_indices", "keys",
+                     "start_date", "calendar",
                      "_winter", "_mud", "_strike_season", "_demand", "derived", "today",
                      "state", "actions", "draws"):
             setattr(twin, name, getattr(self, name))
@@ -167,6 +174,15 @@ class ConflictModel(mesa.Model):
             arr[:, d] = getattr(self.state, name)
         if self.datacollector is not None:
             self.datacollector.collect(self)
+
+
+def start_front(start: "calendar._dt.date") -> tuple[float, float]:
+    """Occupied area and Ukrainian-held Kursk ground on the eve of the start date."""
+    if start == calendar.START_DATE:
+        return sectors.OCCUPIED_INITIAL_KM2, sectors.KURSK_HELD_INITIAL_KM2
+    occupied = datasets.occupied_km2_on(start - calendar._dt.timedelta(days=1))
+    incursion = calendar._dt.date.fromisoformat(sectors.KURSK_INCURSION_DATE)
+    return occupied, (sectors.KURSK_HELD_INITIAL_KM2 if start > incursion else 0.0)
 
 
 def rng_keys(seed: int, run_indices: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ def summarise(state: State, params: Params) -> dict[str, np.ndarray]:
         "occupied_km2_final": occupied,
         "occupied_pct_final": occupied / sectors.UKRAINE_AREA_KM2 * 100.0,
         "occupied_km2_peak": state.peak_occupied_km2,
-        "area_change_km2": occupied - sectors.OCCUPIED_INITIAL_KM2,
+        "area_change_km2": occupied - state.occupied_start_km2,
         "kursk_held_km2_final": state.kursk_held_km2,
         "ceasefire_day": np.where(state.ceasefire_day >= 0, state.ceasefire_day, np.nan),
         "settlement_day": np.where(state.settlement_day >= 0, state.settlement_day, np.nan),

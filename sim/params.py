@@ -19,7 +19,12 @@ import numpy as np
 PUTIN_STRATEGIES = ("opportunist", "freeze", "maximalist", "serious")
 
 
-class ParamError(ValueError):
+class InputError(ValueError):
+    """Bad user input anywhere (parameter, spec file, run reference): a one-line message that
+    the CLI prints before exiting with code 2, and the dashboard shows in the page."""
+
+
+class ParamError(InputError):
     """A parameter name or value that the model does not accept; the message is one line."""
 
     def __init__(self, field: str, value: Any, allowed: str):
@@ -125,6 +130,10 @@ _SPECS: list[ParamSpec] = [
     _p("advance_noise_sd", 0.6, 0.0, 1.5, "log-units",
        "Day-to-day randomness of each sector's advance (standard deviation of a log factor).",
        "calibration: day-to-day spread of territory_daily_deepstate_2022_2024.csv in 2024", "combat"),
+    _p("advance_noise_persistence", 0.97, 0.0, 0.995, "per day",
+       "Day-to-day persistence of each sector's fortunes (AR(1) coefficient of the advance noise): "
+       "good and bad spells last weeks.", "assumption; multi-week swings in 2024 DeepStateMap gains",
+       "combat"),
     _p("winter_speed_factor", 0.8, 0.3, 1.2, "x",
        "Ground-operations speed from December to February relative to summer.",
        "assumption (cold, short days); DeepStateMap winter 2023-24 gains were low", "combat"),

@@ -19,6 +19,7 @@ class SimResult:
     scenario: str
     seed: int
     days: int
+    start_date: "calendar._dt.date"
     run_indices: np.ndarray
     params: Params
     outcomes: pd.DataFrame
@@ -38,7 +39,8 @@ class SimResult:
             "run": np.repeat(self.run_indices, n_days),
             "seed": np.full(self.n_runs * n_days, self.seed, dtype=np.int64),
             "day": np.tile(day_index, self.n_runs),
-            "date": np.tile(calendar.date_strings(self.days)[day_index], self.n_runs),
+            "date": np.tile(calendar.date_strings(self.days, self.start_date)[day_index],
+                            self.n_runs),
         }
         for name in names:
             frame[name] = self.trajectories[name][:, day_index].reshape(-1)
@@ -57,14 +59,18 @@ def outcomes_frame(model: ConflictModel) -> pd.DataFrame:
 
 def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed: int = 0,
              overrides: Mapping[str, Any] | None = None, run_offset: int = 0,
-             run_indices: np.ndarray | None = None, record: bool = True) -> SimResult:
+             run_indices: np.ndarray | None = None, record: bool = True,
+             start_date: str | None = None) -> SimResult:
     """Run `runs` runs of a scenario in one batch. Run k uses key (seed, run_offset + k) unless
-    `run_indices` are given; overrides may be per-run arrays of shape (runs,)."""
+    `run_indices` are given; overrides may be per-run arrays of shape (runs,). `start_date`
+    (2024-01-01 to 2024-12-01) starts from that date's front, for calibration."""
     model = ConflictModel(scenario=scenario, n_runs=runs, days=days, run_offset=run_offset,
                           rng=seed, record=record, collect=False, run_indices=run_indices,
+                          start_date=start_date,
                           **dict(overrides or {}))
     model.run()
     return SimResult(scenario=model.scenario_name, seed=model.seed, days=model.days,
+                     start_date=model.start_date,
                      run_indices=model.run_indices, params=model.params,
                      outcomes=outcomes_frame(model), trajectories=model.trajectories,
                      interventions=list(model.interventions))

@@ -30,8 +30,11 @@ class State:
     russia_force_k: np.ndarray
     ukraine_force_k: np.ndarray
     fortification: np.ndarray
+    advance_shock: np.ndarray  # persistent noise of each sector's advance, unit variance
     # front, (runs,)
     occupied_km2: np.ndarray
+    occupied_start_km2: np.ndarray  # occupied area on day 0 (the start date's state)
+    kursk_start_km2: np.ndarray
     peak_occupied_km2: np.ndarray
     kursk_held_km2: np.ndarray
     advance_km2_today: np.ndarray
@@ -114,7 +117,10 @@ def initial_forces(params: Params, n_runs: int) -> tuple[np.ndarray, np.ndarray]
     return russia, ukraine
 
 
-def initial_state(params: Params, keys: np.ndarray) -> State:
+def initial_state(params: Params, keys: np.ndarray,
+                  occupied_km2: float = sectors.OCCUPIED_INITIAL_KM2,
+                  kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2) -> State:
+    """Day-0 state of every run; the front's area figures come from the start date's data."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
 
@@ -135,16 +141,19 @@ def initial_state(params: Params, keys: np.ndarray) -> State:
     sanctions_eu = full(params.eu_sanctions_initial)
     us_aid = full(params.us_aid_baseline_bn_usd)
     eu_aid = full(params.eu_aid_baseline_bn_usd)
-    occupied = full(sectors.OCCUPIED_INITIAL_KM2)
+    occupied = full(occupied_km2)
     return State(
         day=0,
         depth_km=np.zeros((n, s)),
         russia_force_k=russia_force,
         ukraine_force_k=ukraine_force,
         fortification=np.broadcast_to(sectors.FORTIFICATION_INITIAL, (n, s)).copy(),
+        advance_shock=rng.logistic_noise(rng.uniforms(keys, 0, STREAM_SETUP + 2, s)),
         occupied_km2=occupied,
+        occupied_start_km2=occupied.copy(),
+        kursk_start_km2=full(kursk_held_km2),
         peak_occupied_km2=occupied.copy(),
-        kursk_held_km2=full(sectors.KURSK_HELD_INITIAL_KM2),
+        kursk_held_km2=full(kursk_held_km2),
         advance_km2_today=zeros.copy(),
         russia_casualties=zeros.copy(),
         ukraine_casualties=zeros.copy(),

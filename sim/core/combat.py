@@ -44,9 +44,14 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     return pace * drive * mean_one_noise(noise, noise_sd)
 
 
+def step_shock(shock, innovation, persistence):
+    """AR(1) with unit stationary variance: fortunes of war that last for weeks."""
+    return persistence * shock + np.sqrt(1.0 - persistence * persistence) * innovation
+
+
 def mean_one_noise(noise, noise_sd):
-    """exp(sd * noise) divided by its mean, for unit-variance logistic noise, so that noise
-    changes the spread of the advance but not its expected pace."""
+    """exp(sd * noise) divided by its mean for unit-variance logistic noise (close to the mean of
+    the AR(1) mixture too), so noise changes the spread of the advance, not its expected pace."""
     bt = np.minimum(noise_sd * (np.sqrt(3.0) / np.pi), 0.99)
     mean = np.where(bt > 0.0, np.pi * bt / np.sin(np.pi * np.maximum(bt, 1e-12)), 1.0)
     return np.exp(noise_sd * noise) / mean
@@ -80,11 +85,11 @@ def lanchester_exact(russia, ukraine, russia_loss_rate, ukraine_loss_rate, dt=1.
     return new_russia, new_ukraine, russia - new_russia, ukraine - new_ukraine
 
 
-def step_front(depth_km, advance, kursk_held_initial):
+def step_front(depth_km, advance, occupied_start, kursk_held_initial):
     """New depths, occupied area inside Ukraine (km2) and Ukrainian-held Kursk ground (km2)."""
     depth = np.maximum(depth_km + advance, -sectors.MAX_COUNTER_DEPTH_KM)
-    inside = depth @ sectors.AREA_WEIGHT_KM
-    occupied = np.clip(sectors.OCCUPIED_INITIAL_KM2 + inside, 0.0, sectors.UKRAINE_AREA_KM2)
+    inside = (depth * sectors.AREA_WEIGHT_KM).sum(axis=1)
+    occupied = np.clip(occupied_start + inside, 0.0, sectors.UKRAINE_AREA_KM2)
     kursk_width = sectors.WIDTH_KM[sectors.KURSK]
     kursk_held = np.clip(kursk_held_initial - depth[:, sectors.KURSK] * kursk_width, 0.0,
                          kursk_held_initial * 2.0)

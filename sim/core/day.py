@@ -43,6 +43,8 @@ class DayContext:
     strike_season: bool
     demand_share: float
     inaugurated: bool
+    days_since_inauguration: int
+    us_aid_flowing: bool  # False during the 2024 congressional gap (calibration window)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def _col(x) -> np.ndarray:
 def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) -> State:
     """Fill the day-0 derived quantities (pressures, supplies, outages) of a fresh state."""
     p = params
+    state = state.replace(us_aid_bn_usd_yr=state.us_aid_bn_usd_yr * ctx.us_aid_flowing)
     budget_gap = economy.ukraine_budget_gap(state.us_aid_bn_usd_yr, p.us_military_share,
                                             state.eu_aid_bn_usd_yr, p.eu_military_share,
                                             p.ukraine_external_need_bn_usd)
@@ -138,13 +141,15 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                          state.fortification, russia_supply, ukraine_supply,
                                          _col(p.fortification_bonus))
     season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
-    noise = rng.logistic_noise(draws[:, COL_ADVANCE])
-    advance = combat.advance_km(ratio, _col(season), noise, _col(p.reference_force_ratio),
+    shock = combat.step_shock(state.advance_shock, rng.logistic_noise(draws[:, COL_ADVANCE]),
+                              _col(p.advance_noise_persistence))
+    advance = combat.advance_km(ratio, _col(season), shock, _col(p.reference_force_ratio),
                                 _col(p.force_ratio_exponent), _col(p.counterattack_factor),
                                 _col(p.advance_speed_scale), _col(p.advance_noise_sd))
     advance = advance * fighting[:, None]
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
-                                                    sectors.KURSK_HELD_INITIAL_KM2)
+                                                    state.occupied_start_km2,
+                                                    state.kursk_start_km2)
     fortification = combat.step_fortification(state.fortification, advance,
                                               _col(p.fortification_build_per_day))
     advance_km2 = occupied - state.occupied_km2
@@ -224,7 +229,10 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         russia_force_k=russia_force,
         ukraine_force_k=ukraine_force,
         fortification=fortification,
+        advance_shock=shock,
         occupied_km2=occupied,
+        occupied_start_km2=state.occupied_start_km2,
+        kursk_start_km2=state.kursk_start_km2,
         peak_occupied_km2=np.maximum(state.peak_occupied_km2, occupied),
         kursk_held_km2=kursk_held,
         advance_km2_today=advance_km2,

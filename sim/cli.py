@@ -1,0 +1,226 @@
+"""The `conflictsim` command line.
+
+`scenarios`, `params` and `run` live here; `dashboard` comes from `dashboards.cli` and the
+research commands (`sweep`, `results`, `sensitivity`, `calibrate`) from `experiments.cli`, each
+registering its own subcommands. Bad input ends with one line naming the field, the value and
+what is allowed, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+
+from . import calendar
+from .params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
+from .scenarios import SCENARIOS, check_scenario
+
+EXIT_BAD_INPUT = 2
+SUMMARY_COLUMNS = (
+    ("occupied_km2_final", "occupied area at the end, km2", "{:,.0f}"),
+    ("area_change_km2", "change in occupied area, km2", "{:+,.0f}"),
+    ("russia_economic_pressure_final", "Russian economic pressure (0-1)", "{:.2f}"),
+    ("ukraine_economic_pressure_final", "Ukrainian economic pressure (0-1)", "{:.2f}"),
+    ("grid_gw_final", "Ukraine grid capacity, GW", "{:.1f}"),
+    ("ukraine_support_final", "Ukrainian support for resistance (0-1)", "{:.2f}"),
+    ("russia_casualties", "Russian casualties", "{:,.0f}"),
+    ("ukraine_casualties", "Ukrainian casualties", "{:,.0f}"),
+    ("us_aid_total_bn_usd", "US aid, bn USD", "{:.0f}"),
+    ("eu_aid_total_bn_usd", "European aid, bn USD", "{:.0f}"),
+)
+
+
+class CliError(Exception):
+    """Bad command-line input: a one-line message, exit code 2."""
+
+
+def _whole(field: str, low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{field}={text!r} is not allowed: a whole number in [{low}, {high}]") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{field}={value} is not allowed: a whole number in [{low}, {high}]")
+        return value
+    return parse
+
+
+def writable_path(field: str, path: str | None) -> Path | None:
+    """Check, before any work, that an output file can be written."""
+    if path is None:
+        return None
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise CliError(f"{field}={path!r} is not allowed: a file path, not a directory")
+    if not parent.is_dir():
+        raise CliError(f"{field}={path!r} is not allowed: folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise CliError(f"{field}={path!r} is not allowed: a path you can write to")
+    return target
+
+
+def parse_overrides(assignments: list[str] | None) -> dict[str, object]:
+    overrides: dict[str, object] = {}
+    for text in assignments or []:
+        name, value = parse_assignment(text)
+        spec = PARAMS.get(name)
+        if spec is None:
+            raise ParamError("--set", name, "a parameter name listed by `conflictsim params`")
+        spec.coerce(value)
+        overrides[name] = value
+    return overrides
+
+
+def cmd_scenarios(args) -> int:
+    for scenario in SCENARIOS.values():
+        print(f"{scenario.name}  -  {scenario.title}")
+        print(textwrap.indent(textwrap.fill(scenario.description, 88), "    "))
+        if scenario.overrides:
+            sets = ", ".join(f"{k}={v}" for k, v in scenario.overrides.items())
+            print(textwrap.indent(textwrap.fill("sets: " + sets, 88), "    "))
+        print()
+    return 0
+
+
+def cmd_params(args) -> int:
+    for group in GROUPS:
+        print(f"[{group}]")
+        for spec in iter_specs(group):
+            print(f"  {spec.name} = {spec.default_text()}   ({spec.allowed()})")
+            print(textwrap.indent(textwrap.fill(spec.meaning, 84), "      "))
+        print()
+    return 0
+
+
+def summary_text(outcomes, scenario: str, days: int) -> str:
+    lines = [f"scenario {scenario}: {len(outcomes)} runs x {days} days "
+             f"({calendar.START_DATE} to {calendar.date_of(days)})",
+             f"{'outcome':<42}{'median':>14}{'10%':>14}{'90%':>14}"]
+    for column, label, fmt in SUMMARY_COLUMNS:
+        values = outcomes[column].to_numpy(dtype=float)
+        q10, q50, q90 = np.quantile(values, [0.1, 0.5, 0.9])
+        lines.append(f"{label:<42}{fmt.format(q50):>14}{fmt.format(q10):>14}{fmt.format(q90):>14}")
+    ceasefire = outcomes["ceasefire_day"]
+    lines.append(f"{'runs with a ceasefire':<42}{ceasefire.notna().mean():>14.0%}")
+    if ceasefire.notna().any():
+        lines.append(f"{'median ceasefire day':<42}{ceasefire.median():>14.0f}")
+    lines.append("outcome classes:")
+    shares = outcomes["outcome"].value_counts(normalize=True, sort=False)
+    for name, share in shares.items():
+        lines.append(f"  {name:<40}{share:>14.0%}")
+    return "\n".join(lines)
+
+
+def cmd_run(args) -> int:
+    from .simulate import simulate
+
+    check_scenario(args.scenario)
+    overrides = parse_overrides(args.set)
+    out = writable_path("--out", args.out)
+    trajectories = writable_path("--trajectories", args.trajectories)
+    plot = writable_path("--plot", args.plot)
+    keep = trajectories is not None or plot is not None
+    result = simulate(args.scenario, runs=args.runs, days=args.days, seed=args.seed,
+                      overrides=overrides, run_offset=args.run_offset, record=keep)
+    print(summary_text(result.outcomes, result.scenario, result.days))
+    failures = []
+    if out is not None:
+        failures += _write(out, lambda p: result.outcomes.to_parquet(p, index=False))
+    if trajectories is not None:
+        failures += _write(trajectories,
+                           lambda p: result.trajectories_long().to_parquet(p, index=False))
+    if plot is not None:
+        from .plots import scenario_figure
+        failures += _write(plot, lambda p: scenario_figure(result).savefig(p, dpi=120))
+    for message in failures:
+        print(f"conflictsim: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT if failures else 0
+
+
+def _write(path: Path, writer) -> list[str]:
+    """Write atomically (temp file, then rename); report a failure instead of raising, so other
+    outputs already computed are still written."""
+    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        writer(tmp)
+        os.replace(tmp, path)
+        print(f"wrote {path}")
+        return []
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        return [f"could not write {path}: {err.strerror or err}"]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage block) with exit code 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="conflictsim",
+        description="Agent-based simulation of the war in Ukraine and the talks around it "
+                    "(a teaching and research instrument, not a forecast).")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("scenarios", help="list the scenario presets with their descriptions")
+    p.set_defaults(func=cmd_scenarios)
+    p = sub.add_parser("params", help="list every parameter with default, range, unit, meaning")
+    p.set_defaults(func=cmd_params)
+
+    p = sub.add_parser("run", help="run one scenario as a batch of runs and summarise it",
+                       epilog="Parameters for --set (see `conflictsim params`): "
+                       + ", ".join(PARAMS))
+    p.add_argument("--scenario", default="status_quo", help="one of: " + ", ".join(SCENARIOS))
+    p.add_argument("--runs", type=_whole("--runs", 1, 10_000_000), default=200,
+                   help="number of runs (default 200)")
+    p.add_argument("--days", type=_whole("--days", 1, calendar.MAX_DAYS), default=730,
+                   help="days to simulate from 2024-12-01 (default 730)")
+    p.add_argument("--seed", type=_whole("--seed", 0, 2**63 - 1), default=0,
+                   help="seed of the run keys (default 0)")
+    p.add_argument("--run-offset", type=_whole("--run-offset", 0, 2**62), default=0,
+                   help="index of the first run; --run-offset K --runs 1 replays run K exactly")
+    p.add_argument("--set", action="append", metavar="PARAM=VALUE",
+                   help="override a parameter (repeatable)")
+    p.add_argument("--out", metavar="outcomes.parquet", help="write one row per run")
+    p.add_argument("--trajectories", metavar="traj.parquet",
+                   help="write daily trajectories in long form")
+    p.add_argument("--plot", metavar="fig.png", help="write front-line and pressure fans")
+    p.set_defaults(func=cmd_run)
+
+    for module in ("dashboards.cli", "experiments.cli"):
+        try:
+            importlib.import_module(module).register(sub)
+        except ModuleNotFoundError as err:
+            if err.name not in (module, module.split(".")[0]):
+                raise
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (InputError, CliError) as err:
+        print(f"conflictsim: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("conflictsim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

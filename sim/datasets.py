@@ -1,0 +1,45 @@
+"""Sourced figures shipped with the package (copied from the project's shared data, with their
+source columns): DeepStateMap occupied area 2022-2024 and a table of facts."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+
+def _read(name: str) -> pd.DataFrame:
+    with resources.files("sim").joinpath("data", name).open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh)
+
+
+@lru_cache(maxsize=None)
+def territory_daily() -> pd.DataFrame:
+    """Daily Russian-held area (km2, DeepStateMap) 2022-04-03 to 2024-11-30."""
+    frame = _read("territory_daily_deepstate_2022_2024.csv")
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
+
+
+@lru_cache(maxsize=None)
+def territory_monthly() -> pd.DataFrame:
+    """Month-end Russian-held area with net monthly change (DeepStateMap, ISW) 2022-2024."""
+    frame = _read("territory_monthly_2022_2024.csv")
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
+
+
+@lru_cache(maxsize=None)
+def facts() -> pd.DataFrame:
+    return _read("facts_to_2024_11.csv")
+
+
+def occupied_km2_on(date: _dt.date) -> float:
+    """Russian-held area (DeepStateMap) on the last day with data on or before `date`."""
+    daily = territory_daily()
+    known = daily[daily["date"] <= date]
+    if known.empty:
+        raise ValueError(f"no DeepStateMap figure on or before {date}")
+    return float(known["km2_russian_controlled"].iloc[-1])
