@@ -29,9 +29,15 @@ def russia_gained_km2(state: State) -> np.ndarray:
 
 
 def putin_is_grabbing(p: Params, state: State) -> np.ndarray:
-    """Freeze strategy: grab ground until the target gain is reached, while the war goes on."""
-    return ((p.putin_strategy == FREEZE) & (russia_gained_km2(state) < p.putin_freeze_gain_km2)
-            & (state.talks_phase < CEASEFIRE))
+    """Freeze strategy: surge to grab as much ground as possible until a ceasefire is signed."""
+    return (p.putin_strategy == FREEZE) & (state.talks_phase < CEASEFIRE)
+
+
+def putin_ready_to_freeze(p: Params, state: State) -> np.ndarray:
+    """Freeze strategy: seek a ceasefire on the line once the target gain is reached or his
+    expected marginal gain no longer beats his cost."""
+    return ((russia_gained_km2(state) >= p.putin_freeze_gain_km2)
+            | (russia_reservation(p, state) <= 0.0))
 
 
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
@@ -60,10 +66,10 @@ def russia_reservation(p: Params, state: State) -> np.ndarray:
         state.russia_cost_private, state.russia_stability, p.planning_horizon_days)
 
 
-def putin_offer(p: Params, state: State, grabbing: np.ndarray, ctx: core_day.DayContext):
+def putin_offer(p: Params, state: State, ctx: core_day.DayContext):
     """The concession (km2 beyond the line) Putin demands at this round of talks, by strategy:
     opportunist claims the most he thinks Kyiv accepts (never below his reservation); freeze
-    stalls while grabbing, then offers the line; maximalist demands what Kyiv cannot accept;
+    stalls until ready, then offers the line; maximalist demands what Kyiv cannot accept;
     serious, under economic strain, settles for the least of his reservation and his estimate.
     Returns (offer or NaN, maximalist mask)."""
     reservation = russia_reservation(p, state)
@@ -80,16 +86,17 @@ def putin_offer(p: Params, state: State, grabbing: np.ndarray, ctx: core_day.Day
     since = ctx.day - state.phase_start_day
     round_due = (state.talks_phase == TALKS) & (since > 0) & (since % np.maximum(
         np.round(p.offer_interval_days), 1) == 0)
-    makes_offer = round_due & ~grabbing
+    stalling = (strategy == FREEZE) & ~putin_ready_to_freeze(p, state)
+    makes_offer = round_due & ~stalling
     return np.where(makes_offer, offer, np.nan), makes_offer & (strategy == MAXIMALIST)
 
 
-def putin_seeks_talks(p: Params, state: State, grabbing, ctx: core_day.DayContext) -> np.ndarray:
-    """Freeze and maximalist Putin ask for talks with the new administration (freeze once the
-    grab is done); serious Putin asks once economic strain passes his threshold."""
+def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
+    """Freeze and maximalist Putin ask for talks with the new administration (freeze once ready
+    to freeze); serious Putin asks once economic strain passes his threshold."""
     strategy = np.broadcast_to(p.putin_strategy, (state.n_runs,))
     strained = state.russia_economic_pressure >= p.putin_serious_pressure
-    wants = (((strategy == FREEZE) & ~grabbing) | (strategy == MAXIMALIST)
+    wants = (((strategy == FREEZE) & putin_ready_to_freeze(p, state)) | (strategy == MAXIMALIST)
              | ((strategy == SERIOUS) & strained))
     return wants & ctx.inaugurated
 
@@ -215,8 +222,8 @@ class Putin(Leader):
         grabbing = putin_is_grabbing(p, s)
         a.russia_offensive = putin_offensive_allocation(p, s, grabbing)
         a.russia_strike_wave = putin_strike_wave(p, s, ctx, u[:, core_day.COL_STRIKE_WAVE])
-        a.russia_offer_km2, a.maximalist_terms = putin_offer(p, s, grabbing, ctx)
-        a.russia_seeks_talks = putin_seeks_talks(p, s, grabbing, ctx)
+        a.russia_offer_km2, a.maximalist_terms = putin_offer(p, s, ctx)
+        a.russia_seeks_talks = putin_seeks_talks(p, s, ctx)
         a.russia_breaks_ceasefire = putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN])
 
 

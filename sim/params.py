@@ -237,6 +237,10 @@ _SPECS: list[ParamSpec] = [
     _p("sanctions_revenue_elasticity", 0.25, 0.0, 0.6, "share",
        "Share of oil and gas revenue lost at maximum combined sanctions (intensity 2).",
        "assumption; price-cap enforcement and shadow-fleet measures", "economy"),
+    _p("sanctions_pressure_weight", 0.25, 0.0, 0.5, "share",
+       "Weight of sanctions intensity itself (finance, technology, imports) in Russia's economic "
+       "pressure index; budget shortfall and reserve depletion share the rest 8:7.",
+       "assumption", "economy"),
     _p("refinery_revenue_share", 0.25, 0.0, 0.6, "share",
        "Share of oil and gas revenue lost if all refining capacity were knocked out.",
        "assumption", "economy"),
@@ -335,7 +339,8 @@ _SPECS: list[ParamSpec] = [
     _p("putin_offensive_intensity", 1.0, 0.2, 2.0, "x 2024",
        "Russian offensive effort relative to autumn 2024.", "assumption", "putin"),
     _p("putin_grab_surge", 1.5, 1.0, 3.0, "x",
-       "Extra offensive effort while grabbing ground before a freeze.", "assumption", "putin"),
+       "Extra offensive effort on the main axes while grabbing ground before a freeze "
+       "(until the ceasefire is signed).", "assumption", "putin"),
     _p("putin_freeze_gain_km2", 4000.0, 0.0, 30000.0, "km2",
        "Ground gained after which a freezing Putin seeks a ceasefire on the line.",
        "assumption", "putin"),

@@ -68,7 +68,8 @@ def derive(params: Params, n_runs: int) -> Derived:
     base_sanctions = economy.sanctions_intensity(p.us_sanctions_initial, p.eu_sanctions_initial)
     pressure0 = economy.russia_pressure(p.russia_spending_trn_rub,
                                         p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
-                                        p.nwf_initial_bn_usd, base_sanctions)
+                                        p.nwf_initial_bn_usd, base_sanctions,
+                                        p.sanctions_pressure_weight)
     return Derived(
         russia_loss_rate=np.broadcast_to(russia_rate, (n_runs,))[:, None],
         ukraine_loss_rate=np.broadcast_to(ukraine_rate, (n_runs,))[:, None],
@@ -179,7 +180,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                        fighting_intensity)
     nwf = economy.step_reserves(state.nwf_bn_usd, spending, revenue, p.nwf_deficit_share,
                                 p.rub_per_usd)
-    russia_pressure = economy.russia_pressure(spending, revenue, nwf, sanctions)
+    russia_pressure = economy.russia_pressure(spending, revenue, nwf, sanctions,
+                                              p.sanctions_pressure_weight)
     ukraine_pressure = economy.ukraine_pressure(outage, budget_gap, ukraine_supply,
                                                 fighting_intensity)
 

@@ -2,7 +2,8 @@
 
 The pressure indices are weighted sums of shares in [0, 1]; weights are stated here and in
 docs/MODEL.md. Russia: budget shortfall, depletion of the National Wealth Fund against its pre-war
-140 bn USD (facts), and sanctions intensity. Ukraine: power outages, the civilian budget gap, the
+140 bn USD (facts), and sanctions intensity (weight `sanctions_pressure_weight`, the other two
+sharing the rest 8:7). Ukraine: power outages, the civilian budget gap, the
 shortfall of military supply and the burden of the fighting itself.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 NWF_PREWAR_BN_USD = 140.0  # facts: 'Russia National Wealth Fund liquid assets' 2022-02
-RUSSIA_WEIGHTS = (0.4, 0.35, 0.25)  # shortfall, reserve depletion, sanctions
+RUSSIA_NON_SANCTION_WEIGHTS = (8.0 / 15.0, 7.0 / 15.0)  # shortfall, reserve depletion
 RUSSIA_SHORTFALL_SCALE = 0.3  # a budget shortfall of 30% of spending counts as full pressure
 UKRAINE_WEIGHTS = (0.35, 0.3, 0.2, 0.15)  # outages, budget gap, supply gap, war burden
 OIL_MEAN_REVERSION_PER_YEAR = 1.0
@@ -49,11 +50,13 @@ def step_reserves(nwf_bn_usd, spending, revenue, deficit_share, rub_per_usd):
     return np.maximum(nwf_bn_usd - draw_bn_usd, 0.0)
 
 
-def russia_pressure(spending, revenue, nwf_bn_usd, sanctions):
+def russia_pressure(spending, revenue, nwf_bn_usd, sanctions, sanctions_weight):
     shortfall = np.clip((spending - revenue) / spending / RUSSIA_SHORTFALL_SCALE, 0.0, 1.0)
     depletion = np.clip(1.0 - nwf_bn_usd / NWF_PREWAR_BN_USD, 0.0, 1.0)
-    w1, w2, w3 = RUSSIA_WEIGHTS
-    return np.clip(w1 * shortfall + w2 * depletion + w3 * sanctions / 2.0, 0.0, 1.0)
+    w1, w2 = RUSSIA_NON_SANCTION_WEIGHTS
+    rest = 1.0 - sanctions_weight
+    return np.clip(rest * (w1 * shortfall + w2 * depletion) + sanctions_weight * sanctions / 2.0,
+                   0.0, 1.0)
 
 
 def ukraine_budget_gap(us_aid, us_military_share, eu_aid, eu_military_share, need):

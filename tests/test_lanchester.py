@@ -1,0 +1,58 @@
+"""With manoeuvre, noise and reinforcement off, attrition in one sector follows the closed-form
+square law: R(t) = R0 cosh(wt) - sqrt(a/b) U0 sinh(wt), U(t) = U0 cosh(wt) - sqrt(b/a) R0 sinh(wt)."""
+
+import numpy as np
+
+import sim
+from sim import sectors
+from sim.core import combat
+from sim.core import day as core_day
+
+OFF = dict(advance_speed_scale=0.0, advance_noise_sd=0.0, russia_recruits_per_day=0.0,
+           ukraine_recruits_per_day=0.0, wounded_return_share=0.0)
+
+
+def closed_form(r0, u0, a, b, t):
+    w = np.sqrt(a * b)
+    return (r0 * np.cosh(w * t) - np.sqrt(a / b) * u0 * np.sinh(w * t),
+            u0 * np.cosh(w * t) - np.sqrt(b / a) * r0 * np.sinh(w * t))
+
+
+def test_exact_step_composes_to_the_closed_form():
+    r, u = np.array([100.0]), np.array([80.0])
+    a, b = 0.004, 0.002
+    for _ in range(200):
+        r, u, _, _ = combat.lanchester_exact(r, u, a, b)
+    expected_r, expected_u = closed_form(100.0, 80.0, a, b, 200)
+    assert np.allclose(r, expected_r, rtol=1e-10) and np.allclose(u, expected_u, rtol=1e-10)
+
+
+def test_model_sector_attrition_matches_square_law():
+    days = 120
+    model = sim.ConflictModel(scenario="status_quo", n_runs=4, days=days, rng=1, **OFF)
+    r0 = model.state.russia_force_k.copy()
+    u0 = model.state.ukraine_force_k.copy()
+    model.run()
+    pokrovsk = sectors.SECTOR_NAMES.index("Pokrovsk")
+    # rates the model uses in that sector at full 2024 effort
+    activity = sectors.ACTIVITY[pokrovsk]
+    a = model.derived.russia_loss_rate[0, 0] * activity
+    b = model.derived.ukraine_loss_rate[0, 0] * activity
+    expected_r, expected_u = closed_form(r0[:, pokrovsk], u0[:, pokrovsk], a, b, days)
+    assert np.allclose(model.state.russia_force_k[:, pokrovsk], expected_r, rtol=1e-9)
+    assert np.allclose(model.state.ukraine_force_k[:, pokrovsk], expected_u, rtol=1e-9)
+    # and the square law's invariant b R^2 - a U^2 is conserved
+    invariant0 = b * r0[:, pokrovsk] ** 2 - a * u0[:, pokrovsk] ** 2
+    invariant = b * model.state.russia_force_k[:, pokrovsk] ** 2 - a * model.state.ukraine_force_k[:, pokrovsk] ** 2
+    assert np.allclose(invariant, invariant0, rtol=1e-9)
+    # manoeuvre off: the front did not move
+    assert np.all(model.state.depth_km == 0.0)
+
+
+def test_attrition_coefficients_reproduce_day0_casualties():
+    model = sim.ConflictModel(scenario="status_quo", n_runs=50, days=1, rng=2,
+                              advance_noise_sd=0.0)
+    model.step()
+    assert np.allclose(model.state.russia_casualties_today, 1450.0, rtol=0.01)
+    assert np.allclose(model.state.ukraine_casualties_today, 450.0, rtol=0.01)
+    assert core_day.N_DRAWS == sectors.N_SECTORS + 8
