@@ -1,0 +1,175 @@
+"""Read a sweep directory back: summary, per-row replay, standard plots.
+
+The summary streams over chunk files, reading only the columns it needs, so it works on sweeps
+larger than memory.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import sim
+
+from . import storage
+from .spec import from_dict
+
+SUMMARY_OUTCOMES = ("occupied_km2_final", "russia_economic_pressure_final", "ukraine_support_final")
+
+
+def load_manifest(out: Path) -> dict:
+    manifest = storage.read_manifest(Path(out))
+    if manifest is None:
+        raise storage.OutputDirError(f"{out}: no {storage.MANIFEST}; not a sweep directory")
+    return manifest
+
+
+def spec_of(out: Path):
+    """The spec a directory was made from (as stored in its manifest)."""
+    return from_dict(_spec_table(load_manifest(out)["spec"]), source=str(Path(out) / storage.MANIFEST))
+
+
+def _spec_table(stored: dict) -> dict:
+    """Rebuild the TOML-shaped table from the manifest's JSON copy of a `Spec`."""
+    parameters = {}
+    for factor in stored["factors"]:
+        spec = sim.PARAMS[factor["name"]]
+        if factor["low"] is not None:
+            entry = {"range": [factor["low"], factor["high"]]}
+            if factor["steps"] is not None:
+                entry["steps"] = factor["steps"]
+        else:
+            entry = {"levels": [_user_value(spec, v) for v in factor["levels"]]}
+        parameters[factor["name"]] = entry
+    sampler = {"method": stored["method"], "levels": stored["morris_levels"],
+               "second_order": stored["second_order"]}
+    if stored["method"] != "grid":
+        sampler["samples"] = stored["samples"]
+    return {
+        "name": stored["name"], "description": stored["description"],
+        "scenarios": stored["scenarios"], "days": stored["days"], "seed": stored["seed"],
+        "replicates": stored["replicates"], "chunk_size": stored["chunk_size"],
+        "sampler": sampler, "parameters": parameters,
+        "fixed": {name: _user_value(sim.PARAMS[name], v) for name, v in stored["fixed"]},
+        "output": stored["output"], "sensitivity": stored["sensitivity"],
+    }
+
+
+def _user_value(spec, coded: float):
+    if spec.kind == "choice":
+        return spec.choices[int(coded)]
+    if spec.kind == "bool":
+        return bool(coded)
+    return coded
+
+
+def rows_done(out: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(p).metadata.num_rows
+               for p in (Path(out) / "outcomes").glob("chunk-*.parquet"))
+
+
+def summary_text(out: Path) -> str:
+    out = Path(out)
+    manifest = load_manifest(out)
+    done = rows_done(out)
+    lines = [f"{out}: sweep '{manifest['name']}' (fingerprint {manifest['fingerprint']}), "
+             f"{manifest['status']}",
+             f"  runs: {done:,} of {manifest['rows']:,}; scenarios: "
+             f"{', '.join(manifest['scenarios'])}; sampler: {manifest['sampler']['method']} "
+             f"({manifest['sampler']['points']:,} points x {manifest['replicates']} replicates); "
+             f"{manifest['spec']['days']} days; seed {manifest['seed']}"]
+    for session in manifest.get("sessions", []):
+        if "seconds" in session:
+            lines.append(f"  session {session['started']}: {session['rows_computed']:,} runs in "
+                         f"{session['seconds']:.1f} s on {session['executor']} "
+                         f"({session['workers']} workers), "
+                         f"{session['run_days_per_second'] or 0:,.0f} run-days/s")
+    if done:
+        lines += ["", outcome_summary(out).to_string()]
+        shares = class_shares(out)
+        if shares is not None:
+            lines += ["", "outcome classes (share of runs):", shares.to_string()]
+    lines += ["", f"replay one row: {manifest['replay']}"]
+    return "\n".join(lines)
+
+
+def outcome_summary(out: Path) -> pd.DataFrame:
+    """Median and 5-95% range of key outcomes per scenario."""
+    manifest = load_manifest(out)
+    kept = manifest["spec"]["output"]["outcomes"]
+    names = [n for n in SUMMARY_OUTCOMES if n in kept]
+    frame = storage.read_table(out, columns=["scenario", *names])
+    stats = frame.groupby("scenario", sort=False)[names].quantile([0.05, 0.5, 0.95]).unstack()
+    stats.columns = [f"{name} q{q * 100:g}" for name, q in stats.columns]
+    return stats.T
+
+
+def class_shares(out: Path) -> pd.DataFrame | None:
+    """Share of runs in each outcome class, per scenario (streamed over chunks)."""
+    counts = None
+    for frame in storage.iter_chunks(out, columns=["scenario", "outcome"]) \
+            if "outcome" in load_manifest(out)["spec"]["output"]["outcomes"] else ():
+        chunk = pd.crosstab(frame["scenario"], frame["outcome"].astype(str))
+        counts = chunk if counts is None else counts.add(chunk, fill_value=0)
+    if counts is None:
+        return None
+    shares = counts.div(counts.sum(axis=1), axis=0)
+    return shares.reindex(columns=[c for c in sim.OUTCOME_CLASSES if c in shares]).round(3)
+
+
+def row(out: Path, row_index: int) -> pd.Series:
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(Path(out) / "outcomes", format="parquet").to_table(
+        filter=ds.field("row") == row_index)
+    if table.num_rows != 1:
+        raise storage.OutputDirError(f"--replay {row_index}: no such row in {out}")
+    return table.to_pandas().iloc[0]
+
+
+def replay_command(out: Path, row_index: int) -> str:
+    """The `conflictsim run` command that replays one row alone, bit for bit."""
+    manifest = load_manifest(out)
+    values = row(out, row_index)
+    parameters = [f["name"] for f in manifest["spec"]["factors"]] + \
+                 [name for name, _ in manifest["spec"]["fixed"]]
+    words = ["conflictsim", "run", "--scenario", str(values["scenario"]), "--seed",
+             str(int(values["seed"])), "--days", str(manifest["spec"]["days"]), "--run-offset",
+             str(int(values["replicate"])), "--runs", "1"]
+    for name in parameters:
+        words += ["--set", f"{name}={_text(values[name])}"]
+    return shlex.join(words)
+
+
+def replay(out: Path, row_index: int) -> sim.SimResult:
+    """Run one row of a sweep alone (what `replay_command` prints, as a Python call)."""
+    manifest = load_manifest(out)
+    values = row(out, row_index)
+    parameters = [f["name"] for f in manifest["spec"]["factors"]] + \
+                 [name for name, _ in manifest["spec"]["fixed"]]
+    return sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
+                        seed=int(values["seed"]), run_offset=int(values["replicate"]),
+                        overrides={name: _python(values[name]) for name in parameters})
+
+
+def _text(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    return str(value)
+
+
+def _python(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def write_plots(out: Path, folder: Path) -> list[Path]:
+    from . import plots
+
+    return plots.standard_plots(Path(out), Path(folder))

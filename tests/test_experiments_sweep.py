@@ -1,0 +1,210 @@
+"""Sweeps are exact across executors, chunk sizes and worker counts, survive kill -9 with
+--resume, survive a lost Dask worker, and every row replays alone."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments import evaluators, results, spec as spec_module, storage, sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+SMOKE = ROOT / "experiments" / "specs" / "smoke.toml"
+VENV_BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+SLOW_SPEC = """
+name = "kill-test"
+scenarios = ["freeze", "status_quo"]
+days = 200
+seed = 11
+replicates = 50
+chunk_size = {chunk_size}
+
+[sampler]
+method = "latin"
+samples = 12
+
+[parameters]
+advance_speed_scale = {{ range = [0.5, 1.5] }}
+trump_aid_level = {{ range = [0.0, 1.2] }}
+
+[output]
+outcomes = ["occupied_km2_final", "ceasefire_day", "ukraine_support_final", "outcome"]
+"""
+
+
+def run_serial(spec, out, chunk_size=None):
+    return sweep.run(spec, out, evaluators.SerialEvaluator(), chunk_size=chunk_size,
+                     progress=False)
+
+
+def assert_same_rows(left: Path, right: Path, table: str = "outcomes") -> None:
+    a, b = storage.read_table(left, table), storage.read_table(right, table)
+    assert len(a) > 0
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    if "row" in a:
+        assert a["row"].is_unique
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(args, env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+class DaskCluster:
+    """A real `dask scheduler` and `dask worker` processes on 127.0.0.1, started from the venv."""
+
+    def __init__(self, n_workers: int):
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        port = self.address.rsplit(":", 1)[1]
+        self.scheduler = start([str(VENV_BIN / "dask"), "scheduler", "--host", "127.0.0.1",
+                                "--port", port, "--no-dashboard"])
+        self.workers = [start([str(VENV_BIN / "dask"), "worker", self.address, "--nworkers", "1",
+                               "--nthreads", "1", "--no-dashboard"]) for _ in range(n_workers)]
+        from distributed import Client
+
+        with Client(self.address, timeout="60s") as client:
+            client.wait_for_workers(n_workers, timeout=90)
+
+    def close(self) -> None:
+        for process in [*self.workers, self.scheduler]:
+            stop(process)
+
+
+@pytest.fixture(scope="module")
+def smoke():
+    return spec_module.load(SMOKE)
+
+
+@pytest.fixture(scope="module")
+def reference(smoke, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reference") / "sweep"
+    run_serial(smoke, out)
+    return out
+
+
+def test_smoke_reference_is_complete_and_tidy(smoke, reference):
+    frame = storage.read_table(reference)
+    assert len(frame) == spec_module.n_rows(smoke) == frame["row"].nunique()
+    assert list(frame["row"]) == list(range(len(frame)))
+    for column in ("scenario", "point", "replicate", "seed", *smoke.factor_names, "putin_strategy"):
+        assert column in frame
+    manifest = results.load_manifest(reference)
+    assert manifest["status"] == "complete"
+    assert manifest["environment"]["versions"]["numpy"]
+    assert "numpy_cpu_features" in manifest["environment"]
+    assert (reference / "design.parquet").exists()
+
+
+def test_processes_with_another_chunk_size_are_bit_identical(smoke, reference, tmp_path):
+    out = tmp_path / "processes"
+    sweep.run(smoke, out, evaluators.ProcessEvaluator(2), chunk_size=40, progress=False)
+    assert_same_rows(reference, out)
+    assert_same_rows(reference, out, "bands")
+
+
+def test_real_dask_scheduler_and_workers_are_bit_identical(smoke, reference, tmp_path):
+    cluster = DaskCluster(2)
+    try:
+        for chunk_size in (16, 72):
+            out = tmp_path / f"dask-{chunk_size}"
+            sweep.run(smoke, out, evaluators.DaskEvaluator(2, cluster.address),
+                      chunk_size=chunk_size, progress=False)
+            assert_same_rows(reference, out)
+            assert_same_rows(reference, out, "bands")
+    finally:
+        cluster.close()
+
+
+def test_every_row_replays_alone(reference):
+    stored = storage.read_table(reference)
+    for row in (0, 37, len(stored) - 1):
+        alone = results.replay(reference, row).outcomes.iloc[0]
+        assert alone["occupied_km2_final"] == stored.loc[row, "occupied_km2_final"]
+        assert alone["ukraine_support_final"] == stored.loc[row, "ukraine_support_final"]
+        assert str(alone["outcome"]) == str(stored.loc[row, "outcome"])
+    command = results.replay_command(reference, 37)
+    assert "--run-offset 5 --runs 1" in command and "--set putin_strategy=freeze" in command
+
+
+def wait_for_chunks(out: Path, count: int, process: subprocess.Popen, timeout: float = 120) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = len(storage.completed_chunks(out))
+        if done >= count:
+            return done
+        assert process.poll() is None, "the sweep ended before it could be interrupted"
+        time.sleep(0.02)
+    raise AssertionError(f"no {count} chunks within {timeout} s")
+
+
+def sweep_command(spec_path: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "experiments", "sweep", str(spec_path), "--out", str(out),
+            "--quiet", *extra]
+
+
+def test_resume_after_kill_minus_nine_equals_an_uninterrupted_run(tmp_path):
+    spec_path = tmp_path / "kill.toml"
+    spec_path.write_text(SLOW_SPEC.format(chunk_size=50))
+    spec = spec_module.load(spec_path)
+    total = len(spec.scenarios) * spec.samples
+    out = tmp_path / "killed"
+    process = start(sweep_command(spec_path, out, "--executor", "serial"))
+    try:
+        done = wait_for_chunks(out, 3, process)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert done < total
+    assert results.load_manifest(out)["status"] == "running"
+
+    before = len(storage.completed_chunks(out))
+    report = sweep.run(spec, out, evaluators.SerialEvaluator(), resume=True, progress=False)
+    assert report.chunks_computed == total - before
+    assert report.rows_already_done + report.rows_computed == spec_module.n_rows(spec)
+    assert report.rows_already_done >= 3 * 50
+    reference = tmp_path / "uninterrupted"
+    run_serial(spec, reference, chunk_size=300)
+    assert_same_rows(reference, out)
+    assert not list(out.rglob(".chunk-*"))
+    assert results.load_manifest(out)["status"] == "complete"
+
+
+def test_a_killed_dask_worker_does_not_change_the_results(tmp_path):
+    spec_path = tmp_path / "worker-kill.toml"
+    spec_path.write_text(SLOW_SPEC.format(chunk_size=100))
+    spec = spec_module.load(spec_path)
+    cluster = DaskCluster(2)
+    try:
+        out = tmp_path / "dask"
+        process = start(sweep_command(spec_path, out, "--scheduler", cluster.address))
+        wait_for_chunks(out, 2, process)
+        os.killpg(cluster.workers[1].pid, signal.SIGKILL)
+        assert process.wait(timeout=180) == 0
+    finally:
+        cluster.close()
+    reference = tmp_path / "serial"
+    run_serial(spec, reference)
+    assert_same_rows(reference, out)
