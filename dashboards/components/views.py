@@ -1,0 +1,159 @@
+"""Views: components that show data handed to them (figures, readouts, the log, exports).
+
+Readouts carry the plotted numbers as `data-*` attributes too, so a browser test can compare
+what is drawn with `sim.simulate` without reading pixels.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import io
+import json
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import solara
+
+from sim import calendar
+
+from ..events import Event
+
+
+@solara.component
+def DateBanner(day: int, days: int, start: datetime.date, scenario_title: str):
+    date = calendar.date_of(day, start)
+    text = f"Day {day} of {days} — {date.strftime('%d %B %Y')} — {scenario_title}"
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["sim-date"],
+                attributes={"data-day": str(day), "data-date": date.isoformat()},
+                style={"font-size": "1.3em", "font-weight": "600"})
+
+
+@solara.component
+def FigureImage(png: bytes, name: str, alt: str):
+    with solara.Column(classes=[f"figure-{name}", "figure"], gap="0px"):
+        solara.Image(png, format="png", width="100%")
+        solara.HTML(tag="span", unsafe_innerHTML=html.escape(alt),
+                    style={"font-size": "0.75em", "color": "#555"})
+
+
+@solara.component
+def FanStatus(pending: bool, from_day: int | None, n_runs: int, error: str | None):
+    """Says whether the fan is being recomputed (with a progress bar) or from which day it is."""
+    state = "computing" if pending else ("ready" if from_day is not None else "waiting")
+    with solara.Column(classes=["fan-status"], gap="0px"):
+        solara.ProgressLinear(pending)
+        if pending:
+            text = f"Computing the {n_runs}-run fan…"
+        elif from_day is not None:
+            text = f"Fan of {n_runs} runs, continued from day {from_day} to the horizon."
+        else:
+            text = "No fan yet."
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["fan-state"],
+                    attributes={"data-state": state}, style={"font-size": "0.85em"})
+        if error:
+            solara.Warning(error)
+
+
+@solara.component
+def FanReadout(median: np.ndarray, settings: Mapping[str, Any], from_day: int, start: datetime.date):
+    """The plotted median of occupied area in words, and exactly as data attributes."""
+    last = len(median) - 1
+    text = (f"Median occupied area on {calendar.date_of(last, start).isoformat()}: "
+            f"{median[-1]:,.0f} km² (a year in: {median[min(365, last)]:,.0f} km²)")
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["fan-readout"],
+                attributes={"data-median-final": repr(float(median[-1])),
+                            "data-median-365": repr(float(median[min(365, last)])),
+                            "data-from-day": str(from_day),
+                            "data-settings": json.dumps(settings, default=str, sort_keys=True)})
+
+
+@solara.component
+def CompareReadout(labels: Sequence[str], finals: Sequence[float], unit: str):
+    text = "; ".join(f"{label}: median {value:,.4g} {unit} at the horizon"
+                     for label, value in zip(labels, finals))
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["compare-readout"],
+                attributes={"data-series": json.dumps(list(labels)),
+                            "data-finals": json.dumps([float(v) for v in finals])},
+                style={"font-size": "0.85em"})
+
+
+@solara.component
+def EventLog(events: Sequence[Event], start: datetime.date, limit: int = 200):
+    """Newest first: what happened to the highlighted run so far."""
+    lines = [e.line(start) for e in reversed(events[-limit:])]
+    body = "".join(f'<li class="event event-{e.kind}">{html.escape(line)}</li>'
+                   for e, line in zip(reversed(events[-limit:]), lines))
+    with solara.Card("Event log (highlighted run)", classes=["event-log"]):
+        if not events:
+            solara.Text("Nothing has happened yet: press Play or step a day.")
+        solara.HTML(tag="ul", unsafe_innerHTML=body,
+                    style={"max-height": "260px", "overflow-y": "auto", "font-size": "0.85em"})
+
+
+@solara.component
+def ExportPanel(pngs: Mapping[str, bytes], trajectories: Mapping[str, np.ndarray],
+                outcomes: pd.DataFrame | None, run_indices: np.ndarray, seed: int,
+                start: datetime.date):
+    """Download the figures on screen (PNG) and the runs behind them (CSV or Parquet)."""
+    with solara.Card("Export", classes=["export-panel"]):
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for name, png in pngs.items():
+                solara.FileDownload(png, filename=f"{name}.png", label=f"{name}.png",
+                                    mime_type="image/png")
+            if outcomes is not None:
+                solara.FileDownload(lambda: outcomes.to_csv(index=False), filename="outcomes.csv",
+                                    label="outcomes.csv", mime_type="text/csv")
+            solara.FileDownload(lambda: long_table(trajectories, run_indices, seed, start).to_csv(index=False),
+                                filename="runs.csv", label="runs.csv", mime_type="text/csv")
+            solara.FileDownload(lambda: parquet_bytes(long_table(trajectories, run_indices, seed, start)),
+                                filename="runs.parquet", label="runs.parquet")
+
+
+def long_table(trajectories: Mapping[str, np.ndarray], run_indices: np.ndarray, seed: int,
+               start: datetime.date) -> pd.DataFrame:
+    """One row per run and day, one column per recorded variable."""
+    n_runs, n_days = next(iter(trajectories.values())).shape
+    dates = calendar.date_strings(n_days - 1, start)
+    frame = {"run": np.repeat(run_indices, n_days), "seed": seed,
+             "day": np.tile(np.arange(n_days), n_runs), "date": np.tile(dates, n_runs)}
+    frame |= {name: arr.reshape(-1) for name, arr in trajectories.items()}
+    return pd.DataFrame(frame)
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    out = io.BytesIO()
+    frame.to_parquet(out, index=False)
+    return out.getvalue()
+
+
+ABOUT_MARKDOWN = """
+**What this is.** An agent-based model of the war in Ukraine and the talks around it, from
+1 December 2024, built for teaching. Four leaders (Putin, Zelensky, Trump, European leaders)
+follow simple, documented rules; a front of twelve sectors, Ukraine's grid, both economies,
+domestic support, aid and sanctions respond day by day. Each scenario is one reading of the
+analyses that followed the November 2024 Trump-Putin call.
+
+**What it is not.** Not a forecast and not an intelligence estimate. Numbers are plausible
+magnitudes from public sources and stated assumptions; the spread of the fan (200 runs with
+different random draws) is the point, not any single line. Talks in the model do not converge
+by construction: each side has private information and neither can fully trust the other's
+commitments (Fearon 1995; Powell 2006).
+
+**Sources.** Territory: DeepStateMap monthly changes (2024). Casualties, force sizes, aid and
+sanctions: public estimates to November 2024 (Kiel Institute Ukraine Support Tracker, Russian
+Ministry of Finance budget figures, IEA and KSE on oil revenue, Ukrainian grid operator
+statements). Every parameter names its source in its tooltip and in `conflictsim params`.
+
+**How to read the charts.** Shaded bands hold 50 % and 90 % of runs; the thick line is the
+median; the black line is the highlighted run (ensemble member 0) up to today. Blue shading is
+winter; dotted purple is the US inauguration; dash-dot lines are talks changes of the
+highlighted run; orange dashes are your interventions.
+"""
+
+
+@solara.component
+def AboutPanel():
+    with solara.Details("About this model", expand=False):
+        solara.Markdown(ABOUT_MARKDOWN, style={"font-size": "0.9em"})

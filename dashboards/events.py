@@ -1,0 +1,138 @@
+"""A plain-language event log of one run, read from its daily trajectories.
+
+The model records what happened each day (talks phase, strike waves, refusals, the last offer,
+the energy moratorium, aid); this module turns changes in those series into sentences a student
+can read ("day 212: Ukraine rejects terms ceding unoccupied land"). It is pure: arrays in, a list
+of `Event` out, so it is tested without a model or a browser.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from sim import calendar
+
+NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
+AID_CHANGE_SHARE = 0.2  # a change in US aid of more than a fifth from one day to the next is news
+
+
+@dataclass(frozen=True)
+class Event:
+    day: int
+    kind: str  # inauguration | strike | talks | offer | ceasefire | breakdown | settlement | aid | intervention
+    text: str
+
+    def line(self, start: datetime.date = calendar.START_DATE) -> str:
+        return f"day {self.day} ({calendar.date_of(self.day, start).isoformat()}): {self.text}"
+
+
+def phase_events(phase: np.ndarray) -> list[Event]:
+    """One event per change of talks phase."""
+    out = []
+    for day in np.flatnonzero(np.diff(phase.astype(np.int16))) + 1:
+        before, after = int(phase[day - 1]), int(phase[day])
+        out.append(Event(int(day), *_phase_change(before, after)))
+    return out
+
+
+def _phase_change(before: int, after: int) -> tuple[str, str]:
+    if after == TALKS and before == NO_TALKS:
+        return "talks", "talks open in parallel with fighting"
+    if after == CEASEFIRE:
+        return "ceasefire", "a ceasefire on the current line takes hold"
+    if after == SETTLEMENT:
+        return "settlement", "a settlement is signed"
+    if before == CEASEFIRE:
+        return "breakdown", "the ceasefire breaks down and fighting resumes"
+    if before == TALKS and after == NO_TALKS:
+        return "talks", "talks collapse"
+    return "talks", f"talks move from phase {before} to phase {after}"
+
+
+def strike_events(strike_wave: np.ndarray, winter: np.ndarray) -> list[Event]:
+    """A strike wave on a day without one the day before (waves often last several days)."""
+    wave = strike_wave.astype(bool)
+    starts = np.flatnonzero(wave & ~np.concatenate([[False], wave[:-1]]))
+    return [Event(int(d), "strike",
+                  "Russia launches a " + ("winter " if winter[d] else "")
+                  + "strike wave on the grid") for d in starts]
+
+
+def refusal_events(refused: np.ndarray, offer_km2: np.ndarray) -> list[Event]:
+    """Each refused offer; the terms say whether they ceded land Ukraine still holds."""
+    out = []
+    for d in np.flatnonzero(refused.astype(bool)):
+        offer = offer_km2[d]
+        if np.isfinite(offer) and offer > 0:
+            text = f"Ukraine rejects terms ceding unoccupied land (about {offer:,.0f} km²)"
+        else:
+            text = "Ukraine rejects a ceasefire on the current line"
+        out.append(Event(int(d), "offer", text))
+    return out
+
+
+def moratorium_events(moratorium: np.ndarray) -> list[Event]:
+    m = moratorium.astype(np.int8)
+    out = []
+    for d in np.flatnonzero(np.diff(m)) + 1:
+        text = ("both sides pause strikes on energy while talks go on" if m[d]
+                else "the pause on energy strikes ends")
+        out.append(Event(int(d), "talks", text))
+    return out
+
+
+def aid_events(us_aid: np.ndarray) -> list[Event]:
+    """Large day-to-day changes in the US aid rate (a cut or a resumption)."""
+    out = []
+    prev = us_aid[:-1]
+    change = np.diff(us_aid)
+    big = np.abs(change) > AID_CHANGE_SHARE * np.maximum(np.abs(prev), 1e-9)
+    for d in np.flatnonzero(big) + 1:
+        verb = "cuts" if us_aid[d] < us_aid[d - 1] else "raises"
+        out.append(Event(int(d), "aid", f"Washington {verb} aid to {us_aid[d]:.0f} bn USD a year"))
+    return out
+
+
+def intervention_events(interventions: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Event]:
+    return [Event(int(day), "intervention",
+                  "you change " + ", ".join(f"{k} to {_value_text(v)}" for k, v in changes.items()))
+            for day, changes in interventions]
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "on" if value else "off"
+    if isinstance(value, (int, float, np.floating, np.integer)):
+        return f"{float(value):g}"
+    return str(value)
+
+
+def run_events(trajectories: Mapping[str, np.ndarray], today: int, run: int = 0,
+               interventions: Sequence[tuple[int, Mapping[str, Any]]] = (),
+               start: datetime.date = calendar.START_DATE, days: int | None = None) -> list[Event]:
+    """Everything that happened to run `run` from day 0 to `today`, in order of days.
+
+    `trajectories` maps names to (runs, days + 1) arrays; days after `today` are ignored.
+    """
+    def series(name: str) -> np.ndarray:
+        return np.asarray(trajectories[name][run, : today + 1])
+
+    horizon = days if days is not None else trajectories["talks_phase"].shape[1] - 1
+    cal = calendar.Calendar(start, horizon)
+    winter = cal.winter()
+    events: list[Event] = []
+    if 0 < cal.inauguration_day <= today:
+        events.append(Event(cal.inauguration_day, "inauguration",
+                            "Donald Trump is inaugurated as US president"))
+    events += phase_events(series("talks_phase"))
+    events += strike_events(series("strike_wave_today"), winter)
+    events += refusal_events(series("refused_today"), series("last_offer_km2"))
+    events += moratorium_events(series("moratorium"))
+    events += aid_events(series("us_aid_bn_usd_yr"))
+    events += intervention_events([(d, c) for d, c in interventions if d <= today])
+    order = {"intervention": 0, "inauguration": 1}
+    return sorted(events, key=lambda e: (e.day, order.get(e.kind, 2)))

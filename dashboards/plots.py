@@ -1,0 +1,300 @@
+"""Pure matplotlib figure builders over arrays: no Solara, no model, so they test in isolation.
+
+Every builder takes plain arrays (trajectories of shape (runs, days + 1), a highlighted run, the
+current day, time-axis marks) and returns a `matplotlib.figure.Figure` made with the object API
+(never pyplot), so figures built in different browser sessions share no global state. Colours are
+Okabe-Ito, which stay distinct under the common colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim import calendar
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "grey": "#999999",
+}
+RUSSIA = OKABE_ITO["vermillion"]
+UKRAINE = OKABE_ITO["blue"]
+HIGHLIGHT = OKABE_ITO["black"]
+PHASE_COLOURS = (OKABE_ITO["grey"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
+SERIES_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
+WINTER_SHADE = "#DDEEFF"
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Median, 50 % and 90 % bands of an ensemble, per day."""
+
+    median: np.ndarray
+    p25: np.ndarray
+    p75: np.ndarray
+    p05: np.ndarray
+    p95: np.ndarray
+
+
+def bands(runs_by_day: np.ndarray) -> Bands:
+    """Quantiles over runs (axis 0) of a (runs, days) array."""
+    q = np.quantile(runs_by_day, [0.5, 0.25, 0.75, 0.05, 0.95], axis=0)
+    return Bands(*q)
+
+
+@dataclass(frozen=True)
+class TimeMarks:
+    """What the time axis shows besides the data: seasons, named days and the student's moves."""
+
+    days: int
+    today: int
+    winter: np.ndarray  # bool per day 0..days
+    inauguration_day: int
+    start: datetime.date = calendar.START_DATE
+    talks_changes: tuple[tuple[int, int], ...] = ()  # (day, new phase) of the highlighted run
+    interventions: tuple[int, ...] = ()
+
+
+def time_marks(days: int, today: int, talks_phase_run: np.ndarray | None = None,
+               interventions: tuple[int, ...] = (),
+               start: datetime.date = calendar.START_DATE) -> TimeMarks:
+    """Marks for a horizon: winters from the calendar, talks phase changes up to today."""
+    cal = calendar.Calendar(start, days)
+    changes: tuple[tuple[int, int], ...] = ()
+    if talks_phase_run is not None:
+        seen = np.asarray(talks_phase_run[: today + 1])
+        idx = np.flatnonzero(np.diff(seen)) + 1
+        changes = tuple((int(d), int(seen[d])) for d in idx)
+    return TimeMarks(days=days, today=today, winter=cal.winter(),
+                     inauguration_day=cal.inauguration_day, start=start,
+                     talks_changes=changes, interventions=tuple(interventions))
+
+
+def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a boolean array."""
+    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def mark_time_axis(ax, marks: TimeMarks, label: bool = False) -> None:
+    """Winter shading, the inauguration, talks changes, interventions and today on one axis."""
+    for start, end in _spans(marks.winter):
+        ax.axvspan(start, end, color=WINTER_SHADE, zorder=0, lw=0,
+                   label="winter" if label and start == _spans(marks.winter)[0][0] else None)
+    ax.axvline(marks.inauguration_day, color=OKABE_ITO["purple"], lw=1, ls=":",
+               label="US inauguration" if label else None)
+    for i, (day, phase) in enumerate(marks.talks_changes):
+        ax.axvline(day, color=PHASE_COLOURS[phase], lw=1.2, ls="-.",
+                   label="talks change (highlighted run)" if label and i == 0 else None)
+    for i, day in enumerate(marks.interventions):
+        ax.axvline(day, color=OKABE_ITO["orange"], lw=2, ls="--",
+                   label="your intervention" if label and i == 0 else None)
+    ax.axvline(marks.today, color=HIGHLIGHT, lw=1, label="today" if label else None)
+    ax.set_xlim(0, marks.days)
+
+
+def date_ticks(ax, marks: TimeMarks) -> None:
+    """Ticks on the first day of every third month, labelled 'Mon YY'."""
+    dates = [calendar.date_of(d, marks.start) for d in range(marks.days + 1)]
+    ticks = [d for d, date in enumerate(dates) if date.day == 1 and date.month in (3, 6, 9, 12)]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([dates[d].strftime("%b %y") for d in ticks], fontsize=7)
+
+
+def draw_fan(ax, b: Bands, colour: str, label: str) -> None:
+    x = np.arange(len(b.median))
+    ax.fill_between(x, b.p05, b.p95, color=colour, alpha=0.15, lw=0, label=f"{label}: 90 %")
+    ax.fill_between(x, b.p25, b.p75, color=colour, alpha=0.3, lw=0, label=f"{label}: 50 %")
+    ax.plot(x, b.median, color=colour, lw=1.5, label=f"{label}: median")
+
+
+def draw_highlight(ax, run: np.ndarray, today: int, colour: str = HIGHLIGHT, label: str = "run 0") -> None:
+    """The highlighted run: solid up to today, faint dashes for the days it has yet to live."""
+    x = np.arange(len(run))
+    ax.plot(x[: today + 1], run[: today + 1], color=colour, lw=1.3, label=label)
+    if today < len(run) - 1:
+        ax.plot(x[today:], run[today:], color=colour, lw=0.8, ls=(0, (2, 2)), alpha=0.5)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One time-series panel: title, unit and one or two (name, ensemble, colour) series."""
+
+    title: str
+    unit: str
+    series: tuple[tuple[str, np.ndarray, str], ...]
+    scale: float = 1.0
+
+
+def draw_panel(ax, panel: Panel, marks: TimeMarks, highlight: bool = True) -> None:
+    mark_time_axis(ax, marks)
+    for name, runs, colour in panel.series:
+        draw_fan(ax, bands(runs / panel.scale), colour, name)
+        if highlight:
+            draw_highlight(ax, runs[0] / panel.scale, marks.today, colour=colour, label=f"{name}: run 0")
+    ax.set_title(panel.title, fontsize=9, loc="left")
+    ax.set_ylabel(panel.unit, fontsize=8)
+    ax.tick_params(labelsize=7)
+    date_ticks(ax, marks)
+
+
+def draw_talks(ax, phase_runs: np.ndarray, marks: TimeMarks, phase_names: tuple[str, ...]) -> None:
+    """Share of the ensemble in each talks phase per day (stacked), the highlighted run's phase as
+    a strip along the top."""
+    x = np.arange(phase_runs.shape[1])
+    shares = [(phase_runs == code).mean(axis=0) for code in range(len(phase_names))]
+    ax.stackplot(x, *shares, colors=PHASE_COLOURS, alpha=0.75, labels=phase_names)
+    run = phase_runs[0, : marks.today + 1]
+    ax.scatter(np.arange(len(run)), np.full(len(run), 1.04), c=[PHASE_COLOURS[p] for p in run],
+               marker="|", s=30, clip_on=False)
+    ax.axvline(marks.today, color=HIGHLIGHT, lw=1)
+    ax.axvline(marks.inauguration_day, color=OKABE_ITO["purple"], lw=1, ls=":")
+    for day in marks.interventions:
+        ax.axvline(day, color=OKABE_ITO["orange"], lw=2, ls="--")
+    ax.set_ylim(0, 1)
+    ax.set_xlim(0, marks.days)
+    ax.set_title("Talks phase (share of runs; strip = run 0)", fontsize=9, loc="left")
+    ax.set_ylabel("share of runs", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=6, loc="lower left", ncol=2, framealpha=0.8)
+    date_ticks(ax, marks)
+
+
+def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
+                    phase_names: tuple[str, ...]) -> Figure:
+    """The main view: the front line large, then pressure, talks, grid, support, aid, casualties."""
+    fig = Figure(figsize=(11, 10.5), dpi=72, layout="constrained")
+    grid = fig.add_gridspec(4, 2, height_ratios=[1.4, 1, 1, 1])
+    front = fig.add_subplot(grid[0, :])
+    draw_panel(front, Panel("Front line: Russian-occupied area of Ukraine", "thousand km²",
+                            (("occupied", traj["occupied_km2"], UKRAINE),), scale=1000.0), marks)
+    mark_legend(front, marks)
+    panels = [
+        Panel("Economic pressure", "index 0-1",
+              (("Russia", traj["russia_economic_pressure"], RUSSIA),
+               ("Ukraine", traj["ukraine_economic_pressure"], UKRAINE))),
+        None,
+        Panel("Ukraine's grid capacity", "GW", (("grid", traj["grid_gw"], OKABE_ITO["orange"]),)),
+        Panel("Domestic support in Ukraine for fighting on", "share",
+              (("support", traj["ukraine_support"], OKABE_ITO["green"]),)),
+        Panel("Aid to Ukraine", "bn USD / year",
+              (("US", traj["us_aid_bn_usd_yr"], OKABE_ITO["sky_blue"]),
+               ("Europe", traj["eu_aid_bn_usd_yr"], OKABE_ITO["purple"]))),
+        Panel("Casualties (killed and wounded, cumulative)", "thousand",
+              (("Russia", traj["russia_casualties"], RUSSIA),
+               ("Ukraine", traj["ukraine_casualties"], UKRAINE)), scale=1000.0),
+    ]
+    for i, panel in enumerate(panels):
+        ax = fig.add_subplot(grid[1 + i // 2, i % 2])
+        if panel is None:
+            draw_talks(ax, traj["talks_phase"], marks, phase_names)
+            continue
+        draw_panel(ax, panel, marks)
+        if len(panel.series) > 1:
+            ax.legend([ax.lines[j] for j in range(len(ax.lines)) if ax.lines[j].get_label()
+                       in {f"{n}: median" for n, _, _ in panel.series}],
+                      [n for n, _, _ in panel.series], fontsize=7, loc="upper left")
+    return fig
+
+
+def mark_legend(ax, marks: TimeMarks) -> None:
+    """A legend for the front-line panel explaining bands, run 0 and the time-axis marks."""
+    handles = [
+        _patch(UKRAINE, 0.15, "90 % of runs"), _patch(UKRAINE, 0.3, "50 % of runs"),
+        _line(UKRAINE, "-", "median"), _line(HIGHLIGHT, "-", "run 0 (highlighted)"),
+        _patch(WINTER_SHADE, 1.0, "winter"), _line(OKABE_ITO["purple"], ":", "US inauguration"),
+        _line(OKABE_ITO["grey"], "-.", "talks change (run 0)"),
+        _line(OKABE_ITO["orange"], "--", "your intervention"),
+    ]
+    ax.legend(handles=handles, fontsize=7, loc="upper left", ncol=4, framealpha=0.85)
+
+
+def _patch(colour: str, alpha: float, label: str):
+    from matplotlib.patches import Patch
+    return Patch(color=colour, alpha=alpha, label=label)
+
+
+def _line(colour: str, style: str, label: str):
+    from matplotlib.lines import Line2D
+    return Line2D([], [], color=colour, ls=style, label=label)
+
+
+def sector_figure(depth_runs: np.ndarray, sector_names: tuple[str, ...], date: datetime.date) -> Figure:
+    """Where the front moved: depth gained per sector since day 0, run 0 as bars, the ensemble's
+    median and 90 % range as whiskers. `depth_runs` has shape (runs, sectors)."""
+    fig = Figure(figsize=(6, 4.2), dpi=72, layout="constrained")
+    ax = fig.add_subplot()
+    y = np.arange(len(sector_names))[::-1]
+    run0 = depth_runs[0]
+    ax.barh(y, run0, color=[RUSSIA if v >= 0 else UKRAINE for v in run0], alpha=0.8,
+            label="run 0")
+    lo, med, hi = np.quantile(depth_runs, [0.05, 0.5, 0.95], axis=0)
+    ax.errorbar(med, y, xerr=[med - lo, hi - med], fmt="o", color=HIGHLIGHT, ms=3, lw=1,
+                capsize=2, label="all runs: median, 90 %")
+    ax.axvline(0, color=OKABE_ITO["grey"], lw=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels(sector_names, fontsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel("km of depth gained by Russia since 1 Dec 2024 (negative: Ukraine gained)",
+                  fontsize=7)
+    ax.set_title(f"Sector view, north to south, on {date.isoformat()}",
+                 fontsize=9, loc="left")
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def outcome_figure(counts: dict[str, int], horizon: datetime.date) -> Figure:
+    """How the ensemble's runs end: one bar per outcome class, share of runs."""
+    fig = Figure(figsize=(6, 3.2), dpi=72, layout="constrained")
+    ax = fig.add_subplot()
+    names = list(counts)
+    total = max(sum(counts.values()), 1)
+    shares = [counts[n] / total for n in names]
+    colours = [OKABE_ITO[k] for k in ("green", "sky_blue", "vermillion", "purple", "orange", "grey")]
+    ax.barh(np.arange(len(names))[::-1], shares, color=colours[: len(names)])
+    for i, share in enumerate(shares):
+        ax.text(share + 0.01, len(names) - 1 - i, f"{share:.0%}", va="center", fontsize=7)
+    ax.set_yticks(np.arange(len(names))[::-1])
+    ax.set_yticklabels(names, fontsize=7)
+    ax.set_xlim(0, 1.1)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_title(f"Outcome classes on {horizon.isoformat()} "
+                 f"({total} runs)", fontsize=9, loc="left")
+    return fig
+
+
+@dataclass(frozen=True)
+class ComparedSeries:
+    label: str
+    runs: np.ndarray  # (runs, days + 1)
+
+
+def comparison_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
+                      marks: TimeMarks, scale: float = 1.0) -> Figure:
+    """Two (or more) ensembles of one variable on the same axes: median and 50 %/90 % bands."""
+    fig = Figure(figsize=(8, 3.8), dpi=72, layout="constrained")
+    ax = fig.add_subplot()
+    mark_time_axis(ax, marks)
+    for s, colour in zip(series, SERIES_COLOURS * 3):
+        draw_fan(ax, bands(s.runs / scale), colour, s.label)
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.set_ylabel(unit, fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7, loc="upper left")
+    date_ticks(ax, marks)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int | None = None) -> bytes:
+    """PNG bytes of a figure (what the page shows and what the export button downloads)."""
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi or fig.dpi)
+    return out.getvalue()
+

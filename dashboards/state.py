@@ -1,0 +1,340 @@
+"""Per-session state of the dashboard: the student's settings, the live ensemble and its fan.
+
+Nothing here lives at module level. `Settings` is a frozen value (what a reset starts from);
+`Session` is the controller one browser session owns (built in the page with `solara.use_memo`,
+so two students never share a model); `use_dashboard_state` creates the session's reactive values
+with `solara.use_reactive`, which Solara scopes to the component instance and hence the session.
+
+The live model is one `ConflictModel` stepping the whole ensemble (200 runs) together: the
+highlighted run is ensemble member 0, and an intervention (`ConflictModel.intervene`) applies
+to every member from its own current state. The fan is the ensemble continued to the horizon:
+at day 0 a fresh batch (identical to `sim.simulate` with the same settings), later
+`ConflictModel.projection()`. Because the model is deterministic given its run keys, a fan stays
+exact while the model plays on; it is recomputed only when the settings or parameters change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pandas as pd
+import solara
+
+import sim
+from sim import calendar
+from sim.params import InputError, ParamError
+from sim.simulate import outcomes_frame
+
+ENSEMBLE_RUNS = 200
+HORIZON_DAYS = 730
+FAN_CHUNK_DAYS = 30  # a fan request checks for a newer one every this many days
+MAX_RUN_INDEX = 2**62
+MAX_SEED = 2**63 - 1
+
+# Speeds in simulated days per second; redraws happen at most every TICK_SECONDS.
+SPEEDS = {"slow (2 days/s)": 2, "normal (10 days/s)": 10, "fast (30 days/s)": 30,
+          "fastest (90 days/s)": 90}
+TICK_SECONDS = 0.5
+
+
+class Superseded(Exception):
+    """A newer fan request replaced this one: its result is not wanted."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the ensemble is built from at day 0: a preset, the student's own values on top, and
+    which runs (seed and first run index; member 0 is run `run_offset`)."""
+
+    scenario: str = "status_quo"
+    overrides: tuple[tuple[str, Any], ...] = ()
+    seed: int = 0
+    run_offset: int = 0
+    n_runs: int = ENSEMBLE_RUNS
+    days: int = HORIZON_DAYS
+
+    @property
+    def overrides_dict(self) -> dict[str, Any]:
+        return dict(self.overrides)
+
+    def with_value(self, name: str, value: Any) -> "Settings":
+        """These settings with one parameter set by the student (checked against PARAMS)."""
+        spec = sim.PARAMS.get(name)
+        if spec is None:
+            raise ParamError("parameter", name, "a name listed by `conflictsim params`")
+        spec.coerce(value)
+        merged = dict(self.overrides)
+        merged[name] = value
+        return replace(self, overrides=tuple(sorted(merged.items())))
+
+    def with_scenario(self, scenario: str) -> "Settings":
+        """A new preset; the student's own values are cleared (they belonged to the old one)."""
+        if scenario not in sim.SCENARIOS:
+            raise ParamError("scenario", scenario, "one of " + ", ".join(sim.SCENARIOS))
+        return replace(self, scenario=scenario, overrides=())
+
+    def preset(self) -> "Settings":
+        return replace(self, overrides=())
+
+    def value(self, name: str) -> Any:
+        """The value in force: the student's, else the preset's, else the default."""
+        merged = sim.scenarios.overrides_for(self.scenario, **self.overrides_dict)
+        if name in merged:
+            return merged[name]
+        spec = sim.PARAMS[name]
+        if spec.kind == "choice":
+            return spec.choices[int(spec.default)]
+        if spec.kind == "bool":
+            return bool(spec.default)
+        return spec.default
+
+    def model_kwargs(self) -> dict[str, Any]:
+        return dict(scenario=self.scenario, n_runs=self.n_runs, days=self.days, rng=self.seed,
+                    run_offset=self.run_offset, **self.overrides_dict)
+
+    def simulate_kwargs(self) -> dict[str, Any]:
+        """The same ensemble as `sim.simulate` arguments (what the browser test checks against)."""
+        return dict(scenario=self.scenario, runs=self.n_runs, days=self.days, seed=self.seed,
+                    run_offset=self.run_offset, overrides=self.overrides_dict)
+
+
+def parse_run_reference(seed_text: str, run_text: str) -> tuple[int, int]:
+    """Seed and run index typed by a student; a plain `InputError` if either is not a run."""
+    seed = _whole("seed", seed_text, MAX_SEED)
+    run = _whole("run index", run_text, MAX_RUN_INDEX)
+    return seed, run
+
+
+def _whole(name: str, text: str, high: int) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise ParamError(name, text, f"a whole number in [0, {high}]") from None
+    if not 0 <= value <= high:
+        raise ParamError(name, value, f"a whole number in [0, {high}]")
+    return value
+
+
+def parse_value(name: str, text: str) -> Any:
+    """A typed parameter value, checked against PARAMS (raises `ParamError` with the range)."""
+    spec = sim.PARAMS.get(name)
+    if spec is None:
+        raise ParamError("parameter", name, "a name listed by `conflictsim params`")
+    text = str(text).strip()
+    if spec.kind == "choice":
+        spec.coerce(text)
+        return text
+    if spec.kind == "bool":
+        return bool(spec.coerce(text))
+    try:
+        value = float(text)
+    except ValueError:
+        raise ParamError(name, text, spec.allowed()) from None
+    spec.coerce(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Fan:
+    """The ensemble continued to the horizon from `from_day`: what the fan charts show."""
+
+    trajectories: Mapping[str, np.ndarray]
+    outcomes: pd.DataFrame
+    from_day: int
+    settings: Settings
+    interventions: tuple[tuple[int, Mapping[str, Any]], ...]
+
+    @property
+    def outcome_counts(self) -> dict[str, int]:
+        counts = self.outcomes["outcome"].value_counts()
+        return {name: int(counts.get(name, 0)) for name in sim.OUTCOME_CLASSES}
+
+    def median(self, name: str) -> np.ndarray:
+        return np.median(self.trajectories[name], axis=0)
+
+
+def build_model(settings: Settings) -> sim.ConflictModel:
+    return sim.ConflictModel(collect=False, **settings.model_kwargs())
+
+
+def fresh_to_horizon(settings: Settings, cancelled: Callable[[], bool]) -> sim.ConflictModel:
+    """The day-0 ensemble run to the horizon (what `sim.simulate` gives for these settings),
+    stepped in chunks so that a newer request can stop it early."""
+    twin = build_model(settings)
+    while twin.running:
+        if cancelled():
+            raise Superseded()
+        for _ in range(FAN_CHUNK_DAYS):
+            twin.step()
+    return twin
+
+
+class Session:
+    """One student's controller: the live ensemble model and the requests made of it.
+
+    Stepping, interventions and fan snapshots take `lock`, so the play loop (a thread), button
+    clicks and the fan task never see a half-changed model.
+    """
+
+    def __init__(self, settings: Settings | None = None):
+        self.lock = threading.RLock()
+        self.settings = settings or Settings()
+        self.model = build_model(self.settings)
+        self.generation = 0  # bumped on every rebuild: a new model
+        self.fan_token = 0  # bumped on every fan request; older requests give up
+
+    # -- the model -----------------------------------------------------------------------------
+    def rebuild(self, settings: Settings) -> None:
+        """Day 0 with new settings; the old model is kept if the new one is refused."""
+        model = build_model(settings)
+        with self.lock:
+            self.settings, self.model = settings, model
+            self.generation += 1
+
+    def step(self, n_days: int = 1) -> int:
+        with self.lock:
+            for _ in range(n_days):
+                if not self.model.running:
+                    break
+                self.model.step()
+            return self.model.day
+
+    def intervene(self, name: str, value: Any) -> None:
+        with self.lock:
+            self.model.intervene(**{name: value})
+
+    @property
+    def day(self) -> int:
+        return self.model.day
+
+    @property
+    def interventions(self) -> tuple[tuple[int, dict[str, Any]], ...]:
+        return tuple(self.model.interventions)
+
+    @property
+    def start_date(self) -> datetime.date:
+        return getattr(self.model, "start_date", calendar.START_DATE)
+
+    @property
+    def fan_key(self) -> tuple[int, int]:
+        """Changes exactly when the fan must be recomputed: a new model or a new intervention."""
+        return self.generation, len(self.model.interventions)
+
+    # -- the fan -------------------------------------------------------------------------------
+    def compute_fan(self) -> Fan:
+        """The ensemble continued to the horizon; raises `Superseded` if a newer request came."""
+        self.fan_token += 1
+        token = self.fan_token
+        with self.lock:
+            model, settings = self.model, self.settings
+            interventions = tuple(model.interventions)
+            at_start = model.day == 0 and not interventions
+            twin = None if at_start else model.projection()
+        if at_start:
+            twin = fresh_to_horizon(settings, lambda: token != self.fan_token)
+        if token != self.fan_token:
+            raise Superseded()
+        return Fan(trajectories=twin.trajectories, outcomes=outcomes_frame(twin),
+                   from_day=model.day, settings=settings, interventions=interventions)
+
+
+def compare_ensemble(settings: Settings, scenario: str) -> Mapping[str, np.ndarray]:
+    """A preset's ensemble with the same seed and runs (common random numbers), for comparison."""
+    other = replace(settings, scenario=scenario, overrides=())
+    return sim.simulate(**other.simulate_kwargs()).trajectories
+
+
+@dataclass
+class DashboardState:
+    """The session's reactive values (created by `use_dashboard_state`, never at module level)."""
+
+    chosen: solara.Reactive[Settings]  # slider positions: what Reset starts from
+    day: solara.Reactive[int]
+    revision: solara.Reactive[int]  # bumped when the model changes other than by a step
+    playing: solara.Reactive[bool]
+    speed: solara.Reactive[int]
+    message: solara.Reactive[str | None]
+    compare_with: solara.Reactive[str]
+    compare_variable: solara.Reactive[str]
+    extra: dict = field(default_factory=dict)
+
+
+def use_dashboard_state(initial: Settings | None = None) -> tuple[Session, DashboardState]:
+    """The session's controller and reactive values; call once, in the page."""
+    session = solara.use_memo(lambda: Session(initial), [])
+    state = DashboardState(
+        chosen=solara.use_reactive(session.settings),
+        day=solara.use_reactive(0),
+        revision=solara.use_reactive(0),
+        playing=solara.use_reactive(False),
+        speed=solara.use_reactive(SPEEDS["normal (10 days/s)"]),
+        message=solara.use_reactive(None),
+        compare_with=solara.use_reactive(""),
+        compare_variable=solara.use_reactive("occupied_km2"),
+    )
+    return session, state
+
+
+def apply_setting(session: Session, state: DashboardState, name: str, value: Any) -> None:
+    """A slider moved: before play it sets the scenario; during a run it is an intervention
+    from the current day on. Bad input leaves everything as it was and shows a message."""
+    try:
+        chosen = state.chosen.value.with_value(name, value)
+        if session.day == 0 and not session.interventions:
+            session.rebuild(chosen)
+        else:
+            session.intervene(name, value)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    state.message.value = None
+    state.chosen.value = chosen
+    state.revision.value += 1
+
+
+def choose_scenario(session: Session, state: DashboardState, scenario: str) -> None:
+    """A new preset: back to day 0 with the preset's values (the student's are cleared)."""
+    try:
+        chosen = state.chosen.value.with_scenario(scenario)
+        session.rebuild(chosen)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    state.playing.value = False
+    state.message.value = None
+    state.chosen.value = chosen
+    state.day.value = 0
+    state.revision.value += 1
+
+
+def reset(session: Session, state: DashboardState, settings: Settings | None = None) -> None:
+    """Back to day 0 with the chosen settings (the slider positions apply from day 0)."""
+    try:
+        target = settings or state.chosen.value
+        session.rebuild(target)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    state.playing.value = False
+    state.message.value = None
+    state.chosen.value = target
+    state.day.value = 0
+    state.revision.value += 1
+
+
+def open_run(session: Session, state: DashboardState, seed_text: str, run_text: str) -> None:
+    """Replay run K of seed S exactly: the ensemble becomes runs K.. of seed S, member 0 is K."""
+    try:
+        seed, run = parse_run_reference(seed_text, run_text)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    reset(session, state, replace(state.chosen.value, seed=seed, run_offset=run))
+
+
+def step(session: Session, state: DashboardState, n_days: int) -> None:
+    state.day.value = session.step(n_days)
