@@ -186,9 +186,9 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
                           prefix="sampler.", required=method != "grid")
     morris_levels = check.whole(sampler, "levels", 4, 2, 100, prefix="sampler.")
     second_order = check.boolean(sampler, "second_order", True, prefix="sampler.")
-    factors = check.factors(check.table(data, "parameters"), method)
     if method == "sobol" and samples & (samples - 1):
         check.fail("sampler.samples", samples, "sampler 'sobol' needs a power of two (e.g. 256)")
+    factors = check.factors(check.table(data, "parameters"), method)
     fixed = check.fixed(check.table(data, "fixed"), factors)
     output = check.output(check.table(data, "output"))
     sensitivity = check.sensitivity(check.table(data, "sensitivity"))

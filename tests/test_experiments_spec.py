@@ -1,0 +1,184 @@
+"""Spec parsing, samplers and bad input: one clear line naming file, key and value, exit code 2,
+and nothing already written is touched."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments import evaluators, samplers, spec as spec_module, sweep
+from experiments.spec import SpecError
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT / "experiments" / "specs"
+
+GOOD = """
+name = "tiny"
+scenario = "freeze"
+days = 30
+seed = 3
+replicates = 2
+chunk_size = 4
+
+[sampler]
+method = "grid"
+
+[parameters]
+trump_aid_level = { range = [0.0, 1.0], steps = 2 }
+putin_strategy = { levels = ["freeze", "serious"] }
+"""
+
+
+def parse(text: str):
+    return spec_module.parse(text, source="exp.toml")
+
+
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.toml")), ids=lambda p: p.name)
+def test_shipped_specs_are_valid(path):
+    spec = spec_module.load(path)
+    assert spec_module.n_rows(spec) > 0
+    assert samplers.draw(spec).shape == (spec_module.n_points(spec), len(spec.factors))
+
+
+def test_smoke_spec_is_small():
+    assert spec_module.n_rows(spec_module.load(SPECS / "smoke.toml")) <= 2000
+
+
+def test_grid_design_covers_every_combination_in_model_coding():
+    spec = parse(GOOD)
+    design = samplers.draw(spec)
+    assert design.tolist() == [[0.0, 1.0], [0.0, 3.0], [1.0, 1.0], [1.0, 3.0]]
+
+
+@pytest.mark.parametrize("method,extra,points", [
+    ("random", "samples = 10", 10), ("latin", "samples = 10", 10),
+    ("sobol", "samples = 8", 8 * (2 * 2 + 2)), ("morris", "samples = 5", 5 * 3)])
+def test_samplers_are_drawn_once_from_the_seed_within_bounds(method, extra, points):
+    text = f"""
+seed = 5
+[sampler]
+method = "{method}"
+{extra}
+[parameters]
+advance_speed_scale = {{ range = [0.5, 2.0] }}
+russia_recruits_per_day = {{ range = [500, 2000] }}
+"""
+    spec = parse(text)
+    first, second = samplers.draw(spec), samplers.draw(spec)
+    assert first.shape == (points, 2)
+    np.testing.assert_array_equal(first, second)
+    assert first[:, 0].min() >= 0.5 and first[:, 0].max() <= 2.0
+    assert not np.array_equal(first, samplers.draw(parse(text.replace("seed = 5", "seed = 6"))))
+
+
+@pytest.mark.parametrize("text,expected", [
+    (GOOD.replace("trump_aid_level", "trump_aid_levle"),
+     'exp.toml: parameters.trump_aid_levle="trump_aid_levle": unknown parameter'),
+    (GOOD.replace("[0.0, 1.0]", "[0.0, 2.0]"),
+     "exp.toml: parameters.trump_aid_level.range=2.0: trump_aid_level: a number in [0, 1.5]"),
+    (GOOD.replace('"serious"', '"surrender"'),
+     'exp.toml: parameters.putin_strategy.levels="surrender": putin_strategy: one of'),
+    (GOOD.replace('method = "grid"', 'method = "sobol"\nsamples = 8'),
+     "exp.toml: parameters.trump_aid_level.steps=2: steps only applies to sampler 'grid'"),
+    (GOOD.replace('method = "grid"', 'method = "sobol"\nsamples = 8')
+     .replace(", steps = 2", ""),
+     "sampler 'sobol' needs range = [low, high] for every parameter"),
+    (GOOD.replace(", steps = 2", ""), "sampler 'grid' needs steps = N with a range"),
+    (GOOD.replace('method = "grid"', 'method = "sobol"\nsamples = 10'), "power of two"),
+    (GOOD.replace('method = "grid"', 'method = "latin"'),
+     "exp.toml: sampler.samples=None: required"),
+    (GOOD.replace("days = 30", "days = -1"), "exp.toml: days=-1: a whole number in [1, "),
+    (GOOD.replace('scenario = "freeze"', 'scenario = "peace"'), 'exp.toml: scenario="peace"'),
+    (GOOD + "\n[fixed]\ntrump_aid_level = 0.5\n", "also varied"),
+    (GOOD + "\n[output]\noutcomes = ['gdp']\n", 'exp.toml: output.outcomes="gdp": one of'),
+    (GOOD.replace("replicates", "replicas"), "exp.toml: replicas=2: unknown key"),
+    ("name = 'x'\ndays = [1,\n", "exp.toml: malformed TOML:"),
+])
+def test_bad_specs_name_file_key_and_value(text, expected):
+    with pytest.raises(SpecError) as caught:
+        parse(text)
+    message = str(caught.value)
+    assert expected in message, message
+    assert "\n" not in message
+
+
+def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "experiments", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def finished_sweep(tmp_path):
+    spec_path = tmp_path / "good.toml"
+    spec_path.write_text(GOOD)
+    out = tmp_path / "out"
+    sweep.run(spec_module.load(spec_path), out, evaluators.SerialEvaluator(), progress=False,
+              spec_text=GOOD)
+    return spec_path, out
+
+
+def assert_refused(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("conflictsim: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_cli_bad_spec_exits_2_and_leaves_results_alone(finished_sweep, tmp_path):
+    spec_path, out = finished_sweep
+    before = tree_digest(out)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD.replace("[0.0, 1.0]", "[0.0, 9.0]"))
+    assert_refused(cli("sweep", str(bad), "--out", str(out), "--resume"),
+                   str(bad), "parameters.trump_aid_level.range=9.0")
+    bad.write_text("days = = 3")
+    assert_refused(cli("sweep", str(bad), "--out", str(out)), "malformed TOML")
+    assert tree_digest(out) == before
+
+
+def test_cli_refuses_another_specs_directory(finished_sweep, tmp_path):
+    spec_path, out = finished_sweep
+    before = tree_digest(out)
+    other = tmp_path / "other.toml"
+    other.write_text(GOOD.replace("seed = 3", "seed = 4"))
+    assert_refused(cli("sweep", str(other), "--out", str(out), "--resume", "--executor", "serial"),
+                   f"--out {out}: holds results of another spec")
+    assert_refused(cli("sweep", str(spec_path), "--out", str(out), "--executor", "serial"),
+                   "pass --resume")
+    assert tree_digest(out) == before
+
+
+def test_cli_unreachable_scheduler_exits_2_and_writes_nothing(finished_sweep, tmp_path):
+    spec_path, out = finished_sweep
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    fresh = tmp_path / "fresh"
+    assert_refused(cli("sweep", str(spec_path), "--out", str(fresh), "--scheduler", address,
+                       "--connect-timeout", "1"), f"--scheduler {address}: cannot reach")
+    assert not fresh.exists()
+    before = tree_digest(out)
+    assert_refused(cli("sweep", str(spec_path), "--out", str(out), "--resume", "--scheduler",
+                       address, "--connect-timeout", "1"), "cannot reach")
+    assert tree_digest(out) == before
+
+
+def test_resume_of_a_complete_sweep_computes_nothing(finished_sweep):
+    spec_path, out = finished_sweep
+    result = cli("sweep", str(spec_path), "--out", str(out), "--resume", "--executor", "serial",
+                 "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "0 computed" in result.stdout
