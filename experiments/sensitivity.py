@@ -1,0 +1,158 @@
+"""Global sensitivity of a sweep's outcomes with SALib: Sobol (first, total and second order, with
+confidence intervals) and Morris elementary effects.
+
+The model is stochastic, so the response SALib sees at a parameter point is an outcome's mean over
+the point's replicates (with common random numbers across points, which keeps the noise in the
+indices small). A target is a numeric outcome column, `reached:<column>` (share of replicates where
+it is not missing, e.g. a ceasefire happened) or `share:<outcome class>`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import storage
+from .samplers import salib_problem
+from .spec import Spec, SpecError
+
+SENSITIVITY_METHODS = ("sobol", "morris")
+
+
+def target_column(target: str) -> str:
+    return target.split(":", 1)[1] if target.startswith("reached:") else \
+        "outcome" if target.startswith("share:") else target
+
+
+def per_point_response(frame: pd.DataFrame, target: str) -> pd.Series:
+    """Mean response per (scenario, point) for one target."""
+    column = target_column(target)
+    if target.startswith("share:"):
+        values = (frame[column].astype(str) == target[6:]).astype(float)
+    elif target.startswith("reached:"):
+        values = frame[column].notna().astype(float)
+    else:
+        values = frame[column].astype(float)
+        if values.isna().any():
+            raise SpecError(f"sensitivity.outcomes={target!r}: has missing values in some runs; "
+                            f"use 'reached:{column}' for the share of runs where it happens")
+    return values.groupby([frame["scenario"], frame["point"]], sort=True).mean()
+
+
+def responses(out: Path, targets: tuple[str, ...]) -> pd.DataFrame:
+    """One row per (scenario, point), one column per target; streamed chunk by chunk (a chunk
+    holds whole points, so each chunk's means are final)."""
+    columns = sorted({"scenario", "point", *(target_column(t) for t in targets)})
+    parts = []
+    for frame in storage.iter_chunks(out, columns=columns):
+        parts.append(pd.DataFrame({t: per_point_response(frame, t) for t in targets}))
+    return pd.concat(parts).sort_index()
+
+
+def sobol_table(problem: dict, y: np.ndarray, second_order: bool = True,
+                conf_level: float = 0.95, resamples: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Tidy Sobol indices: columns parameter, other (second order only), index, value, conf."""
+    from SALib.analyze import sobol
+
+    result = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=second_order,
+                           num_resamples=resamples, conf_level=conf_level, seed=seed)
+    names = problem["names"]
+    rows = []
+    for index in ("S1", "ST"):
+        for j, name in enumerate(names):
+            rows.append({"parameter": name, "other": "", "index": index,
+                         "value": result[index][j], "conf": result[index + "_conf"][j]})
+    if second_order:
+        for i in range(len(names)):
+            for j in range(i + 1, len(names)):
+                rows.append({"parameter": names[i], "other": names[j], "index": "S2",
+                             "value": result["S2"][i, j], "conf": result["S2_conf"][i, j]})
+    return pd.DataFrame(rows)
+
+
+def morris_table(problem: dict, x: np.ndarray, y: np.ndarray, levels: int = 4,
+                 conf_level: float = 0.95, resamples: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Tidy Morris statistics: mu, mu_star (with its confidence interval) and sigma."""
+    from SALib.analyze import morris
+
+    result = morris.analyze(problem, np.asarray(x, dtype=float), np.asarray(y, dtype=float),
+                            num_resamples=resamples, conf_level=conf_level, num_levels=levels,
+                            seed=seed)
+    rows = []
+    for j, name in enumerate(problem["names"]):
+        for index in ("mu_star", "mu", "sigma"):
+            conf = result["mu_star_conf"][j] if index == "mu_star" else np.nan
+            rows.append({"parameter": name, "other": "", "index": index,
+                         "value": float(result[index][j]), "conf": float(conf)})
+    return pd.DataFrame(rows)
+
+
+def analyse(spec: Spec, out: Path, targets: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Indices for every scenario and target of a finished sobol/morris sweep."""
+    check_method(spec)
+    targets = targets or spec.sensitivity.outcomes
+    problem = salib_problem(spec.factors)
+    design = storage.read_design(out)[list(spec.factor_names)].to_numpy(dtype=float)
+    table = responses(out, tuple(targets))
+    expected = len(spec.scenarios) * len(design)
+    if len(table) != expected:
+        raise SpecError(f"{out}: holds {len(table)} of {expected} parameter points; finish the "
+                        f"sweep with `conflictsim sweep ... --resume` first")
+    parts = []
+    for scenario in spec.scenarios:
+        for target in targets:
+            y = table.loc[scenario, target].to_numpy()
+            if spec.method == "sobol":
+                part = sobol_table(problem, y, spec.second_order, spec.sensitivity.conf_level,
+                                   spec.sensitivity.resamples, spec.seed)
+            else:
+                part = morris_table(problem, design, y, spec.morris_levels,
+                                    spec.sensitivity.conf_level, spec.sensitivity.resamples,
+                                    spec.seed)
+            part.insert(0, "outcome", target)
+            part.insert(0, "scenario", scenario)
+            parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def check_method(spec: Spec) -> None:
+    if spec.method not in SENSITIVITY_METHODS:
+        raise SpecError(f"{spec.source}: sampler.method=\"{spec.method}\": sensitivity needs "
+                        f"sampler 'sobol' or 'morris'")
+
+
+def format_table(table: pd.DataFrame) -> str:
+    shown = table.copy()
+    shown["value"] = shown["value"].map(lambda v: f"{v:8.3f}")
+    shown["conf"] = shown["conf"].map(lambda v: "" if np.isnan(v) else f"± {v:.3f}")
+    return shown.to_string(index=False)
+
+
+def command(args, make_evaluator) -> int:
+    """`conflictsim sensitivity SPEC.toml|DIR`: run the sweep if needed, then analyse it."""
+    from . import plots, results, spec as spec_module, sweep
+
+    source = Path(args.spec)
+    if source.is_dir():
+        out, spec = source, results.spec_of(source)
+    else:
+        spec = spec_module.load(source)
+        check_method(spec)
+        out = Path(args.out) if args.out else Path("out") / spec.name
+        resume = storage.read_manifest(out) is not None if out.exists() else False
+        sweep.run(spec, out, make_evaluator(args), resume=resume, chunk_size=args.chunk_size,
+                  spec_text=source.read_text(), progress=not args.quiet)
+    check_method(spec)
+    targets = tuple(args.outcome) if args.outcome else None
+    if targets:
+        spec_module.from_dict({"sensitivity": {"outcomes": list(targets)}}, source="--outcome")
+    table = analyse(spec, out, targets)
+    csv = out / "sensitivity.csv"
+    table.to_csv(csv, index=False)
+    figure = Path(args.plot) if args.plot else out / "sensitivity.png"
+    plots.save(plots.sensitivity_bars(table), figure)
+    print(format_table(table))
+    print(f"wrote {csv} and {figure}")
+    return 0
