@@ -144,9 +144,8 @@ def Page():
             FanStatus(fan_task.pending, fan.from_day if fan else None, session.settings.n_runs,
                       fan_error)
             if fan is not None:
-                FanReadout(fan.median("occupied_km2"), {"scenario": fan.settings.scenario,
-                                                        **fan.settings.simulate_kwargs()},
-                           fan.from_day, start)
+                FanReadout(fan.median("occupied_km2"), fan.trajectories["occupied_km2"][0],
+                           fan.settings.simulate_kwargs(), fan.from_day, start)
             FigureImage(overview_png, "overview",
                         "Fans: median, 50 % and 90 % of runs; black: highlighted run to today.")
             with solara.Columns([1, 1]):

@@ -57,14 +57,19 @@ def FanStatus(pending: bool, from_day: int | None, n_runs: int, error: str | Non
 
 
 @solara.component
-def FanReadout(median: np.ndarray, settings: Mapping[str, Any], from_day: int, start: datetime.date):
-    """The plotted median of occupied area in words, and exactly as data attributes."""
+def FanReadout(median: np.ndarray, highlighted: np.ndarray, settings: Mapping[str, Any],
+               from_day: int, start: datetime.date):
+    """The plotted median of occupied area and the highlighted run's end, in words and exactly
+    as data attributes."""
     last = len(median) - 1
     text = (f"Median occupied area on {calendar.date_of(last, start).isoformat()}: "
-            f"{median[-1]:,.0f} km² (a year in: {median[min(365, last)]:,.0f} km²)")
+            f"{median[-1]:,.0f} km² (a year in: {median[min(365, last)]:,.0f} km²); "
+            f"highlighted run (seed {settings.get('seed')}, run {settings.get('run_offset')}): "
+            f"{highlighted[-1]:,.0f} km²")
     solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["fan-readout"],
                 attributes={"data-median-final": repr(float(median[-1])),
                             "data-median-365": repr(float(median[min(365, last)])),
+                            "data-highlight-final": repr(float(highlighted[-1])),
                             "data-from-day": str(from_day),
                             "data-settings": json.dumps(settings, default=str, sort_keys=True)})
 

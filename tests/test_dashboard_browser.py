@@ -1,0 +1,273 @@
+"""The real dashboard in Debian's Chromium: a server started here, every outside request blocked.
+
+A missing /usr/bin/chromium fails these tests (CI installs it); it never skips them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from dashboards.cli import REPO_ROOT, server_command, server_env
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+ARTIFACTS = REPO_ROOT / "artifacts"
+FAN_TIMEOUT_MS = 60_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "dashboard_server.log", "w")
+    proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"dashboard server did not start; see {ARTIFACTS / 'dashboard_server.log'}")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def loopback_only(route):
+    """Abort any request that would leave the machine (CDNs, telemetry)."""
+    url = route.request.url
+    if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def open_page(browser, url):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    context.route("**/*", loopback_only)
+    page = context.new_page()
+    page.goto(url)
+    wait_fan_ready(page)
+    return context, page
+
+
+def wait_fan_ready(page, timeout=FAN_TIMEOUT_MS):
+    page.wait_for_selector(".fan-state[data-state=ready]", timeout=timeout)
+    page.wait_for_selector(".fan-readout", timeout=timeout)
+
+
+def readout(page) -> dict:
+    el = page.locator(".fan-readout")
+    return {"median_final": float(el.get_attribute("data-median-final")),
+            "median_365": float(el.get_attribute("data-median-365")),
+            "highlight_final": float(el.get_attribute("data-highlight-final")),
+            "from_day": int(el.get_attribute("data-from-day")),
+            "settings": json.loads(el.get_attribute("data-settings"))}
+
+
+def choose(page, container: str, option: str):
+    """Pick an option of a Vuetify select inside `container`."""
+    page.locator(f"{container} .v-select").first.click()
+    page.locator(".v-menu__content.menuable__content__active .v-list-item",
+                 has_text=option).first.click()
+
+
+def day_of(page) -> int:
+    return int(page.locator(".sim-date").get_attribute("data-day"))
+
+
+def test_page_loads_with_fan_and_saves_screenshot(browser, server):
+    context, page = open_page(browser, server)
+    try:
+        assert day_of(page) == 0
+        assert "01 December 2024" in page.locator(".sim-date").inner_text()
+        for name in ("overview", "sectors", "outcomes"):
+            box = page.locator(f".figure-{name} img").bounding_box()
+            assert box and box["width"] > 200 and box["height"] > 150, name
+        expected = sim.simulate(**{**readout(page)["settings"]})
+        assert readout(page)["median_final"] == float(np.median(expected.trajectories["occupied_km2"][:, -1]))
+        assert "Traceback" not in page.locator("body").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard_main.png"))
+    finally:
+        context.close()
+
+
+def test_scenario_and_slider_give_the_median_of_sim_simulate(browser, server):
+    context, page = open_page(browser, server)
+    try:
+        choose(page, ".scenario-picker", sim.SCENARIOS["freeze"].title)
+        page.wait_for_function(
+            "() => JSON.parse(document.querySelector('.fan-readout')?.dataset.settings || '{}')"
+            ".scenario === 'freeze'", timeout=FAN_TIMEOUT_MS)
+        wait_fan_ready(page)
+        start_value = sim.SCENARIOS["freeze"].overrides.get(
+            "trump_aid_level", sim.PARAMS["trump_aid_level"].default)
+        slider = page.locator(".param-trump_aid_level [role=slider]").first
+        slider.focus()
+        for _ in range(3):
+            slider.press("ArrowRight")
+        page.wait_for_function(
+            "() => 'trump_aid_level' in JSON.parse(document.querySelector('.fan-readout')"
+            "?.dataset.settings || '{}').overrides", timeout=FAN_TIMEOUT_MS)
+        wait_fan_ready(page)
+        shown = readout(page)
+        value = shown["settings"]["overrides"]["trump_aid_level"]
+        assert value != start_value and sim.PARAMS["trump_aid_level"].low <= value <= sim.PARAMS["trump_aid_level"].high
+        assert shown["settings"]["scenario"] == "freeze"
+        expected = sim.simulate(**shown["settings"]).trajectories["occupied_km2"]
+        assert shown["median_final"] == float(np.median(expected[:, -1]))
+        assert shown["median_365"] == float(np.median(expected[:, 365]))
+    finally:
+        context.close()
+
+
+def test_play_advances_the_date_and_the_plots(browser, server):
+    context, page = open_page(browser, server)
+    try:
+        before = page.locator(".figure-overview img").get_attribute("src")
+        page.locator(".play-controls button.play").click()
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day >= 15",
+                               timeout=30_000)
+        page.locator(".play-controls button.pause").click()
+        page.wait_for_selector(".play-controls button.play")
+        day = day_of(page)
+        assert day >= 15
+        page.wait_for_timeout(1200)
+        assert day_of(page) == day, "pause stops the clock"
+        after = page.locator(".figure-overview img").get_attribute("src")
+        assert after != before
+        page.locator(".play-controls button.step-month").click()
+        page.wait_for_function(f"() => +document.querySelector('.sim-date').dataset.day === {day + 30}")
+    finally:
+        context.close()
+
+
+def test_intervention_during_a_run_recomputes_the_fan_from_today(browser, server):
+    context, page = open_page(browser, server)
+    try:
+        page.locator(".play-controls button.step-month").click()
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        slider = page.locator(".param-trump_aid_level [role=slider]").first
+        slider.focus()
+        slider.press("ArrowLeft")
+        page.wait_for_function(
+            "() => document.querySelector('.fan-readout')?.dataset.fromDay === '30'",
+            timeout=FAN_TIMEOUT_MS)
+        assert page.locator(".event-log .event-intervention").count() == 1
+        assert "day 30" in page.locator(".event-log .event-intervention").inner_text()
+    finally:
+        context.close()
+
+
+def test_comparison_shows_two_series(browser, server):
+    context, page = open_page(browser, server)
+    try:
+        choose(page, ".compare-controls", "preset: " + sim.SCENARIOS["burden_shift"].title)
+        page.wait_for_selector(".compare-readout", timeout=FAN_TIMEOUT_MS)
+        series = json.loads(page.locator(".compare-readout").get_attribute("data-series"))
+        assert len(series) == 2 and series[0] != series[1]
+        box = page.locator(".figure-compare img").bounding_box()
+        assert box and box["width"] > 200
+    finally:
+        context.close()
+
+
+def test_bad_input_shows_a_plain_message_and_keeps_settings(browser, server):
+    context, page = open_page(browser, server)
+    try:
+        settings = readout(page)["settings"]
+        page.locator(".typed-value-input input").fill("5")
+        page.locator(".typed-value button.typed-value-apply").click()
+        error = page.locator(".input-error")
+        error.wait_for(timeout=10_000)
+        text = error.inner_text()
+        assert "trump_aid_level" in text and "not allowed" in text and "[0, 1.5]" in text
+        page.locator(".run-opener .run-index input").fill("-3")
+        page.locator(".run-opener button.open-run").click()
+        page.wait_for_function(
+            "() => document.querySelector('.input-error')?.innerText.includes('run index')")
+        assert "Traceback" not in page.locator("body").inner_text()
+        assert readout(page)["settings"] == settings
+    finally:
+        context.close()
+
+
+def test_open_run_replays_it_exactly(browser, server):
+    context, page = open_page(browser, server)
+    try:
+        page.locator(".run-opener .run-seed input").fill("7")
+        page.locator(".run-opener .run-index input").fill("3")
+        page.locator(".run-opener button.open-run").click()
+        page.wait_for_function(
+            "() => JSON.parse(document.querySelector('.fan-readout')?.dataset.settings || '{}')"
+            ".seed === 7", timeout=FAN_TIMEOUT_MS)
+        wait_fan_ready(page)
+        alone = sim.simulate("status_quo", runs=1, days=730, seed=7, run_offset=3)
+        assert readout(page)["highlight_final"] == float(alone.trajectories["occupied_km2"][0, -1])
+    finally:
+        context.close()
+
+
+def test_two_sessions_are_isolated(browser, server):
+    context_a, page_a = open_page(browser, server)
+    context_b, page_b = open_page(browser, server)
+    try:
+        choose(page_a, ".scenario-picker", sim.SCENARIOS["freeze"].title)
+        choose(page_b, ".scenario-picker", sim.SCENARIOS["deterrence"].title)
+        for page, name in ((page_a, "freeze"), (page_b, "deterrence")):
+            page.wait_for_function(
+                "(name) => JSON.parse(document.querySelector('.fan-readout')?.dataset.settings"
+                " || '{}').scenario === name", arg=name, timeout=FAN_TIMEOUT_MS)
+        page_a.locator(".play-controls button.step-month").click()
+        page_a.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        page_b.wait_for_timeout(500)
+        assert day_of(page_b) == 0
+        assert sim.SCENARIOS["freeze"].title in page_a.locator(".sim-date").inner_text()
+        assert sim.SCENARIOS["deterrence"].title in page_b.locator(".sim-date").inner_text()
+        assert readout(page_a)["settings"]["scenario"] == "freeze"
+        assert readout(page_b)["settings"]["scenario"] == "deterrence"
+    finally:
+        context_a.close()
+        context_b.close()
