@@ -278,11 +278,12 @@ _SPECS: list[ParamSpec] = [
     # --- United States ------------------------------------------------------------------------
     _p("us_aid_baseline_bn_usd", 30.0, 0.0, 80.0, "bn USD/year",
        "US aid flow (military and budget) under the outgoing administration.",
-       "facts: 'US Ukraine Security Supplemental Appropriations' 60.8 bn (about two years) and "
-       "'Cumulative aid allocations Europe vs US'", "united_states"),
+       "facts: 'US Ukraine Security Supplemental Appropriations (H.R. 8035 text; enacted in "
+       "H.R. 815)' 60.8 bn (about two years) and 'Cumulative aid allocations Europe vs US "
+       "(all types)'", "united_states"),
     _p("us_military_share", 0.65, 0.0, 1.0, "share",
-       "Military share of US aid.", "facts: 'Cumulative aid allocations Europe vs US' "
-       "(US military 43.1 of 67.0)", "united_states"),
+       "Military share of US aid.", "facts: 'Cumulative aid allocations Europe vs US "
+       "(all types)' (US military 43.1 of 67.0)", "united_states"),
     _p("trump_aid_level", 0.7, 0.0, 1.5, "x baseline",
        "US aid after inauguration relative to the baseline ('contain commitments').",
        "assumption; scenario lever", "united_states"),
@@ -313,10 +314,11 @@ _SPECS: list[ParamSpec] = [
     # --- Europe -------------------------------------------------------------------------------
     _p("eu_aid_baseline_bn_usd", 45.0, 0.0, 150.0, "bn USD/year",
        "European aid flow (military and budget) at day 0.",
-       "facts: 'Cumulative aid allocations Europe vs US' and 'EU Ukraine Facility'", "europe"),
+       "facts: 'Cumulative aid allocations Europe vs US (all types)' and 'EU Ukraine Facility "
+       "(grants and loans for 2024-2027)'", "europe"),
     _p("eu_military_share", 0.45, 0.0, 1.0, "share",
-       "Military share of European aid.", "facts: 'Cumulative aid allocations Europe vs US' "
-       "(Europe military 42.0 of 89.9)", "europe"),
+       "Military share of European aid.", "facts: 'Cumulative aid allocations Europe vs US "
+       "(all types)' (Europe military 42.0 of 89.9)", "europe"),
     _p("eu_compensation_share", 0.3, 0.0, 1.5, "share",
        "Share of a US aid cut that Europe makes up (burden sharing).",
        "assumption; scenario lever", "europe"),

@@ -80,8 +80,9 @@ def lanchester_exact(russia, ukraine, russia_loss_rate, ukraine_loss_rate, dt=1.
     ratio = np.sqrt(a / b)
     new_russia = russia * ch - ratio * ukraine * sh
     new_ukraine = ukraine * ch - russia * sh / ratio
-    new_russia = np.maximum(new_russia, 0.0)
-    new_ukraine = np.maximum(new_ukraine, 0.0)
+    # the linear solution is only physical while both sides stand: no side gains from attrition
+    new_russia = np.clip(new_russia, 0.0, russia)
+    new_ukraine = np.clip(new_ukraine, 0.0, ukraine)
     return new_russia, new_ukraine, russia - new_russia, ukraine - new_ukraine
 
 

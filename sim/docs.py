@@ -1,0 +1,40 @@
+"""Render the parameter table of docs/MODEL.md from `Params` (`python -m sim.docs`)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from .params import GROUPS, iter_specs
+
+BEGIN, END = "<!-- BEGIN PARAMETER TABLE -->", "<!-- END PARAMETER TABLE -->"
+
+
+def parameter_table() -> str:
+    lines = []
+    for group in GROUPS:
+        lines += [f"\n**{group.replace('_', ' ')}**\n",
+                  "| name | default | range | unit | meaning | source |",
+                  "|---|---|---|---|---|---|"]
+        for spec in iter_specs(group):
+            allowed = ("one of " + ", ".join(spec.choices) if spec.kind == "choice"
+                       else "true/false" if spec.kind == "bool" else f"{spec.low:g} to {spec.high:g}")
+            lines.append(f"| `{spec.name}` | {spec.default_text()} | {allowed} | {spec.unit} | "
+                         f"{spec.meaning} | {spec.source} |")
+    return "\n".join(lines) + "\n"
+
+
+def update(path: Path) -> bool:
+    """Rewrite the table between the markers; returns True if the file changed."""
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END),
+                 lambda _: f"{BEGIN}\n{parameter_table()}{END}", text, flags=re.S)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/MODEL.md")
+    print(("updated " if update(target) else "unchanged ") + str(target))

@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+
+import sim
+from sim.params import GROUPS, ParamError, resolve
+from sim.scenarios import SCENARIOS, make
+
+
+def test_every_parameter_is_documented_and_its_default_is_in_range():
+    for name, spec in sim.PARAMS.items():
+        assert spec.meaning and spec.source and spec.group in GROUPS, name
+        assert spec.low <= spec.default <= spec.high, name
+        if spec.kind == "choice":
+            assert 0 <= spec.default < len(spec.choices)
+        else:
+            assert spec.unit or spec.kind == "bool", name
+
+
+def test_sources_citing_facts_name_a_row_of_the_shipped_table():
+    from sim.datasets import facts
+    quantities = set(facts()["quantity"])
+    for spec in sim.PARAMS.values():
+        if spec.source.startswith("facts: '"):
+            cited = spec.source.split("'")[1]
+            assert cited in quantities, (spec.name, cited)
+
+
+def test_presets_are_data_over_leader_rules_only():
+    state_like = {"grid_initial_gw", "nwf_initial_bn_usd", "ukraine_support_initial",
+                  "us_sanctions_initial", "eu_sanctions_initial"}
+    for scenario in SCENARIOS.values():
+        assert len(scenario.description) > 100
+        assert not state_like & set(scenario.overrides), scenario.name
+        make(scenario.name)  # validates
+
+
+def test_per_run_arrays_and_errors():
+    p = resolve({"trump_aid_level": np.array([0.1, 0.5, 1.0])}, 3)
+    assert p.trump_aid_level.shape == (3,)
+    with pytest.raises(ParamError, match="shape"):
+        resolve({"trump_aid_level": np.array([0.1, 0.5])}, 3)
+    with pytest.raises(ParamError, match=r"trump_aid_level=2.0 is not allowed: a number in \[0, 1.5\]"):
+        resolve({"trump_aid_level": 2.0}, 1)
+    with pytest.raises(ParamError, match="putin_strategy"):
+        resolve({"putin_strategy": "bluff"}, 1)
+    with pytest.raises(ParamError, match="parameter='nonsense'"):
+        resolve({"nonsense": 1}, 1)
+    assert resolve({"putin_strategy": "serious"}, 1).putin_strategy == 3
+
+
+def test_the_model_doc_table_is_generated_from_params():
+    from sim.docs import parameter_table
+    table = parameter_table()
+    for name, spec in sim.PARAMS.items():
+        assert f"`{name}`" in table
+    assert table.count("\n") >= len(sim.PARAMS)
