@@ -1,0 +1,58 @@
+"""ABC calibration recovers parameters from synthetic data made by the model, and runs against
+the shipped 2024 front-line series."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from experiments import calibration
+from experiments.__main__ import main
+
+TRUTH = {"advance_speed_scale": 0.5, "reference_force_ratio": 2.0}
+
+
+def test_observed_gains_are_the_shipped_monthly_series():
+    gains = calibration.observed_gains()
+    assert list(gains.index) == [*calibration.FIT_MONTHS, *calibration.HELD_OUT_MONTHS]
+    assert gains["2024-01-31"] == np.float64(108607.8 - 108567.4)
+    assert gains["2024-11-30"] == np.float64(111488.9 - 110763.0)
+
+
+def test_abc_recovers_known_parameters_from_synthetic_model_data(tmp_path):
+    out = tmp_path / "synthetic"
+    code = main(["calibrate", "--out", str(out), "--draws", "3000", "--rounds", "2",
+                 "--executor", "serial", "--seed", "4",
+                 *[arg for name, value in TRUTH.items() for arg in ("--synthetic", f"{name}={value}")]])
+    assert code == 0
+    report = json.loads((out / "calibration.json").read_text())
+    for name, truth in TRUTH.items():
+        low, high = report["parameters"][name]["ci90"]
+        assert low <= truth <= high, (name, low, high)
+    speed = report["parameters"]["advance_speed_scale"]
+    assert abs(speed["median"] - TRUTH["advance_speed_scale"]) < 0.05 * 3.0  # 5% of the prior
+    assert speed["pinned_down"] and speed["width_vs_prior"] < 0.2
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    assert set(posterior["round"]) == {0, 1}
+    assert np.isclose(posterior[posterior["round"] == 1]["weight"].sum(), 1.0)
+    assert (out / "posterior_vs_data.png").stat().st_size > 0
+
+
+def test_calibration_against_the_shipped_series_reports_the_held_out_check(tmp_path):
+    out = tmp_path / "data"
+    assert main(["calibrate", "--out", str(out), "--draws", "400", "--rounds", "1",
+                 "--executor", "serial", "--param", "advance_speed_scale=0:2"]) == 0
+    report = json.loads((out / "calibration.json").read_text())
+    assert report["start_date"] == "2024-01-01"
+    held = [m for m, band in report["months"].items() if band["held_out"]]
+    assert held == list(calibration.HELD_OUT_MONTHS)
+    assert report["parameters"]["advance_speed_scale"]["prior"] == [0.0, 2.0]
+
+
+def test_calibrate_rejects_a_bad_prior(tmp_path, capsys):
+    assert main(["calibrate", "--out", str(tmp_path / "x"), "--param",
+                 "advance_speed_scale=0:9", "--executor", "serial"]) == 2
+    assert "advance_speed_scale=9.0 is not allowed" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
