@@ -75,9 +75,16 @@ def lanchester_exact(russia, ukraine, russia_loss_rate, ukraine_loss_rate, dt=1.
     """
     a = np.maximum(russia_loss_rate, 1e-300)
     b = np.maximum(ukraine_loss_rate, 1e-300)
-    w = np.sqrt(a * b) * dt
-    ch, sh = np.cosh(w), np.sinh(w)
-    ratio = np.sqrt(a / b)
+    return lanchester_scaled(russia, ukraine, np.sqrt(a * b) * dt, np.sqrt(a / b))
+
+
+def lanchester_scaled(russia, ukraine, w, ratio):
+    """`lanchester_exact` given w = sqrt(ab) dt and ratio = sqrt(a/b) directly: when both
+    rates scale with the same fighting intensity, the ratio is a per-run constant, and one exp
+    gives both cosh and sinh (the hot path of the model)."""
+    e = np.exp(w)
+    inv = 1.0 / e
+    ch, sh = 0.5 * (e + inv), 0.5 * (e - inv)
     new_russia = russia * ch - ratio * ukraine * sh
     new_ukraine = ukraine * ch - russia * sh / ratio
     # the linear solution is only physical while both sides stand: no side gains from attrition

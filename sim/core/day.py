@@ -56,6 +56,8 @@ class Derived:
     russia_recruit_share: np.ndarray  # (runs, sectors)
     ukraine_recruit_share: np.ndarray
     russia_pressure_day0: np.ndarray  # (runs,)
+    attrition_frequency: np.ndarray  # (runs, 1): sqrt(a b) at unit intensity, 1/day
+    attrition_ratio: np.ndarray  # (runs, 1): sqrt(a / b)
 
 
 def derive(params: Params, n_runs: int) -> Derived:
@@ -70,9 +72,13 @@ def derive(params: Params, n_runs: int) -> Derived:
                                         p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
                                         p.nwf_initial_bn_usd, base_sanctions,
                                         p.sanctions_pressure_weight)
+    russia_rate = np.broadcast_to(russia_rate, (n_runs,))[:, None]
+    ukraine_rate = np.broadcast_to(ukraine_rate, (n_runs,))[:, None]
     return Derived(
-        russia_loss_rate=np.broadcast_to(russia_rate, (n_runs,))[:, None],
-        ukraine_loss_rate=np.broadcast_to(ukraine_rate, (n_runs,))[:, None],
+        russia_loss_rate=russia_rate,
+        ukraine_loss_rate=ukraine_rate,
+        attrition_frequency=np.sqrt(russia_rate * ukraine_rate),
+        attrition_ratio=np.sqrt(russia_rate / ukraine_rate),
         russia_recruit_share=russia0 / russia0.sum(axis=1, keepdims=True),
         ukraine_recruit_share=ukraine0 / ukraine0.sum(axis=1, keepdims=True),
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
@@ -126,9 +132,9 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
     offensive = actions.russia_offensive * fighting[:, None]
     intensity = offensive * sectors.ACTIVITY[None, :]
-    russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_exact(
-        state.russia_force_k, state.ukraine_force_k,
-        derived.russia_loss_rate * intensity, derived.ukraine_loss_rate * intensity)
+    russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_scaled(
+        state.russia_force_k, state.ukraine_force_k, derived.attrition_frequency * intensity,
+        derived.attrition_ratio)
     returned = _col(p.wounded_return_share)
     russia_force = (russia_after + russia_loss * returned
                     + _col(p.russia_recruits_per_day) / 1000.0 * derived.russia_recruit_share)
