@@ -54,3 +54,12 @@ def test_the_model_doc_table_is_generated_from_params():
     for name, spec in sim.PARAMS.items():
         assert f"`{name}`" in table
     assert table.count("\n") >= len(sim.PARAMS)
+
+
+def test_docs_model_md_carries_the_current_parameter_table():
+    from pathlib import Path
+
+    from sim.docs import BEGIN, END, parameter_table
+    text = (Path(__file__).parent.parent / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    current = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    assert current == "\n" + parameter_table(), "run: python -m sim.docs docs/MODEL.md"

@@ -1,0 +1,109 @@
+"""The `conflictsim` command end to end, and its bad-input contract (one line, exit code 2)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+
+CLI = [sys.executable, "-m", "sim.cli"]
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def test_scenarios_lists_every_preset_with_its_description():
+    out = run_cli("scenarios")
+    assert out.returncode == 0
+    for scenario in sim.SCENARIOS.values():
+        assert scenario.name in out.stdout and scenario.description[:40] in out.stdout.replace("\n    ", " ")
+
+
+def test_run_writes_outcomes_trajectories_and_figure(tmp_path):
+    out = run_cli("run", "--scenario", "freeze", "--runs", 40, "--days", 120, "--seed", 3,
+                  "--set", "trump_aid_level=0.5", "--out", tmp_path / "o.parquet",
+                  "--trajectories", tmp_path / "t.parquet", "--plot", tmp_path / "f.png")
+    assert out.returncode == 0, out.stderr
+    assert "median" in out.stdout and "outcome classes" in out.stdout
+    outcomes = pd.read_parquet(tmp_path / "o.parquet")
+    assert len(outcomes) == 40
+    for column in ("run", "seed", "occupied_km2_final", "ceasefire_day", "outcome",
+                   "russia_economic_pressure_final", "ukraine_economic_pressure_final"):
+        assert column in outcomes.columns
+    traj = pd.read_parquet(tmp_path / "t.parquet")
+    assert len(traj) == 40 * 121
+    for column in ("run", "day", "date", "occupied_km2", "russia_economic_pressure",
+                   "ukraine_economic_pressure", "talks_phase"):
+        assert column in traj.columns
+    assert traj["date"].iloc[0] == "2024-12-01"
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+    expected = sim.simulate("freeze", runs=40, days=120, seed=3, overrides={"trump_aid_level": 0.5})
+    assert np.array_equal(outcomes["occupied_km2_final"], expected.outcomes["occupied_km2_final"])
+
+
+def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
+    assert run_cli("run", "--runs", 30, "--days", 90, "--seed", 11, "--scenario",
+                   "maximalist_terms", "--out", tmp_path / "all.parquet").returncode == 0
+    assert run_cli("run", "--runs", 1, "--run-offset", 17, "--days", 90, "--seed", 11,
+                   "--scenario", "maximalist_terms", "--out", tmp_path / "one.parquet").returncode == 0
+    batch = pd.read_parquet(tmp_path / "all.parquet")
+    one = pd.read_parquet(tmp_path / "one.parquet")
+    pd.testing.assert_frame_equal(batch.iloc[[17]].reset_index(drop=True), one, check_exact=True)
+
+
+@pytest.mark.parametrize("args, field", [
+    (["run", "--scenario", "surrender"], "scenario='surrender'"),
+    (["run", "--set", "no_such_param=1"], "no_such_param"),
+    (["run", "--set", "trump_aid_level=9"], "trump_aid_level='9'"),
+    (["run", "--set", "trump_aid_level"], "NAME=VALUE"),
+    (["run", "--set", "putin_strategy=bluff"], "one of opportunist"),
+    (["run", "--runs", "0"], "--runs=0"),
+    (["run", "--days", "-5"], "--days=-5"),
+    (["run", "--seed", "x"], "--seed='x'"),
+    (["run", "--out", "/no/such/dir/o.parquet"], "--out='/no/such/dir/o.parquet'"),
+])
+def test_bad_input_gives_one_line_and_exit_code_2(args, field):
+    out = run_cli(*args)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert field in lines[0] and "Traceback" not in out.stderr
+
+
+def test_unwritable_output_is_reported_and_other_results_are_kept(tmp_path):
+    """/proc refuses new files: a normal user is refused up front; root gets past the check,
+    the write fails, and the outputs already computed are still written."""
+    out = run_cli("run", "--runs", 3, "--days", 5, "--out", "/proc/o.parquet",
+                  "--trajectories", tmp_path / "t.parquet")
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "/proc/o.parquet" in lines[0] and "Traceback" not in out.stderr
+    if os.geteuid() == 0:
+        assert "could not write" in lines[0]
+        assert len(pd.read_parquet(tmp_path / "t.parquet")) == 3 * 6
+
+
+def test_a_failed_output_does_not_lose_the_others(tmp_path):
+    taken = tmp_path / "taken.parquet"
+    taken.mkdir()
+    out = run_cli("run", "--runs", 5, "--days", 10, "--out", tmp_path / "o.parquet",
+                  "--trajectories", taken)
+    assert out.returncode == 2 and "not a directory" in out.stderr
+    # refused up front: nothing computed, nothing half-written
+    assert not (tmp_path / "o.parquet").exists()
+
+
+def test_params_lists_every_parameter_with_its_range():
+    out = run_cli("params")
+    assert out.returncode == 0
+    for name, spec in sim.PARAMS.items():
+        assert f"{name} = {spec.default_text()}" in out.stdout
