@@ -201,11 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     for module in ("dashboards.cli", "experiments.cli"):
-        try:
-            importlib.import_module(module).register(sub)
-        except ModuleNotFoundError as err:
-            if err.name not in (module, module.split(".")[0]):
-                raise
+        importlib.import_module(module).register(sub)
     return parser
 
 
