@@ -28,6 +28,7 @@ class SweepReport:
     chunks_computed: int
     seconds: float
     days: int
+    cpu_seconds: float = 0.0
 
     @property
     def run_days_per_second(self) -> float:
@@ -119,7 +120,7 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
     storage.write_manifest(out, manifest)
 
     start = time.perf_counter()
-    computed_rows, chunk_seconds = 0, 0.0
+    computed_rows, chunk_seconds, chunk_cpu_seconds = 0, 0.0, 0.0
     bar = _progress_bar(rows_total, rows_done, progress)
     try:
         tasks = chunking.tasks(todo, settings_for(spec), design)
@@ -127,6 +128,7 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
             storage.write_chunk(out, result.chunk_id, result.tables)
             computed_rows += result.n_runs
             chunk_seconds += result.seconds
+            chunk_cpu_seconds += result.cpu_seconds
             elapsed = time.perf_counter() - start
             bar.set_postfix_str(f"{computed_rows * spec.days / max(elapsed, 1e-9):,.0f} run-days/s",
                                 refresh=False)
@@ -137,11 +139,13 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
     session.update({"finished": storage.now(), "chunks_computed": len(todo),
                     "rows_computed": computed_rows, "seconds": round(seconds, 3),
                     "chunk_seconds": round(chunk_seconds, 3),
+                    "chunk_cpu_seconds": round(chunk_cpu_seconds, 3),
                     "run_days_per_second": round(computed_rows * spec.days / seconds, 1)
                     if seconds > 0 else None})
     manifest["status"] = "complete"
     storage.write_manifest(out, manifest)
-    return SweepReport(out, rows_total, rows_done, computed_rows, len(todo), seconds, spec.days)
+    return SweepReport(out, rows_total, rows_done, computed_rows, len(todo), seconds, spec.days,
+                       chunk_cpu_seconds)
 
 
 def _progress_bar(total: int, initial: int, enabled: bool):
