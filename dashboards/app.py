@@ -36,6 +36,8 @@ from .components.views import (AboutPanel, CompareReadout, DateBanner, EventLog,
                                FanReadout, FanStatus, FigureImage)
 from .events import run_events
 
+SECTOR_REDRAW_DAYS = 15  # while playing, the sector view is redrawn every this many days
+
 COMPARE_VARIABLES = {
     "occupied_km2": ("Occupied area of Ukraine", "thousand km²", 1000.0),
     "russia_economic_pressure": ("Economic pressure on Russia", "index 0-1", 1.0),
@@ -91,13 +93,17 @@ def Page():
     traj = fan.trajectories if fan is not None else model.trajectories
     marks = plots.time_marks(model.days, day, model.trajectories["talks_phase"][0],
                              tuple(d for d, _ in interventions), start=start)
-    overview_png = solara.use_memo(
-        lambda: plots.figure_png(plots.overview_figure(traj, marks, PHASE_NAMES)),
-        [id(traj), day, interventions])
+    live_overview = solara.use_memo(
+        lambda: plots.live_figure(plots.overview_figure(
+            traj, plots.time_marks(model.days, model.days, traj["talks_phase"][0],
+                                   marks.interventions, start=start), PHASE_NAMES)),
+        [id(traj), interventions])
+    overview_png = solara.use_memo(lambda: live_overview.png(day), [live_overview, day])
+    sector_day = day - day % SECTOR_REDRAW_DAYS if state.playing.value else day
     sector_png = solara.use_memo(
         lambda: plots.figure_png(plots.sector_figure(model.state.depth_km, SECTOR_NAMES,
                                                      sim.calendar.date_of(day, start))),
-        [id(model), day])
+        [id(model), sector_day])
     outcome_png = solara.use_memo(
         lambda: plots.figure_png(plots.outcome_figure(fan.outcome_counts,
                                                       sim.calendar.date_of(model.days, start)))

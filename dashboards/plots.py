@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime
 import io
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -29,6 +30,8 @@ HIGHLIGHT = OKABE_ITO["black"]
 PHASE_COLOURS = (OKABE_ITO["grey"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
 SERIES_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
 WINTER_SHADE = "#DDEEFF"
+# gids of the artists a live figure redraws each day (see `LiveFigure`)
+REVEAL, TODAY, FROM_DAY = "reveal", "today", "from-day:"
 
 
 @dataclass(frozen=True)
@@ -91,12 +94,12 @@ def mark_time_axis(ax, marks: TimeMarks, label: bool = False) -> None:
     ax.axvline(marks.inauguration_day, color=OKABE_ITO["purple"], lw=1, ls=":",
                label="US inauguration" if label else None)
     for i, (day, phase) in enumerate(marks.talks_changes):
-        ax.axvline(day, color=PHASE_COLOURS[phase], lw=1.2, ls="-.",
+        ax.axvline(day, color=PHASE_COLOURS[phase], lw=1.2, ls="-.", gid=f"{FROM_DAY}{day}",
                    label="talks change (highlighted run)" if label and i == 0 else None)
     for i, day in enumerate(marks.interventions):
         ax.axvline(day, color=OKABE_ITO["orange"], lw=2, ls="--",
                    label="your intervention" if label and i == 0 else None)
-    ax.axvline(marks.today, color=HIGHLIGHT, lw=1, label="today" if label else None)
+    ax.axvline(marks.today, color=HIGHLIGHT, lw=1, gid=TODAY, label="today" if label else None)
     ax.set_xlim(0, marks.days)
 
 
@@ -118,9 +121,8 @@ def draw_fan(ax, b: Bands, colour: str, label: str) -> None:
 def draw_highlight(ax, run: np.ndarray, today: int, colour: str = HIGHLIGHT, label: str = "run 0") -> None:
     """The highlighted run: solid up to today, faint dashes for the days it has yet to live."""
     x = np.arange(len(run))
-    ax.plot(x[: today + 1], run[: today + 1], color=colour, lw=1.3, label=label)
-    if today < len(run) - 1:
-        ax.plot(x[today:], run[today:], color=colour, lw=0.8, ls=(0, (2, 2)), alpha=0.5)
+    ax.plot(x, run, color=colour, lw=0.8, ls=(0, (2, 2)), alpha=0.5)
+    ax.plot(x[: today + 1], run[: today + 1], color=colour, lw=1.3, label=label, gid=REVEAL)
 
 
 @dataclass(frozen=True)
@@ -151,16 +153,15 @@ def draw_talks(ax, phase_runs: np.ndarray, marks: TimeMarks, phase_names: tuple[
     x = np.arange(phase_runs.shape[1])
     shares = [(phase_runs == code).mean(axis=0) for code in range(len(phase_names))]
     ax.stackplot(x, *shares, colors=PHASE_COLOURS, alpha=0.75, labels=phase_names)
-    run = phase_runs[0, : marks.today + 1]
-    ax.scatter(np.arange(len(run)), np.full(len(run), 1.04), c=[PHASE_COLOURS[p] for p in run],
-               marker="|", s=30, clip_on=False)
-    ax.axvline(marks.today, color=HIGHLIGHT, lw=1)
+    for day, phase in marks.talks_changes:
+        ax.axvline(day, color=HIGHLIGHT, lw=1.2, ls="-.", gid=f"{FROM_DAY}{day}")
+    ax.axvline(marks.today, color=HIGHLIGHT, lw=1, gid=TODAY)
     ax.axvline(marks.inauguration_day, color=OKABE_ITO["purple"], lw=1, ls=":")
     for day in marks.interventions:
         ax.axvline(day, color=OKABE_ITO["orange"], lw=2, ls="--")
     ax.set_ylim(0, 1)
     ax.set_xlim(0, marks.days)
-    ax.set_title("Talks phase (share of runs; strip = run 0)", fontsize=9, loc="left")
+    ax.set_title("Talks phase (share of runs; dash-dot: run 0 changes)", fontsize=9, loc="left")
     ax.set_ylabel("share of runs", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=6, loc="lower left", ncol=2, framealpha=0.8)
@@ -229,7 +230,8 @@ def _line(colour: str, style: str, label: str):
 def sector_figure(depth_runs: np.ndarray, sector_names: tuple[str, ...], date: datetime.date) -> Figure:
     """Where the front moved: depth gained per sector since day 0, run 0 as bars, the ensemble's
     median and 90 % range as whiskers. `depth_runs` has shape (runs, sectors)."""
-    fig = Figure(figsize=(6, 4.2), dpi=72, layout="constrained")
+    fig = Figure(figsize=(6, 4.2), dpi=72)
+    fig.subplots_adjust(left=0.3, right=0.97, top=0.92, bottom=0.12)  # fixed: redrawn every day
     ax = fig.add_subplot()
     y = np.arange(len(sector_names))[::-1]
     run0 = depth_runs[0]
@@ -292,9 +294,74 @@ def comparison_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
     return fig
 
 
-def figure_png(fig: Figure, dpi: int | None = None) -> bytes:
-    """PNG bytes of a figure (what the page shows and what the export button downloads)."""
+@dataclass
+class LiveFigure:
+    """A figure drawn once with everything that does not move (bands, medians, seasons, named
+    days, interventions); `png(today)` restores that picture and draws only what a day changes:
+    the highlighted run up to today, the today line, and talks changes up to today."""
+
+    figure: Figure
+    background: object
+    reveal: list[tuple[object, np.ndarray]]
+    today_lines: list[object]
+    dated: list[tuple[object, int]]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def png(self, today: int) -> bytes:
+        with self.lock:
+            return self._draw(today)
+
+    def _draw(self, today: int) -> bytes:
+        canvas = self.figure.canvas
+        canvas.restore_region(self.background)
+        for line, y in self.reveal:
+            line.set_data(np.arange(today + 1), y[: today + 1])
+            line.axes.draw_artist(line)
+        for line in self.today_lines:
+            line.set_xdata([today, today])
+            line.axes.draw_artist(line)
+        for artist, day in self.dated:
+            if day <= today:
+                artist.axes.draw_artist(artist)
+        return rgba_png(canvas.buffer_rgba())
+
+
+def live_figure(fig: Figure) -> LiveFigure:
+    """Split a figure drawn with `today == days` into its still background and moving parts."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    reveal, today_lines, dated = [], [], []
+    for ax in fig.axes:
+        for line in ax.lines:
+            gid = line.get_gid() or ""
+            if gid == REVEAL:
+                reveal.append((line, np.asarray(line.get_ydata())))
+            elif gid == TODAY:
+                today_lines.append(line)
+            elif gid.startswith(FROM_DAY):
+                dated.append((line, int(gid[len(FROM_DAY):])))
+            else:
+                continue
+            line.set_animated(True)
+    canvas.draw()
+    return LiveFigure(fig, canvas.copy_from_bbox(fig.bbox), reveal, today_lines, dated)
+
+
+def rgba_png(buffer) -> bytes:
+    """Fast PNG of an RGBA buffer (low compression: a frame is shown once)."""
+    from PIL import Image
+
+    arr = np.asarray(buffer)
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=dpi or fig.dpi)
+    Image.fromarray(arr[..., :3]).save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
+
+def figure_png(fig: Figure) -> bytes:
+    """PNG bytes of a figure (what the page shows and what the export button downloads)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return rgba_png(canvas.buffer_rgba())
