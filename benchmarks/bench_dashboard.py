@@ -55,6 +55,8 @@ def bench_step_render(steps: int = 30) -> dict[str, float]:
                        if "fan-readout" in w.attributes.get("class", "")]
     while not readout() and time.monotonic() < deadline:
         time.sleep(0.1)
+    if not readout():
+        raise RuntimeError("the fan did not appear within 60 s; the step timing would be meaningless")
     button = rc.find(v.Btn, children=["+1 day"]).widget
     times = []
     for _ in range(steps):
