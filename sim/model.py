@@ -146,11 +146,12 @@ class ConflictModel(mesa.Model):
         self.overrides.update(overrides)
         self.interventions.append((self.state.day, dict(overrides)))
 
-    def projection(self, record: bool = True) -> "ConflictModel":
+    def projection(self, record: bool = True, run: bool = True) -> "ConflictModel":
         """A copy of this model, continued from today's state to the horizon; `self` is untouched.
 
         The copy shares run keys and parameters, so its days ahead are exactly what stepping
-        `self` would give (the dashboard's fan after an intervention).
+        `self` would give (the dashboard's fan after an intervention). With `run=False` the copy
+        is returned at today's day, for the caller to step in slices it can abandon.
         """
         twin = ConflictModel.__new__(ConflictModel)
         mesa.Model.__init__(twin, rng=self.seed)
@@ -166,7 +167,7 @@ class ConflictModel(mesa.Model):
         twin.trajectories = {k: v.copy() for k, v in self.trajectories.items()} if record else {}
         twin.datacollector = None
         twin.running = self.state.day < self.days
-        return twin.run()
+        return twin.run() if run else twin
 
     def _record(self) -> None:
         d = self.state.day

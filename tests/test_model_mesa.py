@@ -85,3 +85,16 @@ def test_calibration_start_uses_the_start_dates_front_and_2024_aid_gap():
     aid = result.trajectories["us_aid_bn_usd_yr"][0]
     resumed = (np.datetime64("2024-04-24") - np.datetime64("2024-01-01")).astype(int)
     assert np.all(aid[:resumed] == 0.0) and np.all(aid[resumed:] > 0.0)
+
+
+def test_an_unrun_projection_can_be_stepped_in_slices():
+    model = ConflictModel(scenario="deterrence", n_runs=10, days=90, rng=2)
+    for _ in range(30):
+        model.step()
+    twin = model.projection(run=False)
+    assert twin.day == 30
+    while twin.running:
+        for _ in range(25):
+            twin.step()
+    assert twin.day == 90 and model.day == 30
+    assert np.array_equal(twin.trajectories["grid_gw"], model.projection().trajectories["grid_gw"])
