@@ -15,6 +15,7 @@ from . import sectors
 from .actions import Actions
 from .core import day as core_day
 from .core import talks
+from .core.arrays import clip
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, TALKS, State
 
@@ -33,11 +34,10 @@ def putin_is_grabbing(p: Params, state: State) -> np.ndarray:
     return (p.putin_strategy == FREEZE) & (state.talks_phase < CEASEFIRE)
 
 
-def putin_ready_to_freeze(p: Params, state: State) -> np.ndarray:
+def putin_ready_to_freeze(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
     """Freeze strategy: seek a ceasefire on the line once the target gain is reached or his
-    expected marginal gain no longer beats his cost."""
-    return ((russia_gained_km2(state) >= p.putin_freeze_gain_km2)
-            | (russia_reservation(p, state) <= 0.0))
+    expected marginal gain no longer beats his cost (`reservation`, see russia_reservation)."""
+    return (russia_gained_km2(state) >= p.putin_freeze_gain_km2) | (reservation <= 0.0)
 
 
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
@@ -45,7 +45,7 @@ def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) ->
     axes while grabbing ground before a freeze; none once a ceasefire holds."""
     n = state.n_runs
     surge = np.where(grabbing, p.putin_grab_surge, 1.0)
-    effort = np.broadcast_to(p.putin_offensive_intensity, (n,))[:, None] * np.where(
+    effort = p.per_run("putin_offensive_intensity")[:, None] * np.where(
         sectors.MAIN_AXIS[None, :], surge[:, None], 1.0)
     return effort * (state.talks_phase < CEASEFIRE)[:, None]
 
@@ -66,46 +66,45 @@ def russia_reservation(p: Params, state: State) -> np.ndarray:
         state.russia_cost_private, state.russia_stability, p.planning_horizon_days)
 
 
-def putin_offer(p: Params, state: State, ctx: core_day.DayContext):
+def putin_offer(p: Params, state: State, ctx: core_day.DayContext, reservation: np.ndarray):
     """The concession (km2 beyond the line) Putin demands at this round of talks, by strategy:
     opportunist claims the most he thinks Kyiv accepts (never below his reservation); freeze
     stalls until ready, then offers the line; maximalist demands what Kyiv cannot accept;
     serious, under economic strain, settles for the least of his reservation and his estimate.
     Returns (offer or NaN, maximalist mask)."""
-    reservation = russia_reservation(p, state)
     estimate = state.russia_estimate_ukraine_tolerance_km2
-    strategy = np.broadcast_to(p.putin_strategy, (state.n_runs,))
+    strategy = p.per_run("putin_strategy")
     claim = np.maximum(reservation, estimate)
     strained = state.russia_economic_pressure >= p.putin_serious_pressure
-    offer = np.select(
-        [strategy == FREEZE, strategy == MAXIMALIST, (strategy == SERIOUS) & strained],
-        [np.zeros(state.n_runs),
-         np.broadcast_to(p.putin_maximalist_demand_km2, (state.n_runs,)).astype(float),
-         np.minimum(reservation, estimate)],
-        default=claim)
+    offer = np.where(strategy == FREEZE, 0.0,
+                     np.where(strategy == MAXIMALIST, p.putin_maximalist_demand_km2,
+                              np.where((strategy == SERIOUS) & strained,
+                                       np.minimum(reservation, estimate), claim)))
     since = ctx.day - state.phase_start_day
     round_due = (state.talks_phase == TALKS) & (since > 0) & (since % np.maximum(
         np.round(p.offer_interval_days), 1) == 0)
-    stalling = (strategy == FREEZE) & ~putin_ready_to_freeze(p, state)
+    stalling = (strategy == FREEZE) & ~putin_ready_to_freeze(p, state, reservation)
     makes_offer = round_due & ~stalling
     return np.where(makes_offer, offer, np.nan), makes_offer & (strategy == MAXIMALIST)
 
 
-def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
+def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
+                      reservation: np.ndarray) -> np.ndarray:
     """Freeze and maximalist Putin ask for talks with the new administration (freeze once ready
     to freeze); serious Putin asks once economic strain passes his threshold."""
-    strategy = np.broadcast_to(p.putin_strategy, (state.n_runs,))
+    strategy = p.per_run("putin_strategy")
     strained = state.russia_economic_pressure >= p.putin_serious_pressure
-    wants = (((strategy == FREEZE) & putin_ready_to_freeze(p, state)) | (strategy == MAXIMALIST)
+    wants = (((strategy == FREEZE) & putin_ready_to_freeze(p, state, reservation))
+             | (strategy == MAXIMALIST)
              | ((strategy == SERIOUS) & strained))
     return wants & ctx.inaugurated
 
 
-def putin_breaks_ceasefire(p: Params, state: State, draw) -> np.ndarray:
+def putin_breaks_ceasefire(p: Params, state: State, draw, reservation: np.ndarray) -> np.ndarray:
     """During a ceasefire, attack again with a chance that grows with his expected gain from
-    fighting (his belief drifts back to its prior), cut by deterrence and guarantees."""
-    gain = russia_reservation(p, state)
-    hazard = (p.ceasefire_breakdown_per_day * np.minimum(gain / 5000.0, 2.0)
+    fighting (`reservation`; his belief drifts back to its prior), cut by deterrence and
+    guarantees."""
+    hazard = (p.ceasefire_breakdown_per_day * np.minimum(reservation / 5000.0, 2.0)
               * (1.0 - p.deterrence_credibility * p.deterrence_strike_reduction)
               * (1.0 - 0.5 * p.eu_guarantee_strength))
     return (state.talks_phase == CEASEFIRE) & (draw < hazard)
@@ -136,13 +135,13 @@ def trump_aid_level(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
     """After inauguration, aid is the contained level, cut further by blame on Kyiv."""
     contained = p.us_aid_baseline_bn_usd * p.trump_aid_level * (
         1.0 - p.trump_aid_cut_on_blame * np.maximum(-state.us_blame, 0.0))
-    before = np.broadcast_to(p.us_aid_baseline_bn_usd * ctx.us_aid_flowing, (state.n_runs,))
+    before = p.us_aid_baseline_bn_usd * ctx.us_aid_flowing
     return np.where(ctx.inaugurated, contained, before) * np.ones(state.n_runs)
 
 
 def trump_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
     """After inauguration, sanctions are set by the new administration, raised by blame on Moscow."""
-    after = np.clip(p.trump_sanctions_level + p.trump_sanctions_on_blame
+    after = clip(p.trump_sanctions_level + p.trump_sanctions_on_blame
                     * np.maximum(state.us_blame, 0.0), 0.0, 1.0)
     return np.where(ctx.inaugurated, after, p.us_sanctions_initial) * np.ones(state.n_runs)
 
@@ -150,7 +149,7 @@ def trump_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
 def trump_pushes_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
     """After inauguration (and a delay), press both sides into talks."""
     due = ctx.days_since_inauguration >= p.trump_push_delay_days
-    return np.broadcast_to((p.trump_pushes_talks > 0) & due & ctx.inaugurated, (state.n_runs,))
+    return ((p.per_run("trump_pushes_talks") > 0) & due) & ctx.inaugurated
 
 
 # --------------------------------------------------------------------------- Europe's rules
@@ -164,7 +163,7 @@ def europe_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.nd
     """A new sanctions package at each interval while the war goes on."""
     due = (ctx.day % np.maximum(np.round(p.eu_package_interval_days), 1) == 0)
     step = np.where(due & (state.talks_phase < CEASEFIRE), p.eu_sanctions_step, 0.0)
-    return np.clip(state.eu_sanctions + step, 0.0, 1.0)
+    return clip(state.eu_sanctions + step, 0.0, 1.0)
 
 
 # --------------------------------------------------------------------------- agents
@@ -220,17 +219,19 @@ class Putin(Leader):
     def step(self):
         p, s, a, ctx, u = self.p, self.world, self.actions, self.model.today, self.model.draws
         grabbing = putin_is_grabbing(p, s)
+        reservation = russia_reservation(p, s)
         a.russia_offensive = putin_offensive_allocation(p, s, grabbing)
         a.russia_strike_wave = putin_strike_wave(p, s, ctx, u[:, core_day.COL_STRIKE_WAVE])
-        a.russia_offer_km2, a.maximalist_terms = putin_offer(p, s, ctx)
-        a.russia_seeks_talks = putin_seeks_talks(p, s, ctx)
-        a.russia_breaks_ceasefire = putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN])
+        a.russia_offer_km2, a.maximalist_terms = putin_offer(p, s, ctx, reservation)
+        a.russia_seeks_talks = putin_seeks_talks(p, s, ctx, reservation)
+        a.russia_breaks_ceasefire = putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN],
+                                                           reservation)
 
 
 class Zelensky(Leader):
     def step(self):
         p, s, a = self.p, self.world, self.actions
-        a.ukraine_deep_strike = np.broadcast_to(p.zelensky_deep_strike_intensity, (s.n_runs,))
+        a.ukraine_deep_strike = p.per_run("zelensky_deep_strike_intensity")
         a.ukraine_mobilisation = zelensky_mobilisation(p, s)
         a.ukraine_accepts = zelensky_accepts(p, s, a.russia_offer_km2)
 

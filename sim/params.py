@@ -423,11 +423,20 @@ class Params:
     Attribute access (`params.trump_aid_level`) returns the array; `values` holds them all.
     """
 
-    __slots__ = ("values", "n_runs")
+    __slots__ = ("values", "n_runs", "_per_run")
 
     def __init__(self, values: Mapping[str, np.ndarray], n_runs: int):
         object.__setattr__(self, "values", dict(values))
         object.__setattr__(self, "n_runs", n_runs)
+        object.__setattr__(self, "_per_run", {})
+
+    def per_run(self, name: str) -> np.ndarray:
+        """The parameter as a read-only (n_runs,) array (cached: Params never changes)."""
+        cached = self._per_run.get(name)
+        if cached is None:
+            cached = np.broadcast_to(self.values[name], (self.n_runs,))
+            self._per_run[name] = cached
+        return cached
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import clip
+
 from .. import sectors
 
 
@@ -88,8 +90,8 @@ def lanchester_scaled(russia, ukraine, w, ratio):
     new_russia = russia * ch - ratio * ukraine * sh
     new_ukraine = ukraine * ch - russia * sh / ratio
     # the linear solution is only physical while both sides stand: no side gains from attrition
-    new_russia = np.clip(new_russia, 0.0, russia)
-    new_ukraine = np.clip(new_ukraine, 0.0, ukraine)
+    new_russia = clip(new_russia, 0.0, russia)
+    new_ukraine = clip(new_ukraine, 0.0, ukraine)
     return new_russia, new_ukraine, russia - new_russia, ukraine - new_ukraine
 
 
@@ -97,9 +99,9 @@ def step_front(depth_km, advance, occupied_start, kursk_held_initial):
     """New depths, occupied area inside Ukraine (km2) and Ukrainian-held Kursk ground (km2)."""
     depth = np.maximum(depth_km + advance, -sectors.MAX_COUNTER_DEPTH_KM)
     inside = (depth * sectors.AREA_WEIGHT_KM).sum(axis=1)
-    occupied = np.clip(occupied_start + inside, 0.0, sectors.UKRAINE_AREA_KM2)
+    occupied = clip(occupied_start + inside, 0.0, sectors.UKRAINE_AREA_KM2)
     kursk_width = sectors.WIDTH_KM[sectors.KURSK]
-    kursk_held = np.clip(kursk_held_initial - depth[:, sectors.KURSK] * kursk_width, 0.0,
+    kursk_held = clip(kursk_held_initial - depth[:, sectors.KURSK] * kursk_width, 0.0,
                          kursk_held_initial * 2.0)
     return depth, occupied, kursk_held
 
@@ -108,4 +110,4 @@ def step_fortification(fortification, advance, build_per_day):
     """Defences approach 1 where the front stands still and are lost where it moves."""
     moved = np.minimum(np.abs(advance) * sectors.FORTIFICATION_LOSS_PER_KM, 1.0)
     built = fortification + build_per_day * (1.0 - fortification)
-    return np.clip(built * (1.0 - moved), 0.0, 1.0)
+    return clip(built * (1.0 - moved), 0.0, 1.0)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import clip
+
 NWF_PREWAR_BN_USD = 140.0  # facts: 'Russia National Wealth Fund liquid assets' 2022-02
 RUSSIA_NON_SANCTION_WEIGHTS = (8.0 / 15.0, 7.0 / 15.0)  # shortfall, reserve depletion
 RUSSIA_SHORTFALL_SCALE = 0.3  # a budget shortfall of 30% of spending counts as full pressure
@@ -51,18 +53,18 @@ def step_reserves(nwf_bn_usd, spending, revenue, deficit_share, rub_per_usd):
 
 
 def russia_pressure(spending, revenue, nwf_bn_usd, sanctions, sanctions_weight):
-    shortfall = np.clip((spending - revenue) / spending / RUSSIA_SHORTFALL_SCALE, 0.0, 1.0)
-    depletion = np.clip(1.0 - nwf_bn_usd / NWF_PREWAR_BN_USD, 0.0, 1.0)
+    shortfall = clip((spending - revenue) / spending / RUSSIA_SHORTFALL_SCALE, 0.0, 1.0)
+    depletion = clip(1.0 - nwf_bn_usd / NWF_PREWAR_BN_USD, 0.0, 1.0)
     w1, w2 = RUSSIA_NON_SANCTION_WEIGHTS
     rest = 1.0 - sanctions_weight
-    return np.clip(rest * (w1 * shortfall + w2 * depletion) + sanctions_weight * sanctions / 2.0,
+    return clip(rest * (w1 * shortfall + w2 * depletion) + sanctions_weight * sanctions / 2.0,
                    0.0, 1.0)
 
 
 def ukraine_budget_gap(us_aid, us_military_share, eu_aid, eu_military_share, need):
     """Share of Ukraine's civilian external need that aid does not cover."""
     budget_aid = us_aid * (1.0 - us_military_share) + eu_aid * (1.0 - eu_military_share)
-    return np.clip(1.0 - budget_aid / need, 0.0, 1.0)
+    return clip(1.0 - budget_aid / need, 0.0, 1.0)
 
 
 def ukraine_military_supply(us_aid, us_military_share, eu_aid, eu_military_share,
@@ -75,12 +77,12 @@ def ukraine_military_supply(us_aid, us_military_share, eu_aid, eu_military_share
 
 def russia_military_supply(pressure, base_pressure, sensitivity):
     """Russian supply relative to day 0: economic pressure above its day-0 level erodes it."""
-    return np.clip(1.0 - sensitivity * (pressure - base_pressure), 0.2, 1.5)
+    return clip(1.0 - sensitivity * (pressure - base_pressure), 0.2, 1.5)
 
 
 def ukraine_pressure(outage, budget_gap, military_supply, fighting_intensity):
     """War burden is the day's fighting intensity (1 = autumn 2024), which a ceasefire lowers."""
-    supply_gap = np.clip(1.0 - military_supply, 0.0, 1.0)
-    burden = np.clip(fighting_intensity, 0.0, 1.0)
+    supply_gap = clip(1.0 - military_supply, 0.0, 1.0)
+    burden = clip(fighting_intensity, 0.0, 1.0)
     w1, w2, w3, w4 = UKRAINE_WEIGHTS
-    return np.clip(w1 * outage + w2 * budget_gap + w3 * supply_gap + w4 * burden, 0.0, 1.0)
+    return clip(w1 * outage + w2 * budget_gap + w3 * supply_gap + w4 * burden, 0.0, 1.0)

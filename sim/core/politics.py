@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import clip
+
 BLAME_DECAY_PER_DAY = 0.005
 STABILITY_RELAXATION_PER_DAY = 0.02
 
@@ -21,12 +23,12 @@ def step_ukraine_support(support, initial, casualties_today, outage, ground_lost
         - p.support_concession_cost * accepted_line
         + p.support_recovery_per_day * (initial - support)
     )
-    return np.clip(support + change, 0.0, 1.0)
+    return clip(support + change, 0.0, 1.0)
 
 
 def step_russia_stability(stability, pressure, casualties_today):
     """Stability relaxes toward a level lowered by economic pressure and heavy casualties."""
-    target = np.clip(1.0 - 0.6 * pressure - 0.05 * casualties_today / 1000.0, 0.0, 1.0)
+    target = clip(1.0 - 0.6 * pressure - 0.05 * casualties_today / 1000.0, 0.0, 1.0)
     return stability + STABILITY_RELAXATION_PER_DAY * (target - stability)
 
 
@@ -37,4 +39,4 @@ def step_blame(blame, ukraine_refused, russia_broke, maximalist, susceptibility)
     toward_ukraine = ukraine_refused * susceptibility * np.where(maximalist, 0.6, 0.15)
     toward_russia = russia_broke * 0.8
     new = blame * (1.0 - BLAME_DECAY_PER_DAY) - toward_ukraine + toward_russia
-    return np.clip(new, -1.0, 1.0)
+    return clip(new, -1.0, 1.0)

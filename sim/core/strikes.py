@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import clip
+
 
 def strike_wave_probability(strike_season, prob_winter, prob_summer, deterrence_credibility,
                             deterrence_strike_reduction, quiet):
@@ -16,7 +18,7 @@ def strike_wave_probability(strike_season, prob_winter, prob_summer, deterrence_
 
 def air_defence(interception_2024, military_supply):
     """Share of strike damage prevented; scales with the square root of military supply."""
-    return np.clip(interception_2024 * np.sqrt(np.maximum(military_supply, 0.0)), 0.0, 0.95)
+    return clip(interception_2024 * np.sqrt(np.maximum(military_supply, 0.0)), 0.0, 0.95)
 
 
 def step_grid(grid_gw, wave, damage_gw, interception, noise, repair_per_day, grid_max_gw,
@@ -24,17 +26,17 @@ def step_grid(grid_gw, wave, damage_gw, interception, noise, repair_per_day, gri
     """Capacity after today's strike (if any) and repair; repair slows with the budget gap."""
     damage = wave * damage_gw * (1.0 - interception) * np.exp(0.3 * noise)
     repair = repair_per_day * (1.0 - 0.5 * budget_gap) * np.maximum(grid_max_gw - grid_gw, 0.0)
-    return np.clip(grid_gw - damage + repair, 0.0, grid_max_gw)
+    return clip(grid_gw - damage + repair, 0.0, grid_max_gw)
 
 
 def outage_share(grid_gw, peak_demand_gw, demand_share):
     """Share of today's demand that cannot be served."""
     demand = peak_demand_gw * demand_share
-    return np.clip(1.0 - grid_gw / demand, 0.0, 1.0)
+    return clip(1.0 - grid_gw / demand, 0.0, 1.0)
 
 
 def step_refineries(refinery_damage, deep_strike, damage_per_day, repair_per_day, noise):
     """Share of Russian refining capacity out of action after today's strikes and repairs."""
     hit = deep_strike * damage_per_day * np.exp(0.5 * noise)
     damaged = refinery_damage + hit * (1.0 - refinery_damage)
-    return np.clip(damaged * (1.0 - repair_per_day), 0.0, 1.0)
+    return clip(damaged * (1.0 - repair_per_day), 0.0, 1.0)
