@@ -125,9 +125,11 @@ def ukraine_tolerance(p: Params, state: State) -> np.ndarray:
 
 
 def zelensky_accepts(p: Params, state: State, offer: np.ndarray) -> np.ndarray:
-    """Accept an offer when the concession is within Kyiv's red line and its tolerance."""
+    """Accept an offer when the concession is within Kyiv's red line and its tolerance, and Kyiv
+    accepts a frozen line at all."""
     with np.errstate(invalid="ignore"):
-        return ~np.isnan(offer) & (offer <= ukraine_tolerance(p, state))
+        return (~np.isnan(offer) & (offer <= ukraine_tolerance(p, state))
+                & (p.per_run("ukraine_accepts_frozen_line") > 0))
 
 
 # --------------------------------------------------------------------------- Trump's rules

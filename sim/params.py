@@ -114,14 +114,14 @@ def _p(name, default, low, high, unit, meaning, source, group, kind="float", cho
 
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 1.0, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 0.9, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
        "calibration: 1 reproduces facts 'Monthly net Russian gain Aug / Sep / Oct / Nov 2024' "
        "(364-726 km2/month) with the sector table", "combat"),
     _p("reference_force_ratio", 1.5, 1.05, 4.0, "ratio",
        "Effective Russian/Ukrainian force ratio at which a sector advances at its 2024 pace.",
        "assumption; day-0 forces are set so every sector starts at this ratio", "combat"),
-    _p("force_ratio_exponent", 2.0, 0.5, 4.0, "-",
+    _p("force_ratio_exponent", 1.5, 0.5, 4.0, "-",
        "How steeply the advance speed rises with the force ratio.",
        "assumption (square-law flavour)", "combat"),
     _p("counterattack_factor", 0.3, 0.0, 1.0, "-",
@@ -295,7 +295,7 @@ _SPECS: list[ParamSpec] = [
     _p("trump_blame_susceptibility", 0.5, 0.0, 1.0, "share",
        "How far Washington blames whoever refuses terms, regardless of how reasonable they were.",
        "assumption (the maximalist-terms scenario)", "united_states"),
-    _p("trump_aid_cut_on_blame", 0.6, 0.0, 1.0, "share",
+    _p("trump_aid_cut_on_blame", 0.4, 0.0, 1.0, "share",
        "Share of US aid withheld when Ukraine carries full blame.", "assumption",
        "united_states"),
     _p("trump_sanctions_on_blame", 0.5, 0.0, 1.0, "index",
@@ -375,6 +375,10 @@ _SPECS: list[ParamSpec] = [
     _p("ukraine_max_concession_km2", 0.0, 0.0, 80000.0, "km2",
        "Red line: unoccupied land Kyiv would cede in a deal.",
        "assumption; Kyiv's stated refusal to cede unoccupied land", "zelensky"),
+    _p("ukraine_accepts_frozen_line", 1.0, 0.0, 1.0, "switch",
+       "Whether Kyiv would ever accept a ceasefire that leaves occupied land occupied (off: its "
+       "red line is the 1991 border, so no line is acceptable).",
+       "design: Kyiv's red lines; scenario lever", "zelensky", "bool"),
     _p("ukraine_resolve_km2", 6000.0, 0.0, 50000.0, "km2",
        "Expected loss of ground Kyiv would absorb rather than accept a line without guarantees.",
        "assumption", "zelensky"),

@@ -101,6 +101,14 @@ class State:
         return State(**{k: (v if k == "day" else v[index]) for k, v in fields.items()})
 
 
+def initial_fortification(params: Params, n_runs: int) -> np.ndarray:
+    """(runs, sectors): building balances erosion at each sector's seasonal mean pace."""
+    build = params.per_run("fortification_build_per_day")[:, None]
+    pace = (sectors.SEASONAL_MEAN_PACE * sectors.PACE_KM_PER_DAY[None, :]
+            * params.per_run("advance_speed_scale")[:, None])
+    return build / np.maximum(build + sectors.FORTIFICATION_LOSS_PER_KM * pace, 1e-12)
+
+
 def initial_forces(params: Params, n_runs: int) -> tuple[np.ndarray, np.ndarray]:
     """Day-0 sector forces (thousand troops) so that every sector starts at the reference ratio.
 
@@ -109,11 +117,11 @@ def initial_forces(params: Params, n_runs: int) -> tuple[np.ndarray, np.ndarray]
     """
     share = sectors.WIDTH_KM * sectors.ACTIVITY
     share = share / share.sum()
-    russia = np.broadcast_to(params.russia_front_force_k, (n_runs,))[:, None] * share[None, :]
+    russia = params.per_run("russia_front_force_k")[:, None] * share[None, :]
     ukraine = russia / (
-        np.broadcast_to(params.reference_force_ratio, (n_runs,))[:, None]
-        * (1.0 + np.broadcast_to(params.fortification_bonus, (n_runs,))[:, None]
-           * sectors.FORTIFICATION_INITIAL[None, :]))
+        params.per_run("reference_force_ratio")[:, None]
+        * (1.0 + params.per_run("fortification_bonus")[:, None]
+           * initial_fortification(params, n_runs)))
     return russia, ukraine
 
 
@@ -147,7 +155,7 @@ def initial_state(params: Params, keys: np.ndarray,
         depth_km=np.zeros((n, s)),
         russia_force_k=russia_force,
         ukraine_force_k=ukraine_force,
-        fortification=np.broadcast_to(sectors.FORTIFICATION_INITIAL, (n, s)).copy(),
+        fortification=initial_fortification(params, n),
         advance_shock=rng.logistic_noise(rng.uniforms(keys, 0, STREAM_SETUP + 2, s)),
         occupied_km2=occupied,
         occupied_start_km2=occupied.copy(),

@@ -106,7 +106,7 @@ def test_freeze_ends_in_ceasefire_more_often_than_maximalist(ensemble):
 
 
 def test_freeze_signature_fails_when_kyiv_never_accepts_a_line(ensemble):
-    assert not freeze_beats_maximalist(ensemble, ukraine_resolve_km2=50_000.0)
+    assert not freeze_beats_maximalist(ensemble, ukraine_accepts_frozen_line=False)
 
 
 def pace_before_ceasefire(result, baseline, weeks=4):

@@ -95,6 +95,13 @@ def lanchester_scaled(russia, ukraine, w, ratio):
     return new_russia, new_ukraine, russia - new_russia, ukraine - new_ukraine
 
 
+def reinforcement_share(losses, quiet_share):
+    """Each side sends replacements where it lost troops today (so sectors keep their balance),
+    or by its day-0 deployment when there was no fighting."""
+    total = losses.sum(axis=1, keepdims=True)
+    return np.where(total > 0.0, losses / np.maximum(total, 1e-300), quiet_share)
+
+
 def step_front(depth_km, advance, occupied_start, kursk_held_initial):
     """New depths, occupied area inside Ukraine (km2) and Ukrainian-held Kursk ground (km2)."""
     depth = np.maximum(depth_km + advance, -sectors.MAX_COUNTER_DEPTH_KM)

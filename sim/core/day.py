@@ -53,7 +53,7 @@ class Derived:
 
     russia_loss_rate: np.ndarray  # (runs, 1): casualties per thousand Ukrainian troops per day
     ukraine_loss_rate: np.ndarray
-    russia_recruit_share: np.ndarray  # (runs, sectors)
+    russia_recruit_share: np.ndarray  # (runs, sectors): where recruits go when nobody fights
     ukraine_recruit_share: np.ndarray
     russia_pressure_day0: np.ndarray  # (runs,)
     attrition_frequency: np.ndarray  # (runs, 1): sqrt(a b) at unit intensity, 1/day
@@ -137,10 +137,11 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         derived.attrition_ratio)
     returned = _col(p.wounded_return_share)
     russia_force = (russia_after + russia_loss * returned
-                    + _col(p.russia_recruits_per_day) / 1000.0 * derived.russia_recruit_share)
+                    + _col(p.russia_recruits_per_day) / 1000.0
+                    * combat.reinforcement_share(russia_loss, derived.russia_recruit_share))
     ukraine_force = (ukraine_after + ukraine_loss * returned
                      + _col(p.ukraine_recruits_per_day * actions.ukraine_mobilisation) / 1000.0
-                     * derived.ukraine_recruit_share)
+                     * combat.reinforcement_share(ukraine_loss, derived.ukraine_recruit_share))
     russia_casualties_today = russia_loss.sum(axis=1) * 1000.0
     ukraine_casualties_today = ukraine_loss.sum(axis=1) * 1000.0
 
