@@ -30,7 +30,7 @@ CALIBRATION_START = "2024-01-01"
 FIT_MONTHS = ("2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30",
               "2024-07-31", "2024-08-31")
 HELD_OUT_MONTHS = ("2024-09-30", "2024-10-31", "2024-11-30")
-DEFAULT_PARAMETERS = ("advance_speed_scale", "reference_force_ratio")
+DEFAULT_PARAMETERS = ("advance_speed_scale", "reference_force_ratio", "ukraine_recruits_per_day")
 SYNTHETIC_RUN_INDEX = 2**40  # a run no ABC draw uses
 NOT_PINNED_WIDTH_RATIO = 0.5
 CHUNK_RUNS = 2000

@@ -25,6 +25,7 @@ def test_abc_recovers_known_parameters_from_synthetic_model_data(tmp_path):
     out = tmp_path / "synthetic"
     code = main(["calibrate", "--out", str(out), "--draws", "3000", "--rounds", "2",
                  "--executor", "serial", "--seed", "4",
+                 *[arg for name in TRUTH for arg in ("--param", name)],
                  *[arg for name, value in TRUTH.items() for arg in ("--synthetic", f"{name}={value}")]])
     assert code == 0
     report = json.loads((out / "calibration.json").read_text())
