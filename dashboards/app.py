@@ -1,8 +1,14 @@
 """The students' dashboard: `solara run dashboards.app` (or `conflictsim dashboard`).
 
-`Page` only composes: it creates the session's state (`state.use_dashboard_state`), starts the
-two background jobs (the play loop and the fan), builds figures with the pure builders in
-`plots.py` and hands data to components that send `on_*` callbacks back.
+`Page` only composes: `Dashboard` creates the session's state (`state.use_dashboard_state`),
+starts the fan task, and hands data to components that send `on_*` callbacks back; figures come
+from the pure builders in `plots.py`.
+
+Why it is split the way it is: Solara re-renders a component when a reactive value it read
+changes, and skips a child whose arguments are equal to last time. A day's step changes only
+`state.day`, and only `LiveDay` reads it, so a step re-renders the date, the two blitted charts
+and the event log (appended to, not rebuilt); the scenario picker, sliders, comparison, export
+and about panels keep their arguments and are skipped.
 
 Mesa's visualisation pieces and ours. Mesa's `SolaraViz` fits a model whose parameters are set
 once and whose plots read one model's `DataCollector`; its `ModelController` rebuilds the model
@@ -19,6 +25,7 @@ keyword-only constructor).
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 import numpy as np
 import solara
@@ -31,12 +38,12 @@ from sim.state import PHASE_NAMES
 from . import plots
 from . import state as st
 from .components.controls import (CompareControls, ParameterPanel, PlayControls, RunOpener,
-                                   ScenarioPicker, TypedValue, KEY_PARAMETERS)
-from .components.views import (AboutPanel, CompareReadout, DateBanner, EventLog, ExportPanel,
-                               FanReadout, FanStatus, FigureImage)
-from .events import run_events
-
-SECTOR_REDRAW_DAYS = 15  # while playing, the sector view is redrawn every this many days
+                                   ScenarioPicker, SweepRowOpener, TypedValue, KEY_PARAMETERS)
+from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout,
+                               FanStatus, FigureImage, SweepRowReadout)
+from .events import LiveEventLog
+from .live import LiveFrame, live_content
+from .sweeps import SweepRow
 
 COMPARE_VARIABLES = {
     "occupied_km2": ("Occupied area of Ukraine", "thousand km²", 1000.0),
@@ -50,9 +57,10 @@ COMPARE_VARIABLES = {
 }
 
 
-def use_play_loop(session: st.Session, state: st.DashboardState) -> None:
+def use_play_loop(session: st.Session, state: st.DashboardState, playing: bool) -> None:
     """While playing, advance `speed` days per second in ticks of `TICK_SECONDS`: one redraw per
-    tick at most, however fast the model runs (the throttle)."""
+    tick at most, however fast the model runs (the throttle). A tick that took longer than
+    `TICK_SECONDS` to show is followed at once by the next, never by a backlog."""
 
     def loop():
         while state.playing.value:
@@ -64,17 +72,25 @@ def use_play_loop(session: st.Session, state: st.DashboardState) -> None:
                 return
             time.sleep(max(0.0, st.TICK_SECONDS - (time.monotonic() - started)))
 
-    solara.lab.use_task(loop, dependencies=[state.playing.value], prefer_threaded=True)
+    solara.lab.use_task(loop, dependencies=[playing], prefer_threaded=True)
 
 
 @solara.component
 def Page():
-    session, state = st.use_dashboard_state()
-    chosen = state.chosen.value
-    day = state.day.value
-    _ = state.revision.value  # re-render on interventions and rebuilds
-    use_play_loop(session, state)
+    """The app solara serves: one `Dashboard` per browser session."""
+    Dashboard()
 
+
+@solara.component
+def Dashboard(on_session: Callable[[st.Session], None] | None = None):
+    """Composes the page. It reads only `revision` (a rebuild or an intervention) and the fan
+    task, never the day: a step re-renders `LiveDay` alone, and every other component gets
+    arguments that are equal from one step to the next, so Solara skips it. `on_session` hands
+    the session's controller to a caller (the benchmark reads its step latencies)."""
+    session, state = st.use_dashboard_state()
+    frame = solara.use_memo(LiveFrame, [])
+    solara.use_effect(lambda: on_session(session) if on_session else None, [])
+    revision = state.revision.value  # a rebuild or an intervention: the fan key changes with it
     fan_task = solara.lab.use_task(session.compute_fan, dependencies=[session.fan_key],
                                    raise_error=False)
     fan: st.Fan | None = fan_task.value if fan_task.finished else fan_task.latest
@@ -82,40 +98,36 @@ def Page():
     if fan_task.error and not isinstance(fan_task.exception, st.Superseded):
         fan_error = f"The fan could not be computed: {fan_task.exception}"
 
-    compare_task = solara.lab.use_task(
-        lambda: st.compare_ensemble(session.settings, state.compare_with.value)
-        if state.compare_with.value else None,
-        dependencies=[state.compare_with.value, session.settings], raise_error=False)
+    solara.Title("conflictsim — the war in Ukraine and the talks")
+    solara.Style(".figure img { max-width: 100%; } .event-log ul { padding-left: 1.2em; }")
+    with solara.Columns([1, 3], classes=["dashboard"]):
+        with solara.Column(classes=["sidebar"]):
+            solara.Markdown("### conflictsim\nA teaching model, not a forecast.")
+            Sidebar(session, state)
+        with solara.Column(classes=["main"]):
+            LiveDay(session, state, frame, fan, revision)
+            MessageBox(state.message)
+            FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs, session.start_date)
+            if state.opened_row.value is not None:
+                SweepRowCheck(state.opened_row.value, fan)
+            FramedImage(frame.overview, "overview",
+                        "Fans: median, 50 % and 90 % of runs; black: highlighted run to today.")
+            with solara.Columns([1, 1]):
+                FramedImage(frame.sectors, "sectors", frame.sector_caption)
+                OutcomeChart(fan, session.model.days, session.start_date)
+            ComparePanel(session, state, fan)
+            with solara.Card("Event log (highlighted run)", classes=["event-log"]):
+                solara.Column(children=[frame.log], gap="0px")
+            ExportPanel(session, fan)
+            AboutPanel()
 
-    model = session.model
-    start = session.start_date
-    interventions = session.interventions
-    traj = fan.trajectories if fan is not None else model.trajectories
-    marks = plots.time_marks(model.days, day, model.trajectories["talks_phase"][0],
-                             tuple(d for d, _ in interventions), start=start)
-    live_overview = solara.use_memo(
-        lambda: plots.live_figure(plots.overview_figure(
-            traj, plots.time_marks(model.days, model.days, traj["talks_phase"][0],
-                                   marks.interventions, start=start), PHASE_NAMES)),
-        [id(traj), interventions])
-    overview_png = solara.use_memo(lambda: live_overview.png(day), [live_overview, day])
-    sector_day = day - day % SECTOR_REDRAW_DAYS if state.playing.value else day
-    sector_png = solara.use_memo(
-        lambda: plots.figure_png(plots.sector_figure(model.state.depth_km, SECTOR_NAMES,
-                                                     sim.calendar.date_of(day, start))),
-        [id(model), sector_day])
-    outcome_png = solara.use_memo(
-        lambda: plots.figure_png(plots.outcome_figure(fan.outcome_counts,
-                                                      sim.calendar.date_of(model.days, start)))
-        if fan is not None else None, [id(fan)])
-    events = run_events(model.trajectories, day, interventions=interventions, start=start,
-                        days=model.days)
 
-    def on_play():
-        state.playing.value = True
-
-    def on_value(name, value):
-        st.apply_setting(session, state, name, value)
+@solara.component
+def Sidebar(session: st.Session, state: st.DashboardState):
+    """Scenario, play controls, sliders and run openers. Reads the chosen settings and whether
+    the run has started, both unchanged by a day's step."""
+    chosen = state.chosen.value
+    started = state.started.value
 
     def on_typed(name, text):
         try:
@@ -125,56 +137,155 @@ def Page():
             return
         st.apply_setting(session, state, name, value)
 
-    solara.Title("conflictsim — the war in Ukraine and the talks")
-    solara.Style(".figure img { max-width: 100%; } .event-log ul { padding-left: 1.2em; }")
-    with solara.Columns([1, 3], classes=["dashboard"]):
-        with solara.Column(classes=["sidebar"]):
-            solara.Markdown("### conflictsim\nA teaching model, not a forecast.")
-            ScenarioPicker(chosen.scenario, lambda name: st.choose_scenario(session, state, name))
-            PlayControls(state.playing.value, day, model.days, state.speed.value, st.SPEEDS,
-                         on_play=on_play, on_pause=lambda: state.playing.set(False),
-                         on_step=lambda n: st.step(session, state, n),
-                         on_reset=lambda: st.reset(session, state),
-                         on_speed=state.speed.set)
-            ParameterPanel({name: chosen.value(name) for name in KEY_PARAMETERS}, on_value,
-                           on_reset_preset=lambda: st.reset(session, state, chosen.preset()),
-                           playing_day=day)
-            TypedValue(on_typed)
-            RunOpener(session.settings.seed, session.settings.run_offset,
-                      lambda s, r: st.open_run(session, state, s, r))
-        with solara.Column(classes=["main"]):
-            DateBanner(day, model.days, start, sim.SCENARIOS[chosen.scenario].title)
-            if state.message.value:
-                with solara.Column(classes=["input-error"]):
-                    solara.Error(state.message.value)
-            FanStatus(fan_task.pending, fan.from_day if fan else None, session.settings.n_runs,
-                      fan_error)
-            if fan is not None:
-                FanReadout(fan.median("occupied_km2"), fan.trajectories["occupied_km2"][0],
-                           fan.settings.simulate_kwargs(), fan.from_day, start)
-            FigureImage(overview_png, "overview",
-                        "Fans: median, 50 % and 90 % of runs; black: highlighted run to today.")
-            with solara.Columns([1, 1]):
-                FigureImage(sector_png, "sectors", "Bars: highlighted run; dots: median of all runs.")
-                if outcome_png is not None:
-                    FigureImage(outcome_png, "outcomes", "How the ensemble's runs end at the horizon.")
-            ComparePanel(session, state, fan, compare_task, marks)
-            EventLog(events, start)
-            ExportPanel({"overview": overview_png, "sectors": sector_png}
-                        | ({"outcomes": outcome_png} if outcome_png else {}),
-                        traj, fan.outcomes if fan is not None else None, model.run_indices,
-                        session.settings.seed, start)
-            AboutPanel()
+    ScenarioPicker(chosen.scenario, lambda name: st.choose_scenario(session, state, name))
+    PlayBar(session, state)
+    ParameterPanel({name: chosen.value(name) for name in KEY_PARAMETERS},
+                   lambda name, value: st.apply_setting(session, state, name, value),
+                   on_reset_preset=lambda: st.reset(session, state, chosen.preset()),
+                   started=started)
+    TypedValue(on_typed)
+    RunOpener(session.settings.seed, session.settings.run_offset,
+              lambda s, r: st.open_run(session, state, s, r))
+    SweepRowOpener(lambda directory, row: st.open_sweep_row(session, state, directory, row))
 
 
 @solara.component
-def ComparePanel(session: st.Session, state: st.DashboardState, fan: st.Fan | None,
-                 compare_task, marks: plots.TimeMarks):
+def PlayBar(session: st.Session, state: st.DashboardState):
+    """Play, pause, steps, reset and speed; also hosts the play loop. Reads `playing`, `speed`
+    and `finished`, which change on a click, not on a step."""
+    playing = state.playing.value
+    use_play_loop(session, state, playing)
+    PlayControls(playing, state.finished.value, state.speed.value, st.SPEEDS,
+                 on_play=lambda: state.playing.set(True),
+                 on_pause=lambda: state.playing.set(False),
+                 on_step=lambda n: st.step(session, state, n),
+                 on_reset=lambda: st.reset(session, state),
+                 on_speed=state.speed.set)
+
+
+@solara.component
+def SweepRowCheck(opened: SweepRow, fan: st.Fan | None):
+    """The sweep's stored `occupied_km2_final` beside the replayed one: member 0 of the day-0 fan
+    built from the row's settings is the row's run, so the two must be equal."""
+    replayed = None
+    if fan is not None and fan.settings == opened.settings and fan.from_day == 0 \
+            and not fan.interventions:
+        replayed = float(fan.trajectories["occupied_km2"][0, -1])
+    SweepRowReadout(opened.directory, opened.row_index, opened.settings.seed,
+                    opened.settings.run_offset, opened.stored_occupied_final, replayed)
+
+
+@solara.component
+def MessageBox(message: solara.Reactive[str | None]):
+    if message.value:
+        with solara.Column(classes=["input-error"]):
+            solara.Error(message.value)
+
+
+@solara.component
+def LiveDay(session: st.Session, state: st.DashboardState, frame: LiveFrame,
+            fan: st.Fan | None, revision: int):
+    """Keeps the session's `LiveFrame` (date, overview, sector view, event log; placed in the
+    page by `Dashboard`) drawn at the current day: on each new day by a subscription to
+    `state.day`, in place (see `live.py` for why not by a render). This component re-runs only
+    on a new fan, rebuild or intervention (`revision`), to load the frame with new drawing
+    sources; it never reads the day, so a step does not re-render it. Shows the date line."""
+    model = session.model
+    interventions = session.interventions
+    traj = fan.trajectories if fan is not None else model.trajectories
+    sectors = solara.use_memo(lambda: plots.SectorView(SECTOR_NAMES), [id(model)])
+    log = solara.use_memo(lambda: LiveEventLog(start=session.start_date, days=model.days),
+                          [id(model)])
+    content = solara.use_memo(
+        lambda: live_content(model, traj, interventions, session.start_date,
+                             sim.SCENARIOS[session.settings.scenario].title, sectors, log,
+                             PHASE_NAMES),
+        [id(traj), interventions, id(model)])
+    solara.use_effect(lambda: frame.load(content, lambda: session.model, state.day.peek()),
+                      [content])
+
+    def follow_days():
+        def on_day(day: int) -> None:
+            if frame.show(day):
+                session.latencies.end()
+        return state.day.subscribe(on_day)
+
+    solara.use_effect(follow_days, [])
+    solara.Column(children=[frame.date], classes=["date-banner"])
+
+
+@solara.component
+def FramedImage(image, name: str, alt):
+    """A live image widget with its caption (text, or a live caption widget)."""
+    label = alt if not isinstance(alt, str) else solara.HTML(
+        tag="span", unsafe_innerHTML=alt, style={"font-size": "0.75em", "color": "#555"})
+    solara.Column(children=[image, label], classes=[f"figure-{name}", "figure"], gap="0px")
+
+
+@solara.component
+def FanSection(fan: st.Fan | None, pending: bool, error: str | None, n_runs: int, start):
+    FanStatus(pending, fan.from_day if fan else None, n_runs, error)
+    if fan is not None:
+        FanReadout(fan.median("occupied_km2"), fan.trajectories["occupied_km2"][0],
+                   fan.settings.simulate_kwargs(), fan.from_day, start)
+
+
+@solara.component
+def OutcomeChart(fan: st.Fan | None, days: int, start):
+    png = solara.use_memo(
+        lambda: plots.figure_png(plots.outcome_figure(fan.outcome_counts,
+                                                      sim.calendar.date_of(days, start)))
+        if fan is not None else None, [fan])
+    if png is not None:
+        FigureImage(png, "outcomes", "How the ensemble's runs end at the horizon.")
+
+
+@solara.component
+def ExportPanel(session: st.Session, fan: st.Fan | None):
+    """Downloads built when clicked (figures at the current day), so a step re-renders nothing
+    here."""
+    model = session.model
+    traj = fan.trajectories if fan is not None else model.trajectories
+    ExportDownloads(figure_downloads(session, fan), traj,
+                    fan.outcomes if fan is not None else None, model.run_indices,
+                    session.settings.seed, session.start_date)
+
+
+def figure_downloads(session: st.Session, fan: st.Fan | None) -> dict[str, Callable[[], bytes]]:
+    """PNG makers for the figures on screen, run when a download is clicked (full redraws at the
+    day the student is looking at, never on a step)."""
+    model, start = session.model, session.start_date
+    traj = fan.trajectories if fan is not None else model.trajectories
+
+    def overview() -> bytes:
+        marks = plots.time_marks(model.days, model.day, traj["talks_phase"][0],
+                                 tuple(d for d, _ in session.interventions), start=start)
+        return plots.figure_png(plots.overview_figure(traj, marks, PHASE_NAMES))
+
+    def sectors() -> bytes:
+        return plots.figure_png(plots.sector_figure(model.state.depth_km, SECTOR_NAMES,
+                                                    sim.calendar.date_of(model.day, start)))
+
+    makers = {"overview": overview, "sectors": sectors}
+    if fan is not None:
+        makers["outcomes"] = lambda: plots.figure_png(plots.outcome_figure(
+            fan.outcome_counts, sim.calendar.date_of(model.days, start)))
+    return makers
+
+
+@solara.component
+def ComparePanel(session: st.Session, state: st.DashboardState, fan: st.Fan | None):
+    """A preset's ensemble beside the student's fan. The time axis is marked at the fan's
+    start day, not today, so a step does not redraw it."""
     variable = state.compare_variable.value
+    compare_with = state.compare_with.value
     title, unit, scale = COMPARE_VARIABLES[variable]
+    compare_task = solara.lab.use_task(
+        lambda: st.compare_ensemble(session.settings, compare_with) if compare_with else None,
+        dependencies=[compare_with, session.settings], raise_error=False)
     other = compare_task.value if compare_task.finished else None
     with solara.Card("Compare", classes=["compare-panel"]):
-        CompareControls(state.compare_with.value, variable,
+        CompareControls(compare_with, variable,
                         {k: v[0] for k, v in COMPARE_VARIABLES.items()},
                         on_compare_with=state.compare_with.set, on_variable=state.compare_variable.set)
         if compare_task.pending:
@@ -183,8 +294,11 @@ def ComparePanel(session: st.Session, state: st.DashboardState, fan: st.Fan | No
         if fan is None or other is None:
             return
         series = (plots.ComparedSeries("your settings", fan.trajectories[variable]),
-                  plots.ComparedSeries(f"preset: {sim.SCENARIOS[state.compare_with.value].title}",
+                  plots.ComparedSeries(f"preset: {sim.SCENARIOS[compare_with].title}",
                                        other[variable]))
+        marks = plots.time_marks(session.model.days, fan.from_day,
+                                 fan.trajectories["talks_phase"][0],
+                                 tuple(d for d, _ in fan.interventions), start=session.start_date)
         ComparisonView(series, title, unit, scale, marks)
 
 

@@ -111,6 +111,48 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
+KIND_ORDER = {"intervention": 0, "inauguration": 1}
+
+
+def in_log_order(events: Sequence[Event]) -> list[Event]:
+    """By day; on one day the student's own change first, then the inauguration, then the rest."""
+    return sorted(events, key=lambda e: (e.day, KIND_ORDER.get(e.kind, 2)))
+
+
+def _shifted(events: list[Event], offset: int) -> list[Event]:
+    return [Event(e.day + offset, e.kind, e.text) for e in events]
+
+
+def events_between(trajectories: Mapping[str, np.ndarray], first: int, last: int, run: int = 0,
+                   start: datetime.date = calendar.START_DATE,
+                   days: int | None = None) -> list[Event]:
+    """What the trajectories say happened to run `run` on days `first`..`last`, in log order.
+
+    Reads only those days and the one before (changes are found against the previous day), so a
+    live log can append one day's events without re-reading the whole run.
+    """
+    if last < first:
+        return []
+    horizon = days if days is not None else trajectories["talks_phase"].shape[1] - 1
+    cal = calendar.Calendar(start, horizon)
+    base = max(first - 1, 0)
+
+    def series(name: str) -> np.ndarray:
+        return np.asarray(trajectories[name][run, base: last + 1])
+
+    found: list[Event] = []
+    if 0 < cal.inauguration_day and first <= cal.inauguration_day <= last:
+        found.append(Event(cal.inauguration_day, "inauguration",
+                           "Donald Trump is inaugurated as US president"))
+    relative = phase_events(series("talks_phase"))
+    relative += strike_events(series("strike_wave_today"), cal.winter()[base: last + 1])
+    relative += refusal_events(series("refused_today"), series("last_offer_km2"))
+    relative += moratorium_events(series("moratorium"))
+    relative += aid_events(series("us_aid_bn_usd_yr"))
+    found += [e for e in _shifted(relative, base) if e.day >= first]
+    return in_log_order(found)
+
+
 def run_events(trajectories: Mapping[str, np.ndarray], today: int, run: int = 0,
                interventions: Sequence[tuple[int, Mapping[str, Any]]] = (),
                start: datetime.date = calendar.START_DATE, days: int | None = None) -> list[Event]:
@@ -118,21 +160,28 @@ def run_events(trajectories: Mapping[str, np.ndarray], today: int, run: int = 0,
 
     `trajectories` maps names to (runs, days + 1) arrays; days after `today` are ignored.
     """
-    def series(name: str) -> np.ndarray:
-        return np.asarray(trajectories[name][run, : today + 1])
+    return in_log_order(events_between(trajectories, 0, today, run, start, days)
+                        + intervention_events([(d, c) for d, c in interventions if d <= today]))
 
-    horizon = days if days is not None else trajectories["talks_phase"].shape[1] - 1
-    cal = calendar.Calendar(start, horizon)
-    winter = cal.winter()
-    events: list[Event] = []
-    if 0 < cal.inauguration_day <= today:
-        events.append(Event(cal.inauguration_day, "inauguration",
-                            "Donald Trump is inaugurated as US president"))
-    events += phase_events(series("talks_phase"))
-    events += strike_events(series("strike_wave_today"), winter)
-    events += refusal_events(series("refused_today"), series("last_offer_km2"))
-    events += moratorium_events(series("moratorium"))
-    events += aid_events(series("us_aid_bn_usd_yr"))
-    events += intervention_events([(d, c) for d, c in interventions if d <= today])
-    order = {"intervention": 0, "inauguration": 1}
-    return sorted(events, key=lambda e: (e.day, order.get(e.kind, 2)))
+
+class LiveEventLog:
+    """The event log of a model that is being stepped: each call reads only the days since the
+    last one (a step costs one day's reading, not the whole run's). Interventions are merged in
+    at each call because one can land on a day the log has already read. One per session's
+    model; stepping backwards (a reset) starts it over."""
+
+    def __init__(self, run: int = 0, start: datetime.date = calendar.START_DATE,
+                 days: int | None = None):
+        self.run, self.start, self.days = run, start, days
+        self.read_to = -1
+        self.found: list[Event] = []
+
+    def upto(self, trajectories: Mapping[str, np.ndarray], today: int,
+             interventions: Sequence[tuple[int, Mapping[str, Any]]] = ()) -> tuple[Event, ...]:
+        if today < self.read_to:
+            self.read_to, self.found = -1, []
+        self.found += events_between(trajectories, self.read_to + 1, today, self.run,
+                                     self.start, self.days)
+        self.read_to = max(self.read_to, today)
+        mine = intervention_events([(d, c) for d, c in interventions if d <= today])
+        return tuple(in_log_order(self.found + mine) if mine else self.found)

@@ -246,8 +246,7 @@ def sector_figure(depth_runs: np.ndarray, sector_names: tuple[str, ...], date: d
     ax.tick_params(axis="x", labelsize=7)
     ax.set_xlabel("km of depth gained by Russia since 1 Dec 2024 (negative: Ukraine gained)",
                   fontsize=7)
-    ax.set_title(f"Sector view, north to south, on {date.isoformat()}",
-                 fontsize=9, loc="left")
+    ax.set_title(sector_title(date), fontsize=9, loc="left")
     ax.legend(fontsize=7, loc="lower right")
     return fig
 
@@ -346,6 +345,113 @@ def live_figure(fig: Figure) -> LiveFigure:
             line.set_animated(True)
     canvas.draw()
     return LiveFigure(fig, canvas.copy_from_bbox(fig.bbox), reveal, today_lines, dated)
+
+
+SECTOR_STEP_KM = 10.0  # sector axis limits are whole multiples of this
+SECTOR_MIN_LIMITS = (-10.0, 20.0)
+
+
+def sector_limits(depth_runs: np.ndarray, headroom: float = 1.25) -> tuple[float, float]:
+    """x-limits that hold every run's depth with room to grow, rounded outwards to whole
+    `SECTOR_STEP_KM`: they change rarely, so the axes can stay a still background."""
+    lo = min(SECTOR_MIN_LIMITS[0], float(np.min(depth_runs)) * headroom)
+    hi = max(SECTOR_MIN_LIMITS[1], float(np.max(depth_runs)) * headroom)
+    return (SECTOR_STEP_KM * np.floor(lo / SECTOR_STEP_KM), SECTOR_STEP_KM * np.ceil(hi / SECTOR_STEP_KM))
+
+
+def sector_summary(depth_runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run 0's depth and the ensemble's 5 %, median and 95 % per sector."""
+    lo, med, hi = np.quantile(depth_runs, [0.05, 0.5, 0.95], axis=0)
+    return depth_runs[0], lo, med, hi
+
+
+@dataclass
+class LiveSectorFigure:
+    """The sector view drawn once (axes, names, labels, legend, title); `png(depth)` restores that
+    picture and draws only the bars and the whiskers. No text is drawn per day (laying out text
+    costs more than all the bars): the page shows the date beside the image. A day's depths
+    outside the fixed x-limits make `fits` false: the caller builds a new one (a few times a run
+    at most)."""
+
+    figure: Figure
+    background: object
+    bars: list
+    medians: object
+    whiskers: object
+    limits: tuple[float, float]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fits(self, depth_runs: np.ndarray) -> bool:
+        return bool(self.limits[0] <= np.min(depth_runs) and np.max(depth_runs) <= self.limits[1])
+
+    def png(self, depth_runs: np.ndarray) -> bytes:
+        with self.lock:
+            return self._draw(depth_runs)
+
+    def _draw(self, depth_runs: np.ndarray) -> bytes:
+        run0, lo, med, hi = sector_summary(depth_runs)
+        canvas = self.figure.canvas
+        canvas.restore_region(self.background)
+        ax = self.figure.axes[0]
+        y = np.arange(len(run0))[::-1]
+        for bar, value in zip(self.bars, run0):
+            bar.set_width(value)
+            bar.set_facecolor(RUSSIA if value >= 0 else UKRAINE)
+            ax.draw_artist(bar)
+        self.whiskers.set_segments([[(a, yy), (b, yy)] for a, b, yy in zip(lo, hi, y)])
+        ax.draw_artist(self.whiskers)
+        self.medians.set_data(med, y)
+        ax.draw_artist(self.medians)
+        return rgba_png(canvas.buffer_rgba())
+
+
+def sector_title(date: datetime.date | None = None) -> str:
+    return "Sector view, north to south" + (f", on {date.isoformat()}" if date else "")
+
+
+def live_sector_figure(sector_names: tuple[str, ...], limits: tuple[float, float]) -> LiveSectorFigure:
+    """The still parts of the sector view, with empty animated bars and whiskers."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection
+
+    fig = Figure(figsize=(6, 4.2), dpi=72)
+    fig.subplots_adjust(left=0.3, right=0.97, top=0.92, bottom=0.12)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    y = np.arange(len(sector_names))[::-1]
+    bars = list(ax.barh(y, np.zeros(len(y)), color=RUSSIA, alpha=0.8, animated=True))
+    whiskers = LineCollection([], colors=HIGHLIGHT, linewidths=1, animated=True)
+    ax.add_collection(whiskers, autolim=False)
+    medians, = ax.plot([], [], "o", color=HIGHLIGHT, ms=3, animated=True)
+    ax.axvline(0, color=OKABE_ITO["grey"], lw=0.8)
+    ax.set_xlim(*limits)
+    ax.set_ylim(-0.7, len(y) - 0.3)
+    ax.set_yticks(y)
+    ax.set_yticklabels(sector_names, fontsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel("km of depth gained by Russia since 1 Dec 2024 (negative: Ukraine gained)",
+                  fontsize=7)
+    ax.set_title(sector_title(), fontsize=9, loc="left")
+    ax.legend(handles=[_patch(RUSSIA, 0.8, "run 0 (Russia gained)"),
+                       _patch(UKRAINE, 0.8, "run 0 (Ukraine gained)"),
+                       _line(HIGHLIGHT, "-", "all runs: median, 90 %")],
+              fontsize=7, loc="lower right")
+    canvas.draw()
+    return LiveSectorFigure(fig, canvas.copy_from_bbox(fig.bbox), bars, medians, whiskers, limits)
+
+
+class SectorView:
+    """A session's sector view: keeps one `LiveSectorFigure` and builds a wider one only when the
+    front moves past its limits."""
+
+    def __init__(self, sector_names: tuple[str, ...]):
+        self.sector_names = sector_names
+        self.live: LiveSectorFigure | None = None
+
+    def png(self, depth_runs: np.ndarray) -> bytes:
+        if self.live is None or not self.live.fits(depth_runs):
+            self.live = live_sector_figure(self.sector_names, sector_limits(depth_runs))
+        return self.live.png(depth_runs)
 
 
 def rgba_png(buffer) -> bytes:

@@ -9,15 +9,23 @@ The live model is one `ConflictModel` stepping the whole ensemble (200 runs) tog
 highlighted run is ensemble member 0, and an intervention (`ConflictModel.intervene`) applies
 to every member from its own current state. The fan is the ensemble continued to the horizon:
 at day 0 a fresh batch (identical to `sim.simulate` with the same settings), later
-`ConflictModel.projection()`. Because the model is deterministic given its run keys, a fan stays
-exact while the model plays on; it is recomputed only when the settings or parameters change.
+`ConflictModel.projection(run=False)` stepped here in slices, so that a newer request abandons an
+older one mid-way instead of waiting for it. Because the model is deterministic given its run
+keys, a fan stays exact while the model plays on; it is recomputed only when the settings or
+parameters change.
+
+Step latency is measured here, per session (`StepLatencies`): from the moment a click or a play
+tick reaches the step handler to the end of the render that shows the new day.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime
+import os
 import threading
-from dataclasses import dataclass, field, replace
+import time
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -39,6 +47,9 @@ MAX_SEED = 2**63 - 1
 SPEEDS = {"slow (2 days/s)": 2, "normal (10 days/s)": 10, "fast (30 days/s)": 30,
           "fastest (90 days/s)": 90}
 TICK_SECONDS = 0.5
+# When set, every session appends its step latencies (ms, one per line) to this file: how the
+# benchmark reads server-side latency from a real server.
+STEP_LOG_ENV = "CONFLICTSIM_STEP_LOG"
 
 
 class Superseded(Exception):
@@ -138,7 +149,7 @@ def parse_value(name: str, text: str) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Fan:
     """The ensemble continued to the horizon from `from_day`: what the fan charts show."""
 
@@ -161,16 +172,45 @@ def build_model(settings: Settings) -> sim.ConflictModel:
     return sim.ConflictModel(collect=False, **settings.model_kwargs())
 
 
-def fresh_to_horizon(settings: Settings, cancelled: Callable[[], bool]) -> sim.ConflictModel:
-    """The day-0 ensemble run to the horizon (what `sim.simulate` gives for these settings),
-    stepped in chunks so that a newer request can stop it early."""
-    twin = build_model(settings)
+def run_to_horizon(twin: sim.ConflictModel, cancelled: Callable[[], bool]) -> sim.ConflictModel:
+    """Step `twin` to its horizon in slices of `FAN_CHUNK_DAYS`, giving up (`Superseded`) as soon
+    as a newer request exists: a student who moves a slider twice waits for one fan, not two."""
     while twin.running:
         if cancelled():
             raise Superseded()
         for _ in range(FAN_CHUNK_DAYS):
             twin.step()
     return twin
+
+
+def fresh_to_horizon(settings: Settings, cancelled: Callable[[], bool]) -> sim.ConflictModel:
+    """The day-0 ensemble run to the horizon (what `sim.simulate` gives for these settings)."""
+    return run_to_horizon(build_model(settings), cancelled)
+
+
+class StepLatencies:
+    """Per-session record of how long a step takes to reach the page: `begin()` when a click or
+    play tick arrives, `end()` after the render that shows the new day (an effect of the live
+    view). Kept so the benchmark can read real per-step latencies instead of guessing."""
+
+    def __init__(self, log_path: str | None = None, keep: int = 100_000):
+        self.started: float | None = None
+        self.ms: collections.deque[float] = collections.deque(maxlen=keep)
+        self.log_path = log_path
+
+    def begin(self) -> None:
+        """Start the clock (a step that changed nothing left no render to stop the last one)."""
+        self.started = time.perf_counter()
+
+    def end(self) -> None:
+        if self.started is None:
+            return
+        elapsed = 1000.0 * (time.perf_counter() - self.started)
+        self.started = None
+        self.ms.append(elapsed)
+        if self.log_path:
+            with open(self.log_path, "a") as log:
+                log.write(f"{elapsed:.3f}\n")
 
 
 class Session:
@@ -186,6 +226,7 @@ class Session:
         self.model = build_model(self.settings)
         self.generation = 0  # bumped on every rebuild: a new model
         self.fan_token = 0  # bumped on every fan request; older requests give up
+        self.latencies = StepLatencies(os.environ.get(STEP_LOG_ENV))
 
     # -- the model -----------------------------------------------------------------------------
     def rebuild(self, settings: Settings) -> None:
@@ -232,14 +273,14 @@ class Session:
         with self.lock:
             model, settings = self.model, self.settings
             interventions = tuple(model.interventions)
-            at_start = model.day == 0 and not interventions
-            twin = None if at_start else model.projection()
-        if at_start:
-            twin = fresh_to_horizon(settings, lambda: token != self.fan_token)
+            from_day = model.day
+            at_start = from_day == 0 and not interventions
+            twin = build_model(settings) if at_start else model.projection(record=True, run=False)
+        twin = run_to_horizon(twin, lambda: token != self.fan_token)
         if token != self.fan_token:
             raise Superseded()
         return Fan(trajectories=twin.trajectories, outcomes=outcomes_frame(twin),
-                   from_day=model.day, settings=settings, interventions=interventions)
+                   from_day=from_day, settings=settings, interventions=interventions)
 
 
 def compare_ensemble(settings: Settings, scenario: str) -> Mapping[str, np.ndarray]:
@@ -248,35 +289,49 @@ def compare_ensemble(settings: Settings, scenario: str) -> Mapping[str, np.ndarr
     return sim.simulate(**other.simulate_kwargs()).trajectories
 
 
-@dataclass
+@dataclass(eq=False)
 class DashboardState:
     """The session's reactive values (created by `use_dashboard_state`, never at module level)."""
 
     chosen: solara.Reactive[Settings]  # slider positions: what Reset starts from
     day: solara.Reactive[int]
+    started: solara.Reactive[bool]  # day > 0: sliders are interventions now
+    finished: solara.Reactive[bool]  # day == horizon: nothing left to step
     revision: solara.Reactive[int]  # bumped when the model changes other than by a step
     playing: solara.Reactive[bool]
     speed: solara.Reactive[int]
     message: solara.Reactive[str | None]
     compare_with: solara.Reactive[str]
     compare_variable: solara.Reactive[str]
-    extra: dict = field(default_factory=dict)
+    opened_row: solara.Reactive[Any]  # the sweep row last opened (a `sweeps.SweepRow`), if any
 
 
 def use_dashboard_state(initial: Settings | None = None) -> tuple[Session, DashboardState]:
     """The session's controller and reactive values; call once, in the page."""
     session = solara.use_memo(lambda: Session(initial), [])
-    state = DashboardState(
+    values = dict(
         chosen=solara.use_reactive(session.settings),
         day=solara.use_reactive(0),
+        started=solara.use_reactive(False),
+        finished=solara.use_reactive(False),
         revision=solara.use_reactive(0),
         playing=solara.use_reactive(False),
         speed=solara.use_reactive(SPEEDS["normal (10 days/s)"]),
         message=solara.use_reactive(None),
         compare_with=solara.use_reactive(""),
         compare_variable=solara.use_reactive("occupied_km2"),
+        opened_row=solara.use_reactive(None),
     )
-    return session, state
+    # One instance per session: components compare it by identity to skip re-rendering.
+    return session, solara.use_memo(lambda: DashboardState(**values), [])
+
+
+def show_day(state: DashboardState, day: int, days: int) -> None:
+    """Publish the model's day; `started` and `finished` change only twice a run, so the controls
+    that read them do not re-render on every step."""
+    state.day.value = day
+    state.started.value = day > 0
+    state.finished.value = day >= days
 
 
 def apply_setting(session: Session, state: DashboardState, name: str, value: Any) -> None:
@@ -292,6 +347,7 @@ def apply_setting(session: Session, state: DashboardState, name: str, value: Any
         state.message.value = str(err)
         return
     state.message.value = None
+    state.opened_row.value = None
     state.chosen.value = chosen
     state.revision.value += 1
 
@@ -306,24 +362,28 @@ def choose_scenario(session: Session, state: DashboardState, scenario: str) -> N
         return
     state.playing.value = False
     state.message.value = None
+    state.opened_row.value = None
     state.chosen.value = chosen
-    state.day.value = 0
+    show_day(state, 0, session.model.days)
     state.revision.value += 1
 
 
-def reset(session: Session, state: DashboardState, settings: Settings | None = None) -> None:
-    """Back to day 0 with the chosen settings (the slider positions apply from day 0)."""
+def reset(session: Session, state: DashboardState, settings: Settings | None = None) -> bool:
+    """Back to day 0 with the chosen settings (the slider positions apply from day 0); False,
+    with the reason shown, if the model refused them."""
     try:
         target = settings or state.chosen.value
         session.rebuild(target)
     except InputError as err:
         state.message.value = str(err)
-        return
+        return False
     state.playing.value = False
     state.message.value = None
+    state.opened_row.value = None
     state.chosen.value = target
-    state.day.value = 0
+    show_day(state, 0, session.model.days)
     state.revision.value += 1
+    return True
 
 
 def open_run(session: Session, state: DashboardState, seed_text: str, run_text: str) -> None:
@@ -337,4 +397,22 @@ def open_run(session: Session, state: DashboardState, seed_text: str, run_text: 
 
 
 def step(session: Session, state: DashboardState, n_days: int) -> None:
-    state.day.value = session.step(n_days)
+    """Advance the session's model; the latency clock starts here and stops after the render."""
+    session.latencies.begin()
+    show_day(state, session.step(n_days), session.model.days)
+
+
+def open_sweep_row(session: Session, state: DashboardState, directory: str, row_text: str):
+    """Replay row K of a sweep: its scenario, parameters, seed and run index become the session's
+    settings (member 0 is that run). Returns the row read, or None after showing why not."""
+    from .sweeps import read_sweep_row
+
+    try:
+        opened = read_sweep_row(directory, row_text, state.chosen.value)
+    except InputError as err:
+        state.message.value = str(err)
+        return None
+    if not reset(session, state, opened.settings):
+        return None
+    state.opened_row.value = opened
+    return opened

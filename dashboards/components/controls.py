@@ -86,12 +86,13 @@ def format_value(value: Any) -> str:
 
 @solara.component
 def ParameterPanel(values: dict[str, Any], on_value: Callable[[str, Any], None],
-                   on_reset_preset: Callable[[], None], playing_day: int):
+                   on_reset_preset: Callable[[], None], started: bool):
     """Sliders for the key parameters; before play they set the scenario, after it they are
-    interventions from the current day on."""
+    interventions from the current day on. Takes `started`, not the day, so a step leaves the
+    sliders alone."""
     with solara.Card("Parameters", classes=["parameter-panel"]):
-        if playing_day > 0:
-            solara.Info(f"Day {playing_day}: a change now is an intervention from today on "
+        if started:
+            solara.Info("The run has started: a change now is an intervention from today on "
                         "(Reset to apply it from day 0).", dense=True)
         for name in KEY_PARAMETERS:
             ParameterControl(sim.PARAMS[name], values[name], on_value)
@@ -114,11 +115,11 @@ def TypedValue(on_apply: Callable[[str, str], None]):
 
 
 @solara.component
-def PlayControls(playing: bool, day: int, days: int, speed: int, speeds: dict[str, int],
+def PlayControls(playing: bool, at_end: bool, speed: int, speeds: dict[str, int],
                  on_play: Callable[[], None], on_pause: Callable[[], None],
                  on_step: Callable[[int], None], on_reset: Callable[[], None],
                  on_speed: Callable[[int], None]):
-    at_end = day >= days
+    """Takes whether the run is at its end rather than the day, so a step does not re-render it."""
     with solara.Row(classes=["play-controls"], gap="4px", style={"flex-wrap": "wrap"}):
         if playing:
             solara.Button("Pause", icon_name="mdi-pause", on_click=on_pause, classes=["pause"])
@@ -163,3 +164,19 @@ def CompareControls(compare_with: str, variable: str, variables: dict[str, str],
         titles = {v: k for k, v in variables.items()}
         solara.Select(label="Variable", values=list(variables.values()), value=variables[variable],
                       on_value=lambda title: on_variable(titles[title]))
+
+
+@solara.component
+def SweepRowOpener(on_open: Callable[[str, str], None]):
+    """Open row K of a sweep directory (`python -m experiments sweep ... --out DIR`): its
+    scenario, parameters, seed and run index become the session's, and its run is replayed as
+    the highlighted run."""
+    directory, set_directory = solara.use_state("")
+    row_text, set_row = solara.use_state("0")
+    with solara.Card("Open a row of a sweep", classes=["sweep-opener"]):
+        solara.InputText(label="Sweep directory", value=directory, on_value=set_directory,
+                         continuous_update=True, classes=["sweep-dir"])
+        solara.InputText(label="Row", value=row_text, on_value=set_row, continuous_update=True,
+                         classes=["sweep-row"])
+        solara.Button("Open row", on_click=lambda: on_open(directory, row_text),
+                      classes=["open-sweep-row"])

@@ -10,7 +10,7 @@ import datetime
 import html
 import io
 import json
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,15 +19,6 @@ import solara
 from sim import calendar
 
 from ..events import Event
-
-
-@solara.component
-def DateBanner(day: int, days: int, start: datetime.date, scenario_title: str):
-    date = calendar.date_of(day, start)
-    text = f"Day {day} of {days} — {date.strftime('%d %B %Y')} — {scenario_title}"
-    solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["sim-date"],
-                attributes={"data-day": str(day), "data-date": date.isoformat()},
-                style={"font-size": "1.3em", "font-weight": "600"})
 
 
 @solara.component
@@ -84,28 +75,22 @@ def CompareReadout(labels: Sequence[str], finals: Sequence[float], unit: str):
                 style={"font-size": "0.85em"})
 
 
-@solara.component
-def EventLog(events: Sequence[Event], start: datetime.date, limit: int = 200):
-    """Newest first: what happened to the highlighted run so far."""
-    lines = [e.line(start) for e in reversed(events[-limit:])]
-    body = "".join(f'<li class="event event-{e.kind}">{html.escape(line)}</li>'
-                   for e, line in zip(reversed(events[-limit:]), lines))
-    with solara.Card("Event log (highlighted run)", classes=["event-log"]):
-        if not events:
-            solara.Text("Nothing has happened yet: press Play or step a day.")
-        solara.HTML(tag="ul", unsafe_innerHTML=body,
-                    style={"max-height": "260px", "overflow-y": "auto", "font-size": "0.85em"})
+def event_items(events: Sequence[Event], start: datetime.date, limit: int = 200) -> str:
+    """The newest `limit` events as HTML list items, newest first."""
+    return "".join(f'<li class="event event-{e.kind}">{html.escape(e.line(start))}</li>'
+                   for e in reversed(events[-limit:]))
 
 
 @solara.component
-def ExportPanel(pngs: Mapping[str, bytes], trajectories: Mapping[str, np.ndarray],
-                outcomes: pd.DataFrame | None, run_indices: np.ndarray, seed: int,
-                start: datetime.date):
-    """Download the figures on screen (PNG) and the runs behind them (CSV or Parquet)."""
+def ExportDownloads(pngs: Mapping[str, Callable[[], bytes]], trajectories: Mapping[str, np.ndarray],
+                    outcomes: pd.DataFrame | None, run_indices: np.ndarray, seed: int,
+                    start: datetime.date):
+    """Download the figures on screen (PNG, drawn when clicked) and the runs behind them (CSV
+    or Parquet)."""
     with solara.Card("Export", classes=["export-panel"]):
         with solara.Row(style={"flex-wrap": "wrap"}):
-            for name, png in pngs.items():
-                solara.FileDownload(png, filename=f"{name}.png", label=f"{name}.png",
+            for name, make_png in pngs.items():
+                solara.FileDownload(make_png, filename=f"{name}.png", label=f"{name}.png",
                                     mime_type="image/png")
             if outcomes is not None:
                 solara.FileDownload(lambda: outcomes.to_csv(index=False), filename="outcomes.csv",
@@ -131,6 +116,27 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
     out = io.BytesIO()
     frame.to_parquet(out, index=False)
     return out.getvalue()
+
+
+@solara.component
+def SweepRowReadout(directory: str, row_index: int, seed: int, run_index: int,
+                    stored: float | None, replayed: float | None):
+    """The sweep's stored final occupied area beside the replayed run's, and whether they agree
+    exactly (a mismatch across machines can come from numpy's last-bit differences)."""
+    if replayed is None:
+        verdict, state = "replaying…", "pending"
+    elif stored is None:
+        verdict, state = f"replayed {replayed:,.3f} km²; the sweep did not store this outcome", "unknown"
+    else:
+        same = stored == replayed
+        verdict = (f"stored {stored:,.3f} km², replayed {replayed:,.3f} km²: "
+                   + ("identical" if same else "DIFFERENT (see the manifest's numpy and CPU)"))
+        state = "match" if same else "mismatch"
+    text = f"Sweep {directory}, row {row_index} (seed {seed}, run {run_index}): occupied area at the horizon {verdict}"
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["sweep-row-check"],
+                attributes={"data-state": state, "data-stored": repr(stored),
+                            "data-replayed": repr(replayed)},
+                style={"font-size": "0.85em"})
 
 
 ABOUT_MARKDOWN = """

@@ -1,0 +1,125 @@
+"""The part of the page a day's step changes, updated in place without a Solara render.
+
+Why not a component that reads `state.day`: Solara (reacton) reconciles the whole element tree
+on every render, re-setting each widget's properties, even when only one component re-ran. On
+this page (about 170 widgets: thirteen sliders with their tooltips, the panels) that walk alone
+costs about 25 ms, a quarter of the step budget, and with 20 sessions half of the one Python
+thread's time. So the four things a step changes (the date line, the overview image, the sector
+image and the event log) are plain widgets made once per session, placed in the page by the
+`LiveDay` component, and updated by `LiveFrame.show(day)` when `state.day` changes (a
+subscription, not a render): a step costs the model step, two blitted frames and four trait
+updates. Everything else on the page re-renders only when its own inputs change (settings, the
+fan, a comparison), through ordinary Solara components.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import ipywidgets
+import numpy as np
+import solara
+
+import sim
+from sim import calendar
+
+from . import plots
+from .components.views import event_items
+from .events import LiveEventLog
+
+NO_EVENTS_ITEM = '<li class="event-none">Nothing has happened yet: press Play or step a day.</li>'
+
+
+@dataclass(frozen=True, eq=False)
+class LiveContent:
+    """What the live frame draws from: one model, its overview background (built from the fan
+    or the model's own trajectories) and the session's incremental sector view and event log."""
+
+    model: sim.ConflictModel
+    overview: plots.LiveFigure
+    sectors: plots.SectorView
+    log: LiveEventLog
+    interventions: tuple[tuple[int, Mapping[str, Any]], ...]
+    start: datetime.date
+    scenario_title: str
+
+
+def date_text(day: int, days: int, start: datetime.date, scenario_title: str) -> str:
+    date = calendar.date_of(day, start)
+    return f"Day {day} of {days} — {date.strftime('%d %B %Y')} — {scenario_title}"
+
+
+def log_html(events: Sequence, start: datetime.date) -> str:
+    return event_items(events, start) if events else NO_EVENTS_ITEM
+
+
+def caption(text: str) -> solara.widgets.HTML:
+    return solara.widgets.HTML(tag="span", unsafe_innerHTML=html.escape(text),
+                               attributes={"style": "font-size: 0.75em; color: #555"})
+
+
+class LiveFrame:
+    """One session's live widgets and the drawing that fills them. `show` may be called from the
+    play loop's thread and from a click at once; the lock makes one wait for the other."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.content: LiveContent | None = None
+        self.current: Callable[[], sim.ConflictModel] | None = None
+        self.date = solara.widgets.HTML(tag="div", unsafe_innerHTML="", attributes={
+            "class": "sim-date", "style": "font-size: 1.3em; font-weight: 600"})
+        self.overview = ipywidgets.Image(format="png", layout={"width": "100%"},
+                                         _dom_classes=["solara-image"])
+        self.sectors = ipywidgets.Image(format="png", layout={"width": "100%"},
+                                        _dom_classes=["solara-image"])
+        self.sector_caption = caption("")
+        self.log = solara.widgets.HTML(tag="ul", unsafe_innerHTML=NO_EVENTS_ITEM, attributes={
+            "style": "max-height: 260px; overflow-y: auto; font-size: 0.85em"})
+        self.log_size = -1
+
+    def load(self, content: LiveContent, current: Callable[[], sim.ConflictModel], day: int) -> None:
+        """New drawing sources (a new model, fan or intervention), shown at `day` at once."""
+        with self.lock:
+            self.content, self.current, self.log_size = content, current, -1
+        self.show(day)
+
+    def show(self, day: int) -> bool:
+        """Draw `day`; False (nothing drawn) if the session's model is not the one loaded: the
+        page is about to load the new one."""
+        with self.lock:
+            content = self.content
+            if content is None or self.current is None or self.current() is not content.model:
+                return False
+            model = content.model
+            date = calendar.date_of(day, content.start)
+            overview_png = content.overview.png(day)
+            sector_png = content.sectors.png(model.state.depth_km)
+            events = content.log.upto(model.trajectories, day, content.interventions)
+            self.date.attributes = {**self.date.attributes, "data-day": str(day),
+                                    "data-date": date.isoformat()}
+            self.date.unsafe_innerHTML = html.escape(
+                date_text(day, model.days, content.start, content.scenario_title))
+            self.overview.value = overview_png
+            self.sectors.value = sector_png
+            self.sector_caption.unsafe_innerHTML = html.escape(
+                f"{date.isoformat()}. Bars: highlighted run; dots and whiskers: median and 90 % "
+                "of all runs.")
+            if len(events) != self.log_size:
+                self.log.unsafe_innerHTML = log_html(events, content.start)
+                self.log_size = len(events)
+            return True
+
+
+def live_content(model: sim.ConflictModel, traj: Mapping[str, np.ndarray],
+                 interventions: tuple, start: datetime.date, scenario_title: str,
+                 sectors: plots.SectorView, log: LiveEventLog,
+                 phase_names: tuple[str, ...]) -> LiveContent:
+    """Draw the overview's still background once for these trajectories and interventions."""
+    marks = plots.time_marks(model.days, model.days, traj["talks_phase"][0],
+                             tuple(d for d, _ in interventions), start=start)
+    overview = plots.live_figure(plots.overview_figure(traj, marks, phase_names))
+    return LiveContent(model, overview, sectors, log, interventions, start, scenario_title)
