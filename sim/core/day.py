@@ -136,12 +136,13 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         state.russia_force_k, state.ukraine_force_k, derived.attrition_frequency * intensity,
         derived.attrition_ratio)
     returned = _col(p.wounded_return_share)
-    russia_force = (russia_after + russia_loss * returned
-                    + _col(p.russia_recruits_per_day) / 1000.0
-                    * combat.reinforcement_share(russia_loss, derived.russia_recruit_share))
-    ukraine_force = (ukraine_after + ukraine_loss * returned
-                     + _col(p.ukraine_recruits_per_day * actions.ukraine_mobilisation) / 1000.0
-                     * combat.reinforcement_share(ukraine_loss, derived.ukraine_recruit_share))
+    russia_force = combat.replenish(russia_after, russia_loss, returned,
+                                    _col(p.russia_recruits_per_day) / 1000.0,
+                                    derived.russia_recruit_share)
+    ukraine_force = combat.replenish(ukraine_after, ukraine_loss, returned,
+                                     _col(p.ukraine_recruits_per_day
+                                          * actions.ukraine_mobilisation) / 1000.0,
+                                     derived.ukraine_recruit_share)
     russia_casualties_today = russia_loss.sum(axis=1) * 1000.0
     ukraine_casualties_today = ukraine_loss.sum(axis=1) * 1000.0
 
@@ -154,7 +155,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     advance = combat.advance_km(ratio, _col(season), shock, _col(p.reference_force_ratio),
                                 _col(p.force_ratio_exponent), _col(p.counterattack_factor),
                                 _col(p.advance_speed_scale), _col(p.advance_noise_sd))
-    advance = advance * fighting[:, None]
+    advance *= fighting[:, None]
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
                                                     state.occupied_start_km2,
                                                     state.kursk_start_km2)
