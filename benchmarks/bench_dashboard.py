@@ -1,21 +1,31 @@
 """Dashboard speed: ensemble recompute, one step's render, and step latency with 20 sessions.
 
-    python benchmarks/bench_dashboard.py [--sessions 20] [--seconds 20] [--skip-browser]
+    python benchmarks/bench_dashboard.py [--sessions 20] [--seconds 30] [--skip-browser]
 
 1. Ensemble recompute: `Session.compute_fan()` for 200 runs x 730 days, at day 0 (a fresh batch)
-   and after an intervention on day 100 (`ConflictModel.projection`).
-2. Step render: the page rendered with `solara.render` (server side, no browser); time from a
-   "+1 day" click until the page, its figures included, has re-rendered.
-3. Concurrent sessions: a real server and N Chromium pages (one browser, N contexts), each
-   clicking "+1 day" once a second; latency is measured in each page from the click to the date
-   changing on screen (a MutationObserver), so it includes the websocket round trip, the model
-   step, the redraw and the browser's update.
+   and after an intervention on day 100 (`ConflictModel.projection(run=False)` stepped here).
+2. Step render, one session: the page rendered with `solara.render` (server side, no browser);
+   a "+1 day" click runs the handler and updates the widgets synchronously, so the time the
+   click call takes is the server-side step latency. The session's own record (`Session.
+   latencies`: handler start to widgets updated) is reported beside it. The benchmark refuses
+   to report if the day did not advance with every click.
+3. Simulated sessions: N pages rendered with `solara.render` in one process, each in its own
+   thread clicking "+1 day" once a second (start times spread over the first second), as N
+   students would on one server process: the same Python threads and GIL contention, without
+   N browsers competing for the 2 cores. Latency per step = the click call's duration.
+4. Browser sessions: a real server and N Chromium pages (one browser, N contexts), each clicking
+   "+1 day" once a second. Two latencies: client side, from the click to the date changing on
+   screen (a MutationObserver: websocket both ways, the step, the redraw and the browser's own
+   work), and server side, each session's handler-to-widgets time written to a log file
+   (`CONFLICTSIM_STEP_LOG`). With 20 pages the browser itself can saturate the 2 cores; the
+   load average and Chromium's CPU share are printed so the reader can tell.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -43,29 +53,102 @@ def bench_ensemble(repeats: int = 3) -> dict[str, float]:
     return {"fan_day0_s": min(fresh), "fan_after_intervention_s": min(projected)}
 
 
-def bench_step_render(steps: int = 30) -> dict[str, float]:
-    import ipyvuetify as v
+def rendered_dashboard(timeout_s: float = 120.0):
+    """A page rendered with `solara.render`, its fan ready; returns (render context, session)."""
     import solara
 
-    from dashboards.app import Page
+    from dashboards.app import Dashboard
 
-    box, rc = solara.render(Page(), handle_error=False)
-    deadline = time.monotonic() + 60
-    readout = lambda: [w for w in rc.find(solara.widgets.HTML).widgets  # noqa: E731
-                       if "fan-readout" in w.attributes.get("class", "")]
-    while not readout() and time.monotonic() < deadline:
+    sessions = []
+    box, rc = solara.render(Dashboard(on_session=sessions.append), handle_error=False)
+    deadline = time.monotonic() + timeout_s
+    while not fan_ready(rc) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if not readout():
-        raise RuntimeError("the fan did not appear within 60 s; the step timing would be meaningless")
-    button = rc.find(v.Btn, children=["+1 day"]).widget
-    times = []
+    if not fan_ready(rc):
+        raise RuntimeError("the fan did not appear in time; step timings would be meaningless")
+    return rc, sessions[0]
+
+
+def fan_ready(rc) -> bool:
+    import solara
+
+    return any("fan-readout" in w.attributes.get("class", "")
+               for w in rc.find(solara.widgets.HTML).widgets)
+
+
+def shown_day(rc) -> int:
+    import solara
+
+    for w in rc.find(solara.widgets.HTML).widgets:
+        if "sim-date" in w.attributes.get("class", ""):
+            return int(w.attributes["data-day"])
+    raise RuntimeError("no date on the page")
+
+
+def step_button(rc):
+    import ipyvuetify as v
+
+    return rc.find(v.Btn, children=["+1 day"]).widget
+
+
+def summary(prefix: str, ms: list[float]) -> dict[str, float]:
+    return {f"{prefix}_median_ms": statistics.median(ms),
+            f"{prefix}_p95_ms": float(np.quantile(ms, 0.95)),
+            f"{prefix}_max_ms": max(ms)}
+
+
+def bench_step_render(steps: int = 40) -> dict[str, float]:
+    rc, session = rendered_dashboard()
+    button = step_button(rc)
+    day0 = shown_day(rc)
+    clicks = []
     for _ in range(steps):
         t = time.perf_counter()
         button.click()
-        times.append(time.perf_counter() - t)
+        clicks.append(1000 * (time.perf_counter() - t))
+    if shown_day(rc) != day0 + steps:
+        raise RuntimeError(f"{steps} clicks moved the page from day {day0} to {shown_day(rc)}")
+    recorded = list(session.latencies.ms)[-steps:]
     rc.close()
-    return {"step_render_median_ms": 1000 * statistics.median(times),
-            "step_render_p95_ms": 1000 * float(np.quantile(times, 0.95))}
+    return summary("step_click", clicks) | summary("step_recorded", recorded)
+
+
+def bench_simulated_sessions(n_sessions: int, seconds: float) -> dict[str, float]:
+    """N rendered pages in one process, each stepping once a second from its own thread."""
+    import threading
+
+    pages = [rendered_dashboard() for _ in range(n_sessions)]
+    latencies: list[list[float]] = [[] for _ in pages]
+    start = time.perf_counter() + 0.5
+    cpu0 = time.process_time()
+
+    def student(i: int) -> None:
+        rc, _ = pages[i]
+        button = step_button(rc)
+        next_click = start + i / n_sessions
+        while next_click < start + seconds:
+            time.sleep(max(0.0, next_click - time.perf_counter()))
+            t = time.perf_counter()
+            button.click()
+            latencies[i].append(1000 * (time.perf_counter() - t))
+            next_click += 1.0
+
+    threads = [threading.Thread(target=student, args=(i,)) for i in range(n_sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cpu = time.process_time() - cpu0
+    days = [shown_day(rc) for rc, _ in pages]
+    recorded = [ms for _, session in pages for ms in list(session.latencies.ms)[1:]]
+    for rc, _ in pages:
+        rc.close()
+    clicks = [ms for per in latencies for ms in per]
+    return {"sim_sessions": n_sessions, "sim_steps": len(clicks),
+            "sim_steps_expected": n_sessions * int(seconds),
+            "sim_min_day_reached": min(days), "sim_cpu_share_of_one_core": cpu / seconds,
+            "load_average_1min": os.getloadavg()[0]} \
+        | summary("sim_click", clicks) | summary("sim_recorded", recorded)
 
 
 LATENCY_JS = """
@@ -88,17 +171,21 @@ def bench_sessions(n_sessions: int, seconds: float) -> dict[str, float]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     import socket
     import subprocess
+    import tempfile
     import urllib.request
 
     from playwright.sync_api import sync_playwright
 
     from dashboards.cli import REPO_ROOT, server_command, server_env
+    from dashboards.state import STEP_LOG_ENV
     from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
+    step_log = Path(tempfile.mkdtemp()) / "steps.log"
+    proc = subprocess.Popen(server_command("127.0.0.1", port),
+                            env=server_env() | {STEP_LOG_ENV: str(step_log)}, cwd=REPO_ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -119,33 +206,54 @@ def bench_sessions(n_sessions: int, seconds: float) -> dict[str, float]:
                 pages.append(page)
             for page in pages:
                 page.wait_for_selector(".fan-state[data-state=ready]", timeout=300_000)
+            step_log.write_text("")  # only the timed steps below
+            server_cpu0 = process_cpu_seconds(proc.pid)
             for page in pages:
                 page.evaluate(LATENCY_JS)
             time.sleep(seconds)
+            server_cpu = process_cpu_seconds(proc.pid) - server_cpu0
+            load = os.getloadavg()[0]
             latencies = [ms for page in pages for ms in page.evaluate("() => window.__lat")]
             days = [int(page.locator(".sim-date").get_attribute("data-day")) for page in pages]
             browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return {"sessions": n_sessions, "steps_measured": len(latencies),
-            "step_latency_median_ms": statistics.median(latencies),
-            "step_latency_p95_ms": float(np.quantile(latencies, 0.95)),
-            "min_day_reached": min(days)}
+    server_ms = [float(line) for line in step_log.read_text().split()]
+    return {"browser_sessions": n_sessions, "browser_steps_measured": len(latencies),
+            "browser_steps_expected": n_sessions * int(seconds),
+            "browser_min_day_reached": min(days),
+            "server_cpu_share_of_one_core": server_cpu / seconds,
+            "load_average_1min": load} \
+        | summary("browser_click_to_dom", latencies) \
+        | (summary("browser_server_side", server_ms) if server_ms else {})
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), to show how busy the server was."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--only", choices=["ensemble", "step", "simulated", "browser"])
     args = parser.parse_args()
-    results = bench_ensemble()
-    print(json.dumps(results), flush=True)
-    results |= bench_step_render()
-    print(json.dumps(results), flush=True)
-    if not args.skip_browser:
-        results |= bench_sessions(args.sessions, args.seconds)
+    benches = {
+        "ensemble": bench_ensemble,
+        "step": bench_step_render,
+        "simulated": lambda: bench_simulated_sessions(args.sessions, args.seconds),
+        "browser": lambda: bench_sessions(args.sessions, args.seconds),
+    }
+    chosen = [args.only] if args.only else [n for n in benches
+                                            if not (n == "browser" and args.skip_browser)]
+    results: dict[str, float] = {"load_average_1min_at_start": os.getloadavg()[0]}
+    for name in chosen:
+        results |= benches[name]()
+        print(json.dumps(results), flush=True)
     print(json.dumps(results, indent=2))
     return 0
 

@@ -7,6 +7,7 @@ import argparse
 import time
 
 import ipyvuetify as v
+import ipywidgets
 import numpy as np
 import pytest
 import solara
@@ -199,3 +200,154 @@ def test_cli_registers_dashboard_with_defaults():
     assert cli.server_env({})["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     with pytest.raises(SystemExit):
         parser.parse_args(["dashboard", "--port", "99999"])
+
+
+# -- a step touches only the live frame -------------------------------------------------------
+def test_live_event_log_equals_the_full_log_whatever_the_step_sizes(small_run):
+    interventions = [(100, {"trump_aid_level": 0.3})]
+    for run in range(4):
+        log = events.LiveEventLog(run=run)
+        for today in [0, 1, 2, 30, 31, 120, 121, 400, 730, 50, 51, 730]:  # 50 after 730: a reset
+            assert list(log.upto(small_run.trajectories, today, interventions)) == \
+                events.run_events(small_run.trajectories, today, run=run,
+                                  interventions=interventions), (run, today)
+
+
+def test_events_between_reads_only_the_days_asked_for():
+    traj = synthetic_run()
+    assert [e.day for e in events.events_between(traj, 75, 212)] == [90, 120, 150, 200, 212]
+    assert [e.day for e in events.events_between(traj, 74, 74)] == [74]
+    assert events.events_between(traj, 10, 9) == []
+
+
+def test_sector_view_draws_the_run_and_widens_only_when_the_front_leaves_its_axis():
+    view = plots.SectorView(sim.sectors.SECTOR_NAMES)
+    depth = np.random.default_rng(1).normal(2.0, 3.0, size=(50, 12))
+    png = view.png(depth)
+    first = view.live
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [bar.get_width() for bar in first.bars] == list(depth[0])
+    lo, hi = first.limits
+    assert lo <= depth.min() and depth.max() <= hi
+    view.png(depth + 1.0)
+    assert view.live is first, "a day inside the axis reuses the still background"
+    view.png(depth + hi)
+    assert view.live is not first and view.live.limits[1] >= (depth + hi).max()
+
+
+def test_a_newer_request_abandons_a_projected_fan_mid_way():
+    session = st.Session(st.Settings(n_runs=20))
+    session.step(40)
+    session.intervene("trump_aid_level", 0.0)
+    twin = session.model.projection(record=True, run=False)
+    answers = iter([False, True])
+    with pytest.raises(st.Superseded):
+        st.run_to_horizon(twin, lambda: next(answers))
+    assert twin.day == 40 + st.FAN_CHUNK_DAYS, "stopped after one slice, not at the horizon"
+    assert session.day == 40, "the live model is untouched"
+
+
+def wait_for_fan(rc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not html_with_class(rc, "fan-readout") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert html_with_class(rc, "fan-readout"), "the fan appears"
+
+
+def counting(component, calls: list):
+    """`component` with the same body (hooks and subscriptions included), each render counted."""
+    @solara.component
+    def Counted(*args, **kwargs):
+        calls.append(component)
+        return component.f(*args, **kwargs)
+    return Counted
+
+
+def test_a_step_re_renders_no_panel_and_records_its_latency(monkeypatch):
+    from dashboards import app
+    renders: list = []
+    for name in ("Sidebar", "LiveDay", "FanSection", "OutcomeChart", "ComparePanel",
+                 "ExportPanel", "AboutPanel"):
+        monkeypatch.setattr(app, name, counting(getattr(app, name), renders))
+    sessions = []
+    box, rc = solara.render(app.Dashboard(on_session=sessions.append), handle_error=False)
+    wait_for_fan(rc)
+    button = rc.find(v.Btn, children=["+1 day"]).widget
+    button.click()  # day 1: the sliders learn once that they are interventions now
+    before = len(renders)
+    images = [w.value for w in rc.find(ipywidgets.Image).widgets]
+    for _ in range(5):
+        button.click()
+    assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "6"
+    assert len(renders) == before, "a day's step re-rendered no component"
+    assert [w.value for w in rc.find(ipywidgets.Image).widgets] != images, "the charts moved"
+    assert len(sessions[0].latencies.ms) == 6 and all(ms > 0 for ms in sessions[0].latencies.ms)
+    rc.close()
+
+
+# -- a row of a sweep ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def smoke_sweep(tmp_path_factory):
+    import subprocess
+    import sys
+    out = tmp_path_factory.mktemp("sweep") / "smoke"
+    subprocess.run([sys.executable, "-m", "experiments", "sweep", "experiments/specs/smoke.toml",
+                    "--out", str(out), "--executor", "serial"], check=True, cwd=cli.REPO_ROOT,
+                   capture_output=True)
+    return out
+
+
+def plain_state(settings: st.Settings) -> st.DashboardState:
+    """Dashboard state outside a page (reactive values not tied to a component)."""
+    return st.DashboardState(
+        chosen=solara.reactive(settings), day=solara.reactive(0), started=solara.reactive(False),
+        finished=solara.reactive(False), revision=solara.reactive(0),
+        playing=solara.reactive(False), speed=solara.reactive(10), message=solara.reactive(None),
+        compare_with=solara.reactive(""), compare_variable=solara.reactive("occupied_km2"),
+        opened_row=solara.reactive(None))
+
+
+@pytest.mark.parametrize("row_index", [0, 37, 143])
+def test_a_sweep_row_is_replayed_exactly_as_the_highlighted_run(smoke_sweep, row_index):
+    from experiments import results
+    session = st.Session(st.Settings(n_runs=25))
+    state = plain_state(session.settings)
+    opened = st.open_sweep_row(session, state, str(smoke_sweep), str(row_index))
+    assert state.message.value is None and opened is not None
+    stored = results.row(smoke_sweep, row_index)
+    assert (session.settings.scenario, session.settings.seed, session.settings.run_offset) == \
+        (stored["scenario"], stored["seed"], stored["replicate"])
+    assert session.settings.overrides_dict["putin_strategy"] == "freeze"
+    fan = session.compute_fan()
+    replayed = fan.trajectories["occupied_km2"][0, -1]
+    assert replayed == stored["occupied_km2_final"] == opened.stored_occupied_final
+    assert replayed == results.replay(smoke_sweep, row_index).trajectories["occupied_km2"][0, -1]
+
+
+def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smoke_sweep, tmp_path):
+    session = st.Session(st.Settings(scenario="freeze", n_runs=10))
+    state = plain_state(session.settings)
+    for directory, row in ((str(tmp_path / "nowhere"), "0"), (str(tmp_path), "0"),
+                           (str(smoke_sweep), "144"), (str(smoke_sweep), "-1"),
+                           (str(smoke_sweep), "two")):
+        assert st.open_sweep_row(session, state, directory, row) is None
+        assert state.message.value and "Traceback" not in state.message.value, (directory, row)
+        assert session.settings == st.Settings(scenario="freeze", n_runs=10)
+        assert state.chosen.value == session.settings
+
+
+def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_replayed(smoke_sweep):
+    from dashboards import app
+    box, rc = solara.render(app.Dashboard(), handle_error=False)
+    wait_for_fan(rc)
+    rc.find(v.TextField, label="Sweep directory").widget.v_model = str(smoke_sweep)
+    rc.find(v.TextField, label="Row").widget.v_model = "37"
+    rc.find(v.Btn, children=["Open row"]).widget.click()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+            w.attributes.get("data-state") == "match" for w in html_with_class(rc, "sweep-row-check")):
+        time.sleep(0.1)
+    check = html_with_class(rc, "sweep-row-check")[0]
+    assert check.attributes["data-state"] == "match", check.unsafe_innerHTML
+    assert "identical" in check.unsafe_innerHTML
+    rc.close()
