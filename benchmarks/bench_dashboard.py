@@ -183,10 +183,13 @@ def bench_sessions(n_sessions: int, seconds: float) -> dict[str, float]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    step_log = Path(tempfile.mkdtemp()) / "steps.log"
+    workdir = Path(tempfile.mkdtemp())
+    step_log = workdir / "steps.log"
+    server_log = open(workdir / "server.log", "w")
+    print(f"server log: {server_log.name}", file=sys.stderr)
     proc = subprocess.Popen(server_command("127.0.0.1", port),
                             env=server_env() | {STEP_LOG_ENV: str(step_log)}, cwd=REPO_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=server_log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(200):
@@ -204,8 +207,12 @@ def bench_sessions(n_sessions: int, seconds: float) -> dict[str, float]:
                 page = context.new_page()
                 page.goto(url)
                 pages.append(page)
-            for page in pages:
-                page.wait_for_selector(".fan-state[data-state=ready]", timeout=300_000)
+            for i, page in enumerate(pages):
+                try:
+                    page.wait_for_selector(".fan-state[data-state=ready]", timeout=180_000)
+                except Exception:
+                    page.screenshot(path=str(workdir / f"page{i}.png"))
+                    raise RuntimeError(f"page {i}: no fan; see {workdir}") from None
             step_log.write_text("")  # only the timed steps below
             server_cpu0 = process_cpu_seconds(proc.pid)
             for page in pages:

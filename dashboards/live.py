@@ -76,7 +76,8 @@ class LiveFrame:
                                          _dom_classes=["solara-image"])
         self.sectors = ipywidgets.Image(format="png", layout={"width": "100%"},
                                         _dom_classes=["solara-image"])
-        self.sector_caption = caption("")
+        self.sector_caption = caption("Bars: highlighted run on the day shown above; dots and "
+                                      "whiskers: median and 90 % of all runs.")
         self.log = solara.widgets.HTML(tag="ul", unsafe_innerHTML=NO_EVENTS_ITEM, attributes={
             "style": "max-height: 260px; overflow-y: auto; font-size: 0.85em"})
         self.log_size = -1
@@ -99,15 +100,13 @@ class LiveFrame:
             overview_png = content.overview.png(day)
             sector_png = content.sectors.png(model.state.depth_km)
             events = content.log.upto(model.trajectories, day, content.interventions)
-            self.date.attributes = {**self.date.attributes, "data-day": str(day),
-                                    "data-date": date.isoformat()}
-            self.date.unsafe_innerHTML = html.escape(
-                date_text(day, model.days, content.start, content.scenario_title))
+            with self.date.hold_sync():  # one message to the browser, not two
+                self.date.attributes = {**self.date.attributes, "data-day": str(day),
+                                        "data-date": date.isoformat()}
+                self.date.unsafe_innerHTML = html.escape(
+                    date_text(day, model.days, content.start, content.scenario_title))
             self.overview.value = overview_png
             self.sectors.value = sector_png
-            self.sector_caption.unsafe_innerHTML = html.escape(
-                f"{date.isoformat()}. Bars: highlighted run; dots and whiskers: median and 90 % "
-                "of all runs.")
             if len(events) != self.log_size:
                 self.log.unsafe_innerHTML = log_html(events, content.start)
                 self.log_size = len(events)
