@@ -85,11 +85,14 @@ class ConflictModel(mesa.Model):
         self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
         self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
         self.record = record
-        self.trajectories: dict[str, np.ndarray] = {}
+        # Stored day-major, (days + 1, runs), so each day's write is contiguous; exposed as
+        # (runs, days + 1) views by `trajectories`.
+        self._days_by_runs: dict[str, np.ndarray] = {}
         if record:
             for name in TRAJECTORY_FIELDS:
                 sample = getattr(self.state, name)
-                self.trajectories[name] = np.zeros((self.n_runs, self.days + 1), dtype=sample.dtype)
+                self._days_by_runs[name] = np.zeros((self.days + 1, self.n_runs),
+                                                    dtype=sample.dtype)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _reporter(name) for name in COLLECTED_FIELDS}) if collect else None
         self._record()
@@ -105,6 +108,11 @@ class ConflictModel(mesa.Model):
         self.trump = Trump(self, "Trump", self.united_states)
         self.european_leaders = EuropeanLeaders(self, "European leaders", self.europe)
         self.leaders = (self.putin, self.zelensky, self.trump, self.european_leaders)
+
+    @property
+    def trajectories(self) -> dict[str, np.ndarray]:
+        """Recorded trajectories, name -> (runs, days + 1), filled up to the current day."""
+        return {name: arr.T for name, arr in self._days_by_runs.items()}
 
     @property
     def day(self) -> int:
@@ -125,8 +133,7 @@ class ConflictModel(mesa.Model):
             return
         self.today = self._context(self.state.day + 1)
         self.draws = rng.uniforms(self.keys, self.today.day, STREAM_DAY, core_day.N_DRAWS)
-        self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
-        for leader in self.leaders:
+        for leader in self.leaders:  # together they write every field of self.actions anew
             leader.step()
         self.state = core_day.step(self.state, self.params, self.derived, self.actions,
                                    self.draws, self.today)
@@ -164,15 +171,17 @@ class ConflictModel(mesa.Model):
         twin.interventions = list(self.interventions)
         twin._make_agents()
         twin.record = record
-        twin.trajectories = {k: v.copy() for k, v in self.trajectories.items()} if record else {}
+        twin._days_by_runs = ({k: v.copy() for k, v in self._days_by_runs.items()}
+                              if record else {})
         twin.datacollector = None
         twin.running = self.state.day < self.days
         return twin.run() if run else twin
 
     def _record(self) -> None:
         d = self.state.day
-        for name, arr in self.trajectories.items():
-            arr[:, d] = getattr(self.state, name)
+        state = self.state
+        for name, arr in self._days_by_runs.items():
+            arr[d] = getattr(state, name)
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
