@@ -2,7 +2,8 @@
 
 A run's draws depend only on its key (from seed and run index) and on the counter, never on how
 many runs share a batch, on chunking or on the executor. The mixer is splitmix64 (Steele, Lea &
-Flood 2014), applied to the key xor a hashed counter; the top 53 bits make a float in (0, 1).
+Flood 2014), applied to the key xor a hashed counter; each 32-bit half of a hash makes a float
+in (0, 1).
 """
 
 from __future__ import annotations
@@ -12,16 +13,25 @@ import numpy as np
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_S32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_TO_UNIT_32 = 1.0 / 4294967296.0  # 2**-32
 
 
 def splitmix64(x: np.ndarray) -> np.ndarray:
-    """The splitmix64 finaliser over a uint64 array (wrapping arithmetic)."""
-    z = np.asarray(x, dtype=np.uint64) + _GOLDEN
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
+    """The splitmix64 finaliser over a uint64 array (wrapping arithmetic), in place on one new
+    array: at 10,000 runs x 20 draws each temporary would be 1.6 MB."""
+    z = np.add(np.asarray(x, dtype=np.uint64), _GOLDEN)
+    shifted = np.right_shift(z, _S30)
+    z ^= shifted
+    z *= _M1
+    np.right_shift(z, _S27, out=shifted)
+    z ^= shifted
+    z *= _M2
+    np.right_shift(z, _S31, out=shifted)
+    z ^= shifted
+    return z
 
 
 def run_keys(seed: int, run_index: np.ndarray) -> np.ndarray:
@@ -35,14 +45,27 @@ def run_keys(seed: int, run_index: np.ndarray) -> np.ndarray:
 def uniforms(keys: np.ndarray, day: int, stream: int, n: int) -> np.ndarray:
     """(runs, n) floats in (0, 1): draw j of `stream` on `day` for each run key.
 
-    One call per day and stream serves all the day's draws.
+    One call per day and stream serves all the day's draws. Each 64-bit hash gives two draws of
+    32 bits (draw j < m is the high half of hash j, draw m + j its low half, m = ceil(n / 2)),
+    which halves the hashing, the costliest part of a day at large batch sizes.
     """
+    m = (n + 1) // 2
     counter = (np.uint64(day) << np.uint64(24)) | (np.uint64(stream) << np.uint64(16))
-    offsets = splitmix64(counter + np.arange(n, dtype=np.uint64))
+    offsets = splitmix64(counter + np.arange(m, dtype=np.uint64))
     bits = splitmix64(keys[:, None] ^ offsets[None, :])
-    return ((bits >> _S11).astype(np.float64) + 0.5) * _TO_UNIT
+    unit = np.empty((keys.shape[0], 2 * m))
+    np.right_shift(bits, _S32, out=unit[:, :m], casting="unsafe")
+    np.bitwise_and(bits, _LOW32, out=bits)
+    unit[:, m:] = bits
+    unit += 0.5
+    unit *= _TO_UNIT_32
+    return unit[:, :n]
 
 
 def logistic_noise(u: np.ndarray) -> np.ndarray:
     """Zero-mean unit-variance logistic variates from uniforms: one log per draw."""
-    return np.log(u / (1.0 - u)) * (np.sqrt(3.0) / np.pi)
+    z = np.subtract(1.0, u)
+    np.divide(u, z, out=z)
+    np.log(z, out=z)
+    z *= np.sqrt(3.0) / np.pi
+    return z
