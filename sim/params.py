@@ -258,11 +258,11 @@ _SPECS: list[ParamSpec] = [
        "Fall in Ukrainian support per thousand Ukrainian casualties.", "assumption", "politics"),
     _p("support_outage_sensitivity", 0.004, 0.0, 0.03, "1/day",
        "Fall in Ukrainian support per day at total power outage.", "assumption", "politics"),
-    _p("support_ground_sensitivity", 0.00001, 0.0, 0.0001, "per km2",
+    _p("support_ground_sensitivity", 0.000005, 0.0, 0.0001, "per km2",
        "Fall in Ukrainian support per km2 of ground lost.", "assumption", "politics"),
     _p("support_recovery_per_day", 0.002, 0.0, 0.02, "1/day",
        "Pull of Ukrainian support back toward its initial level.", "assumption", "politics"),
-    _p("support_refusal_cost", 0.01, 0.0, 0.2, "share",
+    _p("support_refusal_cost", 0.015, 0.0, 0.2, "share",
        "Fall in Ukrainian support when Kyiv is cast as the obstacle after refusing terms "
        "(scaled by the US blame on Ukraine).", "assumption (the maximalist-terms scenario)",
        "politics"),
