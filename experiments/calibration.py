@@ -23,7 +23,6 @@ import pandas as pd
 import sim
 from sim.params import InputError
 
-from .spec import SpecError
 
 DATA = Path(sim.__file__).parent / "data" / "territory_monthly_2022_2024.csv"
 CALIBRATION_START = "2024-01-01"

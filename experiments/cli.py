@@ -7,13 +7,9 @@ int`. Bad input raises `SpecError`/`InputError` (the CLI prints one line and exi
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 
-from sim.params import InputError
 
 EXIT_BAD_INPUT = 2
 

@@ -43,7 +43,6 @@ def putin_ready_to_freeze(p: Params, state: State, reservation: np.ndarray) -> n
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
     """Offensive effort per sector: the 2024 effort times his intensity, surging on the main
     axes while grabbing ground before a freeze; none once a ceasefire holds."""
-    n = state.n_runs
     surge = np.where(grabbing, p.putin_grab_surge, 1.0)
     effort = p.per_run("putin_offensive_intensity")[:, None] * np.where(
         sectors.MAIN_AXIS[None, :], surge[:, None], 1.0)

@@ -6,7 +6,6 @@ A missing /usr/bin/chromium fails these tests (CI installs it); it never skips t
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import time

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import evaluators, samplers, sensitivity, spec as spec_module, sweep
+from experiments import samplers, sensitivity
 from experiments.spec import Factor, Spec
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,6 @@ McNemar test (binomial test on the discordant pairs).
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from scipy import stats
 
 ALPHA = 0.01

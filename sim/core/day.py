@@ -13,7 +13,7 @@ import numpy as np
 from .. import rng, sectors
 from ..actions import Actions
 from ..params import Params
-from ..state import CEASEFIRE, SETTLEMENT, TALKS, State, initial_forces
+from ..state import CEASEFIRE, TALKS, State, initial_forces
 from . import combat, economy, politics, strikes, talks
 
 # Columns of the day's draws
