@@ -454,11 +454,6 @@ class Params:
     def with_overrides(self, overrides: Mapping[str, Any]) -> "Params":
         return resolve(overrides, self.n_runs, base=self)
 
-    def subset(self, index: np.ndarray) -> "Params":
-        """The parameters of a subset of runs (for replaying runs out of a batch)."""
-        picked = {k: (v[index] if v.ndim else v) for k, v in self.values.items()}
-        return Params(picked, int(np.size(index)))
-
     def scalar(self, name: str, run: int = 0) -> float:
         v = self.values[name]
         return float(v if v.ndim == 0 else v[run])
@@ -479,10 +474,6 @@ def resolve(overrides: Mapping[str, Any] | None, n_runs: int, base: Params | Non
                              f"a scalar or an array of shape ({n_runs},)")
         values[name] = arr
     return Params(values, n_runs)
-
-
-def defaults() -> dict[str, float]:
-    return {name: spec.default for name, spec in PARAMS.items()}
 
 
 def iter_specs(group: str | None = None) -> Iterable[ParamSpec]:

@@ -95,11 +95,6 @@ class State:
     def replace(self, **changes) -> "State":
         return dataclasses.replace(self, **changes)
 
-    def take(self, index: np.ndarray) -> "State":
-        """The state of a subset of runs."""
-        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        return State(**{k: (v if k == "day" else v[index]) for k, v in fields.items()})
-
 
 def initial_fortification(params: Params, n_runs: int) -> np.ndarray:
     """(runs, sectors): building balances erosion at each sector's seasonal mean pace."""
