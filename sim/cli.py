@@ -121,27 +121,25 @@ def summary_text(outcomes, scenario: str, days: int) -> str:
     return "\n".join(lines)
 
 
-def replay_row(sweep_dir: str, row_index: int, record: bool):
-    """Replay row K of a sweep alone and say whether it matches the stored row bit for bit
-    (numpy's exp/log may differ in the last bit between CPUs; the manifest records both)."""
+def replay_row(sweep_dir: str, row_index: int):
+    """Replay row K of a sweep alone (trajectories recorded) and say whether it matches the
+    stored row bit for bit (numpy's exp/log may differ in the last bit between CPUs; the
+    manifest records both)."""
     from experiments import results
 
-    results.load_manifest(Path(sweep_dir))
+    manifest = results.load_manifest(Path(sweep_dir))
     try:
         stored = results.row(Path(sweep_dir), row_index)
     except InputError:
         raise CliError(f"--run={row_index} is not allowed: a row index of the sweep in "
                        f"{sweep_dir} (0 to {results.rows_done(Path(sweep_dir)) - 1})") from None
     replayed = results.replay(Path(sweep_dir), row_index)
-    if record:
-        replayed = _rerun_recording(replayed)
     columns = [c for c in replayed.outcomes.columns
                if c in stored.index and c not in ("run", "seed", "scenario", "outcome")]
     mismatched = [c for c in columns
                   if not np.array_equal(np.asarray(replayed.outcomes[c].iloc[0], dtype=float),
                                         np.asarray(stored[c], dtype=float), equal_nan=True)]
     if mismatched:
-        manifest = results.load_manifest(Path(sweep_dir))
         machine = manifest.get("environment", manifest).get("numpy_cpu_features", "unknown")
         print(f"replay of row {row_index} does NOT match the stored row in: {', '.join(mismatched)}"
               f" (stored on a CPU with features {machine}; numpy's exp/log can differ in the last bit)")
@@ -149,15 +147,6 @@ def replay_row(sweep_dir: str, row_index: int, record: bool):
         print(f"replay of row {row_index} matches the stored row bit for bit "
               f"({len(columns)} outcome columns)")
     return replayed
-
-
-def _rerun_recording(result):
-    from .simulate import simulate
-
-    overrides = {name: result.params.scalar(name) for name in result.params.values}
-    return simulate(result.scenario, runs=1, days=result.days, seed=result.seed,
-                    overrides=overrides, run_indices=result.run_indices,
-                    start_date=result.start_date, record=True)
 
 
 def cmd_run(args) -> int:
@@ -172,7 +161,7 @@ def cmd_run(args) -> int:
     plot = writable_path("--plot", args.plot)
     keep = trajectories is not None or plot is not None
     if args.from_dir is not None:
-        result = replay_row(args.from_dir, args.run, keep)
+        result = replay_row(args.from_dir, args.run)
     else:
         result = simulate(args.scenario, runs=args.runs, days=args.days, seed=args.seed,
                           overrides=overrides, run_offset=args.run_offset, record=keep)

@@ -8,6 +8,7 @@ so run k's trajectory is the same whether it is stepped alone or in a batch of a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import mesa
@@ -186,12 +187,12 @@ class ConflictModel(mesa.Model):
             self.datacollector.collect(self)
 
 
-def start_front(start: "calendar._dt.date") -> tuple[float, float]:
+def start_front(start: dt.date) -> tuple[float, float]:
     """Occupied area and Ukrainian-held Kursk ground on the eve of the start date."""
     if start == calendar.START_DATE:
         return sectors.OCCUPIED_INITIAL_KM2, sectors.KURSK_HELD_INITIAL_KM2
-    occupied = datasets.occupied_km2_on(start - calendar._dt.timedelta(days=1))
-    incursion = calendar._dt.date.fromisoformat(sectors.KURSK_INCURSION_DATE)
+    occupied = datasets.occupied_km2_on(start - dt.timedelta(days=1))
+    incursion = dt.date.fromisoformat(sectors.KURSK_INCURSION_DATE)
     return occupied, (sectors.KURSK_HELD_INITIAL_KM2 if start > incursion else 0.0)
 
 

@@ -454,10 +454,6 @@ class Params:
     def with_overrides(self, overrides: Mapping[str, Any]) -> "Params":
         return resolve(overrides, self.n_runs, base=self)
 
-    def scalar(self, name: str, run: int = 0) -> float:
-        v = self.values[name]
-        return float(v if v.ndim == 0 else v[run])
-
 
 def resolve(overrides: Mapping[str, Any] | None, n_runs: int, base: Params | None = None) -> Params:
     """Validate overrides against `PARAMS` and merge them over the defaults (or over `base`).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -19,7 +20,7 @@ class SimResult:
     scenario: str
     seed: int
     days: int
-    start_date: "calendar._dt.date"
+    start_date: dt.date
     run_indices: np.ndarray
     params: Params
     outcomes: pd.DataFrame

@@ -58,6 +58,7 @@ class Derived:
     russia_pressure_day0: np.ndarray  # (runs,)
     attrition_frequency: np.ndarray  # (runs, 1): sqrt(a b) at unit intensity, 1/day
     attrition_ratio: np.ndarray  # (runs, 1): sqrt(a / b)
+    sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
 
 
 def derive(params: Params, n_runs: int) -> Derived:
@@ -82,6 +83,7 @@ def derive(params: Params, n_runs: int) -> Derived:
         russia_recruit_share=russia0 / russia0.sum(axis=1, keepdims=True),
         ukraine_recruit_share=ukraine0 / ukraine0.sum(axis=1, keepdims=True),
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
+        sanctions_day0=base_sanctions,
     )
 
 
@@ -179,9 +181,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     price = economy.step_oil_price(state.oil_price_usd, p.urals_price_usd, p.oil_price_volatility,
                                    rng.logistic_noise(draws[:, COL_OIL]))
     sanctions = economy.sanctions_intensity(actions.us_sanctions, actions.eu_sanctions)
-    base_sanctions = economy.sanctions_intensity(p.us_sanctions_initial, p.eu_sanctions_initial)
     revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
-        p.oil_gas_revenue_trn_rub, price, p.urals_price_usd, sanctions, base_sanctions,
+        p.oil_gas_revenue_trn_rub, price, p.urals_price_usd, sanctions, derived.sanctions_day0,
         p.sanctions_revenue_elasticity, refinery, p.refinery_revenue_share)
     fighting_intensity = np.where(fighting, offensive.mean(axis=1), CEASEFIRE_FIGHTING_INTENSITY)
     spending = economy.russia_spending(p.russia_spending_trn_rub, p.war_spending_share,
