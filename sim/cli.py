@@ -253,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("conflictsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # output piped into e.g. `head`: stop quietly, as command-line tools do
+        sys.stdout = open(os.devnull, "w")
+        return 0
 
 
 if __name__ == "__main__":
