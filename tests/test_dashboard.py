@@ -347,7 +347,9 @@ def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_repl
     while time.monotonic() < deadline and not any(
             w.attributes.get("data-state") == "match" for w in html_with_class(rc, "sweep-row-check")):
         time.sleep(0.1)
-    check = html_with_class(rc, "sweep-row-check")[0]
+    checks = html_with_class(rc, "sweep-row-check")
+    assert checks, f"no readout; the page says: {[w.children for w in rc.find(v.Alert).widgets]}"
+    check = checks[0]
     assert check.attributes["data-state"] == "match", check.unsafe_innerHTML
     assert "identical" in check.unsafe_innerHTML
     rc.close()

@@ -103,15 +103,16 @@ def ParameterPanel(values: dict[str, Any], on_value: Callable[[str, Any], None],
 @solara.component
 def TypedValue(on_apply: Callable[[str, str], None]):
     """Type a value for any parameter; the page checks it and explains a refusal."""
-    name, set_name = solara.use_state("trump_aid_level")
-    text, set_text = solara.use_state("")
-    spec = sim.PARAMS[name]
+    name = solara.use_reactive("trump_aid_level")
+    text = solara.use_reactive("")
+    spec = sim.PARAMS[name.value]
     with solara.Card("Type a value", classes=["typed-value"]):
-        solara.Select(label="Parameter", values=list(sim.PARAMS), value=name, on_value=set_name)
+        solara.Select(label="Parameter", values=list(sim.PARAMS), value=name)
         solara.Text(f"{spec.meaning} Allowed: {spec.allowed()}.", style={"font-size": "0.8em"})
-        solara.InputText(label="Value", value=text, on_value=set_text, continuous_update=True,
+        solara.InputText(label="Value", value=text, continuous_update=True,
                          classes=["typed-value-input"])
-        solara.Button("Apply", on_click=lambda: on_apply(name, text), classes=["typed-value-apply"])
+        solara.Button("Apply", on_click=lambda: on_apply(name.value, text.value),
+                      classes=["typed-value-apply"])
 
 
 @solara.component
@@ -139,16 +140,16 @@ def PlayControls(playing: bool, at_end: bool, speed: int, speeds: dict[str, int]
 @solara.component
 def RunOpener(seed: int, run_offset: int, on_open: Callable[[str, str], None]):
     """Open run K of seed S (a row of a sweep): it becomes the highlighted run, replayed exactly."""
-    seed_text, set_seed = solara.use_state(str(seed))
-    run_text, set_run = solara.use_state(str(run_offset))
+    seed_text = solara.use_reactive(str(seed))
+    run_text = solara.use_reactive(str(run_offset))
     with solara.Card("Open a run", classes=["run-opener"]):
         solara.Text(f"Highlighted run now: seed {seed}, run {run_offset}.",
                     style={"font-size": "0.85em"})
-        solara.InputText(label="Seed", value=seed_text, on_value=set_seed, continuous_update=True,
+        solara.InputText(label="Seed", value=seed_text, continuous_update=True,
                          classes=["run-seed"])
-        solara.InputText(label="Run index", value=run_text, on_value=set_run,
-                         continuous_update=True, classes=["run-index"])
-        solara.Button("Open run", on_click=lambda: on_open(seed_text, run_text),
+        solara.InputText(label="Run index", value=run_text, continuous_update=True,
+                         classes=["run-index"])
+        solara.Button("Open run", on_click=lambda: on_open(seed_text.value, run_text.value),
                       classes=["open-run"])
 
 
@@ -170,13 +171,15 @@ def CompareControls(compare_with: str, variable: str, variables: dict[str, str],
 def SweepRowOpener(on_open: Callable[[str, str], None]):
     """Open row K of a sweep directory (`python -m experiments sweep ... --out DIR`): its
     scenario, parameters, seed and run index become the session's, and its run is replayed as
-    the highlighted run."""
-    directory, set_directory = solara.use_state("")
-    row_text, set_row = solara.use_state("0")
+    the highlighted run. The button reads the fields' reactive values when clicked, not the
+    values captured by the last render: a render from another thread (the fan task finishing)
+    can delay that render past the click, and the click must still see what was typed."""
+    directory = solara.use_reactive("")
+    row_text = solara.use_reactive("0")
     with solara.Card("Open a row of a sweep", classes=["sweep-opener"]):
-        solara.InputText(label="Sweep directory", value=directory, on_value=set_directory,
-                         continuous_update=True, classes=["sweep-dir"])
-        solara.InputText(label="Row", value=row_text, on_value=set_row, continuous_update=True,
+        solara.InputText(label="Sweep directory", value=directory, continuous_update=True,
+                         classes=["sweep-dir"])
+        solara.InputText(label="Row", value=row_text, continuous_update=True,
                          classes=["sweep-row"])
-        solara.Button("Open row", on_click=lambda: on_open(directory, row_text),
+        solara.Button("Open row", on_click=lambda: on_open(directory.value, row_text.value),
                       classes=["open-sweep-row"])
