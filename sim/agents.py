@@ -43,10 +43,11 @@ def putin_ready_to_freeze(p: Params, state: State, reservation: np.ndarray) -> n
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
     """Offensive effort per sector: the 2024 effort times his intensity, surging on the main
     axes while grabbing ground before a freeze; none once a ceasefire holds."""
-    surge = np.where(grabbing, p.putin_grab_surge, 1.0)
-    effort = p.per_run("putin_offensive_intensity")[:, None] * np.where(
-        sectors.MAIN_AXIS[None, :], surge[:, None], 1.0)
-    return effort * (state.talks_phase < CEASEFIRE)[:, None]
+    extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0)
+    effort = np.multiply.outer(extra, sectors.MAIN_AXIS)  # surge - 1 on the main axes, else 0
+    effort += 1.0
+    effort *= (p.per_run("putin_offensive_intensity") * (state.talks_phase < CEASEFIRE))[:, None]
+    return effort
 
 
 def putin_strike_wave(p: Params, state: State, ctx: core_day.DayContext, draw) -> np.ndarray:

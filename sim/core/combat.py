@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import clip
+from .arrays import clip, row_dot, row_sum
 
 from .. import sectors
 
@@ -52,7 +52,9 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     drive -= 1.0
     drive /= np.power(reference_force_ratio, k) - 1.0
     np.clip(drive, -1.0, 3.0, out=drive)
-    drive *= np.where(drive < 0.0, counterattack_factor, 1.0)
+    counter = np.minimum(drive, 0.0)  # drive + (f - 1) min(drive, 0): f drive below 0 only
+    counter *= counterattack_factor - 1.0
+    drive += counter
     drive *= mean_one_noise(noise, noise_sd)
     drive *= sectors.PACE_KM_PER_DAY[None, :] * (advance_speed_scale * season)
     return drive
@@ -126,7 +128,7 @@ def lanchester_scaled(russia, ukraine, w, ratio):
 def reinforcement_share(losses, quiet_share):
     """Each side sends replacements where it lost troops today (so sectors keep their balance),
     or by its day-0 deployment when there was no fighting."""
-    total = losses.sum(axis=1, keepdims=True)
+    total = row_sum(losses)[:, None]
     share = np.divide(losses, np.maximum(total, 1e-300))
     np.copyto(share, quiet_share, where=total <= 0.0)
     return share
@@ -146,7 +148,7 @@ def step_front(depth_km, advance, occupied_start, kursk_held_initial):
     """New depths, occupied area inside Ukraine (km2) and Ukrainian-held Kursk ground (km2)."""
     depth = np.add(depth_km, advance)
     np.maximum(depth, -sectors.MAX_COUNTER_DEPTH_KM, out=depth)
-    inside = (depth * sectors.AREA_WEIGHT_KM).sum(axis=1)
+    inside = row_dot(depth, sectors.AREA_WEIGHT_KM)
     occupied = clip(occupied_start + inside, 0.0, sectors.UKRAINE_AREA_KM2)
     kursk_width = sectors.WIDTH_KM[sectors.KURSK]
     kursk_held = clip(kursk_held_initial - depth[:, sectors.KURSK] * kursk_width, 0.0,

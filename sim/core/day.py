@@ -15,6 +15,7 @@ from ..actions import Actions
 from ..params import Params
 from ..state import CEASEFIRE, TALKS, State, initial_forces
 from . import combat, economy, politics, strikes, talks
+from .arrays import row_sum
 
 # Columns of the day's draws
 S = sectors.N_SECTORS
@@ -145,8 +146,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                      _col(p.ukraine_recruits_per_day
                                           * actions.ukraine_mobilisation) / 1000.0,
                                      derived.ukraine_recruit_share)
-    russia_casualties_today = russia_loss.sum(axis=1) * 1000.0
-    ukraine_casualties_today = ukraine_loss.sum(axis=1) * 1000.0
+    russia_casualties_today = row_sum(russia_loss) * 1000.0
+    ukraine_casualties_today = row_sum(ukraine_loss) * 1000.0
 
     ratio = combat.effective_force_ratio(russia_force, ukraine_force, offensive,
                                          state.fortification, russia_supply, ukraine_supply,
@@ -184,7 +185,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
         p.oil_gas_revenue_trn_rub, price, p.urals_price_usd, sanctions, derived.sanctions_day0,
         p.sanctions_revenue_elasticity, refinery, p.refinery_revenue_share)
-    fighting_intensity = np.where(fighting, offensive.mean(axis=1), CEASEFIRE_FIGHTING_INTENSITY)
+    fighting_intensity = np.where(fighting, row_sum(offensive) / S, CEASEFIRE_FIGHTING_INTENSITY)
     spending = economy.russia_spending(p.russia_spending_trn_rub, p.war_spending_share,
                                        fighting_intensity)
     nwf = economy.step_reserves(state.nwf_bn_usd, spending, revenue, p.nwf_deficit_share,
