@@ -15,7 +15,7 @@ from . import sectors
 from .actions import Actions
 from .core import day as core_day
 from .core import talks
-from .core.arrays import clip
+from .core.arrays import clip, sector_column
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, TALKS, State
 
@@ -43,10 +43,12 @@ def putin_ready_to_freeze(p: Params, state: State, reservation: np.ndarray) -> n
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
     """Offensive effort per sector: the 2024 effort times his intensity, surging on the main
     axes while grabbing ground before a freeze; none once a ceasefire holds."""
-    extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0)
+    f = state.depth_km.dtype
+    extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0).astype(f)
     effort = np.multiply.outer(extra, sectors.MAIN_AXIS)  # surge - 1 on the main axes, else 0
     effort += 1.0
-    effort *= (p.per_run("putin_offensive_intensity") * (state.talks_phase < CEASEFIRE))[:, None]
+    effort *= sector_column(p.per_run("putin_offensive_intensity")
+                            * (state.talks_phase < CEASEFIRE), f)
     return effort
 
 

@@ -18,6 +18,7 @@ from . import calendar, datasets, rng, scenarios, sectors
 from .actions import Actions
 from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
 from .core import day as core_day
+from .core.arrays import DEFAULT_PRECISION, PRECISIONS
 from .params import ParamError
 from .state import STREAM_DAY, initial_state
 
@@ -47,14 +48,20 @@ class ConflictModel(mesa.Model):
     Every argument is a keyword with a default, so `ConflictModel()`, `ConflictModel(**params)`
     and `mesa.batch_run` work. `rng` is Mesa's seed and also the seed of the run keys; no rule
     draws from `model.random` or `model.rng`. Parameter overrides may be scalars or arrays of
-    shape (n_runs,).
+    shape (n_runs,). `precision` is that of the (runs, sectors) combat arrays, "float32" (the
+    default, faster) or "float64"; per-run quantities are always float64.
     """
 
     def __init__(self, scenario: str = "status_quo", n_runs: int = 1, days: int = 730,
                  run_offset: int = 0, rng: int | None = None, record: bool = True,
                  collect: bool = True, run_indices: np.ndarray | None = None,
-                 start_date: str | None = None, **overrides: Any):
+                 start_date: str | None = None, precision: str = DEFAULT_PRECISION,
+                 **overrides: Any):
         super().__init__(rng=rng)
+        if precision not in PRECISIONS:
+            raise ParamError("precision", precision, " or ".join(PRECISIONS))
+        self.precision = precision
+        self.sector_dtype = PRECISIONS[precision]
         self.n_runs = _check_count("runs", n_runs, 1, 10**9)
         self.days = _check_count("days", days, 1, calendar.MAX_DAYS)
         _check_count("run_offset", run_offset, 0, 2**62)
@@ -78,11 +85,12 @@ class ConflictModel(mesa.Model):
 
         self._make_agents()
 
-        self.derived = core_day.derive(self.params, self.n_runs)
+        self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype)
         self.today = self._context(0)
         occupied, kursk = start_front(self.start_date)
-        self.state = core_day.initialise(initial_state(self.params, self.keys, occupied, kursk),
-                                         self.params, self.derived, self.today)
+        self.state = core_day.initialise(
+            initial_state(self.params, self.keys, occupied, kursk, self.sector_dtype),
+            self.params, self.derived, self.today)
         self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
         self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
         self.record = record
@@ -150,7 +158,7 @@ class ConflictModel(mesa.Model):
     def intervene(self, **overrides: Any) -> None:
         """Change parameters from the current day on (a dashboard slider during a run)."""
         self.params = self.params.with_overrides(overrides)
-        self.derived = core_day.derive(self.params, self.n_runs)
+        self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype)
         self.overrides.update(overrides)
         self.interventions.append((self.state.day, dict(overrides)))
 
@@ -164,7 +172,7 @@ class ConflictModel(mesa.Model):
         twin = ConflictModel.__new__(ConflictModel)
         mesa.Model.__init__(twin, rng=self.seed)
         for name in ("n_runs", "days", "seed", "scenario_name", "params", "run_indices", "keys",
-                     "start_date", "calendar",
+                     "start_date", "calendar", "precision", "sector_dtype",
                      "_winter", "_mud", "_strike_season", "_demand", "derived", "today",
                      "state", "actions", "draws"):
             setattr(twin, name, getattr(self, name))

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import calendar
+from .core.arrays import DEFAULT_PRECISION
 from .model import ConflictModel
 from .outcomes import OUTCOME_CLASSES, summarise
 from .params import Params
@@ -61,13 +62,14 @@ def outcomes_frame(model: ConflictModel) -> pd.DataFrame:
 def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed: int = 0,
              overrides: Mapping[str, Any] | None = None, run_offset: int = 0,
              run_indices: np.ndarray | None = None, record: bool = True,
-             start_date: str | None = None) -> SimResult:
+             start_date: str | None = None, precision: str = DEFAULT_PRECISION) -> SimResult:
     """Run `runs` runs of a scenario in one batch. Run k uses key (seed, run_offset + k) unless
     `run_indices` are given; overrides may be per-run arrays of shape (runs,). `start_date`
-    (2024-01-01 to 2024-12-01) starts from that date's front, for calibration."""
+    (2024-01-01 to 2024-12-01) starts from that date's front, for calibration. `precision` is
+    that of the sector arrays (see `ConflictModel`)."""
     model = ConflictModel(scenario=scenario, n_runs=runs, days=days, run_offset=run_offset,
                           rng=seed, record=record, collect=False, run_indices=run_indices,
-                          start_date=start_date,
+                          start_date=start_date, precision=precision,
                           **dict(overrides or {}))
     model.run()
     return SimResult(scenario=model.scenario_name, seed=model.seed, days=model.days,

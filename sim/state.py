@@ -122,8 +122,10 @@ def initial_forces(params: Params, n_runs: int) -> tuple[np.ndarray, np.ndarray]
 
 def initial_state(params: Params, keys: np.ndarray,
                   occupied_km2: float = sectors.OCCUPIED_INITIAL_KM2,
-                  kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2) -> State:
-    """Day-0 state of every run; the front's area figures come from the start date's data."""
+                  kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2,
+                  sector_dtype=np.float32) -> State:
+    """Day-0 state of every run; the front's area figures come from the start date's data. The
+    (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`)."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
 
@@ -147,11 +149,12 @@ def initial_state(params: Params, keys: np.ndarray,
     occupied = full(occupied_km2)
     return State(
         day=0,
-        depth_km=np.zeros((n, s)),
-        russia_force_k=russia_force,
-        ukraine_force_k=ukraine_force,
-        fortification=initial_fortification(params, n),
-        advance_shock=rng.logistic_noise(rng.uniforms(keys, 0, STREAM_SETUP + 2, s)),
+        depth_km=np.zeros((n, s), dtype=sector_dtype),
+        russia_force_k=russia_force.astype(sector_dtype),
+        ukraine_force_k=ukraine_force.astype(sector_dtype),
+        fortification=initial_fortification(params, n).astype(sector_dtype),
+        advance_shock=rng.logistic_noise(
+            rng.uniforms(keys, 0, STREAM_SETUP + 2, s)).astype(sector_dtype),
         occupied_km2=occupied,
         occupied_start_km2=occupied.copy(),
         kursk_start_km2=full(kursk_held_km2),

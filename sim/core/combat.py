@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import clip, row_dot, row_sum
+from .arrays import clip, row_dot, row_sum, sector_column
 
 from .. import sectors
+
+
+SATURATED_FORCE_RATIO = 1e6
 
 
 def season_factor(winter: bool, mud: bool, winter_speed_factor, mud_speed_factor):
@@ -32,10 +35,10 @@ def effective_force_ratio(russia_force, ukraine_force, offensive, fortification,
     defence = np.multiply(fortification, fortification_bonus)
     defence += 1.0
     defence *= ukraine_force
-    defence *= ukraine_supply[:, None]
+    defence *= sector_column(ukraine_supply, defence.dtype)
     np.maximum(defence, 1e-9, out=defence)
     ratio = np.multiply(russia_force, offensive)
-    ratio *= russia_supply[:, None]
+    ratio *= sector_column(russia_supply, ratio.dtype)
     ratio /= defence
     return ratio
 
@@ -48,7 +51,10 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     0 at parity, negative below it (scaled by the counter-attack factor), capped at 3x pace.
     """
     k = exponent
-    drive = np.power(ratio, k)
+    # Beyond this ratio the speed is at its cap for every declared exponent and reference
+    # ratio; capping first keeps ratio^k finite in float32 when a defence is all but gone.
+    drive = np.minimum(ratio, SATURATED_FORCE_RATIO)
+    np.power(drive, k, out=drive)
     drive -= 1.0
     drive /= np.power(reference_force_ratio, k) - 1.0
     np.clip(drive, -1.0, 3.0, out=drive)
@@ -56,7 +62,7 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     counter *= counterattack_factor - 1.0
     drive += counter
     drive *= mean_one_noise(noise, noise_sd)
-    drive *= sectors.PACE_KM_PER_DAY[None, :] * (advance_speed_scale * season)
+    drive *= sectors.PACE_KM_PER_DAY.astype(drive.dtype)[None, :] * (advance_speed_scale * season)
     return drive
 
 
@@ -72,7 +78,7 @@ def mean_one_noise(noise, noise_sd):
     mean = np.where(bt > 0.0, np.pi * bt / np.sin(np.pi * np.maximum(bt, 1e-12)), 1.0)
     factor = np.multiply(noise, noise_sd)
     np.exp(factor, out=factor)
-    factor /= mean
+    factor /= np.asarray(mean, dtype=factor.dtype)
     return factor
 
 
@@ -99,14 +105,12 @@ def lanchester_exact(russia, ukraine, russia_loss_rate, ukraine_loss_rate, dt=1.
 
 def lanchester_scaled(russia, ukraine, w, ratio):
     """`lanchester_exact` given w = sqrt(ab) dt and ratio = sqrt(a/b) directly: when both
-    rates scale with the same fighting intensity, the ratio is a per-run constant, and one exp
-    gives both cosh and sinh (the hot path of the model)."""
-    ch = np.exp(np.broadcast_to(w, np.broadcast_shapes(np.shape(w), np.shape(russia))))
-    inv = np.reciprocal(ch)
-    sh = np.subtract(ch, inv)
-    sh *= 0.5
-    ch += inv
-    ch *= 0.5
+    rates scale with the same fighting intensity, the ratio is a per-run constant (the hot path
+    of the model). sinh and cosh directly, not from one exp: (e - 1/e) / 2 loses about half the
+    digits to cancellation at a day's w of 1e-3, too many in float32."""
+    w = np.broadcast_to(w, np.broadcast_shapes(np.shape(w), np.shape(russia)))
+    ch = np.cosh(w)
+    sh = np.sinh(w)
     new_russia = np.multiply(russia, ch)
     hit = np.multiply(ukraine, sh)
     hit *= ratio
@@ -128,8 +132,8 @@ def lanchester_scaled(russia, ukraine, w, ratio):
 def reinforcement_share(losses, quiet_share):
     """Each side sends replacements where it lost troops today (so sectors keep their balance),
     or by its day-0 deployment when there was no fighting."""
-    total = row_sum(losses)[:, None]
-    share = np.divide(losses, np.maximum(total, 1e-300))
+    total = row_sum(losses, losses.dtype)[:, None]
+    share = np.divide(losses, np.maximum(total, np.finfo(losses.dtype).tiny))
     np.copyto(share, quiet_share, where=total <= 0.0)
     return share
 

@@ -15,7 +15,7 @@ from ..actions import Actions
 from ..params import Params
 from ..state import CEASEFIRE, TALKS, State, initial_forces
 from . import combat, economy, politics, strikes, talks
-from .arrays import row_sum
+from .arrays import row_sum, sector_column
 
 # Columns of the day's draws
 S = sectors.N_SECTORS
@@ -62,7 +62,8 @@ class Derived:
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
 
 
-def derive(params: Params, n_runs: int) -> Derived:
+def derive(params: Params, n_runs: int, sector_dtype=np.float32) -> Derived:
+    """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`."""
     russia0, ukraine0 = initial_forces(params, n_runs)
     p = params
     russia_rate = combat.attrition_coefficients(p.russia_casualties_per_day_2024, ukraine0,
@@ -76,22 +77,17 @@ def derive(params: Params, n_runs: int) -> Derived:
                                         p.sanctions_pressure_weight)
     russia_rate = np.broadcast_to(russia_rate, (n_runs,))[:, None]
     ukraine_rate = np.broadcast_to(ukraine_rate, (n_runs,))[:, None]
+    f = sector_dtype
     return Derived(
         russia_loss_rate=russia_rate,
         ukraine_loss_rate=ukraine_rate,
-        attrition_frequency=np.sqrt(russia_rate * ukraine_rate),
-        attrition_ratio=np.sqrt(russia_rate / ukraine_rate),
-        russia_recruit_share=russia0 / russia0.sum(axis=1, keepdims=True),
-        ukraine_recruit_share=ukraine0 / ukraine0.sum(axis=1, keepdims=True),
+        attrition_frequency=np.sqrt(russia_rate * ukraine_rate).astype(f),
+        attrition_ratio=np.sqrt(russia_rate / ukraine_rate).astype(f),
+        russia_recruit_share=(russia0 / russia0.sum(axis=1, keepdims=True)).astype(f),
+        ukraine_recruit_share=(ukraine0 / ukraine0.sum(axis=1, keepdims=True)).astype(f),
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
     )
-
-
-def _col(x) -> np.ndarray:
-    """A per-run parameter as a (runs, 1) column (or a 0-d value) for (runs, sectors) maths."""
-    x = np.asarray(x)
-    return x[:, None] if x.ndim == 1 else x
 
 
 def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) -> State:
@@ -118,6 +114,11 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     p = params
     day = ctx.day
     phase = state.talks_phase
+    f = state.depth_km.dtype  # the sector arrays' precision
+
+    def _col(x):
+        return sector_column(x, f)
+
     fighting = phase < CEASEFIRE
 
     # --- supply from aid and the war economy
@@ -134,7 +135,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
 
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
     offensive = actions.russia_offensive * fighting[:, None]
-    intensity = offensive * sectors.ACTIVITY[None, :]
+    intensity = offensive * sectors.ACTIVITY.astype(f)[None, :]
     russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_scaled(
         state.russia_force_k, state.ukraine_force_k, derived.attrition_frequency * intensity,
         derived.attrition_ratio)
@@ -153,7 +154,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                          state.fortification, russia_supply, ukraine_supply,
                                          _col(p.fortification_bonus))
     season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
-    shock = combat.step_shock(state.advance_shock, rng.logistic_noise(draws[:, COL_ADVANCE]),
+    shock = combat.step_shock(state.advance_shock,
+                              rng.logistic_noise(draws[:, COL_ADVANCE]).astype(f),
                               _col(p.advance_noise_persistence))
     advance = combat.advance_km(ratio, _col(season), shock, _col(p.reference_force_ratio),
                                 _col(p.force_ratio_exponent), _col(p.counterattack_factor),
