@@ -424,15 +424,21 @@ def check_name(name: str) -> ParamSpec:
 class Params:
     """Resolved parameter values: every field an array broadcastable to (n_runs,).
 
-    Attribute access (`params.trump_aid_level`) returns the array; `values` holds them all.
+    `values` holds them all as arrays. Attribute access (`params.trump_aid_level`) returns a
+    per-run array as it is and a value shared by all runs as a Python number: the rules do
+    about a hundred operations a day on such values, and on Python numbers each costs a few
+    hundredths of the microsecond a 0-d array costs (same IEEE doubles, same results).
     """
 
-    __slots__ = ("values", "n_runs", "_per_run")
+    __slots__ = ("values", "n_runs", "_per_run", "_attributes")
 
     def __init__(self, values: Mapping[str, np.ndarray], n_runs: int):
         object.__setattr__(self, "values", dict(values))
         object.__setattr__(self, "n_runs", n_runs)
         object.__setattr__(self, "_per_run", {})
+        object.__setattr__(self, "_attributes", {
+            name: value.item() if np.ndim(value) == 0 else value
+            for name, value in self.values.items()})
 
     def per_run(self, name: str) -> np.ndarray:
         """The parameter as a read-only (n_runs,) array (cached: Params never changes)."""
@@ -442,9 +448,9 @@ class Params:
             self._per_run[name] = cached
         return cached
 
-    def __getattr__(self, name: str) -> np.ndarray:
+    def __getattr__(self, name: str) -> np.ndarray | float | int:
         try:
-            return self.values[name]
+            return self._attributes[name]
         except KeyError:
             raise AttributeError(name) from None
 
