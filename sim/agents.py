@@ -84,7 +84,7 @@ def putin_offer(p: Params, state: State, ctx: core_day.DayContext, reservation: 
                                        np.minimum(reservation, estimate), claim)))
     since = ctx.day - state.phase_start_day
     round_due = (state.talks_phase == TALKS) & (since > 0) & (since % np.maximum(
-        np.round(p.offer_interval_days), 1) == 0)
+        np.rint(p.offer_interval_days), 1) == 0)
     stalling = (strategy == FREEZE) & ~putin_ready_to_freeze(p, state, reservation)
     makes_offer = round_due & ~stalling
     return np.where(makes_offer, offer, np.nan), makes_offer & (strategy == MAXIMALIST)
@@ -165,7 +165,7 @@ def europe_aid_level(p: Params, state: State, us_aid: np.ndarray) -> np.ndarray:
 
 def europe_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
     """A new sanctions package at each interval while the war goes on."""
-    due = (ctx.day % np.maximum(np.round(p.eu_package_interval_days), 1) == 0)
+    due = (ctx.day % np.maximum(np.rint(p.eu_package_interval_days), 1) == 0)
     step = np.where(due & (state.talks_phase < CEASEFIRE), p.eu_sanctions_step, 0.0)
     return clip(state.eu_sanctions + step, 0.0, 1.0)
 

@@ -108,7 +108,8 @@ def lanchester_scaled(russia, ukraine, w, ratio):
     rates scale with the same fighting intensity, the ratio is a per-run constant (the hot path
     of the model). sinh and cosh directly, not from one exp: (e - 1/e) / 2 loses about half the
     digits to cancellation at a day's w of 1e-3, too many in float32."""
-    w = np.broadcast_to(w, np.broadcast_shapes(np.shape(w), np.shape(russia)))
+    if np.shape(w) != np.shape(russia):
+        w = np.broadcast_to(w, np.broadcast_shapes(np.shape(w), np.shape(russia)))
     ch = np.cosh(w)
     sh = np.sinh(w)
     new_russia = np.multiply(russia, ch)
