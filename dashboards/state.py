@@ -67,6 +67,7 @@ class Settings:
     run_offset: int = 0
     n_runs: int = ENSEMBLE_RUNS
     days: int = HORIZON_DAYS
+    start_date: str | None = None  # ISO date; None: 2024-12-01 (set by opening a sweep row)
 
     @property
     def overrides_dict(self) -> dict[str, Any]:
@@ -83,10 +84,11 @@ class Settings:
         return replace(self, overrides=tuple(sorted(merged.items())))
 
     def with_scenario(self, scenario: str) -> "Settings":
-        """A new preset; the student's own values are cleared (they belonged to the old one)."""
+        """A new preset; the student's own values and an opened sweep's start date are cleared
+        (they belonged to the old one): presets start on 2024-12-01."""
         if scenario not in sim.SCENARIOS:
             raise ParamError("scenario", scenario, "one of " + ", ".join(sim.SCENARIOS))
-        return replace(self, scenario=scenario, overrides=())
+        return replace(self, scenario=scenario, overrides=(), start_date=None)
 
     def preset(self) -> "Settings":
         return replace(self, overrides=())
@@ -105,12 +107,14 @@ class Settings:
 
     def model_kwargs(self) -> dict[str, Any]:
         return dict(scenario=self.scenario, n_runs=self.n_runs, days=self.days, rng=self.seed,
-                    run_offset=self.run_offset, **self.overrides_dict)
+                    run_offset=self.run_offset, start_date=self.start_date,
+                    **self.overrides_dict)
 
     def simulate_kwargs(self) -> dict[str, Any]:
         """The same ensemble as `sim.simulate` arguments (what the browser test checks against)."""
         return dict(scenario=self.scenario, runs=self.n_runs, days=self.days, seed=self.seed,
-                    run_offset=self.run_offset, overrides=self.overrides_dict)
+                    run_offset=self.run_offset, overrides=self.overrides_dict,
+                    start_date=self.start_date)
 
 
 def parse_run_reference(seed_text: str, run_text: str) -> tuple[int, int]:

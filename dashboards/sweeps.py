@@ -82,7 +82,8 @@ def read_sweep_row(directory: str, row_text: str, base: Settings) -> SweepRow:
     except (OSError, ValueError, KeyError) as err:
         raise SweepRowError(f"{out}: cannot read row {row_index} ({type(err).__name__})") from None
     settings = replace(base.with_scenario(str(values["scenario"])), seed=int(values["seed"]),
-                       run_offset=int(values["replicate"]), days=int(manifest["spec"]["days"]))
+                       run_offset=int(values["replicate"]), days=int(manifest["spec"]["days"]),
+                       start_date=results.start_date(manifest))
     for name in swept_parameter_names(manifest):
         settings = settings.with_value(name, plain(values[name]))
     stored = plain(values[COMPARED_OUTCOME]) if COMPARED_OUTCOME in values.index else None

@@ -45,6 +45,7 @@ class Settings:
     factor_kinds: tuple[str, ...]
     fixed: tuple[tuple[str, float], ...]
     output: Output
+    start_date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def run_chunk(task: Task) -> ChunkResult:
     keep_traj = settings.output.trajectories != "none" or settings.output.bands != "none"
     result = sim.simulate(scenario=chunk.scenario, runs=task.n_runs, days=settings.days,
                           seed=settings.seed, overrides=overrides, run_indices=replicate,
-                          record=keep_traj)
+                          record=keep_traj, start_date=settings.start_date)
     keys = key_frame(task, replicate)
     tables = {"outcomes": outcome_table(keys, result.outcomes, overrides, settings)}
     if settings.output.trajectories != "none":

@@ -141,6 +141,8 @@ def replay_command(out: Path, row_index: int) -> str:
     words = ["conflictsim", "run", "--scenario", str(values["scenario"]), "--seed",
              str(int(values["seed"])), "--days", str(manifest["spec"]["days"]), "--run-offset",
              str(int(values["replicate"])), "--runs", "1"]
+    if start_date(manifest):
+        words += ["--start-date", start_date(manifest)]
     for name in parameters:
         words += ["--set", f"{name}={_text(values[name])}"]
     return shlex.join(words)
@@ -154,7 +156,13 @@ def replay(out: Path, row_index: int) -> sim.SimResult:
                  [name for name, _ in manifest["spec"]["fixed"]]
     return sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
                         seed=int(values["seed"]), run_offset=int(values["replicate"]),
-                        overrides={name: _python(values[name]) for name in parameters})
+                        overrides={name: _python(values[name]) for name in parameters},
+                        start_date=start_date(manifest))
+
+
+def start_date(manifest: dict) -> str | None:
+    """The sweep's start date (None: 2024-12-01; manifests from before the key have none)."""
+    return manifest["spec"].get("start_date")
 
 
 def _text(value) -> str:

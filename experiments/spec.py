@@ -8,6 +8,7 @@ file, the key and the value, never an hour into a sweep.
     scenarios = ["economic_pressure"]       # or scenario = "status_quo"
     days = 730
     seed = 1
+    start_date = 2024-06-01                 # optional; default 2024-12-01 (the model's day 0)
     replicates = 20
     chunk_size = 2000                       # rows per task, rounded to whole points
 
@@ -35,6 +36,7 @@ file, the key and the value, never an hour into a sweep.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import math
@@ -64,7 +66,8 @@ OUTCOME_COLUMNS = (
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 MAX_ROWS = 10**10
 
-_TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "replicates",
+_TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
+             "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
 _SAMPLER_KEYS = {"method", "samples", "levels", "second_order"}
 _PARAM_KEYS = {"range", "levels", "steps"}
@@ -133,6 +136,7 @@ class Spec:
     sensitivity: Sensitivity = field(default_factory=Sensitivity)
     description: str = ""
     source: str = ""
+    start_date: str | None = None  # ISO date; None: the model's day 0, 2024-12-01
 
     @property
     def factor_names(self) -> tuple[str, ...]:
@@ -143,6 +147,8 @@ class Spec:
         data = asdict(self)
         for key in ("chunk_size", "description", "source", "sensitivity"):
             data.pop(key)
+        if data["start_date"] is None:  # specs from before the key keep their fingerprint
+            data.pop("start_date")
         return data
 
     def fingerprint(self) -> str:
@@ -177,6 +183,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
     scenarios = check.scenarios(data)
     days = check.whole(data, "days", 730, 1, calendar.MAX_DAYS)
     seed = check.whole(data, "seed", 0, 0, 2**63 - 1)
+    start_date = check.start_date(data)
     replicates = check.whole(data, "replicates", 1, 1, 10**7)
     chunk_size = check.whole(data, "chunk_size", 5000, 1, 10**7)
     sampler = check.table(data, "sampler")
@@ -196,7 +203,8 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
                 seed=seed, replicates=replicates, chunk_size=chunk_size, method=method,
                 samples=samples, morris_levels=morris_levels, second_order=second_order,
                 factors=factors, fixed=fixed, output=output, sensitivity=sensitivity,
-                description=str(data.get("description", "")), source=source)
+                description=str(data.get("description", "")), source=source,
+                start_date=start_date)
     rows = len(scenarios) * n_points(spec) * replicates
     if rows > MAX_ROWS:
         check.fail("replicates", replicates, f"the sweep would have {rows:,} runs (limit {MAX_ROWS:,})")
@@ -249,6 +257,17 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             self.fail(prefix + key, value, f"a whole number in [{low}, {high}]")
         return value
+
+    def start_date(self, data) -> str | None:
+        """An ISO date the model can start from (TOML dates and strings both accepted)."""
+        if "start_date" not in data:
+            return None
+        value = data["start_date"]
+        try:
+            return calendar.parse_start(str(value)).isoformat()
+        except InputError:
+            self.fail("start_date", value, f"a date (YYYY-MM-DD) from {calendar.EARLIEST_START} "
+                                           f"to {calendar.START_DATE}")
 
     def boolean(self, data, key, default, prefix="") -> bool:
         value = data.get(key, default)
@@ -409,5 +428,7 @@ def _is_number(value: Any) -> bool:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, datetime.date):  # a TOML date, shown as written
+        return value.isoformat()
     text = repr(value) if not isinstance(value, str) else f'"{value}"'
     return text if len(text) <= 80 else text[:77] + "..."

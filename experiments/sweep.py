@@ -39,15 +39,16 @@ def settings_for(spec: Spec) -> chunking.Settings:
     return chunking.Settings(
         days=spec.days, seed=spec.seed, replicates=spec.replicates, n_points=n_points(spec),
         factor_names=spec.factor_names, factor_kinds=tuple(f.kind for f in spec.factors),
-        fixed=spec.fixed, output=spec.output)
+        fixed=spec.fixed, output=spec.output, start_date=spec.start_date)
 
 
 def replay_template(spec: Spec) -> str:
     """How to replay one row alone with the main CLI (fill in the row's values)."""
     sets = " ".join(f"--set {name}={{{name}}}" for name in (*spec.factor_names,
                                                                *(n for n, _ in spec.fixed)))
+    start = f"--start-date {spec.start_date} " if spec.start_date else ""
     return (f"conflictsim run --scenario {{scenario}} --seed {spec.seed} --days {spec.days} "
-            f"--run-offset {{replicate}} --runs 1 {sets}").strip()
+            f"{start}--run-offset {{replicate}} --runs 1 {sets}").strip()
 
 
 def new_manifest(spec: Spec, chunk_size: int, n_chunks: int) -> dict[str, Any]:

@@ -54,6 +54,15 @@ def _whole(field: str, low: int, high: int):
     return parse
 
 
+def _start_date(text: str) -> str:
+    try:
+        return calendar.parse_start(text).isoformat()
+    except InputError:
+        raise argparse.ArgumentTypeError(
+            f"--start-date={text!r} is not allowed: a date (YYYY-MM-DD) from "
+            f"{calendar.EARLIEST_START} to {calendar.START_DATE}") from None
+
+
 def writable_path(field: str, path: str | None) -> Path | None:
     """Check, before any work, that an output file can be written."""
     if path is None:
@@ -156,6 +165,9 @@ def cmd_run(args) -> int:
     overrides = parse_overrides(args.set)
     if (args.from_dir is None) != (args.run is None):
         raise CliError("--from DIR and --run K go together: row K of the sweep in DIR")
+    if args.from_dir is not None and args.start_date is not None:
+        raise CliError(f"--start-date={args.start_date} is not allowed with --from DIR: the "
+                       "sweep's manifest says where its runs start")
     out = writable_path("--out", args.out)
     trajectories = writable_path("--trajectories", args.trajectories)
     plot = writable_path("--plot", args.plot)
@@ -164,7 +176,8 @@ def cmd_run(args) -> int:
         result = replay_row(args.from_dir, args.run)
     else:
         result = simulate(args.scenario, runs=args.runs, days=args.days, seed=args.seed,
-                          overrides=overrides, run_offset=args.run_offset, record=keep)
+                          overrides=overrides, run_offset=args.run_offset, record=keep,
+                          start_date=args.start_date)
     print(summary_text(result.outcomes, result.scenario, result.days))
     failures = []
     if out is not None:
@@ -220,9 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=_whole("--runs", 1, 10_000_000), default=200,
                    help="number of runs (default 200)")
     p.add_argument("--days", type=_whole("--days", 1, calendar.MAX_DAYS), default=730,
-                   help="days to simulate from 2024-12-01 (default 730)")
+                   help="days to simulate from the start date (default 730)")
     p.add_argument("--seed", type=_whole("--seed", 0, 2**63 - 1), default=0,
                    help="seed of the run keys (default 0)")
+    p.add_argument("--start-date", type=_start_date, default=None, metavar="YYYY-MM-DD",
+                   help=f"start from the front of that date, {calendar.EARLIEST_START} to "
+                        f"{calendar.START_DATE} (default {calendar.START_DATE}, day 0 of the "
+                        "scenarios); earlier starts use 2024's inputs, for calibration")
     p.add_argument("--run-offset", type=_whole("--run-offset", 0, 2**62), default=0,
                    help="index of the first run; --run-offset K --runs 1 replays run K exactly")
     p.add_argument("--set", action="append", metavar="PARAM=VALUE",

@@ -324,6 +324,23 @@ def test_a_sweep_row_is_replayed_exactly_as_the_highlighted_run(smoke_sweep, row
     assert replayed == results.replay(smoke_sweep, row_index).trajectories["occupied_km2"][0, -1]
 
 
+def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tmp_path):
+    from experiments import evaluators, results, spec as spec_module, sweep
+    text = (cli.REPO_ROOT / "experiments" / "specs" / "smoke.toml").read_text()
+    out = tmp_path / "dated"
+    sweep.run(spec_module.parse("start_date = 2024-06-01\n" + text, "dated.toml"), out,
+              evaluators.SerialEvaluator(), progress=False)
+    session = st.Session(st.Settings(n_runs=10))
+    state = plain_state(session.settings)
+    opened = st.open_sweep_row(session, state, str(out), "37")
+    assert state.message.value is None and opened.settings.start_date == "2024-06-01"
+    assert session.start_date.isoformat() == "2024-06-01"
+    replayed = session.compute_fan().trajectories["occupied_km2"][0, -1]
+    assert replayed == results.row(out, 37)["occupied_km2_final"] == opened.stored_occupied_final
+    st.choose_scenario(session, state, "freeze")
+    assert session.settings.start_date is None and session.start_date == sim.calendar.START_DATE
+
+
 def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smoke_sweep, tmp_path):
     session = st.Session(st.Settings(scenario="freeze", n_runs=10))
     state = plain_state(session.settings)

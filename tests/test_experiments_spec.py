@@ -98,6 +98,8 @@ russia_recruits_per_day = {{ range = [500, 2000] }}
     (GOOD + "\n[fixed]\ntrump_aid_level = 0.5\n", "also varied"),
     (GOOD + "\n[output]\noutcomes = ['gdp']\n", 'exp.toml: output.outcomes="gdp": one of'),
     (GOOD.replace("replicates", "replicas"), "exp.toml: replicas=2: unknown key"),
+    ("start_date = 2023-06-01\n" + GOOD, "exp.toml: start_date=2023-06-01: a date (YYYY-MM-DD) from"),
+    ("start_date = 'June'\n" + GOOD, 'exp.toml: start_date="June": a date'),
     ("name = 'x'\ndays = [1,\n", "exp.toml: malformed TOML:"),
 ])
 def test_bad_specs_name_file_key_and_value(text, expected):
@@ -182,3 +184,12 @@ def test_resume_of_a_complete_sweep_computes_nothing(finished_sweep):
                  "--quiet")
     assert result.returncode == 0, result.stderr
     assert "0 computed" in result.stdout
+
+
+def test_a_start_date_is_part_of_the_identity_and_its_absence_keeps_old_fingerprints():
+    plain = parse(GOOD)
+    dated = parse("start_date = 2024-06-01\n" + GOOD)
+    quoted = parse("start_date = '2024-06-01'\n" + GOOD)
+    assert plain.start_date is None and "start_date" not in plain.identity()
+    assert dated.start_date == quoted.start_date == "2024-06-01"
+    assert dated.fingerprint() == quoted.fingerprint() != plain.fingerprint()

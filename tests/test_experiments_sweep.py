@@ -148,6 +148,24 @@ def test_every_row_replays_alone(reference):
     assert "--run-offset 5 --runs 1" in command and "--set putin_strategy=freeze" in command
 
 
+def test_a_start_dated_sweep_runs_from_that_date_and_replays_alone(tmp_path):
+    text = SMOKE.read_text()
+    dated = spec_module.parse("start_date = 2024-06-01\n" + text, "dated.toml")
+    plain = spec_module.parse(text, "smoke.toml")
+    out_dated, out_plain = tmp_path / "dated", tmp_path / "plain"
+    run_serial(dated, out_dated)
+    run_serial(plain, out_plain)
+    stored = storage.read_table(out_dated)
+    assert not stored["occupied_km2_final"].equals(storage.read_table(out_plain)["occupied_km2_final"])
+    assert results.load_manifest(out_dated)["spec"]["start_date"] == "2024-06-01"
+    for row in (0, 37):
+        alone = results.replay(out_dated, row)
+        assert alone.start_date.isoformat() == "2024-06-01"
+        assert alone.outcomes.iloc[0]["occupied_km2_final"] == stored.loc[row, "occupied_km2_final"]
+    assert "--start-date 2024-06-01" in results.replay_command(out_dated, 37)
+    assert "--start-date" not in results.replay_command(out_plain, 37)
+
+
 def wait_for_chunks(out: Path, count: int, process: subprocess.Popen, timeout: float = 120) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
