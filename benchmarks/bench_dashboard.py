@@ -5,6 +5,8 @@
 
 1. Ensemble recompute: `Session.compute_fan()` for 200 runs x 730 days, at day 0 (a fresh batch)
    and after an intervention on day 100 (`ConflictModel.projection(run=False)` stepped here).
+1b. A class opening the page: N sessions ask for the default preset's fan at once, each
+   computing its own, then sharing one (`dashboards.state.SharedFans`).
 2. Step render, one session: the page rendered with `solara.render` (server side, no browser);
    a "+1 day" click runs the handler and updates the widgets synchronously, so the time the
    click call takes is the server-side step latency. The session's own record (`Session.
@@ -43,7 +45,7 @@ def bench_ensemble(repeats: int = 3) -> dict[str, float]:
 
     fresh, projected = [], []
     for _ in range(repeats):
-        session = st.Session(st.Settings())
+        session = st.Session(st.Settings(), shared_fans=st.SharedFans())  # a recompute, not a hit
         t = time.perf_counter()
         session.compute_fan()
         fresh.append(time.perf_counter() - t)
@@ -53,6 +55,36 @@ def bench_ensemble(repeats: int = 3) -> dict[str, float]:
         session.compute_fan()
         projected.append(time.perf_counter() - t)
     return {"fan_day0_s": min(fresh), "fan_after_intervention_s": min(projected)}
+
+
+def bench_class_opens(n_sessions: int) -> dict[str, float]:
+    """N sessions open the page at once on the default preset (threads in one process, as in
+    the server): time until the last has its fan, each computing its own and sharing one."""
+    import threading
+
+    from dashboards import state as st
+
+    def last_fan_after(shared: "st.SharedFans | None") -> float:
+        sessions = [st.Session(st.Settings(),
+                               shared_fans=shared if shared is not None else st.SharedFans())
+                    for _ in range(n_sessions)]
+        done: list[float] = []
+        start = time.perf_counter()
+
+        def open_page(session):
+            session.compute_fan()
+            done.append(time.perf_counter() - start)
+
+        threads = [threading.Thread(target=open_page, args=(s,)) for s in sessions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return max(done)
+
+    return {"class_opens_sessions": n_sessions,
+            "class_opens_own_fans_s": last_fan_after(None),
+            "class_opens_shared_fans_s": last_fan_after(st.SharedFans())}
 
 
 def rendered_dashboard(timeout_s: float = 120.0):
@@ -256,10 +288,11 @@ def main() -> int:
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--nice-browsers", action="store_true",
                         help="run the browsers at the lowest CPU priority (after the server)")
-    parser.add_argument("--only", choices=["ensemble", "step", "simulated", "browser"])
+    parser.add_argument("--only", choices=["ensemble", "opening", "step", "simulated", "browser"])
     args = parser.parse_args()
     benches = {
         "ensemble": bench_ensemble,
+        "opening": lambda: bench_class_opens(args.sessions),
         "step": bench_step_render,
         "simulated": lambda: bench_simulated_sessions(args.sessions, args.seconds),
         "browser": lambda: bench_sessions(args.sessions, args.seconds, args.nice_browsers),

@@ -281,7 +281,8 @@ def ComparePanel(session: st.Session, state: st.DashboardState, fan: st.Fan | No
     compare_with = state.compare_with.value
     title, unit, scale = COMPARE_VARIABLES[variable]
     compare_task = solara.lab.use_task(
-        lambda: st.compare_ensemble(session.settings, compare_with) if compare_with else None,
+        lambda: st.compare_ensemble(session.settings, compare_with, session.shared_fans)
+        if compare_with else None,
         dependencies=[compare_with, session.settings], raise_error=False)
     other = compare_task.value if compare_task.finished else None
     with solara.Card("Compare", classes=["compare-panel"]):

@@ -1,6 +1,6 @@
 """Per-session state of the dashboard: the student's settings, the live ensemble and its fan.
 
-Nothing here lives at module level. `Settings` is a frozen value (what a reset starts from);
+Nothing of a session lives at module level. `Settings` is a frozen value (what a reset starts from);
 `Session` is the controller one browser session owns (built in the page with `solara.use_memo`,
 so two students never share a model); `use_dashboard_state` creates the session's reactive values
 with `solara.use_reactive`, which Solara scopes to the component instance and hence the session.
@@ -13,6 +13,10 @@ at day 0 a fresh batch (identical to `sim.simulate` with the same settings), lat
 older one mid-way instead of waiting for it. Because the model is deterministic given its run
 keys, a fan stays exact while the model plays on; it is recomputed only when the settings or
 parameters change.
+
+The one server-wide object is `SHARED_FANS`: a day-0 fan is a function of its `Settings` alone,
+so when a class opens the same preset (or compares with it) it is computed once, not once per
+student; the cached arrays are read-only.
 
 Step latency is measured here, per session (`StepLatencies`): from the moment a click or a play
 tick reaches the step handler to the end of the render that shows the new day.
@@ -172,6 +176,60 @@ class Fan:
         return np.median(self.trajectories[name], axis=0)
 
 
+class SharedFans:
+    """Day-0 fans shared by every session of this server process, by `Settings`, least recently
+    used dropped beyond `capacity` (a 200-run fan holds about 25 MB). Sessions asking for a fan
+    that another is computing wait for it instead of computing it again; if that computation is
+    abandoned (its student moved on), one of the waiters takes it over."""
+
+    def __init__(self, capacity: int = 8):
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._fans: collections.OrderedDict[Settings, Fan] = collections.OrderedDict()
+        self._computing: dict[Settings, threading.Event] = {}
+
+    def get(self, settings: Settings, compute: Callable[[], "Fan"],
+            cancelled: Callable[[], bool] = lambda: False) -> "Fan":
+        while True:
+            with self._lock:
+                fan = self._fans.get(settings)
+                if fan is not None:
+                    self._fans.move_to_end(settings)
+                    return fan
+                done = self._computing.get(settings)
+                owner = done is None
+                if owner:
+                    done = self._computing[settings] = threading.Event()
+            if owner:
+                try:
+                    fan = read_only(compute())
+                    with self._lock:
+                        self._fans[settings] = fan
+                        while len(self._fans) > self.capacity:
+                            self._fans.popitem(last=False)
+                    return fan
+                finally:
+                    with self._lock:
+                        del self._computing[settings]
+                    done.set()
+            while not done.wait(0.05):
+                if cancelled():
+                    raise Superseded()
+
+    def __len__(self) -> int:
+        return len(self._fans)
+
+
+def read_only(fan: "Fan") -> "Fan":
+    """The fan with its arrays frozen: a cached fan is shown to many sessions at once."""
+    for values in fan.trajectories.values():
+        values.flags.writeable = False
+    return fan
+
+
+SHARED_FANS = SharedFans()
+
+
 def build_model(settings: Settings) -> sim.ConflictModel:
     return sim.ConflictModel(collect=False, **settings.model_kwargs())
 
@@ -224,8 +282,9 @@ class Session:
     clicks and the fan task never see a half-changed model.
     """
 
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, shared_fans: SharedFans | None = None):
         self.lock = threading.RLock()
+        self.shared_fans = SHARED_FANS if shared_fans is None else shared_fans
         self.settings = settings or Settings()
         self.model = build_model(self.settings)
         self.generation = 0  # bumped on every rebuild: a new model
@@ -279,18 +338,36 @@ class Session:
             interventions = tuple(model.interventions)
             from_day = model.day
             at_start = from_day == 0 and not interventions
-            twin = build_model(settings) if at_start else model.projection(record=True, run=False)
-        twin = run_to_horizon(twin, lambda: token != self.fan_token)
-        if token != self.fan_token:
+            twin = None if at_start else model.projection(record=True, run=False)
+
+        def cancelled() -> bool:
+            return token != self.fan_token
+
+        if at_start:
+            fan = self.shared_fans.get(settings, lambda: fresh_fan(settings, cancelled), cancelled)
+        else:
+            twin = run_to_horizon(twin, cancelled)
+            fan = Fan(trajectories=twin.trajectories, outcomes=outcomes_frame(twin),
+                      from_day=from_day, settings=settings, interventions=interventions)
+        if cancelled():
             raise Superseded()
-        return Fan(trajectories=twin.trajectories, outcomes=outcomes_frame(twin),
-                   from_day=from_day, settings=settings, interventions=interventions)
+        return fan
 
 
-def compare_ensemble(settings: Settings, scenario: str) -> Mapping[str, np.ndarray]:
-    """A preset's ensemble with the same seed and runs (common random numbers), for comparison."""
+def fresh_fan(settings: Settings, cancelled: Callable[[], bool] = lambda: False) -> Fan:
+    """The day-0 fan of these settings (what `sim.simulate` gives for them)."""
+    twin = fresh_to_horizon(settings, cancelled)
+    return Fan(trajectories=twin.trajectories, outcomes=outcomes_frame(twin), from_day=0,
+               settings=settings, interventions=())
+
+
+def compare_ensemble(settings: Settings, scenario: str,
+                     shared_fans: SharedFans | None = None) -> Mapping[str, np.ndarray]:
+    """A preset's ensemble with the same seed and runs (common random numbers), for comparison:
+    the day-0 fan of those settings, shared with any session that shows it."""
     other = replace(settings, scenario=scenario, overrides=())
-    return sim.simulate(**other.simulate_kwargs()).trajectories
+    fans = SHARED_FANS if shared_fans is None else shared_fans
+    return fans.get(other, lambda: fresh_fan(other)).trajectories
 
 
 @dataclass(eq=False)

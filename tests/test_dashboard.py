@@ -4,7 +4,9 @@ components rendered with Solara's own test renderer (`solara.render`)."""
 from __future__ import annotations
 
 import argparse
+import threading
 import time
+from dataclasses import replace
 
 import ipyvuetify as v
 import ipywidgets
@@ -370,3 +372,63 @@ def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_repl
     assert check.attributes["data-state"] == "match", check.unsafe_innerHTML
     assert "identical" in check.unsafe_innerHTML
     rc.close()
+
+
+# -- the server-wide cache of day-0 fans -------------------------------------------------------
+def counted_fan(settings: st.Settings, calls: list, gate: threading.Event | None = None):
+    def compute():
+        calls.append(settings)
+        if gate is not None:
+            gate.wait(30)
+        return st.fresh_fan(settings)
+    return compute
+
+
+def test_sessions_with_the_same_settings_share_one_day0_fan_and_cannot_change_it():
+    shared = st.SharedFans()
+    settings = st.Settings(scenario="freeze", n_runs=20)
+    first = st.Session(settings, shared_fans=shared).compute_fan()
+    second = st.Session(settings, shared_fans=shared).compute_fan()
+    assert second is first and len(shared) == 1
+    expected = sim.simulate(**settings.simulate_kwargs()).trajectories["occupied_km2"]
+    assert np.array_equal(first.trajectories["occupied_km2"], expected)
+    with pytest.raises(ValueError):
+        first.trajectories["occupied_km2"][0, 0] = 0.0
+    other = st.Session(replace(settings, seed=1), shared_fans=shared).compute_fan()
+    assert other is not first and len(shared) == 2
+    compared = st.compare_ensemble(replace(settings, scenario="status_quo"), "freeze", shared)
+    assert compared is first.trajectories
+
+
+def test_a_fan_being_computed_is_waited_for_not_computed_twice():
+    shared, calls, gate = st.SharedFans(), [], threading.Event()
+    settings = st.Settings(n_runs=10, days=60)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(
+        shared.get(settings, counted_fan(settings, calls, gate)))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    gate.set()
+    for t in threads:
+        t.join(30)
+    assert len(calls) == 1 and len(results) == 3 and all(r is results[0] for r in results)
+
+
+def test_an_abandoned_computation_is_taken_over_and_old_fans_are_dropped():
+    shared, calls = st.SharedFans(capacity=2), []
+    settings = st.Settings(n_runs=10, days=60)
+
+    def abandoned():
+        calls.append("abandoned")
+        raise st.Superseded()
+
+    with pytest.raises(st.Superseded):
+        shared.get(settings, abandoned)
+    fan = shared.get(settings, counted_fan(settings, calls))
+    assert calls == ["abandoned", settings] and fan.settings == settings
+    for seed in (1, 2):
+        shared.get(replace(settings, seed=seed), counted_fan(replace(settings, seed=seed), calls))
+    assert len(shared) == 2
+    shared.get(settings, counted_fan(settings, calls))  # dropped: computed again
+    assert calls.count(settings) == 2
