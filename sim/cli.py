@@ -9,6 +9,7 @@ what is allowed, and exit code 2.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import os
 import sys
@@ -111,9 +112,10 @@ def cmd_params(args) -> int:
     return 0
 
 
-def summary_text(outcomes, scenario: str, days: int) -> str:
+def summary_text(outcomes, scenario: str, days: int,
+                 start: dt.date = calendar.START_DATE) -> str:
     lines = [f"scenario {scenario}: {len(outcomes)} runs x {days} days "
-             f"({calendar.START_DATE} to {calendar.date_of(days)})",
+             f"({start} to {calendar.date_of(days, start)})",
              f"{'outcome':<42}{'median':>14}{'10%':>14}{'90%':>14}"]
     for column, label, fmt in SUMMARY_COLUMNS:
         values = outcomes[column].to_numpy(dtype=float)
@@ -178,7 +180,7 @@ def cmd_run(args) -> int:
         result = simulate(args.scenario, runs=args.runs, days=args.days, seed=args.seed,
                           overrides=overrides, run_offset=args.run_offset, record=keep,
                           start_date=args.start_date)
-    print(summary_text(result.outcomes, result.scenario, result.days))
+    print(summary_text(result.outcomes, result.scenario, result.days, result.start_date))
     failures = []
     if out is not None:
         failures += _write(out, lambda p: result.outcomes.to_parquet(p, index=False))

@@ -106,6 +106,15 @@ def test_a_failed_output_does_not_lose_the_others(tmp_path):
     assert not (tmp_path / "o.parquet").exists()
 
 
+def test_a_start_date_moves_the_run_and_its_dates(tmp_path):
+    out = run_cli("run", "--start-date", "2024-06-01", "--days", 30, "--runs", 3,
+                  "--trajectories", tmp_path / "t.parquet")
+    assert out.returncode == 0, out.stderr
+    assert "30 days (2024-06-01 to 2024-07-01)" in out.stdout
+    dates = pd.read_parquet(tmp_path / "t.parquet")["date"].astype(str)
+    assert dates.min() == "2024-06-01" and dates.max() == "2024-07-01"
+
+
 def test_params_lists_every_parameter_with_its_range():
     out = run_cli("params")
     assert out.returncode == 0
