@@ -8,11 +8,17 @@ round's accepted points (a Gaussian kernel with twice their weighted covariance,
 weights against the prior) and again keeps the closest share. Each round is a few big batched model
 calls, run on any evaluator. Parameters whose posterior stays nearly as wide as the prior are
 reported as not pinned down by the data rather than given a spurious value.
+
+After each round the accepted populations and the sampler's random state are written atomically
+to `checkpoint.npz` in the output directory, so `--resume` continues a killed calibration from its
+last completed round (or adds rounds to a finished one) and ends exactly where an uninterrupted
+run would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +40,7 @@ SYNTHETIC_RUNS = 200
 SYNTHETIC_RUN_INDEX = 2**40  # a run no ABC draw uses
 NOT_PINNED_WIDTH_RATIO = 0.5
 CHUNK_RUNS = 2000
+CHECKPOINT = "checkpoint.npz"
 
 
 @dataclass(frozen=True)
@@ -199,14 +206,21 @@ def propose(priors, population: Population | None, n: int, rng: np.random.Genera
 
 
 def abc(priors, observed: pd.Series, evaluator, draws: int, rounds: int, accept: float,
-        seed: int, start_date: str) -> list[Population]:
-    """ABC-PMC over `rounds` rounds of `draws` proposals, keeping the closest `accept` share."""
+        seed: int, start_date: str, done: list[Population] | None = None,
+        rng_state: dict | None = None, on_round=None) -> list[Population]:
+    """ABC-PMC over `rounds` rounds of `draws` proposals, keeping the closest `accept` share.
+
+    `done` and `rng_state` continue from completed rounds (a checkpoint); `on_round(history,
+    rng_state)` is called after each round."""
     month_ends = tuple(observed.index)
     fit = np.isin(observed.index, FIT_MONTHS)
     rng = np.random.Generator(np.random.PCG64(seed))
-    history, population = [], None
+    if rng_state is not None:
+        rng.bit_generator.state = rng_state
+    history = list(done or [])
+    population = history[-1] if history else None
     keep = max(2 * len(priors) + 2, int(round(accept * draws)))
-    for round_index in range(rounds):
+    for round_index in range(len(history), rounds):
         proposals, weights = propose(priors, population, draws, rng)
         gains = run_round(priors, evaluator, proposals, round_index, seed, start_date, month_ends)
         dist = distance(gains[:, fit], observed.to_numpy()[fit])
@@ -215,7 +229,52 @@ def abc(priors, observed: pd.Series, evaluator, draws: int, rounds: int, accept:
         population = Population(proposals[best], kept_weights, dist[best], gains[best],
                                 float(dist[best].max()))
         history.append(population)
+        if on_round is not None:
+            on_round(history, rng.bit_generator.state)
     return history
+
+
+def checkpoint_identity(priors, observed: pd.Series, draws: int, accept: float, seed: int,
+                        start_date: str, data: str) -> dict:
+    """What a resumed calibration must share with the one it continues (the number of rounds
+    may grow: a resume can add rounds)."""
+    identity = {"priors": [[p.name, p.low, p.high] for p in priors], "data": data,
+                "observed": {month: float(gain) for month, gain in observed.items()},
+                "draws": draws, "accept": accept, "seed": seed, "start_date": start_date}
+    return json.loads(json.dumps(identity))
+
+
+def save_checkpoint(path: Path, identity: dict, history: list[Population],
+                    rng_state: dict) -> None:
+    from . import storage
+
+    meta = json.dumps({"identity": identity, "rng_state": rng_state, "rounds": len(history)})
+    arrays = {"meta": np.array(meta)}
+    for k, population in enumerate(history):
+        arrays |= {f"values_{k}": population.values, f"weights_{k}": population.weights,
+                   f"distances_{k}": population.distances, f"gains_{k}": population.gains,
+                   f"threshold_{k}": np.array(population.threshold)}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    storage.atomic_write_bytes(path, buffer.getvalue())
+
+
+def load_checkpoint(path: Path, identity: dict) -> tuple[list[Population], dict]:
+    """Completed rounds and the sampler's state; refused if the checkpoint is another
+    calibration's (the message names what differs)."""
+    if not path.exists():
+        raise InputError(f"--resume: {path.parent} holds no calibration checkpoint ({CHECKPOINT})")
+    with np.load(path) as data:
+        meta = json.loads(str(data["meta"]))
+        stored = meta["identity"]
+        differing = [key for key in identity if stored.get(key) != identity[key]]
+        if differing:
+            raise InputError(f"--resume: {path.parent} holds a calibration with other "
+                             f"{', '.join(differing)}; give the same options or another --out")
+        history = [Population(data[f"values_{k}"], data[f"weights_{k}"], data[f"distances_{k}"],
+                              data[f"gains_{k}"], float(data[f"threshold_{k}"]))
+                   for k in range(meta["rounds"])]
+    return history, meta["rng_state"]
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q) -> np.ndarray:
@@ -325,15 +384,30 @@ def command(args, make_evaluator) -> int:
         data = "synthetic: " + ", ".join(f"{k}={v:g}" for k, v in truth.items())
     else:
         truth, observed, data = None, observed_gains(), f"DeepStateMap ({DATA.name})"
+    out = Path(args.out)
+    checkpoint = out / CHECKPOINT
+    identity = checkpoint_identity(priors, observed, args.draws, args.accept, args.seed,
+                                   start_date, data)
+    if args.resume:
+        done, rng_state = load_checkpoint(checkpoint, identity)
+        print(f"resuming after round {len(done)} of {args.rounds}")
+    elif checkpoint.exists():
+        raise InputError(f"--out {out}: holds a calibration already; --resume continues it, "
+                         "or give another --out")
+    else:
+        done, rng_state = [], None
+    out.mkdir(parents=True, exist_ok=True)
     with make_evaluator(args) as evaluator:
         history = abc(priors, observed, evaluator, args.draws, args.rounds, args.accept,
-                      args.seed, start_date)
+                      args.seed, start_date, done, rng_state,
+                      on_round=lambda rounds, state: save_checkpoint(checkpoint, identity,
+                                                                     rounds, state))
     summary = summarise(priors, history[-1], observed)
     meta = {"data": data, "truth": truth, "start_date": start_date, "fit_months": FIT_MONTHS,
             "held_out_months": HELD_OUT_MONTHS, "draws_per_round": args.draws,
             "rounds": args.rounds, "accept": args.accept, "seed": args.seed,
             "sampler": "ABC population Monte Carlo (Beaumont et al. 2009), round 1 rejection"}
-    written = write_outputs(Path(args.out), priors, history, observed, summary, meta)
+    written = write_outputs(out, priors, history, observed, summary, meta)
     print(format_summary(summary))
     for path in written:
         print(f"wrote {path}")

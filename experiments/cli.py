@@ -42,8 +42,10 @@ def _add_executor_options(p) -> None:
                    help="an existing Dask scheduler (local, dask-jobqueue, Kubernetes)")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
                    help="how long to try reaching --scheduler (default 10)")
-    p.add_argument("--resume", action="store_true",
-                   help="complete a sweep already started in --out (computes only missing chunks)")
+
+
+def _add_chunk_options(p) -> None:
+    """Options of the commands that run a spec in chunks (sweep, sensitivity)."""
     p.add_argument("--chunk-size", type=_positive("--chunk-size"), default=None,
                    help="runs per task (default: the spec's chunk_size)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -53,7 +55,10 @@ def _add_sweep(subparsers) -> None:
     p = subparsers.add_parser("sweep", help="run an experiment spec (TOML) into a Parquet dataset")
     p.add_argument("spec", metavar="SPEC.toml", help="experiment spec, e.g. experiments/specs/smoke.toml")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.add_argument("--resume", action="store_true",
+                   help="complete a sweep already started in --out (computes only missing chunks)")
     _add_executor_options(p)
+    _add_chunk_options(p)
     p.set_defaults(func=cmd_sweep)
 
 
@@ -76,16 +81,19 @@ def _add_sensitivity(subparsers) -> None:
                    help="outcome to analyse (repeatable; default: the spec's [sensitivity])")
     p.add_argument("--plot", metavar="FILE.png", help="bar chart (default: DIR/sensitivity.png)")
     _add_executor_options(p)
+    _add_chunk_options(p)
     p.set_defaults(func=cmd_sensitivity)
 
 
 def _add_calibrate(subparsers) -> None:
+    from .calibration import DEFAULT_PARAMETERS
+
     p = subparsers.add_parser("calibrate",
                               help="ABC calibration against the 2024 front-line series")
     p.add_argument("--out", required=True, metavar="DIR", help="where to write the posterior")
     p.add_argument("--param", action="append", metavar="NAME[=LOW:HIGH]",
                    help="parameter to calibrate, optional prior range (repeatable; default: "
-                        "advance_speed_scale and reference_force_ratio)")
+                        f"{', '.join(DEFAULT_PARAMETERS)})")
     p.add_argument("--draws", type=_positive("--draws"), default=20000,
                    help="prior draws per round (default 20000)")
     p.add_argument("--rounds", type=_positive("--rounds"), default=2,
@@ -98,6 +106,9 @@ def _add_calibrate(subparsers) -> None:
                         "shipped series (checks that calibration recovers known parameters)")
     p.add_argument("--start-date", default=None,
                    help="model start date for the fit (default 2024-01-01 when the model supports it)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the calibration in --out from its last completed round (the "
+                        "same options; --rounds may be larger, to add rounds)")
     _add_executor_options(p)
     p.set_defaults(func=cmd_calibrate)
 

@@ -57,3 +57,33 @@ def test_calibrate_rejects_a_bad_prior(tmp_path, capsys):
                  "advance_speed_scale=0:9", "--executor", "serial"]) == 2
     assert "advance_speed_scale=9.0 is not allowed" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def calibrate(out, *extra: str) -> int:
+    return main(["calibrate", "--out", str(out), "--draws", "600", "--executor", "serial",
+                 "--seed", "2", "--param", "advance_speed_scale=0:2", *extra])
+
+
+def test_a_resumed_calibration_ends_where_an_uninterrupted_one_does(tmp_path, capsys):
+    assert calibrate(tmp_path / "whole", "--rounds", "3") == 0
+    assert calibrate(tmp_path / "parts", "--rounds", "1") == 0
+    assert calibrate(tmp_path / "parts", "--rounds", "3", "--resume") == 0
+    assert "resuming after round 1 of 3" in capsys.readouterr().out
+    whole = pd.read_parquet(tmp_path / "whole" / "posterior.parquet")
+    parts = pd.read_parquet(tmp_path / "parts" / "posterior.parquet")
+    pd.testing.assert_frame_equal(whole, parts, check_exact=True)
+    assert set(parts["round"]) == {0, 1, 2}
+
+
+def test_resume_refuses_another_calibration_and_a_fresh_start_keeps_one(tmp_path, capsys):
+    out = tmp_path / "c"
+    assert calibrate(out, "--rounds", "1") == 0
+    before = (out / "checkpoint.npz").read_bytes()
+    capsys.readouterr()
+    assert calibrate(out, "--rounds", "2", "--resume", "--accept", "0.1") == 2
+    assert "holds a calibration with other accept" in capsys.readouterr().err
+    assert calibrate(out, "--rounds", "2") == 2
+    assert "--resume continues it" in capsys.readouterr().err
+    assert calibrate(tmp_path / "empty", "--resume") == 2
+    assert "no calibration checkpoint" in capsys.readouterr().err
+    assert (out / "checkpoint.npz").read_bytes() == before
