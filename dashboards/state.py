@@ -437,16 +437,10 @@ def choose_scenario(session: Session, state: DashboardState, scenario: str) -> N
     """A new preset: back to day 0 with the preset's values (the student's are cleared)."""
     try:
         chosen = state.chosen.value.with_scenario(scenario)
-        session.rebuild(chosen)
     except InputError as err:
         state.message.value = str(err)
         return
-    state.playing.value = False
-    state.message.value = None
-    state.opened_row.value = None
-    state.chosen.value = chosen
-    show_day(state, 0, session.model.days)
-    state.revision.value += 1
+    reset(session, state, chosen)
 
 
 def reset(session: Session, state: DashboardState, settings: Settings | None = None) -> bool:
