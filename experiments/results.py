@@ -132,28 +132,33 @@ def row(out: Path, row_index: int) -> pd.Series:
     return table.to_pandas().iloc[0]
 
 
+def row_parameters(manifest: dict) -> list[str]:
+    """The parameters a row carries: the varied ones, then the fixed ones."""
+    return [f["name"] for f in manifest["spec"]["factors"]] + \
+           [name for name, _ in manifest["spec"]["fixed"]]
+
+
 def replay_command(out: Path, row_index: int) -> str:
     """The `conflictsim run` command that replays one row alone, bit for bit."""
     manifest = load_manifest(out)
     values = row(out, row_index)
-    parameters = [f["name"] for f in manifest["spec"]["factors"]] + \
-                 [name for name, _ in manifest["spec"]["fixed"]]
     words = ["conflictsim", "run", "--scenario", str(values["scenario"]), "--seed",
              str(int(values["seed"])), "--days", str(manifest["spec"]["days"]), "--run-offset",
              str(int(values["replicate"])), "--runs", "1"]
     if start_date(manifest):
         words += ["--start-date", start_date(manifest)]
-    for name in parameters:
+    for name in row_parameters(manifest):
         words += ["--set", f"{name}={_text(values[name])}"]
     return shlex.join(words)
 
 
-def replay(out: Path, row_index: int) -> sim.SimResult:
-    """Run one row of a sweep alone (what `replay_command` prints, as a Python call)."""
-    manifest = load_manifest(out)
-    values = row(out, row_index)
-    parameters = [f["name"] for f in manifest["spec"]["factors"]] + \
-                 [name for name, _ in manifest["spec"]["fixed"]]
+def replay(out: Path, row_index: int, manifest: dict | None = None,
+           values: pd.Series | None = None) -> sim.SimResult:
+    """Run one row of a sweep alone (what `replay_command` prints, as a Python call). A caller
+    that has already read the manifest or the stored row passes them in."""
+    manifest = load_manifest(out) if manifest is None else manifest
+    values = row(out, row_index) if values is None else values
+    parameters = row_parameters(manifest)
     return sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
                         seed=int(values["seed"]), run_offset=int(values["replicate"]),
                         overrides={name: _python(values[name]) for name in parameters},

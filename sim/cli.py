@@ -144,7 +144,7 @@ def replay_row(sweep_dir: str, row_index: int):
     except InputError:
         raise CliError(f"--run={row_index} is not allowed: a row index of the sweep in "
                        f"{sweep_dir} (0 to {results.rows_done(Path(sweep_dir)) - 1})") from None
-    replayed = results.replay(Path(sweep_dir), row_index)
+    replayed = results.replay(Path(sweep_dir), row_index, manifest, stored)
     columns = [c for c in replayed.outcomes.columns
                if c in stored.index and c not in ("run", "seed", "scenario", "outcome")]
     mismatched = [c for c in columns
