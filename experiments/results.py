@@ -48,7 +48,7 @@ def _spec_table(stored: dict) -> dict:
                "second_order": stored["second_order"]}
     if stored["method"] != "grid":
         sampler["samples"] = stored["samples"]
-    return {
+    table = {
         "name": stored["name"], "description": stored["description"],
         "scenarios": stored["scenarios"], "days": stored["days"], "seed": stored["seed"],
         "replicates": stored["replicates"], "chunk_size": stored["chunk_size"],
@@ -56,6 +56,9 @@ def _spec_table(stored: dict) -> dict:
         "fixed": {name: _user_value(sim.PARAMS[name], v) for name, v in stored["fixed"]},
         "output": stored["output"], "sensitivity": stored["sensitivity"],
     }
+    if stored.get("start_date") is not None:
+        table["start_date"] = stored["start_date"]
+    return table
 
 
 def _user_value(spec, coded: float):

@@ -158,6 +158,8 @@ def test_a_start_dated_sweep_runs_from_that_date_and_replays_alone(tmp_path):
     stored = storage.read_table(out_dated)
     assert not stored["occupied_km2_final"].equals(storage.read_table(out_plain)["occupied_km2_final"])
     assert results.load_manifest(out_dated)["spec"]["start_date"] == "2024-06-01"
+    for out, spec in ((out_dated, dated), (out_plain, plain)):  # read back as it was written
+        assert results.spec_of(out).fingerprint() == spec.fingerprint()
     for row in (0, 37):
         alone = results.replay(out_dated, row)
         assert alone.start_date.isoformat() == "2024-06-01"
