@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -61,8 +62,9 @@ class Calendar:
     start: _dt.date
     days: int
 
-    @property
+    @cached_property
     def dates(self) -> list[_dt.date]:
+        """Built once: the season flags, demand and date strings all read it."""
         return [date_of(d, self.start) for d in range(self.days + 1)]
 
     @property
