@@ -104,7 +104,9 @@ def analyse(spec: Spec, out: Path, targets: tuple[str, ...] | None = None) -> pd
     for scenario in spec.scenarios:
         for target in targets:
             y = table.loc[scenario, target].to_numpy()
-            if spec.method == "sobol":
+            if np.ptp(y) == 0:
+                part = constant_rows(spec.factor_names, float(y[0]))
+            elif spec.method == "sobol":
                 part = sobol_table(problem, y, spec.second_order, spec.sensitivity.conf_level,
                                    spec.sensitivity.resamples, spec.seed)
             else:
@@ -117,6 +119,23 @@ def analyse(spec: Spec, out: Path, targets: tuple[str, ...] | None = None) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
+def constant_rows(names: tuple[str, ...], value: float) -> pd.DataFrame:
+    """An outcome that is the same at every point has no sensitivity to any parameter: one row
+    per parameter with index "constant" and the value it always takes (no index is computed;
+    SALib would divide by its zero variance)."""
+    return pd.DataFrame([{"parameter": name, "other": "", "index": "constant", "value": value,
+                          "conf": np.nan} for name in names])
+
+
+def constant_notes(table: pd.DataFrame) -> list[str]:
+    notes = []
+    for (scenario, outcome), part in table[table["index"] == "constant"].groupby(
+            ["scenario", "outcome"], sort=False):
+        notes.append(f"{outcome} ({scenario}): never varies (always {part['value'].iloc[0]:g} "
+                     f"at every parameter point), so it has no sensitivity indices")
+    return notes
+
+
 def check_method(spec: Spec) -> None:
     if spec.method not in SENSITIVITY_METHODS:
         raise SpecError(f"{spec.source}: sampler.method=\"{spec.method}\": sensitivity needs "
@@ -124,34 +143,39 @@ def check_method(spec: Spec) -> None:
 
 
 def format_table(table: pd.DataFrame) -> str:
-    shown = table.copy()
+    shown = table[table["index"] != "constant"].copy()
     shown["value"] = shown["value"].map(lambda v: f"{v:8.3f}")
     shown["conf"] = shown["conf"].map(lambda v: "" if np.isnan(v) else f"± {v:.3f}")
-    return shown.to_string(index=False)
+    text = shown.to_string(index=False) if len(shown) else ""
+    return "\n".join([text, *constant_notes(table)]).strip()
 
 
 def command(args, make_evaluator) -> int:
     """`conflictsim sensitivity SPEC.toml|DIR`: run the sweep if needed, then analyse it."""
     from . import plots, results, spec as spec_module, sweep
 
+    from .cli import output_file
+
     source = Path(args.spec)
-    if source.is_dir():
-        out, spec = source, results.spec_of(source)
-    else:
-        spec = spec_module.load(source)
-        check_method(spec)
-        out = Path(args.out) if args.out else Path("out") / spec.name
-        resume = storage.read_manifest(out) is not None if out.exists() else False
-        sweep.run(spec, out, make_evaluator(args), resume=resume, chunk_size=args.chunk_size,
-                  spec_text=source.read_text(), progress=not args.quiet)
-    check_method(spec)
+    figure = output_file("--plot", args.plot) if args.plot else None
     targets = tuple(args.outcome) if args.outcome else None
     if targets:
         spec_module.from_dict({"sensitivity": {"outcomes": list(targets)}}, source="--outcome")
+    if source.is_dir():
+        out, spec = source, results.spec_of(source)
+    else:
+        text = spec_module.read_text(source)
+        spec = spec_module.parse(text, source=str(source))
+        check_method(spec)
+        out = Path(args.out) if args.out else Path("out") / spec.name
+        resume = storage.read_manifest(out) is not None if out.is_dir() else False
+        sweep.run(spec, out, make_evaluator(args), resume=resume, chunk_size=args.chunk_size,
+                  spec_text=text, progress=not args.quiet)
+    check_method(spec)
     table = analyse(spec, out, targets)
     csv = out / "sensitivity.csv"
     table.to_csv(csv, index=False)
-    figure = Path(args.plot) if args.plot else out / "sensitivity.png"
+    figure = figure or out / "sensitivity.png"
     plots.save(plots.sensitivity_bars(table), figure)
     print(format_table(table))
     print(f"wrote {csv} and {figure}")
