@@ -119,6 +119,7 @@ class ProcessEvaluator:
 
     def imap_unordered(self, fn: Callable, tasks: Iterable) -> Iterator:
         from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
 
         pending: set = set()
         queue = iter(tasks)
@@ -132,7 +133,14 @@ class ProcessEvaluator:
                 return
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    raise SweepAborted(
+                        "--executor processes: a worker process died (killed, or out of "
+                        "memory: try a smaller --chunk-size); the chunks written are kept, "
+                        "--resume continues") from None
+                yield result
 
 
 class DaskEvaluator:

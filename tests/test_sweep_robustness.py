@@ -284,6 +284,16 @@ def test_no_process_outlives_a_killed_processes_sweep(tmp_path, death):
     assert results.status(out, manifest).startswith("interrupted")  # ... but it is seen
 
 
+def test_a_worker_process_that_dies_ends_the_sweep_with_a_message_and_no_process_left():
+    evaluator = evaluators.ProcessEvaluator(1)
+    with pytest.raises(SweepAborted, match="a worker process died"):
+        with evaluator:
+            list(evaluator.imap_unordered(os._exit, [3]))
+    workers = [c for c in psutil.Process().children(recursive=True)  # the resource tracker
+               if "resource_tracker" not in " ".join(c.cmdline())]   # lives as long as we do
+    assert not workers
+
+
 def test_losing_every_dask_worker_ends_with_a_message(tmp_path):
     from distributed import LocalCluster
 
