@@ -102,12 +102,9 @@ class ProcessEvaluator:
             return
         self.terminate()
 
-    def worker_pids(self) -> list[int]:
-        processes = getattr(self._pool, "_processes", None) or {}
-        return [p.pid for p in list(processes.values()) if p.pid is not None]
-
     def terminate(self) -> None:
-        """Kill the workers now (a chunk in flight is lost, to be recomputed on resume)."""
+        """Kill the workers now (a chunk in flight is lost, to be recomputed on resume).
+        Python 3.12's pool has no public way to reach its processes, hence `_processes`."""
         processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
@@ -157,6 +154,7 @@ class DaskEvaluator:
         self.retries = retries
         self.worker_timeout = worker_timeout
         self.poll_seconds = poll_seconds
+        self._pending: set = set()
         self._client = None
         self._cluster = None
 
@@ -193,7 +191,7 @@ class DaskEvaluator:
 
     def _cancel_pending(self) -> None:
         try:
-            self._client.cancel(list(getattr(self, "_pending", ())), force=True)
+            self._client.cancel(list(self._pending), force=True)
         except Exception:  # the cluster may be gone already; nothing more to cancel
             pass
 
@@ -204,7 +202,7 @@ class DaskEvaluator:
             return 0
 
     def imap_unordered(self, fn: Callable, tasks: Iterable) -> Iterator:
-        from distributed import wait
+        from distributed import KilledWorker, wait
         from distributed.client import FutureCancelledError
 
         queue = iter(tasks)
@@ -235,14 +233,11 @@ class DaskEvaluator:
                 except FutureCancelledError:
                     raise SweepAborted(f"{self._where()}: a chunk was cancelled by the cluster; "
                                        f"run again with --resume") from None
-                except Exception as err:
-                    if type(err).__name__ == "KilledWorker":
-                        raise SweepAborted(
-                            f"{self._where()}: Dask gave up on a chunk after its workers died "
-                            f"{self.retries + 1} times (out of memory? try a smaller "
-                            f"--chunk-size); the chunks written are kept, --resume continues"
-                        ) from None
-                    raise
+                except KilledWorker:
+                    raise SweepAborted(
+                        f"{self._where()}: Dask gave up on a chunk after the workers running "
+                        f"it died (out of memory? try a smaller --chunk-size); the chunks "
+                        f"written are kept, --resume continues") from None
                 future.release()
                 for task in queue:
                     self._pending.add(submit(task))
