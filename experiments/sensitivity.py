@@ -26,29 +26,32 @@ def target_column(target: str) -> str:
         "outcome" if target.startswith("share:") else target
 
 
-def per_point_response(frame: pd.DataFrame, target: str) -> pd.Series:
-    """Mean response per (scenario, point) for one target."""
+def response_values(frame: pd.DataFrame, target: str) -> pd.Series:
+    """One target's value per run (a share target as 0/1)."""
     column = target_column(target)
     if target.startswith("share:"):
-        values = (frame[column].astype(str) == target[6:]).astype(float)
-    elif target.startswith("reached:"):
-        values = frame[column].notna().astype(float)
-    else:
-        values = frame[column].astype(float)
-        if values.isna().any():
-            raise SpecError(f"sensitivity.outcomes={target!r}: has missing values in some runs; "
-                            f"use 'reached:{column}' for the share of runs where it happens")
-    return values.groupby([frame["scenario"], frame["point"]], sort=True).mean()
+        return (frame[column].astype(str) == target[6:]).astype(float)
+    if target.startswith("reached:"):
+        return frame[column].notna().astype(float)
+    values = frame[column].astype(float)
+    if values.isna().any():
+        raise SpecError(f"sensitivity.outcomes={target!r}: has missing values in some runs; "
+                        f"use 'reached:{column}' for the share of runs where it happens")
+    return values
 
 
 def responses(out: Path, targets: tuple[str, ...]) -> pd.DataFrame:
-    """One row per (scenario, point), one column per target; streamed chunk by chunk (a chunk
-    holds whole points, so each chunk's means are final)."""
+    """One row per (scenario, point), one column per target; streamed chunk by chunk as sums
+    and counts (a point's replicates may be split over several chunks)."""
     columns = sorted({"scenario", "point", *(target_column(t) for t in targets)})
-    parts = []
+    sums, counts = [], []
     for frame in storage.iter_chunks(out, columns=columns):
-        parts.append(pd.DataFrame({t: per_point_response(frame, t) for t in targets}))
-    return pd.concat(parts).sort_index()
+        keys = [frame["scenario"], frame["point"]]
+        values = pd.DataFrame({t: response_values(frame, t) for t in targets})
+        sums.append(values.groupby(keys, sort=True).sum())
+        counts.append(values.groupby(keys, sort=True).count())
+    total = pd.concat(sums).groupby(level=[0, 1], sort=True).sum()
+    return total / pd.concat(counts).groupby(level=[0, 1], sort=True).sum()
 
 
 def sobol_table(problem: dict, y: np.ndarray, second_order: bool = True,

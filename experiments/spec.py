@@ -10,7 +10,7 @@ file, the key and the value, never an hour into a sweep.
     seed = 1
     start_date = 2024-06-01                 # optional; default 2024-12-01 (the model's day 0)
     replicates = 20
-    chunk_size = 2000                       # rows per task, rounded to whole points
+    chunk_size = 2000                       # rows per task: whole points, or split replicates
 
     [sampler]
     method = "grid"                         # grid | random | latin | sobol | morris

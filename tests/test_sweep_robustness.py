@@ -355,3 +355,30 @@ def test_bands_with_split_replicates_are_refused_naming_chunk_size(tmp_path):
     with pytest.raises(spec_module.SpecError, match="chunk_size=4: output.bands"):
         run_serial(TINY, tmp_path / "out", chunk_size=4)
     assert not (tmp_path / "out").exists()
+
+
+def test_sensitivity_of_a_split_sweep_equals_the_unsplit_one(tmp_path):
+    from experiments import sensitivity
+
+    name = next(s.name for s in sim.PARAMS.values() if s.kind == "float")
+    low, high = sim.PARAMS[name].low, sim.PARAMS[name].high
+    text = f"""
+name = "morris"
+scenario = "status_quo"
+days = 30
+replicates = 5
+[sampler]
+method = "morris"
+samples = 3
+[parameters]
+{name} = {{ range = [{low}, {high}] }}
+[output]
+outcomes = ["occupied_km2_final", "outcome"]
+"""
+    spec = spec_module.parse(text, "morris.toml")
+    tables = []
+    for chunk_size in (10, 2):
+        out = tmp_path / f"c{chunk_size}"
+        sweep.run(spec, out, evaluators.SerialEvaluator(), chunk_size=chunk_size, progress=False)
+        tables.append(sensitivity.analyse(spec, out, ("occupied_km2_final",)))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
