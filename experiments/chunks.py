@@ -4,7 +4,8 @@ Rows are numbered scenario-major, then point, then replicate:
 `row = (scenario_index * n_points + point) * replicates + replicate`. A chunk holds at most
 `chunk_size` rows of one scenario: whole points when a point's replicates fit (so per-point quantile
 bands are complete inside it), otherwise a run of one point's replicates, so 1 point x 200,000
-replicates with chunk_size 1000 is 200 chunks and memory stays bounded. Each run's RNG index is its
+replicates with chunk_size 1000 is 200 chunks and memory stays bounded (a split point's band is
+computed by the sweep from its chunks' band parts once they are all done). Each run's RNG index is its
 replicate, so every point and every scenario sees the same random numbers for a given replicate
 (common random numbers), and a run's result does not depend on the chunk it landed in: a split
 point's rows equal an unsplit one's bit for bit.
@@ -146,7 +147,10 @@ def run_chunk(task: Task) -> ChunkResult:
     if settings.output.trajectories != "none":
         tables["trajectories"] = trajectory_table(keys, result.trajectories, settings.output)
     if settings.output.bands != "none":
-        tables["bands"] = band_table(task, result.trajectories)
+        if chunk.whole_points(settings.replicates):
+            tables["bands"] = band_table(task, result.trajectories)
+        else:
+            tables[BAND_PARTS] = band_parts_table(task, replicate, result.trajectories)
     return ChunkResult(chunk.chunk_id, tables, task.n_runs, task.n_runs * settings.days,
                        time.perf_counter() - start, time.process_time() - cpu_start,
                        provenance.worker_identity())
@@ -203,24 +207,49 @@ def trajectory_table(keys: pd.DataFrame, trajectories: dict, output: Output) -> 
     return pd.DataFrame(frame)
 
 
+BAND_PARTS = "_band_parts"  # per-run values at band days of split points (pyarrow skips "_")
+
+
+def band_days(n_days: int, output: Output) -> np.ndarray:
+    return np.arange(0, n_days, TRAJECTORY_MODES[output.bands])
+
+
 def band_table(task: Task, trajectories: dict) -> pd.DataFrame:
     """Per-point quantiles over replicates for each kept field and day: one row per
     (point, day), one column per field and quantile, e.g. occupied_km2_q50, occupied_km2_q2.5.
-    Needs whole points in the chunk (the sweep refuses bands with split replicates)."""
+    Needs whole points in the chunk (split points get theirs from `band_parts_table`)."""
     chunk, settings = task.chunk, task.settings
     if not chunk.whole_points(settings.replicates):
         raise ValueError("per-point bands need every replicate of a point in one chunk")
-    output = settings.output
-    n_days = next(iter(trajectories.values())).shape[1]
-    day = np.arange(0, n_days, TRAJECTORY_MODES[output.bands])
-    point = np.arange(chunk.first_point, chunk.first_point + chunk.n_points, dtype=np.int64)
-    frame = {"scenario": np.full(len(point) * len(day), chunk.scenario, dtype=object),
+    day = band_days(next(iter(trajectories.values())).shape[1], settings.output)
+    values = {name: trajectories[name][:, day].reshape(chunk.n_points, settings.replicates,
+                                                       len(day))
+              for name in settings.output.fields}
+    return bands_of(chunk.scenario, chunk.first_point, day, values, settings.output)
+
+
+def bands_of(scenario: str, first_point: int, day: np.ndarray, values: dict[str, np.ndarray],
+             output: Output) -> pd.DataFrame:
+    """The band table of consecutive points from their runs' values, each field's array shaped
+    (points, replicates, days)."""
+    n_points = next(iter(values.values())).shape[0]
+    point = np.arange(first_point, first_point + n_points, dtype=np.int64)
+    frame = {"scenario": np.full(len(point) * len(day), scenario, dtype=object),
              "point": np.repeat(point, len(day)),
              "day": np.tile(day.astype(np.int32), len(point))}
     for name in output.fields:
-        values = trajectories[name][:, day].astype(np.float64)
-        per_point = values.reshape(chunk.n_points, settings.replicates, len(day))
-        bands = np.quantile(per_point, output.quantiles, axis=1)  # (q, points, days)
-        for q, band in zip(output.quantiles, bands):
+        bands = np.quantile(values[name].astype(np.float64), output.quantiles, axis=1)
+        for q, band in zip(output.quantiles, bands):  # band: (points, days)
             frame[f"{name}_q{q * 100:g}"] = band.reshape(-1)
+    return pd.DataFrame(frame)
+
+
+def band_parts_table(task: Task, replicate: np.ndarray, trajectories: dict) -> pd.DataFrame:
+    """A split chunk's share of its point's band: each run's values at the band days, kept
+    until every replicate of the point is there (`sweep` then computes the point's band)."""
+    day = band_days(next(iter(trajectories.values())).shape[1], task.settings.output)
+    frame = {"replicate": np.repeat(replicate, len(day)),
+             "day": np.tile(day.astype(np.int32), len(replicate))}
+    for name in task.settings.output.fields:
+        frame[name] = trajectories[name][:, day].reshape(-1)
     return pd.DataFrame(frame)

@@ -6,8 +6,11 @@
     DIR/outcomes/chunk-000042.parquet      one row per run
     DIR/trajectories/chunk-....parquet     per-run trajectories (if kept)
     DIR/bands/chunk-....parquet            per-point quantile bands (if kept)
+    DIR/_band_parts/chunk-....parquet      runs' values at band days, for points split over
+                                           chunks (their band is computed when all are done)
     DIR/checksums/chunk-000042.json        the chunk's files with their sha256 and size, the
                                            worker that computed it and the model it ran
+    DIR/checksums/bands-000042.json        a split point's band, and the parts it came from
     DIR/.lock                              the process writing the directory (while it runs)
 
 `pd.read_parquet("DIR/outcomes")`, `pl.read_parquet("DIR/outcomes/*.parquet")` or DuckDB's
@@ -40,7 +43,7 @@ MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 SPEC_COPY = "spec.toml"
 CHECKSUMS = "checksums"
-TABLES = ("trajectories", "bands", "outcomes")
+TABLES = ("trajectories", "bands", "_band_parts", "outcomes")
 FORMAT_VERSION = 2
 
 
@@ -102,6 +105,32 @@ def write_chunk(out: Path, chunk_id: int, tables: dict[str, pd.DataFrame],
     (out / CHECKSUMS).mkdir(exist_ok=True)
     atomic_write_bytes(out / CHECKSUMS / record_name(chunk_id), json.dumps(entry).encode())
     return entry
+
+
+def write_point_bands(out: Path, chunk_id: int, frame: pd.DataFrame,
+                      parts: dict[str, str]) -> None:
+    """The band of a point split over chunks, named after its first chunk, with a record of
+    its checksum and of the parts (chunk files and their sha256) it was computed from."""
+    (out / "bands").mkdir(exist_ok=True)
+    path = out / "bands" / chunk_name(chunk_id)
+    atomic_write_table(path, frame)
+    entry = {"point_bands_of_chunk": chunk_id, "parts": parts,
+             "file": {"path": f"bands/{path.name}", "sha256": sha256_of(path),
+                      "bytes": path.stat().st_size}}
+    atomic_write_bytes(out / CHECKSUMS / f"bands-{chunk_id:06d}.json", json.dumps(entry).encode())
+
+
+def point_bands_done(out: Path, chunk_id: int, parts: dict[str, str]) -> bool:
+    """Whether a split point's band exists, matches its checksum and was computed from these
+    very parts."""
+    try:
+        entry = json.loads((Path(out) / CHECKSUMS / f"bands-{chunk_id:06d}.json").read_text())
+        path = Path(out) / entry["file"]["path"]
+        return (entry["parts"] == parts and path.is_file()
+                and path.stat().st_size == entry["file"]["bytes"]
+                and sha256_of(path) == entry["file"]["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def read_records(out: Path) -> dict[int, dict[str, Any]]:

@@ -65,9 +65,15 @@ def replay_template(spec: Spec) -> str:
             f"{start}--run-offset {{replicate}} --runs 1 {sets}").strip()
 
 
-def kept_tables(spec: Spec) -> tuple[str, ...]:
-    return tuple(name for name in storage.TABLES
-                 if name == "outcomes" or getattr(spec.output, name) != "none")
+def kept_tables(spec: Spec, chunk_size: int) -> tuple[str, ...]:
+    """The tables every chunk writes (a split point's chunks keep band parts, not bands)."""
+    kept = {"outcomes"}
+    if spec.output.trajectories != "none":
+        kept.add("trajectories")
+    if spec.output.bands != "none":
+        kept.add(chunking.BAND_PARTS if chunking.splits_replicates(chunk_size, spec.replicates)
+                 else "bands")
+    return tuple(name for name in storage.TABLES if name in kept)
 
 
 def new_manifest(spec: Spec, chunk_size: int, n_chunks: int) -> dict[str, Any]:
@@ -113,7 +119,6 @@ def run(spec: Spec, out: str | Path, evaluator, *, resume: bool = False,
         chunk_size = _resumed_chunk_size(manifest, chunk_size, out)
     else:
         chunk_size = chunk_size or spec.chunk_size
-    check_bands_fit(spec, chunk_size)
     with _sigterm_raises(), DirectoryLock(out, "--out", "sweep"), evaluator as running:
         manifest = storage.check_output_dir(out, spec.fingerprint(), resume)  # under the lock
         if manifest is not None:
@@ -126,15 +131,6 @@ def run(spec: Spec, out: str | Path, evaluator, *, resume: bool = False,
             storage.init_output_dir(out, manifest, storage.design_frame(spec.factor_names, design),
                                     spec_text)
         return _run_missing(spec, out, running, manifest, plan, design, progress)
-
-
-def check_bands_fit(spec: Spec, chunk_size: int) -> None:
-    """Per-point bands need a point's replicates in one chunk."""
-    if spec.output.bands != "none" and chunking.splits_replicates(chunk_size, spec.replicates):
-        raise SpecError(f"{spec.source}: chunk_size={chunk_size}: output.bands (per-point "
-                        f"quantiles) needs every replicate of a point in one chunk, and "
-                        f"replicates = {spec.replicates}; use chunk_size >= {spec.replicates}, "
-                        f"or bands = \"none\" (keep trajectories to compute bands afterwards)")
 
 
 def _resumed_chunk_size(manifest: dict, requested: int | None, out: Path) -> int:
@@ -167,8 +163,9 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
                  progress: bool) -> SweepReport:
     storage.remove_temporaries(out)
     model = manifest["model"]["fingerprint"]
+    chunk_size = int(manifest["chunking"]["chunk_size"])
     checked = storage.verify_chunks(out, {c.chunk_id for c in plan}, spec.fingerprint(), model,
-                                    kept_tables(spec))
+                                    kept_tables(spec, chunk_size))
     storage.drop_chunks(out, checked)
     done = set(checked.good)
     todo = [c for c in plan if c.chunk_id not in done]
@@ -209,6 +206,8 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
             bar.set_postfix_str(f"{computed * spec.days / max(elapsed, 1e-9):,.0f} run-days/s",
                                 refresh=False)
             bar.update(result.n_runs)
+        if chunking.BAND_PARTS in kept_tables(spec, chunk_size):
+            finish_split_bands(out, spec, plan)
         status = "complete"
     except KeyboardInterrupt:
         status, error = "interrupted", "interrupted (Ctrl-C or SIGTERM)"
@@ -232,6 +231,38 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
         storage.write_manifest(out, manifest)
     return SweepReport(out, rows_total, rows_done, computed, len(todo), seconds, spec.days,
                        chunk_cpu_seconds, len(checked.dropped))
+
+
+def finish_split_bands(out: Path, spec: Spec, plan: list) -> None:
+    """Bands of points whose replicates were split over chunks, from the chunks' band parts,
+    one point and one field at a time (memory: one field of one point's runs). A band already
+    computed from the same parts is kept."""
+    import dataclasses
+
+    import pandas as pd
+
+    records = storage.read_records(out)
+    by_point: dict[tuple[int, int], list] = {}
+    for chunk in plan:
+        by_point.setdefault((chunk.scenario_index, chunk.first_point), []).append(chunk)
+    for parts in by_point.values():
+        parts = sorted(parts, key=lambda c: c.first_replicate)
+        shas = {str(c.chunk_id): records[c.chunk_id]["files"][chunking.BAND_PARTS]["sha256"]
+                for c in parts}
+        if storage.point_bands_done(out, parts[0].chunk_id, shas):
+            continue
+        files = [out / chunking.BAND_PARTS / storage.chunk_name(c.chunk_id) for c in parts]
+        frame = None
+        for name in spec.output.fields:
+            runs = [pd.read_parquet(f, columns=["day", name]) for f in files]
+            day = runs[0]["day"].to_numpy()[:runs[0]["day"].nunique()]
+            values = np.concatenate([r[name].to_numpy().reshape(-1, len(day)) for r in runs])
+            one = dataclasses.replace(spec.output, fields=(name,))
+            band = chunking.bands_of(parts[0].scenario, parts[0].first_point, day,
+                                     {name: values[None]}, one)
+            frame = band if frame is None else frame.join(band.drop(columns=["scenario", "point",
+                                                                             "day"]))
+        storage.write_point_bands(out, parts[0].chunk_id, frame, shas)
 
 
 def _pid() -> int:

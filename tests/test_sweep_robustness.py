@@ -351,10 +351,23 @@ def test_split_replicates_give_the_unsplit_rows_bit_for_bit(tmp_path):
                                       storage.read_table(whole, table), check_exact=True)
 
 
-def test_bands_with_split_replicates_are_refused_naming_chunk_size(tmp_path):
-    with pytest.raises(spec_module.SpecError, match="chunk_size=4: output.bands"):
-        run_serial(TINY, tmp_path / "out", chunk_size=4)
-    assert not (tmp_path / "out").exists()
+def test_bands_of_split_points_equal_unsplit_bands_bit_for_bit_and_are_repaired(tmp_path):
+    text = TINY.replace("replicates = 6", "replicates = 9").replace(
+        "fields = [\"occupied_km2\"]", "fields = [\"occupied_km2\", \"ukraine_support\"]")
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    run_serial(text, whole, chunk_size=18)
+    run_serial(text, split, chunk_size=4)
+    assert len(storage.table_files(split, "bands")) == 2 * 2  # one per split point
+    pd.testing.assert_frame_equal(storage.read_table(split, "bands"),
+                                  storage.read_table(whole, "bands"), check_exact=True)
+    one_liner = lambda out: pd.read_parquet(out / "bands").sort_values(
+        ["scenario", "point", "day"], ignore_index=True)
+    pd.testing.assert_frame_equal(one_liner(split), one_liner(whole), check_exact=True)
+    band = storage.table_files(split, "bands")[1]
+    band.write_bytes(band.read_bytes()[:100])
+    run_serial(text, split, chunk_size=4, resume=True)
+    pd.testing.assert_frame_equal(storage.read_table(split, "bands"),
+                                  storage.read_table(whole, "bands"), check_exact=True)
 
 
 def test_sensitivity_of_a_split_sweep_equals_the_unsplit_one(tmp_path):
