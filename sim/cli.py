@@ -209,6 +209,20 @@ def _write(path: Path, writer) -> list[str]:
         return [f"could not write {path}: {err.strerror or err}"]
 
 
+class VersionAction(argparse.Action):
+    """`--version`: the package version and the model's fingerprint (hashed only when asked)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0,
+                         help="print the version and the model fingerprint, then exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from experiments.provenance import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (no usage block) with exit code 2."""
 
@@ -221,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="conflictsim",
         description="Agent-based simulation of the war in Ukraine and the talks around it "
                     "(a teaching and research instrument, not a forecast).")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("scenarios", help="list the scenario presets with their descriptions")
