@@ -441,6 +441,7 @@ def _importances(model) -> np.ndarray:
     total = np.zeros(model.n_features_in_)
     for tree in model.estimators_:
         total += tree.tree_.compute_feature_importances(normalize=False)
+    total = np.where(total > 1e-12, total, 0.0)  # round-off of splits that gain nothing
     return total / total.sum() if total.sum() > 0 else total
 
 
