@@ -513,6 +513,17 @@ def analyse(out: Path, where: str, *, threshold: float = DEFAULT_THRESHOLD,
     frame = storage.read_table(out)
     if frame.empty:
         raise DiscoverError(f"{out}: holds no finished runs yet")
+    return analyse_frame(frame, manifest, where, threshold=threshold, peel_alpha=peel_alpha,
+                         paste_alpha=paste_alpha, mass_min=mass_min, max_boxes=max_boxes,
+                         choose=choose, seed=seed, score_outcomes=score_outcomes)
+
+
+def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
+                  threshold: float = DEFAULT_THRESHOLD, peel_alpha: float = DEFAULT_PEEL_ALPHA,
+                  paste_alpha: float = DEFAULT_PASTE_ALPHA, mass_min: float = DEFAULT_MASS_MIN,
+                  max_boxes: int = 1, choose: int | None = None, seed: int = 0,
+                  score_outcomes: bool = True) -> Discovery:
+    """`analyse` on outcome rows already in memory (`frame`) with their sweep's manifest."""
     notes = []
     if len(frame) < manifest["rows"]:
         notes.append(f"the sweep is incomplete: {len(frame):,} of {manifest['rows']:,} runs")
