@@ -46,7 +46,8 @@ DEFAULT_THRESHOLD = 0.8
 DEFAULT_PEEL_ALPHA = 0.05
 DEFAULT_PASTE_ALPHA = 0.05
 DEFAULT_MASS_MIN = 0.05
-SCORING_MAX_ROWS = 20_000
+SCORING_MAX_ROWS = 10_000
+SCORING_TREES = 100
 KEY_COLUMNS = ("row", "point", "replicate", "seed")
 
 
@@ -413,7 +414,7 @@ def _quasi_p(dims, y, remaining, box: BoxStats) -> pd.DataFrame:
 
 
 def feature_scores(x: pd.DataFrame, targets: dict[str, pd.Series], seed: int = 0,
-                   n_estimators: int = 250) -> pd.DataFrame:
+                   n_estimators: int = SCORING_TREES) -> pd.DataFrame:
     """Extra-trees importances: one row per input, one column per target, each column summing
     to 1. A boolean or text target is classified, a numeric one regressed."""
     from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
@@ -579,8 +580,9 @@ def report_text(found: Discovery) -> str:
                       found.prim.summary_table().to_string(index=False, float_format="{:.3f}".format),
                       "", "box limits (quasi-p: chance the restriction is not needed):",
                       _limits_text(found.prim.limits_table())]
-    lines += ["", "feature scores (extra trees; each column sums to 1):",
-              found.scores.to_string(float_format="{:.3f}".format)]
+    if len(found.scores.columns):
+        lines += ["", "feature scores (extra trees; each column sums to 1):",
+                  found.scores.to_string(float_format="{:.3f}".format)]
     return "\n".join(lines)
 
 
@@ -647,7 +649,8 @@ def _write(found: Discovery, folder: Path) -> list[Path]:
                            "boxes": json.loads(p.summary_table().to_json(orient="records"))}
     storage.atomic_write_bytes(folder / "discover.json", json.dumps(summary, indent=2).encode())
     written.append(folder / "discover.json")
-    figures = {"feature_scores.png": scores_figure(found.scores)}
+    figures = {"feature_scores.png": scores_figure(found.scores)} if len(found.scores.columns) \
+        else {}
     if found.prim is not None:
         figures["prim_tradeoff.png"] = tradeoff_figure(found.prim)
         figures["prim_box_limits.png"] = limits_figure(found.prim)
