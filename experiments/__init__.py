@@ -9,6 +9,9 @@ and `plots` analyse the results; `cli` adds the `sweep`, `results`, `sensitivity
 """
 
 __all__ = ["Experiment", "load", "run"]
+_SUBMODULES = ("api", "calibration", "chunks", "cli", "cluster", "derived", "discover",
+               "evaluators", "plots", "results", "samplers", "sensitivity", "spec", "storage",
+               "sweep")
 
 
 def __getattr__(name: str):
@@ -18,4 +21,8 @@ def __getattr__(name: str):
         from . import api
 
         return getattr(api, name)
+    if name in _SUBMODULES:  # `import experiments; experiments.discover.analyse(...)`
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'experiments' has no attribute {name!r}")

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from experiments import discover, evaluators, spec as spec_module, storage, sweep
 from sim.cli import main as conflictsim
@@ -229,3 +230,43 @@ def test_discover_bad_input_exits_2_with_one_line(smoke_sweep, tmp_path, capsys)
     with pytest.raises(SystemExit) as exit_:
         conflictsim(["discover", str(smoke_sweep), "--where", "a > 1", "--threshold", "2"])
     assert exit_.value.code == 2 and "--threshold 2: a number in (0, 1]" in capsys.readouterr().err
+
+
+def test_quasi_p_flags_a_restriction_that_is_not_needed():
+    rng = np.random.default_rng(11)
+    n = 3000
+    x = pd.DataFrame({"relevant": rng.uniform(size=n), "irrelevant": rng.uniform(size=n)})
+    y = (x["relevant"] < 0.3).to_numpy() | (rng.uniform(size=n) < 0.1)
+    dims = [discover.Dimension.of(name, x[name]) for name in x.columns]
+    limits = ((dims[0].full_limit[0], 0.3), (dims[1].full_limit[0], 0.5))
+    rows = np.arange(n)
+    inside = rows[discover.inside(dims, limits)]
+    box = discover.BoxStats(limits, len(inside), int(y[inside].sum()), 0.0, 0.0, 0.0, 2)
+    qp = discover._quasi_p(dims, y, rows, box).set_index("dimension")["quasi_p"]
+    assert qp["relevant"] < 1e-10
+    assert qp["irrelevant"] > 0.05
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10**6), alpha=st.sampled_from([0.05, 0.1, 0.2]),
+       share=st.floats(0.05, 0.6))
+def test_prim_invariants_on_random_data(seed, alpha, share):
+    """Whatever the data: limits inside the data's range, mass never grows while peeling, the
+    chosen box is at least as dense as the data, and its statistics are a direct count."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    x = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.integers(0, 4, size=n).astype(float),
+                      "c": rng.choice(["p", "q", "r"], size=n)})
+    y = rng.uniform(size=n) < share * (1 + x["a"].to_numpy())
+    if not 0 < y.sum() < n:
+        return
+    found = discover.prim(x, y, peel_alpha=alpha)
+    trajectory = found.trajectory_table()
+    assert (np.diff(trajectory["mass"]) < 0).all()
+    box = found.boxes[0].box
+    assert box.density >= y.mean() - 1e-12
+    mask = discover.inside(found.dims, box.limits)
+    assert mask.sum() == box.n and y[mask].sum() == box.n_interest
+    for dim, limit in zip(found.dims, box.limits):
+        if not dim.is_categorical:
+            assert dim.full_limit[0] <= limit[0] <= limit[1] <= dim.full_limit[1]
