@@ -16,8 +16,9 @@ from experiments import spec as spec_module
 from experiments.spec import Derived, SpecError
 
 FLOATS = [name for name, p in sim.PARAMS.items() if p.kind == "float" and p.high > p.low]
-POSITIVE = next(n for n in FLOATS if sim.PARAMS[n].low > 0 or sim.PARAMS[n].high > 1)
 FROM_ZERO = next(n for n in FLOATS if sim.PARAMS[n].low == 0)
+POSITIVE = next(n for n in FLOATS
+                if n != FROM_ZERO and (sim.PARAMS[n].low > 0 or sim.PARAMS[n].high > 1))
 
 
 def positive_range(name: str) -> tuple[float, float]:
@@ -225,3 +226,21 @@ def test_two_derived_outcomes_cannot_share_a_name():
     item = {"name": "x", "field": "occupied_km2", "reduce": "mean"}
     with pytest.raises(SpecError, match=r"output.derived\[1\].name=\"x\": already a column"):
         spec_module.from_dict({"output": {"derived": [item, dict(item)]}})
+
+
+def test_a_sweep_with_distributions_reads_back_its_spec_and_resumes(tmp_path):
+    low, high = positive_range(POSITIVE)
+    p = sim.PARAMS[FROM_ZERO]
+    data = {"name": "dist", "days": 10, "replicates": 2,
+            "sampler": {"method": "latin", "samples": 6},
+            "parameters": {POSITIVE: {"range": [low, high], "distribution": "loguniform"},
+                           FROM_ZERO: {"range": [float(p.low), float(p.high)],
+                                       "distribution": "normal", "sd": 0.1 * (p.high - p.low)}},
+            "output": {"outcomes": ["occupied_km2_final"]}}
+    first = experiments.run(data, out=tmp_path / "sweep")
+    back = results.spec_of(tmp_path / "sweep")
+    assert back.fingerprint() == first.spec.fingerprint()
+    assert [f.distribution for f in back.factors] == ["loguniform", "normal"]
+    again = experiments.run(data, out=tmp_path / "sweep", resume=True)
+    assert again.report.rows_computed == 0
+    pd.testing.assert_frame_equal(again.outcomes, first.outcomes, check_exact=True)
