@@ -33,7 +33,6 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -531,7 +530,8 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
     y = condition(frame, where)
     parameters = inputs_of(frame, manifest)
     if not parameters:
-        raise DiscoverError(f"{out}: no parameter varies in this sweep; nothing to discover")
+        raise DiscoverError(f"sweep '{manifest['name']}': no parameter varies in it; nothing "
+                            f"to discover")
     x = frame[parameters]
     found = None
     if 0 < y.sum() < len(y):

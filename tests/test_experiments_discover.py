@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import experiments
 from experiments import discover, evaluators, spec as spec_module, storage, sweep
 from sim.cli import main as conflictsim
 
@@ -270,3 +271,10 @@ def test_prim_invariants_on_random_data(seed, alpha, share):
     for dim, limit in zip(found.dims, box.limits):
         if not dim.is_categorical:
             assert dim.full_limit[0] <= limit[0] <= limit[1] <= dim.full_limit[1]
+
+
+def test_a_sweep_without_varied_parameters_is_refused(tmp_path):
+    result = experiments.run({"name": "fixed", "days": 5, "replicates": 4,
+                              "output": {"outcomes": ["occupied_km2_final"]}})
+    with pytest.raises(discover.DiscoverError, match="sweep 'fixed': no parameter varies"):
+        result.discover("occupied_km2_final > 0")
