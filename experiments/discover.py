@@ -268,7 +268,6 @@ def _find_box(dims, y, remaining, total_interest, threshold, peel_alpha, paste_a
     limits = tuple(d.full_limit for d in dims)
     rows = remaining
     trajectory = [_stats(dims, y, rows, limits, total_interest, n_total)]
-    trajectory_rows = [rows]
     while True:
         best = _best_peel(dims, y, rows, limits, peel_alpha)
         if best is None:
@@ -278,7 +277,6 @@ def _find_box(dims, y, remaining, total_interest, threshold, peel_alpha, paste_a
             break
         limits, rows = new_limits, new_rows
         trajectory.append(_stats(dims, y, rows, limits, total_interest, n_total))
-        trajectory_rows.append(rows)
     if choose is not None:
         if not 0 <= choose < len(trajectory):
             raise DiscoverError(f"--box {choose}: the trajectory has steps 0 to "
