@@ -41,6 +41,9 @@ def _spec_table(stored: dict) -> dict:
             entry = {"range": [factor["low"], factor["high"]]}
             if factor["steps"] is not None:
                 entry["steps"] = factor["steps"]
+            if factor.get("distribution", "uniform") != "uniform":
+                entry["distribution"] = factor["distribution"]
+                entry.update({k: factor[k] for k in ("mean", "sd") if factor.get(k) is not None})
         else:
             entry = {"levels": [_user_value(spec, v) for v in factor["levels"]]}
         parameters[factor["name"]] = entry
