@@ -40,7 +40,8 @@ FIT_MONTHS = ("2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-3
 HELD_OUT_MONTHS: tuple[str, ...] = ()
 DEFAULT_PARAMETERS = ("advance_speed_scale", "russia_casualties_per_day_2024",
                       "ukraine_recruits_per_day", "culmination_exhaustion",
-                      "culmination_adaptation", "attrition_strain_weight")
+                      "culmination_adaptation", "attrition_strain_weight",
+                      "culmination_sustainable_pace")
 # Casualty targets (facts table): 'Russian average daily casualties Sep / Oct / Nov 2024'
 # (1271 / 1354 / 1523, mean over the three months) and 'Russian casualties per km2 gained' 2024
 # (about 102, ISW). Compared on a log scale, so a factor e off counts as one mean monthly gain.

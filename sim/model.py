@@ -20,7 +20,7 @@ from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
 from .core import day as core_day
 from .core.arrays import DEFAULT_PRECISION, PRECISIONS
 from .params import ParamError
-from .state import STREAM_DAY, initial_state
+from .state import START_PACE_WINDOW_DAYS, STREAM_DAY, initial_state
 
 TRAJECTORY_FIELDS: tuple[str, ...] = (
     "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
@@ -91,14 +91,14 @@ class ConflictModel(mesa.Model):
 
         self._make_agents()
 
-        self.initial_strain = start_strain(self.start_date)
+        self.start_pace = start_pace_of(self.start_date)
         self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype,
-                                       self.initial_strain)
+                                       self.start_pace)
         self.today = self._context(0)
         occupied, kursk = start_front(self.start_date)
         self.state = core_day.initialise(
             initial_state(self.params, self.keys, occupied, kursk, self.sector_dtype,
-                          self.initial_strain),
+                          self.start_pace),
             self.params, self.derived, self.today)
         self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
         self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
@@ -168,7 +168,7 @@ class ConflictModel(mesa.Model):
         """Change parameters from the current day on (a dashboard slider during a run)."""
         self.params = self.params.with_overrides(overrides)
         self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype,
-                                       self.initial_strain)
+                                       self.start_pace)
         self.overrides.update(overrides)
         self.interventions.append((self.state.day, dict(overrides)))
 
@@ -183,7 +183,7 @@ class ConflictModel(mesa.Model):
         mesa.Model.__init__(twin, rng=self.seed)
         for name in ("n_runs", "days", "seed", "scenario_name", "params", "run_indices", "keys",
                      "start_date", "calendar", "precision", "sector_dtype", "uncertainty",
-                     "drawn", "initial_strain",
+                     "drawn", "start_pace",
                      "_winter", "_mud", "_strike_season", "_demand", "derived", "today",
                      "state", "actions", "draws"):
             setattr(twin, name, getattr(self, name))
@@ -215,16 +215,14 @@ def start_front(start: dt.date) -> tuple[float, float]:
     return occupied, (sectors.KURSK_HELD_INITIAL_KM2 if start > incursion else 0.0)
 
 
-STRAIN_WINDOW_DAYS = 91
-
-
-def start_strain(start: dt.date) -> float:
-    """Offensive strain on the start date: the Russian pace of the two months before it
-    (DeepStateMap) over the sector table's autumn-2024 pace (the strain's unit)."""
+def start_pace_of(start: dt.date) -> float:
+    """The Russian pace of the three months before the start date (DeepStateMap) over the
+    sector table's autumn-2024 pace: the front's state the day-0 forces are set to reproduce."""
     end = start - dt.timedelta(days=1)
+    window = START_PACE_WINDOW_DAYS
     pace = (datasets.occupied_km2_on(end)
-            - datasets.occupied_km2_on(end - dt.timedelta(days=STRAIN_WINDOW_DAYS)))
-    pace /= STRAIN_WINDOW_DAYS
+            - datasets.occupied_km2_on(end - dt.timedelta(days=window)))
+    pace /= window
     table = float(sectors.PACE_KM_PER_DAY @ sectors.AREA_WEIGHT_KM)
     return max(pace / table, 0.0)
 

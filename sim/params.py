@@ -219,9 +219,14 @@ _SPECS: list[ParamSpec] = [
        "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
        "rather than luck and season.",
        "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
+    _p("culmination_sustainable_pace", 0.4, 0.05, 1.5, "x autumn pace",
+       "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
+       "pushes build strain, slower ones shed it.",
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "(sim/data/posterior_front.csv); 2024's mean was about 0.37 of the autumn pace", "combat"),
     _p("culmination_memory_days", 60.0, 7.0, 365.0, "days",
-       "Time over which a sector's strain builds with its advance and fades when it is quiet "
-       "(averaging window of the recent advance).",
+       "Days of pushing at the sustainable pace plus the autumn pace that build one unit of "
+       "strain (and of quiet that shed the sustainable share of one).",
        "assumption; 2024 offensives (Avdiivka, Kharkiv, Pokrovsk) ran for two to four months",
        "combat"),
     _p("ukraine_domestic_supply_share", 0.45, 0.1, 0.9, "share",
@@ -470,11 +475,12 @@ _PRIORS: dict[str, Prior] = {
     "culmination_exhaustion": Prior("posterior", reason=_FITTED),
     "culmination_adaptation": Prior("posterior", reason=_FITTED),
     "attrition_strain_weight": Prior("posterior", reason=_FITTED),
+    "culmination_sustainable_pace": Prior("posterior", reason=_FITTED),
     "ukraine_recruits_per_day": Prior("posterior", reason=_FITTED),
     "russia_casualties_per_day_2024": Prior("posterior", reason=_FITTED),
-    "start_pace_factor": Prior("triangular", 0.5, 2.0, 1.0,
-                               "a quarter's pace over the last one, 2023-2024: from about 0.5 to "
-                               "2.8 (Q1-Q4 2024: 66, 184, 220, 542 km2/month); even in log"),
+    "start_pace_factor": Prior("triangular", 0.4, 2.0, 1.0,
+                               "a quarter's pace over the last one, 2023-2024: from about 0.4 to "
+                               "2.8 (Q1-Q4 2024: 66, 184, 220, 542 km2/month)"),
     "culmination_memory_days": Prior("triangular", 30.0, 120.0, 60.0,
                                      "offensive spells of one to four months in 2024"),
     "reference_force_ratio": Prior("triangular", 1.2, 2.0, 1.5,

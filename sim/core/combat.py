@@ -3,12 +3,15 @@
 Attrition is Lanchester's aimed-fire (square-law) model, integrated exactly over each day; the
 advance speed is a smooth function of the effective force ratio, season, fortification and supply,
 with log-logistic noise; counter-attacks come when the ratio falls below 1. Offensives culminate:
-each sector keeps a memory of its recent advance (its strain), which tires the attacker (speed
-divided by 1 + exhaustion x strain) and draws the defender's reserves and field works to it
-(defence times 1 + adaptation x strain); strain fades when the sector is quiet.
+each sector accumulates strain while the attacker pushes faster than it can sustain (and sheds
+it when slower); strain tires the attacker (speed divided by 1 + exhaustion x strain), costs it
+more losses, and draws the defender's reserves and field works (defence times 1 + adaptation x
+strain). A push above the sustainable pace therefore slows down toward it.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -88,16 +91,17 @@ def exhaust(advance, strain, exhaustion):
     return advance
 
 
-def step_strain(strain, advance, memory_days):
-    """Recent Russian advance per sector relative to the sector's autumn-2024 pace (a moving
-    average over about `memory_days`): 1 means the sector has lately moved at its autumn pace.
-    Counter-advances do not strain the attacker; quiet days let the strain fade."""
+def step_strain(strain, advance, sustainable, memory_days):
+    """Over-extension of the attack per sector: grows by (today's advance over the sector's
+    autumn-2024 pace, minus the share of it the attacker can sustain) / memory_days, and never
+    falls below 0. A push at the autumn pace with a sustainable share of 0.4 adds 0.6 in
+    `memory_days`; quiet days shed strain at the sustainable share per `memory_days`."""
     relative = np.maximum(advance, 0.0)
     relative /= sectors.PACE_KM_PER_DAY.astype(relative.dtype)[None, :]
-    rate = 1.0 / np.asarray(memory_days)
-    relative -= strain
-    relative *= rate
+    relative -= sustainable
+    relative /= memory_days
     relative += strain
+    np.maximum(relative, 0.0, out=relative)
     return relative
 
 
@@ -111,10 +115,10 @@ def step_shock(shock, innovation, persistence, common_share=0.0):
     if np.any(common_share > 0.0):
         n = innovation.shape[1]
         common = innovation.mean(axis=1, keepdims=True)
-        common *= np.sqrt(n)
+        common *= math.sqrt(n)
         own = np.sqrt(1.0 - common_share)
         shared = np.sqrt(common_share)
-        variance = 1.0 + 2.0 * own * shared / np.sqrt(n)
+        variance = 1.0 + 2.0 * own * shared / math.sqrt(n)
         innovation = innovation * (own / np.sqrt(variance))
         common *= shared / np.sqrt(variance)
         innovation += common

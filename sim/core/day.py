@@ -62,10 +62,11 @@ class Derived:
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
 
 
-def derive(params: Params, n_runs: int, sector_dtype=np.float32, strain: float = 1.0) -> Derived:
-    """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`. `strain`
-    is the start date's offensive strain (`State.offensive_strain`, from the data)."""
-    russia0, ukraine0 = initial_forces(params, n_runs, strain)
+def derive(params: Params, n_runs: int, sector_dtype=np.float32,
+           start_pace: float = 1.0) -> Derived:
+    """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`.
+    `start_pace` is the pace before the start date over the autumn-2024 pace (from the data)."""
+    russia0, ukraine0 = initial_forces(params, n_runs, start_pace)
     p = params
     russia_rate = combat.attrition_coefficients(p.russia_casualties_per_day_2024, ukraine0,
                                                 p.wounded_return_share)
@@ -170,7 +171,9 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                 _col(p.advance_speed_scale), _col(p.advance_noise_sd))
     combat.exhaust(advance, state.offensive_strain, _col(p.culmination_exhaustion))
     advance *= fighting[:, None]
-    strain = combat.step_strain(state.offensive_strain, advance, _col(p.culmination_memory_days))
+    strain = combat.step_strain(state.offensive_strain, advance,
+                                _col(p.culmination_sustainable_pace),
+                                _col(p.culmination_memory_days))
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
                                                     state.occupied_start_km2,
                                                     state.kursk_start_km2)
