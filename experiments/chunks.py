@@ -64,6 +64,7 @@ class Settings:
     fixed: tuple[tuple[str, float], ...]
     output: Output
     start_date: str | None = None
+    uncertainty: str = "on"  # parameters neither varied nor fixed are drawn per run when "on"
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def run_chunk(task: Task) -> ChunkResult:
         or bool(settings.output.derived)
     result = sim.simulate(scenario=chunk.scenario, runs=task.n_runs, days=settings.days,
                           seed=settings.seed, overrides=overrides, run_indices=replicate,
-                          record=keep_traj, start_date=settings.start_date)
+                          record=keep_traj, start_date=settings.start_date,
+                          uncertainty=settings.uncertainty)
     keys = key_frame(task, replicate)
     tables = {"outcomes": outcome_table(keys, result.outcomes, overrides, settings)}
     if settings.output.derived:

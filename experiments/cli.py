@@ -1,4 +1,4 @@
-"""The research commands: `sweep`, `results`, `sensitivity`, `calibrate`, `discover`.
+"""The research commands: `sweep`, `results`, `sensitivity`, `calibrate`, `discover`, `validate`.
 
 `register(subparsers)` adds them to the `conflictsim` parser; each handler is `args.func(args) ->
 int`. Bad input raises `SpecError`/`InputError` (the CLI prints one line and exits 2).
@@ -21,6 +21,7 @@ def register(subparsers) -> None:
     _add_sensitivity(subparsers)
     _add_calibrate(subparsers)
     _add_discover(subparsers)
+    _add_validate(subparsers)
 
 
 def _positive(flag: str):
@@ -137,6 +138,9 @@ def _add_calibrate(subparsers) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue the calibration in --out from its last completed round (the "
                         "same options; --rounds may be larger, to add rounds)")
+    p.add_argument("--export", metavar="FILE.csv",
+                   help="also write the last population as the CSV the package ships "
+                        "(sim/data/posterior_front.csv: the default parameter uncertainty)")
     _add_executor_options(p)
     p.set_defaults(func=cmd_calibrate)
 
@@ -202,6 +206,29 @@ def _add_discover(subparsers) -> None:
     p.add_argument("--seed", type=_whole_in("--seed", 0, 2**32 - 1), default=0,
                    help="seed of the extra trees (default 0)")
     p.set_defaults(func=cmd_discover)
+def _add_validate(subparsers) -> None:
+    from .validate import DEFAULT_STARTS, FIT_MODES
+
+    p = subparsers.add_parser(
+        "validate", help="backtest the front: forecasts from past dates against the data")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="where to write backtest.csv, backtest.json and backtest.png")
+    p.add_argument("--start", action="append", metavar="YYYY-MM-01",
+                   help="start date (repeatable; default: the first of each month "
+                        f"{DEFAULT_STARTS[0]} to {DEFAULT_STARTS[-1]})")
+    p.add_argument("--runs", type=_positive("--runs"), default=400,
+                   help="runs per start (default 400)")
+    p.add_argument("--seed", type=_whole_in("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
+    p.add_argument("--fit", choices=FIT_MODES, default="refit",
+                   help="refit (default): refit the front on the 2024 months before each start "
+                        "(ABC); posterior: the shipped posterior for every start (in sample)")
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args) -> int:
+    from . import validate
+
+    return validate.command(args)
 
 
 def _evaluator(args):

@@ -9,6 +9,7 @@ file, the key and the value, never an hour into a sweep.
     days = 730
     seed = 1
     start_date = 2024-06-01                 # optional; default 2024-12-01 (the model's day 0)
+    uncertainty = "on"                      # optional; "off": no per-run parameter draws
     replicates = 20
     chunk_size = 2000                       # rows per task: whole points, or split replicates
 
@@ -83,7 +84,7 @@ MAX_ROWS = 10**10
 _KEY_COLUMN_NAMES = ("row", "scenario", "point", "replicate", "seed")  # chunks.KEY_COLUMNS
 
 _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
-             "replicates",
+             "uncertainty", "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
 _SAMPLER_KEYS = {"method", "samples", "levels", "second_order"}
 _PARAM_KEYS = {"range", "levels", "steps", "distribution", "mean", "sd"}
@@ -179,6 +180,7 @@ class Spec:
     description: str = ""
     source: str = ""
     start_date: str | None = None  # ISO date; None: the model's day 0, 2024-12-01
+    uncertainty: str = "on"  # "on": parameters not varied or fixed are drawn per run
 
     @property
     def factor_names(self) -> tuple[str, ...]:
@@ -273,7 +275,9 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
                 samples=samples, morris_levels=morris_levels, second_order=second_order,
                 factors=factors, fixed=fixed, output=output, sensitivity=sensitivity,
                 description=str(data.get("description", "")), source=source,
-                start_date=start_date)
+                start_date=start_date,
+                uncertainty=check.choice(data, "uncertainty", data.get("uncertainty", "on"),
+                                         ("on", "off")))
     check.size(spec)
     return spec
 

@@ -179,8 +179,11 @@ def cmd_run(args) -> int:
     else:
         result = simulate(args.scenario, runs=args.runs, days=args.days, seed=args.seed,
                           overrides=overrides, run_offset=args.run_offset, record=keep,
-                          start_date=args.start_date)
+                          start_date=args.start_date, uncertainty=args.uncertainty)
     print(summary_text(result.outcomes, result.scenario, result.days, result.start_date))
+    print(f"parameter uncertainty: {result.uncertainty}"
+          + (" (each run drew the parameters not set, from its key)"
+             if result.uncertainty == "on" else " (every run at the declared defaults)"))
     failures = []
     if out is not None:
         failures += _write(out, lambda p: result.outcomes.to_parquet(p, index=False))
@@ -261,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="index of the first run; --run-offset K --runs 1 replays run K exactly")
     p.add_argument("--set", action="append", metavar="PARAM=VALUE",
                    help="override a parameter (repeatable)")
+    p.add_argument("--uncertainty", choices=("on", "off"), default="on",
+                   help="on (default): each run draws the uncertain parameters it does not set "
+                        "from their declared distributions; off: all at their defaults")
     p.add_argument("--out", metavar="outcomes.parquet", help="write one row per run")
     p.add_argument("--trajectories", metavar="traj.parquet",
                    help="write daily trajectories in long form")

@@ -11,6 +11,7 @@ value is an assumption or a calibration result, and how it was set.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -33,6 +34,22 @@ class ParamError(InputError):
 
 
 @dataclass(frozen=True)
+class Prior:
+    """What the model does not know about a parameter: a distribution over its declared range.
+
+    `kind` is "uniform" over [low, high], "triangular" over [low, high] with its mode, or
+    "posterior": drawn jointly with the other fitted parameters from a row of the calibration
+    posterior shipped in sim/data (`sim.uncertainty`). `reason` says why this distribution.
+    """
+
+    kind: str
+    low: float = 0.0
+    high: float = 0.0
+    mode: float = 0.0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class ParamSpec:
     name: str
     default: float
@@ -44,6 +61,7 @@ class ParamSpec:
     group: str
     kind: str = "float"  # float | int | bool | choice
     choices: tuple[str, ...] = ()
+    prior: Prior | None = None  # None: known or set by the user (a lever), never drawn
 
     def allowed(self) -> str:
         if self.kind == "choice":
@@ -112,12 +130,17 @@ def _p(name, default, low, high, unit, meaning, source, group, kind="float", cho
     return ParamSpec(name, default, low, high, unit, meaning, source, group, kind, tuple(choices))
 
 
+def uncertain_names() -> tuple[str, ...]:
+    """Parameters with a declared distribution, in declaration order (the draw order)."""
+    return tuple(spec.name for spec in _SPECS if spec.prior is not None)
+
+
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 0.9, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 0.66, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
-       "calibration: 1 reproduces facts 'Monthly net Russian gain Aug / Sep / Oct / Nov 2024' "
-       "(364-726 km2/month) with the sector table", "combat"),
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "and casualty figures (sim/data/posterior_front.csv)", "combat"),
     _p("reference_force_ratio", 1.5, 1.05, 4.0, "ratio",
        "Effective Russian/Ukrainian force ratio at which a sector advances at its 2024 pace.",
        "assumption; day-0 forces are set so every sector starts at this ratio", "combat"),
@@ -134,6 +157,11 @@ _SPECS: list[ParamSpec] = [
        "Day-to-day persistence of each sector's fortunes (AR(1) coefficient of the advance noise): "
        "good and bad spells last weeks.", "assumption; multi-week swings in 2024 DeepStateMap gains",
        "combat"),
+    _p("advance_noise_common_share", 0.5, 0.0, 0.95, "share",
+       "Share of the advance noise's variance common to all sectors (the front-wide tempo of the "
+       "offensive) rather than each sector's own.",
+       "assumption; 2024's monthly gains swung by factors of two to three front-wide "
+       "(territory_monthly_2022_2024.csv)", "combat"),
     _p("winter_speed_factor", 0.8, 0.3, 1.2, "x",
        "Ground-operations speed from December to February relative to summer.",
        "assumption (cold, short days); DeepStateMap winter 2023-24 gains were low", "combat"),
@@ -150,23 +178,57 @@ _SPECS: list[ParamSpec] = [
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat"),
-    _p("russia_casualties_per_day_2024", 1450.0, 300.0, 4000.0, "persons/day",
-       "Russian casualties per day at day-0 fighting intensity; sets the attrition coefficient.",
-       "facts: 'Russian average daily casualties Sep / Oct / Nov 2024' (1271/1354/1523)", "combat"),
+    _p("russia_casualties_per_day_2024", 1680.0, 300.0, 4000.0, "persons/day",
+       "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
+       "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
+       "calibration: posterior median (sim/data/posterior_front.csv) against facts 'Russian "
+       "average daily casualties Sep / Oct / Nov 2024' (1271/1354/1523) and 'Russian casualties "
+       "per km2 gained' (about 102)", "combat"),
     _p("ukraine_casualties_per_day_2024", 450.0, 100.0, 2000.0, "persons/day",
-       "Ukrainian casualties per day at day-0 fighting intensity; sets the attrition coefficient.",
+       "Ukrainian casualties per day at day-0 forces; sets the attrition coefficient.",
        "facts: 'Ukrainian losses (US officials)' 307,500 by Oct 2024, weighted to late 2024",
        "combat"),
     _p("russia_recruits_per_day", 1100.0, 0.0, 4000.0, "persons/day",
        "Russian replacements reaching the front per day.",
        "assumption; Russian officials' 2024 contract-soldier figures (about 30,000/month)",
        "combat"),
-    _p("ukraine_recruits_per_day", 500.0, 0.0, 4000.0, "persons/day",
+    _p("ukraine_recruits_per_day", 120.0, 0.0, 4000.0, "persons/day",
        "Ukrainian replacements reaching the front per day at full mobilisation effort.",
-       "assumption; 2024 mobilisation reports", "combat"),
+       "calibration: posterior median (sim/data/posterior_front.csv); low, as the 2024 manpower "
+       "shortage reports say", "combat"),
     _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
+    _p("culmination_exhaustion", 1.6, 0.0, 5.0, "-",
+       "How much a sector's recent advance tires the attacker: speed divided by 1 + this x strain "
+       "(strain 1 = moving lately at the sector's autumn-2024 pace).",
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "(sim/data/posterior_front.csv)", "combat"),
+    _p("culmination_adaptation", 1.8, 0.0, 3.0, "-",
+       "How much the defender brings reserves and field works to where the front moves: defence "
+       "times 1 + this x strain.",
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "(sim/data/posterior_front.csv)", "combat"),
+    _p("attrition_strain_weight", 1.0, 0.0, 5.0, "-",
+       "How much more the attacker loses where the front has lately moved: the Russian loss rate "
+       "times 1 + this x strain, so casualties follow the assaults.",
+       "calibration: posterior median of the ABC fit to the facts' 2024 casualty figures "
+       "(sim/data/posterior_front.csv)", "combat"),
+    _p("start_pace_factor", 1.0, 0.2, 2.0, "x",
+       "Day-0 pace relative to the pace of the three months before the start date (the day-0 "
+       "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
+       "rather than luck and season.",
+       "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
+    _p("culmination_sustainable_pace", 0.4, 0.05, 1.5, "x autumn pace",
+       "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
+       "pushes build strain, slower ones shed it.",
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "(sim/data/posterior_front.csv); 2024's mean was about 0.37 of the autumn pace", "combat"),
+    _p("culmination_memory_days", 60.0, 7.0, 365.0, "days",
+       "Days of pushing at the sustainable pace plus the autumn pace that build one unit of "
+       "strain (and of quiet that shed the sustainable share of one).",
+       "assumption; 2024 offensives (Avdiivka, Kharkiv, Pokrovsk) ran for two to four months",
+       "combat"),
     _p("ukraine_domestic_supply_share", 0.45, 0.1, 0.9, "share",
        "Share of Ukraine's military supply produced at home (the rest comes with military aid).",
        "assumption", "combat"),
@@ -468,6 +530,61 @@ _SPECS: list[ParamSpec] = [
        "Settlement chance of a ceasefire-first deal relative to a terms-first deal (the terms "
        "are still open).", "assumption", "talks"),
 ]
+
+# --- uncertainty: what the model does not know, per parameter (issue 11) -------------------
+# Parameters fitted to 2024 are drawn jointly from the shipped calibration posterior; other
+# physical or behavioural assumptions get a stated prior over a plausible part of their range.
+# Scenario levers, switches, strategies and outcome thresholds have none: the user sets them.
+_FITTED = "calibration posterior (sim/data/posterior_front.csv), drawn jointly by row"
+_PRIORS: dict[str, Prior] = {
+    "advance_speed_scale": Prior("posterior", reason=_FITTED),
+    "culmination_exhaustion": Prior("posterior", reason=_FITTED),
+    "culmination_adaptation": Prior("posterior", reason=_FITTED),
+    "attrition_strain_weight": Prior("posterior", reason=_FITTED),
+    "culmination_sustainable_pace": Prior("posterior", reason=_FITTED),
+    "ukraine_recruits_per_day": Prior("posterior", reason=_FITTED),
+    "russia_casualties_per_day_2024": Prior("posterior", reason=_FITTED),
+    "start_pace_factor": Prior("triangular", 0.4, 2.0, 1.0,
+                               "a quarter's pace over the last one, 2023-2024: from about 0.4 to "
+                               "2.8 (Q1-Q4 2024: 66, 184, 220, 542 km2/month)"),
+    "culmination_memory_days": Prior("triangular", 30.0, 120.0, 60.0,
+                                     "offensive spells of one to four months in 2024"),
+    "reference_force_ratio": Prior("triangular", 1.2, 2.0, 1.5,
+                                   "attackers' rule of thumb 1.5-3 locally; front-wide less"),
+    "force_ratio_exponent": Prior("uniform", 1.0, 2.5, reason="between linear and square law"),
+    "advance_noise_common_share": Prior("uniform", 0.3, 0.8,
+                                        reason="front-wide swings of 2024's monthly gains"),
+    "advance_noise_sd": Prior("triangular", 0.4, 0.8, 0.6,
+                              "day-to-day spread of 2024 DeepStateMap gains"),
+    "fortification_bonus": Prior("triangular", 0.5, 1.5, 1.0, "assumption, +-50%"),
+    "russia_recruits_per_day": Prior("triangular", 700.0, 1500.0, 1100.0,
+                                     "2024 contract figures of 25,000-40,000 a month, an "
+                                     "unknown part to the rear"),
+    "russia_front_force_k": Prior("triangular", 450.0, 700.0, 580.0,
+                                  "2024 estimates of the troops in Ukraine ran 450,000-700,000"),
+    "winter_speed_factor": Prior("uniform", 0.5, 1.0, reason="assumption; winter 2023-24 and "
+                                 "2024-25 paces differ by a factor of ten"),
+    "mud_speed_factor": Prior("uniform", 0.4, 0.9, reason="assumption; autumn-2024 mud did not "
+                              "stop the advance"),
+    "ukraine_casualties_per_day_2024": Prior("triangular", 300.0, 650.0, 450.0,
+                                             "US officials' count and its uncertainty"),
+    "wounded_return_share": Prior("uniform", 0.25, 0.45, reason="assumption, +-0.1"),
+    "strike_wave_damage_gw": Prior("triangular", 0.8, 1.6, 1.2,
+                                   "9.2 GW over 6-10 mass strikes in Mar-May 2024"),
+    "air_defence_interception": Prior("uniform", 0.3, 0.6, reason="assumption, +-0.15"),
+    "grid_repair_per_day": Prior("triangular", 0.005, 0.02, 0.01,
+                                 "summer-2024 recovery of a few GW over months"),
+    "oil_price_volatility": Prior("uniform", 0.15, 0.35, reason="Urals 2022-2024 annual range"),
+}
+
+for _name, _prior in _PRIORS.items():
+    _index = next((k for k, spec in enumerate(_SPECS) if spec.name == _name), None)
+    if _index is None:
+        raise RuntimeError(f"_PRIORS names {_name!r}, which is not a parameter")
+    _spec = _SPECS[_index]
+    if _prior.kind != "posterior" and not _spec.low <= _prior.low < _prior.high <= _spec.high:
+        raise RuntimeError(f"_PRIORS[{_name!r}] lies outside the parameter's range")
+    _SPECS[_index] = dataclasses.replace(_spec, prior=_prior)
 
 PARAMS: dict[str, ParamSpec] = {s.name: s for s in _SPECS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(s.group for s in _SPECS))

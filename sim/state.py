@@ -23,6 +23,13 @@ N_ISSUES = 5  # issues of a talks package (sim.core.talks)
 
 # Random streams (each one call per day for all runs)
 STREAM_SETUP, STREAM_DAY = 1, 2
+# One call per model, at build: each run's draw of its uncertain parameters (sim.uncertainty).
+# STREAM_SETUP + 2 = 3 holds the day-0 advance shocks.
+STREAM_PARAMETERS = 5
+# Day-0 drive (speed over the pace at the reference ratio) the start's data may ask for: above
+# parity, below the speed cap of `core.combat.advance_km`.
+MIN_DAY0_DRIVE, MAX_DAY0_DRIVE = 0.02, 2.9
+START_PACE_WINDOW_DAYS = 91  # the start's pace is that of the three months before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +41,7 @@ class State:
     ukraine_force_k: np.ndarray
     fortification: np.ndarray
     advance_shock: np.ndarray  # persistent noise of each sector's advance, unit variance
+    offensive_strain: np.ndarray  # over-extension of the attack: its culmination (core.combat)
     # front, (runs,)
     occupied_km2: np.ndarray
     occupied_start_km2: np.ndarray  # occupied area on day 0 (the start date's state)
@@ -128,27 +136,52 @@ def initial_fortification(params: Params, n_runs: int) -> np.ndarray:
     return build / np.maximum(build + sectors.FORTIFICATION_LOSS_PER_KM * pace, 1e-12)
 
 
-def initial_forces(params: Params, n_runs: int) -> tuple[np.ndarray, np.ndarray]:
-    """Day-0 sector forces (thousand troops) so that every sector starts at the reference ratio.
+def initial_strain(params: Params, start_pace: float) -> np.ndarray:
+    """(runs, 1) strain on the start date: what pushing at `start_pace` (the pace of the three
+    months before the start over the autumn-2024 pace, from the data) above the sustainable
+    share for those three months has accumulated (`core.combat.step_strain`)."""
+    excess = np.maximum(start_pace - params.per_run("culmination_sustainable_pace"), 0.0)
+    return (excess * START_PACE_WINDOW_DAYS / params.per_run("culmination_memory_days"))[:, None]
 
-    Russian forces are spread in proportion to width times activity; Ukrainian forces follow from
-    the reference force ratio, day-0 supplies and fortification.
+
+def initial_forces(params: Params, n_runs: int,
+                   start_pace: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Day-0 sector forces (thousand troops), set so that each sector starts at the pace the
+    data show before the start date: the front's state is estimated from the data, the
+    mechanisms carry it on.
+
+    `start_pace` is the Russian pace of the three months before the start over the sector
+    table's autumn-2024 pace (`model.start_pace`; 1 by default). The drive that gives that pace
+    (times `start_pace_factor`) through the attacker's exhaustion at the day-0 strain fixes the
+    day-0 force ratio, and Ukrainian forces follow from it, day-0 fortification and the
+    defender's adaptation to that strain. Russian forces are spread in proportion to width
+    times activity.
     """
+    per_run = params.per_run
     share = sectors.WIDTH_KM * sectors.ACTIVITY
     share = share / share.sum()
-    russia = params.per_run("russia_front_force_k")[:, None] * share[None, :]
+    russia = per_run("russia_front_force_k")[:, None] * share[None, :]
+    k = per_run("force_ratio_exponent")[:, None]
+    reference = per_run("reference_force_ratio")[:, None]
+    strain = initial_strain(params, start_pace)
+    pace = start_pace * per_run("start_pace_factor")[:, None]
+    drive = (pace * (1.0 + per_run("culmination_exhaustion")[:, None] * strain)
+             / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6))
+    drive = np.clip(drive, MIN_DAY0_DRIVE, MAX_DAY0_DRIVE)
+    ratio = (1.0 + drive * (reference ** k - 1.0)) ** (1.0 / k)
     ukraine = russia / (
-        params.per_run("reference_force_ratio")[:, None]
-        * (1.0 + params.per_run("fortification_bonus")[:, None]
-           * initial_fortification(params, n_runs)))
+        ratio
+        * (1.0 + per_run("fortification_bonus")[:, None] * initial_fortification(params, n_runs))
+        * (1.0 + per_run("culmination_adaptation")[:, None] * strain))
     return russia, ukraine
 
 
 def initial_state(params: Params, keys: np.ndarray,
                   occupied_km2: float = sectors.OCCUPIED_INITIAL_KM2,
                   kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2,
-                  sector_dtype=np.float32) -> State:
-    """Day-0 state of every run; the front's area figures come from the start date's data. The
+                  sector_dtype=np.float32, start_pace: float = 1.0) -> State:
+    """Day-0 state of every run; the front's area figures and its pace (the pace of the three
+    months before the start over the autumn-2024 pace) come from the start date's data. The
     (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`)."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
@@ -157,7 +190,7 @@ def initial_state(params: Params, keys: np.ndarray,
         return np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
 
     zeros = np.zeros(n)
-    russia_force, ukraine_force = initial_forces(params, n)
+    russia_force, ukraine_force = initial_forces(params, n, start_pace)
     setup = rng.uniforms(keys, 0, STREAM_SETUP, 4)
     spread = full(params.resolve_spread)
     # private multipliers: lognormal-like around 1, known only to their own side
@@ -176,6 +209,8 @@ def initial_state(params: Params, keys: np.ndarray,
         fortification=initial_fortification(params, n).astype(sector_dtype),
         advance_shock=rng.logistic_noise(
             rng.uniforms(keys, 0, STREAM_SETUP + 2, s)).astype(sector_dtype),
+        offensive_strain=np.broadcast_to(initial_strain(params, start_pace),
+                                         (n, s)).astype(sector_dtype),
         occupied_km2=occupied,
         occupied_start_km2=occupied.copy(),
         kursk_start_km2=full(kursk_held_km2),

@@ -12,7 +12,8 @@ import sim
 from sim.core.arrays import PRECISIONS
 from sim.params import ParamError
 
-SECTOR_FIELDS = ("depth_km", "russia_force_k", "ukraine_force_k", "fortification", "advance_shock")
+SECTOR_FIELDS = ("depth_km", "russia_force_k", "ukraine_force_k", "fortification", "advance_shock",
+                 "offensive_strain")
 
 
 @pytest.mark.parametrize("precision", list(PRECISIONS))

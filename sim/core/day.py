@@ -69,9 +69,11 @@ class Derived:
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
 
 
-def derive(params: Params, n_runs: int, sector_dtype=np.float32) -> Derived:
-    """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`."""
-    russia0, ukraine0 = initial_forces(params, n_runs)
+def derive(params: Params, n_runs: int, sector_dtype=np.float32,
+           start_pace: float = 1.0) -> Derived:
+    """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`.
+    `start_pace` is the pace before the start date over the autumn-2024 pace (from the data)."""
+    russia0, ukraine0 = initial_forces(params, n_runs, start_pace)
     p = params
     russia_rate = combat.attrition_coefficients(p.russia_casualties_per_day_2024, ukraine0,
                                                 p.wounded_return_share)
@@ -156,9 +158,14 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
     offensive = actions.russia_offensive * fighting[:, None]
     intensity = offensive * sectors.ACTIVITY.astype(f)[None, :]
+    # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain)
+    assault = combat.culmination_factor(state.offensive_strain, _col(p.attrition_strain_weight))
+    np.sqrt(assault, out=assault)
+    intensity *= assault
+    assault *= derived.attrition_ratio
     russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_scaled(
         state.russia_force_k, state.ukraine_force_k, derived.attrition_frequency * intensity,
-        derived.attrition_ratio)
+        assault)
     returned = _col(p.wounded_return_share)
     russia_force = combat.replenish(russia_after, russia_loss, returned,
                                     _col(p.russia_recruits_per_day) / 1000.0,
@@ -172,15 +179,21 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
 
     ratio = combat.effective_force_ratio(russia_force, ukraine_force, offensive,
                                          state.fortification, russia_supply, ukraine_supply,
-                                         _col(p.fortification_bonus))
+                                         _col(p.fortification_bonus), state.offensive_strain,
+                                         _col(p.culmination_adaptation))
     season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
     shock = combat.step_shock(state.advance_shock,
                               rng.logistic_noise(draws[:, COL_ADVANCE]).astype(f),
-                              _col(p.advance_noise_persistence))
+                              _col(p.advance_noise_persistence),
+                              _col(p.advance_noise_common_share))
     advance = combat.advance_km(ratio, _col(season), shock, _col(p.reference_force_ratio),
                                 _col(p.force_ratio_exponent), _col(p.counterattack_factor),
                                 _col(p.advance_speed_scale), _col(p.advance_noise_sd))
+    combat.exhaust(advance, state.offensive_strain, _col(p.culmination_exhaustion))
     advance *= fighting[:, None]
+    strain = combat.step_strain(state.offensive_strain, advance,
+                                _col(p.culmination_sustainable_pace),
+                                _col(p.culmination_memory_days))
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
                                                     state.occupied_start_km2 + state.ceded_km2,
                                                     state.kursk_start_km2)
@@ -319,6 +332,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         ukraine_force_k=ukraine_force,
         fortification=fortification,
         advance_shock=shock,
+        offensive_strain=strain,
         occupied_km2=occupied,
         occupied_start_km2=state.occupied_start_km2,
         kursk_start_km2=state.kursk_start_km2,
