@@ -333,6 +333,7 @@ def test_front_map_component_has_a_text_alternative_and_the_numbers():
     backgrounds = [w for w in rc.find(solara.widgets.HTML).widgets
                    if "front-map-background" in (w.unsafe_innerHTML or "")]
     assert len(backgrounds) == 1 and "image/svg+xml" in backgrounds[0].unsafe_innerHTML
+    assert 'alt="Map of Ukraine' in backgrounds[0].unsafe_innerHTML
 
 
 def test_front_map_widget_updates_only_its_layer():
