@@ -23,7 +23,6 @@ a small SVG layer for a page that shows the background once as a vector image.
 from __future__ import annotations
 
 import functools
-import html
 import io
 import json
 import re
@@ -548,43 +547,50 @@ def live_front_map(dpi: float = 100, title: str | None = None, show_median: bool
 
 
 # -- text alternative -----------------------------------------------------------------------
+_NEAR = {"Kursk salient": "in Russia's Kursk region",
+         "Kharkiv-Vovchansk": "near Vovchansk, north of Kharkiv",
+         "Zaporizhzhia (Orikhiv)": "near Orikhiv", "Dnipro river (Kherson)": "across the Dnipro"}
+
+
 def _near(name: str) -> str:
-    return {"Kursk salient": "in Russia's Kursk region", "Dnipro river (Kherson)":
-            "across the Dnipro near Kherson", "Zaporizhzhia (Orikhiv)": "near Orikhiv"}.get(
-        name, f"near {name.split('-')[0]}")
+    return _NEAR.get(name, f"near {name}")
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def describe_front_map(depth_highlight, depth_median=None, kursk_held_km2: float | None = None,
                        date_label: str | None = None, since: str = "1 Dec 2024",
                        sector_names: tuple[str, ...] = sim_sectors.SECTOR_NAMES) -> str:
-    """One or two sentences saying what the map shows, for alt text and aria-label: the largest
-    moves of the highlighted run (and the median's), Ukraine's gains, and Kursk."""
+    """A few short sentences saying what the map shows, for alt text and aria-label: the
+    highlighted run's three largest advances and Ukraine's largest gain, the median's largest
+    advance, and the ground Ukraine holds in Kursk. Depths round to whole km; under half a km
+    counts as no move."""
     depth = np.nan_to_num(np.asarray(depth_highlight, dtype=float))
     inside = np.asarray([n != "Kursk salient" for n in sector_names])
-    when = f" on {date_label}" if date_label else ""
-    head = f"Map of Ukraine's front{when}, highlighted run: since {since}"
-    order = [i for i in np.argsort(-depth) if inside[i] and depth[i] >= 0.5]
-    parts = []
-    if order:
-        first, *rest = order[:3]
-        parts.append(f"Russia has advanced up to {depth[first]:.0f} km {_near(sector_names[first])}"
-                     + "".join(f", {depth[i]:.0f} km {_near(sector_names[i])}" for i in rest))
+    head = f"Map of Ukraine's front{f' on {date_label}' if date_label else ''}."
+    ahead = [i for i in np.argsort(-depth, kind="stable") if inside[i] and depth[i] >= 0.5][:3]
+    if ahead:
+        moves = [f"{depth[i]:.0f} km {_near(sector_names[i])}" for i in ahead]
+        moves[0] = "up to " + moves[0]
+        run = f"Russia has advanced {_listed(moves)}"
     else:
-        parts.append("the front has not moved more than a kilometre anywhere")
-    back = [i for i in np.argsort(depth) if inside[i] and depth[i] <= -0.5]
+        run = "the front has not moved a kilometre anywhere"
+    back = [i for i in np.argsort(depth, kind="stable") if inside[i] and depth[i] <= -0.5]
     if back:
-        parts.append(f"Ukraine has pushed back up to {-depth[back[0]]:.0f} km "
-                     f"{_near(sector_names[back[0]])}")
-    text = head + " " + "; ".join(parts)
+        run += (f"; Ukraine has pushed back up to {-depth[back[0]]:.0f} km "
+                f"{_near(sector_names[back[0]])}")
+    text = f"{head} In the highlighted run, since {since} {run}."
     if depth_median is not None:
         med = np.nan_to_num(np.asarray(depth_median, dtype=float))
         top = int(np.argmax(np.where(inside, med, -np.inf)))
-        text += (f". Median of all runs: largest advance {med[top]:.0f} km "
-                 f"{_near(sector_names[top])}")
+        text += (f" Median of all runs: largest advance {med[top]:.0f} km {_near(sector_names[top])}."
+                 if med[top] >= 0.5 else " Median of all runs: no Russian advance of a kilometre.")
     if kursk_held_km2 is not None:
-        text += (f". Ukraine holds {kursk_held_km2:,.0f} km² in Russia's Kursk region"
-                 if kursk_held_km2 >= 1 else ". Ukraine holds no ground left in Russia's Kursk region")
-    return text + "."
+        text += (f" Ukraine holds {kursk_held_km2:,.0f} km² in Russia's Kursk region."
+                 if kursk_held_km2 >= 1 else " Ukraine holds no ground left in Russia's Kursk region.")
+    return text
 
 
 # -- vector output for the page -------------------------------------------------------------
@@ -704,7 +710,3 @@ def overlay_svg(vector: VectorMap, depth_highlight, depth_median=None,
 def svg_data_uri(svg: str) -> str:
     import base64
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def alt_attribute(text: str) -> str:
-    return html.escape(text, quote=True)

@@ -4,7 +4,6 @@ alternative and the Solara component (rendered with Solara's test renderer, no b
 from __future__ import annotations
 
 import fnmatch
-import io
 import json
 import tomllib
 from xml.etree import ElementTree
@@ -290,6 +289,8 @@ def test_text_alternative_says_when_ukraine_pushed_back_or_nothing_moved():
     text = fm.describe_front_map(depth(Pokrovsk=3.0) - depth(Kupiansk=4.0))
     assert "Ukraine has pushed back up to 4 km near Kupiansk" in text
     assert "not moved" in fm.describe_front_map(np.zeros(N))
+    assert "no Russian advance" in fm.describe_front_map(np.zeros(N), -np.ones(N))
+    assert "near Vovchansk" in fm.describe_front_map(depth(**{"Kharkiv-Vovchansk": 3.0}))
 
 
 # -- vector page layer and the Solara component --------------------------------------------------
