@@ -1,6 +1,6 @@
 """The students' dashboard: `solara run dashboards.app` (or `conflictsim dashboard`).
 
-`Page` only composes: `Dashboard` creates the session's state (`state.use_dashboard_state`),
+`Page` only composes: `Dashboard` creates the session's state (`reactive_state.use_dashboard_state`),
 starts the fan task, and hands data to components that send `on_*` callbacks back; figures come
 from the pure builders in `plots.py`.
 
@@ -16,7 +16,7 @@ from `model_params` on every reset. Here a slider during a run must be an interv
 current day (`ConflictModel.intervene`), the plots are fans over a 200-run ensemble recomputed in
 a cancellable task, two ensembles share axes for comparison, and play needs day/month steps and
 a throttled redraw. So the page drives `ConflictModel` (a `mesa.Model`) with its own controller
-(`state.Session`) and components, following the same Solara patterns `SolaraViz` uses (a
+(`session.Session`) and components, following the same Solara patterns `SolaraViz` uses (a
 per-session model built inside the page, `use_task` for the play loop, matplotlib figures), and
 the same model can still be shown in `SolaraViz` unchanged (it keeps Mesa's `step()` and
 keyword-only constructor).
@@ -35,14 +35,18 @@ import sim
 from sim.sectors import SECTOR_NAMES
 from sim.state import PHASE_NAMES
 
-from . import plots
-from . import state as st
+from . import actions, plots
 from .components.controls import (CompareControls, ParameterPanel, PlayControls, RunOpener,
                                    ScenarioPicker, SweepRowOpener, TypedValue, KEY_PARAMETERS)
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout,
                                FanStatus, FigureImage, SweepRowReadout)
 from .events import LiveEventLog
+from .fan_cache import compare_ensemble
+from .fans import Fan, Superseded
 from .live import LiveFrame, live_content
+from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
+from .session import Session
+from .settings import parse_value
 from .sweeps import SweepRow
 
 COMPARE_VARIABLES = {
@@ -57,7 +61,7 @@ COMPARE_VARIABLES = {
 }
 
 
-def use_play_loop(session: st.Session, state: st.DashboardState, playing: bool) -> None:
+def use_play_loop(session: Session, state: DashboardState, playing: bool) -> None:
     """While playing, advance `speed` days per second in ticks of `TICK_SECONDS`: one redraw per
     tick at most, however fast the model runs (the throttle). A tick that took longer than
     `TICK_SECONDS` to show is followed at once by the next, never by a backlog."""
@@ -65,12 +69,12 @@ def use_play_loop(session: st.Session, state: st.DashboardState, playing: bool) 
     def loop():
         while state.playing.value:
             started = time.monotonic()
-            n_days = max(1, round(state.speed.value * st.TICK_SECONDS))
-            st.step(session, state, n_days)
+            n_days = max(1, round(state.speed.value * TICK_SECONDS))
+            actions.step(session, state, n_days)
             if not session.model.running:
                 state.playing.value = False
                 return
-            time.sleep(max(0.0, st.TICK_SECONDS - (time.monotonic() - started)))
+            time.sleep(max(0.0, TICK_SECONDS - (time.monotonic() - started)))
 
     solara.lab.use_task(loop, dependencies=[playing], prefer_threaded=True)
 
@@ -82,20 +86,20 @@ def Page():
 
 
 @solara.component
-def Dashboard(on_session: Callable[[st.Session], None] | None = None):
+def Dashboard(on_session: Callable[[Session], None] | None = None):
     """Composes the page. It reads only `revision` (a rebuild or an intervention) and the fan
     task, never the day: a step re-renders `LiveDay` alone, and every other component gets
     arguments that are equal from one step to the next, so Solara skips it. `on_session` hands
     the session's controller to a caller (the benchmark reads its step latencies)."""
-    session, state = st.use_dashboard_state()
+    session, state = use_dashboard_state()
     frame = solara.use_memo(LiveFrame, [])
     solara.use_effect(lambda: on_session(session) if on_session else None, [])
     revision = state.revision.value  # a rebuild or an intervention: the fan key changes with it
     fan_task = solara.lab.use_task(session.compute_fan, dependencies=[session.fan_key],
                                    raise_error=False)
-    fan: st.Fan | None = fan_task.value if fan_task.finished else fan_task.latest
+    fan: Fan | None = fan_task.value if fan_task.finished else fan_task.latest
     fan_error = None
-    if fan_task.error and not isinstance(fan_task.exception, st.Superseded):
+    if fan_task.error and not isinstance(fan_task.exception, Superseded):
         fan_error = f"The fan could not be computed: {fan_task.exception}"
 
     solara.Title("conflictsim — the war in Ukraine and the talks")
@@ -123,7 +127,7 @@ def Dashboard(on_session: Callable[[st.Session], None] | None = None):
 
 
 @solara.component
-def Sidebar(session: st.Session, state: st.DashboardState):
+def Sidebar(session: Session, state: DashboardState):
     """Scenario, play controls, sliders and run openers. Reads the chosen settings and whether
     the run has started, both unchanged by a day's step."""
     chosen = state.chosen.value
@@ -131,40 +135,40 @@ def Sidebar(session: st.Session, state: st.DashboardState):
 
     def on_typed(name, text):
         try:
-            value = st.parse_value(name, text)
+            value = parse_value(name, text)
         except sim.params.InputError as err:
             state.message.value = str(err)
             return
-        st.apply_setting(session, state, name, value)
+        actions.apply_setting(session, state, name, value)
 
-    ScenarioPicker(chosen.scenario, lambda name: st.choose_scenario(session, state, name))
+    ScenarioPicker(chosen.scenario, lambda name: actions.choose_scenario(session, state, name))
     PlayBar(session, state)
     ParameterPanel({name: chosen.value(name) for name in KEY_PARAMETERS},
-                   lambda name, value: st.apply_setting(session, state, name, value),
-                   on_reset_preset=lambda: st.reset(session, state, chosen.preset()),
+                   lambda name, value: actions.apply_setting(session, state, name, value),
+                   on_reset_preset=lambda: actions.reset(session, state, chosen.preset()),
                    started=started)
     TypedValue(on_typed)
     RunOpener(session.settings.seed, session.settings.run_offset,
-              lambda s, r: st.open_run(session, state, s, r))
-    SweepRowOpener(lambda directory, row: st.open_sweep_row(session, state, directory, row))
+              lambda s, r: actions.open_run(session, state, s, r))
+    SweepRowOpener(lambda directory, row: actions.open_sweep_row(session, state, directory, row))
 
 
 @solara.component
-def PlayBar(session: st.Session, state: st.DashboardState):
+def PlayBar(session: Session, state: DashboardState):
     """Play, pause, steps, reset and speed; also hosts the play loop. Reads `playing`, `speed`
     and `finished`, which change on a click, not on a step."""
     playing = state.playing.value
     use_play_loop(session, state, playing)
-    PlayControls(playing, state.finished.value, state.speed.value, st.SPEEDS,
+    PlayControls(playing, state.finished.value, state.speed.value, SPEEDS,
                  on_play=lambda: state.playing.set(True),
                  on_pause=lambda: state.playing.set(False),
-                 on_step=lambda n: st.step(session, state, n),
-                 on_reset=lambda: st.reset(session, state),
+                 on_step=lambda n: actions.step(session, state, n),
+                 on_reset=lambda: actions.reset(session, state),
                  on_speed=state.speed.set)
 
 
 @solara.component
-def SweepRowCheck(opened: SweepRow, fan: st.Fan | None):
+def SweepRowCheck(opened: SweepRow, fan: Fan | None):
     """The sweep's stored `occupied_km2_final` beside the replayed one: member 0 of the day-0 fan
     built from the row's settings is the row's run, so the two must be equal."""
     replayed = None
@@ -183,8 +187,8 @@ def MessageBox(message: solara.Reactive[str | None]):
 
 
 @solara.component
-def LiveDay(session: st.Session, state: st.DashboardState, frame: LiveFrame,
-            fan: st.Fan | None, revision: int):
+def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
+            fan: Fan | None, revision: int):
     """Keeps the session's `LiveFrame` (date, overview, sector view, event log; placed in the
     page by `Dashboard`) drawn at the current day: on each new day by a subscription to
     `state.day`, in place (see `live.py` for why not by a render). This component re-runs only
@@ -223,7 +227,7 @@ def FramedImage(image, name: str, alt):
 
 
 @solara.component
-def FanSection(fan: st.Fan | None, pending: bool, error: str | None, n_runs: int, start):
+def FanSection(fan: Fan | None, pending: bool, error: str | None, n_runs: int, start):
     FanStatus(pending, fan.from_day if fan else None, n_runs, error)
     if fan is not None:
         FanReadout(fan.median("occupied_km2"), fan.trajectories["occupied_km2"][0],
@@ -231,7 +235,7 @@ def FanSection(fan: st.Fan | None, pending: bool, error: str | None, n_runs: int
 
 
 @solara.component
-def OutcomeChart(fan: st.Fan | None, days: int, start):
+def OutcomeChart(fan: Fan | None, days: int, start):
     png = solara.use_memo(
         lambda: plots.figure_png(plots.outcome_figure(fan.outcome_counts,
                                                       sim.calendar.date_of(days, start)))
@@ -241,7 +245,7 @@ def OutcomeChart(fan: st.Fan | None, days: int, start):
 
 
 @solara.component
-def ExportPanel(session: st.Session, fan: st.Fan | None):
+def ExportPanel(session: Session, fan: Fan | None):
     """Downloads built when clicked (figures at the current day), so a step re-renders nothing
     here."""
     model = session.model
@@ -251,7 +255,7 @@ def ExportPanel(session: st.Session, fan: st.Fan | None):
                     session.settings.seed, session.start_date)
 
 
-def figure_downloads(session: st.Session, fan: st.Fan | None) -> dict[str, Callable[[], bytes]]:
+def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[], bytes]]:
     """PNG makers for the figures on screen, run when a download is clicked (full redraws at the
     day the student is looking at, never on a step)."""
     model, start = session.model, session.start_date
@@ -274,14 +278,14 @@ def figure_downloads(session: st.Session, fan: st.Fan | None) -> dict[str, Calla
 
 
 @solara.component
-def ComparePanel(session: st.Session, state: st.DashboardState, fan: st.Fan | None):
+def ComparePanel(session: Session, state: DashboardState, fan: Fan | None):
     """A preset's ensemble beside the student's fan. The time axis is marked at the fan's
     start day, not today, so a step does not redraw it."""
     variable = state.compare_variable.value
     compare_with = state.compare_with.value
     title, unit, scale = COMPARE_VARIABLES[variable]
     compare_task = solara.lab.use_task(
-        lambda: st.compare_ensemble(session.settings, compare_with, session.shared_fans)
+        lambda: compare_ensemble(session.settings, compare_with, session.shared_fans)
         if compare_with else None,
         dependencies=[compare_with, session.settings], raise_error=False)
     other = compare_task.value if compare_task.finished else None
