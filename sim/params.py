@@ -593,6 +593,9 @@ _PRIORS: dict[str, Prior] = {
     "grid_repair_per_day": Prior("triangular", 0.005, 0.02, 0.01,
                                  "summer-2024 recovery of a few GW over months"),
     "oil_price_volatility": Prior("uniform", 0.15, 0.35, reason="Urals 2022-2024 annual range"),
+    "grid_max_gw": Prior("triangular", 20.0, 28.0, 24.0,
+                         "assumption, +-4 GW: how much capacity repairs, imports and new plant "
+                         "restore depends on equipment nobody can count in advance"),
 }
 
 for _name, _prior in _PRIORS.items():
