@@ -19,22 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from . import calendar
+from .outcomes import OUTCOMES
 from .params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
 from .scenarios import SCENARIOS, check_scenario
 
 EXIT_BAD_INPUT = 2
-SUMMARY_COLUMNS = (
-    ("occupied_km2_final", "occupied area at the end, km2", "{:,.0f}"),
-    ("area_change_km2", "change in occupied area, km2", "{:+,.0f}"),
-    ("russia_economic_pressure_final", "Russian economic pressure (0-1)", "{:.2f}"),
-    ("ukraine_economic_pressure_final", "Ukrainian economic pressure (0-1)", "{:.2f}"),
-    ("grid_gw_final", "Ukraine grid capacity, GW", "{:.1f}"),
-    ("ukraine_support_final", "Ukrainian support for resistance (0-1)", "{:.2f}"),
-    ("russia_casualties", "Russian casualties", "{:,.0f}"),
-    ("ukraine_casualties", "Ukrainian casualties", "{:,.0f}"),
-    ("us_aid_total_bn_usd", "US aid, bn USD", "{:.0f}"),
-    ("eu_aid_total_bn_usd", "European aid, bn USD", "{:.0f}"),
-)
+SUMMARY_COLUMNS = tuple((o.name, f"{o.label}, {o.unit}", o.fmt) for o in OUTCOMES.values()
+                        if o.headline)
 
 
 class CliError(Exception):
