@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from sim import calendar
+from sim.params import change_text
 
 NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
 AID_CHANGE_SHARE = 0.2  # a change in US aid of more than a fifth from one day to the next is news
@@ -99,16 +100,8 @@ def aid_events(us_aid: np.ndarray) -> list[Event]:
 
 def intervention_events(interventions: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Event]:
     return [Event(int(day), "intervention",
-                  "you change " + ", ".join(f"{k} to {_value_text(v)}" for k, v in changes.items()))
+                  "you " + "; ".join(change_text(k, v) for k, v in changes.items()))
             for day, changes in interventions]
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, (bool, np.bool_)):
-        return "on" if value else "off"
-    if isinstance(value, (int, float, np.floating, np.integer)):
-        return f"{float(value):g}"
-    return str(value)
 
 
 KIND_ORDER = {"intervention": 0, "inauguration": 1}

@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+import ipyvue
 import ipywidgets
 import numpy as np
 import solara
@@ -46,11 +47,43 @@ class LiveContent:
     interventions: tuple[tuple[int, Mapping[str, Any]], ...]
     start: datetime.date
     scenario_title: str
+    occupied: plots.Bands  # of the fan's occupied area, for the overview's text alternative
+    highlighted: str  # "seed 0, run 0"
+    sector_names: tuple[str, ...]
 
 
 def date_text(day: int, days: int, start: datetime.date, scenario_title: str) -> str:
     date = calendar.date_of(day, start)
-    return f"Day {day} of {days} — {date.strftime('%d %B %Y')} — {scenario_title}"
+    return f"{date.day} {date.strftime('%B %Y')} (day {day} of {days}) — {scenario_title}"
+
+
+def overview_alt(content: "LiveContent", day: int, run_value: float) -> str:
+    """What the overview shows on `day`, in words (its text alternative)."""
+    b, date = content.occupied, plots.day_text(calendar.date_of(day, content.start))
+    last = len(b.median) - 1
+    end = plots.day_text(calendar.date_of(last, content.start))
+    return (f"Charts of {len(b.median) - 1} days for all runs: occupied area, economic pressure, "
+            f"talks, Ukraine's grid, support, aid and casualties. Occupied area on {date}: "
+            f"median {b.median[day]:,.0f} km², 90 % of runs between {b.p05[day]:,.0f} and "
+            f"{b.p95[day]:,.0f} km²; highlighted run ({content.highlighted}) {run_value:,.0f} km². "
+            f"Median on {end}: {b.median[last]:,.0f} km².")
+
+
+def sectors_alt(sector_names: Sequence[str], depth_km: np.ndarray, date: datetime.date) -> str:
+    """The sector view in words: where the highlighted run's front has moved most."""
+    run = np.asarray(depth_km[0], dtype=float)
+    order = np.argsort(-np.abs(run))[:3]
+    moved = ", ".join(f"{sector_names[i]} {run[i]:+.1f} km" for i in order)
+    median = np.median(depth_km, axis=0)
+    return (f"Bar chart of the front's twelve sectors on {plots.day_text(date)}: how far Russia "
+            f"has advanced since the start (negative: Ukraine gained). Highlighted run, largest "
+            f"moves: {moved}. Median over all runs, summed over sectors: {median.sum():+.1f} km.")
+
+
+def described(image: ipywidgets.Widget, name: str) -> ipyvue.Html:
+    """A chart in a box that screen readers read as one image with a text alternative."""
+    return ipyvue.Html(tag="div", children=[image], attributes={
+        "role": "img", "aria-label": "", "class": f"chart chart-{name}"})
 
 
 def log_html(events: Sequence, start: datetime.date) -> str:
@@ -72,12 +105,12 @@ class LiveFrame:
         self.current: Callable[[], sim.ConflictModel] | None = None
         self.date = solara.widgets.HTML(tag="div", unsafe_innerHTML="", attributes={
             "class": "sim-date", "style": "font-size: 1.3em; font-weight: 600"})
-        self.overview = ipywidgets.Image(format="png", layout={"width": "100%"},
-                                         _dom_classes=["solara-image"])
-        self.sectors = ipywidgets.Image(format="png", layout={"width": "100%"},
-                                        _dom_classes=["solara-image"])
-        self.sector_caption = caption("Bars: highlighted run on the day shown above; dots and "
-                                      "whiskers: median and 90 % of all runs.")
+        self.overview_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
+        self.sectors_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
+        self.overview = described(self.overview_image, "overview")
+        self.sectors = described(self.sectors_image, "sectors")
+        self.sector_caption = caption("Bars: the highlighted run on the day shown above; dots "
+                                      "and whiskers: the median and 90 % of all runs.")
         self.log = solara.widgets.HTML(tag="ul", unsafe_innerHTML=NO_EVENTS_ITEM, attributes={
             "style": "max-height: 260px; overflow-y: auto; font-size: 0.85em"})
         self.log_size = -1
@@ -100,13 +133,18 @@ class LiveFrame:
             overview_png = content.overview.png(day)
             sector_png = content.sectors.png(model.state.depth_km)
             events = content.log.upto(model.trajectories, day, content.interventions)
+            overview_label = overview_alt(content, day,
+                                          float(model.trajectories["occupied_km2"][0, day]))
+            sectors_label = sectors_alt(content.sector_names, model.state.depth_km, date)
             with self.date.hold_sync():  # one message to the browser, not two
                 self.date.attributes = {**self.date.attributes, "data-day": str(day),
                                         "data-date": date.isoformat()}
                 self.date.unsafe_innerHTML = html.escape(
                     date_text(day, model.days, content.start, content.scenario_title))
-            self.overview.value = overview_png
-            self.sectors.value = sector_png
+            self.overview_image.value = overview_png
+            self.sectors_image.value = sector_png
+            self.overview.attributes = {**self.overview.attributes, "aria-label": overview_label}
+            self.sectors.attributes = {**self.sectors.attributes, "aria-label": sectors_label}
             if len(events) != self.log_size:
                 self.log.unsafe_innerHTML = log_html(events, content.start)
                 self.log_size = len(events)
@@ -116,9 +154,10 @@ class LiveFrame:
 def live_content(model: sim.ConflictModel, traj: Mapping[str, np.ndarray],
                  interventions: tuple, start: datetime.date, scenario_title: str,
                  sectors: plots.SectorView, log: LiveEventLog,
-                 phase_names: tuple[str, ...]) -> LiveContent:
+                 phase_names: tuple[str, ...], highlighted: str = "highlighted run") -> LiveContent:
     """Draw the overview's still background once for these trajectories and interventions."""
     marks = plots.time_marks(model.days, model.days, traj["talks_phase"][0],
                              tuple(d for d, _ in interventions), start=start)
-    overview = plots.live_figure(plots.overview_figure(traj, marks, phase_names))
-    return LiveContent(model, overview, sectors, log, interventions, start, scenario_title)
+    overview = plots.live_figure(plots.overview_figure(traj, marks, phase_names, highlighted))
+    return LiveContent(model, overview, sectors, log, interventions, start, scenario_title,
+                       plots.bands(traj["occupied_km2"]), highlighted, sectors.sector_names)

@@ -30,6 +30,13 @@ HIGHLIGHT = OKABE_ITO["black"]
 PHASE_COLOURS = (OKABE_ITO["grey"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
 SERIES_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
 WINTER_SHADE = "#DDEEFF"
+# A figure is laid out for the page at 1 pt = 1 CSS pixel (`LAYOUT_DPI`) and rendered at twice
+# that (`RENDER_DPI`): the page shows it at most at its pixel size divided by the screen's pixel
+# ratio, so it is never stretched, and stays sharp on a laptop, a projector and a 2x screen.
+LAYOUT_DPI = 72
+PIXEL_RATIO = 2
+RENDER_DPI = LAYOUT_DPI * PIXEL_RATIO
+TICK_PT, LABEL_PT, TITLE_PT, LEGEND_PT = 9, 9.5, 11, 8.5
 # gids of the artists a live figure redraws each day (see `LiveFigure`)
 REVEAL, TODAY, FROM_DAY = "reveal", "today", "from-day:"
 
@@ -103,12 +110,23 @@ def mark_time_axis(ax, marks: TimeMarks, label: bool = False) -> None:
     ax.set_xlim(0, marks.days)
 
 
-def date_ticks(ax, marks: TimeMarks) -> None:
-    """Ticks on the first day of every third month, labelled 'Mon YY'."""
+def date_ticks(ax, marks: TimeMarks, every_months: int = 3) -> None:
+    """Ticks on the first day of every `every_months`-th month (from December), labelled as a
+    date reads ("Mar 2025", never "Mar 25", which reads as a day of the month)."""
     dates = [calendar.date_of(d, marks.start) for d in range(marks.days + 1)]
-    ticks = [d for d, date in enumerate(dates) if date.day == 1 and date.month in (3, 6, 9, 12)]
+    ticks = [d for d, date in enumerate(dates) if date.day == 1 and date.month % every_months == 0]
     ax.set_xticks(ticks)
-    ax.set_xticklabels([dates[d].strftime("%b %y") for d in ticks], fontsize=7)
+    ax.set_xticklabels([date_label(dates[d]) for d in ticks], fontsize=TICK_PT)
+
+
+def date_label(date: datetime.date) -> str:
+    """A month as a student reads it: "Mar 2025"."""
+    return date.strftime("%b %Y")
+
+
+def day_text(date: datetime.date) -> str:
+    """A day as a student reads it: "1 Mar 2025"."""
+    return f"{date.day} {date.strftime('%b %Y')}"
 
 
 def draw_fan(ax, b: Bands, colour: str, label: str) -> None:
@@ -118,11 +136,16 @@ def draw_fan(ax, b: Bands, colour: str, label: str) -> None:
     ax.plot(x, b.median, color=colour, lw=1.5, label=f"{label}: median")
 
 
-def draw_highlight(ax, run: np.ndarray, today: int, colour: str = HIGHLIGHT, label: str = "run 0") -> None:
-    """The highlighted run: solid up to today, faint dashes for the days it has yet to live."""
+FUTURE_STYLE = (0, (1, 2))  # the highlighted run's days still to come: dotted
+
+
+def draw_highlight(ax, run: np.ndarray, today: int, colour: str = HIGHLIGHT,
+                   label: str = "highlighted run") -> None:
+    """The highlighted run in black: solid up to today, dotted for the days it has yet to live
+    (the fan already holds them; the key says so)."""
     x = np.arange(len(run))
-    ax.plot(x, run, color=colour, lw=0.8, ls=(0, (2, 2)), alpha=0.5)
-    ax.plot(x[: today + 1], run[: today + 1], color=colour, lw=1.3, label=label, gid=REVEAL)
+    ax.plot(x, run, color=colour, lw=0.9, ls=FUTURE_STYLE, alpha=0.6)
+    ax.plot(x[: today + 1], run[: today + 1], color=colour, lw=1.4, label=label, gid=REVEAL)
 
 
 @dataclass(frozen=True)
@@ -135,16 +158,21 @@ class Panel:
     scale: float = 1.0
 
 
-def draw_panel(ax, panel: Panel, marks: TimeMarks, highlight: bool = True) -> None:
+def draw_panel(ax, panel: Panel, marks: TimeMarks, highlight: bool = True,
+               every_months: int = 6) -> None:
+    """A fan per series; the highlighted run of each in black over it (the key on the front-line
+    panel says which run that is)."""
     mark_time_axis(ax, marks)
     for name, runs, colour in panel.series:
         draw_fan(ax, bands(runs / panel.scale), colour, name)
-        if highlight:
-            draw_highlight(ax, runs[0] / panel.scale, marks.today, colour=colour, label=f"{name}: run 0")
-    ax.set_title(panel.title, fontsize=9, loc="left")
-    ax.set_ylabel(panel.unit, fontsize=8)
-    ax.tick_params(labelsize=7)
-    date_ticks(ax, marks)
+    if highlight:
+        for name, runs, colour in panel.series:
+            draw_highlight(ax, runs[0] / panel.scale, marks.today,
+                           label=f"{name}: highlighted run")
+    ax.set_title(panel.title, fontsize=TITLE_PT, loc="left")
+    ax.set_ylabel(panel.unit, fontsize=LABEL_PT)
+    ax.tick_params(labelsize=TICK_PT)
+    date_ticks(ax, marks, every_months)
 
 
 def draw_talks(ax, phase_runs: np.ndarray, marks: TimeMarks, phase_names: tuple[str, ...]) -> None:
@@ -161,22 +189,27 @@ def draw_talks(ax, phase_runs: np.ndarray, marks: TimeMarks, phase_names: tuple[
         ax.axvline(day, color=OKABE_ITO["orange"], lw=2, ls="--")
     ax.set_ylim(0, 1)
     ax.set_xlim(0, marks.days)
-    ax.set_title("Talks phase (share of runs; dash-dot: run 0 changes)", fontsize=9, loc="left")
-    ax.set_ylabel("share of runs", fontsize=8)
-    ax.tick_params(labelsize=7)
-    ax.legend(fontsize=6, loc="lower left", ncol=2, framealpha=0.8)
-    date_ticks(ax, marks)
+    ax.set_title("Talks phase (share of runs in each)", fontsize=TITLE_PT, loc="left")
+    ax.set_ylabel("share of runs", fontsize=LABEL_PT)
+    ax.tick_params(labelsize=TICK_PT)
+    ax.legend(fontsize=LEGEND_PT - 1, loc="lower left", ncol=2, framealpha=0.8)
+    date_ticks(ax, marks, 6)
+
+
+OVERVIEW_SIZE_IN = (9.0, 10.0)  # laid out for about 650 CSS pixels, a laptop's main column
 
 
 def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
-                    phase_names: tuple[str, ...]) -> Figure:
-    """The main view: the front line large, then pressure, talks, grid, support, aid, casualties."""
-    fig = Figure(figsize=(11, 10.5), dpi=72, layout="constrained")
-    grid = fig.add_gridspec(4, 2, height_ratios=[1.4, 1, 1, 1])
+                    phase_names: tuple[str, ...], highlighted: str = "highlighted run") -> Figure:
+    """The main view: the front line large, then pressure, talks, grid, support, aid, casualties.
+    `highlighted` names the highlighted run in the key ("seed 0, run 0")."""
+    fig = Figure(figsize=OVERVIEW_SIZE_IN, dpi=RENDER_DPI, layout="constrained")
+    grid = fig.add_gridspec(4, 2, height_ratios=[1.5, 1, 1, 1])
     front = fig.add_subplot(grid[0, :])
     draw_panel(front, Panel("Front line: Russian-occupied area of Ukraine", "thousand km²",
-                            (("occupied", traj["occupied_km2"], UKRAINE),), scale=1000.0), marks)
-    mark_legend(front, marks)
+                            (("occupied", traj["occupied_km2"], UKRAINE),), scale=1000.0), marks,
+               every_months=3)
+    mark_legend(front, marks, highlighted)
     panels = [
         Panel("Economic pressure", "index 0-1",
               (("Russia", traj["russia_economic_pressure"], RUSSIA),
@@ -199,22 +232,24 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
             continue
         draw_panel(ax, panel, marks)
         if len(panel.series) > 1:
-            ax.legend([ax.lines[j] for j in range(len(ax.lines)) if ax.lines[j].get_label()
-                       in {f"{n}: median" for n, _, _ in panel.series}],
-                      [n for n, _, _ in panel.series], fontsize=7, loc="upper left")
+            ax.legend(handles=[_line(colour, "-", name) for name, _, colour in panel.series],
+                      fontsize=LEGEND_PT, loc="upper left")
     return fig
 
 
-def mark_legend(ax, marks: TimeMarks) -> None:
-    """A legend for the front-line panel explaining bands, run 0 and the time-axis marks."""
+def mark_legend(ax, marks: TimeMarks, highlighted: str = "highlighted run") -> None:
+    """The key of every panel, on the front-line panel: bands, median, the highlighted run (named,
+    and its dotted days to come) and the time-axis marks, each drawn as it is in the charts."""
     handles = [
         _patch(UKRAINE, 0.15, "90 % of runs"), _patch(UKRAINE, 0.3, "50 % of runs"),
-        _line(UKRAINE, "-", "median"), _line(HIGHLIGHT, "-", "run 0 (highlighted)"),
+        _line(UKRAINE, "-", "median of runs"),
+        _line(HIGHLIGHT, "-", f"{highlighted}, to today"),
+        _line(HIGHLIGHT, FUTURE_STYLE, "same run, days to come"),
         _patch(WINTER_SHADE, 1.0, "winter"), _line(OKABE_ITO["purple"], ":", "US inauguration"),
-        _line(OKABE_ITO["grey"], "-.", "talks change (run 0)"),
-        _line(OKABE_ITO["orange"], "--", "your intervention"),
+        _line(OKABE_ITO["grey"], "-.", "talks change (highlighted run)"),
+        _line(OKABE_ITO["orange"], "--", "your change"),
     ]
-    ax.legend(handles=handles, fontsize=7, loc="upper left", ncol=4, framealpha=0.85)
+    ax.legend(handles=handles, fontsize=LEGEND_PT, loc="upper left", ncol=3, framealpha=0.85)
 
 
 def _patch(colour: str, alpha: float, label: str):
@@ -230,30 +265,29 @@ def _line(colour: str, style: str, label: str):
 def sector_figure(depth_runs: np.ndarray, sector_names: tuple[str, ...], date: datetime.date) -> Figure:
     """Where the front moved: depth gained per sector since day 0, run 0 as bars, the ensemble's
     median and 90 % range as whiskers. `depth_runs` has shape (runs, sectors)."""
-    fig = Figure(figsize=(6, 4.2), dpi=72)
-    fig.subplots_adjust(left=0.3, right=0.97, top=0.92, bottom=0.12)  # fixed: redrawn every day
+    fig = Figure(figsize=SECTOR_SIZE_IN, dpi=RENDER_DPI)
+    fig.subplots_adjust(**SECTOR_MARGINS)  # fixed: redrawn every day
     ax = fig.add_subplot()
     y = np.arange(len(sector_names))[::-1]
     run0 = depth_runs[0]
     ax.barh(y, run0, color=[RUSSIA if v >= 0 else UKRAINE for v in run0], alpha=0.8,
-            label="run 0")
+            label="highlighted run")
     lo, med, hi = np.quantile(depth_runs, [0.05, 0.5, 0.95], axis=0)
     ax.errorbar(med, y, xerr=[med - lo, hi - med], fmt="o", color=HIGHLIGHT, ms=3, lw=1,
                 capsize=2, label="all runs: median, 90 %")
     ax.axvline(0, color=OKABE_ITO["grey"], lw=0.8)
     ax.set_yticks(y)
-    ax.set_yticklabels(sector_names, fontsize=7)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlabel("km of depth gained by Russia since 1 Dec 2024 (negative: Ukraine gained)",
-                  fontsize=7)
-    ax.set_title(sector_title(date), fontsize=9, loc="left")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_yticklabels(sector_names, fontsize=TICK_PT)
+    ax.tick_params(axis="x", labelsize=TICK_PT)
+    ax.set_xlabel(SECTOR_AXIS_LABEL, fontsize=TICK_PT)
+    ax.set_title(sector_title(date), fontsize=TITLE_PT, loc="left")
+    ax.legend(fontsize=LEGEND_PT, loc="lower right")
     return fig
 
 
 def outcome_figure(counts: dict[str, int], horizon: datetime.date) -> Figure:
     """How the ensemble's runs end: one bar per outcome class, share of runs."""
-    fig = Figure(figsize=(6, 3.2), dpi=72, layout="constrained")
+    fig = Figure(figsize=(6, 3.4), dpi=RENDER_DPI, layout="constrained")
     ax = fig.add_subplot()
     names = list(counts)
     total = max(sum(counts.values()), 1)
@@ -261,13 +295,13 @@ def outcome_figure(counts: dict[str, int], horizon: datetime.date) -> Figure:
     colours = [OKABE_ITO[k] for k in ("green", "sky_blue", "vermillion", "purple", "orange", "grey")]
     ax.barh(np.arange(len(names))[::-1], shares, color=colours[: len(names)])
     for i, share in enumerate(shares):
-        ax.text(share + 0.01, len(names) - 1 - i, f"{share:.0%}", va="center", fontsize=7)
+        ax.text(share + 0.01, len(names) - 1 - i, f"{share:.0%}", va="center", fontsize=TICK_PT)
     ax.set_yticks(np.arange(len(names))[::-1])
-    ax.set_yticklabels(names, fontsize=7)
+    ax.set_yticklabels(names, fontsize=TICK_PT)
     ax.set_xlim(0, 1.1)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.set_title(f"Outcome classes on {horizon.isoformat()} "
-                 f"({total} runs)", fontsize=9, loc="left")
+    ax.tick_params(axis="x", labelsize=TICK_PT)
+    ax.set_title(f"How the {total} runs stand on {day_text(horizon)}", fontsize=TITLE_PT,
+                 loc="left")
     return fig
 
 
@@ -280,15 +314,15 @@ class ComparedSeries:
 def comparison_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
                       marks: TimeMarks, scale: float = 1.0) -> Figure:
     """Two (or more) ensembles of one variable on the same axes: median and 50 %/90 % bands."""
-    fig = Figure(figsize=(8, 3.8), dpi=72, layout="constrained")
+    fig = Figure(figsize=(9, 4.0), dpi=RENDER_DPI, layout="constrained")
     ax = fig.add_subplot()
     mark_time_axis(ax, marks)
     for s, colour in zip(series, SERIES_COLOURS * 3):
         draw_fan(ax, bands(s.runs / scale), colour, s.label)
-    ax.set_title(title, fontsize=9, loc="left")
-    ax.set_ylabel(unit, fontsize=8)
-    ax.tick_params(labelsize=7)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.set_title(title, fontsize=TITLE_PT, loc="left")
+    ax.set_ylabel(unit, fontsize=LABEL_PT)
+    ax.tick_params(labelsize=TICK_PT)
+    ax.legend(fontsize=LEGEND_PT, loc="upper left")
     date_ticks(ax, marks)
     return fig
 
@@ -405,8 +439,13 @@ class LiveSectorFigure:
         return rgba_png(canvas.buffer_rgba())
 
 
+SECTOR_SIZE_IN = (6.0, 4.4)
+SECTOR_MARGINS = dict(left=0.27, right=0.97, top=0.92, bottom=0.13)
+SECTOR_AXIS_LABEL = "km Russia has advanced since the start (negative: Ukraine gained)"
+
+
 def sector_title(date: datetime.date | None = None) -> str:
-    return "Sector view, north to south" + (f", on {date.isoformat()}" if date else "")
+    return "The front's twelve sectors, north to south" + (f", on {day_text(date)}" if date else "")
 
 
 def live_sector_figure(sector_names: tuple[str, ...], limits: tuple[float, float]) -> LiveSectorFigure:
@@ -414,8 +453,8 @@ def live_sector_figure(sector_names: tuple[str, ...], limits: tuple[float, float
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
 
-    fig = Figure(figsize=(6, 4.2), dpi=72)
-    fig.subplots_adjust(left=0.3, right=0.97, top=0.92, bottom=0.12)
+    fig = Figure(figsize=SECTOR_SIZE_IN, dpi=RENDER_DPI)
+    fig.subplots_adjust(**SECTOR_MARGINS)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     y = np.arange(len(sector_names))[::-1]
@@ -427,15 +466,14 @@ def live_sector_figure(sector_names: tuple[str, ...], limits: tuple[float, float
     ax.set_xlim(*limits)
     ax.set_ylim(-0.7, len(y) - 0.3)
     ax.set_yticks(y)
-    ax.set_yticklabels(sector_names, fontsize=7)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlabel("km of depth gained by Russia since 1 Dec 2024 (negative: Ukraine gained)",
-                  fontsize=7)
-    ax.set_title(sector_title(), fontsize=9, loc="left")
-    ax.legend(handles=[_patch(RUSSIA, 0.8, "run 0 (Russia gained)"),
-                       _patch(UKRAINE, 0.8, "run 0 (Ukraine gained)"),
+    ax.set_yticklabels(sector_names, fontsize=TICK_PT)
+    ax.tick_params(axis="x", labelsize=TICK_PT)
+    ax.set_xlabel(SECTOR_AXIS_LABEL, fontsize=TICK_PT)
+    ax.set_title(sector_title(), fontsize=TITLE_PT, loc="left")
+    ax.legend(handles=[_patch(RUSSIA, 0.8, "highlighted run: Russia gained"),
+                       _patch(UKRAINE, 0.8, "highlighted run: Ukraine gained"),
                        _line(HIGHLIGHT, "-", "all runs: median, 90 %")],
-              fontsize=7, loc="lower right")
+              fontsize=LEGEND_PT, loc="lower right")
     canvas.draw()
     return LiveSectorFigure(fig, canvas.copy_from_bbox(fig.bbox), bars, medians, whiskers, limits)
 

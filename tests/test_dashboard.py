@@ -108,7 +108,7 @@ def test_events_read_like_the_issue():
     assert "day 260 (2025-08-18): the ceasefire breaks down and fighting resumes" in text
     assert "day 50 (2025-01-20): Donald Trump is inaugurated as US president" in text
     assert "day 90 (2025-03-01): Washington cuts aid to 10 bn USD a year" in text
-    assert "day 100 (2025-03-11): you change trump_aid_level to 0.3" in text
+    assert "day 100 (2025-03-11): you set US aid after Jan 2025 to 30 % of the 2024 level" in text
     days = [e.day for e in events.run_events(synthetic_run(), today=300)]
     assert days == sorted(days)
 
@@ -162,9 +162,12 @@ def test_slider_range_and_tooltip_come_from_params():
     spec = sim.PARAMS["trump_aid_level"]
     box, rc = solara.render(ParameterControl(spec, 0.7, lambda n, v: None), handle_error=False)
     slider = rc.find(v.Slider).widget
-    assert (slider.min, slider.max, slider.step) == (spec.low, spec.high, slider_step(spec))
-    assert slider.v_model == 0.7
-    assert spec.unit in slider.label or any(spec.unit in str(w.children) for w in rc.find(v.Html).widgets)
+    # a multiple of the 2024 level moves in per cent
+    assert (slider.min, slider.max, slider.step) == (spec.low * 100, spec.high * 100,
+                                                      slider_step(spec) * 100)
+    assert slider.v_model == 70
+    texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+    assert spec.label in texts and "now 70 % of the 2024 level (from 0 to 150 % of the 2024 level)" in texts
     assert rc.find(v.Tooltip).widgets, "the meaning and source are a tooltip"
     assert all(name in sim.PARAMS for name in KEY_PARAMETERS)
 
@@ -184,10 +187,11 @@ def test_page_renders_steps_and_shows_bad_input_plainly():
     assert html_with_class(rc, "fan-readout"), "the fan appears"
     rc.find(v.Btn, children=["+1 month"]).widget.click()
     assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "30"
-    rc.find(v.TextField, label="Value").widget.v_model = "7"
+    rc.find(v.TextField, label="Value (%)").widget.v_model = "700"
     rc.find(v.Btn, children=["Apply"]).widget.click()
     message = rc.find(v.Alert, type="error").widget
-    assert message.children == ["trump_aid_level=7.0 is not allowed: a number in [0, 1.5] x baseline"]
+    assert message.children == ["US aid after Jan 2025, share of the 2024 level: 700 % is not "
+                                "allowed; allowed: 0 to 150 % of the 2024 level."]
     assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "30"
 
 
