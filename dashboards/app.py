@@ -1,6 +1,6 @@
 """The students' dashboard: `solara run dashboards.app` (or `conflictsim dashboard`).
 
-`Page` only composes: `Dashboard` creates the session's state (`state.use_dashboard_state`),
+`Page` only composes: `Dashboard` creates the session's state (`reactive_state.use_dashboard_state`),
 starts the fan task, and hands data to components that send `on_*` callbacks back; figures come
 from the pure builders in `plots.py`.
 
@@ -16,7 +16,7 @@ from `model_params` on every reset. Here a slider during a run must be an interv
 current day (`ConflictModel.intervene`), the plots are fans over a 200-run ensemble recomputed in
 a cancellable task, two ensembles share axes for comparison, and play needs day/month steps and
 a throttled redraw. So the page drives `ConflictModel` (a `mesa.Model`) with its own controller
-(`state.Session`) and components, following the same Solara patterns `SolaraViz` uses (a
+(`session.Session`) and components, following the same Solara patterns `SolaraViz` uses (a
 per-session model built inside the page, `use_task` for the play loop, matplotlib figures), and
 the same model can still be shown in `SolaraViz` unchanged (it keeps Mesa's `step()` and
 keyword-only constructor).
@@ -37,15 +37,19 @@ import sim
 from sim.sectors import SECTOR_NAMES
 from sim.state import PHASE_NAMES
 
-from . import plots
-from . import state as st
+from . import actions, plots
 from .components.controls import (CompareControls, MarkdownText, ParameterPanel, PlayControls,
                                    RunOpener, ScenarioPicker, SweepRowOpener, TypedValue,
                                    KEY_PARAMETERS, input_error_text)
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout,
                                FanStatus, FigureImage, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
+from .fan_cache import compare_ensemble
+from .fans import Fan, Superseded
 from .live import LiveFrame, live_content
+from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
+from .session import Session
+from .settings import Settings, parse_value
 from .sweeps import SweepRow
 
 COMPARE_VARIABLES = {
@@ -107,7 +111,7 @@ PAGE_CSS = """
 """
 
 
-def use_play_loop(session: st.Session, state: st.DashboardState, playing: bool) -> None:
+def use_play_loop(session: Session, state: DashboardState, playing: bool) -> None:
     """While playing, advance `speed` days per second in ticks of `TICK_SECONDS`: one redraw per
     tick at most, however fast the model runs (the throttle). A tick that took longer than
     `TICK_SECONDS` to show is followed at once by the next, never by a backlog."""
@@ -115,12 +119,12 @@ def use_play_loop(session: st.Session, state: st.DashboardState, playing: bool) 
     def loop():
         while state.playing.value:
             started = time.monotonic()
-            n_days = max(1, round(state.speed.value * st.TICK_SECONDS))
-            st.step(session, state, n_days)
+            n_days = max(1, round(state.speed.value * TICK_SECONDS))
+            actions.step(session, state, n_days)
             if not session.model.running:
                 state.playing.value = False
                 return
-            time.sleep(max(0.0, st.TICK_SECONDS - (time.monotonic() - started)))
+            time.sleep(max(0.0, TICK_SECONDS - (time.monotonic() - started)))
 
     solara.lab.use_task(loop, dependencies=[playing], prefer_threaded=True)
 
@@ -132,20 +136,20 @@ def Page():
 
 
 @solara.component
-def Dashboard(on_session: Callable[[st.Session], None] | None = None):
+def Dashboard(on_session: Callable[[Session], None] | None = None):
     """Composes the page. It reads only `revision` (a rebuild or an intervention) and the fan
     task, never the day: a step re-renders `LiveDay` alone, and every other component gets
     arguments that are equal from one step to the next, so Solara skips it. `on_session` hands
     the session's controller to a caller (the benchmark reads its step latencies)."""
-    session, state = st.use_dashboard_state()
+    session, state = use_dashboard_state()
     frame = solara.use_memo(LiveFrame, [])
     solara.use_effect(lambda: on_session(session) if on_session else None, [])
     revision = state.revision.value  # a rebuild or an intervention: the fan key changes with it
     fan_task = solara.lab.use_task(session.compute_fan, dependencies=[session.fan_key],
                                    raise_error=False)
-    fan: st.Fan | None = fan_task.value if fan_task.finished else fan_task.latest
+    fan: Fan | None = fan_task.value if fan_task.finished else fan_task.latest
     fan_error = None
-    if fan_task.error and not isinstance(fan_task.exception, st.Superseded):
+    if fan_task.error and not isinstance(fan_task.exception, Superseded):
         fan_error = f"The fan could not be computed: {fan_task.exception}"
 
     errors = solara.use_reactive(FieldErrors())
@@ -174,7 +178,7 @@ def Dashboard(on_session: Callable[[st.Session], None] | None = None):
             AboutPanel()
 
 
-def overview_caption(settings: st.Settings) -> str:
+def overview_caption(settings: Settings) -> str:
     return (f"Shaded bands hold 50 % and 90 % of the {settings.n_runs} runs, the coloured line is "
             f"their median. The black line is one run followed day by day (seed {settings.seed}, "
             f"run {settings.run_offset}); dotted, the days it still has to come.")
@@ -192,7 +196,7 @@ class FieldErrors:
         return self.message if self.field == field else None
 
 
-def scenario_heading(chosen: st.Settings) -> str:
+def scenario_heading(chosen: Settings) -> str:
     """The preset's title, and the student's changes if any: "Status quo, with your changes:
     US aid after Jan 2025: 30 % of the 2024 level"."""
     title = sim.SCENARIOS[chosen.scenario].title
@@ -207,7 +211,7 @@ def scenario_heading(chosen: st.Settings) -> str:
 
 
 @solara.component
-def Sidebar(session: st.Session, state: st.DashboardState, errors: solara.Reactive[FieldErrors]):
+def Sidebar(session: Session, state: DashboardState, errors: solara.Reactive[FieldErrors]):
     """Scenario, play controls, sliders and run openers. Reads the chosen settings and whether
     the run has started, both unchanged by a day's step. A refusal is shown beside its field
     and goes away at the student's next action."""
@@ -226,16 +230,16 @@ def Sidebar(session: st.Session, state: st.DashboardState, errors: solara.Reacti
     def on_typed(name, text):
         errors.set(FieldErrors())
         try:
-            value = st.parse_value(name, text)
+            value = parse_value(name, text)
         except sim.params.InputError as err:
             errors.set(FieldErrors("typed", input_error_text(err)))
             return
-        acting(lambda: st.apply_setting(session, state, name, value), "typed")
+        acting(lambda: actions.apply_setting(session, state, name, value), "typed")
 
     with solara.Column(classes=["sidebar-inner", "folded" if folded.value else "unfolded"],
                        gap="8px"):
         ScenarioPicker(chosen.scenario, lambda name: acting(
-            lambda: st.choose_scenario(session, state, name)))
+            lambda: actions.choose_scenario(session, state, name)))
         PlayBar(session, state, lambda: errors.set(FieldErrors()))
         solara.Button("Hide settings" if not folded.value else "Show settings",
                       icon_name="mdi-tune", on_click=lambda: folded.set(not folded.value),
@@ -243,16 +247,16 @@ def Sidebar(session: st.Session, state: st.DashboardState, errors: solara.Reacti
         with solara.Column(classes=["sidebar-body"], gap="8px"):
             ParameterPanel({name: chosen.value(name) for name in KEY_PARAMETERS},
                            lambda name, value: acting(
-                               lambda: st.apply_setting(session, state, name, value)),
+                               lambda: actions.apply_setting(session, state, name, value)),
                            on_reset_preset=lambda: acting(
-                               lambda: st.reset(session, state, chosen.preset())),
+                               lambda: actions.reset(session, state, chosen.preset())),
                            started=started)
             TypedValue(on_typed, errors.value.of("typed"))
             RunOpener(session.settings.seed, session.settings.run_offset,
-                      lambda s, r: acting(lambda: st.open_run(session, state, s, r), "run"),
+                      lambda s, r: acting(lambda: actions.open_run(session, state, s, r), "run"),
                       errors.value.of("run"))
             SweepRowOpener(lambda directory, row: acting(
-                lambda: st.open_sweep_row(session, state, directory, row), "sweep"),
+                lambda: actions.open_sweep_row(session, state, directory, row), "sweep"),
                 errors.value.of("sweep"))
 
 
@@ -263,7 +267,7 @@ def plain_message(message: str) -> str:
 
 
 @solara.component
-def PlayBar(session: st.Session, state: st.DashboardState, on_action: Callable[[], None]):
+def PlayBar(session: Session, state: DashboardState, on_action: Callable[[], None]):
     """Play, pause, steps, reset and speed; also hosts the play loop. Reads `playing`, `speed`
     and `finished`, which change on a click, not on a step. `on_action` hears every click."""
     playing = state.playing.value
@@ -275,16 +279,16 @@ def PlayBar(session: st.Session, state: st.DashboardState, on_action: Callable[[
             action(*args)
         return handler
 
-    PlayControls(playing, state.finished.value, state.speed.value, st.SPEEDS,
+    PlayControls(playing, state.finished.value, state.speed.value, SPEEDS,
                  on_play=then(lambda: state.playing.set(True)),
                  on_pause=then(lambda: state.playing.set(False)),
-                 on_step=then(lambda n: st.step(session, state, n)),
-                 on_reset=then(lambda: st.reset(session, state)),
+                 on_step=then(lambda n: actions.step(session, state, n)),
+                 on_reset=then(lambda: actions.reset(session, state)),
                  on_speed=state.speed.set)
 
 
 @solara.component
-def SweepRowCheck(opened: SweepRow, fan: st.Fan | None):
+def SweepRowCheck(opened: SweepRow, fan: Fan | None):
     """The sweep's stored `occupied_km2_final` beside the replayed one: member 0 of the day-0 fan
     built from the row's settings is the row's run, so the two must be equal."""
     replayed = None
@@ -303,8 +307,8 @@ def MessageBox(message: solara.Reactive[str | None]):
 
 
 @solara.component
-def LiveDay(session: st.Session, state: st.DashboardState, frame: LiveFrame,
-            fan: st.Fan | None, revision: int):
+def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
+            fan: Fan | None, revision: int):
     """Keeps the session's `LiveFrame` (date, overview, sector view, event log; placed in the
     page by `Dashboard`) drawn at the current day: on each new day by a subscription to
     `state.day`, in place (see `live.py` for why not by a render). This component re-runs only
@@ -345,7 +349,7 @@ def FramedImage(image, name: str, caption):
 
 
 @solara.component
-def FanSection(fan: st.Fan | None, pending: bool, error: str | None, n_runs: int, start):
+def FanSection(fan: Fan | None, pending: bool, error: str | None, n_runs: int, start):
     FanStatus(pending, fan.from_day if fan else None, n_runs, error)
     if fan is not None:
         FanReadout(fan.median("occupied_km2"), fan.trajectories["occupied_km2"][0],
@@ -353,7 +357,7 @@ def FanSection(fan: st.Fan | None, pending: bool, error: str | None, n_runs: int
 
 
 @solara.component
-def OutcomeChart(fan: st.Fan | None, days: int, start):
+def OutcomeChart(fan: Fan | None, days: int, start):
     png = solara.use_memo(
         lambda: plots.figure_png(plots.outcome_figure(fan.outcome_counts,
                                                       sim.calendar.date_of(days, start)))
@@ -370,7 +374,7 @@ def outcome_alt(counts: dict[str, int], horizon) -> str:
 
 
 @solara.component
-def ExportPanel(session: st.Session, fan: st.Fan | None):
+def ExportPanel(session: Session, fan: Fan | None):
     """Downloads built when clicked (figures at the current day), so a step re-renders nothing
     here."""
     model = session.model
@@ -383,7 +387,7 @@ def ExportPanel(session: st.Session, fan: st.Fan | None):
                     session.settings.seed, session.start_date)
 
 
-def figure_downloads(session: st.Session, fan: st.Fan | None) -> dict[str, Callable[[], bytes]]:
+def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[], bytes]]:
     """PNG makers for the figures on screen, run when a download is clicked (full redraws at the
     day the student is looking at, never on a step). They read the session's model when
     clicked, not when this panel was last drawn: after a Reset the panel keeps its arguments
@@ -410,14 +414,14 @@ def figure_downloads(session: st.Session, fan: st.Fan | None) -> dict[str, Calla
 
 
 @solara.component
-def ComparePanel(session: st.Session, state: st.DashboardState, fan: st.Fan | None):
+def ComparePanel(session: Session, state: DashboardState, fan: Fan | None):
     """A preset's ensemble beside the student's fan. The time axis is marked at the fan's
     start day, not today, so a step does not redraw it."""
     variable = state.compare_variable.value
     compare_with = state.compare_with.value
     title, unit, scale = COMPARE_VARIABLES[variable]
     compare_task = solara.lab.use_task(
-        lambda: st.compare_ensemble(session.settings, compare_with, session.shared_fans)
+        lambda: compare_ensemble(session.settings, compare_with, session.shared_fans)
         if compare_with else None,
         dependencies=[compare_with, session.settings], raise_error=False)
     other = compare_task.value if compare_task.finished else None

@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.params import InputError
 
-from .state import Settings
+from .settings import Settings
 
 COMPARED_OUTCOME = "occupied_km2_final"
 

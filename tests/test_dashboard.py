@@ -16,8 +16,14 @@ import solara
 
 import sim
 from dashboards import cli, events, plots
-from dashboards import state as st
+from dashboards.actions import choose_scenario, open_sweep_row
 from dashboards.components.controls import KEY_PARAMETERS, ParameterControl, slider_step
+from dashboards.fan_cache import SharedFans, compare_ensemble
+from dashboards.fans import (FAN_CHUNK_DAYS, Superseded, fresh_fan, fresh_to_horizon,
+                             run_to_horizon)
+from dashboards.reactive_state import DashboardState
+from dashboards.session import Session
+from dashboards.settings import Settings, parse_run_reference, parse_value
 from sim.state import PHASE_NAMES
 
 DAYS = 730
@@ -119,15 +125,15 @@ def test_events_stop_at_today():
 
 # -- the session controller -------------------------------------------------------------------
 def test_day_zero_fan_is_sim_simulate_for_the_same_settings():
-    settings = st.Settings(scenario="freeze", n_runs=60).with_value("trump_aid_level", 0.42)
-    fan = st.Session(settings).compute_fan()
+    settings = Settings(scenario="freeze", n_runs=60).with_value("trump_aid_level", 0.42)
+    fan = Session(settings).compute_fan()
     expected = sim.simulate(**settings.simulate_kwargs())
     assert np.array_equal(fan.trajectories["occupied_km2"], expected.trajectories["occupied_km2"])
     assert sum(fan.outcome_counts.values()) == 60
 
 
 def test_intervention_continues_each_member_from_today():
-    session = st.Session(st.Settings(n_runs=30))
+    session = Session(Settings(n_runs=30))
     before = session.compute_fan()
     session.step(40)
     session.intervene("trump_aid_level", 0.0)
@@ -139,22 +145,22 @@ def test_intervention_continues_each_member_from_today():
 
 
 def test_a_newer_fan_request_supersedes_an_older_one():
-    session = st.Session(st.Settings(n_runs=20))
+    session = Session(Settings(n_runs=20))
     session.fan_token = 5
-    with pytest.raises(st.Superseded):
-        st.fresh_to_horizon(session.settings, lambda: session.fan_token != 4)
+    with pytest.raises(Superseded):
+        fresh_to_horizon(session.settings, lambda: session.fan_token != 4)
 
 
 def test_settings_refuse_bad_values_with_the_allowed_range():
     with pytest.raises(sim.ParamError, match=r"trump_aid_level=5.0 is not allowed: a number in \[0, 1.5\]"):
-        st.Settings().with_value("trump_aid_level", 5.0)
+        Settings().with_value("trump_aid_level", 5.0)
     with pytest.raises(sim.ParamError, match="run index"):
-        st.parse_run_reference("0", "-3")
+        parse_run_reference("0", "-3")
     with pytest.raises(sim.ParamError, match="seed"):
-        st.parse_run_reference("abc", "0")
-    assert st.parse_value("putin_strategy", "freeze") == "freeze"
-    assert st.parse_value("trump_pushes_talks", "off") is False
-    assert st.Settings(scenario="freeze").value("putin_strategy") == "freeze"
+        parse_run_reference("abc", "0")
+    assert parse_value("putin_strategy", "freeze") == "freeze"
+    assert parse_value("trump_pushes_talks", "off") is False
+    assert Settings(scenario="freeze").value("putin_strategy") == "freeze"
 
 
 # -- components (solara.render) ---------------------------------------------------------------
@@ -242,14 +248,14 @@ def test_sector_view_draws_the_run_and_widens_only_when_the_front_leaves_its_axi
 
 
 def test_a_newer_request_abandons_a_projected_fan_mid_way():
-    session = st.Session(st.Settings(n_runs=20))
+    session = Session(Settings(n_runs=20))
     session.step(40)
     session.intervene("trump_aid_level", 0.0)
     twin = session.model.projection(record=True, run=False)
     answers = iter([False, True])
-    with pytest.raises(st.Superseded):
-        st.run_to_horizon(twin, lambda: next(answers))
-    assert twin.day == 40 + st.FAN_CHUNK_DAYS, "stopped after one slice, not at the horizon"
+    with pytest.raises(Superseded):
+        run_to_horizon(twin, lambda: next(answers))
+    assert twin.day == 40 + FAN_CHUNK_DAYS, "stopped after one slice, not at the horizon"
     assert session.day == 40, "the live model is untouched"
 
 
@@ -303,9 +309,9 @@ def smoke_sweep(tmp_path_factory):
     return out
 
 
-def plain_state(settings: st.Settings) -> st.DashboardState:
+def plain_state(settings: Settings) -> DashboardState:
     """Dashboard state outside a page (reactive values not tied to a component)."""
-    return st.DashboardState(
+    return DashboardState(
         chosen=solara.reactive(settings), day=solara.reactive(0), started=solara.reactive(False),
         finished=solara.reactive(False), revision=solara.reactive(0),
         playing=solara.reactive(False), speed=solara.reactive(10), message=solara.reactive(None),
@@ -316,9 +322,9 @@ def plain_state(settings: st.Settings) -> st.DashboardState:
 @pytest.mark.parametrize("row_index", [0, 37, 143])
 def test_a_sweep_row_is_replayed_exactly_as_the_highlighted_run(smoke_sweep, row_index):
     from experiments import results
-    session = st.Session(st.Settings(n_runs=25))
+    session = Session(Settings(n_runs=25))
     state = plain_state(session.settings)
-    opened = st.open_sweep_row(session, state, str(smoke_sweep), str(row_index))
+    opened = open_sweep_row(session, state, str(smoke_sweep), str(row_index))
     assert state.message.value is None and opened is not None
     stored = results.row(smoke_sweep, row_index)
     assert (session.settings.scenario, session.settings.seed, session.settings.run_offset) == \
@@ -336,26 +342,26 @@ def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tm
     out = tmp_path / "dated"
     sweep.run(spec_module.parse("start_date = 2024-06-01\n" + text, "dated.toml"), out,
               evaluators.SerialEvaluator(), progress=False)
-    session = st.Session(st.Settings(n_runs=10))
+    session = Session(Settings(n_runs=10))
     state = plain_state(session.settings)
-    opened = st.open_sweep_row(session, state, str(out), "37")
+    opened = open_sweep_row(session, state, str(out), "37")
     assert state.message.value is None and opened.settings.start_date == "2024-06-01"
     assert session.start_date.isoformat() == "2024-06-01"
     replayed = session.compute_fan().trajectories["occupied_km2"][0, -1]
     assert replayed == results.row(out, 37)["occupied_km2_final"] == opened.stored_occupied_final
-    st.choose_scenario(session, state, "freeze")
+    choose_scenario(session, state, "freeze")
     assert session.settings.start_date is None and session.start_date == sim.calendar.START_DATE
 
 
 def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smoke_sweep, tmp_path):
-    session = st.Session(st.Settings(scenario="freeze", n_runs=10))
+    session = Session(Settings(scenario="freeze", n_runs=10))
     state = plain_state(session.settings)
     for directory, row in ((str(tmp_path / "nowhere"), "0"), (str(tmp_path), "0"),
                            (str(smoke_sweep), "144"), (str(smoke_sweep), "-1"),
                            (str(smoke_sweep), "two")):
-        assert st.open_sweep_row(session, state, directory, row) is None
+        assert open_sweep_row(session, state, directory, row) is None
         assert state.message.value and "Traceback" not in state.message.value, (directory, row)
-        assert session.settings == st.Settings(scenario="freeze", n_runs=10)
+        assert session.settings == Settings(scenario="freeze", n_runs=10)
         assert state.chosen.value == session.settings
 
 
@@ -379,34 +385,34 @@ def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_repl
 
 
 # -- the server-wide cache of day-0 fans -------------------------------------------------------
-def counted_fan(settings: st.Settings, calls: list, gate: threading.Event | None = None):
+def counted_fan(settings: Settings, calls: list, gate: threading.Event | None = None):
     def compute():
         calls.append(settings)
         if gate is not None:
             gate.wait(30)
-        return st.fresh_fan(settings)
+        return fresh_fan(settings)
     return compute
 
 
 def test_sessions_with_the_same_settings_share_one_day0_fan_and_cannot_change_it():
-    shared = st.SharedFans()
-    settings = st.Settings(scenario="freeze", n_runs=20)
-    first = st.Session(settings, shared_fans=shared).compute_fan()
-    second = st.Session(settings, shared_fans=shared).compute_fan()
+    shared = SharedFans()
+    settings = Settings(scenario="freeze", n_runs=20)
+    first = Session(settings, shared_fans=shared).compute_fan()
+    second = Session(settings, shared_fans=shared).compute_fan()
     assert second is first and len(shared) == 1
     expected = sim.simulate(**settings.simulate_kwargs()).trajectories["occupied_km2"]
     assert np.array_equal(first.trajectories["occupied_km2"], expected)
     with pytest.raises(ValueError):
         first.trajectories["occupied_km2"][0, 0] = 0.0
-    other = st.Session(replace(settings, seed=1), shared_fans=shared).compute_fan()
+    other = Session(replace(settings, seed=1), shared_fans=shared).compute_fan()
     assert other is not first and len(shared) == 2
-    compared = st.compare_ensemble(replace(settings, scenario="status_quo"), "freeze", shared)
+    compared = compare_ensemble(replace(settings, scenario="status_quo"), "freeze", shared)
     assert compared is first.trajectories
 
 
 def test_a_fan_being_computed_is_waited_for_not_computed_twice():
-    shared, calls, gate = st.SharedFans(), [], threading.Event()
-    settings = st.Settings(n_runs=10, days=60)
+    shared, calls, gate = SharedFans(), [], threading.Event()
+    settings = Settings(n_runs=10, days=60)
     results = []
     threads = [threading.Thread(target=lambda: results.append(
         shared.get(settings, counted_fan(settings, calls, gate)))) for _ in range(3)]
@@ -420,14 +426,14 @@ def test_a_fan_being_computed_is_waited_for_not_computed_twice():
 
 
 def test_an_abandoned_computation_is_taken_over_and_old_fans_are_dropped():
-    shared, calls = st.SharedFans(capacity=2), []
-    settings = st.Settings(n_runs=10, days=60)
+    shared, calls = SharedFans(capacity=2), []
+    settings = Settings(n_runs=10, days=60)
 
     def abandoned():
         calls.append("abandoned")
-        raise st.Superseded()
+        raise Superseded()
 
-    with pytest.raises(st.Superseded):
+    with pytest.raises(Superseded):
         shared.get(settings, abandoned)
     fan = shared.get(settings, counted_fan(settings, calls))
     assert calls == ["abandoned", settings] and fan.settings == settings
