@@ -91,6 +91,7 @@ PAGE_CSS = """
 .figure img, .chart img { width: 100%; height: auto; display: block; }
 .chart-overview, .figure-overview { max-width: calc(1296px / var(--dpr)); }
 .chart-sectors, .figure-sectors, .figure-outcomes { max-width: calc(864px / var(--dpr)); }
+.figure-map { max-width: 640px; }
 .figure-compare { max-width: calc(1296px / var(--dpr)); }
 .chart-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
               gap: 12px; align-items: start; }
@@ -167,15 +168,20 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs, session.start_date)
             if state.opened_row.value is not None:
                 SweepRowCheck(state.opened_row.value, fan)
-            FramedImage(frame.overview, "overview", overview_caption(session.settings))
             with solara.Div(classes=["chart-pair"]):
+                FramedImage(frame.front_map.widget, "map", MAP_CAPTION)
                 FramedImage(frame.sectors, "sectors", frame.sector_caption)
-                OutcomeChart(fan, session.model.days, session.start_date)
+            FramedImage(frame.overview, "overview", overview_caption(session.settings))
+            OutcomeChart(fan, session.model.days, session.start_date)
             ComparePanel(session, state, fan)
             with solara.Card("What happens in the highlighted run", classes=["event-log"]):
                 solara.Column(children=[frame.log], gap="0px")
             ExportPanel(session, fan)
             AboutPanel()
+
+
+MAP_CAPTION = ("A sketch, not a survey map: each of the twelve sectors moves by the depth the "
+               "model gives it.")
 
 
 def overview_caption(settings: Settings) -> str:

@@ -29,6 +29,7 @@ import sim
 from sim import calendar
 
 from . import plots
+from .components.front_map import FrontMapWidget
 from .components.views import event_items
 from .events import LiveEventLog
 
@@ -109,6 +110,7 @@ class LiveFrame:
         self.sectors_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
         self.overview = described(self.overview_image, "overview")
         self.sectors = described(self.sectors_image, "sectors")
+        self.front_map = FrontMapWidget()
         self.sector_caption = caption("Bars: the highlighted run on the day shown above; dots "
                                       "and whiskers: the median and 90 % of all runs.")
         self.log = solara.widgets.HTML(tag="ul", unsafe_innerHTML=NO_EVENTS_ITEM, attributes={
@@ -136,6 +138,7 @@ class LiveFrame:
             overview_label = overview_alt(content, day,
                                           float(model.trajectories["occupied_km2"][0, day]))
             sectors_label = sectors_alt(content.sector_names, model.state.depth_km, date)
+            depth = model.state.depth_km
             with self.date.hold_sync():  # one message to the browser, not two
                 self.date.attributes = {**self.date.attributes, "data-day": str(day),
                                         "data-date": date.isoformat()}
@@ -143,6 +146,8 @@ class LiveFrame:
                     date_text(day, model.days, content.start, content.scenario_title))
             self.overview_image.value = overview_png
             self.sectors_image.value = sector_png
+            self.front_map.show(np.asarray(depth[0], dtype=float), np.median(depth, axis=0), day,
+                                plots.day_text(date), float(model.state.kursk_held_km2[0]))
             self.overview.attributes = {**self.overview.attributes, "aria-label": overview_label}
             self.sectors.attributes = {**self.sectors.attributes, "aria-label": sectors_label}
             if len(events) != self.log_size:

@@ -48,9 +48,10 @@ def FanStatus(pending: bool, from_day: int | None, n_runs: int, error: str | Non
     with solara.Column(classes=["fan-status"], gap="0px"):
         solara.ProgressLinear(pending)
         if pending:
-            text = f"Computing the {n_runs}-run fan…"
+            text = f"Computing {n_runs} runs to the end of the two years…"
         elif from_day is not None:
-            text = f"Fan of {n_runs} runs, continued from day {from_day} to the horizon."
+            text = (f"{n_runs} runs of the model, each with its own luck, from day {from_day} "
+                    f"to the end of the two years.")
         else:
             text = "No fan yet."
         solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["fan-state"],
@@ -65,7 +66,8 @@ def FanReadout(median: np.ndarray, highlighted: np.ndarray, settings: Mapping[st
     """The plotted median of occupied area and the highlighted run's end, in words and exactly
     as data attributes."""
     last = len(median) - 1
-    text = (f"Median occupied area on {calendar.date_of(last, start).isoformat()}: "
+    end = calendar.date_of(last, start)
+    text = (f"Russian-occupied area on {end.day} {end.strftime('%b %Y')}: median of the runs "
             f"{median[-1]:,.0f} km² (a year in: {median[min(365, last)]:,.0f} km²); "
             f"highlighted run (seed {settings.get('seed')}, run {settings.get('run_offset')}): "
             f"{highlighted[-1]:,.0f} km²")
