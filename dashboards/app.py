@@ -87,11 +87,13 @@ PAGE_CSS = """
 .param-control .v-slider { margin: 0 4px; }
 .param-control .v-input__slot { margin-bottom: 0; }
 .param-control .v-messages { display: none; }
+.param-control .v-slider + .v-label, .param-control .v-input__slot > .v-label {
+  position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 .settings-toggle { display: none !important; }
 .figure img, .chart img { width: 100%; height: auto; display: block; }
 .chart-overview, .figure-overview { max-width: calc(1296px / var(--dpr)); }
 .chart-sectors, .figure-sectors, .figure-outcomes { max-width: calc(864px / var(--dpr)); }
-.figure-map { max-width: 640px; }
+@media (min-width: 1600px) { .dashboard > .sidebar { flex-basis: 380px; width: 380px; } }
 .figure-compare { max-width: calc(1296px / var(--dpr)); }
 .chart-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
               gap: 12px; align-items: start; }
@@ -103,7 +105,7 @@ PAGE_CSS = """
 .typed-meaning { font-size: 0.85rem; }
 @media (max-width: 899px) {
   .dashboard { flex-direction: column; }
-  .dashboard > .sidebar { flex: none; width: 100%; }
+  .dashboard > .sidebar, .dashboard > .main { flex: none; width: 100%; }
   .param-groups { grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
   .settings-toggle { display: inline-flex !important; }
   .sidebar-inner.folded .sidebar-body, .sidebar-inner.folded .scenario-description { display: none !important; }

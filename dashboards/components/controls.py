@@ -93,7 +93,8 @@ def range_text(spec: ParamSpec) -> str:
         return ""
     scale = slider_scale(spec)
     unit = unit_words(spec)
-    low, high = (f"{x * scale:,.4g}" for x in (spec.low, spec.high))
+    low, high = (f"{x * scale:,.0f}" if abs(x * scale) >= 1000 else f"{x * scale:.4g}"
+                 for x in (spec.low, spec.high))
     return f"{low} to {high} {unit}".rstrip()
 
 
@@ -149,7 +150,7 @@ def ParameterControl(spec: ParamSpec, value: Any, on_value: Callable[[str, Any],
                           on_value=lambda v: on_value(spec.name, v), dense=True)
         else:
             slider = solara.SliderInt if spec.kind == "int" else solara.SliderFloat
-            slider(label="", value=round(float(value) * scale, 9), min=spec.low * scale,
+            slider(label=spec.plain_label, value=round(float(value) * scale, 9), min=spec.low * scale,
                    max=spec.high * scale, step=slider_step(spec) * scale,
                    on_value=lambda v: on_value(spec.name, round(v / scale, 9)),
                    thumb_label=True)
