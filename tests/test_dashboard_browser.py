@@ -357,6 +357,11 @@ def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_m
             described = figures.nth(i).locator("[role=img][aria-label]")
             assert described.count() >= 1, figures.nth(i).get_attribute("class")
             assert len(described.first.get_attribute("aria-label")) > 40
+        stretched = page.evaluate("""() => [...document.querySelectorAll('.figure img')]
+            .filter(img => !img.src.startsWith('data:image/svg'))
+            .filter(img => img.clientWidth * devicePixelRatio > img.naturalWidth + 1)
+            .map(img => [img.closest('.figure').className, img.clientWidth, img.naturalWidth])""")
+        assert stretched == [], "a bitmap chart is never shown larger than its pixels"
         overview = page.locator(".chart-overview").get_attribute("aria-label")
         assert "31 Dec 2024" in overview and "median" in overview
 
