@@ -4,11 +4,13 @@ Why not a component that reads `state.day`: Solara (reacton) reconciles the whol
 on every render, re-setting each widget's properties, even when only one component re-ran. On
 this page (about 170 widgets: thirteen sliders with their tooltips, the panels) that walk alone
 costs about 25 ms, a quarter of the step budget, and with 20 sessions half of the one Python
-thread's time. So the four things a step changes (the date line, the overview image, the sector
-image and the event log) are plain widgets made once per session, placed in the page by the
-`LiveDay` component, and updated by `LiveFrame.show(day)` when `state.day` changes (a
-subscription, not a render): a step costs the model step, two blitted frames and four trait
-updates. Everything else on the page re-renders only when its own inputs change (settings, the
+thread's time. So the things a step changes (the date line, the front map, the overview and
+sector charts and the event log) are plain widgets made once per session, placed in the page by
+the `LiveDay` component, and updated by `LiveFrame.show(day)` when `state.day` changes (a
+subscription, not a render). The charts are a still 2x PNG, sent once per fan, under an SVG
+overlay of what the day moves (the highlighted run to today, today's line, the sector bars): a
+step costs the model step, a few kB of SVG each for the charts and the map, and a few trait
+updates, with no rasterising or PNG encoding. Everything else on the page re-renders only when its own inputs change (settings, the
 fan, a comparison), through ordinary Solara components.
 """
 
@@ -81,10 +83,18 @@ def sectors_alt(sector_names: Sequence[str], depth_km: np.ndarray, date: datetim
             f"moves: {moved}. Median over all runs, summed over sectors: {median.sum():+.1f} km.")
 
 
-def described(image: ipywidgets.Widget, name: str) -> ipyvue.Html:
-    """A chart in a box that screen readers read as one image with a text alternative."""
-    return ipyvue.Html(tag="div", children=[image], attributes={
-        "role": "img", "aria-label": "", "class": f"chart chart-{name}"})
+def described(image: ipywidgets.Widget, overlay: ipywidgets.Widget, name: str) -> ipyvue.Html:
+    """A chart (its still PNG, the day's SVG over it) in a box that screen readers read as one
+    image with a text alternative."""
+    return ipyvue.Html(tag="div", children=[image, overlay], attributes={
+        "role": "img", "aria-label": "", "class": f"chart chart-{name}",
+        "style": "position: relative; line-height: 0"})
+
+
+def overlay_widget() -> solara.widgets.HTML:
+    return solara.widgets.HTML(tag="div", unsafe_innerHTML="", attributes={
+        "class": "chart-overlay",
+        "style": "position: absolute; left: 0; top: 0; width: 100%; height: 100%"})
 
 
 def log_html(events: Sequence, start: datetime.date) -> str:
@@ -108,8 +118,10 @@ class LiveFrame:
             "class": "sim-date", "style": "font-size: 1.3em; font-weight: 600"})
         self.overview_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
         self.sectors_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
-        self.overview = described(self.overview_image, "overview")
-        self.sectors = described(self.sectors_image, "sectors")
+        self.overview_layer = overlay_widget()
+        self.sectors_layer = overlay_widget()
+        self.overview = described(self.overview_image, self.overview_layer, "overview")
+        self.sectors = described(self.sectors_image, self.sectors_layer, "sectors")
         self.front_map = FrontMapWidget()
         self.sector_caption = caption("Bars: the highlighted run on the day shown above; dots "
                                       "and whiskers: the median and 90 % of all runs.")
@@ -132,8 +144,8 @@ class LiveFrame:
                 return False
             model = content.model
             date = calendar.date_of(day, content.start)
-            overview_png = content.overview.png(day)
-            sector_png = content.sectors.png(model.state.depth_km)
+            overview_svg = content.overview.overlay(day)
+            sector_png, sector_svg = content.sectors.frame(model.state.depth_km)
             events = content.log.upto(model.trajectories, day, content.interventions)
             overview_label = overview_alt(content, day,
                                           float(model.trajectories["occupied_km2"][0, day]))
@@ -144,8 +156,12 @@ class LiveFrame:
                                         "data-date": date.isoformat()}
                 self.date.unsafe_innerHTML = html.escape(
                     date_text(day, model.days, content.start, content.scenario_title))
-            self.overview_image.value = overview_png
-            self.sectors_image.value = sector_png
+            if self.overview_image.value is not content.overview.background:
+                self.overview_image.value = content.overview.background  # once per fan
+            if self.sectors_image.value is not sector_png:
+                self.sectors_image.value = sector_png  # once, and when the axis widens
+            self.overview_layer.unsafe_innerHTML = overview_svg
+            self.sectors_layer.unsafe_innerHTML = sector_svg
             self.front_map.show(np.asarray(depth[0], dtype=float), np.median(depth, axis=0), day,
                                 plots.day_text(date), float(model.state.kursk_held_km2[0]))
             self.overview.attributes = {**self.overview.attributes, "aria-label": overview_label}

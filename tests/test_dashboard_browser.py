@@ -167,7 +167,7 @@ def test_scenario_and_slider_give_the_median_of_sim_simulate(browser, server):
 def test_play_advances_the_date_and_the_plots(browser, server):
     context, page = open_page(browser, server)
     try:
-        before = page.locator(".figure-overview img").get_attribute("src")
+        before = page.locator(".chart-overview .chart-overlay").inner_html()
         page.locator(".play-controls button.play").click()
         page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day >= 15",
                                timeout=30_000)
@@ -177,7 +177,7 @@ def test_play_advances_the_date_and_the_plots(browser, server):
         assert day >= 15
         page.wait_for_timeout(1200)
         assert day_of(page) == day, "pause stops the clock"
-        after = page.locator(".figure-overview img").get_attribute("src")
+        after = page.locator(".chart-overview .chart-overlay").inner_html()
         assert after != before
         page.locator(".play-controls button.step-month").click()
         page.wait_for_function(f"() => +document.querySelector('.sim-date').dataset.day === {day + 30}")
