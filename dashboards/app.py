@@ -330,12 +330,14 @@ def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
                           [id(model)])
     heading = scenario_heading(state.chosen.peek())
     highlighted = f"seed {session.settings.seed}, run {session.settings.run_offset}"
+    # No chart before the first fan: drawing the overview from the model alone would take the
+    # CPU the fan needs, for a picture replaced half a second later.
     content = solara.use_memo(
         lambda: live_content(model, traj, interventions, session.start_date, heading, sectors,
-                             log, PHASE_NAMES, highlighted),
+                             log, PHASE_NAMES, highlighted) if fan is not None else None,
         [id(traj), interventions, id(model), heading])
-    solara.use_effect(lambda: frame.load(content, lambda: session.model, state.day.peek()),
-                      [content])
+    solara.use_effect(lambda: frame.load(content, lambda: session.model, state.day.peek())
+                      if content is not None else None, [content])
 
     def follow_days():
         def on_day(day: int) -> None:

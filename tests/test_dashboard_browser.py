@@ -122,7 +122,7 @@ def test_page_loads_with_fan_and_saves_screenshot(browser, server):
     context, page = open_page(browser, server)
     try:
         assert day_of(page) == 0
-        assert "01 December 2024" in page.locator(".sim-date").inner_text()
+        assert "1 December 2024" in page.locator(".sim-date").inner_text()
         for name in ("overview", "sectors", "outcomes"):
             box = page.locator(f".figure-{name} img").bounding_box()
             assert box and box["width"] > 200 and box["height"] > 150, name
