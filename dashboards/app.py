@@ -46,7 +46,7 @@ from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanR
 from .events import LiveEventLog
 from .fan_cache import compare_ensemble
 from .fans import Fan, Superseded
-from .live import LiveFrame, live_content
+from .live import SHARED_DRAWINGS, LiveFrame, live_content
 from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
 from .session import Session
 from .settings import Settings, parse_value
@@ -369,8 +369,8 @@ def FanSection(fan: Fan | None, pending: bool, error: str | None, n_runs: int, s
 @solara.component
 def OutcomeChart(fan: Fan | None, days: int, start):
     png = solara.use_memo(
-        lambda: plots.figure_png(plots.outcome_figure(fan.outcome_counts,
-                                                      sim.calendar.date_of(days, start)))
+        lambda: SHARED_DRAWINGS.get(fan, ("outcomes", days, start), lambda: plots.figure_png(
+            plots.outcome_figure(fan.outcome_counts, sim.calendar.date_of(days, start))))
         if fan is not None else None, [fan])
     if png is not None:
         FigureImage(png, "outcomes", "How the runs stand at the end of the two years.",

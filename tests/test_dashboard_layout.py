@@ -106,3 +106,21 @@ def test_charts_are_drawn_at_twice_their_layout_size_with_dates_that_read_as_dat
     width = int.from_bytes(png[16:20], "big")
     assert width == round(plots.OVERVIEW_SIZE_IN[0] * plots.RENDER_DPI)
     assert np.isclose(width / plots.PIXEL_RATIO, plots.OVERVIEW_SIZE_IN[0] * plots.LAYOUT_DPI)
+
+
+def test_a_chart_of_the_same_data_is_drawn_once_for_every_session():
+    from dashboards.live import SharedDrawings
+    drawings, made = SharedDrawings(capacity=2), []
+
+    def make():
+        made.append(1)
+        return object()
+
+    data, other = np.zeros(3), np.zeros(3)
+    first = drawings.get(data, ("overview",), make)
+    assert drawings.get(data, ("overview",), make) is first and len(made) == 1
+    assert drawings.get(data, ("outcomes",), make) is not first and len(made) == 2
+    assert drawings.get(other, ("overview",), make) is not first, "equal data, another fan"
+    assert len(made) == 3
+    drawings.get(data, ("overview",), make)
+    assert len(made) == 4, "the least recently used was dropped beyond the capacity"
