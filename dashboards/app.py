@@ -37,20 +37,24 @@ import sim
 from sim.sectors import SECTOR_NAMES
 from sim.state import PHASE_NAMES
 
-from . import actions, plots
-from .components.controls import (CompareControls, MarkdownText, ParameterPanel, PlayControls,
-                                   RunOpener, ScenarioPicker, SweepRowOpener, TypedValue,
-                                   KEY_PARAMETERS, input_error_text)
+from . import actions, comparison, plots
+from .components.compare import CompareChooser, PresetsOverview
+from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker,
+                                  TypedValue, KEY_PARAMETERS, input_error_text)
+from .components.lesson_panel import LessonPanel
+from .components.saved_settings import SettingsFiles
+from .components.start_here import StartHere
+from .components.sweep_opener import SweepRowOpener
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout,
                                FanStatus, FigureImage, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
-from .fan_cache import compare_ensemble
 from .fans import Fan, Superseded
 from .live import SHARED_DRAWINGS, LiveFrame, live_content
 from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
 from .session import Session
-from .settings import Settings, parse_value
-from .sweeps import SweepRow
+from .lessons import load_lessons
+from .settings import Settings, parse_value, settings_to_query, settings_to_toml
+from .sweeps import SweepRow, library_from_env
 
 COMPARE_VARIABLES = {
     "occupied_km2": ("Occupied area of Ukraine", "thousand km²", 1000.0),
@@ -154,6 +158,10 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     fan_error = None
     if fan_task.error and not isinstance(fan_task.exception, Superseded):
         fan_error = f"The fan could not be computed: {fan_task.exception}"
+    lessons = solara.use_memo(load_lessons, [])
+    search = solara.use_router().search
+    link_lesson = solara.use_memo(lambda: actions.lesson_in_link(search, lessons), [])
+    solara.use_effect(lambda: actions.open_link(session, state, search), [])
 
     errors = solara.use_reactive(FieldErrors())
 
@@ -165,6 +173,11 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
                          "around it: not a forecast.")
             Sidebar(session, state, errors)
         with solara.Column(classes=["main"], gap="8px"):
+            if state.show_start.value:
+                StartHere(on_close=lambda: state.show_start.set(False))
+            LessonPanel(lessons, on_start=lambda lesson: actions.start_lesson(session, state, lesson),
+                        on_run=lambda lesson: actions.run_lesson(session, state, lesson),
+                        initial=link_lesson)
             LiveDay(session, state, frame, fan, revision)
             MessageBox(state.message)
             FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs, session.start_date)
@@ -227,16 +240,21 @@ def Sidebar(session: Session, state: DashboardState, errors: solara.Reactive[Fie
     started = state.started.value
     folded = solara.use_reactive(True)  # only a narrow window folds the settings
 
+    def clear() -> None:
+        """The student acts again: last action's refusal, wherever shown, goes."""
+        errors.set(FieldErrors())
+        state.message.set(None)
+
     def acting(action: Callable[[], None], field: str | None = None) -> None:
         """Run an action; a refusal it leaves in `state.message` moves beside `field`."""
-        errors.set(FieldErrors())
+        clear()
         action()
         if field and state.message.value:
             errors.set(FieldErrors(field, plain_message(state.message.value)))
             state.message.set(None)
 
     def on_typed(name, text):
-        errors.set(FieldErrors())
+        clear()
         try:
             value = parse_value(name, text)
         except sim.params.InputError as err:
@@ -248,7 +266,7 @@ def Sidebar(session: Session, state: DashboardState, errors: solara.Reactive[Fie
                        gap="8px"):
         ScenarioPicker(chosen.scenario, lambda name: acting(
             lambda: actions.choose_scenario(session, state, name)))
-        PlayBar(session, state, lambda: errors.set(FieldErrors()))
+        PlayBar(session, state, clear)
         solara.Button("Hide settings" if not folded.value else "Show settings",
                       icon_name="mdi-tune", on_click=lambda: folded.set(not folded.value),
                       classes=["settings-toggle"], outlined=True)
@@ -259,13 +277,17 @@ def Sidebar(session: Session, state: DashboardState, errors: solara.Reactive[Fie
                            on_reset_preset=lambda: acting(
                                lambda: actions.reset(session, state, chosen.preset())),
                            started=started)
+            SettingsFiles(settings_to_toml(chosen), settings_to_query(chosen),
+                          on_open_file=lambda name, data: acting(
+                              lambda: actions.open_settings_file(session, state, name, data)))
             TypedValue(on_typed, errors.value.of("typed"))
             RunOpener(session.settings.seed, session.settings.run_offset,
                       lambda s, r: acting(lambda: actions.open_run(session, state, s, r), "run"),
                       errors.value.of("run"))
-            SweepRowOpener(lambda directory, row: acting(
-                lambda: actions.open_sweep_row(session, state, directory, row), "sweep"),
-                errors.value.of("sweep"))
+            library = solara.use_memo(library_from_env, [])
+            if library is not None:
+                SweepRowOpener(library.names(), lambda name, row: acting(
+                    lambda: actions.open_sweep_row(session, state, library, name, row)))
 
 
 def plain_message(message: str) -> str:
@@ -303,7 +325,7 @@ def SweepRowCheck(opened: SweepRow, fan: Fan | None):
     if fan is not None and fan.settings == opened.settings and fan.from_day == 0 \
             and not fan.interventions:
         replayed = float(fan.trajectories["occupied_km2"][0, -1])
-    SweepRowReadout(opened.directory, opened.row_index, opened.settings.seed,
+    SweepRowReadout(opened.name, opened.row_index, opened.settings.seed,
                     opened.settings.run_offset, opened.stored_occupied_final, replayed)
 
 
@@ -326,7 +348,8 @@ def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
     interventions = session.interventions
     traj = fan.trajectories if fan is not None else model.trajectories
     sectors = solara.use_memo(lambda: plots.SectorView(SECTOR_NAMES), [id(model)])
-    log = solara.use_memo(lambda: LiveEventLog(start=session.start_date, days=model.days),
+    log = solara.use_memo(lambda: LiveEventLog(start=session.start_date, days=model.days,
+                                               sector_depth_km=session.sector_depth_km),
                           [id(model)])
     heading = scenario_heading(state.chosen.peek())
     highlighted = f"seed {session.settings.seed}, run {session.settings.run_offset}"
@@ -425,32 +448,48 @@ def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[]
 
 @solara.component
 def ComparePanel(session: Session, state: DashboardState, fan: Fan | None):
-    """A preset's ensemble beside the student's fan. The time axis is marked at the fan's
-    start day, not today, so a step does not redraw it."""
+    """Any two of: the student's settings (the live fan, with interventions), a preset, a
+    settings file opened this session; and every preset side by side. The time axis is marked at
+    the fan's start day, not today, so a step does not redraw it."""
     variable = state.compare_variable.value
-    compare_with = state.compare_with.value
+    first, second = state.compare_first.value, state.compare_with.value
+    saved = state.saved.value
     title, unit, scale = COMPARE_VARIABLES[variable]
+    show_presets = solara.use_reactive(False)
+
+    def day0(key: str):
+        chosen = comparison.settings_for(key, session.settings, saved)
+        return None if chosen is None else comparison.day0_trajectories(chosen, session.shared_fans)
+
     compare_task = solara.lab.use_task(
-        lambda: compare_ensemble(session.settings, compare_with, session.shared_fans)
-        if compare_with else None,
-        dependencies=[compare_with, session.settings], raise_error=False)
-    other = compare_task.value if compare_task.finished else None
+        lambda: (day0(first), day0(second)) if second else None,
+        dependencies=[first, second, session.settings, saved], raise_error=False)
+    presets_task = solara.lab.use_task(
+        lambda: comparison.preset_overview(session.settings, session.shared_fans)
+        if show_presets.value else None,
+        dependencies=[show_presets.value, session.settings], raise_error=False)
     with solara.Card("Compare", classes=["compare-panel"]):
-        CompareControls(compare_with, variable,
-                        {k: v[0] for k, v in COMPARE_VARIABLES.items()},
-                        on_compare_with=state.compare_with.set, on_variable=state.compare_variable.set)
+        CompareChooser(first, second, variable, comparison.comparison_options(saved, True),
+                       {k: v[0] for k, v in COMPARE_VARIABLES.items()},
+                       on_first=state.compare_first.set, on_second=state.compare_with.set,
+                       on_variable=state.compare_variable.set)
         if compare_task.pending:
             solara.ProgressLinear(True)
             solara.Text("Computing the other ensemble…")
-        if fan is None or other is None:
-            return
-        series = (plots.ComparedSeries("your settings", fan.trajectories[variable]),
-                  plots.ComparedSeries(f"preset: {sim.SCENARIOS[compare_with].title}",
-                                       other[variable]))
-        marks = plots.time_marks(session.model.days, fan.from_day,
-                                 fan.trajectories["talks_phase"][0],
-                                 tuple(d for d, _ in fan.interventions), start=session.start_date)
-        ComparisonView(series, title, unit, scale, marks)
+        loaded = compare_task.value if compare_task.finished else None
+        if fan is not None and loaded is not None:
+            series = tuple(
+                plots.ComparedSeries(comparison.label_for(key, saved),
+                                     (runs if runs is not None else fan.trajectories)[variable])
+                for key, runs in zip((first, second), loaded))
+            marks = plots.time_marks(session.model.days, fan.from_day,
+                                     fan.trajectories["talks_phase"][0],
+                                     tuple(d for d, _ in fan.interventions),
+                                     start=session.start_date)
+            ComparisonView(series, title, unit, scale, marks)
+        PresetsOverview(presets_task.value if presets_task.finished else None,
+                        presets_task.pending, variable, title, unit, scale, session.model.days,
+                        on_show=lambda: show_presets.set(True))
 
 
 @solara.component

@@ -19,11 +19,12 @@ from .settings import Settings
 
 class SharedFans:
     """Day-0 fans shared by every session of this server process, by `Settings`, least recently
-    used dropped beyond `capacity` (a 200-run fan holds about 25 MB). Sessions asking for a fan
+    used dropped beyond `capacity` (a 200-run fan holds about 25 MB; ten hold the seven presets
+    of the overview and a few students' own). Sessions asking for a fan
     that another is computing wait for it instead of computing it again; if that computation is
     abandoned (its student moved on), one of the waiters takes it over."""
 
-    def __init__(self, capacity: int = 8):
+    def __init__(self, capacity: int = 10):
         self.capacity = capacity
         self._lock = threading.Lock()
         self._fans: collections.OrderedDict[Settings, Fan] = collections.OrderedDict()
@@ -71,10 +72,15 @@ def read_only(fan: "Fan") -> "Fan":
 SHARED_FANS = SharedFans()
 
 
+def day0_trajectories(settings: Settings,
+                      shared_fans: SharedFans | None = None) -> Mapping[str, np.ndarray]:
+    """The day-0 fan of these settings, shared with every session that shows it."""
+    fans = SHARED_FANS if shared_fans is None else shared_fans
+    return fans.get(settings, lambda: fresh_fan(settings)).trajectories
+
+
 def compare_ensemble(settings: Settings, scenario: str,
                      shared_fans: SharedFans | None = None) -> Mapping[str, np.ndarray]:
     """A preset's ensemble with the same seed and runs (common random numbers), for comparison:
     the day-0 fan of those settings, shared with any session that shows it."""
-    other = replace(settings, scenario=scenario, overrides=())
-    fans = SHARED_FANS if shared_fans is None else shared_fans
-    return fans.get(other, lambda: fresh_fan(other)).trajectories
+    return day0_trajectories(replace(settings, scenario=scenario, overrides=()), shared_fans)

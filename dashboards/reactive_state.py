@@ -6,7 +6,7 @@ Nothing of a session lives at module level: `use_dashboard_state` creates the va
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import solara
@@ -35,6 +35,13 @@ class DashboardState:
     compare_with: solara.Reactive[str]
     compare_variable: solara.Reactive[str]
     opened_row: solara.Reactive[Any]  # the sweep row last opened (a `sweeps.SweepRow`), if any
+    # Settings files the student opened this session, (file name, Settings), for comparison.
+    saved: solara.Reactive[tuple[tuple[str, Settings], ...]] = field(
+        default_factory=lambda: solara.reactive(()))
+    compare_first: solara.Reactive[str] = field(  # a comparison key, see `comparison.py`
+        default_factory=lambda: solara.reactive("current"))
+    show_start: solara.Reactive[bool] = field(  # the "Start here" panel, until closed
+        default_factory=lambda: solara.reactive(True))
 
 
 def use_dashboard_state(initial: Settings | None = None) -> tuple[Session, DashboardState]:
@@ -52,6 +59,9 @@ def use_dashboard_state(initial: Settings | None = None) -> tuple[Session, Dashb
         compare_with=solara.use_reactive(""),
         compare_variable=solara.use_reactive("occupied_km2"),
         opened_row=solara.use_reactive(None),
+        saved=solara.use_reactive(()),
+        compare_first=solara.use_reactive("current"),
+        show_start=solara.use_reactive(True),
     )
     # One instance per session: components compare it by identity to skip re-rendering.
     return session, solara.use_memo(lambda: DashboardState(**values), [])

@@ -18,6 +18,8 @@ import threading
 import time
 from typing import Any
 
+import numpy as np
+
 from sim import calendar
 from sim.simulate import outcomes_frame
 
@@ -56,6 +58,15 @@ class StepLatencies:
                 log.write(f"{elapsed:.3f}\n")
 
 
+def sector_track(model) -> np.ndarray:
+    """The highlighted run's depth in each sector by day (days + 1, sectors), day 0 filled: what
+    the event log reads to say where the front moved. The model records totals only; a session
+    keeps this one run's twelve numbers a day as it steps."""
+    track = np.zeros((model.days + 1,) + model.state.depth_km.shape[1:])
+    track[model.day] = model.state.depth_km[0]
+    return track
+
+
 class Session:
     """One student's controller: the live ensemble model and the requests made of it.
 
@@ -68,6 +79,7 @@ class Session:
         self.shared_fans = SHARED_FANS if shared_fans is None else shared_fans
         self.settings = settings or Settings()
         self.model = build_model(self.settings)
+        self.sector_depth_km = sector_track(self.model)
         self.generation = 0  # bumped on every rebuild: a new model
         self.fan_token = 0  # bumped on every fan request; older requests give up
         self.latencies = StepLatencies(os.environ.get(STEP_LOG_ENV))
@@ -76,8 +88,9 @@ class Session:
     def rebuild(self, settings: Settings) -> None:
         """Day 0 with new settings; the old model is kept if the new one is refused."""
         model = build_model(settings)
+        track = sector_track(model)
         with self.lock:
-            self.settings, self.model = settings, model
+            self.settings, self.model, self.sector_depth_km = settings, model, track
             self.generation += 1
 
     def step(self, n_days: int = 1) -> int:
@@ -86,6 +99,7 @@ class Session:
                 if not self.model.running:
                     break
                 self.model.step()
+                self.sector_depth_km[self.model.day] = self.model.state.depth_km[0]
             return self.model.day
 
     def intervene(self, name: str, value: Any) -> None:

@@ -24,6 +24,7 @@ from dashboards.fans import (FAN_CHUNK_DAYS, Superseded, fresh_fan, fresh_to_hor
 from dashboards.reactive_state import DashboardState
 from dashboards.session import Session
 from dashboards.settings import Settings, parse_run_reference, parse_value
+from dashboards.sweeps import SWEEPS_ENV, SweepLibrary
 from sim.state import PHASE_NAMES
 
 DAYS = 730
@@ -97,6 +98,7 @@ def synthetic_run(days=300):
     traj["last_offer_km2"][0, 150:] = 0.0
     traj["last_offer_km2"][0, 212:] = 9000.0
     traj["us_aid_bn_usd_yr"][0, 90:] = 10.0
+    traj["occupied_km2"] = 111_000.0 + 10.0 * np.arange(days + 1)[None, :]  # 10 km² a day
     return traj
 
 
@@ -104,23 +106,29 @@ def test_events_read_like_the_issue():
     lines = [e.line() for e in events.run_events(synthetic_run(), today=300,
                                                  interventions=[(100, {"trump_aid_level": 0.3})])]
     text = "\n".join(lines)
-    assert "day 74 (2025-02-13): Russia launches a winter strike wave on the grid" in text
-    assert "day 75" not in text, "a wave lasting two days is one event"
-    assert "day 200 (2025-06-19): Russia launches a strike wave on the grid" in text
+    assert "day 89 (2025-02-28): 1 strike wave on Ukraine's grid in February 2025 (a winter month)" \
+        in text, "a wave lasting two days is one wave, told in the month's summary"
+    assert "day 211 (2025-06-30): 1 strike wave on Ukraine's grid in June 2025" in text
+    assert "strike wave" not in " ".join(line for line in lines if "day 74 " in line)
     assert "day 120 (2025-03-31): talks open in parallel with fighting" in text
-    assert "day 150 (2025-04-30): Ukraine rejects a ceasefire on the current line" in text
-    assert "day 212 (2025-07-01): Ukraine rejects terms ceding unoccupied land (about 9,000 km²)" in text
-    assert "day 230 (2025-07-19): a ceasefire on the current line takes hold" in text
+    assert ("day 150 (2025-04-30): Talks round: Moscow proposes a ceasefire if the front stays "
+            "where it is. Kyiv refuses: it will not freeze the war on this line") in text
+    assert ("day 212 (2025-07-01): Talks round: Moscow proposes a ceasefire if Ukraine gives up "
+            "about 9,000 km² it still holds. Kyiv refuses") in text
+    assert "day 230 (2025-07-19): Kyiv accepts Moscow's terms (about 9,000 km² more) and a " \
+        "ceasefire takes hold" in text
     assert "day 260 (2025-08-18): the ceasefire breaks down and fighting resumes" in text
     assert "day 50 (2025-01-20): Donald Trump is inaugurated as US president" in text
     assert "day 90 (2025-03-01): Washington cuts aid to 10 bn USD a year" in text
     assert "day 100 (2025-03-11): you set US aid after Jan 2025 to 30 % of the 2024 level" in text
+    assert "day 61 (2025-01-31): In January 2025 Russia gains 310 km²" in text
+    assert "day 300 (2025-09-27): In September 2025 (to the 27th) Russia gains 270 km²" in text
     days = [e.day for e in events.run_events(synthetic_run(), today=300)]
     assert days == sorted(days)
 
 
 def test_events_stop_at_today():
-    assert [e.day for e in events.run_events(synthetic_run(), today=100)] == [50, 74, 90]
+    assert [e.day for e in events.run_events(synthetic_run(), today=100)] == [30, 50, 61, 89, 89, 90]
 
 
 # -- the session controller -------------------------------------------------------------------
@@ -206,7 +214,7 @@ def test_cli_registers_dashboard_with_defaults():
     parser = argparse.ArgumentParser()
     cli.register(parser.add_subparsers())
     args = parser.parse_args(["dashboard"])
-    assert (args.host, args.port, args.func) == ("localhost", 8765, cli.run)
+    assert (args.host, args.port, args.func, args.sweeps) == ("127.0.0.1", 8765, cli.run, None)
     command = cli.server_command(args.host, args.port)
     assert command[1:5] == ["-m", "solara", "run", "dashboards.app"] and "--production" in command
     assert cli.server_env({})["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
@@ -227,8 +235,10 @@ def test_live_event_log_equals_the_full_log_whatever_the_step_sizes(small_run):
 
 def test_events_between_reads_only_the_days_asked_for():
     traj = synthetic_run()
-    assert [e.day for e in events.events_between(traj, 75, 212)] == [90, 120, 150, 200, 212]
-    assert [e.day for e in events.events_between(traj, 74, 74)] == [74]
+    assert [e.day for e in events.events_between(traj, 75, 212)] == \
+        [89, 89, 90, 120, 120, 150, 150, 181, 211, 211, 212]
+    assert events.events_between(traj, 74, 74) == [], "a wave is told at the month's end"
+    assert [e.kind for e in events.events_between(traj, 89, 89)] == ["front", "strikes"]
     assert events.events_between(traj, 10, 9) == []
 
 
@@ -347,7 +357,8 @@ def test_a_sweep_row_is_replayed_exactly_as_the_highlighted_run(smoke_sweep, row
     from experiments import results
     session = Session(Settings(n_runs=25))
     state = plain_state(session.settings)
-    opened = open_sweep_row(session, state, str(smoke_sweep), str(row_index))
+    opened = open_sweep_row(session, state, SweepLibrary(smoke_sweep.parent), "smoke",
+                            str(row_index))
     assert state.message.value is None and opened is not None
     stored = results.row(smoke_sweep, row_index)
     assert (session.settings.scenario, session.settings.seed, session.settings.run_offset) == \
@@ -367,7 +378,7 @@ def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tm
               evaluators.SerialEvaluator(), progress=False)
     session = Session(Settings(n_runs=10))
     state = plain_state(session.settings)
-    opened = open_sweep_row(session, state, str(out), "37")
+    opened = open_sweep_row(session, state, SweepLibrary(tmp_path), "dated", "37")
     assert state.message.value is None and opened.settings.start_date == "2024-06-01"
     assert session.start_date.isoformat() == "2024-06-01"
     replayed = session.compute_fan().trajectories["occupied_km2"][0, -1]
@@ -379,20 +390,23 @@ def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tm
 def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smoke_sweep, tmp_path):
     session = Session(Settings(scenario="freeze", n_runs=10))
     state = plain_state(session.settings)
-    for directory, row in ((str(tmp_path / "nowhere"), "0"), (str(tmp_path), "0"),
-                           (str(smoke_sweep), "144"), (str(smoke_sweep), "-1"),
-                           (str(smoke_sweep), "two")):
-        assert open_sweep_row(session, state, directory, row) is None
-        assert state.message.value and "Traceback" not in state.message.value, (directory, row)
+    library = SweepLibrary(smoke_sweep.parent)
+    for opened_by, name, row in ((library, "nowhere", "0"), (library, str(tmp_path), "0"),
+                                 (library, "smoke", "144"), (library, "smoke", "-1"),
+                                 (library, "smoke", "two"), (None, "smoke", "0")):
+        assert open_sweep_row(session, state, opened_by, name, row) is None
+        assert state.message.value and "Traceback" not in state.message.value, (name, row)
         assert session.settings == Settings(scenario="freeze", n_runs=10)
         assert state.chosen.value == session.settings
 
 
-def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_replayed(smoke_sweep):
+def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_replayed(
+        smoke_sweep, monkeypatch):
     from dashboards import app
+    monkeypatch.setenv(SWEEPS_ENV, str(smoke_sweep.parent))
     box, rc = solara.render(app.Dashboard(), handle_error=False)
     wait_for_fan(rc)
-    rc.find(v.TextField, label="Sweep directory").widget.v_model = str(smoke_sweep)
+    rc.find(v.Select, label="Sweep").widget.v_model = "smoke"
     rc.find(v.TextField, label="Row").widget.v_model = "37"
     rc.find(v.Btn, children=["Open row"]).widget.click()
     deadline = time.monotonic() + 60

@@ -4,9 +4,9 @@ alternative and the Solara component (rendered with Solara's test renderer, no b
 from __future__ import annotations
 
 import fnmatch
-import io
 import json
 import tomllib
+from xml.etree import ElementTree
 from importlib import resources
 from pathlib import Path
 
@@ -206,8 +206,8 @@ def test_bad_depth_shape_names_the_field():
 
 # -- drawing -------------------------------------------------------------------------------------
 def test_map_pixels_change_near_pokrovsk_when_it_moves_20_km(geo):
-    still = fm.front_map_figure(np.zeros(N), np.zeros(N), 800.0, dpi=60)
-    moved = fm.front_map_figure(depth(Pokrovsk=20.0), np.zeros(N), 800.0, dpi=60)
+    still = fm.front_map_figure(np.zeros(N), np.zeros(N), 800.0, dpi=60, close_up=False)
+    moved = fm.front_map_figure(depth(Pokrovsk=20.0), np.zeros(N), 800.0, dpi=60, close_up=False)
     a, b = rgba(still), rgba(moved)
     assert a.shape == b.shape
     changed = np.argwhere(np.any(a != b, axis=2))
@@ -215,15 +215,34 @@ def test_map_pixels_change_near_pokrovsk_when_it_moves_20_km(geo):
     ax = moved.axes[0]
     city = {c.name: c for c in geo.cities}
     x, y = ax.transData.transform((city["Pokrovsk"].lon, city["Pokrovsk"].lat))
-    row, col = a.shape[0] - y, x
-    distance = np.hypot(changed[:, 0] - row, changed[:, 1] - col)
+    distance = np.hypot(changed[:, 0] - (a.shape[0] - y), changed[:, 1] - x)
     km_per_px = (fm.DEFAULT_EXTENT[1] - fm.DEFAULT_EXTENT[0]) * geo.km_per_deg_lon / a.shape[1]
     assert np.all(distance * km_per_px < 120), "only the Pokrovsk stretch changed"
+
+
+def test_close_up_shows_the_same_move_larger(geo):
+    still = fm.front_map_figure(np.zeros(N), None, None, dpi=60)
+    moved = fm.front_map_figure(depth(Pokrovsk=20.0), None, None, dpi=60)
+    a, b = rgba(still), rgba(moved)
+    changed = np.any(a != b, axis=2)
+    main, = moved.axes
+    inset, = main.child_axes
+    x0, y0, x1, y1 = inset.bbox.extents
+    rows = slice(int(a.shape[0] - y1) + 1, int(a.shape[0] - y0) - 1)
+    in_inset = changed[rows, int(x0) + 1:int(x1) - 1].sum()
+    assert in_inset > 0.5 * (changed.sum() - in_inset), "the close-up moves, and more pixels"
+    assert inset.get_xlim() == (fm.CLOSE_UP_EXTENT[0], fm.CLOSE_UP_EXTENT[1])
+    inset_texts = {t.get_text() for t in inset.texts}
+    for name in ("Lyman", "Siversk", "Chasiv Yar", "Toretsk", "Kurakhove", "Velyka Novosilka"):
+        assert name in inset_texts, name
 
 
 def test_map_draws_outline_dnipro_cities_key_and_both_lines(geo):
     fig = fm.front_map_figure(depth(Kurakhove=15.0), depth(Kurakhove=8.0), 500.0)
     ax = fig.axes[0]
+    sector_names = {t.get_text() for a in (ax, *ax.child_axes) for t in a.texts
+                    if t.get_style() == "italic"}
+    assert {"Kursk salient", "Kupiansk", "Pokrovsk", "Dnipro river (Kherson)"} <= sector_names
     texts = {t.get_text() for t in ax.texts}
     assert {"Kyiv", "Kharkiv", "Dnipro", "Zaporizhzhia", "Donetsk", "Luhansk", "Mariupol",
             "Kherson", "Odesa", "Sevastopol", "Pokrovsk", "Kramatorsk", "Crimea"} <= texts
@@ -270,21 +289,30 @@ def test_text_alternative_says_when_ukraine_pushed_back_or_nothing_moved():
     text = fm.describe_front_map(depth(Pokrovsk=3.0) - depth(Kupiansk=4.0))
     assert "Ukraine has pushed back up to 4 km near Kupiansk" in text
     assert "not moved" in fm.describe_front_map(np.zeros(N))
+    assert "no Russian advance" in fm.describe_front_map(np.zeros(N), -np.ones(N))
+    assert "near Vovchansk" in fm.describe_front_map(depth(**{"Kharkiv-Vovchansk": 3.0}))
 
 
 # -- vector page layer and the Solara component --------------------------------------------------
 def test_overlay_svg_lines_up_with_the_background_and_moves(geo):
     vector = fm.vector_background(True)
-    assert vector.svg.lstrip().startswith("<?xml") and "<svg" in vector.svg
-    x, y, w, h = vector.axes_box
+    root = ElementTree.fromstring(vector.svg.encode())  # still well-formed after compact_svg
+    assert root.tag.endswith("svg") and len(vector.svg) < 200_000
+    assert len(vector.panels) == 2, "the country map and the close-up"
     kyiv = next(c for c in geo.cities if c.name == "Kyiv")
-    (px, py), = vector.to_svg(np.array([[kyiv.lon, kyiv.lat]]))
-    assert x < px < x + w and y < py < y + h
+    pokrovsk = next(c for c in geo.cities if c.name == "Pokrovsk")
+    for panel, city in zip(vector.panels, (kyiv, pokrovsk)):
+        x, y, w, h = panel.box
+        (px, py), = panel.to_svg(np.array([[city.lon, city.lat]]))
+        assert x < px < x + w and y < py < y + h, city.name
+    country, close_up = vector.panels
+    assert close_up.box[2] < 0.5 * country.box[2]
     still = fm.overlay_svg(vector, np.zeros(N), np.zeros(N), 800.0)
     moved = fm.overlay_svg(vector, depth(Pokrovsk=20.0), np.zeros(N), 800.0)
-    assert still != moved and 'class="gained-russia"' in moved
+    assert still != moved and moved.count('class="gained-russia"') == 2
     assert 'class="front-median"' in moved and 'class="front-highlight"' in moved
-    assert len(moved) < 20_000, "a frame is a few kB"
+    assert len(moved) < 25_000, "a frame is a few kB"
+    ElementTree.fromstring(moved.encode())
 
 
 def test_front_map_component_has_a_text_alternative_and_the_numbers():
@@ -306,6 +334,7 @@ def test_front_map_component_has_a_text_alternative_and_the_numbers():
     backgrounds = [w for w in rc.find(solara.widgets.HTML).widgets
                    if "front-map-background" in (w.unsafe_innerHTML or "")]
     assert len(backgrounds) == 1 and "image/svg+xml" in backgrounds[0].unsafe_innerHTML
+    assert 'alt="Map of Ukraine' in backgrounds[0].unsafe_innerHTML
 
 
 def test_front_map_widget_updates_only_its_layer():

@@ -14,17 +14,17 @@ from typing import Any, Callable
 import solara
 
 import sim
-from sim.params import ParamSpec, plain_value, unit_words
+from sim.params import PERCENT_UNITS, ParamSpec, plain_value, unit_words
 
 from .views import MarkdownText
 
 # The levers the article discusses, in the order a student meets them (shown grouped by actor).
 KEY_PARAMETERS: tuple[str, ...] = (
     "putin_strategy", "putin_offensive_intensity", "zelensky_deep_strike_intensity",
-    "ukraine_accepts_frozen_line", "ukraine_resolve_km2", "trump_aid_level",
+    "ukraine_red_line_km2", "ukraine_resolve_km2", "trump_aid_level",
     "trump_pushes_talks", "trump_sanctions_level", "deterrence_credibility",
     "eu_compensation_share", "eu_guarantee_strength", "energy_moratorium_in_talks",
-    "air_defence_interception", "urals_price_usd", "talks_collapse_per_refusal",
+    "air_defence_interception", "world_oil_price_usd", "talks_collapse_per_refusal",
 )
 
 # Who a parameter belongs to, as a student groups them: the actors first, then the world.
@@ -39,8 +39,6 @@ ACTOR_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Combat", ("combat",)),
 )
 OTHER_GROUP = "Other settings"
-# Units a slider shows in per cent: the slider moves 0-150 where the model reads 0-1.5.
-PERCENT_UNITS = ("share", "x baseline", "x 2024", "probability")
 
 
 def actor_group(spec: ParamSpec) -> str:
@@ -61,7 +59,8 @@ def grouped(names: tuple[str, ...]) -> list[tuple[str, list[ParamSpec]]]:
 
 
 def slider_scale(spec: ParamSpec) -> float:
-    """100 for a share or a multiple shown in per cent, else 1."""
+    """100 for a share or a multiple shown in per cent (the slider moves 0-150 where the model
+    reads 0-1.5), else 1."""
     return 100.0 if spec.unit in PERCENT_UNITS else 1.0
 
 
@@ -272,36 +271,3 @@ def RunOpener(seed: int, run_offset: int, on_open: Callable[[str, str], None],
         FieldError(error)
         solara.Button("Open run", on_click=lambda: on_open(seed_text.value, run_text.value),
                       classes=["open-run"])
-
-
-@solara.component
-def CompareControls(compare_with: str, variable: str, variables: dict[str, str],
-                    on_compare_with: Callable[[str], None], on_variable: Callable[[str], None]):
-    options = {"(nothing)": ""} | {f"preset: {s.title}": n for n, s in sim.SCENARIOS.items()}
-    labels = {v: k for k, v in options.items()}
-    with solara.Row(classes=["compare-controls"]):
-        solara.Select(label="Compare your settings with", values=list(options),
-                      value=labels.get(compare_with, "(nothing)"),
-                      on_value=lambda label: on_compare_with(options[label]))
-        titles = {v: k for k, v in variables.items()}
-        solara.Select(label="Variable", values=list(variables.values()), value=variables[variable],
-                      on_value=lambda title: on_variable(titles[title]))
-
-
-@solara.component
-def SweepRowOpener(on_open: Callable[[str, str], None], error: str | None = None):
-    """Open row K of a sweep directory (`python -m experiments sweep ... --out DIR`): its
-    scenario, parameters, seed and run index become the session's, and its run is replayed as
-    the highlighted run. The button reads the fields' reactive values when clicked, not the
-    values captured by the last render: a render from another thread (the fan task finishing)
-    can delay that render past the click, and the click must still see what was typed."""
-    directory = solara.use_reactive("")
-    row_text = solara.use_reactive("0")
-    with solara.Card("Open a row of a sweep", classes=["sweep-opener"]):
-        solara.InputText(label="Sweep directory", value=directory, continuous_update=True,
-                         classes=["sweep-dir"])
-        solara.InputText(label="Row", value=row_text, continuous_update=True,
-                         classes=["sweep-row"])
-        FieldError(error)
-        solara.Button("Open row", on_click=lambda: on_open(directory.value, row_text.value),
-                      classes=["open-sweep-row"])

@@ -12,6 +12,7 @@ the same projection, `frontmap.overlay_svg`, a few kB a frame). Two ways to use 
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 
@@ -25,10 +26,17 @@ CONTAINER_STYLE = "position: relative; width: 100%; line-height: 0"
 LAYER_STYLE = "position: absolute; left: 0; top: 0; width: 100%; height: 100%"
 
 
+BACKGROUND_ALT = ("Map of Ukraine with the front line of 30 November 2024, the Dnipro, main "
+                  "cities and a close-up of the eastern front")
+
+
+@functools.cache
 def background_html(show_median: bool = True) -> str:
-    """The still map as an <img> of its SVG (decorative: the layer above carries the label)."""
+    """The still map as an <img> of its SVG. Screen readers skip it (the layer above carries the
+    day's description); its own alt says what it is for any check or tool that reads images."""
     vector = frontmap.vector_background(show_median)
-    return (f'<img src="{frontmap.svg_data_uri(vector.svg)}" alt="" aria-hidden="true" '
+    return (f'<img src="{frontmap.svg_data_uri(vector.svg)}" alt="{html.escape(BACKGROUND_ALT)}" '
+            'aria-hidden="true" '
             f'width="{vector.width_pt:.0f}" height="{vector.height_pt:.0f}" '
             'style="display: block; width: 100%; height: auto" class="front-map-background"/>')
 
@@ -39,7 +47,7 @@ def layer_attributes(depth_highlight, depth_median, day: int, date_label: str,
     test can check what is drawn without reading pixels."""
     alt = frontmap.describe_front_map(depth_highlight, depth_median, kursk_held_km2, date_label)
     attributes = {
-        "role": "img", "aria-label": alt, "title": alt, "class": "front-map-layer",
+        "role": "img", "aria-label": alt, "class": "front-map-layer",
         "data-day": str(int(day)), "data-date": str(date_label),
         "data-depth-highlight": json.dumps([round(float(v), 3) for v in np.ravel(depth_highlight)]),
         "style": LAYER_STYLE,
