@@ -45,7 +45,7 @@ from .components.lesson_panel import LessonPanel
 from .components.saved_settings import SettingsFiles
 from .components.start_here import StartHere
 from .components.sweep_opener import SweepRowOpener
-from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout,
+from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout, MarkdownText,
                                FanStatus, FigureImage, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
 from .fans import Fan, Superseded

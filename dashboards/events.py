@@ -25,7 +25,6 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-import sim
 from sim import calendar
 from sim.params import change_text
 from sim.sectors import AREA_WEIGHT_KM, INSIDE_UKRAINE, SECTOR_NAMES

@@ -9,7 +9,6 @@ import time
 from dataclasses import replace
 
 import ipyvuetify as v
-import ipywidgets
 import numpy as np
 import pytest
 import solara

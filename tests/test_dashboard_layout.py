@@ -41,7 +41,7 @@ def test_values_and_changes_read_in_words():
     assert change_text("trump_aid_level", 0.3) == "set US aid after Jan 2025 to 30 % of the 2024 level"
     assert change_text("trump_pushes_talks", False) == "switch off “Trump pushes both sides into talks”"
     assert change_text("putin_strategy", "freeze") == "set Putin's strategy in talks to freeze"
-    assert plain_value(sim.PARAMS["ukraine_resolve_km2"], 6000) == "6,000 km²"
+    assert plain_value(sim.PARAMS["ukraine_red_line_km2"], 6000) == "6,000 km²"
     assert range_text(sim.PARAMS["trump_aid_level"]) == "0 to 150 % of the 2024 level"
     assert range_text(sim.PARAMS["putin_maximalist_demand_km2"]) == "0 to 80,000 km²"
     line = events.intervention_events([(100, {"trump_aid_level": 0.3})])[0].text
