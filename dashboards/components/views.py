@@ -33,12 +33,14 @@ def FigureImage(png: bytes, name: str, caption: str, alt: str):
 
 
 @solara.component
-def MarkdownText(text: str, classes: list[str] | None = None):
-    """Markdown as plain HTML (no math, no diagrams: nothing for the browser to fetch)."""
+def MarkdownText(text: str, classes: list[str] | None = None, style: str | dict | None = None):
+    """Markdown as plain HTML. Not `solara.Markdown`: that one loads KaTeX for math from
+    solara's CDN path, which `solara-assets` does not ship, so every page showed a 404 and a
+    script error (on each re-render too, as on a preset switch). Nothing here needs math."""
     import markdown
 
     solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(text),
-                classes=["plain-markdown", *(classes or [])])
+                classes=["plain-markdown", *(classes or [])], style=style)
 
 
 @solara.component
