@@ -99,6 +99,7 @@ PAGE_CSS = """
 .chart-sectors, .figure-sectors, .figure-outcomes { max-width: calc(864px / var(--dpr)); }
 @media (min-width: 1600px) { .dashboard > .sidebar { flex-basis: 380px; width: 380px; } }
 .figure-compare { max-width: calc(1296px / var(--dpr)); }
+.figure-presets { max-width: calc(1440px / var(--dpr)); }
 .chart-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
               gap: 12px; align-items: start; }
 .figure-caption { font-size: 0.85rem; color: #333; }
