@@ -25,8 +25,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-import sim
 from sim import calendar
+from sim.params import change_text
 from sim.sectors import AREA_WEIGHT_KM, INSIDE_UKRAINE, SECTOR_NAMES
 from sim.state import PHASE_NAMES
 
@@ -251,27 +251,10 @@ def month_events(trajectories: Mapping[str, np.ndarray], run: int, first: int, e
 
 
 # -- the student's own changes ------------------------------------------------------------------
-def parameter_words(name: str) -> str:
-    """A parameter as a student reads it: its label if the table has one, else its name in
-    words."""
-    spec = sim.PARAMS.get(name)
-    label = getattr(spec, "label", None) if spec is not None else None
-    return label or name.replace("_", " ")
-
-
 def intervention_events(interventions: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Event]:
     return [Event(int(day), "intervention",
-                  "you change " + ", ".join(f"{parameter_words(k)} to {_value_text(v)}"
-                                            for k, v in changes.items()))
+                  "you " + "; ".join(change_text(k, v) for k, v in changes.items()))
             for day, changes in interventions]
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, (bool, np.bool_)):
-        return "on" if value else "off"
-    if isinstance(value, (int, float, np.floating, np.integer)):
-        return f"{float(value):g}"
-    return str(value).replace("_", " ")
 
 
 # -- the log ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Callable, Sequence
 import solara
 
 from ..lessons import Lesson
+from .views import MarkdownText
 
 STAGES = ("choose", "predict", "observe", "explain")
 
@@ -48,14 +49,14 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
         if stage.value == "choose":
             with solara.Column(classes=["lesson-choice"]):
                 solara.Select(label="Lesson", values=list(by_title), value=chosen)
-            solara.Markdown(f"**{lesson.question}**\n\n{lesson.introduction}",
+            MarkdownText(f"**{lesson.question}**\n\n{lesson.introduction}",
                             style={"font-size": "0.9em"})
             solara.Button("Start this lesson", on_click=start, color="primary",
                           classes=["lesson-start"])
             return
         with solara.Column(classes=[f"lesson-stage-{stage.value}"], gap="6px"):
-            solara.Markdown(f"**{lesson.question}**", style={"font-size": "1.05em"})
-            solara.Markdown("**1. Predict.** " + lesson.predict_question)
+            MarkdownText(f"**{lesson.question}**", style={"font-size": "1.05em"})
+            MarkdownText("**1. Predict.** " + lesson.predict_question)
             if lesson.choices:
                 solara.ToggleButtonsSingle(value=prediction, values=list(lesson.choices),
                                            dense=True, classes=["lesson-choices"],
@@ -71,9 +72,9 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                 if not prediction.value.strip():
                     solara.Text("Make your prediction first.", style={"font-size": "0.8em"})
             else:
-                solara.Markdown("**2. What the model shows.** " + observed.value,
+                MarkdownText("**2. What the model shows.** " + observed.value,
                                 classes=["lesson-observed"])
-                solara.Markdown("**3. Look.** " + lesson.observe_question)
+                MarkdownText("**3. Look.** " + lesson.observe_question)
                 solara.InputTextArea(label="What you see", value=answer, continuous_update=True,
                                      classes=["lesson-answer"])
                 if stage.value == "observe":
@@ -81,7 +82,7 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                                   classes=["lesson-explain-button"])
                 else:
                     with solara.Column(classes=["lesson-explanation"], gap="0px"):
-                        solara.Markdown("**Why.** " + lesson.explanation)
-                        solara.Markdown(f"*You predicted:* {prediction.value}")
+                        MarkdownText("**Why.** " + lesson.explanation)
+                        MarkdownText(f"*You predicted:* {prediction.value}")
             solara.Button("Back to the list of lessons", on_click=leave, text=True,
                           classes=["lesson-leave"])
