@@ -152,7 +152,8 @@ def run_chunk(task: Task) -> ChunkResult:
         else:
             tables[BAND_PARTS] = band_parts_table(task, replicate, result.trajectories)
     del result
-    release_model_memory()
+    if keep_traj:  # without trajectories a model is small and the collection (~0.1 s) not worth it
+        release_model_memory()
     return ChunkResult(chunk.chunk_id, tables, task.n_runs, task.n_runs * settings.days,
                        time.perf_counter() - start, time.process_time() - cpu_start,
                        provenance.worker_identity())
