@@ -64,6 +64,7 @@ class Settings:
     fixed: tuple[tuple[str, float], ...]
     output: Output
     start_date: str | None = None
+    uncertainty: str = "on"  # parameters neither varied nor fixed are drawn per run when "on"
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,19 @@ def run_chunk(task: Task) -> ChunkResult:
     overrides = {name: np.repeat(task.points[:, j], reps)
                  for j, name in enumerate(settings.factor_names)}
     overrides.update(settings.fixed)
-    keep_traj = settings.output.trajectories != "none" or settings.output.bands != "none"
+    keep_traj = settings.output.trajectories != "none" or settings.output.bands != "none" \
+        or bool(settings.output.derived)
     result = sim.simulate(scenario=chunk.scenario, runs=task.n_runs, days=settings.days,
                           seed=settings.seed, overrides=overrides, run_indices=replicate,
-                          record=keep_traj, start_date=settings.start_date)
+                          record=keep_traj, start_date=settings.start_date,
+                          uncertainty=settings.uncertainty)
     keys = key_frame(task, replicate)
     tables = {"outcomes": outcome_table(keys, result.outcomes, overrides, settings)}
+    if settings.output.derived:
+        from .derived import add_columns
+
+        tables["outcomes"] = add_columns(tables["outcomes"], result.trajectories,
+                                         settings.output.derived, settings.start_date)
     if settings.output.trajectories != "none":
         tables["trajectories"] = trajectory_table(keys, result.trajectories, settings.output)
     if settings.output.bands != "none":

@@ -1,4 +1,4 @@
-"""The research commands: `sweep`, `results`, `sensitivity`, `calibrate`.
+"""The research commands: `sweep`, `results`, `sensitivity`, `calibrate`, `discover`, `validate`.
 
 `register(subparsers)` adds them to the `conflictsim` parser; each handler is `args.func(args) ->
 int`. Bad input raises `SpecError`/`InputError` (the CLI prints one line and exits 2).
@@ -20,6 +20,8 @@ def register(subparsers) -> None:
     _add_results(subparsers)
     _add_sensitivity(subparsers)
     _add_calibrate(subparsers)
+    _add_discover(subparsers)
+    _add_validate(subparsers)
 
 
 def _positive(flag: str):
@@ -136,8 +138,97 @@ def _add_calibrate(subparsers) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue the calibration in --out from its last completed round (the "
                         "same options; --rounds may be larger, to add rounds)")
+    p.add_argument("--export", metavar="FILE.csv",
+                   help="also write the last population as the CSV the package ships "
+                        "(sim/data/posterior_front.csv: the default parameter uncertainty)")
     _add_executor_options(p)
     p.set_defaults(func=cmd_calibrate)
+
+
+def _whole_in(flag: str, low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{flag} {text}: a whole number in [{low}, {high}]")
+        return value
+    return parse
+
+
+def _fraction(flag: str, low: float, high: float, low_open: bool = True):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        inside = (low < value if low_open else low <= value) and value <= high
+        if not inside:
+            bracket = "(" if low_open else "["
+            raise argparse.ArgumentTypeError(f"{flag} {text}: a number in {bracket}{low:g}, {high:g}]")
+        return value
+    return parse
+
+
+def _add_discover(subparsers) -> None:
+    from .discover import (DEFAULT_MASS_MIN, DEFAULT_PASTE_ALPHA, DEFAULT_PEEL_ALPHA,
+                           DEFAULT_THRESHOLD)
+
+    p = subparsers.add_parser(
+        "discover", help="scenario discovery: where a condition holds (PRIM) and which "
+                         "parameters matter (extra-trees feature scores)")
+    p.add_argument("dir", metavar="DIR", help="a directory written by `sweep`")
+    p.add_argument("--where", required=True, metavar="EXPR",
+                   help="condition on a run's columns, e.g. \"outcome == 'settlement'\" or "
+                        "'occupied_km2_final > 120000 and ceasefire_day < 365'")
+    p.add_argument("--out", metavar="FOLDER",
+                   help="write tables (CSV, Parquet) and plots (PNG) there (outside DIR)")
+    p.add_argument("--threshold", type=_fraction("--threshold", 0, 1), default=DEFAULT_THRESHOLD,
+                   help="density the chosen box must reach; the box with the highest coverage "
+                        f"that does is chosen (default {DEFAULT_THRESHOLD:g})")
+    p.add_argument("--peel-alpha", type=_fraction("--peel-alpha", 0, 0.5),
+                   default=DEFAULT_PEEL_ALPHA,
+                   help=f"share of the box's runs each peel removes (default {DEFAULT_PEEL_ALPHA:g})")
+    p.add_argument("--paste-alpha", type=_fraction("--paste-alpha", 0, 0.5),
+                   default=DEFAULT_PASTE_ALPHA,
+                   help=f"share of the box's runs each paste adds (default {DEFAULT_PASTE_ALPHA:g})")
+    p.add_argument("--mass-min", type=_fraction("--mass-min", 0, 1), default=DEFAULT_MASS_MIN,
+                   help=f"smallest share of all runs a box may hold (default {DEFAULT_MASS_MIN:g})")
+    p.add_argument("--boxes", type=_positive("--boxes"), default=1,
+                   help="look for up to N boxes, each among the runs outside the earlier ones "
+                        "(default 1)")
+    p.add_argument("--box", type=_whole_in("--box", 0, 10**6), default=None, metavar="STEP",
+                   help="take this step of the peeling trajectory instead of the threshold rule")
+    p.add_argument("--scores", choices=("all", "condition"), default="all",
+                   help="feature scores for the condition and every outcome (all), or the "
+                        "condition only")
+    p.add_argument("--seed", type=_whole_in("--seed", 0, 2**32 - 1), default=0,
+                   help="seed of the extra trees (default 0)")
+    p.set_defaults(func=cmd_discover)
+def _add_validate(subparsers) -> None:
+    from .validate import DEFAULT_STARTS, FIT_MODES
+
+    p = subparsers.add_parser(
+        "validate", help="backtest the front: forecasts from past dates against the data")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="where to write backtest.csv, backtest.json and backtest.png")
+    p.add_argument("--start", action="append", metavar="YYYY-MM-01",
+                   help="start date (repeatable; default: the first of each month "
+                        f"{DEFAULT_STARTS[0]} to {DEFAULT_STARTS[-1]})")
+    p.add_argument("--runs", type=_positive("--runs"), default=400,
+                   help="runs per start (default 400)")
+    p.add_argument("--seed", type=_whole_in("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
+    p.add_argument("--fit", choices=FIT_MODES, default="refit",
+                   help="refit (default): refit the front on the 2024 months before each start "
+                        "(ABC); posterior: the shipped posterior for every start (in sample)")
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args) -> int:
+    from . import validate
+
+    return validate.command(args)
 
 
 def _evaluator(args):
@@ -244,3 +335,20 @@ def cmd_calibrate(args) -> int:
     from . import calibration
 
     return calibration.command(args, _evaluator)
+
+
+def cmd_discover(args) -> int:
+    from . import discover
+
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        discover.check_out_folder(out, Path(args.dir))
+    found = discover.analyse(Path(args.dir), args.where, threshold=args.threshold,
+                             peel_alpha=args.peel_alpha, paste_alpha=args.paste_alpha,
+                             mass_min=args.mass_min, max_boxes=args.boxes, choose=args.box,
+                             seed=args.seed, score_outcomes=args.scores == "all")
+    print(discover.report_text(found))
+    if out is not None:
+        for path in discover.write(found, out):
+            print(f"wrote {path}")
+    return 0

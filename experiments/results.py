@@ -41,6 +41,9 @@ def _spec_table(stored: dict) -> dict:
             entry = {"range": [factor["low"], factor["high"]]}
             if factor["steps"] is not None:
                 entry["steps"] = factor["steps"]
+            if factor.get("distribution", "uniform") != "uniform":
+                entry["distribution"] = factor["distribution"]
+                entry.update({k: factor[k] for k in ("mean", "sd") if factor.get(k) is not None})
         else:
             entry = {"levels": [_user_value(spec, v) for v in factor["levels"]]}
         parameters[factor["name"]] = entry
@@ -189,6 +192,7 @@ def replay_command(out: Path, row_index: int) -> str:
              str(int(values["replicate"])), "--runs", "1"]
     if start_date(manifest):
         words += ["--start-date", start_date(manifest)]
+    words += ["--uncertainty", uncertainty(manifest)]
     for name in row_parameters(manifest):
         words += ["--set", f"{name}={_text(values[name])}"]
     return shlex.join(words)
@@ -204,7 +208,12 @@ def replay(out: Path, row_index: int, manifest: dict | None = None,
     return sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
                         seed=int(values["seed"]), run_offset=int(values["replicate"]),
                         overrides={name: _python(values[name]) for name in parameters},
-                        start_date=start_date(manifest))
+                        start_date=start_date(manifest), uncertainty=uncertainty(manifest))
+
+
+def uncertainty(manifest: dict) -> str:
+    """Whether the sweep's runs drew their uncertain parameters ("on", the default)."""
+    return manifest["spec"].get("uncertainty", "on")
 
 
 def start_date(manifest: dict) -> str | None:

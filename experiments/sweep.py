@@ -53,7 +53,8 @@ def settings_for(spec: Spec) -> chunking.Settings:
     return chunking.Settings(
         days=spec.days, seed=spec.seed, replicates=spec.replicates, n_points=n_points(spec),
         factor_names=spec.factor_names, factor_kinds=tuple(f.kind for f in spec.factors),
-        fixed=spec.fixed, output=spec.output, start_date=spec.start_date)
+        fixed=spec.fixed, output=spec.output, start_date=spec.start_date,
+        uncertainty=spec.uncertainty)
 
 
 def replay_template(spec: Spec) -> str:
@@ -61,6 +62,7 @@ def replay_template(spec: Spec) -> str:
     sets = " ".join(f"--set {name}={{{name}}}" for name in (*spec.factor_names,
                                                                *(n for n, _ in spec.fixed)))
     start = f"--start-date {spec.start_date} " if spec.start_date else ""
+    start += f"--uncertainty {spec.uncertainty} "
     return (f"conflictsim run --scenario {{scenario}} --seed {spec.seed} --days {spec.days} "
             f"{start}--run-offset {{replicate}} --runs 1 {sets}").strip()
 
