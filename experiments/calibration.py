@@ -220,8 +220,12 @@ def run_round(priors, evaluator, proposals: np.ndarray, round_index: int, seed: 
 
 
 def _indexed_gains(item):
+    from .chunks import release_model_memory
+
     index, task = item
-    return index, simulate_gains(task)
+    gains = simulate_gains(task)
+    release_model_memory()
+    return index, gains
 
 
 def propose(priors, population: Population | None, n: int, rng: np.random.Generator):

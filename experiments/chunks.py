@@ -159,9 +159,21 @@ def run_chunk(task: Task) -> ChunkResult:
             tables["bands"] = band_table(task, result.trajectories)
         else:
             tables[BAND_PARTS] = band_parts_table(task, replicate, result.trajectories)
+    del result
+    if keep_traj:  # without trajectories a model is small and the collection (~0.1 s) not worth it
+        release_model_memory()
     return ChunkResult(chunk.chunk_id, tables, task.n_runs, task.n_runs * settings.days,
                        time.perf_counter() - start, time.process_time() - cpu_start,
                        provenance.worker_identity())
+
+
+def release_model_memory() -> None:
+    """Free the finished model now: Mesa models and their agents refer to each other, so only
+    the cyclic collector frees them, and it runs rarely; without this a worker held five or six
+    chunks' trajectories at once (measured: 0.99 GB instead of 0.33 GB at chunk_size 2000)."""
+    import gc
+
+    gc.collect()
 
 
 def key_frame(task: Task, replicate: np.ndarray) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from typing import Any
 from sim.params import InputError
 
 LOCK = ".lock"
+UNWRITTEN_GRACE_SECONDS = 2.0  # an empty lock this young is being written, not abandoned
 
 
 class LockedError(InputError):
@@ -48,6 +49,13 @@ def is_alive(owner: dict[str, Any]) -> bool | None:
         pass
     started = owner.get("process_start")
     return started is None or process_start(pid) in (None, started)
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def read_owner(folder: Path) -> dict[str, Any] | None:
@@ -90,13 +98,16 @@ class DirectoryLock:
             self.created = []
             raise InputError(f"{self.option} {self.folder}: cannot create the directory "
                              f"({err.strerror or err}); choose a writable path") from None
-        for _ in range(3):
+        for _ in range(100):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 owner = read_owner(self.folder)
                 if owner is None:
                     continue  # released meanwhile: try again
+                if not owner and _age(self.path) < UNWRITTEN_GRACE_SECONDS:
+                    time.sleep(0.05)  # just created, its owner is writing it
+                    continue
                 alive = is_alive(owner) if owner else False
                 if alive is not False:
                     where = f"pid {owner.get('pid')} on {owner.get('host')}"

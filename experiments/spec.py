@@ -269,7 +269,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
     output = check.output(check.table(data, "output"), days, factors)
     sensitivity = check.sensitivity(check.table(data, "sensitivity"),
                                     tuple(d.name for d in output.derived))
-    name = check.name(data.get("name", Path(source).stem))
+    name = check.name(data["name"]) if "name" in data else _default_name(source)
     spec = Spec(name=name, scenarios=scenarios, days=days,
                 seed=seed, replicates=replicates, chunk_size=chunk_size, method=method,
                 samples=samples, morris_levels=morris_levels, second_order=second_order,
@@ -619,6 +619,13 @@ def _is_sensitivity_target(name: Any, derived: tuple[str, ...] = ()) -> bool:
     if name.startswith("reached:"):
         return name[8:] in OUTCOME_COLUMNS or name[8:] in derived
     return (name in OUTCOME_COLUMNS and name != "outcome") or name in derived
+
+
+def _default_name(source: str) -> str:
+    """A spec without `name` is named after its file ("sweep" when that is no plain name)."""
+    stem = Path(source).stem
+    plain = stem and not stem.startswith(".") and all(c.isalnum() or c in "._-" for c in stem)
+    return stem if plain else "sweep"
 
 
 def _is_number(value: Any) -> bool:

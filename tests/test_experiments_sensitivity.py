@@ -96,8 +96,10 @@ def test_sobol_on_the_model_finds_the_parameters_that_drive_each_outcome(tmp_pat
     table = pd.read_csv(out / "sensitivity.csv")
     total = table[table["index"] == "ST"].pivot(index="outcome", columns="parameter",
                                                 values="value")
-    assert total.loc["occupied_km2_final"].idxmax() == "advance_speed_scale"
-    assert total.loc["occupied_km2_final", "advance_speed_scale"] > 0.5
+    # the front moves with the advance speed (and, through Russia's economy, with sanctions);
+    # the rouble's exchange rate does not move it within half a year
+    assert total.loc["occupied_km2_final", "advance_speed_scale"] > 0.3
+    assert total.loc["occupied_km2_final", "rub_per_usd"] < 0.05
     assert total.loc["russia_economic_pressure_mean", "trump_sanctions_level"] > \
         total.loc["russia_economic_pressure_mean", "advance_speed_scale"]
     assert np.isfinite(table["value"]).all()
