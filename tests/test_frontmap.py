@@ -196,7 +196,7 @@ def test_kursk_salient_area_follows_the_held_km2(geo):
 def test_gained_ground_is_coloured_by_who_took_it(geo):
     quads, signs = fm.gained_quads(depth(Pokrovsk=10.0, Kupiansk=-5.0), geo)
     assert len(quads) == len(signs) > 0 and np.any(signs > 0) and np.any(signs < 0)
-    assert fm.gained_quads(np.zeros(N), geo)[0] == []
+    assert len(fm.gained_quads(np.zeros(N), geo)[0]) == 0
 
 
 def test_bad_depth_shape_names_the_field():
