@@ -61,8 +61,9 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                                            dense=True, classes=["lesson-choices"],
                                            style={"flex-wrap": "wrap", "height": "auto"})
             else:
-                solara.InputTextArea(label="Your prediction", value=prediction,
-                                     continuous_update=True, classes=["lesson-prediction"])
+                with solara.Column(classes=["lesson-prediction"]):
+                    solara.InputTextArea(label="Your prediction", value=prediction,
+                                         continuous_update=True)
             if stage.value == "predict":
                 days = lesson.run_days
                 solara.Button(f"2. Run the model for {days} days", on_click=run,
@@ -71,11 +72,12 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                 if not prediction.value.strip():
                     solara.Text("Make your prediction first.", style={"font-size": "0.8em"})
             else:
-                solara.Markdown("**2. What the model shows.** " + observed.value,
-                                classes=["lesson-observed"])
+                with solara.Column(classes=["lesson-observed"]):
+                    solara.Markdown("**2. What the model shows.** " + observed.value)
                 solara.Markdown("**3. Look.** " + lesson.observe_question)
-                solara.InputTextArea(label="What you see", value=answer, continuous_update=True,
-                                     classes=["lesson-answer"])
+                with solara.Column(classes=["lesson-answer"]):
+                    solara.InputTextArea(label="What you see", value=answer,
+                                         continuous_update=True)
                 if stage.value == "observe":
                     solara.Button("4. Show the explanation", on_click=lambda: stage.set("explain"),
                                   classes=["lesson-explain-button"])
