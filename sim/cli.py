@@ -181,8 +181,11 @@ def cmd_run(args) -> int:
     else:
         result = simulate(args.scenario, runs=args.runs, days=args.days, seed=args.seed,
                           overrides=overrides, run_offset=args.run_offset, record=keep,
-                          start_date=args.start_date)
+                          start_date=args.start_date, uncertainty=args.uncertainty)
     print(summary_text(result.outcomes, result.scenario, result.days, result.start_date))
+    print(f"parameter uncertainty: {result.uncertainty}"
+          + (" (each run drew the parameters not set, from its key)"
+             if result.uncertainty == "on" else " (every run at the declared defaults)"))
     failures = []
     if out is not None:
         failures += _write(out, lambda p: result.outcomes.to_parquet(p, index=False))
@@ -228,6 +231,20 @@ def _write(path: Path, writer) -> list[str]:
         return [f"could not write {path}: {err.strerror or err}"]
 
 
+class VersionAction(argparse.Action):
+    """`--version`: the package version and the model's fingerprint (hashed only when asked)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0,
+                         help="print the version and the model fingerprint, then exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from experiments.provenance import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (no usage block) with exit code 2."""
 
@@ -240,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="conflictsim",
         description="Agent-based simulation of the war in Ukraine and the talks around it "
                     "(a teaching and research instrument, not a forecast).")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("scenarios", help="list the scenario presets with their descriptions")
@@ -265,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="index of the first run; --run-offset K --runs 1 replays run K exactly")
     p.add_argument("--set", action="append", metavar="PARAM=VALUE",
                    help="override a parameter (repeatable)")
+    p.add_argument("--uncertainty", choices=("on", "off"), default="on",
+                   help="on (default): each run draws the uncertain parameters it does not set "
+                        "from their declared distributions; off: all at their defaults")
     p.add_argument("--out", metavar="outcomes.parquet", help="write one row per run")
     p.add_argument("--trajectories", metavar="traj.parquet",
                    help="write daily trajectories in long form")

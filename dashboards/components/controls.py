@@ -18,7 +18,7 @@ from sim.params import ParamSpec
 KEY_PARAMETERS: tuple[str, ...] = (
     "putin_strategy", "putin_offensive_intensity", "trump_aid_level", "trump_pushes_talks",
     "trump_sanctions_level", "deterrence_credibility", "eu_compensation_share",
-    "eu_guarantee_strength", "energy_moratorium_in_talks", "urals_price_usd",
+    "eu_guarantee_strength", "energy_moratorium_in_talks", "world_oil_price_usd",
     "air_defence_interception", "ukraine_resolve_km2", "talks_collapse_per_refusal",
 )
 
