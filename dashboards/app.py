@@ -219,7 +219,7 @@ def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
     traj = fan.trajectories if fan is not None else model.trajectories
     sectors = solara.use_memo(lambda: plots.SectorView(SECTOR_NAMES), [id(model)])
     log = solara.use_memo(lambda: LiveEventLog(start=session.start_date, days=model.days,
-                                               sector_depth_km=session.sector_depth_km),
+                                               track=session.track.arrays),
                           [id(model)])
     content = solara.use_memo(
         lambda: live_content(model, traj, interventions, session.start_date,

@@ -197,7 +197,7 @@ def told_year():
     session.step(165)
     return session, events.run_events(session.model.trajectories, 365,
                                       interventions=session.interventions,
-                                      sector_depth_km=session.sector_depth_km)
+                                      track=session.track.arrays)
 
 
 def test_the_log_tells_the_front_once_a_month_with_where_it_moved(told_year):
@@ -220,18 +220,43 @@ def test_the_log_summarises_strikes_and_tells_talks_and_decisions_in_words(told_
     assert kinds.count("strikes") <= 13, "strike waves are counted per month, not listed per day"
     assert "offer" in kinds and "intervention" in kinds
     offers = [e.text for e in told if e.kind == "offer"]
-    assert all(t.startswith("Talks round: Moscow proposes") and "Kyiv refuses" in t for t in offers)
+    assert offers and all(re.match(r"Talks round: (Moscow|Kyiv|Washington) proposes a deal "
+                                   r"\(.+\)\. (Kyiv|Moscow) refuses: it expects", t) for t in offers)
     for event in told:
         assert not SNAKE_CASE.findall(event.text), event.text
     assert any("you change" in e.text and "trump aid level" in e.text for e in told)
 
 
-def test_a_new_offer_field_is_one_clause(monkeypatch):
-    clause = events.OfferClause("offer_guarantees",
-                                lambda v: f"Ukraine gets guarantees of strength {v:.1f}")
+def test_a_round_says_who_proposed_what_who_refused_and_how_washington_saw_it():
+    from sim.core import talks
+    package = np.zeros(talks.N_ISSUES if hasattr(talks, "N_ISSUES") else 5)
+    package[talks.LINE_KM2], package[talks.CEASEFIRE_FIRST] = 3000.0, 1.0
+    package[talks.GUARANTEE], package[talks.SANCTIONS_RELIEF] = 0.6, 0.25
+    text = events.refusal_text({"last_package": package, "proposer_today": talks.WASHINGTON,
+                                "ukraine_refused_today": False, "russia_refused_today": True,
+                                "refusal_reasonableness": 0.2})
+    assert text == ("Talks round: Washington proposes a deal (Ukraine giving up about 3,000 km² it "
+                    "still holds, ceasefire first, terms later, security guarantees for Ukraine "
+                    "(60% of the strongest) and 25% of sanctions on Russia lifted). Moscow refuses: "
+                    "it expects to gain more by fighting on than these terms give it. Washington "
+                    "found the offer unreasonable and blames Moscow less")
+    demand = events.refusal_text({"last_package": package, "proposer_today": talks.MOSCOW,
+                                  "ukraine_refused_today": True, "refusal_reasonableness": 0.1})
+    assert demand.endswith("Kyiv refuses: it expects to lose less by fighting on than these terms "
+                           "would cost it. Washington found the offer unreasonable and blames "
+                           "Moscow for asking too much")
+    fair = events.refusal_text({"last_package": package, "proposer_today": talks.KYIV,
+                                "russia_refused_today": True, "refusal_reasonableness": 0.9})
+    assert fair.endswith("Washington found the offer reasonable and blames Moscow")
+    assert events.refusal_text({"last_offer_km2": 0.0}) == (
+        "Talks round: a deal is proposed (the front frozen where it is). It is refused")
+
+
+def test_a_new_issue_of_a_package_is_one_clause(monkeypatch):
+    clause = events.OfferClause(5, lambda v: f"elections within {v:.0f} months")
     monkeypatch.setattr(events, "OFFER_CLAUSES", events.OFFER_CLAUSES + (clause,))
-    text = events.refusal_text({"last_offer_km2": 0.0, "offer_guarantees": 0.5})
-    assert "the front stays where it is and Ukraine gets guarantees of strength 0.5" in text
+    package = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 6.0])
+    assert "and elections within 6 months" in events.offer_terms({"last_package": package})
 
 
 def test_the_lesson_panel_walks_from_prediction_to_explanation():
