@@ -120,7 +120,8 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
         with solara.Column(classes=["main"]):
             if state.show_start.value:
                 StartHere(on_close=lambda: state.show_start.set(False))
-            LessonPanel(lessons, on_start=lambda lesson: actions.start_lesson(session, state, lesson),
+            LessonPanel(lessons,
+                        on_start=lambda lesson: actions.start_lesson(session, state, lesson),
                         on_run=lambda lesson: actions.run_lesson(session, state, lesson),
                         initial=link_lesson)
             LiveDay(session, state, frame, fan, revision)

@@ -13,6 +13,7 @@ import tomllib
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 import sim
 from dashboards.cli import REPO_ROOT
@@ -179,8 +180,9 @@ def test_a_lesson_runs_end_to_end(browser, class_server):
         choose(page, ".lesson-choice", lesson.title)
         page.locator(".lesson-start").click()
         page.locator(".lesson-stage-predict").wait_for()
-        assert page.locator(".lesson-run").is_disabled(), "predict before running"
+        expect(page.locator(".lesson-run")).to_be_disabled()  # predict before running
         page.locator(".lesson-choices button").nth(2).click()
+        expect(page.locator(".lesson-run")).to_be_enabled()
         wait_settings(page, "s.scenario === '%s'" % lesson.settings.scenario)
         assert readout(page)["settings"]["overrides"] == dict(lesson.settings.overrides)
         page.locator(".lesson-run").click()

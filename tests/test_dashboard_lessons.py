@@ -301,3 +301,37 @@ def page_text(rc) -> str:
 
     walk(rc.find(ipywidgets.Widget).widget)
     return " ".join(out)
+
+
+# -- comparison -----------------------------------------------------------------------------------
+def test_any_two_of_presets_saved_and_current_settings_can_be_compared():
+    from dashboards import comparison
+    current = Settings(scenario="freeze", seed=3, n_runs=6, days=60).with_value("trump_aid_level", 0.2)
+    saved = (("mine.toml", Settings(scenario="deterrence", seed=9)),)
+    options = comparison.comparison_options(saved, with_nothing=True)
+    assert list(options.values())[:2] == ["", "current"]
+    assert options["saved: mine.toml"] == "saved:mine.toml"
+    assert {k for k in options.values() if k.startswith("preset:")} == \
+        {f"preset:{name}" for name in sim.SCENARIOS}
+    assert comparison.settings_for("current", current, saved) is None, "the live fan"
+    preset = comparison.settings_for("preset:burden_shift", current, saved)
+    assert (preset.scenario, preset.overrides, preset.seed, preset.n_runs) == \
+        ("burden_shift", (), 3, 6), "same seed and runs: common random numbers"
+    mine = comparison.settings_for("saved:mine.toml", current, saved)
+    assert (mine.scenario, mine.seed, mine.n_runs, mine.days) == ("deterrence", 3, 6, 60)
+    assert comparison.label_for("saved:mine.toml", saved) == "saved: mine.toml"
+
+
+def test_the_overview_holds_every_preset_with_the_students_seed():
+    from dashboards import comparison
+    from dashboards.components.compare import presets_figure
+    from dashboards.fan_cache import SharedFans
+    current = Settings(scenario="freeze", seed=5, n_runs=5, days=40)
+    shared = SharedFans()
+    fans = comparison.preset_overview(current, shared)
+    assert list(fans) == list(sim.SCENARIOS) and len(shared) == len(sim.SCENARIOS)
+    expected = sim.simulate("burden_shift", runs=5, days=40, seed=5)
+    assert np.array_equal(fans["burden_shift"]["occupied_km2"], expected.trajectories["occupied_km2"])
+    fig = presets_figure(fans, "occupied_km2", "Occupied area", "thousand km²", 1000.0, 40)
+    titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()]
+    assert titles == [s.title for s in sim.SCENARIOS.values()]
