@@ -272,6 +272,7 @@ def test_the_lesson_panel_walks_from_prediction_to_explanation():
     assert started == [lessons[0]]
     run = rc.find(v.Btn, children=[f"2. Run the model for {lessons[0].run_days} days"])
     assert run.widget.disabled, "predict first"
+    assert rc.find(v.BtnToggle).widget.mandatory is False, "no choice is made for the student"
     rc.find(v.BtnToggle).widget.v_model = 1
     assert not run.widget.disabled
     run.widget.click()

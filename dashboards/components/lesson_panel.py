@@ -57,8 +57,9 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             solara.Markdown(f"**{lesson.question}**", style={"font-size": "1.05em"})
             solara.Markdown("**1. Predict.** " + lesson.predict_question)
             if lesson.choices:
+                # not mandatory: Vuetify would otherwise pick the first choice for the student
                 solara.ToggleButtonsSingle(value=prediction, values=list(lesson.choices),
-                                           dense=True, classes=["lesson-choices"],
+                                           mandatory=False, dense=True, classes=["lesson-choices"],
                                            style={"flex-wrap": "wrap", "height": "auto"})
             else:
                 with solara.Column(classes=["lesson-prediction"]):
