@@ -176,7 +176,8 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
         with solara.Column(classes=["main"], gap="8px"):
             if state.show_start.value:
                 StartHere(on_close=lambda: state.show_start.set(False))
-            LessonPanel(lessons, on_start=lambda lesson: actions.start_lesson(session, state, lesson),
+            LessonPanel(lessons,
+                        on_start=lambda lesson: actions.start_lesson(session, state, lesson),
                         on_run=lambda lesson: actions.run_lesson(session, state, lesson),
                         initial=link_lesson)
             LiveDay(session, state, frame, fan, revision)
@@ -350,7 +351,7 @@ def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
     traj = fan.trajectories if fan is not None else model.trajectories
     sectors = solara.use_memo(lambda: plots.SectorView(SECTOR_NAMES), [id(model)])
     log = solara.use_memo(lambda: LiveEventLog(start=session.start_date, days=model.days,
-                                               sector_depth_km=session.sector_depth_km),
+                                               track=session.track.arrays),
                           [id(model)])
     heading = scenario_heading(state.chosen.peek())
     highlighted = f"seed {session.settings.seed}, run {session.settings.run_offset}"

@@ -58,12 +58,14 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             MarkdownText(f"**{lesson.question}**", style={"font-size": "1.05em"})
             MarkdownText("**1. Predict.** " + lesson.predict_question)
             if lesson.choices:
+                # not mandatory: Vuetify would otherwise pick the first choice for the student
                 solara.ToggleButtonsSingle(value=prediction, values=list(lesson.choices),
-                                           dense=True, classes=["lesson-choices"],
+                                           mandatory=False, dense=True, classes=["lesson-choices"],
                                            style={"flex-wrap": "wrap", "height": "auto"})
             else:
-                solara.InputTextArea(label="Your prediction", value=prediction,
-                                     continuous_update=True, classes=["lesson-prediction"])
+                with solara.Column(classes=["lesson-prediction"]):
+                    solara.InputTextArea(label="Your prediction", value=prediction,
+                                         continuous_update=True)
             if stage.value == "predict":
                 days = lesson.run_days
                 solara.Button(f"2. Run the model for {days} days", on_click=run,
@@ -72,11 +74,12 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                 if not prediction.value.strip():
                     solara.Text("Make your prediction first.", style={"font-size": "0.8em"})
             else:
-                MarkdownText("**2. What the model shows.** " + observed.value,
-                                classes=["lesson-observed"])
+                with solara.Column(classes=["lesson-observed"]):
+                    MarkdownText("**2. What the model shows.** " + observed.value)
                 MarkdownText("**3. Look.** " + lesson.observe_question)
-                solara.InputTextArea(label="What you see", value=answer, continuous_update=True,
-                                     classes=["lesson-answer"])
+                with solara.Column(classes=["lesson-answer"]):
+                    solara.InputTextArea(label="What you see", value=answer,
+                                         continuous_update=True)
                 if stage.value == "observe":
                     solara.Button("4. Show the explanation", on_click=lambda: stage.set("explain"),
                                   classes=["lesson-explain-button"])
