@@ -388,6 +388,7 @@ def write_outputs(out: Path, priors, history: list[Population], observed: pd.Ser
     for round_index, population in enumerate(history):
         frame = pd.DataFrame(population.values, columns=[p.name for p in priors])
         frame.insert(0, "round", round_index)
+        frame.insert(1, "final", round_index == len(history) - 1)  # the posterior's rows
         frame["weight"] = population.weights
         frame["distance"] = population.distances
         for k, month in enumerate(observed.index):
@@ -458,6 +459,18 @@ def command(args, make_evaluator) -> int:
         truth, observed = None, observed_targets()
         data = f"DeepStateMap ({DATA.name}) and facts_to_2024_11.csv casualty figures"
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a directory")
+    from .lock import DirectoryLock
+
+    with DirectoryLock(out, "--out", "calibrate"):
+        return _calibrate_into(out, args, make_evaluator, priors, start_date, truth, observed,
+                               data)
+
+
+def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, truth, observed,
+                    data) -> int:
+    """The calibration itself, with `out` locked (created by the lock if missing)."""
     checkpoint = out / CHECKPOINT
     identity = checkpoint_identity(priors, observed, args.draws, args.accept, args.seed,
                                    start_date, data)
@@ -469,7 +482,6 @@ def command(args, make_evaluator) -> int:
                          "or give another --out")
     else:
         done, rng_state = [], None
-    out.mkdir(parents=True, exist_ok=True)
     with make_evaluator(args) as evaluator:
         history = abc(priors, observed, evaluator, args.draws, args.rounds, args.accept,
                       args.seed, start_date, done, rng_state,

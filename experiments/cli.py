@@ -1,4 +1,4 @@
-"""The research commands: `sweep`, `results`, `sensitivity`, `calibrate`, `validate`.
+"""The research commands: `sweep`, `results`, `sensitivity`, `calibrate`, `discover`, `validate`.
 
 `register(subparsers)` adds them to the `conflictsim` parser; each handler is `args.func(args) ->
 int`. Bad input raises `SpecError`/`InputError` (the CLI prints one line and exits 2).
@@ -7,11 +7,12 @@ int`. Bad input raises `SpecError`/`InputError` (the CLI prints one line and exi
 from __future__ import annotations
 
 import argparse
+import functools
+import sys
 from pathlib import Path
 
-
-
 EXIT_BAD_INPUT = 2
+EXIT_ABORTED = 1
 
 
 def register(subparsers) -> None:
@@ -19,6 +20,7 @@ def register(subparsers) -> None:
     _add_results(subparsers)
     _add_sensitivity(subparsers)
     _add_calibrate(subparsers)
+    _add_discover(subparsers)
     _add_validate(subparsers)
 
 
@@ -34,6 +36,28 @@ def _positive(flag: str):
     return parse
 
 
+def _seconds(flag: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{flag} {text}: a number of seconds > 0")
+        return value
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(f"--seed {text}: a whole number in [0, 2**63 - 1]")
+    return value
+
+
 def _add_executor_options(p) -> None:
     p.add_argument("--executor", choices=("serial", "processes", "dask"), default=None,
                    help="where chunks run (default: processes; dask when --scheduler is given)")
@@ -41,8 +65,12 @@ def _add_executor_options(p) -> None:
                    help="local worker processes (default: all cores)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="an existing Dask scheduler (local, dask-jobqueue, Kubernetes)")
-    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="how long to try reaching --scheduler (default 10)")
+    p.add_argument("--connect-timeout", type=_seconds("--connect-timeout"), default=10.0,
+                   metavar="SECONDS", help="how long to try reaching --scheduler (default 10)")
+    p.add_argument("--worker-timeout", type=_seconds("--worker-timeout"), default=60.0,
+                   metavar="SECONDS",
+                   help="a Dask sweep with no worker left for this long stops with a message "
+                        "(default 60); the chunks written are kept for --resume")
 
 
 def _add_chunk_options(p) -> None:
@@ -101,7 +129,7 @@ def _add_calibrate(subparsers) -> None:
                    help="ABC rounds; round 2+ sample near the last posterior (default 2)")
     p.add_argument("--accept", type=float, default=0.02,
                    help="share of draws accepted per round (default 0.02)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
     p.add_argument("--synthetic", action="append", metavar="NAME=VALUE",
                    help="fit synthetic data made by the model at these values instead of the "
                         "shipped series (checks that calibration recovers known parameters)")
@@ -117,6 +145,67 @@ def _add_calibrate(subparsers) -> None:
     p.set_defaults(func=cmd_calibrate)
 
 
+def _whole_in(flag: str, low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{flag} {text}: a whole number in [{low}, {high}]")
+        return value
+    return parse
+
+
+def _fraction(flag: str, low: float, high: float, low_open: bool = True):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        inside = (low < value if low_open else low <= value) and value <= high
+        if not inside:
+            bracket = "(" if low_open else "["
+            raise argparse.ArgumentTypeError(f"{flag} {text}: a number in {bracket}{low:g}, {high:g}]")
+        return value
+    return parse
+
+
+def _add_discover(subparsers) -> None:
+    from .discover import (DEFAULT_MASS_MIN, DEFAULT_PASTE_ALPHA, DEFAULT_PEEL_ALPHA,
+                           DEFAULT_THRESHOLD)
+
+    p = subparsers.add_parser(
+        "discover", help="scenario discovery: where a condition holds (PRIM) and which "
+                         "parameters matter (extra-trees feature scores)")
+    p.add_argument("dir", metavar="DIR", help="a directory written by `sweep`")
+    p.add_argument("--where", required=True, metavar="EXPR",
+                   help="condition on a run's columns, e.g. \"outcome == 'settlement'\" or "
+                        "'occupied_km2_final > 120000 and ceasefire_day < 365'")
+    p.add_argument("--out", metavar="FOLDER",
+                   help="write tables (CSV, Parquet) and plots (PNG) there (outside DIR)")
+    p.add_argument("--threshold", type=_fraction("--threshold", 0, 1), default=DEFAULT_THRESHOLD,
+                   help="density the chosen box must reach; the box with the highest coverage "
+                        f"that does is chosen (default {DEFAULT_THRESHOLD:g})")
+    p.add_argument("--peel-alpha", type=_fraction("--peel-alpha", 0, 0.5),
+                   default=DEFAULT_PEEL_ALPHA,
+                   help=f"share of the box's runs each peel removes (default {DEFAULT_PEEL_ALPHA:g})")
+    p.add_argument("--paste-alpha", type=_fraction("--paste-alpha", 0, 0.5),
+                   default=DEFAULT_PASTE_ALPHA,
+                   help=f"share of the box's runs each paste adds (default {DEFAULT_PASTE_ALPHA:g})")
+    p.add_argument("--mass-min", type=_fraction("--mass-min", 0, 1), default=DEFAULT_MASS_MIN,
+                   help=f"smallest share of all runs a box may hold (default {DEFAULT_MASS_MIN:g})")
+    p.add_argument("--boxes", type=_positive("--boxes"), default=1,
+                   help="look for up to N boxes, each among the runs outside the earlier ones "
+                        "(default 1)")
+    p.add_argument("--box", type=_whole_in("--box", 0, 10**6), default=None, metavar="STEP",
+                   help="take this step of the peeling trajectory instead of the threshold rule")
+    p.add_argument("--scores", choices=("all", "condition"), default="all",
+                   help="feature scores for the condition and every outcome (all), or the "
+                        "condition only")
+    p.add_argument("--seed", type=_whole_in("--seed", 0, 2**32 - 1), default=0,
+                   help="seed of the extra trees (default 0)")
+    p.set_defaults(func=cmd_discover)
 def _add_validate(subparsers) -> None:
     from .validate import DEFAULT_STARTS, FIT_MODES
 
@@ -129,7 +218,7 @@ def _add_validate(subparsers) -> None:
                         f"{DEFAULT_STARTS[0]} to {DEFAULT_STARTS[-1]})")
     p.add_argument("--runs", type=_positive("--runs"), default=400,
                    help="runs per start (default 400)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--seed", type=_whole_in("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
     p.add_argument("--fit", choices=FIT_MODES, default="refit",
                    help="refit (default): refit the front on the 2024 months before each start "
                         "(ABC); posterior: the shipped posterior for every start (in sample)")
@@ -146,45 +235,120 @@ def _evaluator(args):
     from . import evaluators
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
-    return evaluators.make(executor, args.workers, args.scheduler, args.connect_timeout)
+    return evaluators.make(executor, args.workers, args.scheduler, args.connect_timeout,
+                           args.worker_timeout)
 
 
+def one_line_errors(command):
+    """A sweep that cannot go on, or a file that cannot be written, ends with one line (exit 1)
+    instead of a traceback; bad input (`InputError`) is left to the caller (exit 2)."""
+    @functools.wraps(command)
+    def wrapped(args) -> int:
+        from .evaluators import SweepAborted
+
+        try:
+            return command(args)
+        except SweepAborted as err:
+            print(f"conflictsim: error: {err}", file=sys.stderr)
+            return EXIT_ABORTED
+        except OSError as err:
+            where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+            print(f"conflictsim: error: {where}{err.strerror or err}", file=sys.stderr)
+            return EXIT_ABORTED
+    return wrapped
+
+
+def output_folder(flag: str, path: str) -> Path:
+    """A folder to write files into: refused if it is a file or cannot be created."""
+    from sim.params import InputError
+
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{flag} {path}: exists and is not a folder; give a folder for the "
+                         f"files (it is created if missing)")
+    ancestor = folder.absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"{flag} {path}: {ancestor} is not a folder")
+    return folder
+
+
+def output_file(flag: str, path: str) -> Path:
+    """A file to write: refused if it is a folder or its folder is not one."""
+    from sim.params import InputError
+
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{flag} {path}: a file path, not a folder")
+    parent = target.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"{flag} {path}: {parent} is not a folder")
+    return target
+
+
+@one_line_errors
 def cmd_sweep(args) -> int:
     from . import spec as spec_module
     from . import sweep
 
-    spec = spec_module.load(args.spec)
+    text = spec_module.read_text(args.spec)
+    spec = spec_module.parse(text, source=str(args.spec))
     report = sweep.run(spec, args.out, _evaluator(args), resume=args.resume,
-                       chunk_size=args.chunk_size, spec_text=Path(args.spec).read_text(),
-                       progress=not args.quiet)
+                       chunk_size=args.chunk_size, spec_text=text, progress=not args.quiet)
+    recomputed = (f"; {report.chunks_recomputed} damaged, missing or foreign chunks computed "
+                  f"again" if report.chunks_recomputed else "")
     print(f"{report.out}: {report.rows:,} runs ({report.rows_already_done:,} already done, "
           f"{report.rows_computed:,} computed in {report.seconds:.1f} s, "
-          f"{report.run_days_per_second:,.0f} run-days/s)")
+          f"{report.run_days_per_second:,.0f} run-days/s{recomputed})")
     print(f"read with: pandas.read_parquet('{report.out / 'outcomes'}')")
     return 0
 
 
+@one_line_errors
 def cmd_results(args) -> int:
     from . import results
 
     out = Path(args.dir)
+    plots = output_folder("--plots", args.plots) if args.plots else None
     if args.replay is not None:
         print(results.replay_command(out, args.replay))
         return 0
     print(results.summary_text(out))
-    if args.plots:
-        for path in results.write_plots(out, Path(args.plots)):
+    if plots is not None:
+        for path in results.write_plots(out, plots):
             print(f"wrote {path}")
     return 0
 
 
+@one_line_errors
 def cmd_sensitivity(args) -> int:
     from . import sensitivity
 
     return sensitivity.command(args, _evaluator)
 
 
+@one_line_errors
 def cmd_calibrate(args) -> int:
     from . import calibration
 
     return calibration.command(args, _evaluator)
+
+
+def cmd_discover(args) -> int:
+    from . import discover
+
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        discover.check_out_folder(out, Path(args.dir))
+    found = discover.analyse(Path(args.dir), args.where, threshold=args.threshold,
+                             peel_alpha=args.peel_alpha, paste_alpha=args.paste_alpha,
+                             mass_min=args.mass_min, max_boxes=args.boxes, choose=args.box,
+                             seed=args.seed, score_outcomes=args.scores == "all")
+    print(discover.report_text(found))
+    if out is not None:
+        for path in discover.write(found, out):
+            print(f"wrote {path}")
+    return 0

@@ -16,11 +16,13 @@ from .spec import Factor, Spec
 
 
 def salib_problem(factors: tuple[Factor, ...]) -> dict:
-    """SALib's problem dict; a levels factor is a [0, n) range mapped back to its levels."""
+    """SALib's problem dict; a levels factor is a [0, n) range mapped back to its levels, and a
+    range with a non-uniform distribution a [0, 1] quantile mapped through its inverse CDF."""
     return {
         "num_vars": len(factors),
         "names": [f.name for f in factors],
-        "bounds": [[f.low, f.high] if f.is_range else [0.0, float(len(f.levels))]
+        "bounds": [[0.0, 1.0] if f.is_range and f.distribution != "uniform" else
+                   [f.low, f.high] if f.is_range else [0.0, float(len(f.levels))]
                    for f in factors],
     }
 
@@ -64,7 +66,26 @@ def grid(factors: tuple[Factor, ...]) -> np.ndarray:
 def _to_factor(column: np.ndarray, factor: Factor) -> np.ndarray:
     """Map a drawn column onto the factor's values: levels by index, integers rounded."""
     if factor.is_range:
+        if factor.distribution != "uniform":
+            column = quantile_to_value(column, factor)
         return np.rint(column) if factor.kind == "int" else column
     levels = np.asarray(factor.levels, dtype=float)
     index = np.clip(np.floor(column).astype(np.int64), 0, len(levels) - 1)
     return levels[index]
+
+
+def quantile_to_value(u: np.ndarray, factor: Factor) -> np.ndarray:
+    """Inverse CDF of a factor's distribution on its range: normal truncated to [low, high], or
+    log-uniform. Latin and Sobol designs stay stratified in quantile space."""
+    low, high = factor.low, factor.high
+    u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+    if factor.distribution == "loguniform":
+        values = np.exp(np.log(low) + u * (np.log(high) - np.log(low)))
+    elif factor.distribution == "normal":
+        from scipy.stats import truncnorm
+
+        a, b = (low - factor.mean) / factor.sd, (high - factor.mean) / factor.sd
+        values = truncnorm.ppf(u, a, b, loc=factor.mean, scale=factor.sd)
+    else:
+        raise ValueError(f"unknown distribution {factor.distribution!r}")
+    return np.clip(values, low, high)

@@ -11,7 +11,7 @@ file, the key and the value, never an hour into a sweep.
     start_date = 2024-06-01                 # optional; default 2024-12-01 (the model's day 0)
     uncertainty = "on"                      # optional; "off": no per-run parameter draws
     replicates = 20
-    chunk_size = 2000                       # rows per task, rounded to whole points
+    chunk_size = 2000                       # rows per task: whole points, or split replicates
 
     [sampler]
     method = "grid"                         # grid | random | latin | sobol | morris
@@ -20,6 +20,9 @@ file, the key and the value, never an hour into a sweep.
     [parameters]
     trump_sanctions_level = { range = [0.0, 1.0], steps = 6 }
     putin_strategy = { levels = ["freeze", "serious"] }
+    # samplers random/latin/sobol may draw a range from a distribution (default uniform):
+    # advance_speed_scale = { range = [0.5, 1.5], distribution = "normal", mean = 1.0, sd = 0.2 }
+    # oil_price_usd = { range = [40, 120], distribution = "loguniform" }
 
     [fixed]
     eu_sanctions_step = 0.05
@@ -30,6 +33,18 @@ file, the key and the value, never an hour into a sweep.
     bands = "weekly"                        # none | daily | weekly (per-point quantiles)
     fields = ["occupied_km2"]
     quantiles = [0.05, 0.5, 0.95]
+
+    [[output.derived]]                      # user-defined outcomes over trajectory fields
+    name = "day_area_above_120k"
+    field = "occupied_km2"
+    reduce = "first_day_above"              # see DERIVED_REDUCERS
+    value = 120000
+
+    [[output.derived]]
+    name = "winter_outage_mean"
+    field = "outage_share"
+    reduce = "mean"
+    months = [12, 1, 2]                     # optional; or days = [from, to]
 
     [sensitivity]
     outcomes = ["occupied_km2_final", "reached:ceasefire_day", "share:settlement"]
@@ -66,13 +81,22 @@ OUTCOME_COLUMNS = (
 )
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 MAX_ROWS = 10**10
+_KEY_COLUMN_NAMES = ("row", "scenario", "point", "replicate", "seed")  # chunks.KEY_COLUMNS
 
 _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
              "uncertainty", "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
 _SAMPLER_KEYS = {"method", "samples", "levels", "second_order"}
-_PARAM_KEYS = {"range", "levels", "steps"}
-_OUTPUT_KEYS = {"outcomes", "trajectories", "bands", "fields", "quantiles"}
+_PARAM_KEYS = {"range", "levels", "steps", "distribution", "mean", "sd"}
+_OUTPUT_KEYS = {"outcomes", "trajectories", "bands", "fields", "quantiles", "derived"}
+DISTRIBUTIONS = ("uniform", "normal", "loguniform")
+DERIVED_REDUCERS = {
+    # reducer: (needs `value`, takes a window (`days`, `months`))
+    "final": (False, False), "mean": (False, True), "min": (False, True), "max": (False, True),
+    "sum": (False, True), "first_day_above": (True, True), "first_day_below": (True, True),
+    "days_above": (True, True), "days_below": (True, True),
+}
+_DERIVED_KEYS = {"name", "field", "reduce", "value", "days", "months"}
 _SENSITIVITY_KEYS = {"outcomes", "conf_level", "resamples"}
 
 
@@ -91,6 +115,9 @@ class Factor:
     high: float | None = None
     steps: int | None = None
     levels: tuple[float, ...] = ()
+    distribution: str = "uniform"  # of a range, for samplers random/latin/sobol
+    mean: float | None = None      # normal: before truncation to the range
+    sd: float | None = None
 
     @property
     def is_range(self) -> bool:
@@ -104,12 +131,27 @@ class Factor:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A user-defined outcome: `reduce` applied to trajectory `field` over an optional window of
+    days (`days` = (from, to), inclusive) and calendar months; `value` is the threshold of the
+    *_above / *_below reducers. A day that never comes is missing (NaN)."""
+
+    name: str
+    field: str
+    reduce: str
+    value: float | None = None
+    days: tuple[int, int] | None = None
+    months: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Output:
     outcomes: tuple[str, ...] = OUTCOME_COLUMNS
     trajectories: str = "none"
     bands: str = "none"
     fields: tuple[str, ...] = ("occupied_km2", "russia_economic_pressure", "talks_phase")
     quantiles: tuple[float, ...] = DEFAULT_QUANTILES
+    derived: tuple[Derived, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +193,12 @@ class Spec:
             data.pop(key)
         if data["start_date"] is None:  # specs from before the key keep their fingerprint
             data.pop("start_date")
+        for factor in data["factors"]:  # so do specs from before distributions
+            for key, default in (("distribution", "uniform"), ("mean", None), ("sd", None)):
+                if factor[key] == default:
+                    factor.pop(key)
+        if not data["output"]["derived"]:  # and before derived outcomes
+            data["output"].pop("derived")
         return data
 
     def fingerprint(self) -> str:
@@ -158,17 +206,33 @@ class Spec:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
-        return json.loads(json.dumps(asdict(self), default=str))
+        """The spec as JSON, choices by name and switches as booleans (the manifest's copy;
+        `experiments.results.spec_of` reads either form back)."""
+        data = json.loads(json.dumps(asdict(self), default=str))
+        for factor in data["factors"]:
+            factor["levels"] = [decode(factor["name"], v) for v in factor["levels"]]
+        data["fixed"] = [[name, decode(name, v)] for name, v in data["fixed"]]
+        return data
 
 
 def load(path: str | Path) -> Spec:
     """Read and check a spec file; every problem raises `SpecError` naming file, key and value."""
+    return parse(read_text(path), source=str(path))
+
+
+def read_text(path: str | Path) -> str:
+    """The spec file's text: UTF-8, as TOML requires."""
     path = Path(path)
     try:
-        text = path.read_text()
+        data = path.read_bytes()
     except OSError as err:
         raise SpecError(f"{path}: cannot read spec file ({err.strerror or err})") from None
-    return parse(text, source=str(path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise SpecError(f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} on line {line}); "
+                        f"save the spec as UTF-8") from None
 
 
 def parse(text: str, source: str = "<spec>") -> Spec:
@@ -176,6 +240,9 @@ def parse(text: str, source: str = "<spec>") -> Spec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SpecError(f"{source}: malformed TOML: {err}") from None
+    if not data:
+        raise SpecError(f"{source}: the spec is empty (no keys); give at least scenario, days, "
+                        f"replicates and [parameters] (see experiments/specs/smoke.toml)")
     return from_dict(data, source)
 
 
@@ -199,9 +266,11 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
         check.fail("sampler.samples", samples, "sampler 'sobol' needs a power of two (e.g. 256)")
     factors = check.factors(check.table(data, "parameters"), method)
     fixed = check.fixed(check.table(data, "fixed"), factors)
-    output = check.output(check.table(data, "output"))
-    sensitivity = check.sensitivity(check.table(data, "sensitivity"))
-    spec = Spec(name=str(data.get("name", Path(source).stem)), scenarios=scenarios, days=days,
+    output = check.output(check.table(data, "output"), days, factors)
+    sensitivity = check.sensitivity(check.table(data, "sensitivity"),
+                                    tuple(d.name for d in output.derived))
+    name = check.name(data.get("name", Path(source).stem))
+    spec = Spec(name=name, scenarios=scenarios, days=days,
                 seed=seed, replicates=replicates, chunk_size=chunk_size, method=method,
                 samples=samples, morris_levels=morris_levels, second_order=second_order,
                 factors=factors, fixed=fixed, output=output, sensitivity=sensitivity,
@@ -209,10 +278,22 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
                 start_date=start_date,
                 uncertainty=check.choice(data, "uncertainty", data.get("uncertainty", "on"),
                                          ("on", "off")))
-    rows = len(scenarios) * n_points(spec) * replicates
-    if rows > MAX_ROWS:
-        check.fail("replicates", replicates, f"the sweep would have {rows:,} runs (limit {MAX_ROWS:,})")
+    check.size(spec)
     return spec
+
+
+def decode(name: str, coded: Any) -> Any:
+    """A parameter value in the user's terms: a choice by its name, a switch as a boolean."""
+    spec = sim.PARAMS.get(name)
+    if spec is None or isinstance(coded, str):
+        return coded
+    if spec.kind == "choice":
+        return spec.choices[int(coded)]
+    if spec.kind == "bool":
+        return bool(coded)
+    if spec.kind == "int":
+        return int(coded)
+    return coded
 
 
 def n_points(spec: Spec) -> int:
@@ -239,6 +320,35 @@ class _Checker:
 
     def fail(self, key: str, value: Any, allowed: str):
         raise SpecError(f"{self.source}: {key}={_show(value)}: {allowed}")
+
+    def name(self, value: Any) -> str:
+        """The name becomes a folder (`sensitivity`'s default out/<name>): one plain segment."""
+        if (not isinstance(value, str) or not value or len(value) > 100
+                or not all(c.isalnum() or c in "._-" for c in value) or value.startswith(".")):
+            self.fail("name", value, "letters, digits, '.', '_' and '-' (not starting with "
+                      "'.'), at most 100 characters: it names the output folder")
+        return value
+
+    def size(self, spec: "Spec") -> None:
+        """Refuse a sweep too big to run, naming what makes it big."""
+        points = n_points(spec)
+        rows = len(spec.scenarios) * points * spec.replicates
+        if rows <= MAX_ROWS:
+            return
+        if spec.method == "grid" and points > MAX_ROWS // max(1, spec.replicates):
+            sizes = " x ".join(f"{f.name} {len(f.grid_values()):,}" for f in spec.factors)
+            self.fail("parameters", f"{points:,} grid points",
+                      f"the grid ({sizes} levels) x {spec.replicates:,} replicates x "
+                      f"{len(spec.scenarios)} scenarios is {rows:,} runs, more than the limit "
+                      f"{MAX_ROWS:,}; use fewer steps, or sampler 'latin' with samples = N")
+        if spec.method != "grid" and points * len(spec.scenarios) > MAX_ROWS // spec.replicates:
+            self.fail("sampler.samples", spec.samples,
+                      f"{points:,} points x {spec.replicates:,} replicates x "
+                      f"{len(spec.scenarios)} scenarios is {rows:,} runs, more than the limit "
+                      f"{MAX_ROWS:,}")
+        self.fail("replicates", spec.replicates,
+                  f"{points:,} points x {spec.replicates:,} replicates x {len(spec.scenarios)} "
+                  f"scenarios is {rows:,} runs, more than the limit {MAX_ROWS:,}")
 
     def known_keys(self, prefix: str, table: Mapping[str, Any], allowed: set[str]) -> None:
         for key in table:
@@ -361,11 +471,39 @@ class _Checker:
         elif "steps" in entry:
             self.fail(key + ".steps", entry["steps"], f"steps only applies to sampler 'grid', "
                       f"not '{method}'")
-        return Factor(spec.name, spec.kind, low=low, high=high, steps=steps)
+        distribution, mean, sd = self.distribution(key, spec, entry, method, low, high)
+        return Factor(spec.name, spec.kind, low=low, high=high, steps=steps,
+                      distribution=distribution, mean=mean, sd=sd)
+
+    def distribution(self, key, spec, entry, method, low, high):
+        """A range's distribution: uniform (default), normal truncated to the range (mean
+        defaults to the middle, sd to a quarter of the range), or log-uniform (low > 0)."""
+        name = entry.get("distribution", "uniform")
+        self.choice(entry, key + ".distribution", name, DISTRIBUTIONS)
+        if name != "uniform" and method not in ("random", "latin", "sobol"):
+            self.fail(key + ".distribution", name, f"sampler '{method}' takes uniform ranges; "
+                      f"distributions need sampler random, latin or sobol")
+        for extra in ("mean", "sd"):
+            if extra in entry and name != "normal":
+                self.fail(f"{key}.{extra}", entry[extra], "goes with distribution = \"normal\"")
+        if name == "loguniform" and not low > 0:
+            self.fail(key + ".range", entry["range"], "distribution 'loguniform' needs low > 0")
+        if name != "normal":
+            return name, None, None
+        mean = entry.get("mean", (low + high) / 2)
+        if not _is_number(mean) or not low <= mean <= high:
+            self.fail(key + ".mean", mean, f"a number within range = [{low:g}, {high:g}] "
+                      f"({spec.name}: {spec.allowed()})")
+        sd = entry.get("sd", (high - low) / 4)
+        if not _is_number(sd) or not sd > 0:
+            self.fail(key + ".sd", sd, "a number > 0")
+        return name, float(mean), float(sd)
 
     def coerce(self, key: str, spec, value: Any) -> float:
         if isinstance(value, (list, dict)):
             self.fail(key, value, spec.allowed())
+        if spec.kind == "choice" and not isinstance(value, str):
+            self.fail(key, value, f"{spec.name} is given by name, not by code: {spec.allowed()}")
         try:
             return float(spec.coerce(value))
         except InputError:
@@ -382,7 +520,8 @@ class _Checker:
             pairs.append((name, self.coerce(key, spec, value)))
         return tuple(pairs)
 
-    def output(self, table: Mapping[str, Any]) -> Output:
+    def output(self, table: Mapping[str, Any], days: int = calendar.MAX_DAYS,
+               factors: tuple[Factor, ...] = ()) -> Output:
         self.known_keys("output.", table, _OUTPUT_KEYS)
         default = Output()
         outcomes = self.string_list(table, "outcomes", list(default.outcomes), OUTCOME_COLUMNS,
@@ -397,9 +536,64 @@ class _Checker:
         if (not isinstance(quantiles, list) or not quantiles
                 or not all(_is_number(q) and 0 <= q <= 1 for q in quantiles)):
             self.fail("output.quantiles", quantiles, "a list of numbers in [0, 1]")
-        return Output(outcomes, trajectories, bands, fields, tuple(float(q) for q in quantiles))
+        taken = {*OUTCOME_COLUMNS, *sim.PARAMS, *_KEY_COLUMN_NAMES}
+        entries = table.get("derived", [])
+        if not isinstance(entries, list):
+            self.fail("output.derived", entries, "a list of tables ([[output.derived]])")
+        derived = []
+        for i, entry in enumerate(entries):
+            item = self.derived(f"output.derived[{i}]", entry, days, taken)
+            taken.add(item.name)
+            derived.append(item)
+        return Output(outcomes, trajectories, bands, fields, tuple(float(q) for q in quantiles),
+                      tuple(derived))
 
-    def sensitivity(self, table: Mapping[str, Any]) -> Sensitivity:
+    def derived(self, key: str, entry: Any, days: int, taken: set[str]) -> Derived:
+        if not isinstance(entry, Mapping):
+            self.fail(key, entry, "a table { name, field, reduce, ... }")
+        entry = {k: v for k, v in entry.items() if v is not None}  # as read from a manifest
+        self.known_keys(key + ".", entry, _DERIVED_KEYS)
+        for required in ("name", "field", "reduce"):
+            if required not in entry:
+                self.fail(f"{key}.{required}", None, "required")
+        name = entry["name"]
+        if not isinstance(name, str) or not name.isidentifier():
+            self.fail(key + ".name", name, "a name of letters, digits and _ (not starting with "
+                      "a digit)")
+        if name in taken:
+            self.fail(key + ".name", name, "already a column (an outcome, a parameter or "
+                      "another derived outcome)")
+        self.choice(entry, key + ".field", entry["field"], TRAJECTORY_FIELDS)
+        reduce = self.choice(entry, key + ".reduce", entry["reduce"], tuple(DERIVED_REDUCERS))
+        needs_value, windowed = DERIVED_REDUCERS[reduce]
+        value = entry.get("value")
+        if needs_value and not _is_number(value):
+            self.fail(key + ".value", value, f"reduce '{reduce}' needs value = <number>")
+        if not needs_value and "value" in entry:
+            self.fail(key + ".value", value, f"reduce '{reduce}' takes no value")
+        for window in ("days", "months"):
+            if window in entry and not windowed:
+                self.fail(f"{key}.{window}", entry[window], f"reduce '{reduce}' takes no window "
+                          f"(use mean with days = [d, d] for one day)")
+        window = entry.get("days")
+        if window is not None:
+            if (not isinstance(window, list) or len(window) != 2
+                    or not all(isinstance(d, int) and not isinstance(d, bool) for d in window)
+                    or not 0 <= window[0] <= window[1] <= days):
+                self.fail(key + ".days", window, f"two whole days [from, to] with "
+                          f"0 <= from <= to <= {days}")
+            window = (window[0], window[1])
+        months = entry.get("months")
+        if months is not None:
+            if (not isinstance(months, list) or not months
+                    or not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12
+                               for m in months)):
+                self.fail(key + ".months", months, "a non-empty list of months 1-12")
+            months = tuple(months)
+        return Derived(name, entry["field"], reduce, float(value) if needs_value else None,
+                       window, months)
+
+    def sensitivity(self, table: Mapping[str, Any], derived: tuple[str, ...] = ()) -> Sensitivity:
         self.known_keys("sensitivity.", table, _SENSITIVITY_KEYS)
         outcomes = table.get("outcomes", list(Sensitivity().outcomes))
         if isinstance(outcomes, str):
@@ -407,7 +601,7 @@ class _Checker:
         if not isinstance(outcomes, list) or not outcomes:
             self.fail("sensitivity.outcomes", outcomes, "a non-empty list")
         for name in outcomes:
-            if not _is_sensitivity_target(name):
+            if not _is_sensitivity_target(name, derived):
                 self.fail("sensitivity.outcomes", name,
                           "a numeric outcome column, 'reached:<column>' or 'share:<outcome class>'")
         conf = table.get("conf_level", 0.95)
@@ -417,14 +611,14 @@ class _Checker:
         return Sensitivity(tuple(outcomes), float(conf), resamples)
 
 
-def _is_sensitivity_target(name: Any) -> bool:
+def _is_sensitivity_target(name: Any, derived: tuple[str, ...] = ()) -> bool:
     if not isinstance(name, str):
         return False
     if name.startswith("share:"):
         return name[6:] in sim.OUTCOME_CLASSES
     if name.startswith("reached:"):
-        return name[8:] in OUTCOME_COLUMNS
-    return name in OUTCOME_COLUMNS and name != "outcome"
+        return name[8:] in OUTCOME_COLUMNS or name[8:] in derived
+    return (name in OUTCOME_COLUMNS and name != "outcome") or name in derived
 
 
 def _is_number(value: Any) -> bool:

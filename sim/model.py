@@ -18,6 +18,7 @@ from . import calendar, datasets, rng, scenarios, sectors, uncertainty as _uncer
 from .actions import Actions
 from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
 from .core import day as core_day
+from .core import talks
 from .core.arrays import DEFAULT_PRECISION, PRECISIONS
 from .params import ParamError
 from .state import START_PACE_WINDOW_DAYS, STREAM_DAY, initial_state
@@ -145,14 +146,20 @@ class ConflictModel(mesa.Model):
             us_aid_flowing=day >= self.calendar.us_aid_resumed_day)
 
     def step(self) -> None:
-        """Leaders decide in order, the core applies the day, the model records."""
+        """Leaders decide in order and answer the day's package; the core applies the day;
+        the model records."""
         if self.state.day >= self.days:
             self.running = False
             return
         self.today = self._context(self.state.day + 1)
         self.draws = rng.uniforms(self.keys, self.today.day, STREAM_DAY, core_day.N_DRAWS)
-        for leader in self.leaders:  # together they write every field of self.actions anew
-            leader.step()
+        moves: dict = {"package": talks.no_package(self.n_runs),
+                       "proposer": np.zeros(self.n_runs, dtype=np.int8)}
+        for leader in self.leaders:
+            moves.update(leader.decide(moves))
+        for leader in self.leaders:
+            moves.update(leader.respond(moves))
+        self.actions = Actions(**moves)
         self.state = core_day.step(self.state, self.params, self.derived, self.actions,
                                    self.draws, self.today)
         self._record()

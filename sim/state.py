@@ -12,11 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import rng, sectors
+from .core.economy import WORLD_OIL_PRICE_2024_USD
 from .params import Params
 
 # talks_phase codes
 NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
 PHASE_NAMES = ("no talks", "talks while fighting", "ceasefire", "settlement")
+
+N_ISSUES = 5  # issues of a talks package (sim.core.talks)
 
 # Random streams (each one call per day for all runs)
 STREAM_SETUP, STREAM_DAY = 1, 2
@@ -61,6 +64,13 @@ class State:
     russia_revenue_trn_rub: np.ndarray
     russia_economic_pressure: np.ndarray
     ukraine_economic_pressure: np.ndarray
+    russia_pressure_deficit: np.ndarray  # components of the pressure indices, each in [0, 1]
+    russia_pressure_reserves: np.ndarray
+    russia_pressure_sanctions: np.ndarray
+    ukraine_pressure_outages: np.ndarray
+    ukraine_pressure_budget: np.ndarray
+    ukraine_pressure_supply: np.ndarray
+    ukraine_pressure_fighting: np.ndarray
     ukraine_military_supply: np.ndarray
     russia_military_supply: np.ndarray
     # politics
@@ -82,16 +92,30 @@ class State:
     settlement_day: np.ndarray
     ceasefire_breakdowns: np.ndarray
     ukraine_refusals: np.ndarray
-    offers_made: np.ndarray
-    last_offer_km2: np.ndarray
-    refused_today: np.ndarray
+    offers_made: np.ndarray  # packages put on the table
+    talks_rounds: np.ndarray  # rounds held (a round may pass without a package)
+    last_proposer: np.ndarray  # int8: talks.NOBODY, MOSCOW, KYIV or WASHINGTON
+    last_package: np.ndarray  # (runs, talks.N_ISSUES), NaN before the first package
+    last_offer_km2: np.ndarray  # the line of the last package: land beyond the line, km2
+    proposer_today: np.ndarray  # int8, NOBODY on days without a package
+    refused_today: np.ndarray  # a package was refused today (by anyone)
+    ukraine_refused_today: np.ndarray
+    russia_refused_today: np.ndarray
+    refusal_reasonableness: np.ndarray  # of today's refused package as Washington saw it, or NaN
+    deal_package: np.ndarray  # (runs, talks.N_ISSUES): the terms of the ceasefire in force, or NaN
+    ceded_km2: np.ndarray  # land ceded by deals, added to the occupied area
+    force_ratio_at_ceasefire: np.ndarray  # Russian/Ukrainian front forces when the ceasefire began
     moratorium: np.ndarray
     # beliefs and private information
     russia_pace_belief: np.ndarray  # km2/day Moscow expects to gain
     ukraine_pace_belief: np.ndarray  # km2/day Kyiv expects to lose
     russia_cost_private: np.ndarray  # multiplier on Russia's public cost, known to Moscow only
     ukraine_resolve_private: np.ndarray  # multiplier on Kyiv's resolve, known to Kyiv only
-    russia_estimate_ukraine_tolerance_km2: np.ndarray
+    # each side's belief about the other's private type (log cost or log resolve multiplier)
+    russia_belief_ukraine_type_mean: np.ndarray
+    russia_belief_ukraine_type_sd: np.ndarray
+    ukraine_belief_russia_type_mean: np.ndarray
+    ukraine_belief_russia_type_sd: np.ndarray
     # running sums for outcomes
     russia_pressure_sum: np.ndarray
     ukraine_pressure_sum: np.ndarray
@@ -172,9 +196,6 @@ def initial_state(params: Params, keys: np.ndarray,
     # private multipliers: lognormal-like around 1, known only to their own side
     russia_cost_private = np.exp(spread * rng.logistic_noise(setup[:, 0]))
     ukraine_resolve_private = np.exp(spread * rng.logistic_noise(setup[:, 1]))
-    # Moscow's opening guess of what Kyiv would concede: optimistic, uncertain
-    estimate = full(params.putin_maximalist_demand_km2) * 0.5 * np.exp(
-        spread * rng.logistic_noise(setup[:, 2]))
     sanctions_us = full(params.us_sanctions_initial)
     sanctions_eu = full(params.eu_sanctions_initial)
     us_aid = full(params.us_aid_baseline_bn_usd)
@@ -204,11 +225,18 @@ def initial_state(params: Params, keys: np.ndarray,
         outage_share=zeros.copy(),
         refinery_damage=zeros.copy(),
         strike_wave_today=np.zeros(n, dtype=bool),
-        oil_price_usd=full(params.urals_price_usd),
+        oil_price_usd=full(WORLD_OIL_PRICE_2024_USD),
         nwf_bn_usd=full(params.nwf_initial_bn_usd),
         russia_revenue_trn_rub=full(params.oil_gas_revenue_trn_rub + params.non_oil_revenue_trn_rub),
         russia_economic_pressure=zeros.copy(),
         ukraine_economic_pressure=zeros.copy(),
+        russia_pressure_deficit=zeros.copy(),
+        russia_pressure_reserves=zeros.copy(),
+        russia_pressure_sanctions=zeros.copy(),
+        ukraine_pressure_outages=zeros.copy(),
+        ukraine_pressure_budget=zeros.copy(),
+        ukraine_pressure_supply=zeros.copy(),
+        ukraine_pressure_fighting=zeros.copy(),
         ukraine_military_supply=np.ones(n),
         russia_military_supply=np.ones(n),
         ukraine_support=full(params.ukraine_support_initial),
@@ -228,14 +256,27 @@ def initial_state(params: Params, keys: np.ndarray,
         ceasefire_breakdowns=np.zeros(n, dtype=np.int32),
         ukraine_refusals=np.zeros(n, dtype=np.int32),
         offers_made=np.zeros(n, dtype=np.int32),
+        talks_rounds=np.zeros(n, dtype=np.int32),
+        last_proposer=np.zeros(n, dtype=np.int8),
+        last_package=np.full((n, N_ISSUES), np.nan),
         last_offer_km2=np.full(n, np.nan),
+        proposer_today=np.zeros(n, dtype=np.int8),
         refused_today=np.zeros(n, dtype=bool),
+        ukraine_refused_today=np.zeros(n, dtype=bool),
+        russia_refused_today=np.zeros(n, dtype=bool),
+        refusal_reasonableness=np.full(n, np.nan),
+        deal_package=np.full((n, N_ISSUES), np.nan),
+        ceded_km2=zeros.copy(),
+        force_ratio_at_ceasefire=np.ones(n),
         moratorium=np.zeros(n, dtype=bool),
         russia_pace_belief=full(params.russia_prior_pace_km2_day),
         ukraine_pace_belief=full(params.ukraine_prior_pace_km2_day),
         russia_cost_private=russia_cost_private,
         ukraine_resolve_private=ukraine_resolve_private,
-        russia_estimate_ukraine_tolerance_km2=estimate,
+        russia_belief_ukraine_type_mean=zeros.copy(),
+        russia_belief_ukraine_type_sd=spread.copy(),
+        ukraine_belief_russia_type_mean=zeros.copy(),
+        ukraine_belief_russia_type_sd=spread.copy(),
         russia_pressure_sum=zeros.copy(),
         ukraine_pressure_sum=zeros.copy(),
     )

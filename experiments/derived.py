@@ -1,0 +1,67 @@
+"""User-defined outcomes ([[output.derived]] in a spec), computed per chunk from the trajectories.
+
+A small fixed vocabulary instead of free code, so a spec stays data: a trajectory field, a reducer
+and an optional window of days and calendar months.
+
+| reduce | result per run |
+|---|---|
+| final | the field on the last day |
+| mean, min, max, sum | over the window |
+| first_day_above, first_day_below | first day in the window with field > value (< value); NaN if none |
+| days_above, days_below | number of days in the window with field > value (< value) |
+
+Days count from the run's start (day 0 = the start date); `days = [from, to]` is inclusive;
+`months = [12, 1, 2]` keeps the days whose calendar month is listed (e.g. every winter).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim import calendar
+
+from .spec import Derived
+
+
+def window_mask(item: Derived, n_days: int, start_date: str | None) -> np.ndarray:
+    """Which of days 0..n_days-1 the outcome looks at."""
+    day = np.arange(n_days)
+    mask = np.ones(n_days, dtype=bool)
+    if item.days is not None:
+        mask &= (day >= item.days[0]) & (day <= item.days[1])
+    if item.months is not None:
+        start = np.datetime64(calendar.parse_start(start_date).isoformat(), "D")
+        month = (start + day).astype("datetime64[M]").astype(np.int64) % 12 + 1
+        mask &= np.isin(month, item.months)
+    return mask
+
+
+def reduce(item: Derived, values: np.ndarray, start_date: str | None = None) -> np.ndarray:
+    """One derived outcome for each run from `values` of shape (runs, days + 1)."""
+    values = np.asarray(values, dtype=np.float64)
+    runs, n_days = values.shape
+    if item.reduce == "final":
+        return values[:, -1].copy()
+    mask = window_mask(item, n_days, start_date)
+    day = np.flatnonzero(mask)
+    if len(day) == 0:
+        return np.full(runs, np.nan)
+    window = values[:, day]
+    if item.reduce in ("mean", "min", "max", "sum"):
+        return getattr(np, item.reduce)(window, axis=1)
+    hit = window > item.value if item.reduce.endswith("_above") else window < item.value
+    if item.reduce.startswith("days_"):
+        return hit.sum(axis=1).astype(np.float64)
+    first = np.argmax(hit, axis=1)
+    return np.where(hit.any(axis=1), day[first], np.nan).astype(np.float64)
+
+
+def add_columns(outcomes: pd.DataFrame, trajectories: dict, derived: tuple[Derived, ...],
+                start_date: str | None) -> pd.DataFrame:
+    """The chunk's outcome table with one column per derived outcome appended (runs in the
+    table's order, which is the simulation's)."""
+    if not derived:
+        return outcomes
+    columns = {item.name: reduce(item, trajectories[item.field], start_date) for item in derived}
+    return pd.concat([outcomes, pd.DataFrame(columns, index=outcomes.index)], axis=1)

@@ -1,0 +1,87 @@
+"""`experiments.run` returns the very rows `conflictsim sweep` writes, for a spec given as a path,
+a TOML string or a dict, with or without keeping the dataset."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import experiments
+from experiments import storage
+from experiments.spec import SpecError
+from sim.params import InputError
+from sim.cli import main as conflictsim
+
+ROOT = Path(__file__).resolve().parents[1]
+SMOKE = ROOT / "experiments" / "specs" / "smoke.toml"
+
+
+@pytest.fixture(scope="module")
+def cli_sweep(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "smoke"
+    assert conflictsim(["sweep", str(SMOKE), "--out", str(out), "--executor", "serial",
+                        "--quiet"]) == 0
+    return out
+
+
+def test_run_returns_the_rows_the_cli_writes(cli_sweep):
+    result = experiments.run(SMOKE)
+    cli_rows = storage.read_table(cli_sweep, "outcomes")
+    assert len(cli_rows) == 144 and result.out is None
+    pd.testing.assert_frame_equal(result.outcomes, cli_rows, check_exact=True)
+    pd.testing.assert_frame_equal(result.bands, storage.read_table(cli_sweep, "bands"),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(result.design, storage.read_design(cli_sweep), check_exact=True)
+    assert result.trajectories is None  # the smoke spec keeps bands only
+    assert result.manifest["fingerprint"] == json.loads(
+        (cli_sweep / storage.MANIFEST).read_text())["fingerprint"]
+
+
+def test_a_toml_string_and_a_dict_give_the_same_rows(cli_sweep):
+    text = SMOKE.read_text()
+    cli_rows = storage.read_table(cli_sweep, "outcomes")
+    from_text = experiments.run(text)
+    from_dict = experiments.run(tomllib.loads(text))
+    pd.testing.assert_frame_equal(from_text.outcomes, cli_rows, check_exact=True)
+    pd.testing.assert_frame_equal(from_dict.outcomes, cli_rows, check_exact=True)
+
+
+def test_out_writes_the_dataset_as_the_cli_does(cli_sweep, tmp_path):
+    out = tmp_path / "api"
+    result = experiments.run(str(SMOKE), out=out, chunk_size=48)
+    assert result.out == out
+    for table in ("outcomes", "bands"):
+        pd.testing.assert_frame_equal(storage.read_table(out, table),
+                                      storage.read_table(cli_sweep, table), check_exact=True)
+    assert (out / storage.SPEC_COPY).read_text() == SMOKE.read_text()
+    assert storage.read_manifest(out)["status"] == "complete"
+    loaded = experiments.load(out)
+    pd.testing.assert_frame_equal(loaded.outcomes, result.outcomes, check_exact=True)
+    assert loaded.spec.fingerprint() == result.spec.fingerprint()
+    with pytest.raises(InputError, match="already holds results of this spec"):
+        experiments.run(SMOKE, out=out)  # the CLI's refusal, as an exception
+    again = experiments.run(SMOKE, out=out, resume=True, chunk_size=48)
+    assert again.report.rows_computed == 0 and len(again.outcomes) == 144
+
+
+def test_bad_specs_raise_the_cli_messages():
+    with pytest.raises(SpecError, match=r"<dict>: parameters.no_such_param=.*unknown parameter"):
+        experiments.run({"parameters": {"no_such_param": {"range": [0, 1], "steps": 2}}})
+    with pytest.raises(SpecError, match="cannot read spec file"):
+        experiments.run("no/such/spec.toml")
+    with pytest.raises(SpecError, match="malformed TOML"):
+        experiments.run("days = \n")
+
+
+def test_discover_on_returned_tables():
+    result = experiments.run({"name": "tiny", "days": 30, "replicates": 2,
+                              "scenarios": ["status_quo", "freeze"],
+                              "output": {"outcomes": ["occupied_km2_final", "outcome"]}})
+    found = result.discover("scenario == 'freeze'", score_outcomes=False)
+    limits = found.prim.limits_table()
+    assert limits["categories"].tolist() == ["freeze"]
+    assert found.prim.boxes[0].box.density == 1.0
