@@ -137,7 +137,7 @@ def uncertain_names() -> tuple[str, ...]:
 
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 0.75, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 0.67, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "and casualty figures (sim/data/posterior_front.csv)", "combat"),
@@ -178,7 +178,7 @@ _SPECS: list[ParamSpec] = [
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat"),
-    _p("russia_casualties_per_day_2024", 1050.0, 300.0, 4000.0, "persons/day",
+    _p("russia_casualties_per_day_2024", 1210.0, 300.0, 4000.0, "persons/day",
        "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
        "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
        "calibration: posterior median (sim/data/posterior_front.csv) against facts 'Russian "
@@ -192,24 +192,24 @@ _SPECS: list[ParamSpec] = [
        "Russian replacements reaching the front per day.",
        "assumption; Russian officials' 2024 contract-soldier figures (about 30,000/month)",
        "combat"),
-    _p("ukraine_recruits_per_day", 360.0, 0.0, 4000.0, "persons/day",
+    _p("ukraine_recruits_per_day", 370.0, 0.0, 4000.0, "persons/day",
        "Ukrainian replacements reaching the front per day at full mobilisation effort.",
        "calibration: posterior median (sim/data/posterior_front.csv); low, as the 2024 manpower "
        "shortage reports say", "combat"),
     _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
-    _p("culmination_exhaustion", 2.5, 0.0, 5.0, "-",
+    _p("culmination_exhaustion", 2.6, 0.0, 5.0, "-",
        "How much a sector's recent advance tires the attacker: speed divided by 1 + this x strain "
        "(strain 1 = moving lately at the sector's autumn-2024 pace).",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("culmination_adaptation", 1.4, 0.0, 3.0, "-",
+    _p("culmination_adaptation", 1.31, 0.0, 3.0, "-",
        "How much the defender brings reserves and field works to where the front moves: defence "
        "times 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("attrition_strain_weight", 2.6, 0.0, 5.0, "-",
+    _p("attrition_strain_weight", 2.79, 0.0, 5.0, "-",
        "How much more the attacker loses where the front has lately moved: the Russian loss rate "
        "times 1 + this x strain, so casualties follow the assaults.",
        "calibration: posterior median of the ABC fit to the facts' 2024 casualty figures "
@@ -219,7 +219,7 @@ _SPECS: list[ParamSpec] = [
        "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
        "rather than luck and season.",
        "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
-    _p("culmination_sustainable_pace", 0.87, 0.05, 1.5, "x autumn pace",
+    _p("culmination_sustainable_pace", 0.86, 0.05, 1.5, "x autumn pace",
        "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
        "pushes build strain, slower ones shed it.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
