@@ -200,8 +200,8 @@ _SPECS: list[ParamSpec] = [
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
     _p("culmination_exhaustion", 2.26, 0.0, 5.0, "-",
-       "How much a sector's recent advance tires the attacker: speed divided by 1 + this x strain "
-       "(strain 1 = moving lately at the sector's autumn-2024 pace).",
+       "How much a sector's strain (accumulated pushing above the sustainable pace) tires the "
+       "attacker: speed divided by 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
     _p("culmination_adaptation", 1.49, 0.0, 3.0, "-",
@@ -225,8 +225,8 @@ _SPECS: list[ParamSpec] = [
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv); 2024's mean was about 0.37 of the autumn pace", "combat"),
     _p("culmination_memory_days", 60.0, 7.0, 365.0, "days",
-       "Days of pushing at the sustainable pace plus the autumn pace that build one unit of "
-       "strain (and of quiet that shed the sustainable share of one).",
+       "Time scale of strain: pushing one autumn-2024 pace above the sustainable pace for this "
+       "many days builds one unit; quiet sheds the sustainable share of one in as many days.",
        "assumption; 2024 offensives (Avdiivka, Kharkiv, Pokrovsk) ran for two to four months",
        "combat"),
     _p("ukraine_domestic_supply_share", 0.45, 0.1, 0.9, "share",
