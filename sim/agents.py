@@ -32,15 +32,13 @@ BREACH_GAIN_REFERENCE_KM2 = 5000.0
 BREACH_GAIN_CAP = 3.0  # the hazard is at most this multiple of its base rate
 
 
-def in_force(deal_column):
-    """A term of the deal in force (0 where there is none)."""
-    return np.nan_to_num(deal_column, nan=0.0)
-
-
-def my_turn(p: Params, state: State, ctx: core_day.DayContext, me: int) -> np.ndarray:
+def my_turn(p: Params, state: State, ctx: core_day.DayContext, round_due, me: int) -> np.ndarray:
+    """Where a round of talks falls today (`round_due`, worked out once a day by the model) and
+    it is this party's turn."""
+    if not round_due.any():
+        return round_due
     broker = (p.per_run("trump_pushes_talks") > 0) & ctx.inaugurated
-    due = (state.talks_phase == TALKS) & core_day.round_due_today(state, p, ctx.day)
-    return due & (talks.whose_turn(state.talks_rounds, broker) == me)
+    return round_due & (talks.whose_turn(state.talks_rounds, broker) == me)
 
 
 # --------------------------------------------------------------------------- Putin's rules
@@ -114,11 +112,11 @@ def putin_package(p: Params, state: State, reservation: np.ndarray) -> np.ndarra
     return package
 
 
-def putin_proposes(p: Params, state: State, ctx: core_day.DayContext, reservation) -> np.ndarray:
+def putin_proposes(p: Params, state: State, ctx: core_day.DayContext, round_due) -> np.ndarray:
     """On Moscow's turn it puts its package on the table; a freezing Putin stalls until his
     marginal gain falls below his cost."""
     stalling = (p.per_run("putin_strategy") == FREEZE) & ~putin_marginal_gain_below_cost(p, state)
-    return my_turn(p, state, ctx, talks.MOSCOW) & ~stalling
+    return my_turn(p, state, ctx, round_due, talks.MOSCOW) & ~stalling
 
 
 def putin_aspiration(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
@@ -163,7 +161,7 @@ def putin_breaks_ceasefire(p: Params, state: State, draw) -> np.ndarray:
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift,
         talks.russia_cost_today(p, state, state.russia_cost_private), p.planning_horizon_days)
-    deal = np.nan_to_num(state.deal_package, nan=0.0)
+    deal = state.deal_package
     incentive = np.clip((gain - talks.moscow_value(p, deal)) / BREACH_GAIN_REFERENCE_KM2,
                         0.0, BREACH_GAIN_CAP)
     hazard = (p.ceasefire_breakdown_per_day * incentive
@@ -175,7 +173,7 @@ def putin_breaks_ceasefire(p: Params, state: State, draw) -> np.ndarray:
 # --------------------------------------------------------------------------- Zelensky's rules
 def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
     """Mobilisation effort follows domestic support; limits agreed in a deal cut it."""
-    limits = in_force(state.deal_package[:, talks.FORCE_LIMITS])
+    limits = state.deal_package[:, talks.FORCE_LIMITS]
     return (0.4 + 0.6 * state.ukraine_support) * (1.0 - p.force_limits_rebuild_cut * limits)
 
 
@@ -204,12 +202,16 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
     return package
 
 
-def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext, moves: dict) -> dict:
+def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext, round_due,
+                      moves: dict) -> dict:
     """On Kyiv's turn it puts its package on the table, if it prefers that package to
     fighting on; otherwise the round passes."""
+    turn = my_turn(p, state, ctx, round_due, talks.KYIV)
+    if not turn.any():
+        return {}
     package = zelensky_package(p, state)
-    worth_it = zelensky_accepts(p, state, package)
-    return proposal(moves, my_turn(p, state, ctx, talks.KYIV) & worth_it, package, talks.KYIV)
+    return proposal(moves, turn & zelensky_accepts(p, state, package), lambda: package,
+                    talks.KYIV)
 
 
 def zelensky_accepts(p: Params, state: State, package: np.ndarray) -> np.ndarray:
@@ -278,10 +280,17 @@ def europe_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.nd
     return clip(state.eu_sanctions + step, 0.0, 1.0)
 
 
-def proposal(moves: dict, proposes: np.ndarray, package: np.ndarray, me: int) -> dict:
-    """Put a leader's package on the table where it proposes today."""
-    return {"package": np.where(proposes[:, None], package, moves["package"]),
+def proposal(moves: dict, proposes: np.ndarray, make_package, me: int) -> dict:
+    """Put a leader's package on the table where it proposes today. The package is only
+    worked out on days when the leader proposes somewhere (rounds fall every few weeks)."""
+    if not proposes.any():
+        return {}
+    return {"package": np.where(proposes[:, None], make_package(), moves["package"]),
             "proposer": np.where(proposes, np.int8(me), moves["proposer"]).astype(np.int8)}
+
+
+def nobody_proposes(moves: dict) -> bool:
+    return not moves["proposer"].any()
 
 
 # --------------------------------------------------------------------------- agents
@@ -346,11 +355,13 @@ class Putin(Leader):
             "russia_strike_wave": putin_strike_wave(p, s, ctx, u[:, core_day.COL_STRIKE_WAVE]),
             "russia_seeks_talks": putin_seeks_talks(p, s, ctx),
             "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN]),
-            **proposal(moves, putin_proposes(p, s, ctx, self.reservation),
-                       putin_package(p, s, self.reservation), talks.MOSCOW),
+            **proposal(moves, putin_proposes(p, s, ctx, self.model.round_due),
+                       lambda: putin_package(p, s, self.reservation), talks.MOSCOW),
         }
 
     def respond(self, moves):
+        if nobody_proposes(moves):
+            return {"russia_accepts": np.zeros(self.world.n_runs, dtype=bool)}
         return {"russia_accepts": putin_accepts(self.p, self.world, moves["package"],
                                                 self.reservation)}
 
@@ -361,10 +372,12 @@ class Zelensky(Leader):
         return {
             "ukraine_deep_strike": p.per_run("zelensky_deep_strike_intensity"),
             "ukraine_mobilisation": zelensky_mobilisation(p, s),
-            **zelensky_proposes(p, s, ctx, moves),
+            **zelensky_proposes(p, s, ctx, self.model.round_due, moves),
         }
 
     def respond(self, moves):
+        if nobody_proposes(moves):
+            return {"ukraine_accepts": np.zeros(self.world.n_runs, dtype=bool)}
         return {"ukraine_accepts": zelensky_accepts(self.p, self.world, moves["package"])}
 
 
@@ -378,7 +391,7 @@ class Trump(Leader):
             "us_aid_bn_usd_yr": trump_aid_level(p, s, ctx),
             "us_sanctions": trump_sanctions(p, s, ctx),
             "us_pushes_talks": trump_pushes_talks(p, s, ctx),
-            **proposal(moves, my_turn(p, s, ctx, talks.WASHINGTON), trump_package(p, s),
+            **proposal(moves, my_turn(p, s, ctx, self.model.round_due, talks.WASHINGTON), lambda: trump_package(p, s),
                        talks.WASHINGTON),
         }
 

@@ -34,6 +34,21 @@ class ParamError(InputError):
 
 
 @dataclass(frozen=True)
+class Expect:
+    """What raising a parameter should do: move `outcome` (a per-run outcome of
+    `sim.levers.OUTCOMES`, or "spread:<outcome>" for its spread across runs) in `direction`
+    (+1 up, -1 down), in `scenario` with `setting` on top, where the mechanism is at work.
+    `levels`, when given, are the two values compared (else the midpoints between the default
+    and each end of the range)."""
+
+    outcome: str
+    direction: int
+    scenario: str = "status_quo"
+    setting: tuple[tuple[str, Any], ...] = ()
+    levels: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
 class Prior:
     """What the model does not know about a parameter: a distribution over its declared range.
 
@@ -62,6 +77,7 @@ class ParamSpec:
     kind: str = "float"  # float | int | bool | choice
     choices: tuple[str, ...] = ()
     prior: Prior | None = None  # None: known or set by the user (a lever), never drawn
+    expects: "Expect | None" = None  # what the parameter should move, and which way
 
     def allowed(self) -> str:
         if self.kind == "choice":
@@ -259,7 +275,8 @@ _SPECS: list[ParamSpec] = [
        "facts: 'Ukraine generating capacity destroyed by strikes' 9.2 GW in Mar-May 2024 "
        "(about 8 mass strikes)", "strikes"),
     _p("air_defence_interception", 0.45, 0.0, 0.95, "share",
-       "Share of strike damage air defence prevents at 2024 levels of military aid.",
+       "Share of strike damage air defence prevents at 2024 levels of military aid; the higher "
+       "it is, the more a fall in aid lets through (damage figures are net of 2024's defence).",
        "assumption", "strikes"),
     _p("deep_strike_refinery_damage", 0.004, 0.0, 0.03, "1/day",
        "Russian refining capacity knocked out per day by Ukrainian deep strikes at full intensity.",
@@ -383,7 +400,8 @@ _SPECS: list[ParamSpec] = [
        "US backstop added to Europe's guarantees in any package with guarantees.",
        "assumption; scenario lever", "united_states"),
     _p("us_sanctions_initial", 0.5, 0.0, 1.0, "index",
-       "US sanctions intensity at day 0 (0 none, 1 maximal).", "assumption", "united_states"),
+       "US sanctions intensity at day 0 (0 none, 1 maximal), from which later changes in the "
+       "Urals discount are measured.", "assumption", "united_states"),
     _p("deterrence_credibility", 0.3, 0.0, 1.0, "share",
        "Credibility of US warnings against escalation, as Moscow sees it.",
        "assumption; scenario lever", "united_states"),
@@ -586,6 +604,156 @@ for _name, _prior in _PRIORS.items():
     if _prior.kind != "posterior" and not _spec.low <= _prior.low < _prior.high <= _spec.high:
         raise RuntimeError(f"_PRIORS[{_name!r}] lies outside the parameter's range")
     _SPECS[_index] = dataclasses.replace(_spec, prior=_prior)
+
+# --- what each parameter should move, and which way (issue 10: every lever alive) ---------
+# Checked by tests/test_levers.py with common random numbers and uncertainty off.
+_E = Expect
+_PP, _MX, _FR, _EP, _BS = ("parallel_processes", "maximalist_terms", "freeze",
+                           "economic_pressure", "burden_shift")
+_EXPECTS: dict[str, Expect] = {
+    # combat
+    "advance_speed_scale": _E("area_change_km2", +1),
+    "reference_force_ratio": _E("russia_casualties", -1),
+    "force_ratio_exponent": _E("ukraine_casualties", +1),
+    "counterattack_factor": _E("area_change_km2", -1,
+                               setting=(("putin_offensive_intensity", 0.3),)),
+    "advance_noise_sd": _E("spread:area_change_km2", +1),
+    "advance_noise_persistence": _E("spread:area_change_km2", +1),
+    "advance_noise_common_share": _E("spread:area_change_km2", +1, levels=(0.0, 0.9)),
+    "winter_speed_factor": _E("area_change_km2", +1),
+    "mud_speed_factor": _E("area_change_km2", +1),
+    "fortification_bonus": _E("russia_casualties", -1),
+    "fortification_build_per_day": _E("russia_casualties", -1),
+    "russia_front_force_k": _E("ukraine_casualties", +1),
+    "russia_casualties_per_day_2024": _E("russia_casualties", +1),
+    "ukraine_casualties_per_day_2024": _E("ukraine_casualties", +1),
+    "russia_recruits_per_day": _E("area_change_km2", +1),
+    "ukraine_recruits_per_day": _E("area_change_km2", -1),
+    "wounded_return_share": _E("ukraine_casualties", +1),
+    "culmination_exhaustion": _E("area_change_km2", -1),
+    "culmination_adaptation": _E("area_change_km2", -1),
+    "attrition_strain_weight": _E("russia_casualties", +1),
+    "start_pace_factor": _E("area_change_km2", +1),
+    "culmination_sustainable_pace": _E("area_change_km2", +1),
+    "culmination_memory_days": _E("area_change_km2", +1),
+    "ukraine_domestic_supply_share": _E("ukraine_economic_pressure_mean", -1, _BS),
+    "russia_supply_pressure_sensitivity": _E("area_change_km2", -1, _EP,
+                                             (("world_oil_price_usd", 45.0),)),
+    # strikes
+    "grid_initial_gw": _E("grid_gw_mean", +1),
+    "grid_max_gw": _E("grid_gw_mean", +1),
+    "grid_peak_demand_gw": _E("outage_share_mean", +1),
+    "grid_repair_per_day": _E("grid_gw_mean", +1),
+    "strike_wave_prob_winter": _E("grid_gw_mean", -1),
+    "strike_wave_prob_summer": _E("grid_gw_mean", -1),
+    "strike_wave_damage_gw": _E("grid_gw_mean", -1),
+    "air_defence_interception": _E("outage_share_mean", +1, _BS),
+    "deep_strike_refinery_damage": _E("russia_economic_pressure_mean", +1),
+    "refinery_repair_per_day": _E("russia_economic_pressure_mean", -1),
+    "energy_moratorium_in_talks": _E("grid_gw_mean", +1, _PP),
+    # economy
+    "world_oil_price_usd": _E("russia_economic_pressure_mean", -1),
+    "urals_discount_usd": _E("russia_economic_pressure_mean", +1),
+    "sanctions_discount_usd": _E("russia_economic_pressure_mean", +1),
+    "oil_price_volatility": _E("spread:russia_economic_pressure_mean", +1),
+    "oil_gas_revenue_trn_rub": _E("russia_economic_pressure_mean", -1),
+    "non_oil_revenue_trn_rub": _E("russia_economic_pressure_mean", -1),
+    "russia_spending_trn_rub": _E("russia_economic_pressure_mean", +1),
+    "war_spending_share": _E("russia_economic_pressure_mean", +1,
+                             setting=(("putin_offensive_intensity", 2.0),)),
+    "nwf_initial_bn_usd": _E("russia_economic_pressure_mean", -1),
+    "nwf_deficit_share": _E("russia_nwf_bn_usd_final", -1),
+    "rub_per_usd": _E("russia_nwf_bn_usd_final", +1),
+    "sanctions_pressure_weight": _E("russia_economic_pressure_mean", +1),
+    "refinery_revenue_share": _E("russia_economic_pressure_mean", +1),
+    "ukraine_external_need_bn_usd": _E("ukraine_economic_pressure_mean", +1),
+    "russia_crisis_threshold": _E("crisis", -1),
+    # politics
+    "ukraine_support_initial": _E("ukraine_support_final", +1),
+    "support_casualty_sensitivity": _E("ukraine_support_final", -1),
+    "support_outage_sensitivity": _E("ukraine_support_final", -1),
+    "support_ground_sensitivity": _E("ukraine_support_final", -1),
+    "support_recovery_per_day": _E("ukraine_support_final", +1),
+    "support_refusal_cost": _E("ukraine_support_final", -1, _MX),
+    "support_rally_unreasonable_demand": _E("ukraine_support_final", +1, _MX),
+    "support_concession_cost": _E("ukraine_support_final", -1, _PP),
+    "destabilisation_threshold": _E("destabilised", +1),
+    # United States
+    "us_aid_baseline_bn_usd": _E("us_aid_total_bn_usd", +1),
+    "us_military_share": _E("ukraine_economic_pressure_mean", +1),
+    "trump_aid_level": _E("us_aid_total_bn_usd", +1),
+    "trump_pushes_talks": _E("talks_open_days", +1, _PP),
+    "trump_push_delay_days": _E("talks_open_days", -1, _PP),
+    "trump_blame_susceptibility": _E("us_blame_mean", -1, _MX),
+    "trump_aid_cut_on_blame": _E("us_aid_total_bn_usd", -1, _MX),
+    "trump_sanctions_on_blame": _E("us_sanctions_mean", +1, _PP,
+                                   (("ceasefire_breakdown_per_day", 0.03),)),
+    "trump_sanctions_level": _E("russia_economic_pressure_mean", +1),
+    "trump_relief_offer": _E("talks_open_days", -1, _PP, levels=(0.0, 1.0)),
+    "trump_limits_offer": _E("us_blame_mean", -1, _PP),
+    "us_backstop_strength": _E("ceasefire_breakdowns", -1, _PP),
+    "us_sanctions_initial": _E("russia_economic_pressure_mean", -1),
+    "deterrence_credibility": _E("grid_gw_mean", +1),
+    "deterrence_strike_reduction": _E("grid_gw_mean", +1),
+    # Europe
+    "eu_aid_baseline_bn_usd": _E("eu_aid_total_bn_usd", +1),
+    "eu_military_share": _E("ukraine_economic_pressure_mean", +1),
+    "eu_compensation_share": _E("eu_aid_total_bn_usd", +1, _BS),
+    "eu_sanctions_initial": _E("russia_economic_pressure_mean", +1),
+    "eu_sanctions_step": _E("russia_economic_pressure_mean", +1),
+    "eu_package_interval_days": _E("russia_economic_pressure_mean", -1),
+    "eu_guarantee_strength": _E("ceasefire_breakdowns", -1, _PP),
+    # Putin
+    "putin_strategy": _E("reached_ceasefire", -1, _PP, levels=(0.0, 2.0)),
+    "putin_offensive_intensity": _E("ukraine_casualties", +1),
+    "putin_grab_surge": _E("russia_casualties", +1, _FR),
+    "putin_maximalist_demand_km2": _E("reached_ceasefire", -1, _MX, levels=(1.0, 25000.0)),
+    "putin_serious_pressure": _E("talks_open_days", -1, _EP, (("trump_pushes_talks", 0.0),)),
+    "russia_prior_pace_km2_day": _E("ukraine_refusals", +1, _PP),
+    "russia_pace_learning_weight": _E("ukraine_refusals", -1, _PP),
+    "russia_cost_km2_day": _E("ukraine_refusals", -1, _PP),
+    "russia_casualty_cost_weight": _E("ukraine_refusals", -1, _PP),
+    "russia_relief_value_km2": _E("talks_open_days", -1, _PP),
+    "russia_limits_value_km2": _E("talks_open_days", -1, _PP),
+    "russia_guarantee_cost_km2": _E("reached_ceasefire", -1, _PP),
+    "russia_sequencing_cost_km2": _E("reached_ceasefire", -1, _PP),
+    "planning_horizon_days": _E("ceasefire_breakdowns", +1, _PP),
+    "resolve_spread": _E("reached_ceasefire", -1, _FR),
+    # Zelensky
+    "zelensky_deep_strike_intensity": _E("russia_economic_pressure_mean", +1),
+    "ukraine_prior_pace_km2_day": _E("talks_open_days", -1, _PP),
+    "ukraine_pace_learning_weight": _E("talks_open_days", -1, _PP,
+                                       (("ukraine_prior_pace_km2_day", 2.0),)),
+    "ukraine_red_line_km2": _E("ukraine_refusals", -1, _PP),
+    "red_line_cost_per_km2": _E("us_blame_mean", +1, _PP),
+    "ukraine_frozen_line_cost_km2": _E("reached_ceasefire", -1, _PP),
+    "ukraine_limits_cost_km2": _E("talks_open_days", +1, _PP),
+    "ukraine_relief_cost_km2": _E("reached_ceasefire", -1, _PP),
+    "ukraine_sequencing_value_km2": _E("talks_open_days", -1, _PP),
+    "ukraine_renewal_risk": _E("talks_open_days", +1, _PP),
+    "ukraine_resolve_km2": _E("reached_ceasefire", -1, _PP),
+    "ukraine_cost_km2_day": _E("ukraine_refusals", -1, _PP),
+    # talks
+    "offer_acceptance_target": _E("ukraine_refusals", -1, _FR),
+    "guarantee_effectiveness": _E("talks_open_days", -1, _PP),
+    "force_limits_rebuild_cut": _E("talks_open_days", +1, _PP, (("trump_limits_offer", 1.0),),
+                                   levels=(0.0, 1.0)),
+    "blame_per_refusal": _E("us_aid_total_bn_usd", -1, _MX),
+    "blame_reasonableness_scale_km2": _E("us_blame_mean", -1, _PP),
+    "talks_collapse_per_refusal": _E("talks_open_days", -1, _PP, levels=(0.0, 1.0)),
+    "talks_reopen_per_day": _E("talks_open_days", +1, _PP,
+                               (("talks_collapse_per_refusal", 0.5),)),
+    "offer_interval_days": _E("ukraine_refusals", -1, _PP),
+    "ceasefire_breakdown_per_day": _E("ceasefire_breakdowns", +1, _PP),
+    "settlement_after_days": _E("settled", -1, _PP),
+    "settlement_per_day": _E("settled", +1, _PP),
+    "ceasefire_first_settlement_factor": _E("settled", +1, _PP),
+}
+for _name, _expect in _EXPECTS.items():
+    _index = next((k for k, spec in enumerate(_SPECS) if spec.name == _name), None)
+    if _index is None:
+        raise RuntimeError(f"_EXPECTS names {_name!r}, which is not a parameter")
+    _SPECS[_index] = dataclasses.replace(_SPECS[_index], expects=_expect)
 
 PARAMS: dict[str, ParamSpec] = {s.name: s for s in _SPECS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(s.group for s in _SPECS))

@@ -102,7 +102,7 @@ class State:
     ukraine_refused_today: np.ndarray
     russia_refused_today: np.ndarray
     refusal_reasonableness: np.ndarray  # of today's refused package as Washington saw it, or NaN
-    deal_package: np.ndarray  # (runs, talks.N_ISSUES): the terms of the ceasefire in force, or NaN
+    deal_package: np.ndarray  # (runs, talks.N_ISSUES): the terms of the ceasefire in force, or 0
     ceded_km2: np.ndarray  # land ceded by deals, added to the occupied area
     force_ratio_at_ceasefire: np.ndarray  # Russian/Ukrainian front forces when the ceasefire began
     moratorium: np.ndarray
@@ -265,7 +265,7 @@ def initial_state(params: Params, keys: np.ndarray,
         ukraine_refused_today=np.zeros(n, dtype=bool),
         russia_refused_today=np.zeros(n, dtype=bool),
         refusal_reasonableness=np.full(n, np.nan),
-        deal_package=np.full((n, N_ISSUES), np.nan),
+        deal_package=np.zeros((n, N_ISSUES)),
         ceded_km2=zeros.copy(),
         force_ratio_at_ceasefire=np.ones(n),
         moratorium=np.zeros(n, dtype=bool),

@@ -217,7 +217,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     # --- economy
     price = economy.step_oil_price(state.oil_price_usd, p.world_oil_price_usd, p.oil_price_volatility,
                                    rng.logistic_noise(draws[:, COL_OIL]))
-    relief = np.nan_to_num(state.deal_package[:, talks.SANCTIONS_RELIEF])
+    relief = state.deal_package[:, talks.SANCTIONS_RELIEF]
     sanctions = economy.sanctions_intensity(actions.us_sanctions, actions.eu_sanctions) * (
         1.0 - relief)
     discount = economy.urals_discount(p.urals_discount_usd, p.sanctions_discount_usd, sanctions,
@@ -259,48 +259,21 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
                                             p.talks_reopen_per_day, 1.0))
     settle_prob = p.settlement_per_day * (1.0 - (1.0 - p.ceasefire_first_settlement_factor)
-                                          * np.nan_to_num(state.deal_package[:, talks.CEASEFIRE_FIRST]))
+                                          * state.deal_package[:, talks.CEASEFIRE_FIRST])
     new_phase, phase_start, event = talks.step_phase(
         phase, day, state.phase_start_day, open_talks, offer_made, accepted,
         draws[:, COL_COLLAPSE], p.talks_collapse_per_refusal, actions.russia_breaks_ceasefire,
         draws[:, COL_SETTLE], settle_prob, p.settlement_after_days)
     refused = event["refused"]
-    # Moscow learns from Kyiv's refusal that Kyiv's limit lies below what the package cost it
-    loss, scale = talks.kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
-    kyiv_bound = talks.ukraine_type_bound(talks.kyiv_cost(p, package, state.russia_pace_belief),
-                                          loss, scale)
-    with np.errstate(invalid="ignore"):
-        kyiv_informative = ukraine_refused & (loss > talks.kyiv_cost(p, package,
-                                                                     state.russia_pace_belief))
-    belief_ru_mean, belief_ru_sd = talks.truncate_normal(
-        state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
-        np.nan_to_num(kyiv_bound), above=True, where=kyiv_informative)
-    # Kyiv learns from Moscow's refusal that Moscow's reservation lies above the package's value
-    moscow_public_cost = talks.russia_cost_today(p, state, 1.0)
-    package_value = talks.moscow_value(p, package)
-    moscow_bound = talks.russia_type_bound(package_value, state.ukraine_pace_belief,
-                                           moscow_public_cost, p.planning_horizon_days)
-    with np.errstate(invalid="ignore"):
-        moscow_informative = russia_refused & (
-            state.ukraine_pace_belief * p.planning_horizon_days > package_value)
-    belief_ur_mean, belief_ur_sd = talks.truncate_normal(
-        state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd,
-        np.nan_to_num(moscow_bound), above=False, where=moscow_informative)
-    # how reasonable the refused package looked from Washington
-    with np.errstate(invalid="ignore"):
-        reasonable_to_kyiv = talks.reasonableness(
-            talks.public_distance_for_kyiv(p, state, package), p.blame_reasonableness_scale_km2)
-        reasonable_to_moscow = talks.reasonableness(
-            talks.public_distance_for_moscow(p, state, package), p.blame_reasonableness_scale_km2)
-    reasonable_to_kyiv = np.nan_to_num(reasonable_to_kyiv, nan=1.0)
-    reasonable_to_moscow = np.nan_to_num(reasonable_to_moscow, nan=1.0)
+    learned = talks.learn_from_refusals(p, state, package, ukraine_refused, russia_refused)
+    belief_ru_mean, belief_ru_sd, belief_ur_mean, belief_ur_sd = learned[:4]
+    reasonable_to_kyiv, reasonable_to_moscow = learned[4:]
     refusal_reasonableness = np.where(ukraine_refused, reasonable_to_kyiv,
                                       np.where(russia_refused, reasonable_to_moscow, np.nan))
     # a deal: its terms are in force while the ceasefire holds; land ceded stays ceded
     deal_package = np.where(event["ceasefire"][:, None], package,
-                            np.where((event["broke"] | (new_phase < CEASEFIRE))[:, None], np.nan,
-                                     state.deal_package))
-    ceded = state.ceded_km2 + np.where(event["ceasefire"], np.nan_to_num(package[:, talks.LINE_KM2]),
+                            np.where((new_phase < CEASEFIRE)[:, None], 0.0, state.deal_package))
+    ceded = state.ceded_km2 + np.where(event["ceasefire"], package[:, talks.LINE_KM2],
                                        0.0)
     force_ratio_now = row_sum(russia_force) / np.maximum(row_sum(ukraine_force), 1e-9)
     force_ratio_at_ceasefire = np.where(event["ceasefire"], force_ratio_now,

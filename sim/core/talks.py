@@ -256,3 +256,38 @@ def public_distance_for_moscow(p, state, package):
     public = russia_value_of_fighting(washington_pace(state), russia_cost_today(p, state, 1.0),
                                       p.planning_horizon_days)
     return public - moscow_value(p, package)
+
+
+def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
+    """What a day's refusals teach, and how they look from Washington. Returns Moscow's belief
+    about Kyiv's type (mean, sd), Kyiv's about Moscow's (mean, sd), and how reasonable the
+    package looked to Kyiv and to Moscow (1 where nothing was refused). Most days nobody
+    refuses anything, and nothing is computed."""
+    ones = np.ones(state.n_runs)
+    unchanged = (state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
+                 state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd)
+    if not (ukraine_refused.any() or russia_refused.any()):
+        return (*unchanged, ones, ones)
+    with np.errstate(invalid="ignore"):
+        # Moscow learns from Kyiv's refusal that Kyiv's limit lies below what the package cost
+        loss, scale = kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
+        cost_seen_by_moscow = kyiv_cost(p, package, state.russia_pace_belief)
+        kyiv_bound = ukraine_type_bound(cost_seen_by_moscow, loss, scale)
+        kyiv_informative = ukraine_refused & (loss > cost_seen_by_moscow)
+        # Kyiv learns from Moscow's refusal that Moscow's reservation lies above its value
+        value = moscow_value(p, package)
+        moscow_bound = russia_type_bound(value, state.ukraine_pace_belief,
+                                         russia_cost_today(p, state, 1.0),
+                                         p.planning_horizon_days)
+        moscow_informative = russia_refused & (
+            state.ukraine_pace_belief * p.planning_horizon_days > value)
+        to_kyiv = reasonableness(public_distance_for_kyiv(p, state, package),
+                                 p.blame_reasonableness_scale_km2)
+        to_moscow = reasonableness(public_distance_for_moscow(p, state, package),
+                                   p.blame_reasonableness_scale_km2)
+    ru_mean, ru_sd = truncate_normal(unchanged[0], unchanged[1], np.nan_to_num(kyiv_bound),
+                                     above=True, where=kyiv_informative)
+    ur_mean, ur_sd = truncate_normal(unchanged[2], unchanged[3], np.nan_to_num(moscow_bound),
+                                     above=False, where=moscow_informative)
+    return (ru_mean, ru_sd, ur_mean, ur_sd, np.nan_to_num(to_kyiv, nan=1.0),
+            np.nan_to_num(to_moscow, nan=1.0))
