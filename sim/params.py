@@ -170,7 +170,7 @@ def uncertain_names() -> tuple[str, ...]:
 
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 0.66, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 0.89, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "and casualty figures (sim/data/posterior_front.csv)", "combat"),
@@ -211,7 +211,7 @@ _SPECS: list[ParamSpec] = [
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat"),
-    _p("russia_casualties_per_day_2024", 1680.0, 300.0, 4000.0, "persons/day",
+    _p("russia_casualties_per_day_2024", 1160.0, 300.0, 4000.0, "persons/day",
        "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
        "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
        "calibration: posterior median (sim/data/posterior_front.csv) against facts 'Russian "
@@ -225,24 +225,24 @@ _SPECS: list[ParamSpec] = [
        "Russian replacements reaching the front per day.",
        "assumption; Russian officials' 2024 contract-soldier figures (about 30,000/month)",
        "combat"),
-    _p("ukraine_recruits_per_day", 120.0, 0.0, 4000.0, "persons/day",
+    _p("ukraine_recruits_per_day", 370.0, 0.0, 4000.0, "persons/day",
        "Ukrainian replacements reaching the front per day at full mobilisation effort.",
        "calibration: posterior median (sim/data/posterior_front.csv); low, as the 2024 manpower "
        "shortage reports say", "combat"),
     _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
-    _p("culmination_exhaustion", 1.6, 0.0, 5.0, "-",
-       "How much a sector's recent advance tires the attacker: speed divided by 1 + this x strain "
-       "(strain 1 = moving lately at the sector's autumn-2024 pace).",
+    _p("culmination_exhaustion", 2.26, 0.0, 5.0, "-",
+       "How much a sector's strain (accumulated pushing above the sustainable pace) tires the "
+       "attacker: speed divided by 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("culmination_adaptation", 1.8, 0.0, 3.0, "-",
+    _p("culmination_adaptation", 1.49, 0.0, 3.0, "-",
        "How much the defender brings reserves and field works to where the front moves: defence "
        "times 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("attrition_strain_weight", 1.0, 0.0, 5.0, "-",
+    _p("attrition_strain_weight", 2.88, 0.0, 5.0, "-",
        "How much more the attacker loses where the front has lately moved: the Russian loss rate "
        "times 1 + this x strain, so casualties follow the assaults.",
        "calibration: posterior median of the ABC fit to the facts' 2024 casualty figures "
@@ -252,14 +252,14 @@ _SPECS: list[ParamSpec] = [
        "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
        "rather than luck and season.",
        "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
-    _p("culmination_sustainable_pace", 0.4, 0.05, 1.5, "x autumn pace",
+    _p("culmination_sustainable_pace", 0.81, 0.05, 1.5, "x autumn pace",
        "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
        "pushes build strain, slower ones shed it.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv); 2024's mean was about 0.37 of the autumn pace", "combat"),
     _p("culmination_memory_days", 60.0, 7.0, 365.0, "days",
-       "Days of pushing at the sustainable pace plus the autumn pace that build one unit of "
-       "strain (and of quiet that shed the sustainable share of one).",
+       "Time scale of strain: pushing one autumn-2024 pace above the sustainable pace for this "
+       "many days builds one unit; quiet sheds the sustainable share of one in as many days.",
        "assumption; 2024 offensives (Avdiivka, Kharkiv, Pokrovsk) ran for two to four months",
        "combat"),
     _p("ukraine_domestic_supply_share", 0.45, 0.1, 0.9, "share",
@@ -725,10 +725,11 @@ _PRIORS: dict[str, Prior] = {
     "reference_force_ratio": Prior("triangular", 1.2, 2.0, 1.5,
                                    "attackers' rule of thumb 1.5-3 locally; front-wide less"),
     "force_ratio_exponent": Prior("uniform", 1.0, 2.5, reason="between linear and square law"),
-    "advance_noise_common_share": Prior("uniform", 0.3, 0.8,
-                                        reason="front-wide swings of 2024's monthly gains"),
-    "advance_noise_sd": Prior("triangular", 0.4, 0.8, 0.6,
-                              "day-to-day spread of 2024 DeepStateMap gains"),
+    "advance_noise_common_share": Prior("uniform", 0.5, 0.95,
+                                        reason="2024's monthly gains swung front-wide, by a "
+                                        "factor of about two from one month to the next"),
+    "advance_noise_sd": Prior("triangular", 0.4, 1.2, 0.8,
+                              "month-to-month log changes of 2024's gains, sd about 0.9"),
     "fortification_bonus": Prior("triangular", 0.5, 1.5, 1.0, "assumption, +-50%"),
     "russia_recruits_per_day": Prior("triangular", 700.0, 1500.0, 1100.0,
                                      "2024 contract figures of 25,000-40,000 a month, an "
