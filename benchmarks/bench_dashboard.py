@@ -6,7 +6,7 @@
 1. Ensemble recompute: `Session.compute_fan()` for 200 runs x 730 days, at day 0 (a fresh batch)
    and after an intervention on day 100 (`ConflictModel.projection(run=False)` stepped here).
 1b. A class opening the page: N sessions ask for the default preset's fan at once, each
-   computing its own, then sharing one (`dashboards.state.SharedFans`).
+   computing its own, then sharing one (`dashboards.fan_cache.SharedFans`).
 2. Step render, one session: the page rendered with `solara.render` (server side, no browser);
    a "+1 day" click runs the handler and updates the widgets synchronously, so the time the
    click call takes is the server-side step latency. The session's own record (`Session.
@@ -41,11 +41,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def bench_ensemble(repeats: int = 3) -> dict[str, float]:
-    from dashboards import state as st
+    from dashboards.fan_cache import SharedFans
+    from dashboards.session import Session
+    from dashboards.settings import Settings
 
     fresh, projected = [], []
     for _ in range(repeats):
-        session = st.Session(st.Settings(), shared_fans=st.SharedFans())  # a recompute, not a hit
+        session = Session(Settings(), shared_fans=SharedFans())  # a recompute, not a hit
         t = time.perf_counter()
         session.compute_fan()
         fresh.append(time.perf_counter() - t)
@@ -62,11 +64,13 @@ def bench_class_opens(n_sessions: int) -> dict[str, float]:
     the server): time until the last has its fan, each computing its own and sharing one."""
     import threading
 
-    from dashboards import state as st
+    from dashboards.fan_cache import SharedFans
+    from dashboards.session import Session
+    from dashboards.settings import Settings
 
-    def last_fan_after(shared: "st.SharedFans | None") -> float:
-        sessions = [st.Session(st.Settings(),
-                               shared_fans=shared if shared is not None else st.SharedFans())
+    def last_fan_after(shared: "SharedFans | None") -> float:
+        sessions = [Session(Settings(),
+                               shared_fans=shared if shared is not None else SharedFans())
                     for _ in range(n_sessions)]
         done: list[float] = []
         start = time.perf_counter()
@@ -84,7 +88,7 @@ def bench_class_opens(n_sessions: int) -> dict[str, float]:
 
     return {"class_opens_sessions": n_sessions,
             "class_opens_own_fans_s": last_fan_after(None),
-            "class_opens_shared_fans_s": last_fan_after(st.SharedFans())}
+            "class_opens_shared_fans_s": last_fan_after(SharedFans())}
 
 
 def rendered_dashboard(timeout_s: float = 120.0):
@@ -214,7 +218,7 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
     from playwright.sync_api import sync_playwright
 
     from dashboards.cli import REPO_ROOT, server_command, server_env
-    from dashboards.state import STEP_LOG_ENV
+    from dashboards.session import STEP_LOG_ENV
     from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 
     with socket.socket() as s:

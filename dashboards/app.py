@@ -1,6 +1,6 @@
 """The students' dashboard: `solara run dashboards.app` (or `conflictsim dashboard`).
 
-`Page` only composes: `Dashboard` creates the session's state (`state.use_dashboard_state`),
+`Page` only composes: `Dashboard` creates the session's state (`reactive_state.use_dashboard_state`),
 starts the fan task, and hands data to components that send `on_*` callbacks back; figures come
 from the pure builders in `plots.py`.
 
@@ -16,7 +16,7 @@ from `model_params` on every reset. Here a slider during a run must be an interv
 current day (`ConflictModel.intervene`), the plots are fans over a 200-run ensemble recomputed in
 a cancellable task, two ensembles share axes for comparison, and play needs day/month steps and
 a throttled redraw. So the page drives `ConflictModel` (a `mesa.Model`) with its own controller
-(`state.Session`) and components, following the same Solara patterns `SolaraViz` uses (a
+(`session.Session`) and components, following the same Solara patterns `SolaraViz` uses (a
 per-session model built inside the page, `use_task` for the play loop, matplotlib figures), and
 the same model can still be shown in `SolaraViz` unchanged (it keeps Mesa's `step()` and
 keyword-only constructor).
@@ -35,15 +35,24 @@ import sim
 from sim.sectors import SECTOR_NAMES
 from sim.state import PHASE_NAMES
 
-from . import plots
-from . import state as st
-from .components.controls import (CompareControls, ParameterPanel, PlayControls, RunOpener,
-                                   ScenarioPicker, SweepRowOpener, TypedValue, KEY_PARAMETERS)
+from . import actions, comparison, plots
+from .components.compare import CompareChooser, PresetsOverview
+from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker,
+                                  TypedValue, KEY_PARAMETERS)
+from .components.lesson_panel import LessonPanel
+from .components.saved_settings import SettingsFiles
+from .components.start_here import StartHere
+from .components.sweep_opener import SweepRowOpener
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout,
                                FanStatus, FigureImage, SweepRowReadout)
 from .events import LiveEventLog
+from .fans import Fan, Superseded
 from .live import LiveFrame, live_content
-from .sweeps import SweepRow
+from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
+from .session import Session
+from .lessons import load_lessons
+from .settings import parse_value, settings_to_query, settings_to_toml
+from .sweeps import SweepRow, library_from_env
 
 COMPARE_VARIABLES = {
     "occupied_km2": ("Occupied area of Ukraine", "thousand km²", 1000.0),
@@ -57,7 +66,7 @@ COMPARE_VARIABLES = {
 }
 
 
-def use_play_loop(session: st.Session, state: st.DashboardState, playing: bool) -> None:
+def use_play_loop(session: Session, state: DashboardState, playing: bool) -> None:
     """While playing, advance `speed` days per second in ticks of `TICK_SECONDS`: one redraw per
     tick at most, however fast the model runs (the throttle). A tick that took longer than
     `TICK_SECONDS` to show is followed at once by the next, never by a backlog."""
@@ -65,12 +74,12 @@ def use_play_loop(session: st.Session, state: st.DashboardState, playing: bool) 
     def loop():
         while state.playing.value:
             started = time.monotonic()
-            n_days = max(1, round(state.speed.value * st.TICK_SECONDS))
-            st.step(session, state, n_days)
+            n_days = max(1, round(state.speed.value * TICK_SECONDS))
+            actions.step(session, state, n_days)
             if not session.model.running:
                 state.playing.value = False
                 return
-            time.sleep(max(0.0, st.TICK_SECONDS - (time.monotonic() - started)))
+            time.sleep(max(0.0, TICK_SECONDS - (time.monotonic() - started)))
 
     solara.lab.use_task(loop, dependencies=[playing], prefer_threaded=True)
 
@@ -82,21 +91,25 @@ def Page():
 
 
 @solara.component
-def Dashboard(on_session: Callable[[st.Session], None] | None = None):
+def Dashboard(on_session: Callable[[Session], None] | None = None):
     """Composes the page. It reads only `revision` (a rebuild or an intervention) and the fan
     task, never the day: a step re-renders `LiveDay` alone, and every other component gets
     arguments that are equal from one step to the next, so Solara skips it. `on_session` hands
     the session's controller to a caller (the benchmark reads its step latencies)."""
-    session, state = st.use_dashboard_state()
+    session, state = use_dashboard_state()
     frame = solara.use_memo(LiveFrame, [])
     solara.use_effect(lambda: on_session(session) if on_session else None, [])
     revision = state.revision.value  # a rebuild or an intervention: the fan key changes with it
     fan_task = solara.lab.use_task(session.compute_fan, dependencies=[session.fan_key],
                                    raise_error=False)
-    fan: st.Fan | None = fan_task.value if fan_task.finished else fan_task.latest
+    fan: Fan | None = fan_task.value if fan_task.finished else fan_task.latest
     fan_error = None
-    if fan_task.error and not isinstance(fan_task.exception, st.Superseded):
+    if fan_task.error and not isinstance(fan_task.exception, Superseded):
         fan_error = f"The fan could not be computed: {fan_task.exception}"
+    lessons = solara.use_memo(load_lessons, [])
+    search = solara.use_router().search
+    link_lesson = solara.use_memo(lambda: actions.lesson_in_link(search, lessons), [])
+    solara.use_effect(lambda: actions.open_link(session, state, search), [])
 
     solara.Title("conflictsim — the war in Ukraine and the talks")
     solara.Style(".figure img { max-width: 100%; } .event-log ul { padding-left: 1.2em; }")
@@ -105,6 +118,11 @@ def Dashboard(on_session: Callable[[st.Session], None] | None = None):
             solara.Markdown("### conflictsim\nA teaching model, not a forecast.")
             Sidebar(session, state)
         with solara.Column(classes=["main"]):
+            if state.show_start.value:
+                StartHere(on_close=lambda: state.show_start.set(False))
+            LessonPanel(lessons, on_start=lambda lesson: actions.start_lesson(session, state, lesson),
+                        on_run=lambda lesson: actions.run_lesson(session, state, lesson),
+                        initial=link_lesson)
             LiveDay(session, state, frame, fan, revision)
             MessageBox(state.message)
             FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs, session.start_date)
@@ -123,7 +141,7 @@ def Dashboard(on_session: Callable[[st.Session], None] | None = None):
 
 
 @solara.component
-def Sidebar(session: st.Session, state: st.DashboardState):
+def Sidebar(session: Session, state: DashboardState):
     """Scenario, play controls, sliders and run openers. Reads the chosen settings and whether
     the run has started, both unchanged by a day's step."""
     chosen = state.chosen.value
@@ -131,47 +149,53 @@ def Sidebar(session: st.Session, state: st.DashboardState):
 
     def on_typed(name, text):
         try:
-            value = st.parse_value(name, text)
+            value = parse_value(name, text)
         except sim.params.InputError as err:
             state.message.value = str(err)
             return
-        st.apply_setting(session, state, name, value)
+        actions.apply_setting(session, state, name, value)
 
-    ScenarioPicker(chosen.scenario, lambda name: st.choose_scenario(session, state, name))
+    ScenarioPicker(chosen.scenario, lambda name: actions.choose_scenario(session, state, name))
     PlayBar(session, state)
     ParameterPanel({name: chosen.value(name) for name in KEY_PARAMETERS},
-                   lambda name, value: st.apply_setting(session, state, name, value),
-                   on_reset_preset=lambda: st.reset(session, state, chosen.preset()),
+                   lambda name, value: actions.apply_setting(session, state, name, value),
+                   on_reset_preset=lambda: actions.reset(session, state, chosen.preset()),
                    started=started)
+    SettingsFiles(settings_to_toml(chosen), settings_to_query(chosen),
+                  on_open_file=lambda name, data: actions.open_settings_file(session, state, name,
+                                                                              data))
     TypedValue(on_typed)
     RunOpener(session.settings.seed, session.settings.run_offset,
-              lambda s, r: st.open_run(session, state, s, r))
-    SweepRowOpener(lambda directory, row: st.open_sweep_row(session, state, directory, row))
+              lambda s, r: actions.open_run(session, state, s, r))
+    library = solara.use_memo(library_from_env, [])
+    if library is not None:
+        SweepRowOpener(library.names(),
+                       lambda name, row: actions.open_sweep_row(session, state, library, name, row))
 
 
 @solara.component
-def PlayBar(session: st.Session, state: st.DashboardState):
+def PlayBar(session: Session, state: DashboardState):
     """Play, pause, steps, reset and speed; also hosts the play loop. Reads `playing`, `speed`
     and `finished`, which change on a click, not on a step."""
     playing = state.playing.value
     use_play_loop(session, state, playing)
-    PlayControls(playing, state.finished.value, state.speed.value, st.SPEEDS,
+    PlayControls(playing, state.finished.value, state.speed.value, SPEEDS,
                  on_play=lambda: state.playing.set(True),
                  on_pause=lambda: state.playing.set(False),
-                 on_step=lambda n: st.step(session, state, n),
-                 on_reset=lambda: st.reset(session, state),
+                 on_step=lambda n: actions.step(session, state, n),
+                 on_reset=lambda: actions.reset(session, state),
                  on_speed=state.speed.set)
 
 
 @solara.component
-def SweepRowCheck(opened: SweepRow, fan: st.Fan | None):
+def SweepRowCheck(opened: SweepRow, fan: Fan | None):
     """The sweep's stored `occupied_km2_final` beside the replayed one: member 0 of the day-0 fan
     built from the row's settings is the row's run, so the two must be equal."""
     replayed = None
     if fan is not None and fan.settings == opened.settings and fan.from_day == 0 \
             and not fan.interventions:
         replayed = float(fan.trajectories["occupied_km2"][0, -1])
-    SweepRowReadout(opened.directory, opened.row_index, opened.settings.seed,
+    SweepRowReadout(opened.name, opened.row_index, opened.settings.seed,
                     opened.settings.run_offset, opened.stored_occupied_final, replayed)
 
 
@@ -183,8 +207,8 @@ def MessageBox(message: solara.Reactive[str | None]):
 
 
 @solara.component
-def LiveDay(session: st.Session, state: st.DashboardState, frame: LiveFrame,
-            fan: st.Fan | None, revision: int):
+def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
+            fan: Fan | None, revision: int):
     """Keeps the session's `LiveFrame` (date, overview, sector view, event log; placed in the
     page by `Dashboard`) drawn at the current day: on each new day by a subscription to
     `state.day`, in place (see `live.py` for why not by a render). This component re-runs only
@@ -194,7 +218,8 @@ def LiveDay(session: st.Session, state: st.DashboardState, frame: LiveFrame,
     interventions = session.interventions
     traj = fan.trajectories if fan is not None else model.trajectories
     sectors = solara.use_memo(lambda: plots.SectorView(SECTOR_NAMES), [id(model)])
-    log = solara.use_memo(lambda: LiveEventLog(start=session.start_date, days=model.days),
+    log = solara.use_memo(lambda: LiveEventLog(start=session.start_date, days=model.days,
+                                               sector_depth_km=session.sector_depth_km),
                           [id(model)])
     content = solara.use_memo(
         lambda: live_content(model, traj, interventions, session.start_date,
@@ -223,7 +248,7 @@ def FramedImage(image, name: str, alt):
 
 
 @solara.component
-def FanSection(fan: st.Fan | None, pending: bool, error: str | None, n_runs: int, start):
+def FanSection(fan: Fan | None, pending: bool, error: str | None, n_runs: int, start):
     FanStatus(pending, fan.from_day if fan else None, n_runs, error)
     if fan is not None:
         FanReadout(fan.median("occupied_km2"), fan.trajectories["occupied_km2"][0],
@@ -231,7 +256,7 @@ def FanSection(fan: st.Fan | None, pending: bool, error: str | None, n_runs: int
 
 
 @solara.component
-def OutcomeChart(fan: st.Fan | None, days: int, start):
+def OutcomeChart(fan: Fan | None, days: int, start):
     png = solara.use_memo(
         lambda: plots.figure_png(plots.outcome_figure(fan.outcome_counts,
                                                       sim.calendar.date_of(days, start)))
@@ -241,7 +266,7 @@ def OutcomeChart(fan: st.Fan | None, days: int, start):
 
 
 @solara.component
-def ExportPanel(session: st.Session, fan: st.Fan | None):
+def ExportPanel(session: Session, fan: Fan | None):
     """Downloads built when clicked (figures at the current day), so a step re-renders nothing
     here."""
     model = session.model
@@ -251,7 +276,7 @@ def ExportPanel(session: st.Session, fan: st.Fan | None):
                     session.settings.seed, session.start_date)
 
 
-def figure_downloads(session: st.Session, fan: st.Fan | None) -> dict[str, Callable[[], bytes]]:
+def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[], bytes]]:
     """PNG makers for the figures on screen, run when a download is clicked (full redraws at the
     day the student is looking at, never on a step)."""
     model, start = session.model, session.start_date
@@ -274,33 +299,49 @@ def figure_downloads(session: st.Session, fan: st.Fan | None) -> dict[str, Calla
 
 
 @solara.component
-def ComparePanel(session: st.Session, state: st.DashboardState, fan: st.Fan | None):
-    """A preset's ensemble beside the student's fan. The time axis is marked at the fan's
-    start day, not today, so a step does not redraw it."""
+def ComparePanel(session: Session, state: DashboardState, fan: Fan | None):
+    """Any two of: the student's settings (the live fan, with interventions), a preset, a
+    settings file opened this session; and every preset side by side. The time axis is marked at
+    the fan's start day, not today, so a step does not redraw it."""
     variable = state.compare_variable.value
-    compare_with = state.compare_with.value
+    first, second = state.compare_first.value, state.compare_with.value
+    saved = state.saved.value
     title, unit, scale = COMPARE_VARIABLES[variable]
+    show_presets = solara.use_reactive(False)
+
+    def day0(key: str):
+        chosen = comparison.settings_for(key, session.settings, saved)
+        return None if chosen is None else comparison.day0_trajectories(chosen, session.shared_fans)
+
     compare_task = solara.lab.use_task(
-        lambda: st.compare_ensemble(session.settings, compare_with, session.shared_fans)
-        if compare_with else None,
-        dependencies=[compare_with, session.settings], raise_error=False)
-    other = compare_task.value if compare_task.finished else None
+        lambda: (day0(first), day0(second)) if second else None,
+        dependencies=[first, second, session.settings, saved], raise_error=False)
+    presets_task = solara.lab.use_task(
+        lambda: comparison.preset_overview(session.settings, session.shared_fans)
+        if show_presets.value else None,
+        dependencies=[show_presets.value, session.settings], raise_error=False)
     with solara.Card("Compare", classes=["compare-panel"]):
-        CompareControls(compare_with, variable,
-                        {k: v[0] for k, v in COMPARE_VARIABLES.items()},
-                        on_compare_with=state.compare_with.set, on_variable=state.compare_variable.set)
+        CompareChooser(first, second, variable, comparison.comparison_options(saved, True),
+                       {k: v[0] for k, v in COMPARE_VARIABLES.items()},
+                       on_first=state.compare_first.set, on_second=state.compare_with.set,
+                       on_variable=state.compare_variable.set)
         if compare_task.pending:
             solara.ProgressLinear(True)
             solara.Text("Computing the other ensemble…")
-        if fan is None or other is None:
-            return
-        series = (plots.ComparedSeries("your settings", fan.trajectories[variable]),
-                  plots.ComparedSeries(f"preset: {sim.SCENARIOS[compare_with].title}",
-                                       other[variable]))
-        marks = plots.time_marks(session.model.days, fan.from_day,
-                                 fan.trajectories["talks_phase"][0],
-                                 tuple(d for d, _ in fan.interventions), start=session.start_date)
-        ComparisonView(series, title, unit, scale, marks)
+        loaded = compare_task.value if compare_task.finished else None
+        if fan is not None and loaded is not None:
+            series = tuple(
+                plots.ComparedSeries(comparison.label_for(key, saved),
+                                     (runs if runs is not None else fan.trajectories)[variable])
+                for key, runs in zip((first, second), loaded))
+            marks = plots.time_marks(session.model.days, fan.from_day,
+                                     fan.trajectories["talks_phase"][0],
+                                     tuple(d for d, _ in fan.interventions),
+                                     start=session.start_date)
+            ComparisonView(series, title, unit, scale, marks)
+        PresetsOverview(presets_task.value if presets_task.finished else None,
+                        presets_task.pending, variable, title, unit, scale, session.model.days,
+                        on_show=lambda: show_presets.set(True))
 
 
 @solara.component

@@ -3,28 +3,48 @@
 `register(subparsers)` adds the subcommand to the `conflictsim` parser (sim/cli.py calls it);
 `run(args)` starts `solara run dashboards.app` in production mode with telemetry off and without
 the version check, so a classroom machine without internet needs nothing from outside.
+
+Safe to serve to a class by default: it listens on 127.0.0.1 only (`--host 0.0.0.0` serves the
+room), opening sweep rows is off unless `--sweeps DIR` names the folder whose sweeps may be
+opened, and a closed browser tab's session is freed after `SESSION_CULL_TIMEOUT` instead of
+Solara's default of a day. The server runs in its own process group, and a SIGTERM, SIGHUP or
+Ctrl-C to this command ends that whole group before it returns.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
-DEFAULT_HOST = "localhost"
+from .sweeps import SWEEPS_ENV
+
+DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# How long Solara keeps a session after its browser tab closed (the session holds a 200-run
+# model and fan, tens of MB): long enough to survive a reload or a brief network drop.
+SESSION_CULL_TIMEOUT = "2m"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+STOP_WAIT_SECONDS = 10.0
 
 
 def register(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "dashboard", help="open the students' dashboard in a browser",
-        description="Start the dashboard server (Solara); open the printed address in a browser.")
-    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+        description="Start the dashboard server (Solara); open the printed address in a browser. "
+                    "By default only this machine can connect; --host 0.0.0.0 serves a classroom.")
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to listen on (default {DEFAULT_HOST}, this machine only; "
+                        "0.0.0.0 lets the students' machines connect)")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     p.add_argument("--open", action="store_true", help="open a browser window on start")
+    p.add_argument("--sweeps", type=_sweeps_dir, default=None, metavar="DIR",
+                   help="let students open rows of the sweeps under DIR, chosen by name from a "
+                        "list (default: opening sweep rows is off)")
     p.set_defaults(func=run)
     return p
 
@@ -39,24 +59,78 @@ def _port(text: str) -> int:
     return value
 
 
+def _sweeps_dir(text: str) -> Path:
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"--sweeps={text!r} is not allowed: an existing directory")
+    return path.resolve()
+
+
 def server_command(host: str, port: int, open_browser: bool = False) -> list[str]:
     return [sys.executable, "-m", "solara", "run", "dashboards.app", "--host", host,
             "--port", str(port), "--production", "--no-check-version",
             "--open" if open_browser else "--no-open"]
 
 
-def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The server's environment: telemetry off, and the repository importable as `dashboards`."""
+def server_env(base: dict[str, str] | None = None, sweeps: Path | None = None) -> dict[str, str]:
+    """The server's environment: telemetry off, sessions freed soon after their tab closes, the
+    sweeps folder if the teacher gave one (and none otherwise, whatever the caller's
+    environment says), and the repository importable as `dashboards`."""
     env = dict(os.environ if base is None else base)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    env["SOLARA_KERNEL_CULL_TIMEOUT"] = SESSION_CULL_TIMEOUT
+    env.pop(SWEEPS_ENV, None)
+    if sweeps is not None:
+        env[SWEEPS_ENV] = str(sweeps)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
     return env
 
 
+class _Stop(Exception):
+    def __init__(self, signum: int):
+        self.signum = signum
+
+
+def _raise_stop(signum, frame):
+    raise _Stop(signum)
+
+
+def end_process_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server's whole process group, then SIGKILL to whatever is left."""
+    for sig, wait in ((signal.SIGTERM, STOP_WAIT_SECONDS), (signal.SIGKILL, STOP_WAIT_SECONDS)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        try:  # the leader is gone; a child it left behind may not be
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return
+
+
 def run(args: argparse.Namespace) -> int:
-    print(f"conflictsim dashboard: http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    sweeps = getattr(args, "sweeps", None)
+    where = f"http://{args.host}:{args.port}"
+    print(f"conflictsim dashboard: {where} (Ctrl-C stops it)"
+          + (f"; sweeps from {sweeps}" if sweeps else ""), flush=True)
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
+    proc = None
     try:
-        return subprocess.call(server_command(args.host, args.port, args.open), env=server_env(),
-                               cwd=REPO_ROOT)
+        proc = subprocess.Popen(server_command(args.host, args.port, args.open),
+                                env=server_env(sweeps=sweeps), cwd=REPO_ROOT,
+                                start_new_session=True)
+        return proc.wait()
+    except _Stop as stop:
+        return 128 + stop.signum
     except KeyboardInterrupt:
-        return 130
+        return 128 + signal.SIGINT
+    finally:
+        if proc is not None:  # also when the server exited on its own: its children go too
+            end_process_group(proc)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,6 +1,5 @@
 """`python -m experiments COMMAND ...`: the research commands without the rest of the CLI."""
 
-import argparse
 import sys
 
 from sim.params import InputError
@@ -9,7 +8,9 @@ from . import cli
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m experiments")
+    from sim.cli import OneLineParser
+
+    parser = OneLineParser(prog="python -m experiments")
     cli.register(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
     args = parser.parse_args(argv)
     try:
@@ -17,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(f"conflictsim: error: {err}", file=sys.stderr)
         return cli.EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("conflictsim: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """Approximate Bayesian computation of chosen parameters against the 2024 front line.
 
 DESIGN.md's calibration window: the model starts on 2024-01-01 from the state of 2023-12-31 with
-2024's known inputs, is fitted to the monthly net Russian gains of January-August 2024 and checked
-on September-November 2024, held out. The sampler is ABC population Monte Carlo (Beaumont et al.
+2024's known inputs (the US aid gap until April) and is fitted to the monthly net Russian gains of
+January-November 2024 and to two casualty figures of the facts table: Russian casualties per day
+in September-November 2024 and per km2 gained over the year. Out-of-sample checks are the
+backtests of `sim.validate` (`conflictsim validate`). Draws of the parameters not being fitted
+come from their declared priors (`sim.uncertainty`), so the posterior carries that uncertainty. The sampler is ABC population Monte Carlo (Beaumont et al.
 2009): round 1 is plain rejection from uniform priors; each later round draws near the previous
 round's accepted points (a Gaussian kernel with twice their weighted covariance, importance
 weights against the prior) and again keeps the closest share. Each round is a few big batched model
@@ -33,9 +36,20 @@ from sim.params import InputError
 DATA = Path(sim.__file__).parent / "data" / "territory_monthly_2022_2024.csv"
 CALIBRATION_START = "2024-01-01"
 FIT_MONTHS = ("2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30",
-              "2024-07-31", "2024-08-31")
-HELD_OUT_MONTHS = ("2024-09-30", "2024-10-31", "2024-11-30")
-DEFAULT_PARAMETERS = ("advance_speed_scale", "reference_force_ratio", "ukraine_recruits_per_day")
+              "2024-07-31", "2024-08-31", "2024-09-30", "2024-10-31", "2024-11-30")
+HELD_OUT_MONTHS: tuple[str, ...] = ()
+DEFAULT_PARAMETERS = ("advance_speed_scale", "russia_casualties_per_day_2024",
+                      "ukraine_recruits_per_day", "culmination_exhaustion",
+                      "culmination_adaptation", "attrition_strain_weight",
+                      "culmination_sustainable_pace")
+# Casualty targets (facts table): 'Russian average daily casualties Sep / Oct / Nov 2024'
+# (1271 / 1354 / 1523, mean over the three months) and 'Russian casualties per km2 gained' 2024
+# (about 102, ISW). Compared on a log scale, so a factor e off counts as one mean monthly gain.
+CASUALTIES_PER_DAY = "russia_casualties_per_day_2024-09..11"
+CASUALTIES_PER_KM2 = "russia_casualties_per_km2_2024"
+CASUALTY_TARGETS = {CASUALTIES_PER_DAY: (1271 * 30 + 1354 * 31 + 1523 * 30) / 91,
+                    CASUALTIES_PER_KM2: 102.0}
+CASUALTY_WINDOW = ("2024-09-01", "2024-11-30")
 SYNTHETIC_RUNS = 200
 SYNTHETIC_RUN_INDEX = 2**40  # a run no ABC draw uses
 NOT_PINNED_WIDTH_RATIO = 0.5
@@ -62,6 +76,7 @@ class GainTask:
     seed: int
     start_date: str
     month_ends: tuple[str, ...]
+    casualties: bool = False  # also the two casualty targets (columns after the months)
 
 
 def observed_gains(path: Path = DATA, month_ends: tuple[str, ...] = FIT_MONTHS + HELD_OUT_MONTHS,
@@ -72,6 +87,16 @@ def observed_gains(path: Path = DATA, month_ends: tuple[str, ...] = FIT_MONTHS +
     previous = [_previous_month_end(m) for m in month_ends]
     return pd.Series(area.loc[list(month_ends)].to_numpy() - area.loc[previous].to_numpy(),
                      index=list(month_ends), name="gain_km2")
+
+
+def observed_targets() -> pd.Series:
+    """The fitted targets: monthly gains of January-November 2024, then the casualty figures."""
+    return pd.concat([observed_gains(), pd.Series(CASUALTY_TARGETS)])
+
+
+def month_index(targets: pd.Series) -> np.ndarray:
+    """Which entries of a target series are monthly gains (the rest are casualty figures)."""
+    return ~np.isin(targets.index, list(CASUALTY_TARGETS))
 
 
 def _previous_month_end(month_end: str) -> str:
@@ -89,15 +114,24 @@ def month_end_days(start_date: str, month_ends: tuple[str, ...]) -> np.ndarray:
 
 
 def simulate_gains(task: GainTask) -> np.ndarray:
-    """Monthly gains (n, months) of each draw: one batched model call."""
+    """Monthly gains (n, months) of each draw, then the casualty targets if asked: one batched
+    model call. The parameters not being fitted are drawn from their priors."""
     marks = month_end_days(task.start_date,
                            (_previous_month_end(task.month_ends[0]), *task.month_ends))
     overrides = {name: task.values[:, j] for j, name in enumerate(task.names)}
     result = sim.simulate(runs=len(task.values), days=int(marks.max()), seed=task.seed,
                           overrides=overrides, run_indices=task.run_indices,
                           start_date=task.start_date)
-    area = result.trajectories["occupied_km2"][:, marks]
-    return np.diff(area, axis=1)
+    area = result.trajectories["occupied_km2"]
+    gains = np.diff(area[:, marks], axis=1)
+    if not task.casualties:
+        return gains
+    casualties = result.trajectories["russia_casualties"]
+    first, last = month_end_days(task.start_date, CASUALTY_WINDOW)
+    per_day = (casualties[:, last] - casualties[:, first - 1]) / (last - first + 1)
+    end = int(marks.max())
+    per_km2 = casualties[:, end] / np.maximum(area[:, end] - area[:, 0], 1.0)
+    return np.column_stack([gains, per_day, per_km2])
 
 
 def parse_priors(entries: list[str] | None) -> tuple[Prior, ...]:
@@ -142,15 +176,21 @@ def synthetic_gains(truth: dict[str, float], seed: int, start_date: str,
     names = tuple(truth)
     values = np.repeat(np.array([[truth[n] for n in names]]), SYNTHETIC_RUNS, axis=0)
     task = GainTask(names, values, SYNTHETIC_RUN_INDEX + np.arange(SYNTHETIC_RUNS), seed,
-                    start_date, month_ends)
-    return pd.Series(np.median(simulate_gains(task), axis=0), index=list(month_ends),
-                     name="gain_km2")
+                    start_date, month_ends, casualties=True)
+    return pd.Series(np.median(simulate_gains(task), axis=0),
+                     index=[*month_ends, *CASUALTY_TARGETS], name="target")
 
 
-def distance(simulated: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """Root mean square monthly error, in units of the observed mean monthly gain."""
-    scale = max(float(np.mean(np.abs(observed))), 1.0)
-    return np.sqrt(np.mean((simulated - observed) ** 2, axis=1)) / scale
+def distance(simulated: np.ndarray, observed: np.ndarray, months: np.ndarray | None = None,
+             ) -> np.ndarray:
+    """Root mean square monthly error in units of the observed mean monthly gain, combined in
+    quadrature with the log-ratio of each casualty figure (entries where `months` is False)."""
+    if months is None:
+        months = np.ones(observed.shape[0], dtype=bool)
+    scale = max(float(np.mean(np.abs(observed[months]))), 1.0)
+    gain = np.sqrt(np.mean((simulated[:, months] - observed[months]) ** 2, axis=1)) / scale
+    ratio = np.log(np.maximum(simulated[:, ~months], 1e-9) / observed[~months])
+    return np.sqrt(gain ** 2 + np.sum(ratio ** 2, axis=1))
 
 
 @dataclass
@@ -163,15 +203,17 @@ class Population:
 
 
 def run_round(priors, evaluator, proposals: np.ndarray, round_index: int, seed: int,
-              start_date: str, month_ends: tuple[str, ...]) -> np.ndarray:
-    """Monthly gains for every proposal, in order, computed in chunks on the evaluator."""
+              start_date: str, month_ends: tuple[str, ...], casualties: bool = False,
+              ) -> np.ndarray:
+    """Monthly gains (and casualty targets) for every proposal, in order, computed in chunks
+    on the evaluator."""
     names = tuple(p.name for p in priors)
     first_run = round_index * len(proposals)
     tasks = [GainTask(names, proposals[i:i + CHUNK_RUNS],
                       first_run + np.arange(i, min(i + CHUNK_RUNS, len(proposals))),
-                      seed, start_date, month_ends)
+                      seed, start_date, month_ends, casualties)
              for i in range(0, len(proposals), CHUNK_RUNS)]
-    gains = np.empty((len(proposals), len(month_ends)))
+    gains = np.empty((len(proposals), len(month_ends) + 2 * casualties))
     for start, block in evaluator.imap_unordered(_indexed_gains, list(enumerate(tasks))):
         gains[start * CHUNK_RUNS:start * CHUNK_RUNS + len(block)] = block
     return gains
@@ -212,8 +254,10 @@ def abc(priors, observed: pd.Series, evaluator, draws: int, rounds: int, accept:
 
     `done` and `rng_state` continue from completed rounds (a checkpoint); `on_round(history,
     rng_state)` is called after each round."""
-    month_ends = tuple(observed.index)
-    fit = np.isin(observed.index, FIT_MONTHS)
+    months = month_index(observed)
+    month_ends = tuple(observed.index[months])
+    casualties = not months.all()
+    fit = np.isin(observed.index, FIT_MONTHS) | ~months
     rng = np.random.Generator(np.random.PCG64(seed))
     if rng_state is not None:
         rng.bit_generator.state = rng_state
@@ -222,8 +266,9 @@ def abc(priors, observed: pd.Series, evaluator, draws: int, rounds: int, accept:
     keep = max(2 * len(priors) + 2, int(round(accept * draws)))
     for round_index in range(len(history), rounds):
         proposals, weights = propose(priors, population, draws, rng)
-        gains = run_round(priors, evaluator, proposals, round_index, seed, start_date, month_ends)
-        dist = distance(gains[:, fit], observed.to_numpy()[fit])
+        gains = run_round(priors, evaluator, proposals, round_index, seed, start_date, month_ends,
+                          casualties)
+        dist = distance(gains[:, fit], observed.to_numpy()[fit], months[fit])
         best = np.argsort(dist, kind="stable")[:keep]
         kept_weights = weights[best] / weights[best].sum()
         population = Population(proposals[best], kept_weights, dist[best], gains[best],
@@ -300,7 +345,8 @@ def summarise(priors, population: Population, observed: pd.Series) -> dict:
                                            [0.05, 0.5, 0.95])
         bands[month] = {"observed": float(observed.iloc[k]), "median": median, "band90": [lo, hi],
                         "inside": bool(lo <= observed.iloc[k] <= hi),
-                        "held_out": month in HELD_OUT_MONTHS}
+                        "held_out": month in HELD_OUT_MONTHS,
+                        "is_month": bool(month_index(observed)[k])}
     return {"parameters": parameters, "months": bands, "threshold": population.threshold}
 
 
@@ -309,6 +355,7 @@ def posterior_figure(priors, population: Population, observed: pd.Series, title:
     posterior histogram over its prior range."""
     from matplotlib.figure import Figure
 
+    observed = observed[month_index(observed)]  # months come first in the gains' columns
     figure = Figure(figsize=(4 * (len(priors) + 2), 4))
     axes = figure.subplots(1, len(priors) + 1, gridspec_kw={"width_ratios": [2] + [1] * len(priors)})
     months = np.arange(len(observed))
@@ -341,10 +388,12 @@ def write_outputs(out: Path, priors, history: list[Population], observed: pd.Ser
     for round_index, population in enumerate(history):
         frame = pd.DataFrame(population.values, columns=[p.name for p in priors])
         frame.insert(0, "round", round_index)
+        frame.insert(1, "final", round_index == len(history) - 1)  # the posterior's rows
         frame["weight"] = population.weights
         frame["distance"] = population.distances
         for k, month in enumerate(observed.index):
-            frame[f"gain_{month[:7]}"] = population.gains[:, k]
+            frame[f"gain_{month[:7]}" if month in FIT_MONTHS + HELD_OUT_MONTHS
+                  else month] = population.gains[:, k]
         rows.append(frame)
     posterior = out / "posterior.parquet"
     storage.atomic_write_table(posterior, pd.concat(rows, ignore_index=True))
@@ -354,6 +403,25 @@ def write_outputs(out: Path, priors, history: list[Population], observed: pd.Ser
     figure = plots.save(posterior_figure(priors, history[-1], observed, meta["data"]),
                         out / "posterior_vs_data.png")
     return [posterior, report, figure]
+
+
+def export_posterior(path: Path, priors, population: Population, meta: dict,
+                     command_line: str) -> Path:
+    """The last population as the CSV the package ships (sim/data/posterior_front.csv): one row
+    per accepted draw with its ABC weight, after '#' lines saying how it was made."""
+    from . import storage
+
+    header = [f"# ABC-PMC posterior of the front's parameters ({meta['sampler']})",
+              f"# data: {meta['data']}; start {meta['start_date']}; fitted "
+              f"{meta['fit_months'][0][:7]} to {meta['fit_months'][-1][:7]}",
+              f"# {meta['rounds']} rounds x {meta['draws_per_round']} draws, accept "
+              f"{meta['accept']}, seed {meta['seed']}; the other parameters drawn from their "
+              "priors", f"# made by: {command_line}"]
+    frame = pd.DataFrame(population.values, columns=[p.name for p in priors])
+    frame["weight"] = population.weights
+    text = "\n".join(header) + "\n" + frame.to_csv(index=False, float_format="%.6g")
+    storage.atomic_write_bytes(path, text.encode())
+    return path
 
 
 def _json(value):
@@ -368,7 +436,12 @@ def format_summary(summary: dict) -> str:
                      f"{p['ci90'][1]:.4g}]  (prior [{p['prior'][0]:g}, {p['prior'][1]:g}]){verdict}")
     held = [m for m, b in summary["months"].items() if b["held_out"]]
     inside = sum(summary["months"][m]["inside"] for m in held)
-    lines.append(f"held-out months inside the posterior 90% band: {inside} of {len(held)}")
+    if held:
+        lines.append(f"held-out months inside the posterior 90% band: {inside} of {len(held)}")
+    for name, band in summary["months"].items():
+        lines.append(f"  {name:40s} observed {band['observed']:9.1f}   posterior median "
+                     f"{band['median']:9.1f}   90% [{band['band90'][0]:.1f}, "
+                     f"{band['band90'][1]:.1f}]")
     return "\n".join(lines)
 
 
@@ -383,8 +456,21 @@ def command(args, make_evaluator) -> int:
         observed = synthetic_gains(truth, args.seed + 1, start_date)
         data = "synthetic: " + ", ".join(f"{k}={v:g}" for k, v in truth.items())
     else:
-        truth, observed, data = None, observed_gains(), f"DeepStateMap ({DATA.name})"
+        truth, observed = None, observed_targets()
+        data = f"DeepStateMap ({DATA.name}) and facts_to_2024_11.csv casualty figures"
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a directory")
+    from .lock import DirectoryLock
+
+    with DirectoryLock(out, "--out", "calibrate"):
+        return _calibrate_into(out, args, make_evaluator, priors, start_date, truth, observed,
+                               data)
+
+
+def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, truth, observed,
+                    data) -> int:
+    """The calibration itself, with `out` locked (created by the lock if missing)."""
     checkpoint = out / CHECKPOINT
     identity = checkpoint_identity(priors, observed, args.draws, args.accept, args.seed,
                                    start_date, data)
@@ -396,7 +482,6 @@ def command(args, make_evaluator) -> int:
                          "or give another --out")
     else:
         done, rng_state = [], None
-    out.mkdir(parents=True, exist_ok=True)
     with make_evaluator(args) as evaluator:
         history = abc(priors, observed, evaluator, args.draws, args.rounds, args.accept,
                       args.seed, start_date, done, rng_state,
@@ -408,6 +493,13 @@ def command(args, make_evaluator) -> int:
             "rounds": args.rounds, "accept": args.accept, "seed": args.seed,
             "sampler": "ABC population Monte Carlo (Beaumont et al. 2009), round 1 rejection"}
     written = write_outputs(out, priors, history, observed, summary, meta)
+    if getattr(args, "export", None):
+        command_line = "conflictsim calibrate " + " ".join(
+            f"--param {p.name}={p.low:g}:{p.high:g}" for p in priors) + (
+            f" --draws {args.draws} --rounds {args.rounds} --accept {args.accept} "
+            f"--seed {args.seed}")
+        written.append(export_posterior(Path(args.export), priors, history[-1], meta,
+                                        command_line))
     print(format_summary(summary))
     for path in written:
         print(f"wrote {path}")

@@ -1,21 +1,26 @@
 """Cut a sweep into chunks and run one chunk as one batched `sim.simulate` call.
 
 Rows are numbered scenario-major, then point, then replicate:
-`row = (scenario_index * n_points + point) * replicates + replicate`. A chunk holds whole points
-of one scenario, so per-point quantile bands are complete inside it. Each run's RNG index is its
+`row = (scenario_index * n_points + point) * replicates + replicate`. A chunk holds at most
+`chunk_size` rows of one scenario: whole points when a point's replicates fit (so per-point quantile
+bands are complete inside it), otherwise a run of one point's replicates, so 1 point x 200,000
+replicates with chunk_size 1000 is 200 chunks and memory stays bounded (a split point's band is
+computed by the sweep from its chunks' band parts once they are all done). Each run's RNG index is its
 replicate, so every point and every scenario sees the same random numbers for a given replicate
-(common random numbers), and a run's result does not depend on the chunk it landed in.
+(common random numbers), and a run's result does not depend on the chunk it landed in: a split
+point's rows equal an unsplit one's bit for bit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
 import sim
+from sim.state import PHASE_NAMES
 
 from .spec import TRAJECTORY_MODES, Output
 
@@ -24,13 +29,26 @@ KEY_COLUMNS = ("row", "scenario", "point", "replicate", "seed")
 
 @dataclass(frozen=True)
 class Chunk:
-    """Points [first_point, first_point + n_points) of one scenario."""
+    """Points [first_point, first_point + n_points) of one scenario, replicates
+    [first_replicate, first_replicate + n_replicates) of each (all of them unless split)."""
 
     chunk_id: int
     scenario_index: int
     scenario: str
     first_point: int
     n_points: int
+    first_replicate: int = 0
+    n_replicates: int = 0  # 0: all the sweep's replicates
+
+    def replicates(self, total: int) -> np.ndarray:
+        count = self.n_replicates or total
+        return np.arange(self.first_replicate, self.first_replicate + count, dtype=np.int64)
+
+    def n_runs(self, total_replicates: int) -> int:
+        return self.n_points * (self.n_replicates or total_replicates)
+
+    def whole_points(self, total_replicates: int) -> bool:
+        return self.n_replicates in (0, total_replicates)
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,7 @@ class Settings:
     fixed: tuple[tuple[str, float], ...]
     output: Output
     start_date: str | None = None
+    uncertainty: str = "on"  # parameters neither varied nor fixed are drawn per run when "on"
 
 
 @dataclass(frozen=True)
@@ -56,7 +75,7 @@ class Task:
 
     @property
     def n_runs(self) -> int:
-        return self.chunk.n_points * self.settings.replicates
+        return self.chunk.n_runs(self.settings.replicates)
 
 
 @dataclass
@@ -69,17 +88,31 @@ class ChunkResult:
     run_days: int
     seconds: float
     cpu_seconds: float
+    worker: dict = field(default_factory=dict)  # provenance.worker_identity() of the worker
 
 
 def points_per_chunk(chunk_size: int, replicates: int) -> int:
-    """Rows per chunk are rounded down to whole points (at least one point)."""
+    """Whole points per chunk when a point's replicates fit in `chunk_size` (else 1, split)."""
     return max(1, chunk_size // replicates)
+
+
+def splits_replicates(chunk_size: int, replicates: int) -> bool:
+    return replicates > chunk_size
 
 
 def plan(scenarios: tuple[str, ...], n_points: int, replicates: int,
          chunk_size: int) -> list[Chunk]:
-    per_chunk = points_per_chunk(chunk_size, replicates)
+    """Chunks of at most `chunk_size` rows: whole points, or one point's replicates in runs of
+    `chunk_size` when a point has more replicates than that."""
     chunks = []
+    if splits_replicates(chunk_size, replicates):
+        for s_index, scenario in enumerate(scenarios):
+            for point in range(n_points):
+                for first in range(0, replicates, chunk_size):
+                    chunks.append(Chunk(len(chunks), s_index, scenario, point, 1, first,
+                                        min(chunk_size, replicates - first)))
+        return chunks
+    per_chunk = points_per_chunk(chunk_size, replicates)
     for s_index, scenario in enumerate(scenarios):
         for first in range(0, n_points, per_chunk):
             chunks.append(Chunk(len(chunks), s_index, scenario, first,
@@ -97,10 +130,12 @@ def run_chunk(task: Task) -> ChunkResult:
     """One batched model call for the chunk's runs, turned into tidy tables."""
     import time
 
+    from . import provenance
+
     start, cpu_start = time.perf_counter(), time.process_time()
     chunk, settings = task.chunk, task.settings
-    reps = settings.replicates
-    replicate = np.tile(np.arange(reps, dtype=np.int64), chunk.n_points)
+    reps = len(chunk.replicates(settings.replicates))
+    replicate = np.tile(chunk.replicates(settings.replicates), chunk.n_points)
     overrides = {name: np.repeat(task.points[:, j], reps)
                  for j, name in enumerate(settings.factor_names)}
     overrides.update(settings.fixed)
@@ -108,7 +143,8 @@ def run_chunk(task: Task) -> ChunkResult:
         or bool(settings.output.derived)
     result = sim.simulate(scenario=chunk.scenario, runs=task.n_runs, days=settings.days,
                           seed=settings.seed, overrides=overrides, run_indices=replicate,
-                          record=keep_traj, start_date=settings.start_date)
+                          record=keep_traj, start_date=settings.start_date,
+                          uncertainty=settings.uncertainty)
     keys = key_frame(task, replicate)
     tables = {"outcomes": outcome_table(keys, result.outcomes, overrides, settings)}
     if settings.output.derived:
@@ -119,15 +155,19 @@ def run_chunk(task: Task) -> ChunkResult:
     if settings.output.trajectories != "none":
         tables["trajectories"] = trajectory_table(keys, result.trajectories, settings.output)
     if settings.output.bands != "none":
-        tables["bands"] = band_table(task, result.trajectories)
+        if chunk.whole_points(settings.replicates):
+            tables["bands"] = band_table(task, result.trajectories)
+        else:
+            tables[BAND_PARTS] = band_parts_table(task, replicate, result.trajectories)
     return ChunkResult(chunk.chunk_id, tables, task.n_runs, task.n_runs * settings.days,
-                       time.perf_counter() - start, time.process_time() - cpu_start)
+                       time.perf_counter() - start, time.process_time() - cpu_start,
+                       provenance.worker_identity())
 
 
 def key_frame(task: Task, replicate: np.ndarray) -> pd.DataFrame:
     chunk, settings = task.chunk, task.settings
     point = np.repeat(np.arange(chunk.first_point, chunk.first_point + chunk.n_points,
-                                dtype=np.int64), settings.replicates)
+                                dtype=np.int64), len(chunk.replicates(settings.replicates)))
     row = (chunk.scenario_index * settings.n_points + point) * settings.replicates + replicate
     return pd.DataFrame({
         "row": row, "scenario": np.full(len(row), chunk.scenario, dtype=object),
@@ -145,6 +185,10 @@ def outcome_table(keys: pd.DataFrame, outcomes: pd.DataFrame, overrides: dict,
         columns[name] = parameter_column(name, np.broadcast_to(value, len(keys)))
     for name in settings.output.outcomes:
         columns[name] = outcomes[name].array
+    if "talks_phase_final" in columns:  # the code (ordinal) and, beside it, its name
+        columns["talks_phase_final_name"] = pd.Categorical.from_codes(
+            np.asarray(columns["talks_phase_final"], dtype=np.int64),
+            categories=list(PHASE_NAMES), ordered=True)
     return pd.DataFrame(columns)
 
 
@@ -171,21 +215,49 @@ def trajectory_table(keys: pd.DataFrame, trajectories: dict, output: Output) -> 
     return pd.DataFrame(frame)
 
 
+BAND_PARTS = "_band_parts"  # per-run values at band days of split points (pyarrow skips "_")
+
+
+def band_days(n_days: int, output: Output) -> np.ndarray:
+    return np.arange(0, n_days, TRAJECTORY_MODES[output.bands])
+
+
 def band_table(task: Task, trajectories: dict) -> pd.DataFrame:
     """Per-point quantiles over replicates for each kept field and day: one row per
-    (point, day), one column per field and quantile, e.g. occupied_km2_q50, occupied_km2_q2.5."""
+    (point, day), one column per field and quantile, e.g. occupied_km2_q50, occupied_km2_q2.5.
+    Needs whole points in the chunk (split points get theirs from `band_parts_table`)."""
     chunk, settings = task.chunk, task.settings
-    output = settings.output
-    n_days = next(iter(trajectories.values())).shape[1]
-    day = np.arange(0, n_days, TRAJECTORY_MODES[output.bands])
-    point = np.arange(chunk.first_point, chunk.first_point + chunk.n_points, dtype=np.int64)
-    frame = {"scenario": np.full(len(point) * len(day), chunk.scenario, dtype=object),
+    if not chunk.whole_points(settings.replicates):
+        raise ValueError("per-point bands need every replicate of a point in one chunk")
+    day = band_days(next(iter(trajectories.values())).shape[1], settings.output)
+    values = {name: trajectories[name][:, day].reshape(chunk.n_points, settings.replicates,
+                                                       len(day))
+              for name in settings.output.fields}
+    return bands_of(chunk.scenario, chunk.first_point, day, values, settings.output)
+
+
+def bands_of(scenario: str, first_point: int, day: np.ndarray, values: dict[str, np.ndarray],
+             output: Output) -> pd.DataFrame:
+    """The band table of consecutive points from their runs' values, each field's array shaped
+    (points, replicates, days)."""
+    n_points = next(iter(values.values())).shape[0]
+    point = np.arange(first_point, first_point + n_points, dtype=np.int64)
+    frame = {"scenario": np.full(len(point) * len(day), scenario, dtype=object),
              "point": np.repeat(point, len(day)),
              "day": np.tile(day.astype(np.int32), len(point))}
     for name in output.fields:
-        values = trajectories[name][:, day].astype(np.float64)
-        per_point = values.reshape(chunk.n_points, settings.replicates, len(day))
-        bands = np.quantile(per_point, output.quantiles, axis=1)  # (q, points, days)
-        for q, band in zip(output.quantiles, bands):
+        bands = np.quantile(values[name].astype(np.float64), output.quantiles, axis=1)
+        for q, band in zip(output.quantiles, bands):  # band: (points, days)
             frame[f"{name}_q{q * 100:g}"] = band.reshape(-1)
+    return pd.DataFrame(frame)
+
+
+def band_parts_table(task: Task, replicate: np.ndarray, trajectories: dict) -> pd.DataFrame:
+    """A split chunk's share of its point's band: each run's values at the band days, kept
+    until every replicate of the point is there (`sweep` then computes the point's band)."""
+    day = band_days(next(iter(trajectories.values())).shape[1], task.settings.output)
+    frame = {"replicate": np.repeat(replicate, len(day)),
+             "day": np.tile(day.astype(np.int32), len(replicate))}
+    for name in task.settings.output.fields:
+        frame[name] = trajectories[name][:, day].reshape(-1)
     return pd.DataFrame(frame)

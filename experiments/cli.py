@@ -1,4 +1,4 @@
-"""The research commands: `sweep`, `results`, `sensitivity`, `calibrate`, `discover`.
+"""The research commands: `sweep`, `results`, `sensitivity`, `calibrate`, `discover`, `validate`.
 
 `register(subparsers)` adds them to the `conflictsim` parser; each handler is `args.func(args) ->
 int`. Bad input raises `SpecError`/`InputError` (the CLI prints one line and exits 2).
@@ -7,11 +7,12 @@ int`. Bad input raises `SpecError`/`InputError` (the CLI prints one line and exi
 from __future__ import annotations
 
 import argparse
+import functools
+import sys
 from pathlib import Path
 
-
-
 EXIT_BAD_INPUT = 2
+EXIT_ABORTED = 1
 
 
 def register(subparsers) -> None:
@@ -20,6 +21,7 @@ def register(subparsers) -> None:
     _add_sensitivity(subparsers)
     _add_calibrate(subparsers)
     _add_discover(subparsers)
+    _add_validate(subparsers)
 
 
 def _positive(flag: str):
@@ -34,6 +36,28 @@ def _positive(flag: str):
     return parse
 
 
+def _seconds(flag: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{flag} {text}: a number of seconds > 0")
+        return value
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(f"--seed {text}: a whole number in [0, 2**63 - 1]")
+    return value
+
+
 def _add_executor_options(p) -> None:
     p.add_argument("--executor", choices=("serial", "processes", "dask"), default=None,
                    help="where chunks run (default: processes; dask when --scheduler is given)")
@@ -41,8 +65,12 @@ def _add_executor_options(p) -> None:
                    help="local worker processes (default: all cores)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="an existing Dask scheduler (local, dask-jobqueue, Kubernetes)")
-    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="how long to try reaching --scheduler (default 10)")
+    p.add_argument("--connect-timeout", type=_seconds("--connect-timeout"), default=10.0,
+                   metavar="SECONDS", help="how long to try reaching --scheduler (default 10)")
+    p.add_argument("--worker-timeout", type=_seconds("--worker-timeout"), default=60.0,
+                   metavar="SECONDS",
+                   help="a Dask sweep with no worker left for this long stops with a message "
+                        "(default 60); the chunks written are kept for --resume")
 
 
 def _add_chunk_options(p) -> None:
@@ -101,7 +129,7 @@ def _add_calibrate(subparsers) -> None:
                    help="ABC rounds; round 2+ sample near the last posterior (default 2)")
     p.add_argument("--accept", type=float, default=0.02,
                    help="share of draws accepted per round (default 0.02)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
     p.add_argument("--synthetic", action="append", metavar="NAME=VALUE",
                    help="fit synthetic data made by the model at these values instead of the "
                         "shipped series (checks that calibration recovers known parameters)")
@@ -110,6 +138,9 @@ def _add_calibrate(subparsers) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue the calibration in --out from its last completed round (the "
                         "same options; --rounds may be larger, to add rounds)")
+    p.add_argument("--export", metavar="FILE.csv",
+                   help="also write the last population as the CSV the package ships "
+                        "(sim/data/posterior_front.csv: the default parameter uncertainty)")
     _add_executor_options(p)
     p.set_defaults(func=cmd_calibrate)
 
@@ -175,50 +206,131 @@ def _add_discover(subparsers) -> None:
     p.add_argument("--seed", type=_whole_in("--seed", 0, 2**32 - 1), default=0,
                    help="seed of the extra trees (default 0)")
     p.set_defaults(func=cmd_discover)
+def _add_validate(subparsers) -> None:
+    from .validate import DEFAULT_STARTS, FIT_MODES
+
+    p = subparsers.add_parser(
+        "validate", help="backtest the front: forecasts from past dates against the data")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="where to write backtest.csv, backtest.json and backtest.png")
+    p.add_argument("--start", action="append", metavar="YYYY-MM-01",
+                   help="start date (repeatable; default: the first of each month "
+                        f"{DEFAULT_STARTS[0]} to {DEFAULT_STARTS[-1]})")
+    p.add_argument("--runs", type=_positive("--runs"), default=400,
+                   help="runs per start (default 400)")
+    p.add_argument("--seed", type=_whole_in("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
+    p.add_argument("--fit", choices=FIT_MODES, default="refit",
+                   help="refit (default): refit the front on the 2024 months before each start "
+                        "(ABC); posterior: the shipped posterior for every start (in sample)")
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args) -> int:
+    from . import validate
+
+    return validate.command(args)
 
 
 def _evaluator(args):
     from . import evaluators
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
-    return evaluators.make(executor, args.workers, args.scheduler, args.connect_timeout)
+    return evaluators.make(executor, args.workers, args.scheduler, args.connect_timeout,
+                           args.worker_timeout)
 
 
+def one_line_errors(command):
+    """A sweep that cannot go on, or a file that cannot be written, ends with one line (exit 1)
+    instead of a traceback; bad input (`InputError`) is left to the caller (exit 2)."""
+    @functools.wraps(command)
+    def wrapped(args) -> int:
+        from .evaluators import SweepAborted
+
+        try:
+            return command(args)
+        except SweepAborted as err:
+            print(f"conflictsim: error: {err}", file=sys.stderr)
+            return EXIT_ABORTED
+        except OSError as err:
+            where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+            print(f"conflictsim: error: {where}{err.strerror or err}", file=sys.stderr)
+            return EXIT_ABORTED
+    return wrapped
+
+
+def output_folder(flag: str, path: str) -> Path:
+    """A folder to write files into: refused if it is a file or cannot be created."""
+    from sim.params import InputError
+
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{flag} {path}: exists and is not a folder; give a folder for the "
+                         f"files (it is created if missing)")
+    ancestor = folder.absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"{flag} {path}: {ancestor} is not a folder")
+    return folder
+
+
+def output_file(flag: str, path: str) -> Path:
+    """A file to write: refused if it is a folder or its folder is not one."""
+    from sim.params import InputError
+
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{flag} {path}: a file path, not a folder")
+    parent = target.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"{flag} {path}: {parent} is not a folder")
+    return target
+
+
+@one_line_errors
 def cmd_sweep(args) -> int:
     from . import spec as spec_module
     from . import sweep
 
-    spec = spec_module.load(args.spec)
+    text = spec_module.read_text(args.spec)
+    spec = spec_module.parse(text, source=str(args.spec))
     report = sweep.run(spec, args.out, _evaluator(args), resume=args.resume,
-                       chunk_size=args.chunk_size, spec_text=Path(args.spec).read_text(),
-                       progress=not args.quiet)
+                       chunk_size=args.chunk_size, spec_text=text, progress=not args.quiet)
+    recomputed = (f"; {report.chunks_recomputed} damaged, missing or foreign chunks computed "
+                  f"again" if report.chunks_recomputed else "")
     print(f"{report.out}: {report.rows:,} runs ({report.rows_already_done:,} already done, "
           f"{report.rows_computed:,} computed in {report.seconds:.1f} s, "
-          f"{report.run_days_per_second:,.0f} run-days/s)")
+          f"{report.run_days_per_second:,.0f} run-days/s{recomputed})")
     print(f"read with: pandas.read_parquet('{report.out / 'outcomes'}')")
     return 0
 
 
+@one_line_errors
 def cmd_results(args) -> int:
     from . import results
 
     out = Path(args.dir)
+    plots = output_folder("--plots", args.plots) if args.plots else None
     if args.replay is not None:
         print(results.replay_command(out, args.replay))
         return 0
     print(results.summary_text(out))
-    if args.plots:
-        for path in results.write_plots(out, Path(args.plots)):
+    if plots is not None:
+        for path in results.write_plots(out, plots):
             print(f"wrote {path}")
     return 0
 
 
+@one_line_errors
 def cmd_sensitivity(args) -> int:
     from . import sensitivity
 
     return sensitivity.command(args, _evaluator)
 
 
+@one_line_errors
 def cmd_calibrate(args) -> int:
     from . import calibration
 

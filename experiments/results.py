@@ -64,7 +64,10 @@ def _spec_table(stored: dict) -> dict:
     return table
 
 
-def _user_value(spec, coded: float):
+def _user_value(spec, coded):
+    """A stored value in the user's terms (manifests from before names stored codes)."""
+    if isinstance(coded, (str, bool)):
+        return coded
     if spec.kind == "choice":
         return spec.choices[int(coded)]
     if spec.kind == "bool":
@@ -73,22 +76,53 @@ def _user_value(spec, coded: float):
 
 
 def rows_done(out: Path) -> int:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    return sum(pq.ParquetFile(p).metadata.num_rows
-               for p in (Path(out) / "outcomes").glob("chunk-*.parquet"))
+    total = 0
+    for path in storage.table_files(out):
+        try:
+            total += pq.ParquetFile(path).metadata.num_rows
+        except (OSError, pa.ArrowException) as err:
+            raise storage.DamagedDataError(
+                f"{path}: damaged chunk file ({str(err).strip().splitlines()[0]}); `conflictsim "
+                f"sweep SPEC --out {out} --resume` computes it again") from None
+    return total
+
+
+def status(out: Path, manifest: dict) -> str:
+    """The manifest's status, except that a "running" sweep whose process is gone (killed
+    with -9, a crashed machine) is reported as interrupted."""
+    from . import lock
+
+    stated = manifest.get("status", "unknown")
+    if stated == "running":
+        owner = lock.read_owner(out)
+        if not owner or lock.is_alive(owner) is False:
+            return "interrupted (its process is gone; `conflictsim sweep SPEC --out DIR --resume` continues)"
+        return f"running (pid {owner.get('pid')} on {owner.get('host')})"
+    if stated in ("failed", "interrupted") and manifest.get("error"):
+        return f"{stated}: {manifest['error']}"
+    return stated
 
 
 def summary_text(out: Path) -> str:
     out = Path(out)
     manifest = load_manifest(out)
+    storage.check_sizes(out)
     done = rows_done(out)
-    lines = [f"{out}: sweep '{manifest['name']}' (fingerprint {manifest['fingerprint']}), "
-             f"{manifest['status']}",
+    model = manifest.get("model", {}).get("fingerprint", "not recorded")
+    lines = [f"{out}: sweep '{manifest['name']}' (spec fingerprint {manifest['fingerprint']}, "
+             f"model {model}), {status(out, manifest)}",
              f"  runs: {done:,} of {manifest['rows']:,}; scenarios: "
              f"{', '.join(manifest['scenarios'])}; sampler: {manifest['sampler']['method']} "
              f"({manifest['sampler']['points']:,} points x {manifest['replicates']} replicates); "
              f"{manifest['spec']['days']} days; seed {manifest['seed']}"]
+    for worker in manifest.get("workers", {}).values():
+        lines.append(f"  worker {worker.get('host')}: {worker.get('rows', 0):,} runs, python "
+                     f"{worker.get('python')}, numpy {worker.get('numpy')}, conflictsim "
+                     f"{worker.get('conflictsim')}, {len(worker.get('numpy_cpu_features', []))} "
+                     f"CPU features")
     for session in manifest.get("sessions", []):
         if "seconds" in session:
             lines.append(f"  session {session['started']}: {session['rows_computed']:,} runs in "
@@ -131,8 +165,13 @@ def class_shares(out: Path) -> pd.DataFrame | None:
 def row(out: Path, row_index: int) -> pd.Series:
     import pyarrow.dataset as ds
 
-    table = ds.dataset(Path(out) / "outcomes", format="parquet").to_table(
-        filter=ds.field("row") == row_index)
+    try:
+        table = ds.dataset(Path(out) / "outcomes", format="parquet").to_table(
+            filter=ds.field("row") == row_index)
+    except (OSError, ValueError) as err:  # pyarrow's errors derive from these
+        raise storage.DamagedDataError(f"{out}: cannot read its outcomes "
+                                       f"({str(err).strip().splitlines()[0]}); `conflictsim "
+                                       f"sweep SPEC --out {out} --resume` repairs it") from None
     if table.num_rows != 1:
         raise storage.OutputDirError(f"--replay {row_index}: no such row in {out}")
     return table.to_pandas().iloc[0]
@@ -153,6 +192,7 @@ def replay_command(out: Path, row_index: int) -> str:
              str(int(values["replicate"])), "--runs", "1"]
     if start_date(manifest):
         words += ["--start-date", start_date(manifest)]
+    words += ["--uncertainty", uncertainty(manifest)]
     for name in row_parameters(manifest):
         words += ["--set", f"{name}={_text(values[name])}"]
     return shlex.join(words)
@@ -168,7 +208,12 @@ def replay(out: Path, row_index: int, manifest: dict | None = None,
     return sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
                         seed=int(values["seed"]), run_offset=int(values["replicate"]),
                         overrides={name: _python(values[name]) for name in parameters},
-                        start_date=start_date(manifest))
+                        start_date=start_date(manifest), uncertainty=uncertainty(manifest))
+
+
+def uncertainty(manifest: dict) -> str:
+    """Whether the sweep's runs drew their uncertain parameters ("on", the default)."""
+    return manifest["spec"].get("uncertainty", "on")
 
 
 def start_date(manifest: dict) -> str | None:

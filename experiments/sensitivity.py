@@ -26,29 +26,32 @@ def target_column(target: str) -> str:
         "outcome" if target.startswith("share:") else target
 
 
-def per_point_response(frame: pd.DataFrame, target: str) -> pd.Series:
-    """Mean response per (scenario, point) for one target."""
+def response_values(frame: pd.DataFrame, target: str) -> pd.Series:
+    """One target's value per run (a share target as 0/1)."""
     column = target_column(target)
     if target.startswith("share:"):
-        values = (frame[column].astype(str) == target[6:]).astype(float)
-    elif target.startswith("reached:"):
-        values = frame[column].notna().astype(float)
-    else:
-        values = frame[column].astype(float)
-        if values.isna().any():
-            raise SpecError(f"sensitivity.outcomes={target!r}: has missing values in some runs; "
-                            f"use 'reached:{column}' for the share of runs where it happens")
-    return values.groupby([frame["scenario"], frame["point"]], sort=True).mean()
+        return (frame[column].astype(str) == target[6:]).astype(float)
+    if target.startswith("reached:"):
+        return frame[column].notna().astype(float)
+    values = frame[column].astype(float)
+    if values.isna().any():
+        raise SpecError(f"sensitivity.outcomes={target!r}: has missing values in some runs; "
+                        f"use 'reached:{column}' for the share of runs where it happens")
+    return values
 
 
 def responses(out: Path, targets: tuple[str, ...]) -> pd.DataFrame:
-    """One row per (scenario, point), one column per target; streamed chunk by chunk (a chunk
-    holds whole points, so each chunk's means are final)."""
+    """One row per (scenario, point), one column per target; streamed chunk by chunk as sums
+    and counts (a point's replicates may be split over several chunks)."""
     columns = sorted({"scenario", "point", *(target_column(t) for t in targets)})
-    parts = []
+    sums, counts = [], []
     for frame in storage.iter_chunks(out, columns=columns):
-        parts.append(pd.DataFrame({t: per_point_response(frame, t) for t in targets}))
-    return pd.concat(parts).sort_index()
+        keys = [frame["scenario"], frame["point"]]
+        values = pd.DataFrame({t: response_values(frame, t) for t in targets})
+        sums.append(values.groupby(keys, sort=True).sum())
+        counts.append(values.groupby(keys, sort=True).count())
+    total = pd.concat(sums).groupby(level=[0, 1], sort=True).sum()
+    return total / pd.concat(counts).groupby(level=[0, 1], sort=True).sum()
 
 
 def sobol_table(problem: dict, y: np.ndarray, second_order: bool = True,
@@ -104,7 +107,9 @@ def analyse(spec: Spec, out: Path, targets: tuple[str, ...] | None = None) -> pd
     for scenario in spec.scenarios:
         for target in targets:
             y = table.loc[scenario, target].to_numpy()
-            if spec.method == "sobol":
+            if np.ptp(y) == 0:
+                part = constant_rows(spec.factor_names, float(y[0]))
+            elif spec.method == "sobol":
                 part = sobol_table(problem, y, spec.second_order, spec.sensitivity.conf_level,
                                    spec.sensitivity.resamples, spec.seed)
             else:
@@ -117,6 +122,23 @@ def analyse(spec: Spec, out: Path, targets: tuple[str, ...] | None = None) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
+def constant_rows(names: tuple[str, ...], value: float) -> pd.DataFrame:
+    """An outcome that is the same at every point has no sensitivity to any parameter: one row
+    per parameter with index "constant" and the value it always takes (no index is computed;
+    SALib would divide by its zero variance)."""
+    return pd.DataFrame([{"parameter": name, "other": "", "index": "constant", "value": value,
+                          "conf": np.nan} for name in names])
+
+
+def constant_notes(table: pd.DataFrame) -> list[str]:
+    notes = []
+    for (scenario, outcome), part in table[table["index"] == "constant"].groupby(
+            ["scenario", "outcome"], sort=False):
+        notes.append(f"{outcome} ({scenario}): never varies (always {part['value'].iloc[0]:g} "
+                     f"at every parameter point), so it has no sensitivity indices")
+    return notes
+
+
 def check_method(spec: Spec) -> None:
     if spec.method not in SENSITIVITY_METHODS:
         raise SpecError(f"{spec.source}: sampler.method=\"{spec.method}\": sensitivity needs "
@@ -124,34 +146,39 @@ def check_method(spec: Spec) -> None:
 
 
 def format_table(table: pd.DataFrame) -> str:
-    shown = table.copy()
+    shown = table[table["index"] != "constant"].copy()
     shown["value"] = shown["value"].map(lambda v: f"{v:8.3f}")
     shown["conf"] = shown["conf"].map(lambda v: "" if np.isnan(v) else f"± {v:.3f}")
-    return shown.to_string(index=False)
+    text = shown.to_string(index=False) if len(shown) else ""
+    return "\n".join([text, *constant_notes(table)]).strip()
 
 
 def command(args, make_evaluator) -> int:
     """`conflictsim sensitivity SPEC.toml|DIR`: run the sweep if needed, then analyse it."""
     from . import plots, results, spec as spec_module, sweep
 
+    from .cli import output_file
+
     source = Path(args.spec)
-    if source.is_dir():
-        out, spec = source, results.spec_of(source)
-    else:
-        spec = spec_module.load(source)
-        check_method(spec)
-        out = Path(args.out) if args.out else Path("out") / spec.name
-        resume = storage.read_manifest(out) is not None if out.exists() else False
-        sweep.run(spec, out, make_evaluator(args), resume=resume, chunk_size=args.chunk_size,
-                  spec_text=source.read_text(), progress=not args.quiet)
-    check_method(spec)
+    figure = output_file("--plot", args.plot) if args.plot else None
     targets = tuple(args.outcome) if args.outcome else None
     if targets:
         spec_module.from_dict({"sensitivity": {"outcomes": list(targets)}}, source="--outcome")
+    if source.is_dir():
+        out, spec = source, results.spec_of(source)
+    else:
+        text = spec_module.read_text(source)
+        spec = spec_module.parse(text, source=str(source))
+        check_method(spec)
+        out = Path(args.out) if args.out else Path("out") / spec.name
+        resume = storage.read_manifest(out) is not None if out.is_dir() else False
+        sweep.run(spec, out, make_evaluator(args), resume=resume, chunk_size=args.chunk_size,
+                  spec_text=text, progress=not args.quiet)
+    check_method(spec)
     table = analyse(spec, out, targets)
     csv = out / "sensitivity.csv"
     table.to_csv(csv, index=False)
-    figure = Path(args.plot) if args.plot else out / "sensitivity.png"
+    figure = figure or out / "sensitivity.png"
     plots.save(plots.sensitivity_bars(table), figure)
     print(format_table(table))
     print(f"wrote {csv} and {figure}")

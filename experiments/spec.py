@@ -9,8 +9,9 @@ file, the key and the value, never an hour into a sweep.
     days = 730
     seed = 1
     start_date = 2024-06-01                 # optional; default 2024-12-01 (the model's day 0)
+    uncertainty = "on"                      # optional; "off": no per-run parameter draws
     replicates = 20
-    chunk_size = 2000                       # rows per task, rounded to whole points
+    chunk_size = 2000                       # rows per task: whole points, or split replicates
 
     [sampler]
     method = "grid"                         # grid | random | latin | sobol | morris
@@ -83,7 +84,7 @@ MAX_ROWS = 10**10
 _KEY_COLUMN_NAMES = ("row", "scenario", "point", "replicate", "seed")  # chunks.KEY_COLUMNS
 
 _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
-             "replicates",
+             "uncertainty", "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
 _SAMPLER_KEYS = {"method", "samples", "levels", "second_order"}
 _PARAM_KEYS = {"range", "levels", "steps", "distribution", "mean", "sd"}
@@ -179,6 +180,7 @@ class Spec:
     description: str = ""
     source: str = ""
     start_date: str | None = None  # ISO date; None: the model's day 0, 2024-12-01
+    uncertainty: str = "on"  # "on": parameters not varied or fixed are drawn per run
 
     @property
     def factor_names(self) -> tuple[str, ...]:
@@ -204,17 +206,33 @@ class Spec:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
-        return json.loads(json.dumps(asdict(self), default=str))
+        """The spec as JSON, choices by name and switches as booleans (the manifest's copy;
+        `experiments.results.spec_of` reads either form back)."""
+        data = json.loads(json.dumps(asdict(self), default=str))
+        for factor in data["factors"]:
+            factor["levels"] = [decode(factor["name"], v) for v in factor["levels"]]
+        data["fixed"] = [[name, decode(name, v)] for name, v in data["fixed"]]
+        return data
 
 
 def load(path: str | Path) -> Spec:
     """Read and check a spec file; every problem raises `SpecError` naming file, key and value."""
+    return parse(read_text(path), source=str(path))
+
+
+def read_text(path: str | Path) -> str:
+    """The spec file's text: UTF-8, as TOML requires."""
     path = Path(path)
     try:
-        text = path.read_text()
+        data = path.read_bytes()
     except OSError as err:
         raise SpecError(f"{path}: cannot read spec file ({err.strerror or err})") from None
-    return parse(text, source=str(path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise SpecError(f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} on line {line}); "
+                        f"save the spec as UTF-8") from None
 
 
 def parse(text: str, source: str = "<spec>") -> Spec:
@@ -222,6 +240,9 @@ def parse(text: str, source: str = "<spec>") -> Spec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SpecError(f"{source}: malformed TOML: {err}") from None
+    if not data:
+        raise SpecError(f"{source}: the spec is empty (no keys); give at least scenario, days, "
+                        f"replicates and [parameters] (see experiments/specs/smoke.toml)")
     return from_dict(data, source)
 
 
@@ -248,16 +269,31 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
     output = check.output(check.table(data, "output"), days, factors)
     sensitivity = check.sensitivity(check.table(data, "sensitivity"),
                                     tuple(d.name for d in output.derived))
-    spec = Spec(name=str(data.get("name", Path(source).stem)), scenarios=scenarios, days=days,
+    name = check.name(data.get("name", Path(source).stem))
+    spec = Spec(name=name, scenarios=scenarios, days=days,
                 seed=seed, replicates=replicates, chunk_size=chunk_size, method=method,
                 samples=samples, morris_levels=morris_levels, second_order=second_order,
                 factors=factors, fixed=fixed, output=output, sensitivity=sensitivity,
                 description=str(data.get("description", "")), source=source,
-                start_date=start_date)
-    rows = len(scenarios) * n_points(spec) * replicates
-    if rows > MAX_ROWS:
-        check.fail("replicates", replicates, f"the sweep would have {rows:,} runs (limit {MAX_ROWS:,})")
+                start_date=start_date,
+                uncertainty=check.choice(data, "uncertainty", data.get("uncertainty", "on"),
+                                         ("on", "off")))
+    check.size(spec)
     return spec
+
+
+def decode(name: str, coded: Any) -> Any:
+    """A parameter value in the user's terms: a choice by its name, a switch as a boolean."""
+    spec = sim.PARAMS.get(name)
+    if spec is None or isinstance(coded, str):
+        return coded
+    if spec.kind == "choice":
+        return spec.choices[int(coded)]
+    if spec.kind == "bool":
+        return bool(coded)
+    if spec.kind == "int":
+        return int(coded)
+    return coded
 
 
 def n_points(spec: Spec) -> int:
@@ -284,6 +320,35 @@ class _Checker:
 
     def fail(self, key: str, value: Any, allowed: str):
         raise SpecError(f"{self.source}: {key}={_show(value)}: {allowed}")
+
+    def name(self, value: Any) -> str:
+        """The name becomes a folder (`sensitivity`'s default out/<name>): one plain segment."""
+        if (not isinstance(value, str) or not value or len(value) > 100
+                or not all(c.isalnum() or c in "._-" for c in value) or value.startswith(".")):
+            self.fail("name", value, "letters, digits, '.', '_' and '-' (not starting with "
+                      "'.'), at most 100 characters: it names the output folder")
+        return value
+
+    def size(self, spec: "Spec") -> None:
+        """Refuse a sweep too big to run, naming what makes it big."""
+        points = n_points(spec)
+        rows = len(spec.scenarios) * points * spec.replicates
+        if rows <= MAX_ROWS:
+            return
+        if spec.method == "grid" and points > MAX_ROWS // max(1, spec.replicates):
+            sizes = " x ".join(f"{f.name} {len(f.grid_values()):,}" for f in spec.factors)
+            self.fail("parameters", f"{points:,} grid points",
+                      f"the grid ({sizes} levels) x {spec.replicates:,} replicates x "
+                      f"{len(spec.scenarios)} scenarios is {rows:,} runs, more than the limit "
+                      f"{MAX_ROWS:,}; use fewer steps, or sampler 'latin' with samples = N")
+        if spec.method != "grid" and points * len(spec.scenarios) > MAX_ROWS // spec.replicates:
+            self.fail("sampler.samples", spec.samples,
+                      f"{points:,} points x {spec.replicates:,} replicates x "
+                      f"{len(spec.scenarios)} scenarios is {rows:,} runs, more than the limit "
+                      f"{MAX_ROWS:,}")
+        self.fail("replicates", spec.replicates,
+                  f"{points:,} points x {spec.replicates:,} replicates x {len(spec.scenarios)} "
+                  f"scenarios is {rows:,} runs, more than the limit {MAX_ROWS:,}")
 
     def known_keys(self, prefix: str, table: Mapping[str, Any], allowed: set[str]) -> None:
         for key in table:
@@ -437,6 +502,8 @@ class _Checker:
     def coerce(self, key: str, spec, value: Any) -> float:
         if isinstance(value, (list, dict)):
             self.fail(key, value, spec.allowed())
+        if spec.kind == "choice" and not isinstance(value, str):
+            self.fail(key, value, f"{spec.name} is given by name, not by code: {spec.allowed()}")
         try:
             return float(spec.coerce(value))
         except InputError:

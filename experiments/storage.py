@@ -1,26 +1,32 @@
 """A sweep's directory: Parquet tables written one file per chunk, atomically, plus a manifest.
 
-    DIR/manifest.json              spec, fingerprint, versions, CPU features, chunking, timings
+    DIR/manifest.json              spec, fingerprints, versions, CPU features, chunking, timings
     DIR/spec.toml                  the spec file as given
     DIR/design.parquet             the drawn parameter points (read back by --resume)
     DIR/outcomes/chunk-000042.parquet      one row per run
     DIR/trajectories/chunk-....parquet     per-run trajectories (if kept)
     DIR/bands/chunk-....parquet            per-point quantile bands (if kept)
+    DIR/_band_parts/chunk-....parquet      runs' values at band days, for points split over
+                                           chunks (their band is computed when all are done)
+    DIR/checksums/chunk-000042.json        the chunk's files with their sha256 and size, the
+                                           worker that computed it and the model it ran
+    DIR/checksums/bands-000042.json        a split point's band, and the parts it came from
+    DIR/.lock                              the process writing the directory (while it runs)
 
 `pd.read_parquet("DIR/outcomes")`, `pl.read_parquet("DIR/outcomes/*.parquet")` or DuckDB's
 `read_parquet('DIR/outcomes/*.parquet')` read a table in one line. A file appears under its final
 name only when complete (write to a hidden temporary, then `os.replace`), and a chunk counts as done
-when its outcomes file exists (written last), so a sweep killed at any moment resumes cleanly.
+only when its checksum record (written last) exists and its files match it, so a sweep killed at
+any moment resumes cleanly and a damaged, missing or foreign chunk file is computed again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import platform
-import sys
 import time
-from importlib import metadata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,25 +37,38 @@ import pyarrow.parquet as pq
 
 from sim.params import InputError
 
+from . import provenance
+
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 SPEC_COPY = "spec.toml"
-TABLES = ("trajectories", "bands", "outcomes")  # outcomes last: it marks the chunk done
-FORMAT_VERSION = 1
-_PACKAGES = ("conflictsim", "numpy", "mesa", "pandas", "pyarrow", "SALib", "dask", "distributed",
-             "scipy", "tqdm")
+CHECKSUMS = "checksums"
+TABLES = ("trajectories", "bands", "_band_parts", "outcomes")
+FORMAT_VERSION = 2
 
 
 class OutputDirError(InputError):
     """--out names a directory that holds something this sweep must not touch."""
 
 
+class DamagedDataError(InputError):
+    """A chunk file that cannot be read, or does not match its checksum."""
+
+
 def chunk_name(chunk_id: int) -> str:
     return f"chunk-{chunk_id:06d}.parquet"
 
 
+def record_name(chunk_id: int) -> str:
+    return f"chunk-{chunk_id:06d}.json"
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = _tmp(path)
     with open(tmp, "wb") as handle:
         handle.write(data)
         handle.flush()
@@ -58,55 +77,188 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_table(path: Path, frame: pd.DataFrame) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = _tmp(path)
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp, compression="zstd")
     os.replace(tmp, path)
 
 
-def write_chunk(out: Path, chunk_id: int, tables: dict[str, pd.DataFrame]) -> None:
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_chunk(out: Path, chunk_id: int, tables: dict[str, pd.DataFrame],
+                record: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write a chunk's tables, then its checksum record (which marks the chunk done)."""
+    files = {}
     for name in TABLES:
         if name in tables:
             (out / name).mkdir(exist_ok=True)
-            atomic_write_table(out / name / chunk_name(chunk_id), tables[name])
+            path = out / name / chunk_name(chunk_id)
+            atomic_write_table(path, tables[name])
+            files[name] = {"path": f"{name}/{path.name}", "sha256": sha256_of(path),
+                           "bytes": path.stat().st_size}
+    entry = {"chunk": chunk_id, "files": files, **(record or {})}
+    (out / CHECKSUMS).mkdir(exist_ok=True)
+    atomic_write_bytes(out / CHECKSUMS / record_name(chunk_id), json.dumps(entry).encode())
+    return entry
+
+
+def write_point_bands(out: Path, chunk_id: int, frame: pd.DataFrame,
+                      parts: dict[str, str]) -> None:
+    """The band of a point split over chunks, named after its first chunk, with a record of
+    its checksum and of the parts (chunk files and their sha256) it was computed from."""
+    (out / "bands").mkdir(exist_ok=True)
+    path = out / "bands" / chunk_name(chunk_id)
+    atomic_write_table(path, frame)
+    entry = {"point_bands_of_chunk": chunk_id, "parts": parts,
+             "file": {"path": f"bands/{path.name}", "sha256": sha256_of(path),
+                      "bytes": path.stat().st_size}}
+    atomic_write_bytes(out / CHECKSUMS / f"bands-{chunk_id:06d}.json", json.dumps(entry).encode())
+
+
+def point_bands_done(out: Path, chunk_id: int, parts: dict[str, str]) -> bool:
+    """Whether a split point's band exists, matches its checksum and was computed from these
+    very parts."""
+    try:
+        entry = json.loads((Path(out) / CHECKSUMS / f"bands-{chunk_id:06d}.json").read_text())
+        path = Path(out) / entry["file"]["path"]
+        return (entry["parts"] == parts and path.is_file()
+                and path.stat().st_size == entry["file"]["bytes"]
+                and sha256_of(path) == entry["file"]["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def read_records(out: Path) -> dict[int, dict[str, Any]]:
+    """Every readable checksum record, by chunk id (an unreadable one counts as absent)."""
+    folder = Path(out) / CHECKSUMS
+    records = {}
+    for path in sorted(folder.glob("chunk-*.json")) if folder.is_dir() else ():
+        try:
+            entry = json.loads(path.read_text())
+            records[int(entry["chunk"])] = entry
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return records
 
 
 def completed_chunks(out: Path) -> set[int]:
-    folder = out / "outcomes"
-    if not folder.is_dir():
-        return set()
-    return {int(p.name[6:12]) for p in folder.glob("chunk-*.parquet")}
+    """Chunks with a checksum record (not verified; `verify_chunks` checks the files)."""
+    return set(read_records(out))
+
+
+@dataclass
+class Verification:
+    """What a resume found: chunks to keep, and chunk ids dropped with the reason."""
+
+    good: dict[int, dict[str, Any]] = field(default_factory=dict)
+    dropped: dict[int, str] = field(default_factory=dict)
+    stray_files: list[str] = field(default_factory=list)
+
+
+def verify_chunks(out: Path, expected_ids: set[int], sweep_fingerprint: str,
+                  model_fingerprint: str, tables: tuple[str, ...]) -> Verification:
+    """Check every chunk against its record: the files exist, have the recorded size and
+    sha256, the record belongs to this sweep and model, and holds the tables this spec keeps."""
+    result = Verification()
+    for chunk_id, record in read_records(out).items():
+        problem = _record_problem(out, chunk_id, record, expected_ids, sweep_fingerprint,
+                                  model_fingerprint, tables)
+        if problem:
+            result.dropped[chunk_id] = problem
+        else:
+            result.good[chunk_id] = record
+    for name in TABLES:
+        folder = Path(out) / name
+        for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else ():
+            chunk_id = _chunk_id(path.name)
+            if chunk_id is None or chunk_id not in result.good:
+                if chunk_id is not None and chunk_id not in result.dropped and chunk_id in expected_ids:
+                    result.dropped[chunk_id] = "no checksum record"
+                result.stray_files.append(f"{name}/{path.name}")
+    return result
+
+
+def _chunk_id(filename: str) -> int | None:
+    stem = filename.split(".", 1)[0]
+    if filename.startswith("chunk-") and stem[6:].isdigit():
+        return int(stem[6:])
+    return None
+
+
+def _record_problem(out, chunk_id, record, expected_ids, sweep_fingerprint, model_fingerprint,
+                    tables) -> str | None:
+    if chunk_id not in expected_ids:
+        return "not a chunk of this sweep's plan"
+    if record.get("sweep_fingerprint") != sweep_fingerprint:
+        return "written by another sweep"
+    if record.get("model_fingerprint") != model_fingerprint:
+        return "computed by another model"
+    files = record.get("files", {})
+    if set(files) != set(tables):
+        return f"holds tables {sorted(files)}, this spec keeps {sorted(tables)}"
+    for name, entry in files.items():
+        path = Path(out) / entry["path"]
+        if not path.is_file():
+            return f"{entry['path']} is missing"
+        if path.stat().st_size != entry["bytes"]:
+            return f"{entry['path']} has {path.stat().st_size} bytes, {entry['bytes']} recorded"
+        if sha256_of(path) != entry["sha256"]:
+            return f"{entry['path']} does not match its checksum"
+    return None
+
+
+def drop_chunks(out: Path, verification: Verification) -> None:
+    """Delete the files of chunks that will be computed again, and stray chunk files."""
+    for chunk_id in verification.dropped:
+        (Path(out) / CHECKSUMS / record_name(chunk_id)).unlink(missing_ok=True)
+    for relative in verification.stray_files:
+        (Path(out) / relative).unlink(missing_ok=True)
 
 
 def remove_temporaries(out: Path) -> None:
     """Half-written files of a killed sweep (hidden, never read by pandas or pyarrow)."""
-    for name in TABLES:
-        for tmp in (out / name).glob(".chunk-*.tmp") if (out / name).is_dir() else ():
+    for name in (*TABLES, CHECKSUMS):
+        folder = Path(out) / name
+        for tmp in folder.glob(".chunk-*.tmp") if folder.is_dir() else ():
             tmp.unlink(missing_ok=True)
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
-    path = out / MANIFEST
+    path = Path(out) / MANIFEST
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as err:
-        raise OutputDirError(f"--out {out}: unreadable {MANIFEST} ({err})") from None
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError) as err:
+        raise OutputDirError(f"{path}: unreadable manifest ({_first_line(err)})") from None
+    if not isinstance(manifest, dict) or "spec" not in manifest:
+        raise OutputDirError(f"{path}: not a sweep manifest (no spec)")
+    return manifest
 
 
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    atomic_write_bytes(out / MANIFEST, json.dumps(manifest, indent=2, default=str).encode())
+    atomic_write_bytes(Path(out) / MANIFEST, json.dumps(manifest, indent=2, default=str).encode())
 
 
 def check_output_dir(out: Path, fingerprint: str, resume: bool) -> dict[str, Any] | None:
-    """Refuse a directory holding other results; return its manifest when resuming this spec."""
+    """Refuse a directory holding other results, or results of another model; return its
+    manifest when resuming this spec. Reads only: nothing is written here."""
     if out.exists() and not out.is_dir():
         raise OutputDirError(f"--out {out}: exists and is not a directory")
-    manifest = read_manifest(out) if out.exists() else None
+    if not out.exists():
+        check_creatable(out)
+        return None
+    manifest = read_manifest(out)
     if manifest is None:
-        if out.exists() and any(out.iterdir()):
+        if any(p.name != ".lock" for p in out.iterdir()):
             raise OutputDirError(f"--out {out}: directory is not empty and holds no sweep "
                                  f"manifest; choose a new or empty directory")
+        check_creatable(out)
         return None
     if manifest.get("fingerprint") != fingerprint:
         raise OutputDirError(
@@ -116,7 +268,44 @@ def check_output_dir(out: Path, fingerprint: str, resume: bool) -> dict[str, Any
     if not resume:
         raise OutputDirError(f"--out {out}: already holds results of this spec; pass --resume "
                              f"to complete them, or choose a new directory")
+    check_same_model(out, manifest)
     return manifest
+
+
+def check_creatable(out: Path) -> None:
+    """The nearest existing ancestor is a directory we may write in."""
+    ancestor = Path(out).absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputDirError(f"--out {out}: cannot create a directory there ({ancestor} is not a "
+                             f"writable directory); choose a writable path")
+
+
+def check_same_model(out: Path, manifest: dict[str, Any]) -> None:
+    """A resume must run the model (and numpy) that computed the rows already there."""
+    stored = manifest.get("model")
+    if not stored:
+        raise OutputDirError(f"--resume: {out} records no model fingerprint (written by an older "
+                             f"conflictsim), so its rows cannot be shown to come from this model; "
+                             f"start a new --out")
+    current = provenance.model()
+    differences = []
+    if stored.get("fingerprint") != current["fingerprint"]:
+        changed = provenance.changed_files(stored.get("files", {}), current["files"])
+        shown = ", ".join(f"sim/{name}" for name in changed[:4]) + \
+            (f" and {len(changed) - 4} more" if len(changed) > 4 else "")
+        differences.append(f"model fingerprint {stored.get('fingerprint')} -> "
+                           f"{current['fingerprint']} (changed: {shown or 'unknown files'})")
+    stored_numpy = manifest.get("environment", {}).get("versions", {}).get("numpy")
+    numpy_now = provenance.package_version("numpy")
+    if stored_numpy and stored_numpy != numpy_now:
+        differences.append(f"numpy {stored_numpy} -> {numpy_now}")
+    if differences:
+        raise OutputDirError(f"--resume: {out} was computed by another model: "
+                             f"{'; '.join(differences)}; its rows would mix two models, so "
+                             f"nothing was run; start a new --out (or reinstall the model it "
+                             f"was computed with)")
 
 
 def init_output_dir(out: Path, manifest: dict[str, Any], design: pd.DataFrame,
@@ -130,16 +319,33 @@ def init_output_dir(out: Path, manifest: dict[str, Any], design: pd.DataFrame,
 
 
 def read_design(out: Path) -> pd.DataFrame:
-    return pd.read_parquet(out / DESIGN)
+    try:
+        return pd.read_parquet(out / DESIGN)
+    except (OSError, ValueError, pa.ArrowException) as err:
+        raise DamagedDataError(f"{out / DESIGN}: unreadable ({_first_line(err)}); the sweep "
+                               f"cannot be resumed, start a new --out") from None
+
+
+def _read_file(path: Path, columns: list[str] | None) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except (OSError, ValueError, pa.ArrowException) as err:
+        raise DamagedDataError(f"{path}: damaged chunk file ({_first_line(err)}); "
+                               f"`conflictsim sweep SPEC --out {path.parent.parent} --resume` "
+                               f"computes it again") from None
+
+
+def table_files(out: Path, name: str = "outcomes") -> list[Path]:
+    folder = Path(out) / name
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
 
 
 def read_table(out: Path, name: str = "outcomes", columns: list[str] | None = None) -> pd.DataFrame:
     """A whole table, rows in `row` (or point/day) order; for big sweeps prefer `iter_chunks`."""
-    folder = Path(out) / name
-    files = sorted(folder.glob("chunk-*.parquet"))
+    files = table_files(out, name)
     if not files:
         return pd.DataFrame(columns=columns or [])
-    frame = pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
+    frame = pd.concat([_read_file(f, columns) for f in files], ignore_index=True)
     keys = ("row", "day") if "row" in frame else ("scenario", "point", "day")
     order = [c for c in keys if c in frame]
     return frame.sort_values(order, kind="stable", ignore_index=True) if order else frame
@@ -147,34 +353,25 @@ def read_table(out: Path, name: str = "outcomes", columns: list[str] | None = No
 
 def iter_chunks(out: Path, name: str = "outcomes", columns: list[str] | None = None):
     """One chunk's table at a time (bounded memory)."""
-    for path in sorted((Path(out) / name).glob("chunk-*.parquet")):
-        yield pd.read_parquet(path, columns=columns)
+    for path in table_files(out, name):
+        yield _read_file(path, columns)
+
+
+def check_sizes(out: Path) -> None:
+    """Cheap check before reading: every recorded chunk file exists with its recorded size."""
+    for chunk_id, record in read_records(out).items():
+        for entry in record.get("files", {}).values():
+            path = Path(out) / entry["path"]
+            if not path.is_file() or path.stat().st_size != entry["bytes"]:
+                state = "missing" if not path.is_file() else \
+                    f"{path.stat().st_size} bytes, {entry['bytes']} recorded"
+                raise DamagedDataError(f"{path}: damaged chunk file ({state}); `conflictsim "
+                                       f"sweep SPEC --out {out} --resume` computes it again")
 
 
 def environment() -> dict[str, Any]:
-    """Versions and CPU features: numpy's exp/log can differ in the last bit across CPUs."""
-    versions = {}
-    for package in _PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    return {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "versions": versions,
-        "numpy_cpu_features": _cpu_features(),
-    }
-
-
-def _cpu_features() -> list[str]:
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__
-    except ImportError:
-        return []
-    return sorted(name for name, present in __cpu_features__.items() if present)
+    """Versions and CPU features of this process (see `provenance.environment`)."""
+    return dict(provenance.environment())
 
 
 def now() -> str:
@@ -185,3 +382,8 @@ def design_frame(names: tuple[str, ...], design: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(design, columns=list(names))
     frame.insert(0, "point", np.arange(len(design), dtype=np.int64))
     return frame
+
+
+def _first_line(err: BaseException) -> str:
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__

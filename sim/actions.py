@@ -1,25 +1,30 @@
-"""What the leaders decide each day, as arrays over runs; the core applies them."""
+"""What the leaders decide each day, as arrays over runs; the core applies them.
+
+The model builds a fresh `Actions` every day from the moves the leaders return, so no move of
+yesterday can leak into today.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .state import N_ISSUES
 
-@dataclass(slots=True)
+
+@dataclass(frozen=True, slots=True)
 class Actions:
     # Putin
     russia_offensive: np.ndarray  # (runs, sectors) effort relative to autumn 2024
     russia_strike_wave: np.ndarray  # (runs,) bool: a mass strike on the grid today
-    russia_offer_km2: np.ndarray  # (runs,) concession demanded beyond the line; NaN = no offer
     russia_seeks_talks: np.ndarray  # (runs,) bool
     russia_breaks_ceasefire: np.ndarray  # (runs,) bool
-    maximalist_terms: np.ndarray  # (runs,) bool: today's offer is deliberately unacceptable
+    russia_accepts: np.ndarray  # (runs,) bool: accepts today's package
     # Zelensky
     ukraine_deep_strike: np.ndarray  # (runs,) intensity in [0, 1]
     ukraine_mobilisation: np.ndarray  # (runs,) effort in [0, 1]
-    ukraine_accepts: np.ndarray  # (runs,) bool: accepts today's offer
+    ukraine_accepts: np.ndarray  # (runs,) bool: accepts today's package
     # Trump
     us_aid_bn_usd_yr: np.ndarray
     us_sanctions: np.ndarray
@@ -27,18 +32,24 @@ class Actions:
     # European leaders
     eu_aid_bn_usd_yr: np.ndarray
     eu_sanctions: np.ndarray
+    # the day's round of talks: at most one package per run, by whoever's turn it is
+    package: np.ndarray  # (runs, N_ISSUES), NaN rows where nobody proposes
+    proposer: np.ndarray  # (runs,) int8 code of sim.core.talks (NOBODY where no package)
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
 
     @classmethod
     def idle(cls, n_runs: int, n_sectors: int) -> "Actions":
+        """No moves at all: what the model holds before the first day."""
         zeros = np.zeros(n_runs)
         no = np.zeros(n_runs, dtype=bool)
         return cls(
-            russia_offensive=np.zeros((n_runs, n_sectors)),
-            russia_strike_wave=no.copy(), russia_offer_km2=np.full(n_runs, np.nan),
-            russia_seeks_talks=no.copy(), russia_breaks_ceasefire=no.copy(),
-            maximalist_terms=no.copy(),
-            ukraine_deep_strike=zeros.copy(), ukraine_mobilisation=zeros.copy(),
-            ukraine_accepts=no.copy(),
-            us_aid_bn_usd_yr=zeros.copy(), us_sanctions=zeros.copy(), us_pushes_talks=no.copy(),
-            eu_aid_bn_usd_yr=zeros.copy(), eu_sanctions=zeros.copy(),
+            russia_offensive=np.zeros((n_runs, n_sectors)), russia_strike_wave=no,
+            russia_seeks_talks=no, russia_breaks_ceasefire=no, russia_accepts=no,
+            ukraine_deep_strike=zeros, ukraine_mobilisation=zeros, ukraine_accepts=no,
+            us_aid_bn_usd_yr=zeros, us_sanctions=zeros, us_pushes_talks=no,
+            eu_aid_bn_usd_yr=zeros, eu_sanctions=zeros,
+            package=np.full((n_runs, N_ISSUES), np.nan), proposer=np.zeros(n_runs, np.int8),
         )

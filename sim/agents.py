@@ -2,8 +2,12 @@
 
 A state agent's attributes are arrays over runs, read from the model's current `State` (never kept
 from an earlier day). A leader agent's rules are short array functions below: each reads the world
-and writes its moves into the day's `Actions`. Leaders decide in a fixed order (Putin, Zelensky,
-Trump, European leaders), so a later leader may react to an earlier one's move of the same day.
+and returns its moves, from which the model builds the day's `Actions`. Leaders decide in a fixed
+order (Putin, Zelensky, Trump, European leaders), so a later leader may react to an earlier one's
+move of the same day; then Putin and Zelensky answer the day's package, if any.
+
+No rule keys an effect to a strategy's name: Putin's strategy picks what he proposes and when he
+asks for talks; what follows (acceptance, blame, support) comes from the package itself.
 """
 
 from __future__ import annotations
@@ -12,10 +16,9 @@ import numpy as np
 import mesa
 
 from . import sectors
-from .actions import Actions
 from .core import day as core_day
 from .core import talks
-from .core.arrays import clip, sector_column
+from .core.arrays import clip, row_sum, sector_column
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, TALKS, State
 
@@ -23,32 +26,47 @@ FREEZE = PUTIN_STRATEGIES.index("freeze")
 MAXIMALIST = PUTIN_STRATEGIES.index("maximalist")
 SERIOUS = PUTIN_STRATEGIES.index("serious")
 
+# Expected gain from attacking again (km2-eq over the horizon) at which a ceasefire breaks down
+# at its base rate; assumption, of the order of a season's gains in 2024.
+BREACH_GAIN_REFERENCE_KM2 = 5000.0
+BREACH_GAIN_CAP = 3.0  # the hazard is at most this multiple of its base rate
+
+
+def in_force(deal_column):
+    """A term of the deal in force (0 where there is none)."""
+    return np.nan_to_num(deal_column, nan=0.0)
+
+
+def my_turn(p: Params, state: State, ctx: core_day.DayContext, me: int) -> np.ndarray:
+    broker = (p.per_run("trump_pushes_talks") > 0) & ctx.inaugurated
+    due = (state.talks_phase == TALKS) & core_day.round_due_today(state, p, ctx.day)
+    return due & (talks.whose_turn(state.talks_rounds, broker) == me)
+
 
 # --------------------------------------------------------------------------- Putin's rules
-def russia_gained_km2(state: State) -> np.ndarray:
-    return state.occupied_km2 - state.occupied_start_km2
+def putin_marginal_gain_below_cost(p: Params, state: State) -> np.ndarray:
+    """Moscow's own estimate of a day's gain no longer beats its cost of a day of war."""
+    return state.russia_pace_belief <= talks.russia_cost_today(p, state, state.russia_cost_private)
 
 
 def putin_is_grabbing(p: Params, state: State) -> np.ndarray:
-    """Freeze strategy: surge to grab as much ground as possible until a ceasefire is signed."""
-    return (p.putin_strategy == FREEZE) & (state.talks_phase < CEASEFIRE)
-
-
-def putin_ready_to_freeze(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
-    """Freeze strategy: seek a ceasefire on the line once the target gain is reached or his
-    expected marginal gain no longer beats his cost (`reservation`, see russia_reservation)."""
-    return (russia_gained_km2(state) >= p.putin_freeze_gain_km2) | (reservation <= 0.0)
+    """Freeze strategy: surge for ground while the marginal gain beats the cost and no
+    ceasefire holds."""
+    return ((p.per_run("putin_strategy") == FREEZE) & (state.talks_phase < CEASEFIRE)
+            & ~putin_marginal_gain_below_cost(p, state))
 
 
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
     """Offensive effort per sector: the 2024 effort times his intensity, surging on the main
-    axes while grabbing ground before a freeze; none once a ceasefire holds."""
+    axes while grabbing ground; none once a ceasefire holds, and none in the Kursk salient once
+    Ukraine holds no ground there."""
     f = state.depth_km.dtype
     extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0).astype(f)
     effort = np.multiply.outer(extra, sectors.MAIN_AXIS)  # surge - 1 on the main axes, else 0
     effort += 1.0
     effort *= sector_column(p.per_run("putin_offensive_intensity")
                             * (state.talks_phase < CEASEFIRE), f)
+    effort[:, sectors.KURSK] *= state.kursk_held_km2 > 0.0
     return effort
 
 
@@ -62,76 +80,144 @@ def putin_strike_wave(p: Params, state: State, ctx: core_day.DayContext, draw) -
     return draw < prob
 
 
-def russia_reservation(p: Params, state: State) -> np.ndarray:
-    return talks.russia_reservation_km2(
-        state.russia_pace_belief, p.russia_cost_km2_day, state.russia_economic_pressure,
-        state.russia_cost_private, state.russia_stability, p.planning_horizon_days)
-
-
-def putin_offer(p: Params, state: State, ctx: core_day.DayContext, reservation: np.ndarray):
-    """The concession (km2 beyond the line) Putin demands at this round of talks, by strategy:
-    opportunist claims the most he thinks Kyiv accepts (never below his reservation); freeze
-    stalls until ready, then offers the line; maximalist demands what Kyiv cannot accept;
-    serious, under economic strain, settles for the least of his reservation and his estimate.
-    Returns (offer or NaN, maximalist mask)."""
-    estimate = state.russia_estimate_ukraine_tolerance_km2
-    strategy = p.per_run("putin_strategy")
-    claim = np.maximum(reservation, estimate)
-    strained = state.russia_economic_pressure >= p.putin_serious_pressure
-    offer = np.where(strategy == FREEZE, 0.0,
-                     np.where(strategy == MAXIMALIST, p.putin_maximalist_demand_km2,
-                              np.where((strategy == SERIOUS) & strained,
-                                       np.minimum(reservation, estimate), claim)))
-    since = ctx.day - state.phase_start_day
-    round_due = (state.talks_phase == TALKS) & (since > 0) & (since % np.maximum(
-        np.rint(p.offer_interval_days), 1) == 0)
-    stalling = (strategy == FREEZE) & ~putin_ready_to_freeze(p, state, reservation)
-    makes_offer = round_due & ~stalling
-    return np.where(makes_offer, offer, np.nan), makes_offer & (strategy == MAXIMALIST)
-
-
-def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
-                      reservation: np.ndarray) -> np.ndarray:
-    """Freeze and maximalist Putin ask for talks with the new administration (freeze once ready
-    to freeze); serious Putin asks once economic strain passes his threshold."""
+def putin_package(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
+    """Moscow's package when it proposes, by strategy. Every strategy asks for sanctions relief
+    and limits on Ukraine, terms first and no guarantees, and claims the line that Moscow
+    believes Kyiv accepts with chance `offer_acceptance_target` (never less than its own
+    reservation): the opportunist rule. The maximalist demands at least its fixed claim; the
+    serious Putin, under strain, offers exactly his reservation and tolerates guarantees; the
+    freezing Putin offers the line itself, ceasefire first."""
+    n = state.n_runs
     strategy = p.per_run("putin_strategy")
     strained = state.russia_economic_pressure >= p.putin_serious_pressure
-    wants = (((strategy == FREEZE) & putin_ready_to_freeze(p, state, reservation))
+    serious = (strategy == SERIOUS) & strained
+    freeze = strategy == FREEZE
+    package = np.zeros((n, talks.N_ISSUES))
+    package[:, talks.SANCTIONS_RELIEF] = np.where(freeze, 0.0, 1.0)
+    package[:, talks.FORCE_LIMITS] = np.where(freeze, 0.0, 1.0)
+    package[:, talks.GUARANTEE] = np.where(serious, talks.guarantee_on_offer(p), 0.0)
+    package[:, talks.CEASEFIRE_FIRST] = np.where(freeze, 1.0, 0.0)
+    terms_value = talks.moscow_value(p, package)
+    # the line Moscow believes Kyiv accepts with the target chance
+    loss, scale = talks.kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
+    kyiv_type = talks.quantile(state.russia_belief_ukraine_type_mean,
+                               state.russia_belief_ukraine_type_sd, p.offer_acceptance_target)
+    affordable = loss - scale * np.exp(kyiv_type)
+    terms_cost = talks.kyiv_cost(p, package, state.russia_pace_belief)
+    targeted = talks.line_for_cost(affordable - terms_cost, p.ukraine_red_line_km2,
+                                   p.red_line_cost_per_km2)
+    at_reservation = np.maximum(reservation - terms_value, 0.0)
+    line = np.maximum(targeted, at_reservation)
+    line = np.where(strategy == MAXIMALIST, np.maximum(line, p.putin_maximalist_demand_km2), line)
+    line = np.where(serious, at_reservation, line)
+    package[:, talks.LINE_KM2] = np.where(freeze, 0.0, line)
+    return package
+
+
+def putin_proposes(p: Params, state: State, ctx: core_day.DayContext, reservation) -> np.ndarray:
+    """On Moscow's turn it puts its package on the table; a freezing Putin stalls until his
+    marginal gain falls below his cost."""
+    stalling = (p.per_run("putin_strategy") == FREEZE) & ~putin_marginal_gain_below_cost(p, state)
+    return my_turn(p, state, ctx, talks.MOSCOW) & ~stalling
+
+
+def putin_aspiration(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
+    """The least a package must be worth for Putin to accept it: his value of fighting on, and
+    for the maximalist also the land he demands, an aim that economic strain wears away (gone
+    when the strain reaches `putin_serious_pressure`)."""
+    demand = np.where(p.per_run("putin_strategy") == MAXIMALIST, p.putin_maximalist_demand_km2,
+                      0.0)
+    worn = np.clip(1.0 - state.russia_economic_pressure / p.putin_serious_pressure, 0.0, 1.0)
+    return reservation + demand * worn
+
+
+def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> np.ndarray:
+    """Accept a package worth at least his aspiration."""
+    with np.errstate(invalid="ignore"):
+        return talks.moscow_value(p, package) >= putin_aspiration(p, state, reservation)
+
+
+def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
+    """Freeze Putin asks for talks once his marginal gain falls below his cost, maximalist
+    Putin asks at once (a stage for his demands), serious Putin once strain passes his
+    threshold; all only with the new administration."""
+    strategy = p.per_run("putin_strategy")
+    strained = state.russia_economic_pressure >= p.putin_serious_pressure
+    wants = (((strategy == FREEZE) & putin_marginal_gain_below_cost(p, state))
              | (strategy == MAXIMALIST)
              | ((strategy == SERIOUS) & strained))
     return wants & ctx.inaugurated
 
 
-def putin_breaks_ceasefire(p: Params, state: State, draw, reservation: np.ndarray) -> np.ndarray:
-    """During a ceasefire, attack again with a chance that grows with his expected gain from
-    fighting (`reservation`; his belief drifts back to its prior), cut by deterrence and
-    guarantees."""
-    hazard = (p.ceasefire_breakdown_per_day * np.minimum(reservation / 5000.0, 2.0)
+def force_ratio(state: State) -> np.ndarray:
+    """Russian over Ukrainian troops at the front."""
+    return (row_sum(state.russia_force_k, np.float64)
+            / np.maximum(row_sum(state.ukraine_force_k, np.float64), 1e-9))
+
+
+def putin_breaks_ceasefire(p: Params, state: State, draw) -> np.ndarray:
+    """During a ceasefire, attack again with a chance that grows with Moscow's expected gain
+    from fighting (its pace belief scaled by the shift in forces since the ceasefire began,
+    less what the deal gives it), cut by credible deterrence and by the deal's guarantees."""
+    shift = (force_ratio(state) / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
+    gain = talks.russia_value_of_fighting(
+        state.russia_pace_belief * shift,
+        talks.russia_cost_today(p, state, state.russia_cost_private), p.planning_horizon_days)
+    deal = np.nan_to_num(state.deal_package, nan=0.0)
+    incentive = np.clip((gain - talks.moscow_value(p, deal)) / BREACH_GAIN_REFERENCE_KM2,
+                        0.0, BREACH_GAIN_CAP)
+    hazard = (p.ceasefire_breakdown_per_day * incentive
               * (1.0 - p.deterrence_credibility * p.deterrence_strike_reduction)
-              * (1.0 - 0.5 * p.eu_guarantee_strength))
+              * (1.0 - p.guarantee_effectiveness * deal[:, talks.GUARANTEE]))
     return (state.talks_phase == CEASEFIRE) & (draw < hazard)
 
 
 # --------------------------------------------------------------------------- Zelensky's rules
 def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
-    """Mobilisation effort follows domestic support."""
-    return 0.4 + 0.6 * state.ukraine_support
+    """Mobilisation effort follows domestic support; limits agreed in a deal cut it."""
+    limits = in_force(state.deal_package[:, talks.FORCE_LIMITS])
+    return (0.4 + 0.6 * state.ukraine_support) * (1.0 - p.force_limits_rebuild_cut * limits)
 
 
-def ukraine_tolerance(p: Params, state: State) -> np.ndarray:
-    return talks.ukraine_tolerance_km2(
-        state.ukraine_pace_belief, p.ukraine_cost_km2_day, state.ukraine_economic_pressure,
-        p.ukraine_resolve_km2, state.ukraine_resolve_private, state.ukraine_support,
-        p.ukraine_support_initial, p.eu_guarantee_strength, p.planning_horizon_days,
-        p.ukraine_max_concession_km2)
+def zelensky_package(p: Params, state: State) -> np.ndarray:
+    """Kyiv's package: a ceasefire first with the guarantees on offer, and just enough for
+    Moscow, as Kyiv believes (accepted with chance `offer_acceptance_target`), given first as
+    sanctions relief, then limits, then land up to its red line, never beyond."""
+    n = state.n_runs
+    package = np.zeros((n, talks.N_ISSUES))
+    package[:, talks.CEASEFIRE_FIRST] = 1.0
+    package[:, talks.GUARANTEE] = talks.guarantee_on_offer(p)
+    pace = state.ukraine_pace_belief
+    moscow_type = talks.quantile(state.ukraine_belief_russia_type_mean,
+                                 state.ukraine_belief_russia_type_sd,
+                                 1.0 - p.offer_acceptance_target)
+    needed = talks.russia_value_of_fighting(
+        pace, talks.russia_cost_today(p, state, np.exp(moscow_type)), p.planning_horizon_days)
+    needed = needed - talks.moscow_value(p, package)
+    for issue, worth in ((talks.SANCTIONS_RELIEF, p.russia_relief_value_km2),
+                         (talks.FORCE_LIMITS, p.russia_limits_value_km2)):
+        share = np.clip(np.divide(needed, worth, out=np.zeros(n),
+                                  where=np.broadcast_to(worth, (n,)) > 0), 0.0, 1.0)
+        package[:, issue] = share
+        needed = needed - share * worth
+    package[:, talks.LINE_KM2] = np.clip(needed, 0.0, p.ukraine_red_line_km2)
+    return package
 
 
-def zelensky_accepts(p: Params, state: State, offer: np.ndarray) -> np.ndarray:
-    """Accept an offer when the concession is within Kyiv's red line and its tolerance, and Kyiv
-    accepts a frozen line at all."""
+def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext, moves: dict) -> dict:
+    """On Kyiv's turn it puts its package on the table, if it prefers that package to
+    fighting on; otherwise the round passes."""
+    package = zelensky_package(p, state)
+    worth_it = zelensky_accepts(p, state, package)
+    return proposal(moves, my_turn(p, state, ctx, talks.KYIV) & worth_it, package, talks.KYIV)
+
+
+def zelensky_accepts(p: Params, state: State, package: np.ndarray) -> np.ndarray:
+    """Accept a package that costs Kyiv less than fighting on (by its own pace belief and
+    resolve, so less the lower its support)."""
     with np.errstate(invalid="ignore"):
-        return (~np.isnan(offer) & (offer <= ukraine_tolerance(p, state))
-                & (p.per_run("ukraine_accepts_frozen_line") > 0))
+        return (talks.kyiv_cost(p, package, state.ukraine_pace_belief)
+                <= talks.kyiv_limit(p, state))
 
 
 # --------------------------------------------------------------------------- Trump's rules
@@ -144,9 +230,10 @@ def trump_aid_level(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
 
 
 def trump_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
-    """After inauguration, sanctions are set by the new administration, raised by blame on Moscow."""
+    """After inauguration, sanctions are set by the new administration, raised by blame on
+    Moscow (a deal's relief applies on top, in the core)."""
     after = clip(p.trump_sanctions_level + p.trump_sanctions_on_blame
-                    * np.maximum(state.us_blame, 0.0), 0.0, 1.0)
+                 * np.maximum(state.us_blame, 0.0), 0.0, 1.0)
     return np.where(ctx.inaugurated, after, p.us_sanctions_initial) * np.ones(state.n_runs)
 
 
@@ -156,18 +243,45 @@ def trump_pushes_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.
     return ((p.per_run("trump_pushes_talks") > 0) & due) & ctx.inaugurated
 
 
+def trump_package(p: Params, state: State) -> np.ndarray:
+    """Washington's brokered package: a ceasefire first with the guarantees on offer, its own
+    relief and limits, and the line halfway between what it estimates each side would accept
+    (typical types, the pace halfway between the two sides' beliefs)."""
+    package = np.zeros((state.n_runs, talks.N_ISSUES))
+    package[:, talks.CEASEFIRE_FIRST] = 1.0
+    package[:, talks.GUARANTEE] = talks.guarantee_on_offer(p)
+    package[:, talks.SANCTIONS_RELIEF] = p.trump_relief_offer
+    package[:, talks.FORCE_LIMITS] = p.trump_limits_offer
+    pace = talks.washington_pace(state)
+    moscow_needs = talks.russia_value_of_fighting(
+        pace, talks.russia_cost_today(p, state, 1.0), p.planning_horizon_days)
+    least_for_moscow = np.maximum(moscow_needs - talks.moscow_value(p, package), 0.0)
+    loss, scale = talks.kyiv_expected_loss_and_resolve(p, state, pace)
+    most_for_kyiv = talks.line_for_cost(loss - scale - talks.kyiv_cost(p, package, pace),
+                                        p.ukraine_red_line_km2, p.red_line_cost_per_km2)
+    package[:, talks.LINE_KM2] = 0.5 * (least_for_moscow + most_for_kyiv)
+    return package
+
+
 # --------------------------------------------------------------------------- Europe's rules
 def europe_aid_level(p: Params, state: State, us_aid: np.ndarray) -> np.ndarray:
     """Europe keeps its flow and makes up a share of any US cut (burden sharing)."""
     cut = np.maximum(p.us_aid_baseline_bn_usd - us_aid, 0.0)
-    return p.eu_aid_baseline_bn_usd + p.eu_compensation_share * cut
+    return (p.eu_aid_baseline_bn_usd + p.eu_compensation_share * cut) * np.ones(state.n_runs)
 
 
 def europe_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
-    """A new sanctions package at each interval while the war goes on."""
+    """A new sanctions package at each interval while the war goes on (a deal's relief applies
+    on top, in the core)."""
     due = (ctx.day % np.maximum(np.rint(p.eu_package_interval_days), 1) == 0)
     step = np.where(due & (state.talks_phase < CEASEFIRE), p.eu_sanctions_step, 0.0)
     return clip(state.eu_sanctions + step, 0.0, 1.0)
+
+
+def proposal(moves: dict, proposes: np.ndarray, package: np.ndarray, me: int) -> dict:
+    """Put a leader's package on the table where it proposes today."""
+    return {"package": np.where(proposes[:, None], package, moves["package"]),
+            "proposer": np.where(proposes, np.int8(me), moves["proposer"]).astype(np.int8)}
 
 
 # --------------------------------------------------------------------------- agents
@@ -199,7 +313,9 @@ class StateAgent(mesa.Agent):
 
 
 class Leader(mesa.Agent):
-    """A leader: decides moves for every run at once and writes them into the day's actions."""
+    """A leader: decides moves for every run at once. `decide` returns the leader's moves for
+    the day; `respond` its answer to the day's package. Both read the moves of the leaders who
+    decided before it (`moves`)."""
 
     def __init__(self, model, name: str, country: StateAgent):
         super().__init__(model)
@@ -214,45 +330,61 @@ class Leader(mesa.Agent):
     def world(self) -> State:
         return self.model.state
 
-    @property
-    def actions(self) -> Actions:
-        return self.model.actions
+    def decide(self, moves: dict) -> dict:
+        return {}
+
+    def respond(self, moves: dict) -> dict:
+        return {}
 
 
 class Putin(Leader):
-    def step(self):
-        p, s, a, ctx, u = self.p, self.world, self.actions, self.model.today, self.model.draws
-        grabbing = putin_is_grabbing(p, s)
-        reservation = russia_reservation(p, s)
-        a.russia_offensive = putin_offensive_allocation(p, s, grabbing)
-        a.russia_strike_wave = putin_strike_wave(p, s, ctx, u[:, core_day.COL_STRIKE_WAVE])
-        a.russia_offer_km2, a.maximalist_terms = putin_offer(p, s, ctx, reservation)
-        a.russia_seeks_talks = putin_seeks_talks(p, s, ctx, reservation)
-        a.russia_breaks_ceasefire = putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN],
-                                                           reservation)
+    def decide(self, moves):
+        p, s, ctx, u = self.p, self.world, self.model.today, self.model.draws
+        self.reservation = talks.moscow_reservation(p, s)
+        return {
+            "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s)),
+            "russia_strike_wave": putin_strike_wave(p, s, ctx, u[:, core_day.COL_STRIKE_WAVE]),
+            "russia_seeks_talks": putin_seeks_talks(p, s, ctx),
+            "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN]),
+            **proposal(moves, putin_proposes(p, s, ctx, self.reservation),
+                       putin_package(p, s, self.reservation), talks.MOSCOW),
+        }
+
+    def respond(self, moves):
+        return {"russia_accepts": putin_accepts(self.p, self.world, moves["package"],
+                                                self.reservation)}
 
 
 class Zelensky(Leader):
-    def step(self):
-        p, s, a = self.p, self.world, self.actions
-        a.ukraine_deep_strike = p.per_run("zelensky_deep_strike_intensity")
-        a.ukraine_mobilisation = zelensky_mobilisation(p, s)
-        a.ukraine_accepts = zelensky_accepts(p, s, a.russia_offer_km2)
+    def decide(self, moves):
+        p, s, ctx = self.p, self.world, self.model.today
+        return {
+            "ukraine_deep_strike": p.per_run("zelensky_deep_strike_intensity"),
+            "ukraine_mobilisation": zelensky_mobilisation(p, s),
+            **zelensky_proposes(p, s, ctx, moves),
+        }
+
+    def respond(self, moves):
+        return {"ukraine_accepts": zelensky_accepts(self.p, self.world, moves["package"])}
 
 
 class Trump(Leader):
     """Before inauguration the outgoing administration's policy holds (aid and sanctions at
     their day-0 levels, no push for talks; in 2024, no new aid until the April package)."""
 
-    def step(self):
-        p, s, a, ctx = self.p, self.world, self.actions, self.model.today
-        a.us_aid_bn_usd_yr = trump_aid_level(p, s, ctx)
-        a.us_sanctions = trump_sanctions(p, s, ctx)
-        a.us_pushes_talks = trump_pushes_talks(p, s, ctx)
+    def decide(self, moves):
+        p, s, ctx = self.p, self.world, self.model.today
+        return {
+            "us_aid_bn_usd_yr": trump_aid_level(p, s, ctx),
+            "us_sanctions": trump_sanctions(p, s, ctx),
+            "us_pushes_talks": trump_pushes_talks(p, s, ctx),
+            **proposal(moves, my_turn(p, s, ctx, talks.WASHINGTON), trump_package(p, s),
+                       talks.WASHINGTON),
+        }
 
 
 class EuropeanLeaders(Leader):
-    def step(self):
-        p, s, a, ctx = self.p, self.world, self.actions, self.model.today
-        a.eu_aid_bn_usd_yr = europe_aid_level(p, s, a.us_aid_bn_usd_yr) * np.ones(s.n_runs)
-        a.eu_sanctions = europe_sanctions(p, s, ctx)
+    def decide(self, moves):
+        p, s, ctx = self.p, self.world, self.model.today
+        return {"eu_aid_bn_usd_yr": europe_aid_level(p, s, moves["us_aid_bn_usd_yr"]),
+                "eu_sanctions": europe_sanctions(p, s, ctx)}

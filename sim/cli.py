@@ -163,8 +163,10 @@ def replay_row(sweep_dir: str, row_index: int):
 def cmd_run(args) -> int:
     from .simulate import simulate
 
+    if args.settings is not None:
+        _apply_settings_file(args)
     check_scenario(args.scenario)
-    overrides = parse_overrides(args.set)
+    overrides = args.file_overrides | parse_overrides(args.set)
     if (args.from_dir is None) != (args.run is None):
         raise CliError("--from DIR and --run K go together: row K of the sweep in DIR")
     if args.from_dir is not None and args.start_date is not None:
@@ -179,8 +181,11 @@ def cmd_run(args) -> int:
     else:
         result = simulate(args.scenario, runs=args.runs, days=args.days, seed=args.seed,
                           overrides=overrides, run_offset=args.run_offset, record=keep,
-                          start_date=args.start_date)
+                          start_date=args.start_date, uncertainty=args.uncertainty)
     print(summary_text(result.outcomes, result.scenario, result.days, result.start_date))
+    print(f"parameter uncertainty: {result.uncertainty}"
+          + (" (each run drew the parameters not set, from its key)"
+             if result.uncertainty == "on" else " (every run at the declared defaults)"))
     failures = []
     if out is not None:
         failures += _write(out, lambda p: result.outcomes.to_parquet(p, index=False))
@@ -193,6 +198,23 @@ def cmd_run(args) -> int:
     for message in failures:
         print(f"conflictsim: error: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT if failures else 0
+
+
+def _apply_settings_file(args) -> None:
+    """`--settings FILE` (saved from the dashboard): its scenario, seed, first run, start date
+    and parameters; `--set` still applies on top. Flags it would silently replace are refused."""
+    from dashboards.settings import read_settings_file
+
+    for flag, given in (("--scenario", args.scenario != "status_quo"), ("--seed", args.seed != 0),
+                        ("--run-offset", args.run_offset != 0),
+                        ("--start-date", args.start_date is not None),
+                        ("--from", args.from_dir is not None)):
+        if given:
+            raise CliError(f"{flag} is not allowed with --settings {args.settings}: the file says "
+                           "which scenario, seed and runs to use")
+    saved = read_settings_file(args.settings)
+    args.scenario, args.seed, args.run_offset = saved.scenario, saved.seed, saved.run_offset
+    args.start_date, args.file_overrides = saved.start_date, saved.overrides_dict
 
 
 def _write(path: Path, writer) -> list[str]:
@@ -209,6 +231,20 @@ def _write(path: Path, writer) -> list[str]:
         return [f"could not write {path}: {err.strerror or err}"]
 
 
+class VersionAction(argparse.Action):
+    """`--version`: the package version and the model's fingerprint (hashed only when asked)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0,
+                         help="print the version and the model fingerprint, then exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from experiments.provenance import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (no usage block) with exit code 2."""
 
@@ -221,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="conflictsim",
         description="Agent-based simulation of the war in Ukraine and the talks around it "
                     "(a teaching and research instrument, not a forecast).")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("scenarios", help="list the scenario presets with their descriptions")
@@ -246,10 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="index of the first run; --run-offset K --runs 1 replays run K exactly")
     p.add_argument("--set", action="append", metavar="PARAM=VALUE",
                    help="override a parameter (repeatable)")
+    p.add_argument("--uncertainty", choices=("on", "off"), default="on",
+                   help="on (default): each run draws the uncertain parameters it does not set "
+                        "from their declared distributions; off: all at their defaults")
     p.add_argument("--out", metavar="outcomes.parquet", help="write one row per run")
     p.add_argument("--trajectories", metavar="traj.parquet",
                    help="write daily trajectories in long form")
     p.add_argument("--plot", metavar="fig.png", help="write front-line and pressure fans")
+    p.add_argument("--settings", metavar="FILE", default=None,
+                   help="run the settings saved from the dashboard (TOML or JSON: scenario, "
+                        "seed, run, start_date, [parameters]); --set applies on top")
+    p.set_defaults(file_overrides={})
     p.add_argument("--from", dest="from_dir", metavar="DIR",
                    help="replay a row of the sweep in DIR (with --run K), alone, bit for bit")
     p.add_argument("--run", type=_whole("--run", 0, 2**62), metavar="K",

@@ -21,8 +21,20 @@ def parameter_table() -> str:
             allowed = ("one of " + ", ".join(spec.choices) if spec.kind == "choice"
                        else "true/false" if spec.kind == "bool" else f"{spec.low:g} to {spec.high:g}")
             lines.append(f"| `{spec.name}` | {spec.default_text()} | {allowed} | {spec.unit} | "
-                         f"{spec.meaning} | {spec.source} |")
+                         f"{spec.meaning} | {spec.source}{prior_text(spec)} |")
     return "\n".join(lines) + "\n"
+
+
+def prior_text(spec) -> str:
+    """What a run draws for the parameter when uncertainty is on (empty if nothing)."""
+    prior = spec.prior
+    if prior is None:
+        return ""
+    if prior.kind == "posterior":
+        return ". *Uncertainty: drawn jointly from the calibration posterior.*"
+    shape = (f"triangular {prior.low:g}-{prior.high:g}, mode {prior.mode:g}"
+             if prior.kind == "triangular" else f"uniform {prior.low:g}-{prior.high:g}")
+    return f". *Uncertainty: {shape} ({prior.reason}).*"
 
 
 def update(path: Path) -> bool:

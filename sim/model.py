@@ -14,13 +14,14 @@ from typing import Any
 import mesa
 import numpy as np
 
-from . import calendar, datasets, rng, scenarios, sectors
+from . import calendar, datasets, rng, scenarios, sectors, uncertainty as _uncertainty
 from .actions import Actions
 from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
 from .core import day as core_day
+from .core import talks
 from .core.arrays import DEFAULT_PRECISION, PRECISIONS
 from .params import ParamError
-from .state import STREAM_DAY, initial_state
+from .state import START_PACE_WINDOW_DAYS, STREAM_DAY, initial_state
 
 TRAJECTORY_FIELDS: tuple[str, ...] = (
     "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
@@ -49,14 +50,17 @@ class ConflictModel(mesa.Model):
     and `mesa.batch_run` work. `rng` is Mesa's seed and also the seed of the run keys; no rule
     draws from `model.random` or `model.rng`. Parameter overrides may be scalars or arrays of
     shape (n_runs,). `precision` is that of the (runs, sectors) combat arrays, "float32" (the
-    default, faster) or "float64"; per-run quantities are always float64.
+    default, faster) or "float64"; per-run quantities are always float64. With
+    `uncertainty="on"` (the default) each run draws, from its own key, every uncertain parameter
+    (declared `prior`) that neither the preset nor the caller sets (`sim.uncertainty`); "off"
+    gives every run the declared defaults (for mechanism studies).
     """
 
     def __init__(self, scenario: str = "status_quo", n_runs: int = 1, days: int = 730,
                  run_offset: int = 0, rng: int | None = None, record: bool = True,
                  collect: bool = True, run_indices: np.ndarray | None = None,
                  start_date: str | None = None, precision: str = DEFAULT_PRECISION,
-                 **overrides: Any):
+                 uncertainty: str = _uncertainty.DEFAULT_MODE, **overrides: Any):
         super().__init__(rng=rng)
         if precision not in PRECISIONS:
             raise ParamError("precision", precision, " or ".join(PRECISIONS))
@@ -67,14 +71,17 @@ class ConflictModel(mesa.Model):
         _check_count("run_offset", run_offset, 0, 2**62)
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else int(self._seed)
         self.scenario_name = scenarios.check_scenario(scenario).name
+        self.uncertainty = _uncertainty.check_mode(uncertainty)
         self.overrides = dict(overrides)
-        self.params = scenarios.make(scenario, self.n_runs, **overrides)
         if run_indices is None:
             run_indices = run_offset + np.arange(self.n_runs, dtype=np.int64)
         self.run_indices = np.asarray(run_indices, dtype=np.int64)
         if self.run_indices.shape != (self.n_runs,):
             raise ParamError("run_indices", f"shape {self.run_indices.shape}", f"shape ({self.n_runs},)")
         self.keys = rng_keys(self.seed, self.run_indices)
+        fixed = set(scenarios.overrides_for(scenario, **overrides))
+        self.drawn = (_uncertainty.draw(self.keys, fixed) if self.uncertainty == "on" else {})
+        self.params = scenarios.make(scenario, self.n_runs, **self.drawn, **overrides)
         self.start_date = calendar.parse_start(start_date)
         self.calendar = calendar.Calendar(self.start_date, self.days)
         self._winter = self.calendar.winter()
@@ -85,11 +92,14 @@ class ConflictModel(mesa.Model):
 
         self._make_agents()
 
-        self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype)
+        self.start_pace = start_pace_of(self.start_date)
+        self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype,
+                                       self.start_pace)
         self.today = self._context(0)
         occupied, kursk = start_front(self.start_date)
         self.state = core_day.initialise(
-            initial_state(self.params, self.keys, occupied, kursk, self.sector_dtype),
+            initial_state(self.params, self.keys, occupied, kursk, self.sector_dtype,
+                          self.start_pace),
             self.params, self.derived, self.today)
         self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
         self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
@@ -136,14 +146,20 @@ class ConflictModel(mesa.Model):
             us_aid_flowing=day >= self.calendar.us_aid_resumed_day)
 
     def step(self) -> None:
-        """Leaders decide in order, the core applies the day, the model records."""
+        """Leaders decide in order and answer the day's package; the core applies the day;
+        the model records."""
         if self.state.day >= self.days:
             self.running = False
             return
         self.today = self._context(self.state.day + 1)
         self.draws = rng.uniforms(self.keys, self.today.day, STREAM_DAY, core_day.N_DRAWS)
-        for leader in self.leaders:  # together they write every field of self.actions anew
-            leader.step()
+        moves: dict = {"package": talks.no_package(self.n_runs),
+                       "proposer": np.zeros(self.n_runs, dtype=np.int8)}
+        for leader in self.leaders:
+            moves.update(leader.decide(moves))
+        for leader in self.leaders:
+            moves.update(leader.respond(moves))
+        self.actions = Actions(**moves)
         self.state = core_day.step(self.state, self.params, self.derived, self.actions,
                                    self.draws, self.today)
         self._record()
@@ -158,7 +174,8 @@ class ConflictModel(mesa.Model):
     def intervene(self, **overrides: Any) -> None:
         """Change parameters from the current day on (a dashboard slider during a run)."""
         self.params = self.params.with_overrides(overrides)
-        self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype)
+        self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype,
+                                       self.start_pace)
         self.overrides.update(overrides)
         self.interventions.append((self.state.day, dict(overrides)))
 
@@ -172,7 +189,8 @@ class ConflictModel(mesa.Model):
         twin = ConflictModel.__new__(ConflictModel)
         mesa.Model.__init__(twin, rng=self.seed)
         for name in ("n_runs", "days", "seed", "scenario_name", "params", "run_indices", "keys",
-                     "start_date", "calendar", "precision", "sector_dtype",
+                     "start_date", "calendar", "precision", "sector_dtype", "uncertainty",
+                     "drawn", "start_pace",
                      "_winter", "_mud", "_strike_season", "_demand", "derived", "today",
                      "state", "actions", "draws"):
             setattr(twin, name, getattr(self, name))
@@ -202,6 +220,18 @@ def start_front(start: dt.date) -> tuple[float, float]:
     occupied = datasets.occupied_km2_on(start - dt.timedelta(days=1))
     incursion = dt.date.fromisoformat(sectors.KURSK_INCURSION_DATE)
     return occupied, (sectors.KURSK_HELD_INITIAL_KM2 if start > incursion else 0.0)
+
+
+def start_pace_of(start: dt.date) -> float:
+    """The Russian pace of the three months before the start date (DeepStateMap) over the
+    sector table's autumn-2024 pace: the front's state the day-0 forces are set to reproduce."""
+    end = start - dt.timedelta(days=1)
+    window = START_PACE_WINDOW_DAYS
+    pace = (datasets.occupied_km2_on(end)
+            - datasets.occupied_km2_on(end - dt.timedelta(days=window)))
+    pace /= window
+    table = float(sectors.PACE_KM_PER_DAY @ sectors.AREA_WEIGHT_KM)
+    return max(pace / table, 0.0)
 
 
 def rng_keys(seed: int, run_indices: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ value is an assumption or a calibration result, and how it was set.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -33,6 +34,22 @@ class ParamError(InputError):
 
 
 @dataclass(frozen=True)
+class Prior:
+    """What the model does not know about a parameter: a distribution over its declared range.
+
+    `kind` is "uniform" over [low, high], "triangular" over [low, high] with its mode, or
+    "posterior": drawn jointly with the other fitted parameters from a row of the calibration
+    posterior shipped in sim/data (`sim.uncertainty`). `reason` says why this distribution.
+    """
+
+    kind: str
+    low: float = 0.0
+    high: float = 0.0
+    mode: float = 0.0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class ParamSpec:
     name: str
     default: float
@@ -44,6 +61,7 @@ class ParamSpec:
     group: str
     kind: str = "float"  # float | int | bool | choice
     choices: tuple[str, ...] = ()
+    prior: Prior | None = None  # None: known or set by the user (a lever), never drawn
 
     def allowed(self) -> str:
         if self.kind == "choice":
@@ -112,12 +130,17 @@ def _p(name, default, low, high, unit, meaning, source, group, kind="float", cho
     return ParamSpec(name, default, low, high, unit, meaning, source, group, kind, tuple(choices))
 
 
+def uncertain_names() -> tuple[str, ...]:
+    """Parameters with a declared distribution, in declaration order (the draw order)."""
+    return tuple(spec.name for spec in _SPECS if spec.prior is not None)
+
+
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 0.9, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 0.66, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
-       "calibration: 1 reproduces facts 'Monthly net Russian gain Aug / Sep / Oct / Nov 2024' "
-       "(364-726 km2/month) with the sector table", "combat"),
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "and casualty figures (sim/data/posterior_front.csv)", "combat"),
     _p("reference_force_ratio", 1.5, 1.05, 4.0, "ratio",
        "Effective Russian/Ukrainian force ratio at which a sector advances at its 2024 pace.",
        "assumption; day-0 forces are set so every sector starts at this ratio", "combat"),
@@ -134,6 +157,11 @@ _SPECS: list[ParamSpec] = [
        "Day-to-day persistence of each sector's fortunes (AR(1) coefficient of the advance noise): "
        "good and bad spells last weeks.", "assumption; multi-week swings in 2024 DeepStateMap gains",
        "combat"),
+    _p("advance_noise_common_share", 0.5, 0.0, 0.95, "share",
+       "Share of the advance noise's variance common to all sectors (the front-wide tempo of the "
+       "offensive) rather than each sector's own.",
+       "assumption; 2024's monthly gains swung by factors of two to three front-wide "
+       "(territory_monthly_2022_2024.csv)", "combat"),
     _p("winter_speed_factor", 0.8, 0.3, 1.2, "x",
        "Ground-operations speed from December to February relative to summer.",
        "assumption (cold, short days); DeepStateMap winter 2023-24 gains were low", "combat"),
@@ -150,23 +178,57 @@ _SPECS: list[ParamSpec] = [
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat"),
-    _p("russia_casualties_per_day_2024", 1450.0, 300.0, 4000.0, "persons/day",
-       "Russian casualties per day at day-0 fighting intensity; sets the attrition coefficient.",
-       "facts: 'Russian average daily casualties Sep / Oct / Nov 2024' (1271/1354/1523)", "combat"),
+    _p("russia_casualties_per_day_2024", 1680.0, 300.0, 4000.0, "persons/day",
+       "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
+       "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
+       "calibration: posterior median (sim/data/posterior_front.csv) against facts 'Russian "
+       "average daily casualties Sep / Oct / Nov 2024' (1271/1354/1523) and 'Russian casualties "
+       "per km2 gained' (about 102)", "combat"),
     _p("ukraine_casualties_per_day_2024", 450.0, 100.0, 2000.0, "persons/day",
-       "Ukrainian casualties per day at day-0 fighting intensity; sets the attrition coefficient.",
+       "Ukrainian casualties per day at day-0 forces; sets the attrition coefficient.",
        "facts: 'Ukrainian losses (US officials)' 307,500 by Oct 2024, weighted to late 2024",
        "combat"),
     _p("russia_recruits_per_day", 1100.0, 0.0, 4000.0, "persons/day",
        "Russian replacements reaching the front per day.",
        "assumption; Russian officials' 2024 contract-soldier figures (about 30,000/month)",
        "combat"),
-    _p("ukraine_recruits_per_day", 500.0, 0.0, 4000.0, "persons/day",
+    _p("ukraine_recruits_per_day", 120.0, 0.0, 4000.0, "persons/day",
        "Ukrainian replacements reaching the front per day at full mobilisation effort.",
-       "assumption; 2024 mobilisation reports", "combat"),
+       "calibration: posterior median (sim/data/posterior_front.csv); low, as the 2024 manpower "
+       "shortage reports say", "combat"),
     _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
+    _p("culmination_exhaustion", 1.6, 0.0, 5.0, "-",
+       "How much a sector's recent advance tires the attacker: speed divided by 1 + this x strain "
+       "(strain 1 = moving lately at the sector's autumn-2024 pace).",
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "(sim/data/posterior_front.csv)", "combat"),
+    _p("culmination_adaptation", 1.8, 0.0, 3.0, "-",
+       "How much the defender brings reserves and field works to where the front moves: defence "
+       "times 1 + this x strain.",
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "(sim/data/posterior_front.csv)", "combat"),
+    _p("attrition_strain_weight", 1.0, 0.0, 5.0, "-",
+       "How much more the attacker loses where the front has lately moved: the Russian loss rate "
+       "times 1 + this x strain, so casualties follow the assaults.",
+       "calibration: posterior median of the ABC fit to the facts' 2024 casualty figures "
+       "(sim/data/posterior_front.csv)", "combat"),
+    _p("start_pace_factor", 1.0, 0.2, 2.0, "x",
+       "Day-0 pace relative to the pace of the three months before the start date (the day-0 "
+       "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
+       "rather than luck and season.",
+       "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
+    _p("culmination_sustainable_pace", 0.4, 0.05, 1.5, "x autumn pace",
+       "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
+       "pushes build strain, slower ones shed it.",
+       "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
+       "(sim/data/posterior_front.csv); 2024's mean was about 0.37 of the autumn pace", "combat"),
+    _p("culmination_memory_days", 60.0, 7.0, 365.0, "days",
+       "Days of pushing at the sustainable pace plus the autumn pace that build one unit of "
+       "strain (and of quiet that shed the sustainable share of one).",
+       "assumption; 2024 offensives (Avdiivka, Kharkiv, Pokrovsk) ran for two to four months",
+       "combat"),
     _p("ukraine_domestic_supply_share", 0.45, 0.1, 0.9, "share",
        "Share of Ukraine's military supply produced at home (the rest comes with military aid).",
        "assumption", "combat"),
@@ -193,7 +255,7 @@ _SPECS: list[ParamSpec] = [
        "Chance per day of a Russian mass strike on the grid from April to October.",
        "assumption", "strikes"),
     _p("strike_wave_damage_gw", 1.2, 0.0, 4.0, "GW",
-       "Generating capacity one mass strike destroys before air defence.",
+       "Generating capacity one mass strike destroys at 2024's air defence (net of interception).",
        "facts: 'Ukraine generating capacity destroyed by strikes' 9.2 GW in Mar-May 2024 "
        "(about 8 mass strikes)", "strikes"),
     _p("air_defence_interception", 0.45, 0.0, 0.95, "share",
@@ -208,8 +270,17 @@ _SPECS: list[ParamSpec] = [
        "Whether open talks can produce a partial deal pausing strikes on energy (both sides).",
        "design: a partial deal discussed in 2025", "strikes", "bool"),
     # --- economy ------------------------------------------------------------------------------
-    _p("urals_price_usd", 68.0, 30.0, 120.0, "USD/bbl",
-       "Long-run mean Urals crude price.", "facts: 'Urals crude average price' 2024", "economy"),
+    _p("world_oil_price_usd", 80.0, 30.0, 130.0, "USD/bbl",
+       "Long-run mean world (Brent) crude price; Russia sells at this minus the Urals discount.",
+       "assumption: 2024 Brent average about 80 (facts: 'Urals crude average price' 68 plus the "
+       "discount)", "economy"),
+    _p("urals_discount_usd", 12.0, 0.0, 40.0, "USD/bbl",
+       "Discount of Russian Urals crude to the world price at day-0 sanctions enforcement.",
+       "assumption: 2024 Brent about 80 vs facts: 'Urals crude average price' 68", "economy"),
+    _p("sanctions_discount_usd", 15.0, 0.0, 40.0, "USD/bbl",
+       "Widening of the Urals discount when combined sanctions rise from day 0's level to "
+       "their maximum (relief narrows it).",
+       "assumption; the discount passed 30 USD after the price cap (early 2023)", "economy"),
     _p("oil_price_volatility", 0.25, 0.0, 0.8, "1/sqrt(year)",
        "Volatility of the (mean-reverting) oil price path of each run.", "assumption", "economy"),
     _p("oil_gas_revenue_trn_rub", 11.13, 4.0, 16.0, "trn RUB/year",
@@ -222,9 +293,10 @@ _SPECS: list[ParamSpec] = [
     _p("russia_spending_trn_rub", 40.19, 30.0, 55.0, "trn RUB/year",
        "Russian federal spending at day-0 fighting intensity.",
        "facts: 'Russia federal budget 2024 revenue / spending'", "economy"),
-    _p("war_spending_share", 0.32, 0.1, 0.6, "share",
+    _p("war_spending_share", 0.27, 0.1, 0.6, "share",
        "Share of federal spending that scales with fighting intensity.",
-       "facts: 'Russia national defence budget line 2024 / 2025 plan' (32% of spending)", "economy"),
+       "facts: 'Russia national defence budget line 2024 / 2025 plan' (10.8 of 40.19 trn RUB "
+       "in 2024 = 27 %; 32 % is the 2025 plan)", "economy"),
     _p("nwf_initial_bn_usd", 53.8, 0.0, 150.0, "bn USD",
        "Liquid assets of Russia's National Wealth Fund at day 0.",
        "facts: 'Russia National Wealth Fund liquid assets' 2024-12-01", "economy"),
@@ -234,9 +306,6 @@ _SPECS: list[ParamSpec] = [
     _p("rub_per_usd", 100.0, 60.0, 150.0, "RUB/USD",
        "Exchange rate used to convert the deficit into reserve draws.",
        "assumption (late-2024 level)", "economy"),
-    _p("sanctions_revenue_elasticity", 0.25, 0.0, 0.6, "share",
-       "Share of oil and gas revenue lost at maximum combined sanctions (intensity 2).",
-       "assumption; price-cap enforcement and shadow-fleet measures", "economy"),
     _p("sanctions_pressure_weight", 0.25, 0.0, 0.5, "share",
        "Weight of sanctions intensity itself (finance, technology, imports) in Russia's economic "
        "pressure index; budget shortfall and reserve depletion share the rest 8:7.",
@@ -262,13 +331,13 @@ _SPECS: list[ParamSpec] = [
        "Fall in Ukrainian support per km2 of ground lost.", "assumption", "politics"),
     _p("support_recovery_per_day", 0.002, 0.0, 0.02, "1/day",
        "Pull of Ukrainian support back toward its initial level.", "assumption", "politics"),
-    _p("support_refusal_cost", 0.015, 0.0, 0.2, "share",
-       "Fall in Ukrainian support when Kyiv is cast as the obstacle after refusing terms "
-       "(scaled by the US blame on Ukraine).", "assumption (the maximalist-terms scenario)",
+    _p("support_refusal_cost", 0.03, 0.0, 0.2, "share",
+       "Fall in Ukrainian support when Kyiv is cast as the obstacle after refusing a package "
+       "(scaled by Washington's blame on Ukraine).", "assumption (the maximalist-terms scenario)",
        "politics"),
-    _p("support_rally_maximalist", 0.005, 0.0, 0.05, "share",
-       "Rally in Ukrainian support when Russia's demands are openly maximalist.",
-       "assumption", "politics"),
+    _p("support_rally_unreasonable_demand", 0.03, 0.0, 0.2, "share",
+       "Rally in Ukrainian support when Kyiv refuses a Russian package that lay far outside its "
+       "acceptable range (scaled by how unreasonable it looked).", "assumption", "politics"),
     _p("support_concession_cost", 0.1, 0.0, 0.5, "share",
        "Fall in Ukrainian support on accepting a ceasefire line (freezing occupation).",
        "assumption", "politics"),
@@ -276,11 +345,11 @@ _SPECS: list[ParamSpec] = [
        "Ukrainian support below which a run counts as Ukrainian destabilisation.",
        "assumption (outcome class threshold)", "politics"),
     # --- United States ------------------------------------------------------------------------
-    _p("us_aid_baseline_bn_usd", 30.0, 0.0, 80.0, "bn USD/year",
+    _p("us_aid_baseline_bn_usd", 19.0, 0.0, 80.0, "bn USD/year",
        "US aid flow (military and budget) under the outgoing administration.",
-       "facts: 'US Ukraine Security Supplemental Appropriations (H.R. 8035 text; enacted in "
-       "H.R. 815)' 60.8 bn (about two years) and 'Cumulative aid allocations Europe vs US "
-       "(all types)'", "united_states"),
+       "facts: 'All-donor aid allocations per year' 41.6 bn EUR (45 bn USD) times the US share "
+       "of 'Cumulative aid allocations Europe vs US (all types)' (67.0 of 156.9)",
+       "united_states"),
     _p("us_military_share", 0.65, 0.0, 1.0, "share",
        "Military share of US aid.", "facts: 'Cumulative aid allocations Europe vs US "
        "(all types)' (US military 43.1 of 67.0)", "united_states"),
@@ -292,8 +361,9 @@ _SPECS: list[ParamSpec] = [
        "design: Trump's stated aim of immediate talks", "united_states", "bool"),
     _p("trump_push_delay_days", 30.0, 0.0, 365.0, "days",
        "Days after inauguration before US pressure opens talks.", "assumption", "united_states"),
-    _p("trump_blame_susceptibility", 0.5, 0.0, 1.0, "share",
-       "How far Washington blames whoever refuses terms, regardless of how reasonable they were.",
+    _p("trump_blame_susceptibility", 0.3, 0.0, 1.0, "share",
+       "How far Washington blames whoever refuses a package regardless of how reasonable it "
+       "looked (0: blame follows reasonableness only).",
        "assumption (the maximalist-terms scenario)", "united_states"),
     _p("trump_aid_cut_on_blame", 0.4, 0.0, 1.0, "share",
        "Share of US aid withheld when Ukraine carries full blame.", "assumption",
@@ -302,6 +372,15 @@ _SPECS: list[ParamSpec] = [
        "Extra US sanctions when Russia carries full blame.", "assumption", "united_states"),
     _p("trump_sanctions_level", 0.5, 0.0, 1.0, "index",
        "US sanctions intensity the new administration sets after inauguration (before blame).",
+       "assumption; scenario lever", "united_states"),
+    _p("trump_relief_offer", 0.5, 0.0, 1.0, "share",
+       "Sanctions relief Washington puts into the packages it brokers.", "assumption; scenario "
+       "lever", "united_states"),
+    _p("trump_limits_offer", 0.3, 0.0, 1.0, "index",
+       "Limits on Ukraine's forces and alignment Washington puts into its packages.",
+       "assumption; scenario lever", "united_states"),
+    _p("us_backstop_strength", 0.1, 0.0, 1.0, "share",
+       "US backstop added to Europe's guarantees in any package with guarantees.",
        "assumption; scenario lever", "united_states"),
     _p("us_sanctions_initial", 0.5, 0.0, 1.0, "index",
        "US sanctions intensity at day 0 (0 none, 1 maximal).", "assumption", "united_states"),
@@ -312,10 +391,10 @@ _SPECS: list[ParamSpec] = [
        "Share of Russian grid strikes and ceasefire breaches a fully credible warning prevents "
        "(0 switches the deterrence mechanism off).", "assumption", "united_states"),
     # --- Europe -------------------------------------------------------------------------------
-    _p("eu_aid_baseline_bn_usd", 45.0, 0.0, 150.0, "bn USD/year",
+    _p("eu_aid_baseline_bn_usd", 26.0, 0.0, 150.0, "bn USD/year",
        "European aid flow (military and budget) at day 0.",
-       "facts: 'Cumulative aid allocations Europe vs US (all types)' and 'EU Ukraine Facility "
-       "(grants and loans for 2024-2027)'", "europe"),
+       "facts: 'All-donor aid allocations per year' 41.6 bn EUR (45 bn USD) times Europe's share "
+       "of 'Cumulative aid allocations Europe vs US (all types)' (89.9 of 156.9)", "europe"),
     _p("eu_military_share", 0.45, 0.0, 1.0, "share",
        "Military share of European aid.", "facts: 'Cumulative aid allocations Europe vs US "
        "(all types)' (Europe military 42.0 of 89.9)", "europe"),
@@ -327,65 +406,110 @@ _SPECS: list[ParamSpec] = [
        "europe"),
     _p("eu_sanctions_step", 0.04, 0.0, 0.2, "index",
        "Added intensity of each new European sanctions package.", "assumption", "europe"),
-    _p("eu_package_interval_days", 120.0, 30.0, 365.0, "days",
+    _p("eu_package_interval_days", 72.0, 30.0, 365.0, "days",
        "Days between European sanctions packages while war goes on.",
-       "facts: 'EU sanctions packages adopted' (14 in 33 months)", "europe"),
+       "facts: 'EU sanctions packages adopted' (14 in 33 months: one every 72 days)", "europe"),
     _p("eu_guarantee_strength", 0.3, 0.0, 1.0, "share",
        "Strength of the security guarantees Europe can offer Ukraine with a ceasefire.",
        "assumption; scenario lever", "europe"),
     # --- Putin --------------------------------------------------------------------------------
     _p("putin_strategy", 0.0, 0.0, 3.0, "",
-       "Putin's negotiation strategy: opportunist (talks only on his terms), freeze (grab ground, "
-       "then a ceasefire on the line), maximalist (terms Kyiv cannot accept), serious (a deal "
-       "under economic strain).", "design, section 2", "putin", "choice", PUTIN_STRATEGIES),
+       "Putin's negotiation strategy, a rule for what Moscow proposes: opportunist (the most he "
+       "believes Kyiv accepts), freeze (grab ground while the marginal gain beats the cost, then "
+       "offer the line), maximalist (a fixed demand of unoccupied land, however Kyiv sees it), "
+       "serious (under economic strain, a package at his own reservation value).",
+       "design, section 2", "putin", "choice", PUTIN_STRATEGIES),
     _p("putin_offensive_intensity", 1.0, 0.2, 2.0, "x 2024",
        "Russian offensive effort relative to autumn 2024.", "assumption", "putin"),
     _p("putin_grab_surge", 1.5, 1.0, 3.0, "x",
-       "Extra offensive effort on the main axes while grabbing ground before a freeze "
-       "(until the ceasefire is signed).", "assumption", "putin"),
-    _p("putin_freeze_gain_km2", 4000.0, 0.0, 30000.0, "km2",
-       "Ground gained after which a freezing Putin seeks a ceasefire on the line.",
-       "assumption", "putin"),
+       "Extra offensive effort on the main axes while a freezing Putin grabs ground "
+       "(until he offers the line).", "assumption", "putin"),
     _p("putin_maximalist_demand_km2", 25000.0, 0.0, 80000.0, "km2",
-       "Unoccupied Ukrainian land the maximalist terms demand (rest of the four claimed oblasts).",
+       "Unoccupied Ukrainian land the maximalist strategy demands, and below which it accepts "
+       "no deal until economic strain wears the aim down.",
        "assumption; order of the unoccupied parts of Donetsk, Zaporizhzhia and Kherson oblasts",
        "putin"),
     _p("putin_serious_pressure", 0.5, 0.1, 1.0, "index",
-       "Russian economic pressure above which Putin negotiates seriously (serious strategy).",
-       "assumption", "putin"),
+       "Russian economic pressure above which a serious Putin seeks talks and offers his "
+       "reservation value, and at which a maximalist's aim is worn away.", "assumption", "putin"),
     _p("russia_prior_pace_km2_day", 35.0, 0.0, 150.0, "km2/day",
        "Moscow's prior belief about the pace of its advance.", "assumption (optimism)", "putin"),
-    _p("russia_cost_km2_day", 30.0, 0.0, 200.0, "km2/day",
-       "Russia's cost of a day of war at economic pressure 1, in km2-per-day equivalents.",
+    _p("russia_pace_learning_weight", 0.02, 0.001, 0.5, "1/day",
+       "Weight of one day's front movement in Moscow's belief about the pace.",
+       "assumption; slow learning keeps beliefs apart for weeks", "putin"),
+    _p("russia_cost_km2_day", 15.0, 0.0, 200.0, "km2/day",
+       "Moscow's cost of a day of war at economic pressure 1, in km2-per-day equivalents.",
        "assumption", "putin"),
+    _p("russia_casualty_cost_weight", 0.3, 0.0, 2.0, "-",
+       "Weight of casualties (relative to the 2024 daily rate) beside economic pressure in "
+       "Moscow's daily cost of war.", "assumption", "putin"),
+    _p("russia_relief_value_km2", 4000.0, 0.0, 20000.0, "km2-eq",
+       "What full sanctions relief in a deal is worth to Moscow, in km2 of ground.",
+       "assumption", "putin"),
+    _p("russia_limits_value_km2", 4000.0, 0.0, 20000.0, "km2-eq",
+       "What full limits on Ukraine's forces and alignment are worth to Moscow.",
+       "assumption; neutrality and force caps in the 2022 Istanbul drafts", "putin"),
+    _p("russia_guarantee_cost_km2", 3000.0, 0.0, 20000.0, "km2-eq",
+       "Moscow's cost of accepting full Western security guarantees for Ukraine.",
+       "assumption", "putin"),
+    _p("russia_sequencing_cost_km2", 1000.0, 0.0, 10000.0, "km2-eq",
+       "Moscow's cost of a ceasefire before the terms are agreed.", "assumption", "putin"),
     _p("planning_horizon_days", 365.0, 30.0, 1460.0, "days",
        "Horizon over which each side values fighting on.", "assumption", "putin"),
-    _p("resolve_spread", 0.3, 0.0, 1.0, "-",
-       "Spread of each side's private cost and resolve around its public value.",
-       "design: private information (Fearon 1995)", "putin"),
-    _p("belief_observation_weight", 0.02, 0.001, 0.5, "1/day",
-       "Weight of one day's front movement in each side's belief about the pace.",
-       "assumption; slow learning keeps beliefs apart for weeks", "putin"),
+    _p("resolve_spread", 0.3, 0.0, 1.0, "log-units",
+       "Spread of each side's private cost or resolve around its public value; also the "
+       "spread of each side's initial belief about the other's (Fearon 1995).",
+       "design: private information", "putin"),
     # --- Zelensky -----------------------------------------------------------------------------
     _p("zelensky_deep_strike_intensity", 0.6, 0.0, 1.0, "share",
        "Intensity of Ukrainian deep strikes on refineries and logistics.", "assumption",
        "zelensky"),
     _p("ukraine_prior_pace_km2_day", 12.0, 0.0, 150.0, "km2/day",
        "Kyiv's prior belief about the pace of the Russian advance.", "assumption", "zelensky"),
-    _p("ukraine_max_concession_km2", 0.0, 0.0, 80000.0, "km2",
-       "Red line: unoccupied land Kyiv would cede in a deal.",
-       "assumption; Kyiv's stated refusal to cede unoccupied land", "zelensky"),
-    _p("ukraine_accepts_frozen_line", 1.0, 0.0, 1.0, "switch",
-       "Whether Kyiv would ever accept a ceasefire that leaves occupied land occupied (off: its "
-       "red line is the 1991 border, so no line is acceptable).",
-       "design: Kyiv's red lines; scenario lever", "zelensky", "bool"),
-    _p("ukraine_resolve_km2", 6000.0, 0.0, 50000.0, "km2",
-       "Expected loss of ground Kyiv would absorb rather than accept a line without guarantees.",
+    _p("ukraine_pace_learning_weight", 0.01, 0.001, 0.5, "1/day",
+       "Weight of one day's front movement in Kyiv's belief about the pace.",
+       "assumption", "zelensky"),
+    _p("ukraine_red_line_km2", 0.0, 0.0, 80000.0, "km2",
+       "Red line: unoccupied land Kyiv could cede at ordinary cost; beyond it each km2 carries "
+       "a steep domestic cost.", "assumption; Kyiv's stated refusal to cede unoccupied land",
+       "zelensky"),
+    _p("red_line_cost_per_km2", 4.0, 0.0, 20.0, "km2-eq/km2",
+       "Extra domestic cost to Kyiv of each km2 ceded beyond its red line.", "assumption",
+       "zelensky"),
+    _p("ukraine_frozen_line_cost_km2", 500.0, 0.0, 100000.0, "km2-eq",
+       "Domestic cost to Kyiv of any ceasefire that leaves occupied land occupied.",
+       "assumption; polls opposing territorial concessions", "zelensky"),
+    _p("ukraine_limits_cost_km2", 5000.0, 0.0, 30000.0, "km2-eq",
+       "Kyiv's cost of full limits on its forces and alignment (besides the renewal risk).",
+       "assumption", "zelensky"),
+    _p("ukraine_relief_cost_km2", 1000.0, 0.0, 20000.0, "km2-eq",
+       "Kyiv's cost of full sanctions relief for Russia.", "assumption", "zelensky"),
+    _p("ukraine_sequencing_value_km2", 1000.0, 0.0, 10000.0, "km2-eq",
+       "What a ceasefire before the terms is worth to Kyiv.", "assumption", "zelensky"),
+    _p("ukraine_renewal_risk", 0.3, 0.0, 1.0, "probability",
+       "Kyiv's expected chance of a renewed Russian attack within the horizon after a ceasefire "
+       "without guarantees (the commitment problem).", "assumption (Powell 2006)", "zelensky"),
+    _p("ukraine_resolve_km2", 6000.0, 0.0, 50000.0, "km2-eq",
+       "Kyiv's resolve: expected loss of ground it would absorb rather than accept a deal.",
        "assumption", "zelensky"),
     _p("ukraine_cost_km2_day", 25.0, 0.0, 200.0, "km2/day",
-       "Ukraine's cost of a day of war at economic pressure 1, in km2-per-day equivalents.",
+       "Kyiv's cost of a day of war at economic pressure 1, in km2-per-day equivalents.",
        "assumption", "zelensky"),
     # --- talks --------------------------------------------------------------------------------
+    _p("offer_acceptance_target", 0.5, 0.05, 0.95, "probability",
+       "Chance of acceptance, by its own belief, that a proposer aims for: higher means more "
+       "modest offers.", "assumption", "talks"),
+    _p("guarantee_effectiveness", 0.6, 0.0, 1.0, "share",
+       "Share of the risk of a renewed attack that full guarantees remove.", "assumption",
+       "talks"),
+    _p("force_limits_rebuild_cut", 0.5, 0.0, 1.0, "share",
+       "Share of Ukraine's rebuilding during a ceasefire that full force limits prevent (and "
+       "by which Kyiv expects them to raise the renewal risk).", "assumption", "talks"),
+    _p("blame_per_refusal", 0.3, 0.0, 1.0, "index",
+       "Shift of Washington's blame after one refused package.", "assumption", "talks"),
+    _p("blame_reasonableness_scale_km2", 5000.0, 100.0, 50000.0, "km2-eq",
+       "How far outside the refuser's publicly estimated range a package must lie for "
+       "Washington to see it as unreasonable (e-folding distance).", "assumption", "talks"),
     _p("talks_collapse_per_refusal", 0.15, 0.0, 1.0, "probability",
        "Chance that talks collapse after a refused offer.", "assumption", "talks"),
     _p("talks_reopen_per_day", 0.02, 0.0, 0.5, "1/day",
@@ -394,14 +518,73 @@ _SPECS: list[ParamSpec] = [
     _p("offer_interval_days", 21.0, 1.0, 120.0, "days",
        "Days between rounds of offers while talks are open.", "assumption", "talks"),
     _p("ceasefire_breakdown_per_day", 0.003, 0.0, 0.1, "1/day",
-       "Base chance per day that a ceasefire breaks down when Russia's gain from attacking is "
-       "high (Powell 2006 commitment problem).", "assumption", "talks"),
+       "Chance per day that a ceasefire breaks down when Moscow's expected gain from attacking "
+       "again is at its reference level (Powell 2006 commitment problem).", "assumption",
+       "talks"),
     _p("settlement_after_days", 180.0, 30.0, 720.0, "days",
        "Days a ceasefire must hold before a settlement can be signed.", "assumption", "talks"),
     _p("settlement_per_day", 0.004, 0.0, 0.2, "1/day",
        "Chance per day of a settlement once a ceasefire has held long enough.", "assumption",
        "talks"),
+    _p("ceasefire_first_settlement_factor", 0.5, 0.0, 1.0, "x",
+       "Settlement chance of a ceasefire-first deal relative to a terms-first deal (the terms "
+       "are still open).", "assumption", "talks"),
 ]
+
+# --- uncertainty: what the model does not know, per parameter (issue 11) -------------------
+# Parameters fitted to 2024 are drawn jointly from the shipped calibration posterior; other
+# physical or behavioural assumptions get a stated prior over a plausible part of their range.
+# Scenario levers, switches, strategies and outcome thresholds have none: the user sets them.
+_FITTED = "calibration posterior (sim/data/posterior_front.csv), drawn jointly by row"
+_PRIORS: dict[str, Prior] = {
+    "advance_speed_scale": Prior("posterior", reason=_FITTED),
+    "culmination_exhaustion": Prior("posterior", reason=_FITTED),
+    "culmination_adaptation": Prior("posterior", reason=_FITTED),
+    "attrition_strain_weight": Prior("posterior", reason=_FITTED),
+    "culmination_sustainable_pace": Prior("posterior", reason=_FITTED),
+    "ukraine_recruits_per_day": Prior("posterior", reason=_FITTED),
+    "russia_casualties_per_day_2024": Prior("posterior", reason=_FITTED),
+    "start_pace_factor": Prior("triangular", 0.4, 2.0, 1.0,
+                               "a quarter's pace over the last one, 2023-2024: from about 0.4 to "
+                               "2.8 (Q1-Q4 2024: 66, 184, 220, 542 km2/month)"),
+    "culmination_memory_days": Prior("triangular", 30.0, 120.0, 60.0,
+                                     "offensive spells of one to four months in 2024"),
+    "reference_force_ratio": Prior("triangular", 1.2, 2.0, 1.5,
+                                   "attackers' rule of thumb 1.5-3 locally; front-wide less"),
+    "force_ratio_exponent": Prior("uniform", 1.0, 2.5, reason="between linear and square law"),
+    "advance_noise_common_share": Prior("uniform", 0.3, 0.8,
+                                        reason="front-wide swings of 2024's monthly gains"),
+    "advance_noise_sd": Prior("triangular", 0.4, 0.8, 0.6,
+                              "day-to-day spread of 2024 DeepStateMap gains"),
+    "fortification_bonus": Prior("triangular", 0.5, 1.5, 1.0, "assumption, +-50%"),
+    "russia_recruits_per_day": Prior("triangular", 700.0, 1500.0, 1100.0,
+                                     "2024 contract figures of 25,000-40,000 a month, an "
+                                     "unknown part to the rear"),
+    "russia_front_force_k": Prior("triangular", 450.0, 700.0, 580.0,
+                                  "2024 estimates of the troops in Ukraine ran 450,000-700,000"),
+    "winter_speed_factor": Prior("uniform", 0.5, 1.0, reason="assumption; winter 2023-24 and "
+                                 "2024-25 paces differ by a factor of ten"),
+    "mud_speed_factor": Prior("uniform", 0.4, 0.9, reason="assumption; autumn-2024 mud did not "
+                              "stop the advance"),
+    "ukraine_casualties_per_day_2024": Prior("triangular", 300.0, 650.0, 450.0,
+                                             "US officials' count and its uncertainty"),
+    "wounded_return_share": Prior("uniform", 0.25, 0.45, reason="assumption, +-0.1"),
+    "strike_wave_damage_gw": Prior("triangular", 0.8, 1.6, 1.2,
+                                   "9.2 GW over 6-10 mass strikes in Mar-May 2024"),
+    "air_defence_interception": Prior("uniform", 0.3, 0.6, reason="assumption, +-0.15"),
+    "grid_repair_per_day": Prior("triangular", 0.005, 0.02, 0.01,
+                                 "summer-2024 recovery of a few GW over months"),
+    "oil_price_volatility": Prior("uniform", 0.15, 0.35, reason="Urals 2022-2024 annual range"),
+}
+
+for _name, _prior in _PRIORS.items():
+    _index = next((k for k, spec in enumerate(_SPECS) if spec.name == _name), None)
+    if _index is None:
+        raise RuntimeError(f"_PRIORS names {_name!r}, which is not a parameter")
+    _spec = _SPECS[_index]
+    if _prior.kind != "posterior" and not _spec.low <= _prior.low < _prior.high <= _spec.high:
+        raise RuntimeError(f"_PRIORS[{_name!r}] lies outside the parameter's range")
+    _SPECS[_index] = dataclasses.replace(_spec, prior=_prior)
 
 PARAMS: dict[str, ParamSpec] = {s.name: s for s in _SPECS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(s.group for s in _SPECS))

@@ -36,10 +36,10 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
         {"putin_strategy": "freeze"}),
     Scenario(
         "maximalist_terms", "Terms Kyiv cannot accept",
-        "Putin agrees to talk but demands land Ukraine still holds. The point is not a deal: each "
-        "refusal lets Moscow cast Kyiv as the obstacle, so Washington leans on Ukraine, aid thins "
-        "and Ukrainian society is worn down while the war goes on.",
-        {"putin_strategy": "maximalist"}),
+        "Putin agrees to talk but demands land Ukraine still holds and accepts nothing less. The "
+        "point is not a deal: a Washington that blames whoever says no casts Kyiv as the "
+        "obstacle after each refusal, leans on Ukraine and thins its aid, while the war goes on.",
+        {"putin_strategy": "maximalist", "trump_blame_susceptibility": 0.8}),
     Scenario(
         "economic_pressure", "Sanctions push Russia to negotiate",
         "Washington and Europe tighten sanctions and oil revenue falls. Once the strain on its "

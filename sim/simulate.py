@@ -14,6 +14,7 @@ from .core.arrays import DEFAULT_PRECISION
 from .model import ConflictModel
 from .outcomes import OUTCOME_CLASSES, summarise
 from .params import Params
+from .uncertainty import DEFAULT_MODE
 
 
 @dataclass
@@ -27,6 +28,7 @@ class SimResult:
     outcomes: pd.DataFrame
     trajectories: dict[str, np.ndarray] = field(default_factory=dict)  # (runs, days + 1)
     interventions: list = field(default_factory=list)
+    uncertainty: str = DEFAULT_MODE  # "on": each run drew its uncertain parameters
 
     @property
     def n_runs(self) -> int:
@@ -56,24 +58,27 @@ def outcomes_frame(model: ConflictModel) -> pd.DataFrame:
                           "seed": np.full(model.n_runs, model.seed, dtype=np.int64),
                           "scenario": model.scenario_name, **summary})
     frame["outcome"] = pd.Categorical.from_codes(code, categories=list(OUTCOME_CLASSES))
+    frame.attrs["uncertainty"] = model.uncertainty  # kept in the Parquet file's metadata
     return frame
 
 
 def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed: int = 0,
              overrides: Mapping[str, Any] | None = None, run_offset: int = 0,
              run_indices: np.ndarray | None = None, record: bool = True,
-             start_date: str | None = None, precision: str = DEFAULT_PRECISION) -> SimResult:
+             start_date: str | None = None, precision: str = DEFAULT_PRECISION,
+             uncertainty: str = DEFAULT_MODE) -> SimResult:
     """Run `runs` runs of a scenario in one batch. Run k uses key (seed, run_offset + k) unless
     `run_indices` are given; overrides may be per-run arrays of shape (runs,). `start_date`
     (2024-01-01 to 2024-12-01) starts from that date's front, for calibration. `precision` is
-    that of the sector arrays (see `ConflictModel`)."""
+    that of the sector arrays (see `ConflictModel`). `uncertainty` "on" draws each run's
+    uncertain parameters from its key (`sim.uncertainty`); "off" uses the defaults."""
     model = ConflictModel(scenario=scenario, n_runs=runs, days=days, run_offset=run_offset,
                           rng=seed, record=record, collect=False, run_indices=run_indices,
                           start_date=start_date, precision=precision,
-                          **dict(overrides or {}))
+                          uncertainty=uncertainty, **dict(overrides or {}))
     model.run()
     return SimResult(scenario=model.scenario_name, seed=model.seed, days=model.days,
                      start_date=model.start_date,
                      run_indices=model.run_indices, params=model.params,
                      outcomes=outcomes_frame(model), trajectories=model.trajectories,
-                     interventions=list(model.interventions))
+                     interventions=list(model.interventions), uncertainty=model.uncertainty)

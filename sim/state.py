@@ -12,14 +12,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import rng, sectors
+from .core.economy import WORLD_OIL_PRICE_2024_USD
 from .params import Params
 
 # talks_phase codes
 NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
 PHASE_NAMES = ("no talks", "talks while fighting", "ceasefire", "settlement")
 
+N_ISSUES = 5  # issues of a talks package (sim.core.talks)
+
 # Random streams (each one call per day for all runs)
 STREAM_SETUP, STREAM_DAY = 1, 2
+# One call per model, at build: each run's draw of its uncertain parameters (sim.uncertainty).
+# STREAM_SETUP + 2 = 3 holds the day-0 advance shocks.
+STREAM_PARAMETERS = 5
+# Day-0 drive (speed over the pace at the reference ratio) the start's data may ask for: above
+# parity, below the speed cap of `core.combat.advance_km`.
+MIN_DAY0_DRIVE, MAX_DAY0_DRIVE = 0.02, 2.9
+START_PACE_WINDOW_DAYS = 91  # the start's pace is that of the three months before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,7 @@ class State:
     ukraine_force_k: np.ndarray
     fortification: np.ndarray
     advance_shock: np.ndarray  # persistent noise of each sector's advance, unit variance
+    offensive_strain: np.ndarray  # over-extension of the attack: its culmination (core.combat)
     # front, (runs,)
     occupied_km2: np.ndarray
     occupied_start_km2: np.ndarray  # occupied area on day 0 (the start date's state)
@@ -53,6 +64,13 @@ class State:
     russia_revenue_trn_rub: np.ndarray
     russia_economic_pressure: np.ndarray
     ukraine_economic_pressure: np.ndarray
+    russia_pressure_deficit: np.ndarray  # components of the pressure indices, each in [0, 1]
+    russia_pressure_reserves: np.ndarray
+    russia_pressure_sanctions: np.ndarray
+    ukraine_pressure_outages: np.ndarray
+    ukraine_pressure_budget: np.ndarray
+    ukraine_pressure_supply: np.ndarray
+    ukraine_pressure_fighting: np.ndarray
     ukraine_military_supply: np.ndarray
     russia_military_supply: np.ndarray
     # politics
@@ -74,16 +92,30 @@ class State:
     settlement_day: np.ndarray
     ceasefire_breakdowns: np.ndarray
     ukraine_refusals: np.ndarray
-    offers_made: np.ndarray
-    last_offer_km2: np.ndarray
-    refused_today: np.ndarray
+    offers_made: np.ndarray  # packages put on the table
+    talks_rounds: np.ndarray  # rounds held (a round may pass without a package)
+    last_proposer: np.ndarray  # int8: talks.NOBODY, MOSCOW, KYIV or WASHINGTON
+    last_package: np.ndarray  # (runs, talks.N_ISSUES), NaN before the first package
+    last_offer_km2: np.ndarray  # the line of the last package: land beyond the line, km2
+    proposer_today: np.ndarray  # int8, NOBODY on days without a package
+    refused_today: np.ndarray  # a package was refused today (by anyone)
+    ukraine_refused_today: np.ndarray
+    russia_refused_today: np.ndarray
+    refusal_reasonableness: np.ndarray  # of today's refused package as Washington saw it, or NaN
+    deal_package: np.ndarray  # (runs, talks.N_ISSUES): the terms of the ceasefire in force, or NaN
+    ceded_km2: np.ndarray  # land ceded by deals, added to the occupied area
+    force_ratio_at_ceasefire: np.ndarray  # Russian/Ukrainian front forces when the ceasefire began
     moratorium: np.ndarray
     # beliefs and private information
     russia_pace_belief: np.ndarray  # km2/day Moscow expects to gain
     ukraine_pace_belief: np.ndarray  # km2/day Kyiv expects to lose
     russia_cost_private: np.ndarray  # multiplier on Russia's public cost, known to Moscow only
     ukraine_resolve_private: np.ndarray  # multiplier on Kyiv's resolve, known to Kyiv only
-    russia_estimate_ukraine_tolerance_km2: np.ndarray
+    # each side's belief about the other's private type (log cost or log resolve multiplier)
+    russia_belief_ukraine_type_mean: np.ndarray
+    russia_belief_ukraine_type_sd: np.ndarray
+    ukraine_belief_russia_type_mean: np.ndarray
+    ukraine_belief_russia_type_sd: np.ndarray
     # running sums for outcomes
     russia_pressure_sum: np.ndarray
     ukraine_pressure_sum: np.ndarray
@@ -104,27 +136,52 @@ def initial_fortification(params: Params, n_runs: int) -> np.ndarray:
     return build / np.maximum(build + sectors.FORTIFICATION_LOSS_PER_KM * pace, 1e-12)
 
 
-def initial_forces(params: Params, n_runs: int) -> tuple[np.ndarray, np.ndarray]:
-    """Day-0 sector forces (thousand troops) so that every sector starts at the reference ratio.
+def initial_strain(params: Params, start_pace: float) -> np.ndarray:
+    """(runs, 1) strain on the start date: what pushing at `start_pace` (the pace of the three
+    months before the start over the autumn-2024 pace, from the data) above the sustainable
+    share for those three months has accumulated (`core.combat.step_strain`)."""
+    excess = np.maximum(start_pace - params.per_run("culmination_sustainable_pace"), 0.0)
+    return (excess * START_PACE_WINDOW_DAYS / params.per_run("culmination_memory_days"))[:, None]
 
-    Russian forces are spread in proportion to width times activity; Ukrainian forces follow from
-    the reference force ratio, day-0 supplies and fortification.
+
+def initial_forces(params: Params, n_runs: int,
+                   start_pace: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Day-0 sector forces (thousand troops), set so that each sector starts at the pace the
+    data show before the start date: the front's state is estimated from the data, the
+    mechanisms carry it on.
+
+    `start_pace` is the Russian pace of the three months before the start over the sector
+    table's autumn-2024 pace (`model.start_pace`; 1 by default). The drive that gives that pace
+    (times `start_pace_factor`) through the attacker's exhaustion at the day-0 strain fixes the
+    day-0 force ratio, and Ukrainian forces follow from it, day-0 fortification and the
+    defender's adaptation to that strain. Russian forces are spread in proportion to width
+    times activity.
     """
+    per_run = params.per_run
     share = sectors.WIDTH_KM * sectors.ACTIVITY
     share = share / share.sum()
-    russia = params.per_run("russia_front_force_k")[:, None] * share[None, :]
+    russia = per_run("russia_front_force_k")[:, None] * share[None, :]
+    k = per_run("force_ratio_exponent")[:, None]
+    reference = per_run("reference_force_ratio")[:, None]
+    strain = initial_strain(params, start_pace)
+    pace = start_pace * per_run("start_pace_factor")[:, None]
+    drive = (pace * (1.0 + per_run("culmination_exhaustion")[:, None] * strain)
+             / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6))
+    drive = np.clip(drive, MIN_DAY0_DRIVE, MAX_DAY0_DRIVE)
+    ratio = (1.0 + drive * (reference ** k - 1.0)) ** (1.0 / k)
     ukraine = russia / (
-        params.per_run("reference_force_ratio")[:, None]
-        * (1.0 + params.per_run("fortification_bonus")[:, None]
-           * initial_fortification(params, n_runs)))
+        ratio
+        * (1.0 + per_run("fortification_bonus")[:, None] * initial_fortification(params, n_runs))
+        * (1.0 + per_run("culmination_adaptation")[:, None] * strain))
     return russia, ukraine
 
 
 def initial_state(params: Params, keys: np.ndarray,
                   occupied_km2: float = sectors.OCCUPIED_INITIAL_KM2,
                   kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2,
-                  sector_dtype=np.float32) -> State:
-    """Day-0 state of every run; the front's area figures come from the start date's data. The
+                  sector_dtype=np.float32, start_pace: float = 1.0) -> State:
+    """Day-0 state of every run; the front's area figures and its pace (the pace of the three
+    months before the start over the autumn-2024 pace) come from the start date's data. The
     (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`)."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
@@ -133,15 +190,12 @@ def initial_state(params: Params, keys: np.ndarray,
         return np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
 
     zeros = np.zeros(n)
-    russia_force, ukraine_force = initial_forces(params, n)
+    russia_force, ukraine_force = initial_forces(params, n, start_pace)
     setup = rng.uniforms(keys, 0, STREAM_SETUP, 4)
     spread = full(params.resolve_spread)
     # private multipliers: lognormal-like around 1, known only to their own side
     russia_cost_private = np.exp(spread * rng.logistic_noise(setup[:, 0]))
     ukraine_resolve_private = np.exp(spread * rng.logistic_noise(setup[:, 1]))
-    # Moscow's opening guess of what Kyiv would concede: optimistic, uncertain
-    estimate = full(params.putin_maximalist_demand_km2) * 0.5 * np.exp(
-        spread * rng.logistic_noise(setup[:, 2]))
     sanctions_us = full(params.us_sanctions_initial)
     sanctions_eu = full(params.eu_sanctions_initial)
     us_aid = full(params.us_aid_baseline_bn_usd)
@@ -155,6 +209,8 @@ def initial_state(params: Params, keys: np.ndarray,
         fortification=initial_fortification(params, n).astype(sector_dtype),
         advance_shock=rng.logistic_noise(
             rng.uniforms(keys, 0, STREAM_SETUP + 2, s)).astype(sector_dtype),
+        offensive_strain=np.broadcast_to(initial_strain(params, start_pace),
+                                         (n, s)).astype(sector_dtype),
         occupied_km2=occupied,
         occupied_start_km2=occupied.copy(),
         kursk_start_km2=full(kursk_held_km2),
@@ -169,11 +225,18 @@ def initial_state(params: Params, keys: np.ndarray,
         outage_share=zeros.copy(),
         refinery_damage=zeros.copy(),
         strike_wave_today=np.zeros(n, dtype=bool),
-        oil_price_usd=full(params.urals_price_usd),
+        oil_price_usd=full(WORLD_OIL_PRICE_2024_USD),
         nwf_bn_usd=full(params.nwf_initial_bn_usd),
         russia_revenue_trn_rub=full(params.oil_gas_revenue_trn_rub + params.non_oil_revenue_trn_rub),
         russia_economic_pressure=zeros.copy(),
         ukraine_economic_pressure=zeros.copy(),
+        russia_pressure_deficit=zeros.copy(),
+        russia_pressure_reserves=zeros.copy(),
+        russia_pressure_sanctions=zeros.copy(),
+        ukraine_pressure_outages=zeros.copy(),
+        ukraine_pressure_budget=zeros.copy(),
+        ukraine_pressure_supply=zeros.copy(),
+        ukraine_pressure_fighting=zeros.copy(),
         ukraine_military_supply=np.ones(n),
         russia_military_supply=np.ones(n),
         ukraine_support=full(params.ukraine_support_initial),
@@ -193,14 +256,27 @@ def initial_state(params: Params, keys: np.ndarray,
         ceasefire_breakdowns=np.zeros(n, dtype=np.int32),
         ukraine_refusals=np.zeros(n, dtype=np.int32),
         offers_made=np.zeros(n, dtype=np.int32),
+        talks_rounds=np.zeros(n, dtype=np.int32),
+        last_proposer=np.zeros(n, dtype=np.int8),
+        last_package=np.full((n, N_ISSUES), np.nan),
         last_offer_km2=np.full(n, np.nan),
+        proposer_today=np.zeros(n, dtype=np.int8),
         refused_today=np.zeros(n, dtype=bool),
+        ukraine_refused_today=np.zeros(n, dtype=bool),
+        russia_refused_today=np.zeros(n, dtype=bool),
+        refusal_reasonableness=np.full(n, np.nan),
+        deal_package=np.full((n, N_ISSUES), np.nan),
+        ceded_km2=zeros.copy(),
+        force_ratio_at_ceasefire=np.ones(n),
         moratorium=np.zeros(n, dtype=bool),
         russia_pace_belief=full(params.russia_prior_pace_km2_day),
         ukraine_pace_belief=full(params.ukraine_prior_pace_km2_day),
         russia_cost_private=russia_cost_private,
         ukraine_resolve_private=ukraine_resolve_private,
-        russia_estimate_ukraine_tolerance_km2=estimate,
+        russia_belief_ukraine_type_mean=zeros.copy(),
+        russia_belief_ukraine_type_sd=spread.copy(),
+        ukraine_belief_russia_type_mean=zeros.copy(),
+        ukraine_belief_russia_type_sd=spread.copy(),
         russia_pressure_sum=zeros.copy(),
         ukraine_pressure_sum=zeros.copy(),
     )

@@ -16,8 +16,15 @@ import solara
 
 import sim
 from dashboards import cli, events, plots
-from dashboards import state as st
+from dashboards.actions import choose_scenario, open_sweep_row
 from dashboards.components.controls import KEY_PARAMETERS, ParameterControl, slider_step
+from dashboards.fan_cache import SharedFans, compare_ensemble
+from dashboards.fans import (FAN_CHUNK_DAYS, Superseded, fresh_fan, fresh_to_horizon,
+                             run_to_horizon)
+from dashboards.reactive_state import DashboardState
+from dashboards.session import Session
+from dashboards.settings import Settings, parse_run_reference, parse_value
+from dashboards.sweeps import SWEEPS_ENV, SweepLibrary
 from sim.state import PHASE_NAMES
 
 DAYS = 730
@@ -91,6 +98,7 @@ def synthetic_run(days=300):
     traj["last_offer_km2"][0, 150:] = 0.0
     traj["last_offer_km2"][0, 212:] = 9000.0
     traj["us_aid_bn_usd_yr"][0, 90:] = 10.0
+    traj["occupied_km2"] = 111_000.0 + 10.0 * np.arange(days + 1)[None, :]  # 10 km² a day
     return traj
 
 
@@ -98,36 +106,42 @@ def test_events_read_like_the_issue():
     lines = [e.line() for e in events.run_events(synthetic_run(), today=300,
                                                  interventions=[(100, {"trump_aid_level": 0.3})])]
     text = "\n".join(lines)
-    assert "day 74 (2025-02-13): Russia launches a winter strike wave on the grid" in text
-    assert "day 75" not in text, "a wave lasting two days is one event"
-    assert "day 200 (2025-06-19): Russia launches a strike wave on the grid" in text
+    assert "day 89 (2025-02-28): 1 strike wave on Ukraine's grid in February 2025 (a winter month)" \
+        in text, "a wave lasting two days is one wave, told in the month's summary"
+    assert "day 211 (2025-06-30): 1 strike wave on Ukraine's grid in June 2025" in text
+    assert "strike wave" not in " ".join(line for line in lines if "day 74 " in line)
     assert "day 120 (2025-03-31): talks open in parallel with fighting" in text
-    assert "day 150 (2025-04-30): Ukraine rejects a ceasefire on the current line" in text
-    assert "day 212 (2025-07-01): Ukraine rejects terms ceding unoccupied land (about 9,000 km²)" in text
-    assert "day 230 (2025-07-19): a ceasefire on the current line takes hold" in text
+    assert ("day 150 (2025-04-30): Talks round: Moscow proposes a ceasefire if the front stays "
+            "where it is. Kyiv refuses: it will not freeze the war on this line") in text
+    assert ("day 212 (2025-07-01): Talks round: Moscow proposes a ceasefire if Ukraine gives up "
+            "about 9,000 km² it still holds. Kyiv refuses") in text
+    assert "day 230 (2025-07-19): Kyiv accepts Moscow's terms (about 9,000 km² more) and a " \
+        "ceasefire takes hold" in text
     assert "day 260 (2025-08-18): the ceasefire breaks down and fighting resumes" in text
     assert "day 50 (2025-01-20): Donald Trump is inaugurated as US president" in text
     assert "day 90 (2025-03-01): Washington cuts aid to 10 bn USD a year" in text
-    assert "day 100 (2025-03-11): you change trump_aid_level to 0.3" in text
+    assert "day 100 (2025-03-11): you change trump aid level to 0.3" in text
+    assert "day 61 (2025-01-31): In January 2025 Russia gains 310 km²" in text
+    assert "day 300 (2025-09-27): In September 2025 (to the 27th) Russia gains 270 km²" in text
     days = [e.day for e in events.run_events(synthetic_run(), today=300)]
     assert days == sorted(days)
 
 
 def test_events_stop_at_today():
-    assert [e.day for e in events.run_events(synthetic_run(), today=100)] == [50, 74, 90]
+    assert [e.day for e in events.run_events(synthetic_run(), today=100)] == [30, 50, 61, 89, 89, 90]
 
 
 # -- the session controller -------------------------------------------------------------------
 def test_day_zero_fan_is_sim_simulate_for_the_same_settings():
-    settings = st.Settings(scenario="freeze", n_runs=60).with_value("trump_aid_level", 0.42)
-    fan = st.Session(settings).compute_fan()
+    settings = Settings(scenario="freeze", n_runs=60).with_value("trump_aid_level", 0.42)
+    fan = Session(settings).compute_fan()
     expected = sim.simulate(**settings.simulate_kwargs())
     assert np.array_equal(fan.trajectories["occupied_km2"], expected.trajectories["occupied_km2"])
     assert sum(fan.outcome_counts.values()) == 60
 
 
 def test_intervention_continues_each_member_from_today():
-    session = st.Session(st.Settings(n_runs=30))
+    session = Session(Settings(n_runs=30))
     before = session.compute_fan()
     session.step(40)
     session.intervene("trump_aid_level", 0.0)
@@ -139,22 +153,22 @@ def test_intervention_continues_each_member_from_today():
 
 
 def test_a_newer_fan_request_supersedes_an_older_one():
-    session = st.Session(st.Settings(n_runs=20))
+    session = Session(Settings(n_runs=20))
     session.fan_token = 5
-    with pytest.raises(st.Superseded):
-        st.fresh_to_horizon(session.settings, lambda: session.fan_token != 4)
+    with pytest.raises(Superseded):
+        fresh_to_horizon(session.settings, lambda: session.fan_token != 4)
 
 
 def test_settings_refuse_bad_values_with_the_allowed_range():
     with pytest.raises(sim.ParamError, match=r"trump_aid_level=5.0 is not allowed: a number in \[0, 1.5\]"):
-        st.Settings().with_value("trump_aid_level", 5.0)
+        Settings().with_value("trump_aid_level", 5.0)
     with pytest.raises(sim.ParamError, match="run index"):
-        st.parse_run_reference("0", "-3")
+        parse_run_reference("0", "-3")
     with pytest.raises(sim.ParamError, match="seed"):
-        st.parse_run_reference("abc", "0")
-    assert st.parse_value("putin_strategy", "freeze") == "freeze"
-    assert st.parse_value("trump_pushes_talks", "off") is False
-    assert st.Settings(scenario="freeze").value("putin_strategy") == "freeze"
+        parse_run_reference("abc", "0")
+    assert parse_value("putin_strategy", "freeze") == "freeze"
+    assert parse_value("trump_pushes_talks", "off") is False
+    assert Settings(scenario="freeze").value("putin_strategy") == "freeze"
 
 
 # -- components (solara.render) ---------------------------------------------------------------
@@ -196,7 +210,7 @@ def test_cli_registers_dashboard_with_defaults():
     parser = argparse.ArgumentParser()
     cli.register(parser.add_subparsers())
     args = parser.parse_args(["dashboard"])
-    assert (args.host, args.port, args.func) == ("localhost", 8765, cli.run)
+    assert (args.host, args.port, args.func, args.sweeps) == ("127.0.0.1", 8765, cli.run, None)
     command = cli.server_command(args.host, args.port)
     assert command[1:5] == ["-m", "solara", "run", "dashboards.app"] and "--production" in command
     assert cli.server_env({})["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
@@ -217,8 +231,10 @@ def test_live_event_log_equals_the_full_log_whatever_the_step_sizes(small_run):
 
 def test_events_between_reads_only_the_days_asked_for():
     traj = synthetic_run()
-    assert [e.day for e in events.events_between(traj, 75, 212)] == [90, 120, 150, 200, 212]
-    assert [e.day for e in events.events_between(traj, 74, 74)] == [74]
+    assert [e.day for e in events.events_between(traj, 75, 212)] == \
+        [89, 89, 90, 120, 120, 150, 150, 181, 211, 211, 212]
+    assert events.events_between(traj, 74, 74) == [], "a wave is told at the month's end"
+    assert [e.kind for e in events.events_between(traj, 89, 89)] == ["front", "strikes"]
     assert events.events_between(traj, 10, 9) == []
 
 
@@ -238,14 +254,14 @@ def test_sector_view_draws_the_run_and_widens_only_when_the_front_leaves_its_axi
 
 
 def test_a_newer_request_abandons_a_projected_fan_mid_way():
-    session = st.Session(st.Settings(n_runs=20))
+    session = Session(Settings(n_runs=20))
     session.step(40)
     session.intervene("trump_aid_level", 0.0)
     twin = session.model.projection(record=True, run=False)
     answers = iter([False, True])
-    with pytest.raises(st.Superseded):
-        st.run_to_horizon(twin, lambda: next(answers))
-    assert twin.day == 40 + st.FAN_CHUNK_DAYS, "stopped after one slice, not at the horizon"
+    with pytest.raises(Superseded):
+        run_to_horizon(twin, lambda: next(answers))
+    assert twin.day == 40 + FAN_CHUNK_DAYS, "stopped after one slice, not at the horizon"
     assert session.day == 40, "the live model is untouched"
 
 
@@ -299,9 +315,9 @@ def smoke_sweep(tmp_path_factory):
     return out
 
 
-def plain_state(settings: st.Settings) -> st.DashboardState:
+def plain_state(settings: Settings) -> DashboardState:
     """Dashboard state outside a page (reactive values not tied to a component)."""
-    return st.DashboardState(
+    return DashboardState(
         chosen=solara.reactive(settings), day=solara.reactive(0), started=solara.reactive(False),
         finished=solara.reactive(False), revision=solara.reactive(0),
         playing=solara.reactive(False), speed=solara.reactive(10), message=solara.reactive(None),
@@ -312,9 +328,10 @@ def plain_state(settings: st.Settings) -> st.DashboardState:
 @pytest.mark.parametrize("row_index", [0, 37, 143])
 def test_a_sweep_row_is_replayed_exactly_as_the_highlighted_run(smoke_sweep, row_index):
     from experiments import results
-    session = st.Session(st.Settings(n_runs=25))
+    session = Session(Settings(n_runs=25))
     state = plain_state(session.settings)
-    opened = st.open_sweep_row(session, state, str(smoke_sweep), str(row_index))
+    opened = open_sweep_row(session, state, SweepLibrary(smoke_sweep.parent), "smoke",
+                            str(row_index))
     assert state.message.value is None and opened is not None
     stored = results.row(smoke_sweep, row_index)
     assert (session.settings.scenario, session.settings.seed, session.settings.run_offset) == \
@@ -332,34 +349,37 @@ def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tm
     out = tmp_path / "dated"
     sweep.run(spec_module.parse("start_date = 2024-06-01\n" + text, "dated.toml"), out,
               evaluators.SerialEvaluator(), progress=False)
-    session = st.Session(st.Settings(n_runs=10))
+    session = Session(Settings(n_runs=10))
     state = plain_state(session.settings)
-    opened = st.open_sweep_row(session, state, str(out), "37")
+    opened = open_sweep_row(session, state, SweepLibrary(tmp_path), "dated", "37")
     assert state.message.value is None and opened.settings.start_date == "2024-06-01"
     assert session.start_date.isoformat() == "2024-06-01"
     replayed = session.compute_fan().trajectories["occupied_km2"][0, -1]
     assert replayed == results.row(out, 37)["occupied_km2_final"] == opened.stored_occupied_final
-    st.choose_scenario(session, state, "freeze")
+    choose_scenario(session, state, "freeze")
     assert session.settings.start_date is None and session.start_date == sim.calendar.START_DATE
 
 
 def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smoke_sweep, tmp_path):
-    session = st.Session(st.Settings(scenario="freeze", n_runs=10))
+    session = Session(Settings(scenario="freeze", n_runs=10))
     state = plain_state(session.settings)
-    for directory, row in ((str(tmp_path / "nowhere"), "0"), (str(tmp_path), "0"),
-                           (str(smoke_sweep), "144"), (str(smoke_sweep), "-1"),
-                           (str(smoke_sweep), "two")):
-        assert st.open_sweep_row(session, state, directory, row) is None
-        assert state.message.value and "Traceback" not in state.message.value, (directory, row)
-        assert session.settings == st.Settings(scenario="freeze", n_runs=10)
+    library = SweepLibrary(smoke_sweep.parent)
+    for opened_by, name, row in ((library, "nowhere", "0"), (library, str(tmp_path), "0"),
+                                 (library, "smoke", "144"), (library, "smoke", "-1"),
+                                 (library, "smoke", "two"), (None, "smoke", "0")):
+        assert open_sweep_row(session, state, opened_by, name, row) is None
+        assert state.message.value and "Traceback" not in state.message.value, (name, row)
+        assert session.settings == Settings(scenario="freeze", n_runs=10)
         assert state.chosen.value == session.settings
 
 
-def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_replayed(smoke_sweep):
+def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_replayed(
+        smoke_sweep, monkeypatch):
     from dashboards import app
+    monkeypatch.setenv(SWEEPS_ENV, str(smoke_sweep.parent))
     box, rc = solara.render(app.Dashboard(), handle_error=False)
     wait_for_fan(rc)
-    rc.find(v.TextField, label="Sweep directory").widget.v_model = str(smoke_sweep)
+    rc.find(v.Select, label="Sweep").widget.v_model = "smoke"
     rc.find(v.TextField, label="Row").widget.v_model = "37"
     rc.find(v.Btn, children=["Open row"]).widget.click()
     deadline = time.monotonic() + 60
@@ -375,34 +395,34 @@ def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_repl
 
 
 # -- the server-wide cache of day-0 fans -------------------------------------------------------
-def counted_fan(settings: st.Settings, calls: list, gate: threading.Event | None = None):
+def counted_fan(settings: Settings, calls: list, gate: threading.Event | None = None):
     def compute():
         calls.append(settings)
         if gate is not None:
             gate.wait(30)
-        return st.fresh_fan(settings)
+        return fresh_fan(settings)
     return compute
 
 
 def test_sessions_with_the_same_settings_share_one_day0_fan_and_cannot_change_it():
-    shared = st.SharedFans()
-    settings = st.Settings(scenario="freeze", n_runs=20)
-    first = st.Session(settings, shared_fans=shared).compute_fan()
-    second = st.Session(settings, shared_fans=shared).compute_fan()
+    shared = SharedFans()
+    settings = Settings(scenario="freeze", n_runs=20)
+    first = Session(settings, shared_fans=shared).compute_fan()
+    second = Session(settings, shared_fans=shared).compute_fan()
     assert second is first and len(shared) == 1
     expected = sim.simulate(**settings.simulate_kwargs()).trajectories["occupied_km2"]
     assert np.array_equal(first.trajectories["occupied_km2"], expected)
     with pytest.raises(ValueError):
         first.trajectories["occupied_km2"][0, 0] = 0.0
-    other = st.Session(replace(settings, seed=1), shared_fans=shared).compute_fan()
+    other = Session(replace(settings, seed=1), shared_fans=shared).compute_fan()
     assert other is not first and len(shared) == 2
-    compared = st.compare_ensemble(replace(settings, scenario="status_quo"), "freeze", shared)
+    compared = compare_ensemble(replace(settings, scenario="status_quo"), "freeze", shared)
     assert compared is first.trajectories
 
 
 def test_a_fan_being_computed_is_waited_for_not_computed_twice():
-    shared, calls, gate = st.SharedFans(), [], threading.Event()
-    settings = st.Settings(n_runs=10, days=60)
+    shared, calls, gate = SharedFans(), [], threading.Event()
+    settings = Settings(n_runs=10, days=60)
     results = []
     threads = [threading.Thread(target=lambda: results.append(
         shared.get(settings, counted_fan(settings, calls, gate)))) for _ in range(3)]
@@ -416,14 +436,14 @@ def test_a_fan_being_computed_is_waited_for_not_computed_twice():
 
 
 def test_an_abandoned_computation_is_taken_over_and_old_fans_are_dropped():
-    shared, calls = st.SharedFans(capacity=2), []
-    settings = st.Settings(n_runs=10, days=60)
+    shared, calls = SharedFans(capacity=2), []
+    settings = Settings(n_runs=10, days=60)
 
     def abandoned():
         calls.append("abandoned")
-        raise st.Superseded()
+        raise Superseded()
 
-    with pytest.raises(st.Superseded):
+    with pytest.raises(Superseded):
         shared.get(settings, abandoned)
     fan = shared.get(settings, counted_fan(settings, calls))
     assert calls == ["abandoned", settings] and fan.settings == settings

@@ -203,7 +203,7 @@ def test_intervention_during_a_run_recomputes_the_fan_from_today(browser, server
 def test_comparison_shows_two_series(browser, server):
     context, page = open_page(browser, server)
     try:
-        choose(page, ".compare-controls", "preset: " + sim.SCENARIOS["burden_shift"].title)
+        choose(page, ".compare-second", "preset: " + sim.SCENARIOS["burden_shift"].title)
         page.wait_for_selector(".compare-readout", timeout=FAN_TIMEOUT_MS)
         series = json.loads(page.locator(".compare-readout").get_attribute("data-series"))
         assert len(series) == 2 and series[0] != series[1]

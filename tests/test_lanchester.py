@@ -10,7 +10,7 @@ from sim.core import combat
 from sim.core import day as core_day
 
 OFF = dict(advance_speed_scale=0.0, advance_noise_sd=0.0, russia_recruits_per_day=0.0,
-           ukraine_recruits_per_day=0.0, wounded_return_share=0.0)
+           ukraine_recruits_per_day=0.0, wounded_return_share=0.0, attrition_strain_weight=0.0)
 
 
 def closed_form(r0, u0, a, b, t):
@@ -31,10 +31,12 @@ def test_exact_step_composes_to_the_closed_form():
 @pytest.mark.parametrize("precision, rtol", [("float64", 1e-9), ("float32", 1e-5)])
 def test_model_sector_attrition_matches_square_law(precision, rtol):
     """Exact to 1e-9 in double precision; float32 sector arrays (the default) lose about 1e-7
-    a day; after 120 days they are within about 3e-6."""
-    days = 120
+    a day; after 60 days they are within about 2e-6. (60 days: with no replacements, the
+    day-0 ratio the autumn-2024 pace needs empties the Pokrovsk sector after about 90 days,
+    where the closed form stops holding.)"""
+    days = 60
     model = sim.ConflictModel(scenario="status_quo", n_runs=4, days=days, rng=1,
-                              precision=precision, **OFF)
+                              precision=precision, uncertainty="off", **OFF)
     r0 = model.state.russia_force_k.copy()
     u0 = model.state.ukraine_force_k.copy()
     model.run()
@@ -55,9 +57,28 @@ def test_model_sector_attrition_matches_square_law(precision, rtol):
 
 
 def test_attrition_coefficients_reproduce_day0_casualties():
+    """On a front with no recent advance (no strain), day-0 casualties are the declared rates."""
     model = sim.ConflictModel(scenario="status_quo", n_runs=50, days=1, rng=2,
-                              advance_noise_sd=0.0)
+                              advance_noise_sd=0.0, attrition_strain_weight=0.0)
     model.step()
-    assert np.allclose(model.state.russia_casualties_today, 1450.0, rtol=0.01)
-    assert np.allclose(model.state.ukraine_casualties_today, 450.0, rtol=0.01)
-    assert core_day.N_DRAWS == sectors.N_SECTORS + 8
+    russia = model.params.per_run("russia_casualties_per_day_2024")
+    assert np.allclose(model.state.russia_casualties_today, russia, rtol=0.01)
+    assert np.allclose(model.state.ukraine_casualties_today,
+                       model.params.per_run("ukraine_casualties_per_day_2024"), rtol=0.01)
+    assert np.ptp(russia) > 100.0  # uncertainty on: each run drew its own rate
+
+
+def test_assaults_where_the_front_moves_cost_the_attacker_more():
+    """attrition_strain_weight raises Russian (not Ukrainian) losses by 1 + w x strain; the
+    autumn-2024 push leaves strain on 2024-12-01."""
+    kwargs = dict(scenario="status_quo", n_runs=20, days=1, rng=2, uncertainty="off")
+    quiet = sim.ConflictModel(attrition_strain_weight=0.0, **kwargs)
+    hard = sim.ConflictModel(attrition_strain_weight=2.0, **kwargs)
+    strain = hard.state.offensive_strain.copy()
+    assert np.all(strain > 0.2)
+    for model in (quiet, hard):
+        model.step()
+    ratio = hard.state.russia_casualties_today / quiet.state.russia_casualties_today
+    assert np.allclose(ratio, 1.0 + 2.0 * strain[:, 0], rtol=0.05)
+    assert np.allclose(hard.state.ukraine_casualties_today, quiet.state.ukraine_casualties_today,
+                       rtol=0.05)

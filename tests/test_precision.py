@@ -12,7 +12,8 @@ import sim
 from sim.core.arrays import PRECISIONS
 from sim.params import ParamError
 
-SECTOR_FIELDS = ("depth_km", "russia_force_k", "ukraine_force_k", "fortification", "advance_shock")
+SECTOR_FIELDS = ("depth_km", "russia_force_k", "ukraine_force_k", "fortification", "advance_shock",
+                 "offensive_strain")
 
 
 @pytest.mark.parametrize("precision", list(PRECISIONS))
@@ -33,14 +34,16 @@ def test_sector_arrays_keep_their_precision_and_per_run_values_stay_double(scena
 @pytest.mark.parametrize("scenario", list(sim.SCENARIOS))
 def test_float32_runs_end_as_the_double_precision_runs_do(scenario):
     """Same random numbers, two precisions: the same outcome class, ceasefire and settlement
-    day in every run, and final occupied area equal to 1e-4 (observed: about 1e-6)."""
+    day in every run, and final occupied area equal to 1e-3 (observed: up to 2.4e-4 since the
+    bargaining model: a deal's line follows continuous beliefs, and the Kursk salient empties a
+    day apart)."""
     single = sim.simulate(scenario, runs=200, days=730, seed=11, precision="float32").outcomes
     double = sim.simulate(scenario, runs=200, days=730, seed=11, precision="float64").outcomes
     assert (single["outcome"] == double["outcome"]).all()
     for column in ("ceasefire_day", "settlement_day", "ukraine_refusals"):
         assert single[column].equals(double[column]), column  # NaN: never happened
     relative = np.abs(single["occupied_km2_final"] / double["occupied_km2_final"] - 1.0)
-    assert relative.max() < 1e-4
+    assert relative.max() < 1e-3
     assert np.allclose(single["russia_casualties"], double["russia_casualties"], rtol=1e-4)
 
 

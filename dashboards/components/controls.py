@@ -18,7 +18,7 @@ from sim.params import ParamSpec
 KEY_PARAMETERS: tuple[str, ...] = (
     "putin_strategy", "putin_offensive_intensity", "trump_aid_level", "trump_pushes_talks",
     "trump_sanctions_level", "deterrence_credibility", "eu_compensation_share",
-    "eu_guarantee_strength", "energy_moratorium_in_talks", "urals_price_usd",
+    "eu_guarantee_strength", "energy_moratorium_in_talks", "world_oil_price_usd",
     "air_defence_interception", "ukraine_resolve_km2", "talks_collapse_per_refusal",
 )
 
@@ -151,35 +151,3 @@ def RunOpener(seed: int, run_offset: int, on_open: Callable[[str, str], None]):
                          classes=["run-index"])
         solara.Button("Open run", on_click=lambda: on_open(seed_text.value, run_text.value),
                       classes=["open-run"])
-
-
-@solara.component
-def CompareControls(compare_with: str, variable: str, variables: dict[str, str],
-                    on_compare_with: Callable[[str], None], on_variable: Callable[[str], None]):
-    options = {"(nothing)": ""} | {f"preset: {s.title}": n for n, s in sim.SCENARIOS.items()}
-    labels = {v: k for k, v in options.items()}
-    with solara.Row(classes=["compare-controls"]):
-        solara.Select(label="Compare your settings with", values=list(options),
-                      value=labels.get(compare_with, "(nothing)"),
-                      on_value=lambda label: on_compare_with(options[label]))
-        titles = {v: k for k, v in variables.items()}
-        solara.Select(label="Variable", values=list(variables.values()), value=variables[variable],
-                      on_value=lambda title: on_variable(titles[title]))
-
-
-@solara.component
-def SweepRowOpener(on_open: Callable[[str, str], None]):
-    """Open row K of a sweep directory (`python -m experiments sweep ... --out DIR`): its
-    scenario, parameters, seed and run index become the session's, and its run is replayed as
-    the highlighted run. The button reads the fields' reactive values when clicked, not the
-    values captured by the last render: a render from another thread (the fan task finishing)
-    can delay that render past the click, and the click must still see what was typed."""
-    directory = solara.use_reactive("")
-    row_text = solara.use_reactive("0")
-    with solara.Card("Open a row of a sweep", classes=["sweep-opener"]):
-        solara.InputText(label="Sweep directory", value=directory, continuous_update=True,
-                         classes=["sweep-dir"])
-        solara.InputText(label="Row", value=row_text, continuous_update=True,
-                         classes=["sweep-row"])
-        solara.Button("Open row", on_click=lambda: on_open(directory.value, row_text.value),
-                      classes=["open-sweep-row"])

@@ -2,10 +2,16 @@
 
 Attrition is Lanchester's aimed-fire (square-law) model, integrated exactly over each day; the
 advance speed is a smooth function of the effective force ratio, season, fortification and supply,
-with log-logistic noise; counter-attacks come when the ratio falls below 1.
+with log-logistic noise; counter-attacks come when the ratio falls below 1. Offensives culminate:
+each sector accumulates strain while the attacker pushes faster than it can sustain (and sheds
+it when slower); strain tires the attacker (speed divided by 1 + exhaustion x strain), costs it
+more losses, and draws the defender's reserves and field works (defence times 1 + adaptation x
+strain). A push above the sustainable pace therefore slows down toward it.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -27,13 +33,18 @@ def season_factor(winter: bool, mud: bool, winter_speed_factor, mud_speed_factor
 
 
 def effective_force_ratio(russia_force, ukraine_force, offensive, fortification,
-                          russia_supply, ukraine_supply, fortification_bonus):
+                          russia_supply, ukraine_supply, fortification_bonus,
+                          strain=None, adaptation=0.0):
     """Russian attacking strength over Ukrainian defending strength, per sector.
 
-    (runs, sectors) work is done in place: at 10,000 runs each temporary is a megabyte.
+    The defender's adaptation multiplies its defence by 1 + adaptation x strain: reserves and
+    field works go where the front has been moving. (runs, sectors) work is done in place: at
+    10,000 runs each temporary is a megabyte.
     """
     defence = np.multiply(fortification, fortification_bonus)
     defence += 1.0
+    if strain is not None:
+        defence *= culmination_factor(strain, adaptation)
     defence *= ukraine_force
     defence *= sector_column(ukraine_supply, defence.dtype)
     np.maximum(defence, 1e-9, out=defence)
@@ -66,8 +77,51 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     return drive
 
 
-def step_shock(shock, innovation, persistence):
-    """AR(1) with unit stationary variance: fortunes of war that last for weeks."""
+def culmination_factor(strain, coefficient):
+    """1 + coefficient x strain: the defence multiplier of the defender's adaptation, and the
+    divisor of the attacker's speed for its exhaustion."""
+    factor = np.multiply(strain, coefficient)
+    factor += 1.0
+    return factor
+
+
+def exhaust(advance, strain, exhaustion):
+    """The day's advance of a tired attacker: speed over 1 + exhaustion x strain (in place)."""
+    advance /= culmination_factor(strain, exhaustion)
+    return advance
+
+
+def step_strain(strain, advance, sustainable, memory_days):
+    """Over-extension of the attack per sector: grows by (today's advance over the sector's
+    autumn-2024 pace, minus the share of it the attacker can sustain) / memory_days, and never
+    falls below 0. A push at the autumn pace with a sustainable share of 0.4 adds 0.6 in
+    `memory_days`; quiet days shed strain at the sustainable share per `memory_days`."""
+    relative = np.maximum(advance, 0.0)
+    relative /= sectors.PACE_KM_PER_DAY.astype(relative.dtype)[None, :]
+    relative -= sustainable
+    relative /= memory_days
+    relative += strain
+    np.maximum(relative, 0.0, out=relative)
+    return relative
+
+
+def step_shock(shock, innovation, persistence, common_share=0.0):
+    """AR(1) with unit stationary variance: fortunes of war that last for weeks.
+
+    A share of each day's innovation is common to all sectors (the front-wide tempo of the
+    offensive: operations, weather, supply), made from the mean of the sectors' own innovations,
+    so it costs no extra random numbers; the mix is scaled back to unit variance.
+    """
+    if np.any(common_share > 0.0):
+        n = innovation.shape[1]
+        common = innovation.mean(axis=1, keepdims=True)
+        common *= math.sqrt(n)
+        own = np.sqrt(1.0 - common_share)
+        shared = np.sqrt(common_share)
+        variance = 1.0 + 2.0 * own * shared / math.sqrt(n)
+        innovation = innovation * (own / np.sqrt(variance))
+        common *= shared / np.sqrt(variance)
+        innovation += common
     return persistence * shock + np.sqrt(1.0 - persistence * persistence) * innovation
 
 

@@ -34,6 +34,13 @@ MORATORIUM_AFTER_TALK_DAYS = 30
 CEASEFIRE_FIGHTING_INTENSITY = 0.5  # war spending share kept up during a ceasefire
 
 
+def round_due_today(state: State, params: Params, day: int) -> np.ndarray:
+    """A round of talks falls every `offer_interval_days` of open talks (whether or not the
+    party whose turn it is puts a package on the table)."""
+    since = day - state.phase_start_day
+    return (since > 0) & (since % np.maximum(np.rint(params.offer_interval_days), 1) == 0)
+
+
 @dataclass(frozen=True)
 class DayContext:
     """What the calendar says about one day."""
@@ -62,19 +69,22 @@ class Derived:
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
 
 
-def derive(params: Params, n_runs: int, sector_dtype=np.float32) -> Derived:
-    """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`."""
-    russia0, ukraine0 = initial_forces(params, n_runs)
+def derive(params: Params, n_runs: int, sector_dtype=np.float32,
+           start_pace: float = 1.0) -> Derived:
+    """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`.
+    `start_pace` is the pace before the start date over the autumn-2024 pace (from the data)."""
+    russia0, ukraine0 = initial_forces(params, n_runs, start_pace)
     p = params
     russia_rate = combat.attrition_coefficients(p.russia_casualties_per_day_2024, ukraine0,
                                                 p.wounded_return_share)
     ukraine_rate = combat.attrition_coefficients(p.ukraine_casualties_per_day_2024, russia0,
                                                  p.wounded_return_share)
     base_sanctions = economy.sanctions_intensity(p.us_sanctions_initial, p.eu_sanctions_initial)
-    pressure0 = economy.russia_pressure(p.russia_spending_trn_rub,
-                                        p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
-                                        p.nwf_initial_bn_usd, base_sanctions,
-                                        p.sanctions_pressure_weight)
+    pressure0 = economy.russia_pressure_index(
+        economy.russia_pressure_parts(p.russia_spending_trn_rub,
+                                      p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
+                                      p.nwf_initial_bn_usd, base_sanctions),
+        p.sanctions_pressure_weight)
     russia_rate = np.broadcast_to(russia_rate, (n_runs,))[:, None]
     ukraine_rate = np.broadcast_to(ukraine_rate, (n_runs,))[:, None]
     f = sector_dtype
@@ -101,11 +111,23 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
         state.us_aid_bn_usd_yr, p.us_military_share, state.eu_aid_bn_usd_yr, p.eu_military_share,
         p.us_aid_baseline_bn_usd, p.eu_aid_baseline_bn_usd, p.ukraine_domestic_supply_share)
     outage = strikes.outage_share(state.grid_gw, p.grid_peak_demand_gw, ctx.demand_share)
+    russia_parts = economy.russia_pressure_parts(
+        p.russia_spending_trn_rub, p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
+        state.nwf_bn_usd, derived.sanctions_day0)
+    ukraine_parts = economy.ukraine_pressure_parts(outage, budget_gap, supply, 1.0)
+    full = np.ones(state.n_runs)
     return state.replace(
         outage_share=outage,
         ukraine_military_supply=supply,
         russia_economic_pressure=derived.russia_pressure_day0.copy(),
-        ukraine_economic_pressure=economy.ukraine_pressure(outage, budget_gap, supply, 1.0),
+        ukraine_economic_pressure=economy.ukraine_pressure_index(ukraine_parts) * full,
+        russia_pressure_deficit=russia_parts[0] * full,
+        russia_pressure_reserves=russia_parts[1] * full,
+        russia_pressure_sanctions=russia_parts[2] * full,
+        ukraine_pressure_outages=ukraine_parts[0] * full,
+        ukraine_pressure_budget=ukraine_parts[1] * full,
+        ukraine_pressure_supply=ukraine_parts[2] * full,
+        ukraine_pressure_fighting=ukraine_parts[3] * full,
     )
 
 
@@ -136,9 +158,14 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
     offensive = actions.russia_offensive * fighting[:, None]
     intensity = offensive * sectors.ACTIVITY.astype(f)[None, :]
+    # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain)
+    assault = combat.culmination_factor(state.offensive_strain, _col(p.attrition_strain_weight))
+    np.sqrt(assault, out=assault)
+    intensity *= assault
+    assault *= derived.attrition_ratio
     russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_scaled(
         state.russia_force_k, state.ukraine_force_k, derived.attrition_frequency * intensity,
-        derived.attrition_ratio)
+        assault)
     returned = _col(p.wounded_return_share)
     russia_force = combat.replenish(russia_after, russia_loss, returned,
                                     _col(p.russia_recruits_per_day) / 1000.0,
@@ -152,17 +179,23 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
 
     ratio = combat.effective_force_ratio(russia_force, ukraine_force, offensive,
                                          state.fortification, russia_supply, ukraine_supply,
-                                         _col(p.fortification_bonus))
+                                         _col(p.fortification_bonus), state.offensive_strain,
+                                         _col(p.culmination_adaptation))
     season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
     shock = combat.step_shock(state.advance_shock,
                               rng.logistic_noise(draws[:, COL_ADVANCE]).astype(f),
-                              _col(p.advance_noise_persistence))
+                              _col(p.advance_noise_persistence),
+                              _col(p.advance_noise_common_share))
     advance = combat.advance_km(ratio, _col(season), shock, _col(p.reference_force_ratio),
                                 _col(p.force_ratio_exponent), _col(p.counterattack_factor),
                                 _col(p.advance_speed_scale), _col(p.advance_noise_sd))
+    combat.exhaust(advance, state.offensive_strain, _col(p.culmination_exhaustion))
     advance *= fighting[:, None]
+    strain = combat.step_strain(state.offensive_strain, advance,
+                                _col(p.culmination_sustainable_pace),
+                                _col(p.culmination_memory_days))
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
-                                                    state.occupied_start_km2,
+                                                    state.occupied_start_km2 + state.ceded_km2,
                                                     state.kursk_start_km2)
     fortification = combat.step_fortification(state.fortification, advance,
                                               _col(p.fortification_build_per_day))
@@ -172,6 +205,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     interception = strikes.air_defence(p.air_defence_interception, ukraine_supply)
     wave = actions.russia_strike_wave & fighting & ~state.moratorium
     grid = strikes.step_grid(state.grid_gw, wave, p.strike_wave_damage_gw, interception,
+                             p.air_defence_interception,
                              rng.logistic_noise(draws[:, COL_GRID_DAMAGE]), p.grid_repair_per_day,
                              p.grid_max_gw, budget_gap)
     outage = strikes.outage_share(grid, p.grid_peak_demand_gw, ctx.demand_share)
@@ -181,44 +215,96 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                        rng.logistic_noise(draws[:, COL_REFINERY]))
 
     # --- economy
-    price = economy.step_oil_price(state.oil_price_usd, p.urals_price_usd, p.oil_price_volatility,
+    price = economy.step_oil_price(state.oil_price_usd, p.world_oil_price_usd, p.oil_price_volatility,
                                    rng.logistic_noise(draws[:, COL_OIL]))
-    sanctions = economy.sanctions_intensity(actions.us_sanctions, actions.eu_sanctions)
+    relief = np.nan_to_num(state.deal_package[:, talks.SANCTIONS_RELIEF])
+    sanctions = economy.sanctions_intensity(actions.us_sanctions, actions.eu_sanctions) * (
+        1.0 - relief)
+    discount = economy.urals_discount(p.urals_discount_usd, p.sanctions_discount_usd, sanctions,
+                                      derived.sanctions_day0)
     revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
-        p.oil_gas_revenue_trn_rub, price, p.urals_price_usd, sanctions, derived.sanctions_day0,
-        p.sanctions_revenue_elasticity, refinery, p.refinery_revenue_share)
+        p.oil_gas_revenue_trn_rub, price, discount, p.urals_discount_usd, refinery,
+        p.refinery_revenue_share)
     fighting_intensity = np.where(fighting, row_sum(offensive) / S, CEASEFIRE_FIGHTING_INTENSITY)
     spending = economy.russia_spending(p.russia_spending_trn_rub, p.war_spending_share,
                                        fighting_intensity)
     nwf = economy.step_reserves(state.nwf_bn_usd, spending, revenue, p.nwf_deficit_share,
                                 p.rub_per_usd)
-    russia_pressure = economy.russia_pressure(spending, revenue, nwf, sanctions,
-                                              p.sanctions_pressure_weight)
-    ukraine_pressure = economy.ukraine_pressure(outage, budget_gap, ukraine_supply,
-                                                fighting_intensity)
+    russia_parts = economy.russia_pressure_parts(spending, revenue, nwf, sanctions)
+    russia_pressure = economy.russia_pressure_index(russia_parts, p.sanctions_pressure_weight)
+    ukraine_parts = economy.ukraine_pressure_parts(outage, budget_gap, ukraine_supply,
+                                                   fighting_intensity)
+    ukraine_pressure = economy.ukraine_pressure_index(ukraine_parts)
 
-    # --- talks
+    # --- talks: beliefs about the pace from the front, the day's round, learning from refusals
     observed = np.where(fighting, advance_km2, np.nan)
-    weight = p.belief_observation_weight
     russia_belief = np.where(
-        fighting, talks.update_belief(state.russia_pace_belief, observed, weight),
-        talks.update_belief(state.russia_pace_belief, p.russia_prior_pace_km2_day,
-                            talks.CEASEFIRE_BELIEF_DRIFT))
-    ukraine_belief = np.where(fighting,
-                              talks.update_belief(state.ukraine_pace_belief, observed, weight),
-                              state.ukraine_pace_belief)
-    offer_made = ~np.isnan(actions.russia_offer_km2)
+        fighting, talks.update_pace_belief(state.russia_pace_belief, observed,
+                                           p.russia_pace_learning_weight),
+        talks.update_pace_belief(state.russia_pace_belief, p.russia_prior_pace_km2_day,
+                                 talks.CEASEFIRE_BELIEF_DRIFT))
+    ukraine_belief = np.where(fighting, talks.update_pace_belief(
+        state.ukraine_pace_belief, observed, p.ukraine_pace_learning_weight),
+        state.ukraine_pace_belief)
+    package, proposer = actions.package, actions.proposer
+    in_talks = phase == TALKS
+    offer_made = in_talks & (proposer != talks.NOBODY)
+    round_held = in_talks & round_due_today(state, p, day)
+    kyiv_asked = offer_made & (proposer != talks.KYIV)
+    moscow_asked = offer_made & (proposer != talks.MOSCOW)
+    ukraine_refused = kyiv_asked & ~actions.ukraine_accepts
+    russia_refused = moscow_asked & ~actions.russia_accepts
+    accepted = offer_made & ~ukraine_refused & ~russia_refused
     open_talks = (actions.us_pushes_talks | actions.russia_seeks_talks) & (
         draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
                                             p.talks_reopen_per_day, 1.0))
+    settle_prob = p.settlement_per_day * (1.0 - (1.0 - p.ceasefire_first_settlement_factor)
+                                          * np.nan_to_num(state.deal_package[:, talks.CEASEFIRE_FIRST]))
     new_phase, phase_start, event = talks.step_phase(
-        phase, day, state.phase_start_day, open_talks, offer_made, actions.ukraine_accepts,
+        phase, day, state.phase_start_day, open_talks, offer_made, accepted,
         draws[:, COL_COLLAPSE], p.talks_collapse_per_refusal, actions.russia_breaks_ceasefire,
-        draws[:, COL_SETTLE], p.settlement_per_day, p.settlement_after_days)
+        draws[:, COL_SETTLE], settle_prob, p.settlement_after_days)
     refused = event["refused"]
-    estimate = np.where(refused,
-                        state.russia_estimate_ukraine_tolerance_km2 * talks.ESTIMATE_SHRINK_PER_REFUSAL,
-                        state.russia_estimate_ukraine_tolerance_km2)
+    # Moscow learns from Kyiv's refusal that Kyiv's limit lies below what the package cost it
+    loss, scale = talks.kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
+    kyiv_bound = talks.ukraine_type_bound(talks.kyiv_cost(p, package, state.russia_pace_belief),
+                                          loss, scale)
+    with np.errstate(invalid="ignore"):
+        kyiv_informative = ukraine_refused & (loss > talks.kyiv_cost(p, package,
+                                                                     state.russia_pace_belief))
+    belief_ru_mean, belief_ru_sd = talks.truncate_normal(
+        state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
+        np.nan_to_num(kyiv_bound), above=True, where=kyiv_informative)
+    # Kyiv learns from Moscow's refusal that Moscow's reservation lies above the package's value
+    moscow_public_cost = talks.russia_cost_today(p, state, 1.0)
+    package_value = talks.moscow_value(p, package)
+    moscow_bound = talks.russia_type_bound(package_value, state.ukraine_pace_belief,
+                                           moscow_public_cost, p.planning_horizon_days)
+    with np.errstate(invalid="ignore"):
+        moscow_informative = russia_refused & (
+            state.ukraine_pace_belief * p.planning_horizon_days > package_value)
+    belief_ur_mean, belief_ur_sd = talks.truncate_normal(
+        state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd,
+        np.nan_to_num(moscow_bound), above=False, where=moscow_informative)
+    # how reasonable the refused package looked from Washington
+    with np.errstate(invalid="ignore"):
+        reasonable_to_kyiv = talks.reasonableness(
+            talks.public_distance_for_kyiv(p, state, package), p.blame_reasonableness_scale_km2)
+        reasonable_to_moscow = talks.reasonableness(
+            talks.public_distance_for_moscow(p, state, package), p.blame_reasonableness_scale_km2)
+    reasonable_to_kyiv = np.nan_to_num(reasonable_to_kyiv, nan=1.0)
+    reasonable_to_moscow = np.nan_to_num(reasonable_to_moscow, nan=1.0)
+    refusal_reasonableness = np.where(ukraine_refused, reasonable_to_kyiv,
+                                      np.where(russia_refused, reasonable_to_moscow, np.nan))
+    # a deal: its terms are in force while the ceasefire holds; land ceded stays ceded
+    deal_package = np.where(event["ceasefire"][:, None], package,
+                            np.where((event["broke"] | (new_phase < CEASEFIRE))[:, None], np.nan,
+                                     state.deal_package))
+    ceded = state.ceded_km2 + np.where(event["ceasefire"], np.nan_to_num(package[:, talks.LINE_KM2]),
+                                       0.0)
+    force_ratio_now = row_sum(russia_force) / np.maximum(row_sum(ukraine_force), 1e-9)
+    force_ratio_at_ceasefire = np.where(event["ceasefire"], force_ratio_now,
+                                        state.force_ratio_at_ceasefire)
     talks_days = state.talks_open_days + (new_phase == TALKS)
     moratorium = ((new_phase == TALKS) & (p.energy_moratorium_in_talks > 0)
                   & (day - phase_start >= MORATORIUM_AFTER_TALK_DAYS))
@@ -227,11 +313,13 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     settlement_day = np.where(event["settled"], day, state.settlement_day)
 
     # --- politics
-    blame = politics.step_blame(state.us_blame, refused, event["broke"], actions.maximalist_terms,
-                                p.trump_blame_susceptibility)
+    blame = politics.step_blame(state.us_blame, ukraine_refused & refused, russia_refused & refused,
+                                proposer, reasonable_to_kyiv, reasonable_to_moscow,
+                                event["broke"], p.trump_blame_susceptibility, p.blame_per_refusal)
+    rally = (ukraine_refused & refused & (proposer == talks.MOSCOW)) * (1.0 - reasonable_to_kyiv)
     support = politics.step_ukraine_support(
         state.ukraine_support, p.ukraine_support_initial, ukraine_casualties_today, outage,
-        advance_km2, refused, np.maximum(-blame, 0.0), actions.maximalist_terms & (phase == TALKS),
+        advance_km2, ukraine_refused & refused, np.maximum(-blame, 0.0), rally,
         event["ceasefire"], p)
     stability = politics.step_russia_stability(state.russia_stability, russia_pressure,
                                                russia_casualties_today)
@@ -244,6 +332,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         ukraine_force_k=ukraine_force,
         fortification=fortification,
         advance_shock=shock,
+        offensive_strain=strain,
         occupied_km2=occupied,
         occupied_start_km2=state.occupied_start_km2,
         kursk_start_km2=state.kursk_start_km2,
@@ -263,6 +352,13 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         russia_revenue_trn_rub=revenue,
         russia_economic_pressure=russia_pressure,
         ukraine_economic_pressure=ukraine_pressure,
+        russia_pressure_deficit=russia_parts[0],
+        russia_pressure_reserves=russia_parts[1],
+        russia_pressure_sanctions=russia_parts[2],
+        ukraine_pressure_outages=ukraine_parts[0],
+        ukraine_pressure_budget=ukraine_parts[1],
+        ukraine_pressure_supply=ukraine_parts[2],
+        ukraine_pressure_fighting=ukraine_parts[3],
         ukraine_military_supply=ukraine_supply,
         russia_military_supply=russia_supply,
         ukraine_support=support,
@@ -281,16 +377,28 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         settlement_day=settlement_day,
         ceasefire_breakdowns=state.ceasefire_breakdowns + event["broke"],
         ukraine_refusals=state.ukraine_refusals + refused,
-        offers_made=state.offers_made + (offer_made & (phase == TALKS)),
-        last_offer_km2=np.where(offer_made & (phase == TALKS), actions.russia_offer_km2,
-                                state.last_offer_km2),
+        offers_made=state.offers_made + offer_made,
+        talks_rounds=state.talks_rounds + round_held,
+        last_proposer=np.where(offer_made, proposer, state.last_proposer).astype(np.int8),
+        last_package=np.where(offer_made[:, None], package, state.last_package),
+        last_offer_km2=np.where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
+        proposer_today=np.where(offer_made, proposer, talks.NOBODY).astype(np.int8),
         refused_today=refused,
+        ukraine_refused_today=ukraine_refused & refused,
+        russia_refused_today=russia_refused & refused,
+        refusal_reasonableness=refusal_reasonableness,
+        deal_package=deal_package,
+        ceded_km2=ceded,
+        force_ratio_at_ceasefire=force_ratio_at_ceasefire,
         moratorium=moratorium,
         russia_pace_belief=russia_belief,
         ukraine_pace_belief=ukraine_belief,
         russia_cost_private=state.russia_cost_private,
         ukraine_resolve_private=state.ukraine_resolve_private,
-        russia_estimate_ukraine_tolerance_km2=estimate,
+        russia_belief_ukraine_type_mean=belief_ru_mean,
+        russia_belief_ukraine_type_sd=belief_ru_sd,
+        ukraine_belief_russia_type_mean=belief_ur_mean,
+        ukraine_belief_russia_type_sd=belief_ur_sd,
         russia_pressure_sum=state.russia_pressure_sum + russia_pressure,
         ukraine_pressure_sum=state.ukraine_pressure_sum + ukraine_pressure,
     )

@@ -17,7 +17,10 @@ NWF_PREWAR_BN_USD = 140.0  # facts: 'Russia National Wealth Fund liquid assets' 
 RUSSIA_NON_SANCTION_WEIGHTS = (8.0 / 15.0, 7.0 / 15.0)  # shortfall, reserve depletion
 RUSSIA_SHORTFALL_SCALE = 0.3  # a budget shortfall of 30% of spending counts as full pressure
 UKRAINE_WEIGHTS = (0.35, 0.3, 0.2, 0.15)  # outages, budget gap, supply gap, war burden
-OIL_MEAN_REVERSION_PER_YEAR = 1.0
+OIL_MEAN_REVERSION_PER_YEAR = 1.0  # assumption: price shocks halve in about 8 months
+WORLD_OIL_PRICE_2024_USD = 80.0  # assumption: 2024 Brent average (Urals 68 + a 12 USD discount)
+URALS_PRICE_2024_USD = 68.0  # facts: 'Urals crude average price' 2024
+MET_PRICE_FLOOR_USD = 15.0  # Russian tax code: the extraction tax is levied on Urals above 15 USD
 DAY_IN_YEARS = 1.0 / 365.0
 
 
@@ -33,11 +36,22 @@ def sanctions_intensity(us_sanctions, eu_sanctions):
     return us_sanctions + eu_sanctions
 
 
-def oil_gas_revenue(base_revenue, price, base_price, sanctions, base_sanctions, elasticity,
-                    refinery_damage, refinery_share):
-    """Oil and gas revenue (trn RUB/year) relative to its day-0 level."""
-    sanctions_factor = (1.0 - elasticity * sanctions / 2.0) / (1.0 - elasticity * base_sanctions / 2.0)
-    return base_revenue * (price / base_price) * sanctions_factor * (1.0 - refinery_share * refinery_damage)
+def urals_discount(base_discount, sanctions_discount, sanctions, sanctions_day0):
+    """Discount of Russian crude to the world price (USD/bbl): day 0's, widened by sanctions
+    enforcement beyond day 0's level (a full step to intensity 2 adds `sanctions_discount`),
+    narrowed by relief; never negative."""
+    return np.maximum(base_discount + sanctions_discount * (sanctions - sanctions_day0) / 2.0, 0.0)
+
+
+def oil_gas_revenue(base_revenue, world_price, discount, base_discount, refinery_damage,
+                    refinery_share):
+    """Oil and gas budget revenue (trn RUB/year): volume x (price - discount) x tax share. The
+    taxed value is the Urals price above the extraction-tax floor, relative to 2024's, so the
+    level of the world price matters (a 2024 price and discount give 2024's revenue); refinery
+    damage cuts the volume."""
+    taxed = np.maximum(world_price - discount - MET_PRICE_FLOOR_USD, 0.0)
+    taxed_2024 = URALS_PRICE_2024_USD - MET_PRICE_FLOOR_USD
+    return base_revenue * (taxed / taxed_2024) * (1.0 - refinery_share * refinery_damage)
 
 
 def russia_spending(base_spending, war_share, fighting_intensity):
@@ -52,13 +66,19 @@ def step_reserves(nwf_bn_usd, spending, revenue, deficit_share, rub_per_usd):
     return np.maximum(nwf_bn_usd - draw_bn_usd, 0.0)
 
 
-def russia_pressure(spending, revenue, nwf_bn_usd, sanctions, sanctions_weight):
+def russia_pressure_parts(spending, revenue, nwf_bn_usd, sanctions):
+    """The components of Russia's economic pressure, each in [0, 1]: budget shortfall (a deficit
+    of 30 % of spending is full), reserves drawn (against the pre-war fund), sanctions."""
     shortfall = clip((spending - revenue) / spending / RUSSIA_SHORTFALL_SCALE, 0.0, 1.0)
     depletion = clip(1.0 - nwf_bn_usd / NWF_PREWAR_BN_USD, 0.0, 1.0)
+    return shortfall, depletion, clip(sanctions / 2.0, 0.0, 1.0)
+
+
+def russia_pressure_index(parts, sanctions_weight):
+    shortfall, depletion, sanctions = parts
     w1, w2 = RUSSIA_NON_SANCTION_WEIGHTS
     rest = 1.0 - sanctions_weight
-    return clip(rest * (w1 * shortfall + w2 * depletion) + sanctions_weight * sanctions / 2.0,
-                   0.0, 1.0)
+    return clip(rest * (w1 * shortfall + w2 * depletion) + sanctions_weight * sanctions, 0.0, 1.0)
 
 
 def ukraine_budget_gap(us_aid, us_military_share, eu_aid, eu_military_share, need):
@@ -80,9 +100,15 @@ def russia_military_supply(pressure, base_pressure, sensitivity):
     return clip(1.0 - sensitivity * (pressure - base_pressure), 0.2, 1.5)
 
 
-def ukraine_pressure(outage, budget_gap, military_supply, fighting_intensity):
-    """War burden is the day's fighting intensity (1 = autumn 2024), which a ceasefire lowers."""
-    supply_gap = clip(1.0 - military_supply, 0.0, 1.0)
-    burden = clip(fighting_intensity, 0.0, 1.0)
+def ukraine_pressure_parts(outage, budget_gap, military_supply, fighting_intensity):
+    """The components of Ukraine's economic pressure, each in [0, 1]: power outages, the
+    civilian budget gap, the military supply gap (aid) and the war burden (the day's fighting
+    intensity, 1 = autumn 2024, which a ceasefire lowers)."""
+    return (outage, budget_gap, clip(1.0 - military_supply, 0.0, 1.0),
+            clip(fighting_intensity, 0.0, 1.0))
+
+
+def ukraine_pressure_index(parts):
     w1, w2, w3, w4 = UKRAINE_WEIGHTS
+    outage, budget_gap, supply_gap, burden = parts
     return clip(w1 * outage + w2 * budget_gap + w3 * supply_gap + w4 * burden, 0.0, 1.0)

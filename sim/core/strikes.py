@@ -6,6 +6,9 @@ import numpy as np
 
 from .arrays import clip
 
+GRID_DAMAGE_NOISE_SD = 0.3  # assumption: spread of one wave's damage, log-units
+REFINERY_DAMAGE_NOISE_SD = 0.5  # assumption
+
 
 def strike_wave_probability(strike_season, prob_winter, prob_summer, deterrence_credibility,
                             deterrence_strike_reduction, quiet):
@@ -21,10 +24,13 @@ def air_defence(interception_2024, military_supply):
     return clip(interception_2024 * np.sqrt(np.maximum(military_supply, 0.0)), 0.0, 0.95)
 
 
-def step_grid(grid_gw, wave, damage_gw, interception, noise, repair_per_day, grid_max_gw,
-              budget_gap):
-    """Capacity after today's strike (if any) and repair; repair slows with the budget gap."""
-    damage = wave * damage_gw * (1.0 - interception) * np.exp(0.3 * noise)
+def step_grid(grid_gw, wave, damage_gw, interception, interception_2024, noise, repair_per_day,
+              grid_max_gw, budget_gap):
+    """Capacity after today's strike (if any) and repair; repair slows with the budget gap.
+    `damage_gw` is a wave's damage net of 2024's air defence (what the sources count), so air
+    defence enters once, relative to 2024: better defence than 2024's lets less through."""
+    let_through = (1.0 - interception) / np.maximum(1.0 - interception_2024, 1e-9)
+    damage = wave * damage_gw * let_through * np.exp(GRID_DAMAGE_NOISE_SD * noise)
     repair = repair_per_day * (1.0 - 0.5 * budget_gap) * np.maximum(grid_max_gw - grid_gw, 0.0)
     return clip(grid_gw - damage + repair, 0.0, grid_max_gw)
 
@@ -37,6 +43,6 @@ def outage_share(grid_gw, peak_demand_gw, demand_share):
 
 def step_refineries(refinery_damage, deep_strike, damage_per_day, repair_per_day, noise):
     """Share of Russian refining capacity out of action after today's strikes and repairs."""
-    hit = deep_strike * damage_per_day * np.exp(0.5 * noise)
+    hit = deep_strike * damage_per_day * np.exp(REFINERY_DAMAGE_NOISE_SD * noise)
     damaged = refinery_damage + hit * (1.0 - refinery_damage)
     return clip(damaged * (1.0 - repair_per_day), 0.0, 1.0)

@@ -1,50 +1,157 @@
-"""Bargaining while fighting: beliefs, reservation values and the talks state machine, (runs,).
+"""Bargaining while fighting: packages, each side's valuation, beliefs about the other's type,
+and the talks state machine, all over runs.
 
-Each side holds a belief about the pace (km2/day) at which the front moves and updates it from what
-the front did (Slantchev 2003; Powell 2004). Its value of fighting on over the planning horizon is
-the ground it expects to gain (Russia) or lose (Ukraine), weighed against its per-day cost, which
-rises with economic pressure. Private information (each side's own cost or resolve multiplier) and
-a commitment problem (Kyiv discounts a line without guarantees; Moscow breaks a ceasefire when
-attacking again pays) keep talks from converging by construction (Fearon 1995; Powell 2006).
-Phases: 0 no talks -> 1 talks while fighting -> 2 ceasefire -> 3 settlement; 1 -> 0 collapse,
-2 -> 0 breakdown.
+The model follows the rationalist account of why wars go on (Fearon 1995): a deal both prefer to
+fighting exists, but (1) each side's cost and resolve are private, so offers are made against a
+belief about the other's limit and refusals carry information (Powell 2004; Slantchev 2003, whose
+"principle of convergence" is the narrowing of these beliefs as talks and fighting go on; Filson
+& Werner 2002), and (2) a ceasefire must survive a shift in power while both sides rebuild, which
+guarantees make less likely to be exploited (Powell 2006, the commitment problem).
+
+Units: every value is in km2-equivalents of ground (what a side would trade for one km2 held).
+A package is an array of shape (runs, N_ISSUES) with the columns below.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
-from ..state import CEASEFIRE, NO_TALKS, SETTLEMENT, TALKS
+from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
 
-ESTIMATE_SHRINK_PER_REFUSAL = 0.7
-CEASEFIRE_BELIEF_DRIFT = 0.01  # per day: without fighting, Moscow's belief drifts back to its prior
+# Issues of a package, columns of a (runs, N_ISSUES) array
+LINE_KM2 = 0  # unoccupied Ukrainian land ceded beyond the current line, km2 (>= 0)
+CEASEFIRE_FIRST = 1  # sequencing: 1 = ceasefire first, terms later; 0 = terms first
+GUARANTEE = 2  # security guarantees for Ukraine (European force, US backstop), 0-1
+SANCTIONS_RELIEF = 3  # share of sanctions on Russia lifted, 0-1
+FORCE_LIMITS = 4  # limits on Ukraine's forces and alignment, 0-1
+ISSUE_NAMES = ("line", "sequencing", "guarantees", "sanctions relief", "limits on Ukraine")
+
+# Who proposed a round (int8 codes)
+NOBODY, MOSCOW, KYIV, WASHINGTON = 0, 1, 2, 3
+PROPOSER_NAMES = ("nobody", "Moscow", "Kyiv", "Washington")
+
+SQRT_2PI = np.sqrt(2.0 * np.pi)
+# Per day of ceasefire, Moscow's pace belief drifts back toward its prior (memory fades to
+# doctrine); assumption.
+CEASEFIRE_BELIEF_DRIFT = 0.01
 
 
-def update_belief(belief, observed_pace, weight):
-    """Exponentially weighted belief about the pace, km2/day."""
+def no_package(n_runs: int) -> np.ndarray:
+    return np.full((n_runs, N_ISSUES), np.nan)
+
+
+# --------------------------------------------------------------------------- values of fighting
+def russia_daily_cost(cost_km2_day, cost_private, pressure, stability, casualties_today,
+                      casualties_reference, casualty_cost_weight):
+    """Moscow's cost of one more day of war (km2-eq/day): economic pressure weighs more when the
+    regime is less stable, and heavy casualties add to it; scaled by Moscow's private cost."""
+    burden = (pressure * (1.5 - stability)
+              + casualty_cost_weight * casualties_today / casualties_reference)
+    return cost_km2_day * cost_private * burden
+
+
+def russia_value_of_fighting(pace_belief, daily_cost, horizon):
+    """Moscow's reservation value: the ground it expects to gain over the horizon minus the cost,
+    km2-eq. A package worth more than this to Moscow beats fighting on."""
+    return horizon * (pace_belief - daily_cost)
+
+
+def ukraine_value_of_fighting(pace_belief, cost_km2_day, pressure, resolve_km2, resolve_private,
+                              support, support_initial, horizon):
+    """The most a package may cost Kyiv before fighting on is better, km2-eq: the ground it
+    expects to lose by the horizon plus its economic cost, minus its resolve (its private type,
+    weakened as domestic support falls). Negative: Kyiv prefers fighting to even a free line."""
+    expected_loss = horizon * (pace_belief + cost_km2_day * pressure)
+    resolve = resolve_km2 * resolve_private * (support / support_initial)
+    return expected_loss - resolve
+
+
+# --------------------------------------------------------------------------- values of packages
+def russia_package_value(package, relief_value, limits_value, guarantee_cost, sequencing_cost):
+    """What a package is worth to Moscow, km2-eq: the ground, sanctions relief and limits on
+    Ukraine it gains, less the guarantees it must tolerate and a ceasefire before terms."""
+    return (package[:, LINE_KM2] + relief_value * package[:, SANCTIONS_RELIEF]
+            + limits_value * package[:, FORCE_LIMITS] - guarantee_cost * package[:, GUARANTEE]
+            - sequencing_cost * package[:, CEASEFIRE_FIRST])
+
+
+def renewal_risk(base_risk, guarantee, guarantee_effectiveness, limits, limits_risk):
+    """Kyiv's expected chance that Russia attacks again within the horizon after a ceasefire:
+    guarantees lower it, limits on Ukraine's forces raise it (Powell 2006)."""
+    return np.clip(base_risk * (1.0 - guarantee_effectiveness * guarantee)
+                   * (1.0 + limits_risk * limits), 0.0, 1.0)
+
+
+def ukraine_package_cost(package, red_line_km2, red_line_cost_per_km2, frozen_line_cost,
+                         limits_cost, relief_cost, sequencing_value, base_risk,
+                         guarantee_effectiveness, limits_risk, pace_belief, horizon):
+    """What a package costs Kyiv, km2-eq: the land ceded, with a steep domestic cost beyond its
+    red line (not a wall); freezing the occupation; limits on its forces; relief for Russia;
+    and the ground it expects to lose if Russia attacks again (the commitment problem).
+    A ceasefire before terms is worth something to Kyiv."""
+    line = package[:, LINE_KM2]
+    beyond = np.maximum(line - red_line_km2, 0.0)
+    risk = renewal_risk(base_risk, package[:, GUARANTEE], guarantee_effectiveness,
+                        package[:, FORCE_LIMITS], limits_risk)
+    return (line + red_line_cost_per_km2 * beyond + frozen_line_cost
+            + limits_cost * package[:, FORCE_LIMITS] + relief_cost * package[:, SANCTIONS_RELIEF]
+            - sequencing_value * package[:, CEASEFIRE_FIRST]
+            + risk * horizon * np.maximum(pace_belief, 0.0))
+
+
+# --------------------------------------------------------------------------- beliefs (private information)
+def truncate_normal(mean, sd, bound, above: bool, where):
+    """Moments of a normal belief N(mean, sd) told that the value lies above (or below) `bound`
+    (assumed-density filtering: the truncated normal is replaced by the normal with its mean and
+    standard deviation). Runs outside `where`, or with sd = 0, keep their belief."""
+    safe_sd = np.where(sd > 0.0, sd, 1.0)
+    alpha = (bound - mean) / safe_sd
+    sign = 1.0 if above else -1.0
+    a = np.clip(sign * alpha, -50.0, 50.0)  # standardised bound on the known side
+    # inverse Mills ratio phi(a) / (1 - Phi(a)), computed in logs so far tails stay finite
+    mills = np.exp(-0.5 * a * a - np.log(SQRT_2PI) - special.log_ndtr(-a))
+    new_mean = mean + sign * safe_sd * mills
+    shrink = np.clip(1.0 + a * mills - mills * mills, 1e-4, 1.0)
+    new_sd = safe_sd * np.sqrt(shrink)
+    learn = where & (sd > 0.0)
+    return np.where(learn, new_mean, mean), np.where(learn, new_sd, sd)
+
+
+def quantile(mean, sd, probability):
+    """The value below which a normal belief puts `probability`."""
+    return mean + sd * special.ndtri(probability)
+
+
+def ukraine_type_bound(limit_km2, expected_loss_km2, resolve_scale_km2):
+    """The Kyiv type (log resolve multiplier) at which its limit equals `limit_km2`: a refusal of
+    a package costing c tells Moscow that Kyiv's log resolve lies above this bound at c."""
+    ratio = (expected_loss_km2 - limit_km2) / np.maximum(resolve_scale_km2, 1e-9)
+    return np.log(np.maximum(ratio, 1e-6))
+
+
+def russia_type_bound(value_km2, pace_belief, public_daily_cost, horizon):
+    """The Moscow type (log cost multiplier) at which its reservation equals `value_km2`: a
+    refusal of a package worth v tells Kyiv that Moscow's log cost lies below this bound."""
+    ratio = (pace_belief - value_km2 / horizon) / np.maximum(public_daily_cost, 1e-9)
+    return np.log(np.maximum(ratio, 1e-6))
+
+
+def update_pace_belief(belief, observed_pace, weight):
+    """Exponentially weighted belief about the pace of the front, km2/day."""
     return belief + weight * (observed_pace - belief)
 
 
-def russia_reservation_km2(pace_belief, cost_km2_day, pressure, cost_private, stability, horizon):
-    """Smallest concession (km2 beyond the line) Moscow accepts instead of fighting on:
-    the expected net gain of fighting over the horizon, never below zero."""
-    cost = cost_km2_day * pressure * cost_private * (1.5 - stability)
-    return np.maximum(horizon * (pace_belief - cost), 0.0)
+def reasonableness(distance_km2, scale_km2):
+    """How reasonable a refused package looked to an outside observer, in (0, 1]: 1 when it lay
+    inside the refuser's publicly estimated acceptable range, falling as it lay further outside."""
+    return np.exp(-np.maximum(distance_km2, 0.0) / np.maximum(scale_km2, 1e-9))
 
 
-def ukraine_tolerance_km2(pace_belief, cost_km2_day, pressure, resolve_km2, resolve_private,
-                          support, support_initial, guarantee, horizon, red_line_km2):
-    """Largest concession Kyiv accepts: the ground it expects to lose by fighting on plus its
-    cost, minus its resolve (lower when guarantees answer the commitment problem and when support
-    is low), capped by its red line. Negative means it refuses even a ceasefire on the line."""
-    expected_loss = horizon * (pace_belief + cost_km2_day * pressure)
-    resolve = resolve_km2 * resolve_private * (1.0 - 0.5 * guarantee) * (support / support_initial)
-    return np.minimum(expected_loss - resolve, red_line_km2)
-
-
+# --------------------------------------------------------------------------- state machine
 def step_phase(phase, day, phase_start_day, open_talks, offer_made, accepted, collapse_draw,
                collapse_prob, breaks, settle_draw, settle_prob, settle_after):
-    """Apply today's moves; returns the new phase and masks of what happened."""
+    """Apply today's moves; returns the new phase, its start day and masks of what happened."""
     opened = (phase == NO_TALKS) & open_talks
     in_talks = phase == TALKS
     ceasefire_now = in_talks & offer_made & accepted
@@ -63,3 +170,89 @@ def step_phase(phase, day, phase_start_day, open_talks, offer_made, accepted, co
     new_start = np.where(changed, day, phase_start_day)
     return new, new_start, {"opened": opened, "ceasefire": ceasefire_now, "refused": refused,
                             "collapsed": collapsed, "broke": broke, "settled": settled}
+
+
+# --------------------------------------------------------------------------- each side's view
+# These read the model's Params and State: the same valuations serve the leaders' decisions
+# (sim.agents) and the day's learning and blame (sim.core.day).
+def guarantee_on_offer(p):
+    """Guarantees a package can carry: Europe's force plus the US backstop, at most 1."""
+    return np.minimum(p.eu_guarantee_strength + p.us_backstop_strength, 1.0)
+
+
+def russia_cost_today(p, state, cost_private):
+    return russia_daily_cost(p.russia_cost_km2_day, cost_private, state.russia_economic_pressure,
+                             state.russia_stability, state.russia_casualties_today,
+                             p.russia_casualties_per_day_2024, p.russia_casualty_cost_weight)
+
+
+def moscow_reservation(p, state):
+    """What fighting on is worth to Moscow, by its own pace belief and its private cost."""
+    return russia_value_of_fighting(state.russia_pace_belief,
+                                    russia_cost_today(p, state, state.russia_cost_private),
+                                    p.planning_horizon_days)
+
+
+def moscow_value(p, package):
+    return russia_package_value(package, p.russia_relief_value_km2, p.russia_limits_value_km2,
+                                p.russia_guarantee_cost_km2, p.russia_sequencing_cost_km2)
+
+
+def kyiv_cost(p, package, pace_belief):
+    """What a package costs Kyiv, with the renewal risk judged at `pace_belief` (Kyiv's own,
+    or whoever is estimating it)."""
+    return ukraine_package_cost(package, p.ukraine_red_line_km2, p.red_line_cost_per_km2,
+                                p.ukraine_frozen_line_cost_km2, p.ukraine_limits_cost_km2,
+                                p.ukraine_relief_cost_km2, p.ukraine_sequencing_value_km2,
+                                p.ukraine_renewal_risk, p.guarantee_effectiveness,
+                                p.force_limits_rebuild_cut, pace_belief, p.planning_horizon_days)
+
+
+def kyiv_expected_loss_and_resolve(p, state, pace_belief):
+    """The two public parts of Kyiv's limit, at `pace_belief`: expected loss and resolve scale
+    (the limit is loss - scale * exp(type))."""
+    loss = p.planning_horizon_days * (pace_belief + p.ukraine_cost_km2_day
+                                      * state.ukraine_economic_pressure)
+    scale = p.ukraine_resolve_km2 * state.ukraine_support / p.ukraine_support_initial
+    return loss, scale
+
+
+def kyiv_limit(p, state):
+    """The most a package may cost Kyiv, by its own pace belief and private resolve."""
+    return ukraine_value_of_fighting(state.ukraine_pace_belief, p.ukraine_cost_km2_day,
+                                     state.ukraine_economic_pressure, p.ukraine_resolve_km2,
+                                     state.ukraine_resolve_private, state.ukraine_support,
+                                     p.ukraine_support_initial, p.planning_horizon_days)
+
+
+def line_for_cost(cost_of_line, red_line_km2, red_line_cost_per_km2):
+    """Invert the cost of ceding land (1 per km2 up to the red line, 1 + steepness beyond)."""
+    below = np.minimum(cost_of_line, red_line_km2)
+    beyond = np.maximum(cost_of_line - red_line_km2, 0.0) / (1.0 + red_line_cost_per_km2)
+    return np.maximum(below + beyond, 0.0)
+
+
+def whose_turn(rounds_held, broker_present):
+    """Proposers take turns: Moscow, Kyiv, and Washington when it brokers."""
+    parties = np.where(broker_present, 3, 2)
+    return (MOSCOW + rounds_held % parties).astype(np.int8)
+
+
+def washington_pace(state):
+    """Washington, with no private view of the front, splits the two sides' beliefs."""
+    return 0.5 * (state.russia_pace_belief + state.ukraine_pace_belief)
+
+
+def public_distance_for_kyiv(p, state, package):
+    """How far a package lay outside Kyiv's acceptable range as an outsider estimates it
+    (typical resolve, Washington's view of the pace), km2-eq; negative inside the range."""
+    pace = washington_pace(state)
+    loss, scale = kyiv_expected_loss_and_resolve(p, state, pace)
+    return kyiv_cost(p, package, pace) - (loss - scale)
+
+
+def public_distance_for_moscow(p, state, package):
+    """How far a package lay outside Moscow's acceptable range as an outsider estimates it."""
+    public = russia_value_of_fighting(washington_pace(state), russia_cost_today(p, state, 1.0),
+                                      p.planning_horizon_days)
+    return public - moscow_value(p, package)

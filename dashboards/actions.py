@@ -1,0 +1,167 @@
+"""What a student's click does: each handler changes the session's model and its reactive values
+together, and shows a plain message instead of changing anything when the input is refused.
+Components never call these directly; the page passes them as `on_*` callbacks.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import replace
+from typing import Any
+
+from sim.params import InputError
+
+from .reactive_state import DashboardState, show_day
+from .session import Session
+from .settings import (LINK_LESSON_KEY, Settings, parse_run_reference, settings_from_query,
+                       settings_from_text)
+
+
+def apply_setting(session: Session, state: DashboardState, name: str, value: Any) -> None:
+    """A slider moved: before play it sets the scenario; during a run it is an intervention
+    from the current day on. Bad input leaves everything as it was and shows a message."""
+    try:
+        chosen = state.chosen.value.with_value(name, value)
+        if session.day == 0 and not session.interventions:
+            session.rebuild(chosen)
+        else:
+            session.intervene(name, value)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    state.message.value = None
+    state.opened_row.value = None
+    state.chosen.value = chosen
+    state.revision.value += 1
+
+
+def choose_scenario(session: Session, state: DashboardState, scenario: str) -> None:
+    """A new preset: back to day 0 with the preset's values (the student's are cleared)."""
+    try:
+        chosen = state.chosen.value.with_scenario(scenario)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    reset(session, state, chosen)
+
+
+def reset(session: Session, state: DashboardState, settings: Settings | None = None) -> bool:
+    """Back to day 0 with the chosen settings (the slider positions apply from day 0); False,
+    with the reason shown, if the model refused them."""
+    try:
+        target = settings or state.chosen.value
+        session.rebuild(target)
+    except InputError as err:
+        state.message.value = str(err)
+        return False
+    state.playing.value = False
+    state.message.value = None
+    state.opened_row.value = None
+    state.chosen.value = target
+    show_day(state, 0, session.model.days)
+    state.revision.value += 1
+    return True
+
+
+def open_run(session: Session, state: DashboardState, seed_text: str, run_text: str) -> None:
+    """Replay run K of seed S exactly: the ensemble becomes runs K.. of seed S, member 0 is K."""
+    try:
+        seed, run = parse_run_reference(seed_text, run_text)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    reset(session, state, replace(state.chosen.value, seed=seed, run_offset=run))
+
+
+def step(session: Session, state: DashboardState, n_days: int) -> None:
+    """Advance the session's model; the latency clock starts here and stops after the render."""
+    session.latencies.begin()
+    show_day(state, session.step(n_days), session.model.days)
+
+
+def open_sweep_row(session: Session, state: DashboardState, library, name: str, row_text: str):
+    """Replay row K of a sweep listed in the server's sweeps folder (`library`, None when the
+    server has none): its scenario, parameters, seed and run index become the session's settings
+    (member 0 is that run). Returns the row read, or None after showing why not."""
+    from .sweeps import read_sweep_row
+
+    try:
+        opened = read_sweep_row(library, name, row_text, state.chosen.value)
+    except InputError as err:
+        state.message.value = str(err)
+        return None
+    if not reset(session, state, opened.settings):
+        return None
+    state.opened_row.value = opened
+    return opened
+
+
+MAX_SAVED = 10  # settings files a session keeps for comparison
+
+
+def open_settings(session: Session, state: DashboardState, settings: Settings,
+                  name: str | None = None) -> bool:
+    """Day 0 with settings from a file or a link; a named file is kept for comparison."""
+    if not reset(session, state, settings):
+        return False
+    if name:
+        kept = tuple((n, s) for n, s in state.saved.value if n != name)
+        state.saved.value = (kept + ((name, settings),))[-MAX_SAVED:]
+    return True
+
+
+def open_settings_file(session: Session, state: DashboardState, name: str, data: bytes) -> bool:
+    """A settings file the student uploaded: checked like `conflictsim run --settings`, and
+    refused with a one-line message naming the file, the key and the value."""
+    try:
+        text = bytes(data).decode("utf-8")
+        settings = settings_from_text(text, name, base=state.chosen.value)
+    except UnicodeDecodeError:
+        state.message.value = f"{name}: not a settings file (not UTF-8 text)"
+        return False
+    except InputError as err:
+        state.message.value = str(err)
+        return False
+    return open_settings(session, state, settings, name)
+
+
+def start_lesson(session: Session, state: DashboardState, lesson) -> bool:
+    """Day 0 with the lesson's settings, compared with its preset (a `lessons.Lesson`)."""
+    if not reset(session, state, lesson.settings):
+        return False
+    state.compare_first.value = "current"
+    state.compare_with.value = f"preset:{lesson.compare_with}" if lesson.compare_with else ""
+    return True
+
+
+def run_lesson(session: Session, state: DashboardState, lesson) -> str:
+    """Run the lesson's model to its day and say what it shows there."""
+    from .lessons import observation_text
+
+    state.playing.value = False
+    if session.day < lesson.run_days:
+        step(session, state, lesson.run_days - session.day)
+    with session.lock:
+        return observation_text(lesson, session.model.trajectories, min(session.day, lesson.run_days),
+                                session.start_date)
+
+
+def lesson_in_link(search: str | None, lessons) -> str | None:
+    """The lesson a link names (`?lesson=NAME`), if it is one of `lessons`."""
+    names = {lesson.name for lesson in lessons}
+    for key, value in urllib.parse.parse_qsl((search or "").lstrip("?")):
+        if key == LINK_LESSON_KEY and value in names:
+            return value
+    return None
+
+
+def open_link(session: Session, state: DashboardState, search: str | None) -> None:
+    """Settings a shared link carries (its query string), applied once when the page opens; a
+    bad link changes nothing and says why."""
+    try:
+        settings = settings_from_query(search or "", base=state.chosen.value)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    if settings is not None:
+        open_settings(session, state, settings)

@@ -1,0 +1,149 @@
+"""One student's controller: the live ensemble model and the requests made of it.
+
+The live model is one `ConflictModel` stepping the whole ensemble (200 runs) together: the
+highlighted run is ensemble member 0, and an intervention (`ConflictModel.intervene`) applies to
+every member from its own current state. A `Session` is built in the page with `solara.use_memo`,
+so two students never share a model; its day-0 fan comes from the shared cache.
+
+Step latency is measured here, per session (`StepLatencies`): from the moment a click or a play
+tick reaches the step handler to the end of the render that shows the new day.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import os
+import threading
+import time
+from typing import Any
+
+import numpy as np
+
+from sim import calendar
+from sim.simulate import outcomes_frame
+
+from .fan_cache import SHARED_FANS, SharedFans
+from .fans import Fan, Superseded, build_model, fresh_fan, run_to_horizon
+from .settings import Settings
+
+
+# When set, every session appends its step latencies (ms, one per line) to this file: how the
+# benchmark reads server-side latency from a real server.
+STEP_LOG_ENV = "CONFLICTSIM_STEP_LOG"
+
+
+class StepLatencies:
+    """Per-session record of how long a step takes to reach the page: `begin()` when a click or
+    play tick arrives, `end()` after the render that shows the new day (an effect of the live
+    view). Kept so the benchmark can read real per-step latencies instead of guessing."""
+
+    def __init__(self, log_path: str | None = None, keep: int = 100_000):
+        self.started: float | None = None
+        self.ms: collections.deque[float] = collections.deque(maxlen=keep)
+        self.log_path = log_path
+
+    def begin(self) -> None:
+        """Start the clock (a step that changed nothing left no render to stop the last one)."""
+        self.started = time.perf_counter()
+
+    def end(self) -> None:
+        if self.started is None:
+            return
+        elapsed = 1000.0 * (time.perf_counter() - self.started)
+        self.started = None
+        self.ms.append(elapsed)
+        if self.log_path:
+            with open(self.log_path, "a") as log:
+                log.write(f"{elapsed:.3f}\n")
+
+
+def sector_track(model) -> np.ndarray:
+    """The highlighted run's depth in each sector by day (days + 1, sectors), day 0 filled: what
+    the event log reads to say where the front moved. The model records totals only; a session
+    keeps this one run's twelve numbers a day as it steps."""
+    track = np.zeros((model.days + 1,) + model.state.depth_km.shape[1:])
+    track[model.day] = model.state.depth_km[0]
+    return track
+
+
+class Session:
+    """One student's controller: the live ensemble model and the requests made of it.
+
+    Stepping, interventions and fan snapshots take `lock`, so the play loop (a thread), button
+    clicks and the fan task never see a half-changed model.
+    """
+
+    def __init__(self, settings: Settings | None = None, shared_fans: SharedFans | None = None):
+        self.lock = threading.RLock()
+        self.shared_fans = SHARED_FANS if shared_fans is None else shared_fans
+        self.settings = settings or Settings()
+        self.model = build_model(self.settings)
+        self.sector_depth_km = sector_track(self.model)
+        self.generation = 0  # bumped on every rebuild: a new model
+        self.fan_token = 0  # bumped on every fan request; older requests give up
+        self.latencies = StepLatencies(os.environ.get(STEP_LOG_ENV))
+
+    # -- the model -----------------------------------------------------------------------------
+    def rebuild(self, settings: Settings) -> None:
+        """Day 0 with new settings; the old model is kept if the new one is refused."""
+        model = build_model(settings)
+        track = sector_track(model)
+        with self.lock:
+            self.settings, self.model, self.sector_depth_km = settings, model, track
+            self.generation += 1
+
+    def step(self, n_days: int = 1) -> int:
+        with self.lock:
+            for _ in range(n_days):
+                if not self.model.running:
+                    break
+                self.model.step()
+                self.sector_depth_km[self.model.day] = self.model.state.depth_km[0]
+            return self.model.day
+
+    def intervene(self, name: str, value: Any) -> None:
+        with self.lock:
+            self.model.intervene(**{name: value})
+
+    @property
+    def day(self) -> int:
+        return self.model.day
+
+    @property
+    def interventions(self) -> tuple[tuple[int, dict[str, Any]], ...]:
+        return tuple(self.model.interventions)
+
+    @property
+    def start_date(self) -> datetime.date:
+        return getattr(self.model, "start_date", calendar.START_DATE)
+
+    @property
+    def fan_key(self) -> tuple[int, int]:
+        """Changes exactly when the fan must be recomputed: a new model or a new intervention."""
+        return self.generation, len(self.model.interventions)
+
+    # -- the fan -------------------------------------------------------------------------------
+    def compute_fan(self) -> Fan:
+        """The ensemble continued to the horizon; raises `Superseded` if a newer request came."""
+        self.fan_token += 1
+        token = self.fan_token
+        with self.lock:
+            model, settings = self.model, self.settings
+            interventions = tuple(model.interventions)
+            from_day = model.day
+            at_start = from_day == 0 and not interventions
+            twin = None if at_start else model.projection(record=True, run=False)
+
+        def cancelled() -> bool:
+            return token != self.fan_token
+
+        if at_start:
+            fan = self.shared_fans.get(settings, lambda: fresh_fan(settings, cancelled), cancelled)
+        else:
+            twin = run_to_horizon(twin, cancelled)
+            fan = Fan(trajectories=twin.trajectories, outcomes=outcomes_frame(twin),
+                      from_day=from_day, settings=settings, interventions=interventions)
+        if cancelled():
+            raise Superseded()
+        return fan

@@ -1,0 +1,262 @@
+"""Backtests of the front: start the model on past dates and compare with what happened.
+
+For each start date (first of a month in 2024; the model cannot start earlier, and the shipped
+data end on 2024-11-30), an ensemble of runs (parameter uncertainty on) forecasts the occupied area
+1, 2 and 3 months later; the forecast is compared with DeepStateMap's month-end figures, and with
+two naive forecasts: the trailing three months' pace and the trailing twelve months' pace
+carried forward.
+
+Fitting only on data before each start (`fit="refit"`, the default): the front's fitted
+parameters are re-estimated for each start by a small ABC (the same sampler as `calibrate`) on
+the monthly gains from January 2024 to the month before the start, and the forecast draws them
+from that population. The model cannot start before 2024-01-01, so a start with fewer than
+`MIN_FIT_MONTHS` months of 2024 behind it cannot be refitted; it uses the shipped posterior,
+which has seen the months it forecasts, and the table marks it `in_sample`. `fit="posterior"`
+uses the shipped posterior for every start (fast, in-sample). The casualty targets lie in
+September-November 2024, after every start, so the refits use the monthly gains alone. The
+day-0 state of every forecast comes from the data before its start (`model.start_strain`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.params import InputError
+
+from . import calibration
+
+DEFAULT_STARTS = ("2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01",
+                  "2024-06-01", "2024-07-01", "2024-08-01", "2024-09-01")
+REQUIRED_STARTS = ("2024-01-01", "2024-04-01", "2024-07-01", "2024-09-01")
+HORIZONS = (1, 2, 3)  # months ahead
+LAST_DATA = dt.date(2024, 11, 30)
+MIN_FIT_MONTHS = 2
+FIT_MODES = ("refit", "posterior")
+REFIT_DRAWS, REFIT_ROUNDS, REFIT_ACCEPT = 3000, 2, 0.05
+REFIT_PRIORS = ("advance_speed_scale=0.05:2", "ukraine_recruits_per_day=250:1200",
+                "culmination_exhaustion=0:5", "culmination_adaptation=0:3")
+
+
+@dataclass
+class Backtest:
+    table: pd.DataFrame  # one row per (start, horizon)
+    summary: dict
+    fans: dict  # start -> (days, quantiles (5, days)) of the forecast occupied area
+
+
+def month_end(date: dt.date) -> dt.date:
+    nxt = (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def check_starts(starts) -> tuple[dt.date, ...]:
+    """First days of months from 2024-01-01 with data for the longest horizon after them."""
+    latest = add_months(LAST_DATA.replace(day=1), 1 - max(HORIZONS))
+    checked = []
+    for text in starts:
+        try:
+            date = dt.date.fromisoformat(str(text))
+        except ValueError:
+            date = None
+        if date is None or date.day != 1 or not sim.calendar.EARLIEST_START <= date <= latest:
+            raise InputError(f"--start={text!r} is not allowed: the first day of a month from "
+                             f"{sim.calendar.EARLIEST_START} to {latest} (data end {LAST_DATA})")
+        checked.append(date)
+    return tuple(sorted(set(checked)))
+
+
+def monthly_area() -> pd.Series:
+    """Month-end Russian-held area, km2 (DeepStateMap), indexed by date."""
+    table = sim.datasets.territory_monthly()
+    return pd.Series(table["km2_russian_controlled"].to_numpy(), index=table["date"])
+
+
+def naive_paces(area: pd.Series, start: dt.date) -> tuple[float, float]:
+    """Trailing three- and twelve-month paces (km2/month) up to the eve of the start."""
+    eve = start - dt.timedelta(days=1)
+    three = month_end(add_months(start, -4))
+    twelve = month_end(add_months(start, -13))
+    return (area[eve] - area[three]) / 3.0, (area[eve] - area[twelve]) / 12.0
+
+
+def fitted_population(start: dt.date, mode: str, seed: int, evaluator) -> tuple[pd.DataFrame, bool]:
+    """Parameter rows (with weights) to draw the fitted parameters from, and whether they have
+    seen the months being forecast."""
+    fit_months = tuple(m for m in calibration.FIT_MONTHS if dt.date.fromisoformat(m) < start)
+    if mode == "posterior" or len(fit_months) < MIN_FIT_MONTHS:
+        names, values, cumulative = sim.uncertainty.posterior()
+        weights = np.diff(cumulative, prepend=0.0)
+        frame = pd.DataFrame(values, columns=list(names))
+        frame["weight"] = weights
+        return frame, True
+    priors = calibration.parse_priors(list(REFIT_PRIORS))
+    observed = calibration.observed_gains(month_ends=fit_months)
+    history = calibration.abc(priors, observed, evaluator, REFIT_DRAWS, REFIT_ROUNDS,
+                              REFIT_ACCEPT, seed, calibration.CALIBRATION_START)
+    frame = pd.DataFrame(history[-1].values, columns=[p.name for p in priors])
+    frame["weight"] = history[-1].weights
+    return frame, False
+
+
+def forecast(start: dt.date, population: pd.DataFrame, runs: int, seed: int,
+             days: int) -> np.ndarray:
+    """Occupied area (runs, days + 1) from the start: each run takes a population row chosen
+    by weight (fixed for that run); its other uncertain parameters are drawn from their priors."""
+    chooser = np.random.Generator(np.random.PCG64([seed, start.toordinal()]))
+    weights = population["weight"].to_numpy()
+    rows = chooser.choice(len(population), size=runs, p=weights / weights.sum())
+    overrides = {name: population[name].to_numpy()[rows]
+                 for name in population.columns if name != "weight"}
+    result = sim.simulate(runs=runs, days=days, seed=seed, overrides=overrides,
+                          start_date=start.isoformat())
+    return result.trajectories["occupied_km2"]
+
+
+def run(starts=DEFAULT_STARTS, runs: int = 400, seed: int = 0, mode: str = "refit",
+        evaluator=None) -> Backtest:
+    if mode not in FIT_MODES:
+        raise InputError(f"--fit={mode!r} is not allowed: one of {', '.join(FIT_MODES)}")
+    if evaluator is None:
+        from .evaluators import make
+        evaluator = make("serial", None, None, 10.0)
+    area = monthly_area()
+    rows, fans = [], {}
+    for start in check_starts(starts):
+        population, in_sample = fitted_population(start, mode, seed, evaluator)
+        eve = start - dt.timedelta(days=1)
+        ends = [month_end(add_months(start, h - 1)) for h in HORIZONS]
+        days = (ends[-1] - start).days + 1
+        occupied = forecast(start, population, runs, seed, days)
+        base = area[eve]
+        pace3, pace12 = naive_paces(area, start)
+        quantiles = np.quantile(occupied, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        fans[start.isoformat()] = quantiles
+        for h, end in zip(HORIZONS, ends):
+            index = (end - start).days + 1
+            q05, q25, q50, q75, q95 = quantiles[:, index]
+            actual = area[end]
+            rows.append({
+                "start": start.isoformat(), "horizon_months": h, "target_date": end.isoformat(),
+                "in_sample": in_sample, "actual_km2": actual, "actual_gain_km2": actual - base,
+                "median_km2": q50, "q05_km2": q05, "q25_km2": q25, "q75_km2": q75,
+                "q95_km2": q95, "inside_50": bool(q25 <= actual <= q75),
+                "inside_90": bool(q05 <= actual <= q95),
+                "error_model_km2": abs(q50 - actual),
+                "error_naive3_km2": abs(base + h * pace3 - actual),
+                "error_naive12_km2": abs(base + h * pace12 - actual)})
+    table = pd.DataFrame(rows)
+    return Backtest(table, summarise(table, runs, seed, mode), fans)
+
+
+def summarise(table: pd.DataFrame, runs: int, seed: int, mode: str) -> dict:
+    def block(frame):
+        return {"cases": int(len(frame)),
+                "coverage_50": float(frame["inside_50"].mean()),
+                "coverage_90": float(frame["inside_90"].mean()),
+                "mean_error_model_km2": float(frame["error_model_km2"].mean()),
+                "mean_error_naive3_km2": float(frame["error_naive3_km2"].mean()),
+                "mean_error_naive12_km2": float(frame["error_naive12_km2"].mean())}
+    return {"runs": runs, "seed": seed, "fit": mode, "all": block(table),
+            "out_of_sample": block(table[~table["in_sample"]]),
+            "by_horizon": {int(h): block(f) for h, f in table.groupby("horizon_months")}}
+
+
+def format_table(backtest: Backtest) -> str:
+    t = backtest.table
+    lines = [f"{'start':<11}{'h':>2} {'actual':>9} {'median':>9} {'90% band':>19} "
+             f"{'in50':>5}{'in90':>5} {'err':>6} {'naive3':>7} {'naive12':>8}"]
+    for _, r in t.iterrows():
+        mark = "*" if r["in_sample"] else " "
+        lines.append(f"{r['start']:<10}{mark}{r['horizon_months']:>2} {r['actual_km2']:>9,.0f} "
+                     f"{r['median_km2']:>9,.0f} {r['q05_km2']:>9,.0f}-{r['q95_km2']:<9,.0f} "
+                     f"{'yes' if r['inside_50'] else 'no':>5}{'yes' if r['inside_90'] else 'no':>5} "
+                     f"{r['error_model_km2']:>6,.0f} {r['error_naive3_km2']:>7,.0f} "
+                     f"{r['error_naive12_km2']:>8,.0f}")
+    for label, key in (("all cases", "all"), ("refitted on earlier data only", "out_of_sample")):
+        s = backtest.summary[key]
+        if not s["cases"]:
+            continue
+        lines.append(f"{label} ({s['cases']}): 50% band covers {s['coverage_50']:.0%}, 90% band "
+                     f"{s['coverage_90']:.0%}; mean error model {s['mean_error_model_km2']:,.0f} "
+                     f"km2, naive 3-month {s['mean_error_naive3_km2']:,.0f}, naive 12-month "
+                     f"{s['mean_error_naive12_km2']:,.0f}")
+    if t["in_sample"].any():
+        lines.append("* in sample: too little 2024 data before this start to refit; the shipped "
+                     "posterior (fitted on January-November 2024) was used")
+    return "\n".join(lines)
+
+
+def figure(backtest: Backtest):
+    """One panel per start: the forecast's 50% and 90% bands and median against the data and
+    the two naive forecasts."""
+    from matplotlib.figure import Figure
+
+    area = monthly_area()
+    starts = list(backtest.fans)
+    cols = min(3, len(starts))
+    rows = -(-len(starts) // cols)
+    fig = Figure(figsize=(4.2 * cols, 3.2 * rows))
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for axis, start_text in zip(axes, starts):
+        start = dt.date.fromisoformat(start_text)
+        q = backtest.fans[start_text]
+        days = np.arange(q.shape[1])
+        axis.fill_between(days, q[0], q[4], color="#56B4E9", alpha=0.35, label="90% band")
+        axis.fill_between(days, q[1], q[3], color="#0072B2", alpha=0.35, label="50% band")
+        axis.plot(days, q[2], color="#0072B2", label="model median")
+        base = area[start - dt.timedelta(days=1)]
+        pace3, pace12 = naive_paces(area, start)
+        month_days = np.array([0] + [(month_end(add_months(start, h - 1)) - start).days + 1
+                                     for h in HORIZONS])
+        actual = [base] + [area[month_end(add_months(start, h - 1))] for h in HORIZONS]
+        axis.plot(month_days, actual, "o-", color="#000000", label="DeepStateMap")
+        axis.plot(month_days, base + pace3 * np.arange(4), "--", color="#D55E00",
+                  label="naive 3-month")
+        axis.plot(month_days, base + pace12 * np.arange(4), ":", color="#CC79A7",
+                  label="naive 12-month")
+        axis.set_title(f"from {start_text}", fontsize=9)
+        axis.set_xlabel("days from start", fontsize=8)
+        axis.tick_params(labelsize=7)
+    for axis in axes[len(starts):]:
+        axis.set_visible(False)
+    axes[0].set_ylabel("Russian-held area (km2)", fontsize=8)
+    axes[0].legend(frameon=False, fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+def write(backtest: Backtest, out: Path) -> list[Path]:
+    from . import plots, storage
+
+    out.mkdir(parents=True, exist_ok=True)
+    table = out / "backtest.csv"
+    storage.atomic_write_bytes(table, backtest.table.to_csv(index=False).encode())
+    summary = out / "backtest.json"
+    storage.atomic_write_bytes(summary, json.dumps(backtest.summary, indent=2).encode())
+    return [table, summary, plots.save(figure(backtest), out / "backtest.png")]
+
+
+def command(args) -> int:
+    if args.runs < 10:
+        raise InputError(f"--runs={args.runs} is not allowed: a whole number >= 10")
+    starts = check_starts(args.start or DEFAULT_STARTS)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out={args.out!r} is not allowed: a directory")
+    backtest = run(starts, args.runs, args.seed, args.fit)
+    print(format_table(backtest))
+    for path in write(backtest, out):
+        print(f"wrote {path}")
+    return 0

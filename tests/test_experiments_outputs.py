@@ -1,0 +1,125 @@
+"""What a sweep's outputs say: names instead of codes, the version and model fingerprint, a
+constant outcome called constant, and plots that state what they pool."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PolyCollection
+
+import sim
+from sim.state import PHASE_NAMES
+from experiments import evaluators, plots, provenance, results, sensitivity, spec as spec_module, storage, sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+CHOICE = next(spec for spec in sim.PARAMS.values() if spec.kind == "choice")
+FLOATS = [spec.name for spec in sim.PARAMS.values() if spec.kind == "float"][:2]
+
+NAMED = f"""
+name = "named"
+scenario = "status_quo"
+days = 20
+replicates = 3
+[sampler]
+method = "grid"
+[parameters]
+{CHOICE.name} = {{ levels = ["{CHOICE.choices[-1]}", "{CHOICE.choices[0]}"] }}
+[output]
+outcomes = ["talks_phase_final", "outcome", "settlement_day"]
+"""
+
+
+def test_manifest_and_tables_name_choices_phases_and_classes(tmp_path):
+    spec = spec_module.parse(NAMED, "named.toml")
+    out = tmp_path / "named"
+    sweep.run(spec, out, evaluators.SerialEvaluator(), progress=False)
+    stored = results.load_manifest(out)["spec"]
+    assert stored["factors"][0]["levels"] == [CHOICE.choices[-1], CHOICE.choices[0]]
+    assert results.spec_of(out).fingerprint() == spec.fingerprint()
+    table = storage.read_table(out)
+    assert set(table[CHOICE.name]) == {CHOICE.choices[-1], CHOICE.choices[0]}
+    names = table["talks_phase_final_name"]
+    assert list(names.cat.categories) == list(PHASE_NAMES)
+    assert (names.cat.codes.to_numpy() == table["talks_phase_final"].to_numpy()).all()
+    assert set(table["outcome"].astype(str)) <= set(sim.OUTCOME_CLASSES)
+
+
+def test_version_prints_the_package_version_and_the_model_fingerprint():
+    result = subprocess.run([sys.executable, "-m", "sim.cli", "--version"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"conflictsim {provenance.package_version()} ")
+    assert f"model fingerprint {provenance.model_fingerprint()}" in result.stdout
+
+
+def test_sensitivity_of_a_constant_outcome_says_it_never_varies(tmp_path):
+    text = f"""
+name = "constant"
+scenario = "status_quo"
+days = 5
+replicates = 2
+[sampler]
+method = "morris"
+samples = 3
+[parameters]
+{FLOATS[0]} = {{ range = [{sim.PARAMS[FLOATS[0]].low}, {sim.PARAMS[FLOATS[0]].high}] }}
+{FLOATS[1]} = {{ range = [{sim.PARAMS[FLOATS[1]].low}, {sim.PARAMS[FLOATS[1]].high}] }}
+[output]
+outcomes = ["settlement_day", "outcome"]
+"""
+    spec = spec_module.parse(text, "constant.toml")
+    out = tmp_path / "constant"
+    sweep.run(spec, out, evaluators.SerialEvaluator(), progress=False)
+    table = sensitivity.analyse(spec, out, ("reached:settlement_day",))
+    assert set(table["index"]) == {"constant"} and (table["value"] == 0).all()
+    text = sensitivity.format_table(table)
+    assert "reached:settlement_day (status_quo): never varies (always 0" in text
+    assert "0.000" not in text
+    figure = plots.sensitivity_bars(table)
+    assert any("never varies" in t.get_text() for t in figure.axes[0].texts)
+
+
+def grid_outcomes() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    x, y, z = np.meshgrid([0.0, 1.0], [10.0, 20.0], [0, 1, 2, 3], indexing="ij")
+    frame = pd.DataFrame({"scenario": "s", "a": x.ravel(), "b": y.ravel(), "c": z.ravel()})
+    day = rng.integers(100, 200, len(frame)).astype(float)
+    day[(frame["a"] == 0) & (frame["c"] > 0)] = np.nan  # 1 run in 4 reaches a ceasefire there
+    frame["ceasefire_day"] = day
+    return frame
+
+
+def test_heatmap_of_a_sometimes_missing_outcome_shows_the_share_and_counts():
+    frame = grid_outcomes()
+    figure = plots.heatmap(frame, "a", "b", "ceasefire_day", "s", averaged_over=("c",))
+    share_axes, value_axes = figure.axes[:2]
+    share = share_axes.images[0].get_array()
+    assert share[:, 0].tolist() == [0.25, 0.25] and share[:, 1].tolist() == [1.0, 1.0]
+    assert {t.get_text() for t in value_axes.texts} == {"1/4", "4/4"}
+    assert "among runs that reached one" in value_axes.get_title()
+    for axes in (share_axes, value_axes):
+        assert "averaged over c" in axes.get_title()
+
+
+def test_a_fan_is_the_band_of_pooled_runs_not_an_average_of_point_quantiles():
+    days = np.arange(3)
+    runs = pd.DataFrame({"row": np.repeat(np.arange(40), 3), "day": np.tile(days, 40)})
+    # points 0 and 1: 20 runs each, far apart; pooled quantiles differ from averaged ones
+    runs["occupied_km2"] = np.where(runs["row"] < 20, runs["row"] * 1.0, 1000.0 + runs["row"] ** 2)
+    scenario_of_row = pd.Series("s", index=np.arange(40))
+    figure = plots.pooled_fans(runs, scenario_of_row, "occupied_km2", (0.1, 0.5, 0.9))
+    values = runs[runs["day"] == 0]["occupied_km2"].to_numpy()
+    assert figure.axes[0].lines[0].get_ydata()[0] == np.quantile(values, 0.5)
+    assert "all runs pooled" in figure.axes[0].get_title()
+
+    bands = pd.DataFrame({"scenario": "s", "point": np.repeat([0, 1], 3), "day": np.tile(days, 2),
+                          "occupied_km2_q10": 0.0, "occupied_km2_q50": 1.0,
+                          "occupied_km2_q90": 2.0})
+    per_point = plots.outcome_fans(bands, "occupied_km2")
+    assert not any(isinstance(c, PolyCollection) for c in per_point.axes[0].collections)
+    assert len(per_point.axes[0].lines) == 2
+    assert "each parameter point" in per_point.axes[0].get_title()

@@ -1,0 +1,48 @@
+"""`conflictsim validate` end to end on a small ensemble: the backtest table, its files, and
+one-line refusals of bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+
+from experiments import validate
+from experiments.__main__ import main
+
+
+def test_validate_end_to_end_on_a_small_ensemble(tmp_path, capsys):
+    out = tmp_path / "v"
+    code = main(["validate", "--out", str(out), "--runs", "40", "--seed", "2",
+                 "--start", "2024-01-01", "--start", "2024-03-01"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "90% band" in printed and "naive 3-month" in printed
+    table = pd.read_csv(out / "backtest.csv")
+    assert list(table["start"].unique()) == ["2024-01-01", "2024-03-01"]
+    assert list(table["horizon_months"]) == [1, 2, 3, 1, 2, 3]
+    # January 2024 has no 2024 data before it: the shipped posterior, marked in sample;
+    # March is refitted on January-February only
+    assert list(table["in_sample"]) == [True] * 3 + [False] * 3
+    area = validate.monthly_area()
+    assert table.loc[2, "actual_km2"] == area[dt.date(2024, 3, 31)]
+    assert np.all(table["q05_km2"] <= table["median_km2"])
+    assert np.all(table["median_km2"] <= table["q95_km2"])
+    # naive 3-month from 2024-03-01: Dec-Feb pace carried on
+    pace3 = (area[dt.date(2024, 2, 29)] - area[dt.date(2023, 11, 30)]) / 3.0
+    expected = abs(area[dt.date(2024, 2, 29)] + pace3 - area[dt.date(2024, 3, 31)])
+    assert np.isclose(table.loc[3, "error_naive3_km2"], expected)
+    summary = json.loads((out / "backtest.json").read_text())
+    assert summary["all"]["cases"] == 6 and summary["out_of_sample"]["cases"] == 3
+    assert 0.0 <= summary["all"]["coverage_90"] <= 1.0
+    assert (out / "backtest.png").stat().st_size > 10_000
+
+
+def test_validate_refuses_bad_starts_in_one_line(tmp_path, capsys):
+    for bad in ("2024-10-01", "2024-04-15", "2023-12-01", "soon"):
+        assert main(["validate", "--out", str(tmp_path / "x"), "--start", bad]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "--start" in err and bad in err
+    assert not (tmp_path / "x").exists()
