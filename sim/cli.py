@@ -103,6 +103,21 @@ def cmd_params(args) -> int:
     return 0
 
 
+def cmd_levers(args) -> int:
+    from . import levers
+
+    for name in args.names:
+        if name not in PARAMS:
+            raise ParamError("parameter", name, "a name listed by `conflictsim params`")
+    verdicts = levers.check(args.names or list(PARAMS), runs=args.runs)
+    for verdict in verdicts:
+        print(verdict.line())
+    failed = [v.name for v in verdicts if not v.passed]
+    print(f"{len(verdicts) - len(failed)} of {len(verdicts)} move what they declare"
+          + (f"; not: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
 def summary_text(outcomes, scenario: str, days: int,
                  start: dt.date = calendar.START_DATE) -> str:
     lines = [f"scenario {scenario}: {len(outcomes)} runs x {days} days "
@@ -290,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", type=_whole("--run", 0, 2**62), metavar="K",
                    help="row index of the sweep to replay (with --from DIR)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("levers", help="check that each parameter moves what it declares, the "
+                                      "way it declares (common random numbers)")
+    p.add_argument("names", nargs="*", metavar="PARAM",
+                   help="parameters to check (default: all)")
+    p.add_argument("--runs", type=_whole("--runs", 10, 100_000), default=120,
+                   help="runs per level (default 120)")
+    p.set_defaults(func=cmd_levers)
 
     for module in ("dashboards.cli", "experiments.cli"):
         importlib.import_module(module).register(sub)

@@ -71,3 +71,16 @@ def test_the_judge_refuses_a_wrong_way_an_immaterial_and_a_noisy_change():
     spread = Expect("spread:area_change_km2", +1)
     assert levers.judge("x", spread, (0, 1), low, 100 + 2.0 * (low - 100)).passed
     assert not levers.judge("x", spread, (0, 1), low, low).passed
+
+
+def test_the_levers_command_reports_each_parameter_and_refuses_an_unknown_one():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sim.cli", "levers", "trump_aid_level",
+                           "--runs", "20"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "trump_aid_level" in done.stdout and "1 of 1 move what they declare" in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "sim.cli", "levers", "nonsense"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "nonsense" in bad.stderr
