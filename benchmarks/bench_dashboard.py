@@ -23,6 +23,10 @@
    (`CONFLICTSIM_STEP_LOG`). With 20 pages the browser itself can saturate the 2 cores; the
    load average and Chromium's CPU share are printed so the reader can tell. `--nice-browsers`
    runs the browsers at the lowest CPU priority, so they no longer starve the server.
+5. First complete render (`--only first-render`): a real server and one Chromium page at
+   1024x768, from `goto` to the fan, the overview with its overlay and text alternative, the
+   map and the outcome chart all shown; the first page on a fresh server, then pages that find
+   the day-0 fan in the shared cache.
 """
 
 from __future__ import annotations
@@ -279,6 +283,67 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
         | (summary("browser_server_side", server_ms) if server_ms else {})
 
 
+COMPLETE_JS = """() => {
+    const ready = document.querySelector('.fan-state[data-state=ready]');
+    const overview = document.querySelector('.chart-overview');
+    const img = overview && overview.querySelector('img');
+    const layer = overview && overview.querySelector('.chart-overlay svg');
+    const map = document.querySelector('.front-map-layer svg');
+    const outcomes = document.querySelector('.figure-outcomes img');
+    return !!(ready && img && img.complete && img.naturalWidth > 0 && layer && map
+              && overview.getAttribute('aria-label') && outcomes && outcomes.naturalWidth > 0);
+}"""
+
+
+def bench_first_render(repeats: int = 4) -> dict[str, float]:
+    """From `page.goto` to the page complete (fan ready, overview, its overlay and text
+    alternative, the map and the outcome chart all shown), at 1024x768. The first page on a
+    fresh server computes the day-0 fan; the next ones find it in the shared cache, as every
+    student after the first does."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.cli import REPO_ROOT, server_command, server_env
+    from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    seconds = []
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(repeats):
+                context = browser.new_context(viewport={"width": 1024, "height": 768})
+                context.route("**/*", loopback_only)
+                page = context.new_page()
+                started = time.perf_counter()
+                page.goto(url)
+                page.wait_for_function(COMPLETE_JS, timeout=120_000, polling=20)
+                seconds.append(time.perf_counter() - started)
+                context.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return {"first_render_cold_server_s": seconds[0],
+            "first_render_warm_median_s": statistics.median(seconds[1:]),
+            "first_render_warm_max_s": max(seconds[1:])}
+
+
 def process_cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc), to show how busy the server was."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -292,7 +357,8 @@ def main() -> int:
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--nice-browsers", action="store_true",
                         help="run the browsers at the lowest CPU priority (after the server)")
-    parser.add_argument("--only", choices=["ensemble", "opening", "step", "simulated", "browser"])
+    parser.add_argument("--only", choices=["ensemble", "opening", "step", "simulated", "browser",
+                                           "first-render"])
     args = parser.parse_args()
     benches = {
         "ensemble": bench_ensemble,
@@ -300,9 +366,11 @@ def main() -> int:
         "step": bench_step_render,
         "simulated": lambda: bench_simulated_sessions(args.sessions, args.seconds),
         "browser": lambda: bench_sessions(args.sessions, args.seconds, args.nice_browsers),
+        "first-render": bench_first_render,
     }
     chosen = [args.only] if args.only else [n for n in benches
-                                            if not (n == "browser" and args.skip_browser)]
+                                            if not (n in ("browser", "first-render")
+                                                    and args.skip_browser)]
     results: dict[str, float] = {"load_average_1min_at_start": os.getloadavg()[0]}
     for name in chosen:
         results |= benches[name]()

@@ -142,8 +142,8 @@ def run_lesson(session: Session, state: DashboardState, lesson) -> str:
     if session.day < lesson.run_days:
         step(session, state, lesson.run_days - session.day)
     with session.lock:
-        return observation_text(lesson, session.model.trajectories, min(session.day, lesson.run_days),
-                                session.start_date)
+        return observation_text(lesson, session.model.trajectories,
+                                min(session.day, lesson.run_days), session.start_date)
 
 
 def lesson_in_link(search: str | None, lessons) -> str | None:

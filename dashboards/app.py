@@ -24,8 +24,10 @@ keyword-only constructor).
 
 from __future__ import annotations
 
+import html
 import time
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import solara
@@ -38,20 +40,20 @@ from sim.state import PHASE_NAMES
 from . import actions, comparison, plots
 from .components.compare import CompareChooser, PresetsOverview
 from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker,
-                                  TypedValue, KEY_PARAMETERS)
+                                  TypedValue, KEY_PARAMETERS, input_error_text)
 from .components.lesson_panel import LessonPanel
 from .components.saved_settings import SettingsFiles
 from .components.start_here import StartHere
 from .components.sweep_opener import SweepRowOpener
-from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout,
-                               FanStatus, FigureImage, SweepRowReadout)
+from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout, MarkdownText,
+                               FanStatus, FigureImage, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
 from .fans import Fan, Superseded
-from .live import LiveFrame, live_content
+from .live import SHARED_DRAWINGS, LiveFrame, live_content
 from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
 from .session import Session
 from .lessons import load_lessons
-from .settings import parse_value, settings_to_query, settings_to_toml
+from .settings import Settings, parse_value, settings_to_query, settings_to_toml
 from .sweeps import SweepRow, library_from_env
 
 COMPARE_VARIABLES = {
@@ -64,6 +66,57 @@ COMPARE_VARIABLES = {
     "russia_casualties": ("Russian casualties", "thousand", 1000.0),
     "ukraine_casualties": ("Ukrainian casualties", "thousand", 1000.0),
 }
+
+
+# The page's layout: a sidebar of at least 300 px beside the charts from 900 px up; below that
+# the sidebar folds above the charts (its settings behind one button) and the sliders share the
+# width in a grid. Charts are never shown larger than their pixels (see `plots.RENDER_DPI`):
+# `--dpr` is the screen's pixel ratio.
+PAGE_CSS = """
+:root { --dpr: 1; }
+@media (min-resolution: 1.5dppx) { :root { --dpr: 1.5; } }
+@media (min-resolution: 2dppx) { :root { --dpr: 2; } }
+@media (min-resolution: 3dppx) { :root { --dpr: 3; } }
+.dashboard { display: flex; flex-wrap: nowrap; align-items: flex-start; gap: 16px;
+             padding: 8px 12px; width: 100%; box-sizing: border-box; }
+.dashboard > .sidebar { flex: 0 0 330px; width: 330px; min-width: 0; }
+.dashboard > .main { flex: 1 1 0; min-width: 0; }
+.param-groups { display: grid; grid-template-columns: 1fr; gap: 8px; }
+.param-group .v-card__title { font-size: 1rem; padding: 8px 12px 0 12px; }
+.param-group .v-card__text, .param-group > div { padding-top: 0; }
+.param-control { margin: 4px 0 6px 0; }
+.param-label { font-size: 0.9rem; font-weight: 500; line-height: 1.25; }
+.param-range { font-size: 0.78rem; color: #444; }
+.param-control .v-input--switch, .param-control .v-select { margin-top: 2px; padding-top: 0; }
+.param-control .v-slider { margin: 0 4px; }
+.param-control .v-input__slot { margin-bottom: 0; }
+.param-control .v-messages { display: none; }
+.param-control .v-slider + .v-label, .param-control .v-input__slot > .v-label {
+  position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.settings-toggle { display: none !important; }
+.figure img, .chart img { width: 100%; height: auto; display: block; }
+.chart-overview, .figure-overview { max-width: calc(1296px / var(--dpr)); }
+.chart-sectors, .figure-sectors, .figure-outcomes { max-width: calc(864px / var(--dpr)); }
+@media (min-width: 1600px) { .dashboard > .sidebar { flex-basis: 380px; width: 380px; } }
+.figure-compare { max-width: calc(1296px / var(--dpr)); }
+.figure-presets { max-width: calc(1440px / var(--dpr)); }
+.chart-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
+              gap: 12px; align-items: start; }
+.figure-caption { font-size: 0.85rem; color: #333; }
+.sim-date { font-size: 1.25rem; font-weight: 600; }
+.event-log ul { padding-left: 1.2em; }
+.plain-markdown p { margin-bottom: 6px; }
+.scenario-description { font-size: 0.9rem; }
+.typed-meaning { font-size: 0.85rem; }
+@media (max-width: 899px) {
+  .dashboard { flex-direction: column; }
+  .dashboard > .sidebar, .dashboard > .main { flex: none; width: 100%; }
+  .param-groups { grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
+  .settings-toggle { display: inline-flex !important; }
+  .sidebar-inner.folded .sidebar-body, .sidebar-inner.folded .scenario-description { display: none !important; }
+  .chart-pair { grid-template-columns: 1fr; }
+}
+"""
 
 
 def use_play_loop(session: Session, state: DashboardState, playing: bool) -> None:
@@ -111,16 +164,20 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     link_lesson = solara.use_memo(lambda: actions.lesson_in_link(search, lessons), [])
     solara.use_effect(lambda: actions.open_link(session, state, search), [])
 
+    errors = solara.use_reactive(FieldErrors())
+
     solara.Title("conflictsim — the war in Ukraine and the talks")
-    solara.Style(".figure img { max-width: 100%; } .event-log ul { padding-left: 1.2em; }")
-    with solara.Columns([1, 3], classes=["dashboard"]):
-        with solara.Column(classes=["sidebar"]):
-            solara.Markdown("### conflictsim\nA teaching model, not a forecast.")
-            Sidebar(session, state)
-        with solara.Column(classes=["main"]):
+    solara.Style(PAGE_CSS)
+    with solara.Row(classes=["dashboard"], gap="16px"):
+        with solara.Column(classes=["sidebar"], gap="8px"):
+            MarkdownText("### conflictsim\nA teaching model of the war in Ukraine and the talks "
+                         "around it: not a forecast.")
+            Sidebar(session, state, errors)
+        with solara.Column(classes=["main"], gap="8px"):
             if state.show_start.value:
                 StartHere(on_close=lambda: state.show_start.set(False))
-            LessonPanel(lessons, on_start=lambda lesson: actions.start_lesson(session, state, lesson),
+            LessonPanel(lessons,
+                        on_start=lambda lesson: actions.start_lesson(session, state, lesson),
                         on_run=lambda lesson: actions.run_lesson(session, state, lesson),
                         initial=link_lesson)
             LiveDay(session, state, frame, fan, revision)
@@ -128,62 +185,137 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs, session.start_date)
             if state.opened_row.value is not None:
                 SweepRowCheck(state.opened_row.value, fan)
-            FramedImage(frame.overview, "overview",
-                        "Fans: median, 50 % and 90 % of runs; black: highlighted run to today.")
-            with solara.Columns([1, 1]):
+            with solara.Div(classes=["chart-pair"]):
+                FramedImage(frame.front_map.widget, "map", MAP_CAPTION)
                 FramedImage(frame.sectors, "sectors", frame.sector_caption)
-                OutcomeChart(fan, session.model.days, session.start_date)
+            FramedImage(frame.overview, "overview", overview_caption(session.settings))
+            OutcomeChart(fan, session.model.days, session.start_date)
             ComparePanel(session, state, fan)
-            with solara.Card("Event log (highlighted run)", classes=["event-log"]):
+            with solara.Card("What happens in the highlighted run", classes=["event-log"]):
                 solara.Column(children=[frame.log], gap="0px")
             ExportPanel(session, fan)
             AboutPanel()
 
 
+MAP_CAPTION = ("A sketch, not a survey map: each of the twelve sectors moves by the depth the "
+               "model gives it.")
+
+
+def overview_caption(settings: Settings) -> str:
+    return (f"Shaded bands hold 50 % and 90 % of the {settings.n_runs} runs, the coloured line is "
+            f"their median. The black line is one run followed day by day (seed {settings.seed}, "
+            f"run {settings.run_offset}); dotted, the days it still has to come.")
+
+
+@dataclass(frozen=True)
+class FieldErrors:
+    """The last refusal and the field it belongs to ("typed", "run", "sweep"), shown next to
+    that field; the student's next action clears it."""
+
+    field: str | None = None
+    message: str | None = None
+
+    def of(self, field: str) -> str | None:
+        return self.message if self.field == field else None
+
+
+def scenario_heading(chosen: Settings) -> str:
+    """The preset's title, and the student's changes if any: "Status quo, with your changes:
+    US aid after Jan 2025: 30 % of the 2024 level"."""
+    title = sim.SCENARIOS[chosen.scenario].title
+    preset = chosen.preset()
+    changed = [(name, value) for name, value in chosen.overrides
+               if value != preset.value(name)]
+    if not changed:
+        return title
+    words = "; ".join(f"{sim.params.short_label(sim.PARAMS[n])}: "
+                      f"{sim.params.plain_value(sim.PARAMS[n], v)}" for n, v in changed)
+    return f"{title}, with your changes: {words}"
+
+
 @solara.component
-def Sidebar(session: Session, state: DashboardState):
+def Sidebar(session: Session, state: DashboardState, errors: solara.Reactive[FieldErrors]):
     """Scenario, play controls, sliders and run openers. Reads the chosen settings and whether
-    the run has started, both unchanged by a day's step."""
+    the run has started, both unchanged by a day's step. A refusal is shown beside its field
+    and goes away at the student's next action."""
     chosen = state.chosen.value
     started = state.started.value
+    folded = solara.use_reactive(True)  # only a narrow window folds the settings
+
+    def clear() -> None:
+        """The student acts again: last action's refusal, wherever shown, goes."""
+        errors.set(FieldErrors())
+        state.message.set(None)
+
+    def acting(action: Callable[[], None], field: str | None = None) -> None:
+        """Run an action; a refusal it leaves in `state.message` moves beside `field`."""
+        clear()
+        action()
+        if field and state.message.value:
+            errors.set(FieldErrors(field, plain_message(state.message.value)))
+            state.message.set(None)
 
     def on_typed(name, text):
+        clear()
         try:
             value = parse_value(name, text)
         except sim.params.InputError as err:
-            state.message.value = str(err)
+            errors.set(FieldErrors("typed", input_error_text(err)))
             return
-        actions.apply_setting(session, state, name, value)
+        acting(lambda: actions.apply_setting(session, state, name, value), "typed")
 
-    ScenarioPicker(chosen.scenario, lambda name: actions.choose_scenario(session, state, name))
-    PlayBar(session, state)
-    ParameterPanel({name: chosen.value(name) for name in KEY_PARAMETERS},
-                   lambda name, value: actions.apply_setting(session, state, name, value),
-                   on_reset_preset=lambda: actions.reset(session, state, chosen.preset()),
-                   started=started)
-    SettingsFiles(settings_to_toml(chosen), settings_to_query(chosen),
-                  on_open_file=lambda name, data: actions.open_settings_file(session, state, name,
-                                                                              data))
-    TypedValue(on_typed)
-    RunOpener(session.settings.seed, session.settings.run_offset,
-              lambda s, r: actions.open_run(session, state, s, r))
-    library = solara.use_memo(library_from_env, [])
-    if library is not None:
-        SweepRowOpener(library.names(),
-                       lambda name, row: actions.open_sweep_row(session, state, library, name, row))
+    with solara.Column(classes=["sidebar-inner", "folded" if folded.value else "unfolded"],
+                       gap="8px"):
+        ScenarioPicker(chosen.scenario, lambda name: acting(
+            lambda: actions.choose_scenario(session, state, name)))
+        PlayBar(session, state, clear)
+        solara.Button("Hide settings" if not folded.value else "Show settings",
+                      icon_name="mdi-tune", on_click=lambda: folded.set(not folded.value),
+                      classes=["settings-toggle"], outlined=True)
+        with solara.Column(classes=["sidebar-body"], gap="8px"):
+            ParameterPanel({name: chosen.value(name) for name in KEY_PARAMETERS},
+                           lambda name, value: acting(
+                               lambda: actions.apply_setting(session, state, name, value)),
+                           on_reset_preset=lambda: acting(
+                               lambda: actions.reset(session, state, chosen.preset())),
+                           started=started)
+            SettingsFiles(settings_to_toml(chosen), settings_to_query(chosen),
+                          on_open_file=lambda name, data: acting(
+                              lambda: actions.open_settings_file(session, state, name, data)))
+            TypedValue(on_typed, errors.value.of("typed"))
+            RunOpener(session.settings.seed, session.settings.run_offset,
+                      lambda s, r: acting(lambda: actions.open_run(session, state, s, r), "run"),
+                      errors.value.of("run"))
+            library = solara.use_memo(library_from_env, [])
+            if library is not None:
+                SweepRowOpener(library.names(), lambda name, row: acting(
+                    lambda: actions.open_sweep_row(session, state, library, name, row)))
+
+
+def plain_message(message: str) -> str:
+    """A refusal from the session controller with any parameter's code name as its label."""
+    from .components.controls import plain_text
+    return plain_text(message)
 
 
 @solara.component
-def PlayBar(session: Session, state: DashboardState):
+def PlayBar(session: Session, state: DashboardState, on_action: Callable[[], None]):
     """Play, pause, steps, reset and speed; also hosts the play loop. Reads `playing`, `speed`
-    and `finished`, which change on a click, not on a step."""
+    and `finished`, which change on a click, not on a step. `on_action` hears every click."""
     playing = state.playing.value
     use_play_loop(session, state, playing)
+
+    def then(action: Callable[[], Any]) -> Callable[..., None]:
+        def handler(*args):
+            on_action()
+            action(*args)
+        return handler
+
     PlayControls(playing, state.finished.value, state.speed.value, SPEEDS,
-                 on_play=lambda: state.playing.set(True),
-                 on_pause=lambda: state.playing.set(False),
-                 on_step=lambda n: actions.step(session, state, n),
-                 on_reset=lambda: actions.reset(session, state),
+                 on_play=then(lambda: state.playing.set(True)),
+                 on_pause=then(lambda: state.playing.set(False)),
+                 on_step=then(lambda n: actions.step(session, state, n)),
+                 on_reset=then(lambda: actions.reset(session, state)),
                  on_speed=state.speed.set)
 
 
@@ -219,15 +351,18 @@ def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
     traj = fan.trajectories if fan is not None else model.trajectories
     sectors = solara.use_memo(lambda: plots.SectorView(SECTOR_NAMES), [id(model)])
     log = solara.use_memo(lambda: LiveEventLog(start=session.start_date, days=model.days,
-                                               sector_depth_km=session.sector_depth_km),
+                                               track=session.track.arrays),
                           [id(model)])
+    heading = scenario_heading(state.chosen.peek())
+    highlighted = f"seed {session.settings.seed}, run {session.settings.run_offset}"
+    # No chart before the first fan: drawing the overview from the model alone would take the
+    # CPU the fan needs, for a picture replaced half a second later.
     content = solara.use_memo(
-        lambda: live_content(model, traj, interventions, session.start_date,
-                             sim.SCENARIOS[session.settings.scenario].title, sectors, log,
-                             PHASE_NAMES),
-        [id(traj), interventions, id(model)])
-    solara.use_effect(lambda: frame.load(content, lambda: session.model, state.day.peek()),
-                      [content])
+        lambda: live_content(model, traj, interventions, session.start_date, heading, sectors,
+                             log, PHASE_NAMES, highlighted) if fan is not None else None,
+        [id(traj), interventions, id(model), heading])
+    solara.use_effect(lambda: frame.load(content, lambda: session.model, state.day.peek())
+                      if content is not None else None, [content])
 
     def follow_days():
         def on_day(day: int) -> None:
@@ -240,11 +375,12 @@ def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
 
 
 @solara.component
-def FramedImage(image, name: str, alt):
-    """A live image widget with its caption (text, or a live caption widget)."""
-    label = alt if not isinstance(alt, str) else solara.HTML(
-        tag="span", unsafe_innerHTML=alt, style={"font-size": "0.75em", "color": "#555"})
-    solara.Column(children=[image, label], classes=[f"figure-{name}", "figure"], gap="0px")
+def FramedImage(image, name: str, caption):
+    """A live chart (carrying its own text alternative) with its caption (text, or a live
+    caption widget)."""
+    label = caption if not isinstance(caption, str) else solara.HTML(
+        tag="div", unsafe_innerHTML=html.escape(caption), classes=["figure-caption"])
+    solara.Column(children=[image, label], classes=[f"figure-{name}", "figure"], gap="2px")
 
 
 @solara.component
@@ -258,11 +394,18 @@ def FanSection(fan: Fan | None, pending: bool, error: str | None, n_runs: int, s
 @solara.component
 def OutcomeChart(fan: Fan | None, days: int, start):
     png = solara.use_memo(
-        lambda: plots.figure_png(plots.outcome_figure(fan.outcome_counts,
-                                                      sim.calendar.date_of(days, start)))
+        lambda: SHARED_DRAWINGS.get(fan, ("outcomes", days, start), lambda: plots.figure_png(
+            plots.outcome_figure(fan.outcome_counts, sim.calendar.date_of(days, start))))
         if fan is not None else None, [fan])
     if png is not None:
-        FigureImage(png, "outcomes", "How the ensemble's runs end at the horizon.")
+        FigureImage(png, "outcomes", "How the runs stand at the end of the two years.",
+                    outcome_alt(fan.outcome_counts, sim.calendar.date_of(days, start)))
+
+
+def outcome_alt(counts: dict[str, int], horizon) -> str:
+    total = max(sum(counts.values()), 1)
+    shares = ", ".join(f"{name} {count / total:.0%}" for name, count in counts.items())
+    return f"Bar chart: how the {total} runs stand on {plots.day_text(horizon)}: {shares}."
 
 
 @solara.component
@@ -271,30 +414,37 @@ def ExportPanel(session: Session, fan: Fan | None):
     here."""
     model = session.model
     traj = fan.trajectories if fan is not None else model.trajectories
-    ExportDownloads(figure_downloads(session, fan), traj,
-                    fan.outcomes if fan is not None else None, model.run_indices,
+    outcomes = None
+    if fan is not None:
+        outcomes = outcomes_table(fan.outcomes, scenario_heading(fan.settings),
+                                  fan.settings.overrides, fan.interventions, fan.from_day)
+    ExportDownloads(figure_downloads(session, fan), traj, outcomes, model.run_indices,
                     session.settings.seed, session.start_date)
 
 
 def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[], bytes]]:
     """PNG makers for the figures on screen, run when a download is clicked (full redraws at the
-    day the student is looking at, never on a step)."""
-    model, start = session.model, session.start_date
-    traj = fan.trajectories if fan is not None else model.trajectories
+    day the student is looking at, never on a step). They read the session's model when
+    clicked, not when this panel was last drawn: after a Reset the panel keeps its arguments
+    (the day-0 fan is the same object) while the model is a new one at day 0."""
 
     def overview() -> bytes:
+        model, start = session.model, session.start_date
+        traj = fan.trajectories if fan is not None else model.trajectories
         marks = plots.time_marks(model.days, model.day, traj["talks_phase"][0],
                                  tuple(d for d, _ in session.interventions), start=start)
-        return plots.figure_png(plots.overview_figure(traj, marks, PHASE_NAMES))
+        highlighted = f"seed {session.settings.seed}, run {session.settings.run_offset}"
+        return plots.figure_png(plots.overview_figure(traj, marks, PHASE_NAMES, highlighted))
 
     def sectors() -> bytes:
-        return plots.figure_png(plots.sector_figure(model.state.depth_km, SECTOR_NAMES,
-                                                    sim.calendar.date_of(model.day, start)))
+        model = session.model
+        return plots.figure_png(plots.sector_figure(
+            model.state.depth_km, SECTOR_NAMES, sim.calendar.date_of(model.day, session.start_date)))
 
     makers = {"overview": overview, "sectors": sectors}
     if fan is not None:
         makers["outcomes"] = lambda: plots.figure_png(plots.outcome_figure(
-            fan.outcome_counts, sim.calendar.date_of(model.days, start)))
+            fan.outcome_counts, sim.calendar.date_of(session.model.days, session.start_date)))
     return makers
 
 
@@ -350,6 +500,9 @@ def ComparisonView(series: tuple[plots.ComparedSeries, ...], title: str, unit: s
     png = solara.use_memo(
         lambda: plots.figure_png(plots.comparison_figure(title, unit, series, marks, scale)),
         [tuple(id(s.runs) for s in series), title, marks.today])
-    FigureImage(png, "compare", "Same seed and runs for both (common random numbers).")
-    CompareReadout([s.label for s in series],
-                   [float(np.median(s.runs[:, -1])) / scale for s in series], unit)
+    finals = [float(np.median(s.runs[:, -1])) / scale for s in series]
+    alt = f"{title} over time, two fans: " + "; ".join(
+        f"{s.label}, median {final:,.3g} {unit} at the end" for s, final in zip(series, finals))
+    FigureImage(png, "compare", "Both use the same random draws, so the difference comes from "
+                "the settings alone.", alt)
+    CompareReadout([s.label for s in series], finals, unit)

@@ -7,13 +7,14 @@ a sanctions package) are told on the day they happen; what happens all the time 
 month: how far the front moved and where ("In March 2025 Russia gains 320 km², most around
 Pokrovsk (140 km²)"), how many strike waves hit the grid, how aid drifted.
 
-It is pure: arrays in, a list of `Event` out, so it is tested without a model or a browser. Where
-the front moved comes from the highlighted run's sector depths by day (`sector_depth_km`, days x
-sectors, recorded by the session); without them a month's summary gives the total only.
+It is pure: arrays in, a list of `Event` out, so it is tested without a model or a browser. What
+the model's trajectories do not hold comes from the session's `track` of the highlighted run (per
+day: sector depths, who proposed, who refused, the package, how Washington saw the refusal);
+without it a month's summary gives the total only and a talks round the line only.
 
-Adding what the model records about talks: an offer's terms are told by `OFFER_CLAUSES`, one
-`OfferClause` per recorded series (its name and a function from the day's value to words), so a
-new field of the offer is one entry there; a series missing from the trajectories is skipped.
+Adding to what talks rounds say: a new issue of the package is one `OfferClause` (its column and
+a function from value to words); a new day value is a name in `TALKS_SERIES` (read from the
+trajectories or the track, whichever has it) used by `refusal_text` or `_phase_change`.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-import sim
 from sim import calendar
+from sim.params import change_text
+from sim.core import talks as talks_rules
 from sim.sectors import AREA_WEIGHT_KM, INSIDE_UKRAINE, SECTOR_NAMES
 from sim.state import PHASE_NAMES
 
@@ -55,55 +57,111 @@ class Event:
 # -- what the talks say -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class OfferClause:
-    """One term of the offer on the table, read from a recorded series on the day of a round."""
+    """One term of a package in words: `issue` is its column in the model's package (see
+    `sim.core.talks`), `words` turns the value into a phrase (None: the term says nothing)."""
 
-    series: str
+    issue: int
     words: Callable[[float], str | None]
 
 
 def _land_words(km2: float) -> str | None:
     if not np.isfinite(km2):
         return None
-    if km2 > 0:
-        return f"Ukraine gives up about {km2:,.0f} km² it still holds"
-    return "the front stays where it is"
+    if km2 > 0.5:
+        return f"Ukraine giving up about {km2:,.0f} km² it still holds"
+    return "the front frozen where it is"
 
 
-OFFER_CLAUSES: tuple[OfferClause, ...] = (OfferClause("last_offer_km2", _land_words),)
+def _share_words(template: str, threshold: float = 0.05) -> Callable[[float], str | None]:
+    return lambda v: template.format(v) if np.isfinite(v) and v >= threshold else None
 
 
-def offer_terms(values: Mapping[str, float]) -> str:
-    """The offer's terms in words, from the day's values of the series `OFFER_CLAUSES` names."""
-    words = [c.words(float(values[c.series])) for c in OFFER_CLAUSES if c.series in values]
+OFFER_CLAUSES: tuple[OfferClause, ...] = (
+    OfferClause(talks_rules.LINE_KM2, _land_words),
+    OfferClause(talks_rules.CEASEFIRE_FIRST,
+                lambda v: None if not np.isfinite(v) else
+                ("ceasefire first, terms later" if v >= 0.5 else "terms before any ceasefire")),
+    OfferClause(talks_rules.GUARANTEE, _share_words("security guarantees for Ukraine ({:.0%} of "
+                                                   "the strongest)")),
+    OfferClause(talks_rules.SANCTIONS_RELIEF, _share_words("{:.0%} of sanctions on Russia lifted")),
+    OfferClause(talks_rules.FORCE_LIMITS, _share_words("limits on Ukraine's forces and alliances "
+                                                      "({:.0%} of the most asked)")),
+)
+# Day values the talks sentences read, from the trajectories or the session's track of the run.
+TALKS_SERIES = ("last_offer_km2", "last_package", "proposer_today", "ukraine_refused_today",
+                "russia_refused_today", "refusal_reasonableness")
+REFUSERS = (("Kyiv", "ukraine_refused_today",
+             "it expects to lose less by fighting on than these terms would cost it"),
+            ("Moscow", "russia_refused_today",
+             "it expects to gain more by fighting on than these terms give it"))
+
+
+def offer_terms(values: Mapping[str, Any]) -> str:
+    """A package in words: every term `OFFER_CLAUSES` can read, else the line alone."""
+    package = values.get("last_package")
+    if package is not None and np.ndim(package) == 1 and np.isfinite(package[0]):
+        words = [c.words(float(package[c.issue])) for c in OFFER_CLAUSES if c.issue < len(package)]
+    else:
+        words = [_land_words(float(values.get("last_offer_km2", np.nan)))]
     words = [w for w in words if w]
-    return " and ".join(words) if words else "terms not recorded"
+    if not words:
+        return "terms not recorded"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def refusal_text(values: Mapping[str, float]) -> str:
-    land = float(values.get("last_offer_km2", np.nan))
-    why = ("Kyiv refuses: it expects to lose less by fighting on than the land asked for"
-           if np.isfinite(land) and land > 0 else
-           "Kyiv refuses: it will not freeze the war on this line")
-    return f"Talks round: Moscow proposes a ceasefire if {offer_terms(values)}. {why}"
+def proposer_name(values: Mapping[str, Any]) -> str | None:
+    code = values.get("proposer_today")
+    if code is None or int(code) == talks_rules.NOBODY:
+        return None
+    return talks_rules.PROPOSER_NAMES[int(code)]
 
 
-def phase_events(phase: np.ndarray, offer_km2: np.ndarray | None = None) -> list[Event]:
-    """One event per change of talks phase (`offer_km2`: the offer on the table, by day)."""
+def refusal_text(values: Mapping[str, Any]) -> str:
+    """A refused round: who proposed what, who refused and why, and whom Washington blames (it
+    blames the refuser of an offer it found reasonable, the proposer of a demand it did not)."""
+    who = proposer_name(values)
+    terms = offer_terms(values)
+    refusers = [(name, why) for name, key, why in REFUSERS if values.get(key)]
+    text = (f"Talks round: {who} proposes a deal ({terms}). " if who else
+            f"Talks round: a deal is proposed ({terms}). ")
+    if refusers:
+        text += "; ".join(f"{name} refuses: {why}" for name, why in refusers)
+    else:
+        text += "It is refused"
+    seen = float(values.get("refusal_reasonableness", np.nan))
+    if np.isfinite(seen) and refusers:
+        refuser = refusers[0][0]
+        if seen >= 0.5:
+            text += f". Washington found the offer reasonable and blames {refuser}"
+        elif who in ("Moscow", "Kyiv") and who != refuser:
+            text += (f". Washington found the offer unreasonable and blames {who} for asking "
+                     "too much")
+        else:
+            text += f". Washington found the offer unreasonable and blames {refuser} less"
+    return text
+
+
+def phase_events(phase: np.ndarray,
+                 values_on: Callable[[int], Mapping[str, Any]] | None = None) -> list[Event]:
+    """One event per change of talks phase (`values_on(day)`: that day's talks values)."""
     out = []
     for day in np.flatnonzero(np.diff(phase.astype(np.int16))) + 1:
         before, after = int(phase[day - 1]), int(phase[day])
-        offer = float(offer_km2[day]) if offer_km2 is not None else np.nan
-        out.append(Event(int(day), *_phase_change(before, after, offer)))
+        values = values_on(int(day)) if values_on is not None else {}
+        out.append(Event(int(day), *_phase_change(before, after, values)))
     return out
 
 
-def _phase_change(before: int, after: int, offer: float) -> tuple[str, str]:
+def _phase_change(before: int, after: int, values: Mapping[str, Any]) -> tuple[str, str]:
     if after == TALKS and before == NO_TALKS:
         return "talks", "talks open in parallel with fighting"
     if after == CEASEFIRE:
-        if np.isfinite(offer) and offer > 0:
-            return "ceasefire", (f"Kyiv accepts Moscow's terms (about {offer:,.0f} km² more) and "
-                                 "a ceasefire takes hold")
+        who = proposer_name(values)
+        terms = offer_terms(values)
+        if who:
+            return "ceasefire", f"{who}'s proposal is accepted and a ceasefire takes hold ({terms})"
+        if terms != "terms not recorded":
+            return "ceasefire", f"a ceasefire takes hold ({terms})"
         return "ceasefire", "a ceasefire on the current line takes hold"
     if after == SETTLEMENT:
         return "settlement", "a settlement is signed"
@@ -114,9 +172,10 @@ def _phase_change(before: int, after: int, offer: float) -> tuple[str, str]:
     return "talks", f"talks move from {PHASE_NAMES[before]} to {PHASE_NAMES[after]}"
 
 
-def refusal_events(refused: np.ndarray, offers: Mapping[str, np.ndarray]) -> list[Event]:
-    """Each refused round, with who proposed what and why Kyiv said no."""
-    return [Event(int(d), "offer", refusal_text({k: v[d] for k, v in offers.items()}))
+def refusal_events(refused: np.ndarray,
+                   values_on: Callable[[int], Mapping[str, Any]]) -> list[Event]:
+    """Each refused round (`refused` indexed like the days `values_on` takes)."""
+    return [Event(int(d), "offer", refusal_text(values_on(int(d))))
             for d in np.flatnonzero(refused.astype(bool))]
 
 
@@ -251,27 +310,10 @@ def month_events(trajectories: Mapping[str, np.ndarray], run: int, first: int, e
 
 
 # -- the student's own changes ------------------------------------------------------------------
-def parameter_words(name: str) -> str:
-    """A parameter as a student reads it: its label if the table has one, else its name in
-    words."""
-    spec = sim.PARAMS.get(name)
-    label = getattr(spec, "label", None) if spec is not None else None
-    return label or name.replace("_", " ")
-
-
 def intervention_events(interventions: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Event]:
     return [Event(int(day), "intervention",
-                  "you change " + ", ".join(f"{parameter_words(k)} to {_value_text(v)}"
-                                            for k, v in changes.items()))
+                  "you " + "; ".join(change_text(k, v) for k, v in changes.items()))
             for day, changes in interventions]
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, (bool, np.bool_)):
-        return "on" if value else "off"
-    if isinstance(value, (int, float, np.floating, np.integer)):
-        return f"{float(value):g}"
-    return str(value).replace("_", " ")
 
 
 # -- the log ------------------------------------------------------------------------------------
@@ -290,12 +332,13 @@ def _shifted(events: list[Event], offset: int) -> list[Event]:
 
 def events_between(trajectories: Mapping[str, np.ndarray], first: int, last: int, run: int = 0,
                    start: datetime.date = calendar.START_DATE, days: int | None = None,
-                   sector_depth_km: np.ndarray | None = None) -> list[Event]:
+                   track: Mapping[str, np.ndarray] | None = None) -> list[Event]:
     """What the trajectories say happened to run `run` on days `first`..`last`, in log order.
 
     Decisions read only those days and the one before (changes are found against the previous
     day); a month's summary is told on its last day, reading that month. So a live log can
-    append a few days' events without re-reading the whole run.
+    append a few days' events without re-reading the whole run. `track` holds what the session
+    recorded for this run by day (`session.TRACKED_FIELDS`: sector depths, proposers, refusers).
     """
     if last < first:
         return []
@@ -310,9 +353,16 @@ def events_between(trajectories: Mapping[str, np.ndarray], first: int, last: int
     if 0 < inauguration and first <= inauguration <= last:
         found.append(Event(inauguration, "inauguration",
                            "Donald Trump is inaugurated as US president"))
-    offers = {c.series: series(c.series) for c in OFFER_CLAUSES if c.series in trajectories}
-    relative = phase_events(series("talks_phase"), offers.get("last_offer_km2"))
-    relative += refusal_events(series("refused_today"), offers)
+    track = track or {}
+
+    def values_on(relative_day: int) -> dict[str, Any]:
+        day = base + relative_day
+        values = {n: trajectories[n][run, day] for n in TALKS_SERIES if n in trajectories}
+        values |= {n: track[n][day] for n in TALKS_SERIES if n in track}
+        return values
+
+    relative = phase_events(series("talks_phase"), values_on)
+    relative += refusal_events(series("refused_today"), values_on)
     relative += moratorium_events(series("moratorium"))
     for name, donor, _ in AID_SERIES:
         if name in trajectories:
@@ -325,19 +375,19 @@ def events_between(trajectories: Mapping[str, np.ndarray], first: int, last: int
     for end in ends:
         if first <= end <= last:
             found += month_events(trajectories, run, month_start(end, ends), end, start,
-                                  horizon, sector_depth_km)
+                                  horizon, track.get("depth_km"))
     return in_log_order(found)
 
 
 def run_events(trajectories: Mapping[str, np.ndarray], today: int, run: int = 0,
                interventions: Sequence[tuple[int, Mapping[str, Any]]] = (),
                start: datetime.date = calendar.START_DATE, days: int | None = None,
-               sector_depth_km: np.ndarray | None = None) -> list[Event]:
+               track: Mapping[str, np.ndarray] | None = None) -> list[Event]:
     """Everything that happened to run `run` from day 0 to `today`, in order of days.
 
     `trajectories` maps names to (runs, days + 1) arrays; days after `today` are ignored.
     """
-    return in_log_order(events_between(trajectories, 0, today, run, start, days, sector_depth_km)
+    return in_log_order(events_between(trajectories, 0, today, run, start, days, track)
                         + intervention_events([(d, c) for d, c in interventions if d <= today]))
 
 
@@ -345,13 +395,13 @@ class LiveEventLog:
     """The event log of a model that is being stepped: each call reads only the days since the
     last one (a step costs one day's reading, not the whole run's). Interventions are merged in
     at each call because one can land on a day the log has already read. One per session's
-    model; stepping backwards (a reset) starts it over. `sector_depth_km` is the highlighted
-    run's sector depths by day, filled by the session as it steps."""
+    model; stepping backwards (a reset) starts it over. `track` is what the session records
+    for this run by day (filled as it steps; see `events_between`)."""
 
     def __init__(self, run: int = 0, start: datetime.date = calendar.START_DATE,
-                 days: int | None = None, sector_depth_km: np.ndarray | None = None):
+                 days: int | None = None, track: Mapping[str, np.ndarray] | None = None):
         self.run, self.start, self.days = run, start, days
-        self.sector_depth_km = sector_depth_km
+        self.track = track
         self.read_to = -1
         self.found: list[Event] = []
 
@@ -360,7 +410,7 @@ class LiveEventLog:
         if today < self.read_to:
             self.read_to, self.found = -1, []
         self.found += events_between(trajectories, self.read_to + 1, today, self.run,
-                                     self.start, self.days, self.sector_depth_km)
+                                     self.start, self.days, self.track)
         self.read_to = max(self.read_to, today)
         mine = intervention_events([(d, c) for d, c in interventions if d <= today])
         return tuple(in_log_order(self.found + mine) if mine else self.found)

@@ -266,21 +266,20 @@ def kursk_outline(held_km2: float, geometry: MapGeometry | None = None) -> np.nd
     return geometry.kursk_anchor + (geometry.kursk_held - geometry.kursk_anchor) * scale
 
 
-def gained_quads(depth_km, geometry: MapGeometry | None = None) -> tuple[list[np.ndarray], np.ndarray]:
-    """The ground between the day-0 line and the moved one as quadrilaterals (lon/lat), with the
-    depth (km) each stands for: positive where Russia took ground, negative where Ukraine did."""
+def gained_quads(depth_km, geometry: MapGeometry | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The ground between the day-0 line and the moved one as quadrilaterals, shape
+    (n_quads, 4, 2) lon/lat, with the depth (km) each stands for: positive where Russia took
+    ground, negative where Ukraine did. Stretches that did not move are left out."""
     geometry = geometry or load_geometry()
-    quads, signs = [], []
+    quads, depths = [], []
     for line, moved, depth in zip(geometry.front_lines, moved_lines(depth_km, geometry),
                                   point_depths(depth_km, geometry)):
         p, q = line.points, moved
-        for i in range(len(p) - 1):
-            mean = 0.5 * (depth[i] + depth[i + 1])
-            if mean == 0.0:
-                continue
-            quads.append(np.array([p[i], p[i + 1], q[i + 1], q[i]]))
-            signs.append(mean)
-    return quads, np.asarray(signs)
+        quads.append(np.stack([p[:-1], p[1:], q[1:], q[:-1]], axis=1))
+        depths.append(0.5 * (depth[:-1] + depth[1:]))
+    quads, depths = np.concatenate(quads), np.concatenate(depths)
+    keep = depths != 0.0
+    return quads[keep], depths[keep]
 
 
 # -- drawing --------------------------------------------------------------------------------
@@ -620,9 +619,12 @@ class VectorMap:
 def _panel(ax, height: float) -> Panel:
     transform = ax.transData.frozen()
 
+    matrix = transform.get_matrix()  # affine: lon/lat -> figure points, y up
+    scale = np.array([[matrix[0, 0], -matrix[1, 0]], [matrix[0, 1], -matrix[1, 1]]])
+    offset = np.array([matrix[0, 2], height - matrix[1, 2]])
+
     def to_svg(lonlat: np.ndarray) -> np.ndarray:
-        xy = transform.transform(np.asarray(lonlat, dtype=float))
-        return np.column_stack([xy[:, 0], height - xy[:, 1]])
+        return np.asarray(lonlat, dtype=float) @ scale + offset
 
     box = ax.bbox
     return Panel((box.x0, height - box.y1, box.width, box.height), to_svg)
@@ -658,9 +660,15 @@ def compact_svg(svg: str) -> str:
     return _PATH_DATA.sub(lambda m: " " + " ".join(_DECIMAL.sub(_round, m.group()).split()), svg)
 
 
-def _path(points: np.ndarray, closed: bool = False) -> str:
-    coords = " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    return f"M{coords}{' Z' if closed else ''}"
+def _path(points: np.ndarray) -> str:
+    """SVG path data of an open polyline, one C-level format for all points."""
+    return "M" + ("%.1f,%.1f L" * len(points))[:-2] % tuple(points.ravel())
+
+
+def _quads_path(quads_svg: np.ndarray) -> str:
+    """SVG path data of closed quadrilaterals, shape (n, 4, 2), in one format call."""
+    return ("M%.1f,%.1f L%.1f,%.1f L%.1f,%.1f L%.1f,%.1fZ" * len(quads_svg)) % tuple(
+        quads_svg.ravel())
 
 
 def overlay_svg(vector: VectorMap, depth_highlight, depth_median=None,
@@ -685,8 +693,9 @@ def overlay_svg(vector: VectorMap, depth_highlight, depth_median=None,
     parts.append("</defs>")
     for i, panel in enumerate(vector.panels):
         to = panel.to_svg
-        gained_r = "".join(_path(to(q), True) for q, d in zip(quads, depth) if d > 0)
-        gained_u = "".join(_path(to(q), True) for q, d in zip(quads, depth) if d < 0)
+        corners = to(quads.reshape(-1, 2)).reshape(quads.shape) if len(quads) else quads
+        gained_r = _quads_path(corners[depth > 0])
+        gained_u = _quads_path(corners[depth < 0])
         parts.append(f'<g clip-path="url(#front-map-clip-{i})" class="front-map-panel">')
         if gained_r:
             parts.append(f'<path d="{gained_r}" fill="{RUSSIA_GAIN}" fill-opacity="0.85" '
@@ -694,7 +703,7 @@ def overlay_svg(vector: VectorMap, depth_highlight, depth_median=None,
         if gained_u:
             parts.append(f'<path d="{gained_u}" fill="{UKRAINE_GAIN}" fill-opacity="0.85" '
                          'class="gained-ukraine"/>')
-        parts.append(f'<path d="{_path(to(kursk), True)}" fill="{KURSK_FILL}" fill-opacity="0.7" '
+        parts.append(f'<path d="{_path(to(kursk))}Z" fill="{KURSK_FILL}" fill-opacity="0.7" '
                      f'stroke="{UKRAINE_GAIN}" stroke-width="0.6" class="kursk"/>')
         for pts in median or ():
             parts.append(f'<path d="{_path(to(pts))}" fill="none" stroke="{MEDIAN_LINE}" '

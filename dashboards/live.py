@@ -4,11 +4,13 @@ Why not a component that reads `state.day`: Solara (reacton) reconciles the whol
 on every render, re-setting each widget's properties, even when only one component re-ran. On
 this page (about 170 widgets: thirteen sliders with their tooltips, the panels) that walk alone
 costs about 25 ms, a quarter of the step budget, and with 20 sessions half of the one Python
-thread's time. So the four things a step changes (the date line, the overview image, the sector
-image and the event log) are plain widgets made once per session, placed in the page by the
-`LiveDay` component, and updated by `LiveFrame.show(day)` when `state.day` changes (a
-subscription, not a render): a step costs the model step, two blitted frames and four trait
-updates. Everything else on the page re-renders only when its own inputs change (settings, the
+thread's time. So the things a step changes (the date line, the front map, the overview and
+sector charts and the event log) are plain widgets made once per session, placed in the page by
+the `LiveDay` component, and updated by `LiveFrame.show(day)` when `state.day` changes (a
+subscription, not a render). The charts are a still 2x PNG, sent once per fan, under an SVG
+overlay of what the day moves (the highlighted run to today, today's line, the sector bars): a
+step costs the model step, a few kB of SVG each for the charts and the map, and a few trait
+updates, with no rasterising or PNG encoding. Everything else on the page re-renders only when its own inputs change (settings, the
 fan, a comparison), through ordinary Solara components.
 """
 
@@ -20,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+import ipyvue
 import ipywidgets
 import numpy as np
 import solara
@@ -28,6 +31,7 @@ import sim
 from sim import calendar
 
 from . import plots
+from .components.front_map import FrontMapWidget
 from .components.views import event_items
 from .events import LiveEventLog
 
@@ -46,11 +50,51 @@ class LiveContent:
     interventions: tuple[tuple[int, Mapping[str, Any]], ...]
     start: datetime.date
     scenario_title: str
+    occupied: plots.Bands  # of the fan's occupied area, for the overview's text alternative
+    highlighted: str  # "seed 0, run 0"
+    sector_names: tuple[str, ...]
 
 
 def date_text(day: int, days: int, start: datetime.date, scenario_title: str) -> str:
     date = calendar.date_of(day, start)
-    return f"Day {day} of {days} — {date.strftime('%d %B %Y')} — {scenario_title}"
+    return f"{date.day} {date.strftime('%B %Y')} (day {day} of {days}) — {scenario_title}"
+
+
+def overview_alt(content: "LiveContent", day: int, run_value: float) -> str:
+    """What the overview shows on `day`, in words (its text alternative)."""
+    b, date = content.occupied, plots.day_text(calendar.date_of(day, content.start))
+    last = len(b.median) - 1
+    end = plots.day_text(calendar.date_of(last, content.start))
+    return (f"Charts of {len(b.median) - 1} days for all runs: occupied area, economic pressure, "
+            f"talks, Ukraine's grid, support, aid and casualties. Occupied area on {date}: "
+            f"median {b.median[day]:,.0f} km², 90 % of runs between {b.p05[day]:,.0f} and "
+            f"{b.p95[day]:,.0f} km²; highlighted run ({content.highlighted}) {run_value:,.0f} km². "
+            f"Median on {end}: {b.median[last]:,.0f} km².")
+
+
+def sectors_alt(sector_names: Sequence[str], depth_km: np.ndarray, date: datetime.date) -> str:
+    """The sector view in words: where the highlighted run's front has moved most."""
+    run = np.asarray(depth_km[0], dtype=float)
+    order = np.argsort(-np.abs(run))[:3]
+    moved = ", ".join(f"{sector_names[i]} {run[i]:+.1f} km" for i in order)
+    median = np.median(depth_km, axis=0)
+    return (f"Bar chart of the front's twelve sectors on {plots.day_text(date)}: how far Russia "
+            f"has advanced since the start (negative: Ukraine gained). Highlighted run, largest "
+            f"moves: {moved}. Median over all runs, summed over sectors: {median.sum():+.1f} km.")
+
+
+def described(image: ipywidgets.Widget, overlay: ipywidgets.Widget, name: str) -> ipyvue.Html:
+    """A chart (its still PNG, the day's SVG over it) in a box that screen readers read as one
+    image with a text alternative."""
+    return ipyvue.Html(tag="div", children=[image, overlay], attributes={
+        "role": "img", "aria-label": "", "class": f"chart chart-{name}",
+        "style": "position: relative; line-height: 0"})
+
+
+def overlay_widget() -> solara.widgets.HTML:
+    return solara.widgets.HTML(tag="div", unsafe_innerHTML="", attributes={
+        "class": "chart-overlay",
+        "style": "position: absolute; left: 0; top: 0; width: 100%; height: 100%"})
 
 
 def log_html(events: Sequence, start: datetime.date) -> str:
@@ -72,12 +116,15 @@ class LiveFrame:
         self.current: Callable[[], sim.ConflictModel] | None = None
         self.date = solara.widgets.HTML(tag="div", unsafe_innerHTML="", attributes={
             "class": "sim-date", "style": "font-size: 1.3em; font-weight: 600"})
-        self.overview = ipywidgets.Image(format="png", layout={"width": "100%"},
-                                         _dom_classes=["solara-image"])
-        self.sectors = ipywidgets.Image(format="png", layout={"width": "100%"},
-                                        _dom_classes=["solara-image"])
-        self.sector_caption = caption("Bars: highlighted run on the day shown above; dots and "
-                                      "whiskers: median and 90 % of all runs.")
+        self.overview_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
+        self.sectors_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
+        self.overview_layer = overlay_widget()
+        self.sectors_layer = overlay_widget()
+        self.overview = described(self.overview_image, self.overview_layer, "overview")
+        self.sectors = described(self.sectors_image, self.sectors_layer, "sectors")
+        self.front_map = FrontMapWidget()
+        self.sector_caption = caption("Bars: the highlighted run on the day shown above; dots "
+                                      "and whiskers: the median and 90 % of all runs.")
         self.log = solara.widgets.HTML(tag="ul", unsafe_innerHTML=NO_EVENTS_ITEM, attributes={
             "style": "max-height: 260px; overflow-y: auto; font-size: 0.85em"})
         self.log_size = -1
@@ -97,28 +144,77 @@ class LiveFrame:
                 return False
             model = content.model
             date = calendar.date_of(day, content.start)
-            overview_png = content.overview.png(day)
-            sector_png = content.sectors.png(model.state.depth_km)
+            overview_svg = content.overview.overlay(day)
+            sector_png, sector_svg = content.sectors.frame(model.state.depth_km)
             events = content.log.upto(model.trajectories, day, content.interventions)
+            overview_label = overview_alt(content, day,
+                                          float(model.trajectories["occupied_km2"][0, day]))
+            sectors_label = sectors_alt(content.sector_names, model.state.depth_km, date)
+            depth = model.state.depth_km
             with self.date.hold_sync():  # one message to the browser, not two
                 self.date.attributes = {**self.date.attributes, "data-day": str(day),
                                         "data-date": date.isoformat()}
                 self.date.unsafe_innerHTML = html.escape(
                     date_text(day, model.days, content.start, content.scenario_title))
-            self.overview.value = overview_png
-            self.sectors.value = sector_png
+            if self.overview_image.value is not content.overview.background:
+                self.overview_image.value = content.overview.background  # once per fan
+            if self.sectors_image.value is not sector_png:
+                self.sectors_image.value = sector_png  # once, and when the axis widens
+            self.overview_layer.unsafe_innerHTML = overview_svg
+            self.sectors_layer.unsafe_innerHTML = sector_svg
+            self.front_map.show(np.asarray(depth[0], dtype=float), np.median(depth, axis=0), day,
+                                plots.day_text(date), float(model.state.kursk_held_km2[0]))
+            self.overview.attributes = {**self.overview.attributes, "aria-label": overview_label}
+            self.sectors.attributes = {**self.sectors.attributes, "aria-label": sectors_label}
             if len(events) != self.log_size:
                 self.log.unsafe_innerHTML = log_html(events, content.start)
                 self.log_size = len(events)
             return True
 
 
+class SharedDrawings:
+    """Charts drawn once per server process and shared by every session showing the same data:
+    when a class opens the same preset, the sessions get the same day-0 fan (`fan_cache`), and
+    drawing its overview (about half a second of CPU) once instead of once per student is what
+    makes the page appear quickly for the second student on. Keyed by the data's identity and
+    the drawing's options; an entry keeps its data alive, so an identity is never reused while
+    it is cached. The drawings are read-only once made (an overlay reads the axes' transforms)."""
+
+    def __init__(self, capacity: int = 16):
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._made: dict[tuple, tuple[Any, Any]] = {}
+
+    def get(self, data: Any, options: tuple, make: Callable[[], Any]) -> Any:
+        key = (id(data), options)
+        with self._lock:
+            hit = self._made.get(key)
+            if hit is not None and hit[0] is data:
+                self._made[key] = self._made.pop(key)  # most recently used last
+                return hit[1]
+        made = make()
+        with self._lock:
+            self._made[key] = (data, made)
+            while len(self._made) > self.capacity:
+                self._made.pop(next(iter(self._made)))
+        return made
+
+
+SHARED_DRAWINGS = SharedDrawings()
+
+
 def live_content(model: sim.ConflictModel, traj: Mapping[str, np.ndarray],
                  interventions: tuple, start: datetime.date, scenario_title: str,
                  sectors: plots.SectorView, log: LiveEventLog,
-                 phase_names: tuple[str, ...]) -> LiveContent:
+                 phase_names: tuple[str, ...], highlighted: str = "highlighted run") -> LiveContent:
     """Draw the overview's still background once for these trajectories and interventions."""
-    marks = plots.time_marks(model.days, model.days, traj["talks_phase"][0],
-                             tuple(d for d, _ in interventions), start=start)
-    overview = plots.live_figure(plots.overview_figure(traj, marks, phase_names))
-    return LiveContent(model, overview, sectors, log, interventions, start, scenario_title)
+    days = tuple(d for d, _ in interventions)
+
+    def draw() -> plots.LiveFigure:
+        marks = plots.time_marks(model.days, model.days, traj["talks_phase"][0], days, start=start)
+        return plots.live_figure(plots.overview_figure(traj, marks, phase_names, highlighted))
+
+    overview = SHARED_DRAWINGS.get(traj, ("overview", model.days, days, start, phase_names,
+                                          highlighted), draw)
+    return LiveContent(model, overview, sectors, log, interventions, start, scenario_title,
+                       plots.bands(traj["occupied_km2"]), highlighted, sectors.sector_names)

@@ -58,13 +58,29 @@ class StepLatencies:
                 log.write(f"{elapsed:.3f}\n")
 
 
-def sector_track(model) -> np.ndarray:
-    """The highlighted run's depth in each sector by day (days + 1, sectors), day 0 filled: what
-    the event log reads to say where the front moved. The model records totals only; a session
-    keeps this one run's twelve numbers a day as it steps."""
-    track = np.zeros((model.days + 1,) + model.state.depth_km.shape[1:])
-    track[model.day] = model.state.depth_km[0]
-    return track
+# What the session records each day for the highlighted run (member 0) beyond the model's own
+# trajectories: the sector depths (where the front moved) and who proposed and refused what in
+# talks. A field the model does not have is skipped; the event log reads what is there.
+TRACKED_FIELDS = ("depth_km", "proposer_today", "ukraine_refused_today", "russia_refused_today",
+                  "last_package", "refusal_reasonableness")
+
+
+class HighlightTrack:
+    """Per-day values of `TRACKED_FIELDS` for one run, day 0 filled at once, later days as the
+    session steps: a dozen numbers a day, what the event log needs to tell the story."""
+
+    def __init__(self, model, run: int = 0):
+        self.run = run
+        self.arrays: dict[str, np.ndarray] = {}
+        for name in TRACKED_FIELDS:
+            value = getattr(model.state, name, None)
+            if isinstance(value, np.ndarray) and value.ndim >= 1:
+                self.arrays[name] = np.zeros((model.days + 1,) + value.shape[1:], dtype=value.dtype)
+        self.record(model)
+
+    def record(self, model) -> None:
+        for name, values in self.arrays.items():
+            values[model.day] = getattr(model.state, name)[self.run]
 
 
 class Session:
@@ -79,7 +95,7 @@ class Session:
         self.shared_fans = SHARED_FANS if shared_fans is None else shared_fans
         self.settings = settings or Settings()
         self.model = build_model(self.settings)
-        self.sector_depth_km = sector_track(self.model)
+        self.track = HighlightTrack(self.model)
         self.generation = 0  # bumped on every rebuild: a new model
         self.fan_token = 0  # bumped on every fan request; older requests give up
         self.latencies = StepLatencies(os.environ.get(STEP_LOG_ENV))
@@ -88,9 +104,9 @@ class Session:
     def rebuild(self, settings: Settings) -> None:
         """Day 0 with new settings; the old model is kept if the new one is refused."""
         model = build_model(settings)
-        track = sector_track(model)
+        track = HighlightTrack(model)
         with self.lock:
-            self.settings, self.model, self.sector_depth_km = settings, model, track
+            self.settings, self.model, self.track = settings, model, track
             self.generation += 1
 
     def step(self, n_days: int = 1) -> int:
@@ -99,12 +115,17 @@ class Session:
                 if not self.model.running:
                     break
                 self.model.step()
-                self.sector_depth_km[self.model.day] = self.model.state.depth_km[0]
+                self.track.record(self.model)
             return self.model.day
 
     def intervene(self, name: str, value: Any) -> None:
         with self.lock:
             self.model.intervene(**{name: value})
+
+    @property
+    def sector_depth_km(self) -> np.ndarray:
+        """The highlighted run's depth in each sector by day (days + 1, sectors)."""
+        return self.track.arrays["depth_km"]
 
     @property
     def day(self) -> int:

@@ -13,6 +13,7 @@ to a temporary directory, read back and removed.
 from __future__ import annotations
 
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -24,6 +25,7 @@ from . import spec as spec_module
 from . import sweep
 from .spec import Spec
 
+DEFAULT_NAME = "experiment"  # a dict or TOML string without `name` (a file's default is its stem)
 
 @dataclass
 class Experiment:
@@ -85,9 +87,14 @@ def _read_spec(spec) -> tuple[Spec, str | None]:
     if isinstance(spec, Spec):
         return spec, None
     if isinstance(spec, Mapping):
-        return spec_module.from_dict(spec, source="<dict>"), None
+        return spec_module.from_dict({"name": DEFAULT_NAME, **spec}, source="<dict>"), None
     if isinstance(spec, str) and ("\n" in spec or "=" in spec):
-        return spec_module.parse(spec, source="<string>"), spec
+        try:
+            data = tomllib.loads(spec)
+        except tomllib.TOMLDecodeError:
+            spec_module.parse(spec, source="<string>")  # raises the CLI's one-line message
+            raise
+        return spec_module.from_dict({"name": DEFAULT_NAME, **data}, source="<string>"), spec
     checked = spec_module.load(spec)
     return checked, Path(spec).read_text()
 

@@ -40,8 +40,12 @@ LAST_DATA = dt.date(2024, 11, 30)
 MIN_FIT_MONTHS = 2
 FIT_MODES = ("refit", "posterior")
 REFIT_DRAWS, REFIT_ROUNDS, REFIT_ACCEPT = 3000, 2, 0.05
-REFIT_PRIORS = ("advance_speed_scale=0.05:2", "ukraine_recruits_per_day=250:1200",
-                "culmination_exhaustion=0:5", "culmination_adaptation=0:3")
+# Every parameter the shipped posterior carries, refitted (same prior ranges as the shipped
+# calibration), so no forecast draws a value fitted on the months it forecasts.
+REFIT_PRIORS = ("advance_speed_scale=0.05:2", "russia_casualties_per_day_2024=300:2500",
+                "ukraine_recruits_per_day=250:1200", "culmination_exhaustion=0:5",
+                "culmination_adaptation=0:3", "attrition_strain_weight=0:5",
+                "culmination_sustainable_pace=0.05:1.5")
 
 
 @dataclass

@@ -19,22 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from . import calendar
+from .outcomes import OUTCOMES
 from .params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
 from .scenarios import SCENARIOS, check_scenario
 
 EXIT_BAD_INPUT = 2
-SUMMARY_COLUMNS = (
-    ("occupied_km2_final", "occupied area at the end, km2", "{:,.0f}"),
-    ("area_change_km2", "change in occupied area, km2", "{:+,.0f}"),
-    ("russia_economic_pressure_final", "Russian economic pressure (0-1)", "{:.2f}"),
-    ("ukraine_economic_pressure_final", "Ukrainian economic pressure (0-1)", "{:.2f}"),
-    ("grid_gw_final", "Ukraine grid capacity, GW", "{:.1f}"),
-    ("ukraine_support_final", "Ukrainian support for resistance (0-1)", "{:.2f}"),
-    ("russia_casualties", "Russian casualties", "{:,.0f}"),
-    ("ukraine_casualties", "Ukrainian casualties", "{:,.0f}"),
-    ("us_aid_total_bn_usd", "US aid, bn USD", "{:.0f}"),
-    ("eu_aid_total_bn_usd", "European aid, bn USD", "{:.0f}"),
-)
+SUMMARY_COLUMNS = tuple((o.name, f"{o.label}, {o.unit}", o.fmt) for o in OUTCOMES.values()
+                        if o.headline)
 
 
 class CliError(Exception):
@@ -110,6 +101,21 @@ def cmd_params(args) -> int:
             print(textwrap.indent(textwrap.fill(spec.meaning, 84), "      "))
         print()
     return 0
+
+
+def cmd_levers(args) -> int:
+    from . import levers
+
+    for name in args.names:
+        if name not in PARAMS:
+            raise ParamError("parameter", name, "a name listed by `conflictsim params`")
+    verdicts = levers.check(args.names or list(PARAMS), runs=args.runs)
+    for verdict in verdicts:
+        print(verdict.line())
+    failed = [v.name for v in verdicts if not v.passed]
+    print(f"{len(verdicts) - len(failed)} of {len(verdicts)} move what they declare"
+          + (f"; not: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
 
 
 def summary_text(outcomes, scenario: str, days: int,
@@ -299,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", type=_whole("--run", 0, 2**62), metavar="K",
                    help="row index of the sweep to replay (with --from DIR)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("levers", help="check that each parameter moves what it declares, the "
+                                      "way it declares (common random numbers)")
+    p.add_argument("names", nargs="*", metavar="PARAM",
+                   help="parameters to check (default: all)")
+    p.add_argument("--runs", type=_whole("--runs", 10, 100_000), default=120,
+                   help="runs per level (default 120)")
+    p.set_defaults(func=cmd_levers)
 
     for module in ("dashboards.cli", "experiments.cli"):
         importlib.import_module(module).register(sub)

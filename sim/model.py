@@ -30,6 +30,10 @@ TRAJECTORY_FIELDS: tuple[str, ...] = (
     "russia_casualties_today", "ukraine_casualties_today", "advance_km2_today", "kursk_held_km2",
     "nwf_bn_usd", "oil_price_usd", "us_blame", "strike_wave_today", "refused_today",
     "moratorium", "last_offer_km2", "russia_pace_belief", "ukraine_pace_belief",
+    "proposer_today", "ukraine_refused_today", "russia_refused_today", "refusal_reasonableness",
+    "russia_pressure_deficit", "russia_pressure_reserves", "russia_pressure_sanctions",
+    "ukraine_pressure_outages", "ukraine_pressure_budget", "ukraine_pressure_supply",
+    "ukraine_pressure_fighting",
 )
 COLLECTED_FIELDS: tuple[str, ...] = (
     "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
@@ -73,6 +77,7 @@ class ConflictModel(mesa.Model):
         self.scenario_name = scenarios.check_scenario(scenario).name
         self.uncertainty = _uncertainty.check_mode(uncertainty)
         self.overrides = dict(overrides)
+        self.initial_overrides = dict(overrides)  # what the constructor was given
         if run_indices is None:
             run_indices = run_offset + np.arange(self.n_runs, dtype=np.int64)
         self.run_indices = np.asarray(run_indices, dtype=np.int64)
@@ -188,23 +193,24 @@ class ConflictModel(mesa.Model):
         `self` would give (the dashboard's fan after an intervention). With `run=False` the copy
         is returned at today's day, for the caller to step in slices it can abandon.
         """
-        twin = ConflictModel.__new__(ConflictModel)
-        mesa.Model.__init__(twin, rng=self.seed)
-        for name in ("n_runs", "days", "seed", "scenario_name", "params", "run_indices", "keys",
-                     "start_date", "calendar", "precision", "sector_dtype", "uncertainty",
-                     "drawn", "start_pace",
-                     "_winter", "_mud", "_strike_season", "_demand", "derived", "today",
-                     "state", "actions", "draws"):
-            setattr(twin, name, getattr(self, name))
-        twin.overrides = dict(self.overrides)
-        twin.interventions = list(self.interventions)
-        twin._make_agents()
-        twin.record = record
-        twin._days_by_runs = ({k: v.copy() for k, v in self._days_by_runs.items()}
-                              if record else {})
-        twin.datacollector = None
-        twin.running = self.state.day < self.days
+        twin = ConflictModel(scenario=self.scenario_name, n_runs=self.n_runs, days=self.days,
+                             rng=self.seed, record=record, collect=False,
+                             run_indices=self.run_indices, start_date=self.start_date,
+                             precision=self.precision, uncertainty=self.uncertainty,
+                             **self.initial_overrides)
+        twin._continue_from(self)
         return twin.run() if run else twin
+
+    def _continue_from(self, other: "ConflictModel") -> None:
+        """Take over what has happened in `other` (built with the same arguments): its
+        parameters after interventions, today's state and the days recorded so far."""
+        self.params, self.derived = other.params, other.derived
+        self.today, self.state, self.actions = other.today, other.state, other.actions
+        self.overrides = dict(other.overrides)
+        self.interventions = list(other.interventions)
+        if self.record:
+            self._days_by_runs = {k: v.copy() for k, v in other._days_by_runs.items()}
+        self.running = self.state.day < self.days
 
     def _record(self) -> None:
         d = self.state.day

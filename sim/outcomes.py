@@ -2,11 +2,75 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from . import sectors
 from .params import Params
 from .state import CEASEFIRE, SETTLEMENT, TALKS, State
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """One per-run outcome, declared once: the summary, the CLI, sweep specs, the dashboard,
+    the plots and docs/MODEL.md read this table. `fmt` formats a value for people;
+    `headline` outcomes are the ones `conflictsim run` summarises."""
+
+    name: str
+    label: str
+    unit: str
+    meaning: str
+    fmt: str = "{:.2f}"
+    headline: bool = False
+
+
+_O = OutcomeSpec
+OUTCOMES: dict[str, OutcomeSpec] = {o.name: o for o in [
+    _O("occupied_km2_final", "occupied area at the end", "km2",
+       "Ukrainian land held by Russia on the last day (Kursk excluded).", "{:,.0f}", True),
+    _O("occupied_pct_final", "occupied share of Ukraine at the end", "%",
+       "The same as a share of Ukraine's 603,550 km2.", "{:.1f}"),
+    _O("occupied_km2_peak", "largest occupied area", "km2",
+       "The most Ukrainian land Russia held on any day.", "{:,.0f}"),
+    _O("area_change_km2", "change in occupied area", "km2",
+       "Occupied area at the end minus on day 0 (land ceded in a deal included).", "{:+,.0f}",
+       True),
+    _O("kursk_held_km2_final", "Ukrainian-held ground in Kursk at the end", "km2",
+       "Ground Ukraine still holds inside Russia on the last day.", "{:,.0f}"),
+    _O("ceasefire_day", "first ceasefire day", "day",
+       "Day of the first ceasefire; empty (NaN) if none.", "{:.0f}"),
+    _O("settlement_day", "settlement day", "day",
+       "Day a settlement was signed; empty (NaN) if none.", "{:.0f}"),
+    _O("talks_phase_final", "talks phase at the end", "code",
+       "0 no talks, 1 talks while fighting, 2 ceasefire, 3 settlement.", "{:.0f}"),
+    _O("talks_open_days", "days of open talks", "days",
+       "Days on which talks were open while the war went on.", "{:.0f}"),
+    _O("ceasefire_breakdowns", "ceasefires broken", "count",
+       "How many ceasefires broke down.", "{:.0f}"),
+    _O("ukraine_refusals", "packages refused", "count",
+       "How many packages were refused (by either side).", "{:.0f}"),
+    _O("russia_economic_pressure_final", "Russian economic pressure at the end", "index 0-1",
+       "Budget shortfall, reserves drawn and sanctions on the last day.", "{:.2f}", True),
+    _O("russia_economic_pressure_mean", "Russian economic pressure, mean", "index 0-1",
+       "The same, averaged over the run.", "{:.2f}"),
+    _O("ukraine_economic_pressure_final", "Ukrainian economic pressure at the end", "index 0-1",
+       "Outages, budget gap, supply gap and the war's burden on the last day.", "{:.2f}", True),
+    _O("ukraine_economic_pressure_mean", "Ukrainian economic pressure, mean", "index 0-1",
+       "The same, averaged over the run.", "{:.2f}"),
+    _O("grid_gw_final", "Ukraine grid capacity at the end", "GW",
+       "Available generating capacity on the last day.", "{:.1f}", True),
+    _O("ukraine_support_final", "Ukrainian support for resistance at the end", "share 0-1",
+       "Domestic support for continuing the resistance on the last day.", "{:.2f}", True),
+    _O("russia_casualties", "Russian casualties", "persons",
+       "Killed and wounded over the run.", "{:,.0f}", True),
+    _O("ukraine_casualties", "Ukrainian casualties", "persons",
+       "Killed and wounded over the run.", "{:,.0f}", True),
+    _O("us_aid_total_bn_usd", "US aid", "bn USD", "US aid over the run.", "{:.0f}", True),
+    _O("eu_aid_total_bn_usd", "European aid", "bn USD", "European aid over the run.", "{:.0f}",
+       True),
+    _O("russia_nwf_bn_usd_final", "Russia's National Wealth Fund at the end", "bn USD",
+       "Liquid reserves left on the last day.", "{:.1f}"),
+]}
 
 OUTCOME_CLASSES = ("settlement", "frozen conflict", "Russian economic crisis",
                    "Ukrainian destabilisation", "war with talks", "war without talks")
@@ -26,7 +90,8 @@ def outcome_class(state: State, params: Params) -> np.ndarray:
 
 
 def summarise(state: State, params: Params) -> dict[str, np.ndarray]:
-    """One value per run for every outcome; NaN marks 'never' for event days."""
+    """One value per run for every outcome of `OUTCOMES` (and the class code); NaN marks
+    'never' for event days."""
     days = max(state.day, 1)
     occupied = state.occupied_km2
     return {

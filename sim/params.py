@@ -12,7 +12,7 @@ value is an assumption or a calibration result, and how it was set.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -78,6 +78,12 @@ class ParamSpec:
     choices: tuple[str, ...] = ()
     prior: Prior | None = None  # None: known or set by the user (a lever), never drawn
     expects: "Expect | None" = None  # what the parameter should move, and which way
+    label: str = ""  # what a student reads ("US aid after Jan 2025, share of the 2024 level")
+
+    @property
+    def plain_label(self) -> str:
+        """The label, or for a parameter not yet given one the name in words (never the code)."""
+        return self.label or humanised(self.name)
 
     def allowed(self) -> str:
         if self.kind == "choice":
@@ -142,6 +148,17 @@ def _first_bad(arr: np.ndarray, low: float, high: float) -> float:
     return float(flat[np.argmax(bad)])
 
 
+def humanised(name: str) -> str:
+    """A parameter's code name in words, for one still without a label ("grid_max_gw" ->
+    "Grid max GW")."""
+    words = [w.upper() if w in _ABBREVIATIONS else w for w in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+_ABBREVIATIONS = {"gw", "usd", "rub", "eu", "us", "nwf", "km2", "sd"}
+
+
 def _p(name, default, low, high, unit, meaning, source, group, kind="float", choices=()):
     return ParamSpec(name, default, low, high, unit, meaning, source, group, kind, tuple(choices))
 
@@ -153,7 +170,7 @@ def uncertain_names() -> tuple[str, ...]:
 
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 0.66, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 0.89, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "and casualty figures (sim/data/posterior_front.csv)", "combat"),
@@ -194,7 +211,7 @@ _SPECS: list[ParamSpec] = [
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat"),
-    _p("russia_casualties_per_day_2024", 1680.0, 300.0, 4000.0, "persons/day",
+    _p("russia_casualties_per_day_2024", 1160.0, 300.0, 4000.0, "persons/day",
        "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
        "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
        "calibration: posterior median (sim/data/posterior_front.csv) against facts 'Russian "
@@ -208,24 +225,24 @@ _SPECS: list[ParamSpec] = [
        "Russian replacements reaching the front per day.",
        "assumption; Russian officials' 2024 contract-soldier figures (about 30,000/month)",
        "combat"),
-    _p("ukraine_recruits_per_day", 120.0, 0.0, 4000.0, "persons/day",
+    _p("ukraine_recruits_per_day", 370.0, 0.0, 4000.0, "persons/day",
        "Ukrainian replacements reaching the front per day at full mobilisation effort.",
        "calibration: posterior median (sim/data/posterior_front.csv); low, as the 2024 manpower "
        "shortage reports say", "combat"),
     _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
-    _p("culmination_exhaustion", 1.6, 0.0, 5.0, "-",
-       "How much a sector's recent advance tires the attacker: speed divided by 1 + this x strain "
-       "(strain 1 = moving lately at the sector's autumn-2024 pace).",
+    _p("culmination_exhaustion", 2.26, 0.0, 5.0, "-",
+       "How much a sector's strain (accumulated pushing above the sustainable pace) tires the "
+       "attacker: speed divided by 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("culmination_adaptation", 1.8, 0.0, 3.0, "-",
+    _p("culmination_adaptation", 1.49, 0.0, 3.0, "-",
        "How much the defender brings reserves and field works to where the front moves: defence "
        "times 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("attrition_strain_weight", 1.0, 0.0, 5.0, "-",
+    _p("attrition_strain_weight", 2.88, 0.0, 5.0, "-",
        "How much more the attacker loses where the front has lately moved: the Russian loss rate "
        "times 1 + this x strain, so casualties follow the assaults.",
        "calibration: posterior median of the ABC fit to the facts' 2024 casualty figures "
@@ -235,14 +252,14 @@ _SPECS: list[ParamSpec] = [
        "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
        "rather than luck and season.",
        "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
-    _p("culmination_sustainable_pace", 0.4, 0.05, 1.5, "x autumn pace",
+    _p("culmination_sustainable_pace", 0.81, 0.05, 1.5, "x autumn pace",
        "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
        "pushes build strain, slower ones shed it.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv); 2024's mean was about 0.37 of the autumn pace", "combat"),
     _p("culmination_memory_days", 60.0, 7.0, 365.0, "days",
-       "Days of pushing at the sustainable pace plus the autumn pace that build one unit of "
-       "strain (and of quiet that shed the sustainable share of one).",
+       "Time scale of strain: pushing one autumn-2024 pace above the sustainable pace for this "
+       "many days builds one unit; quiet sheds the sustainable share of one in as many days.",
        "assumption; 2024 offensives (Avdiivka, Kharkiv, Pokrovsk) ran for two to four months",
        "combat"),
     _p("ukraine_domestic_supply_share", 0.45, 0.1, 0.9, "share",
@@ -549,6 +566,144 @@ _SPECS: list[ParamSpec] = [
        "are still open).", "assumption", "talks"),
 ]
 
+# --- labels: what a student reads, one per parameter (a parameter without one shows its name in
+# words, see `ParamSpec.plain_label`); kept in this one block so the specs above stay untouched.
+_LABELS: dict[str, str] = {
+    # combat
+    "advance_speed_scale": "Speed of Russian advances, times the autumn-2024 pace",
+    "reference_force_ratio": "Force ratio at which Russia advances at its 2024 pace",
+    "force_ratio_exponent": "How much more ground a stronger force takes",
+    "counterattack_factor": "Strength of Ukrainian counter-attacks",
+    "advance_noise_sd": "Day-to-day luck on the battlefield",
+    "advance_noise_persistence": "How long good and bad spells at the front last",
+    "winter_speed_factor": "Fighting speed in winter, times the summer speed",
+    "mud_speed_factor": "Fighting speed in the mud seasons, times the summer speed",
+    "fortification_bonus": "Defensive strength of fully built fortifications",
+    "fortification_build_per_day": "Speed of building fortifications",
+    "russia_front_force_k": "Russian troops at the front in December 2024",
+    "russia_casualties_per_day_2024": "Russian casualties per day in late 2024",
+    "ukraine_casualties_per_day_2024": "Ukrainian casualties per day in late 2024",
+    "russia_recruits_per_day": "Russian recruits reaching the front per day",
+    "ukraine_recruits_per_day": "Ukrainian recruits reaching the front per day",
+    "wounded_return_share": "Share of wounded who return to the front",
+    "ukraine_domestic_supply_share": "Share of Ukraine's weapons made at home",
+    "russia_supply_pressure_sensitivity": "How much economic strain cuts Russian supplies",
+    "advance_noise_common_share": "Share of battlefield luck shared by the whole front",
+    "culmination_exhaustion": "How much fast advances tire the attacker",
+    "culmination_adaptation": "How fast the defender reinforces where the front moves",
+    "attrition_strain_weight": "Extra losses where the front has lately moved",
+    "start_pace_factor": "Pace at the start, times the pace of the three months before",
+    "culmination_sustainable_pace": "Pace the attacker can keep up without tiring, share of the autumn-2024 pace",
+    "culmination_memory_days": "Days of pushing that tire the attacker",
+    # strikes and the power grid
+    "grid_initial_gw": "Ukraine's power plants working in December 2024",
+    "grid_max_gw": "Power capacity Ukraine can rebuild to",
+    "grid_peak_demand_gw": "Ukraine's winter peak demand for electricity",
+    "grid_repair_per_day": "Speed of repairing the power grid",
+    "strike_wave_prob_winter": "Chance of a Russian mass strike on a winter day",
+    "strike_wave_prob_summer": "Chance of a Russian mass strike on a summer day",
+    "strike_wave_damage_gw": "Power capacity one mass strike destroys",
+    "air_defence_interception": "Share of strike damage Ukraine's air defence stops",
+    "deep_strike_refinery_damage": "Damage Ukraine's long-range drones do to Russian refineries",
+    "refinery_repair_per_day": "Speed of repairing Russian refineries",
+    "energy_moratorium_in_talks": "Talks can pause strikes on energy",
+    # economy
+    "oil_price_volatility": "How much the oil price swings",
+    "oil_gas_revenue_trn_rub": "Russia's oil and gas income in 2024",
+    "non_oil_revenue_trn_rub": "Russia's other state income in 2024",
+    "russia_spending_trn_rub": "Russia's state spending in 2024",
+    "war_spending_share": "Share of Russian spending that goes to the war",
+    "nwf_initial_bn_usd": "Russia's rainy-day fund in December 2024",
+    "nwf_deficit_share": "Share of Russia's deficit paid from its rainy-day fund",
+    "rub_per_usd": "Roubles per US dollar",
+    "sanctions_pressure_weight": "Weight of sanctions in the strain on Russia's economy",
+    "refinery_revenue_share": "Oil income lost if every Russian refinery stopped",
+    "ukraine_external_need_bn_usd": "Money Ukraine needs from abroad to run the state",
+    "russia_crisis_threshold": "Strain at which Russia's economy counts as in crisis",
+    "world_oil_price_usd": "World oil price (Brent)",
+    "urals_discount_usd": "Discount on Russian oil in December 2024",
+    "sanctions_discount_usd": "Extra discount on Russian oil under the toughest sanctions",
+    # politics in Ukraine
+    "ukraine_support_initial": "Ukrainians' support for fighting on, December 2024",
+    "support_casualty_sensitivity": "How much casualties wear down support in Ukraine",
+    "support_outage_sensitivity": "How much blackouts wear down support in Ukraine",
+    "support_ground_sensitivity": "How much lost ground wears down support in Ukraine",
+    "support_recovery_per_day": "How fast support in Ukraine recovers",
+    "support_refusal_cost": "Support lost when Kyiv is blamed for refusing terms",
+    "support_concession_cost": "Support lost by accepting a ceasefire line",
+    "destabilisation_threshold": "Support below which Ukraine counts as destabilised",
+    "support_rally_unreasonable_demand": "Rally in Ukraine when Kyiv refuses unreasonable terms",
+    # United States and Trump
+    "us_aid_baseline_bn_usd": "US aid to Ukraine in 2024",
+    "us_military_share": "Military share of US aid",
+    "trump_aid_level": "US aid after Jan 2025, share of the 2024 level",
+    "trump_pushes_talks": "Trump pushes both sides into talks",
+    "trump_push_delay_days": "Days after the inauguration before US pressure opens talks",
+    "trump_blame_susceptibility": "How far Washington blames whoever refuses terms",
+    "trump_aid_cut_on_blame": "US aid withheld when Ukraine is blamed",
+    "trump_sanctions_on_blame": "Extra US sanctions when Russia is blamed",
+    "trump_sanctions_level": "US sanctions on Russia after Jan 2025",
+    "us_sanctions_initial": "US sanctions on Russia in December 2024",
+    "deterrence_credibility": "How seriously Moscow takes US warnings",
+    "deterrence_strike_reduction": "Strikes and ceasefire breaches a credible US warning prevents",
+    "trump_relief_offer": "Sanctions relief Washington offers Moscow in a deal",
+    "trump_limits_offer": "Limits on Ukraine's army Washington puts in a deal",
+    "us_backstop_strength": "US backing for Europe's guarantees in a deal",
+    # Europe
+    "eu_aid_baseline_bn_usd": "European aid to Ukraine in 2024",
+    "eu_military_share": "Military share of European aid",
+    "eu_compensation_share": "Share of a US aid cut that Europe makes up",
+    "eu_sanctions_initial": "European sanctions on Russia in December 2024",
+    "eu_sanctions_step": "Added bite of each new European sanctions package",
+    "eu_package_interval_days": "Days between European sanctions packages",
+    "eu_guarantee_strength": "Strength of Europe's security guarantees for Ukraine",
+    # Russia and Putin
+    "putin_strategy": "Putin's strategy in talks",
+    "putin_offensive_intensity": "Russian offensive effort, times the autumn-2024 level",
+    "putin_grab_surge": "Extra Russian push to grab ground before a freeze",
+    "putin_maximalist_demand_km2": "Unoccupied land Moscow demands (maximalist strategy)",
+    "putin_serious_pressure": "Economic strain at which Putin negotiates seriously",
+    "russia_prior_pace_km2_day": "Moscow's belief about how fast it advances",
+    "russia_cost_km2_day": "What a day of war costs Russia, in ground it would trade",
+    "planning_horizon_days": "How far ahead each side plans",
+    "resolve_spread": "How much each side hides its true resolve",
+    "russia_pace_learning_weight": "How fast Moscow learns from the front",
+    "russia_casualty_cost_weight": "How much Moscow minds its casualties",
+    "russia_relief_value_km2": "What sanctions relief is worth to Moscow, in ground",
+    "russia_limits_value_km2": "What limits on Ukraine's army are worth to Moscow, in ground",
+    "russia_guarantee_cost_km2": "What Western guarantees for Ukraine cost Moscow, in ground",
+    "russia_sequencing_cost_km2": "What a ceasefire before the terms costs Moscow, in ground",
+    # Ukraine and Zelensky
+    "zelensky_deep_strike_intensity": "Ukrainian long-range strikes on Russian oil",
+    "ukraine_prior_pace_km2_day": "Kyiv's belief about how fast Russia advances",
+    "ukraine_resolve_km2": "Ground Kyiv would rather lose than accept a bad deal",
+    "ukraine_cost_km2_day": "What a day of war costs Ukraine, in ground it would trade",
+    "ukraine_pace_learning_weight": "How fast Kyiv learns from the front",
+    "ukraine_red_line_km2": "Unoccupied land Kyiv could give up in a deal (its red line)",
+    "red_line_cost_per_km2": "Cost to Kyiv of each km² given up beyond its red line",
+    "ukraine_frozen_line_cost_km2": "Cost to Kyiv of a ceasefire that leaves occupied land occupied",
+    "ukraine_limits_cost_km2": "Cost to Kyiv of limits on its army, in ground",
+    "ukraine_relief_cost_km2": "Cost to Kyiv of sanctions relief for Russia, in ground",
+    "ukraine_sequencing_value_km2": "What a ceasefire before the terms is worth to Kyiv, in ground",
+    "ukraine_renewal_risk": "Kyiv's fear of a new Russian attack after a ceasefire without guarantees",
+    # talks
+    "talks_collapse_per_refusal": "Chance talks collapse after a refused offer",
+    "talks_reopen_per_day": "Chance per day that collapsed talks reopen",
+    "offer_interval_days": "Days between rounds of offers",
+    "ceasefire_breakdown_per_day": "Chance per day a ceasefire breaks down",
+    "settlement_after_days": "Days a ceasefire must hold before a settlement",
+    "settlement_per_day": "Chance per day of a settlement after that",
+    "offer_acceptance_target": "How modest the offers are (chance each side expects of a yes)",
+    "guarantee_effectiveness": "How much guarantees cut the risk of a new attack",
+    "force_limits_rebuild_cut": "How much limits on Ukraine's army slow its rebuilding",
+    "blame_per_refusal": "How much one refusal shifts Washington's blame",
+    "blame_reasonableness_scale_km2": "How far off terms must be for Washington to call a refusal fair",
+    "ceasefire_first_settlement_factor": "Chance of settling after a ceasefire-first deal, times a terms-first one",
+}
+for _name in _LABELS:
+    if not any(spec.name == _name for spec in _SPECS):
+        raise RuntimeError(f"_LABELS names {_name!r}, which is not a parameter")
+_SPECS = [replace(s, label=_LABELS.get(s.name, "")) for s in _SPECS]
 # --- uncertainty: what the model does not know, per parameter (issue 11) -------------------
 # Parameters fitted to 2024 are drawn jointly from the shipped calibration posterior; other
 # physical or behavioural assumptions get a stated prior over a plausible part of their range.
@@ -570,10 +725,11 @@ _PRIORS: dict[str, Prior] = {
     "reference_force_ratio": Prior("triangular", 1.2, 2.0, 1.5,
                                    "attackers' rule of thumb 1.5-3 locally; front-wide less"),
     "force_ratio_exponent": Prior("uniform", 1.0, 2.5, reason="between linear and square law"),
-    "advance_noise_common_share": Prior("uniform", 0.3, 0.8,
-                                        reason="front-wide swings of 2024's monthly gains"),
-    "advance_noise_sd": Prior("triangular", 0.4, 0.8, 0.6,
-                              "day-to-day spread of 2024 DeepStateMap gains"),
+    "advance_noise_common_share": Prior("uniform", 0.5, 0.95,
+                                        reason="2024's monthly gains swung front-wide, by a "
+                                        "factor of about two from one month to the next"),
+    "advance_noise_sd": Prior("triangular", 0.4, 1.2, 0.8,
+                              "month-to-month log changes of 2024's gains, sd about 0.9"),
     "fortification_bonus": Prior("triangular", 0.5, 1.5, 1.0, "assumption, +-50%"),
     "russia_recruits_per_day": Prior("triangular", 700.0, 1500.0, 1100.0,
                                      "2024 contract figures of 25,000-40,000 a month, an "
@@ -759,6 +915,65 @@ for _name, _expect in _EXPECTS.items():
 
 PARAMS: dict[str, ParamSpec] = {s.name: s for s in _SPECS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(s.group for s in _SPECS))
+
+
+# Units as a student reads them, and how a value in each unit is said ("30 % of the 2024 level").
+_UNIT_WORDS: dict[str, str] = {
+    "x": "times", "ratio": "", "-": "", "log-units": "", "per day": "per day", "1/day": "per day",
+    "persons/day": "people a day", "share": "%", "switch": "", "GW": "GW", "USD/bbl": "US$ a barrel",
+    "1/sqrt(year)": "a year", "trn RUB/year": "trillion roubles a year", "bn USD": "billion US$",
+    "bn USD/year": "billion US$ a year", "RUB/USD": "roubles per US$", "index": "on a 0-1 scale",
+    "per 1000 casualties": "per 1,000 casualties", "per km2": "per km²", "km2": "km²",
+    "x baseline": "% of the 2024 level", "x 2024": "% of the autumn-2024 level",
+    "km2/day": "km² a day", "probability": "%", "days": "days", "thousand troops": "thousand troops",
+    "km2-eq": "km² equivalent", "km2-eq/km2": "km² equivalent per km²",
+    "x autumn pace": "% of the autumn-2024 pace",
+}
+PERCENT_UNITS = ("share", "x baseline", "x 2024", "probability", "x autumn pace")
+
+
+def unit_words(spec: ParamSpec) -> str:
+    """The unit in words ("% of the 2024 level"); empty for a pure number or a switch."""
+    return _UNIT_WORDS.get(spec.unit, spec.unit)
+
+
+def plain_value(spec: ParamSpec, value: Any) -> str:
+    """A value as a student reads it: "30 % of the 2024 level", "on", "4,000 km²"."""
+    if spec.kind == "bool" or isinstance(value, (bool, np.bool_)):
+        return "on" if float(value) else "off"
+    if spec.kind == "choice":
+        return value if isinstance(value, str) else spec.choices[int(value)]
+    number = float(value)
+    if spec.unit in PERCENT_UNITS:
+        return f"{100 * number:.3g} {unit_words(spec)}"
+    unit = unit_words(spec)
+    text = f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.3g}"
+    if unit == "times":
+        return f"{text} times"
+    return f"{text} {unit}".rstrip()
+
+
+def short_label(spec: ParamSpec) -> str:
+    """The label up to its first comma, as said inside a sentence ("US aid after Jan 2025")."""
+    text = spec.plain_label.split(",")[0]
+    first = text.split(" ")[0]
+    if first in _PROPER_WORDS or not text[1:2].islower():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+_PROPER_WORDS = {"Putin's", "Trump", "Kyiv", "Kyiv's", "Moscow", "Moscow's", "Russia", "Russia's",
+                 "Russian", "Ukraine", "Ukraine's", "Ukrainian", "Ukrainians'", "Europe",
+                 "Europe's", "European", "Washington", "Roubles"}
+
+
+def change_text(name: str, value: Any) -> str:
+    """A student's change as a phrase after "you": "set US aid after Jan 2025 to 30 % of the
+    2024 level", "switch off “Trump pushes both sides into talks”"."""
+    spec = PARAMS[name]
+    if spec.kind == "bool":
+        return f"switch {plain_value(spec, value)} “{spec.plain_label}”"
+    return f"set {short_label(spec)} to {plain_value(spec, value)}"
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:

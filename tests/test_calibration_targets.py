@@ -1,6 +1,126 @@
-"""The status_quo defaults reproduce the late-2024 pace and casualty rates (shared data)."""
+"""The patterns docs/VALIDATION.md reports, each with its tolerance (pattern-oriented modelling).
+
+The model starts on 2024-01-01 from the data (uncertainty on: the shipped posterior and the
+stated priors) and is compared with 2024's figures; and the status_quo ensemble from 2024-12-01
+must carry what the model does not know. Patterns the model does not reproduce are strict
+xfails: they say what is wrong, and turn into failures (to be moved up) once it is fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
 
 import numpy as np
+import pytest
+
+import sim
+
+START = dt.date(2024, 1, 1)
+OBSERVED_GAIN_JAN_NOV = 2921.0  # facts: 'Net Russian gain Jan-Nov 2024 (DeepStateMap)'
+MEAN_PACE_2024 = OBSERVED_GAIN_JAN_NOV / 11.0  # km2/month
+AUTUMN_PACE_2024 = (397.2 + 502.8 + 725.9) / 3.0  # Sep-Nov 2024, km2/month (monthly table)
+RUSSIA_PER_DAY_SEP_NOV = (1271 * 30 + 1354 * 31 + 1523 * 30) / 91  # facts, UK MoD
+RUSSIA_PER_KM2 = 102.0  # facts: 'Russian casualties per km2 gained' 2024 (ISW)
+BUDGET_REVENUE_2024 = 36.71  # facts: 'Russia federal budget 2024 revenue / spending', trn RUB
+
+
+def day(date: str) -> int:
+    return (dt.date.fromisoformat(date) - START).days + 1
+
+
+@lru_cache(maxsize=1)
+def year_2024():
+    model = sim.ConflictModel(n_runs=300, days=day("2024-11-30"), rng=7,
+                              start_date=START.isoformat())
+    revenue = []
+    while model.running:
+        model.step()
+        revenue.append(model.state.russia_revenue_trn_rub)
+    return model.trajectories, np.mean(revenue, axis=0)
+
+
+def test_2024_gain_lies_inside_the_model_band_and_its_median_within_a_factor_two():
+    occupied = year_2024()[0]["occupied_km2"]
+    gain = occupied[:, day("2024-11-30")] - occupied[:, 0]
+    low, median, high = np.quantile(gain, [0.05, 0.5, 0.95])
+    assert low <= OBSERVED_GAIN_JAN_NOV <= high
+    assert 0.5 <= median / OBSERVED_GAIN_JAN_NOV <= 2.0
+
+
+@pytest.mark.xfail(strict=True, reason="the model does not reproduce 2024's acceleration: "
+                   "Sep-Nov was 8x Jan-Mar in the data, about 1-2x in the model")
+def test_2024_autumn_is_at_least_three_times_the_first_quarter():
+    occupied = year_2024()[0]["occupied_km2"]
+    first = occupied[:, day("2024-03-31")] - occupied[:, 0]
+    autumn = occupied[:, day("2024-11-30")] - occupied[:, day("2024-08-31")]
+    assert np.median(autumn) >= 3.0 * np.median(first)
+
+
+def test_winter_is_slower_than_the_following_summer(ensemble):
+    """Data: Dec 2023-Feb 2024 went at 0.35 of Jun-Aug 2024's pace; tolerance: below 0.95."""
+    occupied = ensemble("status_quo").trajectories["occupied_km2"]
+    winter = np.median(occupied[:, 90] - occupied[:, 0])
+    summer = np.median(occupied[:, 273] - occupied[:, 182])
+    assert 0.2 <= winter / summer <= 0.95
+
+
+def test_russian_casualties_follow_the_fighting_within_a_factor_two():
+    trajectories = year_2024()[0]
+    casualties = trajectories["russia_casualties"]
+    occupied = trajectories["occupied_km2"]
+    end = day("2024-11-30")
+    per_km2 = np.median(casualties[:, end] / (occupied[:, end] - occupied[:, 0]))
+    assert 0.5 <= per_km2 / RUSSIA_PER_KM2 <= 2.0
+    per_day = np.median((casualties[:, end] - casualties[:, day("2024-08-31")]) / 91.0)
+    assert 0.5 <= per_day / RUSSIA_PER_DAY_SEP_NOV <= 2.0
+
+
+def test_russian_to_ukrainian_casualty_ratio_is_between_one_and_four():
+    """Facts: about 600,000 Russian (Western intelligence) and 307,500 Ukrainian (US officials)
+    casualties by late 2024, a ratio of about 2."""
+    trajectories = year_2024()[0]
+    ratio = trajectories["russia_casualties"][:, -1] / trajectories["ukraine_casualties"][:, -1]
+    assert 1.0 <= np.median(ratio) <= 4.0
+
+
+def test_russian_budget_revenue_2024_within_five_percent():
+    revenue = year_2024()[1]
+    assert abs(np.median(revenue) / BUDGET_REVENUE_2024 - 1.0) <= 0.05
+
+
+@pytest.mark.xfail(strict=True, reason="the model draws far more on the National Wealth Fund "
+                   "in 2024 than the 2.8 bn USD the facts show (56.6 -> 53.8 bn)")
+def test_national_wealth_fund_2024_draw_is_under_eight_bn_usd():
+    nwf = year_2024()[0]["nwf_bn_usd"]
+    assert np.median(nwf[:, 0] - nwf[:, -1]) <= 8.0
+
+
+@pytest.mark.xfail(strict=True, reason="spring-2024 strikes destroyed 9.2 GW; the model's grid "
+                   "does not fall over March-May 2024")
+def test_grid_loses_capacity_in_the_spring_2024_strikes():
+    grid = year_2024()[0]["grid_gw"]
+    assert np.median(grid[:, day("2024-02-29")] - grid[:, day("2024-05-31")]) >= 3.0
+
+
+@pytest.mark.xfail(strict=True, reason="November 2024 brought nationwide rolling outages; the "
+                   "model has none that month")
+def test_outages_in_november_2024():
+    outage = year_2024()[0]["outage_share"]
+    assert np.median(outage[:, day("2024-11-01"):day("2024-11-30")].mean(axis=1)) > 0.02
+
+
+def test_status_quo_year_one_band_holds_both_2024_mean_and_autumn_pace(ensemble):
+    occupied = ensemble("status_quo").trajectories["occupied_km2"]
+    gain = occupied[:, 365] - occupied[:, 0]
+    low, high = np.quantile(gain, [0.05, 0.95])
+    assert low <= 12 * MEAN_PACE_2024 and 12 * AUTUMN_PACE_2024 <= high
+
+
+def test_status_quo_russian_casualties_after_two_years_span_ten_percent(ensemble):
+    casualties = ensemble("status_quo").trajectories["russia_casualties"][:, 730]
+    low, median, high = np.quantile(casualties, [0.05, 0.5, 0.95])
+    assert low <= 0.9 * median and high >= 1.1 * median
 
 
 def test_status_quo_first_60_days_pace_lies_between_2024s_mean_and_its_autumn_peak(ensemble):
@@ -13,12 +133,3 @@ def test_status_quo_first_60_days_pace_lies_between_2024s_mean_and_its_autumn_pe
     # the spread is real but not wild
     per_run = (occupied[:, 60] - occupied[:, 0]) / 2.0
     assert 20.0 < np.std(per_run) < monthly
-
-
-def test_russian_casualties_per_day_are_of_the_order_of_late_2024(ensemble):
-    result = ensemble("status_quo")
-    per_day = result.trajectories["russia_casualties"][:, 60] / 60.0
-    assert 1100.0 <= np.median(per_day) <= 1800.0
-    per_km2 = result.trajectories["russia_casualties"][:, 365] / (
-        result.trajectories["occupied_km2"][:, 365] - result.trajectories["occupied_km2"][:, 0])
-    assert 40.0 <= np.median(per_km2) <= 250.0

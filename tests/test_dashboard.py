@@ -9,7 +9,6 @@ import time
 from dataclasses import replace
 
 import ipyvuetify as v
-import ipywidgets
 import numpy as np
 import pytest
 import solara
@@ -111,16 +110,16 @@ def test_events_read_like_the_issue():
     assert "day 211 (2025-06-30): 1 strike wave on Ukraine's grid in June 2025" in text
     assert "strike wave" not in " ".join(line for line in lines if "day 74 " in line)
     assert "day 120 (2025-03-31): talks open in parallel with fighting" in text
-    assert ("day 150 (2025-04-30): Talks round: Moscow proposes a ceasefire if the front stays "
-            "where it is. Kyiv refuses: it will not freeze the war on this line") in text
-    assert ("day 212 (2025-07-01): Talks round: Moscow proposes a ceasefire if Ukraine gives up "
-            "about 9,000 km² it still holds. Kyiv refuses") in text
-    assert "day 230 (2025-07-19): Kyiv accepts Moscow's terms (about 9,000 km² more) and a " \
-        "ceasefire takes hold" in text
+    assert ("day 150 (2025-04-30): Talks round: a deal is proposed (the front frozen where it is). "
+            "It is refused") in text
+    assert ("day 212 (2025-07-01): Talks round: a deal is proposed (Ukraine giving up about 9,000 "
+            "km² it still holds)") in text
+    assert "day 230 (2025-07-19): a ceasefire takes hold (Ukraine giving up about 9,000 km² it " \
+        "still holds)" in text
     assert "day 260 (2025-08-18): the ceasefire breaks down and fighting resumes" in text
     assert "day 50 (2025-01-20): Donald Trump is inaugurated as US president" in text
     assert "day 90 (2025-03-01): Washington cuts aid to 10 bn USD a year" in text
-    assert "day 100 (2025-03-11): you change trump aid level to 0.3" in text
+    assert "day 100 (2025-03-11): you set US aid after Jan 2025 to 30 % of the 2024 level" in text
     assert "day 61 (2025-01-31): In January 2025 Russia gains 310 km²" in text
     assert "day 300 (2025-09-27): In September 2025 (to the 27th) Russia gains 270 km²" in text
     days = [e.day for e in events.run_events(synthetic_run(), today=300)]
@@ -176,9 +175,12 @@ def test_slider_range_and_tooltip_come_from_params():
     spec = sim.PARAMS["trump_aid_level"]
     box, rc = solara.render(ParameterControl(spec, 0.7, lambda n, v: None), handle_error=False)
     slider = rc.find(v.Slider).widget
-    assert (slider.min, slider.max, slider.step) == (spec.low, spec.high, slider_step(spec))
-    assert slider.v_model == 0.7
-    assert spec.unit in slider.label or any(spec.unit in str(w.children) for w in rc.find(v.Html).widgets)
+    # a multiple of the 2024 level moves in per cent
+    assert (slider.min, slider.max, slider.step) == (spec.low * 100, spec.high * 100,
+                                                      slider_step(spec) * 100)
+    assert slider.v_model == 70
+    texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+    assert spec.label in texts and "now 70 % of the 2024 level (from 0 to 150 % of the 2024 level)" in texts
     assert rc.find(v.Tooltip).widgets, "the meaning and source are a tooltip"
     assert all(name in sim.PARAMS for name in KEY_PARAMETERS)
 
@@ -198,10 +200,11 @@ def test_page_renders_steps_and_shows_bad_input_plainly():
     assert html_with_class(rc, "fan-readout"), "the fan appears"
     rc.find(v.Btn, children=["+1 month"]).widget.click()
     assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "30"
-    rc.find(v.TextField, label="Value").widget.v_model = "7"
+    rc.find(v.TextField, label="Value (%)").widget.v_model = "700"
     rc.find(v.Btn, children=["Apply"]).widget.click()
     message = rc.find(v.Alert, type="error").widget
-    assert message.children == ["trump_aid_level=7.0 is not allowed: a number in [0, 1.5] x baseline"]
+    assert message.children == ["US aid after Jan 2025, share of the 2024 level: 700 % is not "
+                                "allowed; allowed: 0 to 150 % of the 2024 level."]
     assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "30"
 
 
@@ -239,18 +242,39 @@ def test_events_between_reads_only_the_days_asked_for():
 
 
 def test_sector_view_draws_the_run_and_widens_only_when_the_front_leaves_its_axis():
+    import re
     view = plots.SectorView(sim.sectors.SECTOR_NAMES)
     depth = np.random.default_rng(1).normal(2.0, 3.0, size=(50, 12))
-    png = view.png(depth)
+    png, svg = view.frame(depth)
     first = view.live
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert [bar.get_width() for bar in first.bars] == list(depth[0])
+    widths = np.array([float(w) for w in re.findall(r'class="sector-bar"[^>]* width="([0-9.]+)"', svg)])
+    assert len(widths) == 12
+    assert np.allclose(widths / np.abs(depth[0]), widths[0] / abs(depth[0, 0]), rtol=0.02, atol=0.2), \
+        "each bar is as long as the highlighted run's depth"
+    colours = re.findall(r'class="sector-bar"[^>]* fill="([^"]+)"', svg)
+    assert colours == [plots.RUSSIA if d >= 0 else plots.UKRAINE for d in depth[0]]
     lo, hi = first.limits
     assert lo <= depth.min() and depth.max() <= hi
-    view.png(depth + 1.0)
-    assert view.live is first, "a day inside the axis reuses the still background"
-    view.png(depth + hi)
+    same_png, moved = view.frame(depth + 1.0)
+    assert view.live is first and same_png is png, "a day inside the axis reuses the still background"
+    assert moved != svg
+    view.frame(depth + hi)
     assert view.live is not first and view.live.limits[1] >= (depth + hi).max()
+
+
+def test_the_overview_overlay_draws_the_highlighted_run_up_to_today_only():
+    import re
+    traj = sim.simulate("status_quo", runs=10, days=DAYS, seed=2).trajectories
+    live = plots.live_figure(plots.overview_figure(traj, plots.time_marks(DAYS, DAYS), PHASE_NAMES))
+    for today in (0, 100, DAYS):
+        lines = re.findall(r'<polyline points="([^"]+)"', live.overlay(today))
+        assert len(lines) == len(live.reveal) and all(len(p.split()) == today + 1 for p in lines)
+    front, run = live.reveal[0]
+    x, y = re.findall(r'<polyline points="([^"]+)"', live.overlay(100))[0].split()[100].split(",")
+    expected = front.axes.transData.transform((100, run[100]))
+    assert abs(float(x) - expected[0]) < 0.1
+    assert abs(float(y) - (live.layer.height - expected[1])) < 0.1
 
 
 def test_a_newer_request_abandons_a_projected_fan_mid_way():
@@ -293,12 +317,14 @@ def test_a_step_re_renders_no_panel_and_records_its_latency(monkeypatch):
     button = rc.find(v.Btn, children=["+1 day"]).widget
     button.click()  # day 1: the sliders learn once that they are interventions now
     before = len(renders)
-    images = [w.value for w in rc.find(ipywidgets.Image).widgets]
+    overlays = [w.unsafe_innerHTML for w in html_with_class(rc, "chart-overlay")]
     for _ in range(5):
         button.click()
     assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "6"
     assert len(renders) == before, "a day's step re-rendered no component"
-    assert [w.value for w in rc.find(ipywidgets.Image).widgets] != images, "the charts moved"
+    assert len(overlays) == 2
+    assert [w.unsafe_innerHTML for w in html_with_class(rc, "chart-overlay")] != overlays, \
+        "the charts moved"
     assert len(sessions[0].latencies.ms) == 6 and all(ms > 0 for ms in sessions[0].latencies.ms)
     rc.close()
 

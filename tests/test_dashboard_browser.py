@@ -6,6 +6,7 @@ A missing /usr/bin/chromium fails these tests (CI installs it); it never skips t
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import time
@@ -17,6 +18,7 @@ import pytest
 
 import sim
 from dashboards.cli import REPO_ROOT, server_command, server_env
+from dashboards.components.controls import KEY_PARAMETERS
 
 pytestmark = pytest.mark.browser
 
@@ -120,7 +122,7 @@ def test_page_loads_with_fan_and_saves_screenshot(browser, server):
     context, page = open_page(browser, server)
     try:
         assert day_of(page) == 0
-        assert "01 December 2024" in page.locator(".sim-date").inner_text()
+        assert "1 December 2024" in page.locator(".sim-date").inner_text()
         for name in ("overview", "sectors", "outcomes"):
             box = page.locator(f".figure-{name} img").bounding_box()
             assert box and box["width"] > 200 and box["height"] > 150, name
@@ -165,7 +167,7 @@ def test_scenario_and_slider_give_the_median_of_sim_simulate(browser, server):
 def test_play_advances_the_date_and_the_plots(browser, server):
     context, page = open_page(browser, server)
     try:
-        before = page.locator(".figure-overview img").get_attribute("src")
+        before = page.locator(".chart-overview .chart-overlay").inner_html()
         page.locator(".play-controls button.play").click()
         page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day >= 15",
                                timeout=30_000)
@@ -175,7 +177,7 @@ def test_play_advances_the_date_and_the_plots(browser, server):
         assert day >= 15
         page.wait_for_timeout(1200)
         assert day_of(page) == day, "pause stops the clock"
-        after = page.locator(".figure-overview img").get_attribute("src")
+        after = page.locator(".chart-overview .chart-overlay").inner_html()
         assert after != before
         page.locator(".play-controls button.step-month").click()
         page.wait_for_function(f"() => +document.querySelector('.sim-date').dataset.day === {day + 30}")
@@ -188,6 +190,7 @@ def test_intervention_during_a_run_recomputes_the_fan_from_today(browser, server
     try:
         page.locator(".play-controls button.step-month").click()
         page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        page.locator(".parameter-panel .v-alert").wait_for(timeout=20_000)  # "the run has started"
         slider = page.locator(".param-trump_aid_level [role=slider]").first
         slider.focus()
         slider.press("ArrowLeft")
@@ -217,12 +220,13 @@ def test_bad_input_shows_a_plain_message_and_keeps_settings(browser, server):
     context, page = open_page(browser, server)
     try:
         settings = readout(page)["settings"]
-        page.locator(".typed-value-input input").fill("5")
+        page.locator(".typed-value-input input").fill("500")  # per cent of the 2024 level
         page.locator(".typed-value button.typed-value-apply").click()
         error = page.locator(".input-error")
         error.wait_for(timeout=10_000)
         text = error.inner_text()
-        assert "trump_aid_level" in text and "not allowed" in text and "[0, 1.5]" in text
+        assert sim.PARAMS["trump_aid_level"].label in text and "not allowed" in text
+        assert "0 to 150 % of the 2024 level" in text
         page.locator(".run-opener .run-index input").fill("-3")
         page.locator(".run-opener button.open-run").click()
         page.wait_for_function(
@@ -270,3 +274,146 @@ def test_two_sessions_are_isolated(browser, server):
     finally:
         context_a.close()
         context_b.close()
+
+
+# -- the classroom: sizes, plain words, text alternatives, the map, exports, the console -------
+CLASSROOM_SIZES = [(1024, 768), (800, 600)]
+CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def open_sized(browser, url, width: int, height: int):
+    """A page at a window size, with every console error, script error and failed request
+    recorded in `page.problems`."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.route("**/*", loopback_only)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.problems = problems
+    page.goto(url)
+    wait_fan_ready(page)
+    return context, page
+
+
+def show_settings(page):
+    """A narrow window folds the settings behind a button: unfold them."""
+    toggle = page.locator(".settings-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    page.locator(".param-control .v-slider").first.wait_for(state="visible", timeout=20_000)
+
+
+def front_map(page) -> dict:
+    layer = page.locator(".front-map-layer")
+    return {"day": int(layer.get_attribute("data-day")),
+            "highlight": json.loads(layer.get_attribute("data-depth-highlight")),
+            "median": json.loads(layer.get_attribute("data-depth-median")),
+            "label": layer.get_attribute("aria-label")}
+
+
+@pytest.mark.parametrize("width,height", CLASSROOM_SIZES, ids=lambda v: str(v))
+def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_moving_map(
+        browser, server, width, height):
+    context, page = open_sized(browser, server, width, height)
+    try:
+        show_settings(page)
+        widths = page.eval_on_selector_all(
+            ".param-control .v-slider", "els => els.map(e => e.getBoundingClientRect().width)")
+        sliders = [n for n in KEY_PARAMETERS if sim.PARAMS[n].kind in ("float", "int")]
+        assert len(widths) == len(sliders) and min(widths) >= 120, widths
+
+        assert page.locator(".figure-map").is_visible()
+        box = page.locator(".front-map-layer").bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 200
+        before = front_map(page)
+        assert before["day"] == 0
+        page.locator(".play-controls button.step-month").click()
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        page.wait_for_function(
+            "() => document.querySelector('.front-map-layer').dataset.day === '30'")
+        after = front_map(page)
+        assert after["highlight"] != before["highlight"] and after["label"] != before["label"]
+        assert "31 Dec 2024" in after["label"]
+
+        page.locator(".parameter-panel .v-alert").wait_for(timeout=20_000)  # "the run has started"
+        slider = page.locator(".param-trump_aid_level [role=slider]").first
+        slider.focus()
+        slider.press("ArrowLeft")
+        page.locator(".event-log .event-intervention").wait_for(timeout=FAN_TIMEOUT_MS)
+        log = page.locator(".event-log").inner_text()
+        assert "you set US aid after Jan 2025 to" in log
+        page.wait_for_function("() => document.querySelector('.sim-date').innerText"
+                               ".includes('with your changes: US aid after Jan 2025')")
+        visible = page.locator(".sidebar").inner_text() + "\n" + log
+        assert not CODE_NAME.findall(visible), CODE_NAME.findall(visible)
+
+        figures = page.locator(".figure")
+        assert figures.count() >= 4
+        for i in range(figures.count()):
+            described = figures.nth(i).locator("[role=img][aria-label]")
+            assert described.count() >= 1, figures.nth(i).get_attribute("class")
+            assert len(described.first.get_attribute("aria-label")) > 40
+        stretched = page.evaluate("""() => [...document.querySelectorAll('.figure img')]
+            .filter(img => !img.src.startsWith('data:image/svg'))
+            .filter(img => img.clientWidth * devicePixelRatio > img.naturalWidth + 1)
+            .map(img => [img.closest('.figure').className, img.clientWidth, img.naturalWidth])""")
+        assert stretched == [], "a bitmap chart is never shown larger than its pixels"
+        overview = page.locator(".chart-overview").get_attribute("aria-label")
+        assert "31 Dec 2024" in overview and "median" in overview
+
+        choose(page, ".scenario-picker", sim.SCENARIOS["freeze"].title)
+        page.wait_for_function(
+            "() => JSON.parse(document.querySelector('.fan-readout')?.dataset.settings || '{}')"
+            ".scenario === 'freeze'", timeout=FAN_TIMEOUT_MS)
+        wait_fan_ready(page)
+        assert page.problems == []
+        page.screenshot(path=str(ARTIFACTS / f"dashboard_{width}x{height}.png"))
+    finally:
+        context.close()
+
+
+def download(page, label: str) -> bytes:
+    with page.expect_download() as info:
+        page.locator(".export-panel button", has_text=label).click()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_after_reset_an_export_shows_day_0(browser, server):
+    context, page = open_sized(browser, server, 1024, 768)
+    try:
+        day0 = download(page, "overview.png")
+        page.locator(".play-controls button.step-month").click()
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        assert download(page, "overview.png") != day0, "an export shows the day on screen"
+        page.locator(".play-controls button.reset").click()
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 0")
+        wait_fan_ready(page)
+        assert download(page, "overview.png") == day0
+        assert page.problems == []
+    finally:
+        context.close()
+
+
+def test_a_refusal_shows_beside_its_field_and_goes_at_the_next_action(browser, server):
+    context, page = open_sized(browser, server, 1024, 768)
+    try:
+        page.locator(".typed-value-input input").fill("500")
+        page.locator(".typed-value button.typed-value-apply").click()
+        error = page.locator(".typed-value .field-error")
+        error.wait_for(timeout=10_000)
+        field = page.locator(".typed-value-input").bounding_box()
+        shown = error.bounding_box()
+        assert 0 <= shown["y"] - field["y"] < 150, "the message sits under its field"
+        page.locator(".run-opener .run-seed input").fill("seven")
+        page.locator(".run-opener button.open-run").click()
+        page.locator(".run-opener .field-error").wait_for(timeout=10_000)
+        assert page.locator(".typed-value .field-error").count() == 0, "one message at a time"
+        assert "seed" in page.locator(".run-opener .field-error").inner_text()
+        page.locator(".play-controls button.step-day").click()
+        page.locator(".run-opener .field-error").wait_for(state="detached", timeout=10_000)
+    finally:
+        context.close()

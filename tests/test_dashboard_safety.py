@@ -173,3 +173,26 @@ def test_stopping_the_dashboard_command_ends_every_process_it_started(stop_signa
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
         proc.wait()
+
+
+def test_the_default_page_has_no_sweep_opener(monkeypatch):
+    import ipyvuetify as v
+
+    from dashboards import app
+    monkeypatch.delenv(SWEEPS_ENV, raising=False)
+    box, rc = solara.render(app.Dashboard(), handle_error=False)
+    try:
+        titles = [w.children for w in rc.find(v.CardTitle).widgets]
+        assert ["Save, open or share your settings"] in titles, "the page rendered"
+        assert ["Open a row of a sweep"] not in titles
+        assert not rc.find(v.TextField, label="Sweep directory").widgets
+    finally:
+        rc.close()
+
+
+def test_a_teachers_link_opens_a_lesson_by_name_only():
+    from dashboards.lessons import load_lessons
+    lessons = load_lessons()
+    assert actions.lesson_in_link("?lesson=freeze_or_fight", lessons) == "freeze_or_fight"
+    for search in ("?lesson=../../etc/passwd", "?lesson=/etc/passwd", "", None, "?x=1"):
+        assert actions.lesson_in_link(search, lessons) is None

@@ -85,3 +85,10 @@ def test_discover_on_returned_tables():
     limits = found.prim.limits_table()
     assert limits["categories"].tolist() == ["freeze"]
     assert found.prim.boxes[0].box.density == 1.0
+
+
+def test_a_dict_or_string_without_a_name_gets_a_default_one():
+    tiny = {"days": 3, "output": {"outcomes": ["occupied_km2_final"]}}
+    assert experiments.run(tiny).spec.name == "experiment"
+    assert experiments.run('days = 3\n[output]\noutcomes = ["occupied_km2_final"]\n').spec.name \
+        == "experiment"

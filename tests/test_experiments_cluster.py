@@ -55,7 +55,7 @@ def test_sweep_on_a_cluster_object_gives_the_serial_rows(tmp_path):
 
     serial = experiments.run(small_recipe())
     local = LocalCluster(n_workers=0, threads_per_worker=1, processes=True,
-                         dashboard_address=None, silence_logs=logging.ERROR)
+                         dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         result = cluster.sweep_on(local, small_recipe(), tmp_path / "on-cluster", workers=2,
                                   wait_seconds=120, progress=False)
@@ -77,7 +77,7 @@ def test_too_few_workers_is_a_clear_error(tmp_path):
         def scale(self, n=0, **kwargs):
             return None
 
-    local = NoJobsStart(n_workers=0, processes=False, dashboard_address=None,
+    local = NoJobsStart(n_workers=0, processes=False, dashboard_address=":0",
                         silence_logs=logging.ERROR)
     try:
         with pytest.raises(cluster.ClusterError, match="0 of 2 workers came up within 1 s"):

@@ -28,7 +28,7 @@ def positive_range(name: str) -> tuple[float, float]:
 
 
 def spec_with(entry: dict, method: str = "latin", samples: int = 400, **extra):
-    return spec_module.from_dict({"sampler": {"method": method, "samples": samples},
+    return spec_module.from_dict({"name": "t", "sampler": {"method": method, "samples": samples},
                                   "parameters": {entry.pop("name"): entry}, **extra})
 
 

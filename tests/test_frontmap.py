@@ -4,6 +4,7 @@ alternative and the Solara component (rendered with Solara's test renderer, no b
 from __future__ import annotations
 
 import fnmatch
+import html
 import json
 import tomllib
 from xml.etree import ElementTree
@@ -196,7 +197,7 @@ def test_kursk_salient_area_follows_the_held_km2(geo):
 def test_gained_ground_is_coloured_by_who_took_it(geo):
     quads, signs = fm.gained_quads(depth(Pokrovsk=10.0, Kupiansk=-5.0), geo)
     assert len(quads) == len(signs) > 0 and np.any(signs > 0) and np.any(signs < 0)
-    assert fm.gained_quads(np.zeros(N), geo)[0] == []
+    assert len(fm.gained_quads(np.zeros(N), geo)[0]) == 0
 
 
 def test_bad_depth_shape_names_the_field():
@@ -349,3 +350,43 @@ def test_front_map_widget_updates_only_its_layer():
     assert widget.layer.unsafe_innerHTML != first
     assert "near Kurakhove" in widget.layer.attributes["aria-label"]
     assert stack.children[0].unsafe_innerHTML == background
+
+
+@pytest.mark.browser
+def test_layer_lines_up_with_the_background_in_chromium():
+    """The page's two layers in Chromium at a laptop's and a narrow width: the moving-lines SVG
+    covers exactly the map image, and its front line falls inside the map."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.components import front_map as component
+
+    moved = depth(Pokrovsk=12.0)
+    layer = component.layer_attributes(moved, np.zeros(N), 30, "31 Dec 2024", 800.0)
+    attributes = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in layer.items())
+    page_html = (f'<div style="{component.CONTAINER_STYLE}">'
+                 f'<div>{component.background_html(True)}</div>'
+                 f'<div {attributes}>{component.layer_svg(moved, np.zeros(N), 800.0)}'
+                 "</div></div>")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            for width, height in ((1024, 768), (800, 600)):
+                page = browser.new_page(viewport={"width": width, "height": height},
+                                        device_scale_factor=2)
+                page.set_content(f"<body style='margin:0;width:{width // 2}px'>{page_html}</body>")
+                page.wait_for_function("document.querySelector('img').complete")
+                image = page.locator("img.front-map-background").bounding_box()
+                overlay = page.locator("[role=img] svg").bounding_box()
+                line = page.locator("path.front-highlight").first.bounding_box()
+                assert image["width"] == pytest.approx(width // 2, abs=1)
+                for key in ("x", "y", "width", "height"):
+                    assert overlay[key] == pytest.approx(image[key], abs=1), (width, key)
+                right = image["x"] + image["width"]
+                assert image["x"] <= line["x"] and line["x"] + line["width"] <= right
+                label = page.locator("[role=img]").get_attribute("aria-label")
+                assert "up to 12 km near Pokrovsk" in label
+                page.close()
+        finally:
+            browser.close()

@@ -70,8 +70,9 @@ def test_attrition_coefficients_reproduce_day0_casualties():
 
 def test_assaults_where_the_front_moves_cost_the_attacker_more():
     """attrition_strain_weight raises Russian (not Ukrainian) losses by 1 + w x strain; the
-    autumn-2024 push leaves strain on 2024-12-01."""
-    kwargs = dict(scenario="status_quo", n_runs=20, days=1, rng=2, uncertainty="off")
+    autumn-2024 push leaves strain on 2024-12-01 when less than it is sustainable."""
+    kwargs = dict(scenario="status_quo", n_runs=20, days=1, rng=2, uncertainty="off",
+                  culmination_sustainable_pace=0.3)
     quiet = sim.ConflictModel(attrition_strain_weight=0.0, **kwargs)
     hard = sim.ConflictModel(attrition_strain_weight=2.0, **kwargs)
     strain = hard.state.offensive_strain.copy()

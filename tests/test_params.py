@@ -63,3 +63,15 @@ def test_docs_model_md_carries_the_current_parameter_table():
     text = (Path(__file__).parent.parent / "docs" / "MODEL.md").read_text(encoding="utf-8")
     current = text.split(BEGIN, 1)[1].split(END, 1)[0]
     assert current == "\n" + parameter_table(), "run: python -m sim.docs docs/MODEL.md"
+
+
+def test_every_outcome_is_declared_once_with_label_unit_and_meaning():
+    import sim
+    from sim.outcomes import OUTCOMES, summarise
+
+    model = sim.ConflictModel(n_runs=3, days=5, rng=1)
+    model.run()
+    produced = set(summarise(model.state, model.params)) - {"outcome_code"}
+    assert produced == set(OUTCOMES)
+    for spec in OUTCOMES.values():
+        assert spec.label and spec.unit and spec.meaning, spec.name

@@ -146,3 +146,13 @@ def test_a_sweep_draws_per_run_the_same_in_any_chunking_and_a_row_replays(tmp_pa
     assert off["russia_casualties"].std() < 0.5 * small["russia_casualties"].std()
     with pytest.raises(InputError, match="uncertainty"):
         spec_module.parse(SPEC.format(chunk=6, mode='uncertainty = "sometimes"'))
+
+
+def test_every_stated_prior_says_why_and_lies_inside_the_declared_range():
+    for name in uncertain_names():
+        spec = PARAMS[name]
+        assert spec.prior.reason, name
+        if spec.prior.kind == "triangular":
+            assert spec.prior.low <= spec.prior.mode <= spec.prior.high, name
+        if spec.prior.kind != "posterior":
+            assert spec.low <= spec.prior.low < spec.prior.high <= spec.high, name

@@ -46,3 +46,17 @@ def test_validate_refuses_bad_starts_in_one_line(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "--start" in err and bad in err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_screening_spec_covers_every_continuous_parameter():
+    """docs/VALIDATION.md screens all parameters: the spec must list each continuous one."""
+    import sim
+    from experiments import spec as spec_module
+
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    spec = spec_module.load(root / "experiments" / "specs" / "screening_all.toml")
+    continuous = {s.name for s in sim.PARAMS.values()
+                  if s.kind in ("float", "int") and s.high > s.low}
+    assert set(spec.factor_names) == continuous

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 import sim
 
 from .. import plots
+from .views import FigureImage
 
 
 @solara.component
@@ -44,20 +45,18 @@ def presets_figure(fans: Mapping[str, Mapping[str, np.ndarray]], variable: str, 
     names = list(fans)
     cols = 4
     rows = -(-len(names) // cols)
-    fig = Figure(figsize=(10, 2.3 * rows), dpi=72, layout="constrained")
+    fig = Figure(figsize=(10, 2.3 * rows), dpi=plots.RENDER_DPI, layout="constrained")
     axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
     for ax, name in zip(axes.flat, names):
         b = plots.bands(np.asarray(fans[name][variable]) / scale)
         plots.draw_fan(ax, b, plots.SERIES_COLOURS[0], "")
         ax.set_title(sim.SCENARIOS[name].title, fontsize=8, loc="left")
         ax.tick_params(labelsize=7)
-        ax.set_xlim(0, days)
+        plots.date_ticks(ax, plots.time_marks(days, 0), every_months=12)
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel(unit, fontsize=8)
-    for ax in axes[-1, :]:
-        ax.set_xlabel("days from 1 December 2024", fontsize=7)
     fig.suptitle(f"{title}: every scenario (median, 50 % and 90 % of runs)", fontsize=9, x=0.01,
                  ha="left")
     return fig
@@ -92,7 +91,8 @@ def PresetsFigure(fans: Mapping[str, Mapping[str, np.ndarray]], variable: str, t
     alt = (f"{title} in every scenario: "
            + "; ".join(f"{sim.SCENARIOS[n].title}: median {v:,.4g} {unit} at the end"
                        for n, v in finals.items()))
-    solara.Image(png, format="png", width="100%")
+    FigureImage(png, "presets", "Each small chart is one scenario, run with the same random draws.",
+                alt)
     solara.HTML(tag="div", unsafe_innerHTML=html.escape(alt), classes=["presets-readout"],
                 attributes={"data-finals": json.dumps(finals), "aria-label": alt},
                 style={"font-size": "0.75em", "color": "#555"})

@@ -6,25 +6,67 @@ here); `KEY_PARAMETERS` only chooses which parameters get a slider.
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from typing import Any, Callable
 
 import solara
 
 import sim
-from sim.params import ParamSpec
+from sim.params import PERCENT_UNITS, ParamSpec, plain_value, unit_words
 
-# The levers the article discusses, in the order a student meets them.
+from .views import MarkdownText
+
+# The levers the article discusses, in the order a student meets them (shown grouped by actor).
 KEY_PARAMETERS: tuple[str, ...] = (
-    "putin_strategy", "putin_offensive_intensity", "trump_aid_level", "trump_pushes_talks",
-    "trump_sanctions_level", "deterrence_credibility", "eu_compensation_share",
-    "eu_guarantee_strength", "energy_moratorium_in_talks", "world_oil_price_usd",
-    "air_defence_interception", "ukraine_resolve_km2", "talks_collapse_per_refusal",
+    "putin_strategy", "putin_offensive_intensity", "zelensky_deep_strike_intensity",
+    "ukraine_red_line_km2", "ukraine_resolve_km2", "trump_aid_level",
+    "trump_pushes_talks", "trump_sanctions_level", "deterrence_credibility",
+    "eu_compensation_share", "eu_guarantee_strength", "energy_moratorium_in_talks",
+    "air_defence_interception", "world_oil_price_usd", "talks_collapse_per_refusal",
 )
+
+# Who a parameter belongs to, as a student groups them: the actors first, then the world.
+ACTOR_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Russia and Putin", ("putin",)),
+    ("Ukraine and Zelensky", ("zelensky", "politics")),
+    ("United States and Trump", ("united_states",)),
+    ("Europe", ("europe",)),
+    ("Talks", ("talks",)),
+    ("Strikes and the power grid", ("strikes",)),
+    ("Economy and sanctions", ("economy",)),
+    ("Combat", ("combat",)),
+)
+OTHER_GROUP = "Other settings"
+
+
+def actor_group(spec: ParamSpec) -> str:
+    for title, groups in ACTOR_GROUPS:
+        if spec.group in groups:
+            return title
+    return OTHER_GROUP
+
+
+def grouped(names: tuple[str, ...]) -> list[tuple[str, list[ParamSpec]]]:
+    """`names` by actor group, groups in `ACTOR_GROUPS` order, names in their given order."""
+    order = [title for title, _ in ACTOR_GROUPS] + [OTHER_GROUP]
+    by_group: dict[str, list[ParamSpec]] = {}
+    for name in names:
+        spec = sim.PARAMS[name]
+        by_group.setdefault(actor_group(spec), []).append(spec)
+    return [(title, by_group[title]) for title in order if title in by_group]
+
+
+def slider_scale(spec: ParamSpec) -> float:
+    """100 for a share or a multiple shown in per cent (the slider moves 0-150 where the model
+    reads 0-1.5), else 1."""
+    return 100.0 if spec.unit in PERCENT_UNITS else 1.0
 
 
 def slider_step(spec: ParamSpec) -> float:
-    """About a hundredth of the range, rounded to 1, 2 or 5 times a power of ten."""
+    """About a hundredth of the range (in the model's units), rounded to 1, 2 or 5 times a power
+    of ten."""
     if spec.kind == "int":
         return 1
     raw = (spec.high - spec.low) / 100.0
@@ -35,13 +77,47 @@ def slider_step(spec: ParamSpec) -> float:
     return 10 * power
 
 
+_CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def plain_text(text: str) -> str:
+    """A meaning or source with any parameter's code name replaced by its label."""
+    return _CODE_NAME.sub(lambda m: sim.PARAMS[m.group(0)].plain_label.lower()
+                          if m.group(0) in sim.PARAMS else m.group(0), text)
+
+
+def range_text(spec: ParamSpec) -> str:
+    """The allowed range in the student's units: "0 to 150 % of the 2024 level"."""
+    if spec.kind in ("bool", "choice"):
+        return ""
+    scale = slider_scale(spec)
+    unit = unit_words(spec)
+    low, high = (f"{x * scale:,.0f}" if abs(x * scale) >= 1000 else f"{x * scale:.4g}"
+                 for x in (spec.low, spec.high))
+    return f"{low} to {high} {unit}".rstrip()
+
+
 def tooltip_text(spec: ParamSpec) -> str:
-    return f"{spec.meaning} Allowed: {spec.allowed()}. Default {spec.default_text()}. Source: {spec.source}"
+    allowed = range_text(spec) or spec.allowed()
+    return (f"{plain_text(spec.meaning)} Allowed: {allowed}. "
+            f"Default: {plain_value(spec, spec.default)}. Source: {plain_text(spec.source)}")
 
 
 def label_text(spec: ParamSpec) -> str:
-    unit = f" ({spec.unit})" if spec.unit and spec.unit not in ("-", "switch") else ""
-    return f"{spec.name}{unit}"
+    return spec.plain_label
+
+
+def input_error_text(err: Exception) -> str:
+    """A refused value in the student's words: the field's label, the value and what is allowed."""
+    field = getattr(err, "field", None)
+    spec = sim.PARAMS.get(field) if field else None
+    if spec is None:
+        return str(err)
+    allowed = range_text(spec) or spec.allowed()
+    value = err.value
+    if isinstance(value, (int, float)) and slider_scale(spec) != 1:
+        value = f"{value * slider_scale(spec):g} %"
+    return f"{spec.plain_label}: {value} is not allowed; allowed: {allowed}."
 
 
 @solara.component
@@ -52,28 +128,34 @@ def ScenarioPicker(scenario: str, on_scenario: Callable[[str], None]):
     with solara.Column(classes=["scenario-picker"], gap="4px"):
         solara.Select(label="Scenario", values=list(titles), value=current.title,
                       on_value=lambda title: on_scenario(titles[title]))
-        solara.Markdown(current.description, style={"font-size": "0.85em"})
+        MarkdownText(current.description, classes=["scenario-description"])
 
 
 @solara.component
 def ParameterControl(spec: ParamSpec, value: Any, on_value: Callable[[str, Any], None]):
-    """One parameter as a slider, a switch or a choice, with its meaning as a tooltip."""
+    """One parameter as a slider, a switch or a choice: its label above (the meaning, range,
+    default and source as a tooltip), the control full width below, the range and the value in
+    words under it."""
+    scale = slider_scale(spec)
     with solara.Column(classes=[f"param-{spec.name}", "param-control"], gap="0px"):
         with solara.Tooltip(tooltip_text(spec)):
-            with solara.Column(gap="0px"):
-                if spec.kind == "bool":
-                    solara.Switch(label=label_text(spec), value=bool(value),
-                                  on_value=lambda v: on_value(spec.name, bool(v)))
-                elif spec.kind == "choice":
-                    solara.Select(label=label_text(spec), values=list(spec.choices),
-                                  value=str(value), on_value=lambda v: on_value(spec.name, v))
-                else:
-                    slider = solara.SliderInt if spec.kind == "int" else solara.SliderFloat
-                    slider(label=label_text(spec), value=value, min=spec.low, max=spec.high,
-                           step=slider_step(spec), on_value=lambda v: on_value(spec.name, v),
-                           thumb_label=True)
-        solara.Text(f"{spec.allowed()}; now {format_value(value)}",
-                    style={"font-size": "0.75em", "color": "#555"})
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(spec.plain_label),
+                        classes=["param-label"])
+        if spec.kind == "bool":
+            solara.Switch(label="on" if value else "off", value=bool(value),
+                          on_value=lambda v: on_value(spec.name, bool(v)))
+        elif spec.kind == "choice":
+            solara.Select(label="", values=list(spec.choices), value=str(value),
+                          on_value=lambda v: on_value(spec.name, v), dense=True)
+        else:
+            slider = solara.SliderInt if spec.kind == "int" else solara.SliderFloat
+            slider(label=spec.plain_label, value=round(float(value) * scale, 9), min=spec.low * scale,
+                   max=spec.high * scale, step=slider_step(spec) * scale,
+                   on_value=lambda v: on_value(spec.name, round(v / scale, 9)),
+                   thumb_label=True)
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(
+                f"now {plain_value(spec, value)} (from {range_text(spec)})"),
+                classes=["param-range"])
 
 
 def format_value(value: Any) -> str:
@@ -87,32 +169,68 @@ def format_value(value: Any) -> str:
 @solara.component
 def ParameterPanel(values: dict[str, Any], on_value: Callable[[str, Any], None],
                    on_reset_preset: Callable[[], None], started: bool):
-    """Sliders for the key parameters; before play they set the scenario, after it they are
-    interventions from the current day on. Takes `started`, not the day, so a step leaves the
-    sliders alone."""
-    with solara.Card("Parameters", classes=["parameter-panel"]):
+    """Sliders for the key parameters, grouped by actor; before play they set the scenario, after
+    it they are interventions from the current day on. Takes `started`, not the day, so a step
+    leaves the sliders alone."""
+    with solara.Column(classes=["parameter-panel"], gap="8px"):
         if started:
-            solara.Info("The run has started: a change now is an intervention from today on "
-                        "(Reset to apply it from day 0).", dense=True)
-        for name in KEY_PARAMETERS:
-            ParameterControl(sim.PARAMS[name], values[name], on_value)
-        solara.Button("Reset to preset", on_click=on_reset_preset, outlined=True,
+            solara.Info("The run has started: a change now acts from today on "
+                        "(Reset to apply it from the first day).", dense=True)
+        with solara.Div(classes=["param-groups"]):
+            for title, specs in grouped(KEY_PARAMETERS):
+                with solara.Card(title, classes=["param-group"], margin=0):
+                    for spec in specs:
+                        ParameterControl(spec, values[spec.name], on_value)
+        solara.Button("Back to the preset's values", on_click=on_reset_preset, outlined=True,
                       classes=["reset-preset"])
 
 
 @solara.component
-def TypedValue(on_apply: Callable[[str, str], None]):
-    """Type a value for any parameter; the page checks it and explains a refusal."""
+def FieldError(message: str | None):
+    """A refusal shown right under the field that caused it."""
+    if message:
+        with solara.Column(classes=["input-error", "field-error"], gap="0px"):
+            solara.Error(message, dense=True)
+
+
+def typed_choices() -> dict[str, str]:
+    """Every parameter by "group: label", in actor-group order."""
+    return {f"{title}: {spec.plain_label}": spec.name
+            for title, specs in grouped(tuple(sim.PARAMS)) for spec in specs}
+
+
+@solara.component
+def TypedValue(on_apply: Callable[[str, str], None], error: str | None = None):
+    """Type a value for any parameter; the page checks it and explains a refusal here."""
+    choices = typed_choices()
+    titles = {name: title for title, name in choices.items()}
     name = solara.use_reactive("trump_aid_level")
     text = solara.use_reactive("")
     spec = sim.PARAMS[name.value]
-    with solara.Card("Type a value", classes=["typed-value"]):
-        solara.Select(label="Parameter", values=list(sim.PARAMS), value=name)
-        solara.Text(f"{spec.meaning} Allowed: {spec.allowed()}.", style={"font-size": "0.8em"})
-        solara.InputText(label="Value", value=text, continuous_update=True,
-                         classes=["typed-value-input"])
-        solara.Button("Apply", on_click=lambda: on_apply(name.value, text.value),
-                      classes=["typed-value-apply"])
+    scale = slider_scale(spec)
+    unit = "%" if scale != 1 else unit_words(spec)
+    with solara.Card("Type an exact value", classes=["typed-value"]):
+        solara.Select(label="Setting", values=list(choices), value=titles[name.value],
+                      on_value=lambda title: name.set(choices[title]))
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(
+            f"{plain_text(spec.meaning)} Allowed: {range_text(spec) or spec.allowed()}."),
+            classes=["typed-meaning"])
+        solara.InputText(label=f"Value ({unit})" if unit else "Value", value=text,
+                         continuous_update=True, classes=["typed-value-input"])
+        FieldError(error)
+        solara.Button("Apply", on_click=lambda: on_apply(name.value, typed_in_model_units(
+            spec, text.value)), classes=["typed-value-apply"])
+
+
+def typed_in_model_units(spec: ParamSpec, text: str) -> str:
+    """A typed number in per cent (as the slider shows it) back in the model's units."""
+    scale = slider_scale(spec)
+    if scale == 1 or spec.kind != "float":
+        return text
+    try:
+        return repr(float(text.strip().rstrip("%")) / scale)
+    except ValueError:
+        return text
 
 
 @solara.component
@@ -138,7 +256,8 @@ def PlayControls(playing: bool, at_end: bool, speed: int, speeds: dict[str, int]
 
 
 @solara.component
-def RunOpener(seed: int, run_offset: int, on_open: Callable[[str, str], None]):
+def RunOpener(seed: int, run_offset: int, on_open: Callable[[str, str], None],
+              error: str | None = None):
     """Open run K of seed S (a row of a sweep): it becomes the highlighted run, replayed exactly."""
     seed_text = solara.use_reactive(str(seed))
     run_text = solara.use_reactive(str(run_offset))
@@ -149,5 +268,6 @@ def RunOpener(seed: int, run_offset: int, on_open: Callable[[str, str], None]):
                          classes=["run-seed"])
         solara.InputText(label="Run index", value=run_text, continuous_update=True,
                          classes=["run-index"])
+        FieldError(error)
         solara.Button("Open run", on_click=lambda: on_open(seed_text.value, run_text.value),
                       classes=["open-run"])

@@ -7,6 +7,7 @@ from typing import Callable, Sequence
 import solara
 
 from ..lessons import Lesson
+from .views import MarkdownText
 
 STAGES = ("choose", "predict", "observe", "explain")
 
@@ -48,21 +49,23 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
         if stage.value == "choose":
             with solara.Column(classes=["lesson-choice"]):
                 solara.Select(label="Lesson", values=list(by_title), value=chosen)
-            solara.Markdown(f"**{lesson.question}**\n\n{lesson.introduction}",
+            MarkdownText(f"**{lesson.question}**\n\n{lesson.introduction}",
                             style={"font-size": "0.9em"})
             solara.Button("Start this lesson", on_click=start, color="primary",
                           classes=["lesson-start"])
             return
         with solara.Column(classes=[f"lesson-stage-{stage.value}"], gap="6px"):
-            solara.Markdown(f"**{lesson.question}**", style={"font-size": "1.05em"})
-            solara.Markdown("**1. Predict.** " + lesson.predict_question)
+            MarkdownText(f"**{lesson.question}**", style={"font-size": "1.05em"})
+            MarkdownText("**1. Predict.** " + lesson.predict_question)
             if lesson.choices:
+                # not mandatory: Vuetify would otherwise pick the first choice for the student
                 solara.ToggleButtonsSingle(value=prediction, values=list(lesson.choices),
-                                           dense=True, classes=["lesson-choices"],
+                                           mandatory=False, dense=True, classes=["lesson-choices"],
                                            style={"flex-wrap": "wrap", "height": "auto"})
             else:
-                solara.InputTextArea(label="Your prediction", value=prediction,
-                                     continuous_update=True, classes=["lesson-prediction"])
+                with solara.Column(classes=["lesson-prediction"]):
+                    solara.InputTextArea(label="Your prediction", value=prediction,
+                                         continuous_update=True)
             if stage.value == "predict":
                 days = lesson.run_days
                 solara.Button(f"2. Run the model for {days} days", on_click=run,
@@ -71,17 +74,18 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                 if not prediction.value.strip():
                     solara.Text("Make your prediction first.", style={"font-size": "0.8em"})
             else:
-                solara.Markdown("**2. What the model shows.** " + observed.value,
-                                classes=["lesson-observed"])
-                solara.Markdown("**3. Look.** " + lesson.observe_question)
-                solara.InputTextArea(label="What you see", value=answer, continuous_update=True,
-                                     classes=["lesson-answer"])
+                with solara.Column(classes=["lesson-observed"]):
+                    MarkdownText("**2. What the model shows.** " + observed.value)
+                MarkdownText("**3. Look.** " + lesson.observe_question)
+                with solara.Column(classes=["lesson-answer"]):
+                    solara.InputTextArea(label="What you see", value=answer,
+                                         continuous_update=True)
                 if stage.value == "observe":
                     solara.Button("4. Show the explanation", on_click=lambda: stage.set("explain"),
                                   classes=["lesson-explain-button"])
                 else:
                     with solara.Column(classes=["lesson-explanation"], gap="0px"):
-                        solara.Markdown("**Why.** " + lesson.explanation)
-                        solara.Markdown(f"*You predicted:* {prediction.value}")
+                        MarkdownText("**Why.** " + lesson.explanation)
+                        MarkdownText(f"*You predicted:* {prediction.value}")
             solara.Button("Back to the list of lessons", on_click=leave, text=True,
                           classes=["lesson-leave"])

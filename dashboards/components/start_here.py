@@ -6,6 +6,8 @@ from typing import Callable
 
 import solara
 
+from .views import MarkdownText
+
 START_HERE_MARKDOWN = """
 **What you are looking at.** A model of the war in Ukraine and the talks around it, from
 1 December 2024. It runs the same two years 200 times with different chance events: the shaded
@@ -27,6 +29,6 @@ any single line.
 @solara.component
 def StartHere(on_close: Callable[[], None]):
     with solara.Card("Start here", classes=["start-here"]):
-        solara.Markdown(START_HERE_MARKDOWN, style={"font-size": "0.95em"})
+        MarkdownText(START_HERE_MARKDOWN, style={"font-size": "0.95em"})
         solara.Button("Got it, close this", on_click=on_close, outlined=True,
                       classes=["close-start-here"])

@@ -22,11 +22,25 @@ from ..events import Event
 
 
 @solara.component
-def FigureImage(png: bytes, name: str, alt: str):
-    with solara.Column(classes=[f"figure-{name}", "figure"], gap="0px"):
-        solara.Image(png, format="png", width="100%")
-        solara.HTML(tag="span", unsafe_innerHTML=html.escape(alt),
-                    style={"font-size": "0.75em", "color": "#555"})
+def FigureImage(png: bytes, name: str, caption: str, alt: str):
+    """A chart with its text alternative (`alt`, read by screen readers for the whole chart) and
+    a caption under it."""
+    with solara.Column(classes=[f"figure-{name}", "figure"], gap="2px"):
+        with solara.v.Html(tag="div", attributes={"role": "img", "aria-label": alt},
+                           class_=f"chart chart-{name}"):
+            solara.Image(png, format="png")
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(caption), classes=["figure-caption"])
+
+
+@solara.component
+def MarkdownText(text: str, classes: list[str] | None = None, style: str | dict | None = None):
+    """Markdown as plain HTML. Not `solara.Markdown`: that one loads KaTeX for math from
+    solara's CDN path, which `solara-assets` does not ship, so every page showed a 404 and a
+    script error (on each re-render too, as on a preset switch). Nothing here needs math."""
+    import markdown
+
+    solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(text),
+                classes=["plain-markdown", *(classes or [])], style=style)
 
 
 @solara.component
@@ -36,9 +50,10 @@ def FanStatus(pending: bool, from_day: int | None, n_runs: int, error: str | Non
     with solara.Column(classes=["fan-status"], gap="0px"):
         solara.ProgressLinear(pending)
         if pending:
-            text = f"Computing the {n_runs}-run fan…"
+            text = f"Computing {n_runs} runs to the end of the two years…"
         elif from_day is not None:
-            text = f"Fan of {n_runs} runs, continued from day {from_day} to the horizon."
+            text = (f"{n_runs} runs of the model, each with its own luck, from day {from_day} "
+                    f"to the end of the two years.")
         else:
             text = "No fan yet."
         solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["fan-state"],
@@ -53,7 +68,8 @@ def FanReadout(median: np.ndarray, highlighted: np.ndarray, settings: Mapping[st
     """The plotted median of occupied area and the highlighted run's end, in words and exactly
     as data attributes."""
     last = len(median) - 1
-    text = (f"Median occupied area on {calendar.date_of(last, start).isoformat()}: "
+    end = calendar.date_of(last, start)
+    text = (f"Russian-occupied area on {end.day} {end.strftime('%b %Y')}: median of the runs "
             f"{median[-1]:,.0f} km² (a year in: {median[min(365, last)]:,.0f} km²); "
             f"highlighted run (seed {settings.get('seed')}, run {settings.get('run_offset')}): "
             f"{highlighted[-1]:,.0f} km²")
@@ -99,6 +115,24 @@ def ExportDownloads(pngs: Mapping[str, Callable[[], bytes]], trajectories: Mappi
                                 filename="runs.csv", label="runs.csv", mime_type="text/csv")
             solara.FileDownload(lambda: parquet_bytes(long_table(trajectories, run_indices, seed, start)),
                                 filename="runs.parquet", label="runs.parquet")
+
+
+def outcomes_table(outcomes: pd.DataFrame, settings_text: str,
+                   overrides: Sequence[tuple[str, Any]],
+                   interventions: Sequence[tuple[int, Mapping[str, Any]]],
+                   from_day: int) -> pd.DataFrame:
+    """The outcomes as exported: each row names the settings its run had (the preset, and the
+    student's changes in words and as one column per parameter; a change during the run as
+    "NAME from day N")."""
+    frame = outcomes.copy()
+    frame.insert(frame.columns.get_loc("scenario") + 1, "settings", settings_text)
+    for name, value in overrides:
+        frame[name] = value
+    for day, changes in interventions:
+        for name, value in changes.items():
+            frame[f"{name} from day {day}"] = value
+    frame["fan_from_day"] = from_day
+    return frame
 
 
 def long_table(trajectories: Mapping[str, np.ndarray], run_indices: np.ndarray, seed: int,
@@ -157,14 +191,15 @@ sanctions: public estimates to November 2024 (Kiel Institute Ukraine Support Tra
 Ministry of Finance budget figures, IEA and KSE on oil revenue, Ukrainian grid operator
 statements). Every parameter names its source in its tooltip and in `conflictsim params`.
 
-**How to read the charts.** Shaded bands hold 50 % and 90 % of runs; the thick line is the
-median; the black line is the highlighted run (ensemble member 0) up to today. Blue shading is
-winter; dotted purple is the US inauguration; dash-dot lines are talks changes of the
-highlighted run; orange dashes are your interventions.
+**How to read the charts.** Shaded bands hold 50 % and 90 % of runs; the coloured line is their
+median; the black line is the highlighted run (one run of the ensemble, followed day by day) up
+to today, and dotted after today: the days that run still has to come. Blue shading is winter;
+dotted purple is the US inauguration; dash-dot lines are talks changes of the highlighted run;
+orange dashes are your changes during the run.
 """
 
 
 @solara.component
 def AboutPanel():
     with solara.Details("About this model", expand=False):
-        solara.Markdown(ABOUT_MARKDOWN, style={"font-size": "0.9em"})
+        MarkdownText(ABOUT_MARKDOWN, classes=["about-text"])

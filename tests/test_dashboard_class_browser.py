@@ -1,0 +1,207 @@
+"""The dashboard as a class meets it, in Debian's Chromium: a server started the way a teacher
+starts it (`conflictsim dashboard --sweeps DIR`), every outside request blocked. Paths lead
+nowhere; saved, reopened and shared settings give the same fan; a lesson runs end to end."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+import sim
+from dashboards.cli import REPO_ROOT
+from dashboards.lessons import load_lessons
+from test_dashboard_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, FAN_TIMEOUT_MS, choose,
+                                    day_of, free_port, loopback_only, readout, wait_fan_ready)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def class_server(tmp_path_factory):
+    """`conflictsim dashboard --sweeps DIR` with one sweep inside DIR, one outside it reached by
+    a symbolic link, and a link to /etc."""
+    base = tmp_path_factory.mktemp("classroom")
+    for sweep in (base / "sweeps" / "week1", base / "private" / "secret"):
+        sweep.mkdir(parents=True)
+        (sweep / "manifest.json").write_text(json.dumps({"spec": {"days": 10}}))
+    (base / "sweeps" / "leak").symlink_to(base / "private" / "secret")
+    (base / "sweeps" / "etc").symlink_to("/etc")
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "dashboard_class_server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from sim.cli import main; sys.exit(main())",
+         "dashboard", "--port", str(port), "--sweeps", str(base / "sweeps")],
+        cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"server did not start; see {ARTIFACTS / 'dashboard_class_server.log'}")
+            time.sleep(0.3)
+    yield url, base
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url, width=1400, height=1000, downloads=False):
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  accept_downloads=downloads)
+    context.route("**/*", loopback_only)
+    page = context.new_page()
+    page.goto(url)
+    wait_fan_ready(page)
+    return context, page
+
+
+def wait_settings(page, predicate_js: str):
+    page.wait_for_function(
+        "() => { const s = JSON.parse(document.querySelector('.fan-readout')?.dataset.settings"
+        " || '{}'); return " + predicate_js + "; }", timeout=FAN_TIMEOUT_MS)
+    wait_fan_ready(page)
+
+
+def test_no_server_path_can_be_opened_or_seen_from_the_page(browser, class_server):
+    url, base = class_server
+    context, page = open_page(browser, url)
+    try:
+        page.locator(".sweep-name .v-select").first.click()
+        items = page.locator(".v-menu__content.menuable__content__active .v-list-item")
+        items.first.wait_for()
+        assert items.all_inner_texts() == ["week1"], "only the sweep inside the folder is listed"
+        page.keyboard.press("Escape")
+        assert page.locator(".sweep-opener input[type=text]:not([readonly])").count() == 1, \
+            "the only field to type in is the row number, never a path"
+        page.locator(".typed-value-input input").fill("/etc/passwd")
+        page.locator(".typed-value button.typed-value-apply").click()
+        page.locator(".input-error").wait_for(timeout=10_000)
+        body = page.locator("body").inner_text()
+        assert "root:" not in body and str(base) not in body
+    finally:
+        context.close()
+    for query in ("?sweep=/etc/passwd", "?scenario=../../etc/passwd", "?settings=../private/secret"):
+        context, page = open_page(browser, url + query)
+        try:
+            page.locator(".input-error").wait_for(timeout=10_000)
+            body = page.locator("body").inner_text()
+            assert "not allowed" in page.locator(".input-error").inner_text()
+            assert "root:" not in body and str(base) not in body and "secret" not in \
+                body.replace("../private/secret", "")
+            assert readout(page)["settings"]["scenario"] == "status_quo", "nothing was opened"
+        finally:
+            context.close()
+
+
+def test_settings_saved_reopened_and_shared_by_link_give_the_same_fan(browser, class_server,
+                                                                     tmp_path):
+    url, _ = class_server
+    context, page = open_page(browser, url, downloads=True)
+    try:
+        choose(page, ".scenario-picker", sim.SCENARIOS["deterrence"].title)
+        wait_settings(page, "s.scenario === 'deterrence'")
+        slider = page.locator(".param-trump_aid_level [role=slider]").first
+        slider.focus()
+        for _ in range(4):
+            slider.press("ArrowLeft")
+        wait_settings(page, "'trump_aid_level' in (s.overrides || {})")
+        page.wait_for_timeout(1500)  # let the last key's fan land
+        wait_fan_ready(page)
+        mine = readout(page)
+        with page.expect_download() as download:
+            page.locator(".save-settings button").first.click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        share = page.evaluate("() => document.querySelector('.share-link').href")
+    finally:
+        context.close()
+    text = tomllib.loads(saved.read_text())
+    assert text["scenario"] == "deterrence" and text["seed"] == mine["settings"]["seed"]
+    assert text["parameters"] == mine["settings"]["overrides"]
+
+    context, page = open_page(browser, url)
+    try:
+        with page.expect_file_chooser() as chooser:
+            page.locator(".settings-files .widget-upload").click()
+        chooser.value.set_files(str(saved))
+        wait_settings(page, "s.scenario === 'deterrence' && 'trump_aid_level' in (s.overrides || {})")
+        reopened = readout(page)
+        assert reopened["settings"] == mine["settings"]
+        assert reopened["median_final"] == mine["median_final"]
+        assert reopened["highlight_final"] == mine["highlight_final"]
+        choose(page, ".compare-second", "saved: " + saved.name)
+        page.wait_for_selector(".compare-readout", timeout=FAN_TIMEOUT_MS)
+        finals = json.loads(page.locator(".compare-readout").get_attribute("data-finals"))
+        assert finals[0] == finals[1], "your settings and the saved file are the same ensemble"
+    finally:
+        context.close()
+
+    assert share.startswith(url) and "trump_aid_level=" in share
+    context, page = open_page(browser, share)
+    try:
+        wait_settings(page, "s.scenario === 'deterrence' && 'trump_aid_level' in (s.overrides || {})")
+        linked = readout(page)
+        assert linked["settings"] == mine["settings"]
+        assert linked["median_final"] == mine["median_final"]
+    finally:
+        context.close()
+
+
+def test_a_lesson_runs_end_to_end(browser, class_server):
+    url, _ = class_server
+    lesson = load_lessons()[0]
+    context, page = open_page(browser, url, width=1024, height=768)
+    try:
+        assert page.locator(".start-here").is_visible(), "Start here shows on first load"
+        page.locator(".close-start-here").click()
+        page.locator(".start-here").wait_for(state="detached")
+        choose(page, ".lesson-choice", lesson.title)
+        page.locator(".lesson-start").click()
+        page.locator(".lesson-stage-predict").wait_for()
+        expect(page.locator(".lesson-run")).to_be_disabled()  # predict before running
+        page.locator(".lesson-choices button").nth(2).click()
+        expect(page.locator(".lesson-run")).to_be_enabled()
+        wait_settings(page, "s.scenario === '%s'" % lesson.settings.scenario)
+        assert readout(page)["settings"]["overrides"] == dict(lesson.settings.overrides)
+        page.locator(".lesson-run").click()
+        page.locator(".lesson-observed").wait_for(timeout=FAN_TIMEOUT_MS)
+        page.wait_for_function(f"() => +document.querySelector('.sim-date').dataset.day === "
+                               f"{lesson.run_days}", timeout=FAN_TIMEOUT_MS)
+        observed = page.locator(".lesson-observed").inner_text()
+        assert lesson.label in observed and "median of the 200 runs" in observed
+        page.locator(".lesson-answer textarea").fill("The front moves faster without aid.")
+        page.locator(".lesson-explain-button").click()
+        page.locator(".lesson-explanation").wait_for()
+        explanation = page.locator(".lesson-explanation").inner_text()
+        assert lesson.explanation.split()[0] in explanation and "You predicted" in explanation
+        assert day_of(page) == lesson.run_days
+        page.wait_for_selector(".compare-readout", timeout=FAN_TIMEOUT_MS)
+        series = json.loads(page.locator(".compare-readout").get_attribute("data-series"))
+        assert series == ["your settings now", "preset: " + sim.SCENARIOS[lesson.compare_with].title]
+        log = page.locator(".event-log").inner_text()
+        assert "Russia gains" in log and "most around" in log
+        page.screenshot(path=str(ARTIFACTS / "dashboard_lesson.png"), full_page=True)
+    finally:
+        context.close()

@@ -1,0 +1,126 @@
+"""What a student reads, without a browser: every parameter's label, values and changes in words,
+the page's heading, the exported outcomes, and the charts' size and date axes."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from dashboards import events, plots
+from dashboards.app import scenario_heading
+from dashboards.components.controls import (ACTOR_GROUPS, KEY_PARAMETERS, actor_group,
+                                             input_error_text, plain_text, range_text,
+                                             tooltip_text)
+from dashboards.components.views import outcomes_table
+from dashboards.settings import Settings
+from sim.params import change_text, humanised, plain_value
+
+CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def test_every_parameter_has_a_plain_label_of_its_own():
+    labels = [spec.label for spec in sim.PARAMS.values()]
+    assert all(labels), [n for n, s in sim.PARAMS.items() if not s.label]
+    assert not [label for label in labels if CODE_NAME.search(label)]
+    assert len(set(labels)) == len(labels), "two parameters read the same"
+    assert not [n for n, s in sim.PARAMS.items() if s.label == n]
+
+
+def test_a_parameter_without_a_label_reads_as_words_not_code():
+    spec = sim.PARAMS["grid_max_gw"]
+    unlabelled = type(spec)(**{**spec.__dict__, "label": ""})
+    assert unlabelled.plain_label == humanised("grid_max_gw") == "Grid max GW"
+    assert not CODE_NAME.search(unlabelled.plain_label)
+
+
+def test_values_and_changes_read_in_words():
+    assert change_text("trump_aid_level", 0.3) == "set US aid after Jan 2025 to 30 % of the 2024 level"
+    assert change_text("trump_pushes_talks", False) == "switch off “Trump pushes both sides into talks”"
+    assert change_text("putin_strategy", "freeze") == "set Putin's strategy in talks to freeze"
+    assert plain_value(sim.PARAMS["ukraine_red_line_km2"], 6000) == "6,000 km²"
+    assert range_text(sim.PARAMS["trump_aid_level"]) == "0 to 150 % of the 2024 level"
+    assert range_text(sim.PARAMS["putin_maximalist_demand_km2"]) == "0 to 80,000 km²"
+    line = events.intervention_events([(100, {"trump_aid_level": 0.3})])[0].text
+    assert line == "you set US aid after Jan 2025 to 30 % of the 2024 level"
+
+
+def test_tooltips_and_refusals_name_labels_not_code():
+    for name in sim.PARAMS:
+        meaning = plain_text(sim.PARAMS[name].meaning)
+        assert not [w for w in CODE_NAME.findall(meaning) if w in sim.PARAMS], name
+    assert "Source:" in tooltip_text(sim.PARAMS["trump_aid_level"])
+    with pytest.raises(sim.ParamError) as refused:
+        sim.PARAMS["trump_aid_level"].coerce(5.0)
+    assert input_error_text(refused.value) == (
+        "US aid after Jan 2025, share of the 2024 level: 500 % is not allowed; "
+        "allowed: 0 to 150 % of the 2024 level.")
+
+
+def test_sliders_are_grouped_by_actor_the_leaders_first():
+    titles = [title for title, _ in ACTOR_GROUPS]
+    assert titles[:4] == ["Russia and Putin", "Ukraine and Zelensky", "United States and Trump",
+                          "Europe"]
+    assert {actor_group(sim.PARAMS[n]) for n in KEY_PARAMETERS} >= set(titles[:4])
+    assert all(actor_group(spec) in titles for spec in sim.PARAMS.values())
+
+
+def test_the_heading_says_when_settings_differ_from_the_preset():
+    preset = Settings(scenario="status_quo")
+    assert scenario_heading(preset) == sim.SCENARIOS["status_quo"].title
+    same = preset.with_value("trump_aid_level", preset.value("trump_aid_level"))
+    assert scenario_heading(same) == sim.SCENARIOS["status_quo"].title
+    changed = preset.with_value("trump_aid_level", 0.3)
+    assert scenario_heading(changed) == (f"{sim.SCENARIOS['status_quo'].title}, with your changes: "
+                                         "US aid after Jan 2025: 30 % of the 2024 level")
+
+
+def test_exported_outcomes_name_the_settings_each_run_had():
+    outcomes = pd.DataFrame({"run": [0, 1], "seed": [0, 0], "scenario": "status_quo",
+                             "outcome": ["settlement", "frozen conflict"]})
+    table = outcomes_table(outcomes, "Status quo, with your changes: …",
+                           (("trump_aid_level", 0.3),), ((40, {"eu_compensation_share": 1.0}),), 40)
+    assert list(table["settings"]) == ["Status quo, with your changes: …"] * 2
+    assert list(table["trump_aid_level"]) == [0.3, 0.3]
+    assert list(table["eu_compensation_share from day 40"]) == [1.0, 1.0]
+    assert "trump_aid_level" not in outcomes_table(outcomes, "Status quo", (), (), 0)
+
+
+def test_charts_are_drawn_at_twice_their_layout_size_with_dates_that_read_as_dates():
+    traj = sim.simulate("status_quo", runs=8, days=730, seed=1).trajectories
+    marks = plots.time_marks(730, 100, traj["talks_phase"][0])
+    fig = plots.overview_figure(traj, marks, sim.state.PHASE_NAMES, "seed 1, run 0")
+    assert fig.dpi == 2 * plots.LAYOUT_DPI
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks[:3] == ["Dec 2024", "Mar 2025", "Jun 2025"]
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", t) for t in ticks)
+    key = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "seed 1, run 0, to today" in key and "same run, days to come" in key
+    highlighted = [line for line in fig.axes[0].lines if line.get_gid() == plots.REVEAL]
+    assert highlighted and all(line.get_color() == plots.HIGHLIGHT for line in highlighted), \
+        "the key says black: the run is drawn black"
+    png = plots.figure_png(fig)
+    width = int.from_bytes(png[16:20], "big")
+    assert width == round(plots.OVERVIEW_SIZE_IN[0] * plots.RENDER_DPI)
+    assert np.isclose(width / plots.PIXEL_RATIO, plots.OVERVIEW_SIZE_IN[0] * plots.LAYOUT_DPI)
+
+
+def test_a_chart_of_the_same_data_is_drawn_once_for_every_session():
+    from dashboards.live import SharedDrawings
+    drawings, made = SharedDrawings(capacity=2), []
+
+    def make():
+        made.append(1)
+        return object()
+
+    data, other = np.zeros(3), np.zeros(3)
+    first = drawings.get(data, ("overview",), make)
+    assert drawings.get(data, ("overview",), make) is first and len(made) == 1
+    assert drawings.get(data, ("outcomes",), make) is not first and len(made) == 2
+    assert drawings.get(other, ("overview",), make) is not first, "equal data, another fan"
+    assert len(made) == 3
+    drawings.get(data, ("overview",), make)
+    assert len(made) == 4, "the least recently used was dropped beyond the capacity"
