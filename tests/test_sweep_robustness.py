@@ -300,7 +300,7 @@ def test_losing_every_dask_worker_ends_with_a_message(tmp_path):
     spec = spec_module.parse(SLOW.replace("samples = 30", "samples = 60"), "slow.toml")
     out = tmp_path / "out"
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         outcome = {}
 
         def sweep_in_thread():
