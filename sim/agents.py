@@ -42,16 +42,16 @@ def my_turn(p: Params, state: State, ctx: core_day.DayContext, round_due, me: in
 
 
 # --------------------------------------------------------------------------- Putin's rules
-def putin_marginal_gain_below_cost(p: Params, state: State) -> np.ndarray:
+def putin_marginal_gain_below_cost(state: State, daily_cost: np.ndarray) -> np.ndarray:
     """Moscow's own estimate of a day's gain no longer beats its cost of a day of war."""
-    return state.russia_pace_belief <= talks.russia_cost_today(p, state, state.russia_cost_private)
+    return state.russia_pace_belief <= daily_cost
 
 
-def putin_is_grabbing(p: Params, state: State) -> np.ndarray:
+def putin_is_grabbing(p: Params, state: State, gain_below_cost: np.ndarray) -> np.ndarray:
     """Freeze strategy: surge for ground while the marginal gain beats the cost and no
     ceasefire holds."""
     return ((p.per_run("putin_strategy") == FREEZE) & (state.talks_phase < CEASEFIRE)
-            & ~putin_marginal_gain_below_cost(p, state))
+            & ~gain_below_cost)
 
 
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
@@ -112,10 +112,11 @@ def putin_package(p: Params, state: State, reservation: np.ndarray) -> np.ndarra
     return package
 
 
-def putin_proposes(p: Params, state: State, ctx: core_day.DayContext, round_due) -> np.ndarray:
+def putin_proposes(p: Params, state: State, ctx: core_day.DayContext, round_due,
+                   gain_below_cost: np.ndarray) -> np.ndarray:
     """On Moscow's turn it puts its package on the table; a freezing Putin stalls until his
     marginal gain falls below his cost."""
-    stalling = (p.per_run("putin_strategy") == FREEZE) & ~putin_marginal_gain_below_cost(p, state)
+    stalling = (p.per_run("putin_strategy") == FREEZE) & ~gain_below_cost
     return my_turn(p, state, ctx, round_due, talks.MOSCOW) & ~stalling
 
 
@@ -135,13 +136,14 @@ def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> 
         return talks.moscow_value(p, package) >= putin_aspiration(p, state, reservation)
 
 
-def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
+def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
+                      gain_below_cost: np.ndarray) -> np.ndarray:
     """Freeze Putin asks for talks once his marginal gain falls below his cost, maximalist
     Putin asks at once (a stage for his demands), serious Putin once strain passes his
     threshold; all only with the new administration."""
     strategy = p.per_run("putin_strategy")
     strained = state.russia_economic_pressure >= p.putin_serious_pressure
-    wants = (((strategy == FREEZE) & putin_marginal_gain_below_cost(p, state))
+    wants = (((strategy == FREEZE) & gain_below_cost)
              | (strategy == MAXIMALIST)
              | ((strategy == SERIOUS) & strained))
     return wants & ctx.inaugurated
@@ -153,21 +155,23 @@ def force_ratio(state: State) -> np.ndarray:
             / np.maximum(row_sum(state.ukraine_force_k, np.float64), 1e-9))
 
 
-def putin_breaks_ceasefire(p: Params, state: State, draw) -> np.ndarray:
+def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray) -> np.ndarray:
     """During a ceasefire, attack again with a chance that grows with Moscow's expected gain
     from fighting (its pace belief scaled by the shift in forces since the ceasefire began,
     less what the deal gives it), cut by credible deterrence and by the deal's guarantees."""
+    in_ceasefire = state.talks_phase == CEASEFIRE
+    if not in_ceasefire.any():
+        return in_ceasefire
     shift = (force_ratio(state) / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
     gain = talks.russia_value_of_fighting(
-        state.russia_pace_belief * shift,
-        talks.russia_cost_today(p, state, state.russia_cost_private), p.planning_horizon_days)
+        state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
     incentive = np.clip((gain - talks.moscow_value(p, deal)) / BREACH_GAIN_REFERENCE_KM2,
                         0.0, BREACH_GAIN_CAP)
     hazard = (p.ceasefire_breakdown_per_day * incentive
               * (1.0 - p.deterrence_credibility * p.deterrence_strike_reduction)
               * (1.0 - p.guarantee_effectiveness * deal[:, talks.GUARANTEE]))
-    return (state.talks_phase == CEASEFIRE) & (draw < hazard)
+    return in_ceasefire & (draw < hazard)
 
 
 # --------------------------------------------------------------------------- Zelensky's rules
@@ -349,13 +353,17 @@ class Leader(mesa.Agent):
 class Putin(Leader):
     def decide(self, moves):
         p, s, ctx, u = self.p, self.world, self.model.today, self.model.draws
-        self.reservation = talks.moscow_reservation(p, s)
+        daily_cost = talks.russia_cost_today(p, s, s.russia_cost_private)
+        self.reservation = talks.russia_value_of_fighting(s.russia_pace_belief, daily_cost,
+                                                          p.planning_horizon_days)
+        below_cost = putin_marginal_gain_below_cost(s, daily_cost)
         return {
-            "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s)),
+            "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s, below_cost)),
             "russia_strike_wave": putin_strike_wave(p, s, ctx, u[:, core_day.COL_STRIKE_WAVE]),
-            "russia_seeks_talks": putin_seeks_talks(p, s, ctx),
-            "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN]),
-            **proposal(moves, putin_proposes(p, s, ctx, self.model.round_due),
+            "russia_seeks_talks": putin_seeks_talks(p, s, ctx, below_cost),
+            "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN],
+                                                              daily_cost),
+            **proposal(moves, putin_proposes(p, s, ctx, self.model.round_due, below_cost),
                        lambda: putin_package(p, s, self.reservation), talks.MOSCOW),
         }
 

@@ -30,6 +30,10 @@ TRAJECTORY_FIELDS: tuple[str, ...] = (
     "russia_casualties_today", "ukraine_casualties_today", "advance_km2_today", "kursk_held_km2",
     "nwf_bn_usd", "oil_price_usd", "us_blame", "strike_wave_today", "refused_today",
     "moratorium", "last_offer_km2", "russia_pace_belief", "ukraine_pace_belief",
+    "proposer_today", "ukraine_refused_today", "russia_refused_today", "refusal_reasonableness",
+    "russia_pressure_deficit", "russia_pressure_reserves", "russia_pressure_sanctions",
+    "ukraine_pressure_outages", "ukraine_pressure_budget", "ukraine_pressure_supply",
+    "ukraine_pressure_fighting",
 )
 COLLECTED_FIELDS: tuple[str, ...] = (
     "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",

@@ -186,13 +186,6 @@ def russia_cost_today(p, state, cost_private):
                              p.russia_casualties_per_day_2024, p.russia_casualty_cost_weight)
 
 
-def moscow_reservation(p, state):
-    """What fighting on is worth to Moscow, by its own pace belief and its private cost."""
-    return russia_value_of_fighting(state.russia_pace_belief,
-                                    russia_cost_today(p, state, state.russia_cost_private),
-                                    p.planning_horizon_days)
-
-
 def moscow_value(p, package):
     return russia_package_value(package, p.russia_relief_value_km2, p.russia_limits_value_km2,
                                 p.russia_guarantee_cost_km2, p.russia_sequencing_cost_km2)
