@@ -770,9 +770,9 @@ _PP, _MX, _FR, _EP, _BS = ("parallel_processes", "maximalist_terms", "freeze",
                            "economic_pressure", "burden_shift")
 _EXPECTS: dict[str, Expect] = {
     # combat
-    "advance_speed_scale": _E("area_change_km2", +1),
+    "advance_speed_scale": _E("russia_casualties", +1),
     "reference_force_ratio": _E("russia_casualties", -1),
-    "force_ratio_exponent": _E("ukraine_casualties", +1),
+    "force_ratio_exponent": _E("russia_casualties", +1),
     "counterattack_factor": _E("area_change_km2", -1,
                                setting=(("putin_offensive_intensity", 0.3),)),
     "advance_noise_sd": _E("spread:area_change_km2", +1),

@@ -22,12 +22,8 @@ KNOWN_WRONG = {
     "culmination_adaptation": "the defender's adaptation lowers Russian losses but, through the "
                               "strain it spares the attacker, ends with slightly more ground "
                               "taken, not less (issue 11's culmination needs a second look)",
-    # issue 11: each run's day-0 force ratio is set so the front starts at the data's pace, so a
-    # parameter that sets the pace's level is absorbed by the day-0 state and only shapes the
-    # dynamics after it (with the posterior-median defaults the autumn push leaves no strain)
-    "advance_speed_scale": "absorbed by the day-0 state: a higher scale starts nearer parity, "
-                           "where Ukraine's growing force stalls the front sooner",
-    "force_ratio_exponent": "absorbed by the day-0 state, which is set through the exponent",
+    # issue 11: each run's day-0 force ratio is set so the front starts at the data's pace, so
+    # these levels are absorbed by the day-0 state and only shape the dynamics after it
     "russia_front_force_k": "day-0 casualty rates are calibrated, so the force level changes "
                             "attrition per troop, not the casualties it causes at the start",
     "fortification_bonus": "moves Russian casualties the declared way, but by under 1 % once "

@@ -44,7 +44,7 @@ def test_any_parameter_point_stays_finite_and_in_bounds(seed, scenario):
                           overrides=random_points(seed, RUNS))
     for name in TRAJECTORY_FIELDS:
         values = result.trajectories[name]
-        if name == "last_offer_km2":
+        if name in ("last_offer_km2", "refusal_reasonableness"):  # NaN: none yet / none today
             values = values[~np.isnan(values)]
         assert np.all(np.isfinite(values)), name
     for name, (low, high) in BOUNDED.items():
