@@ -64,21 +64,14 @@ from typing import Any, Mapping
 import numpy as np
 
 import sim
+from sim.outcomes import OUTCOMES
 from sim import calendar
 from sim.model import TRAJECTORY_FIELDS
 from sim.params import InputError
 
 SAMPLERS = ("grid", "random", "latin", "sobol", "morris")
 TRAJECTORY_MODES = {"none": 0, "daily": 1, "weekly": 7}
-OUTCOME_COLUMNS = (
-    "occupied_km2_final", "occupied_pct_final", "occupied_km2_peak", "area_change_km2",
-    "kursk_held_km2_final", "ceasefire_day", "settlement_day", "talks_phase_final",
-    "talks_open_days", "ceasefire_breakdowns", "ukraine_refusals",
-    "russia_economic_pressure_final", "russia_economic_pressure_mean",
-    "ukraine_economic_pressure_final", "ukraine_economic_pressure_mean", "grid_gw_final",
-    "ukraine_support_final", "russia_casualties", "ukraine_casualties", "us_aid_total_bn_usd",
-    "eu_aid_total_bn_usd", "russia_nwf_bn_usd_final", "outcome",
-)
+OUTCOME_COLUMNS = (*OUTCOMES, "outcome")  # declared once, in sim.outcomes
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 MAX_ROWS = 10**10
 _KEY_COLUMN_NAMES = ("row", "scenario", "point", "replicate", "seed")  # chunks.KEY_COLUMNS
