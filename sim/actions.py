@@ -6,7 +6,7 @@ yesterday can leak into today.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -35,10 +35,6 @@ class Actions:
     # the day's round of talks: at most one package per run, by whoever's turn it is
     package: np.ndarray  # (runs, N_ISSUES), NaN rows where nobody proposes
     proposer: np.ndarray  # (runs,) int8 code of sim.core.talks (NOBODY where no package)
-
-    @classmethod
-    def names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
 
     @classmethod
     def idle(cls, n_runs: int, n_sectors: int) -> "Actions":

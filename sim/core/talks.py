@@ -25,7 +25,6 @@ CEASEFIRE_FIRST = 1  # sequencing: 1 = ceasefire first, terms later; 0 = terms f
 GUARANTEE = 2  # security guarantees for Ukraine (European force, US backstop), 0-1
 SANCTIONS_RELIEF = 3  # share of sanctions on Russia lifted, 0-1
 FORCE_LIMITS = 4  # limits on Ukraine's forces and alignment, 0-1
-ISSUE_NAMES = ("line", "sequencing", "guarantees", "sanctions relief", "limits on Ukraine")
 
 # Who proposed a round (int8 codes)
 NOBODY, MOSCOW, KYIV, WASHINGTON = 0, 1, 2, 3
