@@ -20,7 +20,7 @@ from .core import day as core_day
 from .core import talks
 from .core.arrays import clip, row_sum, sector_column
 from .params import PUTIN_STRATEGIES, Params
-from .state import CEASEFIRE, TALKS, State
+from .state import CEASEFIRE, State
 
 FREEZE = PUTIN_STRATEGIES.index("freeze")
 MAXIMALIST = PUTIN_STRATEGIES.index("maximalist")
@@ -259,12 +259,11 @@ def trump_package(p: Params, state: State) -> np.ndarray:
     package[:, talks.SANCTIONS_RELIEF] = p.trump_relief_offer
     package[:, talks.FORCE_LIMITS] = p.trump_limits_offer
     pace = talks.washington_pace(state)
-    moscow_needs = talks.russia_value_of_fighting(
-        pace, talks.russia_cost_today(p, state, 1.0), p.planning_horizon_days)
-    least_for_moscow = np.maximum(moscow_needs - talks.moscow_value(p, package), 0.0)
-    loss, scale = talks.kyiv_expected_loss_and_resolve(p, state, pace)
-    most_for_kyiv = talks.line_for_cost(loss - scale - talks.kyiv_cost(p, package, pace),
-                                        p.ukraine_red_line_km2, p.red_line_cost_per_km2)
+    least_for_moscow = np.maximum(talks.public_moscow_reservation(p, state, pace)
+                                  - talks.moscow_value(p, package), 0.0)
+    most_for_kyiv = talks.line_for_cost(
+        talks.public_kyiv_limit(p, state, pace) - talks.kyiv_cost(p, package, pace),
+        p.ukraine_red_line_km2, p.red_line_cost_per_km2)
     package[:, talks.LINE_KM2] = 0.5 * (least_for_moscow + most_for_kyiv)
     return package
 

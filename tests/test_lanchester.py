@@ -7,7 +7,6 @@ import pytest
 import sim
 from sim import sectors
 from sim.core import combat
-from sim.core import day as core_day
 
 OFF = dict(advance_speed_scale=0.0, advance_noise_sd=0.0, russia_recruits_per_day=0.0,
            ukraine_recruits_per_day=0.0, wounded_return_share=0.0, attrition_strain_weight=0.0)

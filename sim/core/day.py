@@ -254,7 +254,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     moscow_asked = offer_made & (proposer != talks.MOSCOW)
     ukraine_refused = kyiv_asked & ~actions.ukraine_accepts
     russia_refused = moscow_asked & ~actions.russia_accepts
-    accepted = offer_made & ~ukraine_refused & ~russia_refused
+    accepted = offer_made & ~ukraine_refused & ~russia_refused  # a refusal is one of these two
     open_talks = (actions.us_pushes_talks | actions.russia_seeks_talks) & (
         draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
                                             p.talks_reopen_per_day, 1.0))
@@ -286,13 +286,13 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     settlement_day = np.where(event["settled"], day, state.settlement_day)
 
     # --- politics
-    blame = politics.step_blame(state.us_blame, ukraine_refused & refused, russia_refused & refused,
+    blame = politics.step_blame(state.us_blame, ukraine_refused, russia_refused,
                                 proposer, reasonable_to_kyiv, reasonable_to_moscow,
                                 event["broke"], p.trump_blame_susceptibility, p.blame_per_refusal)
-    rally = (ukraine_refused & refused & (proposer == talks.MOSCOW)) * (1.0 - reasonable_to_kyiv)
+    rally = (ukraine_refused & (proposer == talks.MOSCOW)) * (1.0 - reasonable_to_kyiv)
     support = politics.step_ukraine_support(
         state.ukraine_support, p.ukraine_support_initial, ukraine_casualties_today, outage,
-        advance_km2, ukraine_refused & refused, np.maximum(-blame, 0.0), rally,
+        advance_km2, ukraine_refused, np.maximum(-blame, 0.0), rally,
         event["ceasefire"], p)
     stability = politics.step_russia_stability(state.russia_stability, russia_pressure,
                                                russia_casualties_today)
@@ -357,8 +357,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         last_offer_km2=np.where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
         proposer_today=np.where(offer_made, proposer, talks.NOBODY).astype(np.int8),
         refused_today=refused,
-        ukraine_refused_today=ukraine_refused & refused,
-        russia_refused_today=russia_refused & refused,
+        ukraine_refused_today=ukraine_refused,
+        russia_refused_today=russia_refused,
         refusal_reasonableness=refusal_reasonableness,
         deal_package=deal_package,
         ceded_km2=ceded,

@@ -235,19 +235,28 @@ def washington_pace(state):
     return 0.5 * (state.russia_pace_belief + state.ukraine_pace_belief)
 
 
+def public_kyiv_limit(p, state, pace):
+    """Kyiv's limit as an outsider estimates it: typical resolve, at `pace`."""
+    loss, scale = kyiv_expected_loss_and_resolve(p, state, pace)
+    return loss - scale
+
+
+def public_moscow_reservation(p, state, pace):
+    """Moscow's reservation as an outsider estimates it: typical cost, at `pace`."""
+    return russia_value_of_fighting(pace, russia_cost_today(p, state, 1.0),
+                                    p.planning_horizon_days)
+
+
 def public_distance_for_kyiv(p, state, package):
     """How far a package lay outside Kyiv's acceptable range as an outsider estimates it
-    (typical resolve, Washington's view of the pace), km2-eq; negative inside the range."""
+    (Washington's view of the pace), km2-eq; negative inside the range."""
     pace = washington_pace(state)
-    loss, scale = kyiv_expected_loss_and_resolve(p, state, pace)
-    return kyiv_cost(p, package, pace) - (loss - scale)
+    return kyiv_cost(p, package, pace) - public_kyiv_limit(p, state, pace)
 
 
 def public_distance_for_moscow(p, state, package):
     """How far a package lay outside Moscow's acceptable range as an outsider estimates it."""
-    public = russia_value_of_fighting(washington_pace(state), russia_cost_today(p, state, 1.0),
-                                      p.planning_horizon_days)
-    return public - moscow_value(p, package)
+    return public_moscow_reservation(p, state, washington_pace(state)) - moscow_value(p, package)
 
 
 def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
