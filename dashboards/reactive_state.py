@@ -44,6 +44,19 @@ class DashboardState:
         default_factory=lambda: solara.reactive(True))
 
 
+    @classmethod
+    def detached(cls, settings: Settings) -> "DashboardState":
+        """The same values outside a page (plain `solara.reactive`, not tied to a component):
+        for tests and scripts that drive a session without a browser."""
+        return cls(
+            chosen=solara.reactive(settings), day=solara.reactive(0),
+            started=solara.reactive(False), finished=solara.reactive(False),
+            revision=solara.reactive(0), playing=solara.reactive(False),
+            speed=solara.reactive(10), message=solara.reactive(None),
+            compare_with=solara.reactive(""), compare_variable=solara.reactive("occupied_km2"),
+            opened_row=solara.reactive(None))
+
+
 def use_dashboard_state(initial: Settings | None = None) -> tuple[Session, DashboardState]:
     """The session's controller and reactive values; call once, in the page."""
     session = solara.use_memo(lambda: Session(initial), [])

@@ -341,21 +341,12 @@ def smoke_sweep(tmp_path_factory):
     return out
 
 
-def plain_state(settings: Settings) -> DashboardState:
-    """Dashboard state outside a page (reactive values not tied to a component)."""
-    return DashboardState(
-        chosen=solara.reactive(settings), day=solara.reactive(0), started=solara.reactive(False),
-        finished=solara.reactive(False), revision=solara.reactive(0),
-        playing=solara.reactive(False), speed=solara.reactive(10), message=solara.reactive(None),
-        compare_with=solara.reactive(""), compare_variable=solara.reactive("occupied_km2"),
-        opened_row=solara.reactive(None))
-
 
 @pytest.mark.parametrize("row_index", [0, 37, 143])
 def test_a_sweep_row_is_replayed_exactly_as_the_highlighted_run(smoke_sweep, row_index):
     from experiments import results
     session = Session(Settings(n_runs=25))
-    state = plain_state(session.settings)
+    state = DashboardState.detached(session.settings)
     opened = open_sweep_row(session, state, SweepLibrary(smoke_sweep.parent), "smoke",
                             str(row_index))
     assert state.message.value is None and opened is not None
@@ -376,7 +367,7 @@ def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tm
     sweep.run(spec_module.parse("start_date = 2024-06-01\n" + text, "dated.toml"), out,
               evaluators.SerialEvaluator(), progress=False)
     session = Session(Settings(n_runs=10))
-    state = plain_state(session.settings)
+    state = DashboardState.detached(session.settings)
     opened = open_sweep_row(session, state, SweepLibrary(tmp_path), "dated", "37")
     assert state.message.value is None and opened.settings.start_date == "2024-06-01"
     assert session.start_date.isoformat() == "2024-06-01"
@@ -388,7 +379,7 @@ def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tm
 
 def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smoke_sweep, tmp_path):
     session = Session(Settings(scenario="freeze", n_runs=10))
-    state = plain_state(session.settings)
+    state = DashboardState.detached(session.settings)
     library = SweepLibrary(smoke_sweep.parent)
     for opened_by, name, row in ((library, "nowhere", "0"), (library, str(tmp_path), "0"),
                                  (library, "smoke", "144"), (library, "smoke", "-1"),

@@ -24,14 +24,6 @@ from sim.sectors import AREA_WEIGHT_KM, SECTOR_NAMES
 SNAKE_CASE = re.compile(r"\b[A-Za-z]+_[A-Za-z0-9_]+\b")
 
 
-def plain_state(settings: Settings) -> DashboardState:
-    return DashboardState(
-        chosen=solara.reactive(settings), day=solara.reactive(0), started=solara.reactive(False),
-        finished=solara.reactive(False), revision=solara.reactive(0),
-        playing=solara.reactive(False), speed=solara.reactive(10), message=solara.reactive(None),
-        compare_with=solara.reactive(""), compare_variable=solara.reactive("occupied_km2"),
-        opened_row=solara.reactive(None))
-
 
 # -- lessons ------------------------------------------------------------------------------------
 def test_the_shipped_lessons_validate_against_the_parameter_table():
@@ -93,7 +85,7 @@ def test_a_lesson_sets_up_its_scenario_runs_to_its_day_and_says_what_it_shows():
     lesson = replace(load_lessons()[0], settings=replace(load_lessons()[0].settings, n_runs=8),
                      run_days=40)
     session = Session(Settings(scenario="freeze", n_runs=8))
-    state = plain_state(session.settings)
+    state = DashboardState.detached(session.settings)
     assert actions.start_lesson(session, state, lesson)
     assert session.settings == lesson.settings and session.day == 0
     assert state.compare_with.value == f"preset:{lesson.compare_with}"
@@ -153,7 +145,7 @@ def test_a_bad_settings_file_is_one_line_naming_the_file_key_and_value(tmp_path,
 
 def test_an_uploaded_file_sets_the_session_up_and_is_kept_for_comparison():
     session = Session(Settings(n_runs=6))
-    state = plain_state(session.settings)
+    state = DashboardState.detached(session.settings)
     assert actions.open_settings_file(session, state, "mine.toml",
                                       settings_to_toml(CHANGED).encode())
     assert session.settings == replace(CHANGED, n_runs=6)

@@ -46,14 +46,6 @@ def sweeps_root(tmp_path):
     return root
 
 
-def plain_state(settings: Settings) -> DashboardState:
-    return DashboardState(
-        chosen=solara.reactive(settings), day=solara.reactive(0), started=solara.reactive(False),
-        finished=solara.reactive(False), revision=solara.reactive(0),
-        playing=solara.reactive(False), speed=solara.reactive(10), message=solara.reactive(None),
-        compare_with=solara.reactive(""), compare_variable=solara.reactive("occupied_km2"),
-        opened_row=solara.reactive(None))
-
 
 def test_only_directories_inside_the_sweeps_folder_are_listed(sweeps_root):
     assert SweepLibrary(sweeps_root).names() == ["class/a"]
@@ -68,7 +60,7 @@ def test_a_path_or_a_link_out_of_the_folder_opens_nothing_and_reveals_nothing(sw
     assert str(sweeps_root) not in message and str(sweeps_root.parent) not in message
     assert "root:" not in message and "secret" not in message.replace(probe, "")
     session = Session(Settings(scenario="freeze", n_runs=4, days=10))
-    state = plain_state(session.settings)
+    state = DashboardState.detached(session.settings)
     assert actions.open_sweep_row(session, state, library, probe, "0") is None
     assert session.settings == Settings(scenario="freeze", n_runs=4, days=10)
     assert str(sweeps_root.parent) not in state.message.value and "\n" not in state.message.value
@@ -82,7 +74,7 @@ def test_without_a_sweeps_folder_opening_rows_is_off(sweeps_root):
     assert SWEEPS_ENV not in env, "the default server inherits no sweeps folder"
     assert cli.server_env({}, sweeps=sweeps_root)[SWEEPS_ENV] == str(sweeps_root)
     session = Session(Settings(n_runs=4, days=10))
-    state = plain_state(session.settings)
+    state = DashboardState.detached(session.settings)
     assert actions.open_sweep_row(session, state, None, "/etc", "0") is None
     assert "off on this server" in state.message.value
 
