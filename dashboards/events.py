@@ -4,8 +4,8 @@ The model records what happened each day (talks phase, strike waves, refusals, t
 table, the energy moratorium, aid and sanctions); this module turns changes in those series into
 sentences a student can read. Decisions (talks opening, an offer refused, a ceasefire, an aid cut,
 a sanctions package) are told on the day they happen; what happens all the time is told once a
-month: how far the front moved and where ("In March 2025 Russia gains 320 km², most around
-Pokrovsk (140 km²)"), how many strike waves hit the grid, how aid drifted.
+month: how far the front moved and where ("31 Mar 2025: Russia gains 320 km² this month, most
+around Pokrovsk (140 km²)"), how many strike waves hit the grid, how aid drifted.
 
 It is pure: arrays in, a list of `Event` out, so it is tested without a model or a browser. What
 the model's trajectories do not hold comes from the session's `track` of the highlighted run (per
@@ -51,7 +51,13 @@ class Event:
     text: str
 
     def line(self, start: datetime.date = calendar.START_DATE) -> str:
-        return f"day {self.day} ({calendar.date_of(self.day, start).isoformat()}): {self.text}"
+        """The event as a student reads it: "31 Mar 2025: Russia gains 320 km² this month"."""
+        return f"{date_text(calendar.date_of(self.day, start))}: {self.text}"
+
+
+def date_text(date: datetime.date) -> str:
+    """A date as people write it ("12 Mar 2025"), not a day number or an ISO string."""
+    return f"{date.day} {date.strftime('%b %Y')}"
 
 
 # -- what the talks say -----------------------------------------------------------------------
@@ -243,17 +249,23 @@ def month_start(end: int, ends: Sequence[int]) -> int:
     return ends[i - 1] + 1 if i > 0 else 0
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def period_words(first: int, end: int, start: datetime.date) -> str:
+    """The days a summary covers, in words read after its date: "this month" for a whole
+    calendar month, else "since 1 Sep" (the run started or ended within the month)."""
+    first_date, last_date = calendar.date_of(first, start), calendar.date_of(end, start)
+    next_date = calendar.date_of(end + 1, start)
+    if first_date.day == 1 and next_date.month != last_date.month:
+        return "this month"
+    return f"since {first_date.day} {first_date.strftime('%b')}"
 
 
-def front_text(month: str, change_km2: float, sector_gain_km2: np.ndarray | None) -> str:
-    """How far the front moved in a month and where: gains for Russia are positive."""
+def front_text(period: str, change_km2: float, sector_gain_km2: np.ndarray | None) -> str:
+    """How far the front moved over `period` ("this month") and where: gains for Russia are
+    positive."""
     if abs(change_km2) < FRONT_STILL_KM2:
-        return f"In {month} the front hardly moves"
+        return f"The front hardly moves {period}"
     who, verb = ("Russia", "gains") if change_km2 > 0 else ("Ukraine", "takes back")
-    text = f"In {month} {who} {verb} {abs(change_km2):,.0f} km²"
+    text = f"{who} {verb} {abs(change_km2):,.0f} km² {period}"
     if sector_gain_km2 is not None:
         same_way = sector_gain_km2 * np.sign(change_km2)
         order = [i for i in np.argsort(-same_way)
@@ -268,12 +280,10 @@ def front_text(month: str, change_km2: float, sector_gain_km2: np.ndarray | None
 def month_events(trajectories: Mapping[str, np.ndarray], run: int, first: int, end: int,
                  start: datetime.date, horizon: int,
                  sector_depth_km: np.ndarray | None) -> list[Event]:
-    """The summaries of the month that runs from day `first` to day `end`: front, strike waves,
-    aid drift (when no sudden change that month already told it)."""
-    last_date = calendar.date_of(end, start)
-    month = last_date.strftime("%B %Y")
-    if end == horizon and calendar.date_of(end + 1, start).month == last_date.month:
-        month += f" (to the {_ordinal(last_date.day)})"
+    """The summaries of the month that runs from day `first` to day `end`, told on day `end`
+    (so the log's date says which month): front, strike waves, aid drift (when no sudden change
+    that month already told it)."""
+    period = period_words(first, end, start)
     before = max(first - 1, 0)
     out = []
 
@@ -285,16 +295,16 @@ def month_events(trajectories: Mapping[str, np.ndarray], run: int, first: int, e
         if sector_depth_km is not None:
             gains = (sector_depth_km[end] - sector_depth_km[before]) * AREA_WEIGHT_KM
         out.append(Event(end, "front", front_text(
-            month, at("occupied_km2", end) - at("occupied_km2", before), gains)))
+            period, at("occupied_km2", end) - at("occupied_km2", before), gains)))
     if "strike_wave_today" in trajectories:
         wave = np.asarray(trajectories["strike_wave_today"][run, before: end + 1], dtype=bool)
         starts = int(np.sum(wave[1:] & ~wave[:-1])) + int(first == 0 and wave[0])
         if starts:
             waves = "1 strike wave" if starts == 1 else f"{starts} strike waves"
-            winter = " (a winter month)" if winter_flags(start, horizon)[end] else ""
-            text = f"{waves} on Ukraine's grid in {month}{winter}"
+            winter = ", in winter" if winter_flags(start, horizon)[end] else ""
+            text = f"{waves} on Ukraine's grid {period}{winter}"
             if "grid_gw" in trajectories:
-                text += (f"; the grid ends the month at {at('grid_gw', end):.1f} GW "
+                text += (f"; the grid stands at {at('grid_gw', end):.1f} GW "
                          f"(from {at('grid_gw', before):.1f})")
             out.append(Event(end, "strikes", text))
     for name, _, what in AID_SERIES:
@@ -304,8 +314,8 @@ def month_events(trajectories: Mapping[str, np.ndarray], run: int, first: int, e
             continue  # told on the day it happened
         a, b = at(name, before), at(name, end)
         if abs(b - a) > AID_DRIFT_SHARE * max(abs(a), 1e-9):
-            out.append(Event(end, "aid", f"Over {month} {what} {'falls' if b < a else 'rises'} "
-                                         f"from {a:.0f} to {b:.0f} bn USD a year"))
+            out.append(Event(end, "aid", f"{what} {'falls' if b < a else 'rises'} from {a:.0f} "
+                                         f"to {b:.0f} bn USD a year {period}"))
     return out
 
 

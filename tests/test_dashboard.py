@@ -4,6 +4,7 @@ components rendered with Solara's own test renderer (`solara.render`)."""
 from __future__ import annotations
 
 import argparse
+import re
 import threading
 import time
 from dataclasses import replace
@@ -105,25 +106,36 @@ def test_events_read_like_the_issue():
     lines = [e.line() for e in events.run_events(synthetic_run(), today=300,
                                                  interventions=[(100, {"trump_aid_level": 0.3})])]
     text = "\n".join(lines)
-    assert "day 89 (2025-02-28): 1 strike wave on Ukraine's grid in February 2025 (a winter month)" \
-        in text, "a wave lasting two days is one wave, told in the month's summary"
-    assert "day 211 (2025-06-30): 1 strike wave on Ukraine's grid in June 2025" in text
-    assert "strike wave" not in " ".join(line for line in lines if "day 74 " in line)
-    assert "day 120 (2025-03-31): talks open in parallel with fighting" in text
-    assert ("day 150 (2025-04-30): Talks round: a deal is proposed (the front frozen where it is). "
+    assert "28 Feb 2025: 1 strike wave on Ukraine's grid this month, in winter" in text, \
+        "a wave lasting two days is one wave, told in the month's summary"
+    assert "30 Jun 2025: 1 strike wave on Ukraine's grid this month" in text
+    assert "strike wave" not in " ".join(line for line in lines if line.startswith("14 Feb 2025"))
+    assert "31 Mar 2025: talks open in parallel with fighting" in text
+    assert ("30 Apr 2025: Talks round: a deal is proposed (the front frozen where it is). "
             "It is refused") in text
-    assert ("day 212 (2025-07-01): Talks round: a deal is proposed (Ukraine giving up about 9,000 "
+    assert ("1 Jul 2025: Talks round: a deal is proposed (Ukraine giving up about 9,000 "
             "km² it still holds)") in text
-    assert "day 230 (2025-07-19): a ceasefire takes hold (Ukraine giving up about 9,000 km² it " \
+    assert "19 Jul 2025: a ceasefire takes hold (Ukraine giving up about 9,000 km² it " \
         "still holds)" in text
-    assert "day 260 (2025-08-18): the ceasefire breaks down and fighting resumes" in text
-    assert "day 50 (2025-01-20): Donald Trump is inaugurated as US president" in text
-    assert "day 90 (2025-03-01): Washington cuts aid to 10 bn USD a year" in text
-    assert "day 100 (2025-03-11): you set US aid after Jan 2025 to 30 % of the 2024 level" in text
-    assert "day 61 (2025-01-31): In January 2025 Russia gains 310 km²" in text
-    assert "day 300 (2025-09-27): In September 2025 (to the 27th) Russia gains 270 km²" in text
+    assert "18 Aug 2025: the ceasefire breaks down and fighting resumes" in text
+    assert "20 Jan 2025: Donald Trump is inaugurated as US president" in text
+    assert "1 Mar 2025: Washington cuts aid to 10 bn USD a year" in text
+    assert "11 Mar 2025: you set US aid after Jan 2025 to 30 % of the 2024 level" in text
+    assert "31 Jan 2025: Russia gains 310 km² this month" in text
+    assert "27 Sep 2025: Russia gains 270 km² since 1 Sep" in text, "the run ends mid-month"
+    assert not [line for line in lines if re.search(r"\bday \d|\d{4}-\d\d-\d\d", line)], \
+        "dates read as dates, not day numbers or ISO strings"
     days = [e.day for e in events.run_events(synthetic_run(), today=300)]
     assert days == sorted(days)
+
+
+def test_the_log_shows_dates_with_the_day_number_in_a_tooltip():
+    from dashboards.components.views import event_items
+    told = events.run_events(synthetic_run(), today=100)
+    items = event_items(told, sim.calendar.START_DATE)
+    assert items.index('<time datetime="2025-03-01">1 Mar 2025</time>: Washington cuts aid') < \
+        items.index('<time datetime="2025-01-20">20 Jan 2025</time>: Donald Trump'), "newest first"
+    assert 'data-day="90" title="day 90 of the run"' in items
 
 
 def test_events_stop_at_today():

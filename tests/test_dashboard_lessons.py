@@ -199,7 +199,8 @@ def test_the_log_tells_the_front_once_a_month_with_where_it_moved(told_year):
                                        if d <= 365]
     occupied = session.model.trajectories["occupied_km2"][0]
     december = fronts[0]
-    assert december.text.startswith(f"In December 2024 Russia gains {occupied[30] - occupied[0]:,.0f} km²")
+    assert december.line().startswith(
+        f"31 Dec 2024: Russia gains {occupied[30] - occupied[0]:,.0f} km² this month")
     gains = (session.sector_depth_km[30] - session.sector_depth_km[0]) * AREA_WEIGHT_KM
     top = SECTOR_NAMES[int(np.argmax(gains))]
     assert f"most around {top} ({gains.max():,.0f} km²)" in december.text

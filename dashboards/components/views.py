@@ -18,7 +18,7 @@ import solara
 
 from sim import calendar
 
-from ..events import Event
+from ..events import Event, date_text
 
 
 @solara.component
@@ -92,9 +92,15 @@ def CompareReadout(labels: Sequence[str], finals: Sequence[float], unit: str):
 
 
 def event_items(events: Sequence[Event], start: datetime.date, limit: int = 200) -> str:
-    """The newest `limit` events as HTML list items, newest first."""
-    return "".join(f'<li class="event event-{e.kind}">{html.escape(e.line(start))}</li>'
-                   for e in reversed(events[-limit:]))
+    """The newest `limit` events as HTML list items, newest first, each led by its date as
+    people write it (the run's day number is in the item's tooltip)."""
+    items = []
+    for e in reversed(events[-limit:]):
+        date = calendar.date_of(e.day, start)
+        items.append(f'<li class="event event-{e.kind}" data-day="{e.day}" title="day {e.day} '
+                     f'of the run"><time datetime="{date.isoformat()}">{date_text(date)}</time>: '
+                     f'{html.escape(e.text)}</li>')
+    return "".join(items)
 
 
 @solara.component
