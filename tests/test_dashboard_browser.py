@@ -377,6 +377,42 @@ def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_m
         context.close()
 
 
+OUR_CONTENT = ("button, [role=slider], input, textarea, .v-select, a, .figure, .sim-date, "
+               ".event-log, .fan-readout")
+OVERLAPS_JS = """sel => {
+    const shown = e => { const r = e.getBoundingClientRect(), st = getComputedStyle(e);
+        return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'
+               && +st.opacity > 0; };
+    const badges = [...document.querySelectorAll('body *')].filter(e => shown(e)
+        && /runs on solara|made with solara/i.test(e.textContent || '')
+        && ['absolute', 'fixed', 'sticky'].includes(getComputedStyle(e).position));
+    const ours = [...document.querySelectorAll(sel)].filter(e => shown(e)
+        && !badges.some(b => b.contains(e)));
+    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return {badges: badges.length, overlaps: badges.flatMap(b => ours
+        .filter(e => hit(b.getBoundingClientRect(), e.getBoundingClientRect()))
+        .map(e => e.tagName + '.' + String(e.className).slice(0, 60)))};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1024, 768), (800, 600), (1920, 1080)],
+                         ids=lambda v: str(v))
+def test_no_framework_badge_covers_our_controls_or_charts(browser, server, width, height):
+    """Solara's "This website runs on Solara" corner badge sat over the date header at 1024x768
+    and over the sector chart at 1920x1080: no such badge may overlap any of our controls,
+    charts or texts, at the top of the page or scrolled to its end."""
+    context, page = open_sized(browser, server, width, height)
+    try:
+        show_settings(page)
+        for scroll in ("0", "document.body.scrollHeight"):
+            page.evaluate(f"() => window.scrollTo(0, {scroll})")
+            found = page.evaluate(OVERLAPS_JS, OUR_CONTENT)
+            assert found["overlaps"] == [], found
+        assert page.problems == []
+    finally:
+        context.close()
+
+
 def download(page, label: str) -> bytes:
     with page.expect_download() as info:
         page.locator(".export-panel button", has_text=label).click()

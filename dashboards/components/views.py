@@ -197,6 +197,10 @@ sanctions: public estimates to November 2024 (Kiel Institute Ukraine Support Tra
 Ministry of Finance budget figures, IEA and KSE on oil revenue, Ukrainian grid operator
 statements). Every parameter names its source in its tooltip and in `conflictsim params`.
 
+**Built with** [Mesa](https://mesa.readthedocs.io) (the agent-based model) and
+[Solara](https://solara.dev) (this page), both open source; the map's outlines come from
+Natural Earth (public domain).
+
 **How to read the charts.** Shaded bands hold 50 % and 90 % of runs; the coloured line is their
 median; the black line is the highlighted run (one run of the ensemble, followed day by day) up
 to today, and dotted after today: the days that run still has to come. Blue shading is winter;
