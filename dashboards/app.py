@@ -25,6 +25,8 @@ keyword-only constructor).
 from __future__ import annotations
 
 import html
+import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -49,7 +51,7 @@ from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanR
                                FanStatus, FigureImage, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
 from .fans import Fan, Superseded
-from .live import SHARED_DRAWINGS, LiveFrame, live_content
+from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_drawing
 from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
 from .session import Session
 from .lessons import load_lessons
@@ -155,7 +157,11 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     revision = state.revision.value  # a rebuild or an intervention: the fan key changes with it
     fan_task = solara.lab.use_task(session.compute_fan, dependencies=[session.fan_key],
                                    raise_error=False)
-    fan: Fan | None = fan_task.value if fan_task.finished else fan_task.latest
+    # A fan the server already has (every student after the first opening a preset) is shown in
+    # the first render, not one render and one round trip to the browser later.
+    cached = solara.use_memo(session.cached_fan, [session.fan_key])
+    fan: Fan | None = fan_task.value if fan_task.finished else (
+        cached if cached is not None else fan_task.latest)
     fan_error = None
     if fan_task.error and not isinstance(fan_task.exception, Superseded):
         fan_error = f"The fan could not be computed: {fan_task.exception}"
@@ -354,7 +360,7 @@ def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
                                                track=session.track.arrays),
                           [id(model)])
     heading = scenario_heading(state.chosen.peek())
-    highlighted = f"seed {session.settings.seed}, run {session.settings.run_offset}"
+    highlighted = highlighted_text(session.settings)
     # No chart before the first fan: drawing the overview from the model alone would take the
     # CPU the fan needs, for a picture replaced half a second later.
     content = solara.use_memo(
@@ -372,6 +378,11 @@ def LiveDay(session: Session, state: DashboardState, frame: LiveFrame,
 
     solara.use_effect(follow_days, [])
     solara.Column(children=[frame.date], classes=["date-banner"])
+
+
+def highlighted_text(settings: Settings) -> str:
+    """Which run the black line follows: "seed 0, run 0"."""
+    return f"seed {settings.seed}, run {settings.run_offset}"
 
 
 @solara.component
@@ -393,13 +404,17 @@ def FanSection(fan: Fan | None, pending: bool, error: str | None, n_runs: int, s
 
 @solara.component
 def OutcomeChart(fan: Fan | None, days: int, start):
-    png = solara.use_memo(
-        lambda: SHARED_DRAWINGS.get(fan, ("outcomes", days, start), lambda: plots.figure_png(
-            plots.outcome_figure(fan.outcome_counts, sim.calendar.date_of(days, start))))
-        if fan is not None else None, [fan])
+    png = solara.use_memo(lambda: outcome_png(fan, days, start) if fan is not None else None,
+                          [fan])
     if png is not None:
         FigureImage(png, "outcomes", "How the runs stand at the end of the two years.",
                     outcome_alt(fan.outcome_counts, sim.calendar.date_of(days, start)))
+
+
+def outcome_png(fan: Fan, days: int, start) -> bytes:
+    """The outcome chart of a fan, drawn once per server process."""
+    return SHARED_DRAWINGS.get(fan, ("outcomes", days, start), lambda: plots.figure_png(
+        plots.outcome_figure(fan.outcome_counts, sim.calendar.date_of(days, start))))
 
 
 def outcome_alt(counts: dict[str, int], horizon) -> str:
@@ -433,7 +448,7 @@ def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[]
         traj = fan.trajectories if fan is not None else model.trajectories
         marks = plots.time_marks(model.days, model.day, traj["talks_phase"][0],
                                  tuple(d for d, _ in session.interventions), start=start)
-        highlighted = f"seed {session.settings.seed}, run {session.settings.run_offset}"
+        highlighted = highlighted_text(session.settings)
         return plots.figure_png(plots.overview_figure(traj, marks, PHASE_NAMES, highlighted))
 
     def sectors() -> bytes:
@@ -506,3 +521,26 @@ def ComparisonView(series: tuple[plots.ComparedSeries, ...], title: str, unit: s
     FigureImage(png, "compare", "Both use the same random draws, so the difference comes from "
                 "the settings alone.", alt)
     CompareReadout([s.label for s in series], finals, unit)
+
+
+# -- a warm start ----------------------------------------------------------------------------------
+WARM_START_ENV = "CONFLICTSIM_WARM_START"
+
+
+def warm_up(settings: Settings | None = None) -> None:
+    """Make what the default page shows before any student asks: the day-0 fan (in the shared
+    fan cache), the overview and outcome charts drawn from it and the map's background (both
+    drawn once per process). The first student's page is then as quick as the next ones. A
+    student who arrives while this runs waits for the same fan instead of computing another."""
+    from .frontmap import vector_background
+
+    session = Session(settings)
+    fan = session.compute_fan()
+    overview_drawing(fan.trajectories, session.model.days, (), session.start_date, PHASE_NAMES,
+                     highlighted_text(session.settings))
+    outcome_png(fan, session.model.days, session.start_date)
+    vector_background(True)
+
+
+if os.environ.get(WARM_START_ENV) == "1":  # set by `conflictsim dashboard` (dashboards/cli.py)
+    threading.Thread(target=warm_up, name="conflictsim-warm-up", daemon=True).start()

@@ -58,6 +58,11 @@ class SharedFans:
                 if cancelled():
                     raise Superseded()
 
+    def peek(self, settings: Settings) -> "Fan | None":
+        """The fan of these settings if it is already here, without computing or waiting."""
+        with self._lock:
+            return self._fans.get(settings)
+
     def __len__(self) -> int:
         return len(self._fans)
 

@@ -203,18 +203,26 @@ class SharedDrawings:
 SHARED_DRAWINGS = SharedDrawings()
 
 
+def overview_drawing(traj: Mapping[str, np.ndarray], days: int, intervention_days: tuple[int, ...],
+                     start: datetime.date, phase_names: tuple[str, ...],
+                     highlighted: str) -> plots.LiveFigure:
+    """The overview's still background for these trajectories, drawn once per server process."""
+
+    def draw() -> plots.LiveFigure:
+        marks = plots.time_marks(days, days, traj["talks_phase"][0], intervention_days,
+                                 start=start)
+        return plots.live_figure(plots.overview_figure(traj, marks, phase_names, highlighted))
+
+    return SHARED_DRAWINGS.get(traj, ("overview", days, intervention_days, start, phase_names,
+                                      highlighted), draw)
+
+
 def live_content(model: sim.ConflictModel, traj: Mapping[str, np.ndarray],
                  interventions: tuple, start: datetime.date, scenario_title: str,
                  sectors: plots.SectorView, log: LiveEventLog,
                  phase_names: tuple[str, ...], highlighted: str = "highlighted run") -> LiveContent:
     """Draw the overview's still background once for these trajectories and interventions."""
-    days = tuple(d for d, _ in interventions)
-
-    def draw() -> plots.LiveFigure:
-        marks = plots.time_marks(model.days, model.days, traj["talks_phase"][0], days, start=start)
-        return plots.live_figure(plots.overview_figure(traj, marks, phase_names, highlighted))
-
-    overview = SHARED_DRAWINGS.get(traj, ("overview", model.days, days, start, phase_names,
-                                          highlighted), draw)
+    overview = overview_drawing(traj, model.days, tuple(d for d, _ in interventions), start,
+                                phase_names, highlighted)
     return LiveContent(model, overview, sectors, log, interventions, start, scenario_title,
                        plots.bands(traj["occupied_km2"]), highlighted, sectors.sector_names)

@@ -145,6 +145,14 @@ class Session:
         return self.generation, len(self.model.interventions)
 
     # -- the fan -------------------------------------------------------------------------------
+    def cached_fan(self) -> Fan | None:
+        """The fan `compute_fan` would return, if this server already has it (a day-0 fan of
+        these settings), else None; never computes. The page shows it in its first render."""
+        with self.lock:
+            if self.model.day != 0 or self.model.interventions:
+                return None
+            return self.shared_fans.peek(self.settings)
+
     def compute_fan(self) -> Fan:
         """The ensemble continued to the horizon; raises `Superseded` if a newer request came."""
         self.fan_token += 1

@@ -481,3 +481,67 @@ def test_an_abandoned_computation_is_taken_over_and_old_fans_are_dropped():
     assert len(shared) == 2
     shared.get(settings, counted_fan(settings, calls))  # dropped: computed again
     assert calls.count(settings) == 2
+
+
+# -- the first render ---------------------------------------------------------------------------
+def test_cached_fan_is_the_shared_day0_fan_and_nothing_once_the_run_has_moved():
+    shared = SharedFans()
+    session = Session(Settings(n_runs=10), shared_fans=shared)
+    assert session.cached_fan() is None and len(shared) == 0, "it never computes"
+    fan = session.compute_fan()
+    assert session.cached_fan() is fan
+    assert Session(Settings(n_runs=10), shared_fans=shared).cached_fan() is fan
+    session.step(1)
+    assert session.cached_fan() is None, "from day 1 the fan is the session's own"
+
+
+def test_a_fan_the_server_already_has_is_on_the_page_in_its_first_render(monkeypatch):
+    from dashboards import app
+    Session().compute_fan()  # the default page's fan, now in the server's shared cache
+    gate = threading.Event()
+    original = Session.compute_fan
+
+    def held(self):
+        gate.wait(30)
+        return original(self)
+
+    monkeypatch.setattr(Session, "compute_fan", held)
+    box, rc = solara.render(app.Dashboard(), handle_error=False)
+    try:
+        assert html_with_class(rc, "fan-readout"), "shown while the fan task is still held"
+        assert html_with_class(rc, "sim-date")[0].attributes.get("data-day") == "0"
+        assert rc.find(v.Html, class_="chart chart-outcomes").widgets, "the outcome chart too"
+    finally:
+        gate.set()
+        rc.close()
+
+
+def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(monkeypatch):
+    from dashboards import app, live
+    from dashboards import session as session_module
+    drawings = live.SharedDrawings()  # this server process starts with nothing made
+    monkeypatch.setattr(session_module, "SHARED_FANS", SharedFans())
+    monkeypatch.setattr(live, "SHARED_DRAWINGS", drawings)
+    monkeypatch.setattr(app, "SHARED_DRAWINGS", drawings)
+    app.warm_up()
+
+    def made_again(*args, **kwargs):
+        raise AssertionError("made again after the warm-up")
+
+    monkeypatch.setattr(session_module, "fresh_fan", made_again)
+    monkeypatch.setattr(plots, "overview_figure", made_again)
+    monkeypatch.setattr(plots, "outcome_figure", made_again)
+    box, rc = solara.render(app.Dashboard(), handle_error=False)
+    try:
+        wait_for_fan(rc)
+        import ipyvue
+        overview = [w for w in rc.find(ipyvue.Html).widgets
+                    if "chart-overview" in w.attributes.get("class", "")]
+        assert overview and overview[0].children[0].value, "the overview is shown"
+    finally:
+        rc.close()
+
+
+def test_the_server_is_started_warm():
+    from dashboards.app import WARM_START_ENV
+    assert cli.server_env({})[WARM_START_ENV] == "1"
