@@ -105,13 +105,15 @@ PAGE_CSS = """
 .chart-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
               gap: 12px; align-items: start; }
 .figure-caption { font-size: 0.85rem; color: #333; }
+.v-card__title { word-break: normal; overflow-wrap: break-word; }  /* Vuetify breaks mid-word */
+.sidebar .v-card__title { font-size: 1.05rem; line-height: 1.4; }
 .sim-date { font-size: 1.25rem; font-weight: 600; }
 .event-log ul { padding-left: 1.2em; }
 .plain-markdown p { margin-bottom: 6px; }
 .scenario-description { font-size: 0.9rem; }
 .typed-meaning { font-size: 0.85rem; }
 @media (max-width: 899px) {
-  .dashboard { flex-direction: column; }
+  .dashboard { flex-direction: column !important; }  /* solara.Row sets "row" inline */
   .dashboard > .sidebar, .dashboard > .main { flex: none; width: 100%; }
   .param-groups { grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
   .settings-toggle { display: inline-flex !important; }

@@ -322,6 +322,12 @@ def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_m
     context, page = open_sized(browser, server, width, height)
     try:
         show_settings(page)
+        outside = page.evaluate("""w => ['.sidebar', '.main', '.figure-map', '.figure-overview',
+                                         '.event-log']
+            .map(s => [s, document.querySelector(s).getBoundingClientRect()])
+            .filter(([s, r]) => r.left < 0 || r.right > w + 1).map(([s, r]) => [s, r.left, r.right])""",
+                                width)
+        assert outside == [], "the page fits the window's width (at 800 px: one column)"
         widths = page.eval_on_selector_all(
             ".param-control .v-slider", "els => els.map(e => e.getBoundingClientRect().width)")
         sliders = [n for n in KEY_PARAMETERS if sim.PARAMS[n].kind in ("float", "int")]

@@ -29,7 +29,8 @@ def SettingsFiles(toml_text: str, query: str, on_open_file: Callable[[str, bytes
             solara.FileDownload(toml_text, filename=SETTINGS_FILENAME, label="Save my settings",
                                 mime_type="application/toml")
         upload = ipywidgets.FileUpload.element(accept=".toml,.json", multiple=False,
-                                               description="Open settings…")
+                                               description="Open settings…",
+                                               layout=ipywidgets.Layout(width="auto"))
         solara.use_effect(lambda: _observe(solara.get_widget(upload), uploaded), [])
         solara.HTML(tag="div", unsafe_innerHTML=(
             f'<a class="share-link" href="?{html.escape(query)}">Link to these settings</a>'
