@@ -295,12 +295,13 @@ COMPLETE_JS = """() => {
 }"""
 
 
-def bench_first_render(repeats: int = 6) -> dict[str, float]:
+def bench_first_render(repeats: int = 6, settle_s: float = 0.0) -> dict[str, float]:
     """From `page.goto` to the page complete (fan ready, overview, its overlay and text
     alternative, the map and the outcome chart all shown), at 1024x768, each page in a fresh
     browser context (nothing cached). The first page is opened as soon as a fresh server
     answers, while its warm-up (`dashboards.app.warm_up`) may still be computing the default
-    fan; the next ones find it made, as every student after the first does. Also reported: when
+    fan (`settle_s` > 0: that many seconds after, as when a teacher starts the server before the
+    class); the next ones find it made, as every student after the first does. Also reported: when
     the browser had Solara's page and scripts ready (DOMContentLoaded), the part no server-side
     change can shorten."""
     import socket
@@ -329,6 +330,7 @@ def bench_first_render(repeats: int = 6) -> dict[str, float]:
                 time.sleep(0.3)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            time.sleep(settle_s)
             for _ in range(repeats):
                 context = browser.new_context(viewport={"width": 1024, "height": 768})
                 context.route("**/*", loopback_only)
@@ -365,6 +367,10 @@ def main() -> int:
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--nice-browsers", action="store_true",
                         help="run the browsers at the lowest CPU priority (after the server)")
+    parser.add_argument("--pages", type=int, default=6,
+                        help="first-render: pages opened one after another (the first is cold)")
+    parser.add_argument("--settle-seconds", type=float, default=0.0,
+                        help="first-render: wait this long after the server answers")
     parser.add_argument("--only", choices=["ensemble", "opening", "step", "simulated", "browser",
                                            "first-render"])
     args = parser.parse_args()
@@ -374,7 +380,7 @@ def main() -> int:
         "step": bench_step_render,
         "simulated": lambda: bench_simulated_sessions(args.sessions, args.seconds),
         "browser": lambda: bench_sessions(args.sessions, args.seconds, args.nice_browsers),
-        "first-render": bench_first_render,
+        "first-render": lambda: bench_first_render(args.pages, args.settle_seconds),
     }
     chosen = [args.only] if args.only else [n for n in benches
                                             if not (n in ("browser", "first-render")
