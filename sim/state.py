@@ -148,13 +148,15 @@ def initial_strain(params: Params, start_pace: float) -> np.ndarray:
     return (excess * START_PACE_WINDOW_DAYS / params.per_run("culmination_memory_days"))[:, None]
 
 
-def force_ratio_for_pace(params: Params, pace) -> np.ndarray:
-    """(runs, 1) effective force ratio at which a fresh attacker (no strain) advances at `pace`
-    (relative to the autumn-2024 pace): the inverse of `core.combat.advance_km`'s drive."""
+def force_ratio_for_pace(params: Params, pace, strain=0.0) -> np.ndarray:
+    """(runs, 1) effective force ratio at which an attacker at `strain` advances at `pace`
+    (relative to the autumn-2024 pace; a number or a (runs, 1) column): the inverse of
+    `core.combat.advance_km`'s drive and `core.combat.exhaust`."""
     per_run = params.per_run
     k = per_run("force_ratio_exponent")[:, None]
     reference = per_run("reference_force_ratio")[:, None]
-    drive = np.asarray(pace)[..., None] / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6)
+    drive = (pace * (1.0 + per_run("culmination_exhaustion")[:, None] * strain)
+             / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6))
     drive = np.clip(drive, MIN_DAY0_DRIVE, MAX_DAY0_DRIVE)
     return (1.0 + drive * (reference ** k - 1.0)) ** (1.0 / k)
 
@@ -191,14 +193,9 @@ def initial_forces(params: Params, n_runs: int, start_pace: float = 1.0,
     share = sectors.WIDTH_KM * sectors.ACTIVITY
     share = share / share.sum()
     russia = per_run("russia_front_force_k")[:, None] * share[None, :]
-    k = per_run("force_ratio_exponent")[:, None]
-    reference = per_run("reference_force_ratio")[:, None]
     strain = initial_strain(params, start_pace)
-    pace = start_pace * per_run("start_pace_factor")[:, None]
-    drive = (pace * (1.0 + per_run("culmination_exhaustion")[:, None] * strain)
-             / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6))
-    drive = np.clip(drive, MIN_DAY0_DRIVE, MAX_DAY0_DRIVE)
-    ratio = (1.0 + drive * (reference ** k - 1.0)) ** (1.0 / k)
+    ratio = force_ratio_for_pace(params, start_pace * per_run("start_pace_factor")[:, None],
+                                 strain)
     ukraine = russia / (
         ratio
         * (1.0 + per_run("fortification_bonus")[:, None] * initial_fortification(params, start_pace))
