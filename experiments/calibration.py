@@ -55,6 +55,8 @@ SYNTHETIC_RUN_INDEX = 2**40  # a run no ABC draw uses
 NOT_PINNED_WIDTH_RATIO = 0.5
 CHUNK_RUNS = 2000
 CHECKPOINT = "checkpoint.npz"
+POSTERIOR = "posterior/posterior.parquet"  # its own table root, as a sweep's tables have
+LEGACY_POSTERIOR = "posterior.parquet"  # where runs before that wrote it
 
 
 @dataclass(frozen=True)
@@ -399,8 +401,10 @@ def write_outputs(out: Path, priors, history: list[Population], observed: pd.Ser
             frame[f"gain_{month[:7]}" if month in FIT_MONTHS + HELD_OUT_MONTHS
                   else month] = population.gains[:, k]
         rows.append(frame)
-    posterior = out / "posterior.parquet"
+    (out / POSTERIOR).parent.mkdir(exist_ok=True)
+    posterior = out / POSTERIOR
     storage.atomic_write_table(posterior, pd.concat(rows, ignore_index=True))
+    (out / LEGACY_POSTERIOR).unlink(missing_ok=True)  # an older run's, beside the table root
     report = out / "calibration.json"
     storage.atomic_write_bytes(report, json.dumps({**meta, **summary}, indent=2,
                                                   default=_json).encode())

@@ -292,7 +292,7 @@ def output_file(flag: str, path: str) -> Path:
 @one_line_errors
 def cmd_sweep(args) -> int:
     from . import spec as spec_module
-    from . import sweep
+    from . import storage, sweep
 
     text = spec_module.read_text(args.spec)
     spec = spec_module.parse(text, source=str(args.spec))
@@ -303,7 +303,9 @@ def cmd_sweep(args) -> int:
     print(f"{report.out}: {report.rows:,} runs ({report.rows_already_done:,} already done, "
           f"{report.rows_computed:,} computed in {report.seconds:.1f} s, "
           f"{report.run_days_per_second:,.0f} run-days/s{recomputed})")
-    print(f"read with: pandas.read_parquet('{report.out / 'outcomes'}')")
+    roots = [name for name in storage.TABLE_ROOTS if (report.out / name).is_dir()]
+    print(f"read with: pandas.read_parquet('{report.out / 'outcomes'}') (one folder per table: "
+          f"{', '.join(roots)})")
     return 0
 
 

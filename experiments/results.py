@@ -135,6 +135,9 @@ def summary_text(out: Path) -> str:
         if shares is not None:
             lines += ["", "outcome classes (share of runs):", shares.to_string()]
     lines += ["", f"replay one row: {manifest['replay']}"]
+    note = storage.legacy_layout_note(out)
+    if note:
+        lines.append(note)
     return "\n".join(lines)
 
 

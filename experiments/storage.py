@@ -1,23 +1,32 @@
-"""A sweep's directory: Parquet tables written one file per chunk, atomically, plus a manifest.
+"""A sweep's directory: one root folder per Parquet table, written one file per chunk,
+atomically, plus a manifest.
 
-    DIR/manifest.json              spec, fingerprints, versions, CPU features, chunking, timings
-    DIR/spec.toml                  the spec file as given
-    DIR/design.parquet             the drawn parameter points (read back by --resume)
+    DIR/manifest.json                      spec, fingerprints, versions, CPU features, chunking
+    DIR/spec.toml                          the spec file as given
+    DIR/design/design.parquet              the drawn parameter points (read back by --resume)
     DIR/outcomes/chunk-000042.parquet      one row per run
     DIR/trajectories/chunk-....parquet     per-run trajectories (if kept)
     DIR/bands/chunk-....parquet            per-point quantile bands (if kept)
-    DIR/_band_parts/chunk-....parquet      runs' values at band days, for points split over
-                                           chunks (their band is computed when all are done)
+    DIR/_band_parts/chunk-....parquet      internal: runs' values at band days, for points split
+                                           over chunks (their band is computed when all are done)
     DIR/checksums/chunk-000042.json        the chunk's files with their sha256 and size, the
                                            worker that computed it and the model it ran
     DIR/checksums/bands-000042.json        a split point's band, and the parts it came from
     DIR/.lock                              the process writing the directory (while it runs)
 
-`pd.read_parquet("DIR/outcomes")`, `pl.read_parquet("DIR/outcomes/*.parquet")` or DuckDB's
-`read_parquet('DIR/outcomes/*.parquet')` read a table in one line. A file appears under its final
-name only when complete (write to a hidden temporary, then `os.replace`), and a chunk counts as done
-only when its checksum record (written last) exists and its files match it, so a sweep killed at
-any moment resumes cleanly and a damaged, missing or foreign chunk file is computed again.
+Every `*.parquet` under DIR lies in one table's root, and every file under a root has that
+table's schema, so `pd.read_parquet("DIR/outcomes")`,
+`pl.read_parquet("DIR/outcomes/**/*.parquet")` or DuckDB's `'DIR/outcomes/**/*.parquet'` read
+exactly one table. No Hive partitions
+(`scenario=...`): each file already carries its keys as columns, and a key both in the path and
+in the file makes pandas' one-liner fail to merge the two types (docs/EXPERIMENTS.md, "Dataset
+layout"). Format 2 directories kept `design.parquet` at the top; they are read as they are and
+moved to this layout by `--resume`.
+
+A file appears under its final name only when complete (write to a hidden temporary, then
+`os.replace`), and a chunk counts as done only when its checksum record (written last) exists and
+its files match it, so a sweep killed at any moment resumes cleanly and a damaged, missing or
+foreign chunk file is computed again.
 """
 
 from __future__ import annotations
@@ -40,11 +49,14 @@ from sim.params import InputError
 from . import provenance
 
 MANIFEST = "manifest.json"
-DESIGN = "design.parquet"
+DESIGN_ROOT = "design"
+DESIGN = f"{DESIGN_ROOT}/design.parquet"
+LEGACY_DESIGN = "design.parquet"  # format 2: beside the table roots, where DIR/**/*.parquet met it
 SPEC_COPY = "spec.toml"
 CHECKSUMS = "checksums"
-TABLES = ("trajectories", "bands", "_band_parts", "outcomes")
-FORMAT_VERSION = 2
+TABLES = ("trajectories", "bands", "_band_parts", "outcomes")  # written one file per chunk
+TABLE_ROOTS = ("outcomes", "design", "bands", "trajectories")  # what users read (plus _band_parts)
+FORMAT_VERSION = 3
 
 
 class OutputDirError(InputError):
@@ -222,9 +234,9 @@ def drop_chunks(out: Path, verification: Verification) -> None:
 
 def remove_temporaries(out: Path) -> None:
     """Half-written files of a killed sweep (hidden, never read by pandas or pyarrow)."""
-    for name in (*TABLES, CHECKSUMS):
+    for name in (*TABLES, CHECKSUMS, DESIGN_ROOT):
         folder = Path(out) / name
-        for tmp in folder.glob(".chunk-*.tmp") if folder.is_dir() else ():
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
             tmp.unlink(missing_ok=True)
 
 
@@ -312,17 +324,48 @@ def init_output_dir(out: Path, manifest: dict[str, Any], design: pd.DataFrame,
                     spec_text: str | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "outcomes").mkdir(exist_ok=True)
+    (out / DESIGN_ROOT).mkdir(exist_ok=True)
     atomic_write_table(out / DESIGN, design)
     if spec_text is not None:
         atomic_write_bytes(out / SPEC_COPY, spec_text.encode())
     write_manifest(out, manifest)
 
 
+def design_path(out: Path) -> Path:
+    """The design table's file: DIR/design/design.parquet, or a format 2 directory's
+    DIR/design.parquet."""
+    legacy = Path(out) / LEGACY_DESIGN
+    return legacy if legacy.is_file() and not (Path(out) / DESIGN).is_file() else Path(out) / DESIGN
+
+
+def is_legacy_layout(out: Path) -> bool:
+    return design_path(out) == Path(out) / LEGACY_DESIGN
+
+
+def legacy_layout_note(out: Path) -> str | None:
+    """One line for a format 2 directory (read as it is): how to move it to this layout."""
+    if not is_legacy_layout(out):
+        return None
+    return (f"note: {out} has the old layout ({LEGACY_DESIGN} beside the table roots, so "
+            f"{out}/**/*.parquet mixes it in); `mkdir {out}/{DESIGN_ROOT} && mv "
+            f"{out}/{LEGACY_DESIGN} {out}/{DESIGN_ROOT}/` (or --resume) moves it")
+
+
+def upgrade_layout(out: Path, manifest: dict[str, Any]) -> None:
+    """Move a format 2 directory's design into its root (one atomic rename; a resume does it
+    under the lock, before reading the design back)."""
+    if is_legacy_layout(out):
+        (Path(out) / DESIGN_ROOT).mkdir(exist_ok=True)
+        os.replace(Path(out) / LEGACY_DESIGN, Path(out) / DESIGN)
+    manifest["format"] = FORMAT_VERSION
+
+
 def read_design(out: Path) -> pd.DataFrame:
+    path = design_path(out)
     try:
-        return pd.read_parquet(out / DESIGN)
+        return pd.read_parquet(path)
     except (OSError, ValueError, pa.ArrowException) as err:
-        raise DamagedDataError(f"{out / DESIGN}: unreadable ({_first_line(err)}); the sweep "
+        raise DamagedDataError(f"{path}: unreadable ({_first_line(err)}); the sweep "
                                f"cannot be resumed, start a new --out") from None
 
 

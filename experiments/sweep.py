@@ -124,6 +124,7 @@ def run(spec: Spec, out: str | Path, evaluator, *, resume: bool = False,
     with _sigterm_raises(), DirectoryLock(out, "--out", "sweep"), evaluator as running:
         manifest = storage.check_output_dir(out, spec.fingerprint(), resume)  # under the lock
         if manifest is not None:
+            storage.upgrade_layout(out, manifest)
             design = storage.read_design(out)[list(spec.factor_names)].to_numpy(dtype=float)
         else:
             design = samplers.draw(spec)

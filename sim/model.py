@@ -98,13 +98,15 @@ class ConflictModel(mesa.Model):
         self._make_agents()
 
         self.start_pace = start_pace_of(self.start_date)
-        self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype,
-                                       self.start_pace)
+        self.previous_pace = start_pace_of(self.start_date
+                                           - dt.timedelta(days=START_PACE_WINDOW_DAYS))
         self.today = self._context(0)
+        self.derived = self._derive()
         occupied, kursk = start_front(self.start_date)
         self.state = core_day.initialise(
             initial_state(self.params, self.keys, occupied, kursk, self.sector_dtype,
-                          self.start_pace),
+                          self.start_pace, self.previous_pace,
+                          core_day.start_ukraine_supply(self.params, self.today)),
             self.params, self.derived, self.today)
         self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
         self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
@@ -181,10 +183,14 @@ class ConflictModel(mesa.Model):
     def intervene(self, **overrides: Any) -> None:
         """Change parameters from the current day on (a dashboard slider during a run)."""
         self.params = self.params.with_overrides(overrides)
-        self.derived = core_day.derive(self.params, self.n_runs, self.sector_dtype,
-                                       self.start_pace)
+        self.derived = self._derive()
         self.overrides.update(overrides)
         self.interventions.append((self.state.day, dict(overrides)))
+
+    def _derive(self) -> core_day.Derived:
+        """The per-batch constants of the current parameters, from the start date's state."""
+        return core_day.derive(self.params, self.n_runs, self.sector_dtype, self.start_pace,
+                               core_day.start_ukraine_supply(self.params, self._context(0)))
 
     def projection(self, record: bool = True, run: bool = True) -> "ConflictModel":
         """A copy of this model, continued from today's state to the horizon; `self` is untouched.

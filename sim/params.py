@@ -170,7 +170,7 @@ def uncertain_names() -> tuple[str, ...]:
 
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 0.89, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 1.39, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "and casualty figures (sim/data/posterior_front.csv)", "combat"),
@@ -211,7 +211,7 @@ _SPECS: list[ParamSpec] = [
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat"),
-    _p("russia_casualties_per_day_2024", 1160.0, 300.0, 4000.0, "persons/day",
+    _p("russia_casualties_per_day_2024", 1120.0, 300.0, 4000.0, "persons/day",
        "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
        "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
        "calibration: posterior median (sim/data/posterior_front.csv) against facts 'Russian "
@@ -225,24 +225,24 @@ _SPECS: list[ParamSpec] = [
        "Russian replacements reaching the front per day.",
        "assumption; Russian officials' 2024 contract-soldier figures (about 30,000/month)",
        "combat"),
-    _p("ukraine_recruits_per_day", 370.0, 0.0, 4000.0, "persons/day",
+    _p("ukraine_recruits_per_day", 353.0, 0.0, 4000.0, "persons/day",
        "Ukrainian replacements reaching the front per day at full mobilisation effort.",
        "calibration: posterior median (sim/data/posterior_front.csv); low, as the 2024 manpower "
        "shortage reports say", "combat"),
     _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
-    _p("culmination_exhaustion", 2.26, 0.0, 5.0, "-",
+    _p("culmination_exhaustion", 2.23, 0.0, 5.0, "-",
        "How much a sector's strain (accumulated pushing above the sustainable pace) tires the "
        "attacker: speed divided by 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("culmination_adaptation", 1.49, 0.0, 3.0, "-",
+    _p("culmination_adaptation", 1.46, 0.0, 3.0, "-",
        "How much the defender brings reserves and field works to where the front moves: defence "
        "times 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("attrition_strain_weight", 2.88, 0.0, 5.0, "-",
+    _p("attrition_strain_weight", 3.09, 0.0, 5.0, "-",
        "How much more the attacker loses where the front has lately moved: the Russian loss rate "
        "times 1 + this x strain, so casualties follow the assaults.",
        "calibration: posterior median of the ABC fit to the facts' 2024 casualty figures "
@@ -252,7 +252,7 @@ _SPECS: list[ParamSpec] = [
        "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
        "rather than luck and season.",
        "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
-    _p("culmination_sustainable_pace", 0.81, 0.05, 1.5, "x autumn pace",
+    _p("culmination_sustainable_pace", 1.02, 0.05, 1.5, "x autumn pace",
        "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
        "pushes build strain, slower ones shed it.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
@@ -262,6 +262,24 @@ _SPECS: list[ParamSpec] = [
        "many days builds one unit; quiet sheds the sustainable share of one in as many days.",
        "assumption; 2024 offensives (Avdiivka, Kharkiv, Pokrovsk) ran for two to four months",
        "combat"),
+    _p("momentum_carry", 0.5, 0.0, 2.0, "share",
+       "Share of the shift in the force balance between the two quarters before the start that "
+       "carries on after it (0: the front keeps the last quarter's balance; 1: it shifts as much "
+       "again, fading over momentum_days).",
+       "assumption; 2024's quarter-on-quarter paces rose 1.4-2.8 times while the next quarter "
+       "realised from about none to all of that rise (territory_monthly_2022_2024.csv)", "combat"),
+    _p("momentum_days", 90.0, 7.0, 365.0, "days",
+       "Time scale over which the carried shift in the force balance builds up and fades (a "
+       "manpower gap being filled, reserves arriving, a new tactic countered): longer spreads "
+       "the same shift over more time.",
+       "assumption; Ukraine's 2024 mobilisation law (April) reached the front in three to four "
+       "months", "combat"),
+    _p("aid_delivery_days", 90.0, 1.0, 365.0, "days",
+       "Time scale on which Ukraine's military supply follows a change in the aid that funds it "
+       "(production, shipping, training and stocks in between).",
+       "assumption; the April 2024 US package's first deliveries reached the front within weeks "
+       "and its bulk over the following months (Kiel Ukraine Support Tracker: allocations are "
+       "delivered over months)", "combat"),
     _p("ukraine_domestic_supply_share", 0.45, 0.1, 0.9, "share",
        "Share of Ukraine's military supply produced at home (the rest comes with military aid).",
        "assumption", "combat"),
@@ -587,6 +605,7 @@ _LABELS: dict[str, str] = {
     "ukraine_recruits_per_day": "Ukrainian recruits reaching the front per day",
     "wounded_return_share": "Share of wounded who return to the front",
     "ukraine_domestic_supply_share": "Share of Ukraine's weapons made at home",
+    "aid_delivery_days": "Days for a change in aid to reach the front",
     "russia_supply_pressure_sensitivity": "How much economic strain cuts Russian supplies",
     "advance_noise_common_share": "Share of battlefield luck shared by the whole front",
     "culmination_exhaustion": "How much fast advances tire the attacker",
@@ -595,6 +614,8 @@ _LABELS: dict[str, str] = {
     "start_pace_factor": "Pace at the start, times the pace of the three months before",
     "culmination_sustainable_pace": "Pace the attacker can keep up without tiring, share of the autumn-2024 pace",
     "culmination_memory_days": "Days of pushing that tire the attacker",
+    "momentum_carry": "How much of the last half-year's shift at the front carries on",
+    "momentum_days": "Days for that carried shift to fade",
     # strikes and the power grid
     "grid_initial_gw": "Ukraine's power plants working in December 2024",
     "grid_max_gw": "Power capacity Ukraine can rebuild to",
@@ -722,6 +743,13 @@ _PRIORS: dict[str, Prior] = {
                                "2.8 (Q1-Q4 2024: 66, 184, 220, 542 km2/month)"),
     "culmination_memory_days": Prior("triangular", 30.0, 120.0, 60.0,
                                      "offensive spells of one to four months in 2024"),
+    "momentum_carry": Prior("triangular", 0.0, 1.5, 0.5,
+                            "2024's quarters realised from none to all of the previous "
+                            "quarter-on-quarter rise; more than all would be an accelerating trend"),
+    "momentum_days": Prior("triangular", 30.0, 180.0, 90.0,
+                           "a manpower gap or a new tactic is answered in one to six months"),
+    "aid_delivery_days": Prior("triangular", 30.0, 180.0, 90.0,
+                               "deliveries of a package spread over one to six months"),
     "reference_force_ratio": Prior("triangular", 1.2, 2.0, 1.5,
                                    "attackers' rule of thumb 1.5-3 locally; front-wide less"),
     "force_ratio_exponent": Prior("uniform", 1.0, 2.5, reason="between linear and square law"),
@@ -788,13 +816,20 @@ _EXPECTS: dict[str, Expect] = {
     "russia_recruits_per_day": _E("area_change_km2", +1),
     "ukraine_recruits_per_day": _E("area_change_km2", -1),
     "wounded_return_share": _E("ukraine_casualties", +1),
-    "culmination_exhaustion": _E("area_change_km2", -1),
-    "culmination_adaptation": _E("area_change_km2", -1),
+    # Strain integrates the pace above the sustainable one, so a push comes back to the
+    # sustainable pace whatever these two gains: they set how soon, and so how much strain (and
+    # the assault losses it brings, attrition_strain_weight) the attacker piles up on the way;
+    # the ground over two years barely moves (docs/VALIDATION.md, section 8).
+    "culmination_exhaustion": _E("russia_casualties", -1),
+    "culmination_adaptation": _E("russia_casualties", -1),
     "attrition_strain_weight": _E("russia_casualties", +1),
     "start_pace_factor": _E("area_change_km2", +1),
     "culmination_sustainable_pace": _E("area_change_km2", +1),
     "culmination_memory_days": _E("area_change_km2", +1),
+    "momentum_carry": _E("area_change_km2", +1),
+    "momentum_days": _E("area_change_km2", -1),
     "ukraine_domestic_supply_share": _E("ukraine_economic_pressure_mean", -1, _BS),
+    "aid_delivery_days": _E("area_change_km2", -1, setting=(("trump_aid_level", 0.0),)),
     "russia_supply_pressure_sensitivity": _E("area_change_km2", -1, _EP,
                                              (("world_oil_price_usd", 45.0),)),
     # strikes

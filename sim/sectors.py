@@ -35,11 +35,9 @@ WIDTH_KM = np.array([row[1] for row in _TABLE])
 PACE_KM_PER_DAY = np.array([row[2] for row in _TABLE])
 MAIN_AXIS = np.array([row[3] for row in _TABLE])
 # Fortification lost per km of movement. Day-0 fortification is the equilibrium of building
-# against this loss at the sector's pace averaged over the seasons (about 0.8 of the summer pace:
-# winter and mud slow it), so a batch starts in balance whatever its parameters
-# (`state.initial_fortification`).
+# against this loss at the sector's pace on the start date, so a batch starts in balance
+# whatever its parameters (`state.initial_fortification`).
 FORTIFICATION_LOSS_PER_KM = 0.1
-SEASONAL_MEAN_PACE = 0.8
 KURSK = 0
 INSIDE_UKRAINE = np.arange(N_SECTORS) != KURSK
 # km2 per km of depth for sectors inside Ukraine; 0 for Kursk.

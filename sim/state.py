@@ -42,6 +42,8 @@ class State:
     fortification: np.ndarray
     advance_shock: np.ndarray  # persistent noise of each sector's advance, unit variance
     offensive_strain: np.ndarray  # over-extension of the attack: its culmination (core.combat)
+    force_balance_shift: np.ndarray  # (runs,) log multiplier on the effective force ratio
+    force_balance_drift_per_day: np.ndarray  # (runs,) its growth today, fading (core.combat)
     # front, (runs,)
     occupied_km2: np.ndarray
     occupied_start_km2: np.ndarray  # occupied area on day 0 (the start date's state)
@@ -128,11 +130,13 @@ class State:
         return dataclasses.replace(self, **changes)
 
 
-def initial_fortification(params: Params, n_runs: int) -> np.ndarray:
-    """(runs, sectors): building balances erosion at each sector's seasonal mean pace."""
+def initial_fortification(params: Params, start_pace: float = 1.0) -> np.ndarray:
+    """(runs, sectors): building balances erosion at the pace the front moves at on the start
+    date (`start_pace`, relative to the autumn-2024 pace, times `start_pace_factor`), so a quiet
+    front starts well fortified and a fast one does not, and neither drifts from day 0."""
     build = params.per_run("fortification_build_per_day")[:, None]
-    pace = (sectors.SEASONAL_MEAN_PACE * sectors.PACE_KM_PER_DAY[None, :]
-            * params.per_run("advance_speed_scale")[:, None])
+    pace = (start_pace * sectors.PACE_KM_PER_DAY[None, :]
+            * params.per_run("start_pace_factor")[:, None])
     return build / np.maximum(build + sectors.FORTIFICATION_LOSS_PER_KM * pace, 1e-12)
 
 
@@ -144,8 +148,35 @@ def initial_strain(params: Params, start_pace: float) -> np.ndarray:
     return (excess * START_PACE_WINDOW_DAYS / params.per_run("culmination_memory_days"))[:, None]
 
 
-def initial_forces(params: Params, n_runs: int,
-                   start_pace: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def force_ratio_for_pace(params: Params, pace, strain=0.0) -> np.ndarray:
+    """(runs, 1) effective force ratio at which an attacker at `strain` advances at `pace`
+    (relative to the autumn-2024 pace; a number or a (runs, 1) column): the inverse of
+    `core.combat.advance_km`'s drive and `core.combat.exhaust`."""
+    per_run = params.per_run
+    k = per_run("force_ratio_exponent")[:, None]
+    reference = per_run("reference_force_ratio")[:, None]
+    drive = (pace * (1.0 + per_run("culmination_exhaustion")[:, None] * strain)
+             / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6))
+    drive = np.clip(drive, MIN_DAY0_DRIVE, MAX_DAY0_DRIVE)
+    return (1.0 + drive * (reference ** k - 1.0)) ** (1.0 / k)
+
+
+def initial_balance_drift(params: Params, start_pace: float,
+                          previous_pace: float | None) -> np.ndarray:
+    """(runs,) day-0 growth per day of the log force balance: the shift between the force ratios
+    that give the two quarters' paces before the start (`previous_pace` is the quarter before
+    the last), times `momentum_carry`, spread so that it fades over `momentum_days`. A front
+    that was speeding up keeps speeding up for a while, one that was slowing keeps slowing."""
+    if previous_pace is None:
+        previous_pace = start_pace
+    shift = np.log(force_ratio_for_pace(params, start_pace)[:, 0]
+                   / force_ratio_for_pace(params, previous_pace)[:, 0])
+    return (shift * params.per_run("momentum_carry")
+            / params.per_run("momentum_days")).astype(float)
+
+
+def initial_forces(params: Params, n_runs: int, start_pace: float = 1.0,
+                   ukraine_supply=1.0) -> tuple[np.ndarray, np.ndarray]:
     """Day-0 sector forces (thousand troops), set so that each sector starts at the pace the
     data show before the start date: the front's state is estimated from the data, the
     mechanisms carry it on.
@@ -154,35 +185,35 @@ def initial_forces(params: Params, n_runs: int,
     table's autumn-2024 pace (`model.start_pace`; 1 by default). The drive that gives that pace
     (times `start_pace_factor`) through the attacker's exhaustion at the day-0 strain fixes the
     day-0 force ratio, and Ukrainian forces follow from it, day-0 fortification and the
-    defender's adaptation to that strain. Russian forces are spread in proportion to width
-    times activity.
+    defender's adaptation to that strain, and Ukraine's military supply on the start date
+    (`ukraine_supply`, below 1 during 2024's gap in US aid: the pace before the start already
+    reflects it). Russian forces are spread in proportion to width times activity.
     """
     per_run = params.per_run
     share = sectors.WIDTH_KM * sectors.ACTIVITY
     share = share / share.sum()
     russia = per_run("russia_front_force_k")[:, None] * share[None, :]
-    k = per_run("force_ratio_exponent")[:, None]
-    reference = per_run("reference_force_ratio")[:, None]
     strain = initial_strain(params, start_pace)
-    pace = start_pace * per_run("start_pace_factor")[:, None]
-    drive = (pace * (1.0 + per_run("culmination_exhaustion")[:, None] * strain)
-             / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6))
-    drive = np.clip(drive, MIN_DAY0_DRIVE, MAX_DAY0_DRIVE)
-    ratio = (1.0 + drive * (reference ** k - 1.0)) ** (1.0 / k)
+    ratio = force_ratio_for_pace(params, start_pace * per_run("start_pace_factor")[:, None],
+                                 strain)
     ukraine = russia / (
         ratio
-        * (1.0 + per_run("fortification_bonus")[:, None] * initial_fortification(params, n_runs))
-        * (1.0 + per_run("culmination_adaptation")[:, None] * strain))
+        * (1.0 + per_run("fortification_bonus")[:, None] * initial_fortification(params, start_pace))
+        * (1.0 + per_run("culmination_adaptation")[:, None] * strain)
+        * np.broadcast_to(np.asarray(ukraine_supply, dtype=float), (n_runs,))[:, None])
     return russia, ukraine
 
 
 def initial_state(params: Params, keys: np.ndarray,
                   occupied_km2: float = sectors.OCCUPIED_INITIAL_KM2,
                   kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2,
-                  sector_dtype=np.float32, start_pace: float = 1.0) -> State:
+                  sector_dtype=np.float32, start_pace: float = 1.0,
+                  previous_pace: float | None = None, ukraine_supply=1.0) -> State:
     """Day-0 state of every run; the front's area figures and its pace (the pace of the three
     months before the start over the autumn-2024 pace) come from the start date's data. The
-    (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`)."""
+    (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`).
+    `previous_pace` is the pace of the quarter before that (None: as `start_pace`, no trend);
+    `ukraine_supply` Ukraine's military supply on the start date (`core.day.start_ukraine_supply`)."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
 
@@ -190,7 +221,7 @@ def initial_state(params: Params, keys: np.ndarray,
         return np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
 
     zeros = np.zeros(n)
-    russia_force, ukraine_force = initial_forces(params, n, start_pace)
+    russia_force, ukraine_force = initial_forces(params, n, start_pace, ukraine_supply)
     setup = rng.uniforms(keys, 0, STREAM_SETUP, 4)
     spread = full(params.resolve_spread)
     # private multipliers: lognormal-like around 1, known only to their own side
@@ -206,11 +237,13 @@ def initial_state(params: Params, keys: np.ndarray,
         depth_km=np.zeros((n, s), dtype=sector_dtype),
         russia_force_k=russia_force.astype(sector_dtype),
         ukraine_force_k=ukraine_force.astype(sector_dtype),
-        fortification=initial_fortification(params, n).astype(sector_dtype),
+        fortification=initial_fortification(params, start_pace).astype(sector_dtype),
         advance_shock=rng.logistic_noise(
             rng.uniforms(keys, 0, STREAM_SETUP + 2, s)).astype(sector_dtype),
         offensive_strain=np.broadcast_to(initial_strain(params, start_pace),
                                          (n, s)).astype(sector_dtype),
+        force_balance_shift=zeros.copy(),
+        force_balance_drift_per_day=initial_balance_drift(params, start_pace, previous_pace),
         occupied_km2=occupied,
         occupied_start_km2=occupied.copy(),
         kursk_start_km2=full(kursk_held_km2),

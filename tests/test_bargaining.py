@@ -80,12 +80,19 @@ def test_blame_follows_how_reasonable_the_refused_package_looked_not_a_label():
 
 def test_private_information_delays_agreement():
     """Fearon 1995: with nothing private, offers hit the other side's limit at once; with
-    private costs and resolve, refusals come first and agreement later (same runs)."""
+    private costs and resolve, refusals come first and agreement later (same runs). Nothing
+    private means no private type (resolve_spread 0) and no private view of the war either:
+    both sides start from one belief about the pace and learn it at one rate (otherwise mutual
+    optimism, a private reading of capabilities, keeps them apart whatever the types)."""
+    common = {"russia_prior_pace_km2_day": 20.0, "ukraine_prior_pace_km2_day": 20.0,
+              "russia_pace_learning_weight": 0.02, "ukraine_pace_learning_weight": 0.02}
     known = sim.simulate("freeze", runs=300, days=730, seed=5, uncertainty="off",
-                         overrides={"resolve_spread": 0.0})
+                         overrides={"resolve_spread": 0.0, **common})
     private = sim.simulate("freeze", runs=300, days=730, seed=5, uncertainty="off",
-                           overrides={"resolve_spread": 0.8})
+                           overrides={"resolve_spread": 0.8, **common})
     later = first_ceasefire_day(private) - first_ceasefire_day(known)
     assert stats.wilcoxon(later, alternative="greater", zero_method="zsplit").pvalue < 0.01
     assert (known.outcomes["ceasefire_day"].notna().mean()
             > private.outcomes["ceasefire_day"].notna().mean())
+    assert (known.outcomes["ukraine_refusals"].mean()
+            < private.outcomes["ukraine_refusals"].mean())

@@ -48,9 +48,9 @@ def test_2024_gain_lies_inside_the_model_band_and_its_median_within_a_factor_two
     assert 0.5 <= median / OBSERVED_GAIN_JAN_NOV <= 2.0
 
 
-@pytest.mark.xfail(strict=True, reason="the model does not reproduce 2024's acceleration: "
-                   "Sep-Nov was 8x Jan-Mar in the data, about 1-2x in the model")
 def test_2024_autumn_is_at_least_three_times_the_first_quarter():
+    """Data: Sep-Nov 2024 gained 8.2x Jan-Mar; tolerance: at least 3x at the medians (the US aid
+    gap until April and its slow refilling, and Ukraine's attrition, make the rise)."""
     occupied = year_2024()[0]["occupied_km2"]
     first = occupied[:, day("2024-03-31")] - occupied[:, 0]
     autumn = occupied[:, day("2024-11-30")] - occupied[:, day("2024-08-31")]

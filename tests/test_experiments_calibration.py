@@ -41,7 +41,7 @@ def test_abc_recovers_known_parameters_from_synthetic_model_data(tmp_path):
     prior_width = spec.high - spec.low
     assert abs(casualties["median"] - TRUTH["russia_casualties_per_day_2024"]) < 0.05 * prior_width
     assert casualties["pinned_down"] and casualties["width_vs_prior"] < 0.3
-    posterior = pd.read_parquet(out / "posterior.parquet")
+    posterior = pd.read_parquet(out / "posterior")
     assert set(posterior["round"]) == {0, 1}
     assert np.isclose(posterior[posterior["round"] == 1]["weight"].sum(), 1.0)
     assert (out / "posterior_vs_data.png").stat().st_size > 0
@@ -73,10 +73,15 @@ def calibrate(out, *extra: str) -> int:
 def test_a_resumed_calibration_ends_where_an_uninterrupted_one_does(tmp_path, capsys):
     assert calibrate(tmp_path / "whole", "--rounds", "3") == 0
     assert calibrate(tmp_path / "parts", "--rounds", "1") == 0
+    older = tmp_path / "parts" / calibration.LEGACY_POSTERIOR  # where earlier versions wrote it
+    (tmp_path / "parts" / calibration.POSTERIOR).rename(older)
     assert calibrate(tmp_path / "parts", "--rounds", "3", "--resume") == 0
+    assert not older.exists()  # else DIR/**/*.parquet would mix two posteriors
+    assert [p.relative_to(tmp_path / "parts").as_posix()
+            for p in (tmp_path / "parts").rglob("*.parquet")] == [calibration.POSTERIOR]
     assert "resuming after round 1 of 3" in capsys.readouterr().out
-    whole = pd.read_parquet(tmp_path / "whole" / "posterior.parquet")
-    parts = pd.read_parquet(tmp_path / "parts" / "posterior.parquet")
+    whole = pd.read_parquet(tmp_path / "whole" / "posterior")
+    parts = pd.read_parquet(tmp_path / "parts" / "posterior")
     pd.testing.assert_frame_equal(whole, parts, check_exact=True)
     assert set(parts["round"]) == {0, 1, 2}
 

@@ -72,7 +72,7 @@ method = "sobol"
 samples = 32
 
 [parameters]
-advance_speed_scale = {{ range = [0.5, 1.5] }}
+start_pace_factor = {{ range = [0.5, 1.5] }}
 rub_per_usd = {{ range = [80.0, 120.0] }}
 trump_sanctions_level = {{ range = [0.0, 1.0] }}
 
@@ -96,12 +96,12 @@ def test_sobol_on_the_model_finds_the_parameters_that_drive_each_outcome(tmp_pat
     table = pd.read_csv(out / "sensitivity.csv")
     total = table[table["index"] == "ST"].pivot(index="outcome", columns="parameter",
                                                 values="value")
-    # the front moves with the advance speed (and, through Russia's economy, with sanctions);
+    # the front moves with its pace on the start date (and, through Russia's economy, with sanctions);
     # the rouble's exchange rate does not move it within half a year
-    assert total.loc["occupied_km2_final", "advance_speed_scale"] > 0.3
+    assert total.loc["occupied_km2_final", "start_pace_factor"] > 0.3
     assert total.loc["occupied_km2_final", "rub_per_usd"] < 0.05
     assert total.loc["russia_economic_pressure_mean", "trump_sanctions_level"] > \
-        total.loc["russia_economic_pressure_mean", "advance_speed_scale"]
+        total.loc["russia_economic_pressure_mean", "start_pace_factor"]
     assert np.isfinite(table["value"]).all()
 
 

@@ -114,7 +114,9 @@ def test_smoke_reference_is_complete_and_tidy(smoke, reference):
     assert manifest["status"] == "complete"
     assert manifest["environment"]["versions"]["numpy"]
     assert "numpy_cpu_features" in manifest["environment"]
-    assert (reference / "design.parquet").exists()
+    assert (reference / "design" / "design.parquet").exists()
+    assert not (reference / "design.parquet").exists()
+    assert manifest["format"] == storage.FORMAT_VERSION
 
 
 def test_processes_with_another_chunk_size_are_bit_identical(smoke, reference, tmp_path):

@@ -6,6 +6,7 @@ precision, run by run."""
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -33,20 +34,27 @@ def test_sector_arrays_keep_their_precision_and_per_run_values_stay_double(scena
 
 @pytest.mark.parametrize("scenario", list(sim.SCENARIOS))
 def test_float32_runs_end_as_the_double_precision_runs_do(scenario):
-    """Same random numbers, two precisions: the same outcome class, ceasefire and settlement
-    day in every run, and final occupied area equal to 5e-3 (observed: up to 1.3e-3 since the
-    bargaining model: a deal's line follows continuous beliefs, and the Kursk salient empties a
-    day apart; casualties follow the culmination strain, a float32 sector array)."""
+    """Same random numbers, two precisions. A run whose leaders meet a decision on a knife edge
+    (a package worth the same as fighting on, pressure at the crisis threshold) may take the
+    other branch in float32 and then go its own way, as a run with any other rounding would:
+    at most 2 % of runs may differ in a discrete outcome (class, ceasefire and settlement day,
+    refusals; observed: up to 2 of 200). Every other run ends with the same area to 5e-3 and
+    the same Russian casualties to 2e-3 (observed 1e-3 and 6e-4: casualties follow the
+    culmination strain, a float32 sector array), and the ensemble's outcome shares agree."""
     single = sim.simulate(scenario, runs=200, days=730, seed=11, precision="float32").outcomes
     double = sim.simulate(scenario, runs=200, days=730, seed=11, precision="float64").outcomes
-    assert (single["outcome"] == double["outcome"]).all()
-    for column in ("ceasefire_day", "settlement_day", "ukraine_refusals"):
-        assert single[column].equals(double[column]), column  # NaN: never happened
+    same = np.ones(len(single), dtype=bool)
+    for column in ("outcome", "ceasefire_day", "settlement_day", "ukraine_refusals"):
+        same &= (single[column] == double[column]) | (single[column].isna()
+                                                      & double[column].isna())
+    assert same.mean() >= 0.98
     relative = np.abs(single["occupied_km2_final"] / double["occupied_km2_final"] - 1.0)
-    assert relative.max() < 5e-3
-    # Russian losses scale with the sector strain, which sums two years of float32 advances:
-    # observed up to 6e-4 (the area, 2e-5)
-    assert np.allclose(single["russia_casualties"], double["russia_casualties"], rtol=2e-3)
+    assert relative[same].max() < 5e-3
+    assert np.allclose(single["russia_casualties"][same], double["russia_casualties"][same],
+                       rtol=2e-3)
+    shares = pd.concat([single["outcome"].value_counts(normalize=True),
+                        double["outcome"].value_counts(normalize=True)], axis=1).fillna(0.0)
+    assert (shares.iloc[:, 0] - shares.iloc[:, 1]).abs().max() <= 0.02
 
 
 def test_an_unknown_precision_is_refused_by_name():

@@ -7,6 +7,9 @@ each sector accumulates strain while the attacker pushes faster than it can sust
 it when slower); strain tires the attacker (speed divided by 1 + exhaustion x strain), costs it
 more losses, and draws the defender's reserves and field works (defence times 1 + adaptation x
 strain). A push above the sustainable pace therefore slows down toward it.
+Momentum: the shift in the force balance the data show between the two quarters before the start
+(faster or slower) carries on for a while (`step_balance`): a multiplier on the effective force
+ratio, fading over `momentum_days`.
 """
 
 from __future__ import annotations
@@ -103,6 +106,13 @@ def step_strain(strain, advance, sustainable, memory_days):
     relative += strain
     np.maximum(relative, 0.0, out=relative)
     return relative
+
+
+def step_balance(shift, drift_per_day, fighting, momentum_days):
+    """The force balance's log shift grows by today's drift on fighting days; the drift fades
+    with time scale `momentum_days` (a gap being filled, a tactic being answered)."""
+    new_shift = shift + drift_per_day * fighting
+    return new_shift, drift_per_day * np.exp(-1.0 / momentum_days)
 
 
 def step_shock(shock, innovation, persistence, common_share=0.0):

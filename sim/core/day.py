@@ -69,11 +69,22 @@ class Derived:
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
 
 
+def start_ukraine_supply(params: Params, ctx: DayContext) -> np.ndarray:
+    """Ukraine's military supply on the start date at the baseline aid of that date (none from
+    the US during 2024's gap): what the pace before the start was fought with."""
+    p = params
+    return economy.ukraine_military_supply(
+        p.us_aid_baseline_bn_usd * ctx.us_aid_flowing, p.us_military_share,
+        p.eu_aid_baseline_bn_usd, p.eu_military_share, p.us_aid_baseline_bn_usd,
+        p.eu_aid_baseline_bn_usd, p.ukraine_domestic_supply_share)
+
+
 def derive(params: Params, n_runs: int, sector_dtype=np.float32,
-           start_pace: float = 1.0) -> Derived:
+           start_pace: float = 1.0, ukraine_supply=1.0) -> Derived:
     """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`.
-    `start_pace` is the pace before the start date over the autumn-2024 pace (from the data)."""
-    russia0, ukraine0 = initial_forces(params, n_runs, start_pace)
+    `start_pace` is the pace before the start date over the autumn-2024 pace (from the data),
+    `ukraine_supply` Ukraine's military supply on the start date (`start_ukraine_supply`)."""
+    russia0, ukraine0 = initial_forces(params, n_runs, start_pace, ukraine_supply)
     p = params
     russia_rate = combat.attrition_coefficients(p.russia_casualties_per_day_2024, ukraine0,
                                                 p.wounded_return_share)
@@ -147,10 +158,10 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     budget_gap = economy.ukraine_budget_gap(actions.us_aid_bn_usd_yr, p.us_military_share,
                                             actions.eu_aid_bn_usd_yr, p.eu_military_share,
                                             p.ukraine_external_need_bn_usd)
-    ukraine_supply = economy.ukraine_military_supply(
+    ukraine_supply = economy.deliver(state.ukraine_military_supply, economy.ukraine_military_supply(
         actions.us_aid_bn_usd_yr, p.us_military_share, actions.eu_aid_bn_usd_yr,
         p.eu_military_share, p.us_aid_baseline_bn_usd, p.eu_aid_baseline_bn_usd,
-        p.ukraine_domestic_supply_share)
+        p.ukraine_domestic_supply_share), p.aid_delivery_days)
     russia_supply = economy.russia_military_supply(state.russia_economic_pressure,
                                                    derived.russia_pressure_day0,
                                                    p.russia_supply_pressure_sensitivity)
@@ -181,6 +192,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                          state.fortification, russia_supply, ukraine_supply,
                                          _col(p.fortification_bonus), state.offensive_strain,
                                          _col(p.culmination_adaptation))
+    ratio *= _col(np.exp(state.force_balance_shift))
     season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
     shock = combat.step_shock(state.advance_shock,
                               rng.logistic_noise(draws[:, COL_ADVANCE]).astype(f),
@@ -191,6 +203,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                 _col(p.advance_speed_scale), _col(p.advance_noise_sd))
     combat.exhaust(advance, state.offensive_strain, _col(p.culmination_exhaustion))
     advance *= fighting[:, None]
+    balance_shift, balance_drift = combat.step_balance(
+        state.force_balance_shift, state.force_balance_drift_per_day, fighting, p.momentum_days)
     strain = combat.step_strain(state.offensive_strain, advance,
                                 _col(p.culmination_sustainable_pace),
                                 _col(p.culmination_memory_days))
@@ -306,6 +320,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         fortification=fortification,
         advance_shock=shock,
         offensive_strain=strain,
+        force_balance_shift=balance_shift,
+        force_balance_drift_per_day=balance_drift,
         occupied_km2=occupied,
         occupied_start_km2=state.occupied_start_km2,
         kursk_start_km2=state.kursk_start_km2,

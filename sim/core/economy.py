@@ -95,6 +95,12 @@ def ukraine_military_supply(us_aid, us_military_share, eu_aid, eu_military_share
     return domestic_share + (1.0 - domestic_share) * np.minimum(military / base, 1.5)
 
 
+def deliver(supply, funded, delivery_days):
+    """Today's military supply: it moves toward what the aid now funds by 1 / delivery_days a
+    day, since weapons are produced, shipped and used up over months (and stocks buffer a cut)."""
+    return supply + (funded - supply) / np.maximum(delivery_days, 1.0)
+
+
 def russia_military_supply(pressure, base_pressure, sensitivity):
     """Russian supply relative to day 0: economic pressure above its day-0 level erodes it."""
     return clip(1.0 - sensitivity * (pressure - base_pressure), 0.2, 1.5)
