@@ -352,9 +352,12 @@ _SPECS: list[ParamSpec] = [
     _p("nwf_initial_bn_usd", 53.8, 0.0, 150.0, "bn USD",
        "Liquid assets of Russia's National Wealth Fund at day 0.",
        "facts: 'Russia National Wealth Fund liquid assets' 2024-12-01", "economy"),
-    _p("nwf_deficit_share", 0.4, 0.0, 1.0, "share",
-       "Share of the federal deficit financed by drawing on the National Wealth Fund.",
-       "assumption", "economy"),
+    _p("nwf_deficit_share", 0.08, 0.0, 1.0, "share",
+       "Share of the federal deficit financed by drawing on the National Wealth Fund (the rest "
+       "is borrowed at home).",
+       "facts: 'Russia National Wealth Fund liquid assets' 56.6 bn USD (2024-01-01) and 53.8 "
+       "(2024-12-01), a 2.8 bn USD draw against the 2024 deficit of 40.19 - 36.71 trn RUB "
+       "('Russia federal budget 2024 revenue / spending') at about 95 RUB/USD", "economy"),
     _p("rub_per_usd", 100.0, 60.0, 150.0, "RUB/USD",
        "Exchange rate used to convert the deficit into reserve draws.",
        "assumption (late-2024 level)", "economy"),
@@ -882,7 +885,9 @@ _EXPECTS: dict[str, Expect] = {
     "trump_sanctions_on_blame": _E("us_sanctions_mean", +1, _PP,
                                    (("ceasefire_breakdown_per_day", 0.03),)),
     "trump_sanctions_level": _E("russia_economic_pressure_mean", +1),
-    "trump_relief_offer": _E("talks_open_days", -1, _PP, levels=(0.0, 1.0)),
+    # relief is worth most to Moscow where sanctions bite
+    "trump_relief_offer": _E("talks_open_days", -1, _PP, (("trump_sanctions_level", 1.0),),
+                             levels=(0.0, 1.0)),
     "trump_limits_offer": _E("us_blame_mean", -1, _PP),
     "us_backstop_strength": _E("ceasefire_breakdowns", -1, _PP),
     "us_sanctions_initial": _E("russia_economic_pressure_mean", -1),
