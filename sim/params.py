@@ -904,7 +904,9 @@ _EXPECTS: dict[str, Expect] = {
     # Putin
     "putin_strategy": _E("reached_ceasefire", -1, _PP, levels=(0.0, 2.0)),
     "putin_offensive_intensity": _E("ukraine_casualties", +1),
-    "putin_grab_surge": _E("russia_casualties", +1, _FR),
+    # a stronger grab also brings the freeze sooner, so the ground it takes by day 180 is not
+    # monotone; the cost in Russian lives is
+    "putin_grab_surge": _E("russia_casualties", +1, _FR, levels=(1.0, 3.0)),
     "putin_maximalist_demand_km2": _E("reached_ceasefire", -1, _MX, levels=(1.0, 25000.0)),
     "putin_serious_pressure": _E("talks_open_days", -1, _EP, (("trump_pushes_talks", 0.0),)),
     "russia_prior_pace_km2_day": _E("ukraine_refusals", +1, _PP),
@@ -932,7 +934,7 @@ _EXPECTS: dict[str, Expect] = {
     "ukraine_resolve_km2": _E("reached_ceasefire", -1, _PP),
     "ukraine_cost_km2_day": _E("ukraine_refusals", -1, _PP),
     # talks
-    "offer_acceptance_target": _E("ukraine_refusals", -1, _FR),
+    "offer_acceptance_target": _E("ukraine_refusals", -1, _FR, levels=(0.1, 0.9)),
     "guarantee_effectiveness": _E("talks_open_days", -1, _PP),
     "force_limits_rebuild_cut": _E("talks_open_days", +1, _PP, (("trump_limits_offer", 1.0),),
                                    levels=(0.0, 1.0)),
