@@ -17,8 +17,8 @@ import mesa
 
 from . import sectors
 from .core import day as core_day
-from .core import talks
-from .core.arrays import clip, row_sum, sector_column
+from .core import combat, talks
+from .core.arrays import clip, sector_column
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, State
 
@@ -149,12 +149,6 @@ def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
     return wants & ctx.inaugurated
 
 
-def force_ratio(state: State) -> np.ndarray:
-    """Russian over Ukrainian troops at the front."""
-    return (row_sum(state.russia_force_k, np.float64)
-            / np.maximum(row_sum(state.ukraine_force_k, np.float64), 1e-9))
-
-
 def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray) -> np.ndarray:
     """During a ceasefire, attack again with a chance that grows with Moscow's expected gain
     from fighting (its pace belief scaled by the shift in forces since the ceasefire began,
@@ -162,7 +156,8 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     in_ceasefire = state.talks_phase == CEASEFIRE
     if not in_ceasefire.any():
         return in_ceasefire
-    shift = (force_ratio(state) / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
+    shift = (combat.front_force_ratio(state.russia_force_k, state.ukraine_force_k)
+             / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package

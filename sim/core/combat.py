@@ -108,6 +108,11 @@ def step_strain(strain, advance, sustainable, memory_days):
     return relative
 
 
+def front_force_ratio(russia_force_k, ukraine_force_k) -> np.ndarray:
+    """(runs,) Russian over Ukrainian troops at the front, summed over sectors in float64."""
+    return row_sum(russia_force_k) / np.maximum(row_sum(ukraine_force_k), 1e-9)
+
+
 def step_balance(shift, drift_per_day, fighting, momentum_days):
     """The force balance's log shift grows by today's drift on fighting days; the drift fades
     with time scale `momentum_days` (a gap being filled, a tactic being answered)."""

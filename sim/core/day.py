@@ -289,7 +289,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                             np.where((new_phase < CEASEFIRE)[:, None], 0.0, state.deal_package))
     ceded = state.ceded_km2 + np.where(event["ceasefire"], package[:, talks.LINE_KM2],
                                        0.0)
-    force_ratio_now = row_sum(russia_force) / np.maximum(row_sum(ukraine_force), 1e-9)
+    force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
     force_ratio_at_ceasefire = np.where(event["ceasefire"], force_ratio_now,
                                         state.force_ratio_at_ceasefire)
     talks_days = state.talks_open_days + (new_phase == TALKS)

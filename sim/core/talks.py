@@ -56,12 +56,17 @@ def russia_value_of_fighting(pace_belief, daily_cost, horizon):
     return horizon * (pace_belief - daily_cost)
 
 
+def ukraine_expected_loss(pace_belief, cost_km2_day, pressure, horizon):
+    """What Kyiv expects fighting on to cost it by the horizon, km2-eq: ground and economy."""
+    return horizon * (pace_belief + cost_km2_day * pressure)
+
+
 def ukraine_value_of_fighting(pace_belief, cost_km2_day, pressure, resolve_km2, resolve_private,
                               support, support_initial, horizon):
     """The most a package may cost Kyiv before fighting on is better, km2-eq: the ground it
     expects to lose by the horizon plus its economic cost, minus its resolve (its private type,
     weakened as domestic support falls). Negative: Kyiv prefers fighting to even a free line."""
-    expected_loss = horizon * (pace_belief + cost_km2_day * pressure)
+    expected_loss = ukraine_expected_loss(pace_belief, cost_km2_day, pressure, horizon)
     resolve = resolve_km2 * resolve_private * (support / support_initial)
     return expected_loss - resolve
 
@@ -203,8 +208,8 @@ def kyiv_cost(p, package, pace_belief):
 def kyiv_expected_loss_and_resolve(p, state, pace_belief):
     """The two public parts of Kyiv's limit, at `pace_belief`: expected loss and resolve scale
     (the limit is loss - scale * exp(type))."""
-    loss = p.planning_horizon_days * (pace_belief + p.ukraine_cost_km2_day
-                                      * state.ukraine_economic_pressure)
+    loss = ukraine_expected_loss(pace_belief, p.ukraine_cost_km2_day,
+                                 state.ukraine_economic_pressure, p.planning_horizon_days)
     scale = p.ukraine_resolve_km2 * state.ukraine_support / p.ukraine_support_initial
     return loss, scale
 
