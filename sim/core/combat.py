@@ -113,11 +113,11 @@ def front_force_ratio(russia_force_k, ukraine_force_k) -> np.ndarray:
     return row_sum(russia_force_k) / np.maximum(row_sum(ukraine_force_k), 1e-9)
 
 
-def step_balance(shift, drift_per_day, fighting, momentum_days):
+def step_balance(shift, drift_per_day, fighting, decay_per_day):
     """The force balance's log shift grows by today's drift on fighting days; the drift fades
-    with time scale `momentum_days` (a gap being filled, a tactic being answered)."""
+    by `decay_per_day`, exp(-1 / momentum_days) (a gap being filled, a tactic being answered)."""
     new_shift = shift + drift_per_day * fighting
-    return new_shift, drift_per_day * np.exp(-1.0 / momentum_days)
+    return new_shift, drift_per_day * decay_per_day
 
 
 def step_shock(shock, innovation, persistence, common_share=0.0):

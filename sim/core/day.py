@@ -67,6 +67,7 @@ class Derived:
     attrition_frequency: np.ndarray  # (runs, 1): sqrt(a b) at unit intensity, 1/day
     attrition_ratio: np.ndarray  # (runs, 1): sqrt(a / b)
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
+    momentum_decay_per_day: np.ndarray  # exp(-1 / momentum_days): how the momentum's drift fades
 
 
 def start_ukraine_supply(params: Params, ctx: DayContext) -> np.ndarray:
@@ -108,6 +109,7 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         ukraine_recruit_share=(ukraine0 / ukraine0.sum(axis=1, keepdims=True)).astype(f),
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
+        momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
     )
 
 
@@ -204,7 +206,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     combat.exhaust(advance, state.offensive_strain, _col(p.culmination_exhaustion))
     advance *= fighting[:, None]
     balance_shift, balance_drift = combat.step_balance(
-        state.force_balance_shift, state.force_balance_drift_per_day, fighting, p.momentum_days)
+        state.force_balance_shift, state.force_balance_drift_per_day, fighting,
+        derived.momentum_decay_per_day)
     strain = combat.step_strain(state.offensive_strain, advance,
                                 _col(p.culmination_sustainable_pace),
                                 _col(p.culmination_memory_days))
