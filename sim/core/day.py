@@ -120,15 +120,13 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
     budget_gap = economy.ukraine_budget_gap(state.us_aid_bn_usd_yr, p.us_military_share,
                                             state.eu_aid_bn_usd_yr, p.eu_military_share,
                                             p.ukraine_external_need_bn_usd)
-    supply = economy.ukraine_military_supply(
-        state.us_aid_bn_usd_yr, p.us_military_share, state.eu_aid_bn_usd_yr, p.eu_military_share,
-        p.us_aid_baseline_bn_usd, p.eu_aid_baseline_bn_usd, p.ukraine_domestic_supply_share)
+    full = np.ones(state.n_runs)
+    supply = start_ukraine_supply(p, ctx) * full  # what the day-0 forces were set for
     outage = strikes.outage_share(state.grid_gw, p.grid_peak_demand_gw, ctx.demand_share)
     russia_parts = economy.russia_pressure_parts(
         p.russia_spending_trn_rub, p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
         state.nwf_bn_usd, derived.sanctions_day0)
     ukraine_parts = economy.ukraine_pressure_parts(outage, budget_gap, supply, 1.0)
-    full = np.ones(state.n_runs)
     return state.replace(
         outage_share=outage,
         ukraine_military_supply=supply,
