@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import scenarios
+from .outcomes import OUTCOMES as RUN_OUTCOMES
 from .params import PARAMS, Expect, ParamSpec
 from .simulate import SimResult, simulate
 
@@ -40,12 +41,7 @@ def _class_share(label: str) -> Callable[[SimResult], np.ndarray]:
 
 YES_NO = ("reached_ceasefire", "settled", "destabilised", "crisis")
 OUTCOMES: dict[str, Callable[[SimResult], np.ndarray]] = {
-    **{name: _column(name) for name in (
-        "area_change_km2", "occupied_km2_final", "russia_casualties", "ukraine_casualties",
-        "ukraine_support_final", "russia_economic_pressure_mean",
-        "ukraine_economic_pressure_mean", "us_aid_total_bn_usd", "eu_aid_total_bn_usd",
-        "russia_nwf_bn_usd_final", "talks_open_days", "ukraine_refusals",
-        "ceasefire_breakdowns")},
+    **{name: _column(name) for name in RUN_OUTCOMES},  # every declared per-run outcome
     "reached_ceasefire": lambda r: r.outcomes["ceasefire_day"].notna().to_numpy(dtype=float),
     "settled": lambda r: r.outcomes["settlement_day"].notna().to_numpy(dtype=float),
     "destabilised": _class_share("Ukrainian destabilisation"),
