@@ -15,7 +15,7 @@ import pandas as pd
 import sim
 
 from . import storage
-from .spec import from_dict
+from .spec import decode, from_dict
 
 SUMMARY_OUTCOMES = ("occupied_km2_final", "russia_economic_pressure_final", "ukraine_support_final")
 
@@ -36,7 +36,6 @@ def _spec_table(stored: dict) -> dict:
     """Rebuild the TOML-shaped table from the manifest's JSON copy of a `Spec`."""
     parameters = {}
     for factor in stored["factors"]:
-        spec = sim.PARAMS[factor["name"]]
         if factor["low"] is not None:
             entry = {"range": [factor["low"], factor["high"]]}
             if factor["steps"] is not None:
@@ -45,7 +44,7 @@ def _spec_table(stored: dict) -> dict:
                 entry["distribution"] = factor["distribution"]
                 entry.update({k: factor[k] for k in ("mean", "sd") if factor.get(k) is not None})
         else:
-            entry = {"levels": [_user_value(spec, v) for v in factor["levels"]]}
+            entry = {"levels": [decode(factor["name"], v) for v in factor["levels"]]}
         parameters[factor["name"]] = entry
     sampler = {"method": stored["method"], "levels": stored["morris_levels"],
                "second_order": stored["second_order"]}
@@ -56,23 +55,12 @@ def _spec_table(stored: dict) -> dict:
         "scenarios": stored["scenarios"], "days": stored["days"], "seed": stored["seed"],
         "replicates": stored["replicates"], "chunk_size": stored["chunk_size"],
         "sampler": sampler, "parameters": parameters,
-        "fixed": {name: _user_value(sim.PARAMS[name], v) for name, v in stored["fixed"]},
+        "fixed": {name: decode(name, v) for name, v in stored["fixed"]},
         "output": stored["output"], "sensitivity": stored["sensitivity"],
     }
     if stored.get("start_date") is not None:
         table["start_date"] = stored["start_date"]
     return table
-
-
-def _user_value(spec, coded):
-    """A stored value in the user's terms (manifests from before names stored codes)."""
-    if isinstance(coded, (str, bool)):
-        return coded
-    if spec.kind == "choice":
-        return spec.choices[int(coded)]
-    if spec.kind == "bool":
-        return bool(coded)
-    return coded
 
 
 def rows_done(out: Path) -> int:
