@@ -17,6 +17,8 @@ from matplotlib.figure import Figure
 
 from sim import calendar
 
+from .events import date_text as day_text  # "1 Mar 2025", as the event log writes dates
+
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -121,11 +123,6 @@ def date_ticks(ax, marks: TimeMarks, every_months: int = 3) -> None:
 def date_label(date: datetime.date) -> str:
     """A month as a student reads it: "Mar 2025"."""
     return date.strftime("%b %Y")
-
-
-def day_text(date: datetime.date) -> str:
-    """A day as a student reads it: "1 Mar 2025"."""
-    return f"{date.day} {date.strftime('%b %Y')}"
 
 
 def draw_fan(ax, b: Bands, colour: str, label: str) -> None:
