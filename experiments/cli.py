@@ -97,6 +97,13 @@ def _add_results(subparsers) -> None:
     p.add_argument("--plots", metavar="FOLDER", help="also write the standard plots (PNG) there")
     p.add_argument("--replay", type=int, metavar="ROW",
                    help="print the `conflictsim run` command that replays row ROW alone")
+    p.add_argument("--x", metavar="COLUMN",
+                   help="heat map's horizontal axis (default: the first swept parameter)")
+    p.add_argument("--y", metavar="COLUMN",
+                   help="heat map's vertical axis (default: the next swept parameter)")
+    p.add_argument("--outcome", metavar="NAME",
+                   help="heat map's outcome: a column, reached:<column> or share:<outcome "
+                        "class> (default: the first numeric outcome kept)")
     p.set_defaults(func=cmd_results)
 
 
@@ -318,9 +325,14 @@ def cmd_results(args) -> int:
     if args.replay is not None:
         print(results.replay_command(out, args.replay))
         return 0
+    if plots is not None:
+        from .plots import check_heatmap_options
+
+        results.load_manifest(out)
+        check_heatmap_options(out, args.x, args.y, args.outcome)
     print(results.summary_text(out))
     if plots is not None:
-        for path in results.write_plots(out, plots):
+        for path in results.write_plots(out, plots, args.x, args.y, args.outcome):
             print(f"wrote {path}")
     return 0
 

@@ -43,7 +43,7 @@ def pooled_fans(trajectories: pd.DataFrame, scenario_of_row: pd.Series, field: s
     low, mid, high = quantiles[0], quantiles[len(quantiles) // 2], quantiles[-1]
     frame = trajectories[["row", "day", field]].assign(
         scenario=scenario_of_row.reindex(trajectories["row"]).to_numpy())
-    figure = Figure(figsize=(8, 4.5))
+    figure = Figure(figsize=(8, 4.5), layout="constrained")
     axes = figure.subplots()
     for colour, (scenario, group) in zip(OKABE_ITO, frame.groupby("scenario", sort=False)):
         curve = group.groupby("day")[field].quantile([low, mid, high]).unstack()
@@ -52,8 +52,9 @@ def pooled_fans(trajectories: pd.DataFrame, scenario_of_row: pd.Series, field: s
                   label=f"{scenario} ({group['row'].nunique():,} runs pooled)")
     axes.set_xlabel("day from start")
     axes.set_ylabel(field)
-    axes.set_title(title or f"{field}: {low * 100:g}-{high * 100:g}% band and "
-                   f"{mid * 100:g}% line of all runs pooled, per scenario")
+    axes.set_title(wrap(title or f"{field}: {low * 100:g}-{high * 100:g}% band and "
+                        f"{mid * 100:g}% line of all runs pooled, per scenario", 7.5, 11),
+                   fontsize=11)
     axes.legend(frameon=False)
     return figure
 
@@ -66,7 +67,7 @@ def outcome_fans(bands: pd.DataFrame, field: str, title: str | None = None) -> F
                      key=lambda c: float(c.rsplit("_q", 1)[1]))
     low, mid, high = columns[0], columns[len(columns) // 2], columns[-1]
     q = {c: c.rsplit("_q", 1)[1] for c in (low, mid, high)}
-    figure = Figure(figsize=(8, 4.5))
+    figure = Figure(figsize=(8, 4.5), layout="constrained")
     axes = figure.subplots()
     several = bands.groupby("scenario")["point"].nunique().max() > 1
     for colour, (scenario, group) in zip(OKABE_ITO, bands.groupby("scenario", sort=False)):
@@ -89,53 +90,87 @@ def outcome_fans(bands: pd.DataFrame, field: str, title: str | None = None) -> F
                    f"band of the pooled runs)")
     else:
         default = f"{field}: {q[low]}-{q[high]}% band and {q[mid]}% line of the runs, per scenario"
-    axes.set_title(title or default, fontsize=10)
+    axes.set_title(wrap(title or default, 7.5, 10), fontsize=10)
     axes.legend(frameon=False)
     return figure
 
 
 def heatmap(outcomes: pd.DataFrame, x: str, y: str, outcome: str, scenario: str | None = None,
             statistic: str = "mean", averaged_over: tuple[str, ...] = ()) -> Figure:
-    """`statistic` of an outcome over two swept parameters (grid sweeps: one cell per level pair;
-    other samplers: values binned into 10 x 10 cells). An outcome some runs never reach (a
-    ceasefire day) gets a second panel, the share of runs that reached it, and each cell of the
-    value panel shows how many runs its value comes from. Parameters in `averaged_over` are
-    named in the title."""
+    """`statistic` of an outcome over two columns (grid sweeps: one cell per level pair; other
+    samplers: values binned into 10 x 10 cells, every bin kept, so a cell no run fell in is drawn
+    empty). An outcome some runs never reach (a ceasefire day) gets a second panel, the share of
+    runs that reached it, and each cell of the value panel shows how many runs its value comes
+    from. Columns in `averaged_over` are named in the title."""
     frame = outcomes if scenario is None else outcomes[outcomes["scenario"] == scenario]
     values = _numeric(frame, outcome)
-    xs, ys = _binned(frame[x]), _binned(frame[y])
+    xs, x_levels = _binned(frame[x])
+    ys, y_levels = _binned(frame[y])
     grouped = values.groupby([ys, xs], observed=True)
-    table = grouped.agg(statistic).unstack()
+    table = grouped.agg(statistic).unstack().reindex(index=y_levels, columns=x_levels)
     missing = bool(values.isna().any())
-    figure = Figure(figsize=(12.5 if missing else 6.5, 5))
-    panels = figure.subplots(1, 2 if missing else 1)
+    n_panels = 2 if missing else 1
+    figure = Figure(figsize=(12.5 if missing else 6.5, 5.2), layout="constrained")
+    panels = figure.subplots(1, n_panels)
     axes = panels[1] if missing else panels
     image = axes.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
     _axes_labels(axes, table, x, y)
     suffix = (f" ({scenario})" if scenario else "") + \
-        (f"\naveraged over {', '.join(averaged_over)}" if averaged_over else "")
-    figure.colorbar(image, ax=axes, label=outcome)
+        (f"; averaged over {', '.join(averaged_over)}" if averaged_over else "")
+    figure.colorbar(image, ax=axes, label=wrap(outcome, 40))
+    panel_inches = figure.get_figwidth() / n_panels - 1.6  # less the colour bar and tick labels
     if not missing:
-        axes.set_title(f"{statistic} {outcome}{suffix}", fontsize=10)
+        axes.set_title(wrap(f"{statistic} {outcome}{suffix}", panel_inches, 10), fontsize=10)
         return figure
     reached = grouped.count().unstack().reindex_like(table)
     runs = grouped.size().unstack().reindex_like(table)
-    for (i, j), count in np.ndenumerate(reached.to_numpy(dtype=float)):
-        axes.text(j, i, f"{int(count)}/{int(runs.iat[i, j])}", ha="center", va="center",
-                  fontsize=7, color="white" if count else "grey")
-    axes.set_title(f"{statistic} {outcome} among runs that reached one\n(cell: runs that did / "
-                   f"runs){suffix}", fontsize=10)
+    labels = {(i, j): f"{int(count)}/{int(runs.iat[i, j])}"
+              for (i, j), count in np.ndenumerate(reached.to_numpy(dtype=float))
+              if np.isfinite(count) and runs.iat[i, j] > 0}
+    size = _cell_font_size(labels.values(), panel_inches, len(table.columns), len(table.index))
+    for (i, j), text in labels.items() if size else ():
+        axes.text(j, i, text, ha="center", va="center", fontsize=size,
+                  color="white" if not text.startswith("0/") else "grey")
+    note = "(cell: runs that did / runs)" if size else "(cells too small to label their counts)"
+    axes.set_title(wrap(f"{statistic} {outcome} among runs that reached one {note}{suffix}",
+                        panel_inches, 10), fontsize=10)
     share = (reached / runs).to_numpy(dtype=float)
     shown = panels[0].imshow(share, origin="lower", aspect="auto", cmap="cividis", vmin=0, vmax=1)
     _axes_labels(panels[0], table, x, y)
-    panels[0].set_title(f"share of runs with a {outcome.replace('_', ' ')}{suffix}", fontsize=10)
+    panels[0].set_title(wrap(f"share of runs with a {outcome.replace('_', ' ')}{suffix}",
+                             panel_inches, 10), fontsize=10)
     figure.colorbar(shown, ax=panels[0], label="share of runs")
     return figure
 
 
+def wrap(text: str, inches: float, fontsize: float = 10) -> str:
+    """`text` broken into lines that fit `inches` at `fontsize` (a character is about 0.6 em)."""
+    import textwrap
+
+    width = max(12, int(inches * 72 / (0.6 * fontsize)))
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+def _cell_font_size(labels, panel_inches: float, n_columns: int, n_rows: int,
+                    largest: float = 7.0, smallest: float = 4.5) -> float:
+    """The font size at which every cell label fits its cell (0: none fits, so none is drawn)."""
+    longest = max((len(text) for text in labels), default=0)
+    if not longest:
+        return 0.0
+    cell_points = panel_inches * 72 / max(n_columns, 1)
+    row_points = (5.2 - 1.8) * 72 / max(n_rows, 1)  # the figure's height less titles and labels
+    size = min(largest, 0.8 * cell_points / (0.62 * longest), 0.7 * row_points)
+    return size if size >= smallest else 0.0
+
+
 def _axes_labels(axes, table: pd.DataFrame, x: str, y: str) -> None:
-    axes.set_xticks(range(len(table.columns)), [_label(v) for v in table.columns], rotation=45)
-    axes.set_yticks(range(len(table.index)), [_label(v) for v in table.index])
+    step_x = max(1, int(np.ceil(len(table.columns) / 12)))
+    step_y = max(1, int(np.ceil(len(table.index) / 16)))
+    axes.set_xticks(range(0, len(table.columns), step_x),
+                    [_label(v) for v in table.columns[::step_x]], rotation=45, ha="right",
+                    rotation_mode="anchor")
+    axes.set_yticks(range(0, len(table.index), step_y),
+                    [_label(v) for v in table.index[::step_y]])
     axes.set_xlabel(x)
     axes.set_ylabel(y)
 
@@ -144,7 +179,7 @@ def outcome_shares(outcomes: pd.DataFrame, by: str = "scenario") -> Figure:
     """Stacked bars: share of runs in each outcome class, per value of `by`."""
     counts = pd.crosstab(outcomes[by], outcomes["outcome"].astype(str), normalize="index")
     counts = counts.reindex(columns=[c for c in sim.OUTCOME_CLASSES if c in counts])
-    figure = Figure(figsize=(8, 0.6 * len(counts) + 2))
+    figure = Figure(figsize=(8, 0.6 * len(counts) + 2.4), layout="constrained")
     axes = figure.subplots()
     left = np.zeros(len(counts))
     for colour, name in zip(OKABE_ITO, counts.columns):
@@ -153,7 +188,7 @@ def outcome_shares(outcomes: pd.DataFrame, by: str = "scenario") -> Figure:
         left += counts[name].to_numpy()
     axes.set_xlim(0, 1)
     axes.set_xlabel("share of runs")
-    axes.legend(frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.25))
+    figure.legend(frameon=False, ncol=3, loc="outside lower center")
     return figure
 
 
@@ -185,35 +220,112 @@ def sensitivity_bars(table: pd.DataFrame) -> Figure:
     return figure
 
 
-def standard_plots(out: Path, folder: Path) -> list[Path]:
-    """Outcome-class shares, a heat map over the first two swept parameters, fans if kept."""
+def standard_plots(out: Path, folder: Path, x: str | None = None, y: str | None = None,
+                   outcome: str | None = None) -> list[Path]:
+    """Write `standard_figures` as PNG files into `folder`."""
+    return [save(figure, Path(folder) / name) for name, figure in
+            standard_figures(out, x, y, outcome)]
+
+
+def heatmap_choice(manifest: dict, columns, x: str | None, y: str | None,
+                   outcome: str | None) -> tuple[str, str, str] | None:
+    """The heat map's axes and outcome: the options, else the first two swept parameters and
+    the first numeric outcome kept. A name that is not a column of the outcomes table (or, for
+    the outcome, `reached:`/`share:` of one) is refused in one line. None: nothing to map."""
+    from sim.params import InputError
+
+    kept = manifest["spec"]["output"]["outcomes"]
+    factors = [f["name"] for f in manifest["spec"]["factors"]]
+    columns = list(columns)
+    for flag, name in (("--x", x), ("--y", y)):
+        if name is not None and (name not in columns or name in ("row", "point", "replicate",
+                                                                   "seed")):
+            raise InputError(f"{flag} {name}: not a column of this sweep's outcomes table; one "
+                             f"of {', '.join(c for c in columns if c not in ('row', 'point', 'replicate', 'seed'))}")
+    if outcome is not None:
+        base = outcome.split(":", 1)[1] if outcome.startswith(("reached:", "share:")) else outcome
+        known = base in sim.OUTCOME_CLASSES if outcome.startswith("share:") else base in columns
+        if not known:
+            raise InputError(f"--outcome {outcome}: not an outcome of this sweep; one of "
+                             f"{', '.join(c for c in kept if c != 'outcome')}, reached:<column> "
+                             f"or share:<outcome class>")
+    numeric = [c for c in kept if c != "outcome"]
+    x = x or next((f for f in factors if f != y), None)
+    y = y or next((f for f in factors if f != x), None)
+    outcome = outcome or (numeric[0] if numeric else None)
+    if x is None or y is None or outcome is None or x == y:
+        return None
+    return x, y, outcome
+
+
+def check_heatmap_options(out: Path, x: str | None = None, y: str | None = None,
+                          outcome: str | None = None) -> tuple[str, str, str] | None:
+    """`heatmap_choice` against the sweep in `out` (its manifest and its table's columns)."""
+    import pyarrow.parquet as pq
+
+    files = storage.table_files(out)
+    columns = pq.read_schema(files[0]).names if files else []
+    return heatmap_choice(storage.read_manifest(out), columns, x, y, outcome)
+
+
+def standard_figures(out: Path, x: str | None = None, y: str | None = None,
+                     outcome: str | None = None) -> list[tuple[str, Figure]]:
+    """(file name, figure) of the standard plots: outcome-class shares; a heat map per scenario
+    of `outcome` over `x` and `y` (default: the first two swept parameters and the first
+    numeric outcome kept); fans of the kept fields when trajectories or bands are kept."""
     manifest = storage.read_manifest(out)
     kept = manifest["spec"]["output"]["outcomes"]
     factors = [f["name"] for f in manifest["spec"]["factors"]]
-    outcomes = storage.read_table(out, columns=["scenario", *factors,
-                                                *(c for c in kept if c != "outcome"),
-                                                *(["outcome"] if "outcome" in kept else [])])
-    written = []
+    choice = check_heatmap_options(out, x, y, outcome)
+    figures = []
     if "outcome" in kept:
-        written.append(save(outcome_shares(outcomes), folder / "outcome_shares.png"))
-    numeric = [c for c in kept if c != "outcome"]
-    if len(factors) >= 2 and numeric:
+        frame = storage.read_table(out, columns=["scenario", "outcome"])
+        figures.append(("outcome_shares.png", outcome_shares(frame)))
+    if choice is not None:
+        x, y, outcome = choice
+        base = outcome.split(":", 1)[1] if outcome.startswith("reached:") else outcome
+        needed = ["scenario", x, y, "outcome" if outcome.startswith("share:") else base]
+        frame = storage.read_table(out, columns=list(dict.fromkeys(needed)))
+        tag = outcome.replace(":", "_").replace(" ", "_")
         for scenario in manifest["scenarios"]:
-            figure = heatmap(outcomes, factors[0], factors[1], numeric[0], scenario,
-                             averaged_over=tuple(factors[2:]))
-            written.append(save(figure, folder / f"heatmap_{numeric[0]}_{scenario}.png"))
+            figure = heatmap(frame, x, y, outcome, scenario,
+                             averaged_over=tuple(f for f in factors if f not in (x, y)))
+            figures.append((f"heatmap_{tag}_{scenario}.png", figure))
     fields = manifest["spec"]["output"]["fields"]
     if storage.table_files(out, "trajectories"):
         scenario_of_row = storage.read_table(out, columns=["row", "scenario"]).set_index("row")["scenario"]
         for field in fields:
             trajectories = storage.read_table(out, "trajectories", columns=["row", "day", field])
-            written.append(save(pooled_fans(trajectories, scenario_of_row, field),
-                                folder / f"fan_{field}.png"))
+            figures.append((f"fan_{field}.png", pooled_fans(trajectories, scenario_of_row, field)))
     elif storage.table_files(out, "bands"):
         bands = storage.read_table(out, "bands")
         for field in fields:
-            written.append(save(outcome_fans(bands, field), folder / f"fan_{field}.png"))
-    return written
+            figures.append((f"fan_{field}.png", outcome_fans(bands, field)))
+    return figures
+
+
+def overlapping_texts(figure: Figure) -> list[tuple[str, str]]:
+    """Pairs of visible, non-empty texts of `figure` whose drawn boxes overlap (titles, labels,
+    tick labels, cell labels, legends): what a reader would see printed over each other."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = []
+    for text in figure.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip() or text.figure is None:
+            continue
+        box = text.get_window_extent(renderer)
+        if box.width > 0 and box.height > 0:
+            boxes.append((text.get_text(), box.shrunk(0.97, 0.9)))
+    overlaps = []
+    for k, (first, a) in enumerate(boxes):
+        for second, b in boxes[k + 1:]:
+            if a.overlaps(b):
+                overlaps.append((first, second))
+    return overlaps
 
 
 def _numeric(frame: pd.DataFrame, outcome: str) -> pd.Series:
@@ -227,10 +339,21 @@ def _numeric(frame: pd.DataFrame, outcome: str) -> pd.Series:
     return column.astype(float)
 
 
-def _binned(values: pd.Series, max_levels: int = 12) -> pd.Series:
-    if values.nunique() <= max_levels:
-        return values
-    return pd.cut(values.astype(float), 10).map(lambda interval: interval.mid).astype(float)
+def _binned(values: pd.Series, max_levels: int = 12, bins: int = 10) -> tuple[pd.Series, list]:
+    """Each value's cell on an axis and every cell of that axis, in order: the values
+    themselves when there are few, else the mid-points of `bins` equal-width bins (all of
+    them, those no run fell in included)."""
+    if values.nunique() <= max_levels or not pd.api.types.is_numeric_dtype(values) \
+            or pd.api.types.is_bool_dtype(values):
+        levels = values.dropna().unique()
+        try:
+            levels = sorted(levels)
+        except TypeError:
+            levels = list(levels)
+        return values, list(levels)
+    cut, edges = pd.cut(values.astype(float), bins, retbins=True)
+    mids = (edges[:-1] + edges[1:]) / 2
+    return pd.Series(mids[cut.cat.codes.to_numpy()], index=values.index), list(mids)
 
 
 def _label(value) -> str:

@@ -224,7 +224,8 @@ def _python(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def write_plots(out: Path, folder: Path) -> list[Path]:
+def write_plots(out: Path, folder: Path, x: str | None = None, y: str | None = None,
+                outcome: str | None = None) -> list[Path]:
     from . import plots
 
-    return plots.standard_plots(Path(out), Path(folder))
+    return plots.standard_plots(Path(out), Path(folder), x, y, outcome)
