@@ -62,7 +62,11 @@ def run(spec: str | Path | Mapping[str, Any] | Spec, out: str | Path | None = No
     `executor` ("serial", "processes" or "dask"; `scheduler` names a running Dask cluster) and
     return its tables. Bad input raises `SpecError`/`InputError` with the CLI's one-line message."""
     checked, text = _read_spec(spec)
+    workers = _whole("workers", workers)
+    chunk_size = _whole("chunk_size", chunk_size)
     evaluator = evaluators.make(executor, workers, scheduler, connect_timeout)
+    if executor in ("processes", "dask") and scheduler is None:
+        evaluators.check_main_guard(executor)
     if out is not None:
         report = sweep.run(checked, out, evaluator, resume=resume, chunk_size=chunk_size,
                            spec_text=text, progress=progress)
@@ -82,12 +86,48 @@ def load(out: str | Path) -> Experiment:
     return _tables(out, results.spec_of(out), None, keep=True)
 
 
+def _plain(value):
+    """numpy scalars and arrays as the Python values a TOML file would give (np.int64(10) as
+    10), so a spec built with numpy is checked like one read from a file."""
+    import numpy as np
+
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _whole(name: str, value):
+    """An optional count given as a Python or numpy integer."""
+    import numbers
+
+    from sim.params import InputError
+
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise InputError(f"{name}={value!r}: a whole number >= 1")
+    return int(value)
+
+
 def _read_spec(spec) -> tuple[Spec, str | None]:
-    """A checked `Spec` and the text to copy beside the manifest (None for a dict or a Spec)."""
+    """A checked `Spec` and the text to copy beside the manifest (None for a dict or a Spec).
+    An empty dict, string or path is refused as the CLI refuses an empty spec file."""
     if isinstance(spec, Spec):
         return spec, None
     if isinstance(spec, Mapping):
-        return spec_module.from_dict({"name": DEFAULT_NAME, **spec}, source="<dict>"), None
+        if not spec:
+            raise spec_module.SpecError("<dict>: the spec is empty (no keys); give at least "
+                                        "scenario, days, replicates and parameters (see "
+                                        "experiments/specs/smoke.toml)")
+        return spec_module.from_dict({"name": DEFAULT_NAME, **_plain(spec)},
+                                     source="<dict>"), None
+    if isinstance(spec, (str, Path)) and not str(spec).strip():
+        raise spec_module.SpecError("experiments.run: the spec is an empty string; give a spec "
+                                    "file's path, a TOML string or a dict")
     if isinstance(spec, str) and ("\n" in spec or "=" in spec):
         try:
             data = tomllib.loads(spec)

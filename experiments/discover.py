@@ -85,6 +85,7 @@ def condition(frame: pd.DataFrame, expression: str, option: str = "--where") -> 
             raise DiscoverError(f"{shown}: unknown column {node.id!r}; {allowed}")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, str)):
             raise DiscoverError(f"{shown}: constant {node.value!r} is not allowed; {allowed}")
+    _check_category_values(tree, frame, shown)
     try:
         result = frame.eval(expression.strip(), engine="python")
     except Exception as err:  # pandas raises many kinds for a well-formed but ill-typed expression
@@ -95,6 +96,40 @@ def condition(frame: pd.DataFrame, expression: str, option: str = "--where") -> 
                             f"{getattr(result, 'dtype', type(result).__name__)}); e.g. "
                             f"'occupied_km2_final > 120000'; {allowed}")
     return values
+
+
+def _check_category_values(tree: ast.AST, frame: pd.DataFrame, shown: str) -> None:
+    """A text constant compared with a column of names (the outcome class, the scenario, a
+    choice parameter) must be one of that column's values: a misspelled class would otherwise
+    select no run and say nothing."""
+    import difflib
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        names = [o.id for o in operands if isinstance(o, ast.Name)]
+        texts = [c.value for o in operands for c in
+                 ([o] if isinstance(o, ast.Constant) else
+                  o.elts if isinstance(o, (ast.List, ast.Tuple)) else [])
+                 if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+        for name in names:
+            column = frame[name]
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                allowed = [str(c) for c in column.cat.categories]
+            elif pd.api.types.is_numeric_dtype(column) or column.dtype == bool:
+                if texts:
+                    raise DiscoverError(f"{shown}: {name} holds numbers, not text "
+                                        f"({texts[0]!r}); compare it with a number")
+                continue
+            else:
+                allowed = sorted(map(str, pd.unique(column.dropna())))
+            for text in texts:
+                if text not in allowed:
+                    near = difflib.get_close_matches(text, allowed, n=1)
+                    hint = f" (did you mean {near[0]!r}?)" if near else ""
+                    raise DiscoverError(f"{shown}: {text!r} is not a value of {name}{hint}; one "
+                                        f"of {', '.join(repr(a) for a in allowed)}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -248,6 +248,40 @@ class DaskEvaluator:
         return f"--scheduler {self.scheduler}" if self.scheduler else "--executor dask"
 
 
+def check_main_guard(executor: str) -> None:
+    """Worker processes are started with spawn, which imports the parent's main script again;
+    a script that calls `experiments.run` at its top level, outside
+    `if __name__ == "__main__":`, would start the sweep again in every worker, and the workers
+    die. Refuse such a script before any worker starts (an interactive session, a notebook or
+    `python -c` has no script file and is fine)."""
+    import __main__
+
+    path = getattr(__main__, "__file__", None)
+    if not path or not str(path).endswith(".py"):
+        return
+    try:
+        import ast
+
+        tree = ast.parse(open(path, encoding="utf-8").read())
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return
+    if not any(_is_main_guard(node) for node in tree.body):
+        raise InputError(f"executor={executor!r}: the script {path} has no "
+                         f"`if __name__ == \"__main__\":` guard, and worker processes re-run a "
+                         f"script's top level; put the call to experiments.run under that guard "
+                         f"(or use executor=\"serial\")")
+
+
+def _is_main_guard(node) -> bool:
+    import ast
+
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    parts = [node.test.left, *node.test.comparators]
+    return any(isinstance(p, ast.Name) and p.id == "__name__" for p in parts) and \
+        any(isinstance(p, ast.Constant) and p.value == "__main__" for p in parts)
+
+
 def make(executor: str, n_workers: int | None = None, scheduler: str | None = None,
          connect_timeout: float = 10.0, worker_timeout: float = DEFAULT_WORKER_TIMEOUT):
     """The evaluator for a `--executor` choice; `--scheduler` implies Dask."""

@@ -216,6 +216,9 @@ def load(path: str | Path) -> Spec:
 def read_text(path: str | Path) -> str:
     """The spec file's text: UTF-8, as TOML requires."""
     path = Path(path)
+    if path.is_dir():
+        raise SpecError(f"{path}: a folder, not a spec file; give a SPEC.toml file (e.g. "
+                        f"experiments/specs/smoke.toml)")
     try:
         data = path.read_bytes()
     except OSError as err:

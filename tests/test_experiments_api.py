@@ -92,3 +92,43 @@ def test_a_dict_or_string_without_a_name_gets_a_default_one():
     assert experiments.run(tiny).spec.name == "experiment"
     assert experiments.run('days = 3\n[output]\noutcomes = ["occupied_km2_final"]\n').spec.name \
         == "experiment"
+
+
+def test_numpy_integers_are_taken_as_whole_numbers():
+    import numpy as np
+
+    spec = {"name": "np", "scenario": "status_quo", "days": np.int64(5),
+            "replicates": np.int32(2), "sampler": {"method": "grid"},
+            "parameters": {"trump_aid_level": {"range": [np.float64(0.2), 0.8],
+                                               "steps": np.int64(2)}}}
+    result = experiments.run(spec, chunk_size=np.int64(4))
+    assert len(result.outcomes) == 4 and result.spec.replicates == 2
+
+
+@pytest.mark.parametrize("spec, fragment", [
+    ({}, "<dict>: the spec is empty"),
+    ("", "the spec is an empty string"),
+    ("  ", "the spec is an empty string"),
+    (ROOT / "experiments", "a folder, not a spec file"),
+])
+def test_an_empty_spec_or_path_is_refused_as_the_cli_refuses_it(spec, fragment, tmp_path):
+    with pytest.raises(SpecError) as err:
+        experiments.run(spec, out=tmp_path / "never")
+    assert fragment in str(err.value) and "\n" not in str(err.value)
+    assert not (tmp_path / "never").exists()
+
+
+def test_a_script_without_a_main_guard_is_refused_before_any_worker_starts(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "study.py"
+    script.write_text(f"import experiments\nexperiments.run({str(SMOKE)!r}, out={str(tmp_path / 'out')!r}, "
+                      f"executor='processes', workers=2)\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert "has no `if __name__ == \"__main__\":` guard" in last and str(script) in last
+    assert "put the call to experiments.run under that guard" in last
+    assert not (tmp_path / "out").exists()

@@ -278,3 +278,17 @@ def test_a_sweep_without_varied_parameters_is_refused(tmp_path):
                               "output": {"outcomes": ["occupied_km2_final"]}})
     with pytest.raises(discover.DiscoverError, match="sweep 'fixed': no parameter varies"):
         result.discover("occupied_km2_final > 0")
+
+
+def test_a_misspelled_category_in_where_exits_2_in_one_line_before_any_analysis(smoke_sweep,
+                                                                                capsys):
+    code = conflictsim(["discover", str(smoke_sweep), "--where", "outcome == 'war with talk'"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "'war with talk' is not a value of outcome (did you mean 'war with talks'?)" in err
+    code = conflictsim(["discover", str(smoke_sweep), "--where",
+                        "scenario in ['status_quo', 'burden_shfit']"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "'burden_shfit' is not a value of scenario" in err
+    code = conflictsim(["discover", str(smoke_sweep), "--where", "trump_aid_level == 'high'"])
+    assert code == 2 and "holds numbers, not text" in capsys.readouterr().err
