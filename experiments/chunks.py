@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.params import uncertain_names
 from sim.state import PHASE_NAMES
 
 from .spec import TRAJECTORY_MODES, Output
@@ -147,6 +148,8 @@ def run_chunk(task: Task) -> ChunkResult:
                           uncertainty=settings.uncertainty)
     keys = key_frame(task, replicate)
     tables = {"outcomes": outcome_table(keys, result.outcomes, overrides, settings)}
+    if settings.output.record_drawn:
+        tables["outcomes"] = tables["outcomes"].join(world_table(result, settings))
     if settings.output.derived:
         from .derived import add_columns
 
@@ -201,6 +204,44 @@ def outcome_table(keys: pd.DataFrame, outcomes: pd.DataFrame, overrides: dict,
         columns["talks_phase_final_name"] = pd.Categorical.from_codes(
             np.asarray(columns["talks_phase_final"], dtype=np.int64),
             categories=list(PHASE_NAMES), ordered=True)
+    return pd.DataFrame(columns)
+
+
+DRAWN_PREFIX, TYPE_PREFIX = "drawn_", "type_"
+
+
+def world_names(settings: Settings) -> tuple[str, ...]:
+    """The uncertain parameters a sweep's rows record: every one with a prior that the spec
+    neither varies nor fixes (the same for every scenario, so every chunk has one schema);
+    none when the sweep runs with uncertainty off (every run at the defaults)."""
+    if settings.uncertainty != "on":
+        return ()
+    taken = set(settings.factor_names) | {name for name, _ in settings.fixed}
+    return tuple(name for name in uncertain_names() if name not in taken)
+
+
+def type_names() -> tuple[str, ...]:
+    """The private types a row records (`type_<name>`): the state's fields named *_private."""
+    import dataclasses
+
+    from sim.state import State
+
+    return tuple(sorted(f.name.removesuffix("_private") for f in dataclasses.fields(State)
+                        if f.name.endswith("_private")))
+
+
+def world_table(result, settings: Settings) -> pd.DataFrame:
+    """The run's world as columns: `drawn_<parameter>`, the value each uncertain parameter took
+    (drawn from the run key; where the scenario's preset sets the parameter, the preset's
+    value), and `type_<name>`, each private type drawn from the run key (day 0)."""
+    columns = {}
+    for name in world_names(settings):
+        values = result.drawn.get(name)
+        if values is None:
+            values = result.params.per_run(name)
+        columns[DRAWN_PREFIX + name] = parameter_column(name, np.asarray(values, dtype=float))
+    for name, values in sorted(result.private_types.items()):
+        columns[TYPE_PREFIX + name.removesuffix("_private")] = np.asarray(values, dtype=np.float64)
     return pd.DataFrame(columns)
 
 

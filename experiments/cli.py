@@ -86,6 +86,10 @@ def _add_sweep(subparsers) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
     p.add_argument("--resume", action="store_true",
                    help="complete a sweep already started in --out (computes only missing chunks)")
+    p.add_argument("--record-drawn", choices=("on", "off"), default=None,
+                   help="rows carry each run's drawn world: drawn_<parameter> for every "
+                        "uncertain parameter and type_<name> for the private types (default: "
+                        "the spec's [output] record_drawn, on; off saves space)")
     _add_executor_options(p)
     _add_chunk_options(p)
     p.set_defaults(func=cmd_sweep)
@@ -179,8 +183,8 @@ def _fraction(flag: str, low: float, high: float, low_open: bool = True):
 
 
 def _add_discover(subparsers) -> None:
-    from .discover import (DEFAULT_MASS_MIN, DEFAULT_PASTE_ALPHA, DEFAULT_PEEL_ALPHA,
-                           DEFAULT_THRESHOLD)
+    from .discover import (DEFAULT_MASS_MIN, DEFAULT_MAX_QUASI_P, DEFAULT_PASTE_ALPHA,
+                           DEFAULT_PEEL_ALPHA, DEFAULT_THRESHOLD, INPUT_CHOICES)
 
     p = subparsers.add_parser(
         "discover", help="scenario discovery: where a condition holds (PRIM) and which "
@@ -212,6 +216,15 @@ def _add_discover(subparsers) -> None:
                         "condition only")
     p.add_argument("--seed", type=_whole_in("--seed", 0, 2**32 - 1), default=0,
                    help="seed of the extra trees (default 0)")
+    p.add_argument("--inputs", choices=INPUT_CHOICES, default="all",
+                   help="search over the levers (varied parameters, scenario), the runs' drawn "
+                        "world (drawn_* and type_* columns) or both (default all)")
+    p.add_argument("--max-quasi-p", type=_fraction("--max-quasi-p", 0, 1),
+                   default=DEFAULT_MAX_QUASI_P,
+                   help="drop a box's restrictions whose quasi-p-value is above this, least "
+                        f"significant first (default {DEFAULT_MAX_QUASI_P:g}; 1 keeps them all)")
+    p.add_argument("--max-restricted", type=_positive("--max-restricted"), default=None,
+                   help="restrict at most N dimensions (the most significant)")
     p.set_defaults(func=cmd_discover)
 def _add_validate(subparsers) -> None:
     from .validate import DEFAULT_STARTS, FIT_MODES
@@ -303,6 +316,11 @@ def cmd_sweep(args) -> int:
 
     text = spec_module.read_text(args.spec)
     spec = spec_module.parse(text, source=str(args.spec))
+    if args.record_drawn is not None:
+        import dataclasses
+
+        spec = dataclasses.replace(spec, output=dataclasses.replace(
+            spec.output, record_drawn=args.record_drawn == "on"))
     report = sweep.run(spec, args.out, _evaluator(args), resume=args.resume,
                        chunk_size=args.chunk_size, spec_text=text, progress=not args.quiet)
     recomputed = (f"; {report.chunks_recomputed} damaged, missing or foreign chunks computed "
@@ -360,7 +378,9 @@ def cmd_discover(args) -> int:
     found = discover.analyse(Path(args.dir), args.where, threshold=args.threshold,
                              peel_alpha=args.peel_alpha, paste_alpha=args.paste_alpha,
                              mass_min=args.mass_min, max_boxes=args.boxes, choose=args.box,
-                             seed=args.seed, score_outcomes=args.scores == "all")
+                             seed=args.seed, score_outcomes=args.scores == "all",
+                             inputs=args.inputs, max_quasi_p=args.max_quasi_p,
+                             max_restricted=args.max_restricted)
     print(discover.report_text(found))
     if out is not None:
         for path in discover.write(found, out):

@@ -45,6 +45,9 @@ DEFAULT_THRESHOLD = 0.8
 DEFAULT_PEEL_ALPHA = 0.05
 DEFAULT_PASTE_ALPHA = 0.05
 DEFAULT_MASS_MIN = 0.05
+DEFAULT_MAX_QUASI_P = 0.05  # a restriction less significant than this is dropped
+LARGE_PEEL_SHARE = 0.25  # a peel removing this share of the box or more is a last resort
+INPUT_CHOICES = ("all", "levers", "world")
 SCORING_MAX_ROWS = 10_000
 SCORING_TREES = 100
 KEY_COLUMNS = ("row", "point", "replicate", "seed")
@@ -204,6 +207,7 @@ class PrimBox:
     box: BoxStats
     significance: pd.DataFrame  # restricted dimension, side, limit, quasi-p value
     meets_threshold: bool
+    dropped: list[str] = field(default_factory=list)  # restrictions removed as not significant
 
 
 @dataclass
@@ -221,10 +225,23 @@ class PrimResult:
         for b, box in enumerate(self.boxes, start=1):
             rows = [{"box": b, "step": i, "coverage": s.coverage, "density": s.density,
                      "mass": s.mass, "runs": s.n, "runs_of_interest": s.n_interest,
-                     "restricted_dimensions": s.restricted, "chosen": i == box.chosen}
+                     "restricted_dimensions": s.restricted, "chosen": i == box.chosen,
+                     "limits": self.describe(s.limits)}
                     for i, s in enumerate(box.trajectory)]
             frames.append(pd.DataFrame(rows))
         return pd.concat(frames, ignore_index=True)
+
+    def describe(self, limits: tuple[Limit, ...]) -> str:
+        """A box's restrictions in one line: `x in [0.2, 0.5]; scenario in {a}`."""
+        parts = []
+        for dim, limit in zip(self.dims, limits):
+            if limit == dim.full_limit:
+                continue
+            if dim.is_categorical:
+                parts.append(f"{dim.name} in {{{', '.join(str(dim.categories[c]) for c in sorted(limit))}}}")
+            else:
+                parts.append(f"{dim.name} in [{_fmt(limit[0])}, {_fmt(limit[1])}]")
+        return "; ".join(parts) or "(all runs)"
 
     def summary_table(self) -> pd.DataFrame:
         return pd.DataFrame([{"box": b, "coverage": box.box.coverage, "density": box.box.density,
@@ -232,7 +249,8 @@ class PrimResult:
                               "runs_of_interest": box.box.n_interest,
                               "restricted_dimensions": box.box.restricted,
                               "trajectory_step": box.chosen,
-                              "meets_threshold": box.meets_threshold}
+                              "meets_threshold": box.meets_threshold,
+                              "dropped_restrictions": ", ".join(box.dropped)}
                              for b, box in enumerate(self.boxes, start=1)])
 
     def limits_table(self) -> pd.DataFrame:
@@ -264,10 +282,14 @@ class PrimResult:
 def prim(x: pd.DataFrame, y: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD,
          peel_alpha: float = DEFAULT_PEEL_ALPHA, paste_alpha: float = DEFAULT_PASTE_ALPHA,
          mass_min: float = DEFAULT_MASS_MIN, max_boxes: int = 1,
-         choose: int | None = None) -> PrimResult:
+         choose: int | None = None, max_quasi_p: float | None = DEFAULT_MAX_QUASI_P,
+         max_restricted: int | None = None) -> PrimResult:
     """PRIM on inputs `x` (one column per dimension: numbers, or labels/bools as categories) and
     a boolean `y`. `choose` picks a step of the first box's peeling trajectory instead of the
-    threshold rule."""
+    threshold rule. After pasting, a restriction whose quasi-p-value exceeds `max_quasi_p` is
+    dropped, least significant first, when the box without it still reaches the threshold
+    (None: keep them all); and at most `max_restricted` dimensions stay restricted (the most
+    significant)."""
     y = np.asarray(y, dtype=bool)
     if len(x) != len(y):
         raise ValueError("x and y must have the same number of rows")
@@ -281,7 +303,8 @@ def prim(x: pd.DataFrame, y: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD
         if not y[remaining].any():
             break
         box = _find_box(dims, y, remaining, total_interest, threshold, peel_alpha, paste_alpha,
-                        mass_min, choose if not result.boxes else None)
+                        mass_min, choose if not result.boxes else None, max_quasi_p,
+                        max_restricted)
         result.boxes.append(box)
         if not box.meets_threshold:
             break
@@ -298,7 +321,7 @@ def _stats(dims, y, rows, limits, total_interest, n_total) -> BoxStats:
 
 
 def _find_box(dims, y, remaining, total_interest, threshold, peel_alpha, paste_alpha, mass_min,
-              choose) -> PrimBox:
+              choose, max_quasi_p=DEFAULT_MAX_QUASI_P, max_restricted=None) -> PrimBox:
     n_total = len(y)
     limits = tuple(d.full_limit for d in dims)
     rows = remaining
@@ -324,7 +347,44 @@ def _find_box(dims, y, remaining, total_interest, threshold, peel_alpha, paste_a
     pasted_rows = remaining[inside(dims, pasted_limits, remaining)]
     box = _stats(dims, y, pasted_rows, pasted_limits, total_interest, n_total)
     significance = _quasi_p(dims, y, remaining, box)
-    return PrimBox(trajectory, chosen, box, significance, box.density >= threshold)
+    dropped = []
+    while len(significance):
+        too_many = max_restricted is not None and box.restricted > max_restricted
+        relaxed = None
+        for _, worst in significance.sort_values("quasi_p", ascending=False).iterrows():
+            if not too_many and (max_quasi_p is None or worst["quasi_p"] <= max_quasi_p):
+                break
+            j = next(k for k, d in enumerate(dims) if d.name == worst["dimension"])
+            limits = box.limits[:j] + (_relaxed(dims[j], box.limits[j], worst["side"]),) + \
+                box.limits[j + 1:]
+            rows = remaining[inside(dims, limits, remaining)]
+            wider = _stats(dims, y, rows, limits, total_interest, n_total)
+            if too_many or _still_holds(wider, box, threshold):
+                relaxed = (wider, f"{worst['dimension']} {worst['side']} "
+                                  f"(qp {worst['quasi_p']:.2g})")
+                break
+        if relaxed is None:
+            break
+        box, name = relaxed
+        dropped.append(name)
+        significance = _quasi_p(dims, y, remaining, box)
+    return PrimBox(trajectory, chosen, box, significance, box.density >= threshold, dropped)
+
+
+def _still_holds(wider: BoxStats, box: BoxStats, threshold: float) -> bool:
+    """A restriction does not matter if the box without it still reaches the threshold (when
+    the box did), or keeps all but 1 % of its density (when it did not)."""
+    if box.density >= threshold:
+        return wider.density >= threshold
+    return wider.density >= 0.99 * box.density
+
+
+def _relaxed(dim: Dimension, limit, side: str):
+    """`limit` with one side given back its full range (a category limit: every category)."""
+    full = dim.full_limit
+    if dim.is_categorical:
+        return full
+    return (full[0], limit[1]) if side == "low" else (limit[0], full[1])
 
 
 def _choose(trajectory: list[BoxStats], threshold: float) -> int:
@@ -336,9 +396,12 @@ def _choose(trajectory: list[BoxStats], threshold: float) -> int:
 
 
 def _best_peel(dims, y, rows, limits, alpha):
-    """The candidate peel with the best objective (ties: fewer restricted dimensions)."""
+    """The candidate peel with the best objective (ties: fewer restricted dimensions). A peel
+    that would remove a quarter of the box or more (one of two scenarios, the top level of a
+    two-level grid) is taken only when no smaller peel raises the density: the box never loses
+    such a share in one step while small steps can still make it denser."""
     mean_old = y[rows].mean()
-    best = None
+    best = {False: None, True: None}
     for j, dim in enumerate(dims):
         x = dim.values[rows]
         for new_limit, keep in _peels(dim, x, limits[j], alpha):
@@ -349,11 +412,17 @@ def _best_peel(dims, y, rows, limits, alpha):
             new_limits = limits[:j] + (new_limit,) + limits[j + 1:]
             restricted = sum(1 for d, lim in zip(dims, new_limits) if lim != d.full_limit)
             key = (score, -restricted)
-            if best is None or key > best[0]:
-                best = (key, new_limits, rows[keep])
-    if best is None:
+            large = len(rows) - n_new >= LARGE_PEEL_SHARE * len(rows)
+            if best[large] is None or key > best[large][0]:
+                best[large] = (key, new_limits, rows[keep])
+    small, large = best[False], best[True]
+    if small is not None and small[0][0] > 0:
+        chosen = small
+    else:
+        chosen = large if large is not None else small
+    if chosen is None:
         return None
-    return best[0][0], best[1], best[2]
+    return chosen[0][0], chosen[1], chosen[2]
 
 
 def _peels(dim: Dimension, x: np.ndarray, limit, alpha):
@@ -515,9 +584,13 @@ class Discovery:
     prim: PrimResult | None
     scores: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    noise: pd.DataFrame | None = None  # the condition's variance: between points / replicates
+    world: list[str] = field(default_factory=list)  # inputs that are the run's drawn world
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {"feature_scores": self.scores.reset_index()}
+        if self.noise is not None:
+            tables["noise"] = self.noise
         if self.prim is not None:
             tables.update({"prim_boxes": self.prim.summary_table(),
                            "prim_limits": self.prim.limits_table(),
@@ -525,19 +598,34 @@ class Discovery:
         return tables
 
 
-def inputs_of(frame: pd.DataFrame, manifest: dict) -> list[str]:
-    """The inputs PRIM and the scores search over: the sweep's varied parameters (as stored in
-    the manifest), and the scenario when there are several."""
-    names = [f["name"] for f in manifest["spec"]["factors"]]
-    if frame["scenario"].nunique() > 1:
-        names.append("scenario")
+def inputs_of(frame: pd.DataFrame, manifest: dict, inputs: str = "all") -> list[str]:
+    """The inputs PRIM and the scores search over: the levers (the sweep's varied parameters,
+    as stored in the manifest, and the scenario when there are several), the run's world (its
+    `drawn_*` uncertain parameters and `type_*` private types, when the rows carry them), or
+    both ("all"). Inputs that never vary are left out."""
+    if inputs not in INPUT_CHOICES:
+        raise DiscoverError(f"--inputs {inputs}: one of {', '.join(INPUT_CHOICES)}")
+    names = []
+    if inputs in ("all", "levers"):
+        names += [f["name"] for f in manifest["spec"]["factors"]]
+        if frame["scenario"].nunique() > 1:
+            names.append("scenario")
+    if inputs in ("all", "world"):
+        names += world_columns(frame)
     return [n for n in names if frame[n].nunique(dropna=False) > 1]
+
+
+def world_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns holding each run's drawn world (`drawn_*`, `type_*`)."""
+    return [c for c in frame.columns if c.startswith(("drawn_", "type_"))]
 
 
 def analyse(out: Path, where: str, *, threshold: float = DEFAULT_THRESHOLD,
             peel_alpha: float = DEFAULT_PEEL_ALPHA, paste_alpha: float = DEFAULT_PASTE_ALPHA,
             mass_min: float = DEFAULT_MASS_MIN, max_boxes: int = 1, choose: int | None = None,
-            seed: int = 0, score_outcomes: bool = True) -> Discovery:
+            seed: int = 0, score_outcomes: bool = True, inputs: str = "all",
+            max_quasi_p: float | None = DEFAULT_MAX_QUASI_P,
+            max_restricted: int | None = None) -> Discovery:
     """PRIM and feature scores of the condition `where` over the sweep in `out`."""
     from . import results
 
@@ -548,28 +636,41 @@ def analyse(out: Path, where: str, *, threshold: float = DEFAULT_THRESHOLD,
         raise DiscoverError(f"{out}: holds no finished runs yet")
     return analyse_frame(frame, manifest, where, threshold=threshold, peel_alpha=peel_alpha,
                          paste_alpha=paste_alpha, mass_min=mass_min, max_boxes=max_boxes,
-                         choose=choose, seed=seed, score_outcomes=score_outcomes)
+                         choose=choose, seed=seed, score_outcomes=score_outcomes, inputs=inputs,
+                         max_quasi_p=max_quasi_p, max_restricted=max_restricted)
 
 
 def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
                   threshold: float = DEFAULT_THRESHOLD, peel_alpha: float = DEFAULT_PEEL_ALPHA,
                   paste_alpha: float = DEFAULT_PASTE_ALPHA, mass_min: float = DEFAULT_MASS_MIN,
                   max_boxes: int = 1, choose: int | None = None, seed: int = 0,
-                  score_outcomes: bool = True) -> Discovery:
+                  score_outcomes: bool = True, inputs: str = "all",
+                  max_quasi_p: float | None = DEFAULT_MAX_QUASI_P,
+                  max_restricted: int | None = None) -> Discovery:
     """`analyse` on outcome rows already in memory (`frame`) with their sweep's manifest."""
+    from . import noise
+
     notes = []
     if len(frame) < manifest["rows"]:
         notes.append(f"the sweep is incomplete: {len(frame):,} of {manifest['rows']:,} runs")
     y = condition(frame, where)
-    parameters = inputs_of(frame, manifest)
+    parameters = inputs_of(frame, manifest, inputs)
+    world = [p for p in parameters if p in world_columns(frame)]
+    shares = noise.split(pd.Series(y, index=frame.index), frame["scenario"], frame["point"],
+                         "condition")
+    notes += noise.warnings(shares)
+    if inputs != "levers" and not world_columns(frame):
+        notes.append("the rows do not carry the runs' drawn world (swept with --record-drawn "
+                     "off, or before it existed): searched over the levers only")
     if not parameters:
-        raise DiscoverError(f"sweep '{manifest['name']}': no parameter varies in it; nothing "
-                            f"to discover")
+        raise DiscoverError(f"sweep '{manifest['name']}': no input varies in it (--inputs "
+                            f"{inputs}); nothing to discover")
     x = frame[parameters]
     found = None
     if 0 < y.sum() < len(y):
         found = prim(x, y, threshold=threshold, peel_alpha=peel_alpha, paste_alpha=paste_alpha,
-                     mass_min=mass_min, max_boxes=max_boxes, choose=choose)
+                     mass_min=mass_min, max_boxes=max_boxes, choose=choose,
+                     max_quasi_p=max_quasi_p, max_restricted=max_restricted)
         if not found.boxes[0].meets_threshold:
             notes.append(f"no box reaches density {threshold:g}; shown: the densest step of the "
                          f"trajectory ({found.boxes[0].box.density:.3f})")
@@ -592,7 +693,8 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
                      f"replicates (scores 0)")
     if "condition" in scores:
         scores = scores.sort_values("condition", ascending=False)
-    return Discovery(where, len(frame), int(y.sum()), parameters, found, scores, notes)
+    return Discovery(where, len(frame), int(y.sum()), parameters, found, scores, notes, shares,
+                     world)
 
 
 def _derived_names(manifest: dict) -> list[str]:
@@ -601,11 +703,24 @@ def _derived_names(manifest: dict) -> list[str]:
 
 def report_text(found: Discovery) -> str:
     """The tables a terminal shows."""
+    levers = [p for p in found.parameters if p not in found.world]
+    drawn = sum(1 for p in found.world if p.startswith("drawn_"))
+    types = len(found.world) - drawn
+    searched = ", ".join(levers) or "no lever"
+    if found.world:
+        searched += f"; the world: {drawn} drawn parameters and {types} private types"
     lines = [f"condition: {found.where}",
              f"  holds in {found.runs_of_interest:,} of {found.runs:,} runs "
-             f"({found.runs_of_interest / found.runs:.1%}); searched over: "
-             f"{', '.join(found.parameters)}"]
-    lines += [f"  note: {note}" for note in found.notes]
+             f"({found.runs_of_interest / found.runs:.1%}); searched over the levers "
+             f"{searched}"]
+    if found.noise is not None and len(found.noise):
+        for row in found.noise.itertuples(index=False):
+            if np.isfinite(row.between_replicates_share):
+                lines.append(f"  variance of the condition ({row.scenario}): "
+                             f"{row.between_points_share:.0%} between points (levers), "
+                             f"{row.between_replicates_share:.0%} between replicates (world)")
+    lines += [f"  {note}" if note.startswith("warning:") else f"  note: {note}"
+              for note in found.notes]
     if found.prim is not None:
         with pd.option_context("display.width", 120, "display.max_columns", 20):
             lines += ["", "PRIM boxes (coverage: share of the condition's runs inside; density: "
@@ -613,6 +728,9 @@ def report_text(found: Discovery) -> str:
                       found.prim.summary_table().to_string(index=False, float_format="{:.3f}".format),
                       "", "box limits (quasi-p: chance the restriction is not needed):",
                       _limits_text(found.prim.limits_table())]
+        for b, box in enumerate(found.prim.boxes, start=1):
+            if box.dropped:
+                lines.append(f"  box {b}: dropped as not significant: {', '.join(box.dropped)}")
     if len(found.scores.columns):
         lines += ["", "feature scores (extra trees; each column sums to 1):",
                   found.scores.to_string(float_format="{:.3f}".format)]
@@ -674,7 +792,7 @@ def _write(found: Discovery, folder: Path) -> list[Path]:
         written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
     summary = {"where": found.where, "runs": found.runs,
                "runs_of_interest": found.runs_of_interest, "parameters": found.parameters,
-               "notes": found.notes}
+               "world": found.world, "notes": found.notes}
     if found.prim is not None:
         p = found.prim
         summary["prim"] = {"threshold": p.threshold, "peel_alpha": p.peel_alpha,

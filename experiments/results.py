@@ -56,10 +56,13 @@ def _spec_table(stored: dict) -> dict:
         "replicates": stored["replicates"], "chunk_size": stored["chunk_size"],
         "sampler": sampler, "parameters": parameters,
         "fixed": {name: decode(name, v) for name, v in stored["fixed"]},
-        "output": stored["output"], "sensitivity": stored["sensitivity"],
+        "output": {"record_drawn": False, **stored["output"]},
+        "sensitivity": stored["sensitivity"],
     }
     if stored.get("start_date") is not None:
         table["start_date"] = stored["start_date"]
+    if stored.get("uncertainty") is not None:
+        table["uncertainty"] = stored["uncertainty"]
     return table
 
 

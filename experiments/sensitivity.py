@@ -155,7 +155,7 @@ def format_table(table: pd.DataFrame) -> str:
 
 def command(args, make_evaluator) -> int:
     """`conflictsim sensitivity SPEC.toml|DIR`: run the sweep if needed, then analyse it."""
-    from . import plots, results, spec as spec_module, sweep
+    from . import noise, plots, results, spec as spec_module, sweep
 
     from .cli import output_file
 
@@ -176,10 +176,17 @@ def command(args, make_evaluator) -> int:
                   spec_text=text, progress=not args.quiet)
     check_method(spec)
     table = analyse(spec, out, targets)
+    shares = noise.streamed(out, tuple(targets or spec.sensitivity.outcomes))
     csv = out / "sensitivity.csv"
     table.to_csv(csv, index=False)
+    shares.to_csv(out / "noise.csv", index=False)
     figure = figure or out / "sensitivity.png"
     plots.save(plots.sensitivity_bars(table), figure)
     print(format_table(table))
-    print(f"wrote {csv} and {figure}")
+    print("\nvariance between points (the levers) and between replicates at a point (the "
+          "world):")
+    print(noise.format_table(shares))
+    for line in noise.warnings(shares):
+        print(line)
+    print(f"wrote {csv}, {out / 'noise.csv'} and {figure}")
     return 0

@@ -33,6 +33,7 @@ file, the key and the value, never an hour into a sweep.
     bands = "weekly"                        # none | daily | weekly (per-point quantiles)
     fields = ["occupied_km2"]
     quantiles = [0.05, 0.5, 0.95]
+    record_drawn = true                     # default: rows carry drawn_* and type_* columns
 
     [[output.derived]]                      # user-defined outcomes over trajectory fields
     name = "day_area_above_120k"
@@ -81,7 +82,8 @@ _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "st
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
 _SAMPLER_KEYS = {"method", "samples", "levels", "second_order"}
 _PARAM_KEYS = {"range", "levels", "steps", "distribution", "mean", "sd"}
-_OUTPUT_KEYS = {"outcomes", "trajectories", "bands", "fields", "quantiles", "derived"}
+_OUTPUT_KEYS = {"outcomes", "trajectories", "bands", "fields", "quantiles", "derived",
+                "record_drawn"}
 DISTRIBUTIONS = ("uniform", "normal", "loguniform")
 DERIVED_REDUCERS = {
     # reducer: (needs `value`, takes a window (`days`, `months`))
@@ -145,6 +147,10 @@ class Output:
     fields: tuple[str, ...] = ("occupied_km2", "russia_economic_pressure", "talks_phase")
     quantiles: tuple[float, ...] = DEFAULT_QUANTILES
     derived: tuple[Derived, ...] = ()
+    # Each outcome row also carries the run's world: `drawn_<parameter>` for every uncertain
+    # parameter the spec neither varies nor fixes and `type_<name>` for each private type drawn
+    # from the run key. A storage choice, not part of the results' identity.
+    record_drawn: bool = True
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,7 @@ class Spec:
                     factor.pop(key)
         if not data["output"]["derived"]:  # and before derived outcomes
             data["output"].pop("derived")
+        data["output"].pop("record_drawn")  # extra columns; the runs are the same
         return data
 
     def fingerprint(self) -> str:
@@ -541,8 +548,9 @@ class _Checker:
             item = self.derived(f"output.derived[{i}]", entry, days, taken)
             taken.add(item.name)
             derived.append(item)
+        record_drawn = self.boolean(table, "record_drawn", True, prefix="output.")
         return Output(outcomes, trajectories, bands, fields, tuple(float(q) for q in quantiles),
-                      tuple(derived))
+                      tuple(derived), record_drawn)
 
     def derived(self, key: str, entry: Any, days: int, taken: set[str]) -> Derived:
         if not isinstance(entry, Mapping):
@@ -556,6 +564,9 @@ class _Checker:
         if not isinstance(name, str) or not name.isidentifier():
             self.fail(key + ".name", name, "a name of letters, digits and _ (not starting with "
                       "a digit)")
+        if name.startswith(("drawn_", "type_")):
+            self.fail(key + ".name", name, "a name not starting with drawn_ or type_ (the "
+                      "columns of the run's drawn world)")
         if name in taken:
             self.fail(key + ".name", name, "already a column (an outcome, a parameter or "
                       "another derived outcome)")

@@ -78,6 +78,19 @@ def kept_tables(spec: Spec, chunk_size: int) -> tuple[str, ...]:
     return tuple(name for name in storage.TABLES if name in kept)
 
 
+def inputs_of(spec: Spec) -> dict[str, list[str]]:
+    """Which columns of a row are levers (set by the spec: varied or fixed) and which the run's
+    world (uncertainties drawn from its key, private types), as EMA separates levers from
+    uncertainties."""
+    settings = settings_for(spec)
+    world = spec.output.record_drawn
+    return {"levers": [*spec.factor_names, *(name for name, _ in spec.fixed)],
+            "uncertainties": [chunking.DRAWN_PREFIX + n for n in chunking.world_names(settings)]
+            if world else [],
+            "private_types": [chunking.TYPE_PREFIX + n for n in chunking.type_names()]
+            if world else []}
+
+
 def new_manifest(spec: Spec, chunk_size: int, n_chunks: int) -> dict[str, Any]:
     points = n_points(spec)
     model = provenance.model()
@@ -106,6 +119,7 @@ def new_manifest(spec: Spec, chunk_size: int, n_chunks: int) -> dict[str, Any]:
         "checksums": f"{storage.CHECKSUMS}/chunk-NNNNNN.json: each chunk's files with sha256 "
                      f"and size, the model fingerprint and the worker that computed it",
         "replay": replay_template(spec),
+        "inputs": inputs_of(spec),
         "sessions": [],
         "status": "running",
     }
@@ -124,6 +138,7 @@ def run(spec: Spec, out: str | Path, evaluator, *, resume: bool = False,
     with _sigterm_raises(), DirectoryLock(out, "--out", "sweep"), evaluator as running:
         manifest = storage.check_output_dir(out, spec.fingerprint(), resume)  # under the lock
         if manifest is not None:
+            spec = as_started(spec, manifest)
             storage.upgrade_layout(out, manifest)
             design = storage.read_design(out)[list(spec.factor_names)].to_numpy(dtype=float)
         else:
@@ -134,6 +149,17 @@ def run(spec: Spec, out: str | Path, evaluator, *, resume: bool = False,
             storage.init_output_dir(out, manifest, storage.design_frame(spec.factor_names, design),
                                     spec_text)
         return _run_missing(spec, out, running, manifest, plan, design, progress)
+
+
+def as_started(spec: Spec, manifest: dict) -> Spec:
+    """A resumed sweep keeps the columns it started with: whether rows carry the drawn world is
+    the manifest's choice (off for sweeps from before the choice existed)."""
+    import dataclasses
+
+    stored = bool(manifest["spec"]["output"].get("record_drawn", False))
+    if stored == spec.output.record_drawn:
+        return spec
+    return dataclasses.replace(spec, output=dataclasses.replace(spec.output, record_drawn=stored))
 
 
 def _resumed_chunk_size(manifest: dict, requested: int | None, out: Path) -> int:

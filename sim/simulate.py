@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -29,6 +30,10 @@ class SimResult:
     trajectories: dict[str, np.ndarray] = field(default_factory=dict)  # (runs, days + 1)
     interventions: list = field(default_factory=list)
     uncertainty: str = DEFAULT_MODE  # "on": each run drew its uncertain parameters
+    # What each run drew from its key: uncertain parameters (name -> (runs,)) and the private
+    # types on day 0 (state fields named *_private, name -> (runs,)); the run's world as data.
+    drawn: dict[str, np.ndarray] = field(default_factory=dict)
+    private_types: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_runs(self) -> int:
@@ -76,9 +81,12 @@ def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed:
                           rng=seed, record=record, collect=False, run_indices=run_indices,
                           start_date=start_date, precision=precision,
                           uncertainty=uncertainty, **dict(overrides or {}))
+    private_types = {f.name: np.array(getattr(model.state, f.name), copy=True)
+                     for f in dataclasses.fields(model.state) if f.name.endswith("_private")}
     model.run()
     return SimResult(scenario=model.scenario_name, seed=model.seed, days=model.days,
                      start_date=model.start_date,
                      run_indices=model.run_indices, params=model.params,
                      outcomes=outcomes_frame(model), trajectories=model.trajectories,
-                     interventions=list(model.interventions), uncertainty=model.uncertainty)
+                     interventions=list(model.interventions), uncertainty=model.uncertainty,
+                     drawn=dict(model.drawn), private_types=private_types)

@@ -273,11 +273,14 @@ def test_prim_invariants_on_random_data(seed, alpha, share):
             assert dim.full_limit[0] <= limit[0] <= limit[1] <= dim.full_limit[1]
 
 
-def test_a_sweep_without_varied_parameters_is_refused(tmp_path):
+def test_a_sweep_without_varied_parameters_is_searched_over_its_world_only(tmp_path):
     result = experiments.run({"name": "fixed", "days": 5, "replicates": 4,
                               "output": {"outcomes": ["occupied_km2_final"]}})
-    with pytest.raises(discover.DiscoverError, match="sweep 'fixed': no parameter varies"):
-        result.discover("occupied_km2_final > 0")
+    with pytest.raises(discover.DiscoverError, match="sweep 'fixed': no input varies in it"):
+        result.discover("occupied_km2_final > 0", inputs="levers")
+    found = result.discover("occupied_km2_final > 0")
+    assert found.parameters == found.world and found.world
+    assert all(name.startswith(("drawn_", "type_")) for name in found.world)
 
 
 def test_a_misspelled_category_in_where_exits_2_in_one_line_before_any_analysis(smoke_sweep,

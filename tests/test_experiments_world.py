@@ -1,0 +1,129 @@
+"""The run's world as data: rows carry what each run drew (uncertain parameters, private
+types), sweeps say which inputs are levers and which the world, the variance is split between
+points and replicates, and PRIM prunes restrictions that do not matter."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import experiments
+import sim
+from experiments import discover, noise, storage
+from sim.cli import main as conflictsim
+
+SPEC = {"name": "world", "scenarios": ["status_quo", "freeze"], "days": 10, "replicates": 3,
+        "sampler": {"method": "latin", "samples": 3},
+        "parameters": {"trump_aid_level": {"range": [0.0, 1.2]}},
+        "fixed": {"advance_speed_scale": 1.0},
+        "output": {"outcomes": ["occupied_km2_final", "outcome"]}}
+
+
+def test_rows_carry_what_each_run_drew_and_a_replay_draws_the_same(tmp_path):
+    result = experiments.run(SPEC, out=tmp_path / "world")
+    rows = result.outcomes
+    inputs = result.manifest["inputs"]
+    assert inputs["levers"] == ["trump_aid_level", "advance_speed_scale"]
+    drawn = [c for c in rows if c.startswith("drawn_")]
+    assert drawn == inputs["uncertainties"] and "drawn_advance_speed_scale" not in drawn
+    assert len(drawn) == len(sim.params.uncertain_names()) - 1  # all but the fixed one
+    assert [c for c in rows if c.startswith("type_")] == inputs["private_types"] == \
+        ["type_russia_cost", "type_ukraine_resolve"]
+    for k in (0, 4, len(rows) - 1):
+        row = rows.iloc[k]
+        alone = sim.simulate(scenario=row["scenario"], runs=1, days=10, seed=int(row["seed"]),
+                             run_offset=int(row["replicate"]),
+                             overrides={"trump_aid_level": row["trump_aid_level"],
+                                        "advance_speed_scale": 1.0})
+        for column in drawn:
+            assert row[column] == alone.params.per_run(column[len("drawn_"):])[0], column
+        assert row["type_russia_cost"] == alone.private_types["russia_cost_private"][0]
+    # common random numbers: a replicate's world is the same at every point and scenario
+    world = rows.groupby("replicate")[drawn + ["type_russia_cost"]].nunique()
+    assert (world == 1).all().all()
+    assert rows.groupby("point")["drawn_advance_noise_sd"].nunique().eq(3).all()
+
+
+def test_record_drawn_off_saves_the_columns_and_a_resume_keeps_the_choice(tmp_path):
+    spec = tmp_path / "world.toml"
+    spec.write_text('''name = "world"
+scenarios = ["status_quo", "freeze"]
+days = 10
+replicates = 3
+chunk_size = 3
+[sampler]
+method = "latin"
+samples = 3
+[parameters]
+trump_aid_level = { range = [0.0, 1.2] }
+[output]
+outcomes = ["occupied_km2_final"]
+''')
+    out = tmp_path / "off"
+    assert conflictsim(["sweep", str(spec), "--out", str(out), "--executor", "serial",
+                        "--quiet", "--record-drawn", "off"]) == 0
+    assert not [c for c in storage.read_table(out) if c.startswith(("drawn_", "type_"))]
+    assert json.loads((out / "manifest.json").read_text())["inputs"]["uncertainties"] == []
+    (out / "checksums" / "chunk-000002.json").unlink()  # one chunk to compute again
+    assert conflictsim(["sweep", str(spec), "--out", str(out), "--executor", "serial",
+                        "--quiet", "--resume"]) == 0
+    schemas = {tuple(pd.read_parquet(f).columns) for f in storage.table_files(out)}
+    assert len(schemas) == 1 and not any(c.startswith("drawn_") for c in schemas.pop())
+
+
+def test_the_variance_split_recovers_known_lever_and_world_variances():
+    rng = np.random.default_rng(3)
+    points, replicates = 400, 20
+    lever = rng.normal(0, 1.0, points)           # variance 1 between points
+    world = rng.normal(0, 2.0, (points, replicates))  # variance 4 between replicates
+    y = (lever[:, None] + world).ravel()
+    point = pd.Series(np.repeat(np.arange(points), replicates))
+    table = noise.split(pd.Series(y), pd.Series("s", index=point.index), point, "y")
+    row = table.iloc[0]
+    assert row["between_points_share"] == pytest.approx(0.2, abs=0.03)
+    assert row["between_replicates_share"] == pytest.approx(0.8, abs=0.03)
+    assert row["replicates_needed"] == pytest.approx(40, rel=0.2)  # 4 / (0.1 * 1)
+    [line] = noise.warnings(table)
+    assert line.startswith("warning: y (s): the world outweighs the levers: 80% of a run's")
+    assert f"about {row['replicates_needed']:,} replicates per point" in line
+    calm = noise.split(pd.Series((lever[:, None] * 5 + world).ravel()),
+                       pd.Series("s", index=point.index), point, "y")
+    assert noise.warnings(calm) == []
+
+
+def test_prim_drops_a_restriction_that_does_not_matter_and_keeps_one_that_does():
+    rng = np.random.default_rng(5)
+    n = 4000
+    x = pd.DataFrame({"relevant": rng.uniform(size=n), "noise_a": rng.uniform(size=n),
+                      "noise_b": rng.uniform(size=n), "noise_c": rng.uniform(size=n)})
+    y = ((x["relevant"] < 0.3) & (rng.uniform(size=n) < 0.8)).to_numpy()
+    # no box reaches 0.82, so the densest step is taken, restricting noise by chance
+    kept = discover.prim(x, y, threshold=0.82, max_quasi_p=None)
+    pruned = discover.prim(x, y, threshold=0.82)
+    names = lambda result: set(result.limits_table()["dimension"])
+    assert names(kept) > {"relevant"}
+    assert names(pruned) == {"relevant"}
+    assert (pruned.boxes[0].significance["quasi_p"] <= discover.DEFAULT_MAX_QUASI_P).all()
+    assert pruned.boxes[0].box.density >= 0.99 * kept.boxes[0].box.density
+    assert "noise_b" in pruned.summary_table()["dropped_restrictions"].iloc[0]
+    capped = discover.prim(x, y, threshold=0.82, max_quasi_p=None, max_restricted=1)
+    assert names(capped) == {"relevant"}
+    trajectory = pruned.trajectory_table()
+    assert "relevant in [" in trajectory["limits"].iloc[-1]
+
+
+def test_a_peel_never_drops_half_the_box_while_smaller_peels_still_help():
+    rng = np.random.default_rng(8)
+    n = 6000
+    x = pd.DataFrame({"x": rng.uniform(size=n), "scenario": np.where(np.arange(n) % 2, "a", "b")})
+    y = ((x["scenario"] == "a") & (rng.uniform(size=n) < np.where(x["x"] < 0.3, 0.95, 0.3)))
+    result = discover.prim(x, y.to_numpy(), threshold=0.9, max_quasi_p=None)
+    steps = result.boxes[0].trajectory
+    halved = [i for i in range(1, len(steps)) if steps[i].n <= 0.55 * steps[i - 1].n]
+    assert halved  # the scenario is dropped at last (one peel: half the box)...
+    for i in halved:  # ...but only once x is peeled to its region, not at the first step
+        assert steps[i - 1].limits[0][1] < 0.35
+    assert result.boxes[0].box.density > 0.9
