@@ -257,8 +257,10 @@ def check_main_guard(executor: str) -> None:
     import __main__
 
     path = getattr(__main__, "__file__", None)
-    if not path or not str(path).endswith(".py"):
-        return
+    spec = getattr(__main__, "__spec__", None)
+    if not path or not str(path).endswith(".py") or \
+            (spec is not None and spec.name.endswith(".__main__")):
+        return  # no script, or a package's __main__, which spawn does not run again
     try:
         import ast
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from experiments import evaluators, plots, spec as spec_module, sweep
-from sim.cli import main
+from conflictsim.cli import main
 
 SAMPLERS = {
     "grid": "",

@@ -13,7 +13,7 @@ import pytest
 import experiments
 import sim
 from experiments import discover, noise, storage
-from sim.cli import main as conflictsim
+from conflictsim.cli import main as conflictsim
 
 SPEC = {"name": "world", "scenarios": ["status_quo", "freeze"], "days": 10, "replicates": 3,
         "sampler": {"method": "latin", "samples": 3},
