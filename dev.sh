@@ -30,7 +30,7 @@ setup() {
   stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[test]"
+    "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[test,analysis]"
     "$VENV/bin/python" -m pip check
     rm -f "$VENV"/.installed-* && touch "$stamp"
   fi

@@ -9,6 +9,7 @@ and an optional window of days and calendar months.
 | mean, min, max, sum | over the window |
 | first_day_above, first_day_below | first day in the window with field > value (< value); NaN if none |
 | days_above, days_below | number of days in the window with field > value (< value) |
+| first_day_equal, days_equal | first day / number of days in the window with field == value (a code: a talks phase, by name or code) |
 
 Days count from the run's start (day 0 = the start date); `days = [from, to]` is inclusive;
 `months = [12, 1, 2]` keeps the days whose calendar month is listed (e.g. every winter).
@@ -50,7 +51,12 @@ def reduce(item: Derived, values: np.ndarray, start_date: str | None = None) -> 
     window = values[:, day]
     if item.reduce in ("mean", "min", "max", "sum"):
         return getattr(np, item.reduce)(window, axis=1)
-    hit = window > item.value if item.reduce.endswith("_above") else window < item.value
+    if item.reduce.endswith("_above"):
+        hit = window > item.value
+    elif item.reduce.endswith("_below"):
+        hit = window < item.value
+    else:
+        hit = window == item.value
     if item.reduce.startswith("days_"):
         return hit.sum(axis=1).astype(np.float64)
     first = np.argmax(hit, axis=1)

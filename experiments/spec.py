@@ -69,6 +69,7 @@ from sim.outcomes import OUTCOMES
 from sim import calendar
 from sim.model import TRAJECTORY_FIELDS
 from sim.params import InputError
+from sim.state import PHASE_NAMES
 
 SAMPLERS = ("grid", "random", "latin", "sobol", "morris")
 TRAJECTORY_MODES = {"none": 0, "daily": 1, "weekly": 7}
@@ -90,6 +91,7 @@ DERIVED_REDUCERS = {
     "final": (False, False), "mean": (False, True), "min": (False, True), "max": (False, True),
     "sum": (False, True), "first_day_above": (True, True), "first_day_below": (True, True),
     "days_above": (True, True), "days_below": (True, True),
+    "first_day_equal": (True, True), "days_equal": (True, True),
 }
 _DERIVED_KEYS = {"name", "field", "reduce", "value", "days", "months"}
 _SENSITIVITY_KEYS = {"outcomes", "conf_level", "resamples"}
@@ -574,6 +576,11 @@ class _Checker:
         reduce = self.choice(entry, key + ".reduce", entry["reduce"], tuple(DERIVED_REDUCERS))
         needs_value, windowed = DERIVED_REDUCERS[reduce]
         value = entry.get("value")
+        if entry["field"] == "talks_phase" and isinstance(value, str):
+            if value not in PHASE_NAMES:  # a phase by its name, as the tables show it
+                self.fail(key + ".value", value, "a talks phase: one of " + ", ".join(
+                    f"'{n}'" for n in PHASE_NAMES) + " (or its code 0-3)")
+            value = PHASE_NAMES.index(value)
         if needs_value and not _is_number(value):
             self.fail(key + ".value", value, f"reduce '{reduce}' needs value = <number>")
         if not needs_value and "value" in entry:

@@ -82,6 +82,8 @@ def levels(spec: ParamSpec, base: float) -> tuple[float, float]:
         return 0.0, 1.0
     low = base - 0.5 * (base - spec.low) if base > spec.low else spec.low
     high = base + 0.5 * (spec.high - base) if base < spec.high else spec.high
+    if spec.kind == "int":  # whole numbers, as the rules use them (np.rint)
+        low, high = float(np.rint(low)), float(np.rint(high))
     return (spec.low if low == high else low), high
 
 

@@ -166,3 +166,19 @@ def test_an_older_directory_is_read_with_a_note_and_moved_by_resume(dataset, tmp
     pd.testing.assert_frame_equal(moved.outcomes, loaded.outcomes)
     assert conflictsim(["results", str(old)]) == 0
     assert "old layout" not in capsys.readouterr().out
+
+
+def test_the_analysis_extra_installs_the_docs_readers_and_dev_sh_installs_it():
+    import importlib.metadata
+    import re
+
+    requires = importlib.metadata.requires("conflictsim") or []
+    analysis = {re.split(r"[<>=;\s]", r)[0] for r in requires if 'extra == "analysis"' in r}
+    assert {"polars", "duckdb"} <= analysis
+    root = Path(__file__).resolve().parents[1]
+    assert '".[test,analysis]"' in (root / "dev.sh").read_text()
+    pins = (root / "constraints.txt").read_text().splitlines()
+    for name in ("polars", "duckdb"):  # exact pins, within the extra's bounds
+        assert any(line.startswith(f"{name}==") for line in pins)
+        assert importlib.metadata.version(name) in {l.split("==")[1] for l in pins
+                                                      if l.startswith(f"{name}==")}

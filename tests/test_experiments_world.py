@@ -127,3 +127,47 @@ def test_a_peel_never_drops_half_the_box_while_smaller_peels_still_help():
     for i in halved:  # ...but only once x is peeled to its region, not at the first step
         assert steps[i - 1].limits[0][1] < 0.35
     assert result.boxes[0].box.density > 0.9
+
+
+def test_an_equals_reducer_counts_days_in_a_talks_phase_given_by_name():
+    from experiments import derived, spec as spec_module
+    from sim.state import PHASE_NAMES
+
+    text = '''
+name = "phases"
+scenario = "parallel_processes"
+days = 365
+replicates = 6
+[output]
+outcomes = ["talks_phase_final"]
+trajectories = "daily"
+fields = ["talks_phase"]
+[[output.derived]]
+name = "days_talking"
+field = "talks_phase"
+reduce = "days_equal"
+value = "talks while fighting"
+[[output.derived]]
+name = "first_day_talking"
+field = "talks_phase"
+reduce = "first_day_equal"
+value = 1
+'''
+    spec = spec_module.parse(text, "phases.toml")
+    assert spec.output.derived[0].value == PHASE_NAMES.index("talks while fighting")
+    result = experiments.run(spec)
+    phase = result.trajectories.pivot(index="row", columns="day", values="talks_phase")
+    counted = (phase.to_numpy() == 1).sum(axis=1)
+    assert result.outcomes.set_index("row").loc[phase.index, "days_talking"].tolist() == \
+        counted.tolist()
+    first = result.outcomes.set_index("row").loc[phase.index, "first_day_talking"].to_numpy()
+    expected = np.where((phase.to_numpy() == 1).any(axis=1),
+                        np.argmax(phase.to_numpy() == 1, axis=1), np.nan)
+    np.testing.assert_array_equal(first, expected)
+    assert counted.any()  # the check is not vacuous: some runs do talk
+    values = np.array([[0, 1, 1, 2, 1]])
+    item = spec.output.derived[0]
+    assert derived.reduce(item, values).tolist() == [3.0]
+    bad = text.replace('value = "talks while fighting"', 'value = "talks"')
+    with pytest.raises(spec_module.SpecError, match="a talks phase: one of 'no talks'"):
+        spec_module.parse(bad, "phases.toml")
