@@ -657,7 +657,7 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
     parameters = inputs_of(frame, manifest, inputs)
     world = [p for p in parameters if p in world_columns(frame)]
     shares = noise.split(pd.Series(y, index=frame.index), frame["scenario"], frame["point"],
-                         "condition")
+                         frame["replicate"], "condition")
     notes += noise.warnings(shares)
     if inputs != "levers" and not world_columns(frame):
         notes.append("the rows do not carry the runs' drawn world (swept with --record-drawn "

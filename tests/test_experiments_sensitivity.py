@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import samplers, sensitivity
+from experiments import noise, samplers, sensitivity
 from experiments.spec import Factor, Spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +103,18 @@ def test_sobol_on_the_model_finds_the_parameters_that_drive_each_outcome(tmp_pat
     assert total.loc["russia_economic_pressure_mean", "trump_sanctions_level"] > \
         total.loc["russia_economic_pressure_mean", "start_pace_factor"]
     assert np.isfinite(table["value"]).all()
+    # noise's share: streamed from the chunks, equal to the split computed from the rows
+    assert "between replicates at a point (the world)" in result.stdout
+    shares = pd.read_csv(out / "noise.csv").set_index("outcome")
+    rows = pd.read_parquet(out / "outcomes")
+    direct = noise.split(rows["occupied_km2_final"], rows["scenario"], rows["point"],
+                         rows["replicate"], "x")
+    assert shares.loc["occupied_km2_final", "between_replicates_share"] == \
+        pytest.approx(direct["between_replicates_share"].iloc[0], rel=1e-9)
+    both = shares["between_points_share"] + shares["between_replicates_share"]
+    assert np.allclose(both.dropna(), 1.0)
+    for line in noise.warnings(shares.reset_index()):
+        assert line in result.stdout
 
 
 def test_sensitivity_refuses_a_grid_spec(tmp_path):

@@ -74,24 +74,37 @@ outcomes = ["occupied_km2_final"]
     assert len(schemas) == 1 and not any(c.startswith("drawn_") for c in schemas.pop())
 
 
-def test_the_variance_split_recovers_known_lever_and_world_variances():
+def test_the_variance_split_recovers_known_lever_world_and_interaction_variances():
     rng = np.random.default_rng(3)
-    points, replicates = 400, 20
-    lever = rng.normal(0, 1.0, points)           # variance 1 between points
-    world = rng.normal(0, 2.0, (points, replicates))  # variance 4 between replicates
-    y = (lever[:, None] + world).ravel()
+    points, replicates = 100, 200
+    lever = rng.normal(0, 1.0, points)[:, None]              # variance 1 between points
+    world = rng.normal(0, np.sqrt(2.0), replicates)[None, :]  # 2: the same at every point
+    interaction = rng.normal(0, np.sqrt(2.0), (points, replicates))  # 2
+    y = pd.Series((lever + world + interaction).ravel())
     point = pd.Series(np.repeat(np.arange(points), replicates))
-    table = noise.split(pd.Series(y), pd.Series("s", index=point.index), point, "y")
-    row = table.iloc[0]
-    assert row["between_points_share"] == pytest.approx(0.2, abs=0.03)
-    assert row["between_replicates_share"] == pytest.approx(0.8, abs=0.03)
-    assert row["replicates_needed"] == pytest.approx(40, rel=0.2)  # 4 / (0.1 * 1)
-    [line] = noise.warnings(table)
-    assert line.startswith("warning: y (s): the world outweighs the levers: 80% of a run's")
-    assert f"about {row['replicates_needed']:,} replicates per point" in line
-    calm = noise.split(pd.Series((lever[:, None] * 5 + world).ravel()),
-                       pd.Series("s", index=point.index), point, "y")
+    replicate = pd.Series(np.tile(np.arange(replicates), points))
+    scenario = pd.Series("s", index=point.index)
+    row = noise.split(y, scenario, point, replicate, "y").iloc[0]
+    assert row["between_points_share"] == pytest.approx(0.2, abs=0.05)
+    assert row["shared_world_share"] == pytest.approx(0.4, abs=0.08)
+    assert row["interaction_share"] == pytest.approx(0.4, abs=0.05)
+    assert row["between_replicates_share"] == pytest.approx(
+        row["shared_world_share"] + row["interaction_share"])
+    # a point mean's noise is the interaction's variance / replicates: 2 / (0.1 * 1) = 20
+    assert row["replicates_needed"] == pytest.approx(20, rel=0.3)
+    few = noise.split(y[replicate < 5], scenario[replicate < 5], point[replicate < 5],
+                      replicate[replicate < 5], "y")
+    [line] = noise.warnings(few)
+    assert line.startswith("warning: y (s): the world outweighs the levers: ")
+    assert "replicates per point (not 5)" in line
+    calm = noise.split(pd.Series((lever * 5 + world + interaction).ravel()), scenario, point,
+                       replicate, "y")
     assert noise.warnings(calm) == []
+    # streamed over chunks (sums added) equals the split of the whole table
+    frame = pd.DataFrame({"scenario": scenario, "point": point, "replicate": replicate, "y": y})
+    halves = noise.add([noise.moments(frame.iloc[:7000]), noise.moments(frame.iloc[7000:])])
+    pd.testing.assert_frame_equal(noise.from_moments(halves, "y"),
+                                  noise.split(y, scenario, point, replicate, "y"))
 
 
 def test_prim_drops_a_restriction_that_does_not_matter_and_keeps_one_that_does():
