@@ -10,8 +10,8 @@ and `plots` analyse the results; `cli` adds the `sweep`, `results`, `sensitivity
 
 __all__ = ["Experiment", "load", "run"]
 _SUBMODULES = ("api", "calibration", "chunks", "cli", "cluster", "derived", "discover",
-               "evaluators", "plots", "results", "samplers", "sensitivity", "spec", "storage",
-               "sweep")
+               "evaluators", "noise", "plots", "results", "samplers", "sensitivity", "spec",
+               "storage", "sweep")
 
 
 def __getattr__(name: str):

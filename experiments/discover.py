@@ -48,6 +48,7 @@ DEFAULT_MASS_MIN = 0.05
 DEFAULT_MAX_QUASI_P = 0.05  # a restriction less significant than this is dropped
 LARGE_PEEL_SHARE = 0.25  # a peel removing this share of the box or more is a last resort
 INPUT_CHOICES = ("all", "levers", "world")
+WORLD_MIN_REPLICATES = 30  # below this, the world's inputs have too few distinct values
 SCORING_MAX_ROWS = 10_000
 SCORING_TREES = 100
 KEY_COLUMNS = ("row", "point", "replicate", "seed")
@@ -661,6 +662,11 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
     shares = noise.split(pd.Series(y, index=frame.index), frame["scenario"], frame["point"],
                          frame["replicate"], "condition")
     notes += noise.warnings(shares)
+    replicates = int(frame["replicate"].nunique())
+    if world and replicates < WORLD_MIN_REPLICATES:
+        notes.append(f"each drawn input takes only {replicates} values (replicate k draws the "
+                     f"same world at every point), so a box over the world tells replicates "
+                     f"apart rather than ranges; {WORLD_MIN_REPLICATES}+ replicates say more")
     if inputs != "levers" and not world_columns(frame):
         notes.append("the rows do not carry the runs' drawn world (swept with --record-drawn "
                      "off, or before it existed): searched over the levers only")
