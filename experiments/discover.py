@@ -813,6 +813,8 @@ def _write(found: Discovery, folder: Path) -> list[Path]:
     if found.prim is not None:
         figures["prim_tradeoff.png"] = tradeoff_figure(found.prim)
         figures["prim_box_limits.png"] = limits_figure(found.prim)
+        for b in range(1, len(found.prim.boxes) + 1):
+            figures[f"prim_pairs_box{b}.png"] = pairs_figure(found.prim, b)
     for name, figure in figures.items():
         written.append(plots.save(figure, folder / name))
     return written
@@ -897,6 +899,79 @@ def limits_figure(result: PrimResult):
     if table.empty:
         axes.text(0.5, 0, "no dimension restricted", ha="center")
     return figure
+
+
+def pairs_figure(result: PrimResult, box_number: int = 1, max_dimensions: int = 4,
+                 max_points: int = 4000, seed: int = 0):
+    """EMA's pairs plot of a box: each pair of its most significant restricted dimensions as a
+    scatter of the runs (where the condition holds in colour, elsewhere grey), the box's limits
+    drawn as a rectangle (a category axis shows its codes; the rectangle spans the kept ones);
+    on the diagonal, each dimension's histogram."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    box = result.boxes[box_number - 1]
+    order = box.significance.groupby("dimension")["quasi_p"].min().sort_values()
+    names = list(order.index[:max_dimensions])
+    dims = {d.name: (j, d) for j, d in enumerate(result.dims)}
+    n = max(len(names), 1)
+    figure = Figure(figsize=(2.6 * n + 1, 2.6 * n + 0.8), layout="constrained")
+    if len(names) < 2:
+        axes = figure.subplots()
+        axes.text(0.5, 0.5, "fewer than two restricted dimensions: no pairs to show",
+                  ha="center", va="center", transform=axes.transAxes)
+        axes.set_axis_off()
+        return figure
+    rng = np.random.default_rng(seed)
+    rows = np.arange(len(result.y))
+    if len(rows) > max_points:
+        rows = np.sort(rng.choice(rows, max_points, replace=False))
+    grid = figure.subplots(n, n, squeeze=False)
+    hit = result.y[rows]
+    for i, y_name in enumerate(names):
+        for k, x_name in enumerate(names):
+            axes = grid[i][k]
+            jx, dx = dims[x_name]
+            jy, dy = dims[y_name]
+            xs = dx.values[rows].astype(float)
+            if i == k:
+                axes.hist([xs[~hit], xs[hit]], bins=20, stacked=True,
+                          color=["#BBBBBB", "#D55E00"])
+            else:
+                ys = dy.values[rows].astype(float)
+                axes.scatter(xs[~hit], ys[~hit], s=3, color="#BBBBBB", lw=0)
+                axes.scatter(xs[hit], ys[hit], s=3, color="#D55E00", lw=0)
+                lx, ly = _span(dx, box.box.limits[jx]), _span(dy, box.box.limits[jy])
+                axes.add_patch(Rectangle((lx[0], ly[0]), lx[1] - lx[0], ly[1] - ly[0],
+                                         fill=False, edgecolor="#0072B2", linewidth=1.5))
+            axes.set_xlim(*_padded(dx))
+            if i != k:
+                axes.set_ylim(*_padded(dy))
+            if i == n - 1:
+                axes.set_xlabel(x_name, fontsize=8)
+            if k == 0 and i != k:
+                axes.set_ylabel(y_name, fontsize=8)
+            axes.tick_params(labelsize=7, labelbottom=i == n - 1, labelleft=k == 0 and i != k)
+    figure.suptitle(f"PRIM box {box_number}: runs where the condition holds (orange) and not "
+                    f"(grey); the box in blue", fontsize=9)
+    return figure
+
+
+def _padded(dim: Dimension) -> tuple[float, float]:
+    """A dimension's axis range: its full range, padded by 5 % (categories: by half a code)."""
+    if dim.is_categorical:
+        return -0.5, len(dim.categories) - 0.5
+    low, high = dim.full_limit
+    pad = 0.05 * (high - low or 1.0)
+    return low - pad, high + pad
+
+
+def _span(dim: Dimension, limit) -> tuple[float, float]:
+    """A limit as an interval on the axis (categories: their codes, padded by half a step)."""
+    if dim.is_categorical:
+        codes = sorted(limit)
+        return codes[0] - 0.5, codes[-1] + 0.5
+    return limit
 
 
 def scores_figure(scores: pd.DataFrame):

@@ -313,9 +313,17 @@ def overlapping_texts(figure: Figure) -> list[tuple[str, str]]:
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     renderer = canvas.get_renderer()
+    undrawn = set()  # tick labels of ticks outside the axes' view are kept but never drawn
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low):
+                    undrawn.update({id(tick.label1), id(tick.label2)})
     boxes = []
     for text in figure.findobj(Text):
-        if not text.get_visible() or not text.get_text().strip() or text.figure is None:
+        if not text.get_visible() or not text.get_text().strip() or text.figure is None \
+                or id(text) in undrawn:
             continue
         box = text.get_window_extent(renderer)
         if box.width > 0 and box.height > 0:

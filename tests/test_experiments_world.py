@@ -184,3 +184,21 @@ value = 1
     bad = text.replace('value = "talks while fighting"', 'value = "talks"')
     with pytest.raises(spec_module.SpecError, match="a talks phase: one of 'no talks'"):
         spec_module.parse(bad, "phases.toml")
+
+
+def test_the_pairs_plot_shows_the_box_over_its_restricted_dimensions(tmp_path):
+    rng = np.random.default_rng(2)
+    n = 3000
+    x = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.uniform(size=n),
+                      "c": rng.uniform(size=n)})
+    y = ((x["a"] < 0.4) & (x["b"] > 0.5)).to_numpy()
+    result = discover.prim(x, y, threshold=0.9)
+    figure = discover.pairs_figure(result)
+    assert len(figure.axes) == 4  # a and b, the restricted ones
+    box = result.boxes[0].box.limits
+    rectangle = figure.axes[2].patches[0]  # row b, column a
+    assert rectangle.get_x() == pytest.approx(box[0][0])
+    assert rectangle.get_y() == pytest.approx(box[1][0])
+    from experiments import plots
+
+    assert plots.overlapping_texts(figure) == []
