@@ -167,10 +167,9 @@ def _axes_labels(axes, table: pd.DataFrame, x: str, y: str) -> None:
     step_x = max(1, int(np.ceil(len(table.columns) / 12)))
     step_y = max(1, int(np.ceil(len(table.index) / 16)))
     axes.set_xticks(range(0, len(table.columns), step_x),
-                    [_label(v) for v in table.columns[::step_x]], rotation=45, ha="right",
+                    _labels(table.columns[::step_x]), rotation=45, ha="right",
                     rotation_mode="anchor")
-    axes.set_yticks(range(0, len(table.index), step_y),
-                    [_label(v) for v in table.index[::step_y]])
+    axes.set_yticks(range(0, len(table.index), step_y), _labels(table.index[::step_y]))
     axes.set_xlabel(x)
     axes.set_ylabel(y)
 
@@ -364,5 +363,14 @@ def _binned(values: pd.Series, max_levels: int = 12, bins: int = 10) -> tuple[pd
     return pd.Series(mids[cut.cat.codes.to_numpy()], index=values.index), list(mids)
 
 
-def _label(value) -> str:
-    return f"{value:.3g}" if isinstance(value, (float, np.floating)) else str(value)
+def _labels(values) -> list[str]:
+    """Tick labels with as many digits as it takes to tell the values apart (at most 6)."""
+    for digits in range(3, 7):
+        labels = [_label(v, digits) for v in values]
+        if len(set(labels)) == len(labels):
+            return labels
+    return labels
+
+
+def _label(value, digits: int = 3) -> str:
+    return f"{value:.{digits}g}" if isinstance(value, (float, np.floating)) else str(value)
