@@ -105,8 +105,3 @@ def test_the_simulation_path_calls_no_numpy_transcendental(path):
     if path.name == "mathx.py":
         return
     assert calls_outside_mathx(path) == []
-
-
-def test_the_sweep_manifest_states_the_guarantee():
-    from experiments import storage
-    assert "sim.core.mathx" in storage.environment()["replay"]
