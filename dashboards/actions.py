@@ -134,16 +134,28 @@ def start_lesson(session: Session, state: DashboardState, lesson) -> bool:
     return True
 
 
-def run_lesson(session: Session, state: DashboardState, lesson) -> str:
-    """Run the lesson's model to its day and say what it shows there."""
-    from .lessons import observation_text
+def run_lesson(session: Session, state: DashboardState, lesson):
+    """Run the lesson's model to its day and answer its question there (a `lessons.LessonAnswer`):
+    the session's own ensemble against the comparison's day-0 fan with the same seed and runs."""
+    from . import comparison
+    from .lessons import answer
 
     state.playing.value = False
     if session.day < lesson.run_days:
         step(session, state, lesson.run_days - session.day)
     with session.lock:
-        return observation_text(lesson, session.model.trajectories,
-                                min(session.day, lesson.run_days), session.start_date)
+        ours = {lesson.variable: session.model.trajectories[lesson.variable].copy()}
+        settings, start, day = session.settings, session.start_date, session.day
+    if day < lesson.question_day:
+        raise ValueError(f"the model stopped on day {day}, before the question's day")
+    theirs, theirs_label = None, ""
+    if lesson.compare_with:
+        key = comparison.preset_key(lesson.compare_with)
+        theirs = comparison.day0_trajectories(comparison.settings_for(key, settings, ()),
+                                              session.shared_fans)
+        theirs_label = comparison.label_for(key, ())
+    return answer(lesson, ours, theirs, start, ours_label="your settings now",
+                  theirs_label=theirs_label)
 
 
 def lesson_in_link(search: str | None, lessons) -> str | None:

@@ -42,10 +42,10 @@ from sim.state import PHASE_NAMES
 from . import actions, comparison, plots
 from .components.compare import CompareChooser, PresetsOverview
 from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker,
-                                  TypedValue, KEY_PARAMETERS, input_error_text)
+                                  TypedValue, KEY_PARAMETERS, TIP_CSS, input_error_text)
 from .components.lesson_panel import LessonPanel
 from .components.saved_settings import SettingsFiles
-from .components.start_here import StartHere
+from .components.start_here import StartHere, StartHereMemory
 from .components.sweep_opener import SweepRowOpener
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout, MarkdownText,
                                FanStatus, FigureImage, SweepRowReadout, outcomes_table)
@@ -175,19 +175,15 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     errors = solara.use_reactive(FieldErrors())
 
     solara.Title("conflictsim — the war in Ukraine and the talks")
-    solara.Style(PAGE_CSS)
+    solara.Style(PAGE_CSS + TIP_CSS)
     with solara.Row(classes=["dashboard"], gap="16px"):
         with solara.Column(classes=["sidebar"], gap="8px"):
             MarkdownText("### conflictsim\nA teaching model of the war in Ukraine and the talks "
                          "around it: not a forecast.")
             Sidebar(session, state, errors)
         with solara.Column(classes=["main"], gap="8px"):
-            if state.show_start.value:
-                StartHere(on_close=lambda: state.show_start.set(False))
-            LessonPanel(lessons,
-                        on_start=lambda lesson: actions.start_lesson(session, state, lesson),
-                        on_run=lambda lesson: actions.run_lesson(session, state, lesson),
-                        initial=link_lesson)
+            # The war first: the date and the map fill the first screen; the help and the
+            # lessons follow it.
             LiveDay(session, state, frame, fan, revision)
             MessageBox(state.message)
             FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs, session.start_date)
@@ -196,6 +192,13 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             with solara.Div(classes=["chart-pair"]):
                 FramedImage(frame.front_map.widget, "map", MAP_CAPTION)
                 FramedImage(frame.sectors, "sectors", frame.sector_caption)
+            StartHereMemory(not state.show_start.value, lambda: state.show_start.set(False))
+            if state.show_start.value:
+                StartHere(on_close=lambda: state.show_start.set(False))
+            LessonPanel(lessons,
+                        on_start=lambda lesson: actions.start_lesson(session, state, lesson),
+                        on_run=lambda lesson: actions.run_lesson(session, state, lesson),
+                        initial=link_lesson)
             FramedImage(frame.overview, "overview", overview_caption(session.settings))
             OutcomeChart(fan, session.model.days, session.start_date)
             ComparePanel(session, state, fan)
@@ -211,8 +214,18 @@ MAP_CAPTION = ("A sketch, not a survey map: each of the twelve sectors moves by 
 
 def overview_caption(settings: Settings) -> str:
     return (f"Shaded bands hold 50 % and 90 % of the {settings.n_runs} runs, the coloured line is "
-            f"their median. The black line is one run followed day by day (seed {settings.seed}, "
-            f"run {settings.run_offset}); dotted, the days it still has to come.")
+            f"their median. The dark line is one of those runs followed day by day, the "
+            f"highlighted run; dotted, the days it still has to come. "
+            + highlighted_words(settings))
+
+
+def highlighted_words(settings: Settings) -> str:
+    """What "seed 0, run 0" means, in words."""
+    return (f"“Seed {settings.seed}, run {settings.run_offset}” names it: the seed is the number "
+            f"the model's random draws start from, the run is which run of that seed (counted "
+            f"from 0), so anyone who types the same two numbers under “Open a run” sees the "
+            f"same run, and each preset's run {settings.run_offset} meets the same luck. In a "
+            f"panel with two countries each has its own dark line.")
 
 
 @dataclass(frozen=True)

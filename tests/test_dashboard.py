@@ -3,6 +3,8 @@ components rendered with Solara's own test renderer (`solara.render`)."""
 
 from __future__ import annotations
 
+import html
+
 import argparse
 import re
 import threading
@@ -17,7 +19,7 @@ import solara
 import sim
 from dashboards import cli, events, plots
 from dashboards.actions import choose_scenario, open_sweep_row
-from dashboards.components.controls import KEY_PARAMETERS, ParameterControl, slider_step
+from dashboards.components.controls import KEY_PARAMETERS, ParameterControl, plain_text, slider_step
 from dashboards.fan_cache import SharedFans, compare_ensemble
 from dashboards.fans import (FAN_CHUNK_DAYS, Superseded, fresh_fan, fresh_to_horizon,
                              run_to_horizon)
@@ -192,8 +194,13 @@ def test_slider_range_and_tooltip_come_from_params():
                                                       slider_step(spec) * 100)
     assert slider.v_model == 70
     texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
-    assert spec.label in texts and "now 70 % of the 2024 level (from 0 to 150 % of the 2024 level)" in texts
-    assert rc.find(v.Tooltip).widgets, "the meaning and source are a tooltip"
+    assert "now 70 % of the 2024 level (from 0 to 150 % of the 2024 level)" in texts
+    label = next(t for t in texts if 'role="tooltip"' in t)
+    assert label.startswith(html.escape(spec.label))
+    tip = label[label.index('role="tooltip"'):]
+    for words in (spec.label, "Allowed: 0 to 150 % of the 2024 level",
+                  "Source: " + html.escape(plain_text(spec.source))):
+        assert html.escape(words) in tip or words in tip, words
     assert all(name in sim.PARAMS for name in KEY_PARAMETERS)
 
 
