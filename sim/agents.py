@@ -1,10 +1,11 @@
 """Mesa agents: four states and their four leaders, each one actor across all runs.
 
 A state agent's attributes are arrays over runs, read from the model's current `State` (never kept
-from an earlier day). A leader agent's rules are short array functions below: each reads the world
-and returns its moves, from which the model builds the day's `Actions`. Leaders decide in a fixed
-order (Putin, Zelensky, Trump, European leaders), so a later leader may react to an earlier one's
-move of the same day; then Putin and Zelensky answer the day's package, if any.
+from an earlier day). A leader agent's rules are short pure array functions below: each reads the
+world and returns its part of the day's `Moves` (sim.moves), the record `core.day.advance` applies;
+a rule keeps nothing between calls. Leaders decide in a fixed order (Putin, Zelensky, Trump,
+European leaders), so a later leader may react to an earlier one's move of the same day; then
+Putin and Zelensky answer the day's package, if any.
 
 No rule keys an effect to a strategy's name: Putin's strategy picks what he proposes and when he
 asks for talks; what follows (acceptance, blame, support) comes from the package itself.
@@ -32,9 +33,9 @@ BREACH_GAIN_REFERENCE_KM2 = 5000.0
 BREACH_GAIN_CAP = 3.0  # the hazard is at most this multiple of its base rate
 
 
-def my_turn(p: Params, state: State, ctx: core_day.DayContext, round_due, me: int) -> np.ndarray:
-    """Where a round of talks falls today (`round_due`, worked out once a day by the model) and
-    it is this party's turn."""
+def my_turn(p: Params, state: State, ctx: core_day.DayContext, me: int) -> np.ndarray:
+    """Where a round of talks falls today and it is this party's turn."""
+    round_due = talks.round_due(state, p, ctx.day)
     if not round_due.any():
         return round_due
     broker = (p.per_run("trump_pushes_talks") > 0) & ctx.inaugurated
@@ -112,12 +113,12 @@ def putin_package(p: Params, state: State, reservation: np.ndarray) -> np.ndarra
     return package
 
 
-def putin_proposes(p: Params, state: State, ctx: core_day.DayContext, round_due,
+def putin_proposes(p: Params, state: State, ctx: core_day.DayContext,
                    gain_below_cost: np.ndarray) -> np.ndarray:
     """On Moscow's turn it puts its package on the table; a freezing Putin stalls until his
     marginal gain falls below his cost."""
     stalling = (p.per_run("putin_strategy") == FREEZE) & ~gain_below_cost
-    return my_turn(p, state, ctx, round_due, talks.MOSCOW) & ~stalling
+    return my_turn(p, state, ctx, talks.MOSCOW) & ~stalling
 
 
 def putin_aspiration(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
@@ -201,11 +202,10 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
     return package
 
 
-def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext, round_due,
-                      moves: dict) -> dict:
+def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext, moves: dict) -> dict:
     """On Kyiv's turn it puts its package on the table, if it prefers that package to
     fighting on; otherwise the round passes."""
-    turn = my_turn(p, state, ctx, round_due, talks.KYIV)
+    turn = my_turn(p, state, ctx, talks.KYIV)
     if not turn.any():
         return {}
     package = zelensky_package(p, state)
@@ -320,9 +320,11 @@ class StateAgent(mesa.Agent):
 
 
 class Leader(mesa.Agent):
-    """A leader: decides moves for every run at once. `decide` returns the leader's moves for
-    the day; `respond` its answer to the day's package. Both read the moves of the leaders who
-    decided before it (`moves`)."""
+    """A leader: decides moves for every run at once. `decide` returns the leader's part of the
+    day's `Moves`; `respond` its answer to the day's package. Both read the world of the day
+    before (`self.world`), today's calendar (`today`) and the moves of the leaders who decided
+    before it (`moves`); `decide` also gets the day's `LeaderDraws`, the only random numbers a
+    rule may use."""
 
     def __init__(self, model, name: str, country: StateAgent):
         super().__init__(model)
@@ -337,44 +339,50 @@ class Leader(mesa.Agent):
     def world(self) -> State:
         return self.model.state
 
-    def decide(self, moves: dict) -> dict:
+    def decide(self, moves: dict, today: core_day.DayContext,
+               draws: core_day.LeaderDraws) -> dict:
         return {}
 
     def respond(self, moves: dict) -> dict:
         return {}
 
 
+def putin_reservation(p: Params, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Moscow's cost of a day of war and its value of fighting on (its reservation)."""
+    daily_cost = talks.russia_cost_today(p, state, state.russia_cost_private)
+    return daily_cost, talks.russia_value_of_fighting(state.russia_pace_belief, daily_cost,
+                                                      p.planning_horizon_days)
+
+
 class Putin(Leader):
-    def decide(self, moves):
-        p, s, ctx, u = self.p, self.world, self.model.today, self.model.draws
-        daily_cost = talks.russia_cost_today(p, s, s.russia_cost_private)
-        self.reservation = talks.russia_value_of_fighting(s.russia_pace_belief, daily_cost,
-                                                          p.planning_horizon_days)
+    def decide(self, moves, today, draws):
+        p, s = self.p, self.world
+        daily_cost, reservation = putin_reservation(p, s)
         below_cost = putin_marginal_gain_below_cost(s, daily_cost)
         return {
             "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s, below_cost)),
-            "russia_strike_wave": putin_strike_wave(p, s, ctx, u[:, core_day.COL_STRIKE_WAVE]),
-            "russia_seeks_talks": putin_seeks_talks(p, s, ctx, below_cost),
-            "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN],
+            "russia_strike_wave": putin_strike_wave(p, s, today, draws.strike_wave),
+            "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost),
+            "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, draws.ceasefire_breach,
                                                               daily_cost),
-            **proposal(moves, putin_proposes(p, s, ctx, self.model.round_due, below_cost),
-                       lambda: putin_package(p, s, self.reservation), talks.MOSCOW),
+            **proposal(moves, putin_proposes(p, s, today, below_cost),
+                       lambda: putin_package(p, s, reservation), talks.MOSCOW),
         }
 
     def respond(self, moves):
         if nobody_proposes(moves):
             return {"russia_accepts": np.zeros(self.world.n_runs, dtype=bool)}
         return {"russia_accepts": putin_accepts(self.p, self.world, moves["package"],
-                                                self.reservation)}
+                                                putin_reservation(self.p, self.world)[1])}
 
 
 class Zelensky(Leader):
-    def decide(self, moves):
-        p, s, ctx = self.p, self.world, self.model.today
+    def decide(self, moves, today, draws):
+        p, s = self.p, self.world
         return {
             "ukraine_deep_strike": p.per_run("zelensky_deep_strike_intensity"),
             "ukraine_mobilisation": zelensky_mobilisation(p, s),
-            **zelensky_proposes(p, s, ctx, self.model.round_due, moves),
+            **zelensky_proposes(p, s, today, moves),
         }
 
     def respond(self, moves):
@@ -387,19 +395,19 @@ class Trump(Leader):
     """Before inauguration the outgoing administration's policy holds (aid and sanctions at
     their day-0 levels, no push for talks; in 2024, no new aid until the April package)."""
 
-    def decide(self, moves):
-        p, s, ctx = self.p, self.world, self.model.today
+    def decide(self, moves, today, draws):
+        p, s = self.p, self.world
         return {
-            "us_aid_bn_usd_yr": trump_aid_level(p, s, ctx),
-            "us_sanctions": trump_sanctions(p, s, ctx),
-            "us_pushes_talks": trump_pushes_talks(p, s, ctx),
-            **proposal(moves, my_turn(p, s, ctx, self.model.round_due, talks.WASHINGTON), lambda: trump_package(p, s),
+            "us_aid_bn_usd_yr": trump_aid_level(p, s, today),
+            "us_sanctions": trump_sanctions(p, s, today),
+            "us_pushes_talks": trump_pushes_talks(p, s, today),
+            **proposal(moves, my_turn(p, s, today, talks.WASHINGTON), lambda: trump_package(p, s),
                        talks.WASHINGTON),
         }
 
 
 class EuropeanLeaders(Leader):
-    def decide(self, moves):
-        p, s, ctx = self.p, self.world, self.model.today
+    def decide(self, moves, today, draws):
+        p, s = self.p, self.world
         return {"eu_aid_bn_usd_yr": europe_aid_level(p, s, moves["us_aid_bn_usd_yr"]),
-                "eu_sanctions": europe_sanctions(p, s, ctx)}
+                "eu_sanctions": europe_sanctions(p, s, today)}

@@ -153,6 +153,14 @@ def reasonableness(distance_km2, scale_km2):
 
 
 # --------------------------------------------------------------------------- state machine
+def round_due(state, params, day: int) -> np.ndarray:
+    """Where talks are open and a round falls today: every `offer_interval_days` of open talks
+    (whether or not the party whose turn it is puts a package on the table)."""
+    since = day - state.phase_start_day
+    return ((state.talks_phase == TALKS) & (since > 0)
+            & (since % np.maximum(np.rint(params.offer_interval_days), 1) == 0))
+
+
 def step_phase(phase, day, phase_start_day, open_talks, offer_made, accepted, collapse_draw,
                collapse_prob, breaks, settle_draw, settle_prob, settle_after):
     """Apply today's moves; returns the new phase, its start day and masks of what happened."""
