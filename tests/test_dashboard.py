@@ -552,3 +552,39 @@ def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(mon
 def test_the_server_is_started_warm():
     from dashboards.app import WARM_START_ENV
     assert cli.server_env({})[WARM_START_ENV] == "1"
+
+
+def test_one_colour_and_style_per_meaning_and_no_student_mark_without_a_change():
+    """Orange dashed lines are the student's changes and nothing else: none in a run the student
+    left alone (talks events are dark grey dash-dot), one per change after; Russia's and
+    Ukraine's highlighted runs differ."""
+    from matplotlib.colors import to_hex
+
+    from dashboards import plots
+    fan = fresh_fan(Settings(scenario="maximalist_terms", n_runs=20))
+    traj = fan.trajectories
+    talks = traj["talks_phase"][0]
+    assert np.any(np.diff(talks) != 0), "the highlighted run has a talks event to draw"
+
+    def lines(interventions):
+        marks = plots.time_marks(730, 730, talks, interventions)
+        fig = plots.overview_figure(traj, marks, PHASE_NAMES, "seed 0, run 0")
+        found = [(to_hex(line.get_color()), line.get_linestyle(), line.get_label())
+                 for ax in fig.axes for line in ax.get_lines()]
+        return marks, fig, found
+
+    marks, fig, found = lines(())
+    student = to_hex(plots.STUDENT_CHANGE)
+    assert not [f for f in found if f[0] == student], "no student's mark without a change"
+    assert "your change" not in plots.key_labels(marks)
+    talk_lines = [f for f in found if f[0] == to_hex(plots.TALKS_EVENT)]
+    assert talk_lines and {f[1] for f in talk_lines} == {"-."}
+    assert "talks change (highlighted run)" in plots.key_labels(marks)
+    assert student not in {to_hex(c) for c in plots.PHASE_COLOURS}
+    shades = {f[0] for f in found if f[2] in ("Russia: highlighted run", "Ukraine: highlighted run")}
+    assert len(shades) == 2, "each country's highlighted run has its own colour"
+    marks, fig, found = lines((40, 90))
+    marked = [f[1] for f in found if f[0] == student]
+    assert marked and set(marked) == {"--"} and len(marked) == 2 * len(fig.axes), \
+        "each change on every panel's time axis, dashed"
+    assert "your change" in plots.key_labels(marks)
