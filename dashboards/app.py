@@ -48,7 +48,7 @@ from .components.saved_settings import SettingsFiles
 from .components.start_here import StartHere, StartHereMemory
 from .components.sweep_opener import SweepRowOpener
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout, MarkdownText,
-                               FanStatus, FigureImage, SweepRowReadout, outcomes_table)
+                               FanStatus, FigureImage, Glossary, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
 from .fans import Fan, Superseded
 from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_drawing
@@ -109,6 +109,12 @@ PAGE_CSS = """
 .sidebar .v-card__title { font-size: 1.05rem; line-height: 1.4; }
 .sim-date { font-size: 1.25rem; font-weight: 600; }
 .event-log ul { padding-left: 1.2em; }
+.glossary summary { cursor: pointer; font-size: 0.9rem; font-weight: 500; }
+.glossary dl { font-size: 0.85rem; margin: 4px 0 0 0; }
+.glossary dt { font-weight: 600; margin-top: 4px; }
+.glossary dd { margin-left: 0; }
+:focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
+.v-btn:focus-visible { box-shadow: 0 0 0 3px #fff, 0 0 0 6px #0072B2 !important; }
 .plain-markdown p { margin-bottom: 6px; }
 .scenario-description { font-size: 0.9rem; }
 .typed-meaning { font-size: 0.85rem; }
@@ -180,6 +186,7 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
         with solara.Column(classes=["sidebar"], gap="8px"):
             MarkdownText("### conflictsim\nA teaching model of the war in Ukraine and the talks "
                          "around it: not a forecast.")
+            Glossary(["glossary-top"])
             Sidebar(session, state, errors)
         with solara.Column(classes=["main"], gap="8px"):
             # The war first: the date and the map fill the first screen; the help and the
@@ -201,6 +208,7 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
                         initial=link_lesson)
             FramedImage(frame.overview, "overview", overview_caption(session.settings))
             OutcomeChart(fan, session.model.days, session.start_date)
+            Glossary()
             ComparePanel(session, state, fan)
             with solara.Card("What happens in the highlighted run", classes=["event-log"]):
                 solara.Column(children=[frame.log], gap="0px")
