@@ -21,10 +21,11 @@ def apply_setting(session: Session, state: DashboardState, name: str, value: Any
     """A slider moved: before play it sets the scenario; during a run it is an intervention
     from the current day on. Bad input leaves everything as it was and shows a message."""
     try:
-        chosen = state.chosen.value.with_value(name, value)
         if session.day == 0 and not session.interventions:
+            chosen = state.chosen.value.with_value(name, value)
             session.rebuild(chosen)
-        else:
+        else:  # kept with its day, so a saved file or link replays the run
+            chosen = state.chosen.value.with_change(session.day, name, value)
             session.intervene(name, value)
     except InputError as err:
         state.message.value = str(err)
@@ -49,7 +50,8 @@ def reset(session: Session, state: DashboardState, settings: Settings | None = N
     """Back to day 0 with the chosen settings (the slider positions apply from day 0); False,
     with the reason shown, if the model refused them."""
     try:
-        target = settings or state.chosen.value
+        # Reset: the slider positions apply from day 0; a file or link replays its changes
+        target = settings or state.chosen.value.folded()
         session.rebuild(target)
     except InputError as err:
         state.message.value = str(err)

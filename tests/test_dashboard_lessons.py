@@ -207,6 +207,58 @@ def test_a_lesson_with_an_unknown_placeholder_or_a_bad_question_day_is_refused(t
 
 
 # -- settings as a file and a link ----------------------------------------------------------------
+def test_a_file_or_link_saved_after_a_mid_run_change_replays_the_run_exactly():
+    """A change made on day 30 is saved with its day; reopening the file or the link and stepping
+    gives the same trajectories as the run it was saved from, and the same fan. Four arrow
+    presses on one day are one change, logged once."""
+    session = Session(Settings(scenario="freeze", n_runs=8, seed=3))
+    state = DashboardState.detached(session.settings)
+    actions.step(session, state, 30)
+    for value in (0.9, 0.8, 0.7, 0.6):  # one adjustment, four presses
+        actions.apply_setting(session, state, "trump_aid_level", value)
+    assert session.interventions == ((30, {"trump_aid_level": 0.6}),)
+    assert state.chosen.value.changes == ((30, (("trump_aid_level", 0.6),)),)
+    assert state.chosen.value.overrides == ()
+    actions.step(session, state, 70)
+    original = {k: v[:, :101].copy() for k, v in session.model.trajectories.items()}
+    fan = session.compute_fan()
+    text = settings_to_toml(state.chosen.value)
+    assert "[[changes]]\nday = 30\ntrump_aid_level = 0.6" in text
+    link = settings_to_query(state.chosen.value)
+    assert "change=30%3Atrump_aid_level%3A0.6" in link
+    for reopen in (lambda s, st: actions.open_settings_file(s, st, "mine.toml", text.encode()),
+                   lambda s, st: actions.open_link(s, st, "?" + link)):
+        again = Session(Settings(n_runs=8))
+        again_state = DashboardState.detached(again.settings)
+        reopen(again, again_state)
+        assert again.settings.changes == state.chosen.value.changes and again.day == 0
+        reopened_fan = again.compute_fan()
+        actions.step(again, again_state, 100)
+        assert again.interventions == ((30, {"trump_aid_level": 0.6}),)
+        for name, values in original.items():
+            np.testing.assert_array_equal(again.model.trajectories[name][:, :101], values,
+                                          err_msg=name)
+            np.testing.assert_array_equal(reopened_fan.trajectories[name], fan.trajectories[name],
+                                          err_msg=name)
+    # without the change the run differs: the test can fail
+    plain = Session(Settings(scenario="freeze", n_runs=8, seed=3))
+    plain.step(100)
+    assert not np.array_equal(plain.model.trajectories["us_aid_bn_usd_yr"][:, :101],
+                              original["us_aid_bn_usd_yr"])
+    # Reset starts from day 0 with the slider where the student left it
+    actions.reset(session, state)
+    assert session.day == 0 and session.settings.changes == ()
+    assert session.settings.overrides == (("trump_aid_level", 0.6),)
+
+
+def test_conflictsim_run_refuses_a_file_with_mid_run_changes(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(settings_to_toml(Settings().with_change(30, "trump_aid_level", 0.5)))
+    with pytest.raises(SettingsFileError, match="changes on day 30 are not allowed here"):
+        read_settings_file(path)
+
+
+
 CHANGED = (Settings(scenario="freeze", seed=11, run_offset=4)
            .with_value("trump_aid_level", 0.3).with_value("trump_pushes_talks", False)
            .with_value("putin_strategy", "maximalist"))
