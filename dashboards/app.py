@@ -28,6 +28,7 @@ import html
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -126,7 +127,34 @@ PAGE_CSS = """
   .sidebar-inner.folded .sidebar-body, .sidebar-inner.folded .scenario-description { display: none !important; }
   .chart-pair { grid-template-columns: 1fr; }
 }
+/* A phone: charts keep the width they are laid out for (text >= 10 px) and scroll sideways,
+   rather than shrinking their tick labels to 5 px. */
+@media (max-width: 599px) {
+  .figure { overflow-x: auto; }
+  .chart-overview, .chart-compare, .chart-presets { min-width: 648px; }
+  .chart-sectors, .chart-outcomes { min-width: 432px; }
+  .chart-lesson { min-width: 460px; }
+  .v-btn { height: auto !important; min-height: 36px; max-width: 100%; }
+  .v-btn__content { white-space: normal; flex-shrink: 1; }
+}
 """
+
+
+def weakly(function: Callable[..., Any], *held: Any) -> Callable[..., Any]:
+    """`function` for `solara.lab.use_task`, holding `held` (the session, its state) only weakly.
+    Solara 1.58 keeps every function given to `use_task` for the server's life (each task's
+    result store registers itself with the server's kernel callbacks and is never removed), so
+    a closure over the session kept every student's model alive after their page closed. The
+    function gets the objects as arguments and is skipped once any of them has gone."""
+    refs = [weakref.ref(obj) for obj in held]
+
+    def call():
+        objects = [ref() for ref in refs]
+        if any(obj is None for obj in objects):
+            return None
+        return function(*objects)
+
+    return call
 
 
 def use_play_loop(session: Session, state: DashboardState, playing: bool) -> None:
@@ -134,7 +162,7 @@ def use_play_loop(session: Session, state: DashboardState, playing: bool) -> Non
     tick at most, however fast the model runs (the throttle). A tick that took longer than
     `TICK_SECONDS` to show is followed at once by the next, never by a backlog."""
 
-    def loop():
+    def loop(session: Session, state: DashboardState):
         while state.playing.value:
             started = time.monotonic()
             n_days = max(1, round(state.speed.value * TICK_SECONDS))
@@ -144,7 +172,8 @@ def use_play_loop(session: Session, state: DashboardState, playing: bool) -> Non
                 return
             time.sleep(max(0.0, TICK_SECONDS - (time.monotonic() - started)))
 
-    solara.lab.use_task(loop, dependencies=[playing], prefer_threaded=True)
+    solara.lab.use_task(weakly(loop, session, state), dependencies=[playing],
+                        prefer_threaded=True)
 
 
 @solara.component
@@ -163,7 +192,8 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     frame = solara.use_memo(LiveFrame, [])
     solara.use_effect(lambda: on_session(session) if on_session else None, [])
     revision = state.revision.value  # a rebuild or an intervention: the fan key changes with it
-    fan_task = solara.lab.use_task(session.compute_fan, dependencies=[session.fan_key],
+    fan_task = solara.lab.use_task(weakly(Session.compute_fan, session),
+                                   dependencies=[session.fan_key],
                                    raise_error=False)
     # A fan the server already has (every student after the first opening a preset) is shown in
     # the first render, not one render and one round trip to the browser later.
@@ -497,16 +527,18 @@ def ComparePanel(session: Session, state: DashboardState, fan: Fan | None):
     title, unit, scale = COMPARE_VARIABLES[variable]
     show_presets = solara.use_reactive(False)
 
-    def day0(key: str):
+    def day0(session: Session, key: str):
         chosen = comparison.settings_for(key, session.settings, saved)
         return None if chosen is None else comparison.day0_trajectories(chosen, session.shared_fans)
 
     compare_task = solara.lab.use_task(
-        lambda: (day0(first), day0(second)) if second else None,
+        weakly(lambda session: (day0(session, first), day0(session, second)) if second else None,
+               session),
         dependencies=[first, second, session.settings, saved], raise_error=False)
+    wanted = show_presets.value
     presets_task = solara.lab.use_task(
-        lambda: comparison.preset_overview(session.settings, session.shared_fans)
-        if show_presets.value else None,
+        weakly(lambda session: comparison.preset_overview(session.settings, session.shared_fans)
+               if wanted else None, session),
         dependencies=[show_presets.value, session.settings], raise_error=False)
     with solara.Card("Compare", classes=["compare-panel"]):
         CompareChooser(first, second, variable, comparison.comparison_options(saved, True),
@@ -546,6 +578,51 @@ def ComparisonView(series: tuple[plots.ComparedSeries, ...], title: str, unit: s
     CompareReadout([s.label for s in series], finals, unit)
 
 
+# -- open pages: the teacher's count, and memory given back ------------------------------------------
+class OpenPages:
+    """How many student pages this server holds (Solara's kernels), printed to the teacher's
+    terminal whenever it changes. When a page's kernel closes (its tab closed, or culled
+    `SESSION_CULL_TIMEOUT` after the connection dropped), its objects are collected and the C
+    allocator is asked to hand freed memory back to the system: without that a server that has
+    seen a class keeps their memory for the rest of the day."""
+
+    def __init__(self, report: Callable[[str], None] | None = None):
+        self.lock = threading.Lock()
+        self.count = 0
+        self.report = report or (lambda text: print(text, flush=True))
+
+    def opened(self) -> Callable[[], None]:
+        with self.lock:
+            self.count += 1
+            count = self.count
+        self.report(f"conflictsim: {count} student page(s) open")
+        return self.closed
+
+    def closed(self) -> None:
+        with self.lock:
+            self.count -= 1
+            count = self.count
+        self.report(f"conflictsim: {count} student page(s) open")
+        # the kernel's objects go once its close has finished: collect a moment later
+        threading.Timer(2.0, give_memory_back).start()
+
+
+def give_memory_back() -> None:
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        libc = ctypes.CDLL(libc_name)
+        if hasattr(libc, "malloc_trim"):  # glibc
+            libc.malloc_trim(0)
+
+
+OPEN_PAGES = OpenPages()
+
+
 # -- a warm start ----------------------------------------------------------------------------------
 WARM_START_ENV = "CONFLICTSIM_WARM_START"
 
@@ -567,3 +644,4 @@ def warm_up(settings: Settings | None = None) -> None:
 
 if os.environ.get(WARM_START_ENV) == "1":  # set by `conflictsim dashboard` (dashboards/cli.py)
     threading.Thread(target=warm_up, name="conflictsim-warm-up", daemon=True).start()
+    solara.lab.on_kernel_start(OPEN_PAGES.opened)

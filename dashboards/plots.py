@@ -46,7 +46,7 @@ WINTER_SHADE = "#DDEEFF"
 LAYOUT_DPI = 72
 PIXEL_RATIO = 2
 RENDER_DPI = LAYOUT_DPI * PIXEL_RATIO
-TICK_PT, LABEL_PT, TITLE_PT, LEGEND_PT = 9, 9.5, 11, 8.5
+TICK_PT, LABEL_PT, TITLE_PT, LEGEND_PT = 10, 10, 11, 8.5  # >= 10 px where shown 1:1
 # gids of the artists a live figure redraws each day (see `LiveFigure`)
 REVEAL, TODAY, FROM_DAY = "reveal", "today", "from-day:"
 
