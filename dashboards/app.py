@@ -283,8 +283,10 @@ def scenario_heading(chosen: Settings) -> str:
     US aid after Jan 2025: 30 % of the 2024 level"."""
     title = sim.SCENARIOS[chosen.scenario].title
     preset = chosen.preset()
-    changed = [(name, value) for name, value in chosen.overrides
-               if value != preset.value(name)]
+    names = dict.fromkeys([name for name, _ in chosen.overrides]
+                          + [name for _, values in chosen.changes for name, _ in values])
+    changed = [(name, chosen.value(name)) for name in names
+               if chosen.value(name) != preset.value(name)]
     if not changed:
         return title
     words = "; ".join(f"{sim.params.short_label(sim.PARAMS[n])}: "

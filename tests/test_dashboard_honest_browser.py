@@ -101,9 +101,15 @@ def test_no_your_change_mark_until_the_student_changes_something(browser, server
         # a change during the run: now the key and the time axis carry it
         slider = page.locator(".param-trump_aid_level [role=slider]").first
         slider.focus()
-        slider.press("ArrowLeft")
+        for _ in range(3):  # one adjustment, three presses
+            slider.press("ArrowLeft")
         page.wait_for_function("() => (document.querySelector('.chart-overview').dataset.key"
                                " || '').includes('your change')", timeout=FAN_TIMEOUT_MS)
+        page.wait_for_function("() => document.querySelector('.fan-readout')?.dataset.fromDay"
+                               " === '30'", timeout=FAN_TIMEOUT_MS)
+        expect(page.locator(".event-log .event-intervention")).to_have_count(1)
+        assert "94 %" in page.locator(".event-log .event-intervention").inner_text(), \
+            "logged once, with the value the adjustment ended on"
     finally:
         context.close()
 
