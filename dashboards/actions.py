@@ -21,10 +21,11 @@ def apply_setting(session: Session, state: DashboardState, name: str, value: Any
     """A slider moved: before play it sets the scenario; during a run it is an intervention
     from the current day on. Bad input leaves everything as it was and shows a message."""
     try:
-        chosen = state.chosen.value.with_value(name, value)
         if session.day == 0 and not session.interventions:
+            chosen = state.chosen.value.with_value(name, value)
             session.rebuild(chosen)
-        else:
+        else:  # kept with its day, so a saved file or link replays the run
+            chosen = state.chosen.value.with_change(session.day, name, value)
             session.intervene(name, value)
     except InputError as err:
         state.message.value = str(err)
@@ -49,7 +50,8 @@ def reset(session: Session, state: DashboardState, settings: Settings | None = N
     """Back to day 0 with the chosen settings (the slider positions apply from day 0); False,
     with the reason shown, if the model refused them."""
     try:
-        target = settings or state.chosen.value
+        # Reset: the slider positions apply from day 0; a file or link replays its changes
+        target = settings or state.chosen.value.folded()
         session.rebuild(target)
     except InputError as err:
         state.message.value = str(err)
@@ -134,16 +136,28 @@ def start_lesson(session: Session, state: DashboardState, lesson) -> bool:
     return True
 
 
-def run_lesson(session: Session, state: DashboardState, lesson) -> str:
-    """Run the lesson's model to its day and say what it shows there."""
-    from .lessons import observation_text
+def run_lesson(session: Session, state: DashboardState, lesson):
+    """Run the lesson's model to its day and answer its question there (a `lessons.LessonAnswer`):
+    the session's own ensemble against the comparison's day-0 fan with the same seed and runs."""
+    from . import comparison
+    from .lessons import answer
 
     state.playing.value = False
     if session.day < lesson.run_days:
         step(session, state, lesson.run_days - session.day)
     with session.lock:
-        return observation_text(lesson, session.model.trajectories,
-                                min(session.day, lesson.run_days), session.start_date)
+        ours = {lesson.variable: session.model.trajectories[lesson.variable].copy()}
+        settings, start, day = session.settings, session.start_date, session.day
+    if day < lesson.question_day:
+        raise ValueError(f"the model stopped on day {day}, before the question's day")
+    theirs, theirs_label = None, ""
+    if lesson.compare_with:
+        key = comparison.preset_key(lesson.compare_with)
+        theirs = comparison.day0_trajectories(comparison.settings_for(key, settings, ()),
+                                              session.shared_fans)
+        theirs_label = comparison.label_for(key, ())
+    return answer(lesson, ours, theirs, start, ours_label="your settings now",
+                  theirs_label=theirs_label)
 
 
 def lesson_in_link(search: str | None, lessons) -> str | None:

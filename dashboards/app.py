@@ -28,6 +28,7 @@ import html
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -42,13 +43,13 @@ from sim.state import PHASE_NAMES
 from . import actions, comparison, plots
 from .components.compare import CompareChooser, PresetsOverview
 from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker,
-                                  TypedValue, KEY_PARAMETERS, input_error_text)
+                                  TypedValue, KEY_PARAMETERS, TIP_CSS, input_error_text)
 from .components.lesson_panel import LessonPanel
 from .components.saved_settings import SettingsFiles
-from .components.start_here import StartHere
+from .components.start_here import StartHere, StartHereMemory
 from .components.sweep_opener import SweepRowOpener
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout, MarkdownText,
-                               FanStatus, FigureImage, SweepRowReadout, outcomes_table)
+                               FanStatus, FigureImage, Glossary, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
 from .fans import Fan, Superseded
 from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_drawing
@@ -109,6 +110,12 @@ PAGE_CSS = """
 .sidebar .v-card__title { font-size: 1.05rem; line-height: 1.4; }
 .sim-date { font-size: 1.25rem; font-weight: 600; }
 .event-log ul { padding-left: 1.2em; }
+.glossary summary { cursor: pointer; font-size: 0.9rem; font-weight: 500; }
+.glossary dl { font-size: 0.85rem; margin: 4px 0 0 0; }
+.glossary dt { font-weight: 600; margin-top: 4px; }
+.glossary dd { margin-left: 0; }
+:focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
+.v-btn:focus-visible { box-shadow: 0 0 0 3px #fff, 0 0 0 6px #0072B2 !important; }
 .plain-markdown p { margin-bottom: 6px; }
 .scenario-description { font-size: 0.9rem; }
 .typed-meaning { font-size: 0.85rem; }
@@ -120,7 +127,34 @@ PAGE_CSS = """
   .sidebar-inner.folded .sidebar-body, .sidebar-inner.folded .scenario-description { display: none !important; }
   .chart-pair { grid-template-columns: 1fr; }
 }
+/* A phone: charts keep the width they are laid out for (text >= 10 px) and scroll sideways,
+   rather than shrinking their tick labels to 5 px. */
+@media (max-width: 599px) {
+  .figure { overflow-x: auto; }
+  .chart-overview, .chart-compare, .chart-presets { min-width: 648px; }
+  .chart-sectors, .chart-outcomes { min-width: 432px; }
+  .chart-lesson { min-width: 460px; }
+  .v-btn { height: auto !important; min-height: 36px; max-width: 100%; }
+  .v-btn__content { white-space: normal; flex-shrink: 1; }
+}
 """
+
+
+def weakly(function: Callable[..., Any], *held: Any) -> Callable[..., Any]:
+    """`function` for `solara.lab.use_task`, holding `held` (the session, its state) only weakly.
+    Solara 1.58 keeps every function given to `use_task` for the server's life (each task's
+    result store registers itself with the server's kernel callbacks and is never removed), so
+    a closure over the session kept every student's model alive after their page closed. The
+    function gets the objects as arguments and is skipped once any of them has gone."""
+    refs = [weakref.ref(obj) for obj in held]
+
+    def call():
+        objects = [ref() for ref in refs]
+        if any(obj is None for obj in objects):
+            return None
+        return function(*objects)
+
+    return call
 
 
 def use_play_loop(session: Session, state: DashboardState, playing: bool) -> None:
@@ -128,7 +162,7 @@ def use_play_loop(session: Session, state: DashboardState, playing: bool) -> Non
     tick at most, however fast the model runs (the throttle). A tick that took longer than
     `TICK_SECONDS` to show is followed at once by the next, never by a backlog."""
 
-    def loop():
+    def loop(session: Session, state: DashboardState):
         while state.playing.value:
             started = time.monotonic()
             n_days = max(1, round(state.speed.value * TICK_SECONDS))
@@ -138,7 +172,8 @@ def use_play_loop(session: Session, state: DashboardState, playing: bool) -> Non
                 return
             time.sleep(max(0.0, TICK_SECONDS - (time.monotonic() - started)))
 
-    solara.lab.use_task(loop, dependencies=[playing], prefer_threaded=True)
+    solara.lab.use_task(weakly(loop, session, state), dependencies=[playing],
+                        prefer_threaded=True)
 
 
 @solara.component
@@ -157,7 +192,8 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     frame = solara.use_memo(LiveFrame, [])
     solara.use_effect(lambda: on_session(session) if on_session else None, [])
     revision = state.revision.value  # a rebuild or an intervention: the fan key changes with it
-    fan_task = solara.lab.use_task(session.compute_fan, dependencies=[session.fan_key],
+    fan_task = solara.lab.use_task(weakly(Session.compute_fan, session),
+                                   dependencies=[session.fan_key],
                                    raise_error=False)
     # A fan the server already has (every student after the first opening a preset) is shown in
     # the first render, not one render and one round trip to the browser later.
@@ -175,19 +211,16 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     errors = solara.use_reactive(FieldErrors())
 
     solara.Title("conflictsim — the war in Ukraine and the talks")
-    solara.Style(PAGE_CSS)
+    solara.Style(PAGE_CSS + TIP_CSS)
     with solara.Row(classes=["dashboard"], gap="16px"):
         with solara.Column(classes=["sidebar"], gap="8px"):
             MarkdownText("### conflictsim\nA teaching model of the war in Ukraine and the talks "
                          "around it: not a forecast.")
+            Glossary(["glossary-top"])
             Sidebar(session, state, errors)
         with solara.Column(classes=["main"], gap="8px"):
-            if state.show_start.value:
-                StartHere(on_close=lambda: state.show_start.set(False))
-            LessonPanel(lessons,
-                        on_start=lambda lesson: actions.start_lesson(session, state, lesson),
-                        on_run=lambda lesson: actions.run_lesson(session, state, lesson),
-                        initial=link_lesson)
+            # The war first: the date and the map fill the first screen; the help and the
+            # lessons follow it.
             LiveDay(session, state, frame, fan, revision)
             MessageBox(state.message)
             FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs, session.start_date)
@@ -196,8 +229,16 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             with solara.Div(classes=["chart-pair"]):
                 FramedImage(frame.front_map.widget, "map", MAP_CAPTION)
                 FramedImage(frame.sectors, "sectors", frame.sector_caption)
+            StartHereMemory(not state.show_start.value, lambda: state.show_start.set(False))
+            if state.show_start.value:
+                StartHere(on_close=lambda: state.show_start.set(False))
+            LessonPanel(lessons,
+                        on_start=lambda lesson: actions.start_lesson(session, state, lesson),
+                        on_run=lambda lesson: actions.run_lesson(session, state, lesson),
+                        initial=link_lesson)
             FramedImage(frame.overview, "overview", overview_caption(session.settings))
             OutcomeChart(fan, session.model.days, session.start_date)
+            Glossary()
             ComparePanel(session, state, fan)
             with solara.Card("What happens in the highlighted run", classes=["event-log"]):
                 solara.Column(children=[frame.log], gap="0px")
@@ -211,8 +252,18 @@ MAP_CAPTION = ("A sketch, not a survey map: each of the twelve sectors moves by 
 
 def overview_caption(settings: Settings) -> str:
     return (f"Shaded bands hold 50 % and 90 % of the {settings.n_runs} runs, the coloured line is "
-            f"their median. The black line is one run followed day by day (seed {settings.seed}, "
-            f"run {settings.run_offset}); dotted, the days it still has to come.")
+            f"their median. The dark line is one of those runs followed day by day, the "
+            f"highlighted run; dotted, the days it still has to come. "
+            + highlighted_words(settings))
+
+
+def highlighted_words(settings: Settings) -> str:
+    """What "seed 0, run 0" means, in words."""
+    return (f"“Seed {settings.seed}, run {settings.run_offset}” names it: the seed is the number "
+            f"the model's random draws start from, the run is which run of that seed (counted "
+            f"from 0), so anyone who types the same two numbers under “Open a run” sees the "
+            f"same run, and each preset's run {settings.run_offset} meets the same luck. In a "
+            f"panel with two countries each has its own dark line.")
 
 
 @dataclass(frozen=True)
@@ -232,8 +283,10 @@ def scenario_heading(chosen: Settings) -> str:
     US aid after Jan 2025: 30 % of the 2024 level"."""
     title = sim.SCENARIOS[chosen.scenario].title
     preset = chosen.preset()
-    changed = [(name, value) for name, value in chosen.overrides
-               if value != preset.value(name)]
+    names = dict.fromkeys([name for name, _ in chosen.overrides]
+                          + [name for _, values in chosen.changes for name, _ in values])
+    changed = [(name, chosen.value(name)) for name in names
+               if chosen.value(name) != preset.value(name)]
     if not changed:
         return title
     words = "; ".join(f"{sim.params.short_label(sim.PARAMS[n])}: "
@@ -476,16 +529,18 @@ def ComparePanel(session: Session, state: DashboardState, fan: Fan | None):
     title, unit, scale = COMPARE_VARIABLES[variable]
     show_presets = solara.use_reactive(False)
 
-    def day0(key: str):
+    def day0(session: Session, key: str):
         chosen = comparison.settings_for(key, session.settings, saved)
         return None if chosen is None else comparison.day0_trajectories(chosen, session.shared_fans)
 
     compare_task = solara.lab.use_task(
-        lambda: (day0(first), day0(second)) if second else None,
+        weakly(lambda session: (day0(session, first), day0(session, second)) if second else None,
+               session),
         dependencies=[first, second, session.settings, saved], raise_error=False)
+    wanted = show_presets.value
     presets_task = solara.lab.use_task(
-        lambda: comparison.preset_overview(session.settings, session.shared_fans)
-        if show_presets.value else None,
+        weakly(lambda session: comparison.preset_overview(session.settings, session.shared_fans)
+               if wanted else None, session),
         dependencies=[show_presets.value, session.settings], raise_error=False)
     with solara.Card("Compare", classes=["compare-panel"]):
         CompareChooser(first, second, variable, comparison.comparison_options(saved, True),
@@ -525,6 +580,51 @@ def ComparisonView(series: tuple[plots.ComparedSeries, ...], title: str, unit: s
     CompareReadout([s.label for s in series], finals, unit)
 
 
+# -- open pages: the teacher's count, and memory given back ------------------------------------------
+class OpenPages:
+    """How many student pages this server holds (Solara's kernels), printed to the teacher's
+    terminal whenever it changes. When a page's kernel closes (its tab closed, or culled
+    `SESSION_CULL_TIMEOUT` after the connection dropped), its objects are collected and the C
+    allocator is asked to hand freed memory back to the system: without that a server that has
+    seen a class keeps their memory for the rest of the day."""
+
+    def __init__(self, report: Callable[[str], None] | None = None):
+        self.lock = threading.Lock()
+        self.count = 0
+        self.report = report or (lambda text: print(text, flush=True))
+
+    def opened(self) -> Callable[[], None]:
+        with self.lock:
+            self.count += 1
+            count = self.count
+        self.report(f"conflictsim: {count} student page(s) open")
+        return self.closed
+
+    def closed(self) -> None:
+        with self.lock:
+            self.count -= 1
+            count = self.count
+        self.report(f"conflictsim: {count} student page(s) open")
+        # the kernel's objects go once its close has finished: collect a moment later
+        threading.Timer(2.0, give_memory_back).start()
+
+
+def give_memory_back() -> None:
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        libc = ctypes.CDLL(libc_name)
+        if hasattr(libc, "malloc_trim"):  # glibc
+            libc.malloc_trim(0)
+
+
+OPEN_PAGES = OpenPages()
+
+
 # -- a warm start ----------------------------------------------------------------------------------
 WARM_START_ENV = "CONFLICTSIM_WARM_START"
 
@@ -546,3 +646,4 @@ def warm_up(settings: Settings | None = None) -> None:
 
 if os.environ.get(WARM_START_ENV) == "1":  # set by `conflictsim dashboard` (dashboards/cli.py)
     threading.Thread(target=warm_up, name="conflictsim-warm-up", daemon=True).start()
+    solara.lab.on_kernel_start(OPEN_PAGES.opened)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # model and fan, tens of MB): long enough to survive a reload or a brief network drop.
 SESSION_CULL_TIMEOUT = "2m"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+COOKIE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
+ALL_INTERFACES = ("0.0.0.0", "::", "")
 STOP_WAIT_SECONDS = 10.0
 
 
@@ -82,6 +85,9 @@ def server_env(base: dict[str, str] | None = None, sweeps: Path | None = None) -
     env["CONFLICTSIM_WARM_START"] = "1"  # the default page's fan made before the first student
     env["SOLARA_THEME_SHOW_BANNER"] = "False"  # its corner badge covered our header and charts
     env["SOLARA_KERNEL_CULL_TIMEOUT"] = SESSION_CULL_TIMEOUT
+    # Solara warns about its session cookie's samesite flag on every page served over plain
+    # http: a dozen lines per student in the teacher's terminal, about nothing the class needs.
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), COOKIE_WARNING) if w)
     env.pop(SWEEPS_ENV, None)
     if sweeps is not None:
         env[SWEEPS_ENV] = str(sweeps)
@@ -116,11 +122,48 @@ def end_process_group(proc: subprocess.Popen) -> None:
         return
 
 
+def interface_addresses() -> list[tuple[str, str]]:
+    """(interface, IPv4 address) of this machine's network interfaces, loopback left out: the
+    addresses other machines in the room can reach it at."""
+    import ipaddress
+
+    import psutil
+
+    found = []
+    for name, addresses in sorted(psutil.net_if_addrs().items()):
+        for address in addresses:
+            if address.family == socket.AF_INET and not ipaddress.ip_address(
+                    address.address).is_loopback:
+                found.append((name, address.address))
+    return found
+
+
+def student_urls(host: str, port: int) -> list[str]:
+    """What to tell the class: one address per network interface when the server listens on
+    all of them (`0.0.0.0` itself is no address a browser can open), else the host given."""
+    if host in ALL_INTERFACES:
+        return [f"http://{address}:{port}/" for _, address in interface_addresses()]
+    return [f"http://{host}:{port}/"]
+
+
+def address_lines(host: str, port: int) -> list[str]:
+    if host not in ALL_INTERFACES:
+        return [f"conflictsim dashboard: http://{host}:{port}/ (Ctrl-C stops it)"]
+    found = interface_addresses()
+    lines = [f"conflictsim dashboard: listening on all interfaces, port {port} (Ctrl-C stops it)",
+             f"  on this machine: http://127.0.0.1:{port}/"]
+    if not found:
+        lines.append("  no network interface besides loopback: students cannot connect")
+    lines += [f"  students open: http://{address}:{port}/   ({name})" for name, address in found]
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     sweeps = getattr(args, "sweeps", None)
-    where = f"http://{args.host}:{args.port}"
-    print(f"conflictsim dashboard: {where} (Ctrl-C stops it)"
-          + (f"; sweeps from {sweeps}" if sweeps else ""), flush=True)
+    lines = address_lines(args.host, args.port)
+    if sweeps:
+        lines.append(f"  sweeps from {sweeps}")
+    print("\n".join(lines), flush=True)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
     proc = None
     try:

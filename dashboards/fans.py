@@ -50,20 +50,35 @@ def build_model(settings: Settings) -> sim.ConflictModel:
     return sim.ConflictModel(collect=False, **settings.model_kwargs())
 
 
-def run_to_horizon(twin: sim.ConflictModel, cancelled: Callable[[], bool]) -> sim.ConflictModel:
+def step_day(model: sim.ConflictModel, settings: Settings | None = None) -> None:
+    """One day; first the changes `settings` schedules for today (made during a run and saved
+    with their day), applied as the student's slider applied them."""
+    if settings is not None and settings.changes:
+        scheduled = settings.changes_on(model.day)
+        if scheduled:
+            model.intervene(**scheduled)
+    model.step()
+
+
+def run_to_horizon(twin: sim.ConflictModel, cancelled: Callable[[], bool],
+                   settings: Settings | None = None) -> sim.ConflictModel:
     """Step `twin` to its horizon in slices of `FAN_CHUNK_DAYS`, giving up (`Superseded`) as soon
-    as a newer request exists: a student who moves a slider twice waits for one fan, not two."""
+    as a newer request exists: a student who moves a slider twice waits for one fan, not two.
+    Changes `settings` schedules from today on are applied on their days."""
     while twin.running:
         if cancelled():
             raise Superseded()
         for _ in range(FAN_CHUNK_DAYS):
-            twin.step()
+            if not twin.running:
+                break
+            step_day(twin, settings)
     return twin
 
 
 def fresh_to_horizon(settings: Settings, cancelled: Callable[[], bool]) -> sim.ConflictModel:
-    """The day-0 ensemble run to the horizon (what `sim.simulate` gives for these settings)."""
-    return run_to_horizon(build_model(settings), cancelled)
+    """The day-0 ensemble run to the horizon (what `sim.simulate` gives for these settings, with
+    their mid-run changes applied on their days)."""
+    return run_to_horizon(build_model(settings), cancelled, settings)
 
 
 def fresh_fan(settings: Settings, cancelled: Callable[[], bool] = lambda: False) -> Fan:

@@ -53,6 +53,7 @@ class LiveContent:
     occupied: plots.Bands  # of the fan's occupied area, for the overview's text alternative
     highlighted: str  # "seed 0, run 0"
     sector_names: tuple[str, ...]
+    key: tuple[str, ...] = ()  # the overview key's entries (`plots.key_labels`)
 
 
 def date_text(day: int, days: int, start: datetime.date, scenario_title: str) -> str:
@@ -69,7 +70,7 @@ def overview_alt(content: "LiveContent", day: int, run_value: float) -> str:
             f"talks, Ukraine's grid, support, aid and casualties. Occupied area on {date}: "
             f"median {b.median[day]:,.0f} km², 90 % of runs between {b.p05[day]:,.0f} and "
             f"{b.p95[day]:,.0f} km²; highlighted run ({content.highlighted}) {run_value:,.0f} km². "
-            f"Median on {end}: {b.median[last]:,.0f} km².")
+            f"Median on {end}: {b.median[last]:,.0f} km². Key: " + "; ".join(content.key) + ".")
 
 
 def sectors_alt(sector_names: Sequence[str], depth_km: np.ndarray, date: datetime.date) -> str:
@@ -164,7 +165,8 @@ class LiveFrame:
             self.sectors_layer.unsafe_innerHTML = sector_svg
             self.front_map.show(np.asarray(depth[0], dtype=float), np.median(depth, axis=0), day,
                                 plots.day_text(date), float(model.state.kursk_held_km2[0]))
-            self.overview.attributes = {**self.overview.attributes, "aria-label": overview_label}
+            self.overview.attributes = {**self.overview.attributes, "aria-label": overview_label,
+                                        "data-key": "; ".join(content.key)}
             self.sectors.attributes = {**self.sectors.attributes, "aria-label": sectors_label}
             if len(events) != self.log_size:
                 self.log.unsafe_innerHTML = log_html(events, content.start)
@@ -224,5 +226,8 @@ def live_content(model: sim.ConflictModel, traj: Mapping[str, np.ndarray],
     """Draw the overview's still background once for these trajectories and interventions."""
     overview = overview_drawing(traj, model.days, tuple(d for d, _ in interventions), start,
                                 phase_names, highlighted)
+    intervention_days = tuple(d for d, _ in interventions)
+    key = plots.key_labels(plots.time_marks(model.days, model.days, traj["talks_phase"][0],
+                                            intervention_days, start=start), highlighted)
     return LiveContent(model, overview, sectors, log, interventions, start, scenario_title,
-                       plots.bands(traj["occupied_km2"]), highlighted, sectors.sector_names)
+                       plots.bands(traj["occupied_km2"]), highlighted, sectors.sector_names, key)

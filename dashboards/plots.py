@@ -28,7 +28,16 @@ OKABE_ITO = {
 RUSSIA = OKABE_ITO["vermillion"]
 UKRAINE = OKABE_ITO["blue"]
 HIGHLIGHT = OKABE_ITO["black"]
-PHASE_COLOURS = (OKABE_ITO["grey"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
+# One colour and line style per meaning, in every chart: orange dashed is the student's own
+# change and nothing else; a talks event is dark grey dash-dot; "talks while fighting" is yellow
+# wherever it appears (talks chart, outcome chart). A panel with two countries draws each
+# country's highlighted run in a dark shade of its colour, a panel with one series in black.
+STUDENT_CHANGE = OKABE_ITO["orange"]
+STUDENT_CHANGE_STYLE = "--"
+TALKS_EVENT = "#555555"
+TALKS_EVENT_STYLE = "-."
+HIGHLIGHT_SHADES = {RUSSIA: "#7A3300", UKRAINE: "#00304F"}
+PHASE_COLOURS = (OKABE_ITO["grey"], OKABE_ITO["yellow"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
 SERIES_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
 WINTER_SHADE = "#DDEEFF"
 # A figure is laid out for the page at 1 pt = 1 CSS pixel (`LAYOUT_DPI`) and rendered at twice
@@ -37,7 +46,7 @@ WINTER_SHADE = "#DDEEFF"
 LAYOUT_DPI = 72
 PIXEL_RATIO = 2
 RENDER_DPI = LAYOUT_DPI * PIXEL_RATIO
-TICK_PT, LABEL_PT, TITLE_PT, LEGEND_PT = 9, 9.5, 11, 8.5
+TICK_PT, LABEL_PT, TITLE_PT, LEGEND_PT = 10, 10, 11, 8.5  # >= 10 px where shown 1:1
 # gids of the artists a live figure redraws each day (see `LiveFigure`)
 REVEAL, TODAY, FROM_DAY = "reveal", "today", "from-day:"
 
@@ -102,11 +111,11 @@ def mark_time_axis(ax, marks: TimeMarks, label: bool = False) -> None:
     ax.axvline(marks.inauguration_day, color=OKABE_ITO["purple"], lw=1, ls=":",
                label="US inauguration" if label else None)
     for i, (day, phase) in enumerate(marks.talks_changes):
-        ax.axvline(day, color=PHASE_COLOURS[phase], lw=1.2, ls="-.", gid=f"{FROM_DAY}{day}",
+        ax.axvline(day, color=TALKS_EVENT, lw=1.2, ls=TALKS_EVENT_STYLE, gid=f"{FROM_DAY}{day}",
                    label="talks change (highlighted run)" if label and i == 0 else None)
     for i, day in enumerate(marks.interventions):
-        ax.axvline(day, color=OKABE_ITO["orange"], lw=2, ls="--",
-                   label="your intervention" if label and i == 0 else None)
+        ax.axvline(day, color=STUDENT_CHANGE, lw=2, ls=STUDENT_CHANGE_STYLE,
+                   label="your change" if label and i == 0 else None)
     ax.axvline(marks.today, color=HIGHLIGHT, lw=1, gid=TODAY, label="today" if label else None)
     ax.set_xlim(0, marks.days)
 
@@ -164,11 +173,18 @@ def draw_panel(ax, panel: Panel, marks: TimeMarks, highlight: bool = True,
     if highlight:
         for name, runs, colour in panel.series:
             draw_highlight(ax, runs[0] / panel.scale, marks.today,
+                           colour=highlight_colour(panel, colour),
                            label=f"{name}: highlighted run")
     ax.set_title(panel.title, fontsize=TITLE_PT, loc="left")
     ax.set_ylabel(panel.unit, fontsize=LABEL_PT)
     ax.tick_params(labelsize=TICK_PT)
     date_ticks(ax, marks, every_months)
+
+
+def highlight_colour(panel: Panel, colour: str) -> str:
+    """Black for a panel's only series; with two, a dark shade of each series' own colour, so
+    Russia's and Ukraine's highlighted runs are told apart."""
+    return HIGHLIGHT if len(panel.series) == 1 else HIGHLIGHT_SHADES.get(colour, HIGHLIGHT)
 
 
 def draw_talks(ax, phase_runs: np.ndarray, marks: TimeMarks, phase_names: tuple[str, ...]) -> None:
@@ -178,11 +194,11 @@ def draw_talks(ax, phase_runs: np.ndarray, marks: TimeMarks, phase_names: tuple[
     shares = [(phase_runs == code).mean(axis=0) for code in range(len(phase_names))]
     ax.stackplot(x, *shares, colors=PHASE_COLOURS, alpha=0.75, labels=phase_names)
     for day, phase in marks.talks_changes:
-        ax.axvline(day, color=HIGHLIGHT, lw=1.2, ls="-.", gid=f"{FROM_DAY}{day}")
+        ax.axvline(day, color=TALKS_EVENT, lw=1.2, ls=TALKS_EVENT_STYLE, gid=f"{FROM_DAY}{day}")
     ax.axvline(marks.today, color=HIGHLIGHT, lw=1, gid=TODAY)
     ax.axvline(marks.inauguration_day, color=OKABE_ITO["purple"], lw=1, ls=":")
     for day in marks.interventions:
-        ax.axvline(day, color=OKABE_ITO["orange"], lw=2, ls="--")
+        ax.axvline(day, color=STUDENT_CHANGE, lw=2, ls=STUDENT_CHANGE_STYLE)
     ax.set_ylim(0, 1)
     ax.set_xlim(0, marks.days)
     ax.set_title("Talks phase (share of runs in each)", fontsize=TITLE_PT, loc="left")
@@ -211,7 +227,7 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
               (("Russia", traj["russia_economic_pressure"], RUSSIA),
                ("Ukraine", traj["ukraine_economic_pressure"], UKRAINE))),
         None,
-        Panel("Ukraine's grid capacity", "GW", (("grid", traj["grid_gw"], OKABE_ITO["orange"]),)),
+        Panel("Ukraine's grid capacity", "GW", (("grid", traj["grid_gw"], OKABE_ITO["sky_blue"]),)),
         Panel("Domestic support in Ukraine for fighting on", "share",
               (("support", traj["ukraine_support"], OKABE_ITO["green"]),)),
         Panel("Aid to Ukraine", "bn USD / year",
@@ -228,23 +244,41 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
             continue
         draw_panel(ax, panel, marks)
         if len(panel.series) > 1:
-            ax.legend(handles=[_line(colour, "-", name) for name, _, colour in panel.series],
-                      fontsize=LEGEND_PT, loc="upper left")
+            ax.legend(handles=[_line(colour, "-", name) for name, _, colour in panel.series]
+                      + [_line(highlight_colour(panel, colour), "-", f"{name}: highlighted run")
+                         for name, _, colour in panel.series if colour in HIGHLIGHT_SHADES],
+                      fontsize=LEGEND_PT - 1, loc="upper left", ncol=2)
     return fig
+
+
+def key_labels(marks: TimeMarks, highlighted: str = "highlighted run") -> tuple[str, ...]:
+    """The key's entries: "your change" only when the student changed something, the talks
+    event only when the highlighted run has one (what `mark_legend` draws, in words)."""
+    return tuple(label for label, _, _, _ in key_entries(marks, highlighted))
+
+
+def key_entries(marks: TimeMarks, highlighted: str):
+    """(label, kind, colour, style or alpha) for each entry of the key."""
+    entries = [
+        ("90 % of runs", "patch", UKRAINE, 0.15), ("50 % of runs", "patch", UKRAINE, 0.3),
+        ("median of runs", "line", UKRAINE, "-"),
+        (f"{highlighted}, to today", "line", HIGHLIGHT, "-"),
+        ("same run, days to come", "line", HIGHLIGHT, FUTURE_STYLE),
+        ("winter", "patch", WINTER_SHADE, 1.0),
+        ("US inauguration", "line", OKABE_ITO["purple"], ":"),
+    ]
+    if marks.talks_changes:
+        entries.append(("talks change (highlighted run)", "line", TALKS_EVENT, TALKS_EVENT_STYLE))
+    if marks.interventions:
+        entries.append(("your change", "line", STUDENT_CHANGE, STUDENT_CHANGE_STYLE))
+    return entries
 
 
 def mark_legend(ax, marks: TimeMarks, highlighted: str = "highlighted run") -> None:
     """The key of every panel, on the front-line panel: bands, median, the highlighted run (named,
     and its dotted days to come) and the time-axis marks, each drawn as it is in the charts."""
-    handles = [
-        _patch(UKRAINE, 0.15, "90 % of runs"), _patch(UKRAINE, 0.3, "50 % of runs"),
-        _line(UKRAINE, "-", "median of runs"),
-        _line(HIGHLIGHT, "-", f"{highlighted}, to today"),
-        _line(HIGHLIGHT, FUTURE_STYLE, "same run, days to come"),
-        _patch(WINTER_SHADE, 1.0, "winter"), _line(OKABE_ITO["purple"], ":", "US inauguration"),
-        _line(OKABE_ITO["grey"], "-.", "talks change (highlighted run)"),
-        _line(OKABE_ITO["orange"], "--", "your change"),
-    ]
+    handles = [_patch(colour, value, label) if kind == "patch" else _line(colour, value, label)
+               for label, kind, colour, value in key_entries(marks, highlighted)]
     ax.legend(handles=handles, fontsize=LEGEND_PT, loc="upper left", ncol=3, framealpha=0.85)
 
 
@@ -288,7 +322,7 @@ def outcome_figure(counts: dict[str, int], horizon: datetime.date) -> Figure:
     names = list(counts)
     total = max(sum(counts.values()), 1)
     shares = [counts[n] / total for n in names]
-    colours = [OKABE_ITO[k] for k in ("green", "sky_blue", "vermillion", "purple", "orange", "grey")]
+    colours = [OKABE_ITO[k] for k in ("green", "sky_blue", "vermillion", "purple", "yellow", "grey")]
     ax.barh(np.arange(len(names))[::-1], shares, color=colours[: len(names)])
     for i, share in enumerate(shares):
         ax.text(share + 0.01, len(names) - 1 - i, f"{share:.0%}", va="center", fontsize=TICK_PT)
@@ -320,6 +354,32 @@ def comparison_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
     ax.tick_params(labelsize=TICK_PT)
     ax.legend(fontsize=LEGEND_PT, loc="upper left")
     date_ticks(ax, marks)
+    return fig
+
+
+def lesson_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
+                  marks: TimeMarks, question_day: int, about_runs: bool) -> Figure:
+    """A lesson's quantity for both fans up to its question's day, the day marked: fans of the
+    quantity, or for a question about runs the share of runs that meet it each day."""
+    fig = Figure(figsize=(6.4, 3.2), dpi=RENDER_DPI, layout="constrained")
+    ax = fig.add_subplot()
+    mark_time_axis(ax, marks)
+    for s, colour in zip(series, SERIES_COLOURS * 3):
+        if about_runs:
+            ax.plot(np.arange(s.runs.shape[1]), s.runs.mean(axis=0) * 100.0, color=colour,
+                    lw=1.8, label=s.label)
+        else:
+            draw_fan(ax, bands(s.runs), colour, s.label)
+    ax.axvline(question_day, color=HIGHLIGHT, lw=1.2, ls=(0, (4, 2)),
+               label=f"the question's day ({day_text(calendar.date_of(question_day, marks.start))})")
+    ax.set_xlim(0, question_day + max(5, question_day // 40))
+    if about_runs:
+        ax.set_ylim(0, 100)
+    ax.set_title(title, fontsize=TITLE_PT, loc="left")
+    ax.set_ylabel("% of runs" if about_runs else unit, fontsize=LABEL_PT)
+    ax.tick_params(labelsize=TICK_PT)
+    ax.legend(fontsize=LEGEND_PT - 0.5, loc="upper left", framealpha=0.85)
+    date_ticks(ax, marks, 3 if question_day <= 400 else 6)
     return fig
 
 

@@ -24,7 +24,7 @@ from sim import calendar
 from sim.simulate import outcomes_frame
 
 from .fan_cache import SHARED_FANS, SharedFans
-from .fans import Fan, Superseded, build_model, fresh_fan, run_to_horizon
+from .fans import Fan, Superseded, build_model, fresh_fan, run_to_horizon, step_day
 from .settings import Settings
 
 
@@ -97,6 +97,7 @@ class Session:
         self.model = build_model(self.settings)
         self.track = HighlightTrack(self.model)
         self.generation = 0  # bumped on every rebuild: a new model
+        self.change_count = 0  # bumped on every change during a run (and a replayed one)
         self.fan_token = 0  # bumped on every fan request; older requests give up
         self.latencies = StepLatencies(os.environ.get(STEP_LOG_ENV))
 
@@ -110,17 +111,29 @@ class Session:
             self.generation += 1
 
     def step(self, n_days: int = 1) -> int:
+        """Step the model; a change the settings schedule for a day (a reopened file or link) is
+        applied on that day, exactly as the student's slider applied it."""
         with self.lock:
             for _ in range(n_days):
                 if not self.model.running:
                     break
-                self.model.step()
+                before = len(self.model.interventions)
+                step_day(self.model, self.settings)
+                if len(self.model.interventions) != before:
+                    self.change_count += 1
                 self.track.record(self.model)
             return self.model.day
 
     def intervene(self, name: str, value: Any) -> None:
+        """A change from today on. Several on the same day (a slider moved by four arrow
+        presses) are one change, logged once, with the last values."""
         with self.lock:
             self.model.intervene(**{name: value})
+            made = self.model.interventions
+            if len(made) >= 2 and made[-2][0] == made[-1][0]:
+                day, latest = made.pop()
+                made[-1] = (day, {**made[-1][1], **latest})
+            self.change_count += 1
 
     @property
     def sector_depth_km(self) -> np.ndarray:
@@ -142,7 +155,7 @@ class Session:
     @property
     def fan_key(self) -> tuple[int, int]:
         """Changes exactly when the fan must be recomputed: a new model or a new intervention."""
-        return self.generation, len(self.model.interventions)
+        return self.generation, self.change_count
 
     # -- the fan -------------------------------------------------------------------------------
     def cached_fan(self) -> Fan | None:
@@ -170,7 +183,7 @@ class Session:
         if at_start:
             fan = self.shared_fans.get(settings, lambda: fresh_fan(settings, cancelled), cancelled)
         else:
-            twin = run_to_horizon(twin, cancelled)
+            twin = run_to_horizon(twin, cancelled, settings)
             fan = Fan(trajectories=twin.trajectories, outcomes=outcomes_frame(twin),
                       from_day=from_day, settings=settings, interventions=interventions)
         if cancelled():

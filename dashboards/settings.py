@@ -39,6 +39,9 @@ class Settings:
     n_runs: int = ENSEMBLE_RUNS
     days: int = HORIZON_DAYS
     start_date: str | None = None  # ISO date; None: 2024-12-01 (set by opening a sweep row)
+    # Changes made during a run, each with the day it was made: (day, ((name, value), ...)), in
+    # day order. A saved file or link keeps them, so reopening it replays the same run.
+    changes: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...] = ()
 
     @property
     def overrides_dict(self) -> dict[str, Any]:
@@ -54,18 +57,49 @@ class Settings:
         merged[name] = value
         return replace(self, overrides=tuple(sorted(merged.items())))
 
+    def with_change(self, day: int, name: str, value: Any) -> "Settings":
+        """These settings with a change made on `day` of a run (checked against PARAMS); a
+        second change of the same parameter on the same day replaces the first."""
+        spec = sim.PARAMS.get(name)
+        if spec is None:
+            raise ParamError("parameter", name, "a name listed by `conflictsim params`")
+        spec.coerce(value)
+        if not 1 <= day < self.days:
+            raise ParamError("day", day, f"a whole number in [1, {self.days - 1}]")
+        by_day = {d: dict(values) for d, values in self.changes}
+        by_day.setdefault(day, {})[name] = value
+        return replace(self, changes=tuple((d, tuple(sorted(by_day[d].items())))
+                                           for d in sorted(by_day)))
+
+    def folded(self) -> "Settings":
+        """The changes made during a run folded into the day-0 settings (the last value of each
+        parameter from day 0 on): what Reset starts from."""
+        merged = self
+        for _, values in self.changes:
+            for name, value in values:
+                merged = merged.with_value(name, value)
+        return replace(merged, changes=())
+
+    def changes_on(self, day: int) -> dict[str, Any]:
+        """The changes made on `day` (empty if none)."""
+        return next((dict(values) for d, values in self.changes if d == day), {})
+
     def with_scenario(self, scenario: str) -> "Settings":
         """A new preset; the student's own values and an opened sweep's start date are cleared
         (they belonged to the old one): presets start on 2024-12-01."""
         if scenario not in sim.SCENARIOS:
             raise ParamError("scenario", scenario, "one of " + ", ".join(sim.SCENARIOS))
-        return replace(self, scenario=scenario, overrides=(), start_date=None)
+        return replace(self, scenario=scenario, overrides=(), start_date=None, changes=())
 
     def preset(self) -> "Settings":
-        return replace(self, overrides=())
+        return replace(self, overrides=(), changes=())
 
     def value(self, name: str) -> Any:
-        """The value in force: the student's, else the preset's, else the default."""
+        """The value in force: the student's last change, else their setting, else the
+        preset's, else the default."""
+        for _, values in reversed(self.changes):
+            if name in dict(values):
+                return dict(values)[name]
         merged = sim.scenarios.overrides_for(self.scenario, **self.overrides_dict)
         if name in merged:
             return merged[name]
@@ -126,8 +160,9 @@ def parse_value(name: str, text: str) -> Any:
 
 # -- settings as a file and as a link ------------------------------------------------------------
 SETTINGS_FORMAT = "conflictsim settings"
-SETTINGS_KEYS = ("format", "scenario", "seed", "run", "start_date", "parameters")
+SETTINGS_KEYS = ("format", "scenario", "seed", "run", "start_date", "parameters", "changes")
 QUERY_KEYS = ("scenario", "seed", "run", "start_date")
+LINK_CHANGE_KEY = "change"  # `change=DAY:NAME:VALUE`, one per change made during a run
 LINK_LESSON_KEY = "lesson"  # `?lesson=NAME` opens a guided lesson (a teacher's link)
 MAX_SETTINGS_BYTES = 64_000
 
@@ -148,6 +183,9 @@ def settings_to_toml(settings: Settings) -> str:
     lines.append("")
     lines.append("[parameters]")
     lines += [f"{name} = {_toml(value)}" for name, value in settings.overrides]
+    for day, values in settings.changes:  # made during the run, on `day`
+        lines += ["", "[[changes]]", f"day = {day}"]
+        lines += [f"{name} = {_toml(value)}" for name, value in values]
     return "\n".join(lines) + "\n"
 
 
@@ -187,7 +225,13 @@ def read_settings_file(path: str | os.PathLike) -> Settings:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise SettingsFileError(f"{path}: not a settings file (not UTF-8 text)") from None
-    return settings_from_text(text, str(path))
+    settings = settings_from_text(text, str(path))
+    if settings.changes:
+        raise SettingsFileError(f"{path}: changes on day {settings.changes[0][0]} are not "
+                                "allowed here: changes made during a run replay in the dashboard "
+                                "(open the file there); `conflictsim run` takes settings from "
+                                "day 0 only")
+    return settings
 
 
 def settings_from_mapping(data: Mapping[str, Any], source: str,
@@ -216,6 +260,14 @@ def settings_from_mapping(data: Mapping[str, Any], source: str,
             raise ParamError("parameters", parameters, "a table of parameter = value")
         for name, value in parameters.items():
             settings = settings.with_value(name, _typed_value(name, value))
+        changes = data.get("changes", [])
+        if not isinstance(changes, list) or not all(isinstance(c, Mapping) for c in changes):
+            raise ParamError("changes", changes, "a list of tables, each a day and values")
+        for change in changes:
+            day = _whole_value("changes.day", change.get("day", "missing"), settings.days - 1)
+            for name, value in change.items():
+                if name != "day":
+                    settings = settings.with_change(day, name, _typed_value(name, value))
     except InputError as err:
         raise SettingsFileError(f"{source}: {err}") from None
     return settings
@@ -266,6 +318,8 @@ def settings_to_query(settings: Settings) -> str:
     if settings.start_date is not None:
         pairs.append(("start_date", settings.start_date))
     pairs += [(name, _query_text(value)) for name, value in settings.overrides]
+    pairs += [(LINK_CHANGE_KEY, f"{day}:{name}:{_query_text(value)}")
+              for day, values in settings.changes for name, value in values]
     return urllib.parse.urlencode(pairs)
 
 
@@ -288,17 +342,23 @@ def settings_from_query(search: str, base: Settings | None = None) -> Settings |
         return None
     data: dict[str, Any] = {}
     parameters: dict[str, Any] = {}
+    changes: list[dict[str, Any]] = []
     try:
         for key, text in pairs:
             if key in QUERY_KEYS:
                 data[key] = text
             elif key in sim.PARAMS:
                 parameters[key] = parse_value(key, text)
+            elif key == LINK_CHANGE_KEY:
+                day, _, rest = text.partition(":")
+                name, _, value = rest.partition(":")
+                changes.append({"day": day.strip(), name: parse_value(name, value)})
             else:
                 raise SettingsFileError(f"link: key {key[:40]!r} is not allowed: scenario, seed, "
-                                        "run, start_date, lesson or a parameter name")
+                                        "run, start_date, change, lesson or a parameter name")
     except SettingsFileError:
         raise
     except InputError as err:
         raise SettingsFileError(f"link: {err}") from None
-    return settings_from_mapping(data | {"parameters": parameters}, "link", base)
+    return settings_from_mapping(data | {"parameters": parameters, "changes": changes}, "link",
+                                 base)

@@ -3,6 +3,8 @@ components rendered with Solara's own test renderer (`solara.render`)."""
 
 from __future__ import annotations
 
+import html
+
 import argparse
 import re
 import threading
@@ -17,7 +19,7 @@ import solara
 import sim
 from dashboards import cli, events, plots
 from dashboards.actions import choose_scenario, open_sweep_row
-from dashboards.components.controls import KEY_PARAMETERS, ParameterControl, slider_step
+from dashboards.components.controls import KEY_PARAMETERS, ParameterControl, plain_text, slider_step
 from dashboards.fan_cache import SharedFans, compare_ensemble
 from dashboards.fans import (FAN_CHUNK_DAYS, Superseded, fresh_fan, fresh_to_horizon,
                              run_to_horizon)
@@ -192,8 +194,13 @@ def test_slider_range_and_tooltip_come_from_params():
                                                       slider_step(spec) * 100)
     assert slider.v_model == 70
     texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
-    assert spec.label in texts and "now 70 % of the 2024 level (from 0 to 150 % of the 2024 level)" in texts
-    assert rc.find(v.Tooltip).widgets, "the meaning and source are a tooltip"
+    assert "now 70 % of the 2024 level (from 0 to 150 % of the 2024 level)" in texts
+    label = next(t for t in texts if 'role="tooltip"' in t)
+    assert label.startswith(html.escape(spec.label))
+    tip = label[label.index('role="tooltip"'):]
+    for words in (spec.label, "Allowed: 0 to 150 % of the 2024 level",
+                  "Source: " + html.escape(plain_text(spec.source))):
+        assert html.escape(words) in tip or words in tip, words
     assert all(name in sim.PARAMS for name in KEY_PARAMETERS)
 
 
@@ -545,3 +552,39 @@ def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(mon
 def test_the_server_is_started_warm():
     from dashboards.app import WARM_START_ENV
     assert cli.server_env({})[WARM_START_ENV] == "1"
+
+
+def test_one_colour_and_style_per_meaning_and_no_student_mark_without_a_change():
+    """Orange dashed lines are the student's changes and nothing else: none in a run the student
+    left alone (talks events are dark grey dash-dot), one per change after; Russia's and
+    Ukraine's highlighted runs differ."""
+    from matplotlib.colors import to_hex
+
+    from dashboards import plots
+    fan = fresh_fan(Settings(scenario="maximalist_terms", n_runs=20))
+    traj = fan.trajectories
+    talks = traj["talks_phase"][0]
+    assert np.any(np.diff(talks) != 0), "the highlighted run has a talks event to draw"
+
+    def lines(interventions):
+        marks = plots.time_marks(730, 730, talks, interventions)
+        fig = plots.overview_figure(traj, marks, PHASE_NAMES, "seed 0, run 0")
+        found = [(to_hex(line.get_color()), line.get_linestyle(), line.get_label())
+                 for ax in fig.axes for line in ax.get_lines()]
+        return marks, fig, found
+
+    marks, fig, found = lines(())
+    student = to_hex(plots.STUDENT_CHANGE)
+    assert not [f for f in found if f[0] == student], "no student's mark without a change"
+    assert "your change" not in plots.key_labels(marks)
+    talk_lines = [f for f in found if f[0] == to_hex(plots.TALKS_EVENT)]
+    assert talk_lines and {f[1] for f in talk_lines} == {"-."}
+    assert "talks change (highlighted run)" in plots.key_labels(marks)
+    assert student not in {to_hex(c) for c in plots.PHASE_COLOURS}
+    shades = {f[0] for f in found if f[2] in ("Russia: highlighted run", "Ukraine: highlighted run")}
+    assert len(shades) == 2, "each country's highlighted run has its own colour"
+    marks, fig, found = lines((40, 90))
+    marked = [f[1] for f in found if f[0] == student]
+    assert marked and set(marked) == {"--"} and len(marked) == 2 * len(fig.axes), \
+        "each change on every panel's time axis, dashed"
+    assert "your change" in plots.key_labels(marks)

@@ -82,22 +82,183 @@ def test_a_lesson_needs_its_sections_and_two_choices_or_none(tmp_path):
 
 
 def test_a_lesson_sets_up_its_scenario_runs_to_its_day_and_says_what_it_shows():
-    lesson = replace(load_lessons()[0], settings=replace(load_lessons()[0].settings, n_runs=8),
-                     run_days=40)
+    first = load_lessons()[0]
+    lesson = replace(first, settings=replace(first.settings, n_runs=8), run_days=40, day=40)
     session = Session(Settings(scenario="freeze", n_runs=8))
     state = DashboardState.detached(session.settings)
     assert actions.start_lesson(session, state, lesson)
     assert session.settings == lesson.settings and session.day == 0
     assert state.compare_with.value == f"preset:{lesson.compare_with}"
-    observed = actions.run_lesson(session, state, lesson)
+    found = actions.run_lesson(session, state, lesson)
     assert session.day == state.day.value == 40
     occupied = session.model.trajectories["occupied_km2"]
-    assert f"{np.median(occupied[:, 40]):,.0f} km²" in observed
-    assert f"{np.median(occupied[:, 0]):,.0f} km²" in observed and lesson.label in observed
-    assert "10 January 2025" in observed
+    gained = occupied[:, 40] - occupied[:, 0]
+    assert found.ours.median == float(np.median(gained))
+    assert f"median +{np.median(gained):,.0f} km²" in found.text
+    assert "10 January 2025" in found.text and lesson.label in found.text
+    preset = sim.simulate(**replace(lesson.settings, scenario=lesson.compare_with,
+                                    overrides=()).simulate_kwargs()).trajectories["occupied_km2"]
+    assert found.theirs.median == float(np.median(preset[:, 40] - preset[:, 0]))
+
+
+def lesson_numbers(lesson):
+    """The lesson's question computed here, from `sim.simulate`, not from the dashboard."""
+    def fan(settings):
+        return sim.simulate(**settings.simulate_kwargs()).trajectories[lesson.variable]
+
+    ours = fan(lesson.settings)
+    theirs = fan(replace(lesson.settings, scenario=lesson.compare_with, overrides=()))
+    day = lesson.day or lesson.run_days
+    out = {}
+    for side, runs in (("ours", ours), ("theirs", theirs)):
+        runs = np.asarray(runs, dtype=float)
+        if lesson.share_at_least is not None:
+            out[side] = (float(np.mean(runs[:, day] >= lesson.share_at_least)),
+                         float(np.mean((runs[:, : day + 1] >= lesson.share_at_least).any(axis=1))))
+        else:
+            values = runs[:, day] - (runs[:, 0] if lesson.measure == "change" else 0.0)
+            out[side] = tuple(float(q) for q in np.quantile(values / lesson.scale, [0.5, 0.05, 0.95]))
+    return out
+
+
+def number_text(value: float, signed: bool) -> str:
+    text = f"{abs(value):,.0f}" if abs(value) >= 100 else f"{abs(value):.2f}"
+    if signed:
+        return ("+" if value >= 0 else "−") + text
+    return text if value >= 0 else "-" + text
+
+
+QUANTITY_WORDS = re.compile(r"\b(fifth|quarter|third|half|twice|double|triple|tenth)s?\b|\d\s*%"
+                            r"|\bper ?cent\b|\d[\d,.]*\s*(km|bn|GW)", re.I)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [lesson.name for lesson in load_lessons()])
+def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(name):
+    """Run the lesson as the page does; its stated quantity, day and numbers are those computed
+    here from `sim.simulate` for the question, and every comparing word follows the numbers."""
+    lesson = next(lesson for lesson in load_lessons() if lesson.name == name)
+    day = lesson.day or lesson.run_days
+    assert 1 <= day <= lesson.run_days
+    session = Session(Settings(n_runs=8))
+    state = DashboardState.detached(session.settings)
+    assert actions.start_lesson(session, state, lesson)
+    found = actions.run_lesson(session, state, lesson)
+    expected = lesson_numbers(lesson)
+    date = sim.calendar.date_of(day, sim.calendar.START_DATE)
+    when = f"{date.day} {date.strftime('%B %Y')}"
+    assert when in found.quantity and found.quantity in found.text
+    change = lesson.measure == "change"
+    unit = f" {lesson.unit}" if lesson.unit else ""
+    for side in ("ours", "theirs"):
+        m = getattr(found, side)
+        if lesson.share_at_least is not None:
+            share, by_then = expected[side]
+            assert (m.share, m.share_by_then) == (share, by_then)
+            assert f"{100 * share:.0f} % of the 200 runs ({100 * by_then:.0f} % at some point" \
+                in found.text
+        else:
+            median, low, high = expected[side]
+            assert (m.median, m.low, m.high) == pytest.approx((median, low, high), abs=1e-9)
+            assert (f"median {number_text(median, change)}{unit}; 90 % of the 200 runs between "
+                    f"{number_text(low, change)} and {number_text(high, change)}{unit}") in found.text
+    # the comparing words follow the numbers
+    if lesson.share_at_least is not None:
+        points = 100 * (expected["ours"][0] - expected["theirs"][0])
+        word = "about the same" if abs(points) < 2.5 else ("more" if points > 0 else "fewer")
+        assert found.words["direction"] == word
+        if word != "about the same":
+            assert f"{abs(points):.0f} percentage points {word}" in found.text
+    else:
+        ours, theirs = expected["ours"][0], expected["theirs"][0]
+        if change and ours * theirs > 0:
+            ratio = ours / theirs
+            assert f"({ratio:.2f} times;" in found.text
+            if abs(ratio - 1) >= 0.05:
+                assert f"{100 * abs(ratio - 1):.0f} % {'larger' if ratio > 1 else 'smaller'}" \
+                    in found.words["difference"]
+        else:
+            relative = abs(ours - theirs) / abs(theirs)
+            if relative >= 0.05:
+                assert f"{100 * relative:.0f} %" in found.words["difference"]
+                word = ("more" if lesson.unit == "km²" else "higher") if ours > theirs else \
+                    ("less" if lesson.unit == "km²" else "lower")
+                assert found.words["direction"] == word
+    # the explanation states no quantity of its own: every number in it is a measured one
+    assert not QUANTITY_WORDS.findall(lesson.explanation), lesson.explanation
+    explanation = found.explanation
+    for placeholder in ("{ours}", "{theirs}", "{difference}", "{date}", "{direction}"):
+        if placeholder in lesson.explanation:
+            assert found.words[placeholder[1:-1]] in explanation
+    assert "{" not in explanation
+
+
+def test_a_lesson_with_an_unknown_placeholder_or_a_bad_question_day_is_refused(tmp_path):
+    path = tmp_path / "teacher.toml"
+    path.write_text(GOOD.replace("with it: {difference}.", "with it: {fifth}."))
+    with pytest.raises(LessonError, match=r"explain.text=\{fifth\}"):
+        load_lesson(path)
+    path.write_text(GOOD.replace("day = 365", "day = 400"))
+    with pytest.raises(LessonError, match=r"observe.day=400 .* \[1, run_days=365\]"):
+        load_lesson(path)
+    path.write_text(GOOD.replace('measure = "change"', 'measure = "ratio"'))
+    with pytest.raises(LessonError, match="observe.measure='ratio'"):
+        load_lesson(path)
 
 
 # -- settings as a file and a link ----------------------------------------------------------------
+def test_a_file_or_link_saved_after_a_mid_run_change_replays_the_run_exactly():
+    """A change made on day 30 is saved with its day; reopening the file or the link and stepping
+    gives the same trajectories as the run it was saved from, and the same fan. Four arrow
+    presses on one day are one change, logged once."""
+    session = Session(Settings(scenario="freeze", n_runs=8, seed=3))
+    state = DashboardState.detached(session.settings)
+    actions.step(session, state, 30)
+    for value in (0.9, 0.8, 0.7, 0.6):  # one adjustment, four presses
+        actions.apply_setting(session, state, "trump_aid_level", value)
+    assert session.interventions == ((30, {"trump_aid_level": 0.6}),)
+    assert state.chosen.value.changes == ((30, (("trump_aid_level", 0.6),)),)
+    assert state.chosen.value.overrides == ()
+    actions.step(session, state, 70)
+    original = {k: v[:, :101].copy() for k, v in session.model.trajectories.items()}
+    fan = session.compute_fan()
+    text = settings_to_toml(state.chosen.value)
+    assert "[[changes]]\nday = 30\ntrump_aid_level = 0.6" in text
+    link = settings_to_query(state.chosen.value)
+    assert "change=30%3Atrump_aid_level%3A0.6" in link
+    for reopen in (lambda s, st: actions.open_settings_file(s, st, "mine.toml", text.encode()),
+                   lambda s, st: actions.open_link(s, st, "?" + link)):
+        again = Session(Settings(n_runs=8))
+        again_state = DashboardState.detached(again.settings)
+        reopen(again, again_state)
+        assert again.settings.changes == state.chosen.value.changes and again.day == 0
+        reopened_fan = again.compute_fan()
+        actions.step(again, again_state, 100)
+        assert again.interventions == ((30, {"trump_aid_level": 0.6}),)
+        for name, values in original.items():
+            np.testing.assert_array_equal(again.model.trajectories[name][:, :101], values,
+                                          err_msg=name)
+            np.testing.assert_array_equal(reopened_fan.trajectories[name], fan.trajectories[name],
+                                          err_msg=name)
+    # without the change the run differs: the test can fail
+    plain = Session(Settings(scenario="freeze", n_runs=8, seed=3))
+    plain.step(100)
+    assert not np.array_equal(plain.model.trajectories["us_aid_bn_usd_yr"][:, :101],
+                              original["us_aid_bn_usd_yr"])
+    # Reset starts from day 0 with the slider where the student left it
+    actions.reset(session, state)
+    assert session.day == 0 and session.settings.changes == ()
+    assert session.settings.overrides == (("trump_aid_level", 0.6),)
+
+
+def test_conflictsim_run_refuses_a_file_with_mid_run_changes(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(settings_to_toml(Settings().with_change(30, "trump_aid_level", 0.5)))
+    with pytest.raises(SettingsFileError, match="changes on day 30 are not allowed here"):
+        read_settings_file(path)
+
+
+
 CHANGED = (Settings(scenario="freeze", seed=11, run_offset=4)
            .with_value("trump_aid_level", 0.3).with_value("trump_pushes_talks", False)
            .with_value("putin_strategy", "maximalist"))
@@ -256,11 +417,19 @@ def test_the_lesson_panel_walks_from_prediction_to_explanation():
     import ipyvuetify as v
 
     from dashboards.components.lesson_panel import LessonPanel
+    from dashboards.lessons import answer
     lessons = load_lessons()
     started, ran = [], []
+    days = np.arange(731, dtype=float)
+    ours = {lessons[0].variable: np.stack([100_000 + 30 * days + k for k in range(5)])}
+    theirs = {lessons[0].variable: np.stack([100_000 + 20 * days + k for k in range(5)])}
+
+    def run(lesson):
+        ran.append(lesson)
+        return answer(lesson, ours, theirs, theirs_label="the status quo")
+
     box, rc = solara.render(LessonPanel(lessons, on_start=lambda lesson: started.append(lesson) or True,
-                                        on_run=lambda lesson: ran.append(lesson) or "It moved."),
-                            handle_error=False)
+                                        on_run=run), handle_error=False)
     rc.find(v.Btn, children=["Start this lesson"]).widget.click()
     assert started == [lessons[0]]
     run = rc.find(v.Btn, children=[f"2. Run the model for {lessons[0].run_days} days"])
@@ -272,7 +441,9 @@ def test_the_lesson_panel_walks_from_prediction_to_explanation():
     assert ran == [lessons[0]]
     rc.find(v.Btn, children=["4. Show the explanation"]).widget.click()
     texts = page_text(rc)
-    assert "It moved." in texts and lessons[0].explanation[:40] in texts
+    assert f"median +{30 * lessons[0].day:,.0f} km²" in texts, "the question's numbers"
+    assert "50 % larger" in texts, "the explanation's words come from the numbers"
+    assert lessons[0].explanation[:40] in texts and "{" not in texts.split("Why.")[1][:2000]
     assert lessons[0].choices[1] in texts, "the prediction is shown beside the explanation"
     rc.close()
 

@@ -188,3 +188,64 @@ def test_a_teachers_link_opens_a_lesson_by_name_only():
     assert actions.lesson_in_link("?lesson=freeze_or_fight", lessons) == "freeze_or_fight"
     for search in ("?lesson=../../etc/passwd", "?lesson=/etc/passwd", "", None, "?x=1"):
         assert actions.lesson_in_link(search, lessons) is None
+
+
+def kernel_ipv4_addresses() -> set[str]:
+    """This machine's non-loopback IPv4 addresses asked of the kernel directly (SIOCGIFADDR per
+    interface), not through the library the CLI uses."""
+    import fcntl
+    import struct
+
+    found = set()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for _, name in socket.if_nameindex():
+            try:
+                packed = fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))
+            except OSError:  # an interface without an IPv4 address
+                continue
+            address = socket.inet_ntoa(packed[20:24])
+            if not address.startswith("127."):
+                found.add(address)
+    return found
+
+
+@pytest.mark.slow
+def test_served_to_the_room_the_cli_prints_the_machines_own_addresses_and_no_cookie_warning():
+    """`--host 0.0.0.0` prints one address per non-loopback interface (the kernel's list), never
+    0.0.0.0; pages are then fetched over loopback only, and the teacher's terminal gets no
+    samesite cookie warning for them."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from conflictsim.cli import main; sys.exit(main())",
+         "dashboard", "--host", "0.0.0.0", "--port", str(port)],
+        cwd=cli.REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True)
+    try:
+        first = proc.stdout.readline()
+        assert "listening on all interfaces" in first and "0.0.0.0" not in first
+        lines = [proc.stdout.readline() for _ in range(1 + len(kernel_ipv4_addresses()))]
+        printed = {line.split("http://")[1].split(":")[0] for line in lines
+                   if "students open" in line}
+        assert printed == kernel_ipv4_addresses()
+        assert f"http://127.0.0.1:{port}/" in lines[0]
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 90
+        served = 0
+        while served < 3:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    served += response.status == 200
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.5)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        rest = proc.communicate(timeout=30)[0]
+    assert "samesite" not in rest.lower(), rest[:2000]
+
+
+def test_listening_on_one_address_prints_that_address():
+    assert cli.address_lines("127.0.0.1", 8765) == [
+        "conflictsim dashboard: http://127.0.0.1:8765/ (Ctrl-C stops it)"]
+    assert cli.student_urls("0.0.0.0", 8765) == [f"http://{a}:8765/" for _, a in
+                                                 cli.interface_addresses()]

@@ -99,8 +99,32 @@ def range_text(spec: ParamSpec) -> str:
 
 def tooltip_text(spec: ParamSpec) -> str:
     allowed = range_text(spec) or spec.allowed()
-    return (f"{plain_text(spec.meaning)} Allowed: {allowed}. "
+    unit = f" Unit: {spec.unit}." if spec.unit else ""
+    return (f"{spec.plain_label}. {plain_text(spec.meaning)}{unit} Allowed: {allowed}. "
             f"Default: {plain_value(spec, spec.default)}. Source: {plain_text(spec.source)}")
+
+
+# A tooltip that is always in the page (a screen reader reads it through aria-describedby),
+# shown on hover, on keyboard focus of its (i) button and on a tap, which focuses the button.
+TIP_CSS = """
+.param-tip { position: relative; display: inline-block; margin-left: 4px; }
+.param-tip .tip-button { border: 1px solid #555; border-radius: 50%; width: 1.4em; height: 1.4em;
+  line-height: 1.2em; font-size: 0.8rem; background: #fff; color: #222; cursor: help; padding: 0; }
+.param-tip .tip-text { display: none; position: absolute; left: -40px; top: 1.7em; z-index: 30;
+  width: min(300px, 80vw); background: #222; color: #fff; font-size: 0.8rem; font-weight: 400;
+  line-height: 1.35; padding: 6px 8px; border-radius: 4px; white-space: normal; }
+.param-tip:hover .tip-text, .param-tip:focus-within .tip-text { display: block; }
+"""
+
+
+def tooltip_html(spec: ParamSpec) -> str:
+    """The label with its (i) button and tooltip, as HTML."""
+    tip_id = f"tip-{spec.name}"
+    label = html.escape(spec.plain_label)
+    return (f'{label}<span class="param-tip"><button type="button" class="tip-button" '
+            f'aria-label="About: {label}" aria-describedby="{tip_id}">i</button>'
+            f'<span role="tooltip" id="{tip_id}" class="tip-text">'
+            f'{html.escape(tooltip_text(spec))}</span></span>')
 
 
 def label_text(spec: ParamSpec) -> str:
@@ -138,9 +162,7 @@ def ParameterControl(spec: ParamSpec, value: Any, on_value: Callable[[str, Any],
     words under it."""
     scale = slider_scale(spec)
     with solara.Column(classes=[f"param-{spec.name}", "param-control"], gap="0px"):
-        with solara.Tooltip(tooltip_text(spec)):
-            solara.HTML(tag="div", unsafe_innerHTML=html.escape(spec.plain_label),
-                        classes=["param-label"])
+        solara.HTML(tag="div", unsafe_innerHTML=tooltip_html(spec), classes=["param-label"])
         if spec.kind == "bool":
             solara.Switch(label="on" if value else "off", value=bool(value),
                           on_value=lambda v: on_value(spec.name, bool(v)))

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import html
 from typing import Callable, Sequence
 
 import solara
 
-from ..lessons import Lesson
-from .views import MarkdownText
+from sim import calendar
+
+from .. import plots
+from ..lessons import Lesson, LessonAnswer, quantity_text
+from .views import FigureImage, MarkdownText
 
 STAGES = ("choose", "predict", "observe", "explain")
 
 
 @solara.component
 def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
-                on_run: Callable[[Lesson], str], initial: str | None = None):
+                on_run: Callable[[Lesson], LessonAnswer], initial: str | None = None):
     """Walks one lesson through its stages. The stage, the prediction and the answer are this
     panel's own (what the student wrote); the model is changed only through `on_start` (set the
     lesson up at day 0) and `on_run` (run it to the lesson's day, returning what it shows)."""
@@ -25,14 +29,14 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
     stage = solara.use_reactive("choose")
     prediction = solara.use_reactive("")
     answer = solara.use_reactive("")
-    observed = solara.use_reactive("")
+    observed = solara.use_reactive(None)
     lesson = by_title.get(chosen.value)
 
     def start():
         if lesson is not None and on_start(lesson):
             prediction.set("")
             answer.set("")
-            observed.set("")
+            observed.set(None)
             stage.set("predict")
 
     def run():
@@ -50,12 +54,14 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             with solara.Column(classes=["lesson-choice"]):
                 solara.Select(label="Lesson", values=list(by_title), value=chosen)
             MarkdownText(f"**{lesson.question}**\n\n{lesson.introduction}",
-                            style={"font-size": "0.9em"})
+                         style={"font-size": "0.9em"})
+            QuestionLine(lesson)
             solara.Button("Start this lesson", on_click=start, color="primary",
                           classes=["lesson-start"])
             return
         with solara.Column(classes=[f"lesson-stage-{stage.value}"], gap="6px"):
             MarkdownText(f"**{lesson.question}**", style={"font-size": "1.05em"})
+            QuestionLine(lesson)
             MarkdownText("**1. Predict.** " + lesson.predict_question)
             if lesson.choices:
                 # not mandatory: Vuetify would otherwise pick the first choice for the student
@@ -73,19 +79,68 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                               classes=["lesson-run"])
                 if not prediction.value.strip():
                     solara.Text("Make your prediction first.", style={"font-size": "0.8em"})
-            else:
-                with solara.Column(classes=["lesson-observed"]):
-                    MarkdownText("**2. What the model shows.** " + observed.value)
+            elif observed.value is not None:
+                AnswerView(observed.value)
                 MarkdownText("**3. Look.** " + lesson.observe_question)
                 with solara.Column(classes=["lesson-answer"]):
                     solara.InputTextArea(label="What you see", value=answer,
                                          continuous_update=True)
+            if stage.value != "predict" and observed.value is not None:
                 if stage.value == "observe":
                     solara.Button("4. Show the explanation", on_click=lambda: stage.set("explain"),
                                   classes=["lesson-explain-button"])
                 else:
                     with solara.Column(classes=["lesson-explanation"], gap="0px"):
-                        MarkdownText("**Why.** " + lesson.explanation)
+                        MarkdownText("**Why.** " + observed.value.explanation)
                         MarkdownText(f"*You predicted:* {prediction.value}")
             solara.Button("Back to the list of lessons", on_click=leave, text=True,
                           classes=["lesson-leave"])
+
+
+def question_words(lesson: Lesson) -> str:
+    """The question's quantity and day, as the lesson states it before the run."""
+    start = calendar.START_DATE
+    return quantity_text(lesson, calendar.date_of(lesson.question_day, start), start)
+
+
+@solara.component
+def QuestionLine(lesson: Lesson):
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape("The question's number: "
+                                                       + question_words(lesson) + "."),
+                classes=["lesson-quantity"], style={"font-size": "0.85em", "color": "#333"})
+
+
+@solara.component
+def AnswerView(found: LessonAnswer):
+    """The question's quantity on its day for both fans, in numbers (also as data attributes,
+    which the browser test reads) and in the chart beside them."""
+    lesson = found.lesson
+    numbers = {"data-quantity": found.quantity, "data-day": str(lesson.question_day)}
+    for side, m in (("ours", found.ours), ("theirs", found.theirs)):
+        if m is None:
+            continue
+        numbers |= {f"data-{side}-median": repr(m.median), f"data-{side}-low": repr(m.low),
+                    f"data-{side}-high": repr(m.high)}
+        if m.share is not None:
+            numbers |= {f"data-{side}-share": repr(m.share),
+                        f"data-{side}-share-by-then": repr(m.share_by_then)}
+    with solara.v.Html(tag="div", attributes=numbers, class_="lesson-observed"):
+        MarkdownText("**2. What the model shows.** " + found.text)
+    png = solara.use_memo(lambda: lesson_png(found), [found])
+    FigureImage(png, "lesson", "The lesson's question, both fans, up to the question's day; "
+                "both use the same random numbers.", lesson_alt(found))
+
+
+def lesson_png(found: LessonAnswer) -> bytes:
+    lesson = found.lesson
+    series = [plots.ComparedSeries(found.ours.label, found.ours_series)]
+    if found.theirs is not None:
+        series.append(plots.ComparedSeries(found.theirs.label, found.theirs_series))
+    marks = plots.time_marks(lesson.question_day, lesson.question_day, start=found.start)
+    title = found.quantity if len(found.quantity) < 70 else lesson.label
+    return plots.figure_png(plots.lesson_figure(title, lesson.unit, tuple(series), marks,
+                                                lesson.question_day, lesson.about_runs))
+
+
+def lesson_alt(found: LessonAnswer) -> str:
+    return "Chart of the lesson's question. " + found.text

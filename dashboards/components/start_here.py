@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Callable
 
+import ipyvue
 import solara
+import traitlets
 
 from .views import MarkdownText
 
@@ -14,9 +16,9 @@ START_HERE_MARKDOWN = """
 fan shows where most runs go, the dark line is one run you follow day by day.
 
 **Three ways to use it.**
-1. *Take a lesson* (below): each asks a question from the article, lets you predict, runs the
-   model and explains what happened.
-2. *Explore*: pick a scenario on the left, move a slider, press **Play**. A change before Play
+1. *Take a lesson* (below): each asks one question the model can answer, lets you predict, runs
+   the model and checks your prediction against its numbers.
+2. *Explore*: pick a scenario (the first box of the settings), move a slider, press **Play**. A change before Play
    sets up the scenario; a change during the run is a decision taken that day.
 3. *Compare and share*: compare any two settings or see all seven scenarios side by side;
    save your settings as a file or copy a link to them.
@@ -32,3 +34,31 @@ def StartHere(on_close: Callable[[], None]):
         MarkdownText(START_HERE_MARKDOWN, style={"font-size": "0.95em"})
         solara.Button("Got it, close this", on_click=on_close, outlined=True,
                       classes=["close-start-here"])
+
+
+CLOSED_KEY = "conflictsim-start-here-closed"
+
+
+class RememberedFlag(ipyvue.VueTemplate):
+    """One flag kept in the browser's localStorage (nothing on the server): read when the page
+    opens, written when it turns true. "Start here" stays closed after a reload."""
+
+    template = traitlets.Unicode("""
+<template><span class="remembered-flag" style="display: none"></span></template>
+<script>
+module.exports = {
+  mounted() {
+    try { if (window.localStorage.getItem("%s") === "1") { this.value = true; } } catch (e) {}
+  },
+  watch: {
+    value(now) { try { if (now) { window.localStorage.setItem("%s", "1"); } } catch (e) {} }
+  }
+};
+</script>""" % (CLOSED_KEY, CLOSED_KEY)).tag(sync=True)
+    value = traitlets.Bool(False).tag(sync=True)
+
+
+@solara.component
+def StartHereMemory(closed: bool, on_closed: Callable[[], None]):
+    """Keeps "Start here" closed once a student has closed it in this browser."""
+    RememberedFlag.element(value=closed, on_value=lambda now: on_closed() if now else None)

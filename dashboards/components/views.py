@@ -6,6 +6,7 @@ what is drawn with `sim.simulate` without reading pixels.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import html
 import io
@@ -15,6 +16,8 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 import solara
+
+import sim
 
 from sim import calendar
 
@@ -28,7 +31,10 @@ def FigureImage(png: bytes, name: str, caption: str, alt: str):
     with solara.Column(classes=[f"figure-{name}", "figure"], gap="2px"):
         with solara.v.Html(tag="div", attributes={"role": "img", "aria-label": alt},
                            class_=f"chart chart-{name}"):
-            solara.Image(png, format="png")
+            # an <img> with its own name, not an unnamed "image" inside the named box
+            solara.v.Html(tag="img", attributes={
+                "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                "alt": alt})
         solara.HTML(tag="div", unsafe_innerHTML=html.escape(caption), classes=["figure-caption"])
 
 
@@ -213,3 +219,49 @@ orange dashes are your changes during the run.
 def AboutPanel():
     with solara.Details("About this model", expand=False):
         MarkdownText(ABOUT_MARKDOWN, classes=["about-text"])
+
+
+def glossary_entries() -> tuple[tuple[str, str], ...]:
+    """Every outcome class (with its threshold from `sim.PARAMS`) and every unit the charts use,
+    in plain words."""
+    crisis = sim.PARAMS["russia_crisis_threshold"].default
+    destabilised = sim.PARAMS["destabilisation_threshold"].default
+    return (
+        ("settlement", "a run that ends with a signed settlement between Kyiv and Moscow."),
+        ("frozen conflict", "a run that ends in a ceasefire without a settlement: the front "
+                            "stops where it is, nothing is agreed."),
+        ("Russian economic crisis", f"a run still at war at the end in which the economic "
+                                    f"pressure on Russia has reached {crisis:.2f} or more "
+                                    "(on the 0-1 index below)."),
+        ("Ukrainian destabilisation", f"a run still at war at the end in which support in "
+                                      f"Ukraine for fighting on has fallen below "
+                                      f"{destabilised:.0%} of people."),
+        ("war with talks", "a run at war at the end, with talks open."),
+        ("war without talks", "a run at war at the end, with no talks."),
+        ("km²", "square kilometres of Ukrainian land; 1,000 km² is a square about 32 km a side. "
+                "Ukraine is 603,550 km²."),
+        ("economic pressure (index 0-1)", "how hard the war's cost presses on a country, 0 none "
+                                          "and 1 crisis: for Russia the budget gap, the reserves "
+                                          "drawn and sanctions; for Ukraine power cuts, the "
+                                          "budget gap, short supply and the fighting."),
+        ("support (share)", "the share of people in Ukraine who want to go on fighting, 0 to 1."),
+        ("GW", "gigawatts of electricity Ukraine's grid can supply."),
+        ("bn USD / year", "billions of US dollars a year, at the day's pace."),
+        ("km² equivalent", "what a term of a deal (sanctions relief, guarantees) is worth to a "
+                           "side, counted in the land it would give up for it."),
+        ("counterfactual", "a what-if: the same world with one thing done differently."),
+        ("opportunist", "Putin's strategy in talks that asks for the most he believes Kyiv "
+                        "would accept."),
+        ("seed, run", "the seed is the number the random draws start from, the run which run "
+                      "of that seed; the same two numbers give the same run."),
+    )
+
+
+@solara.component
+def Glossary(classes: list[str] | None = None):
+    """The page's words, defined where they are met: a disclosure any student can open."""
+    items = "".join(f"<dt>{html.escape(term)}</dt><dd>{html.escape(meaning)}</dd>"
+                    for term, meaning in glossary_entries())
+    solara.HTML(tag="details", unsafe_innerHTML=(
+        "<summary>Words used here: outcome classes and units</summary>"
+        f'<dl class="glossary-list">{items}</dl>'), classes=["glossary"] + (classes or []))

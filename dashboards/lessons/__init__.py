@@ -32,7 +32,8 @@ REQUIRED = ("title", "question", "introduction", "scenario", "run_days", "predic
             "explain")
 SECTION_KEYS = {
     "predict": ({"question": str, "choices": list}, ("question",)),
-    "observe": ({"question": str, "variable": str, "label": str, "unit": str, "scale": float},
+    "observe": ({"question": str, "variable": str, "label": str, "unit": str, "scale": float,
+                 "day": int, "measure": str, "share_at_least": float, "share_label": str},
                 ("question", "variable", "label", "unit")),
     "explain": ({"text": str}, ("text",)),
 }
@@ -62,6 +63,18 @@ class Lesson:
     scale: float  # the variable is divided by this before it is shown in `unit`
     explanation: str
     order: int
+    day: int = 0  # the question's day (0: the lesson's `run_days`)
+    measure: str = "level"  # "level": the value on `day`; "change": since day 0, run by run
+    share_at_least: float | None = None  # a question about runs: those with value >= this
+    share_label: str = ""  # what those runs are, in words ("in a ceasefire or a settlement")
+
+    @property
+    def question_day(self) -> int:
+        return self.day or self.run_days
+
+    @property
+    def about_runs(self) -> bool:
+        return self.share_at_least is not None
 
 
 def _check_table(table: Mapping[str, Any], allowed: Mapping[str, type], required, where: str,
@@ -114,6 +127,25 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
     scale = float(sections["observe"].get("scale", 1.0))
     if not scale > 0:
         raise LessonError(f"{source}: observe.scale={scale!r} is not allowed: a number > 0")
+    observe = sections["observe"]
+    day = observe.get("day", run_days)
+    if not 1 <= day <= run_days:
+        raise LessonError(f"{source}: observe.day={day!r} is not allowed: a whole number in "
+                          f"[1, run_days={run_days}]")
+    measure = observe.get("measure", "level")
+    if measure not in MEASURES:
+        raise LessonError(f"{source}: observe.measure={measure!r} is not allowed: one of "
+                          + ", ".join(MEASURES))
+    share_at_least = observe.get("share_at_least")
+    share_label = observe.get("share_label", "").strip()
+    if (share_at_least is None) != (not share_label):
+        raise LessonError(f"{source}: observe.share_label={share_label!r} is not allowed: "
+                          "needed with share_at_least (a question about runs), and only then")
+    explanation = sections["explain"]["text"].strip()
+    unknown = sorted(set(_placeholders(explanation)) - set(PLACEHOLDERS))
+    if unknown:
+        raise LessonError(f"{source}: explain.text={{{unknown[0]}}} is not allowed: one of "
+                          + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
     try:
         settings = settings_from_mapping({"scenario": data["scenario"],
                                           "parameters": data.get("parameters", {})}, source)
@@ -127,7 +159,10 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
                   observe_question=sections["observe"]["question"].strip(), variable=variable,
                   label=sections["observe"]["label"].strip(),
                   unit=sections["observe"]["unit"].strip(), scale=scale,
-                  explanation=sections["explain"]["text"].strip(), order=data.get("order", 100))
+                  explanation=explanation, order=data.get("order", 100), day=day,
+                  measure=measure,
+                  share_at_least=None if share_at_least is None else float(share_at_least),
+                  share_label=share_label)
 
 
 def load_lesson(path: Path | str) -> Lesson:
@@ -147,17 +182,198 @@ def load_lessons(folder: Path | str = LESSONS_DIR) -> tuple[Lesson, ...]:
     return tuple(sorted(lessons, key=lambda lesson: (lesson.order, lesson.title)))
 
 
-def observation_text(lesson: Lesson, trajectories: Mapping[str, np.ndarray], day: int,
-                     start: datetime.date = calendar.START_DATE) -> str:
-    """What the model shows at the lesson's day, in words: the median over runs of the lesson's
-    variable then and at the start (the fan shows the spread)."""
-    values = np.asarray(trajectories[lesson.variable]) / lesson.scale
-    then, now = float(np.median(values[:, 0])), float(np.median(values[:, day]))
+MEASURES = ("level", "change")
+
+
+# -- the lesson's answer, measured --------------------------------------------------------------
+@dataclass(frozen=True)
+class Measured:
+    """One fan's answer to the lesson's question: over runs, the quantity on the question's day
+    (median and 90 % band: 5th to 95th percentile), and for a question about runs the share of
+    runs that meet it on that day and at some point up to it."""
+
+    label: str
+    runs: int
+    values: np.ndarray  # the quantity per run on the question's day, in the lesson's unit
+    median: float
+    low: float
+    high: float
+    share: float | None = None
+    share_by_then: float | None = None
+
+
+def question_values(lesson: Lesson, trajectories: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The lesson's quantity per run on its day, in its unit (run by run: a change is each
+    run's own day-0 value subtracted)."""
+    runs = np.asarray(trajectories[lesson.variable], dtype=float)
+    values = runs[:, lesson.question_day]
+    if lesson.measure == "change":
+        values = values - runs[:, 0]
+    return values / lesson.scale
+
+
+def measure(lesson: Lesson, trajectories: Mapping[str, np.ndarray], label: str) -> Measured:
+    values = question_values(lesson, trajectories)
+    low, median, high = (float(q) for q in np.quantile(values, [0.05, 0.5, 0.95]))
+    share = share_by_then = None
+    if lesson.about_runs:
+        runs = np.asarray(trajectories[lesson.variable])[:, : lesson.question_day + 1]
+        share = float(np.mean(runs[:, -1] >= lesson.share_at_least))
+        share_by_then = float(np.mean((runs >= lesson.share_at_least).any(axis=1)))
+    return Measured(label, len(values), values, median, low, high, share, share_by_then)
+
+
+def question_series(lesson: Lesson, trajectories: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The lesson's quantity per run and day up to its day (runs, day + 1), as its chart shows it:
+    the value or the change since day 0 in the lesson's unit; for a question about runs, whether
+    each run meets it (0 or 1)."""
+    runs = np.asarray(trajectories[lesson.variable], dtype=float)[:, : lesson.question_day + 1]
+    if lesson.about_runs:
+        return (runs >= lesson.share_at_least).astype(float)
+    if lesson.measure == "change":
+        runs = runs - runs[:, :1]
+    return runs / lesson.scale
+
+
+@dataclass(frozen=True, eq=False)
+class LessonAnswer:
+    """What the page says the model shows for the lesson's question: the quantity, the day,
+    each fan's numbers, and sentences made from those numbers alone."""
+
+    lesson: Lesson
+    date: datetime.date
+    ours: Measured
+    theirs: Measured | None
+    words: Mapping[str, str]  # the explanation's placeholders, filled from the numbers
+    sentences: tuple[str, ...]
+    ours_series: np.ndarray  # `question_series` of each fan, for the lesson's chart
+    theirs_series: np.ndarray | None
+    quantity: str  # the question's quantity and day in words
+    start: datetime.date  # day 0's date
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+    @property
+    def explanation(self) -> str:
+        return self.lesson.explanation.format_map(self.words)
+
+
+PLACEHOLDERS = ("direction", "difference", "ours", "theirs", "compared", "date")
+SAME_WITHIN = 0.05  # a relative difference below this is "about the same"
+
+
+def quantity_text(lesson: Lesson, date: datetime.date, start: datetime.date) -> str:
+    """The question's quantity and day in words."""
+    when = date_words(date)
+    if lesson.about_runs:
+        return f"Share of runs {lesson.share_label} on {when}"
+    if lesson.measure == "change":
+        return f"{lesson.label}: change from {date_words(start)} to {when}"
+    return f"{lesson.label} on {when}"
+
+
+def answer(lesson: Lesson, ours: Mapping[str, np.ndarray],
+           theirs: Mapping[str, np.ndarray] | None, start: datetime.date = calendar.START_DATE,
+           ours_label: str = "your settings", theirs_label: str = "") -> LessonAnswer:
+    """The lesson's question answered from two fans (the student's and the comparison's, runs
+    paired by their random numbers), in numbers and in words made from them."""
+    date = calendar.date_of(lesson.question_day, start)
+    mine = measure(lesson, ours, ours_label)
+    other = measure(lesson, theirs, theirs_label or "the comparison") if theirs is not None \
+        else None
+    quantity = quantity_text(lesson, date, start)
+    sentences = [quantity + "."]
+    for m in (mine, other):
+        if m is not None:
+            sentences.append(fan_sentence(lesson, m))
+    words = comparison_words(lesson, mine, other)
+    words["date"] = date_words(date)
+    if other is not None:
+        sentences.append(words["compared"])
+    return LessonAnswer(lesson, date, mine, other, words, tuple(sentences),
+                        question_series(lesson, ours),
+                        None if theirs is None else question_series(lesson, theirs), quantity, start)
+
+
+def fan_sentence(lesson: Lesson, m: Measured) -> str:
     unit = f" {lesson.unit}" if lesson.unit else ""
-    runs = values.shape[0]
-    return (f"{lesson.label}, median of the {runs} runs: {_number(now)}{unit} on "
-            f"{calendar.date_of(day, start).strftime('%d %B %Y')}, against {_number(then)}{unit} "
-            f"at the start ({'+' if now >= then else '−'}{_number(abs(now - then))}{unit}).")
+    if lesson.about_runs:
+        return (f"With {m.label}: {percent(m.share)} of the {m.runs} runs "
+                f"({percent(m.share_by_then)} at some point by then).")
+    return (f"With {m.label}: median {signed(lesson, m.median)}{unit}; 90 % of the {m.runs} "
+            f"runs between {signed(lesson, m.low)} and {signed(lesson, m.high)}{unit}.")
+
+
+def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> dict[str, str]:
+    """Words that compare the two fans, each chosen by a number: the direction and size of the
+    difference of medians (or of shares), and how often a run beats its pair."""
+    unit = f" {lesson.unit}" if lesson.unit else ""
+    if lesson.about_runs:
+        ours_text, theirs_text = percent(mine.share), percent(other.share) if other else ""
+    else:
+        ours_text = f"{signed(lesson, mine.median)}{unit}"
+        theirs_text = f"{signed(lesson, other.median)}{unit}" if other else ""
+    words = {"ours": ours_text, "theirs": theirs_text, "direction": "", "difference": "",
+             "compared": ""}
+    if other is None:
+        return words
+    if lesson.about_runs:
+        points = 100.0 * (mine.share - other.share)
+        direction = "about the same" if abs(points) < 2.5 else ("more" if points > 0 else "fewer")
+        difference = (f"{abs(points):.0f} percentage points {direction}"
+                      if direction != "about the same" else "about the same share")
+        words |= {"direction": direction, "difference": difference,
+                  "compared": f"That is {difference} with {mine.label} than with {other.label}."}
+        return words
+    gap = mine.median - other.median
+    paired = float(np.mean(mine.values > other.values))
+    pairs = (f"in {percent(paired)} of the runs the value is higher with {mine.label} than in "
+             f"the same run (same random numbers) with {other.label}.")
+    if lesson.measure == "change" and other.median != 0 and mine.median * other.median > 0:
+        ratio = mine.median / other.median
+        noun = "gain" if lesson.unit == "km²" and other.median > 0 else (
+            "rise" if other.median > 0 else "fall")
+        direction = "about the same" if abs(ratio - 1) < SAME_WITHIN else (
+            "larger" if ratio > 1 else "smaller")
+        difference = (f"about the same {noun}" if direction == "about the same" else
+                      f"a {noun} {percent(abs(ratio - 1))} {direction}")
+        compared = (f"With {mine.label} that is {difference} than with {other.label} "
+                    f"({ratio:.2f} times; medians differ by {signed(lesson, gap)}{unit}); "
+                    + pairs)
+    else:
+        base = abs(other.median)
+        relative = abs(gap) / base if base > 0 else float("inf")
+        higher = "more" if lesson.unit == "km²" else "higher"
+        lower = "less" if lesson.unit == "km²" else "lower"
+        direction = "about the same" if relative < SAME_WITHIN else (higher if gap > 0 else lower)
+        difference = "about the same" if direction == "about the same" else (
+            f"{percent(relative)} {direction}" if np.isfinite(relative) else direction)
+        compared = (f"The median with {mine.label} is {difference} than with {other.label} "
+                    f"({signed(lesson, gap, True)}{unit}); " + pairs)
+    words |= {"direction": direction, "difference": difference, "compared": compared}
+    return words
+
+
+def percent(share: float | None) -> str:
+    return "" if share is None else f"{100.0 * share:.0f} %"
+
+
+def signed(lesson: Lesson, value: float, always: bool = False) -> str:
+    """A number as the page writes it; a change (or a difference: `always`) carries its sign."""
+    if lesson.measure == "change" or always:
+        return ("+" if value >= 0 else "−") + _number(abs(value))
+    return _number(value)
+
+
+def date_words(date: datetime.date) -> str:
+    return f"{date.day} {date.strftime('%B %Y')}"
+
+
+def _placeholders(text: str) -> list[str]:
+    import string
+    return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
 
 
 def _number(value: float) -> str:
