@@ -1,4 +1,5 @@
-"""The `conflictsim` command line.
+"""The `conflictsim` command line: the one package that wires `sim`, `experiments` and
+`dashboards` together (none of them imports it, and `sim` imports neither of the others).
 
 `scenarios`, `params` and `run` live here; `dashboard` comes from `dashboards.cli` and the
 research commands (`sweep`, `results`, `sensitivity`, `calibrate`) from `experiments.cli`, each
@@ -18,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import calendar
-from .outcomes import OUTCOMES
-from .params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
-from .scenarios import SCENARIOS, check_scenario
+from sim import calendar
+from sim.outcomes import OUTCOMES
+from sim.params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
+from sim.scenarios import SCENARIOS, check_scenario
 
 EXIT_BAD_INPUT = 2
 SUMMARY_COLUMNS = tuple((o.name, f"{o.label}, {o.unit}", o.fmt) for o in OUTCOMES.values()
@@ -104,7 +105,7 @@ def cmd_params(args) -> int:
 
 
 def cmd_levers(args) -> int:
-    from . import levers
+    from sim import levers
 
     for name in args.names:
         if name not in PARAMS:
@@ -116,6 +117,23 @@ def cmd_levers(args) -> int:
     print(f"{len(verdicts) - len(failed)} of {len(verdicts)} move what they declare"
           + (f"; not: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
+
+
+def cmd_shape(args) -> int:
+    from experiments import shape
+
+    scenarios = args.scenario or list(SCENARIOS)
+    for name in scenarios:
+        check_scenario(name)
+    table = shape.shape_table(scenarios, runs=args.runs, seed=args.seed)
+    text = shape.format_markdown(table, shape.data_shape(), args.runs, args.seed)
+    print(text, end="")
+    if args.out:
+        problems = _write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        if problems:
+            print("conflictsim: error: " + problems[0], file=sys.stderr)
+            return EXIT_BAD_INPUT
+    return 0
 
 
 def summary_text(outcomes, scenario: str, days: int,
@@ -167,7 +185,7 @@ def replay_row(sweep_dir: str, row_index: int):
 
 
 def cmd_run(args) -> int:
-    from .simulate import simulate
+    from sim.simulate import simulate
 
     if args.settings is not None:
         _apply_settings_file(args)
@@ -199,7 +217,7 @@ def cmd_run(args) -> int:
         failures += _write(trajectories,
                            lambda p: result.trajectories_long().to_parquet(p, index=False))
     if plot is not None:
-        from .plots import scenario_figure
+        from sim.plots import scenario_figure
         failures += _write(plot, lambda p: scenario_figure(result).savefig(p, dpi=120))
     for message in failures:
         print(f"conflictsim: error: {message}", file=sys.stderr)
@@ -313,6 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=_whole("--runs", 10, 100_000), default=120,
                    help="runs per level (default 120)")
     p.set_defaults(func=cmd_levers)
+
+    p = sub.add_parser("shape", help="the front over two years: year-two over year-one gains in "
+                                     "runs without a ceasefire, the force ratio's path, and "
+                                     "2022-2024's year-on-year changes (markdown)")
+    p.add_argument("--scenario", action="append", metavar="NAME",
+                   help="a preset (repeatable; default: all): " + ", ".join(SCENARIOS))
+    p.add_argument("--runs", type=_whole("--runs", 10, 100_000), default=400,
+                   help="runs per preset (default 400)")
+    p.add_argument("--seed", type=_whole("--seed", 0, 2**63 - 1), default=1,
+                   help="seed of the run keys (default 1)")
+    p.add_argument("--out", metavar="FILE.md", help="also write the tables to this file")
+    p.set_defaults(func=cmd_shape)
 
     for module in ("dashboards.cli", "experiments.cli"):
         importlib.import_module(module).register(sub)
