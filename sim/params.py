@@ -336,8 +336,9 @@ _SPECS: list[ParamSpec] = [
        "lever; forces: 'Ukrainian mobilisation age lowered from 27 to 25' and 'Ukrainian "
        "mobilisation law'", "combat"),
     _p("ukraine_threat_mobilisation_elasticity", 0.5, 0.0, 2.0, "-",
-       "How strongly Ukraine's mobilisation follows the threat at the front (Kyiv's belief about "
-       "the pace it loses ground at over what it expected): mobilisation times threat^this.",
+       "How strongly Ukraine's mobilisation follows the threat at the front (the pace it has lost "
+       "ground at over the last quarter or so, over that of the quarter before the start or "
+       "2024's mean if higher): mobilisation times threat^this.",
        "assumption; the April 2024 laws followed the fall of Avdiivka (Feb 2024)", "combat"),
     _p("ukraine_mobilisation_support_cost", 0.0005, 0.0, 0.005, "per day",
        "Support in Ukraine lost per day per unit of mobilisation effort above full 2024 effort.",
@@ -913,9 +914,13 @@ _EXPECTS: dict[str, Expect] = {
     "russia_signup_bonus_mn_rub": _E("russia_economic_pressure_mean", +1,
                                      setting=(("russia_signup_pay", 2.0),)),
     "russia_recruit_pool_k": _E("area_change_km2", +1),
+    # the call-up fills the gap contracts leave; readiness times 2022's rate only caps it, so
+    # the rate matters where the cap binds (a reluctant Putin), readiness from none to full
     "russia_call_up_2022_per_day": _E("area_change_km2", +1,
-                                      setting=(("russia_signup_pay", 0.3),)),
-    "putin_call_up": _E("area_change_km2", +1, setting=(("russia_signup_pay", 0.3),)),
+                                      setting=(("russia_signup_pay", 0.3),
+                                               ("putin_call_up", 0.02))),
+    "putin_call_up": _E("area_change_km2", +1, setting=(("russia_signup_pay", 0.3),),
+                        levels=(0.0, 1.0)),
     "russia_call_up_stability_floor": _E("area_change_km2", -1,
                                          setting=(("russia_signup_pay", 0.3),
                                                   ("putin_call_up", 1.0))),
