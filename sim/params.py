@@ -170,7 +170,7 @@ def uncertain_names() -> tuple[str, ...]:
 
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 1.39, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 1.29, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "and casualty figures (sim/data/posterior_front.csv)", "combat"),
@@ -211,7 +211,7 @@ _SPECS: list[ParamSpec] = [
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat"),
-    _p("russia_casualties_per_day_2024", 1120.0, 300.0, 4000.0, "persons/day",
+    _p("russia_casualties_per_day_2024", 1106.0, 300.0, 4000.0, "persons/day",
        "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
        "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
        "calibration: posterior median (sim/data/posterior_front.csv) against facts 'Russian "
@@ -226,26 +226,26 @@ _SPECS: list[ParamSpec] = [
        "(each reaches the front within weeks); pay, pool and call-ups move it (core.forces).",
        "forces: 'Russian military contracts signed in 2024' (about 450,000, over 1,000 a day, "
        "Medvedev; up to 407,200 from the budget's one-off payments)", "combat"),
-    _p("ukraine_recruits_per_day", 353.0, 0.0, 4000.0, "persons/day",
+    _p("ukraine_recruits_per_day", 427.0, 0.0, 4000.0, "persons/day",
        "Ukrainian replacements reaching the front per day at full mobilisation effort under the "
-       "April 2024 law with the front moving as Kyiv expected (a third or so of the 25,000-30,000 "
+       "April 2024 law with the front moving as before the start (about half of the 25,000-30,000 "
        "mobilised a month: the rest go to training, new brigades and the rear, or go absent).",
-       "calibration: posterior median (sim/data/posterior_front.csv); low, as the 2024 manpower "
-       "shortage reports say", "combat"),
+       "calibration: posterior median (sim/data/posterior_front.csv, refitted with the forces "
+       "raised by decisions); low, as the 2024 manpower shortage reports say", "combat"),
     _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
-    _p("culmination_exhaustion", 2.23, 0.0, 5.0, "-",
+    _p("culmination_exhaustion", 2.40, 0.0, 5.0, "-",
        "How much a sector's strain (accumulated pushing above the sustainable pace) tires the "
        "attacker: speed divided by 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("culmination_adaptation", 1.46, 0.0, 3.0, "-",
+    _p("culmination_adaptation", 1.40, 0.0, 3.0, "-",
        "How much the defender brings reserves and field works to where the front moves: defence "
        "times 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("attrition_strain_weight", 3.09, 0.0, 5.0, "-",
+    _p("attrition_strain_weight", 3.16, 0.0, 5.0, "-",
        "How much more the attacker loses where the front has lately moved: the Russian loss rate "
        "times 1 + this x strain, so casualties follow the assaults.",
        "calibration: posterior median of the ABC fit to the facts' 2024 casualty figures "
@@ -255,7 +255,7 @@ _SPECS: list[ParamSpec] = [
        "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
        "rather than luck and season.",
        "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
-    _p("culmination_sustainable_pace", 1.02, 0.05, 1.5, "x autumn pace",
+    _p("culmination_sustainable_pace", 1.04, 0.05, 1.5, "x autumn pace",
        "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
        "pushes build strain, slower ones shed it.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
