@@ -242,6 +242,10 @@ def _add_validate(subparsers) -> None:
     p.add_argument("--fit", choices=FIT_MODES, default="refit",
                    help="refit (default): refit the front on the 2024 months before each start "
                         "(ABC); posterior: the shipped posterior for every start (in sample)")
+    p.add_argument("--horizons", metavar="MONTHS",
+                   help="months ahead, comma-separated (e.g. 6,12): each scored on its own "
+                        "from the quarter starts with data after them, written to "
+                        "DIR/horizon_<h>m (default: 1, 2 and 3 months from every start)")
     p.set_defaults(func=cmd_validate)
 
 

@@ -36,6 +36,7 @@ DEFAULT_STARTS = ("2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-
                   "2024-06-01", "2024-07-01", "2024-08-01", "2024-09-01")
 REQUIRED_STARTS = ("2024-01-01", "2024-04-01", "2024-07-01", "2024-09-01")
 HORIZONS = (1, 2, 3)  # months ahead
+QUARTER_MONTHS = (1, 4, 7, 10)  # a longer horizon's default starts: the quarter starts
 LAST_DATA = dt.date(2024, 11, 30)
 MIN_FIT_MONTHS = 2
 FIT_MODES = ("refit", "posterior")
@@ -65,9 +66,38 @@ def add_months(date: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def check_starts(starts) -> tuple[dt.date, ...]:
+def check_horizons(text) -> tuple[int, ...]:
+    """Months ahead, from a comma-separated list ("6,12"): whole numbers from 1 to 24."""
+    try:
+        horizons = tuple(sorted({int(part) for part in str(text).split(",")}))
+    except ValueError:
+        horizons = ()
+    if not horizons or not all(1 <= h <= 24 for h in horizons):
+        raise InputError(f"--horizons={text!r} is not allowed: months ahead, whole numbers "
+                         "from 1 to 24 separated by commas")
+    return horizons
+
+
+def latest_start(horizons=HORIZONS) -> dt.date:
+    """The last first-of-month with DeepStateMap data for the longest horizon after it."""
+    return add_months(LAST_DATA.replace(day=1), 1 - max(horizons))
+
+
+def quarter_starts(horizons) -> tuple[str, ...]:
+    """Quarter starts from the earliest start date with data for the longest horizon after
+    them (none when the horizon reaches past the data from every possible start)."""
+    first, last = sim.calendar.EARLIEST_START, latest_start(horizons)
+    starts, month = [], first.replace(day=1)
+    while month <= last:
+        if month.month in QUARTER_MONTHS:
+            starts.append(month.isoformat())
+        month = add_months(month, 1)
+    return tuple(starts)
+
+
+def check_starts(starts, horizons=HORIZONS) -> tuple[dt.date, ...]:
     """First days of months from 2024-01-01 with data for the longest horizon after them."""
-    latest = add_months(LAST_DATA.replace(day=1), 1 - max(HORIZONS))
+    latest = latest_start(horizons)
     checked = []
     for text in starts:
         try:
@@ -129,7 +159,7 @@ def forecast(start: dt.date, population: pd.DataFrame, runs: int, seed: int,
 
 
 def run(starts=DEFAULT_STARTS, runs: int = 400, seed: int = 0, mode: str = "refit",
-        evaluator=None) -> Backtest:
+        evaluator=None, horizons=HORIZONS) -> Backtest:
     if mode not in FIT_MODES:
         raise InputError(f"--fit={mode!r} is not allowed: one of {', '.join(FIT_MODES)}")
     if evaluator is None:
@@ -137,17 +167,17 @@ def run(starts=DEFAULT_STARTS, runs: int = 400, seed: int = 0, mode: str = "refi
         evaluator = make("serial", None, None, 10.0)
     area = monthly_area()
     rows, fans = [], {}
-    for start in check_starts(starts):
+    for start in check_starts(starts, horizons):
         population, in_sample = fitted_population(start, mode, seed, evaluator)
         eve = start - dt.timedelta(days=1)
-        ends = [month_end(add_months(start, h - 1)) for h in HORIZONS]
+        ends = [month_end(add_months(start, h - 1)) for h in horizons]
         days = (ends[-1] - start).days + 1
         occupied = forecast(start, population, runs, seed, days)
         base = area[eve]
         pace3, pace12 = naive_paces(area, start)
         quantiles = np.quantile(occupied, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
         fans[start.isoformat()] = quantiles
-        for h, end in zip(HORIZONS, ends):
+        for h, end in zip(horizons, ends):
             index = (end - start).days + 1
             q05, q25, q50, q75, q95 = quantiles[:, index]
             actual = area[end]
@@ -159,7 +189,8 @@ def run(starts=DEFAULT_STARTS, runs: int = 400, seed: int = 0, mode: str = "refi
                 "inside_90": bool(q05 <= actual <= q95),
                 "error_model_km2": abs(q50 - actual),
                 "error_naive3_km2": abs(base + h * pace3 - actual),
-                "error_naive12_km2": abs(base + h * pace12 - actual)})
+                "error_naive12_km2": abs(base + h * pace12 - actual),
+                "error_no_change_km2": abs(base - actual)})
     table = pd.DataFrame(rows)
     return Backtest(table, summarise(table, runs, seed, mode), fans)
 
@@ -171,7 +202,8 @@ def summarise(table: pd.DataFrame, runs: int, seed: int, mode: str) -> dict:
                 "coverage_90": float(frame["inside_90"].mean()),
                 "mean_error_model_km2": float(frame["error_model_km2"].mean()),
                 "mean_error_naive3_km2": float(frame["error_naive3_km2"].mean()),
-                "mean_error_naive12_km2": float(frame["error_naive12_km2"].mean())}
+                "mean_error_naive12_km2": float(frame["error_naive12_km2"].mean()),
+                "mean_error_no_change_km2": float(frame["error_no_change_km2"].mean())}
     return {"runs": runs, "seed": seed, "fit": mode, "all": block(table),
             "out_of_sample": block(table[~table["in_sample"]]),
             "by_horizon": {int(h): block(f) for h, f in table.groupby("horizon_months")}}
@@ -195,7 +227,8 @@ def format_table(backtest: Backtest) -> str:
         lines.append(f"{label} ({s['cases']}): 50% band covers {s['coverage_50']:.0%}, 90% band "
                      f"{s['coverage_90']:.0%}; mean error model {s['mean_error_model_km2']:,.0f} "
                      f"km2, naive 3-month {s['mean_error_naive3_km2']:,.0f}, naive 12-month "
-                     f"{s['mean_error_naive12_km2']:,.0f}")
+                     f"{s['mean_error_naive12_km2']:,.0f}, no change "
+                     f"{s['mean_error_no_change_km2']:,.0f}")
     if t["in_sample"].any():
         lines.append("* in sample: too little 2024 data before this start to refit; the shipped "
                      "posterior (fitted on January-November 2024) was used")
@@ -208,6 +241,7 @@ def figure(backtest: Backtest):
     from matplotlib.figure import Figure
 
     area = monthly_area()
+    horizons = sorted(int(h) for h in backtest.table["horizon_months"].unique())
     starts = list(backtest.fans)
     cols = min(3, len(starts))
     rows = -(-len(starts) // cols)
@@ -223,12 +257,13 @@ def figure(backtest: Backtest):
         base = area[start - dt.timedelta(days=1)]
         pace3, pace12 = naive_paces(area, start)
         month_days = np.array([0] + [(month_end(add_months(start, h - 1)) - start).days + 1
-                                     for h in HORIZONS])
-        actual = [base] + [area[month_end(add_months(start, h - 1))] for h in HORIZONS]
+                                     for h in horizons])
+        actual = [base] + [area[month_end(add_months(start, h - 1))] for h in horizons]
+        months_ahead = np.array([0] + horizons)
         axis.plot(month_days, actual, "o-", color="#000000", label="DeepStateMap")
-        axis.plot(month_days, base + pace3 * np.arange(4), "--", color="#D55E00",
+        axis.plot(month_days, base + pace3 * months_ahead, "--", color="#D55E00",
                   label="naive 3-month")
-        axis.plot(month_days, base + pace12 * np.arange(4), ":", color="#CC79A7",
+        axis.plot(month_days, base + pace12 * months_ahead, ":", color="#CC79A7",
                   label="naive 12-month")
         axis.set_title(f"from {start_text}", fontsize=9)
         axis.set_xlabel("days from start", fontsize=8)
@@ -255,12 +290,28 @@ def write(backtest: Backtest, out: Path) -> list[Path]:
 def command(args) -> int:
     if args.runs < 10:
         raise InputError(f"--runs={args.runs} is not allowed: a whole number >= 10")
-    starts = check_starts(args.start or DEFAULT_STARTS)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out={args.out!r} is not allowed: a directory")
-    backtest = run(starts, args.runs, args.seed, args.fit)
-    print(format_table(backtest))
-    for path in write(backtest, out):
-        print(f"wrote {path}")
+    horizons = check_horizons(args.horizons) if args.horizons else None
+    if horizons is None:
+        starts = check_starts(args.start or DEFAULT_STARTS)
+        backtest = run(starts, args.runs, args.seed, args.fit)
+        print(format_table(backtest))
+        for path in write(backtest, out):
+            print(f"wrote {path}")
+        return 0
+    for h in horizons:  # each horizon on its own: its own starts and scores
+        starts = args.start or quarter_starts((h,))
+        if not starts:
+            print(f"{h} months ahead: no start from {sim.calendar.EARLIEST_START} has "
+                  f"{h} months of data after it (data end {LAST_DATA}); earlier starts need "
+                  "that year's inputs in sim/data/")
+            continue
+        backtest = run(check_starts(starts, (h,)), args.runs, args.seed, args.fit,
+                       horizons=(h,))
+        print(f"{h} months ahead:")
+        print(format_table(backtest))
+        for path in write(backtest, out / f"horizon_{h}m"):
+            print(f"wrote {path}")
     return 0

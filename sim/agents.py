@@ -18,7 +18,7 @@ import mesa
 
 from . import sectors
 from .core import day as core_day
-from .core import combat, talks
+from .core import combat, forces, talks
 from .core.arrays import clip, sector_column
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, State
@@ -170,11 +170,27 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     return in_ceasefire & (draw < hazard)
 
 
+def putin_call_up(p: Params, state: State) -> np.ndarray:
+    """Reservists a day Putin orders called up: yesterday's losses that did not return and that
+    contracts no longer replaced, up to his readiness times 2022's call-up rate (stability
+    decides, in the core, how many the regime can actually call up)."""
+    losses = state.russia_casualties_today * (1.0 - p.wounded_return_share)
+    return forces.russia_call_up_order(p.putin_call_up, p.russia_call_up_2022_per_day, losses,
+                                       state.russia_contracts_today)
+
+
 # --------------------------------------------------------------------------- Zelensky's rules
 def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
-    """Mobilisation effort follows domestic support; limits agreed in a deal cut it."""
+    """Mobilisation effort (1: full effort under the April 2024 law): the law's reach, the
+    effort domestic support carries, and more when the front moves faster than it did before
+    the start (the threat index to the power `ukraine_threat_mobilisation_elasticity`); limits agreed in
+    a deal cut it. Effort above 1 costs support (in the core)."""
     limits = state.deal_package[:, talks.FORCE_LIMITS]
-    return (0.4 + 0.6 * state.ukraine_support) * (1.0 - p.force_limits_rebuild_cut * limits)
+    threat = forces.front_threat(state.recent_pace_km2_day, state.start_pace_km2_day)
+    return (forces.ukraine_mobilised_per_day(1.0, p.ukraine_mobilisation_law,
+                                             forces.support_effort(state.ukraine_support),
+                                             threat, p.ukraine_threat_mobilisation_elasticity)
+            * (1.0 - p.force_limits_rebuild_cut * limits))
 
 
 def zelensky_package(p: Params, state: State) -> np.ndarray:
@@ -362,6 +378,7 @@ class Putin(Leader):
         return {
             "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s, below_cost)),
             "russia_strike_wave": putin_strike_wave(p, s, today, draws.strike_wave),
+            "russia_call_up": putin_call_up(p, s),
             "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost),
             "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, draws.ceasefire_breach,
                                                               daily_cost),

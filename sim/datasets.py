@@ -36,6 +36,12 @@ def facts() -> pd.DataFrame:
     return _read("facts_to_2024_11.csv")
 
 
+def force_facts() -> pd.DataFrame:
+    """Sourced figures on how the two sides raise their forces (contracts, call-ups,
+    mobilisation, desertion) and the front's yearly changes they are read against."""
+    return _read("forces_to_2024_11.csv")
+
+
 def occupied_km2_on(date: _dt.date) -> float:
     """Russian-held area (DeepStateMap) on the last day with data on or before `date`."""
     daily = territory_daily()

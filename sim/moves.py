@@ -23,9 +23,10 @@ class Moves:
     russia_seeks_talks: np.ndarray  # (runs,) bool
     russia_breaks_ceasefire: np.ndarray  # (runs,) bool
     russia_accepts: np.ndarray  # (runs,) bool: accepts today's package
+    russia_call_up: np.ndarray  # (runs,) reservists per day ordered called up
     # Zelensky
     ukraine_deep_strike: np.ndarray  # (runs,) intensity in [0, 1]
-    ukraine_mobilisation: np.ndarray  # (runs,) effort in [0, 1]
+    ukraine_mobilisation: np.ndarray  # (runs,) effort, 1 = full effort under the April 2024 law
     ukraine_accepts: np.ndarray  # (runs,) bool: accepts today's package
     # Trump
     us_aid_bn_usd_yr: np.ndarray
@@ -46,6 +47,7 @@ class Moves:
         return cls(
             russia_offensive=np.zeros((n_runs, n_sectors)), russia_strike_wave=no,
             russia_seeks_talks=no, russia_breaks_ceasefire=no, russia_accepts=no,
+            russia_call_up=zeros,
             ukraine_deep_strike=zeros, ukraine_mobilisation=zeros, ukraine_accepts=no,
             us_aid_bn_usd_yr=zeros, us_sanctions=zeros, us_pushes_talks=no,
             eu_aid_bn_usd_yr=zeros, eu_sanctions=zeros,

@@ -170,7 +170,7 @@ def uncertain_names() -> tuple[str, ...]:
 
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
-    _p("advance_speed_scale", 1.39, 0.0, 3.0, "x",
+    _p("advance_speed_scale", 1.29, 0.0, 3.0, "x",
        "Multiplier on every sector's autumn-2024 advance pace.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "and casualty figures (sim/data/posterior_front.csv)", "combat"),
@@ -211,7 +211,7 @@ _SPECS: list[ParamSpec] = [
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat"),
-    _p("russia_casualties_per_day_2024", 1120.0, 300.0, 4000.0, "persons/day",
+    _p("russia_casualties_per_day_2024", 1106.0, 300.0, 4000.0, "persons/day",
        "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
        "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
        "calibration: posterior median (sim/data/posterior_front.csv) against facts 'Russian "
@@ -222,27 +222,30 @@ _SPECS: list[ParamSpec] = [
        "facts: 'Ukrainian losses (US officials)' 307,500 by Oct 2024, weighted to late 2024",
        "combat"),
     _p("russia_recruits_per_day", 1100.0, 0.0, 4000.0, "persons/day",
-       "Russian replacements reaching the front per day.",
-       "assumption; Russian officials' 2024 contract-soldier figures (about 30,000/month)",
-       "combat"),
-    _p("ukraine_recruits_per_day", 353.0, 0.0, 4000.0, "persons/day",
-       "Ukrainian replacements reaching the front per day at full mobilisation effort.",
-       "calibration: posterior median (sim/data/posterior_front.csv); low, as the 2024 manpower "
-       "shortage reports say", "combat"),
+       "Russian contracts signed per day at 2024's sign-up pay with 2024's pool of willing men "
+       "(each reaches the front within weeks); pay, pool and call-ups move it (core.forces).",
+       "forces: 'Russian military contracts signed in 2024' (about 450,000, over 1,000 a day, "
+       "Medvedev; up to 407,200 from the budget's one-off payments)", "combat"),
+    _p("ukraine_recruits_per_day", 427.0, 0.0, 4000.0, "persons/day",
+       "Ukrainian replacements reaching the front per day at full mobilisation effort under the "
+       "April 2024 law with the front moving as before the start (about half of the 25,000-30,000 "
+       "mobilised a month: the rest go to training, new brigades and the rear, or go absent).",
+       "calibration: posterior median (sim/data/posterior_front.csv, refitted with the forces "
+       "raised by decisions); low, as the 2024 manpower shortage reports say", "combat"),
     _p("wounded_return_share", 0.35, 0.0, 0.9, "share",
        "Share of casualties (wounded) who return to the front; the rest are lost to the force.",
        "assumption", "combat"),
-    _p("culmination_exhaustion", 2.23, 0.0, 5.0, "-",
+    _p("culmination_exhaustion", 2.40, 0.0, 5.0, "-",
        "How much a sector's strain (accumulated pushing above the sustainable pace) tires the "
        "attacker: speed divided by 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("culmination_adaptation", 1.46, 0.0, 3.0, "-",
+    _p("culmination_adaptation", 1.40, 0.0, 3.0, "-",
        "How much the defender brings reserves and field works to where the front moves: defence "
        "times 1 + this x strain.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "(sim/data/posterior_front.csv)", "combat"),
-    _p("attrition_strain_weight", 3.09, 0.0, 5.0, "-",
+    _p("attrition_strain_weight", 3.16, 0.0, 5.0, "-",
        "How much more the attacker loses where the front has lately moved: the Russian loss rate "
        "times 1 + this x strain, so casualties follow the assaults.",
        "calibration: posterior median of the ABC fit to the facts' 2024 casualty figures "
@@ -252,7 +255,7 @@ _SPECS: list[ParamSpec] = [
        "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
        "rather than luck and season.",
        "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat"),
-    _p("culmination_sustainable_pace", 1.02, 0.05, 1.5, "x autumn pace",
+    _p("culmination_sustainable_pace", 1.04, 0.05, 1.5, "x autumn pace",
        "Share of a sector's autumn-2024 pace the attacker can keep up without tiring: faster "
        "pushes build strain, slower ones shed it.",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
@@ -286,6 +289,65 @@ _SPECS: list[ParamSpec] = [
     _p("russia_supply_pressure_sensitivity", 0.4, 0.0, 1.0, "share",
        "Share of Russian supply lost when Russia's economic pressure index reaches 1.",
        "assumption", "combat"),
+    # --- forces raised (core.forces) ---------------------------------------------------------
+    _p("russia_signup_pay", 1.0, 0.0, 3.0, "x 2024",
+       "Moscow's sign-up pay for contract soldiers (federal and regional bonuses), relative to "
+       "late 2024; the budget pays it, and economic pressure cuts what it can fund.",
+       "lever; forces: 'Russian federal one-off sign-up payment' (400,000 RUB from Jul 2024, "
+       "regional bonuses on top)", "combat"),
+    _p("russia_signup_pay_elasticity", 1.0, 0.0, 3.0, "-",
+       "How strongly contract sign-ups follow the pay: contracts times pay^this.",
+       "assumption; 2024's contracts held at about 1,000 a day while regional bonuses rose "
+       "several-fold (forces table), so the response to pay is of order one", "combat"),
+    _p("russia_signup_pay_pressure_cut", 1.0, 0.0, 3.0, "per index",
+       "Share of the sign-up pay cut per unit of Russian economic pressure above its day-0 level "
+       "(a deficit to close squeezes bonuses first).", "assumption", "combat"),
+    _p("russia_signup_bonus_mn_rub", 1.5, 0.0, 5.0, "mn RUB",
+       "Sign-up bonus per contract at 2024's pay (federal plus regional), what more or fewer "
+       "contracts at a higher or lower pay add to or save from Russian spending.",
+       "forces: 'Russian federal one-off sign-up payment' (0.4 mn RUB) plus regional bonuses of "
+       "0.4-2 mn RUB", "combat"),
+    _p("russia_recruit_pool_k", 3000.0, 200.0, 20000.0, "thousand troops",
+       "Men in Russia who would sign a contract at 2024's pay at day 0; sign-ups fall in "
+       "proportion as the pool is drawn down.",
+       "assumption; 2023-2024 contracts (about 450,000 a year, forces table) came with fast-"
+       "rising regional bonuses, the sign of a pool being drawn down over years, not months",
+       "combat"),
+    _p("russia_call_up_2022_per_day", 7900.0, 1000.0, 20000.0, "persons/day",
+       "Rate of Russia's 2022 partial mobilisation: reservists called up per day at full effort.",
+       "forces: 'Russian partial mobilisation of reservists' (300,000 from 21 Sep to 28 Oct 2022)",
+       "combat"),
+    _p("putin_call_up", 0.5, 0.0, 1.0, "share",
+       "Putin's readiness to call up reservists when contracts no longer replace his losses: "
+       "the share of 2022's call-up rate he will order to fill the gap (0: never).",
+       "lever; the 2022 call-up followed the Kharkiv rout; none in 2023-2024 while contracts "
+       "covered the losses", "combat"),
+    _p("russia_call_up_stability_floor", 0.5, 0.0, 0.95, "index",
+       "Regime stability below which Moscow cannot enforce a call-up (room for it grows "
+       "linearly above).",
+       "assumption; the 2022 call-up brought protests and several hundred thousand departures",
+       "combat"),
+    _p("russia_call_up_stability_cost", 0.002, 0.0, 0.02, "per thousand",
+       "Regime stability lost per thousand reservists called up in a day.", "assumption",
+       "combat"),
+    _p("ukraine_mobilisation_law", 1.0, 0.3, 3.0, "x 2024",
+       "Reach and enforcement of Ukraine's mobilisation relative to the April 2024 law "
+       "(age 25, registration rules); above 1 is a lower age or stricter enforcement.",
+       "lever; forces: 'Ukrainian mobilisation age lowered from 27 to 25' and 'Ukrainian "
+       "mobilisation law'", "combat"),
+    _p("ukraine_threat_mobilisation_elasticity", 0.5, 0.0, 2.0, "-",
+       "How strongly Ukraine's mobilisation follows the threat at the front (the pace it has lost "
+       "ground at over the last quarter or so, over that of the quarter before the start or "
+       "2024's mean if higher): mobilisation times threat^this.",
+       "assumption; the April 2024 laws followed the fall of Avdiivka (Feb 2024)", "combat"),
+    _p("ukraine_mobilisation_support_cost", 0.0005, 0.0, 0.005, "per day",
+       "Support in Ukraine lost per day per unit of mobilisation effort above full 2024 effort.",
+       "assumption; raids and summonses in public places were unpopular in 2024 (forces table: "
+       "AWOL cases tripled)", "combat"),
+    _p("ukraine_training_days", 60.0, 7.0, 180.0, "days",
+       "Time from call-up to the front (training pipeline, an exponential lag): a change in "
+       "mobilisation reaches the front over this many days.",
+       "forces: 'Ukrainian basic military training length' (about one to two months)", "combat"),
     # --- strikes ------------------------------------------------------------------------------
     _p("grid_initial_gw", 15.0, 5.0, 30.0, "GW",
        "Ukraine's available generating capacity at day 0.",
@@ -608,6 +670,19 @@ _LABELS: dict[str, str] = {
     "ukraine_casualties_per_day_2024": "Ukrainian casualties per day in late 2024",
     "russia_recruits_per_day": "Russian recruits reaching the front per day",
     "ukraine_recruits_per_day": "Ukrainian recruits reaching the front per day",
+    "russia_signup_pay": "Russia's sign-up pay for soldiers, times late 2024",
+    "russia_signup_pay_elasticity": "How much sign-ups follow the pay in Russia",
+    "russia_signup_pay_pressure_cut": "How much economic strain cuts Russia's sign-up pay",
+    "russia_signup_bonus_mn_rub": "Russian sign-up bonus per soldier in 2024",
+    "russia_recruit_pool_k": "Russian men willing to sign up at 2024 pay",
+    "russia_call_up_2022_per_day": "Reservists Russia called up per day in 2022",
+    "putin_call_up": "Putin's readiness to call up reservists",
+    "russia_call_up_stability_floor": "Stability Moscow needs to enforce a call-up",
+    "russia_call_up_stability_cost": "Stability a call-up costs Moscow",
+    "ukraine_mobilisation_law": "Ukraine's mobilisation, times the April-2024 law",
+    "ukraine_threat_mobilisation_elasticity": "How much Ukraine mobilises when the front moves fast",
+    "ukraine_mobilisation_support_cost": "Support in Ukraine a stricter mobilisation costs",
+    "ukraine_training_days": "Days from call-up to the front in Ukraine",
     "wounded_return_share": "Share of wounded who return to the front",
     "ukraine_domestic_supply_share": "Share of Ukraine's weapons made at home",
     "aid_delivery_days": "Days for a change in aid to reach the front",
@@ -746,6 +821,18 @@ _PRIORS: dict[str, Prior] = {
     "start_pace_factor": Prior("triangular", 0.4, 2.0, 1.0,
                                "a quarter's pace over the last one, 2023-2024: from about 0.4 to "
                                "2.8 (Q1-Q4 2024: 66, 184, 220, 542 km2/month)"),
+    "russia_signup_pay_elasticity": Prior("triangular", 0.3, 1.5, 1.0,
+                                          "contracts held while bonuses rose several-fold: "
+                                          "of order one, not far above"),
+    "russia_signup_pay_pressure_cut": Prior("triangular", 0.0, 2.0, 1.0,
+                                            "from no cut to halving the pay at half the "
+                                            "strain that counts as crisis"),
+    "russia_recruit_pool_k": Prior("triangular", 1000.0, 8000.0, 3000.0,
+                                   "two to fifteen years of 2024's sign-ups"),
+    "ukraine_threat_mobilisation_elasticity": Prior("triangular", 0.0, 1.0, 0.5,
+                                                    "from no response to one in proportion"),
+    "ukraine_training_days": Prior("triangular", 30.0, 120.0, 60.0,
+                                   "basic training of one to two months, and the way to a unit"),
     "culmination_memory_days": Prior("triangular", 30.0, 120.0, 60.0,
                                      "offensive spells of one to four months in 2024"),
     "momentum_carry": Prior("triangular", 0.0, 1.5, 0.5,
@@ -821,6 +908,33 @@ _EXPECTS: dict[str, Expect] = {
     "russia_recruits_per_day": _E("area_change_km2", +1),
     "ukraine_recruits_per_day": _E("area_change_km2", -1),
     "wounded_return_share": _E("ukraine_casualties", +1),
+    "russia_signup_pay": _E("area_change_km2", +1),
+    "russia_signup_pay_elasticity": _E("area_change_km2", -1,
+                                       setting=(("russia_signup_pay", 0.5),)),
+    "russia_signup_pay_pressure_cut": _E("area_change_km2", -1, _EP,
+                                         (("world_oil_price_usd", 45.0),)),
+    "russia_signup_bonus_mn_rub": _E("russia_economic_pressure_mean", +1,
+                                     setting=(("russia_signup_pay", 2.0),)),
+    "russia_recruit_pool_k": _E("area_change_km2", +1),
+    # the call-up fills the gap contracts leave; readiness times 2022's rate only caps it, so
+    # the rate matters where the cap binds (a reluctant Putin), readiness from none to full
+    "russia_call_up_2022_per_day": _E("area_change_km2", +1,
+                                      setting=(("russia_signup_pay", 0.3),
+                                               ("putin_call_up", 0.02))),
+    "putin_call_up": _E("area_change_km2", +1, setting=(("russia_signup_pay", 0.3),),
+                        levels=(0.0, 1.0)),
+    "russia_call_up_stability_floor": _E("area_change_km2", -1,
+                                         setting=(("russia_signup_pay", 0.3),
+                                                  ("putin_call_up", 1.0))),
+    "russia_call_up_stability_cost": _E("area_change_km2", -1,
+                                        setting=(("russia_signup_pay", 0.3),
+                                                 ("putin_call_up", 1.0))),
+    "ukraine_mobilisation_law": _E("area_change_km2", -1),
+    "ukraine_threat_mobilisation_elasticity": _E("area_change_km2", -1),
+    "ukraine_mobilisation_support_cost": _E("ukraine_support_final", -1,
+                                            setting=(("ukraine_mobilisation_law", 2.0),)),
+    "ukraine_training_days": _E("area_change_km2", +1,
+                                setting=(("ukraine_mobilisation_law", 2.0),)),
     # Strain integrates the pace above the sustainable one, so a push comes back to the
     # sustainable pace whatever these two gains: they set how soon, and so how much strain (and
     # the assault losses it brings, attrition_strain_weight) the attacker piles up on the way;
@@ -971,7 +1085,8 @@ _UNIT_WORDS: dict[str, str] = {
     "x baseline": "% of the 2024 level", "x 2024": "% of the autumn-2024 level",
     "km2/day": "km² a day", "probability": "%", "days": "days", "thousand troops": "thousand troops",
     "km2-eq": "km² equivalent", "km2-eq/km2": "km² equivalent per km²",
-    "x autumn pace": "% of the autumn-2024 pace",
+    "x autumn pace": "% of the autumn-2024 pace", "per index": "per unit of strain",
+    "mn RUB": "million roubles", "per thousand": "per thousand",
 }
 PERCENT_UNITS = ("share", "x baseline", "x 2024", "probability", "x autumn pace")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import rng, sectors
+from .core import forces
 from .core.economy import WORLD_OIL_PRICE_2024_USD
 from .params import Params
 
@@ -55,6 +56,15 @@ class State:
     ukraine_casualties: np.ndarray
     russia_casualties_today: np.ndarray
     ukraine_casualties_today: np.ndarray
+    # forces raised (core.forces), (runs,)
+    russia_recruit_pool_k: np.ndarray  # men still willing to sign at 2024 pay, thousand
+    russia_contracts_today: np.ndarray  # contracts signed today, persons
+    russia_called_up_today: np.ndarray  # reservists called up today, persons
+    ukraine_in_training_k: np.ndarray  # mobilised, not yet at the front, thousand
+    ukraine_recruits_today: np.ndarray  # reaching the front today, persons
+    recent_pace_km2_day: np.ndarray  # Russian advance of the last quarter or so, km2/day
+    start_pace_km2_day: np.ndarray  # that of the quarter before the start date (data)
+    front_force_ratio: np.ndarray  # Russian over Ukrainian troops at the front
     # strikes
     grid_gw: np.ndarray
     outage_share: np.ndarray
@@ -204,6 +214,15 @@ def initial_forces(params: Params, n_runs: int, start_pace: float = 1.0,
     return russia, ukraine
 
 
+def initial_training_k(params: Params):
+    """Ukrainians in training on day 0 (thousand): as many as the start's mobilisation (the
+    April 2024 law, day-0 support, the front as expected) keeps in the pipeline, so the start
+    neither starves nor floods the front; a different law reaches the front through it."""
+    return forces.pipeline_in_steady_state(
+        params.ukraine_recruits_per_day * forces.support_effort(params.ukraine_support_initial),
+        params.ukraine_training_days)
+
+
 def initial_state(params: Params, keys: np.ndarray,
                   occupied_km2: float = sectors.OCCUPIED_INITIAL_KM2,
                   kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2,
@@ -232,6 +251,7 @@ def initial_state(params: Params, keys: np.ndarray,
     us_aid = full(params.us_aid_baseline_bn_usd)
     eu_aid = full(params.eu_aid_baseline_bn_usd)
     occupied = full(occupied_km2)
+    start_pace_km2_day = start_pace * float(sectors.PACE_KM_PER_DAY @ sectors.AREA_WEIGHT_KM)
     return State(
         day=0,
         depth_km=np.zeros((n, s), dtype=sector_dtype),
@@ -254,6 +274,15 @@ def initial_state(params: Params, keys: np.ndarray,
         ukraine_casualties=zeros.copy(),
         russia_casualties_today=zeros.copy(),
         ukraine_casualties_today=zeros.copy(),
+        russia_recruit_pool_k=full(params.russia_recruit_pool_k),
+        russia_contracts_today=full(params.russia_recruits_per_day),
+        russia_called_up_today=zeros.copy(),
+        ukraine_in_training_k=full(initial_training_k(params)),
+        ukraine_recruits_today=full(initial_training_k(params) * 1000.0
+                                    / params.ukraine_training_days),
+        front_force_ratio=russia_force.sum(axis=1) / ukraine_force.sum(axis=1),
+        recent_pace_km2_day=full(start_pace_km2_day),
+        start_pace_km2_day=full(start_pace_km2_day),
         grid_gw=full(params.grid_initial_gw),
         outage_share=zeros.copy(),
         refinery_damage=zeros.copy(),

@@ -9,7 +9,8 @@ from sim import sectors
 from sim.core import combat
 
 OFF = dict(advance_speed_scale=0.0, advance_noise_sd=0.0, russia_recruits_per_day=0.0,
-           ukraine_recruits_per_day=0.0, wounded_return_share=0.0, attrition_strain_weight=0.0)
+           ukraine_recruits_per_day=0.0, putin_call_up=0.0, wounded_return_share=0.0,
+           attrition_strain_weight=0.0)
 
 
 def closed_form(r0, u0, a, b, t):

@@ -39,8 +39,10 @@ def test_float32_runs_end_as_the_double_precision_runs_do(scenario):
     other branch in float32 and then go its own way, as a run with any other rounding would:
     at most 2 % of runs may differ in a discrete outcome (class, ceasefire and settlement day,
     refusals; observed: up to 2 of 200). Every other run ends with the same area to 5e-3 and
-    the same Russian casualties to 2e-3 (observed 1e-3 and 6e-4: casualties follow the
-    culmination strain, a float32 sector array), and the ensemble's outcome shares agree."""
+    the same Russian casualties to 5e-3 (observed 1e-3 and 6e-4 before issue 18, 2.6e-3 in one
+    run of 200 after it: casualties follow the culmination strain, a float32 sector array, and
+    the forces raised in answer to the pace and the losses feed the difference back), and the
+    ensemble's outcome shares agree."""
     single = sim.simulate(scenario, runs=200, days=730, seed=11, precision="float32").outcomes
     double = sim.simulate(scenario, runs=200, days=730, seed=11, precision="float64").outcomes
     same = np.ones(len(single), dtype=bool)
@@ -51,7 +53,7 @@ def test_float32_runs_end_as_the_double_precision_runs_do(scenario):
     relative = np.abs(single["occupied_km2_final"] / double["occupied_km2_final"] - 1.0)
     assert relative[same].max() < 5e-3
     assert np.allclose(single["russia_casualties"][same], double["russia_casualties"][same],
-                       rtol=2e-3)
+                       rtol=5e-3)
     shares = pd.concat([single["outcome"].value_counts(normalize=True),
                         double["outcome"].value_counts(normalize=True)], axis=1).fillna(0.0)
     assert (shares.iloc[:, 0] - shares.iloc[:, 1]).abs().max() <= 0.02

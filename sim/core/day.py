@@ -16,7 +16,7 @@ from .. import rng, sectors
 from ..moves import Moves
 from ..params import Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
-from . import combat, economy, politics, strikes, talks
+from . import combat, economy, forces, politics, strikes, talks
 from .arrays import row_sum, sector_column
 
 # Columns of the day's draws
@@ -201,14 +201,25 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_scaled(
         state.russia_force_k, state.ukraine_force_k, derived.attrition_frequency * intensity,
         assault)
+    # --- forces raised: Russia's contracts (pay the budget funds, the pool left) and call-ups
+    # (as far as stability allows); Ukraine's mobilised through the training pipeline
+    signup_pay = forces.russia_signup_pay(p.russia_signup_pay, state.russia_economic_pressure,
+                                          derived.russia_pressure_day0,
+                                          p.russia_signup_pay_pressure_cut)
+    contracts = forces.russia_contracts_per_day(
+        p.russia_recruits_per_day, signup_pay, p.russia_signup_pay_elasticity,
+        forces.pool_left_share(state.russia_recruit_pool_k, p.russia_recruit_pool_k))
+    called_up = forces.russia_called_up_per_day(moves.russia_call_up, state.russia_stability,
+                                                p.russia_call_up_stability_floor)
+    in_training, ukraine_arriving_k = forces.step_pipeline(
+        state.ukraine_in_training_k, p.ukraine_recruits_per_day * moves.ukraine_mobilisation
+        / 1000.0, p.ukraine_training_days)
     returned = _col(p.wounded_return_share)
     russia_force = combat.replenish(russia_after, russia_loss, returned,
-                                    _col(p.russia_recruits_per_day) / 1000.0,
+                                    _col((contracts + called_up) / 1000.0),
                                     derived.russia_recruit_share)
     ukraine_force = combat.replenish(ukraine_after, ukraine_loss, returned,
-                                     _col(p.ukraine_recruits_per_day
-                                          * moves.ukraine_mobilisation) / 1000.0,
-                                     derived.ukraine_recruit_share)
+                                     _col(ukraine_arriving_k), derived.ukraine_recruit_share)
     russia_casualties_today = row_sum(russia_loss) * 1000.0
     ukraine_casualties_today = row_sum(ukraine_loss) * 1000.0
 
@@ -267,6 +278,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     fighting_intensity = np.where(fighting, row_sum(offensive) / S, CEASEFIRE_FIGHTING_INTENSITY)
     spending = economy.russia_spending(p.russia_spending_trn_rub, p.war_spending_share,
                                        fighting_intensity)
+    spending = spending + forces.signup_spending_change_trn_rub(
+        contracts, signup_pay, p.russia_recruits_per_day, p.russia_signup_bonus_mn_rub)
     nwf = economy.step_reserves(state.nwf_bn_usd, spending, revenue, p.nwf_deficit_share,
                                 p.rub_per_usd)
     russia_parts = economy.russia_pressure_parts(spending, revenue, nwf, sanctions)
@@ -333,8 +346,12 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         state.ukraine_support, p.ukraine_support_initial, ukraine_casualties_today, outage,
         advance_km2, ukraine_refused, np.maximum(-blame, 0.0), rally,
         event["ceasefire"], p)
+    support = np.maximum(support - forces.mobilisation_political_cost(
+        moves.ukraine_mobilisation, 1.0, p.ukraine_mobilisation_support_cost), 0.0)
     stability = politics.step_russia_stability(state.russia_stability, russia_pressure,
                                                russia_casualties_today)
+    stability = np.maximum(stability - forces.mobilisation_political_cost(
+        called_up / 1000.0, 0.0, p.russia_call_up_stability_cost), 0.0)
 
     years = economy.DAY_IN_YEARS
     events = DayEvents(opened=event["opened"], offer_made=offer_made, refused=refused,
@@ -360,6 +377,15 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         ukraine_casualties=state.ukraine_casualties + ukraine_casualties_today,
         russia_casualties_today=russia_casualties_today,
         ukraine_casualties_today=ukraine_casualties_today,
+        russia_recruit_pool_k=state.russia_recruit_pool_k - contracts / 1000.0,
+        russia_contracts_today=contracts,
+        russia_called_up_today=called_up,
+        ukraine_in_training_k=in_training,
+        ukraine_recruits_today=ukraine_arriving_k * 1000.0,
+        front_force_ratio=force_ratio_now,
+        recent_pace_km2_day=forces.step_recent_pace(state.recent_pace_km2_day, advance_km2,
+                                                    fighting),
+        start_pace_km2_day=state.start_pace_km2_day,
         grid_gw=grid,
         outage_share=outage,
         refinery_damage=refinery,

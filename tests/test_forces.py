@@ -1,0 +1,92 @@
+"""Forces raised by decisions (sim/core/forces.py): each mechanism moves the inflow the way it
+says, and switching it off removes the effect."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+import sim
+from sim.core import forces
+
+
+def test_economic_pressure_cuts_the_sign_up_pay_and_with_it_the_contracts():
+    pay = forces.russia_signup_pay(1.0, np.array([0.2, 0.4, 0.7]), 0.2, 1.0)
+    assert np.allclose(pay, [1.0, 0.8, 0.5])
+    assert np.allclose(forces.russia_signup_pay(1.0, np.array([0.2, 0.7]), 0.2, 0.0), 1.0)
+    contracts = forces.russia_contracts_per_day(1100.0, pay, 1.0, 1.0)
+    assert np.all(np.diff(contracts) < 0.0)
+    assert np.allclose(forces.russia_contracts_per_day(1100.0, pay, 0.0, 1.0), 1100.0)
+
+
+def test_a_drawn_down_pool_signs_up_less():
+    left = forces.pool_left_share(np.array([3000.0, 1500.0, 0.0]), 3000.0)
+    assert np.allclose(left, [1.0, 0.5, 0.0])
+    assert np.allclose(forces.russia_contracts_per_day(1000.0, 1.0, 1.0, left), [1000, 500, 0])
+
+
+def test_call_ups_fill_the_gap_contracts_leave_as_far_as_readiness_and_stability_allow():
+    order = forces.russia_call_up_order(0.5, 7900.0, np.array([800.0, 1500.0, 10000.0]),
+                                        np.array([1000.0, 1000.0, 1000.0]))
+    assert np.allclose(order, [0.0, 500.0, 3950.0])
+    assert np.all(forces.russia_call_up_order(0.0, 7900.0, 5000.0, 1000.0) == 0.0)
+    called = forces.russia_called_up_per_day(1000.0, np.array([0.4, 0.5, 0.75, 1.0]), 0.5)
+    assert np.allclose(called, [0.0, 0.0, 500.0, 1000.0])
+
+
+def test_the_threat_at_the_front_raises_ukraines_mobilisation_unless_switched_off():
+    threat = forces.front_threat(np.array([9.0, 18.0, 36.0]), 18.0)
+    assert np.allclose(threat, [0.5, 1.0, 2.0])
+    mobilised = forces.ukraine_mobilised_per_day(353.0, 1.0, 0.76, threat, 0.5)
+    assert np.all(np.diff(mobilised) > 0.0)
+    flat = forces.ukraine_mobilised_per_day(353.0, 1.0, 0.76, threat, 0.0)
+    assert np.allclose(flat, flat[0])
+    assert forces.front_threat(1000.0, 0.0) == forces.THREAT_RANGE[1]
+
+
+def test_recruits_reach_the_front_through_the_training_pipeline():
+    days = 60.0
+    stock = forces.pipeline_in_steady_state(300.0, days)
+    kept, arriving = forces.step_pipeline(stock, 0.3, days)
+    assert np.isclose(kept, stock) and np.isclose(arriving, 0.3)
+    # double the inflow: after one training time about 1 - 1/e of the step has arrived
+    for _ in range(int(days)):
+        stock, arriving = forces.step_pipeline(stock, 0.6, days)
+    assert 0.3 + 0.3 * 0.55 < arriving < 0.3 + 0.3 * 0.7
+
+
+@lru_cache(maxsize=None)
+def _run(**overrides):
+    model = sim.ConflictModel("status_quo", n_runs=40, days=240, rng=3, record=False,
+                              collect=False, uncertainty="off", **overrides)
+    contracts, arriving, called = [], [], []
+    while model.running:
+        model.step()
+        contracts.append(model.state.russia_contracts_today)
+        called.append(model.state.russia_called_up_today)
+        arriving.append(model.state.ukraine_recruits_today)
+    return model.state, np.sum(contracts, 0), np.sum(called, 0), np.sum(arriving, 0)
+
+
+def test_cutting_the_sign_up_pay_cuts_russias_inflow_and_its_force():
+    paid, cut = _run(), _run(russia_signup_pay=0.5)
+    assert np.all(cut[1] < 0.6 * paid[1])
+    assert np.all(cut[0].russia_force_k.sum(1) < paid[0].russia_force_k.sum(1))
+
+
+def test_putin_calls_up_reservists_only_when_ready_and_contracts_fall_short():
+    ready = _run(russia_signup_pay=0.3, putin_call_up=1.0)
+    never = _run(russia_signup_pay=0.3, putin_call_up=0.0)
+    assert np.all(ready[2] > 0.0) and np.all(never[2] == 0.0)
+    assert np.all(ready[0].russia_stability < never[0].russia_stability)
+    assert np.all(ready[0].russia_force_k.sum(1) > never[0].russia_force_k.sum(1))
+
+
+def test_a_stricter_mobilisation_law_brings_more_ukrainians_at_a_cost_in_support():
+    base, strict = _run(), _run(ukraine_mobilisation_law=2.0)
+    assert np.all(strict[3] > 1.3 * base[3])
+    assert np.all(strict[0].ukraine_force_k.sum(1) > base[0].ukraine_force_k.sum(1))
+    assert np.mean(strict[0].ukraine_support) < np.mean(base[0].ukraine_support)
+    free = _run(ukraine_mobilisation_law=2.0, ukraine_mobilisation_support_cost=0.0)
+    assert np.mean(free[0].ukraine_support) > np.mean(strict[0].ukraine_support)
