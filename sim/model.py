@@ -21,7 +21,7 @@ from .core import day as core_day
 from .core import talks
 from .core.arrays import DEFAULT_PRECISION, PRECISIONS
 from .params import ParamError
-from .state import START_PACE_WINDOW_DAYS, STREAM_DAY, TALKS, initial_state
+from .state import START_PACE_WINDOW_DAYS, STREAM_DAY, initial_state
 
 TRAJECTORY_FIELDS: tuple[str, ...] = (
     "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
@@ -110,6 +110,7 @@ class ConflictModel(mesa.Model):
             self.params, self.derived, self.today)
         self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
         self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
+        self.talks_draws = np.empty((self.n_runs, core_day.N_TALKS_DRAWS))
         self.record = record
         # Stored day-major, (days + 1, runs), so each day's write is contiguous; exposed as
         # (runs, days + 1) views by `trajectories`.
@@ -160,8 +161,8 @@ class ConflictModel(mesa.Model):
             return
         self.today = self._context(self.state.day + 1)
         self.draws = rng.uniforms(self.keys, self.today.day, STREAM_DAY, core_day.N_DRAWS)
-        self.round_due = (self.state.talks_phase == TALKS) & core_day.round_due_today(
-            self.state, self.params, self.today.day)
+        self.talks_draws = rng.uniforms(self.keys, self.today.day, core_day.STREAM_TALKS,
+                                        core_day.N_TALKS_DRAWS)
         moves: dict = {"package": talks.no_package(self.n_runs),
                        "proposer": np.zeros(self.n_runs, dtype=np.int8)}
         for leader in self.leaders:

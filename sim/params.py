@@ -319,8 +319,16 @@ _SPECS: list[ParamSpec] = [
     _p("refinery_repair_per_day", 0.02, 0.0, 0.2, "1/day",
        "Share of refinery damage repaired per day.", "assumption", "strikes"),
     _p("energy_moratorium_in_talks", 1.0, 0.0, 1.0, "switch",
-       "Whether open talks can produce a partial deal pausing strikes on energy (both sides).",
+       "Whether Washington puts a partial deal pausing strikes on energy (both sides) on the "
+       "table while talks are open; each side accepts or refuses it, and Moscow may break it.",
        "design: a partial deal discussed in 2025", "strikes", "bool"),
+    _p("russia_energy_truce_value_km2", 1000.0, 0.0, 10000.0, "km2-eq",
+       "What an energy truce is worth to Moscow when Ukraine's strikes have 10 % of its "
+       "refining out (the end of those strikes), in km2 of ground.", "assumption", "strikes"),
+    _p("russia_winter_strike_value_km2", 2000.0, 0.0, 10000.0, "km2-eq",
+       "What its strikes on Ukraine's grid in the heating season are worth to Moscow, in km2 "
+       "of ground: in that season it refuses or breaks an energy truce worth less.",
+       "assumption", "strikes"),
     # --- economy ------------------------------------------------------------------------------
     _p("world_oil_price_usd", 80.0, 30.0, 130.0, "USD/bbl",
        "Long-run mean world (Brent) crude price; Russia sells at this minus the Urals discount.",
@@ -416,6 +424,10 @@ _SPECS: list[ParamSpec] = [
        "design: Trump's stated aim of immediate talks", "united_states", "bool"),
     _p("trump_push_delay_days", 30.0, 0.0, 365.0, "days",
        "Days after inauguration before US pressure opens talks.", "assumption", "united_states"),
+    _p("trump_deadline_days", 60.0, 7.0, 365.0, "days",
+       "Washington's patience: after this many days of open talks without a package its "
+       "deadline doubles the chance that someone puts one on the table.", "assumption",
+       "united_states"),
     _p("trump_blame_susceptibility", 0.3, 0.0, 1.0, "share",
        "How far Washington blames whoever refuses a package regardless of how reasonable it "
        "looked (0: blame follows reasonableness only).",
@@ -429,8 +441,9 @@ _SPECS: list[ParamSpec] = [
        "US sanctions intensity the new administration sets after inauguration (before blame).",
        "assumption; scenario lever", "united_states"),
     _p("trump_relief_offer", 0.5, 0.0, 1.0, "share",
-       "Sanctions relief Washington puts into the packages it brokers.", "assumption; scenario "
-       "lever", "united_states"),
+       "Share of US sanctions Washington would lift for a deal (less as it blames Moscow): what "
+       "it puts into the packages it brokers and the most it consents to in anyone's.",
+       "assumption; scenario lever", "united_states"),
     _p("trump_limits_offer", 0.3, 0.0, 1.0, "index",
        "Limits on Ukraine's forces and alignment Washington puts into its packages.",
        "assumption; scenario lever", "united_states"),
@@ -468,6 +481,13 @@ _SPECS: list[ParamSpec] = [
     _p("eu_guarantee_strength", 0.3, 0.0, 1.0, "share",
        "Strength of the security guarantees Europe can offer Ukraine with a ceasefire.",
        "assumption; scenario lever", "europe"),
+    _p("eu_relief_limit", 0.5, 0.0, 1.0, "share",
+       "Share of EU sanctions the EU would lift for a deal carrying all the guarantees it can "
+       "give (less with fewer: Europe trades relief for its security).", "assumption",
+       "europe"),
+    _p("eu_relief_holdout_chance", 0.2, 0.0, 1.0, "probability",
+       "Chance that a member state vetoes any EU sanctions relief in a package (the EU lifts "
+       "sanctions by unanimity).", "assumption", "europe"),
     # --- Putin --------------------------------------------------------------------------------
     _p("putin_strategy", 0.0, 0.0, 3.0, "",
        "Putin's negotiation strategy, a rule for what Moscow proposes: opportunist (the most he "
@@ -483,8 +503,12 @@ _SPECS: list[ParamSpec] = [
     _p("putin_maximalist_demand_km2", 25000.0, 0.0, 80000.0, "km2",
        "Unoccupied Ukrainian land the maximalist strategy demands, and below which it accepts "
        "no deal until economic strain wears the aim down.",
-       "assumption; order of the unoccupied parts of Donetsk, Zaporizhzhia and Kherson oblasts",
-       "putin"),
+       "Putin's demand of 14 June 2024 (speech at the Russian Foreign Ministry, "
+       "http://kremlin.ru/events/president/news/74285): Ukraine's withdrawal from all of "
+       "Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts. The unoccupied rest of the four, "
+       "about 25,000-30,000 km2 in mid-2024 (oblast areas 26,517, 26,684, 27,180 and 28,461 "
+       "km2, State Statistics Service of Ukraine, less the parts then held by Russia on the "
+       "DeepState map); approximate", "putin"),
     _p("putin_serious_pressure", 0.5, 0.1, 1.0, "index",
        "Russian economic pressure above which a serious Putin seeks talks and offers his "
        "reservation value, and at which a maximalist's aim is worn away.", "assumption", "putin"),
@@ -568,11 +592,22 @@ _SPECS: list[ParamSpec] = [
        "Washington to see it as unreasonable (e-folding distance).", "assumption", "talks"),
     _p("talks_collapse_per_refusal", 0.15, 0.0, 1.0, "probability",
        "Chance that talks collapse after a refused offer.", "assumption", "talks"),
+    _p("talks_open_per_day", 0.02, 0.002, 1.0, "1/day",
+       "Chance per day that talks open while the US presses for them (or Moscow asks), before "
+       "any refusal or breakdown: a first meeting takes weeks to months to arrange.",
+       "assumption; of the order of 2025, when the first direct talks (Istanbul, 16 May) came "
+       "about four months after the inauguration", "talks"),
     _p("talks_reopen_per_day", 0.02, 0.0, 0.5, "1/day",
        "Chance per day that collapsed talks reopen while the US presses for them.",
        "assumption", "talks"),
     _p("offer_interval_days", 21.0, 1.0, 120.0, "days",
-       "Days between rounds of offers while talks are open.", "assumption", "talks"),
+       "Mean days between one party's packages while talks are open and nothing drives an "
+       "offer (offers come at random; a shift of the front or Washington's deadline makes them "
+       "likelier).", "assumption", "talks"),
+    _p("offer_shift_reference_km2", 500.0, 50.0, 10000.0, "km2",
+       "Ground the front moves after a package that doubles the chance of a new one (a "
+       "battlefield shift changes what each side expects from fighting on).", "assumption",
+       "talks"),
     _p("ceasefire_breakdown_per_day", 0.003, 0.0, 0.1, "1/day",
        "Chance per day that a ceasefire breaks down when Moscow's expected gain from attacking "
        "again is at its reference level (Powell 2006 commitment problem).", "assumption",
@@ -713,7 +748,14 @@ _LABELS: dict[str, str] = {
     # talks
     "talks_collapse_per_refusal": "Chance talks collapse after a refused offer",
     "talks_reopen_per_day": "Chance per day that collapsed talks reopen",
-    "offer_interval_days": "Days between rounds of offers",
+    "offer_interval_days": "Days between offers where nothing drives one, on average",
+    "offer_shift_reference_km2": "Ground the front moves that makes a new offer twice as likely",
+    "talks_open_per_day": "Chance per day that talks open once pushed for",
+    "trump_deadline_days": "Washington's patience before it sets a deadline",
+    "eu_relief_limit": "Share of EU sanctions Europe would lift for a deal",
+    "eu_relief_holdout_chance": "Chance one EU member vetoes sanctions relief",
+    "russia_energy_truce_value_km2": "What a truce on energy strikes is worth to Moscow",
+    "russia_winter_strike_value_km2": "What winter strikes on Ukraine's grid are worth to Moscow",
     "ceasefire_breakdown_per_day": "Chance per day a ceasefire breaks down",
     "settlement_after_days": "Days a ceasefire must hold before a settlement",
     "settlement_per_day": "Chance per day of a settlement after that",
@@ -944,6 +986,15 @@ _EXPECTS: dict[str, Expect] = {
     "talks_reopen_per_day": _E("talks_open_days", +1, _PP,
                                (("talks_collapse_per_refusal", 0.5),)),
     "offer_interval_days": _E("ukraine_refusals", -1, _PP),
+    "offer_shift_reference_km2": _E("ukraine_refusals", -1, _PP),
+    "talks_open_per_day": _E("talks_open_days", +1, _PP),
+    "trump_deadline_days": _E("ukraine_refusals", -1, _PP),
+    "eu_relief_limit": _E("consent_refusals", -1, _PP),
+    "eu_relief_holdout_chance": _E("consent_refusals", +1, _PP),
+    "russia_energy_truce_value_km2": _E("grid_gw_mean", +1, _PP,
+                                        (("energy_moratorium_in_talks", 1.0),)),
+    "russia_winter_strike_value_km2": _E("grid_gw_mean", -1, _PP,
+                                         (("energy_moratorium_in_talks", 1.0),)),
     "ceasefire_breakdown_per_day": _E("ceasefire_breakdowns", +1, _PP),
     "settlement_after_days": _E("settled", -1, _PP),
     "settlement_per_day": _E("settled", +1, _PP),

@@ -30,15 +30,16 @@ COL_BREAKDOWN = S + 6
 COL_SETTLE = S + 7
 N_DRAWS = S + 8
 
-MORATORIUM_AFTER_TALK_DAYS = 30
 CEASEFIRE_FIGHTING_INTENSITY = 0.5  # war spending share kept up during a ceasefire
 
-
-def round_due_today(state: State, params: Params, day: int) -> np.ndarray:
-    """A round of talks falls every `offer_interval_days` of open talks (whether or not the
-    party whose turn it is puts a package on the table)."""
-    since = day - state.phase_start_day
-    return (since > 0) & (since % np.maximum(np.rint(params.offer_interval_days), 1) == 0)
+# The talks' own stream of draws (one call per day), so that adding a talks draw leaves the
+# front's and the economy's draws as they were. Columns:
+STREAM_TALKS = 6
+COL_OFFER = {talks.MOSCOW: 0, talks.KYIV: 1, talks.WASHINGTON: 2}  # whether each proposes today
+COL_EU_HOLDOUT = 3  # a member state vetoes the EU's relief in today's package
+COL_TRUCE_BREAK = 4  # Moscow ends an energy truce it no longer values
+COL_SEEK_TALKS = 5  # a Moscow under strain asks for talks
+N_TALKS_DRAWS = 6
 
 
 @dataclass(frozen=True)
@@ -232,9 +233,10 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     # --- economy
     price = economy.step_oil_price(state.oil_price_usd, p.world_oil_price_usd, p.oil_price_volatility,
                                    rng.logistic_noise(draws[:, COL_OIL]))
-    relief = state.deal_package[:, talks.SANCTIONS_RELIEF]
-    sanctions = economy.sanctions_intensity(actions.us_sanctions, actions.eu_sanctions) * (
-        1.0 - relief)
+    # a deal's relief lifts each bloc's sanctions by the share that bloc granted
+    sanctions = economy.sanctions_intensity(
+        actions.us_sanctions * (1.0 - state.deal_package[:, talks.SANCTIONS_RELIEF]),
+        actions.eu_sanctions * (1.0 - state.deal_package[:, talks.EU_RELIEF]))
     discount = economy.urals_discount(p.urals_discount_usd, p.sanctions_discount_usd, sanctions,
                                       derived.sanctions_day0)
     revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
@@ -264,15 +266,21 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     package, proposer = actions.package, actions.proposer
     in_talks = phase == TALKS
     offer_made = in_talks & (proposer != talks.NOBODY)
-    round_held = in_talks & round_due_today(state, p, day)
     kyiv_asked = offer_made & (proposer != talks.KYIV)
     moscow_asked = offer_made & (proposer != talks.MOSCOW)
     ukraine_refused = kyiv_asked & ~actions.ukraine_accepts
     russia_refused = moscow_asked & ~actions.russia_accepts
-    accepted = offer_made & ~ukraine_refused & ~russia_refused  # a refusal is one of these two
+    # a package binds only with the consent of every party controlling one of its issues
+    consent = np.where(offer_made, (
+        talks.CONSENT_MOSCOW * ~russia_refused + talks.CONSENT_KYIV * ~ukraine_refused
+        + talks.CONSENT_WASHINGTON * actions.us_consents
+        + talks.CONSENT_EUROPE * actions.eu_consents), 0).astype(np.int8)
+    table_agreed = offer_made & ~ukraine_refused & ~russia_refused
+    accepted = table_agreed & talks.binds(consent, talks.required_consent(p, package))
+    blocked_off_table = table_agreed & ~accepted
     open_talks = (actions.us_pushes_talks | actions.russia_seeks_talks) & (
         draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
-                                            p.talks_reopen_per_day, 1.0))
+                                            p.talks_reopen_per_day, p.talks_open_per_day))
     settle_prob = p.settlement_per_day * (1.0 - (1.0 - p.ceasefire_first_settlement_factor)
                                           * state.deal_package[:, talks.CEASEFIRE_FIRST])
     new_phase, phase_start, event = talks.step_phase(
@@ -286,16 +294,28 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     refusal_reasonableness = np.where(ukraine_refused, reasonable_to_kyiv,
                                       np.where(russia_refused, reasonable_to_moscow, np.nan))
     # a deal: its terms are in force while the ceasefire holds; land ceded stays ceded
-    deal_package = np.where(event["ceasefire"][:, None], package,
-                            np.where((new_phase < CEASEFIRE)[:, None], 0.0, state.deal_package))
-    ceded = state.ceded_km2 + np.where(event["ceasefire"], package[:, talks.LINE_KM2],
+    ceasefire_now = event["ceasefire"]
+    in_force = new_phase >= CEASEFIRE
+    deal_package = np.where(ceasefire_now[:, None], package,
+                            np.where(in_force[:, None], state.deal_package, 0.0))
+    deal_proposer = np.where(ceasefire_now, proposer,
+                             np.where(in_force, state.deal_proposer, talks.NOBODY)).astype(np.int8)
+    deal_consent = np.where(ceasefire_now, consent,
+                            np.where(in_force, state.deal_consent, 0)).astype(np.int8)
+    first_deal = ceasefire_now & (state.ceasefire_day < 0)
+    ceded = state.ceded_km2 + np.where(ceasefire_now, package[:, talks.LINE_KM2],
                                        0.0)
     force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
     force_ratio_at_ceasefire = np.where(event["ceasefire"], force_ratio_now,
                                         state.force_ratio_at_ceasefire)
     talks_days = state.talks_open_days + (new_phase == TALKS)
-    moratorium = ((new_phase == TALKS) & (p.energy_moratorium_in_talks > 0)
-                  & (day - phase_start >= MORATORIUM_AFTER_TALK_DAYS))
+    # the energy truce: a partial deal of its own, offered, agreed by both sides, broken
+    truce_agreed = (actions.energy_truce_offered & in_talks & ~state.moratorium
+                    & actions.russia_accepts_energy_truce & actions.ukraine_accepts_energy_truce)
+    truce_broken = state.moratorium & (actions.russia_breaks_energy_truce | event["broke"])
+    moratorium = (state.moratorium & ~truce_broken) | truce_agreed
+    # a new package is due from the state of things since the last one (sim.agents)
+    offer_or_opening = offer_made | event["opened"]
     ceasefire_day = np.where(event["ceasefire"] & (state.ceasefire_day < 0), day,
                              state.ceasefire_day)
     settlement_day = np.where(event["settled"], day, state.settlement_day)
@@ -368,7 +388,10 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         ceasefire_breakdowns=state.ceasefire_breakdowns + event["broke"],
         ukraine_refusals=state.ukraine_refusals + refused,
         offers_made=state.offers_made + offer_made,
-        talks_rounds=state.talks_rounds + round_held,
+        last_offer_day=np.where(offer_or_opening, day, state.last_offer_day).astype(np.int32),
+        occupied_at_last_offer_km2=np.where(offer_or_opening, occupied,
+                                            state.occupied_at_last_offer_km2),
+        consent_refusals=state.consent_refusals + blocked_off_table,
         last_proposer=np.where(offer_made, proposer, state.last_proposer).astype(np.int8),
         last_package=np.where(offer_made[:, None], package, state.last_package),
         last_offer_km2=np.where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
@@ -378,9 +401,20 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         russia_refused_today=russia_refused,
         refusal_reasonableness=refusal_reasonableness,
         deal_package=deal_package,
+        deal_proposer=deal_proposer,
+        deal_consent=deal_consent,
+        first_deal_package=np.where(first_deal[:, None], package, state.first_deal_package),
+        first_deal_proposer=np.where(first_deal, proposer,
+                                     state.first_deal_proposer).astype(np.int8),
+        first_deal_consent=np.where(first_deal, consent, state.first_deal_consent).astype(np.int8),
+        first_deal_energy_truce=np.where(first_deal, state.moratorium,
+                                         state.first_deal_energy_truce),
         ceded_km2=ceded,
         force_ratio_at_ceasefire=force_ratio_at_ceasefire,
         moratorium=moratorium,
+        energy_truce_day=np.where(truce_agreed & (state.energy_truce_day < 0), day,
+                                  state.energy_truce_day).astype(np.int32),
+        energy_truces_broken=state.energy_truces_broken + truce_broken,
         russia_pace_belief=russia_belief,
         ukraine_pace_belief=ukraine_belief,
         russia_cost_private=state.russia_cost_private,
