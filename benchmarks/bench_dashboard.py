@@ -213,7 +213,6 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
     """With `nice_clients`, the browsers (started after the server) run at the lowest CPU
     priority, so on this 2-core machine they take what the server leaves instead of starving
     it: closer to a classroom, where each student's browser runs on the student's machine."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     import socket
     import subprocess
     import tempfile
@@ -223,7 +222,7 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
 
     from dashboards.cli import REPO_ROOT, server_command, server_env
     from dashboards.session import STEP_LOG_ENV
-    from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
+    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -308,11 +307,10 @@ def bench_first_render(repeats: int = 6, settle_s: float = 0.0) -> dict[str, flo
     import subprocess
     import urllib.request
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from playwright.sync_api import sync_playwright
 
     from dashboards.cli import REPO_ROOT, server_command, server_env
-    from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
+    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

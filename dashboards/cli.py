@@ -1,6 +1,6 @@
 """`conflictsim dashboard`: start the students' dashboard on a Solara server.
 
-`register(subparsers)` adds the subcommand to the `conflictsim` parser (sim/cli.py calls it);
+`register(subparsers)` adds the subcommand to the `conflictsim` parser (conflictsim/cli.py calls it);
 `run(args)` starts `solara run dashboards.app` in production mode with telemetry off and without
 the version check, so a classroom machine without internet needs nothing from outside.
 

@@ -1,11 +1,13 @@
 """Mesa agents: four states and their four leaders, each one actor across all runs.
 
 A state agent's attributes are arrays over runs, read from the model's current `State` (never kept
-from an earlier day). A leader agent's rules are short array functions below: each reads the world
-and returns its moves, from which the model builds the day's `Actions`. Leaders decide in a fixed
-order (Putin, Zelensky, Trump, European leaders), so a later leader may react to an earlier one's
-move of the same day; then all answer the day's package, if any: Putin and Zelensky at the
-table, Washington and the European leaders for the relief and guarantees they control.
+from an earlier day). A leader agent's rules are short pure array functions below: each reads the
+world and returns its part of the day's `Moves` (sim.moves), the record `core.day.advance` applies;
+a rule keeps nothing between calls. Leaders decide in a fixed order (Putin, Zelensky, Trump,
+European leaders), so a later leader may react to an earlier one's move of the same day; then
+Putin and Zelensky answer the day's package, if any. Washington and the European leaders decide
+after the package is on the table, so their moves include their consent to the relief and
+guarantees it asks of them.
 
 No rule keys an effect to a strategy's name: Putin's strategy picks what he proposes and when he
 asks for talks; what follows (acceptance, blame, support) comes from the package itself.
@@ -44,8 +46,8 @@ def washington_wants_deal(p: Params, ctx: core_day.DayContext) -> np.ndarray:
     return (p.per_run("trump_pushes_talks") > 0) & ctx.inaugurated
 
 
-def proposes_today(p: Params, state: State, ctx: core_day.DayContext, draws: np.ndarray,
-                   me: int) -> np.ndarray:
+def proposes_today(p: Params, state: State, ctx: core_day.DayContext,
+                   draws: core_day.LeaderDraws, me: int) -> np.ndarray:
     """Whether this party puts a package on the table today, while talks are open: at random
     where nothing drives it, more likely the more the front has moved since the last package
     and the longer Washington has waited for one (`sim.core.talks.offer_chance`)."""
@@ -57,7 +59,7 @@ def proposes_today(p: Params, state: State, ctx: core_day.DayContext, draws: np.
     chance = talks.offer_chance(p.offer_interval_days,
                                 state.occupied_km2 - state.occupied_at_last_offer_km2,
                                 p.offer_shift_reference_km2, urgency)
-    return in_talks & (draws[:, core_day.COL_OFFER[me]] < chance)
+    return in_talks & (draws.offer[me] < chance)
 
 
 # --------------------------------------------------------------------------- Putin's rules
@@ -150,8 +152,8 @@ def putin_package(p: Params, state: State, reservation: np.ndarray,
     return package
 
 
-def putin_proposes(p: Params, state: State, ctx: core_day.DayContext, draws: np.ndarray,
-                   gain_below_cost: np.ndarray) -> np.ndarray:
+def putin_proposes(p: Params, state: State, ctx: core_day.DayContext,
+                   draws: core_day.LeaderDraws, gain_below_cost: np.ndarray) -> np.ndarray:
     """Moscow puts its package on the table when it proposes today; a freezing Putin stalls
     until his marginal gain falls below his cost."""
     stalling = (p.per_run("putin_strategy") == FREEZE) & ~gain_below_cost
@@ -233,8 +235,8 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
     return package
 
 
-def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext, draws: np.ndarray,
-                      moves: dict) -> dict:
+def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext,
+                      draws: core_day.LeaderDraws, moves: dict) -> dict:
     """Kyiv puts its package on the table when it proposes today, if it prefers that package
     to fighting on; otherwise it holds back."""
     turn = proposes_today(p, state, ctx, draws, talks.KYIV)
@@ -360,9 +362,11 @@ class StateAgent(mesa.Agent):
 
 
 class Leader(mesa.Agent):
-    """A leader: decides moves for every run at once. `decide` returns the leader's moves for
-    the day; `respond` its answer to the day's package. Both read the moves of the leaders who
-    decided before it (`moves`)."""
+    """A leader: decides moves for every run at once. `decide` returns the leader's part of the
+    day's `Moves`; `respond` its answer to the day's package. Both read the world of the day
+    before (`self.world`), today's calendar (`today`) and the moves of the leaders who decided
+    before it (`moves`); `decide` also gets the day's `LeaderDraws`, the only random numbers a
+    rule may use."""
 
     def __init__(self, model, name: str, country: StateAgent):
         super().__init__(model)
@@ -377,103 +381,98 @@ class Leader(mesa.Agent):
     def world(self) -> State:
         return self.model.state
 
-    def decide(self, moves: dict) -> dict:
+    def decide(self, moves: dict, today: core_day.DayContext,
+               draws: core_day.LeaderDraws) -> dict:
         return {}
 
     def respond(self, moves: dict) -> dict:
         return {}
 
 
+def putin_reservation(p: Params, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Moscow's cost of a day of war and its value of fighting on (its reservation)."""
+    daily_cost = talks.russia_cost_today(p, state, state.russia_cost_private)
+    return daily_cost, talks.russia_value_of_fighting(state.russia_pace_belief, daily_cost,
+                                                      p.planning_horizon_days)
+
+
 class Putin(Leader):
-    def decide(self, moves):
-        p, s, ctx, u = self.p, self.world, self.model.today, self.model.draws
-        t = self.model.talks_draws
-        daily_cost = talks.russia_cost_today(p, s, s.russia_cost_private)
-        self.reservation = talks.russia_value_of_fighting(s.russia_pace_belief, daily_cost,
-                                                          p.planning_horizon_days)
-        self.truce_value = talks.russia_energy_truce_value(p, s.refinery_damage,
-                                                           ctx.strike_season)
+    def decide(self, moves, today, draws):
+        p, s = self.p, self.world
+        daily_cost, reservation = putin_reservation(p, s)
         below_cost = putin_marginal_gain_below_cost(s, daily_cost)
-        wants = washington_wants_deal(p, ctx)
+        truce_value = talks.russia_energy_truce_value(p, s.refinery_damage, today.strike_season)
+        wants = washington_wants_deal(p, today)
         return {
             "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s, below_cost)),
-            "russia_strike_wave": putin_strike_wave(p, s, ctx, u[:, core_day.COL_STRIKE_WAVE]),
-            "russia_seeks_talks": putin_seeks_talks(p, s, ctx, below_cost,
-                                                    t[:, core_day.COL_SEEK_TALKS]),
-            "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, u[:, core_day.COL_BREAKDOWN],
+            "russia_strike_wave": putin_strike_wave(p, s, today, draws.strike_wave),
+            "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost, draws.seek_talks),
+            "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, draws.ceasefire_breach,
                                                               daily_cost),
+            # his standing answer to an energy truce, should one be offered today
+            "russia_accepts_energy_truce": truce_value >= 0.0,
             "russia_breaks_energy_truce": s.moratorium & talks.energy_truce_breaks(
-                p, self.truce_value, t[:, core_day.COL_TRUCE_BREAK]),
-            **proposal(moves, putin_proposes(p, s, ctx, t, below_cost),
-                       lambda: putin_package(p, s, self.reservation, wants), talks.MOSCOW),
+                p, truce_value, draws.truce_break),
+            **proposal(moves, putin_proposes(p, s, today, draws, below_cost),
+                       lambda: putin_package(p, s, reservation, wants), talks.MOSCOW),
         }
 
     def respond(self, moves):
-        truce = moves["energy_truce_offered"] & (self.truce_value >= 0.0)
         if nobody_proposes(moves):
-            return {"russia_accepts": np.zeros(self.world.n_runs, dtype=bool),
-                    "russia_accepts_energy_truce": truce}
+            return {"russia_accepts": np.zeros(self.world.n_runs, dtype=bool)}
         return {"russia_accepts": putin_accepts(self.p, self.world, moves["package"],
-                                                self.reservation),
-                "russia_accepts_energy_truce": truce}
+                                                putin_reservation(self.p, self.world)[1])}
 
 
 class Zelensky(Leader):
-    def decide(self, moves):
-        p, s, ctx = self.p, self.world, self.model.today
+    def decide(self, moves, today, draws):
+        p, s = self.p, self.world
         return {
             "ukraine_deep_strike": p.per_run("zelensky_deep_strike_intensity"),
             "ukraine_mobilisation": zelensky_mobilisation(p, s),
-            **zelensky_proposes(p, s, ctx, self.model.talks_draws, moves),
+            # an energy truce spares Ukraine's grid, worth more to Kyiv than its refinery strikes
+            "ukraine_accepts_energy_truce": np.ones(s.n_runs, dtype=bool),
+            **zelensky_proposes(p, s, today, draws, moves),
         }
 
     def respond(self, moves):
-        # an energy truce spares Ukraine's grid, worth more to Kyiv than its refinery strikes
-        truce = moves["energy_truce_offered"].copy()
         if nobody_proposes(moves):
-            return {"ukraine_accepts": np.zeros(self.world.n_runs, dtype=bool),
-                    "ukraine_accepts_energy_truce": truce}
-        return {"ukraine_accepts": zelensky_accepts(self.p, self.world, moves["package"]),
-                "ukraine_accepts_energy_truce": truce}
+            return {"ukraine_accepts": np.zeros(self.world.n_runs, dtype=bool)}
+        return {"ukraine_accepts": zelensky_accepts(self.p, self.world, moves["package"])}
 
 
 class Trump(Leader):
     """Before inauguration the outgoing administration's policy holds (aid and sanctions at
-    their day-0 levels, no push for talks; in 2024, no new aid until the April package)."""
+    their day-0 levels, no push for talks; in 2024, no new aid until the April package).
+    Washington decides after Moscow and Kyiv, so it answers for the US relief and backstop
+    the day's package asks (its own package it grants)."""
 
-    def decide(self, moves):
-        p, s, ctx = self.p, self.world, self.model.today
-        self.wants_deal = washington_wants_deal(p, ctx)
-        proposes = self.wants_deal & proposes_today(p, s, ctx, self.model.talks_draws,
-                                                    talks.WASHINGTON)
-        return {
-            "us_aid_bn_usd_yr": trump_aid_level(p, s, ctx),
-            "us_sanctions": trump_sanctions(p, s, ctx),
-            "us_pushes_talks": trump_pushes_talks(p, s, ctx),
-            "energy_truce_offered": trump_offers_energy_truce(p, s, proposes),
-            **proposal(moves, proposes, lambda: trump_package(p, s, self.wants_deal),
-                       talks.WASHINGTON),
-        }
-
-    def respond(self, moves):
-        """Washington grants, or not, the US relief and backstop the day's package asks."""
-        if nobody_proposes(moves):
-            return {"us_consents": np.zeros(self.world.n_runs, dtype=bool)}
+    def decide(self, moves, today, draws):
+        p, s = self.p, self.world
+        wants = washington_wants_deal(p, today)
+        proposes = wants & proposes_today(p, s, today, draws, talks.WASHINGTON)
+        mine = proposal(moves, proposes, lambda: trump_package(p, s, wants), talks.WASHINGTON)
+        package = mine.get("package", moves["package"])
         with np.errstate(invalid="ignore"):
-            return {"us_consents": talks.washington_consents(self.p, self.world, moves["package"],
-                                                             self.wants_deal)}
+            consents = talks.washington_consents(p, s, package, wants)
+        return {
+            "us_aid_bn_usd_yr": trump_aid_level(p, s, today),
+            "us_sanctions": trump_sanctions(p, s, today),
+            "us_pushes_talks": trump_pushes_talks(p, s, today),
+            "energy_truce_offered": trump_offers_energy_truce(p, s, proposes),
+            "us_consents": consents,
+            **mine,
+        }
 
 
 class EuropeanLeaders(Leader):
-    def decide(self, moves):
-        p, s, ctx = self.p, self.world, self.model.today
-        return {"eu_aid_bn_usd_yr": europe_aid_level(p, s, moves["us_aid_bn_usd_yr"]),
-                "eu_sanctions": europe_sanctions(p, s, ctx)}
+    """Europe decides last, with the day's package on the table: it answers for the EU relief
+    and the European force it asks."""
 
-    def respond(self, moves):
-        """The EU grants, or not, the EU relief and the force the day's package asks."""
-        if nobody_proposes(moves):
-            return {"eu_consents": np.zeros(self.world.n_runs, dtype=bool)}
+    def decide(self, moves, today, draws):
+        p, s = self.p, self.world
         with np.errstate(invalid="ignore"):
-            return {"eu_consents": talks.europe_consents(
-                self.p, moves["package"], self.model.talks_draws[:, core_day.COL_EU_HOLDOUT])}
+            consents = talks.europe_consents(p, moves["package"], draws.eu_holdout)
+        return {"eu_aid_bn_usd_yr": europe_aid_level(p, s, moves["us_aid_bn_usd_yr"]),
+                "eu_sanctions": europe_sanctions(p, s, today),
+                "eu_consents": consents}

@@ -1,8 +1,9 @@
 """ConflictModel: one Mesa model that steps `n_runs` runs of the war together.
 
 Each Mesa agent is one actor across all runs (its attributes arrays over runs). A step: leaders
-decide in a fixed order (Putin, Zelensky, Trump, European leaders), the pure core applies the day,
-the model records. Random numbers come from a counter-based generator keyed by (seed, run index),
+decide in a fixed order (Putin, Zelensky, Trump, European leaders) and together make the day's
+`Moves`; the pure core (`core.day.advance`) applies the day; the model records. The model is a
+façade: everything that happens in a day is in `advance`, everything a leader decides in `Moves`. Random numbers come from a counter-based generator keyed by (seed, run index),
 so run k's trajectory is the same whether it is stepped alone or in a batch of a million.
 """
 
@@ -15,13 +16,13 @@ import mesa
 import numpy as np
 
 from . import calendar, datasets, rng, scenarios, sectors, uncertainty as _uncertainty
-from .actions import Actions
+from .moves import Moves
 from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
 from .core import day as core_day
 from .core import talks
 from .core.arrays import DEFAULT_PRECISION, PRECISIONS
 from .params import ParamError
-from .state import START_PACE_WINDOW_DAYS, STREAM_DAY, initial_state
+from .state import START_PACE_WINDOW_DAYS, initial_state
 
 TRAJECTORY_FIELDS: tuple[str, ...] = (
     "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
@@ -108,9 +109,8 @@ class ConflictModel(mesa.Model):
                           self.start_pace, self.previous_pace,
                           core_day.start_ukraine_supply(self.params, self.today)),
             self.params, self.derived, self.today)
-        self.actions = Actions.idle(self.n_runs, sectors.N_SECTORS)
-        self.draws = np.empty((self.n_runs, core_day.N_DRAWS))
-        self.talks_draws = np.empty((self.n_runs, core_day.N_TALKS_DRAWS))
+        self.moves = Moves.idle(self.n_runs, sectors.N_SECTORS)  # the last day's moves
+        self.events: core_day.DayEvents | None = None  # what happened in the talks that day
         self.record = record
         # Stored day-major, (days + 1, runs), so each day's write is contiguous; exposed as
         # (runs, days + 1) views by `trajectories`.
@@ -153,25 +153,27 @@ class ConflictModel(mesa.Model):
             days_since_inauguration=day - self.calendar.inauguration_day,
             us_aid_flowing=day >= self.calendar.us_aid_resumed_day)
 
+    def decide(self, today: core_day.DayContext) -> Moves:
+        """The day's `Moves`: each leader in order adds its part, then Putin and Zelensky
+        answer the day's package, if any."""
+        draws = core_day.LeaderDraws.for_day(self.keys, today.day)
+        moves: dict = {"package": talks.no_package(self.n_runs),
+                       "proposer": np.zeros(self.n_runs, dtype=np.int8)}
+        for leader in self.leaders:
+            moves.update(leader.decide(moves, today, draws))
+        for leader in self.leaders:
+            moves.update(leader.respond(moves))
+        return Moves(**moves)
+
     def step(self) -> None:
-        """Leaders decide in order and answer the day's package; the core applies the day;
-        the model records."""
+        """Leaders make the day's moves; the core applies the day; the model records."""
         if self.state.day >= self.days:
             self.running = False
             return
         self.today = self._context(self.state.day + 1)
-        self.draws = rng.uniforms(self.keys, self.today.day, STREAM_DAY, core_day.N_DRAWS)
-        self.talks_draws = rng.uniforms(self.keys, self.today.day, core_day.STREAM_TALKS,
-                                        core_day.N_TALKS_DRAWS)
-        moves: dict = {"package": talks.no_package(self.n_runs),
-                       "proposer": np.zeros(self.n_runs, dtype=np.int8)}
-        for leader in self.leaders:
-            moves.update(leader.decide(moves))
-        for leader in self.leaders:
-            moves.update(leader.respond(moves))
-        self.actions = Actions(**moves)
-        self.state = core_day.step(self.state, self.params, self.derived, self.actions,
-                                   self.draws, self.today)
+        self.moves = self.decide(self.today)
+        self.state, self.events = core_day.advance(self.state, self.params, self.derived,
+                                                   self.moves, self.keys, self.today)
         self._record()
         if self.state.day >= self.days:
             self.running = False
@@ -212,7 +214,8 @@ class ConflictModel(mesa.Model):
         """Take over what has happened in `other` (built with the same arguments): its
         parameters after interventions, today's state and the days recorded so far."""
         self.params, self.derived = other.params, other.derived
-        self.today, self.state, self.actions = other.today, other.state, other.actions
+        self.today, self.state = other.today, other.state
+        self.moves, self.events = other.moves, other.events
         self.overrides = dict(other.overrides)
         self.interventions = list(other.interventions)
         if self.record:

@@ -62,6 +62,22 @@ def uniforms(keys: np.ndarray, day: int, stream: int, n: int) -> np.ndarray:
     return unit[:, :n]
 
 
+def uniform_columns(keys: np.ndarray, day: int, stream: int, n: int,
+                    columns: tuple[int, ...]) -> np.ndarray:
+    """(runs, len(columns)): exactly `uniforms(keys, day, stream, n)[:, columns]`, hashing only
+    what those columns need (a leader's few draws of the day, without the core's whole block)."""
+    m = (n + 1) // 2
+    counter = (np.uint64(day) << np.uint64(24)) | (np.uint64(stream) << np.uint64(16))
+    index = np.array([c % m for c in columns], dtype=np.uint64)
+    offsets = splitmix64(counter + index)
+    bits = splitmix64(keys[:, None] ^ offsets[None, :])
+    high = np.array([c < m for c in columns])
+    unit = np.where(high, bits >> _S32, bits & _LOW32).astype(np.float64)
+    unit += 0.5
+    unit *= _TO_UNIT_32
+    return unit
+
+
 def logistic_noise(u: np.ndarray) -> np.ndarray:
     """Zero-mean unit-variance logistic variates from uniforms: one log per draw."""
     z = np.subtract(1.0, u)

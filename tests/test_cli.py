@@ -13,7 +13,7 @@ import pytest
 
 import sim
 
-CLI = [sys.executable, "-m", "sim.cli"]
+CLI = [sys.executable, "-m", "conflictsim"]
 
 
 def run_cli(*args, cwd=None):

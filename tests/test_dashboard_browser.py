@@ -18,13 +18,11 @@ import pytest
 
 import sim
 from dashboards.cli import REPO_ROOT, server_command, server_env
+from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from dashboards.components.controls import KEY_PARAMETERS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 ARTIFACTS = REPO_ROOT / "artifacts"
 FAN_TIMEOUT_MS = 60_000
 
@@ -73,15 +71,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-def loopback_only(route):
-    """Abort any request that would leave the machine (CDNs, telemetry)."""
-    url = route.request.url
-    if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 def open_page(browser, url):

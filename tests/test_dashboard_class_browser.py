@@ -38,7 +38,7 @@ def class_server(tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "dashboard_class_server.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from sim.cli import main; sys.exit(main())",
+        [sys.executable, "-c", "import sys; from conflictsim.cli import main; sys.exit(main())",
          "dashboard", "--port", str(port), "--sweeps", str(base / "sweeps")],
         cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

@@ -161,7 +161,7 @@ def test_an_uploaded_file_sets_the_session_up_and_is_kept_for_comparison():
 
 # -- the command line runs the same file --------------------------------------------------------
 def test_cli_run_settings_runs_the_saved_file(tmp_path, capsys):
-    from sim.cli import main
+    from conflictsim.cli import main
     path = tmp_path / "mine.toml"
     path.write_text(settings_to_toml(CHANGED))
     assert main(["run", "--settings", str(path), "--runs", "6", "--days", "40"]) == 0

@@ -88,7 +88,7 @@ def test_a_link_names_settings_never_a_path(query):
 
 
 def test_the_cli_refuses_a_sweeps_folder_that_is_not_one(tmp_path, capsys):
-    from sim.cli import main
+    from conflictsim.cli import main
     with pytest.raises(SystemExit) as stop:
         main(["dashboard", "--sweeps", str(tmp_path / "nowhere")])
     assert stop.value.code == 2
@@ -138,7 +138,7 @@ def alive(pid: int) -> bool:
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_dashboard_command_ends_every_process_it_started(stop_signal):
     port = free_port()
-    command = [sys.executable, "-c", "import sys; from sim.cli import main; sys.exit(main())",
+    command = [sys.executable, "-c", "import sys; from conflictsim.cli import main; sys.exit(main())",
                "dashboard", "--port", str(port)]
     proc = subprocess.Popen(command, cwd=cli.REPO_ROOT, env=cli.server_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -14,7 +14,7 @@ import experiments
 from experiments import storage
 from experiments.spec import SpecError
 from sim.params import InputError
-from sim.cli import main as conflictsim
+from conflictsim.cli import main as conflictsim
 
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE = ROOT / "experiments" / "specs" / "smoke.toml"

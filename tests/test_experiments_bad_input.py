@@ -122,7 +122,7 @@ def test_bad_input_gets_one_line_exit_2_and_touches_nothing(case, finished, tmp_
         (work / name).write_bytes(data)
     fill = lambda text: text.replace("{tmp}", str(work)).replace("{out}", str(finished))
     before, listing = tree_digest(finished), sorted(work.rglob("*"))
-    result = subprocess.run([sys.executable, "-m", "sim.cli", *map(fill, words)], cwd=work,
+    result = subprocess.run([sys.executable, "-m", "conflictsim", *map(fill, words)], cwd=work,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, (result.returncode, result.stderr)
     lines = result.stderr.strip().splitlines()

@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 import experiments
 from experiments import discover, evaluators, spec as spec_module, storage, sweep
-from sim.cli import main as conflictsim
+from conflictsim.cli import main as conflictsim
 
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE = ROOT / "experiments" / "specs" / "smoke.toml"
@@ -207,7 +207,7 @@ def test_discover_on_an_outcome_condition_reports_a_consistent_box(smoke_sweep, 
 
 
 def test_discover_bad_input_exits_2_with_one_line(smoke_sweep, tmp_path, capsys):
-    result = subprocess.run([sys.executable, "-m", "sim.cli", "discover", str(smoke_sweep),
+    result = subprocess.run([sys.executable, "-m", "conflictsim", "discover", str(smoke_sweep),
                              "--where", "nonsense > 1"], capture_output=True, text=True, cwd=ROOT)
     err = result.stderr.strip()
     assert result.returncode == 2 and "Traceback" not in err and len(err.splitlines()) == 1

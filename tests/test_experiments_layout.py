@@ -18,7 +18,7 @@ import pytest
 
 import experiments
 from experiments import chunks, storage
-from sim.cli import main as conflictsim
+from conflictsim.cli import main as conflictsim
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "EXPERIMENTS.md"

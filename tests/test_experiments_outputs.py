@@ -49,7 +49,7 @@ def test_manifest_and_tables_name_choices_phases_and_classes(tmp_path):
 
 
 def test_version_prints_the_package_version_and_the_model_fingerprint():
-    result = subprocess.run([sys.executable, "-m", "sim.cli", "--version"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "conflictsim", "--version"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout.startswith(f"conflictsim {provenance.package_version()} ")

@@ -71,10 +71,10 @@ def test_the_levers_command_reports_each_parameter_and_refuses_an_unknown_one():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "sim.cli", "levers", "trump_aid_level",
+    done = subprocess.run([sys.executable, "-m", "conflictsim", "levers", "trump_aid_level",
                            "--runs", "20"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "trump_aid_level" in done.stdout and "1 of 1 move what they declare" in done.stdout
-    bad = subprocess.run([sys.executable, "-m", "sim.cli", "levers", "nonsense"],
+    bad = subprocess.run([sys.executable, "-m", "conflictsim", "levers", "nonsense"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "nonsense" in bad.stderr

@@ -48,12 +48,24 @@ def test_per_run_arrays_and_errors():
     assert resolve({"putin_strategy": "serious"}, 1).putin_strategy == 3
 
 
-def test_the_model_doc_table_is_generated_from_params():
+def test_the_model_doc_table_states_each_parameters_default_range_unit_and_source():
+    """Each parameter has exactly one row, and that row's cells are its spec's values."""
     from sim.docs import parameter_table
-    table = parameter_table()
+    rows = {}
+    for line in parameter_table().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 6 and cells[0].startswith("`"):
+            name = cells[0].strip("`")
+            assert name not in rows, f"{name} has two rows"
+            rows[name] = cells
+    assert set(rows) == set(sim.PARAMS)
     for name, spec in sim.PARAMS.items():
-        assert f"`{name}`" in table
-    assert table.count("\n") >= len(sim.PARAMS)
+        default, allowed, unit, meaning, source = rows[name][1:6]
+        assert default == spec.default_text(), name
+        if spec.kind not in ("choice", "bool"):
+            assert allowed == f"{spec.low:g} to {spec.high:g}", name
+        assert unit == spec.unit and meaning == spec.meaning, name
+        assert source.startswith(spec.source) and spec.source, name
 
 
 def test_docs_model_md_carries_the_current_parameter_table():

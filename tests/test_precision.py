@@ -25,7 +25,7 @@ def test_sector_arrays_keep_their_precision_and_per_run_values_stay_double(scena
     dtype = PRECISIONS[precision]
     for name in SECTOR_FIELDS:
         assert getattr(model.state, name).dtype == dtype, name
-    assert model.actions.russia_offensive.dtype == dtype
+    assert model.moves.russia_offensive.dtype == dtype
     for name in (f.name for f in dataclasses.fields(model.state)):
         value = getattr(model.state, name)
         if name not in SECTOR_FIELDS and isinstance(value, np.ndarray) and value.dtype.kind == "f":

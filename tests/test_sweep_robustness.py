@@ -77,7 +77,7 @@ def run_serial(text: str, out: Path, **kwargs) -> sweep.SweepReport:
 
 
 def cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim.cli", *args], cwd=ROOT, env=ENV,
+    return subprocess.run([sys.executable, "-m", "conflictsim", *args], cwd=ROOT, env=ENV,
                           capture_output=True, text=True, timeout=timeout)
 
 

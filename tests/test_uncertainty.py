@@ -95,7 +95,7 @@ def test_outputs_record_the_uncertainty_mode(tmp_path):
 
 
 def test_cli_run_takes_uncertainty_off_and_says_so(capsys):
-    from sim.cli import main
+    from conflictsim.cli import main
 
     assert main(["run", "--runs", "5", "--days", "10", "--uncertainty", "off"]) == 0
     assert "parameter uncertainty: off" in capsys.readouterr().out

@@ -1,7 +1,9 @@
-"""One day of the world: `step(state, params, derived, actions, draws, ctx) -> State`.
+"""One day of the world: `advance(state, params, derived, moves, keys, today) -> (State, DayEvents)`.
 
-Pure: takes arrays, returns a new `State`; the same code serves one run or a million.
-`draws` is the day's (runs, N_DRAWS) block of uniforms, laid out by the column constants below.
+Pure: takes arrays, returns a new `State` and what happened; the same code serves one run or a
+million. The leaders' decisions come in as one `Moves` record; the day's random numbers are drawn
+inside from the run keys (one (runs, N_DRAWS) block of stream `STREAM_DAY`, laid out by the column
+constants below), so a day is a function of its arguments alone.
 """
 
 from __future__ import annotations
@@ -11,35 +13,72 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import rng, sectors
-from ..actions import Actions
+from ..moves import Moves
 from ..params import Params
-from ..state import CEASEFIRE, TALKS, State, initial_forces
+from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
 from . import combat, economy, politics, strikes, talks
 from .arrays import row_sum, sector_column
 
 # Columns of the day's draws
 S = sectors.N_SECTORS
 COL_ADVANCE = slice(0, S)
-COL_STRIKE_WAVE = S
+COL_STRIKE_WAVE = S  # a leader's draw (Putin's strike wave): see `LeaderDraws`
 COL_GRID_DAMAGE = S + 1
 COL_REFINERY = S + 2
 COL_OIL = S + 3
 COL_TALKS_OPEN = S + 4
 COL_COLLAPSE = S + 5
-COL_BREAKDOWN = S + 6
+COL_BREAKDOWN = S + 6  # a leader's draw (Putin's breach of a ceasefire): see `LeaderDraws`
 COL_SETTLE = S + 7
 N_DRAWS = S + 8
 
 CEASEFIRE_FIGHTING_INTENSITY = 0.5  # war spending share kept up during a ceasefire
 
-# The talks' own stream of draws (one call per day), so that adding a talks draw leaves the
-# front's and the economy's draws as they were. Columns:
+
+# The leaders' talks draws have a stream of their own (one call per day), so that adding one
+# leaves the front's and the economy's draws as they were. Columns:
 STREAM_TALKS = 6
 COL_OFFER = {talks.MOSCOW: 0, talks.KYIV: 1, talks.WASHINGTON: 2}  # whether each proposes today
 COL_EU_HOLDOUT = 3  # a member state vetoes the EU's relief in today's package
 COL_TRUCE_BREAK = 4  # Moscow ends an energy truce it no longer values
 COL_SEEK_TALKS = 5  # a Moscow under strain asks for talks
 N_TALKS_DRAWS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderDraws:
+    """The random numbers a leader's rule may use on a day, (runs,) each: columns of the day's
+    block that the core leaves to the leaders, and the talks stream. A seated student needs none
+    of them."""
+
+    strike_wave: np.ndarray  # Putin: whether a mass strike is launched today
+    ceasefire_breach: np.ndarray  # Putin: whether he breaks a ceasefire today
+    offer: dict  # talks party code -> whether it puts a package on the table today
+    eu_holdout: np.ndarray  # Europe: whether a member state vetoes the EU's relief today
+    truce_break: np.ndarray  # Putin: whether he ends an energy truce he no longer values
+    seek_talks: np.ndarray  # Putin: whether a Moscow under strain asks for talks today
+
+    @classmethod
+    def for_day(cls, keys: np.ndarray, day: int) -> "LeaderDraws":
+        u = rng.uniform_columns(keys, day, STREAM_DAY, N_DRAWS, (COL_STRIKE_WAVE, COL_BREAKDOWN))
+        t = rng.uniforms(keys, day, STREAM_TALKS, N_TALKS_DRAWS)
+        return cls(strike_wave=u[:, 0], ceasefire_breach=u[:, 1],
+                   offer={party: t[:, k] for party, k in COL_OFFER.items()},
+                   eu_holdout=t[:, COL_EU_HOLDOUT], truce_break=t[:, COL_TRUCE_BREAK],
+                   seek_talks=t[:, COL_SEEK_TALKS])
+
+
+@dataclass(frozen=True, slots=True)
+class DayEvents:
+    """What happened in the talks on a day, (runs,) bool masks."""
+
+    opened: np.ndarray
+    offer_made: np.ndarray
+    refused: np.ndarray
+    ceasefire: np.ndarray
+    collapsed: np.ndarray
+    broke: np.ndarray
+    settled: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -143,10 +182,12 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
     )
 
 
-def step(state: State, params: Params, derived: Derived, actions: Actions, draws: np.ndarray,
-         ctx: DayContext) -> State:
+def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: np.ndarray,
+            ctx: DayContext) -> tuple[State, DayEvents]:
+    """The world one day on from `state` (on day `ctx.day`), given the leaders' `moves`."""
     p = params
     day = ctx.day
+    draws = rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
     phase = state.talks_phase
     f = state.depth_km.dtype  # the sector arrays' precision
 
@@ -156,11 +197,11 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     fighting = phase < CEASEFIRE
 
     # --- supply from aid and the war economy
-    budget_gap = economy.ukraine_budget_gap(actions.us_aid_bn_usd_yr, p.us_military_share,
-                                            actions.eu_aid_bn_usd_yr, p.eu_military_share,
+    budget_gap = economy.ukraine_budget_gap(moves.us_aid_bn_usd_yr, p.us_military_share,
+                                            moves.eu_aid_bn_usd_yr, p.eu_military_share,
                                             p.ukraine_external_need_bn_usd)
     ukraine_supply = economy.deliver(state.ukraine_military_supply, economy.ukraine_military_supply(
-        actions.us_aid_bn_usd_yr, p.us_military_share, actions.eu_aid_bn_usd_yr,
+        moves.us_aid_bn_usd_yr, p.us_military_share, moves.eu_aid_bn_usd_yr,
         p.eu_military_share, p.us_aid_baseline_bn_usd, p.eu_aid_baseline_bn_usd,
         p.ukraine_domestic_supply_share), p.aid_delivery_days)
     russia_supply = economy.russia_military_supply(state.russia_economic_pressure,
@@ -168,7 +209,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                                    p.russia_supply_pressure_sensitivity)
 
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
-    offensive = actions.russia_offensive * fighting[:, None]
+    offensive = moves.russia_offensive * fighting[:, None]
     intensity = offensive * sectors.ACTIVITY.astype(f)[None, :]
     # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain)
     assault = combat.culmination_factor(state.offensive_strain, _col(p.attrition_strain_weight))
@@ -184,7 +225,7 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                     derived.russia_recruit_share)
     ukraine_force = combat.replenish(ukraine_after, ukraine_loss, returned,
                                      _col(p.ukraine_recruits_per_day
-                                          * actions.ukraine_mobilisation) / 1000.0,
+                                          * moves.ukraine_mobilisation) / 1000.0,
                                      derived.ukraine_recruit_share)
     russia_casualties_today = row_sum(russia_loss) * 1000.0
     ukraine_casualties_today = row_sum(ukraine_loss) * 1000.0
@@ -219,13 +260,13 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
 
     # --- strikes
     interception = strikes.air_defence(p.air_defence_interception, ukraine_supply)
-    wave = actions.russia_strike_wave & fighting & ~state.moratorium
+    wave = moves.russia_strike_wave & fighting & ~state.moratorium
     grid = strikes.step_grid(state.grid_gw, wave, p.strike_wave_damage_gw, interception,
                              p.air_defence_interception,
                              rng.logistic_noise(draws[:, COL_GRID_DAMAGE]), p.grid_repair_per_day,
                              p.grid_max_gw, budget_gap)
     outage = strikes.outage_share(grid, p.grid_peak_demand_gw, ctx.demand_share)
-    deep = actions.ukraine_deep_strike * fighting * ~state.moratorium
+    deep = moves.ukraine_deep_strike * fighting * ~state.moratorium
     refinery = strikes.step_refineries(state.refinery_damage, deep, p.deep_strike_refinery_damage,
                                        p.refinery_repair_per_day,
                                        rng.logistic_noise(draws[:, COL_REFINERY]))
@@ -235,8 +276,8 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                    rng.logistic_noise(draws[:, COL_OIL]))
     # a deal's relief lifts each bloc's sanctions by the share that bloc granted
     sanctions = economy.sanctions_intensity(
-        actions.us_sanctions * (1.0 - state.deal_package[:, talks.SANCTIONS_RELIEF]),
-        actions.eu_sanctions * (1.0 - state.deal_package[:, talks.EU_RELIEF]))
+        moves.us_sanctions * (1.0 - state.deal_package[:, talks.SANCTIONS_RELIEF]),
+        moves.eu_sanctions * (1.0 - state.deal_package[:, talks.EU_RELIEF]))
     discount = economy.urals_discount(p.urals_discount_usd, p.sanctions_discount_usd, sanctions,
                                       derived.sanctions_day0)
     revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
@@ -263,29 +304,29 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
     ukraine_belief = np.where(fighting, talks.update_pace_belief(
         state.ukraine_pace_belief, observed, p.ukraine_pace_learning_weight),
         state.ukraine_pace_belief)
-    package, proposer = actions.package, actions.proposer
+    package, proposer = moves.package, moves.proposer
     in_talks = phase == TALKS
     offer_made = in_talks & (proposer != talks.NOBODY)
     kyiv_asked = offer_made & (proposer != talks.KYIV)
     moscow_asked = offer_made & (proposer != talks.MOSCOW)
-    ukraine_refused = kyiv_asked & ~actions.ukraine_accepts
-    russia_refused = moscow_asked & ~actions.russia_accepts
+    ukraine_refused = kyiv_asked & ~moves.ukraine_accepts
+    russia_refused = moscow_asked & ~moves.russia_accepts
     # a package binds only with the consent of every party controlling one of its issues
     consent = np.where(offer_made, (
         talks.CONSENT_MOSCOW * ~russia_refused + talks.CONSENT_KYIV * ~ukraine_refused
-        + talks.CONSENT_WASHINGTON * actions.us_consents
-        + talks.CONSENT_EUROPE * actions.eu_consents), 0).astype(np.int8)
+        + talks.CONSENT_WASHINGTON * moves.us_consents
+        + talks.CONSENT_EUROPE * moves.eu_consents), 0).astype(np.int8)
     table_agreed = offer_made & ~ukraine_refused & ~russia_refused
     accepted = table_agreed & talks.binds(consent, talks.required_consent(p, package))
     blocked_off_table = table_agreed & ~accepted
-    open_talks = (actions.us_pushes_talks | actions.russia_seeks_talks) & (
+    open_talks = (moves.us_pushes_talks | moves.russia_seeks_talks) & (
         draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
                                             p.talks_reopen_per_day, p.talks_open_per_day))
     settle_prob = p.settlement_per_day * (1.0 - (1.0 - p.ceasefire_first_settlement_factor)
                                           * state.deal_package[:, talks.CEASEFIRE_FIRST])
     new_phase, phase_start, event = talks.step_phase(
         phase, day, state.phase_start_day, open_talks, offer_made, accepted,
-        draws[:, COL_COLLAPSE], p.talks_collapse_per_refusal, actions.russia_breaks_ceasefire,
+        draws[:, COL_COLLAPSE], p.talks_collapse_per_refusal, moves.russia_breaks_ceasefire,
         draws[:, COL_SETTLE], settle_prob, p.settlement_after_days)
     refused = event["refused"]
     learned = talks.learn_from_refusals(p, state, package, ukraine_refused, russia_refused)
@@ -310,9 +351,9 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                         state.force_ratio_at_ceasefire)
     talks_days = state.talks_open_days + (new_phase == TALKS)
     # the energy truce: a partial deal of its own, offered, agreed by both sides, broken
-    truce_agreed = (actions.energy_truce_offered & in_talks & ~state.moratorium
-                    & actions.russia_accepts_energy_truce & actions.ukraine_accepts_energy_truce)
-    truce_broken = state.moratorium & (actions.russia_breaks_energy_truce | event["broke"])
+    truce_agreed = (moves.energy_truce_offered & in_talks & ~state.moratorium
+                    & moves.russia_accepts_energy_truce & moves.ukraine_accepts_energy_truce)
+    truce_broken = state.moratorium & (moves.russia_breaks_energy_truce | event["broke"])
     moratorium = (state.moratorium & ~truce_broken) | truce_agreed
     # a new package is due from the state of things since the last one (sim.agents)
     offer_or_opening = offer_made | event["opened"]
@@ -333,6 +374,9 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
                                                russia_casualties_today)
 
     years = economy.DAY_IN_YEARS
+    events = DayEvents(opened=event["opened"], offer_made=offer_made, refused=refused,
+                       ceasefire=event["ceasefire"], collapsed=event["collapsed"],
+                       broke=event["broke"], settled=event["settled"])
     return State(
         day=day,
         depth_km=depth,
@@ -374,12 +418,12 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         ukraine_support=support,
         russia_stability=stability,
         us_blame=blame,
-        us_aid_bn_usd_yr=actions.us_aid_bn_usd_yr,
-        eu_aid_bn_usd_yr=actions.eu_aid_bn_usd_yr,
-        us_aid_total_bn_usd=state.us_aid_total_bn_usd + actions.us_aid_bn_usd_yr * years,
-        eu_aid_total_bn_usd=state.eu_aid_total_bn_usd + actions.eu_aid_bn_usd_yr * years,
-        us_sanctions=actions.us_sanctions,
-        eu_sanctions=actions.eu_sanctions,
+        us_aid_bn_usd_yr=moves.us_aid_bn_usd_yr,
+        eu_aid_bn_usd_yr=moves.eu_aid_bn_usd_yr,
+        us_aid_total_bn_usd=state.us_aid_total_bn_usd + moves.us_aid_bn_usd_yr * years,
+        eu_aid_total_bn_usd=state.eu_aid_total_bn_usd + moves.eu_aid_bn_usd_yr * years,
+        us_sanctions=moves.us_sanctions,
+        eu_sanctions=moves.eu_sanctions,
         talks_phase=new_phase,
         phase_start_day=phase_start,
         talks_open_days=talks_days,
@@ -425,4 +469,4 @@ def step(state: State, params: Params, derived: Derived, actions: Actions, draws
         ukraine_belief_russia_type_sd=belief_ur_sd,
         russia_pressure_sum=state.russia_pressure_sum + russia_pressure,
         ukraine_pressure_sum=state.ukraine_pressure_sum + ukraine_pressure,
-    )
+    ), events

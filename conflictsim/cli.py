@@ -1,4 +1,5 @@
-"""The `conflictsim` command line.
+"""The `conflictsim` command line: the one package that wires `sim`, `experiments` and
+`dashboards` together (none of them imports it, and `sim` imports neither of the others).
 
 `scenarios`, `params` and `run` live here; `dashboard` comes from `dashboards.cli` and the
 research commands (`sweep`, `results`, `sensitivity`, `calibrate`) from `experiments.cli`, each
@@ -18,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import calendar
-from .outcomes import OUTCOMES
-from .params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
-from .scenarios import SCENARIOS, check_scenario
+from sim import calendar
+from sim.outcomes import OUTCOMES
+from sim.params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
+from sim.scenarios import SCENARIOS, check_scenario
 
 EXIT_BAD_INPUT = 2
 SUMMARY_COLUMNS = tuple((o.name, f"{o.label}, {o.unit}", o.fmt) for o in OUTCOMES.values()
@@ -104,7 +105,7 @@ def cmd_params(args) -> int:
 
 
 def cmd_levers(args) -> int:
-    from . import levers
+    from sim import levers
 
     for name in args.names:
         if name not in PARAMS:
@@ -167,7 +168,7 @@ def replay_row(sweep_dir: str, row_index: int):
 
 
 def cmd_run(args) -> int:
-    from .simulate import simulate
+    from sim.simulate import simulate
 
     if args.settings is not None:
         _apply_settings_file(args)
@@ -199,7 +200,7 @@ def cmd_run(args) -> int:
         failures += _write(trajectories,
                            lambda p: result.trajectories_long().to_parquet(p, index=False))
     if plot is not None:
-        from .plots import scenario_figure
+        from sim.plots import scenario_figure
         failures += _write(plot, lambda p: scenario_figure(result).savefig(p, dpi=120))
     for message in failures:
         print(f"conflictsim: error: {message}", file=sys.stderr)

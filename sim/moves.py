@@ -1,7 +1,9 @@
-"""What the leaders decide each day, as arrays over runs; the core applies them.
+"""`Moves`: what the leaders decide on one day, one typed record of arrays over runs.
 
-The model builds a fresh `Actions` every day from the moves the leaders return, so no move of
-yesterday can leak into today.
+Each leader's rule (sim.agents) returns its part of the day's `Moves`; a student seated as that
+leader supplies the same part. `core.day.advance` applies them and reads nothing else of the
+leaders, so nothing in the rules can reach past this record. A fresh record is made every day, so
+no move of yesterday leaks into today.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from .state import N_ISSUES
 
 
 @dataclass(frozen=True, slots=True)
-class Actions:
+class Moves:
     # Putin
     russia_offensive: np.ndarray  # (runs, sectors) effort relative to autumn 2024
     russia_strike_wave: np.ndarray  # (runs,) bool: a mass strike on the grid today
@@ -43,7 +45,7 @@ class Actions:
     proposer: np.ndarray  # (runs,) int8 code of sim.core.talks (NOBODY where no package)
 
     @classmethod
-    def idle(cls, n_runs: int, n_sectors: int) -> "Actions":
+    def idle(cls, n_runs: int, n_sectors: int) -> "Moves":
         """No moves at all: what the model holds before the first day."""
         zeros = np.zeros(n_runs)
         no = np.zeros(n_runs, dtype=bool)
