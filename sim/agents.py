@@ -409,8 +409,9 @@ class Putin(Leader):
             "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost, draws.seek_talks),
             "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, draws.ceasefire_breach,
                                                               daily_cost),
-            # his standing answer to an energy truce, should one be offered today
-            "russia_accepts_energy_truce": truce_value >= 0.0,
+            # his standing answer to an energy truce, should one be offered today: yes where
+            # it is worth more to him than striking Ukraine's grid
+            "russia_accepts_energy_truce": truce_value > 0.0,
             "russia_breaks_energy_truce": s.moratorium & talks.energy_truce_breaks(
                 p, truce_value, draws.truce_break),
             **proposal(moves, putin_proposes(p, s, today, draws, below_cost),
