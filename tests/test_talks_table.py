@@ -137,3 +137,17 @@ def test_the_energy_truce_is_offered_agreed_and_broken_not_a_default():
     never = sim.simulate("new_administration", runs=200, days=730, seed=9,
                          overrides={"russia_energy_truce_value_km2": 0.0}).outcomes
     assert never["energy_truce_day"].isna().all()
+
+
+# ---------------------------------------------------------------- land for peace
+def test_land_for_peace_where_kyiv_can_bear_it_and_less_as_its_red_line_bites():
+    """Deals that cede land exist when Kyiv's domestic cost of ceding allows (red line at
+    today's line, no extra cost beyond it), and the land ceded falls as that cost rises (same
+    runs)."""
+    ceded = {}
+    for cost in (0.0, 4.0, 16.0):
+        o = sim.simulate("new_administration", runs=200, days=730, seed=12,
+                         overrides={"red_line_cost_per_km2": cost}).outcomes
+        ceded[cost] = o["deal_line_km2"].fillna(0.0).to_numpy()
+    assert (ceded[0.0] > 1000.0).mean() > 0.2
+    assert ceded[0.0].mean() > 3.0 * ceded[4.0].mean() > 3.0 * ceded[16.0].mean()
