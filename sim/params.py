@@ -841,6 +841,10 @@ for _name, _prior in _PRIORS.items():
 _E = Expect
 _PP, _MX, _FR, _EP, _BS = ("parallel_processes", "maximalist_terms", "freeze",
                            "economic_pressure", "burden_shift")
+_NA = "new_administration"  # the default world with talks
+# Many runs reach a ceasefire early here, so what acts on a ceasefire shows (not how often one
+# is reached).
+_DEALS = (("russia_cost_km2_day", 60.0),)
 _EXPECTS: dict[str, Expect] = {
     # combat
     "advance_speed_scale": _E("russia_casualties", +1),
@@ -928,10 +932,10 @@ _EXPECTS: dict[str, Expect] = {
                                    (("ceasefire_breakdown_per_day", 0.03),)),
     "trump_sanctions_level": _E("russia_economic_pressure_mean", +1),
     # relief is worth most to Moscow where sanctions bite
-    "trump_relief_offer": _E("talks_open_days", -1, _PP, (("trump_sanctions_level", 1.0),),
+    "trump_relief_offer": _E("talks_open_days", -1, _NA, (("trump_sanctions_level", 1.0),),
                              levels=(0.0, 1.0)),
-    "trump_limits_offer": _E("us_blame_mean", -1, _PP),
-    "us_backstop_strength": _E("ceasefire_breakdowns", -1, _PP),
+    "trump_limits_offer": _E("us_blame_mean", -1, _NA),
+    "us_backstop_strength": _E("ceasefire_breakdowns", -1, _NA),
     "us_sanctions_initial": _E("russia_economic_pressure_mean", -1),
     "deterrence_credibility": _E("grid_gw_mean", +1),
     "deterrence_strike_reduction": _E("grid_gw_mean", +1),
@@ -942,25 +946,30 @@ _EXPECTS: dict[str, Expect] = {
     "eu_sanctions_initial": _E("russia_economic_pressure_mean", +1),
     "eu_sanctions_step": _E("russia_economic_pressure_mean", +1),
     "eu_package_interval_days": _E("russia_economic_pressure_mean", -1),
-    "eu_guarantee_strength": _E("ceasefire_breakdowns", -1, _PP),
+    "eu_guarantee_strength": _E("ceasefire_breakdowns", -1, _NA),
     # Putin
     "putin_strategy": _E("reached_ceasefire", -1, _PP, levels=(0.0, 2.0)),
     "putin_offensive_intensity": _E("ukraine_casualties", +1),
     # a stronger grab also brings the freeze sooner, so the ground it takes by day 180 is not
-    # monotone; the cost in Russian lives is
-    "putin_grab_surge": _E("russia_casualties", +1, _FR, levels=(1.0, 3.0)),
+    # monotone; the cost in Russian lives is, where Moscow alone decides when to stop (no US
+    # push for talks)
+    "putin_grab_surge": _E("russia_casualties", +1, _FR, (("trump_pushes_talks", 0.0),),
+                           levels=(1.0, 3.0)),
     "putin_maximalist_demand_km2": _E("reached_ceasefire", -1, _MX, levels=(1.0, 25000.0)),
     "putin_serious_pressure": _E("talks_open_days", -1, _EP, (("trump_pushes_talks", 0.0),)),
     "russia_prior_pace_km2_day": _E("ukraine_refusals", +1, _PP),
-    "russia_pace_learning_weight": _E("ukraine_refusals", -1, _PP),
+    "russia_pace_learning_weight": _E("ukraine_refusals", -1, _FR),
     "russia_cost_km2_day": _E("ukraine_refusals", -1, _PP),
     "russia_casualty_cost_weight": _E("ukraine_refusals", -1, _PP),
     "russia_relief_value_km2": _E("talks_open_days", -1, _PP),
     "russia_limits_value_km2": _E("talks_open_days", -1, _PP),
-    "russia_guarantee_cost_km2": _E("reached_ceasefire", -1, _PP),
-    "russia_sequencing_cost_km2": _E("reached_ceasefire", -1, _PP),
+    "russia_guarantee_cost_km2": _E("reached_ceasefire", -1, _NA),
+    # Moscow refuses the ceasefire-first packages of Kyiv and Washington: talks drag on
+    "russia_sequencing_cost_km2": _E("talks_open_days", +1, _NA, levels=(0.0, 10000.0)),
     "planning_horizon_days": _E("ceasefire_breakdowns", +1, _PP),
-    "resolve_spread": _E("reached_ceasefire", -1, _FR),
+    # where a deal both prefer exists at the typical types (Fearon's premise); without one, a
+    # wider spread makes some runs' types meet and adds deals
+    "resolve_spread": _E("reached_ceasefire", -1, _FR, (("russia_cost_km2_day", 40.0),)),
     # Zelensky
     "zelensky_deep_strike_intensity": _E("russia_economic_pressure_mean", +1),
     "ukraine_prior_pace_km2_day": _E("talks_open_days", -1, _PP),
@@ -971,13 +980,13 @@ _EXPECTS: dict[str, Expect] = {
     "ukraine_frozen_line_cost_km2": _E("reached_ceasefire", -1, _PP),
     "ukraine_limits_cost_km2": _E("talks_open_days", +1, _PP),
     "ukraine_relief_cost_km2": _E("reached_ceasefire", -1, _PP),
-    "ukraine_sequencing_value_km2": _E("talks_open_days", -1, _PP),
+    "ukraine_sequencing_value_km2": _E("talks_open_days", -1, _NA),
     "ukraine_renewal_risk": _E("talks_open_days", +1, _PP),
     "ukraine_resolve_km2": _E("reached_ceasefire", -1, _PP),
     "ukraine_cost_km2_day": _E("ukraine_refusals", -1, _PP),
     # talks
-    "offer_acceptance_target": _E("ukraine_refusals", -1, _FR, levels=(0.1, 0.9)),
-    "guarantee_effectiveness": _E("talks_open_days", -1, _PP),
+    "offer_acceptance_target": _E("ukraine_refusals", -1, _NA, levels=(0.1, 0.9)),
+    "guarantee_effectiveness": _E("ceasefire_breakdowns", -1, _NA, _DEALS, levels=(0.0, 1.0)),
     "force_limits_rebuild_cut": _E("talks_open_days", +1, _PP, (("trump_limits_offer", 1.0),),
                                    levels=(0.0, 1.0)),
     "blame_per_refusal": _E("us_aid_total_bn_usd", -1, _MX),
@@ -989,8 +998,8 @@ _EXPECTS: dict[str, Expect] = {
     "offer_shift_reference_km2": _E("ukraine_refusals", -1, _PP),
     "talks_open_per_day": _E("talks_open_days", +1, _PP),
     "trump_deadline_days": _E("ukraine_refusals", -1, _PP),
-    "eu_relief_limit": _E("consent_refusals", -1, _PP),
-    "eu_relief_holdout_chance": _E("consent_refusals", +1, _PP),
+    "eu_relief_limit": _E("reached_ceasefire", +1, _NA, levels=(0.0, 1.0)),
+    "eu_relief_holdout_chance": _E("consent_refusals", +1, _NA, _DEALS, levels=(0.0, 1.0)),
     "russia_energy_truce_value_km2": _E("grid_gw_mean", +1, _PP,
                                         (("energy_moratorium_in_talks", 1.0),)),
     "russia_winter_strike_value_km2": _E("grid_gw_mean", -1, _PP,
@@ -998,7 +1007,9 @@ _EXPECTS: dict[str, Expect] = {
     "ceasefire_breakdown_per_day": _E("ceasefire_breakdowns", +1, _PP),
     "settlement_after_days": _E("settled", -1, _PP),
     "settlement_per_day": _E("settled", +1, _PP),
-    "ceasefire_first_settlement_factor": _E("settled", +1, _PP),
+    "ceasefire_first_settlement_factor": _E("settled", +1, _NA,
+                                            _DEALS + (("settlement_per_day", 0.02),),
+                                            levels=(0.0, 1.0)),
 }
 for _name, _expect in _EXPECTS.items():
     _index = next((k for k, spec in enumerate(_SPECS) if spec.name == _name), None)
