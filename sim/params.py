@@ -592,11 +592,11 @@ _SPECS: list[ParamSpec] = [
        "Washington to see it as unreasonable (e-folding distance).", "assumption", "talks"),
     _p("talks_collapse_per_refusal", 0.15, 0.0, 1.0, "probability",
        "Chance that talks collapse after a refused offer.", "assumption", "talks"),
-    _p("talks_open_per_day", 0.02, 0.002, 1.0, "1/day",
+    _p("talks_open_per_day", 0.01, 0.002, 1.0, "1/day",
        "Chance per day that talks open while the US presses for them (or Moscow asks), before "
-       "any refusal or breakdown: a first meeting takes weeks to months to arrange.",
+       "any refusal or breakdown: a first meeting takes months to arrange.",
        "assumption; of the order of 2025, when the first direct talks (Istanbul, 16 May) came "
-       "about four months after the inauguration", "talks"),
+       "86 days after the 30 days of `trump_push_delay_days` (mean here 100)", "talks"),
     _p("talks_reopen_per_day", 0.02, 0.0, 0.5, "1/day",
        "Chance per day that collapsed talks reopen while the US presses for them.",
        "assumption", "talks"),
