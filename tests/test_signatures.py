@@ -105,10 +105,12 @@ def test_freeze_grab_fails_without_the_grab_surge(ensemble):
 
 
 def test_freeze_ceasefires_are_possible_and_mostly_on_the_line(ensemble):
-    fr = ensemble("freeze")
-    reached = fr.outcomes["ceasefire_day"].notna().to_numpy()
+    """Half the deals freeze the front where it is (Moscow's own offers and Kyiv's that cede
+    nothing); Washington's brokered packages split the difference."""
+    fr = ensemble("freeze").outcomes
+    reached = fr["ceasefire_day"].notna()
     assert 0.05 <= reached.mean() <= 0.95
-    assert np.mean(fr.trajectories["last_offer_km2"][reached, -1] == 0.0) >= 0.6
+    assert (fr.loc[reached, "deal_line_km2"] == 0.0).mean() >= 0.45
 
 
 # ---------------------------------------------------------------- maximalist terms
