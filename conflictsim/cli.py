@@ -119,6 +119,23 @@ def cmd_levers(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_shape(args) -> int:
+    from experiments import shape
+
+    scenarios = args.scenario or list(SCENARIOS)
+    for name in scenarios:
+        check_scenario(name)
+    table = shape.shape_table(scenarios, runs=args.runs, seed=args.seed)
+    text = shape.format_markdown(table, shape.data_shape(), args.runs, args.seed)
+    print(text, end="")
+    if args.out:
+        problems = _write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        if problems:
+            print("conflictsim: error: " + problems[0], file=sys.stderr)
+            return EXIT_BAD_INPUT
+    return 0
+
+
 def summary_text(outcomes, scenario: str, days: int,
                  start: dt.date = calendar.START_DATE) -> str:
     lines = [f"scenario {scenario}: {len(outcomes)} runs x {days} days "
@@ -314,6 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=_whole("--runs", 10, 100_000), default=120,
                    help="runs per level (default 120)")
     p.set_defaults(func=cmd_levers)
+
+    p = sub.add_parser("shape", help="the front over two years: year-two over year-one gains in "
+                                     "runs without a ceasefire, the force ratio's path, and "
+                                     "2022-2024's year-on-year changes (markdown)")
+    p.add_argument("--scenario", action="append", metavar="NAME",
+                   help="a preset (repeatable; default: all): " + ", ".join(SCENARIOS))
+    p.add_argument("--runs", type=_whole("--runs", 10, 100_000), default=400,
+                   help="runs per preset (default 400)")
+    p.add_argument("--seed", type=_whole("--seed", 0, 2**63 - 1), default=1,
+                   help="seed of the run keys (default 1)")
+    p.add_argument("--out", metavar="FILE.md", help="also write the tables to this file")
+    p.set_defaults(func=cmd_shape)
 
     for module in ("dashboards.cli", "experiments.cli"):
         importlib.import_module(module).register(sub)
