@@ -22,6 +22,7 @@ from scipy import special
 from . import sectors
 from .core import day as core_day
 from .core import combat, talks
+from .core import mathx
 from .core.arrays import clip, sector_column
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, TALKS, State
@@ -141,7 +142,7 @@ def putin_package(p: Params, state: State, reservation: np.ndarray,
     loss, scale = talks.kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
     kyiv_type = talks.quantile(state.russia_belief_ukraine_type_mean,
                                state.russia_belief_ukraine_type_sd, p.offer_acceptance_target)
-    affordable = loss - scale * np.exp(kyiv_type)
+    affordable = loss - scale * mathx.exp(kyiv_type)
     terms_cost = talks.kyiv_cost(p, package, state.russia_pace_belief)
     targeted = talks.line_for_cost(affordable - terms_cost, p.ukraine_red_line_km2,
                                    p.red_line_cost_per_km2)
@@ -192,7 +193,8 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     if not in_ceasefire.any():
         return in_ceasefire
     shift = (combat.front_force_ratio(state.russia_force_k, state.ukraine_force_k)
-             / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
+             / state.force_ratio_at_ceasefire)
+    shift = mathx.power(shift, p.force_ratio_exponent)
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
@@ -226,7 +228,7 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
                                  state.ukraine_belief_russia_type_sd,
                                  1.0 - p.offer_acceptance_target)
     needed = talks.russia_value_of_fighting(
-        pace, talks.russia_cost_today(p, state, np.exp(moscow_type)), p.planning_horizon_days)
+        pace, talks.russia_cost_today(p, state, mathx.exp(moscow_type)), p.planning_horizon_days)
     needed = needed - talks.moscow_value(p, package)
     worth = np.broadcast_to(p.russia_limits_value_km2, (n,))
     share = np.clip(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .core import mathx
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -82,6 +84,6 @@ def logistic_noise(u: np.ndarray) -> np.ndarray:
     """Zero-mean unit-variance logistic variates from uniforms: one log per draw."""
     z = np.subtract(1.0, u)
     np.divide(u, z, out=z)
-    np.log(z, out=z)
+    z = mathx.log(z)
     z *= np.sqrt(3.0) / np.pi
     return z

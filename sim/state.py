@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import rng, sectors
+from .core import mathx
 from .core.economy import WORLD_OIL_PRICE_2024_USD
 from .params import Params
 
@@ -168,7 +169,7 @@ def force_ratio_for_pace(params: Params, pace, strain=0.0) -> np.ndarray:
     drive = (pace * (1.0 + per_run("culmination_exhaustion")[:, None] * strain)
              / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6))
     drive = np.clip(drive, MIN_DAY0_DRIVE, MAX_DAY0_DRIVE)
-    return (1.0 + drive * (reference ** k - 1.0)) ** (1.0 / k)
+    return mathx.power(1.0 + drive * (mathx.power(reference, k) - 1.0), 1.0 / k)
 
 
 def initial_balance_drift(params: Params, start_pace: float,
@@ -179,7 +180,7 @@ def initial_balance_drift(params: Params, start_pace: float,
     that was speeding up keeps speeding up for a while, one that was slowing keeps slowing."""
     if previous_pace is None:
         previous_pace = start_pace
-    shift = np.log(force_ratio_for_pace(params, start_pace)[:, 0]
+    shift = mathx.log(force_ratio_for_pace(params, start_pace)[:, 0]
                    / force_ratio_for_pace(params, previous_pace)[:, 0])
     return (shift * params.per_run("momentum_carry")
             / params.per_run("momentum_days")).astype(float)
@@ -235,8 +236,8 @@ def initial_state(params: Params, keys: np.ndarray,
     setup = rng.uniforms(keys, 0, STREAM_SETUP, 4)
     spread = full(params.resolve_spread)
     # private multipliers: lognormal-like around 1, known only to their own side
-    russia_cost_private = np.exp(spread * rng.logistic_noise(setup[:, 0]))
-    ukraine_resolve_private = np.exp(spread * rng.logistic_noise(setup[:, 1]))
+    russia_cost_private = mathx.exp(spread * rng.logistic_noise(setup[:, 0]))
+    ukraine_resolve_private = mathx.exp(spread * rng.logistic_noise(setup[:, 1]))
     sanctions_us = full(params.us_sanctions_initial)
     sanctions_eu = full(params.eu_sanctions_initial)
     us_aid = full(params.us_aid_baseline_bn_usd)

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .arrays import clip, row_dot, row_sum, sector_column
+from . import mathx
 
 from .. import sectors
 
@@ -67,10 +68,9 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     k = exponent
     # Beyond this ratio the speed is at its cap for every declared exponent and reference
     # ratio; capping first keeps ratio^k finite in float32 when a defence is all but gone.
-    drive = np.minimum(ratio, SATURATED_FORCE_RATIO)
-    np.power(drive, k, out=drive)
+    drive = mathx.power(np.minimum(ratio, SATURATED_FORCE_RATIO), k)
     drive -= 1.0
-    drive /= np.power(reference_force_ratio, k) - 1.0
+    drive /= mathx.power(reference_force_ratio, k) - 1.0
     np.clip(drive, -1.0, 3.0, out=drive)
     counter = np.minimum(drive, 0.0)  # drive + (f - 1) min(drive, 0): f drive below 0 only
     counter *= counterattack_factor - 1.0
@@ -144,9 +144,8 @@ def mean_one_noise(noise, noise_sd):
     """exp(sd * noise) divided by its mean for unit-variance logistic noise (close to the mean of
     the AR(1) mixture too), so noise changes the spread of the advance, not its expected pace."""
     bt = np.minimum(noise_sd * (np.sqrt(3.0) / np.pi), 0.99)
-    mean = np.where(bt > 0.0, np.pi * bt / np.sin(np.pi * np.maximum(bt, 1e-12)), 1.0)
-    factor = np.multiply(noise, noise_sd)
-    np.exp(factor, out=factor)
+    mean = np.where(bt > 0.0, np.pi * bt / mathx.sin(np.pi * np.maximum(bt, 1e-12)), 1.0)
+    factor = mathx.exp(np.multiply(noise, noise_sd))
     factor /= np.asarray(mean, dtype=factor.dtype)
     return factor
 
@@ -179,8 +178,7 @@ def lanchester_scaled(russia, ukraine, w, ratio):
     digits to cancellation at a day's w of 1e-3, too many in float32."""
     if np.shape(w) != np.shape(russia):
         w = np.broadcast_to(w, np.broadcast_shapes(np.shape(w), np.shape(russia)))
-    ch = np.cosh(w)
-    sh = np.sinh(w)
+    sh, ch = mathx.sinh_cosh(w)
     new_russia = np.multiply(russia, ch)
     hit = np.multiply(ukraine, sh)
     hit *= ratio

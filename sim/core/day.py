@@ -16,7 +16,7 @@ from .. import rng, sectors
 from ..moves import Moves
 from ..params import Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
-from . import combat, economy, politics, strikes, talks
+from . import combat, economy, mathx, politics, strikes, talks
 from .arrays import row_sum, sector_column
 
 # Columns of the day's draws
@@ -149,7 +149,7 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         ukraine_recruit_share=(ukraine0 / ukraine0.sum(axis=1, keepdims=True)).astype(f),
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
-        momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
+        momentum_decay_per_day=mathx.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
     )
 
 
@@ -234,7 +234,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                          state.fortification, russia_supply, ukraine_supply,
                                          _col(p.fortification_bonus), state.offensive_strain,
                                          _col(p.culmination_adaptation))
-    ratio *= _col(np.exp(state.force_balance_shift))
+    ratio *= _col(mathx.exp(state.force_balance_shift))
     season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
     shock = combat.step_shock(state.advance_shock,
                               rng.logistic_noise(draws[:, COL_ADVANCE]).astype(f),

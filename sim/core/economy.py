@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import clip
+from . import mathx
 
 NWF_PREWAR_BN_USD = 140.0  # facts: 'Russia National Wealth Fund liquid assets' 2022-02
 RUSSIA_NON_SANCTION_WEIGHTS = (8.0 / 15.0, 7.0 / 15.0)  # shortfall, reserve depletion
@@ -26,9 +27,9 @@ DAY_IN_YEARS = 1.0 / 365.0
 
 def step_oil_price(price, mean_price, volatility, noise):
     """Mean-reverting (in logs) Urals price, one day forward."""
-    log_p = np.log(price)
-    drift = OIL_MEAN_REVERSION_PER_YEAR * (np.log(mean_price) - log_p) * DAY_IN_YEARS
-    return np.exp(log_p + drift + volatility * np.sqrt(DAY_IN_YEARS) * noise)
+    log_p = mathx.log(price)
+    drift = OIL_MEAN_REVERSION_PER_YEAR * (mathx.log(mean_price) - log_p) * DAY_IN_YEARS
+    return mathx.exp(log_p + drift + volatility * np.sqrt(DAY_IN_YEARS) * noise)
 
 
 def sanctions_intensity(us_sanctions, eu_sanctions):

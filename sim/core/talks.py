@@ -15,9 +15,9 @@ A package is an array of shape (runs, N_ISSUES) with the columns below.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
+from . import mathx
 
 # Issues of a package, columns of a (runs, N_ISSUES) array
 LINE_KM2 = 0  # unoccupied Ukrainian land ceded beyond the current line, km2 (>= 0)
@@ -132,7 +132,7 @@ def truncate_normal(mean, sd, bound, above: bool, where):
     sign = 1.0 if above else -1.0
     a = np.clip(sign * alpha, -50.0, 50.0)  # standardised bound on the known side
     # inverse Mills ratio phi(a) / (1 - Phi(a)), computed in logs so far tails stay finite
-    mills = np.exp(-0.5 * a * a - np.log(SQRT_2PI) - special.log_ndtr(-a))
+    mills = mathx.exp(-0.5 * a * a - mathx.LOG_SQRT_2PI - mathx.log_normal_cdf(-a))
     new_mean = mean + sign * safe_sd * mills
     shrink = np.clip(1.0 + a * mills - mills * mills, 1e-4, 1.0)
     new_sd = safe_sd * np.sqrt(shrink)
@@ -142,21 +142,21 @@ def truncate_normal(mean, sd, bound, above: bool, where):
 
 def quantile(mean, sd, probability):
     """The value below which a normal belief puts `probability`."""
-    return mean + sd * special.ndtri(probability)
+    return mean + sd * mathx.normal_quantile(probability)
 
 
 def ukraine_type_bound(limit_km2, expected_loss_km2, resolve_scale_km2):
     """The Kyiv type (log resolve multiplier) at which its limit equals `limit_km2`: a refusal of
     a package costing c tells Moscow that Kyiv's log resolve lies above this bound at c."""
     ratio = (expected_loss_km2 - limit_km2) / np.maximum(resolve_scale_km2, 1e-9)
-    return np.log(np.maximum(ratio, 1e-6))
+    return mathx.log(np.maximum(ratio, 1e-6))
 
 
 def russia_type_bound(value_km2, pace_belief, public_daily_cost, horizon):
     """The Moscow type (log cost multiplier) at which its reservation equals `value_km2`: a
     refusal of a package worth v tells Kyiv that Moscow's log cost lies below this bound."""
     ratio = (pace_belief - value_km2 / horizon) / np.maximum(public_daily_cost, 1e-9)
-    return np.log(np.maximum(ratio, 1e-6))
+    return mathx.log(np.maximum(ratio, 1e-6))
 
 
 def update_pace_belief(belief, observed_pace, weight):
@@ -167,7 +167,7 @@ def update_pace_belief(belief, observed_pace, weight):
 def reasonableness(distance_km2, scale_km2):
     """How reasonable a refused package looked to an outside observer, in (0, 1]: 1 when it lay
     inside the refuser's publicly estimated acceptable range, falling as it lay further outside."""
-    return np.exp(-np.maximum(distance_km2, 0.0) / np.maximum(scale_km2, 1e-9))
+    return mathx.exp(-np.maximum(distance_km2, 0.0) / np.maximum(scale_km2, 1e-9))
 
 
 # --------------------------------------------------------------------------- state machine
