@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 import mesa
-from scipy import special
 
 from . import sectors
 from .core import day as core_day
@@ -103,8 +102,8 @@ def putin_strike_wave(p: Params, state: State, ctx: core_day.DayContext, draw) -
 def putin_serious_weight(p: Params, state: State) -> np.ndarray:
     """How far a serious Putin has turned to a deal, 0-1: rising smoothly with Russia's
     economic pressure, half-way at `putin_serious_pressure`; 0 for the other strategies."""
-    turned = special.expit((state.russia_economic_pressure - p.putin_serious_pressure)
-                           / PRESSURE_RESPONSE_WIDTH)
+    turned = 1.0 / (1.0 + mathx.exp(-(state.russia_economic_pressure - p.putin_serious_pressure)
+                                     / PRESSURE_RESPONSE_WIDTH))
     return np.where(p.per_run("putin_strategy") == SERIOUS, turned, 0.0)
 
 

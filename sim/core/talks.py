@@ -316,7 +316,7 @@ def offer_chance(mean_interval_days, front_shift_km2, shift_reference_km2, urgen
     from Washington) raise the rate."""
     rate = (1.0 + np.abs(front_shift_km2) / np.maximum(shift_reference_km2, 1e-9) + urgency) / (
         np.maximum(mean_interval_days, 1.0))
-    return -np.expm1(-rate)
+    return 1.0 - mathx.exp(-rate)
 
 
 def washington_urgency(days_without_offer, deadline_days, pushing):
