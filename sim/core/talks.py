@@ -14,6 +14,8 @@ A package is an array of shape (runs, N_ISSUES) with the columns below.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
@@ -378,16 +380,42 @@ def public_distance_for_moscow(p, state, package):
     return public_moscow_reservation(p, state, washington_pace(state)) - moscow_value(p, package)
 
 
+def _rows(value, rows, n_runs):
+    """The given runs of a per-run array (leading axis n_runs); anything else as it is."""
+    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n_runs:
+        return value[rows]
+    return value
+
+
 def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     """What a day's refusals teach, and how they look from Washington. Returns Moscow's belief
     about Kyiv's type (mean, sd), Kyiv's about Moscow's (mean, sd), and how reasonable the
-    package looked to Kyiv and to Moscow (1 where nothing was refused). Most days nobody
-    refuses anything, and nothing is computed."""
-    ones = np.ones(state.n_runs)
+    package looked to Kyiv and to Moscow (1 where nothing was refused). Offers come on any day,
+    so most days a few runs refuse something: the work is done on those runs only (every step
+    is per run, so the result is the same)."""
+    n = state.n_runs
+    ones = np.ones(n)
     unchanged = (state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
                  state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd)
-    if not (ukraine_refused.any() or russia_refused.any()):
+    refusing = np.flatnonzero(ukraine_refused | russia_refused)
+    if refusing.size == 0:
         return (*unchanged, ones, ones)
+    if refusing.size == n:
+        return _learn(p, state, package, ukraine_refused, russia_refused)
+    sub_p = type(p)({k: _rows(v, refusing, n) for k, v in p.values.items()}, refusing.size)
+    sub_state = type(state)(**{f.name: _rows(getattr(state, f.name), refusing, n)
+                               for f in dataclasses.fields(state)})
+    learned = _learn(sub_p, sub_state, package[refusing], ukraine_refused[refusing],
+                     russia_refused[refusing])
+    out = [x.copy() for x in unchanged] + [ones, ones.copy()]
+    for full, part in zip(out, learned):
+        full[refusing] = part
+    return tuple(out)
+
+
+def _learn(p, state, package, ukraine_refused, russia_refused):
+    unchanged = (state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
+                 state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd)
     with np.errstate(invalid="ignore"):
         # Moscow learns from Kyiv's refusal that Kyiv's limit lies below what the package cost
         loss, scale = kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
