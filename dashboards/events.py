@@ -89,9 +89,11 @@ OFFER_CLAUSES: tuple[OfferClause, ...] = (
                 ("ceasefire first, terms later" if v >= 0.5 else "terms before any ceasefire")),
     OfferClause(talks_rules.GUARANTEE, _share_words("security guarantees for Ukraine ({:.0%} of "
                                                    "the strongest)")),
-    OfferClause(talks_rules.SANCTIONS_RELIEF, _share_words("{:.0%} of sanctions on Russia lifted")),
+    OfferClause(talks_rules.SANCTIONS_RELIEF, _share_words("{:.0%} of US sanctions on Russia "
+                                                          "lifted")),
     OfferClause(talks_rules.FORCE_LIMITS, _share_words("limits on Ukraine's forces and alliances "
                                                       "({:.0%} of the most asked)")),
+    OfferClause(talks_rules.EU_RELIEF, _share_words("{:.0%} of EU sanctions lifted")),
 )
 # Day values the talks sentences read, from the trajectories or the session's track of the run.
 TALKS_SERIES = ("last_offer_km2", "last_package", "proposer_today", "ukraine_refused_today",
@@ -189,7 +191,7 @@ def moratorium_events(moratorium: np.ndarray) -> list[Event]:
     m = moratorium.astype(np.int8)
     out = []
     for d in np.flatnonzero(np.diff(m)) + 1:
-        text = ("both sides pause strikes on energy while talks go on" if m[d]
+        text = ("both sides agree to pause strikes on energy" if m[d]
                 else "the pause on energy strikes ends")
         out.append(Event(int(d), "talks", text))
     return out

@@ -5,7 +5,9 @@ from an earlier day). A leader agent's rules are short pure array functions belo
 world and returns its part of the day's `Moves` (sim.moves), the record `core.day.advance` applies;
 a rule keeps nothing between calls. Leaders decide in a fixed order (Putin, Zelensky, Trump,
 European leaders), so a later leader may react to an earlier one's move of the same day; then
-Putin and Zelensky answer the day's package, if any.
+Putin and Zelensky answer the day's package, if any. Washington and the European leaders decide
+after the package is on the table, so their moves include their consent to the relief and
+guarantees it asks of them.
 
 No rule keys an effect to a strategy's name: Putin's strategy picks what he proposes and when he
 asks for talks; what follows (acceptance, blame, support) comes from the package itself.
@@ -21,7 +23,7 @@ from .core import day as core_day
 from .core import combat, forces, talks
 from .core.arrays import clip, sector_column
 from .params import PUTIN_STRATEGIES, Params
-from .state import CEASEFIRE, State
+from .state import CEASEFIRE, TALKS, State
 
 FREEZE = PUTIN_STRATEGIES.index("freeze")
 MAXIMALIST = PUTIN_STRATEGIES.index("maximalist")
@@ -33,13 +35,30 @@ BREACH_GAIN_REFERENCE_KM2 = 5000.0
 BREACH_GAIN_CAP = 3.0  # the hazard is at most this multiple of its base rate
 
 
-def my_turn(p: Params, state: State, ctx: core_day.DayContext, me: int) -> np.ndarray:
-    """Where a round of talks falls today and it is this party's turn."""
-    round_due = talks.round_due(state, p, ctx.day)
-    if not round_due.any():
-        return round_due
-    broker = (p.per_run("trump_pushes_talks") > 0) & ctx.inaugurated
-    return round_due & (talks.whose_turn(state.talks_rounds, broker) == me)
+# How sharply a serious Putin turns to a deal as pressure passes `putin_serious_pressure`: the
+# width of the logistic, in units of the pressure index; assumption (no switch at one value).
+PRESSURE_RESPONSE_WIDTH = 0.05
+
+
+def washington_wants_deal(p: Params, ctx: core_day.DayContext) -> np.ndarray:
+    """Washington wants a deal (and brokers one) once the new administration pushes for talks."""
+    return (p.per_run("trump_pushes_talks") > 0) & ctx.inaugurated
+
+
+def proposes_today(p: Params, state: State, ctx: core_day.DayContext,
+                   draws: core_day.LeaderDraws, me: int) -> np.ndarray:
+    """Whether this party puts a package on the table today, while talks are open: at random
+    where nothing drives it, more likely the more the front has moved since the last package
+    and the longer Washington has waited for one (`sim.core.talks.offer_chance`)."""
+    in_talks = state.talks_phase == TALKS
+    if not in_talks.any():
+        return in_talks
+    urgency = talks.washington_urgency(ctx.day - state.last_offer_day, p.trump_deadline_days,
+                                       washington_wants_deal(p, ctx))
+    chance = talks.offer_chance(p.offer_interval_days,
+                                state.occupied_km2 - state.occupied_at_last_offer_km2,
+                                p.offer_shift_reference_km2, urgency)
+    return in_talks & (draws.offer[me] < chance)
 
 
 # --------------------------------------------------------------------------- Putin's rules
@@ -79,22 +98,42 @@ def putin_strike_wave(p: Params, state: State, ctx: core_day.DayContext, draw) -
     return draw < prob
 
 
-def putin_package(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
-    """Moscow's package when it proposes, by strategy. Every strategy asks for sanctions relief
-    and limits on Ukraine, terms first and no guarantees, and claims the line that Moscow
+def putin_serious_weight(p: Params, state: State) -> np.ndarray:
+    """How far a serious Putin has turned to a deal, 0-1: rising smoothly with Russia's
+    economic pressure, half-way at `putin_serious_pressure`; 0 for the other strategies."""
+    turned = 1.0 / (1.0 + np.exp(-(state.russia_economic_pressure - p.putin_serious_pressure)
+                                     / PRESSURE_RESPONSE_WIDTH))
+    return np.where(p.per_run("putin_strategy") == SERIOUS, turned, 0.0)
+
+
+def putin_demand(p: Params, state: State) -> np.ndarray:
+    """The land the maximalist demands beyond what Kyiv would accept (Moscow's 2024 demand,
+    `putin_maximalist_demand_km2`), worn away continuously by economic strain (gone when the
+    strain reaches `putin_serious_pressure`); 0 for the other strategies."""
+    worn = np.clip(1.0 - state.russia_economic_pressure / p.putin_serious_pressure, 0.0, 1.0)
+    return np.where(p.per_run("putin_strategy") == MAXIMALIST,
+                    p.putin_maximalist_demand_km2 * worn, 0.0)
+
+
+def putin_package(p: Params, state: State, reservation: np.ndarray,
+                  washington_wants: np.ndarray) -> np.ndarray:
+    """Moscow's package when it proposes, by strategy. Moscow asks for the sanctions relief
+    Washington and the EU have said they would grant (their public limits; it does not control
+    them) and limits on Ukraine, terms first and no guarantees, and claims the line that Moscow
     believes Kyiv accepts with chance `offer_acceptance_target` (never less than its own
-    reservation): the opportunist rule. The maximalist demands at least its fixed claim; the
-    serious Putin, under strain, offers exactly his reservation and tolerates guarantees; the
-    freezing Putin offers the line itself, ceasefire first."""
+    reservation): the opportunist rule. The maximalist demands at least its claim; the serious
+    Putin moves, as pressure rises, toward his reservation and tolerates guarantees; the
+    freezing Putin offers the current line itself, ceasefire first."""
     n = state.n_runs
     strategy = p.per_run("putin_strategy")
-    strained = state.russia_economic_pressure >= p.putin_serious_pressure
-    serious = (strategy == SERIOUS) & strained
+    serious = putin_serious_weight(p, state)
     freeze = strategy == FREEZE
     package = np.zeros((n, talks.N_ISSUES))
-    package[:, talks.SANCTIONS_RELIEF] = np.where(freeze, 0.0, 1.0)
+    package[:, talks.GUARANTEE] = serious * talks.guarantee_on_offer(p)
+    package[:, talks.SANCTIONS_RELIEF] = np.where(
+        freeze, 0.0, talks.washington_relief_limit(p, state, washington_wants))
+    package[:, talks.EU_RELIEF] = np.where(freeze, 0.0, talks.europe_relief_limit(p, package))
     package[:, talks.FORCE_LIMITS] = np.where(freeze, 0.0, 1.0)
-    package[:, talks.GUARANTEE] = np.where(serious, talks.guarantee_on_offer(p), 0.0)
     package[:, talks.CEASEFIRE_FIRST] = np.where(freeze, 1.0, 0.0)
     terms_value = talks.moscow_value(p, package)
     # the line Moscow believes Kyiv accepts with the target chance
@@ -106,29 +145,24 @@ def putin_package(p: Params, state: State, reservation: np.ndarray) -> np.ndarra
     targeted = talks.line_for_cost(affordable - terms_cost, p.ukraine_red_line_km2,
                                    p.red_line_cost_per_km2)
     at_reservation = np.maximum(reservation - terms_value, 0.0)
-    line = np.maximum(targeted, at_reservation)
-    line = np.where(strategy == MAXIMALIST, np.maximum(line, p.putin_maximalist_demand_km2), line)
-    line = np.where(serious, at_reservation, line)
+    line = np.maximum(np.maximum(targeted, at_reservation), putin_demand(p, state))
+    line = (1.0 - serious) * line + serious * at_reservation
     package[:, talks.LINE_KM2] = np.where(freeze, 0.0, line)
     return package
 
 
 def putin_proposes(p: Params, state: State, ctx: core_day.DayContext,
-                   gain_below_cost: np.ndarray) -> np.ndarray:
-    """On Moscow's turn it puts its package on the table; a freezing Putin stalls until his
-    marginal gain falls below his cost."""
+                   draws: core_day.LeaderDraws, gain_below_cost: np.ndarray) -> np.ndarray:
+    """Moscow puts its package on the table when it proposes today; a freezing Putin stalls
+    until his marginal gain falls below his cost."""
     stalling = (p.per_run("putin_strategy") == FREEZE) & ~gain_below_cost
-    return my_turn(p, state, ctx, talks.MOSCOW) & ~stalling
+    return proposes_today(p, state, ctx, draws, talks.MOSCOW) & ~stalling
 
 
 def putin_aspiration(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
     """The least a package must be worth for Putin to accept it: his value of fighting on, and
-    for the maximalist also the land he demands, an aim that economic strain wears away (gone
-    when the strain reaches `putin_serious_pressure`)."""
-    demand = np.where(p.per_run("putin_strategy") == MAXIMALIST, p.putin_maximalist_demand_km2,
-                      0.0)
-    worn = np.clip(1.0 - state.russia_economic_pressure / p.putin_serious_pressure, 0.0, 1.0)
-    return reservation + demand * worn
+    for the maximalist also the land he demands (`putin_demand`)."""
+    return reservation + putin_demand(p, state)
 
 
 def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> np.ndarray:
@@ -138,15 +172,14 @@ def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> 
 
 
 def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
-                      gain_below_cost: np.ndarray) -> np.ndarray:
+                      gain_below_cost: np.ndarray, draw: np.ndarray) -> np.ndarray:
     """Freeze Putin asks for talks once his marginal gain falls below his cost, maximalist
-    Putin asks at once (a stage for his demands), serious Putin once strain passes his
-    threshold; all only with the new administration."""
+    Putin asks at once (a stage for his demands), serious Putin the more likely the further he
+    has turned to a deal; all only with the new administration."""
     strategy = p.per_run("putin_strategy")
-    strained = state.russia_economic_pressure >= p.putin_serious_pressure
     wants = (((strategy == FREEZE) & gain_below_cost)
              | (strategy == MAXIMALIST)
-             | ((strategy == SERIOUS) & strained))
+             | (draw < putin_serious_weight(p, state)))
     return wants & ctx.inaugurated
 
 
@@ -195,8 +228,10 @@ def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
 
 def zelensky_package(p: Params, state: State) -> np.ndarray:
     """Kyiv's package: a ceasefire first with the guarantees on offer, and just enough for
-    Moscow, as Kyiv believes (accepted with chance `offer_acceptance_target`), given first as
-    sanctions relief, then limits, then land up to its red line, never beyond."""
+    Moscow, as Kyiv believes (accepted with chance `offer_acceptance_target`), given in what
+    Kyiv controls: first limits on its forces, then land. Kyiv offers no sanctions relief (it
+    is Washington's and the EU's to grant). Kyiv proposes it only if it prefers it to fighting
+    on (`zelensky_proposes`), so land beyond its red line is offered only where that holds."""
     n = state.n_runs
     package = np.zeros((n, talks.N_ISSUES))
     package[:, talks.CEASEFIRE_FIRST] = 1.0
@@ -208,20 +243,18 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
     needed = talks.russia_value_of_fighting(
         pace, talks.russia_cost_today(p, state, np.exp(moscow_type)), p.planning_horizon_days)
     needed = needed - talks.moscow_value(p, package)
-    for issue, worth in ((talks.SANCTIONS_RELIEF, p.russia_relief_value_km2),
-                         (talks.FORCE_LIMITS, p.russia_limits_value_km2)):
-        share = np.clip(np.divide(needed, worth, out=np.zeros(n),
-                                  where=np.broadcast_to(worth, (n,)) > 0), 0.0, 1.0)
-        package[:, issue] = share
-        needed = needed - share * worth
-    package[:, talks.LINE_KM2] = np.clip(needed, 0.0, p.ukraine_red_line_km2)
+    worth = np.broadcast_to(p.russia_limits_value_km2, (n,))
+    share = np.clip(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)
+    package[:, talks.FORCE_LIMITS] = share
+    package[:, talks.LINE_KM2] = np.maximum(needed - share * worth, 0.0)
     return package
 
 
-def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext, moves: dict) -> dict:
-    """On Kyiv's turn it puts its package on the table, if it prefers that package to
-    fighting on; otherwise the round passes."""
-    turn = my_turn(p, state, ctx, talks.KYIV)
+def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext,
+                      draws: core_day.LeaderDraws, moves: dict) -> dict:
+    """Kyiv puts its package on the table when it proposes today, if it prefers that package
+    to fighting on; otherwise it holds back."""
+    turn = proposes_today(p, state, ctx, draws, talks.KYIV)
     if not turn.any():
         return {}
     package = zelensky_package(p, state)
@@ -257,17 +290,25 @@ def trump_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
 def trump_pushes_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
     """After inauguration (and a delay), press both sides into talks."""
     due = ctx.days_since_inauguration >= p.trump_push_delay_days
-    return ((p.per_run("trump_pushes_talks") > 0) & due) & ctx.inaugurated
+    return washington_wants_deal(p, ctx) & due
 
 
-def trump_package(p: Params, state: State) -> np.ndarray:
-    """Washington's brokered package: a ceasefire first with the guarantees on offer, its own
-    relief and limits, and the line halfway between what it estimates each side would accept
-    (typical types, the pace halfway between the two sides' beliefs)."""
+def trump_offers_energy_truce(p: Params, state: State, proposes: np.ndarray) -> np.ndarray:
+    """When Washington proposes and no energy truce holds, it also puts one on the table, a
+    partial deal of its own (where `energy_moratorium_in_talks` allows one)."""
+    return proposes & (p.per_run("energy_moratorium_in_talks") > 0) & ~state.moratorium
+
+
+def trump_package(p: Params, state: State, wants_deal: np.ndarray) -> np.ndarray:
+    """Washington's brokered package: a ceasefire first with the guarantees on offer, the
+    relief it grants itself and the EU's as far as the EU has said it would go, its limits,
+    and the line halfway between what it estimates each side would accept (typical types,
+    the pace halfway between the two sides' beliefs)."""
     package = np.zeros((state.n_runs, talks.N_ISSUES))
     package[:, talks.CEASEFIRE_FIRST] = 1.0
     package[:, talks.GUARANTEE] = talks.guarantee_on_offer(p)
-    package[:, talks.SANCTIONS_RELIEF] = p.trump_relief_offer
+    package[:, talks.SANCTIONS_RELIEF] = talks.washington_relief_limit(p, state, wants_deal)
+    package[:, talks.EU_RELIEF] = talks.europe_relief_limit(p, package)
     package[:, talks.FORCE_LIMITS] = p.trump_limits_offer
     pace = talks.washington_pace(state)
     least_for_moscow = np.maximum(talks.public_moscow_reservation(p, state, pace)
@@ -375,15 +416,22 @@ class Putin(Leader):
         p, s = self.p, self.world
         daily_cost, reservation = putin_reservation(p, s)
         below_cost = putin_marginal_gain_below_cost(s, daily_cost)
+        truce_value = talks.russia_energy_truce_value(p, s.refinery_damage, today.strike_season)
+        wants = washington_wants_deal(p, today)
         return {
             "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s, below_cost)),
             "russia_strike_wave": putin_strike_wave(p, s, today, draws.strike_wave),
             "russia_call_up": putin_call_up(p, s),
-            "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost),
+            "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost, draws.seek_talks),
             "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, draws.ceasefire_breach,
                                                               daily_cost),
-            **proposal(moves, putin_proposes(p, s, today, below_cost),
-                       lambda: putin_package(p, s, reservation), talks.MOSCOW),
+            # his standing answer to an energy truce, should one be offered today: yes where
+            # it is worth more to him than striking Ukraine's grid
+            "russia_accepts_energy_truce": truce_value > 0.0,
+            "russia_breaks_energy_truce": s.moratorium & talks.energy_truce_breaks(
+                p, truce_value, draws.truce_break),
+            **proposal(moves, putin_proposes(p, s, today, draws, below_cost),
+                       lambda: putin_package(p, s, reservation, wants), talks.MOSCOW),
         }
 
     def respond(self, moves):
@@ -399,7 +447,9 @@ class Zelensky(Leader):
         return {
             "ukraine_deep_strike": p.per_run("zelensky_deep_strike_intensity"),
             "ukraine_mobilisation": zelensky_mobilisation(p, s),
-            **zelensky_proposes(p, s, today, moves),
+            # an energy truce spares Ukraine's grid, worth more to Kyiv than its refinery strikes
+            "ukraine_accepts_energy_truce": np.ones(s.n_runs, dtype=bool),
+            **zelensky_proposes(p, s, today, draws, moves),
         }
 
     def respond(self, moves):
@@ -410,21 +460,36 @@ class Zelensky(Leader):
 
 class Trump(Leader):
     """Before inauguration the outgoing administration's policy holds (aid and sanctions at
-    their day-0 levels, no push for talks; in 2024, no new aid until the April package)."""
+    their day-0 levels, no push for talks; in 2024, no new aid until the April package).
+    Washington decides after Moscow and Kyiv, so it answers for the US relief and backstop
+    the day's package asks (its own package it grants)."""
 
     def decide(self, moves, today, draws):
         p, s = self.p, self.world
+        wants = washington_wants_deal(p, today)
+        proposes = wants & proposes_today(p, s, today, draws, talks.WASHINGTON)
+        mine = proposal(moves, proposes, lambda: trump_package(p, s, wants), talks.WASHINGTON)
+        package = mine.get("package", moves["package"])
+        with np.errstate(invalid="ignore"):
+            consents = talks.washington_consents(p, s, package, wants)
         return {
             "us_aid_bn_usd_yr": trump_aid_level(p, s, today),
             "us_sanctions": trump_sanctions(p, s, today),
             "us_pushes_talks": trump_pushes_talks(p, s, today),
-            **proposal(moves, my_turn(p, s, today, talks.WASHINGTON), lambda: trump_package(p, s),
-                       talks.WASHINGTON),
+            "energy_truce_offered": trump_offers_energy_truce(p, s, proposes),
+            "us_consents": consents,
+            **mine,
         }
 
 
 class EuropeanLeaders(Leader):
+    """Europe decides last, with the day's package on the table: it answers for the EU relief
+    and the European force it asks."""
+
     def decide(self, moves, today, draws):
         p, s = self.p, self.world
+        with np.errstate(invalid="ignore"):
+            consents = talks.europe_consents(p, moves["package"], draws.eu_holdout)
         return {"eu_aid_bn_usd_yr": europe_aid_level(p, s, moves["us_aid_bn_usd_yr"]),
-                "eu_sanctions": europe_sanctions(p, s, today)}
+                "eu_sanctions": europe_sanctions(p, s, today),
+                "eu_consents": consents}

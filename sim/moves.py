@@ -24,18 +24,24 @@ class Moves:
     russia_breaks_ceasefire: np.ndarray  # (runs,) bool
     russia_accepts: np.ndarray  # (runs,) bool: accepts today's package
     russia_call_up: np.ndarray  # (runs,) reservists per day ordered called up
+    russia_accepts_energy_truce: np.ndarray  # (runs,) bool: accepts an energy truce offered today
+    russia_breaks_energy_truce: np.ndarray  # (runs,) bool: resumes strikes on energy
     # Zelensky
     ukraine_deep_strike: np.ndarray  # (runs,) intensity in [0, 1]
     ukraine_mobilisation: np.ndarray  # (runs,) effort, 1 = full effort under the April 2024 law
     ukraine_accepts: np.ndarray  # (runs,) bool: accepts today's package
+    ukraine_accepts_energy_truce: np.ndarray  # (runs,) bool
     # Trump
     us_aid_bn_usd_yr: np.ndarray
     us_sanctions: np.ndarray
     us_pushes_talks: np.ndarray  # (runs,) bool
+    us_consents: np.ndarray  # (runs,) bool: grants the US relief and backstop today's package asks
+    energy_truce_offered: np.ndarray  # (runs,) bool: Washington puts an energy truce on the table
     # European leaders
     eu_aid_bn_usd_yr: np.ndarray
     eu_sanctions: np.ndarray
-    # the day's round of talks: at most one package per run, by whoever's turn it is
+    eu_consents: np.ndarray  # (runs,) bool: grants the EU relief and force today's package asks
+    # the day's package: at most one per run, by whoever proposes today
     package: np.ndarray  # (runs, N_ISSUES), NaN rows where nobody proposes
     proposer: np.ndarray  # (runs,) int8 code of sim.core.talks (NOBODY where no package)
 
@@ -48,8 +54,10 @@ class Moves:
             russia_offensive=np.zeros((n_runs, n_sectors)), russia_strike_wave=no,
             russia_seeks_talks=no, russia_breaks_ceasefire=no, russia_accepts=no,
             russia_call_up=zeros,
+            russia_accepts_energy_truce=no, russia_breaks_energy_truce=no,
             ukraine_deep_strike=zeros, ukraine_mobilisation=zeros, ukraine_accepts=no,
-            us_aid_bn_usd_yr=zeros, us_sanctions=zeros, us_pushes_talks=no,
-            eu_aid_bn_usd_yr=zeros, eu_sanctions=zeros,
+            ukraine_accepts_energy_truce=no,
+            us_aid_bn_usd_yr=zeros, us_sanctions=zeros, us_pushes_talks=no, us_consents=no,
+            energy_truce_offered=no, eu_aid_bn_usd_yr=zeros, eu_sanctions=zeros, eu_consents=no,
             package=np.full((n_runs, N_ISSUES), np.nan), proposer=np.zeros(n_runs, np.int8),
         )

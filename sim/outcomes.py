@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import sectors
+from .core import talks
 from .params import Params
 from .state import CEASEFIRE, SETTLEMENT, TALKS, State
 
@@ -48,7 +49,37 @@ OUTCOMES: dict[str, OutcomeSpec] = {o.name: o for o in [
     _O("ceasefire_breakdowns", "ceasefires broken", "count",
        "How many ceasefires broke down.", "{:.0f}"),
     _O("ukraine_refusals", "packages refused", "count",
-       "How many packages were refused (by either side).", "{:.0f}"),
+       "How many packages were refused (by either side, or blocked by a party off the table).",
+       "{:.0f}"),
+    _O("consent_refusals", "packages blocked off the table", "count",
+       "Packages both Moscow and Kyiv took that Washington or the EU, whose relief or "
+       "guarantees they asked, refused.", "{:.0f}"),
+    _O("deal_line_km2", "land ceded in the first deal", "km2",
+       "Unoccupied Ukrainian land the first ceasefire's package ceded beyond the line; empty "
+       "(NaN) without a deal.", "{:,.0f}"),
+    _O("deal_ceasefire_first", "first deal: ceasefire before terms", "0/1",
+       "1 if the first deal put the ceasefire before the terms; NaN without a deal.", "{:.0f}"),
+    _O("deal_guarantee", "first deal: guarantees", "share 0-1",
+       "Security guarantees for Ukraine in the first deal (Europe's force, the US backstop).",
+       "{:.2f}"),
+    _O("deal_relief_us", "first deal: US sanctions lifted", "share 0-1",
+       "Share of US sanctions the first deal lifted (granted by Washington).", "{:.2f}"),
+    _O("deal_relief_eu", "first deal: EU sanctions lifted", "share 0-1",
+       "Share of EU sanctions the first deal lifted (granted by the EU).", "{:.2f}"),
+    _O("deal_force_limits", "first deal: limits on Ukraine's forces", "index 0-1",
+       "Limits on Ukraine's forces and alignment in the first deal.", "{:.2f}"),
+    _O("deal_energy_truce", "first deal came with an energy truce", "0/1",
+       "1 if an agreed energy truce was in force when the first ceasefire was agreed.",
+       "{:.0f}"),
+    _O("deal_proposer", "first deal proposed by", "code",
+       "1 Moscow, 2 Kyiv, 3 Washington; NaN without a deal.", "{:.0f}"),
+    _O("deal_consent", "first deal consented to by", "bits",
+       "Sum of 1 Moscow, 2 Kyiv, 4 Washington, 8 the EU: who consented; NaN without a deal.",
+       "{:.0f}"),
+    _O("energy_truce_day", "first energy truce day", "day",
+       "Day an energy truce was first agreed; empty (NaN) if never.", "{:.0f}"),
+    _O("energy_truces_broken", "energy truces broken", "count",
+       "How many energy truces broke down.", "{:.0f}"),
     _O("russia_economic_pressure_final", "Russian economic pressure at the end", "index 0-1",
        "Budget shortfall, reserves drawn and sanctions on the last day.", "{:.2f}", True),
     _O("russia_economic_pressure_mean", "Russian economic pressure, mean", "index 0-1",
@@ -89,6 +120,17 @@ def outcome_class(state: State, params: Params) -> np.ndarray:
         [0, 1, 2, 3, 4], default=5).astype(np.int8)
 
 
+def deal_terms(state: State) -> dict[str, np.ndarray]:
+    """The first ceasefire's package, who proposed it and who consented; NaN without one."""
+    package = state.first_deal_package
+    dealt = state.ceasefire_day >= 0
+    terms = {f"deal_{name}": package[:, k] for k, name in enumerate(talks.ISSUE_NAMES)}
+    return {**terms,
+            "deal_energy_truce": np.where(dealt, state.first_deal_energy_truce, np.nan),
+            "deal_proposer": np.where(dealt, state.first_deal_proposer, np.nan),
+            "deal_consent": np.where(dealt, state.first_deal_consent, np.nan)}
+
+
 def summarise(state: State, params: Params) -> dict[str, np.ndarray]:
     """One value per run for every outcome of `OUTCOMES` (and the class code); NaN marks
     'never' for event days."""
@@ -106,6 +148,11 @@ def summarise(state: State, params: Params) -> dict[str, np.ndarray]:
         "talks_open_days": state.talks_open_days,
         "ceasefire_breakdowns": state.ceasefire_breakdowns,
         "ukraine_refusals": state.ukraine_refusals,
+        "consent_refusals": state.consent_refusals,
+        **deal_terms(state),
+        "energy_truce_day": np.where(state.energy_truce_day >= 0, state.energy_truce_day,
+                                     np.nan),
+        "energy_truces_broken": state.energy_truces_broken,
         "russia_economic_pressure_final": state.russia_economic_pressure,
         "russia_economic_pressure_mean": state.russia_pressure_sum / days,
         "ukraine_economic_pressure_final": state.ukraine_economic_pressure,

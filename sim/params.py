@@ -381,8 +381,16 @@ _SPECS: list[ParamSpec] = [
     _p("refinery_repair_per_day", 0.02, 0.0, 0.2, "1/day",
        "Share of refinery damage repaired per day.", "assumption", "strikes"),
     _p("energy_moratorium_in_talks", 1.0, 0.0, 1.0, "switch",
-       "Whether open talks can produce a partial deal pausing strikes on energy (both sides).",
+       "Whether Washington puts a partial deal pausing strikes on energy (both sides) on the "
+       "table while talks are open; each side accepts or refuses it, and Moscow may break it.",
        "design: a partial deal discussed in 2025", "strikes", "bool"),
+    _p("russia_energy_truce_value_km2", 1000.0, 0.0, 10000.0, "km2-eq",
+       "What an energy truce is worth to Moscow when Ukraine's strikes have 10 % of its "
+       "refining out (the end of those strikes), in km2 of ground.", "assumption", "strikes"),
+    _p("russia_winter_strike_value_km2", 2000.0, 0.0, 10000.0, "km2-eq",
+       "What its strikes on Ukraine's grid in the heating season are worth to Moscow, in km2 "
+       "of ground: in that season it refuses or breaks an energy truce worth less.",
+       "assumption", "strikes"),
     # --- economy ------------------------------------------------------------------------------
     _p("world_oil_price_usd", 80.0, 30.0, 130.0, "USD/bbl",
        "Long-run mean world (Brent) crude price; Russia sells at this minus the Urals discount.",
@@ -478,6 +486,10 @@ _SPECS: list[ParamSpec] = [
        "design: Trump's stated aim of immediate talks", "united_states", "bool"),
     _p("trump_push_delay_days", 30.0, 0.0, 365.0, "days",
        "Days after inauguration before US pressure opens talks.", "assumption", "united_states"),
+    _p("trump_deadline_days", 60.0, 7.0, 365.0, "days",
+       "Washington's patience: after this many days of open talks without a package its "
+       "deadline doubles the chance that someone puts one on the table.", "assumption",
+       "united_states"),
     _p("trump_blame_susceptibility", 0.3, 0.0, 1.0, "share",
        "How far Washington blames whoever refuses a package regardless of how reasonable it "
        "looked (0: blame follows reasonableness only).",
@@ -491,8 +503,9 @@ _SPECS: list[ParamSpec] = [
        "US sanctions intensity the new administration sets after inauguration (before blame).",
        "assumption; scenario lever", "united_states"),
     _p("trump_relief_offer", 0.5, 0.0, 1.0, "share",
-       "Sanctions relief Washington puts into the packages it brokers.", "assumption; scenario "
-       "lever", "united_states"),
+       "Share of US sanctions Washington would lift for a deal (less as it blames Moscow): what "
+       "it puts into the packages it brokers and the most it consents to in anyone's.",
+       "assumption; scenario lever", "united_states"),
     _p("trump_limits_offer", 0.3, 0.0, 1.0, "index",
        "Limits on Ukraine's forces and alignment Washington puts into its packages.",
        "assumption; scenario lever", "united_states"),
@@ -531,6 +544,13 @@ _SPECS: list[ParamSpec] = [
     _p("eu_guarantee_strength", 0.3, 0.0, 1.0, "share",
        "Strength of the security guarantees Europe can offer Ukraine with a ceasefire.",
        "assumption; scenario lever", "europe"),
+    _p("eu_relief_limit", 0.5, 0.0, 1.0, "share",
+       "Share of EU sanctions the EU would lift for a deal carrying all the guarantees it can "
+       "give (less with fewer: Europe trades relief for its security).", "assumption",
+       "europe"),
+    _p("eu_relief_holdout_chance", 0.2, 0.0, 1.0, "probability",
+       "Chance that a member state vetoes any EU sanctions relief in a package (the EU lifts "
+       "sanctions by unanimity).", "assumption", "europe"),
     # --- Putin --------------------------------------------------------------------------------
     _p("putin_strategy", 0.0, 0.0, 3.0, "",
        "Putin's negotiation strategy, a rule for what Moscow proposes: opportunist (the most he "
@@ -546,8 +566,12 @@ _SPECS: list[ParamSpec] = [
     _p("putin_maximalist_demand_km2", 25000.0, 0.0, 80000.0, "km2",
        "Unoccupied Ukrainian land the maximalist strategy demands, and below which it accepts "
        "no deal until economic strain wears the aim down.",
-       "assumption; order of the unoccupied parts of Donetsk, Zaporizhzhia and Kherson oblasts",
-       "putin"),
+       "Putin's demand of 14 June 2024 (speech at the Russian Foreign Ministry, "
+       "http://kremlin.ru/events/president/news/74285): Ukraine's withdrawal from all of "
+       "Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts. The unoccupied rest of the four, "
+       "about 25,000-30,000 km2 in mid-2024 (oblast areas 26,517, 26,684, 27,180 and 28,461 "
+       "km2, State Statistics Service of Ukraine, less the parts then held by Russia on the "
+       "DeepState map); approximate", "putin"),
     _p("putin_serious_pressure", 0.5, 0.1, 1.0, "index",
        "Russian economic pressure above which a serious Putin seeks talks and offers his "
        "reservation value, and at which a maximalist's aim is worn away.", "assumption", "putin"),
@@ -631,12 +655,22 @@ _SPECS: list[ParamSpec] = [
        "Washington to see it as unreasonable (e-folding distance).", "assumption", "talks"),
     _p("talks_collapse_per_refusal", 0.15, 0.0, 1.0, "probability",
        "Chance that talks collapse after a refused offer.", "assumption", "talks"),
+    _p("talks_open_per_day", 0.01, 0.002, 1.0, "1/day",
+       "Chance per day that talks open while the US presses for them (or Moscow asks), before "
+       "any refusal or breakdown: a first meeting takes months to arrange.",
+       "assumption; of the order of 2025, when the first direct talks (Istanbul, 16 May) came "
+       "86 days after the 30 days of `trump_push_delay_days` (mean here 100)", "talks"),
     _p("talks_reopen_per_day", 0.02, 0.0, 0.5, "1/day",
        "Chance per day that collapsed talks reopen while the US presses for them.",
        "assumption", "talks"),
     _p("offer_interval_days", 21.0, 1.0, 120.0, "days",
-       "Days between rounds of offers while talks are open.", "assumption", "talks",
-       kind="int"),
+       "Mean days between one party's packages while talks are open and nothing drives an "
+       "offer (offers come at random; a shift of the front or Washington's deadline makes them "
+       "likelier).", "assumption", "talks", kind="int"),
+    _p("offer_shift_reference_km2", 500.0, 50.0, 10000.0, "km2",
+       "Ground the front moves after a package that doubles the chance of a new one (a "
+       "battlefield shift changes what each side expects from fighting on).", "assumption",
+       "talks"),
     _p("ceasefire_breakdown_per_day", 0.003, 0.0, 0.1, "1/day",
        "Chance per day that a ceasefire breaks down when Moscow's expected gain from attacking "
        "again is at its reference level (Powell 2006 commitment problem).", "assumption",
@@ -790,7 +824,14 @@ _LABELS: dict[str, str] = {
     # talks
     "talks_collapse_per_refusal": "Chance talks collapse after a refused offer",
     "talks_reopen_per_day": "Chance per day that collapsed talks reopen",
-    "offer_interval_days": "Days between rounds of offers",
+    "offer_interval_days": "Days between offers where nothing drives one, on average",
+    "offer_shift_reference_km2": "Ground the front moves that makes a new offer twice as likely",
+    "talks_open_per_day": "Chance per day that talks open once pushed for",
+    "trump_deadline_days": "Washington's patience before it sets a deadline",
+    "eu_relief_limit": "Share of EU sanctions Europe would lift for a deal",
+    "eu_relief_holdout_chance": "Chance one EU member vetoes sanctions relief",
+    "russia_energy_truce_value_km2": "What a truce on energy strikes is worth to Moscow",
+    "russia_winter_strike_value_km2": "What winter strikes on Ukraine's grid are worth to Moscow",
     "ceasefire_breakdown_per_day": "Chance per day a ceasefire breaks down",
     "settlement_after_days": "Days a ceasefire must hold before a settlement",
     "settlement_per_day": "Chance per day of a settlement after that",
@@ -888,6 +929,10 @@ for _name, _prior in _PRIORS.items():
 _E = Expect
 _PP, _MX, _FR, _EP, _BS = ("parallel_processes", "maximalist_terms", "freeze",
                            "economic_pressure", "burden_shift")
+_NA = "new_administration"  # the default world with talks
+# Many runs reach a ceasefire early here, so what acts on a ceasefire shows (not how often one
+# is reached).
+_DEALS = (("russia_cost_km2_day", 60.0),)
 _EXPECTS: dict[str, Expect] = {
     # combat
     "advance_speed_scale": _E("russia_casualties", +1),
@@ -1002,10 +1047,10 @@ _EXPECTS: dict[str, Expect] = {
                                    (("ceasefire_breakdown_per_day", 0.03),)),
     "trump_sanctions_level": _E("russia_economic_pressure_mean", +1),
     # relief is worth most to Moscow where sanctions bite
-    "trump_relief_offer": _E("talks_open_days", -1, _PP, (("trump_sanctions_level", 1.0),),
+    "trump_relief_offer": _E("talks_open_days", -1, _NA, (("trump_sanctions_level", 1.0),),
                              levels=(0.0, 1.0)),
-    "trump_limits_offer": _E("us_blame_mean", -1, _PP),
-    "us_backstop_strength": _E("ceasefire_breakdowns", -1, _PP),
+    "trump_limits_offer": _E("us_blame_mean", -1, _NA),
+    "us_backstop_strength": _E("ceasefire_breakdowns", -1, _NA),
     "us_sanctions_initial": _E("russia_economic_pressure_mean", -1),
     "deterrence_credibility": _E("grid_gw_mean", +1),
     "deterrence_strike_reduction": _E("grid_gw_mean", +1),
@@ -1016,25 +1061,30 @@ _EXPECTS: dict[str, Expect] = {
     "eu_sanctions_initial": _E("russia_economic_pressure_mean", +1),
     "eu_sanctions_step": _E("russia_economic_pressure_mean", +1),
     "eu_package_interval_days": _E("russia_economic_pressure_mean", -1),
-    "eu_guarantee_strength": _E("ceasefire_breakdowns", -1, _PP),
+    "eu_guarantee_strength": _E("ceasefire_breakdowns", -1, _NA),
     # Putin
     "putin_strategy": _E("reached_ceasefire", -1, _PP, levels=(0.0, 2.0)),
     "putin_offensive_intensity": _E("ukraine_casualties", +1),
     # a stronger grab also brings the freeze sooner, so the ground it takes by day 180 is not
-    # monotone; the cost in Russian lives is
-    "putin_grab_surge": _E("russia_casualties", +1, _FR, levels=(1.0, 3.0)),
+    # monotone; the cost in Russian lives is, where Moscow alone decides when to stop (no US
+    # push for talks)
+    "putin_grab_surge": _E("russia_casualties", +1, _FR, (("trump_pushes_talks", 0.0),),
+                           levels=(1.0, 3.0)),
     "putin_maximalist_demand_km2": _E("reached_ceasefire", -1, _MX, levels=(1.0, 25000.0)),
     "putin_serious_pressure": _E("talks_open_days", -1, _EP, (("trump_pushes_talks", 0.0),)),
     "russia_prior_pace_km2_day": _E("ukraine_refusals", +1, _PP),
-    "russia_pace_learning_weight": _E("ukraine_refusals", -1, _PP),
+    "russia_pace_learning_weight": _E("ukraine_refusals", -1, _FR),
     "russia_cost_km2_day": _E("ukraine_refusals", -1, _PP),
     "russia_casualty_cost_weight": _E("ukraine_refusals", -1, _PP),
     "russia_relief_value_km2": _E("talks_open_days", -1, _PP),
     "russia_limits_value_km2": _E("talks_open_days", -1, _PP),
-    "russia_guarantee_cost_km2": _E("reached_ceasefire", -1, _PP),
-    "russia_sequencing_cost_km2": _E("reached_ceasefire", -1, _PP),
+    "russia_guarantee_cost_km2": _E("reached_ceasefire", -1, _NA),
+    # Moscow refuses the ceasefire-first packages of Kyiv and Washington: talks drag on
+    "russia_sequencing_cost_km2": _E("talks_open_days", +1, _NA, levels=(0.0, 10000.0)),
     "planning_horizon_days": _E("ceasefire_breakdowns", +1, _PP),
-    "resolve_spread": _E("reached_ceasefire", -1, _FR),
+    # where a deal both prefer exists at the typical types (Fearon's premise); without one, a
+    # wider spread makes some runs' types meet and adds deals
+    "resolve_spread": _E("reached_ceasefire", -1, _FR, (("russia_cost_km2_day", 40.0),)),
     # Zelensky
     "zelensky_deep_strike_intensity": _E("russia_economic_pressure_mean", +1),
     "ukraine_prior_pace_km2_day": _E("talks_open_days", -1, _PP),
@@ -1045,13 +1095,13 @@ _EXPECTS: dict[str, Expect] = {
     "ukraine_frozen_line_cost_km2": _E("reached_ceasefire", -1, _PP),
     "ukraine_limits_cost_km2": _E("talks_open_days", +1, _PP),
     "ukraine_relief_cost_km2": _E("reached_ceasefire", -1, _PP),
-    "ukraine_sequencing_value_km2": _E("talks_open_days", -1, _PP),
+    "ukraine_sequencing_value_km2": _E("talks_open_days", -1, _NA),
     "ukraine_renewal_risk": _E("talks_open_days", +1, _PP),
     "ukraine_resolve_km2": _E("reached_ceasefire", -1, _PP),
     "ukraine_cost_km2_day": _E("ukraine_refusals", -1, _PP),
     # talks
-    "offer_acceptance_target": _E("ukraine_refusals", -1, _FR, levels=(0.1, 0.9)),
-    "guarantee_effectiveness": _E("talks_open_days", -1, _PP),
+    "offer_acceptance_target": _E("ukraine_refusals", -1, _NA, levels=(0.1, 0.9)),
+    "guarantee_effectiveness": _E("ceasefire_breakdowns", -1, _NA, _DEALS, levels=(0.0, 1.0)),
     "force_limits_rebuild_cut": _E("talks_open_days", +1, _PP, (("trump_limits_offer", 1.0),),
                                    levels=(0.0, 1.0)),
     "blame_per_refusal": _E("us_aid_total_bn_usd", -1, _MX),
@@ -1060,10 +1110,21 @@ _EXPECTS: dict[str, Expect] = {
     "talks_reopen_per_day": _E("talks_open_days", +1, _PP,
                                (("talks_collapse_per_refusal", 0.5),)),
     "offer_interval_days": _E("ukraine_refusals", -1, _PP),
+    "offer_shift_reference_km2": _E("ukraine_refusals", -1, _PP),
+    "talks_open_per_day": _E("talks_open_days", +1, _PP),
+    "trump_deadline_days": _E("ukraine_refusals", -1, _PP),
+    "eu_relief_limit": _E("reached_ceasefire", +1, _NA, levels=(0.0, 1.0)),
+    "eu_relief_holdout_chance": _E("consent_refusals", +1, _NA, _DEALS, levels=(0.0, 1.0)),
+    "russia_energy_truce_value_km2": _E("grid_gw_mean", +1, _PP,
+                                        (("energy_moratorium_in_talks", 1.0),)),
+    "russia_winter_strike_value_km2": _E("grid_gw_mean", -1, _PP,
+                                         (("energy_moratorium_in_talks", 1.0),)),
     "ceasefire_breakdown_per_day": _E("ceasefire_breakdowns", +1, _PP),
     "settlement_after_days": _E("settled", -1, _PP),
     "settlement_per_day": _E("settled", +1, _PP),
-    "ceasefire_first_settlement_factor": _E("settled", +1, _PP),
+    "ceasefire_first_settlement_factor": _E("settled", +1, _NA,
+                                            _DEALS + (("settlement_per_day", 0.02),),
+                                            levels=(0.0, 1.0)),
 }
 for _name, _expect in _EXPECTS.items():
     _index = next((k for k, spec in enumerate(_SPECS) if spec.name == _name), None)

@@ -2,7 +2,9 @@
 
 A preset is a set of leader-rule parameters and a description a student can read; it never sets
 a state variable or an outcome. The defaults in `params.py` are the new administration's
-baseline (contained aid, a push for talks); `status_quo` is the counterfactual of 2024 policy.
+baseline (contained aid, a push for talks, an opportunist Putin): `new_administration`, the
+yardstick the talks presets are compared with; `status_quo` is the counterfactual of 2024
+policy, without talks.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
         "winter strikes on the grid. This is the yardstick the other scenarios are compared with.",
         {"trump_aid_level": 1.0, "trump_pushes_talks": False, "trump_sanctions_level": 0.5}),
     Scenario(
+        "new_administration", "New administration, talks pushed (default)",
+        "Every setting at its default: the new US administration contains its aid (70 % of the "
+        "2024 level) and presses both sides into talks a month after the inauguration; Putin is "
+        "an opportunist who asks for as much as he believes Kyiv would accept. Offers come when "
+        "the front shifts or Washington grows impatient; sanctions relief needs Washington and "
+        "the EU, guarantees need those who give them. This is the yardstick the other talks "
+        "scenarios are compared with.",
+        {}),
+    Scenario(
         "freeze", "Grab ground, then freeze",
         "Putin pushes as hard as he can to take more ground before talks, then offers a ceasefire "
         "on the line he holds. A frozen conflict would let Russia rebuild and keep its gains "
@@ -50,10 +61,12 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
     Scenario(
         "parallel_processes", "Talks under fire",
         "Talks open early and keep going, but nobody stops fighting while they do: negotiations "
-        "are a buffer, not a ceasefire. The front keeps moving, and each side uses the talks to "
-        "show the other (and Washington) who is unreasonable.",
+        "are a buffer, not a ceasefire. Moscow will not stop before the terms are settled (a "
+        "ceasefire first costs it dearly), so talks drag on while the front keeps moving, and "
+        "each side uses them to show the other (and Washington) who is unreasonable.",
         {"trump_push_delay_days": 0, "talks_collapse_per_refusal": 0.02,
-         "talks_reopen_per_day": 0.2, "energy_moratorium_in_talks": False}),
+         "talks_reopen_per_day": 0.2, "energy_moratorium_in_talks": False,
+         "russia_sequencing_cost_km2": 8000.0}),
     Scenario(
         "burden_shift", "Europe carries more of the burden",
         "The new administration contains its commitments and sharply cuts US aid. European "

@@ -20,7 +20,7 @@ from .params import Params
 NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
 PHASE_NAMES = ("no talks", "talks while fighting", "ceasefire", "settlement")
 
-N_ISSUES = 5  # issues of a talks package (sim.core.talks)
+N_ISSUES = 6  # issues of a talks package (sim.core.talks)
 
 # Random streams (each one call per day for all runs)
 STREAM_SETUP, STREAM_DAY = 1, 2
@@ -105,7 +105,9 @@ class State:
     ceasefire_breakdowns: np.ndarray
     ukraine_refusals: np.ndarray
     offers_made: np.ndarray  # packages put on the table
-    talks_rounds: np.ndarray  # rounds held (a round may pass without a package)
+    last_offer_day: np.ndarray  # day of the last package on the table (or of talks opening)
+    occupied_at_last_offer_km2: np.ndarray  # occupied area then: the front's shift since
+    consent_refusals: np.ndarray  # packages both sides took that a party off the table blocked
     last_proposer: np.ndarray  # int8: talks.NOBODY, MOSCOW, KYIV or WASHINGTON
     last_package: np.ndarray  # (runs, talks.N_ISSUES), NaN before the first package
     last_offer_km2: np.ndarray  # the line of the last package: land beyond the line, km2
@@ -115,9 +117,17 @@ class State:
     russia_refused_today: np.ndarray
     refusal_reasonableness: np.ndarray  # of today's refused package as Washington saw it, or NaN
     deal_package: np.ndarray  # (runs, talks.N_ISSUES): the terms of the ceasefire in force, or 0
+    deal_proposer: np.ndarray  # int8: who proposed the deal in force (talks.NOBODY if none)
+    deal_consent: np.ndarray  # int8 bits (talks.CONSENT_*): who consented to the deal in force
+    first_deal_package: np.ndarray  # (runs, talks.N_ISSUES): terms of the first ceasefire, NaN
+    first_deal_proposer: np.ndarray  # int8
+    first_deal_consent: np.ndarray  # int8 bits
+    first_deal_energy_truce: np.ndarray  # an energy truce was in force when it was agreed
     ceded_km2: np.ndarray  # land ceded by deals, added to the occupied area
     force_ratio_at_ceasefire: np.ndarray  # Russian/Ukrainian front forces when the ceasefire began
-    moratorium: np.ndarray
+    moratorium: np.ndarray  # an agreed energy truce is in force (no strikes on energy)
+    energy_truce_day: np.ndarray  # first day an energy truce was agreed, -1 if none
+    energy_truces_broken: np.ndarray
     # beliefs and private information
     russia_pace_belief: np.ndarray  # km2/day Moscow expects to gain
     ukraine_pace_belief: np.ndarray  # km2/day Kyiv expects to lose
@@ -318,7 +328,9 @@ def initial_state(params: Params, keys: np.ndarray,
         ceasefire_breakdowns=np.zeros(n, dtype=np.int32),
         ukraine_refusals=np.zeros(n, dtype=np.int32),
         offers_made=np.zeros(n, dtype=np.int32),
-        talks_rounds=np.zeros(n, dtype=np.int32),
+        last_offer_day=np.zeros(n, dtype=np.int32),
+        occupied_at_last_offer_km2=occupied.copy(),
+        consent_refusals=np.zeros(n, dtype=np.int32),
         last_proposer=np.zeros(n, dtype=np.int8),
         last_package=np.full((n, N_ISSUES), np.nan),
         last_offer_km2=np.full(n, np.nan),
@@ -328,9 +340,17 @@ def initial_state(params: Params, keys: np.ndarray,
         russia_refused_today=np.zeros(n, dtype=bool),
         refusal_reasonableness=np.full(n, np.nan),
         deal_package=np.zeros((n, N_ISSUES)),
+        deal_proposer=np.zeros(n, dtype=np.int8),
+        deal_consent=np.zeros(n, dtype=np.int8),
+        first_deal_package=np.full((n, N_ISSUES), np.nan),
+        first_deal_proposer=np.zeros(n, dtype=np.int8),
+        first_deal_consent=np.zeros(n, dtype=np.int8),
+        first_deal_energy_truce=np.zeros(n, dtype=bool),
         ceded_km2=zeros.copy(),
         force_ratio_at_ceasefire=np.ones(n),
         moratorium=np.zeros(n, dtype=bool),
+        energy_truce_day=np.full(n, -1, dtype=np.int32),
+        energy_truces_broken=np.zeros(n, dtype=np.int32),
         russia_pace_belief=full(params.russia_prior_pace_km2_day),
         ukraine_pace_belief=full(params.ukraine_prior_pace_km2_day),
         russia_cost_private=russia_cost_private,

@@ -391,7 +391,8 @@ def test_a_round_says_who_proposed_what_who_refused_and_how_washington_saw_it():
                                 "refusal_reasonableness": 0.2})
     assert text == ("Talks round: Washington proposes a deal (Ukraine giving up about 3,000 km² it "
                     "still holds, ceasefire first, terms later, security guarantees for Ukraine "
-                    "(60% of the strongest) and 25% of sanctions on Russia lifted). Moscow refuses: "
+                    "(60% of the strongest) and 25% of US sanctions on Russia lifted). Moscow "
+                    "refuses: "
                     "it expects to gain more by fighting on than these terms give it. Washington "
                     "found the offer unreasonable and blames Moscow less")
     demand = events.refusal_text({"last_package": package, "proposer_today": talks.MOSCOW,

@@ -32,22 +32,40 @@ COL_BREAKDOWN = S + 6  # a leader's draw (Putin's breach of a ceasefire): see `L
 COL_SETTLE = S + 7
 N_DRAWS = S + 8
 
-MORATORIUM_AFTER_TALK_DAYS = 30
 CEASEFIRE_FIGHTING_INTENSITY = 0.5  # war spending share kept up during a ceasefire
+
+
+# The leaders' talks draws have a stream of their own (one call per day), so that adding one
+# leaves the front's and the economy's draws as they were. Columns:
+STREAM_TALKS = 6
+COL_OFFER = {talks.MOSCOW: 0, talks.KYIV: 1, talks.WASHINGTON: 2}  # whether each proposes today
+COL_EU_HOLDOUT = 3  # a member state vetoes the EU's relief in today's package
+COL_TRUCE_BREAK = 4  # Moscow ends an energy truce it no longer values
+COL_SEEK_TALKS = 5  # a Moscow under strain asks for talks
+N_TALKS_DRAWS = 6
 
 
 @dataclass(frozen=True, slots=True)
 class LeaderDraws:
     """The random numbers a leader's rule may use on a day, (runs,) each: columns of the day's
-    block that the core leaves to the leaders. A seated student needs none of them."""
+    block that the core leaves to the leaders, and the talks stream. A seated student needs none
+    of them."""
 
     strike_wave: np.ndarray  # Putin: whether a mass strike is launched today
     ceasefire_breach: np.ndarray  # Putin: whether he breaks a ceasefire today
+    offer: dict  # talks party code -> whether it puts a package on the table today
+    eu_holdout: np.ndarray  # Europe: whether a member state vetoes the EU's relief today
+    truce_break: np.ndarray  # Putin: whether he ends an energy truce he no longer values
+    seek_talks: np.ndarray  # Putin: whether a Moscow under strain asks for talks today
 
     @classmethod
     def for_day(cls, keys: np.ndarray, day: int) -> "LeaderDraws":
         u = rng.uniform_columns(keys, day, STREAM_DAY, N_DRAWS, (COL_STRIKE_WAVE, COL_BREAKDOWN))
-        return cls(strike_wave=u[:, 0], ceasefire_breach=u[:, 1])
+        t = rng.uniforms(keys, day, STREAM_TALKS, N_TALKS_DRAWS)
+        return cls(strike_wave=u[:, 0], ceasefire_breach=u[:, 1],
+                   offer={party: t[:, k] for party, k in COL_OFFER.items()},
+                   eu_holdout=t[:, COL_EU_HOLDOUT], truce_break=t[:, COL_TRUCE_BREAK],
+                   seek_talks=t[:, COL_SEEK_TALKS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +285,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # --- economy
     price = economy.step_oil_price(state.oil_price_usd, p.world_oil_price_usd, p.oil_price_volatility,
                                    rng.logistic_noise(draws[:, COL_OIL]))
-    relief = state.deal_package[:, talks.SANCTIONS_RELIEF]
-    sanctions = economy.sanctions_intensity(moves.us_sanctions, moves.eu_sanctions) * (
-        1.0 - relief)
+    # a deal's relief lifts each bloc's sanctions by the share that bloc granted
+    sanctions = economy.sanctions_intensity(
+        moves.us_sanctions * (1.0 - state.deal_package[:, talks.SANCTIONS_RELIEF]),
+        moves.eu_sanctions * (1.0 - state.deal_package[:, talks.EU_RELIEF]))
     discount = economy.urals_discount(p.urals_discount_usd, p.sanctions_discount_usd, sanctions,
                                       derived.sanctions_day0)
     revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
@@ -301,15 +320,21 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     package, proposer = moves.package, moves.proposer
     in_talks = phase == TALKS
     offer_made = in_talks & (proposer != talks.NOBODY)
-    round_held = talks.round_due(state, p, day)
     kyiv_asked = offer_made & (proposer != talks.KYIV)
     moscow_asked = offer_made & (proposer != talks.MOSCOW)
     ukraine_refused = kyiv_asked & ~moves.ukraine_accepts
     russia_refused = moscow_asked & ~moves.russia_accepts
-    accepted = offer_made & ~ukraine_refused & ~russia_refused  # a refusal is one of these two
+    # a package binds only with the consent of every party controlling one of its issues
+    consent = np.where(offer_made, (
+        talks.CONSENT_MOSCOW * ~russia_refused + talks.CONSENT_KYIV * ~ukraine_refused
+        + talks.CONSENT_WASHINGTON * moves.us_consents
+        + talks.CONSENT_EUROPE * moves.eu_consents), 0).astype(np.int8)
+    table_agreed = offer_made & ~ukraine_refused & ~russia_refused
+    accepted = table_agreed & talks.binds(consent, talks.required_consent(p, package))
+    blocked_off_table = table_agreed & ~accepted
     open_talks = (moves.us_pushes_talks | moves.russia_seeks_talks) & (
         draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
-                                            p.talks_reopen_per_day, 1.0))
+                                            p.talks_reopen_per_day, p.talks_open_per_day))
     settle_prob = p.settlement_per_day * (1.0 - (1.0 - p.ceasefire_first_settlement_factor)
                                           * state.deal_package[:, talks.CEASEFIRE_FIRST])
     new_phase, phase_start, event = talks.step_phase(
@@ -323,16 +348,28 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     refusal_reasonableness = np.where(ukraine_refused, reasonable_to_kyiv,
                                       np.where(russia_refused, reasonable_to_moscow, np.nan))
     # a deal: its terms are in force while the ceasefire holds; land ceded stays ceded
-    deal_package = np.where(event["ceasefire"][:, None], package,
-                            np.where((new_phase < CEASEFIRE)[:, None], 0.0, state.deal_package))
-    ceded = state.ceded_km2 + np.where(event["ceasefire"], package[:, talks.LINE_KM2],
+    ceasefire_now = event["ceasefire"]
+    in_force = new_phase >= CEASEFIRE
+    deal_package = np.where(ceasefire_now[:, None], package,
+                            np.where(in_force[:, None], state.deal_package, 0.0))
+    deal_proposer = np.where(ceasefire_now, proposer,
+                             np.where(in_force, state.deal_proposer, talks.NOBODY)).astype(np.int8)
+    deal_consent = np.where(ceasefire_now, consent,
+                            np.where(in_force, state.deal_consent, 0)).astype(np.int8)
+    first_deal = ceasefire_now & (state.ceasefire_day < 0)
+    ceded = state.ceded_km2 + np.where(ceasefire_now, package[:, talks.LINE_KM2],
                                        0.0)
     force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
     force_ratio_at_ceasefire = np.where(event["ceasefire"], force_ratio_now,
                                         state.force_ratio_at_ceasefire)
     talks_days = state.talks_open_days + (new_phase == TALKS)
-    moratorium = ((new_phase == TALKS) & (p.energy_moratorium_in_talks > 0)
-                  & (day - phase_start >= MORATORIUM_AFTER_TALK_DAYS))
+    # the energy truce: a partial deal of its own, offered, agreed by both sides, broken
+    truce_agreed = (moves.energy_truce_offered & in_talks & ~state.moratorium
+                    & moves.russia_accepts_energy_truce & moves.ukraine_accepts_energy_truce)
+    truce_broken = state.moratorium & (moves.russia_breaks_energy_truce | event["broke"])
+    moratorium = (state.moratorium & ~truce_broken) | truce_agreed
+    # a new package is due from the state of things since the last one (sim.agents)
+    offer_or_opening = offer_made | event["opened"]
     ceasefire_day = np.where(event["ceasefire"] & (state.ceasefire_day < 0), day,
                              state.ceasefire_day)
     settlement_day = np.where(event["settled"], day, state.settlement_day)
@@ -421,7 +458,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         ceasefire_breakdowns=state.ceasefire_breakdowns + event["broke"],
         ukraine_refusals=state.ukraine_refusals + refused,
         offers_made=state.offers_made + offer_made,
-        talks_rounds=state.talks_rounds + round_held,
+        last_offer_day=np.where(offer_or_opening, day, state.last_offer_day).astype(np.int32),
+        occupied_at_last_offer_km2=np.where(offer_or_opening, occupied,
+                                            state.occupied_at_last_offer_km2),
+        consent_refusals=state.consent_refusals + blocked_off_table,
         last_proposer=np.where(offer_made, proposer, state.last_proposer).astype(np.int8),
         last_package=np.where(offer_made[:, None], package, state.last_package),
         last_offer_km2=np.where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
@@ -431,9 +471,20 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         russia_refused_today=russia_refused,
         refusal_reasonableness=refusal_reasonableness,
         deal_package=deal_package,
+        deal_proposer=deal_proposer,
+        deal_consent=deal_consent,
+        first_deal_package=np.where(first_deal[:, None], package, state.first_deal_package),
+        first_deal_proposer=np.where(first_deal, proposer,
+                                     state.first_deal_proposer).astype(np.int8),
+        first_deal_consent=np.where(first_deal, consent, state.first_deal_consent).astype(np.int8),
+        first_deal_energy_truce=np.where(first_deal, state.moratorium,
+                                         state.first_deal_energy_truce),
         ceded_km2=ceded,
         force_ratio_at_ceasefire=force_ratio_at_ceasefire,
         moratorium=moratorium,
+        energy_truce_day=np.where(truce_agreed & (state.energy_truce_day < 0), day,
+                                  state.energy_truce_day).astype(np.int32),
+        energy_truces_broken=state.energy_truces_broken + truce_broken,
         russia_pace_belief=russia_belief,
         ukraine_pace_belief=ukraine_belief,
         russia_cost_private=state.russia_cost_private,

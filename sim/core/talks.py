@@ -14,6 +14,8 @@ A package is an array of shape (runs, N_ISSUES) with the columns below.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from scipy import special
 
@@ -23,12 +25,23 @@ from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
 LINE_KM2 = 0  # unoccupied Ukrainian land ceded beyond the current line, km2 (>= 0)
 CEASEFIRE_FIRST = 1  # sequencing: 1 = ceasefire first, terms later; 0 = terms first
 GUARANTEE = 2  # security guarantees for Ukraine (European force, US backstop), 0-1
-SANCTIONS_RELIEF = 3  # share of sanctions on Russia lifted, 0-1
+SANCTIONS_RELIEF = 3  # share of US sanctions on Russia lifted (Washington's to grant), 0-1
 FORCE_LIMITS = 4  # limits on Ukraine's forces and alignment, 0-1
+EU_RELIEF = 5  # share of EU sanctions on Russia lifted (the EU's, by unanimity), 0-1
+ISSUE_NAMES = ("line_km2", "ceasefire_first", "guarantee", "relief_us", "force_limits",
+               "relief_eu")
+# The US and EU sanctions count alike in the combined intensity (sim.core.economy), so each
+# bloc's relief is half of what full relief is worth to Moscow.
+US_RELIEF_WEIGHT = 0.5
 
 # Who proposed a round (int8 codes)
 NOBODY, MOSCOW, KYIV, WASHINGTON = 0, 1, 2, 3
 PROPOSER_NAMES = ("nobody", "Moscow", "Kyiv", "Washington")
+# Who consented to a package (bits of an int8 mask): a package binds only when every party
+# controlling one of its issues has consented (`required_consent`).
+CONSENT_MOSCOW, CONSENT_KYIV, CONSENT_WASHINGTON, CONSENT_EUROPE = 1, 2, 4, 8
+# A share below this counts as none of an issue (rounding of computed packages).
+ISSUE_TOLERANCE = 1e-6
 
 SQRT_2PI = np.sqrt(2.0 * np.pi)
 # Per day of ceasefire, Moscow's pace belief drifts back toward its prior (memory fades to
@@ -72,10 +85,17 @@ def ukraine_value_of_fighting(pace_belief, cost_km2_day, pressure, resolve_km2, 
 
 
 # --------------------------------------------------------------------------- values of packages
+def relief_share(package):
+    """Share of all sanctions on Russia a package lifts: the US and EU parts, each weighted
+    by its bloc's share of the combined intensity."""
+    return (US_RELIEF_WEIGHT * package[:, SANCTIONS_RELIEF]
+            + (1.0 - US_RELIEF_WEIGHT) * package[:, EU_RELIEF])
+
+
 def russia_package_value(package, relief_value, limits_value, guarantee_cost, sequencing_cost):
     """What a package is worth to Moscow, km2-eq: the ground, sanctions relief and limits on
     Ukraine it gains, less the guarantees it must tolerate and a ceasefire before terms."""
-    return (package[:, LINE_KM2] + relief_value * package[:, SANCTIONS_RELIEF]
+    return (package[:, LINE_KM2] + relief_value * relief_share(package)
             + limits_value * package[:, FORCE_LIMITS] - guarantee_cost * package[:, GUARANTEE]
             - sequencing_cost * package[:, CEASEFIRE_FIRST])
 
@@ -99,7 +119,7 @@ def ukraine_package_cost(package, red_line_km2, red_line_cost_per_km2, frozen_li
     risk = renewal_risk(base_risk, package[:, GUARANTEE], guarantee_effectiveness,
                         package[:, FORCE_LIMITS], limits_risk)
     return (line + red_line_cost_per_km2 * beyond + frozen_line_cost
-            + limits_cost * package[:, FORCE_LIMITS] + relief_cost * package[:, SANCTIONS_RELIEF]
+            + limits_cost * package[:, FORCE_LIMITS] + relief_cost * relief_share(package)
             - sequencing_value * package[:, CEASEFIRE_FIRST]
             + risk * horizon * np.maximum(pace_belief, 0.0))
 
@@ -153,14 +173,6 @@ def reasonableness(distance_km2, scale_km2):
 
 
 # --------------------------------------------------------------------------- state machine
-def round_due(state, params, day: int) -> np.ndarray:
-    """Where talks are open and a round falls today: every `offer_interval_days` of open talks
-    (whether or not the party whose turn it is puts a package on the table)."""
-    since = day - state.phase_start_day
-    return ((state.talks_phase == TALKS) & (since > 0)
-            & (since % np.maximum(np.rint(params.offer_interval_days), 1) == 0))
-
-
 def step_phase(phase, day, phase_start_day, open_talks, offer_made, accepted, collapse_draw,
                collapse_prob, breaks, settle_draw, settle_prob, settle_after):
     """Apply today's moves; returns the new phase, its start day and masks of what happened."""
@@ -237,10 +249,106 @@ def line_for_cost(cost_of_line, red_line_km2, red_line_cost_per_km2):
     return np.maximum(below + beyond, 0.0)
 
 
-def whose_turn(rounds_held, broker_present):
-    """Proposers take turns: Moscow, Kyiv, and Washington when it brokers."""
-    parties = np.where(broker_present, 3, 2)
-    return (MOSCOW + rounds_held % parties).astype(np.int8)
+# --------------------------------------------------------------------------- who consents
+def us_guarantee_part(p, package):
+    """The share of a package's guarantee that falls on the US backstop: what Europe's force
+    does not cover."""
+    return np.maximum(package[:, GUARANTEE] - p.eu_guarantee_strength, 0.0)
+
+
+def eu_guarantee_part(p, package):
+    """The share of a package's guarantee that Europe's force gives."""
+    return np.minimum(package[:, GUARANTEE], p.eu_guarantee_strength)
+
+
+def required_consent(p, package):
+    """Bits of the parties whose consent a package needs: Moscow and Kyiv for the line and
+    the ceasefire; Washington where it lifts US sanctions or calls on the US backstop; Europe
+    where it lifts EU sanctions or calls on Europe's force."""
+    us = (package[:, SANCTIONS_RELIEF] > ISSUE_TOLERANCE) | (
+        us_guarantee_part(p, package) > ISSUE_TOLERANCE)
+    eu = (package[:, EU_RELIEF] > ISSUE_TOLERANCE) | (
+        eu_guarantee_part(p, package) > ISSUE_TOLERANCE)
+    return (CONSENT_MOSCOW + CONSENT_KYIV + CONSENT_WASHINGTON * us
+            + CONSENT_EUROPE * eu).astype(np.int8)
+
+
+def binds(consent, required):
+    """A package binds only where every party it needs has consented."""
+    return (consent & required) == required
+
+
+def washington_relief_limit(p, state, wants_deal):
+    """The most of its sanctions Washington lifts for a deal: its stated offer while it wants a
+    deal, less as it blames Moscow; none when it does not want one."""
+    return np.where(wants_deal, p.trump_relief_offer * (1.0 - np.maximum(state.us_blame, 0.0)),
+                    0.0)
+
+
+def washington_consents(p, state, package, wants_deal):
+    """Washington, not at the table, grants its part by its own measure: relief up to its
+    limit, and the backstop up to what it has pledged."""
+    return ((package[:, SANCTIONS_RELIEF] <= washington_relief_limit(p, state, wants_deal)
+             + ISSUE_TOLERANCE)
+            & (us_guarantee_part(p, package) <= p.us_backstop_strength + ISSUE_TOLERANCE))
+
+
+def europe_relief_limit(p, package):
+    """The most of its sanctions the EU lifts: `eu_relief_limit`, scaled by how much of the
+    guarantees it can give the package carries (Europe trades relief only for its security)."""
+    carried = np.minimum(package[:, GUARANTEE] / np.maximum(guarantee_on_offer(p), 1e-9), 1.0)
+    return p.eu_relief_limit * carried
+
+
+def europe_consents(p, package, holdout_draw):
+    """The EU grants its part by unanimity: relief up to its limit unless a member holds out
+    (chance `eu_relief_holdout_chance` per package that lifts any EU sanctions), and its force
+    up to the strength it has pledged."""
+    relief = package[:, EU_RELIEF]
+    holdout = (relief > ISSUE_TOLERANCE) & (holdout_draw < p.eu_relief_holdout_chance)
+    return ((relief <= europe_relief_limit(p, package) + ISSUE_TOLERANCE) & ~holdout
+            & (eu_guarantee_part(p, package) <= p.eu_guarantee_strength + ISSUE_TOLERANCE))
+
+
+# --------------------------------------------------------------------------- when to propose
+def offer_chance(mean_interval_days, front_shift_km2, shift_reference_km2, urgency):
+    """Chance that a party puts a package on the table today. Where nothing drives it, offers
+    come at random, one per `mean_interval_days` on average; a shift of the front since the
+    last package (it changes what each side expects from fighting on) and urgency (a deadline
+    from Washington) raise the rate."""
+    rate = (1.0 + np.abs(front_shift_km2) / np.maximum(shift_reference_km2, 1e-9) + urgency) / (
+        np.maximum(mean_interval_days, 1.0))
+    return 1.0 - np.exp(-rate)
+
+
+def washington_urgency(days_without_offer, deadline_days, pushing):
+    """Washington's deadline: the longer the talks go without a package, the harder it presses
+    both sides (1 after `deadline_days`)."""
+    return np.where(pushing, np.maximum(days_without_offer, 0) / np.maximum(deadline_days, 1.0),
+                    0.0)
+
+
+# --------------------------------------------------------------------------- the energy truce
+# Refinery damage (share of capacity out) at which the truce's relief for Moscow is worth
+# `russia_energy_truce_value_km2`; of the order of the 2024 damage, assumption.
+REFINERY_DAMAGE_REFERENCE = 0.1
+# Chance per day that Moscow ends a truce it no longer values (before deterrence); assumption:
+# within about three weeks of the heating season's strikes becoming worth more to it.
+TRUCE_BREAK_PER_DAY = 0.05
+
+
+def russia_energy_truce_value(p, refinery_damage, strike_season):
+    """What a truce on strikes against energy is worth to Moscow, km2-eq: the end of Ukraine's
+    strikes on its refineries, less the leverage of its own strikes on Ukraine's grid in the
+    heating season."""
+    return (p.russia_energy_truce_value_km2 * refinery_damage / REFINERY_DAMAGE_REFERENCE
+            - p.russia_winter_strike_value_km2 * strike_season)
+
+
+def energy_truce_breaks(p, value, draw):
+    """Moscow ends a truce it values less than striking, cut by credible US deterrence."""
+    chance = TRUCE_BREAK_PER_DAY * (1.0 - p.deterrence_credibility * p.deterrence_strike_reduction)
+    return (value < 0.0) & (draw < chance)
 
 
 def washington_pace(state):
@@ -272,16 +380,42 @@ def public_distance_for_moscow(p, state, package):
     return public_moscow_reservation(p, state, washington_pace(state)) - moscow_value(p, package)
 
 
+def _rows(value, rows, n_runs):
+    """The given runs of a per-run array (leading axis n_runs); anything else as it is."""
+    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n_runs:
+        return value[rows]
+    return value
+
+
 def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     """What a day's refusals teach, and how they look from Washington. Returns Moscow's belief
     about Kyiv's type (mean, sd), Kyiv's about Moscow's (mean, sd), and how reasonable the
-    package looked to Kyiv and to Moscow (1 where nothing was refused). Most days nobody
-    refuses anything, and nothing is computed."""
-    ones = np.ones(state.n_runs)
+    package looked to Kyiv and to Moscow (1 where nothing was refused). Offers come on any day,
+    so most days a few runs refuse something: the work is done on those runs only (every step
+    is per run, so the result is the same)."""
+    n = state.n_runs
+    ones = np.ones(n)
     unchanged = (state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
                  state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd)
-    if not (ukraine_refused.any() or russia_refused.any()):
+    refusing = np.flatnonzero(ukraine_refused | russia_refused)
+    if refusing.size == 0:
         return (*unchanged, ones, ones)
+    if refusing.size == n:
+        return _learn(p, state, package, ukraine_refused, russia_refused)
+    sub_p = type(p)({k: _rows(v, refusing, n) for k, v in p.values.items()}, refusing.size)
+    sub_state = type(state)(**{f.name: _rows(getattr(state, f.name), refusing, n)
+                               for f in dataclasses.fields(state)})
+    learned = _learn(sub_p, sub_state, package[refusing], ukraine_refused[refusing],
+                     russia_refused[refusing])
+    out = [x.copy() for x in unchanged] + [ones, ones.copy()]
+    for full, part in zip(out, learned):
+        full[refusing] = part
+    return tuple(out)
+
+
+def _learn(p, state, package, ukraine_refused, russia_refused):
+    unchanged = (state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
+                 state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd)
     with np.errstate(invalid="ignore"):
         # Moscow learns from Kyiv's refusal that Kyiv's limit lies below what the package cost
         loss, scale = kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)

@@ -1,0 +1,153 @@
+"""The table of the talks (issue 19): each issue needs the consent of whoever controls it, offers
+come from the state of the war and the talks rather than a calendar, land can be traded for
+peace, and the energy truce is a deal of its own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim.core import talks
+from sim.model import ConflictModel
+
+WITH_TALKS = [name for name in sim.SCENARIOS if name != "status_quo"]
+TOL = talks.ISSUE_TOLERANCE
+
+
+def deals_struck(scenario, runs=150, days=730, seed=4, **overrides):
+    """Every deal of every run (not only the first): the package, its proposer and who
+    consented, on each day a ceasefire began."""
+    model = ConflictModel(scenario, n_runs=runs, days=days, rng=seed, record=False,
+                          collect=False, **overrides)
+    packages, proposers, consents = [], [], []
+    while model.running:
+        model.step()
+        new = model.events.ceasefire
+        if new.any():
+            packages.append(model.state.deal_package[new])
+            proposers.append(model.state.deal_proposer[new])
+            consents.append(model.state.deal_consent[new])
+    if not packages:
+        return np.zeros((0, talks.N_ISSUES)), np.zeros(0, np.int8), np.zeros(0, np.int8), model
+    return np.concatenate(packages), np.concatenate(proposers), np.concatenate(consents), model
+
+
+def has(consent, party):
+    return (consent & party) == party
+
+
+@pytest.mark.slow
+def test_no_deal_grants_relief_or_guarantees_without_the_consent_of_whoever_controls_them():
+    granted_relief = 0
+    for scenario in WITH_TALKS:
+        package, proposer, consent, model = deals_struck(scenario)
+        p = model.params
+        assert len(package) > 0, scenario
+        assert has(consent, talks.CONSENT_MOSCOW).all() and has(consent, talks.CONSENT_KYIV).all()
+        us_relief = package[:, talks.SANCTIONS_RELIEF] > TOL
+        eu_relief = package[:, talks.EU_RELIEF] > TOL
+        backstop = talks.us_guarantee_part(p, package) > TOL
+        force = talks.eu_guarantee_part(p, package) > TOL
+        assert has(consent[us_relief | backstop], talks.CONSENT_WASHINGTON).all(), scenario
+        assert has(consent[eu_relief | force], talks.CONSENT_EUROPE).all(), scenario
+        # nobody grants more than its own stated limit
+        assert (package[:, talks.SANCTIONS_RELIEF] <= p.trump_relief_offer + TOL).all(), scenario
+        assert (package[:, talks.EU_RELIEF] <= p.eu_relief_limit + TOL).all(), scenario
+        assert (package[:, talks.GUARANTEE]
+                <= talks.guarantee_on_offer(p) + TOL).all(), scenario
+        # Kyiv offers no relief it does not control
+        from_kyiv = proposer == talks.KYIV
+        assert (package[from_kyiv][:, [talks.SANCTIONS_RELIEF, talks.EU_RELIEF]] == 0.0).all()
+        granted_relief += int((us_relief | eu_relief).sum())
+    assert granted_relief > 0  # relief is on the table and granted, with consent
+
+
+def test_a_package_binds_only_with_every_controllers_consent():
+    p = sim.scenarios.make("new_administration", 4)
+    package = np.zeros((4, talks.N_ISSUES))
+    package[:, talks.SANCTIONS_RELIEF] = [0.0, 0.3, 0.0, 0.3]
+    package[:, talks.EU_RELIEF] = [0.0, 0.0, 0.2, 0.2]
+    required = talks.required_consent(p, package)
+    table = talks.CONSENT_MOSCOW + talks.CONSENT_KYIV
+    assert talks.binds(np.full(4, table, np.int8), required).tolist() == [True, False, False,
+                                                                            False]
+    everyone = table + talks.CONSENT_WASHINGTON + talks.CONSENT_EUROPE
+    assert talks.binds(np.full(4, everyone, np.int8), required).all()
+
+
+def test_an_eu_member_that_always_holds_out_keeps_every_eu_sanction_in_place():
+    result = sim.simulate("new_administration", runs=200, days=730, seed=6,
+                          overrides={"eu_relief_holdout_chance": 1.0})
+    o = result.outcomes
+    dealt = o["ceasefire_day"].notna()
+    assert dealt.sum() > 10
+    assert (o.loc[dealt, "deal_relief_eu"] == 0.0).all()
+    assert (o["consent_refusals"] > 0).mean() > 0.2  # packages that asked for it were blocked
+    free = sim.simulate("new_administration", runs=200, days=730, seed=6,
+                        overrides={"eu_relief_holdout_chance": 0.0}).outcomes
+    assert (free.loc[free["ceasefire_day"].notna(), "deal_relief_eu"] > 0.0).mean() > 0.2
+
+
+def test_deals_are_data_in_the_outcome_row():
+    o = sim.simulate("new_administration", runs=100, days=730, seed=2).outcomes
+    dealt = o["ceasefire_day"].notna()
+    assert dealt.any() and (~dealt).any()
+    terms = ["deal_line_km2", "deal_ceasefire_first", "deal_guarantee", "deal_relief_us",
+             "deal_relief_eu", "deal_force_limits", "deal_energy_truce", "deal_proposer",
+             "deal_consent"]
+    assert o.loc[dealt, terms].notna().all().all()
+    assert o.loc[~dealt, terms].isna().all().all()
+    assert set(o.loc[dealt, "deal_proposer"]) <= {talks.MOSCOW, talks.KYIV, talks.WASHINGTON}
+
+
+# ---------------------------------------------------------------- timing from events
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", WITH_TALKS)
+def test_no_single_day_holds_more_than_three_percent_of_the_ceasefires(scenario):
+    days = sim.simulate(scenario, runs=400, days=730, seed=11).outcomes["ceasefire_day"]
+    days = days.dropna().astype(int).to_numpy()
+    assert len(days) >= 40, scenario
+    assert np.bincount(days).max() / len(days) <= 0.03, scenario
+
+
+def test_offers_follow_no_rota():
+    """The days between one run's packages vary (no fixed interval), and a shift of the front
+    since the last package makes the next one likelier."""
+    result = sim.simulate("new_administration", runs=200, days=730, seed=8)
+    offered = result.trajectories["proposer_today"] > 0
+    gaps = np.concatenate([np.diff(np.flatnonzero(row)) for row in offered])
+    assert len(gaps) > 500
+    assert gaps.std() / gaps.mean() > 0.5
+    assert len(np.unique(gaps)) > 20
+    calm = talks.offer_chance(21.0, 0.0, 500.0, 0.0)
+    assert talks.offer_chance(21.0, 1000.0, 500.0, 0.0) > 2.5 * calm
+    assert talks.offer_chance(21.0, 0.0, 500.0, 1.0) > 1.8 * calm
+
+
+# ---------------------------------------------------------------- the energy truce
+def test_the_energy_truce_is_offered_agreed_and_broken_not_a_default():
+    on = sim.simulate("new_administration", runs=200, days=730, seed=9).outcomes
+    off = sim.simulate("new_administration", runs=200, days=730, seed=9,
+                       overrides={"energy_moratorium_in_talks": False}).outcomes
+    assert 0.1 < on["energy_truce_day"].notna().mean() < 1.0
+    assert (on["energy_truces_broken"] > 0).mean() > 0.1
+    assert off["energy_truce_day"].isna().all()
+    # Moscow refuses it where the end of Ukraine's refinery strikes is worth nothing to it
+    never = sim.simulate("new_administration", runs=200, days=730, seed=9,
+                         overrides={"russia_energy_truce_value_km2": 0.0}).outcomes
+    assert never["energy_truce_day"].isna().all()
+
+
+# ---------------------------------------------------------------- land for peace
+def test_land_for_peace_where_kyiv_can_bear_it_and_less_as_its_red_line_bites():
+    """Deals that cede land exist when Kyiv's domestic cost of ceding allows (red line at
+    today's line, no extra cost beyond it), and the land ceded falls as that cost rises (same
+    runs)."""
+    ceded = {}
+    for cost in (0.0, 4.0, 16.0):
+        o = sim.simulate("new_administration", runs=200, days=730, seed=12,
+                         overrides={"red_line_cost_per_km2": cost}).outcomes
+        ceded[cost] = o["deal_line_km2"].fillna(0.0).to_numpy()
+    assert (ceded[0.0] > 1000.0).mean() > 0.2
+    assert ceded[0.0].mean() > 3.0 * ceded[4.0].mean() > 3.0 * ceded[16.0].mean()
