@@ -387,6 +387,9 @@ def _rows(value, rows, n_runs):
     return value
 
 
+SUBSET_MIN_RUNS = 2000  # below, learning runs on the whole batch (measured: cheaper)
+
+
 def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     """What a day's refusals teach, and how they look from Washington. Returns Moscow's belief
     about Kyiv's type (mean, sd), Kyiv's about Moscow's (mean, sd), and how reasonable the
@@ -400,8 +403,13 @@ def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     refusing = np.flatnonzero(ukraine_refused | russia_refused)
     if refusing.size == 0:
         return (*unchanged, ones, ones)
-    if refusing.size == n:
-        return _learn(p, state, package, ukraine_refused, russia_refused)
+    if n < SUBSET_MIN_RUNS or refusing.size * 4 > n:
+        # cutting out the refusing runs (every parameter and state field) costs more than
+        # learning on all runs in small batches and when many refuse
+        full = _learn(p, state, package, ukraine_refused, russia_refused)
+        refused = ukraine_refused | russia_refused
+        return tuple(np.where(refused, new, old)
+                     for new, old in zip(full, (*unchanged, ones, ones)))
     sub_p = type(p)({k: _rows(v, refusing, n) for k, v in p.values.items()}, refusing.size)
     sub_state = type(state)(**{f.name: _rows(getattr(state, f.name), refusing, n)
                                for f in dataclasses.fields(state)})
