@@ -28,7 +28,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
         "status_quo", "Status quo (counterfactual)",
         "The 2024 US policy simply continues: aid flows at its 2024 level, sanctions stay where "
         "they are and nobody pushes for talks. Russia keeps up its autumn-2024 offensive and its "
-        "winter strikes on the grid. This is the yardstick the other scenarios are compared with.",
+        "winter strikes on the grid. It shows the war with no talks at all; the talks "
+        "scenarios are compared with \"New administration, talks pushed\".",
         {"trump_aid_level": 1.0, "trump_pushes_talks": False, "trump_sanctions_level": 0.5}),
     Scenario(
         "new_administration", "New administration, talks pushed (default)",
