@@ -51,7 +51,9 @@ def test_model_sector_attrition_matches_square_law(precision, rtol):
     # and the square law's invariant b R^2 - a U^2 is conserved
     invariant0 = b * r0[:, pokrovsk] ** 2 - a * u0[:, pokrovsk] ** 2
     invariant = b * model.state.russia_force_k[:, pokrovsk] ** 2 - a * model.state.ukraine_force_k[:, pokrovsk] ** 2
-    assert np.allclose(invariant, invariant0, rtol=rtol)
+    # a difference of two large terms: its error is relative to the terms, not to the difference
+    scale = b * r0[:, pokrovsk] ** 2
+    assert np.allclose(invariant, invariant0, rtol=rtol, atol=rtol * scale.max())
     # manoeuvre off: the front did not move
     assert np.all(model.state.depth_km == 0.0)
 
