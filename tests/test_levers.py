@@ -1,7 +1,7 @@
 """Every lever alive and pointing the way it declares (issue 10).
 
 Each parameter's `expects` names an outcome, a direction and where its mechanism works; one
-batch per scenario runs every parameter at two levels over the same 120 runs (common random
+batch per scenario runs every parameter at two levels over the same 200 runs (common random
 numbers, uncertainty off) and `sim.levers.judge` asks for the declared sign, a paired t of at
 least 3 and a material change. Known exceptions are listed with the reason, as strict xfails:
 they fail the suite the day they start to pass, so the list cannot go stale.
@@ -35,7 +35,7 @@ KNOWN_WRONG = {
 
 @lru_cache(maxsize=1)
 def verdicts() -> dict[str, levers.Verdict]:
-    return {v.name: v for v in levers.check(list(sim.PARAMS), runs=120)}
+    return {v.name: v for v in levers.check(list(sim.PARAMS), runs=200)}
 
 
 @pytest.mark.slow
