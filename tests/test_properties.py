@@ -29,6 +29,8 @@ def random_points(seed: int, n: int) -> dict[str, np.ndarray]:
             points[name] = gen.integers(0, len(spec.choices), n).astype(float)
         elif spec.kind == "bool":
             points[name] = gen.integers(0, 2, n).astype(float)
+        elif spec.kind == "int":
+            points[name] = gen.integers(int(spec.low), int(spec.high) + 1, n).astype(float)
         else:
             points[name] = gen.uniform(spec.low, spec.high, n)
     return points
