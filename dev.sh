@@ -50,6 +50,8 @@ need_chromium() {
 case "$task" in
   setup) setup ;;
   dashboard) setup; exec "$VENV/bin/conflictsim" dashboard "$@" ;;
-  test) setup; need_chromium; exec "$VENV/bin/python" -m pytest "$@" ;;
+  # one worker per core, each test file whole on one worker (its module fixtures computed once);
+  # `-n 0` after it runs in this process
+  test) setup; need_chromium; exec "$VENV/bin/python" -m pytest -n auto --dist loadfile "$@" ;;
   *) echo "dev.sh: error: task='$task' is not allowed: one of dashboard, test, setup" >&2; exit 2 ;;
 esac

@@ -124,7 +124,8 @@ PAGE_CSS = """
   .dashboard > .sidebar, .dashboard > .main { flex: none; width: 100%; }
   .param-groups { grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
   .settings-toggle { display: inline-flex !important; }
-  .sidebar-inner.folded .sidebar-body, .sidebar-inner.folded .scenario-description { display: none !important; }
+  .sidebar-inner.folded .sidebar-body,
+  .sidebar-inner.folded .scenario-description { display: none !important; }
   .chart-pair { grid-template-columns: 1fr; }
 }
 /* A phone: charts keep the width they are laid out for (text >= 10 px) and scroll sideways,

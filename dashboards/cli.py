@@ -78,8 +78,8 @@ def server_command(host: str, port: int, open_browser: bool = False) -> list[str
 def server_env(base: dict[str, str] | None = None, sweeps: Path | None = None) -> dict[str, str]:
     """The server's environment: telemetry and Solara's corner badge off (the About panel
     credits Solara instead), the default page made at start (`app.warm_up`), sessions freed
-    soon after their tab closes, the sweeps folder if the teacher gave one (and none otherwise, whatever the caller's
-    environment says), and the repository importable as `dashboards`."""
+    soon after their tab closes, the sweeps folder if the teacher gave one (and none otherwise,
+    whatever the caller's environment says), and the repository importable as `dashboards`."""
     env = dict(os.environ if base is None else base)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env["CONFLICTSIM_WARM_START"] = "1"  # the default page's fan made before the first student

@@ -10,8 +10,8 @@ the `LiveDay` component, and updated by `LiveFrame.show(day)` when `state.day` c
 subscription, not a render). The charts are a still 2x PNG, sent once per fan, under an SVG
 overlay of what the day moves (the highlighted run to today, today's line, the sector bars): a
 step costs the model step, a few kB of SVG each for the charts and the map, and a few trait
-updates, with no rasterising or PNG encoding. Everything else on the page re-renders only when its own inputs change (settings, the
-fan, a comparison), through ordinary Solara components.
+updates, with no rasterising or PNG encoding. Everything else on the page re-renders only when
+its own inputs change (settings, the fan, a comparison), through ordinary Solara components.
 """
 
 from __future__ import annotations

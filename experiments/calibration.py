@@ -5,8 +5,9 @@ DESIGN.md's calibration window: the model starts on 2024-01-01 from the state of
 January-November 2024 and to two casualty figures of the facts table: Russian casualties per day
 in September-November 2024 and per km2 gained over the year. Out-of-sample checks are the
 backtests of `sim.validate` (`conflictsim validate`). Draws of the parameters not being fitted
-come from their declared priors (`sim.uncertainty`), so the posterior carries that uncertainty. The sampler is ABC population Monte Carlo (Beaumont et al.
-2009): round 1 is plain rejection from uniform priors; each later round draws near the previous
+come from their declared priors (`sim.uncertainty`), so the posterior carries that uncertainty.
+The sampler is ABC population Monte Carlo (Beaumont et al. 2009): round 1 is plain rejection
+from uniform priors; each later round draws near the previous
 round's accepted points (a Gaussian kernel with twice their weighted covariance, importance
 weights against the prior) and again keeps the closest share. Each round is a few big batched model
 calls, run on any evaluator. Parameters whose posterior stays nearly as wide as the prior are

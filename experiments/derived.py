@@ -9,7 +9,7 @@ and an optional window of days and calendar months.
 | mean, min, max, sum | over the window |
 | first_day_above, first_day_below | first day in the window with field > value (< value); NaN if none |
 | days_above, days_below | number of days in the window with field > value (< value) |
-| first_day_equal, days_equal | first day / number of days in the window with field == value (a code: a talks phase, by name or code) |
+| first_day_equal, days_equal | as above, with field == value (a code: a talks phase by name) |
 
 Days count from the run's start (day 0 = the start date); `days = [from, to]` is inclusive;
 `months = [12, 1, 2]` keeps the days whose calendar month is listed (e.g. every winter).

@@ -20,6 +20,8 @@ import sim
 
 from . import storage
 
+KEY_LIKE = ("row", "point", "replicate", "seed")  # a table's keys, never a plotted axis
+
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
              "#000000")
 
@@ -237,10 +239,9 @@ def heatmap_choice(manifest: dict, columns, x: str | None, y: str | None,
     factors = [f["name"] for f in manifest["spec"]["factors"]]
     columns = list(columns)
     for flag, name in (("--x", x), ("--y", y)):
-        if name is not None and (name not in columns or name in ("row", "point", "replicate",
-                                                                   "seed")):
+        if name is not None and (name not in columns or name in KEY_LIKE):
             raise InputError(f"{flag} {name}: not a column of this sweep's outcomes table; one "
-                             f"of {', '.join(c for c in columns if c not in ('row', 'point', 'replicate', 'seed'))}")
+                             f"of {', '.join(c for c in columns if c not in KEY_LIKE)}")
     if outcome is not None:
         base = outcome.split(":", 1)[1] if outcome.startswith(("reached:", "share:")) else outcome
         known = base in sim.OUTCOME_CLASSES if outcome.startswith("share:") else base in columns

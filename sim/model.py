@@ -3,8 +3,9 @@
 Each Mesa agent is one actor across all runs (its attributes arrays over runs). A step: leaders
 decide in a fixed order (Putin, Zelensky, Trump, European leaders) and together make the day's
 `Moves`; the pure core (`core.day.advance`) applies the day; the model records. The model is a
-façade: everything that happens in a day is in `advance`, everything a leader decides in `Moves`. Random numbers come from a counter-based generator keyed by (seed, run index),
-so run k's trajectory is the same whether it is stepped alone or in a batch of a million.
+façade: everything that happens in a day is in `advance`, everything a leader decides in
+`Moves`. Random numbers come from a counter-based generator keyed by (seed, run index), so run
+k's trajectory is the same whether it is stepped alone or in a batch of a million.
 """
 
 from __future__ import annotations

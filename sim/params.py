@@ -726,7 +726,8 @@ _LABELS: dict[str, str] = {
     "culmination_adaptation": "How fast the defender reinforces where the front moves",
     "attrition_strain_weight": "Extra losses where the front has lately moved",
     "start_pace_factor": "Pace at the start, times the pace of the three months before",
-    "culmination_sustainable_pace": "Pace the attacker can keep up without tiring, share of the autumn-2024 pace",
+    "culmination_sustainable_pace": ("Pace the attacker can keep up without tiring, "
+                                     "share of the autumn-2024 pace"),
     "culmination_memory_days": "Days of pushing that tire the attacker",
     "momentum_carry": "How much of the last half-year's shift at the front carries on",
     "momentum_days": "Days for that carried shift to fade",
@@ -840,7 +841,8 @@ _LABELS: dict[str, str] = {
     "force_limits_rebuild_cut": "How much limits on Ukraine's army slow its rebuilding",
     "blame_per_refusal": "How much one refusal shifts Washington's blame",
     "blame_reasonableness_scale_km2": "How far off terms must be for Washington to call a refusal fair",
-    "ceasefire_first_settlement_factor": "Chance of settling after a ceasefire-first deal, times a terms-first one",
+    "ceasefire_first_settlement_factor": ("Chance of settling after a ceasefire-first deal, "
+                                          "times a terms-first one"),
 }
 for _name in _LABELS:
     if not any(spec.name == _name for spec in _SPECS):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import pytest
 
 import sim
 from sim.core import combat
@@ -38,12 +39,14 @@ def test_a_stronger_defender_adaptation_lowers_the_attackers_ratio_where_the_fro
     assert np.allclose(ratio(0.0), ratio(0.0)[0, 0])
 
 
+@pytest.mark.slow
 def test_assaults_where_the_front_moves_cost_the_attacker_more_per_km2():
     off_gain, off_cost = _year(attrition_strain_weight=0.0)
     on_gain, on_cost = _year(attrition_strain_weight=4.0)
     assert np.median(on_cost) > 1.1 * np.median(off_cost)
 
 
+@pytest.mark.slow
 def test_a_lower_sustainable_pace_makes_the_push_culminate_sooner():
     slow, _ = _year(culmination_sustainable_pace=0.4)
     fast, _ = _year(culmination_sustainable_pace=1.2)

@@ -5,6 +5,7 @@ delays agreement."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import stats
 
 import sim
@@ -36,6 +37,7 @@ def test_a_package_inside_both_ranges_is_accepted_at_the_first_rounds():
     assert (days.to_numpy() <= third_offer_day).mean() >= 0.95
 
 
+@pytest.mark.slow
 def test_a_package_outside_either_range_is_refused():
     kyiv_never = run(ukraine_frozen_line_cost_km2=100000.0)
     assert kyiv_never.outcomes["ceasefire_day"].isna().all()
@@ -83,6 +85,7 @@ def test_blame_follows_how_reasonable_the_refused_package_looked_not_a_label():
     assert np.allclose(susceptible, -0.3)  # a Washington that blames whoever says no
 
 
+@pytest.mark.slow
 def test_private_information_delays_agreement():
     """Fearon 1995: with nothing private, offers hit the other side's limit at once; with
     private costs and resolve, refusals come first and agreement later (same runs). Nothing

@@ -57,6 +57,7 @@ def test_2024_autumn_is_at_least_three_times_the_first_quarter():
     assert np.median(autumn) >= 3.0 * np.median(first)
 
 
+@pytest.mark.slow
 def test_winter_is_slower_than_the_following_summer(ensemble):
     """Data: Dec 2023-Feb 2024 went at 0.35 of Jun-Aug 2024's pace; tolerance: below 0.95."""
     occupied = ensemble("status_quo").trajectories["occupied_km2"]
@@ -116,10 +117,20 @@ def test_status_quo_year_one_band_holds_both_2024_mean_and_autumn_pace(ensemble)
     assert low <= 12 * MEAN_PACE_2024 and 12 * AUTUMN_PACE_2024 <= high
 
 
-def test_status_quo_russian_casualties_after_two_years_span_ten_percent(ensemble):
-    casualties = ensemble("status_quo").trajectories["russia_casualties"][:, 730]
-    low, median, high = np.quantile(casualties, [0.05, 0.5, 0.95])
-    assert low <= 0.9 * median and high >= 1.1 * median
+@pytest.mark.slow
+def test_the_spread_of_russian_casualties_after_two_years_comes_from_what_is_uncertain():
+    """The 90 % band of two years' Russian casualties is wide because the parameters behind them
+    are uncertain (their priors), not because of day-to-day noise: with each run's parameters at
+    their defaults the band shrinks to a fraction (measured: 0.74 of the median against 0.12)."""
+    def relative_band(uncertainty: str) -> float:
+        result = sim.simulate("status_quo", runs=100, days=730, seed=5, uncertainty=uncertainty)
+        low, median, high = np.quantile(result.trajectories["russia_casualties"][:, 730],
+                                        [0.05, 0.5, 0.95])
+        return (high - low) / median
+
+    drawn, defaults = relative_band("on"), relative_band("off")
+    assert drawn > 0.3, "two years of casualties are uncertain by more than a third"
+    assert defaults < 0.5 * drawn
 
 
 def test_status_quo_first_60_days_pace_lies_between_2024s_mean_and_its_autumn_peak(ensemble):

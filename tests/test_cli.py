@@ -21,13 +21,27 @@ def run_cli(*args, cwd=None):
                           timeout=300)
 
 
-def test_scenarios_lists_every_preset_with_its_description():
-    out = run_cli("scenarios")
+def run_main(capsys, *args) -> subprocess.CompletedProcess:
+    """The command's `main` in this process (no interpreter start-up), as `run_cli` reports it."""
+    from conflictsim.cli import main
+
+    capsys.readouterr()
+    try:
+        code = main(list(map(str, args)))
+    except SystemExit as stop:
+        code = stop.code
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+
+def test_scenarios_lists_every_preset_with_its_description(capsys):
+    out = run_main(capsys, "scenarios")
     assert out.returncode == 0
     for scenario in sim.SCENARIOS.values():
         assert scenario.name in out.stdout and scenario.description[:40] in out.stdout.replace("\n    ", " ")
 
 
+@pytest.mark.slow
 def test_run_writes_outcomes_trajectories_and_figure(tmp_path):
     out = run_cli("run", "--scenario", "freeze", "--runs", 40, "--days", 120, "--seed", 3,
                   "--set", "trump_aid_level=0.5", "--out", tmp_path / "o.parquet",
@@ -50,6 +64,7 @@ def test_run_writes_outcomes_trajectories_and_figure(tmp_path):
     assert np.array_equal(outcomes["occupied_km2_final"], expected.outcomes["occupied_km2_final"])
 
 
+@pytest.mark.slow
 def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
     assert run_cli("run", "--runs", 30, "--days", 90, "--seed", 11, "--scenario",
                    "maximalist_terms", "--out", tmp_path / "all.parquet").returncode == 0
@@ -75,19 +90,25 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
      "--start-date=2024-06-01 is not allowed with --from DIR"),
     (["run", "--out", "/no/such/dir/o.parquet"], "--out='/no/such/dir/o.parquet'"),
 ])
-def test_bad_input_gives_one_line_and_exit_code_2(args, field):
-    out = run_cli(*args)
+def test_bad_input_gives_one_line_and_exit_code_2(args, field, capsys):
+    out = run_main(capsys, *args)
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1, out.stderr
     assert field in lines[0] and "Traceback" not in out.stderr
 
 
-def test_unwritable_output_is_reported_and_other_results_are_kept(tmp_path):
+def test_a_real_process_refuses_bad_input_in_one_line_without_a_traceback():
+    out = run_cli("run", "--scenario", "surrender")
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and "scenario='surrender'" in out.stderr, out.stderr
+
+
+def test_unwritable_output_is_reported_and_other_results_are_kept(tmp_path, capsys):
     """/proc refuses new files: a normal user is refused up front; root gets past the check,
     the write fails, and the outputs already computed are still written."""
-    out = run_cli("run", "--runs", 3, "--days", 5, "--out", "/proc/o.parquet",
-                  "--trajectories", tmp_path / "t.parquet")
+    out = run_main(capsys, "run", "--runs", 3, "--days", 5, "--out", "/proc/o.parquet",
+                   "--trajectories", tmp_path / "t.parquet")
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "/proc/o.parquet" in lines[0] and "Traceback" not in out.stderr
@@ -96,16 +117,17 @@ def test_unwritable_output_is_reported_and_other_results_are_kept(tmp_path):
         assert len(pd.read_parquet(tmp_path / "t.parquet")) == 3 * 6
 
 
-def test_a_failed_output_does_not_lose_the_others(tmp_path):
+def test_a_failed_output_does_not_lose_the_others(tmp_path, capsys):
     taken = tmp_path / "taken.parquet"
     taken.mkdir()
-    out = run_cli("run", "--runs", 5, "--days", 10, "--out", tmp_path / "o.parquet",
-                  "--trajectories", taken)
+    out = run_main(capsys, "run", "--runs", 5, "--days", 10, "--out", tmp_path / "o.parquet",
+                   "--trajectories", taken)
     assert out.returncode == 2 and "not a directory" in out.stderr
     # refused up front: nothing computed, nothing half-written
     assert not (tmp_path / "o.parquet").exists()
 
 
+@pytest.mark.slow
 def test_a_start_date_moves_the_run_and_its_dates(tmp_path):
     out = run_cli("run", "--start-date", "2024-06-01", "--days", 30, "--runs", 3,
                   "--trajectories", tmp_path / "t.parquet")
@@ -115,13 +137,14 @@ def test_a_start_date_moves_the_run_and_its_dates(tmp_path):
     assert dates.min() == "2024-06-01" and dates.max() == "2024-07-01"
 
 
-def test_params_lists_every_parameter_with_its_range():
-    out = run_cli("params")
+def test_params_lists_every_parameter_with_its_range(capsys):
+    out = run_main(capsys, "params")
     assert out.returncode == 0
     for name, spec in sim.PARAMS.items():
         assert f"{name} = {spec.default_text()}" in out.stdout
 
 
+@pytest.mark.slow
 def test_run_from_a_sweep_directory_replays_a_row_exactly(tmp_path):
     spec = Path(__file__).parent.parent / "experiments" / "specs" / "smoke.toml"
     sweep = run_cli("sweep", spec, "--out", tmp_path / "sweep", "--executor", "serial", "--quiet")

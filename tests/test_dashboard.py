@@ -56,6 +56,7 @@ def test_time_marks_find_talks_changes_up_to_today_only():
     assert marks.interventions == (150,)
 
 
+@pytest.mark.slow
 def test_overview_figure_draws_every_panel_with_marks(small_run):
     marks = plots.time_marks(DAYS, 100, small_run.trajectories["talks_phase"][0], (60,))
     fig = plots.overview_figure(small_run.trajectories, marks, PHASE_NAMES)
@@ -71,6 +72,7 @@ def test_overview_figure_draws_every_panel_with_marks(small_run):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 
 
+@pytest.mark.slow
 def test_sector_outcome_and_comparison_figures(small_run):
     depth = np.random.default_rng(0).normal(size=(40, 12))
     fig = plots.sector_figure(depth, sim.sectors.SECTOR_NAMES, sim.calendar.date_of(10))
@@ -145,6 +147,7 @@ def test_events_stop_at_today():
 
 
 # -- the session controller -------------------------------------------------------------------
+@pytest.mark.slow
 def test_day_zero_fan_is_sim_simulate_for_the_same_settings():
     settings = Settings(scenario="freeze", n_runs=60).with_value("trump_aid_level", 0.42)
     fan = Session(settings).compute_fan()
@@ -153,6 +156,7 @@ def test_day_zero_fan_is_sim_simulate_for_the_same_settings():
     assert sum(fan.outcome_counts.values()) == 60
 
 
+@pytest.mark.slow
 def test_intervention_continues_each_member_from_today():
     session = Session(Settings(n_runs=30))
     before = session.compute_fan()
@@ -166,10 +170,25 @@ def test_intervention_continues_each_member_from_today():
 
 
 def test_a_newer_fan_request_supersedes_an_older_one():
-    session = Session(Settings(n_runs=20))
-    session.fan_token = 5
+    """The request that started with token 4 runs while no newer one comes, and stops at its next
+    check once one has (the token moved on)."""
+    session = Session(Settings(n_runs=20, days=3 * FAN_CHUNK_DAYS))
+    session.fan_token = 4
+    checks = []
+
+    def superseded() -> bool:
+        stale = session.fan_token != 4
+        checks.append(session.fan_token)
+        if len(checks) == 2:
+            session.fan_token = 5  # a student moves a slider during the second slice
+        return stale
+
     with pytest.raises(Superseded):
-        fresh_to_horizon(session.settings, lambda: session.fan_token != 4)
+        fresh_to_horizon(session.settings, superseded)
+    assert checks == [4, 4, 5], "it checked between slices and stopped at the first check after"
+    session.fan_token = 4
+    finished = fresh_to_horizon(session.settings, lambda: session.fan_token != 4)
+    assert finished.day == 3 * FAN_CHUNK_DAYS, "with no newer request it runs to the horizon"
 
 
 def test_settings_refuse_bad_values_with_the_allowed_range():
@@ -210,6 +229,7 @@ def html_with_class(rc, name: str) -> list:
             if name in w.attributes.get("class", "").split()]
 
 
+@pytest.mark.slow
 def test_page_renders_steps_and_shows_bad_input_plainly():
     from dashboards.app import Page
     box, rc = solara.render(Page(), handle_error=False)
@@ -282,6 +302,7 @@ def test_sector_view_draws_the_run_and_widens_only_when_the_front_leaves_its_axi
     assert view.live is not first and view.live.limits[1] >= (depth + hi).max()
 
 
+@pytest.mark.slow
 def test_the_overview_overlay_draws_the_highlighted_run_up_to_today_only():
     import re
     traj = sim.simulate("status_quo", runs=10, days=DAYS, seed=2).trajectories
@@ -324,9 +345,11 @@ def counting(component, calls: list):
     return Counted
 
 
+@pytest.mark.slow
 def test_a_step_re_renders_no_panel_and_records_its_latency(monkeypatch):
     from dashboards import app
     renders: list = []
+    sidebar = app.Sidebar
     for name in ("Sidebar", "LiveDay", "FanSection", "OutcomeChart", "ComparePanel",
                  "ExportPanel", "AboutPanel"):
         monkeypatch.setattr(app, name, counting(getattr(app, name), renders))
@@ -334,13 +357,18 @@ def test_a_step_re_renders_no_panel_and_records_its_latency(monkeypatch):
     box, rc = solara.render(app.Dashboard(on_session=sessions.append), handle_error=False)
     wait_for_fan(rc)
     button = rc.find(v.Btn, children=["+1 day"]).widget
+    mark = len(renders)
     button.click()  # day 1: the sliders learn once that they are interventions now
+    deadline = time.monotonic() + 30  # under load that render can land after the click returns
+    while sidebar not in renders[mark:] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sidebar in renders[mark:], "day 1 told the sidebar the run has started"
     before = len(renders)
     overlays = [w.unsafe_innerHTML for w in html_with_class(rc, "chart-overlay")]
     for _ in range(5):
         button.click()
     assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "6"
-    assert len(renders) == before, "a day's step re-rendered no component"
+    assert len(renders) == before, f"a day's step re-rendered {renders[before:]}"
     assert len(overlays) == 2
     assert [w.unsafe_innerHTML for w in html_with_class(rc, "chart-overlay")] != overlays, \
         "the charts moved"
@@ -361,6 +389,7 @@ def smoke_sweep(tmp_path_factory):
 
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("row_index", [0, 37, 143])
 def test_a_sweep_row_is_replayed_exactly_as_the_highlighted_run(smoke_sweep, row_index):
     from experiments import results
@@ -379,6 +408,7 @@ def test_a_sweep_row_is_replayed_exactly_as_the_highlighted_run(smoke_sweep, row
     assert replayed == results.replay(smoke_sweep, row_index).trajectories["occupied_km2"][0, -1]
 
 
+@pytest.mark.slow
 def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tmp_path):
     from experiments import evaluators, results, spec as spec_module, sweep
     text = (cli.REPO_ROOT / "experiments" / "specs" / "smoke.toml").read_text()
@@ -396,6 +426,7 @@ def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tm
     assert session.settings.start_date is None and session.start_date == sim.calendar.START_DATE
 
 
+@pytest.mark.slow
 def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smoke_sweep, tmp_path):
     session = Session(Settings(scenario="freeze", n_runs=10))
     state = DashboardState.detached(session.settings)
@@ -409,6 +440,7 @@ def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smo
         assert state.chosen.value == session.settings
 
 
+@pytest.mark.slow
 def test_the_page_opens_a_sweep_row_and_shows_the_stored_outcome_beside_the_replayed(
         smoke_sweep, monkeypatch):
     from dashboards import app
@@ -440,6 +472,7 @@ def counted_fan(settings: Settings, calls: list, gate: threading.Event | None = 
     return compute
 
 
+@pytest.mark.slow
 def test_sessions_with_the_same_settings_share_one_day0_fan_and_cannot_change_it():
     shared = SharedFans()
     settings = Settings(scenario="freeze", n_runs=20)
@@ -460,11 +493,22 @@ def test_a_fan_being_computed_is_waited_for_not_computed_twice():
     shared, calls, gate = SharedFans(), [], threading.Event()
     settings = Settings(n_runs=10, days=60)
     results = []
+    waiting, two_waiting = set(), threading.Event()
+
+    def waiter_checks_in() -> bool:
+        """Called only by a session that waits for another's computation."""
+        waiting.add(threading.current_thread().name)
+        if len(waiting) == 2:
+            two_waiting.set()
+        return False
+
     threads = [threading.Thread(target=lambda: results.append(
-        shared.get(settings, counted_fan(settings, calls, gate)))) for _ in range(3)]
+        shared.get(settings, counted_fan(settings, calls, gate), waiter_checks_in)))
+        for _ in range(3)]
     for t in threads:
         t.start()
-    time.sleep(0.3)
+    assert two_waiting.wait(30), "two sessions wait while the third computes"
+    assert len(calls) == 1
     gate.set()
     for t in threads:
         t.join(30)
@@ -502,6 +546,7 @@ def test_cached_fan_is_the_shared_day0_fan_and_nothing_once_the_run_has_moved():
     assert session.cached_fan() is None, "from day 1 the fan is the session's own"
 
 
+@pytest.mark.slow
 def test_a_fan_the_server_already_has_is_on_the_page_in_its_first_render(monkeypatch):
     from dashboards import app
     Session().compute_fan()  # the default page's fan, now in the server's shared cache
@@ -523,6 +568,7 @@ def test_a_fan_the_server_already_has_is_on_the_page_in_its_first_render(monkeyp
         rc.close()
 
 
+@pytest.mark.slow
 def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(monkeypatch):
     from dashboards import app, live
     from dashboards import session as session_module
@@ -549,11 +595,17 @@ def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(mon
         rc.close()
 
 
-def test_the_server_is_started_warm():
-    from dashboards.app import WARM_START_ENV
-    assert cli.server_env({})[WARM_START_ENV] == "1"
+def test_the_server_is_started_warm_and_the_first_student_finds_the_fan_made():
+    from dashboards import app
+    assert cli.server_env({})[app.WARM_START_ENV] == "1"
+    settings = Settings(n_runs=8, days=30, seed=424242)  # in no other test's cache
+    assert Session(settings).cached_fan() is None
+    app.warm_up(settings)
+    fan = Session(settings).cached_fan()
+    assert fan is not None and fan.trajectories["occupied_km2"].shape == (8, 31)
 
 
+@pytest.mark.slow
 def test_one_colour_and_style_per_meaning_and_no_student_mark_without_a_change():
     """Orange dashed lines are the student's changes and nothing else: none in a run the student
     left alone (talks events are dark grey dash-dot), one per change after; Russia's and

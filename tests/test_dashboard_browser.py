@@ -107,6 +107,7 @@ def day_of(page) -> int:
     return int(page.locator(".sim-date").get_attribute("data-day"))
 
 
+@pytest.mark.slow
 def test_page_loads_with_fan_and_saves_screenshot(browser, server):
     context, page = open_page(browser, server)
     try:
@@ -124,6 +125,7 @@ def test_page_loads_with_fan_and_saves_screenshot(browser, server):
         context.close()
 
 
+@pytest.mark.slow
 def test_scenario_and_slider_give_the_median_of_sim_simulate(browser, server):
     context, page = open_page(browser, server)
     try:
@@ -144,7 +146,8 @@ def test_scenario_and_slider_give_the_median_of_sim_simulate(browser, server):
         wait_fan_ready(page)
         shown = readout(page)
         value = shown["settings"]["overrides"]["trump_aid_level"]
-        assert value != start_value and sim.PARAMS["trump_aid_level"].low <= value <= sim.PARAMS["trump_aid_level"].high
+        aid = sim.PARAMS["trump_aid_level"]
+        assert value != start_value and aid.low <= value <= aid.high
         assert shown["settings"]["scenario"] == "freeze"
         expected = sim.simulate(**shown["settings"]).trajectories["occupied_km2"]
         assert shown["median_final"] == float(np.median(expected[:, -1]))
@@ -153,6 +156,7 @@ def test_scenario_and_slider_give_the_median_of_sim_simulate(browser, server):
         context.close()
 
 
+@pytest.mark.slow
 def test_play_advances_the_date_and_the_plots(browser, server):
     context, page = open_page(browser, server)
     try:
@@ -174,6 +178,7 @@ def test_play_advances_the_date_and_the_plots(browser, server):
         context.close()
 
 
+@pytest.mark.slow
 def test_intervention_during_a_run_recomputes_the_fan_from_today(browser, server):
     context, page = open_page(browser, server)
     try:
@@ -193,6 +198,7 @@ def test_intervention_during_a_run_recomputes_the_fan_from_today(browser, server
         context.close()
 
 
+@pytest.mark.slow
 def test_comparison_shows_two_series(browser, server):
     context, page = open_page(browser, server)
     try:
@@ -206,6 +212,7 @@ def test_comparison_shows_two_series(browser, server):
         context.close()
 
 
+@pytest.mark.slow
 def test_bad_input_shows_a_plain_message_and_keeps_settings(browser, server):
     context, page = open_page(browser, server)
     try:
@@ -227,6 +234,7 @@ def test_bad_input_shows_a_plain_message_and_keeps_settings(browser, server):
         context.close()
 
 
+@pytest.mark.slow
 def test_open_run_replays_it_exactly(browser, server):
     context, page = open_page(browser, server)
     try:
@@ -243,6 +251,7 @@ def test_open_run_replays_it_exactly(browser, server):
         context.close()
 
 
+@pytest.mark.slow
 def test_two_sessions_are_isolated(browser, server):
     context_a, page_a = open_page(browser, server)
     context_b, page_b = open_page(browser, server)
@@ -305,6 +314,7 @@ def front_map(page) -> dict:
             "label": layer.get_attribute("aria-label")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width,height", CLASSROOM_SIZES, ids=lambda v: str(v))
 def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_moving_map(
         browser, server, width, height):
@@ -390,6 +400,7 @@ OVERLAPS_JS = """sel => {
 }"""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width,height", [(1024, 768), (800, 600), (1920, 1080)],
                          ids=lambda v: str(v))
 def test_no_framework_badge_covers_our_controls_or_charts(browser, server, width, height):
@@ -414,6 +425,7 @@ def download(page, label: str) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
+@pytest.mark.slow
 def test_after_reset_an_export_shows_day_0(browser, server):
     context, page = open_sized(browser, server, 1024, 768)
     try:
@@ -430,6 +442,7 @@ def test_after_reset_an_export_shows_day_0(browser, server):
         context.close()
 
 
+@pytest.mark.slow
 def test_a_refusal_shows_beside_its_field_and_goes_at_the_next_action(browser, server):
     context, page = open_sized(browser, server, 1024, 768)
     try:

@@ -84,6 +84,7 @@ def wait_settings(page, predicate_js: str):
     wait_fan_ready(page)
 
 
+@pytest.mark.slow
 def test_no_server_path_can_be_opened_or_seen_from_the_page(browser, class_server):
     url, base = class_server
     context, page = open_page(browser, url)
@@ -115,6 +116,7 @@ def test_no_server_path_can_be_opened_or_seen_from_the_page(browser, class_serve
             context.close()
 
 
+@pytest.mark.slow
 def test_settings_saved_reopened_and_shared_by_link_give_the_same_fan(browser, class_server,
                                                                      tmp_path):
     url, _ = class_server
@@ -169,6 +171,7 @@ def test_settings_saved_reopened_and_shared_by_link_give_the_same_fan(browser, c
         context.close()
 
 
+@pytest.mark.slow
 def test_a_lesson_runs_end_to_end(browser, class_server):
     url, _ = class_server
     lesson = load_lessons()[0]

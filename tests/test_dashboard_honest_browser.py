@@ -85,6 +85,7 @@ def overview_key(page) -> str:
     return page.locator(".chart-overview").get_attribute("data-key") or ""
 
 
+@pytest.mark.slow
 def test_no_your_change_mark_until_the_student_changes_something(browser, server):
     context, page = open_sized(browser, server, 1280, 900)
     try:
@@ -114,6 +115,7 @@ def test_no_your_change_mark_until_the_student_changes_something(browser, server
         context.close()
 
 
+@pytest.mark.slow
 def test_every_slider_tooltip_holds_its_source_on_hover_focus_and_tap(browser, server):
     context, page = open_sized(browser, server, 1280, 900)
     touch_context, touch_page = open_sized(browser, server, 390, 844, touch=True)
@@ -166,6 +168,7 @@ def map_on_first_screen(page) -> dict:
     return box
 
 
+@pytest.mark.slow
 def test_at_1024x768_the_map_is_on_the_first_screen_on_load_and_after_a_reload(browser, server):
     context, page = open_sized(browser, server, 1024, 768)
     try:
@@ -185,6 +188,7 @@ def test_at_1024x768_the_map_is_on_the_first_screen_on_load_and_after_a_reload(b
         context.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width, height", [(800, 600), (390, 844)])
 def test_screenshots_at_classroom_sizes(browser, server, width, height):
     context, page = open_sized(browser, server, width, height)

@@ -207,6 +207,7 @@ def test_a_lesson_with_an_unknown_placeholder_or_a_bad_question_day_is_refused(t
 
 
 # -- settings as a file and a link ----------------------------------------------------------------
+@pytest.mark.slow
 def test_a_file_or_link_saved_after_a_mid_run_change_replays_the_run_exactly():
     """A change made on day 30 is saved with its day; reopening the file or the link and stepping
     gives the same trajectories as the run it was saved from, and the same fan. Four arrow

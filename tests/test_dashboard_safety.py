@@ -135,6 +135,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_dashboard_command_ends_every_process_it_started(stop_signal):
     port = free_port()

@@ -28,6 +28,7 @@ def cli_sweep(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_run_returns_the_rows_the_cli_writes(cli_sweep):
     result = experiments.run(SMOKE)
     cli_rows = storage.read_table(cli_sweep, "outcomes")
@@ -41,6 +42,7 @@ def test_run_returns_the_rows_the_cli_writes(cli_sweep):
         (cli_sweep / storage.MANIFEST).read_text())["fingerprint"]
 
 
+@pytest.mark.slow
 def test_a_toml_string_and_a_dict_give_the_same_rows(cli_sweep):
     text = SMOKE.read_text()
     cli_rows = storage.read_table(cli_sweep, "outcomes")
@@ -50,6 +52,7 @@ def test_a_toml_string_and_a_dict_give_the_same_rows(cli_sweep):
     pd.testing.assert_frame_equal(from_dict.outcomes, cli_rows, check_exact=True)
 
 
+@pytest.mark.slow
 def test_out_writes_the_dataset_as_the_cli_does(cli_sweep, tmp_path):
     out = tmp_path / "api"
     result = experiments.run(str(SMOKE), out=out, chunk_size=48)

@@ -55,7 +55,8 @@ method = "grid"
 
 # id: (files to create {name: bytes}, command words, fragments the one line must hold)
 CASES = {
-    "invalid utf-8 spec": ({"bad.toml": b'name = "caf\xe9"\n'}, ["sweep", "{tmp}/bad.toml", "--out", "{tmp}/new"],
+    "invalid utf-8 spec": ({"bad.toml": b'name = "caf\xe9"\n'},
+                           ["sweep", "{tmp}/bad.toml", "--out", "{tmp}/new"],
                            ["bad.toml: not UTF-8 text (byte 0xe9 on line 1)", "UTF-8"]),
     "empty spec": ({"empty.toml": b""}, ["sweep", "{tmp}/empty.toml", "--out", "{tmp}/new"],
                    ["empty.toml: the spec is empty", "smoke.toml"]),
@@ -113,6 +114,7 @@ def finished(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_bad_input_gets_one_line_exit_2_and_touches_nothing(case, finished, tmp_path):
     files, words, fragments = CASES[case]

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import sim
 from experiments import calibration
@@ -25,6 +26,7 @@ def test_observed_gains_are_the_shipped_monthly_series():
     assert gains["2024-11-30"] == np.float64(111488.9 - 110763.0)
 
 
+@pytest.mark.slow
 def test_abc_recovers_known_parameters_from_synthetic_model_data(tmp_path):
     out = tmp_path / "synthetic"
     code = main(["calibrate", "--out", str(out), "--draws", "3000", "--rounds", "2",
@@ -70,6 +72,7 @@ def calibrate(out, *extra: str) -> int:
                  "--seed", "2", "--param", "advance_speed_scale=0:2", *extra])
 
 
+@pytest.mark.slow
 def test_a_resumed_calibration_ends_where_an_uninterrupted_one_does(tmp_path, capsys):
     assert calibrate(tmp_path / "whole", "--rounds", "3") == 0
     assert calibrate(tmp_path / "parts", "--rounds", "1") == 0
@@ -86,6 +89,7 @@ def test_a_resumed_calibration_ends_where_an_uninterrupted_one_does(tmp_path, ca
     assert set(parts["round"]) == {0, 1, 2}
 
 
+@pytest.mark.slow
 def test_resume_refuses_another_calibration_and_a_fresh_start_keeps_one(tmp_path, capsys):
     out = tmp_path / "c"
     assert calibrate(out, "--rounds", "1") == 0

@@ -50,6 +50,7 @@ def test_slurm_job_script_starts_single_threaded_workers_from_this_environment()
     assert "--nthreads 1" in script and "--nworkers 4" in script
 
 
+@pytest.mark.slow
 def test_sweep_on_a_cluster_object_gives_the_serial_rows(tmp_path):
     from distributed import LocalCluster
 

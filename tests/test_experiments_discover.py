@@ -165,6 +165,7 @@ def input_box_condition(sweep_dir: Path) -> tuple[str, str, float, str]:
     return f"{factor.name} <= {middle} and scenario == '{scenario}'", factor.name, middle, scenario
 
 
+@pytest.mark.slow
 def test_discover_command_end_to_end(smoke_sweep, tmp_path, capsys):
     where, name, middle, scenario = input_box_condition(smoke_sweep)
     out = tmp_path / "found"
@@ -189,6 +190,7 @@ def test_discover_command_end_to_end(smoke_sweep, tmp_path, capsys):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_discover_on_an_outcome_condition_reports_a_consistent_box(smoke_sweep, tmp_path):
     frame = storage.read_table(smoke_sweep)
     cut = float(frame["eu_aid_total_bn_usd"].median())

@@ -9,7 +9,6 @@ import re
 import shutil
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -89,6 +88,7 @@ def as_lists(frame: pd.DataFrame) -> dict[str, list]:
     return plain
 
 
+@pytest.mark.slow
 def test_every_parquet_file_lies_in_one_table_folder_with_one_schema(dataset):
     files = sorted(dataset.rglob("*.parquet"))
     folders = {path.relative_to(dataset).parts[0] for path in files}
@@ -180,5 +180,5 @@ def test_the_analysis_extra_installs_the_docs_readers_and_dev_sh_installs_it():
     pins = (root / "constraints.txt").read_text().splitlines()
     for name in ("polars", "duckdb"):  # exact pins, within the extra's bounds
         assert any(line.startswith(f"{name}==") for line in pins)
-        assert importlib.metadata.version(name) in {l.split("==")[1] for l in pins
-                                                      if l.startswith(f"{name}==")}
+        assert importlib.metadata.version(name) in {line.split("==")[1] for line in pins
+                                                      if line.startswith(f"{name}==")}

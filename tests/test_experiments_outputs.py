@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import pandas as pd
 from matplotlib.collections import PolyCollection
 
 import sim
 from sim.state import PHASE_NAMES
-from experiments import evaluators, plots, provenance, results, sensitivity, spec as spec_module, storage, sweep
+from experiments import evaluators, plots, provenance, results, sensitivity, storage, sweep
+from experiments import spec as spec_module
 
 ROOT = Path(__file__).resolve().parents[1]
 CHOICE = next(spec for spec in sim.PARAMS.values() if spec.kind == "choice")
@@ -48,6 +50,7 @@ def test_manifest_and_tables_name_choices_phases_and_classes(tmp_path):
     assert set(table["outcome"].astype(str)) <= set(sim.OUTCOME_CLASSES)
 
 
+@pytest.mark.slow
 def test_version_prints_the_package_version_and_the_model_fingerprint():
     result = subprocess.run([sys.executable, "-m", "conflictsim", "--version"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)

@@ -84,6 +84,7 @@ outcomes = ["occupied_km2_final", "russia_economic_pressure_mean", "reached:ceas
 """
 
 
+@pytest.mark.slow
 def test_sobol_on_the_model_finds_the_parameters_that_drive_each_outcome(tmp_path):
     spec_path = tmp_path / "model.toml"
     spec_path.write_text(MODEL_SOBOL.format())
@@ -117,6 +118,7 @@ def test_sobol_on_the_model_finds_the_parameters_that_drive_each_outcome(tmp_pat
         assert line in result.stdout
 
 
+@pytest.mark.slow
 def test_sensitivity_refuses_a_grid_spec(tmp_path):
     spec_path = tmp_path / "grid.toml"
     spec_path.write_text('[sampler]\nmethod = "grid"\n[parameters]\n'

@@ -138,6 +138,7 @@ def assert_refused(result: subprocess.CompletedProcess, *fragments: str) -> None
         assert fragment in lines[0], lines[0]
 
 
+@pytest.mark.slow
 def test_cli_bad_spec_exits_2_and_leaves_results_alone(finished_sweep, tmp_path):
     spec_path, out = finished_sweep
     before = tree_digest(out)
@@ -150,6 +151,7 @@ def test_cli_bad_spec_exits_2_and_leaves_results_alone(finished_sweep, tmp_path)
     assert tree_digest(out) == before
 
 
+@pytest.mark.slow
 def test_cli_refuses_another_specs_directory(finished_sweep, tmp_path):
     spec_path, out = finished_sweep
     before = tree_digest(out)
@@ -162,6 +164,7 @@ def test_cli_refuses_another_specs_directory(finished_sweep, tmp_path):
     assert tree_digest(out) == before
 
 
+@pytest.mark.slow
 def test_cli_unreachable_scheduler_exits_2_and_writes_nothing(finished_sweep, tmp_path):
     spec_path, out = finished_sweep
     with socket.socket() as s:
@@ -178,6 +181,7 @@ def test_cli_unreachable_scheduler_exits_2_and_writes_nothing(finished_sweep, tm
     assert tree_digest(out) == before
 
 
+@pytest.mark.slow
 def test_resume_of_a_complete_sweep_computes_nothing(finished_sweep):
     spec_path, out = finished_sweep
     result = cli("sweep", str(spec_path), "--out", str(out), "--resume", "--executor", "serial",

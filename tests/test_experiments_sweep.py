@@ -104,6 +104,7 @@ def reference(smoke, tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_smoke_reference_is_complete_and_tidy(smoke, reference):
     frame = storage.read_table(reference)
     assert len(frame) == spec_module.n_rows(smoke) == frame["row"].nunique()
@@ -119,6 +120,7 @@ def test_smoke_reference_is_complete_and_tidy(smoke, reference):
     assert manifest["format"] == storage.FORMAT_VERSION
 
 
+@pytest.mark.slow
 def test_processes_with_another_chunk_size_are_bit_identical(smoke, reference, tmp_path):
     out = tmp_path / "processes"
     sweep.run(smoke, out, evaluators.ProcessEvaluator(2), chunk_size=40, progress=False)
@@ -126,6 +128,7 @@ def test_processes_with_another_chunk_size_are_bit_identical(smoke, reference, t
     assert_same_rows(reference, out, "bands")
 
 
+@pytest.mark.slow
 def test_real_dask_scheduler_and_workers_are_bit_identical(smoke, reference, tmp_path):
     cluster = DaskCluster(2)
     try:
@@ -139,6 +142,7 @@ def test_real_dask_scheduler_and_workers_are_bit_identical(smoke, reference, tmp
         cluster.close()
 
 
+@pytest.mark.slow
 def test_every_row_replays_alone(reference):
     stored = storage.read_table(reference)
     for row in (0, 37, len(stored) - 1):
@@ -150,6 +154,7 @@ def test_every_row_replays_alone(reference):
     assert "--run-offset 5 --runs 1" in command and "--set putin_strategy=freeze" in command
 
 
+@pytest.mark.slow
 def test_a_start_dated_sweep_runs_from_that_date_and_replays_alone(tmp_path):
     text = SMOKE.read_text()
     dated = spec_module.parse("start_date = 2024-06-01\n" + text, "dated.toml")
@@ -186,6 +191,7 @@ def sweep_command(spec_path: Path, out: Path, *extra: str) -> list[str]:
             "--quiet", *extra]
 
 
+@pytest.mark.slow
 def test_resume_after_kill_minus_nine_equals_an_uninterrupted_run(tmp_path):
     spec_path = tmp_path / "kill.toml"
     spec_path.write_text(SLOW_SPEC.format(chunk_size=50))
@@ -214,6 +220,7 @@ def test_resume_after_kill_minus_nine_equals_an_uninterrupted_run(tmp_path):
     assert results.load_manifest(out)["status"] == "complete"
 
 
+@pytest.mark.slow
 def test_a_killed_dask_worker_does_not_change_the_results(tmp_path):
     spec_path = tmp_path / "worker-kill.toml"
     spec_path.write_text(SLOW_SPEC.format(chunk_size=100))

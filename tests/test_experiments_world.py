@@ -142,6 +142,7 @@ def test_a_peel_never_drops_half_the_box_while_smaller_peels_still_help():
     assert result.boxes[0].box.density > 0.9
 
 
+@pytest.mark.slow
 def test_an_equals_reducer_counts_days_in_a_talks_phase_given_by_name():
     from experiments import derived, spec as spec_module
     from sim.state import PHASE_NAMES

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import pytest
 
 import sim
 from sim.core import forces
@@ -69,6 +70,7 @@ def _run(**overrides):
     return model.state, np.sum(contracts, 0), np.sum(called, 0), np.sum(arriving, 0)
 
 
+@pytest.mark.slow
 def test_cutting_the_sign_up_pay_cuts_russias_inflow_and_its_force():
     paid, cut = _run(), _run(russia_signup_pay=0.5)
     assert np.all(cut[1] < 0.6 * paid[1])

@@ -352,6 +352,7 @@ def test_front_map_widget_updates_only_its_layer():
     assert stack.children[0].unsafe_innerHTML == background
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_layer_lines_up_with_the_background_in_chromium():
     """The page's two layers in Chromium at a laptop's and a narrow width: the moving-lines SVG

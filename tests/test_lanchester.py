@@ -50,7 +50,8 @@ def test_model_sector_attrition_matches_square_law(precision, rtol):
     assert np.allclose(model.state.ukraine_force_k[:, pokrovsk], expected_u, rtol=rtol)
     # and the square law's invariant b R^2 - a U^2 is conserved
     invariant0 = b * r0[:, pokrovsk] ** 2 - a * u0[:, pokrovsk] ** 2
-    invariant = b * model.state.russia_force_k[:, pokrovsk] ** 2 - a * model.state.ukraine_force_k[:, pokrovsk] ** 2
+    russia, ukraine = model.state.russia_force_k[:, pokrovsk], model.state.ukraine_force_k[:, pokrovsk]
+    invariant = b * russia ** 2 - a * ukraine ** 2
     # a difference of two large terms: its error is relative to the terms, not to the difference
     scale = b * r0[:, pokrovsk] ** 2
     assert np.allclose(invariant, invariant0, rtol=rtol, atol=rtol * scale.max())

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 UPPER = ("experiments", "dashboards", "conflictsim")
 
@@ -29,6 +31,7 @@ def test_sim_imports_nothing_above_it():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+@pytest.mark.slow
 def test_importing_sim_loads_no_upper_floor():
     """Run-time check too (an import hidden in a string would pass the static one)."""
     code = ("import sys, sim, sim.simulate, sim.levers, sim.plots; "

@@ -72,6 +72,7 @@ def test_the_judge_refuses_a_wrong_way_an_immaterial_and_a_noisy_change():
     assert not levers.judge("x", spread, (0, 1), low, low).passed
 
 
+@pytest.mark.slow
 def test_the_levers_command_reports_each_parameter_and_refuses_an_unknown_one():
     import subprocess
     import sys

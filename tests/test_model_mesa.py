@@ -42,6 +42,7 @@ def test_mesa_batch_run_gives_one_run_per_seed():
     assert finals[0] == direct.outcomes["occupied_km2_final"].iloc[0]
 
 
+@pytest.mark.slow
 def test_intervention_applies_from_the_current_day_only():
     base = ConflictModel(scenario="burden_shift", n_runs=50, days=200, rng=4)
     changed = ConflictModel(scenario="burden_shift", n_runs=50, days=200, rng=4)

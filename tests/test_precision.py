@@ -32,14 +32,16 @@ def test_sector_arrays_keep_their_precision_and_per_run_values_stay_double(scena
             assert value.dtype == np.float64, name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", list(sim.SCENARIOS))
 def test_float32_runs_end_as_the_double_precision_runs_do(scenario):
     """Same random numbers, two precisions. A run whose leaders meet a decision on a knife edge
     (a package worth the same as fighting on, pressure at the crisis threshold) may take the
     other branch in float32 and then go its own way, as a run with any other rounding would:
     at most 2 % of runs may differ in a discrete outcome (class, ceasefire and settlement day,
-    refusals, days of open talks, the final talks phase, breakdowns and energy truces; observed: up to 2 of 200). Every other run ends with the same area to 5e-3 and
-    the same Russian casualties to 5e-3 (observed 1e-3 and 6e-4 before issue 18, 2.6e-3 in one
+    refusals, days of open talks, the final talks phase, breakdowns and energy truces; observed:
+    up to 2 of 200). Every other run ends with the same area to 5e-3 and the same Russian
+    casualties to 5e-3 (observed 1e-3 and 6e-4 before issue 18, 2.6e-3 in one
     run of 200 after it: casualties follow the culmination strain, a float32 sector array, and
     the forces raised in answer to the pace and the losses feed the difference back), and the
     ensemble's outcome shares agree."""

@@ -15,12 +15,14 @@ import sim
 WITH_TALKS = [name for name in sim.SCENARIOS if name != "status_quo"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", WITH_TALKS)
 def test_a_ceasefire_is_possible_but_not_certain(ensemble, scenario):
     reached = ensemble(scenario).outcomes["ceasefire_day"].notna().mean()
     assert 0.05 <= reached <= 0.95, reached
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", WITH_TALKS)
 def test_no_preset_with_talks_fixes_its_outcome_class(ensemble, scenario):
     shares = ensemble(scenario).outcomes["outcome"].value_counts(normalize=True)

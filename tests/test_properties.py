@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ def random_points(seed: int, n: int) -> dict[str, np.ndarray]:
 
 # No shrinking: a failing batch already names its seed and scenario, and shrinking 1,000-run
 # batches would take minutes.
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=(Phase.explicit, Phase.reuse, Phase.generate), database=None)
 @given(seed=st.integers(0, 2**32 - 1), scenario=st.sampled_from(sorted(sim.SCENARIOS)))

@@ -4,6 +4,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import sim
 from sim.model import TRAJECTORY_FIELDS
@@ -18,6 +19,7 @@ def _assert_same_run(batch, k, alone):
     pd.testing.assert_frame_equal(row_batch, row_alone, check_exact=True)
 
 
+@pytest.mark.slow
 def test_batch_of_1000_equals_runs_replayed_alone():
     batch = sim.simulate("parallel_processes", runs=1000, days=240, seed=42)
     for k in (0, 1, 333, 998, 999):
@@ -25,6 +27,7 @@ def test_batch_of_1000_equals_runs_replayed_alone():
         _assert_same_run(batch, k, alone)
 
 
+@pytest.mark.slow
 def test_per_run_parameter_points_replay_alone():
     runs = 1000
     levels = np.linspace(0.0, 1.5, runs)
@@ -40,6 +43,7 @@ def test_per_run_parameter_points_replay_alone():
         _assert_same_run(batch, k, alone)
 
 
+@pytest.mark.slow
 def test_chunking_does_not_change_results():
     whole = sim.simulate("freeze", runs=300, days=150, seed=9)
     parts = [sim.simulate("freeze", runs=100, days=150, seed=9, run_offset=o) for o in (0, 100, 200)]

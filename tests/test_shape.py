@@ -10,6 +10,7 @@ from conflictsim.cli import main
 from experiments import shape
 
 
+@pytest.mark.slow
 def test_year_two_over_year_one_is_taken_over_runs_without_a_ceasefire():
     row = shape.preset_shape("parallel_processes", runs=40, seed=3)
     result = sim.simulate("parallel_processes", runs=40, days=730, seed=3)
@@ -30,6 +31,7 @@ def test_the_data_spans_are_read_from_deepstatemap():
     assert abs(data.loc[1, "gain_km2"]) < 500 < 2500 < data.loc[2, "gain_km2"]
 
 
+@pytest.mark.slow
 def test_shape_command_writes_markdown_and_refuses_bad_input(tmp_path, capsys):
     out = tmp_path / "shape.md"
     assert main(["shape", "--scenario", "status_quo", "--runs", "10", "--out", str(out)]) == 0

@@ -9,6 +9,7 @@ McNemar test (binomial test on the discordant pairs).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import stats
 
 ALPHA = 0.01
@@ -49,6 +50,7 @@ def test_deterrence_leaves_more_grid_capacity(ensemble):
     assert deterrence_holds(ensemble)
 
 
+@pytest.mark.slow
 def test_deterrence_signature_fails_without_deterrence_mechanism(ensemble):
     assert not deterrence_holds(ensemble, deterrence_strike_reduction=0.0)
 
@@ -68,6 +70,7 @@ def test_economic_pressure_raises_russian_pressure(ensemble):
     assert paired_greater(pressure_first_half_year(ep), pressure_first_half_year(sq), 0.05)
 
 
+@pytest.mark.slow
 def test_economic_pressure_signature_fails_without_sanctions_mechanism(ensemble):
     off = dict(sanctions_discount_usd=0.0, sanctions_pressure_weight=0.0)
     sq, ep = ensemble("status_quo", **off), ensemble("economic_pressure", **off)
@@ -79,6 +82,7 @@ def test_economic_pressure_reaches_a_deal_in_more_runs(ensemble):
     assert share_greater(reached_talks_or_settlement(ep), reached_talks_or_settlement(sq), 0.3)
 
 
+@pytest.mark.slow
 def test_deals_under_pressure_fail_when_pressure_no_longer_costs_russia(ensemble):
     off = dict(russia_cost_km2_day=0.0)
     sq, ep = ensemble("status_quo", **off), ensemble("economic_pressure", **off)
@@ -100,6 +104,7 @@ def test_freeze_grabs_more_ground_in_the_first_half_year(ensemble):
     assert freeze_grabs_ground(ensemble)
 
 
+@pytest.mark.slow
 def test_freeze_grab_fails_without_the_grab_surge(ensemble):
     assert not freeze_grabs_ground(ensemble, putin_grab_surge=1.0)
 
@@ -128,10 +133,12 @@ def maximalist_casts_kyiv_as_obstacle(ensemble, **mechanism):
     return paired_greater(final_blame(baseline), final_blame(mx), min_median_diff=0.1)
 
 
+@pytest.mark.slow
 def test_maximalist_terms_shift_washingtons_blame_toward_kyiv(ensemble):
     assert maximalist_casts_kyiv_as_obstacle(ensemble)
 
 
+@pytest.mark.slow
 def test_maximalist_blame_signature_fails_when_washington_weighs_reasonableness(ensemble):
     assert not maximalist_casts_kyiv_as_obstacle(ensemble, trump_blame_susceptibility=0.0)
 
@@ -148,6 +155,7 @@ def test_burden_shift_cuts_us_aid_and_raises_european_aid(ensemble):
     assert burden_shifts(ensemble)
 
 
+@pytest.mark.slow
 def test_burden_shift_fails_without_european_compensation(ensemble):
     assert not burden_shifts(ensemble, eu_compensation_share=0.0)
 
@@ -165,6 +173,7 @@ def test_parallel_processes_keep_talks_open_while_the_front_moves(ensemble):
     assert parallel_processes_hold(ensemble)
 
 
+@pytest.mark.slow
 def test_parallel_processes_fail_when_talks_do_not_survive_refusals(ensemble):
     assert not parallel_processes_hold(ensemble, talks_collapse_per_refusal=1.0,
                                        talks_reopen_per_day=0.0)
@@ -197,6 +206,7 @@ def test_parallel_processes_reach_fewer_ceasefires_with_longer_talks_than_the_de
     assert talks_under_fire(ensemble)
 
 
+@pytest.mark.slow
 def test_talks_under_fire_fail_when_moscow_takes_a_ceasefire_before_terms(ensemble):
     assert not talks_under_fire(ensemble, russia_sequencing_cost_km2=1000.0)
 
@@ -217,6 +227,7 @@ def test_maximalist_terms_destabilise_kyiv_more_than_an_opportunist(ensemble):
     assert maximalist_destabilises_kyiv(ensemble)
 
 
+@pytest.mark.slow
 def test_maximalist_destabilisation_fails_without_washingtons_blame_reaching_kyiv(ensemble):
     assert not maximalist_destabilises_kyiv(ensemble, support_refusal_cost=0.0,
                                             trump_aid_cut_on_blame=0.0)
@@ -246,10 +257,12 @@ def settles_sooner_under_pressure(ensemble, **mechanism):
                 and share_greater(reached_ceasefire(squeezed), reached_ceasefire(eased), 0.1))
 
 
+@pytest.mark.slow
 def test_economic_pressure_settles_sooner_as_pressure_rises(ensemble):
     assert settles_sooner_under_pressure(ensemble)
 
 
+@pytest.mark.slow
 def test_settling_sooner_fails_when_pressure_neither_costs_nor_turns_moscow(ensemble):
     assert not settles_sooner_under_pressure(ensemble, russia_cost_km2_day=0.0,
                                              russia_casualty_cost_weight=0.0,
@@ -266,6 +279,7 @@ def test_freeze_grabs_more_ground_than_the_default_before_offering(ensemble):
     assert freeze_grabs_before_offering(ensemble)
 
 
+@pytest.mark.slow
 def test_freeze_grab_against_the_default_fails_without_the_grab_surge(ensemble):
     assert not freeze_grabs_before_offering(ensemble, putin_grab_surge=1.0)
 
@@ -296,6 +310,7 @@ def test_deterrence_deters_strikes_and_breaches_against_the_default(ensemble):
     assert deterrence_deters(ensemble)
 
 
+@pytest.mark.slow
 def test_deterrence_against_the_default_fails_without_the_deterrence_mechanism(ensemble):
     assert not deterrence_deters(ensemble, deterrence_strike_reduction=0.0)
 
@@ -311,6 +326,7 @@ def test_deterrence_lets_kyiv_hold_out_for_better_terms(ensemble):
     assert kyiv_spared_holds_out(ensemble)
 
 
+@pytest.mark.slow
 def test_holding_out_fails_when_outages_neither_cost_kyiv_nor_its_support(ensemble):
     assert not kyiv_spared_holds_out(ensemble, ukraine_cost_km2_day=0.0,
                                      support_outage_sensitivity=0.0)

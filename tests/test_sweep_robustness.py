@@ -136,6 +136,7 @@ def test_the_fingerprint_changes_with_any_model_file_and_names_it(tmp_path):
         path.write_bytes(original)
 
 
+@pytest.mark.slow
 def test_the_manifest_records_the_model_and_every_worker(tiny_reference):
     manifest = results.load_manifest(tiny_reference)
     assert manifest["model"]["fingerprint"] == provenance.model_fingerprint()
@@ -146,6 +147,7 @@ def test_the_manifest_records_the_model_and_every_worker(tiny_reference):
     assert worker["rows"] == manifest["rows"]
 
 
+@pytest.mark.slow
 def test_resume_after_a_model_change_is_refused_and_touches_nothing(tmp_path):
     spec_path = tmp_path / "tiny.toml"
     spec_path.write_text(TINY)
@@ -181,6 +183,7 @@ def test_rows_from_a_worker_running_another_model_are_never_written(tmp_path):
 
 # --- checksums ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_damaged_missing_and_foreign_chunks_are_recomputed(tiny_reference, tmp_path):
     spec_path = tmp_path / "tiny.toml"
     spec_path.write_text(TINY)
@@ -208,6 +211,7 @@ def test_damaged_missing_and_foreign_chunks_are_recomputed(tiny_reference, tmp_p
 
 # --- one writer per directory ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_second_sweep_into_a_directory_in_use_is_refused(tmp_path):
     spec_path = tmp_path / "slow.toml"
     spec_path.write_text(SLOW)
@@ -226,6 +230,7 @@ def test_a_second_sweep_into_a_directory_in_use_is_refused(tmp_path):
         first.wait()
 
 
+@pytest.mark.slow
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -259,6 +264,7 @@ def session_processes(session_id: int) -> list[psutil.Process]:
     return alive
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("death", ["SIGKILL", "SIGTERM"])
 def test_no_process_outlives_a_killed_processes_sweep(tmp_path, death):
     spec_path = tmp_path / "slow.toml"
@@ -284,6 +290,7 @@ def test_no_process_outlives_a_killed_processes_sweep(tmp_path, death):
     assert results.status(out, manifest).startswith("interrupted")  # ... but it is seen
 
 
+@pytest.mark.slow
 def test_a_worker_process_that_dies_ends_the_sweep_with_a_message_and_no_process_left():
     evaluator = evaluators.ProcessEvaluator(1)
     with pytest.raises(SweepAborted, match="a worker process died"):
@@ -294,6 +301,7 @@ def test_a_worker_process_that_dies_ends_the_sweep_with_a_message_and_no_process
     assert not workers
 
 
+@pytest.mark.slow
 def test_losing_every_dask_worker_ends_with_a_message(tmp_path):
     from distributed import LocalCluster
 
@@ -337,6 +345,7 @@ def test_one_point_with_many_replicates_is_cut_into_chunk_size_chunks():
     assert max(c.n_runs(7) for c in chunks.plan(("a",), 50, 7, 30)) <= 30
 
 
+@pytest.mark.slow
 def test_split_replicates_give_the_unsplit_rows_bit_for_bit(tmp_path):
     text = TINY.replace('bands = "weekly"', 'trajectories = "weekly"').replace(
         "replicates = 6", "replicates = 11")
@@ -351,6 +360,7 @@ def test_split_replicates_give_the_unsplit_rows_bit_for_bit(tmp_path):
                                       storage.read_table(whole, table), check_exact=True)
 
 
+@pytest.mark.slow
 def test_bands_of_split_points_equal_unsplit_bands_bit_for_bit_and_are_repaired(tmp_path):
     text = TINY.replace("replicates = 6", "replicates = 9").replace(
         "fields = [\"occupied_km2\"]", "fields = [\"occupied_km2\", \"ukraine_support\"]")
@@ -370,6 +380,7 @@ def test_bands_of_split_points_equal_unsplit_bands_bit_for_bit_and_are_repaired(
                                   storage.read_table(whole, "bands"), check_exact=True)
 
 
+@pytest.mark.slow
 def test_sensitivity_of_a_split_sweep_equals_the_unsplit_one(tmp_path):
     from experiments import sensitivity
 

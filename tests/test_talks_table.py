@@ -76,6 +76,7 @@ def test_a_package_binds_only_with_every_controllers_consent():
     assert talks.binds(np.full(4, everyone, np.int8), required).all()
 
 
+@pytest.mark.slow
 def test_an_eu_member_that_always_holds_out_keeps_every_eu_sanction_in_place():
     result = sim.simulate("new_administration", runs=200, days=730, seed=6,
                           overrides={"eu_relief_holdout_chance": 1.0})
@@ -89,6 +90,7 @@ def test_an_eu_member_that_always_holds_out_keeps_every_eu_sanction_in_place():
     assert (free.loc[free["ceasefire_day"].notna(), "deal_relief_eu"] > 0.0).mean() > 0.2
 
 
+@pytest.mark.slow
 def test_deals_are_data_in_the_outcome_row():
     o = sim.simulate("new_administration", runs=100, days=730, seed=2).outcomes
     dealt = o["ceasefire_day"].notna()
@@ -111,6 +113,7 @@ def test_no_single_day_holds_more_than_three_percent_of_the_ceasefires(scenario)
     assert np.bincount(days).max() / len(days) <= 0.03, scenario
 
 
+@pytest.mark.slow
 def test_offers_follow_no_rota():
     """The days between one run's packages vary (no fixed interval), and a shift of the front
     since the last package makes the next one likelier."""
@@ -126,6 +129,7 @@ def test_offers_follow_no_rota():
 
 
 # ---------------------------------------------------------------- the energy truce
+@pytest.mark.slow
 def test_the_energy_truce_is_offered_agreed_and_broken_not_a_default():
     on = sim.simulate("new_administration", runs=200, days=730, seed=9).outcomes
     off = sim.simulate("new_administration", runs=200, days=730, seed=9,
@@ -140,6 +144,7 @@ def test_the_energy_truce_is_offered_agreed_and_broken_not_a_default():
 
 
 # ---------------------------------------------------------------- land for peace
+@pytest.mark.slow
 def test_land_for_peace_where_kyiv_can_bear_it_and_less_as_its_red_line_bites():
     """Deals that cede land exist when Kyiv's domestic cost of ceding allows (red line at
     today's line, no extra cost beyond it), and the land ceded falls as that cost rises (same

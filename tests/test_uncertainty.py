@@ -24,6 +24,7 @@ def _same(batch, k, alone):
                                   alone.outcomes.reset_index(drop=True), check_exact=True)
 
 
+@pytest.mark.slow
 def test_a_run_with_uncertainty_on_replays_alone_and_in_any_batch_bit_for_bit():
     batch = sim.simulate("freeze", runs=200, days=150, seed=8, uncertainty="on")
     for k in (0, 77, 199):
@@ -74,6 +75,7 @@ def test_set_parameters_are_fixed_and_fixing_one_leaves_the_others_draws_alone()
                           fixed.params.per_run("culmination_exhaustion"))
 
 
+@pytest.mark.slow
 def test_parameter_uncertainty_widens_the_fan():
     on = sim.simulate("status_quo", runs=200, days=365, seed=4, record=False).outcomes
     off = sim.simulate("status_quo", runs=200, days=365, seed=4, record=False,
@@ -131,6 +133,7 @@ def _sweep(tmp_path, name, chunk, mode=""):
     return out, pd.read_parquet(out / "outcomes").sort_values("row").reset_index(drop=True)
 
 
+@pytest.mark.slow
 def test_a_sweep_draws_per_run_the_same_in_any_chunking_and_a_row_replays(tmp_path):
     out, small = _sweep(tmp_path, "small", 6)
     _, large = _sweep(tmp_path, "large", 18)

@@ -8,11 +8,13 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from experiments import validate
 from experiments.__main__ import main
 
 
+@pytest.mark.slow
 def test_validate_end_to_end_on_a_small_ensemble(tmp_path, capsys):
     out = tmp_path / "v"
     code = main(["validate", "--out", str(out), "--runs", "40", "--seed", "2",
@@ -50,10 +52,10 @@ def test_validate_refuses_bad_starts_in_one_line(tmp_path, capsys):
 
 def test_the_screening_spec_covers_every_continuous_parameter():
     """docs/VALIDATION.md screens all parameters: the spec must list each continuous one."""
+    from pathlib import Path
+
     import sim
     from experiments import spec as spec_module
-
-    from pathlib import Path
 
     root = Path(__file__).parent.parent
     spec = spec_module.load(root / "experiments" / "specs" / "screening_all.toml")
@@ -62,6 +64,7 @@ def test_the_screening_spec_covers_every_continuous_parameter():
     assert set(spec.factor_names) == continuous
 
 
+@pytest.mark.slow
 def test_the_backtests_meet_the_issue_11_targets():
     """The documented run (`conflictsim validate --runs 400`, seed 0, every default start,
     refitted where feasible): the 90 % band covers at least 80 % of the 27 cases and the
@@ -75,6 +78,7 @@ def test_the_backtests_meet_the_issue_11_targets():
     assert summary["mean_error_model_km2"] < summary["mean_error_naive12_km2"]
 
 
+@pytest.mark.slow
 def test_longer_horizons_are_scored_on_their_own_from_the_quarter_starts(tmp_path, capsys):
     assert validate.quarter_starts((6,)) == ("2024-01-01", "2024-04-01")
     assert validate.quarter_starts((12,)) == ()  # 2023 starts need 2023 inputs

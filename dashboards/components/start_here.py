@@ -18,8 +18,8 @@ fan shows where most runs go, the dark line is one run you follow day by day.
 **Three ways to use it.**
 1. *Take a lesson* (below): each asks one question the model can answer, lets you predict, runs
    the model and checks your prediction against its numbers.
-2. *Explore*: pick a scenario (the first box of the settings), move a slider, press **Play**. A change before Play
-   sets up the scenario; a change during the run is a decision taken that day.
+2. *Explore*: pick a scenario (the first box of the settings), move a slider, press **Play**.
+   A change before Play sets up the scenario; a change during the run is a decision taken that day.
 3. *Compare and share*: compare any two settings or see all seven scenarios side by side;
    save your settings as a file or copy a link to them.
 

@@ -123,7 +123,8 @@ def ExportDownloads(pngs: Mapping[str, Callable[[], bytes]], trajectories: Mappi
             if outcomes is not None:
                 solara.FileDownload(lambda: outcomes.to_csv(index=False), filename="outcomes.csv",
                                     label="outcomes.csv", mime_type="text/csv")
-            solara.FileDownload(lambda: long_table(trajectories, run_indices, seed, start).to_csv(index=False),
+            solara.FileDownload(lambda: long_table(trajectories, run_indices, seed,
+                                                   start).to_csv(index=False),
                                 filename="runs.csv", label="runs.csv", mime_type="text/csv")
             solara.FileDownload(lambda: parquet_bytes(long_table(trajectories, run_indices, seed, start)),
                                 filename="runs.parquet", label="runs.parquet")
@@ -178,7 +179,8 @@ def SweepRowReadout(directory: str, row_index: int, seed: int, run_index: int,
         verdict = (f"stored {stored:,.3f} km², replayed {replayed:,.3f} km²: "
                    + ("identical" if same else "DIFFERENT (see the manifest's numpy and CPU)"))
         state = "match" if same else "mismatch"
-    text = f"Sweep {directory}, row {row_index} (seed {seed}, run {run_index}): occupied area at the horizon {verdict}"
+    text = (f"Sweep {directory}, row {row_index} (seed {seed}, run {run_index}): "
+            f"occupied area at the horizon {verdict}")
     solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["sweep-row-check"],
                 attributes={"data-state": state, "data-stored": repr(stored),
                             "data-replayed": repr(replayed)},
