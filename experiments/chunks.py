@@ -23,9 +23,7 @@ import sim
 from sim.params import uncertain_names
 from sim.state import PHASE_NAMES
 
-from .spec import TRAJECTORY_MODES, Output
-
-KEY_COLUMNS = ("row", "scenario", "point", "replicate", "seed")
+from .spec import KEY_COLUMNS, TRAJECTORY_MODES, Output
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import functools
 import sys
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
 EXIT_ABORTED = 1
 
 

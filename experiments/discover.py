@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.params import InputError
+from sim.params import InputError, first_line
 
 from . import storage
 
@@ -51,7 +51,6 @@ INPUT_CHOICES = ("all", "levers", "world")
 WORLD_MIN_REPLICATES = 30  # below this, the world's inputs have too few distinct values
 SCORING_MAX_ROWS = 10_000
 SCORING_TREES = 100
-KEY_COLUMNS = ("row", "point", "replicate", "seed")
 
 
 class DiscoverError(InputError):
@@ -93,7 +92,7 @@ def condition(frame: pd.DataFrame, expression: str, option: str = "--where") -> 
     try:
         result = frame.eval(expression.strip(), engine="python")
     except Exception as err:  # pandas raises many kinds for a well-formed but ill-typed expression
-        raise DiscoverError(f"{shown}: cannot evaluate ({_first_line(err)}); {allowed}") from None
+        raise DiscoverError(f"{shown}: cannot evaluate ({first_line(err)}); {allowed}") from None
     values = np.asarray(result)
     if values.shape != (len(frame),) or values.dtype != bool:
         raise DiscoverError(f"{shown}: must be true or false for each run (got "
@@ -996,7 +995,3 @@ def scores_figure(scores: pd.DataFrame):
     axes.set_title("feature scores (extra trees)")
     return figure
 
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return text[0] if text else type(err).__name__

@@ -22,7 +22,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Iterator
 
-from sim.params import InputError
+from sim.params import InputError, first_line
 
 EXECUTORS = ("serial", "processes", "dask")
 IN_FLIGHT_PER_WORKER = 2
@@ -178,7 +178,7 @@ class DaskEvaluator:
             self._client = Client(self.scheduler, timeout=f"{self.connect_timeout}s")
         except (OSError, TimeoutError, ValueError) as err:
             raise SchedulerError(f"--scheduler {self.scheduler}: cannot reach the Dask "
-                                 f"scheduler ({_first_line(err)})") from None
+                                 f"scheduler ({first_line(err)})") from None
         return self
 
     def __exit__(self, exc_type, *exc: Any) -> None:
@@ -301,7 +301,3 @@ def make(executor: str, n_workers: int | None = None, scheduler: str | None = No
                              worker_timeout=worker_timeout)
     raise InputError(f"--executor {executor}: one of {', '.join(EXECUTORS)}")
 
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return text[0] if text else type(err).__name__

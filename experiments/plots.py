@@ -19,8 +19,9 @@ from matplotlib.figure import Figure
 import sim
 
 from . import storage
+from .spec import KEY_COLUMNS
 
-KEY_LIKE = ("row", "point", "replicate", "seed")  # a table's keys, never a plotted axis
+KEY_LIKE = tuple(c for c in KEY_COLUMNS if c != "scenario")  # never an axis; a scenario can be
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
              "#000000")

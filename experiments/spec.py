@@ -76,7 +76,7 @@ TRAJECTORY_MODES = {"none": 0, "daily": 1, "weekly": 7}
 OUTCOME_COLUMNS = (*OUTCOMES, "outcome")  # declared once, in sim.outcomes
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 MAX_ROWS = 10**10
-_KEY_COLUMN_NAMES = ("row", "scenario", "point", "replicate", "seed")  # chunks.KEY_COLUMNS
+KEY_COLUMNS = ("row", "scenario", "point", "replicate", "seed")  # what names a row of a sweep
 
 _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
              "uncertainty", "replicates",
@@ -541,7 +541,7 @@ class _Checker:
         if (not isinstance(quantiles, list) or not quantiles
                 or not all(_is_number(q) and 0 <= q <= 1 for q in quantiles)):
             self.fail("output.quantiles", quantiles, "a list of numbers in [0, 1]")
-        taken = {*OUTCOME_COLUMNS, *sim.PARAMS, *_KEY_COLUMN_NAMES}
+        taken = {*OUTCOME_COLUMNS, *sim.PARAMS, *KEY_COLUMNS}
         entries = table.get("derived", [])
         if not isinstance(entries, list):
             self.fail("output.derived", entries, "a list of tables ([[output.derived]])")

@@ -46,6 +46,8 @@ import pyarrow.parquet as pq
 
 from sim.params import InputError
 
+from sim.params import first_line
+
 from . import provenance
 
 MANIFEST = "manifest.json"
@@ -247,7 +249,7 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     try:
         manifest = json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, ValueError) as err:
-        raise OutputDirError(f"{path}: unreadable manifest ({_first_line(err)})") from None
+        raise OutputDirError(f"{path}: unreadable manifest ({first_line(err)})") from None
     if not isinstance(manifest, dict) or "spec" not in manifest:
         raise OutputDirError(f"{path}: not a sweep manifest (no spec)")
     return manifest
@@ -365,7 +367,7 @@ def read_design(out: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError, pa.ArrowException) as err:
-        raise DamagedDataError(f"{path}: unreadable ({_first_line(err)}); the sweep "
+        raise DamagedDataError(f"{path}: unreadable ({first_line(err)}); the sweep "
                                f"cannot be resumed, start a new --out") from None
 
 
@@ -373,7 +375,7 @@ def _read_file(path: Path, columns: list[str] | None) -> pd.DataFrame:
     try:
         return pd.read_parquet(path, columns=columns)
     except (OSError, ValueError, pa.ArrowException) as err:
-        raise DamagedDataError(f"{path}: damaged chunk file ({_first_line(err)}); "
+        raise DamagedDataError(f"{path}: damaged chunk file ({first_line(err)}); "
                                f"`conflictsim sweep SPEC --out {path.parent.parent} --resume` "
                                f"computes it again") from None
 
@@ -426,7 +428,3 @@ def design_frame(names: tuple[str, ...], design: np.ndarray) -> pd.DataFrame:
     frame.insert(0, "point", np.arange(len(design), dtype=np.int64))
     return frame
 
-
-def _first_line(err: BaseException) -> str:
-    lines = str(err).strip().splitlines()
-    return lines[0] if lines else type(err).__name__

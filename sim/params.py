@@ -25,6 +25,13 @@ class InputError(ValueError):
     the CLI prints before exiting with code 2, and the dashboard shows in the page."""
 
 
+def first_line(err: BaseException) -> str:
+    """An error's first line (or its type's name): how a caught library error is quoted inside
+    one of ours, so the message stays one line."""
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
 class ParamError(InputError):
     """A parameter name or value that the model does not accept; the message is one line."""
 
