@@ -16,15 +16,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim import calendar
+from sim.style import OKABE_ITO  # frontmap takes it from here
 
 from .events import date_text as day_text  # "1 Mar 2025", as the event log writes dates
 
-# Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
-    "grey": "#999999",
-}
 RUSSIA = OKABE_ITO["vermillion"]
 UKRAINE = OKABE_ITO["blue"]
 HIGHLIGHT = OKABE_ITO["black"]

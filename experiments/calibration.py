@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.style import OKABE_ITO
 from sim.params import InputError
 
 
@@ -61,7 +62,7 @@ LEGACY_POSTERIOR = "posterior.parquet"  # where runs before that wrote it
 
 
 @dataclass(frozen=True)
-class Prior:
+class FitRange:
     """Uniform prior over [low, high] (inside the parameter's declared bounds)."""
 
     name: str
@@ -137,7 +138,7 @@ def simulate_gains(task: GainTask) -> np.ndarray:
     return np.column_stack([gains, per_day, per_km2])
 
 
-def parse_priors(entries: list[str] | None) -> tuple[Prior, ...]:
+def parse_priors(entries: list[str] | None) -> tuple[FitRange, ...]:
     """`NAME` or `NAME=LOW:HIGH`; the range must lie within the declared bounds."""
     priors = []
     for entry in entries or DEFAULT_PARAMETERS:
@@ -156,7 +157,7 @@ def parse_priors(entries: list[str] | None) -> tuple[Prior, ...]:
                 spec.coerce(value)
             if not low < high:
                 raise InputError(f"--param {entry}: LOW must be below HIGH")
-        priors.append(Prior(spec.name, float(low), float(high)))
+        priors.append(FitRange(spec.name, float(low), float(high)))
     return tuple(priors)
 
 
@@ -369,7 +370,7 @@ def posterior_figure(priors, population: Population, observed: pd.Series, title:
     lo, mid, hi = (np.array([weighted_quantile(population.gains[:, k], population.weights, q)
                              for k in months]) for q in (0.05, 0.5, 0.95))
     axes[0].fill_between(months, lo, hi, color="#56B4E9", alpha=0.4, label="posterior 90% band")
-    axes[0].plot(months, mid, color="#0072B2", label="posterior median")
+    axes[0].plot(months, mid, color=OKABE_ITO["blue"], label="posterior median")
     fit = np.isin(observed.index, FIT_MONTHS)
     axes[0].plot(months[fit], observed[fit], "o", color="#000000", label="data (fitted)")
     axes[0].plot(months[~fit], observed[~fit], "s", color="#D55E00", label="data (held out)")

@@ -51,7 +51,7 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class Settings:
+class SweepSettings:
     """What every chunk of a sweep shares (small: it travels with each task)."""
 
     days: int
@@ -69,7 +69,7 @@ class Settings:
 @dataclass(frozen=True)
 class Task:
     chunk: Chunk
-    settings: Settings
+    settings: SweepSettings
     points: np.ndarray  # (chunk.n_points, n_factors) coded values
 
     @property
@@ -119,7 +119,7 @@ def plan(scenarios: tuple[str, ...], n_points: int, replicates: int,
     return chunks
 
 
-def tasks(chunks: list[Chunk], settings: Settings, design: np.ndarray) -> Iterator[Task]:
+def tasks(chunks: list[Chunk], settings: SweepSettings, design: np.ndarray) -> Iterator[Task]:
     for chunk in chunks:
         rows = design[chunk.first_point:chunk.first_point + chunk.n_points]
         yield Task(chunk, settings, np.ascontiguousarray(rows))
@@ -189,7 +189,7 @@ def key_frame(task: Task, replicate: np.ndarray) -> pd.DataFrame:
 
 
 def outcome_table(keys: pd.DataFrame, outcomes: pd.DataFrame, overrides: dict,
-                  settings: Settings) -> pd.DataFrame:
+                  settings: SweepSettings) -> pd.DataFrame:
     """Keys, then every varied and fixed parameter's value (as `--set` takes it), then outcomes."""
     if not np.array_equal(outcomes["run"].to_numpy(), keys["replicate"].to_numpy()):
         raise RuntimeError("simulate returned runs in an unexpected order")
@@ -208,7 +208,7 @@ def outcome_table(keys: pd.DataFrame, outcomes: pd.DataFrame, overrides: dict,
 DRAWN_PREFIX, TYPE_PREFIX = "drawn_", "type_"
 
 
-def world_names(settings: Settings) -> tuple[str, ...]:
+def world_names(settings: SweepSettings) -> tuple[str, ...]:
     """The uncertain parameters a sweep's rows record: every one with a prior that the spec
     neither varies nor fixes (the same for every scenario, so every chunk has one schema);
     none when the sweep runs with uncertainty off (every run at the defaults)."""
@@ -228,7 +228,7 @@ def type_names() -> tuple[str, ...]:
                         if f.name.endswith("_private")))
 
 
-def world_table(result, settings: Settings) -> pd.DataFrame:
+def world_table(result, settings: SweepSettings) -> pd.DataFrame:
     """The run's world as columns: `drawn_<parameter>`, the value each uncertain parameter took
     (drawn from the run key; where the scenario's preset sets the parameter, the preset's
     value), and `type_<name>`, each private type drawn from the run key (day 0)."""

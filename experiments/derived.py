@@ -22,10 +22,10 @@ import pandas as pd
 
 from sim import calendar
 
-from .spec import Derived
+from .spec import DerivedOutcome
 
 
-def window_mask(item: Derived, n_days: int, start_date: str | None) -> np.ndarray:
+def window_mask(item: DerivedOutcome, n_days: int, start_date: str | None) -> np.ndarray:
     """Which of days 0..n_days-1 the outcome looks at."""
     day = np.arange(n_days)
     mask = np.ones(n_days, dtype=bool)
@@ -38,7 +38,7 @@ def window_mask(item: Derived, n_days: int, start_date: str | None) -> np.ndarra
     return mask
 
 
-def reduce(item: Derived, values: np.ndarray, start_date: str | None = None) -> np.ndarray:
+def reduce(item: DerivedOutcome, values: np.ndarray, start_date: str | None = None) -> np.ndarray:
     """One derived outcome for each run from `values` of shape (runs, days + 1)."""
     values = np.asarray(values, dtype=np.float64)
     runs, n_days = values.shape
@@ -63,7 +63,7 @@ def reduce(item: Derived, values: np.ndarray, start_date: str | None = None) -> 
     return np.where(hit.any(axis=1), day[first], np.nan).astype(np.float64)
 
 
-def add_columns(outcomes: pd.DataFrame, trajectories: dict, derived: tuple[Derived, ...],
+def add_columns(outcomes: pd.DataFrame, trajectories: dict, derived: tuple[DerivedOutcome, ...],
                 start_date: str | None) -> pd.DataFrame:
     """The chunk's outcome table with one column per derived outcome appended (runs in the
     table's order, which is the simulation's)."""

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from sim.params import InputError, first_line
+from sim.style import OKABE_ITO
 
 from . import storage
 
@@ -846,7 +847,7 @@ def tradeoff_figure(result: PrimResult):
                      zorder=4, label="pasted box" if b == 1 else None)
         axes.annotate(f"box {b}", (box.box.coverage, box.box.density), textcoords="offset points",
                       xytext=(6, 6), fontsize=8)
-    axes.axhline(result.threshold, color="#0072B2", linestyle=":", linewidth=1,
+    axes.axhline(result.threshold, color=OKABE_ITO["blue"], linestyle=":", linewidth=1,
                  label=f"threshold {result.threshold:g}")
     axes.set_xlabel("coverage (share of the condition's runs inside the box)")
     axes.set_ylabel("density (share of the box's runs where it holds)")
@@ -874,14 +875,14 @@ def limits_figure(result: PrimResult):
         y = n - 1 - i
         axes.plot([0, 1], [y, y], color="#cccccc", linewidth=6, solid_capstyle="butt")
         if isinstance(r["categories"], str):
-            axes.plot([0, 1], [y, y], color="#0072B2", linewidth=6, solid_capstyle="butt",
+            axes.plot([0, 1], [y, y], color=OKABE_ITO["blue"], linewidth=6, solid_capstyle="butt",
                       alpha=0.5)
             axes.text(0.5, y + 0.22, f"{{{r['categories']}}}  qp {r['quasi_p_low']:.2g}",
                       ha="center", fontsize=8)
         else:
             span = r["full_high"] - r["full_low"] or 1.0
             low, high = (r["low"] - r["full_low"]) / span, (r["high"] - r["full_low"]) / span
-            axes.plot([low, high], [y, y], color="#0072B2", linewidth=6, solid_capstyle="butt")
+            axes.plot([low, high], [y, y], color=OKABE_ITO["blue"], linewidth=6, solid_capstyle="butt")
             qp_low = f" (qp {r['quasi_p_low']:.2g})" if pd.notna(r["quasi_p_low"]) else ""
             qp_high = f" (qp {r['quasi_p_high']:.2g})" if pd.notna(r["quasi_p_high"]) else ""
             axes.text(low, y + 0.22, f"{_fmt(r['low'])}{qp_low}", ha="left", fontsize=8)
@@ -942,7 +943,7 @@ def pairs_figure(result: PrimResult, box_number: int = 1, max_dimensions: int = 
                 axes.scatter(xs[hit], ys[hit], s=3, color="#D55E00", lw=0)
                 lx, ly = _span(dx, box.box.limits[jx]), _span(dy, box.box.limits[jy])
                 axes.add_patch(Rectangle((lx[0], ly[0]), lx[1] - lx[0], ly[1] - ly[0],
-                                         fill=False, edgecolor="#0072B2", linewidth=1.5))
+                                         fill=False, edgecolor=OKABE_ITO["blue"], linewidth=1.5))
             axes.set_xlim(*_padded(dx))
             if i != k:
                 axes.set_ylim(*_padded(dy))
@@ -982,7 +983,7 @@ def scores_figure(scores: pd.DataFrame):
     axes = figure.subplots()
     if len(columns) == 1:
         ordered = scores[columns[0]].sort_values()
-        axes.barh(ordered.index, ordered.to_numpy(), color="#0072B2")
+        axes.barh(ordered.index, ordered.to_numpy(), color=OKABE_ITO["blue"])
         axes.set_xlabel(f"extra-trees importance for {columns[0]}")
     else:
         image = axes.imshow(scores.to_numpy(), cmap="viridis", aspect="auto", vmin=0)

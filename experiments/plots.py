@@ -17,14 +17,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 import sim
+from sim.style import CYCLE
 
 from . import storage
 from .spec import KEY_COLUMNS
 
 KEY_LIKE = tuple(c for c in KEY_COLUMNS if c != "scenario")  # never an axis; a scenario can be
 
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000")
 
 
 def save(figure: Figure, path: Path) -> Path:
@@ -48,7 +47,7 @@ def pooled_fans(trajectories: pd.DataFrame, scenario_of_row: pd.Series, field: s
         scenario=scenario_of_row.reindex(trajectories["row"]).to_numpy())
     figure = Figure(figsize=(8, 4.5), layout="constrained")
     axes = figure.subplots()
-    for colour, (scenario, group) in zip(OKABE_ITO, frame.groupby("scenario", sort=False)):
+    for colour, (scenario, group) in zip(CYCLE, frame.groupby("scenario", sort=False)):
         curve = group.groupby("day")[field].quantile([low, mid, high]).unstack()
         axes.fill_between(curve.index, curve[low], curve[high], color=colour, alpha=0.25, lw=0)
         axes.plot(curve.index, curve[mid], color=colour, lw=2,
@@ -73,7 +72,7 @@ def outcome_fans(bands: pd.DataFrame, field: str, title: str | None = None) -> F
     figure = Figure(figsize=(8, 4.5), layout="constrained")
     axes = figure.subplots()
     several = bands.groupby("scenario")["point"].nunique().max() > 1
-    for colour, (scenario, group) in zip(OKABE_ITO, bands.groupby("scenario", sort=False)):
+    for colour, (scenario, group) in zip(CYCLE, bands.groupby("scenario", sort=False)):
         points = group["point"].unique()
         if not several:
             curve = group.set_index("day").sort_index()
@@ -184,7 +183,7 @@ def outcome_shares(outcomes: pd.DataFrame, by: str = "scenario") -> Figure:
     figure = Figure(figsize=(8, 0.6 * len(counts) + 2.4), layout="constrained")
     axes = figure.subplots()
     left = np.zeros(len(counts))
-    for colour, name in zip(OKABE_ITO, counts.columns):
+    for colour, name in zip(CYCLE, counts.columns):
         axes.barh([str(i) for i in counts.index], counts[name], left=left, color=colour,
                   label=name)
         left += counts[name].to_numpy()
@@ -211,7 +210,7 @@ def sensitivity_bars(table: pd.DataFrame) -> Figure:
         indices = [i for i in ("S1", "ST", "mu_star") if i in set(part["index"])]
         names = list(dict.fromkeys(part["parameter"]))
         width = 0.8 / len(indices)
-        for k, (index, colour) in enumerate(zip(indices, OKABE_ITO[4:])):
+        for k, (index, colour) in enumerate(zip(indices, CYCLE[4:])):
             rows = part[part["index"] == index].set_index("parameter").loc[names]
             axes.bar(np.arange(len(names)) + k * width, rows["value"], width,
                      yerr=rows["conf"].fillna(0), color=colour, label=index, capsize=3)

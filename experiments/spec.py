@@ -65,6 +65,7 @@ from typing import Any, Mapping
 import numpy as np
 
 import sim
+from sim.style import FAN_QUANTILES
 from sim.outcomes import OUTCOMES
 from sim import calendar
 from sim.model import TRAJECTORY_FIELDS
@@ -74,7 +75,7 @@ from sim.state import PHASE_NAMES
 SAMPLERS = ("grid", "random", "latin", "sobol", "morris")
 TRAJECTORY_MODES = {"none": 0, "daily": 1, "weekly": 7}
 OUTCOME_COLUMNS = (*OUTCOMES, "outcome")  # declared once, in sim.outcomes
-DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+DEFAULT_QUANTILES = FAN_QUANTILES
 MAX_ROWS = 10**10
 KEY_COLUMNS = ("row", "scenario", "point", "replicate", "seed")  # what names a row of a sweep
 
@@ -128,7 +129,7 @@ class Factor:
 
 
 @dataclass(frozen=True)
-class Derived:
+class DerivedOutcome:
     """A user-defined outcome: `reduce` applied to trajectory `field` over an optional window of
     days (`days` = (from, to), inclusive) and calendar months; `value` is the threshold of the
     *_above / *_below reducers. A day that never comes is missing (NaN)."""
@@ -148,7 +149,7 @@ class Output:
     bands: str = "none"
     fields: tuple[str, ...] = ("occupied_km2", "russia_economic_pressure", "talks_phase")
     quantiles: tuple[float, ...] = DEFAULT_QUANTILES
-    derived: tuple[Derived, ...] = ()
+    derived: tuple[DerivedOutcome, ...] = ()
     # Each outcome row also carries the run's world: `drawn_<parameter>` for every uncertain
     # parameter the spec neither varies nor fixes and `type_<name>` for each private type drawn
     # from the run key. A storage choice, not part of the results' identity.
@@ -554,7 +555,7 @@ class _Checker:
         return Output(outcomes, trajectories, bands, fields, tuple(float(q) for q in quantiles),
                       tuple(derived), record_drawn)
 
-    def derived(self, key: str, entry: Any, days: int, taken: set[str]) -> Derived:
+    def derived(self, key: str, entry: Any, days: int, taken: set[str]) -> DerivedOutcome:
         if not isinstance(entry, Mapping):
             self.fail(key, entry, "a table { name, field, reduce, ... }")
         entry = {k: v for k, v in entry.items() if v is not None}  # as read from a manifest
@@ -604,7 +605,7 @@ class _Checker:
                                for m in months)):
                 self.fail(key + ".months", months, "a non-empty list of months 1-12")
             months = tuple(months)
-        return Derived(name, entry["field"], reduce, float(value) if needs_value else None,
+        return DerivedOutcome(name, entry["field"], reduce, float(value) if needs_value else None,
                        window, months)
 
     def sensitivity(self, table: Mapping[str, Any], derived: tuple[str, ...] = ()) -> Sensitivity:

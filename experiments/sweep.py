@@ -49,8 +49,8 @@ class SweepReport:
         return self.rows_computed * self.days / self.seconds if self.seconds > 0 else 0.0
 
 
-def settings_for(spec: Spec) -> chunking.Settings:
-    return chunking.Settings(
+def settings_for(spec: Spec) -> chunking.SweepSettings:
+    return chunking.SweepSettings(
         days=spec.days, seed=spec.seed, replicates=spec.replicates, n_points=n_points(spec),
         factor_names=spec.factor_names, factor_kinds=tuple(f.kind for f in spec.factors),
         fixed=spec.fixed, output=spec.output, start_date=spec.start_date,

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.style import FAN_QUANTILES, OKABE_ITO
 from sim.params import InputError
 
 from . import calibration
@@ -175,7 +176,7 @@ def run(starts=DEFAULT_STARTS, runs: int = 400, seed: int = 0, mode: str = "refi
         occupied = forecast(start, population, runs, seed, days)
         base = area[eve]
         pace3, pace12 = naive_paces(area, start)
-        quantiles = np.quantile(occupied, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        quantiles = np.quantile(occupied, FAN_QUANTILES, axis=0)
         fans[start.isoformat()] = quantiles
         for h, end in zip(horizons, ends):
             index = (end - start).days + 1
@@ -252,8 +253,8 @@ def figure(backtest: Backtest):
         q = backtest.fans[start_text]
         days = np.arange(q.shape[1])
         axis.fill_between(days, q[0], q[4], color="#56B4E9", alpha=0.35, label="90% band")
-        axis.fill_between(days, q[1], q[3], color="#0072B2", alpha=0.35, label="50% band")
-        axis.plot(days, q[2], color="#0072B2", label="model median")
+        axis.fill_between(days, q[1], q[3], color=OKABE_ITO["blue"], alpha=0.35, label="50% band")
+        axis.plot(days, q[2], color=OKABE_ITO["blue"], label="model median")
         base = area[start - dt.timedelta(days=1)]
         pace3, pace12 = naive_paces(area, start)
         month_days = np.array([0] + [(month_end(add_months(start, h - 1)) - start).days + 1

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import scenarios
-from .outcomes import OUTCOMES as RUN_OUTCOMES
+from .outcomes import OUTCOMES
 from .params import PARAMS, Expect, ParamSpec
 from .simulate import SimResult, simulate
 
@@ -40,8 +40,8 @@ def _class_share(label: str) -> Callable[[SimResult], np.ndarray]:
 
 
 YES_NO = ("reached_ceasefire", "settled", "destabilised", "crisis")
-OUTCOMES: dict[str, Callable[[SimResult], np.ndarray]] = {
-    **{name: _column(name) for name in RUN_OUTCOMES},  # every declared per-run outcome
+MEASURES: dict[str, Callable[[SimResult], np.ndarray]] = {
+    **{name: _column(name) for name in OUTCOMES},  # every declared per-run outcome
     "reached_ceasefire": lambda r: r.outcomes["ceasefire_day"].notna().to_numpy(dtype=float),
     "settled": lambda r: r.outcomes["settlement_day"].notna().to_numpy(dtype=float),
     "destabilised": _class_share("Ukrainian destabilisation"),
@@ -88,7 +88,7 @@ def levels(spec: ParamSpec, base: float) -> tuple[float, float]:
 
 
 def _measure(result: SimResult, outcome: str) -> np.ndarray:
-    return OUTCOMES[outcome.removeprefix("spread:")](result)
+    return MEASURES[outcome.removeprefix("spread:")](result)
 
 
 def judge(name: str, expect: Expect, pair: tuple[float, float], low: np.ndarray,

@@ -43,7 +43,7 @@ class ParamError(InputError):
 @dataclass(frozen=True)
 class Expect:
     """What raising a parameter should do: move `outcome` (a per-run outcome of
-    `sim.levers.OUTCOMES`, or "spread:<outcome>" for its spread across runs) in `direction`
+    `sim.levers.MEASURES`, or "spread:<outcome>" for its spread across runs) in `direction`
     (+1 up, -1 down), in `scenario` with `setting` on top, where the mechanism is at work.
     `levels`, when given, are the two values compared (else the midpoints between the default
     and each end of the range)."""

@@ -13,14 +13,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from . import calendar  # noqa: E402
-
-OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000"}
+from .style import FAN_QUANTILES, OKABE_ITO  # noqa: E402
 
 
 def fan_quantiles(values: np.ndarray) -> dict[str, np.ndarray]:
     """Per-day quantiles over runs of a (runs, days) array."""
-    q = np.quantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    q = np.quantile(values, FAN_QUANTILES, axis=0)
     return {"q05": q[0], "q25": q[1], "median": q[2], "q75": q[3], "q95": q[4]}
 
 

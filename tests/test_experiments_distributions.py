@@ -13,7 +13,7 @@ import experiments
 import sim
 from experiments import derived, results, samplers
 from experiments import spec as spec_module
-from experiments.spec import Derived, SpecError
+from experiments.spec import DerivedOutcome, SpecError
 
 FLOATS = [name for name, p in sim.PARAMS.items() if p.kind == "float" and p.high > p.low]
 FROM_ZERO = next(n for n in FLOATS if sim.PARAMS[n].low == 0)
@@ -119,17 +119,17 @@ TRAJECTORY = np.array([[0.0, 1.0, 5.0, 2.0, 7.0, 3.0],
 
 
 @pytest.mark.parametrize("item, expected", [
-    (Derived("a", "f", "final"), [3.0, 4.0]),
-    (Derived("a", "f", "mean"), [3.0, 6.5]),
-    (Derived("a", "f", "max", days=(1, 3)), [5.0, 8.0]),
-    (Derived("a", "f", "min", days=(2, 5)), [2.0, 4.0]),
-    (Derived("a", "f", "sum", days=(0, 1)), [1.0, 17.0]),
-    (Derived("a", "f", "first_day_above", value=4.0), [2.0, 0.0]),
-    (Derived("a", "f", "first_day_above", value=4.0, days=(3, 5)), [4.0, 3.0]),
-    (Derived("a", "f", "first_day_above", value=10.0), [np.nan, np.nan]),
-    (Derived("a", "f", "first_day_below", value=5.0), [0.0, 5.0]),
-    (Derived("a", "f", "days_above", value=2.5), [3.0, 6.0]),
-    (Derived("a", "f", "days_below", value=6.5, days=(1, 4)), [3.0, 2.0]),
+    (DerivedOutcome("a", "f", "final"), [3.0, 4.0]),
+    (DerivedOutcome("a", "f", "mean"), [3.0, 6.5]),
+    (DerivedOutcome("a", "f", "max", days=(1, 3)), [5.0, 8.0]),
+    (DerivedOutcome("a", "f", "min", days=(2, 5)), [2.0, 4.0]),
+    (DerivedOutcome("a", "f", "sum", days=(0, 1)), [1.0, 17.0]),
+    (DerivedOutcome("a", "f", "first_day_above", value=4.0), [2.0, 0.0]),
+    (DerivedOutcome("a", "f", "first_day_above", value=4.0, days=(3, 5)), [4.0, 3.0]),
+    (DerivedOutcome("a", "f", "first_day_above", value=10.0), [np.nan, np.nan]),
+    (DerivedOutcome("a", "f", "first_day_below", value=5.0), [0.0, 5.0]),
+    (DerivedOutcome("a", "f", "days_above", value=2.5), [3.0, 6.0]),
+    (DerivedOutcome("a", "f", "days_below", value=6.5, days=(1, 4)), [3.0, 2.0]),
 ])
 def test_reducers_give_the_documented_values(item, expected):
     np.testing.assert_array_equal(derived.reduce(item, TRAJECTORY), expected)
@@ -137,13 +137,13 @@ def test_reducers_give_the_documented_values(item, expected):
 
 def test_month_windows_follow_the_calendar_from_the_start_date():
     values = np.arange(100, dtype=float)[None, :]  # day d holds d
-    december = Derived("a", "f", "max", months=(12,))
+    december = DerivedOutcome("a", "f", "max", months=(12,))
     # the default start is 2024-12-01: December is days 0-30
     assert derived.reduce(december, values)[0] == 30.0
-    assert derived.reduce(Derived("a", "f", "min", months=(1,)), values)[0] == 31.0
+    assert derived.reduce(DerivedOutcome("a", "f", "min", months=(1,)), values)[0] == 31.0
     # from 2024-11-01 December is days 30-60
     assert derived.reduce(december, values, "2024-11-01")[0] == 60.0
-    assert np.isnan(derived.reduce(Derived("a", "f", "first_day_above", value=0, months=(6,)),
+    assert np.isnan(derived.reduce(DerivedOutcome("a", "f", "first_day_above", value=0, months=(6,)),
                                    values)[0])
 
 

@@ -52,7 +52,7 @@ def test_every_parameter_declares_what_it_should_move():
     for name, spec in sim.PARAMS.items():
         assert spec.expects is not None, name
         outcome = spec.expects.outcome.removeprefix("spread:")
-        assert outcome in levers.OUTCOMES, (name, outcome)
+        assert outcome in levers.MEASURES, (name, outcome)
         assert spec.expects.direction in (-1, 1), name
         assert spec.expects.scenario in sim.SCENARIOS, name
         for key, value in spec.expects.setting:
