@@ -469,9 +469,11 @@ class Trump(Leader):
         wants = washington_wants_deal(p, today)
         proposes = wants & proposes_today(p, s, today, draws, talks.WASHINGTON)
         mine = proposal(moves, proposes, lambda: trump_package(p, s, wants), talks.WASHINGTON)
-        package = mine.get("package", moves["package"])
+        on_table = mine.get("proposer", moves["proposer"]).any()
         with np.errstate(invalid="ignore"):
-            consents = talks.washington_consents(p, s, package, wants)
+            consents = (talks.washington_consents(p, s, mine.get("package", moves["package"]),
+                                                  wants)
+                        if on_table else np.zeros(s.n_runs, dtype=bool))
         return {
             "us_aid_bn_usd_yr": trump_aid_level(p, s, today),
             "us_sanctions": trump_sanctions(p, s, today),
@@ -489,7 +491,8 @@ class EuropeanLeaders(Leader):
     def decide(self, moves, today, draws):
         p, s = self.p, self.world
         with np.errstate(invalid="ignore"):
-            consents = talks.europe_consents(p, moves["package"], draws.eu_holdout)
+            consents = (talks.europe_consents(p, moves["package"], draws.eu_holdout)
+                        if moves["proposer"].any() else np.zeros(s.n_runs, dtype=bool))
         return {"eu_aid_bn_usd_yr": europe_aid_level(p, s, moves["us_aid_bn_usd_yr"]),
                 "eu_sanctions": europe_sanctions(p, s, today),
                 "eu_consents": consents}

@@ -49,3 +49,13 @@ def occupied_km2_on(date: _dt.date) -> float:
     if known.empty:
         raise ValueError(f"no DeepStateMap figure on or before {date}")
     return float(known["km2_russian_controlled"].iloc[-1])
+
+
+@lru_cache(maxsize=None)
+def interstate_wars() -> pd.DataFrame:
+    """Start and end dates of the 95 interstate wars of 1823-2003 (Correlates of War
+    Inter-State War Data v4.0), the yardstick for how often wars end (docs/VALIDATION.md)."""
+    frame = _read("interstate_wars_cow.csv")
+    frame["start"] = pd.to_datetime(frame["start"]).dt.date
+    frame["end"] = pd.to_datetime(frame["end"]).dt.date
+    return frame

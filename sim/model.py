@@ -33,7 +33,7 @@ TRAJECTORY_FIELDS: tuple[str, ...] = (
     "nwf_bn_usd", "oil_price_usd", "us_blame", "strike_wave_today", "refused_today",
     "moratorium", "last_offer_km2", "russia_pace_belief", "ukraine_pace_belief",
     "proposer_today", "ukraine_refused_today", "russia_refused_today", "refusal_reasonableness",
-    "russia_pressure_deficit", "russia_pressure_reserves", "russia_pressure_sanctions",
+    "russia_pressure_deficit", "russia_pressure_financing", "russia_pressure_sanctions",
     "ukraine_pressure_outages", "ukraine_pressure_budget", "ukraine_pressure_supply",
     "ukraine_pressure_fighting",
 )

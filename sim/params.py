@@ -435,12 +435,22 @@ _SPECS: list[ParamSpec] = [
        "facts: 'Russia National Wealth Fund liquid assets' 56.6 bn USD (2024-01-01) and 53.8 "
        "(2024-12-01), a 2.8 bn USD draw against the 2024 deficit of 40.19 - 36.71 trn RUB "
        "('Russia federal budget 2024 revenue / spending') at about 95 RUB/USD", "economy"),
+    _p("russia_home_borrowing_capacity_trn_rub", 5.4, 2.0, 15.0, "trn RUB/year",
+       "Deficit a year Russia can borrow at home (what the National Wealth Fund does not "
+       "cover) before financing it counts as full strain on its economy (the key rate and "
+       "inflation at their limits); 2024's home borrowing is 0.6 of it.",
+       "assumption anchored on facts: 2024's deficit of 40.19 - 36.71 trn RUB ('Russia federal "
+       "budget 2024 revenue / spending') less the fund's 8 % ('Russia National Wealth Fund "
+       "liquid assets'), about 3.2 trn RUB borrowed at home, came with a record 21 % key rate "
+       "('Russia central bank key rate' 2024-10-25) and about 9 % inflation ('Russia CPI "
+       "inflation (running) late 2024'); taken as 0.6 of what the economy can bear, which "
+       "also keeps day 0's pressure (0.45) where the stock-based index had it", "economy"),
     _p("rub_per_usd", 100.0, 60.0, 150.0, "RUB/USD",
        "Exchange rate used to convert the deficit into reserve draws.",
        "assumption (late-2024 level)", "economy"),
     _p("sanctions_pressure_weight", 0.25, 0.0, 0.5, "share",
        "Weight of sanctions intensity itself (finance, technology, imports) in Russia's economic "
-       "pressure index; budget shortfall and reserve depletion share the rest 8:7.",
+       "pressure index; the budget deficit and its financing at home share the rest equally.",
        "assumption", "economy"),
     _p("refinery_revenue_share", 0.25, 0.0, 0.6, "share",
        "Share of oil and gas revenue lost if all refining capacity were knocked out.",
@@ -758,6 +768,7 @@ _LABELS: dict[str, str] = {
     "war_spending_share": "Share of Russian spending that goes to the war",
     "nwf_initial_bn_usd": "Russia's rainy-day fund in December 2024",
     "nwf_deficit_share": "Share of Russia's deficit paid from its rainy-day fund",
+    "russia_home_borrowing_capacity_trn_rub": "Deficit Russia can borrow at home before it strains",
     "rub_per_usd": "Roubles per US dollar",
     "sanctions_pressure_weight": "Weight of sanctions in the strain on Russia's economy",
     "refinery_revenue_share": "Oil income lost if every Russian refinery stopped",
@@ -1027,7 +1038,11 @@ _EXPECTS: dict[str, Expect] = {
     "russia_spending_trn_rub": _E("russia_economic_pressure_mean", +1),
     "war_spending_share": _E("russia_economic_pressure_mean", +1,
                              setting=(("putin_offensive_intensity", 2.0),)),
-    "nwf_initial_bn_usd": _E("russia_economic_pressure_mean", -1),
+    # the fund spares home borrowing only until it runs out: where the deficit is large and
+    # the fund carries much of it, a larger fund lasts longer
+    "nwf_initial_bn_usd": _E("russia_economic_pressure_mean", -1,
+                             setting=(("world_oil_price_usd", 45.0), ("nwf_deficit_share", 0.5))),
+    "russia_home_borrowing_capacity_trn_rub": _E("russia_economic_pressure_mean", -1),
     "nwf_deficit_share": _E("russia_nwf_bn_usd_final", -1),
     "rub_per_usd": _E("russia_nwf_bn_usd_final", +1),
     "sanctions_pressure_weight": _E("russia_economic_pressure_mean", +1),

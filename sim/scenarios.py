@@ -54,9 +54,9 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
         {"putin_strategy": "maximalist", "trump_blame_susceptibility": 0.8}),
     Scenario(
         "economic_pressure", "Sanctions push Russia to negotiate",
-        "Washington and Europe tighten sanctions and oil revenue falls. Once the strain on its "
-        "budget and reserves is high enough, Moscow looks for a face-saving deal and stops "
-        "claiming more than Kyiv can accept, with limited concessions.",
+        "Washington and Europe tighten sanctions and oil revenue falls. Once the strain of a "
+        "wider deficit, borrowed at home, is high enough, Moscow looks for a face-saving deal "
+        "and stops claiming more than Kyiv can accept, with limited concessions.",
         {"putin_strategy": "serious", "trump_sanctions_level": 1.0, "eu_sanctions_step": 0.1,
          "trump_sanctions_on_blame": 0.8}),
     Scenario(

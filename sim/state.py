@@ -77,7 +77,7 @@ class State:
     russia_economic_pressure: np.ndarray
     ukraine_economic_pressure: np.ndarray
     russia_pressure_deficit: np.ndarray  # components of the pressure indices, each in [0, 1]
-    russia_pressure_reserves: np.ndarray
+    russia_pressure_financing: np.ndarray
     russia_pressure_sanctions: np.ndarray
     ukraine_pressure_outages: np.ndarray
     ukraine_pressure_budget: np.ndarray
@@ -303,7 +303,7 @@ def initial_state(params: Params, keys: np.ndarray,
         russia_economic_pressure=zeros.copy(),
         ukraine_economic_pressure=zeros.copy(),
         russia_pressure_deficit=zeros.copy(),
-        russia_pressure_reserves=zeros.copy(),
+        russia_pressure_financing=zeros.copy(),
         russia_pressure_sanctions=zeros.copy(),
         ukraine_pressure_outages=zeros.copy(),
         ukraine_pressure_budget=zeros.copy(),

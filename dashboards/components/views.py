@@ -243,8 +243,8 @@ def glossary_entries() -> tuple[tuple[str, str], ...]:
         ("km²", "square kilometres of Ukrainian land; 1,000 km² is a square about 32 km a side. "
                 "Ukraine is 603,550 km²."),
         ("economic pressure (index 0-1)", "how hard the war's cost presses on a country, 0 none "
-                                          "and 1 crisis: for Russia the budget gap, the reserves "
-                                          "drawn and sanctions; for Ukraine power cuts, the "
+                                          "and 1 crisis: for Russia the budget deficit, what it "
+                                          "must borrow at home and sanctions; for Ukraine power cuts, the "
                                           "budget gap, short supply and the fighting."),
         ("support (share)", "the share of people in Ukraine who want to go on fighting, 0 to 1."),
         ("GW", "gigawatts of electricity Ukraine's grid can supply."),

@@ -133,9 +133,7 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
                                                  p.wounded_return_share)
     base_sanctions = economy.sanctions_intensity(p.us_sanctions_initial, p.eu_sanctions_initial)
     pressure0 = economy.russia_pressure_index(
-        economy.russia_pressure_parts(p.russia_spending_trn_rub,
-                                      p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
-                                      p.nwf_initial_bn_usd, base_sanctions),
+        russia_pressure_parts_day0(p, p.nwf_initial_bn_usd, base_sanctions),
         p.sanctions_pressure_weight)
     russia_rate = np.broadcast_to(russia_rate, (n_runs,))[:, None]
     ukraine_rate = np.broadcast_to(ukraine_rate, (n_runs,))[:, None]
@@ -153,6 +151,16 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
     )
 
 
+def russia_pressure_parts_day0(p: Params, nwf_bn_usd, sanctions):
+    """Russia's pressure parts on the start date: 2024's budget, its deficit borrowed at home
+    but for the share the fund covers (while it has anything left)."""
+    deficit = economy.deficit_trn_rub(p.russia_spending_trn_rub,
+                                      p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub)
+    home = deficit * (1.0 - p.nwf_deficit_share * (np.asarray(nwf_bn_usd) > 0.0))
+    return economy.russia_pressure_parts(p.russia_spending_trn_rub, deficit, home,
+                                         p.russia_home_borrowing_capacity_trn_rub, sanctions)
+
+
 def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) -> State:
     """Fill the day-0 derived quantities (pressures, supplies, outages) of a fresh state."""
     p = params
@@ -163,9 +171,7 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
     full = np.ones(state.n_runs)
     supply = start_ukraine_supply(p, ctx) * full  # what the day-0 forces were set for
     outage = strikes.outage_share(state.grid_gw, p.grid_peak_demand_gw, ctx.demand_share)
-    russia_parts = economy.russia_pressure_parts(
-        p.russia_spending_trn_rub, p.oil_gas_revenue_trn_rub + p.non_oil_revenue_trn_rub,
-        state.nwf_bn_usd, derived.sanctions_day0)
+    russia_parts = russia_pressure_parts_day0(p, state.nwf_bn_usd, derived.sanctions_day0)
     ukraine_parts = economy.ukraine_pressure_parts(outage, budget_gap, supply, 1.0)
     return state.replace(
         outage_share=outage,
@@ -173,7 +179,7 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
         russia_economic_pressure=derived.russia_pressure_day0.copy(),
         ukraine_economic_pressure=economy.ukraine_pressure_index(ukraine_parts) * full,
         russia_pressure_deficit=russia_parts[0] * full,
-        russia_pressure_reserves=russia_parts[1] * full,
+        russia_pressure_financing=russia_parts[1] * full,
         russia_pressure_sanctions=russia_parts[2] * full,
         ukraine_pressure_outages=ukraine_parts[0] * full,
         ukraine_pressure_budget=ukraine_parts[1] * full,
@@ -299,9 +305,12 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                        fighting_intensity)
     spending = spending + forces.signup_spending_change_trn_rub(
         contracts, signup_pay, p.russia_recruits_per_day, p.russia_signup_bonus_mn_rub)
-    nwf = economy.step_reserves(state.nwf_bn_usd, spending, revenue, p.nwf_deficit_share,
-                                p.rub_per_usd)
-    russia_parts = economy.russia_pressure_parts(spending, revenue, nwf, sanctions)
+    deficit = economy.deficit_trn_rub(spending, revenue)
+    nwf, home_borrowing = economy.step_reserves(state.nwf_bn_usd, deficit, p.nwf_deficit_share,
+                                                p.rub_per_usd)
+    russia_parts = economy.russia_pressure_parts(spending, deficit, home_borrowing,
+                                                 p.russia_home_borrowing_capacity_trn_rub,
+                                                 sanctions)
     russia_pressure = economy.russia_pressure_index(russia_parts, p.sanctions_pressure_weight)
     ukraine_parts = economy.ukraine_pressure_parts(outage, budget_gap, ukraine_supply,
                                                    fighting_intensity)
@@ -433,7 +442,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         russia_economic_pressure=russia_pressure,
         ukraine_economic_pressure=ukraine_pressure,
         russia_pressure_deficit=russia_parts[0],
-        russia_pressure_reserves=russia_parts[1],
+        russia_pressure_financing=russia_parts[1],
         russia_pressure_sanctions=russia_parts[2],
         ukraine_pressure_outages=ukraine_parts[0],
         ukraine_pressure_budget=ukraine_parts[1],

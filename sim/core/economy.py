@@ -1,9 +1,12 @@
 """The Russian war economy and the economic pressure indices of Russia and Ukraine, (runs,).
 
 The pressure indices are weighted sums of shares in [0, 1]; weights are stated here and in
-docs/MODEL.md. Russia: budget shortfall, depletion of the National Wealth Fund against its pre-war
-140 bn USD (facts), and sanctions intensity (weight `sanctions_pressure_weight`, the other two
-sharing the rest 8:7). Ukraine: power outages, the civilian budget gap, the
+docs/MODEL.md. Russia's comes from flows: the budget deficit (oil and gas revenue at the day's
+price and discount, against spending at the day's fighting) and how it is financed (what the
+National Wealth Fund does not cover is borrowed at home, against the borrowing the economy can
+bear: key rate and inflation), the two sharing the rest equally, beside sanctions intensity
+(weight `sanctions_pressure_weight`). The fund's stock matters only as the source that spares
+borrowing until it runs out. Ukraine: power outages, the civilian budget gap, the
 shortfall of military supply and the burden of the fighting itself.
 """
 
@@ -13,8 +16,7 @@ import numpy as np
 
 from .arrays import clip
 
-NWF_PREWAR_BN_USD = 140.0  # facts: 'Russia National Wealth Fund liquid assets' 2022-02
-RUSSIA_NON_SANCTION_WEIGHTS = (8.0 / 15.0, 7.0 / 15.0)  # shortfall, reserve depletion
+RUSSIA_FLOW_WEIGHTS = (0.5, 0.5)  # the deficit, its financing at home
 RUSSIA_SHORTFALL_SCALE = 0.3  # a budget shortfall of 30% of spending counts as full pressure
 UKRAINE_WEIGHTS = (0.35, 0.3, 0.2, 0.15)  # outages, budget gap, supply gap, war burden
 OIL_MEAN_REVERSION_PER_YEAR = 1.0  # assumption: price shocks halve in about 8 months
@@ -59,26 +61,34 @@ def russia_spending(base_spending, war_share, fighting_intensity):
     return base_spending * (1.0 - war_share + war_share * fighting_intensity)
 
 
-def step_reserves(nwf_bn_usd, spending, revenue, deficit_share, rub_per_usd):
-    """National Wealth Fund after today's draw to cover its share of the deficit."""
-    deficit_trn = np.maximum(spending - revenue, 0.0) * DAY_IN_YEARS
-    draw_bn_usd = deficit_share * deficit_trn * 1000.0 / rub_per_usd
-    return np.maximum(nwf_bn_usd - draw_bn_usd, 0.0)
+def deficit_trn_rub(spending, revenue):
+    """Federal deficit (trn RUB/year); a surplus counts as none."""
+    return np.maximum(spending - revenue, 0.0)
 
 
-def russia_pressure_parts(spending, revenue, nwf_bn_usd, sanctions):
-    """The components of Russia's economic pressure, each in [0, 1]: budget shortfall (a deficit
-    of 30 % of spending is full), reserves drawn (against the pre-war fund), sanctions."""
-    shortfall = clip((spending - revenue) / spending / RUSSIA_SHORTFALL_SCALE, 0.0, 1.0)
-    depletion = clip(1.0 - nwf_bn_usd / NWF_PREWAR_BN_USD, 0.0, 1.0)
-    return shortfall, depletion, clip(sanctions / 2.0, 0.0, 1.0)
+def step_reserves(nwf_bn_usd, deficit, deficit_share, rub_per_usd):
+    """The National Wealth Fund after today's draw (its share of the deficit, at most what is
+    left), and the deficit it leaves to be borrowed at home (trn RUB/year)."""
+    wanted_bn_usd = deficit_share * deficit * (DAY_IN_YEARS * 1000.0) / rub_per_usd
+    draw_bn_usd = np.minimum(wanted_bn_usd, nwf_bn_usd)
+    home = deficit - draw_bn_usd * rub_per_usd / (DAY_IN_YEARS * 1000.0)
+    return nwf_bn_usd - draw_bn_usd, np.maximum(home, 0.0)
+
+
+def russia_pressure_parts(spending, deficit, home_borrowing, borrowing_capacity, sanctions):
+    """The components of Russia's economic pressure, each in [0, 1], all flows: the deficit
+    against spending (30 % of spending is full), the deficit borrowed at home against what the
+    economy can bear (`russia_home_borrowing_capacity_trn_rub`), and sanctions."""
+    shortfall = clip(deficit / spending / RUSSIA_SHORTFALL_SCALE, 0.0, 1.0)
+    financing = clip(home_borrowing / borrowing_capacity, 0.0, 1.0)
+    return shortfall, financing, clip(sanctions / 2.0, 0.0, 1.0)
 
 
 def russia_pressure_index(parts, sanctions_weight):
-    shortfall, depletion, sanctions = parts
-    w1, w2 = RUSSIA_NON_SANCTION_WEIGHTS
+    shortfall, financing, sanctions = parts
+    w1, w2 = RUSSIA_FLOW_WEIGHTS
     rest = 1.0 - sanctions_weight
-    return clip(rest * (w1 * shortfall + w2 * depletion) + sanctions_weight * sanctions, 0.0, 1.0)
+    return clip(rest * (w1 * shortfall + w2 * financing) + sanctions_weight * sanctions, 0.0, 1.0)
 
 
 def ukraine_budget_gap(us_aid, us_military_share, eu_aid, eu_military_share, need):

@@ -107,21 +107,29 @@ def renewal_risk(base_risk, guarantee, guarantee_effectiveness, limits, limits_r
                    * (1.0 + limits_risk * limits), 0.0, 1.0)
 
 
-def ukraine_package_cost(package, red_line_km2, red_line_cost_per_km2, frozen_line_cost,
-                         limits_cost, relief_cost, sequencing_value, base_risk,
-                         guarantee_effectiveness, limits_risk, pace_belief, horizon):
-    """What a package costs Kyiv, km2-eq: the land ceded, with a steep domestic cost beyond its
-    red line (not a wall); freezing the occupation; limits on its forces; relief for Russia;
-    and the ground it expects to lose if Russia attacks again (the commitment problem).
-    A ceasefire before terms is worth something to Kyiv."""
+def ukraine_package_cost_parts(package, red_line_km2, red_line_cost_per_km2, frozen_line_cost,
+                               limits_cost, relief_cost, sequencing_value, base_risk,
+                               guarantee_effectiveness, limits_risk, horizon):
+    """What a package costs Kyiv, km2-eq, in two parts: what does not depend on the pace (the
+    land ceded, with a steep domestic cost beyond its red line, not a wall; freezing the
+    occupation; limits on its forces; relief for Russia; less the worth of a ceasefire before
+    terms), and the chance that Russia attacks again times the horizon, which the believed pace
+    turns into the ground Kyiv expects to lose (the commitment problem; `cost_at_pace`).
+    Whoever values one package at two paces computes these once."""
     line = package[:, LINE_KM2]
     beyond = np.maximum(line - red_line_km2, 0.0)
     risk = renewal_risk(base_risk, package[:, GUARANTEE], guarantee_effectiveness,
                         package[:, FORCE_LIMITS], limits_risk)
-    return (line + red_line_cost_per_km2 * beyond + frozen_line_cost
-            + limits_cost * package[:, FORCE_LIMITS] + relief_cost * relief_share(package)
-            - sequencing_value * package[:, CEASEFIRE_FIRST]
-            + risk * horizon * np.maximum(pace_belief, 0.0))
+    fixed = (line + red_line_cost_per_km2 * beyond + frozen_line_cost
+             + limits_cost * package[:, FORCE_LIMITS] + relief_cost * relief_share(package)
+             - sequencing_value * package[:, CEASEFIRE_FIRST])
+    return fixed, risk * horizon
+
+
+def cost_at_pace(parts, pace_belief):
+    """A package's cost to Kyiv from its two parts, at a believed pace."""
+    fixed, risk_horizon = parts
+    return fixed + risk_horizon * np.maximum(pace_belief, 0.0)
 
 
 # --------------------------------------------------------------------------- beliefs (private information)
@@ -215,14 +223,19 @@ def moscow_value(p, package):
                                 p.russia_guarantee_cost_km2, p.russia_sequencing_cost_km2)
 
 
+def kyiv_cost_parts(p, package):
+    """The pace-free part of a package's cost to Kyiv and its renewal risk times the horizon."""
+    return ukraine_package_cost_parts(package, p.ukraine_red_line_km2, p.red_line_cost_per_km2,
+                                      p.ukraine_frozen_line_cost_km2, p.ukraine_limits_cost_km2,
+                                      p.ukraine_relief_cost_km2, p.ukraine_sequencing_value_km2,
+                                      p.ukraine_renewal_risk, p.guarantee_effectiveness,
+                                      p.force_limits_rebuild_cut, p.planning_horizon_days)
+
+
 def kyiv_cost(p, package, pace_belief):
     """What a package costs Kyiv, with the renewal risk judged at `pace_belief` (Kyiv's own,
     or whoever is estimating it)."""
-    return ukraine_package_cost(package, p.ukraine_red_line_km2, p.red_line_cost_per_km2,
-                                p.ukraine_frozen_line_cost_km2, p.ukraine_limits_cost_km2,
-                                p.ukraine_relief_cost_km2, p.ukraine_sequencing_value_km2,
-                                p.ukraine_renewal_risk, p.guarantee_effectiveness,
-                                p.force_limits_rebuild_cut, pace_belief, p.planning_horizon_days)
+    return cost_at_pace(kyiv_cost_parts(p, package), pace_belief)
 
 
 def kyiv_expected_loss_and_resolve(p, state, pace_belief):
@@ -368,18 +381,6 @@ def public_moscow_reservation(p, state, pace):
                                     p.planning_horizon_days)
 
 
-def public_distance_for_kyiv(p, state, package):
-    """How far a package lay outside Kyiv's acceptable range as an outsider estimates it
-    (Washington's view of the pace), km2-eq; negative inside the range."""
-    pace = washington_pace(state)
-    return kyiv_cost(p, package, pace) - public_kyiv_limit(p, state, pace)
-
-
-def public_distance_for_moscow(p, state, package):
-    """How far a package lay outside Moscow's acceptable range as an outsider estimates it."""
-    return public_moscow_reservation(p, state, washington_pace(state)) - moscow_value(p, package)
-
-
 def _rows(value, rows, n_runs):
     """The given runs of a per-run array (leading axis n_runs); anything else as it is."""
     if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n_runs:
@@ -406,10 +407,7 @@ def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     if n < SUBSET_MIN_RUNS or refusing.size * 4 > n:
         # cutting out the refusing runs (every parameter and state field) costs more than
         # learning on all runs in small batches and when many refuse
-        full = _learn(p, state, package, ukraine_refused, russia_refused)
-        refused = ukraine_refused | russia_refused
-        return tuple(np.where(refused, new, old)
-                     for new, old in zip(full, (*unchanged, ones, ones)))
+        return _learn(p, state, package, ukraine_refused, russia_refused)
     sub_p = type(p)({k: _rows(v, refusing, n) for k, v in p.values.items()}, refusing.size)
     sub_state = type(state)(**{f.name: _rows(getattr(state, f.name), refusing, n)
                                for f in dataclasses.fields(state)})
@@ -422,28 +420,38 @@ def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
 
 
 def _learn(p, state, package, ukraine_refused, russia_refused):
-    unchanged = (state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
-                 state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd)
+    """Each side learns only where it was refused, and is judged reasonable or not only there
+    (1 elsewhere); a side nobody refused today is skipped. Where a belief does not learn, the
+    bound is never used, so a missing package (NaN) there does no harm."""
+    ru_mean, ru_sd = state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd
+    ur_mean, ur_sd = state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd
+    to_kyiv = to_moscow = np.ones(state.n_runs)
+    pace = washington_pace(state)
     with np.errstate(invalid="ignore"):
-        # Moscow learns from Kyiv's refusal that Kyiv's limit lies below what the package cost
-        loss, scale = kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
-        cost_seen_by_moscow = kyiv_cost(p, package, state.russia_pace_belief)
-        kyiv_bound = ukraine_type_bound(cost_seen_by_moscow, loss, scale)
-        kyiv_informative = ukraine_refused & (loss > cost_seen_by_moscow)
-        # Kyiv learns from Moscow's refusal that Moscow's reservation lies above its value
-        value = moscow_value(p, package)
-        moscow_bound = russia_type_bound(value, state.ukraine_pace_belief,
-                                         russia_cost_today(p, state, 1.0),
-                                         p.planning_horizon_days)
-        moscow_informative = russia_refused & (
-            state.ukraine_pace_belief * p.planning_horizon_days > value)
-        to_kyiv = reasonableness(public_distance_for_kyiv(p, state, package),
-                                 p.blame_reasonableness_scale_km2)
-        to_moscow = reasonableness(public_distance_for_moscow(p, state, package),
-                                   p.blame_reasonableness_scale_km2)
-    ru_mean, ru_sd = truncate_normal(unchanged[0], unchanged[1], np.nan_to_num(kyiv_bound),
-                                     above=True, where=kyiv_informative)
-    ur_mean, ur_sd = truncate_normal(unchanged[2], unchanged[3], np.nan_to_num(moscow_bound),
-                                     above=False, where=moscow_informative)
-    return (ru_mean, ru_sd, ur_mean, ur_sd, np.nan_to_num(to_kyiv, nan=1.0),
-            np.nan_to_num(to_moscow, nan=1.0))
+        if ukraine_refused.any():
+            # Moscow learns from Kyiv's refusal that Kyiv's limit lies below what it cost
+            parts = kyiv_cost_parts(p, package)
+            loss, scale = kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
+            cost_seen_by_moscow = cost_at_pace(parts, state.russia_pace_belief)
+            kyiv_bound = ukraine_type_bound(cost_seen_by_moscow, loss, scale)
+            kyiv_informative = ukraine_refused & (loss > cost_seen_by_moscow)
+            ru_mean, ru_sd = truncate_normal(ru_mean, ru_sd, kyiv_bound, above=True,
+                                             where=kyiv_informative)
+            distance = cost_at_pace(parts, pace) - public_kyiv_limit(p, state, pace)
+            to_kyiv = np.where(ukraine_refused, reasonableness(
+                distance, p.blame_reasonableness_scale_km2), 1.0)
+        if russia_refused.any():
+            # Kyiv learns from Moscow's refusal that Moscow's reservation lies above its value
+            value = moscow_value(p, package)
+            public_cost = russia_cost_today(p, state, 1.0)
+            moscow_bound = russia_type_bound(value, state.ukraine_pace_belief, public_cost,
+                                             p.planning_horizon_days)
+            moscow_informative = russia_refused & (
+                state.ukraine_pace_belief * p.planning_horizon_days > value)
+            ur_mean, ur_sd = truncate_normal(ur_mean, ur_sd, moscow_bound, above=False,
+                                             where=moscow_informative)
+            distance = russia_value_of_fighting(pace, public_cost,
+                                                p.planning_horizon_days) - value
+            to_moscow = np.where(russia_refused, reasonableness(
+                distance, p.blame_reasonableness_scale_km2), 1.0)
+    return ru_mean, ru_sd, ur_mean, ur_sd, to_kyiv, to_moscow
