@@ -124,7 +124,8 @@ PAGE_CSS = """
   .dashboard > .sidebar, .dashboard > .main { flex: none; width: 100%; }
   .param-groups { grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
   .settings-toggle { display: inline-flex !important; }
-  .sidebar-inner.folded .sidebar-body, .sidebar-inner.folded .scenario-description { display: none !important; }
+  .sidebar-inner.folded .sidebar-body,
+  .sidebar-inner.folded .scenario-description { display: none !important; }
   .chart-pair { grid-template-columns: 1fr; }
 }
 /* A phone: charts keep the width they are laid out for (text >= 10 px) and scroll sideways,
@@ -584,7 +585,7 @@ def ComparisonView(series: tuple[plots.ComparedSeries, ...], title: str, unit: s
 class OpenPages:
     """How many student pages this server holds (Solara's kernels), printed to the teacher's
     terminal whenever it changes. When a page's kernel closes (its tab closed, or culled
-    `SESSION_CULL_TIMEOUT` after the connection dropped), its objects are collected and the C
+    `--session-timeout` after the connection dropped), its objects are collected and the C
     allocator is asked to hand freed memory back to the system: without that a server that has
     seen a class keeps their memory for the rest of the day."""
 
