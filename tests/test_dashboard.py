@@ -282,6 +282,23 @@ def test_sector_view_draws_the_run_and_widens_only_when_the_front_leaves_its_axi
     assert view.live is not first and view.live.limits[1] >= (depth + hi).max()
 
 
+def test_the_sector_view_on_day_0_says_what_it_will_show_and_the_note_goes_once_the_front_moves():
+    from xml.etree import ElementTree
+
+    view = plots.SectorView(sim.sectors.SECTOR_NAMES)
+    _, day0 = view.frame(np.zeros((50, 12)))
+    root = ElementTree.fromstring(day0)
+    note = "".join(root.itertext())
+    assert "Day 0: no sector has moved yet." in note and "highlighted run" in note
+    rect = next(e for e in root.iter() if e.tag.endswith("rect") and e.get("fill") == "white")
+    axes = view.live.figure.axes[0].bbox
+    assert float(rect.get("x")) + float(rect.get("width")) <= axes.x1, "inside the axes"
+    depth = np.zeros((50, 12))
+    depth[:, 7] = 1.5
+    _, moved = view.frame(depth)
+    assert "sector-start-note" not in moved
+
+
 def test_the_overview_overlay_draws_the_highlighted_run_up_to_today_only():
     import re
     traj = sim.simulate("status_quo", runs=10, days=DAYS, seed=2).trajectories
