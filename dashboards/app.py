@@ -135,6 +135,7 @@ PAGE_CSS = """
   .chart-overview, .chart-compare, .chart-presets { min-width: 648px; }
   .chart-sectors, .chart-outcomes { min-width: 432px; }
   .chart-lesson { min-width: 460px; }
+  .front-map-stack { min-width: 870px; }  /* the key's 8 pt text at 10 px */
   .v-btn { height: auto !important; min-height: 36px; max-width: 100%; }
   .v-btn__content { white-space: normal; flex-shrink: 1; }
 }

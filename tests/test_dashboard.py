@@ -561,7 +561,10 @@ def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(mon
         import ipyvue
         overview = [w for w in rc.find(ipyvue.Html).widgets
                     if "chart-overview" in w.attributes.get("class", "")]
-        assert overview and overview[0].children[0].value, "the overview is shown"
+        image = overview[0].children[0] if overview else None
+        assert image is not None and image.attributes.get("src", "").startswith(
+            "data:image/png;base64,"), "the overview is shown"
+        assert image.attributes["alt"], "its <img> has a name"
     finally:
         rc.close()
 
