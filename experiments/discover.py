@@ -589,9 +589,14 @@ class Discovery:
     notes: list[str] = field(default_factory=list)
     noise: pd.DataFrame | None = None  # the condition's variance: between points / replicates
     world: list[str] = field(default_factory=list)  # inputs that are the run's drawn world
+    # dimensional stacking over the highest-scored inputs: (share, count) tables
+    stacking: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {"feature_scores": self.scores.reset_index()}
+        if self.stacking is not None:
+            share, count = self.stacking
+            tables["stacking"] = stacking_long(share, count)
         if self.noise is not None:
             tables["noise"] = self.noise
         if self.prim is not None:
@@ -628,8 +633,10 @@ def analyse(out: Path, where: str, *, threshold: float = DEFAULT_THRESHOLD,
             mass_min: float = DEFAULT_MASS_MIN, max_boxes: int = 1, choose: int | None = None,
             seed: int = 0, score_outcomes: bool = True, inputs: str = "all",
             max_quasi_p: float | None = DEFAULT_MAX_QUASI_P,
-            max_restricted: int | None = None) -> Discovery:
-    """PRIM and feature scores of the condition `where` over the sweep in `out`."""
+            max_restricted: int | None = None, stack_inputs: int = 4,
+            stack_bins: int = 3) -> Discovery:
+    """PRIM and feature scores of the condition `where` over the sweep in `out`, and the
+    dimensional stacking of the condition over the `stack_inputs` highest-scored inputs."""
     from . import results
 
     out = Path(out)
@@ -640,7 +647,8 @@ def analyse(out: Path, where: str, *, threshold: float = DEFAULT_THRESHOLD,
     return analyse_frame(frame, manifest, where, threshold=threshold, peel_alpha=peel_alpha,
                          paste_alpha=paste_alpha, mass_min=mass_min, max_boxes=max_boxes,
                          choose=choose, seed=seed, score_outcomes=score_outcomes, inputs=inputs,
-                         max_quasi_p=max_quasi_p, max_restricted=max_restricted)
+                         max_quasi_p=max_quasi_p, max_restricted=max_restricted,
+                         stack_inputs=stack_inputs, stack_bins=stack_bins)
 
 
 def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
@@ -649,7 +657,8 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
                   max_boxes: int = 1, choose: int | None = None, seed: int = 0,
                   score_outcomes: bool = True, inputs: str = "all",
                   max_quasi_p: float | None = DEFAULT_MAX_QUASI_P,
-                  max_restricted: int | None = None) -> Discovery:
+                  max_restricted: int | None = None, stack_inputs: int = 4,
+                  stack_bins: int = 3) -> Discovery:
     """`analyse` on outcome rows already in memory (`frame`) with their sweep's manifest."""
     from . import noise
 
@@ -701,8 +710,22 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
                      f"replicates (scores 0)")
     if "condition" in scores:
         scores = scores.sort_values("condition", ascending=False)
+    stacked = None
+    if "condition" in scores and len(parameters) >= 2 and 0 < y.sum() < len(y):
+        from . import stacking
+
+        top = [p for p in scores.index if scores.loc[p, "condition"] > 0][:stack_inputs]
+        if len(top) >= 2:
+            stacked = stacking.stack(frame, y, top, stack_bins)
     return Discovery(where, len(frame), int(y.sum()), parameters, found, scores, notes, shares,
-                     world)
+                     world, stacked)
+
+
+def stacking_long(share: pd.DataFrame, count: pd.DataFrame) -> pd.DataFrame:
+    """The stacking grid as a tidy table: one row per cell, its bins, share and runs."""
+    long = share.stack(list(range(share.columns.nlevels)), future_stack=True).rename("share")
+    runs = count.stack(list(range(count.columns.nlevels)), future_stack=True).rename("runs")
+    return pd.concat([long, runs], axis=1).reset_index()
 
 
 def _derived_names(manifest: dict) -> list[str]:
@@ -815,6 +838,10 @@ def _write(found: Discovery, folder: Path) -> list[Path]:
         figures["prim_box_limits.png"] = limits_figure(found.prim)
         for b in range(1, len(found.prim.boxes) + 1):
             figures[f"prim_pairs_box{b}.png"] = pairs_figure(found.prim, b)
+    if found.stacking is not None:
+        from . import stacking
+
+        figures["stacking.png"] = stacking.figure(*found.stacking, found.where)
     for name, figure in figures.items():
         written.append(plots.save(figure, folder / name))
     return written
