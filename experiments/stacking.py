@@ -23,8 +23,10 @@ def binned(values: pd.Series, bins: int = DEFAULT_BINS) -> pd.Series:
     if not pd.api.types.is_numeric_dtype(values) or values.nunique() <= bins:
         return values.astype(str) if not pd.api.types.is_numeric_dtype(values) else \
             values.map(lambda v: f"{v:.4g}")
-    cut = pd.qcut(values, bins, duplicates="drop")
-    return cut.map(lambda interval: f"{interval.left:.3g}–{interval.right:.3g}").astype(str)
+    cut = pd.Series(pd.qcut(values, bins, duplicates="drop", labels=False), index=values.index)
+    spans = values.groupby(cut).agg(["min", "max"])  # the values each bin holds, not its edges
+    names = {b: f"{row['min']:.3g}–{row['max']:.3g}" for b, row in spans.iterrows()}
+    return cut.map(names).astype(str)
 
 
 def stack(x: pd.DataFrame, y, inputs: list[str], bins: int = DEFAULT_BINS
