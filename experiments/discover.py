@@ -591,12 +591,17 @@ class Discovery:
     world: list[str] = field(default_factory=list)  # inputs that are the run's drawn world
     # dimensional stacking over the highest-scored inputs: (share, count) tables
     stacking: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    # per box: (the box in words, fans of the kept trajectories inside vs outside it)
+    box_fans: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {"feature_scores": self.scores.reset_index()}
         if self.stacking is not None:
             share, count = self.stacking
             tables["stacking"] = stacking_long(share, count)
+        if self.box_fans:
+            tables["prim_fans"] = pd.concat([t.assign(box=b) for b, (_, t)
+                                             in enumerate(self.box_fans, start=1)])
         if self.noise is not None:
             tables["noise"] = self.noise
         if self.prim is not None:
@@ -644,11 +649,31 @@ def analyse(out: Path, where: str, *, threshold: float = DEFAULT_THRESHOLD,
     frame = storage.read_table(out)
     if frame.empty:
         raise DiscoverError(f"{out}: holds no finished runs yet")
-    return analyse_frame(frame, manifest, where, threshold=threshold, peel_alpha=peel_alpha,
+    found = analyse_frame(frame, manifest, where, threshold=threshold, peel_alpha=peel_alpha,
                          paste_alpha=paste_alpha, mass_min=mass_min, max_boxes=max_boxes,
                          choose=choose, seed=seed, score_outcomes=score_outcomes, inputs=inputs,
                          max_quasi_p=max_quasi_p, max_restricted=max_restricted,
                          stack_inputs=stack_inputs, stack_bins=stack_bins)
+    if found.prim is not None and storage.table_files(out, "trajectories"):
+        found.box_fans = box_fans(out, frame, found.prim, manifest)
+    return found
+
+
+def box_fans(out: Path, frame: pd.DataFrame, result: PrimResult,
+             manifest: dict) -> list[tuple[str, pd.DataFrame]]:
+    """For each box, the kept trajectories of the runs inside it against those outside it
+    (`experiments.boxfans`): what happens on the way to the condition."""
+    from . import boxfans
+
+    fields = [f for f in manifest["spec"]["output"]["fields"]]
+    trajectories = storage.read_table(out, "trajectories")
+    fields = [f for f in fields if f in trajectories]
+    found = []
+    for box in result.boxes:
+        rows = frame["row"].to_numpy()[inside(result.dims, box.box.limits)]
+        found.append((result.describe(box.box.limits),
+                      boxfans.fan_table(trajectories, rows, fields)))
+    return found
 
 
 def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
@@ -838,6 +863,10 @@ def _write(found: Discovery, folder: Path) -> list[Path]:
         figures["prim_box_limits.png"] = limits_figure(found.prim)
         for b in range(1, len(found.prim.boxes) + 1):
             figures[f"prim_pairs_box{b}.png"] = pairs_figure(found.prim, b)
+    for b, (text, table) in enumerate(found.box_fans, start=1):
+        from . import boxfans
+
+        figures[f"prim_fans_box{b}.png"] = boxfans.figure(table, text)
     if found.stacking is not None:
         from . import stacking
 

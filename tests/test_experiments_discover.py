@@ -325,3 +325,35 @@ def test_dimensional_stacking_shows_the_known_box_in_its_cells():
     assert plots.overlapping_texts(fig) == []
     with pytest.raises(ValueError, match="2 to 4"):
         stacking.stack(x, y, ["x1"])
+
+
+def test_discover_draws_the_fans_of_the_runs_inside_each_box_against_those_outside(tmp_path):
+    """A sweep that keeps weekly trajectories; a condition on its own input, so the box is known
+    (US aid at most 0.5): the fan table's 'inside' runs are exactly those runs and its medians
+    are theirs, day by day. 12 runs of 56 days."""
+    spec = spec_module.from_dict({
+        "name": "box_fans", "scenarios": ["status_quo"], "days": 56, "seed": 2,
+        "replicates": 4, "sampler": {"method": "grid"},
+        "parameters": {"trump_aid_level": {"levels": [0.0, 0.5, 1.5]}},
+        "output": {"trajectories": "weekly", "fields": ["occupied_km2", "ukraine_support"]}})
+    out = tmp_path / "sweep"
+    sweep.run(spec, out, evaluators.SerialEvaluator(), progress=False)
+    found = discover.analyse(out, "trump_aid_level <= 0.5", threshold=0.9, score_outcomes=False)
+    assert len(found.box_fans) == 1
+    text, table = found.box_fans[0]
+    assert "trump_aid_level" in text
+    frame = storage.read_table(out)
+    trajectories = storage.read_table(out, "trajectories")
+    rows = frame.loc[frame["trump_aid_level"] <= 0.5, "row"]
+    inside = table[(table["field"] == "occupied_km2") & (table["group"] == "inside")]
+    assert set(inside["runs"]) == {len(rows)} == {8}
+    last = trajectories["day"].max()
+    direct = trajectories[trajectories["row"].isin(rows) & (trajectories["day"] == last)]
+    assert inside.set_index("day").loc[last, "p50"] == pytest.approx(direct["occupied_km2"].median())
+    assert set(table["field"]) == {"occupied_km2", "ukraine_support"}
+    folder = tmp_path / "found"
+    discover.write(found, folder)
+    assert (folder / "prim_fans_box1.png").read_bytes()[:4] == b"\x89PNG"
+    assert len(pd.read_csv(folder / "prim_fans.csv")) == len(table)
+    from experiments import boxfans, plots
+    assert plots.overlapping_texts(boxfans.figure(table, text)) == []
