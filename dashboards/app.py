@@ -136,6 +136,9 @@ PAGE_CSS = """
   .chart-sectors, .chart-outcomes { min-width: 432px; }
   .chart-lesson { min-width: 460px; }
   .front-map-stack { min-width: 870px; }  /* the key's 8 pt text at 10 px */
+  /* scrolled to its right end at first: the front, the close-up and the key, not the west */
+  .figure-map .front-map { direction: rtl; overflow-x: auto; }
+  .figure-map .front-map > * { direction: ltr; }
   .v-btn { height: auto !important; min-height: 36px; max-width: 100%; }
   .v-btn__content { white-space: normal; flex-shrink: 1; }
 }
