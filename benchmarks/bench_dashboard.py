@@ -23,6 +23,11 @@
    (`CONFLICTSIM_STEP_LOG`). With 20 pages the browser itself can saturate the 2 cores; the
    load average and Chromium's CPU share are printed so the reader can tell. `--nice-browsers`
    runs the browsers at the lowest CPU priority, so they no longer starve the server.
+6. A slider's new fan (`--only slider`): a real server and one Chromium page at 1024x768; each
+   repeat presses ArrowLeft once on the US aid slider (a value no page asked for before, so the
+   fan is computed, not found in the cache) and times from the key press to the page showing
+   the new fan: the readout's settings hold the new value, the fan is ready and the overview's
+   still image has changed.
 5. First complete render (`--only first-render`): a real server and one Chromium page at
    1024x768, from `goto` to the fan, the overview with its overlay and text alternative, the
    map and the outcome chart all shown; the first page on a fresh server, then pages that find
@@ -352,6 +357,68 @@ def bench_first_render(repeats: int = 6, settle_s: float = 0.0) -> dict[str, flo
             "load_average_1min_after_first_render": os.getloadavg()[0]}
 
 
+NEW_FAN_JS = """([before, image]) => {
+    const readout = document.querySelector('.fan-readout');
+    const ready = document.querySelector('.fan-state[data-state=ready]');
+    const img = document.querySelector('.chart-overview img');
+    return !!(readout && ready && img && readout.dataset.settings !== before
+              && img.getAttribute('src') !== image && img.complete);
+}"""
+
+
+def bench_slider_fan(repeats: int = 4) -> dict[str, float]:
+    """From an arrow-key press on a slider to the new fan on the page (see 6. above)."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.cli import REPO_ROOT, server_command, server_env
+    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    seconds, loads = [], []
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1024, "height": 768})
+            context.route("**/*", loopback_only)
+            page = context.new_page()
+            page.goto(url)
+            page.wait_for_function(COMPLETE_JS, timeout=120_000, polling=20)
+            slider = page.locator(".param-trump_aid_level [role=slider]").first
+            for _ in range(repeats):
+                page.wait_for_timeout(1500)  # quiet before each press
+                before = page.locator(".fan-readout").get_attribute("data-settings")
+                image = page.locator(".chart-overview img").get_attribute("src")
+                slider.focus()
+                loads.append(os.getloadavg()[0])
+                started = time.perf_counter()
+                slider.press("ArrowLeft")
+                page.wait_for_function(NEW_FAN_JS, arg=[before, image], timeout=120_000,
+                                       polling=20)
+                seconds.append(time.perf_counter() - started)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return {"slider_new_fan_median_s": statistics.median(seconds),
+            "slider_new_fan_max_s": max(seconds), "slider_new_fan_all_s": seconds,
+            "load_average_1min_at_slider_presses": statistics.median(loads)}
+
+
 def process_cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc), to show how busy the server was."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -370,7 +437,8 @@ def main() -> int:
     parser.add_argument("--settle-seconds", type=float, default=0.0,
                         help="first-render: wait this long after the server answers")
     parser.add_argument("--only", choices=["ensemble", "opening", "step", "simulated", "browser",
-                                           "first-render"])
+                                           "first-render", "slider"])
+    parser.add_argument("--repeats", type=int, default=4, help="slider: presses timed")
     args = parser.parse_args()
     benches = {
         "ensemble": bench_ensemble,
@@ -379,9 +447,10 @@ def main() -> int:
         "simulated": lambda: bench_simulated_sessions(args.sessions, args.seconds),
         "browser": lambda: bench_sessions(args.sessions, args.seconds, args.nice_browsers),
         "first-render": lambda: bench_first_render(args.pages, args.settle_seconds),
+        "slider": lambda: bench_slider_fan(args.repeats),
     }
     chosen = [args.only] if args.only else [n for n in benches
-                                            if not (n in ("browser", "first-render")
+                                            if not (n in ("browser", "first-render", "slider")
                                                     and args.skip_browser)]
     results: dict[str, float] = {"load_average_1min_at_start": os.getloadavg()[0]}
     for name in chosen:

@@ -135,6 +135,10 @@ PAGE_CSS = """
   .chart-overview, .chart-compare, .chart-presets { min-width: 648px; }
   .chart-sectors, .chart-outcomes { min-width: 432px; }
   .chart-lesson { min-width: 460px; }
+  .front-map-stack { min-width: 870px; }  /* the key's 8 pt text at 10 px */
+  /* scrolled to its right end at first: the front, the close-up and the key, not the west */
+  .figure-map .front-map { direction: rtl; overflow-x: auto; }
+  .figure-map .front-map > * { direction: ltr; }
   .v-btn { height: auto !important; min-height: 36px; max-width: 100%; }
   .v-btn__content { white-space: normal; flex-shrink: 1; }
 }
@@ -585,7 +589,7 @@ def ComparisonView(series: tuple[plots.ComparedSeries, ...], title: str, unit: s
 class OpenPages:
     """How many student pages this server holds (Solara's kernels), printed to the teacher's
     terminal whenever it changes. When a page's kernel closes (its tab closed, or culled
-    `SESSION_CULL_TIMEOUT` after the connection dropped), its objects are collected and the C
+    `--session-timeout` after the connection dropped), its objects are collected and the C
     allocator is asked to hand freed memory back to the system: without that a server that has
     seen a class keeps their memory for the rest of the day."""
 

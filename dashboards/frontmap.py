@@ -46,8 +46,13 @@ COUNTRY_EXTENT = (22.0, 40.5, 44.2, 52.5)  # lon min, lon max, lat min, lat max:
 DEFAULT_EXTENT = COUNTRY_EXTENT
 # The close-up inset: from Kharkiv and Kupiansk down to Velyka Novosilka and Orikhiv, where eight
 # of the twelve sectors are, at about 2.3 times the country map's scale.
-CLOSE_UP_EXTENT = (35.75, 39.0, 47.45, 50.2)
-CLOSE_UP_WIDTH = 0.29  # of the country map's width, in its top-left corner (western Ukraine)
+CLOSE_UP_EXTENT = (35.6, 39.0, 47.4, 50.2)
+# The close-up and the key sit in a column to the right of the country map, off the land they
+# describe (over western Ukraine they hid a third of the country): widths in inches.
+CLOSE_UP_WIDTH_IN = 2.15
+CLOSE_UP_TITLE_IN = 0.2
+SIDE_GAP_IN = 0.12
+SIDE_WIDTH_IN = 2.55
 
 # Colours: Okabe-Ito, as dashboards/plots.py, so the map reads like the charts beside it.
 OCCUPIED_DAY0 = "#F4C7A6"  # vermillion, light: held by Russia on day 0
@@ -357,23 +362,31 @@ def _scale_bar(ax, geometry: MapGeometry, extent, km: float) -> None:
 
 def add_close_up(ax, geometry: MapGeometry | None = None,
                  extent: tuple[float, float, float, float] = CLOSE_UP_EXTENT,
-                 width: float = CLOSE_UP_WIDTH):
-    """The close-up of the eastern front as an inset in the top-left corner of the country map
-    `ax` (over western Ukraine, where nothing moves), with its frame drawn on the country map."""
+                 width_in: float = CLOSE_UP_WIDTH_IN):
+    """The close-up of the eastern front beside the country map `ax`, at the top of the column
+    to its right (off the land), with its frame drawn on the country map."""
     from matplotlib.patches import Rectangle
 
     geometry = geometry or load_geometry()
-    ax_w, ax_h = ax.get_window_extent().width, ax.get_window_extent().height
+    ax_w, ax_h = _axes_inches(ax)
     lon_km = (extent[1] - extent[0]) * geometry.km_per_deg_lon
     lat_km = (extent[3] - extent[2]) * KM_PER_DEG_LAT
-    height = width * ax_w / ax_h * lat_km / lon_km
-    inset = ax.inset_axes((0.004, 0.996 - height, width, height), zorder=20)
+    width = width_in / ax_w
+    height = width_in * lat_km / lon_km / ax_h
+    top = 1.0 - CLOSE_UP_TITLE_IN / ax_h
+    inset = ax.inset_axes((1.0 + SIDE_GAP_IN / ax_w, top - height, width, height), zorder=20)
     draw_background(inset, geometry, extent, close_up=True)
-    inset.text(0.98, 0.985, "Close-up of the east", transform=inset.transAxes, ha="right",
-               va="top", fontsize=8, fontweight="bold", color="#333333", zorder=12)
+    inset.set_title("Close-up of the east", fontsize=8, fontweight="bold", color="#333333",
+                    loc="left", pad=2)
     ax.add_patch(Rectangle((extent[0], extent[2]), extent[1] - extent[0], extent[3] - extent[2],
                            fill=False, ec="#555555", lw=0.8, ls="--", zorder=11))
     return inset
+
+
+def _axes_inches(ax) -> tuple[float, float]:
+    fig_w, fig_h = ax.figure.get_size_inches()
+    box = ax.get_position()
+    return box.width * fig_w, box.height * fig_h
 
 
 def legend_handles(show_median: bool = True) -> list:
@@ -392,7 +405,7 @@ def legend_handles(show_median: bool = True) -> list:
                          label="Held by Ukraine in Russia (Kursk)*"))
     handles.append(Patch(facecolor="none", edgecolor="none", label="* in the highlighted run"))
     handles.append(Line2D([], [], color=DAY0_LINE, marker="o", ms=3, lw=0,
-                          label="Ends of the model's sectors (names in italics)"))
+                          label="Ends of the model's sectors\n(names in italics)"))
     return handles
 
 
@@ -443,8 +456,12 @@ def draw_moving(ax, geometry: MapGeometry | None = None, animated: bool = False)
 
 
 def _legend(ax, show_median: bool) -> None:
-    ax.legend(handles=legend_handles(show_median), loc="lower left", fontsize=LEGEND_FONT_PT,
-              framealpha=0.92, borderpad=0.6, title="Front map (schematic)",
+    """The key in the column right of the map, under the close-up (off the land)."""
+    ax_w, _ = _axes_inches(ax)
+    ax.legend(handles=legend_handles(show_median), loc="lower left",
+              bbox_to_anchor=(1.0 + SIDE_GAP_IN / ax_w, 0.0), borderaxespad=0.0,
+              fontsize=LEGEND_FONT_PT, framealpha=1.0, borderpad=0.5, labelspacing=0.35,
+              handlelength=1.6, title="Front map (schematic)",
               title_fontsize=LEGEND_FONT_PT + 0.5, alignment="left")
 
 
@@ -482,8 +499,9 @@ def map_figure(dpi: float = 100, title: str | None = None, show_median: bool = T
     lat_km = (extent[3] - extent[2]) * KM_PER_DEG_LAT
     title_in = 0.3 if title else 0.0
     height_in = MAP_WIDTH_IN * lat_km / lon_km + title_in
-    fig = Figure(figsize=(MAP_WIDTH_IN, height_in), dpi=dpi)
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0 - title_in / height_in))
+    width_in = MAP_WIDTH_IN + SIDE_GAP_IN + SIDE_WIDTH_IN
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    ax = fig.add_axes((0.0, 0.0, MAP_WIDTH_IN / width_in, 1.0 - title_in / height_in))
     draw_background(ax, geometry, extent)
     panels = [ax] + ([add_close_up(ax, geometry)] if close_up else [])
     _legend(ax, show_median)

@@ -16,6 +16,7 @@ its own inputs change (settings, the fan, a comparison), through ordinary Solara
 
 from __future__ import annotations
 
+import base64
 import datetime
 import html
 import threading
@@ -84,6 +85,29 @@ def sectors_alt(sector_names: Sequence[str], depth_km: np.ndarray, date: datetim
             f"moves: {moved}. Median over all runs, summed over sectors: {median.sum():+.1f} km.")
 
 
+class ChartImage:
+    """A chart's still PNG as an <img> with its own name (`alt`), set only when the picture
+    changes (once per fan): ipywidgets' Image gives no way to name its <img>, so screen readers
+    announced three charts as "image". The day's full description is on the chart's frame."""
+
+    def __init__(self, alt: str):
+        self.alt = alt
+        self.png: bytes | None = None
+        self.widget = ipyvue.Html(tag="img", attributes={"alt": alt, "class": "solara-image"})
+
+    def set(self, png: bytes) -> None:
+        if png is self.png:
+            return
+        self.png = png
+        self.widget.attributes = {"alt": self.alt, "class": "solara-image",
+                                  "src": "data:image/png;base64," + base64.b64encode(png).decode()}
+
+
+OVERVIEW_IMAGE_ALT = ("Charts of all runs over the two years: occupied area, economic pressure, "
+                      "talks, Ukraine's grid, support, aid and casualties")
+SECTORS_IMAGE_ALT = "Bar chart of how far the front has moved in each of its twelve sectors"
+
+
 def described(image: ipywidgets.Widget, overlay: ipywidgets.Widget, name: str) -> ipyvue.Html:
     """A chart (its still PNG, the day's SVG over it) in a box that screen readers read as one
     image with a text alternative."""
@@ -117,12 +141,12 @@ class LiveFrame:
         self.current: Callable[[], sim.ConflictModel] | None = None
         self.date = solara.widgets.HTML(tag="div", unsafe_innerHTML="", attributes={
             "class": "sim-date", "style": "font-size: 1.3em; font-weight: 600"})
-        self.overview_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
-        self.sectors_image = ipywidgets.Image(format="png", _dom_classes=["solara-image"])
+        self.overview_image = ChartImage(OVERVIEW_IMAGE_ALT)
+        self.sectors_image = ChartImage(SECTORS_IMAGE_ALT)
         self.overview_layer = overlay_widget()
         self.sectors_layer = overlay_widget()
-        self.overview = described(self.overview_image, self.overview_layer, "overview")
-        self.sectors = described(self.sectors_image, self.sectors_layer, "sectors")
+        self.overview = described(self.overview_image.widget, self.overview_layer, "overview")
+        self.sectors = described(self.sectors_image.widget, self.sectors_layer, "sectors")
         self.front_map = FrontMapWidget()
         self.sector_caption = caption("Bars: the highlighted run on the day shown above; dots "
                                       "and whiskers: the median and 90 % of all runs.")
@@ -157,10 +181,8 @@ class LiveFrame:
                                         "data-date": date.isoformat()}
                 self.date.unsafe_innerHTML = html.escape(
                     date_text(day, model.days, content.start, content.scenario_title))
-            if self.overview_image.value is not content.overview.background:
-                self.overview_image.value = content.overview.background  # once per fan
-            if self.sectors_image.value is not sector_png:
-                self.sectors_image.value = sector_png  # once, and when the axis widens
+            self.overview_image.set(content.overview.background)  # once per fan
+            self.sectors_image.set(sector_png)  # once, and when the axis widens
             self.overview_layer.unsafe_innerHTML = overview_svg
             self.sectors_layer.unsafe_innerHTML = sector_svg
             self.front_map.show(np.asarray(depth[0], dtype=float), np.median(depth, axis=0), day,

@@ -304,7 +304,7 @@ def sector_figure(depth_runs: np.ndarray, sector_names: tuple[str, ...], date: d
     ax.set_yticks(y)
     ax.set_yticklabels(sector_names, fontsize=TICK_PT)
     ax.tick_params(axis="x", labelsize=TICK_PT)
-    ax.set_xlabel(SECTOR_AXIS_LABEL, fontsize=TICK_PT)
+    ax.set_xlabel(SECTOR_AXIS_LABEL, fontsize=TICK_PT, loc="right")
     ax.set_title(sector_title(date), fontsize=TITLE_PT, loc="left")
     ax.legend(fontsize=LEGEND_PT, loc="lower right")
     return fig
@@ -546,12 +546,36 @@ class LiveSectorFigure:
                          f'stroke="{HIGHLIGHT}" stroke-width="{width:.1f}"/>'
                          f'<circle cx="{xm:.1f}" cy="{yy:.1f}" r="{1.5 * layer.scale:.1f}" '
                          f'fill="{HIGHLIGHT}"/>')
+        if not np.any(depth_runs):
+            items.append(self.start_note())
         return layer.svg(items)
+
+    def start_note(self) -> str:
+        """Day 0 in words over the empty bars: what a bar will mean, so the chart is not blank.
+        Sized to the room between the zero line and the axes' right edge."""
+        ax, layer = self.figure.axes[0], self.layer
+        (zero, middle), = layer.pixels(ax, [0.0], [len(ax.get_yticks()) / 2 - 0.5])
+        right = ax.bbox.x1
+        lines = ("Day 0: no sector has moved yet.", "Each day a bar shows how far the",
+                 "highlighted run's front has moved;", "the dot and whisker, all runs'.")
+        pad = 0.02 * (right - zero)
+        size = min(TICK_PT * layer.scale,
+                   (right - zero - 4 * pad) / (0.62 * max(len(line) for line in lines)))
+        height = 1.4 * size * len(lines) + size
+        top = middle - height / 2
+        x = zero + 2 * pad
+        text = "".join(f'<tspan x="{x + pad:.1f}" dy="{1.4 * size if i else 0:.1f}">{line}</tspan>'
+                       for i, line in enumerate(lines))
+        return (f'<g class="sector-start-note"><rect x="{x:.1f}" y="{top:.1f}" '
+                f'width="{right - x - pad:.1f}" height="{height:.1f}" fill="white" '
+                f'fill-opacity="0.92" stroke="{OKABE_ITO["grey"]}" stroke-width="1"/>'
+                f'<text y="{top + 1.3 * size:.1f}" font-size="{size:.1f}" fill="#333" '
+                f'font-family="DejaVu Sans, sans-serif">{text}</text></g>')
 
 
 SECTOR_BAR_HEIGHT = 0.8
 SECTOR_SIZE_IN = (6.0, 4.4)
-SECTOR_MARGINS = dict(left=0.27, right=0.97, top=0.92, bottom=0.13)
+SECTOR_MARGINS = dict(left=0.31, right=0.97, top=0.92, bottom=0.13)
 SECTOR_AXIS_LABEL = "km Russia has advanced since the start (negative: Ukraine gained)"
 
 
@@ -574,7 +598,7 @@ def live_sector_figure(sector_names: tuple[str, ...], limits: tuple[float, float
     ax.set_yticks(y)
     ax.set_yticklabels(sector_names, fontsize=TICK_PT)
     ax.tick_params(axis="x", labelsize=TICK_PT)
-    ax.set_xlabel(SECTOR_AXIS_LABEL, fontsize=TICK_PT)
+    ax.set_xlabel(SECTOR_AXIS_LABEL, fontsize=TICK_PT, loc="right")  # centred, it was cut
     ax.set_title(sector_title(), fontsize=TITLE_PT, loc="left")
     ax.legend(handles=[_patch(RUSSIA, 0.8, "highlighted run: Russia gained"),
                        _patch(UKRAINE, 0.8, "highlighted run: Ukraine gained"),

@@ -224,6 +224,11 @@ def _add_discover(subparsers) -> None:
                         f"significant first (default {DEFAULT_MAX_QUASI_P:g}; 1 keeps them all)")
     p.add_argument("--max-restricted", type=_positive("--max-restricted"), default=None,
                    help="restrict at most N dimensions (the most significant)")
+    p.add_argument("--stack", type=_whole_in("--stack", 2, 4), default=4, metavar="N",
+                   help="dimensional stacking (with --out: stacking.png, stacking.csv) over the "
+                        "N inputs the feature scores rank highest, 2 to 4 (default 4)")
+    p.add_argument("--stack-bins", type=_whole_in("--stack-bins", 2, 10), default=3,
+                   metavar="K", help="bins of equal count per stacked input (default 3)")
     p.set_defaults(func=cmd_discover)
 def _add_validate(subparsers) -> None:
     from .validate import DEFAULT_STARTS, FIT_MODES
@@ -383,7 +388,8 @@ def cmd_discover(args) -> int:
                              mass_min=args.mass_min, max_boxes=args.boxes, choose=args.box,
                              seed=args.seed, score_outcomes=args.scores == "all",
                              inputs=args.inputs, max_quasi_p=args.max_quasi_p,
-                             max_restricted=args.max_restricted)
+                             max_restricted=args.max_restricted, stack_inputs=args.stack,
+                             stack_bins=args.stack_bins)
     print(discover.report_text(found))
     if out is not None:
         for path in discover.write(found, out):

@@ -589,9 +589,19 @@ class Discovery:
     notes: list[str] = field(default_factory=list)
     noise: pd.DataFrame | None = None  # the condition's variance: between points / replicates
     world: list[str] = field(default_factory=list)  # inputs that are the run's drawn world
+    # dimensional stacking over the highest-scored inputs: (share, count) tables
+    stacking: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    # per box: (the box in words, fans of the kept trajectories inside vs outside it)
+    box_fans: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {"feature_scores": self.scores.reset_index()}
+        if self.stacking is not None:
+            share, count = self.stacking
+            tables["stacking"] = stacking_long(share, count)
+        if self.box_fans:
+            tables["prim_fans"] = pd.concat([t.assign(box=b) for b, (_, t)
+                                             in enumerate(self.box_fans, start=1)])
         if self.noise is not None:
             tables["noise"] = self.noise
         if self.prim is not None:
@@ -628,8 +638,10 @@ def analyse(out: Path, where: str, *, threshold: float = DEFAULT_THRESHOLD,
             mass_min: float = DEFAULT_MASS_MIN, max_boxes: int = 1, choose: int | None = None,
             seed: int = 0, score_outcomes: bool = True, inputs: str = "all",
             max_quasi_p: float | None = DEFAULT_MAX_QUASI_P,
-            max_restricted: int | None = None) -> Discovery:
-    """PRIM and feature scores of the condition `where` over the sweep in `out`."""
+            max_restricted: int | None = None, stack_inputs: int = 4,
+            stack_bins: int = 3) -> Discovery:
+    """PRIM and feature scores of the condition `where` over the sweep in `out`, and the
+    dimensional stacking of the condition over the `stack_inputs` highest-scored inputs."""
     from . import results
 
     out = Path(out)
@@ -637,10 +649,31 @@ def analyse(out: Path, where: str, *, threshold: float = DEFAULT_THRESHOLD,
     frame = storage.read_table(out)
     if frame.empty:
         raise DiscoverError(f"{out}: holds no finished runs yet")
-    return analyse_frame(frame, manifest, where, threshold=threshold, peel_alpha=peel_alpha,
+    found = analyse_frame(frame, manifest, where, threshold=threshold, peel_alpha=peel_alpha,
                          paste_alpha=paste_alpha, mass_min=mass_min, max_boxes=max_boxes,
                          choose=choose, seed=seed, score_outcomes=score_outcomes, inputs=inputs,
-                         max_quasi_p=max_quasi_p, max_restricted=max_restricted)
+                         max_quasi_p=max_quasi_p, max_restricted=max_restricted,
+                         stack_inputs=stack_inputs, stack_bins=stack_bins)
+    if found.prim is not None and storage.table_files(out, "trajectories"):
+        found.box_fans = box_fans(out, frame, found.prim, manifest)
+    return found
+
+
+def box_fans(out: Path, frame: pd.DataFrame, result: PrimResult,
+             manifest: dict) -> list[tuple[str, pd.DataFrame]]:
+    """For each box, the kept trajectories of the runs inside it against those outside it
+    (`experiments.boxfans`): what happens on the way to the condition."""
+    from . import boxfans
+
+    fields = [f for f in manifest["spec"]["output"]["fields"]]
+    trajectories = storage.read_table(out, "trajectories")
+    fields = [f for f in fields if f in trajectories]
+    found = []
+    for box in result.boxes:
+        rows = frame["row"].to_numpy()[inside(result.dims, box.box.limits)]
+        found.append((result.describe(box.box.limits),
+                      boxfans.fan_table(trajectories, rows, fields)))
+    return found
 
 
 def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
@@ -649,7 +682,8 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
                   max_boxes: int = 1, choose: int | None = None, seed: int = 0,
                   score_outcomes: bool = True, inputs: str = "all",
                   max_quasi_p: float | None = DEFAULT_MAX_QUASI_P,
-                  max_restricted: int | None = None) -> Discovery:
+                  max_restricted: int | None = None, stack_inputs: int = 4,
+                  stack_bins: int = 3) -> Discovery:
     """`analyse` on outcome rows already in memory (`frame`) with their sweep's manifest."""
     from . import noise
 
@@ -701,8 +735,22 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
                      f"replicates (scores 0)")
     if "condition" in scores:
         scores = scores.sort_values("condition", ascending=False)
+    stacked = None
+    if "condition" in scores and len(parameters) >= 2 and 0 < y.sum() < len(y):
+        from . import stacking
+
+        top = [p for p in scores.index if scores.loc[p, "condition"] > 0][:stack_inputs]
+        if len(top) >= 2:
+            stacked = stacking.stack(frame, y, top, stack_bins)
     return Discovery(where, len(frame), int(y.sum()), parameters, found, scores, notes, shares,
-                     world)
+                     world, stacked)
+
+
+def stacking_long(share: pd.DataFrame, count: pd.DataFrame) -> pd.DataFrame:
+    """The stacking grid as a tidy table: one row per cell, its bins, share and runs."""
+    long = share.stack(list(range(share.columns.nlevels)), future_stack=True).rename("share")
+    runs = count.stack(list(range(count.columns.nlevels)), future_stack=True).rename("runs")
+    return pd.concat([long, runs], axis=1).reset_index()
 
 
 def _derived_names(manifest: dict) -> list[str]:
@@ -815,6 +863,14 @@ def _write(found: Discovery, folder: Path) -> list[Path]:
         figures["prim_box_limits.png"] = limits_figure(found.prim)
         for b in range(1, len(found.prim.boxes) + 1):
             figures[f"prim_pairs_box{b}.png"] = pairs_figure(found.prim, b)
+    for b, (text, table) in enumerate(found.box_fans, start=1):
+        from . import boxfans
+
+        figures[f"prim_fans_box{b}.png"] = boxfans.figure(table, text)
+    if found.stacking is not None:
+        from . import stacking
+
+        figures["stacking.png"] = stacking.figure(*found.stacking, found.where)
     for name, figure in figures.items():
         written.append(plots.save(figure, folder / name))
     return written

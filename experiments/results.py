@@ -50,6 +50,8 @@ def _spec_table(stored: dict) -> dict:
                "second_order": stored["second_order"]}
     if stored["method"] != "grid":
         sampler["samples"] = stored["samples"]
+    if stored.get("dummy"):
+        sampler["dummy"] = True
     table = {
         "name": stored["name"], "description": stored["description"],
         "scenarios": stored["scenarios"], "days": stored["days"], "seed": stored["seed"],

@@ -12,39 +12,44 @@ import itertools
 
 import numpy as np
 
-from .spec import Factor, Spec
+from .spec import DUMMY_NAME, Factor, Spec
 
 
-def salib_problem(factors: tuple[Factor, ...]) -> dict:
+def salib_problem(factors: tuple[Factor, ...], dummy: bool = False) -> dict:
     """SALib's problem dict; a levels factor is a [0, n) range mapped back to its levels, and a
-    range with a non-uniform distribution a [0, 1] quantile mapped through its inverse CDF."""
-    return {
-        "num_vars": len(factors),
-        "names": [f.name for f in factors],
-        "bounds": [[0.0, 1.0] if f.is_range and f.distribution != "uniform" else
-                   [f.low, f.high] if f.is_range else [0.0, float(len(f.levels))]
-                   for f in factors],
-    }
+    range with a non-uniform distribution a [0, 1] quantile mapped through its inverse CDF.
+    `dummy`: one more factor on [0, 1], last, that nothing reads (the noise floor)."""
+    bounds = [[0.0, 1.0] if f.is_range and f.distribution != "uniform" else
+              [f.low, f.high] if f.is_range else [0.0, float(len(f.levels))] for f in factors]
+    names = [f.name for f in factors]
+    if dummy:
+        names.append(DUMMY_NAME)
+        bounds.append([0.0, 1.0])
+    return {"num_vars": len(names), "names": names, "bounds": bounds}
 
 
 def draw(spec: Spec) -> np.ndarray:
-    """The spec's design: one row per parameter point, one column per varied parameter."""
+    """The spec's design: one row per parameter point, one column per varied parameter (and a
+    last one for the dummy, as drawn: see `Spec.design_names`)."""
     factors = spec.factors
     if not factors:
         return np.empty((1, 0))
     if spec.method == "grid":
         return grid(factors)
     raw = _draw_salib_coded(spec)
-    return np.column_stack([_to_factor(raw[:, j], f) for j, f in enumerate(factors)])
+    columns = [_to_factor(raw[:, j], f) for j, f in enumerate(factors)]
+    if spec.dummy:
+        columns.append(raw[:, len(factors)])
+    return np.column_stack(columns)
 
 
 def _draw_salib_coded(spec: Spec) -> np.ndarray:
     """Points in SALib's coding (levels factors as a [0, n) range)."""
-    problem = salib_problem(spec.factors)
+    problem = salib_problem(spec.factors, spec.dummy)
     if spec.method == "random":
         rng = np.random.Generator(np.random.PCG64(spec.seed))
         low, high = np.asarray(problem["bounds"]).T
-        return rng.uniform(low, high, size=(spec.samples, len(spec.factors)))
+        return rng.uniform(low, high, size=(spec.samples, problem["num_vars"]))
     if spec.method == "latin":
         from SALib.sample import latin
         return latin.sample(problem, spec.samples, seed=spec.seed)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import storage
 from .samplers import salib_problem
-from .spec import Spec, SpecError
+from .spec import DUMMY_NAME, Spec, SpecError
 
 SENSITIVITY_METHODS = ("sobol", "morris")
 
@@ -96,8 +96,8 @@ def analyse(spec: Spec, out: Path, targets: tuple[str, ...] | None = None) -> pd
     """Indices for every scenario and target of a finished sobol/morris sweep."""
     check_method(spec)
     targets = targets or spec.sensitivity.outcomes
-    problem = salib_problem(spec.factors)
-    design = storage.read_design(out)[list(spec.factor_names)].to_numpy(dtype=float)
+    problem = salib_problem(spec.factors, spec.dummy)
+    design = storage.read_design(out)[list(spec.design_names)].to_numpy(dtype=float)
     table = responses(out, tuple(targets))
     expected = len(spec.scenarios) * len(design)
     if len(table) != expected:
@@ -108,7 +108,7 @@ def analyse(spec: Spec, out: Path, targets: tuple[str, ...] | None = None) -> pd
         for target in targets:
             y = table.loc[scenario, target].to_numpy()
             if np.ptp(y) == 0:
-                part = constant_rows(spec.factor_names, float(y[0]))
+                part = constant_rows(spec.design_names, float(y[0]))
             elif spec.method == "sobol":
                 part = sobol_table(problem, y, spec.second_order, spec.sensitivity.conf_level,
                                    spec.sensitivity.resamples, spec.seed)
@@ -145,12 +145,47 @@ def check_method(spec: Spec) -> None:
                         f"sampler 'sobol' or 'morris'")
 
 
+def noise_floor(table: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario, outcome and index, the dummy's value and the upper end of its confidence
+    interval (value + conf), and the parameters whose interval reaches down to that end:
+    indistinguishable, at this many samples, from a parameter the model never reads. With common
+    random numbers the dummy's runs equal their base runs exactly, so its indices are exactly 0
+    and the floor is what the other parameters' own intervals leave (the estimator's noise)."""
+    rows = []
+    dummy = table[(table["parameter"] == DUMMY_NAME) & (table["other"] == "")]
+    for entry in dummy.itertuples(index=False):
+        if entry.index not in ("S1", "ST", "mu_star"):
+            continue
+        floor = entry.value + (0.0 if np.isnan(entry.conf) else entry.conf)
+        same = table[(table["scenario"] == entry.scenario) & (table["outcome"] == entry.outcome)
+                     & (table["index"] == entry.index) & (table["other"] == "")
+                     & (table["parameter"] != DUMMY_NAME)]
+        lower = same["value"] - same["conf"].fillna(0.0)
+        below = same[lower <= floor]["parameter"].tolist()
+        rows.append({"scenario": entry.scenario, "outcome": entry.outcome, "index": entry.index,
+                     "dummy_value": float(entry.value), "dummy_conf": float(entry.conf),
+                     "floor": float(floor), "at_or_below_floor": below})
+    return pd.DataFrame(rows, columns=["scenario", "outcome", "index", "dummy_value",
+                                       "dummy_conf", "floor", "at_or_below_floor"])
+
+
+def floor_notes(table: pd.DataFrame) -> list[str]:
+    notes = []
+    for row in noise_floor(table).itertuples(index=False):
+        within = ", ".join(row.at_or_below_floor) if row.at_or_below_floor else "none"
+        notes.append(f"noise floor, {row.outcome} ({row.scenario}) {row.index}: the dummy (read "
+                     f"by nothing) gets {row.dummy_value:.3f} ± {row.dummy_conf:.3f}; "
+                     f"parameters whose interval reaches {row.floor:.3f}, not told from no "
+                     f"effect: {within}")
+    return notes
+
+
 def format_table(table: pd.DataFrame) -> str:
     shown = table[table["index"] != "constant"].copy()
     shown["value"] = shown["value"].map(lambda v: f"{v:8.3f}")
     shown["conf"] = shown["conf"].map(lambda v: "" if np.isnan(v) else f"± {v:.3f}")
     text = shown.to_string(index=False) if len(shown) else ""
-    return "\n".join([text, *constant_notes(table)]).strip()
+    return "\n".join([text, *constant_notes(table), *floor_notes(table)]).strip()
 
 
 def command(args, make_evaluator) -> int:

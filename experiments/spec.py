@@ -82,7 +82,10 @@ KEY_COLUMNS = ("row", "scenario", "point", "replicate", "seed")  # what names a 
 _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
              "uncertainty", "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
-_SAMPLER_KEYS = {"method", "samples", "levels", "second_order"}
+_SAMPLER_KEYS = {"method", "samples", "levels", "second_order", "dummy"}
+# The SALib dummy: a factor sampled like the others that nothing reads. Its indices are what the
+# estimator gives a parameter with no effect at this many samples: the noise floor.
+DUMMY_NAME = "dummy"
 _PARAM_KEYS = {"range", "levels", "steps", "distribution", "mean", "sd"}
 _OUTPUT_KEYS = {"outcomes", "trajectories", "bands", "fields", "quantiles", "derived",
                 "record_drawn"}
@@ -183,10 +186,16 @@ class Spec:
     source: str = ""
     start_date: str | None = None  # ISO date; None: the model's day 0, 2024-12-01
     uncertainty: str = "on"  # "on": parameters not varied or fixed are drawn per run
+    dummy: bool = False  # sobol/morris: also sample `DUMMY_NAME`, which the model never reads
 
     @property
     def factor_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.factors)
+
+    @property
+    def design_names(self) -> tuple[str, ...]:
+        """The design's columns: the varied parameters, then the dummy if there is one."""
+        return self.factor_names + ((DUMMY_NAME,) if self.dummy else ())
 
     def identity(self) -> dict[str, Any]:
         """What determines the results: everything but chunking, description and file name."""
@@ -195,6 +204,8 @@ class Spec:
             data.pop(key)
         if data["start_date"] is None:  # specs from before the key keep their fingerprint
             data.pop("start_date")
+        if not data["dummy"]:  # and specs without a dummy
+            data.pop("dummy")
         for factor in data["factors"]:  # so do specs from before distributions
             for key, default in (("distribution", "uniform"), ("mean", None), ("sd", None)):
                 if factor[key] == default:
@@ -270,6 +281,10 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
     second_order = check.boolean(sampler, "second_order", True, prefix="sampler.")
     if method == "sobol" and samples & (samples - 1):
         check.fail("sampler.samples", samples, "sampler 'sobol' needs a power of two (e.g. 256)")
+    dummy = check.boolean(sampler, "dummy", False, prefix="sampler.")
+    if dummy and method not in ("sobol", "morris"):
+        check.fail("sampler.dummy", True, "a dummy parameter needs sampler 'sobol' or 'morris' "
+                                          "(it shows the noise floor of their indices)")
     factors = check.factors(check.table(data, "parameters"), method)
     fixed = check.fixed(check.table(data, "fixed"), factors)
     output = check.output(check.table(data, "output"), days, factors)
@@ -281,7 +296,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
                 samples=samples, morris_levels=morris_levels, second_order=second_order,
                 factors=factors, fixed=fixed, output=output, sensitivity=sensitivity,
                 description=str(data.get("description", "")), source=source,
-                start_date=start_date,
+                start_date=start_date, dummy=dummy,
                 uncertainty=check.choice(data, "uncertainty", data.get("uncertainty", "on"),
                                          ("on", "off")))
     check.size(spec)
@@ -304,7 +319,7 @@ def decode(name: str, coded: Any) -> Any:
 
 def n_points(spec: Spec) -> int:
     """Parameter points the sampler draws (before replicates and scenarios)."""
-    d = len(spec.factors)
+    d = len(spec.factors) + spec.dummy
     if spec.method == "grid":
         return math.prod(len(f.grid_values()) for f in spec.factors) if d else 1
     if spec.method == "sobol":

@@ -140,13 +140,13 @@ def run(spec: Spec, out: str | Path, evaluator, *, resume: bool = False,
         if manifest is not None:
             spec = as_started(spec, manifest)
             storage.upgrade_layout(out, manifest)
-            design = storage.read_design(out)[list(spec.factor_names)].to_numpy(dtype=float)
+            design = storage.read_design(out)[list(spec.design_names)].to_numpy(dtype=float)
         else:
             design = samplers.draw(spec)
         plan = chunking.plan(spec.scenarios, len(design), spec.replicates, chunk_size)
         if manifest is None:
             manifest = new_manifest(spec, chunk_size, len(plan))
-            storage.init_output_dir(out, manifest, storage.design_frame(spec.factor_names, design),
+            storage.init_output_dir(out, manifest, storage.design_frame(spec.design_names, design),
                                     spec_text)
         return _run_missing(spec, out, running, manifest, plan, design, progress)
 

@@ -302,6 +302,23 @@ def test_sector_view_draws_the_run_and_widens_only_when_the_front_leaves_its_axi
     assert view.live is not first and view.live.limits[1] >= (depth + hi).max()
 
 
+def test_the_sector_view_on_day_0_says_what_it_will_show_and_the_note_goes_once_the_front_moves():
+    from xml.etree import ElementTree
+
+    view = plots.SectorView(sim.sectors.SECTOR_NAMES)
+    _, day0 = view.frame(np.zeros((50, 12)))
+    root = ElementTree.fromstring(day0)
+    note = "".join(root.itertext())
+    assert "Day 0: no sector has moved yet." in note and "highlighted run" in note
+    rect = next(e for e in root.iter() if e.tag.endswith("rect") and e.get("fill") == "white")
+    axes = view.live.figure.axes[0].bbox
+    assert float(rect.get("x")) + float(rect.get("width")) <= axes.x1, "inside the axes"
+    depth = np.zeros((50, 12))
+    depth[:, 7] = 1.5
+    _, moved = view.frame(depth)
+    assert "sector-start-note" not in moved
+
+
 @pytest.mark.slow
 def test_the_overview_overlay_draws_the_highlighted_run_up_to_today_only():
     import re
@@ -590,7 +607,10 @@ def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(mon
         import ipyvue
         overview = [w for w in rc.find(ipyvue.Html).widgets
                     if "chart-overview" in w.attributes.get("class", "")]
-        assert overview and overview[0].children[0].value, "the overview is shown"
+        image = overview[0].children[0] if overview else None
+        assert image is not None and image.attributes.get("src", "").startswith(
+            "data:image/png;base64,"), "the overview is shown"
+        assert image.attributes["alt"], "its <img> has a name"
     finally:
         rc.close()
 

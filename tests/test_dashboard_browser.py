@@ -368,6 +368,11 @@ def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_m
             .filter(img => img.clientWidth * devicePixelRatio > img.naturalWidth + 1)
             .map(img => [img.closest('.figure').className, img.clientWidth, img.naturalWidth])""")
         assert stretched == [], "a bitmap chart is never shown larger than its pixels"
+        unnamed = page.evaluate("""() => [...document.querySelectorAll('img')]
+            .filter(img => !(img.getAttribute('alt') || '').trim()
+                           && img.getAttribute('aria-hidden') !== 'true')
+            .map(img => img.closest('.figure')?.className || img.outerHTML.slice(0, 80))""")
+        assert unnamed == [], "every image has a name (none is announced as just 'image')"
         overview = page.locator(".chart-overview").get_attribute("aria-label")
         assert "31 Dec 2024" in overview and "median" in overview
 

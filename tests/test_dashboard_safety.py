@@ -102,6 +102,19 @@ def test_closed_sessions_are_freed_within_minutes():
     out = subprocess.run([sys.executable, "-c", code], env=cli.server_env(), capture_output=True,
                          text=True, check=True, cwd=cli.REPO_ROOT)
     assert 0 < float(out.stdout.strip()) <= 300
+    out = subprocess.run([sys.executable, "-c", code], env=cli.server_env(session_timeout=7),
+                         capture_output=True, text=True, check=True, cwd=cli.REPO_ROOT)
+    assert float(out.stdout.strip()) == 7.0, "--session-timeout reaches the server"
+
+
+@pytest.mark.parametrize("text", ["0", "-3", "1.5", "two", "86401"])
+def test_the_cli_refuses_a_session_timeout_that_is_not_whole_seconds(text, capsys):
+    from conflictsim.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["dashboard", "--session-timeout", text])
+    assert stop.value.code == 2
+    assert "--session-timeout" in capsys.readouterr().err
 
 
 def free_port() -> int:

@@ -186,8 +186,10 @@ def test_discover_command_end_to_end(smoke_sweep, tmp_path, capsys):
     frame = storage.read_table(smoke_sweep)
     assert summary["runs"] == len(frame)
     assert summary["runs_of_interest"] == int(frame.eval(where).sum())
-    for png in ("prim_tradeoff.png", "prim_box_limits.png", "feature_scores.png"):
+    for png in ("prim_tradeoff.png", "prim_box_limits.png", "feature_scores.png", "stacking.png"):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
+    stacked = pd.read_csv(out / "stacking.csv")
+    assert stacked["runs"].sum() == len(frame), "every run falls in one cell"
 
 
 @pytest.mark.slow
@@ -297,3 +299,63 @@ def test_a_misspelled_category_in_where_exits_2_in_one_line_before_any_analysis(
     assert code == 2 and "'burden_shfit' is not a value of scenario" in err
     code = conflictsim(["discover", str(smoke_sweep), "--where", "trump_aid_level == 'high'"])
     assert code == 2 and "holds numbers, not text" in capsys.readouterr().err
+
+
+def test_dimensional_stacking_shows_the_known_box_in_its_cells():
+    """The known box (x1 in [0.2, 0.5], x2 in [0.6, 0.9]) over x1, x2 and two irrelevant
+    inputs, in three bins each: the cells of x1's and x2's middle and top bins hold the box and
+    are the densest; shares are the cells' own counts; an empty cell stays empty, not 0."""
+    from experiments import plots, stacking
+
+    x, y = known_box_data(n=6000, noise=0.02)
+    share, count = stacking.stack(x, y, ["x1", "x2", "x3", "x4"], bins=3)
+    assert share.shape == (9, 9) and share.index.names == ["x1", "x3"]
+    assert share.columns.names == ["x2", "x4"] and count.to_numpy().sum() == len(x)
+    by_pair = pd.DataFrame({"x1": stacking.binned(x["x1"]), "x2": stacking.binned(x["x2"]),
+                            "y": y}).groupby(["x1", "x2"])["y"].mean()
+    densest = by_pair.idxmax()
+    assert densest[0].startswith("0.33") and densest[1].startswith("0.66"), densest
+    cell = (densest[0], stacking.binned(x["x3"]).iloc[0])
+    column = (densest[1], stacking.binned(x["x4"]).iloc[0])
+    inside = (stacking.binned(x["x1"]) == cell[0]) & (stacking.binned(x["x3"]) == cell[1]) & \
+        (stacking.binned(x["x2"]) == column[0]) & (stacking.binned(x["x4"]) == column[1])
+    assert share.loc[cell, column] == pytest.approx(y[inside.to_numpy()].mean())
+    sparse = x.iloc[:40]
+    sparse_share, _ = stacking.stack(sparse, y[:40], ["x1", "x2", "x3", "x4"], bins=3)
+    assert sparse_share.isna().to_numpy().any(), "40 runs leave some of 81 cells empty"
+    fig = stacking.figure(sparse_share, _, "y")
+    assert plots.overlapping_texts(fig) == []
+    with pytest.raises(ValueError, match="2 to 4"):
+        stacking.stack(x, y, ["x1"])
+
+
+def test_discover_draws_the_fans_of_the_runs_inside_each_box_against_those_outside(tmp_path):
+    """A sweep that keeps weekly trajectories; a condition on its own input, so the box is known
+    (US aid at most 0.5): the fan table's 'inside' runs are exactly those runs and its medians
+    are theirs, day by day. 12 runs of 56 days."""
+    spec = spec_module.from_dict({
+        "name": "box_fans", "scenarios": ["status_quo"], "days": 56, "seed": 2,
+        "replicates": 4, "sampler": {"method": "grid"},
+        "parameters": {"trump_aid_level": {"levels": [0.0, 0.5, 1.5]}},
+        "output": {"trajectories": "weekly", "fields": ["occupied_km2", "ukraine_support"]}})
+    out = tmp_path / "sweep"
+    sweep.run(spec, out, evaluators.SerialEvaluator(), progress=False)
+    found = discover.analyse(out, "trump_aid_level <= 0.5", threshold=0.9, score_outcomes=False)
+    assert len(found.box_fans) == 1
+    text, table = found.box_fans[0]
+    assert "trump_aid_level" in text
+    frame = storage.read_table(out)
+    trajectories = storage.read_table(out, "trajectories")
+    rows = frame.loc[frame["trump_aid_level"] <= 0.5, "row"]
+    inside = table[(table["field"] == "occupied_km2") & (table["group"] == "inside")]
+    assert set(inside["runs"]) == {len(rows)} == {8}
+    last = trajectories["day"].max()
+    direct = trajectories[trajectories["row"].isin(rows) & (trajectories["day"] == last)]
+    assert inside.set_index("day").loc[last, "p50"] == pytest.approx(direct["occupied_km2"].median())
+    assert set(table["field"]) == {"occupied_km2", "ukraine_support"}
+    folder = tmp_path / "found"
+    discover.write(found, folder)
+    assert (folder / "prim_fans_box1.png").read_bytes()[:4] == b"\x89PNG"
+    assert len(pd.read_csv(folder / "prim_fans.csv")) == len(table)
+    from experiments import boxfans, plots
+    assert plots.overlapping_texts(boxfans.figure(table, text)) == []

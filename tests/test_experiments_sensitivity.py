@@ -129,3 +129,59 @@ def test_sensitivity_refuses_a_grid_spec(tmp_path):
     assert result.returncode == 2
     assert "sampler.method=\"grid\": sensitivity needs sampler 'sobol' or 'morris'" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_dummy_read_by_nothing_shows_the_noise_floor_of_the_indices():
+    """Ishigami with SALib's dummy: evaluated exactly (as the model with common random numbers
+    is), the dummy's runs equal their base runs and its indices are exactly 0; with noise on each
+    evaluation (runs without common random numbers) the dummy picks up an index of its own, the
+    floor under which a parameter's index says nothing."""
+    import dataclasses
+
+    spec = dataclasses.replace(ishigami_spec("sobol", 512), dummy=True, second_order=False)
+    x = samplers.draw(spec)
+    assert x.shape == (512 * 6, 4) and spec.design_names[-1] == "dummy"
+    problem = samplers.salib_problem(spec.factors, dummy=True)
+    exact = sensitivity.sobol_table(problem, ishigami(x[:, :3]), second_order=False,
+                                    resamples=200, seed=1)
+    exact.insert(0, "outcome", "y")
+    exact.insert(0, "scenario", "s")
+    dummy = exact[exact["parameter"] == "dummy"]
+    assert np.all(dummy["value"] == 0.0) and np.all(dummy["conf"] == 0.0)
+    floor = sensitivity.noise_floor(exact).set_index("index")
+    assert floor.loc["S1", "at_or_below_floor"] == ["x3"], "x3 acts only with x1"
+    assert floor.loc["ST", "at_or_below_floor"] == []
+    noisy_y = ishigami(x[:, :3]) + np.random.default_rng(0).normal(0, 2.0, len(x))
+    noisy = sensitivity.sobol_table(problem, noisy_y, second_order=False, resamples=200, seed=1)
+    noisy_dummy = noisy[(noisy["parameter"] == "dummy") & (noisy["index"] == "ST")]
+    assert 0.05 < noisy_dummy["value"].item() < 0.5, "noise gives the dummy an index of its own"
+
+
+@pytest.mark.slow  # 20 runs of 30 days, but a subprocess importing the CLI: about 10 s idle
+def test_the_cli_samples_a_dummy_the_model_never_reads_and_reports_its_floor(tmp_path):
+    spec = tmp_path / "dummy.toml"
+    spec.write_text('name = "dummy"\nscenarios = ["new_administration"]\ndays = 30\nseed = 3\n'
+                    '[sampler]\nmethod = "sobol"\nsamples = 4\nsecond_order = false\n'
+                    'dummy = true\n[parameters]\ntrump_aid_level = { range = [0.0, 1.5] }\n'
+                    'eu_aid_baseline_bn_usd = { range = [10.0, 60.0] }\n')
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "conflictsim", "sensitivity", str(spec), "--out",
+                           str(out), "--executor", "serial", "--quiet"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    design = pd.read_parquet(out / "design")
+    assert list(design.columns)[-1] == "dummy" and design["dummy"].nunique() > 4
+    rows = pd.read_parquet(out / "outcomes")
+    assert "dummy" not in rows.columns, "the model's rows never see it"
+    table = pd.read_csv(out / "sensitivity.csv")
+    dummy = table[(table["parameter"] == "dummy") & table["index"].isin(["S1", "ST"])]
+    assert len(dummy) == 2 and np.all(dummy["value"] == 0.0), "runs differing in it are equal"
+    assert "noise floor, occupied_km2_final (new_administration) ST: the dummy" in done.stdout
+
+
+def test_a_dummy_needs_sobol_or_morris():
+    from experiments.spec import SpecError, from_dict
+
+    with pytest.raises(SpecError, match="sampler.dummy"):
+        from_dict({"sampler": {"method": "latin", "samples": 8, "dummy": True},
+                   "parameters": {"trump_aid_level": {"range": [0.0, 1.5]}}})

@@ -238,6 +238,26 @@ def test_close_up_shows_the_same_move_larger(geo):
         assert name in inset_texts, name
 
 
+def test_the_key_and_the_close_up_sit_beside_the_map_not_on_its_land():
+    """Both lie wholly right of the country map (over it they hid western and south-western
+    Ukraine), inside the figure, apart from each other, with no text cut by the figure's edge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = fm.front_map_figure(depth(Pokrovsk=20.0), depth(Pokrovsk=10.0), 800.0, dpi=72)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    main = fig.axes[0]
+    inset, = main.child_axes
+    key = main.get_legend().get_window_extent(renderer)
+    close_up = inset.get_tightbbox(renderer)
+    for name, box in (("key", key), ("close-up", close_up)):
+        assert box.x0 >= main.bbox.x1, f"the {name} starts right of the country map"
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 + 0.5, f"the {name} is inside"
+        assert fig.bbox.y0 - 0.5 <= box.y0 and box.y1 <= fig.bbox.y1 + 0.5, f"the {name} is inside"
+    assert not key.overlaps(close_up), "the key and the close-up do not cover each other"
+
+
 def test_map_draws_outline_dnipro_cities_key_and_both_lines(geo):
     fig = fm.front_map_figure(depth(Kurakhove=15.0), depth(Kurakhove=8.0), 500.0)
     ax = fig.axes[0]

@@ -106,7 +106,7 @@ class FrontMapWidget:
                                          attributes={"style": LAYER_STYLE})
         background = solara.widgets.HTML(tag="div", unsafe_innerHTML=background_html(show_median))
         stack = ipyvue.Html(tag="div", children=[background, self.layer],
-                            attributes={"style": CONTAINER_STYLE})
+                            attributes={"style": CONTAINER_STYLE, "class": "front-map-stack"})
         children = [self.caption, stack] if caption else [stack]
         self.widget = ipyvue.Html(tag="div", children=children,
                                   attributes={"class": CSS_CLASS})
