@@ -220,3 +220,58 @@ def test_strikes_are_spread_over_the_turn():
         days = [d for d in range(7) if strike_today(waves, d, 7)]
         assert len(days) == waves
     assert len(controls_of("europe")) == 3
+
+
+def test_the_registry_gives_codes_checks_the_teacher_key_and_frees_idle_games():
+    from dashboards.game.registry import CODE_LENGTH, GameRegistry
+
+    now = [0.0]
+    registry = GameRegistry(idle_seconds=1800, clock=lambda: now[0])
+    small = dataclasses.replace(SETTINGS, turns=2)
+    first, key = registry.create(small)
+    second, _ = registry.create(small)
+    assert first != second and len(first) == CODE_LENGTH
+    assert registry.game(first.lower()) is not registry.game(second)
+    with pytest.raises(MoveError):
+        registry.teacher_game(first, "not-the-key")
+    assert registry.teacher_game(first, key) is registry.game(first)
+    page = registry.page_opened(first)
+    now[0] = 1799.0
+    assert registry.free_idle() == []
+    now[0] = 4000.0
+    assert registry.free_idle() == [second], "no page open for 30 minutes: freed"
+    registry.page_closed(first, page)
+    now[0] = 4000.0 + 1799.0
+    assert registry.free_idle() == []
+    now[0] = 4000.0 + 1800.0
+    assert registry.free_idle() == [first]
+    with pytest.raises(MoveError):
+        registry.game(first)
+
+
+def test_the_debrief_sets_the_class_run_in_the_rules_fan():
+    """Fan member 0 is the class's run played by the rules: a game left to the rules sits on
+    it exactly; a seat's moves show as that seat's effect, and handing it back undoes them."""
+    from dashboards.game.debrief import debrief, rules_fan
+
+    settings = dataclasses.replace(SETTINGS, turns=3, fan_runs=20)
+    idle = Game(settings)
+    for _ in range(3):
+        idle.close_turn()
+    fan = rules_fan(idle)
+    assert np.array_equal(fan.trajectories["occupied_km2"][0], idle.model.trajectories["occupied_km2"][0])
+    played = Game(settings)
+    played.join("ana", "putin")
+    for _ in range(3):
+        played.submit("ana", {"offensive_effort": 2.0, "main_axis_surge": 2.0})
+    result = debrief(played, fan)
+    assert result.twin_occupied_km2 == float(idle.model.state.occupied_km2[0])
+    assert result.class_occupied_km2 > result.twin_occupied_km2
+    rules = fan.trajectories["occupied_km2"][:, -1]
+    assert result.percentile == pytest.approx(100.0 * np.mean(rules <= result.class_occupied_km2))
+    assert abs(sum(result.outcome_shares.values()) - 1.0) < 1e-9
+    putin = next(s for s in result.seats if s.seat == "putin")
+    assert putin.moved and putin.occupied_km2 == result.twin_occupied_km2
+    assert result.most_moved.seat == "putin"
+    assert not any(s.moved for s in result.seats if s.seat != "putin")
+    assert any("Putin (Moscow) played by the rule instead" in line for line in result.lines())
