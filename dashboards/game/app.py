@@ -32,7 +32,7 @@ from ..components.front_map import FrontMap
 from ..components.views import FigureImage, MarkdownText
 from .debrief import debrief, game_figure, outcome_bars, rules_fan
 from .engine import (ISSUE_LABELS, SEAT_TITLES, SEATS, TURN_LENGTHS, Game, GameSettings,
-                     MoveError, move_words)
+                     MoveError, from_record, move_words)
 from .registry import REGISTRY, Entry, cached, start_sweeper
 
 POLL_SECONDS = 1.0
@@ -51,6 +51,7 @@ GAME_CSS = """
 .figure img, .chart img { width: 100%; height: auto; display: block; }
 .game-figure { max-width: 900px; }
 .game-main .front-map { max-width: 640px; }
+.debrief-page .figure-outcomes { max-width: 520px; }
 .own-info td, .seat-table td, .seat-table th { padding: 2px 6px; font-size: 0.85rem; }
 .game-error { color: #a00; font-size: 0.9rem; }
 :focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
@@ -157,6 +158,16 @@ def Landing(push: Callable[[str], None], code: str):
         except (MoveError, sim.params.InputError) as err:
             error.set(str(err))
 
+    def reopen(file) -> None:
+        """A saved game record, reopened for a debrief another day (a new code)."""
+        try:
+            record = json.loads(bytes(file["data"]).decode("utf-8"))
+            new_code, key = REGISTRY.add(from_record(record))
+            push("/?" + urllib.parse.urlencode({"code": new_code, "teacher": key}))
+        except (ValueError, UnicodeDecodeError) as err:
+            error.set(f"game record={file.get('name')!r} is not allowed: {err}"
+                      if not isinstance(err, MoveError) else str(err))
+
     MarkdownText("## Play the leaders\nSit in Putin's, Zelensky's, Trump's or Europe's chair, "
                  "with only that leader's information, and decide what that leader's rule "
                  "decides in the model. Empty seats are played by the rules.")
@@ -182,6 +193,8 @@ def Landing(push: Callable[[str], None], code: str):
                             classes=["new-minutes"])
             solara.InputInt("Seed (the run's random numbers)", value=seed, classes=["new-seed"])
             solara.Button("New game", on_click=create, color="primary", classes=["new-game"])
+            solara.FileDrop(label="Or drop a saved game record here to reopen it (debrief)",
+                            on_file=reopen, lazy=False)
 
 
 # --------------------------------------------------------------------------- shared parts
@@ -259,19 +272,22 @@ def SeatPage(code: str, name: str):
     player = game.players[name.strip()]
     revision = use_game_revision(code)
     view = game.seat_view(player.seat)
-    choices = solara.use_reactive({})
+    # The draft is kept with the turn it was made in: a new turn (or a step back) starts it
+    # again from the rule, in the same render that shows the new turn.
+    turn_key = (view["turn"], view["day"])
+    draft_state = solara.use_reactive((turn_key, {}))
+    choices = draft_state.value[1] if draft_state.value[0] == turn_key else {}
     sent = solara.use_reactive("")
     error = solara.use_reactive("")
-    def new_turn() -> None:
-        """A new turn (or a step back): the draft starts again from the rule."""
-        choices.set({})
 
-    solara.use_effect(new_turn, [view["turn"], view["day"]])
+    def choose(name: str, value: Any) -> None:
+        current = draft_state.value[1] if draft_state.value[0] == turn_key else {}
+        draft_state.set((turn_key, {**current, name: value}))
 
     def send():
         try:
             turn = game.turn + 1
-            closed = game.submit(player.name, choices.value)
+            closed = game.submit(player.name, choices)
             error.set("")
             sent.set(f"Your move for turn {turn} is in" + (
                 " and the turn has been played." if closed else
@@ -288,10 +304,9 @@ def SeatPage(code: str, name: str):
                     solara.Text("Leave a decision to the rule, or tick it and decide yourself. "
                                 "Your choice holds for every day of the turn.")
                     for control in view["controls"]:
-                        ControlInput(control, view["hint"], choices.value.get(control["name"]),
-                                     lambda value, n=control["name"]: choices.set(
-                                         {**choices.value, n: value}))
-                    draft = move_words(player.seat, {k: v for k, v in choices.value.items()
+                        ControlInput(control, view["hint"], choices.get(control["name"]),
+                                     lambda value, n=control["name"]: choose(n, value))
+                    draft = move_words(player.seat, {k: v for k, v in choices.items()
                                                      if v is not None})
                     solara.Text("Your move: " + (draft or "everything left to the rule") + ".",
                                 classes=["move-draft"])
@@ -351,13 +366,15 @@ def ControlInput(control: dict[str, Any], hint: dict[str, Any], value: Any,
             solara.Switch(label="yes" if value else "no", value=value, on_value=on_value,
                           classes=[f"value-{name}"])
         elif kind == "count":
-            solara.InputInt("how many", value=value, on_value=on_value, classes=[f"value-{name}"])
+            solara.InputInt("how many", value=value, on_value=on_value, classes=[f"value-{name}"],
+                            continuous_update=True)
         elif kind == "number":
             solara.InputFloat(f"value ({control['low']:g} to {control['high']:g})", value=value,
-                              on_value=on_value, classes=[f"value-{name}"])
+                              on_value=on_value, classes=[f"value-{name}"], continuous_update=True)
         else:
             for issue, (label, _, _) in ISSUE_LABELS.items():
                 solara.InputFloat(label, value=value[issue], classes=[f"value-{name}-{issue}"],
+                                  continuous_update=True,
                                   on_value=lambda v, i=issue: on_value({**value, i: v}))
 
 
@@ -470,7 +487,8 @@ def DebriefPage(code: str):
         FigureImage(figure, "game", "Shaded: the rules' runs from the same start with the same "
                     "random numbers; black: the class's run; dotted: the same run played by the "
                     "rules.", "The class's run drawn inside the fan of the rules' runs.")
-        FigureImage(bars, "outcomes", "How the rules' runs end, by outcome class.",
+        FigureImage(bars, "outcomes", f"How the rules' runs end, by outcome class; the class's run: "
+                    f"{result.class_outcome}.",
                     "Bar chart of outcome classes: " + ", ".join(
                         f"{k} {v:.0%}" for k, v in result.outcome_shares.items()))
         with solara.Card("The talks' record", classes=["talks-record"]):

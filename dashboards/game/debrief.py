@@ -172,8 +172,12 @@ def outcome_bars(result: Debrief, horizon) -> Figure:
     fig = plots.outcome_figure({name: round(1000 * share) for name, share in
                                 result.outcome_shares.items()}, horizon)
     ax = fig.axes[0]
-    ax.set_title(f"The rules' runs on {plots.day_text(horizon)}; the class's run: "
-                 f"{result.class_outcome}", fontsize=plots.TITLE_PT, loc="left")
+    ax.set_title(f"The rules' {len(result.rules_occupied_km2)} runs on {plots.day_text(horizon)}",
+                 fontsize=plots.TITLE_PT, loc="left")
+    names = list(result.outcome_shares)
+    if result.class_outcome in names:  # the class's outcome in bold
+        label = ax.get_yticklabels()[names.index(result.class_outcome)]
+        label.set_fontweight("bold")
     return fig
 
 
