@@ -184,9 +184,36 @@ def replay_row(sweep_dir: str, row_index: int):
     return replayed
 
 
+def replay_game(path: str) -> int:
+    """`conflictsim run --game FILE`: replay a class's game from its record, say whether it
+    matches the record's fingerprint bit for bit, and summarise where the run ended."""
+    from dashboards.game.engine import SEAT_TITLES, from_record, load_record, move_words
+
+    record = load_record(path)
+    game = from_record(record)
+    state = game.model.state
+    settings = game.settings
+    print(f"game {path}: scenario {settings.scenario}, seed {settings.seed}, start "
+          f"{settings.start_date}, {len(game.turns)} turn(s) of {settings.turn_days} days played")
+    for k, turn in enumerate(game.turns):
+        seats = [f"{SEAT_TITLES[s]}: {move_words(s, m)}" for s, m in turn.moves.items() if m]
+        print(f"  turn {k + 1}: " + ("; ".join(seats) if seats else "every seat by the rule"))
+    print(f"day {game.model.day}: occupied {state.occupied_km2[0]:,.0f} km², talks: "
+          f"{game.public_view()['talks_phase']}")
+    stored = record.get("fingerprint")
+    if stored == game.fingerprint():
+        print("the replay matches the record bit for bit")
+        return 0
+    print(f"the replay does NOT match the record (fingerprint {game.fingerprint()[:12]}, "
+          f"recorded {str(stored)[:12]})")
+    return 1
+
+
 def cmd_run(args) -> int:
     from sim.simulate import simulate
 
+    if args.game is not None:
+        return replay_game(args.game)
     if args.settings is not None:
         _apply_settings_file(args)
     check_scenario(args.scenario)
@@ -318,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the settings saved from the dashboard (TOML or JSON: scenario, "
                         "seed, run, start_date, [parameters]); --set applies on top")
     p.set_defaults(file_overrides={})
+    p.add_argument("--game", metavar="FILE", default=None,
+                   help="replay a class's game from its record (saved by the game's teacher "
+                        "page) and check it bit for bit")
     p.add_argument("--from", dest="from_dir", metavar="DIR",
                    help="replay a row of the sweep in DIR (with --run K), alone, bit for bit")
     p.add_argument("--run", type=_whole("--run", 0, 2**62), metavar="K",

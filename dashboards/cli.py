@@ -56,6 +56,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--sweeps", type=_sweeps_dir, default=None, metavar="DIR",
                    help="let students open rows of the sweeps under DIR, chosen by name from a "
                         "list (default: opening sweep rows is off)")
+    p.add_argument("--game", action="store_true",
+                   help="serve the game instead: students play the leaders; the printed address "
+                        "is the teacher's page for a new game")
     p.set_defaults(func=run)
     return p
 
@@ -88,8 +91,12 @@ def _sweeps_dir(text: str) -> Path:
     return path.resolve()
 
 
-def server_command(host: str, port: int, open_browser: bool = False) -> list[str]:
-    return [sys.executable, "-m", "solara", "run", "dashboards.app", "--host", host,
+GAME_APP = "dashboards.game.app"
+
+
+def server_command(host: str, port: int, open_browser: bool = False,
+                   app: str = "dashboards.app") -> list[str]:
+    return [sys.executable, "-m", "solara", "run", app, "--host", host,
             "--port", str(port), "--production", "--no-check-version",
             "--open" if open_browser else "--no-open"]
 
@@ -188,14 +195,18 @@ def address_lines(host: str, port: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     sweeps = getattr(args, "sweeps", None)
+    game = getattr(args, "game", False)
     lines = address_lines(args.host, args.port)
+    if game:
+        lines.append("  the game: open the address, start a new game, give the students its code")
     if sweeps:
         lines.append(f"  sweeps from {sweeps}")
     print("\n".join(lines), flush=True)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
     proc = None
     try:
-        proc = subprocess.Popen(server_command(args.host, args.port, args.open),
+        proc = subprocess.Popen(server_command(args.host, args.port, args.open,
+                                               GAME_APP if game else "dashboards.app"),
                                 env=server_env(sweeps=sweeps, session_timeout=getattr(
                                     args, "session_timeout", SESSION_TIMEOUT_SECONDS)),
                                 cwd=REPO_ROOT,

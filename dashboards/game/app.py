@@ -1,0 +1,510 @@
+"""The game's pages: `solara run dashboards.game.app` (or `conflictsim dashboard --game`).
+
+One app, four pages chosen by the address:
+- `/`: join a game by code (students) or start a new one (teacher);
+- `/?code=CODE&name=NAME`: a seat's page (the name rejoins its seat after a closed page);
+- `/?code=CODE&teacher=KEY`: the teacher's page (the key is only in the teacher's link);
+- `/?code=CODE&debrief=1`: the debrief.
+
+Every page of a game reads the one `Game` in the server's registry and redraws when its
+`revision` changes (a poll each `POLL_SECONDS`, which also closes a turn whose timer ran out).
+A seat's page is built from `Game.seat_view` only, so the other side's private values are never
+in its HTML nor in its messages from the server; the shared chart draws public quantities.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+import urllib.parse
+from typing import Any, Callable
+
+import numpy as np
+import solara
+import solara.lab
+
+import sim
+from sim import calendar
+
+from .. import plots
+from ..components.front_map import FrontMap
+from ..components.views import FigureImage, MarkdownText
+from .debrief import debrief, game_figure, outcome_bars, rules_fan
+from .engine import (ISSUE_LABELS, SEAT_TITLES, SEATS, TURN_LENGTHS, Game, GameSettings,
+                     MoveError, from_record, move_words)
+from .registry import REGISTRY, Entry, cached, start_sweeper
+
+POLL_SECONDS = 1.0
+_SWEEPER: list[threading.Thread] = []
+
+GAME_CSS = """
+.game-page { padding: 8px 12px; max-width: 1400px; }
+.game-columns { display: flex; gap: 16px; align-items: flex-start; flex-wrap: wrap; }
+.game-columns > .game-side { flex: 0 0 360px; min-width: 0; }
+.game-columns > .game-main { flex: 1 1 480px; min-width: 0; }
+.control-card { border-top: 1px solid #ddd; padding: 6px 0; }
+.control-label { font-weight: 500; font-size: 0.92rem; line-height: 1.25; }
+.control-cost, .control-hint { font-size: 0.8rem; color: #333; }
+.control-hint { color: #0b4f7a; }
+.event-log ul { padding-left: 1.2em; font-size: 0.85rem; }
+.figure img, .chart img { width: 100%; height: auto; display: block; }
+.game-figure { max-width: 900px; }
+.game-main .front-map { max-width: 640px; }
+.debrief-page .figure-outcomes { max-width: 520px; }
+.own-info td, .seat-table td, .seat-table th { padding: 2px 6px; font-size: 0.85rem; }
+.game-error { color: #a00; font-size: 0.9rem; }
+:focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
+@media (max-width: 899px) { .game-columns > .game-side { flex: 1 1 100%; } }
+"""
+
+
+def query_of(search: str | None) -> dict[str, str]:
+    return {k: v[0] for k, v in urllib.parse.parse_qs(search or "").items()}
+
+
+@solara.component
+def Page():
+    if not _SWEEPER:
+        _SWEEPER.append(start_sweeper())
+    router = solara.use_router()
+    query = query_of(router.search)
+    solara.Title("conflictsim — play the leaders")
+    solara.Style(GAME_CSS)
+    code = query.get("code")
+    with solara.Column(classes=["game-page"]):
+        try:
+            if code and "teacher" in query:
+                REGISTRY.teacher_game(code, query["teacher"])
+                TeacherPage(code, query["teacher"])
+            elif code and "debrief" in query:
+                REGISTRY.game(code)
+                DebriefPage(code)
+            elif code and "name" in query:
+                game = REGISTRY.game(code)
+                if query["name"].strip() not in game.players:
+                    raise MoveError("name", query["name"],
+                                    "a student who has joined this game (join from the start page)")
+                SeatPage(code, query["name"])
+            else:
+                Landing(router.push, code or "")
+        except MoveError as err:
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(str(err)), classes=["game-error"])
+            solara.Button("Back to the start", on_click=lambda: router.push("/"), text=True)
+
+
+def use_game_revision(code: str) -> int:
+    """The game's revision, kept current by a poll in this page's own thread; the page counts
+    as open (for freeing idle games) until its kernel closes."""
+    revision = solara.use_reactive(REGISTRY.game(code).revision)
+
+    def poll():
+        from solara.server import kernel_context
+
+        context = kernel_context.get_current_context()
+        page = REGISTRY.page_opened(code)
+        context.on_close(lambda: REGISTRY.page_closed(code, page))
+        while not context.closed_event.wait(POLL_SECONDS):
+            try:
+                game = REGISTRY.game(code)
+            except MoveError:
+                return
+            game.tick()
+            if game.revision != revision.value:
+                revision.set(game.revision)
+
+    solara.lab.use_task(poll, dependencies=[code], prefer_threaded=True, raise_error=False)
+    return revision.value
+
+
+def shared_figure(entry: Entry) -> bytes:
+    """The game chart at the game's current day, drawn once per game and day for all pages."""
+    game = entry.game
+    fan = cached(entry, ("fan", game.settings), lambda: rules_fan(game))
+    key = ("figure", id(game.model), game.model.day)
+    return cached(entry, key, lambda: plots.figure_png(game_figure(fan, game)))
+
+
+# --------------------------------------------------------------------------- landing
+@solara.component
+def Landing(push: Callable[[str], None], code: str):
+    error = solara.use_reactive("")
+    join_code = solara.use_reactive(code)
+    name = solara.use_reactive("")
+    seat = solara.use_reactive("(as before)")
+    scenario = solara.use_reactive("new_administration")
+    start = solara.use_reactive(calendar.START_DATE.isoformat())
+    turn_days = solara.use_reactive("30")
+    turns = solara.use_reactive(12)
+    minutes = solara.use_reactive(0)
+    seed = solara.use_reactive(0)
+
+    def join():
+        try:
+            chosen = None if seat.value == "(as before)" else seat.value
+            game = REGISTRY.game(join_code.value)
+            player = game.join(name.value, chosen)
+            push("/?" + urllib.parse.urlencode({"code": game.code, "name": player.name}))
+        except MoveError as err:
+            error.set(str(err))
+
+    def create():
+        try:
+            settings = GameSettings(scenario=scenario.value, seed=int(seed.value),
+                                    start_date=start.value, turn_days=int(turn_days.value),
+                                    turns=int(turns.value), turn_seconds=int(minutes.value) * 60)
+            new_code, key = REGISTRY.create(settings)
+            push("/?" + urllib.parse.urlencode({"code": new_code, "teacher": key}))
+        except (MoveError, sim.params.InputError) as err:
+            error.set(str(err))
+
+    def reopen(file) -> None:
+        """A saved game record, reopened for a debrief another day (a new code)."""
+        try:
+            record = json.loads(bytes(file["data"]).decode("utf-8"))
+            new_code, key = REGISTRY.add(from_record(record))
+            push("/?" + urllib.parse.urlencode({"code": new_code, "teacher": key}))
+        except (ValueError, UnicodeDecodeError) as err:
+            error.set(f"game record={file.get('name')!r} is not allowed: {err}"
+                      if not isinstance(err, MoveError) else str(err))
+
+    MarkdownText("## Play the leaders\nSit in Putin's, Zelensky's, Trump's or Europe's chair, "
+                 "with only that leader's information, and decide what that leader's rule "
+                 "decides in the model. Empty seats are played by the rules.")
+    if error.value:
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(error.value), classes=["game-error"])
+    with solara.Row(classes=["game-columns"]):
+        with solara.Card("Join a game", classes=["join-card", "game-side"]):
+            solara.InputText("Game code", value=join_code, classes=["join-code"])
+            solara.InputText("Your name", value=name, classes=["join-name"])
+            solara.Select("Seat", values=["(as before)", *SEATS], value=seat,
+                          classes=["join-seat"])
+            solara.Button("Join", on_click=join, color="primary", classes=["join-button"])
+            solara.Text("Closed your page? Type the same code and name to get your seat back.")
+        with solara.Card("New game (teacher)", classes=["new-game-card", "game-main"]):
+            solara.Select("Scenario", values=list(sim.SCENARIOS), value=scenario,
+                          classes=["new-scenario"])
+            solara.InputText("Start date (2024-01-01 to 2024-12-01)", value=start,
+                             classes=["new-start"])
+            solara.Select("Turn length, days", values=[str(n) for n in TURN_LENGTHS],
+                          value=turn_days, classes=["new-turn-days"])
+            solara.InputInt("Number of turns", value=turns, classes=["new-turns"])
+            solara.InputInt("Minutes per turn (0: no timer)", value=minutes,
+                            classes=["new-minutes"])
+            solara.InputInt("Seed (the run's random numbers)", value=seed, classes=["new-seed"])
+            solara.Button("New game", on_click=create, color="primary", classes=["new-game"])
+            solara.FileDrop(label="Or drop a saved game record here to reopen it (debrief)",
+                            on_file=reopen, lazy=False)
+
+
+# --------------------------------------------------------------------------- shared parts
+@solara.component
+def SharedWorld(code: str, view: dict[str, Any], revision: int):
+    """The map, the chart of the rules' fan with the class's run, and the event log: the same
+    for every seat (public quantities only)."""
+    entry = REGISTRY.entry(code)
+    figure = solara.lab.use_task(lambda: shared_figure(entry), dependencies=[code, revision],
+                                 prefer_threaded=True, raise_error=False)
+    public = view["public"]
+    date = calendar.date_of(view["day"], entry.game.model.start_date)
+    FrontMap(np.array([np.nan if v is None else v for v in view["depth_km"]]), None, view["day"],
+             plots.day_text(date), public.get("kursk_held_km2"))
+    if figure.finished and figure.value is not None:
+        FigureImage(figure.value, "game", "Shaded: the runs the model's own leaders make from the "
+                    "same start (50 % and 90 % bands, median); black: the class's run so far; "
+                    "dotted: this same run played by the rules.",
+                    f"Charts of occupied area, pressure on Russia, Ukrainian support and grid "
+                    f"on {plots.day_text(date)}: the class's run against the rules' runs.")
+    else:
+        solara.ProgressLinear(True)
+        solara.Text("Drawing the rules' runs…")
+    EventLog(view["events"])
+
+
+@solara.component
+def EventLog(lines: list[str]):
+    with solara.Card("What has happened", classes=["event-log"]):
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in reversed(lines[-40:]))
+        solara.HTML(tag="ul", unsafe_innerHTML=items or "<li>Nothing yet.</li>",
+                    classes=["event-lines"])
+
+
+@solara.component
+def StateLine(view: dict[str, Any], title: str):
+    """The date, turn and timer, with the state as data attributes for tests and tools."""
+    left = view["seconds_left"]
+    timer = "" if left is None else f" · {int(left // 60)}:{int(left % 60):02d} left"
+    status = ("the game has ended" if view["finished"] else
+              f"turn {view['turn'] + 1} of {view['turns']}" + (" (paused)" if view["paused"] else ""))
+    date = calendar.date_of(view["day"], calendar.parse_start(view["settings"]["start_date"]))
+    text = f"{title} · {plots.day_text(date)} · {status}{timer} · talks: {view['talks_phase']}"
+    occupied = view["public"]["occupied_km2"]
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["game-state"],
+                attributes={"data-day": str(view["day"]), "data-turn": str(view["turn"]),
+                            "data-finished": str(view["finished"]).lower(),
+                            "data-occupied-km2": f"{occupied:.1f}",
+                            "data-moves": json.dumps(view["moves_by_turn"])},
+                style="font-size: 1.1rem; font-weight: 600")
+    waiting = [SEAT_TITLES[s] for s, moved in view["moved"].items() if not moved]
+    seats = ", ".join(f"{SEAT_TITLES[s]}: {', '.join(n) if n else 'the rule'}"
+                      for s, n in view["seats"].items())
+    solara.Text(f"Seats — {seats}." + (f" Waiting for: {', '.join(waiting)}." if waiting and
+                                       not view["finished"] else ""), classes=["seat-line"])
+
+
+# --------------------------------------------------------------------------- a seat
+def hint_words(control: dict[str, Any], hint: dict[str, Any]) -> str:
+    value = hint.get(control["name"])
+    if value is None:
+        return "The rule decides on each package as it comes: yes if it beats fighting on." \
+            if control["name"] == "accept_package" else "The rule decides day by day."
+    if control["kind"] == "yes/no":
+        return f"The rule would: {'yes' if value else 'no'}"
+    if control["kind"] == "package":
+        from .engine import package_words
+        return "The rule would table " + package_words(value).removeprefix("a package: ")
+    return f"The rule would: {value:g}"
+
+
+@solara.component
+def SeatPage(code: str, name: str):
+    game = REGISTRY.game(code)
+    player = game.players[name.strip()]
+    revision = use_game_revision(code)
+    view = game.seat_view(player.seat)
+    # The draft is kept with the turn it was made in: a new turn (or a step back) starts it
+    # again from the rule, in the same render that shows the new turn.
+    turn_key = (view["turn"], view["day"])
+    draft_state = solara.use_reactive((turn_key, {}))
+    choices = draft_state.value[1] if draft_state.value[0] == turn_key else {}
+    sent = solara.use_reactive("")
+    error = solara.use_reactive("")
+
+    def choose(name: str, value: Any) -> None:
+        current = draft_state.value[1] if draft_state.value[0] == turn_key else {}
+        draft_state.set((turn_key, {**current, name: value}))
+
+    def send():
+        try:
+            turn = game.turn + 1
+            closed = game.submit(player.name, choices)
+            error.set("")
+            sent.set(f"Your move for turn {turn} is in" + (
+                " and the turn has been played." if closed else
+                "; you can change it until the turn closes."))
+        except MoveError as err:
+            error.set(str(err))
+
+    with solara.Column(classes=["seat-page", f"seat-{player.seat}"]):
+        StateLine(view, f"Game {code}: {SEAT_TITLES[player.seat]}, played by {player.name}")
+        with solara.Row(classes=["game-columns"]):
+            with solara.Column(classes=["game-side"]):
+                OwnInfo(view)
+                with solara.Card("Your moves this turn", classes=["seat-controls"]):
+                    solara.Text("Leave a decision to the rule, or tick it and decide yourself. "
+                                "Your choice holds for every day of the turn.")
+                    for control in view["controls"]:
+                        ControlInput(control, view["hint"], choices.get(control["name"]),
+                                     lambda value, n=control["name"]: choose(n, value))
+                    draft = move_words(player.seat, {k: v for k, v in choices.items()
+                                                     if v is not None})
+                    solara.Text("Your move: " + (draft or "everything left to the rule") + ".",
+                                classes=["move-draft"])
+                    if error.value:
+                        solara.HTML(tag="div", unsafe_innerHTML=html.escape(error.value),
+                                    classes=["game-error"])
+                    solara.Button("Send my move", on_click=send, color="primary",
+                                  classes=["send-move"], disabled=view["finished"])
+                    if sent.value:
+                        solara.Text(sent.value, classes=["move-sent"])
+            with solara.Column(classes=["game-main"]):
+                SharedWorld(code, view, revision)
+
+
+@solara.component
+def OwnInfo(view: dict[str, Any]):
+    own = view.get("own") or {}
+    with solara.Card("What only you know", classes=["own-info"]):
+        if not own:
+            solara.Text("Your information is the public state of the war, as on the map and "
+                        "charts; you do not know either side's costs or resolve.")
+            return
+        rows = "".join(f"<tr><td>{html.escape(v['label'])}</td><td>{v['value']:.3f}</td></tr>"
+                       for v in own.values())
+        solara.HTML(tag="table", unsafe_innerHTML=rows)
+
+
+@solara.component
+def ControlInput(control: dict[str, Any], hint: dict[str, Any], value: Any,
+                 on_value: Callable[[Any], None]):
+    """One control: what it does and costs, what the rule would do, and (ticked) the seat's
+    own value, starting from the rule's."""
+    name, kind = control["name"], control["kind"]
+    suggested = hint.get(name)
+
+    def tick(on: bool):
+        if not on:
+            on_value(None)
+        elif kind == "yes/no":
+            on_value(bool(suggested) if suggested is not None else False)
+        elif kind == "package":
+            on_value(dict(suggested) if suggested else {k: 0.0 for k in ISSUE_LABELS})
+        elif kind == "count":
+            on_value(int(suggested) if suggested is not None else 0)
+        else:
+            on_value(float(suggested) if suggested is not None else float(control["low"]))
+
+    with solara.Column(classes=["control-card", f"control-{name}"], gap="2px"):
+        solara.Text(control["label"], classes=["control-label"])
+        solara.Text(control["cost"], classes=["control-cost"])
+        solara.Text(hint_words(control, hint), classes=["control-hint"])
+        solara.Switch(label="decide myself", value=value is not None, on_value=tick,
+                        classes=[f"decide-{name}"])
+        if value is None:
+            return
+        if kind == "yes/no":
+            solara.Switch(label="yes" if value else "no", value=value, on_value=on_value,
+                          classes=[f"value-{name}"])
+        elif kind == "count":
+            solara.InputInt("how many", value=value, on_value=on_value, classes=[f"value-{name}"],
+                            continuous_update=True)
+        elif kind == "number":
+            solara.InputFloat(f"value ({control['low']:g} to {control['high']:g})", value=value,
+                              on_value=on_value, classes=[f"value-{name}"], continuous_update=True)
+        else:
+            for issue, (label, _, _) in ISSUE_LABELS.items():
+                solara.InputFloat(label, value=value[issue], classes=[f"value-{name}-{issue}"],
+                                  continuous_update=True,
+                                  on_value=lambda v, i=issue: on_value({**value, i: v}))
+
+
+# --------------------------------------------------------------------------- the teacher
+@solara.component
+def TeacherPage(code: str, key: str):
+    entry = REGISTRY.entry(code)
+    game = entry.game
+    revision = use_game_revision(code)
+    view = game.teacher_view()
+    error = solara.use_reactive("")
+    who = solara.use_reactive("")
+    where = solara.use_reactive(SEATS[0])
+
+    def acting(action: Callable[[], Any]) -> Callable[[], None]:
+        def run():
+            try:
+                action()
+                error.set("")
+            except MoveError as err:
+                error.set(str(err))
+        return run
+
+    router = solara.use_router()
+    base = router.root_path if hasattr(router, "root_path") else ""
+    join_link = f"{base}/?code={code}"
+    record = json.dumps(game.to_record(), indent=1, sort_keys=True)
+    with solara.Column(classes=["teacher-page"]):
+        StateLine(view, f"Game {code} (teacher)")
+        MarkdownText(f"Students open this server's address and type the code **{code}** "
+                     f"(or open `{join_link}`), their name and a seat. The debrief: "
+                     f"`{base}/?code={code}&debrief=1`.")
+        if error.value:
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(error.value), classes=["game-error"])
+        with solara.Row():
+            solara.Button("Close the turn now", on_click=acting(game.close_turn),
+                          classes=["close-turn"], disabled=view["finished"])
+            solara.Button("Resume" if view["paused"] else "Pause",
+                          on_click=acting(lambda: game.pause(not game.paused)), classes=["pause"])
+            solara.Button("Step back a turn", on_click=acting(game.step_back),
+                          classes=["step-back"], disabled=not view["turn"])
+            solara.Button("End the game", on_click=acting(game.end), classes=["end-game"],
+                          disabled=view["finished"])
+            solara.FileDownload(record, filename=f"game-{code}.json", label="Save the game record")
+            solara.Button("Open the debrief", on_click=lambda: router.push(
+                f"/?code={code}&debrief=1"), classes=["open-debrief"])
+        with solara.Row(classes=["game-columns"]):
+            with solara.Column(classes=["game-side"]):
+                with solara.Card("Seats"):
+                    solara.InputText("Student's name", value=who, classes=["assign-name"])
+                    solara.Select("Seat", values=list(SEATS), value=where,
+                                  classes=["assign-seat"])
+                    solara.Button("Assign", on_click=acting(lambda: game.assign(who.value,
+                                                                                where.value)),
+                                  classes=["assign"])
+                    votes = view["votes"]
+                    rows = "".join(
+                        f"<tr><td>{html.escape(SEAT_TITLES[s])}</td><td>"
+                        f"{html.escape(', '.join(view['seats'][s]) or 'the rule')}</td><td>"
+                        f"{html.escape(votes_words(s, votes[s]))}</td></tr>" for s in SEATS)
+                    solara.HTML(tag="table", unsafe_innerHTML="<tr><th>seat</th><th>students</th>"
+                                "<th>votes this turn</th></tr>" + rows, classes=["seat-table"])
+                with solara.Card("Private information (teacher only)", classes=["own-info"]):
+                    rows = "".join(
+                        f"<tr><td>{html.escape(SEAT_TITLES[s])}: {html.escape(v['label'])}</td>"
+                        f"<td class='private-{k}' data-value='{v['value']!r}'>{v['value']:.3f}</td></tr>"
+                        for s, fields in view["private"].items() for k, v in fields.items())
+                    solara.HTML(tag="table", unsafe_innerHTML=rows)
+            with solara.Column(classes=["game-main"]):
+                SharedWorld(code, view, revision)
+
+
+def votes_words(seat: str, votes: dict[str, dict[str, Any]]) -> str:
+    return "; ".join(f"{name}: {move_words(seat, move) or 'all to the rule'}"
+                     for name, move in votes.items())
+
+
+# --------------------------------------------------------------------------- the debrief
+@solara.component
+def DebriefPage(code: str):
+    entry = REGISTRY.entry(code)
+    game = entry.game
+    revision = use_game_revision(code)
+
+    def compute():
+        fan = cached(entry, ("fan", game.settings), lambda: rules_fan(game))
+        key = ("debrief", id(game.model), game.model.day, len(game.turns))
+        return cached(entry, key, lambda: _debrief_parts(fan, game))
+
+    task = solara.lab.use_task(compute, dependencies=[code, revision], prefer_threaded=True,
+                               raise_error=False)
+    view = game.public_view()
+    with solara.Column(classes=["debrief-page"]):
+        StateLine(view, f"Game {code}: debrief")
+        if not task.finished or task.value is None:
+            solara.ProgressLinear(True)
+            solara.Text("Playing the rules' runs and the game with each seat handed back to "
+                        "the rule…")
+            if task.error:
+                solara.Text(f"The debrief failed: {task.exception}", classes=["game-error"])
+            return
+        result, figure, bars = task.value
+        with solara.Column(classes=["debrief-text"],
+                           style="max-width: 900px"):
+            MarkdownText("### Debrief\n" + "\n".join(f"- {line}" for line in result.lines()))
+        solara.HTML(tag="div", unsafe_innerHTML="", classes=["debrief-data"], attributes={
+            "data-percentile": f"{result.percentile:.1f}",
+            "data-class-outcome": result.class_outcome,
+            "data-most-moved": result.most_moved.seat if result.most_moved else ""})
+        FigureImage(figure, "game", "Shaded: the rules' runs from the same start with the same "
+                    "random numbers; black: the class's run; dotted: the same run played by the "
+                    "rules.", "The class's run drawn inside the fan of the rules' runs.")
+        FigureImage(bars, "outcomes", f"How the rules' runs end, by outcome class; the class's run: "
+                    f"{result.class_outcome}.",
+                    "Bar chart of outcome classes: " + ", ".join(
+                        f"{k} {v:.0%}" for k, v in result.outcome_shares.items()))
+        with solara.Card("The talks' record", classes=["talks-record"]):
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in result.talks)
+            solara.HTML(tag="ul", unsafe_innerHTML=items or "<li>No talks.</li>")
+        table = game.moves_table()
+        csv = "turn,day,seat,control,value\n" + "".join(
+            f"{r['turn']},{r['day']},{r['seat']},{r['control']},\"{str(r['value'])}\"\n"
+            for r in table)
+        solara.FileDownload(csv, filename=f"game-{code}-moves.csv",
+                            label="The class's decisions as a table (CSV)")
+
+
+def _debrief_parts(fan, game: Game):
+    result = debrief(game, fan)
+    horizon = calendar.date_of(game.model.day, game.model.start_date)
+    figure = plots.figure_png(game_figure(fan, game, "The class's run in the rules' fan"))
+    bars = plots.figure_png(outcome_bars(result, horizon))
+    return result, figure, bars

@@ -1,0 +1,856 @@
+"""A game with no UI: students sit in the leaders' chairs of one run of the model.
+
+A `Game` holds one run (R = 1) of `sim.ConflictModel`, stepped a turn (7, 14 or 30 days) at a
+time. Each seat (Putin, Zelensky, Trump, the European leaders) decides exactly the fields of
+`sim.moves.Moves` that leader's rule decides, through `CONTROLS`; a control left unset, an empty
+seat, or a seat whose timer ran out leaves that field to the rule, day by day. The seats act
+through `SeatedLeader`, which stands in the model's place of the leader: it asks the rule for
+its part and replaces what the students chose, so a game whose seats all leave every control
+to the rule is the plain model run, bit for bit.
+
+Private information stays private: `seat_view` gives each seat the public state, its own
+leader's type and its belief about the other side, and nothing else; only `teacher_view` holds
+both sides' types. The game record (`to_record`) holds settings and every seat's moves by turn;
+`from_record` replays it and checks the trajectories' fingerprint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+import sim
+from sim import calendar, sectors
+from sim.agents import (putin_accepts, putin_package, putin_reservation, trump_package,
+                        washington_wants_deal, zelensky_accepts, zelensky_package)
+from sim.core import strikes, talks
+from sim.model import TRAJECTORY_FIELDS
+from sim.params import InputError
+from sim.state import CEASEFIRE, PHASE_NAMES, TALKS
+
+RECORD_FORMAT = "conflictsim-game"
+RECORD_VERSION = 1
+SEATS = ("putin", "zelensky", "trump", "europe")
+SEAT_TITLES = {"putin": "Putin (Moscow)", "zelensky": "Zelensky (Kyiv)",
+               "trump": "Trump (Washington)", "europe": "European leaders"}
+LEADER_ATTRIBUTE = {"putin": "putin", "zelensky": "zelensky", "trump": "trump",
+                    "europe": "european_leaders"}
+PROPOSER_CODE = {"putin": talks.MOSCOW, "zelensky": talks.KYIV, "trump": talks.WASHINGTON}
+TURN_LENGTHS = (7, 14, 30)
+MAX_TURNS = 48
+MAX_NAME_CHARS = 30
+MAX_LINE_KM2 = 100_000.0
+
+
+class MoveError(InputError):
+    """A move, a setting or a seat refused: one line naming field, value and what is allowed."""
+
+    def __init__(self, field: str, value: Any, allowed: str):
+        self.field, self.value, self.allowed = field, value, allowed
+        ValueError.__init__(self, f"{field}={value!r} is not allowed: {allowed}")
+
+
+# --------------------------------------------------------------------------- controls
+@dataclass(frozen=True)
+class Control:
+    """One decision a seat makes for a turn: the `Moves` fields it sets, in plain words with
+    what it costs. `kind`: "number" (low..high), "count" (whole number of days in the turn),
+    "yes/no", or "package" (a proposal over the issues of the talks)."""
+
+    name: str
+    seat: str
+    fields: tuple[str, ...]
+    label: str
+    cost: str
+    kind: str
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 0.01
+
+
+def _c(name, seat, fields, label, cost, kind, low=0.0, high=1.0, step=0.01) -> Control:
+    return Control(name, seat, tuple(fields), label, cost, kind, low, high, step)
+
+
+PACKAGE_TEXT = ("Table a package on the turn's first day (only while talks are open); the rule "
+                "then tables none for you this turn")
+PACKAGE_COST = ("The other side answers at once. A refusal of a package that looked reasonable "
+                "from outside turns Washington's blame and Ukrainian support against the refuser.")
+ACCEPT_COST = ("Both sides accepting (with the consent of whoever must grant relief or "
+               "guarantees) brings a ceasefire on the package's terms.")
+CONTROLS: tuple[Control, ...] = (
+    _c("offensive_effort", "putin", ["russia_offensive"],
+       "Offensive effort along the front (1 = autumn 2024's pace of attacks, 0 = hold the line)",
+       "More effort takes more ground and costs more soldiers; none while a ceasefire holds.",
+       "number", 0.0, 2.0, 0.05),
+    _c("main_axis_surge", "putin", ["russia_offensive"],
+       "Weight on the main axes, Pokrovsk, Kurakhove, Velyka Novosilka (1 = as elsewhere)",
+       "Concentrates attacks and losses where the gains came in 2024.", "number", 1.0, 3.0, 0.1),
+    _c("strike_waves", "putin", ["russia_strike_wave"],
+       "Mass missile and drone strikes on Ukraine's grid this turn (how many)",
+       "Each wave cuts Ukraine's power and wears its support; none during a truce on energy.",
+       "count", 0.0, 30.0, 1.0),
+    _c("call_up", "putin", ["russia_call_up"], "Reservists ordered called up, per day",
+       "More troops after training; each call-up costs the regime stability.",
+       "number", 0.0, 8000.0, 100.0),
+    _c("seek_talks", "putin", ["russia_seeks_talks"], "Ask for talks",
+       "Talks open once Washington also pushes; only in talks can packages be tabled.",
+       "yes/no"),
+    _c("break_ceasefire", "putin", ["russia_breaks_ceasefire"],
+       "Attack again if a ceasefire holds", "The ceasefire ends and the fighting resumes.",
+       "yes/no"),
+    _c("accept_energy_truce", "putin", ["russia_accepts_energy_truce"],
+       "Accept an energy truce if Washington offers one",
+       "No strikes on Ukraine's grid while it holds, and none on Russia's refineries.", "yes/no"),
+    _c("break_energy_truce", "putin", ["russia_breaks_energy_truce"],
+       "Break an energy truce that holds", "Strikes on the grid resume, and on refineries.",
+       "yes/no"),
+    _c("accept_package", "putin", ["russia_accepts"], "Accept packages tabled this turn",
+       ACCEPT_COST, "yes/no"),
+    _c("propose", "putin", ["package", "proposer"], PACKAGE_TEXT, PACKAGE_COST, "package"),
+    _c("deep_strike", "zelensky", ["ukraine_deep_strike"],
+       "Deep strikes on Russian refineries and logistics (0 none, 1 the most)",
+       "Cuts Russia's oil revenue; none while an energy truce holds.", "number"),
+    _c("mobilisation", "zelensky", ["ukraine_mobilisation"],
+       "Mobilisation effort (1 = full effort under the April 2024 law)",
+       "More troops after training; effort above 1 costs domestic support.",
+       "number", 0.0, 1.5, 0.05),
+    _c("accept_energy_truce", "zelensky", ["ukraine_accepts_energy_truce"],
+       "Accept an energy truce if Washington offers one",
+       "Spares the grid; Ukraine's refinery strikes stop while it holds.", "yes/no"),
+    _c("accept_package", "zelensky", ["ukraine_accepts"], "Accept packages tabled this turn",
+       ACCEPT_COST + " Conceding land costs domestic support.", "yes/no"),
+    _c("propose", "zelensky", ["package", "proposer"], PACKAGE_TEXT, PACKAGE_COST, "package"),
+    _c("us_aid", "trump", ["us_aid_bn_usd_yr"], "US military aid to Ukraine, bn USD a year",
+       "Supplies and air defence for Ukraine; Europe makes up only part of a cut.",
+       "number", 0.0, 100.0, 1.0),
+    _c("us_sanctions", "trump", ["us_sanctions"], "US sanctions on Russia (0 none, 1 the most)",
+       "Squeezes Russia's revenue and raises its economic pressure.", "number"),
+    _c("push_talks", "trump", ["us_pushes_talks"], "Press both sides into talks",
+       "Talks open when Moscow or Kyiv also seeks them.", "yes/no"),
+    _c("offer_energy_truce", "trump", ["energy_truce_offered"], "Offer an energy truce",
+       "A partial deal: no strikes on grid or refineries while both keep it.", "yes/no"),
+    _c("consent", "trump", ["us_consents"],
+       "Grant the US sanctions relief and backstop a package asks",
+       "Without Washington's consent a package that asks them does not bind.", "yes/no"),
+    _c("propose", "trump", ["package", "proposer"], PACKAGE_TEXT, PACKAGE_COST, "package"),
+    _c("eu_aid", "europe", ["eu_aid_bn_usd_yr"], "European military aid, bn USD a year",
+       "Supplies Ukraine; paid from European budgets.", "number", 0.0, 100.0, 1.0),
+    _c("eu_sanctions", "europe", ["eu_sanctions"], "EU sanctions on Russia (0 none, 1 the most)",
+       "Squeezes Russia's revenue and raises its economic pressure.", "number"),
+    _c("consent", "europe", ["eu_consents"],
+       "Grant the EU sanctions relief and European force a package asks",
+       "Without Europe's consent a package that asks them does not bind.", "yes/no"),
+)
+ISSUE_LABELS = {
+    "line_km2": ("Land ceded beyond today's line, km²", 0.0, MAX_LINE_KM2),
+    "ceasefire_first": ("Ceasefire first (1) or terms first (0)", 0.0, 1.0),
+    "guarantee": ("Security guarantees for Ukraine (0-1)", 0.0, 1.0),
+    "relief_us": ("Share of US sanctions lifted (0-1)", 0.0, 1.0),
+    "force_limits": ("Limits on Ukraine's forces and alignment (0-1)", 0.0, 1.0),
+    "relief_eu": ("Share of EU sanctions lifted (0-1)", 0.0, 1.0),
+}
+
+
+def controls_of(seat: str) -> tuple[Control, ...]:
+    return tuple(c for c in CONTROLS if c.seat == seat)
+
+
+def check_seat(seat: str) -> str:
+    if seat not in SEATS:
+        raise MoveError("seat", seat, "one of " + ", ".join(SEATS))
+    return seat
+
+
+def check_move(seat: str, move: Mapping[str, Any] | None, turn_days: int = 30) -> dict[str, Any]:
+    """A seat's move as {control name: value}; None or a missing name leaves it to the rule.
+    A "package" control takes a dict over `talks.ISSUE_NAMES` or False (table nothing)."""
+    controls = {c.name: c for c in controls_of(check_seat(seat))}
+    checked: dict[str, Any] = {}
+    for name, value in (move or {}).items():
+        if name not in controls:
+            raise MoveError("control", name, f"one of {', '.join(controls)} for {seat}")
+        if value is None:
+            continue
+        control = controls[name]
+        if control.kind == "yes/no":
+            if not isinstance(value, bool):
+                raise MoveError(name, value, "true or false")
+            checked[name] = value
+        elif control.kind == "package":
+            checked[name] = _check_package(name, value)
+        else:
+            high = min(control.high, turn_days) if control.kind == "count" else control.high
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not control.low <= value <= high \
+                    or (control.kind == "count" and value != int(value)):
+                whole = "a whole number" if control.kind == "count" else "a number"
+                raise MoveError(name, value, f"{whole} in [{control.low:g}, {high:g}]")
+            checked[name] = int(value) if control.kind == "count" else float(value)
+    return checked
+
+
+def _check_package(name: str, value: Any) -> dict[str, float] | bool:
+    if value is False:
+        return False
+    if not isinstance(value, Mapping):
+        raise MoveError(name, value, "false (table nothing) or a package over "
+                        + ", ".join(talks.ISSUE_NAMES))
+    package = {}
+    for issue in talks.ISSUE_NAMES:
+        _, low, high = ISSUE_LABELS[issue]
+        number = value.get(issue, 0.0)
+        if isinstance(number, bool) or not isinstance(number, (int, float)) \
+                or not low <= number <= high:
+            raise MoveError(f"{name}.{issue}", number, f"a number in [{low:g}, {high:g}]")
+        package[issue] = float(number)
+    unknown = set(value) - set(talks.ISSUE_NAMES)
+    if unknown:
+        raise MoveError(f"{name}.{sorted(unknown)[0]}", value[sorted(unknown)[0]],
+                        "an issue among " + ", ".join(talks.ISSUE_NAMES))
+    package["ceasefire_first"] = float(package["ceasefire_first"] >= 0.5)
+    return package
+
+
+def combine_votes(seat: str, votes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The seat's move from the votes of the students sharing it: per control, among those who
+    set it, the majority for yes/no (a tie: no), the median for numbers (rounded for counts),
+    the issue-wise median of the packages tabled (if most who set it table one)."""
+    move: dict[str, Any] = {}
+    for control in controls_of(seat):
+        values = [v[control.name] for v in votes.values() if v.get(control.name) is not None]
+        if not values:
+            continue
+        if control.kind == "yes/no":
+            move[control.name] = sum(values) * 2 > len(values)
+        elif control.kind == "package":
+            tabled = [v for v in values if v is not False]
+            if len(tabled) * 2 <= len(values):
+                move[control.name] = False
+            else:
+                move[control.name] = {i: float(statistics.median(p[i] for p in tabled))
+                                      for i in talks.ISSUE_NAMES}
+                move[control.name]["ceasefire_first"] = float(
+                    move[control.name]["ceasefire_first"] >= 0.5)
+        elif control.kind == "count":
+            move[control.name] = int(round(statistics.median(values)))
+        else:
+            move[control.name] = float(statistics.median(values))
+    return move
+
+
+def strike_today(waves: int, day_in_turn: int, turn_days: int) -> bool:
+    """`waves` strikes spread evenly over the turn's days: day i strikes when the running count
+    floor((i + 1) * waves / turn_days) steps up."""
+    return (day_in_turn + 1) * waves // turn_days > day_in_turn * waves // turn_days
+
+
+def package_array(package: Mapping[str, float], n_runs: int) -> np.ndarray:
+    return np.tile(np.array([package[i] for i in talks.ISSUE_NAMES], dtype=float), (n_runs, 1))
+
+
+# --------------------------------------------------------------------------- seated leaders
+class SeatedLeader:
+    """Stands in the model's leader tuple for one leader: asks the rule for its part of the
+    day's moves, then puts in what the seat chose for this turn. With no choice it returns
+    the rule's part untouched (the same arrays)."""
+
+    def __init__(self, rule, seat: str):
+        self.rule, self.seat = rule, seat
+        self.move: dict[str, Any] = {}
+        self.day_in_turn = 0
+        self.turn_days = 1
+
+    def decide(self, moves: dict, today, draws) -> dict:
+        part = self.rule.decide(moves, today, draws)
+        if not self.move:
+            return part
+        model = self.rule.model
+        state, n = model.state, model.n_runs
+        move, part = self.move, dict(part)
+        if "offensive_effort" in move or "main_axis_surge" in move:
+            effort = move.get("offensive_effort", 1.0)
+            surge = move.get("main_axis_surge", 1.0)
+            f = state.depth_km.dtype
+            allocation = np.tile(effort * (1.0 + (surge - 1.0) * sectors.MAIN_AXIS), (n, 1))
+            allocation *= (state.talks_phase < CEASEFIRE)[:, None]
+            allocation[:, sectors.KURSK] *= state.kursk_held_km2 > 0.0
+            part["russia_offensive"] = allocation.astype(f)
+        if "strike_waves" in move:
+            part["russia_strike_wave"] = np.full(n, strike_today(move["strike_waves"],
+                                                                 self.day_in_turn, self.turn_days))
+        for control in controls_of(self.seat):
+            if control.name not in move or control.kind == "package" or control.fields[0] in (
+                    "russia_offensive", "russia_strike_wave") or control.fields[0].endswith(
+                    "_accepts"):
+                continue
+            dtype = bool if control.kind == "yes/no" else float
+            part[control.fields[0]] = np.full(n, move[control.name], dtype=dtype)
+        if "propose" in move:
+            part.pop("package", None)
+            part.pop("proposer", None)
+            if move["propose"] is not False and self.day_in_turn == 0:
+                tabled = state.talks_phase == TALKS
+                code = PROPOSER_CODE[self.seat]
+                part["package"] = np.where(tabled[:, None], package_array(move["propose"], n),
+                                           moves["package"])
+                part["proposer"] = np.where(tabled, np.int8(code), moves["proposer"]).astype(
+                    np.int8)
+        return part
+
+    def respond(self, moves: dict) -> dict:
+        part = self.rule.respond(moves)
+        if "accept_package" not in self.move:
+            return part
+        field_name = "russia_accepts" if self.seat == "putin" else "ukraine_accepts"
+        return {**part, field_name: np.full(self.rule.model.n_runs, self.move["accept_package"])}
+
+
+# --------------------------------------------------------------------------- settings
+@dataclass(frozen=True)
+class GameSettings:
+    """What a teacher chooses: scenario, seed, start date, turn length (days) and number of
+    turns; `turn_seconds` is the timer (0: none), `fan_runs` the rules' runs the debrief
+    sets the class's run among."""
+
+    scenario: str = "new_administration"
+    seed: int = 0
+    start_date: str = calendar.START_DATE.isoformat()
+    turn_days: int = 30
+    turns: int = 12
+    turn_seconds: int = 0
+    uncertainty: str = "on"
+    fan_runs: int = 100
+
+    def checked(self) -> "GameSettings":
+        if self.scenario not in sim.SCENARIOS:
+            raise MoveError("scenario", self.scenario, "one of " + ", ".join(sim.SCENARIOS))
+        if self.turn_days not in TURN_LENGTHS:
+            raise MoveError("turn_days", self.turn_days, "one of 7, 14, 30")
+        for name, low, high in (("seed", 0, 2**63 - 1), ("turns", 1, MAX_TURNS),
+                                ("turn_seconds", 0, 24 * 3600), ("fan_runs", 10, 2000)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise MoveError(name, value, f"a whole number in [{low}, {high}]")
+        if self.uncertainty not in ("on", "off"):
+            raise MoveError("uncertainty", self.uncertainty, "on or off")
+        try:
+            calendar.parse_start(self.start_date)
+        except (ValueError, TypeError):
+            raise MoveError("start_date", self.start_date,
+                            f"a date from {calendar.EARLIEST_START} to {calendar.START_DATE}") from None
+        if self.turns * self.turn_days > calendar.MAX_DAYS:
+            raise MoveError("turns", self.turns, f"at most {calendar.MAX_DAYS // self.turn_days}")
+        return self
+
+    @property
+    def days(self) -> int:
+        return self.turns * self.turn_days
+
+    def model_kwargs(self) -> dict[str, Any]:
+        return dict(scenario=self.scenario, days=self.days, rng=self.seed,
+                    start_date=self.start_date, uncertainty=self.uncertainty)
+
+
+def build_model(settings: GameSettings, n_runs: int = 1) -> sim.ConflictModel:
+    return sim.ConflictModel(n_runs=n_runs, collect=False, **settings.model_kwargs())
+
+
+# --------------------------------------------------------------------------- views
+# What every seat sees of the world: the public state. Each side's pace belief, private type
+# and belief about the other side are not here (`OWN_FIELDS`).
+PRIVATE_FIELDS = {
+    "putin": ("russia_cost_private", "russia_pace_belief", "russia_belief_ukraine_type_mean",
+              "russia_belief_ukraine_type_sd"),
+    "zelensky": ("ukraine_resolve_private", "ukraine_pace_belief",
+                 "ukraine_belief_russia_type_mean", "ukraine_belief_russia_type_sd"),
+}
+PUBLIC_FIELDS = tuple(name for name in TRAJECTORY_FIELDS
+                      if name not in {f for fs in PRIVATE_FIELDS.values() for f in fs})
+OWN_WORDS = {
+    "russia_cost_private": "Your cost of a day of war, as a multiple of what outsiders estimate",
+    "russia_pace_belief": "Ground you expect to gain, km² a day",
+    "russia_belief_ukraine_type_mean": "Kyiv's resolve as you estimate it (log multiple)",
+    "russia_belief_ukraine_type_sd": "Your uncertainty about Kyiv's resolve (log sd)",
+    "ukraine_resolve_private": "Your resolve, as a multiple of what outsiders estimate",
+    "ukraine_pace_belief": "Ground you expect to lose, km² a day",
+    "ukraine_belief_russia_type_mean": "Moscow's cost of war as you estimate it (log multiple)",
+    "ukraine_belief_russia_type_sd": "Your uncertainty about Moscow's cost (log sd)",
+}
+
+
+def _number(value) -> Any:
+    """A plain JSON value: None for NaN ("none yet")."""
+    value = np.asarray(value)
+    if value.ndim == 0:
+        item = value.item()
+        return None if isinstance(item, float) and np.isnan(item) else item
+    return [None if np.isnan(v) else round(float(v), 3) for v in value.ravel()]
+
+
+# --------------------------------------------------------------------------- the game
+@dataclass
+class Player:
+    name: str
+    seat: str
+
+
+@dataclass
+class TurnRecord:
+    """The moves that stood for one turn, by seat ({} = the rule's), and who voted."""
+
+    moves: dict[str, dict[str, Any]]
+    voters: dict[str, list[str]] = field(default_factory=dict)
+
+
+class Game:
+    """One class's game: one run of the model, seats, turns, votes and a timer.
+
+    Thread-safe: every change takes `lock` (pages of several students act at once), and
+    `revision` counts changes so pages know when to redraw. `now` arguments are seconds
+    (time.monotonic by default) so tests can drive the timer."""
+
+    def __init__(self, settings: GameSettings | None = None, code: str = ""):
+        from dashboards.session import HighlightTrack
+
+        self.settings = (settings or GameSettings()).checked()
+        self.code = code
+        self.lock = threading.RLock()
+        self.model = build_model(self.settings)
+        self.seated = {seat: SeatedLeader(getattr(self.model, LEADER_ATTRIBUTE[seat]), seat)
+                       for seat in SEATS}
+        self.model.leaders = tuple(self.seated[seat] for seat in SEATS)
+        self._track_class = HighlightTrack
+        self.track = HighlightTrack(self.model)
+        self.turns: list[TurnRecord] = []
+        self.players: dict[str, Player] = {}
+        self.votes: dict[str, dict[str, dict[str, Any]]] = {seat: {} for seat in SEATS}
+        self.paused = False
+        self.ended = False
+        self.deadline: float | None = None
+        self.remaining: float | None = None
+        self.revision = 0
+        self._open_turn(time.monotonic())
+
+    # -- state of play -----------------------------------------------------------------------
+    @property
+    def turn(self) -> int:
+        """The turn being decided, counted from 0."""
+        return len(self.turns)
+
+    @property
+    def finished(self) -> bool:
+        return self.ended or self.model.day >= self.model.days
+
+    def seats_taken(self) -> dict[str, list[str]]:
+        taken: dict[str, list[str]] = {seat: [] for seat in SEATS}
+        for player in self.players.values():
+            taken[player.seat].append(player.name)
+        return taken
+
+    def moved(self) -> dict[str, bool]:
+        """Per seat with students: whether every student in it has voted this turn."""
+        taken = self.seats_taken()
+        return {seat: all(name in self.votes[seat] for name in names)
+                for seat, names in taken.items() if names}
+
+    # -- students ----------------------------------------------------------------------------
+    def join(self, name: str, seat: str | None = None) -> Player:
+        """Take a seat, or rejoin the seat this name already holds (a closed page)."""
+        name = _check_name(name)
+        with self.lock:
+            if name in self.players:
+                return self.players[name]
+            if seat is None:
+                raise MoveError("seat", seat, "one of " + ", ".join(SEATS))
+            player = Player(name, check_seat(seat))
+            self.players[name] = player
+            self._changed()
+            return player
+
+    def assign(self, name: str, seat: str) -> None:
+        """The teacher moves a student to a seat (their vote this turn goes)."""
+        name, seat = _check_name(name), check_seat(seat)
+        with self.lock:
+            old = self.players.get(name)
+            if old is not None:
+                self.votes[old.seat].pop(name, None)
+            self.players[name] = Player(name, seat)
+            self._changed()
+
+    def submit(self, name: str, move: Mapping[str, Any] | None,
+               now: float | None = None) -> bool:
+        """A student's vote for this turn; closes the turn once every seated student has
+        voted. Returns whether the turn closed."""
+        with self.lock:
+            player = self.players.get(_check_name(name))
+            if player is None:
+                raise MoveError("player", name, "a student who has joined this game")
+            if self.finished:
+                raise MoveError("turn", self.turn, "a turn of a game that has not ended")
+            self.votes[player.seat][player.name] = check_move(player.seat, move,
+                                                              self.settings.turn_days)
+            self._changed()
+            if not self.paused and all(self.moved().values()):
+                self.close_turn(now)
+                return True
+            return False
+
+    # -- turns -------------------------------------------------------------------------------
+    def close_turn(self, now: float | None = None) -> None:
+        """The turn's moves stand (each seat's votes combined; a seat without votes is played
+        by the rule) and the model steps through the turn's days."""
+        with self.lock:
+            if self.finished:
+                return
+            moves = {seat: combine_votes(seat, self.votes[seat]) for seat in SEATS}
+            voters = {seat: sorted(votes) for seat, votes in self.votes.items() if votes}
+            self._play(moves)
+            self.turns.append(TurnRecord(moves, voters))
+            self._open_turn(time.monotonic() if now is None else now)
+            self._changed()
+
+    def _play(self, moves: Mapping[str, Mapping[str, Any]]) -> None:
+        turn_days = self.settings.turn_days
+        for seat in SEATS:
+            self.seated[seat].move = dict(moves.get(seat, {}))
+            self.seated[seat].turn_days = turn_days
+        for day_in_turn in range(turn_days):
+            if not self.model.running:
+                break
+            for seated in self.seated.values():
+                seated.day_in_turn = day_in_turn
+            self.model.step()
+            self.track.record(self.model)
+        for seated in self.seated.values():
+            seated.move = {}
+
+    def _open_turn(self, now: float) -> None:
+        self.votes = {seat: {} for seat in SEATS}
+        seconds = self.settings.turn_seconds
+        self.deadline = now + seconds if seconds and not self.finished else None
+        self.remaining = None
+        if self.paused and self.deadline is not None:
+            self.remaining, self.deadline = float(seconds), None
+
+    def tick(self, now: float | None = None) -> bool:
+        """Close the turn if its timer ran out (the rule's move stands for seats that have not
+        moved). Any page may call it; returns whether a turn closed."""
+        now = time.monotonic() if now is None else now
+        with self.lock:
+            if self.deadline is not None and not self.paused and now >= self.deadline:
+                self.close_turn(now)
+                return True
+            return False
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        now = time.monotonic() if now is None else now
+        if self.paused:
+            return self.remaining
+        return None if self.deadline is None else max(self.deadline - now, 0.0)
+
+    def pause(self, paused: bool, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self.lock:
+            if paused and not self.paused:
+                self.remaining = None if self.deadline is None else max(self.deadline - now, 0.0)
+                self.deadline = None
+            elif not paused and self.paused:
+                self.deadline = None if self.remaining is None else now + self.remaining
+                self.remaining = None
+            self.paused = paused
+            self._changed()
+
+    def step_back(self, now: float | None = None) -> None:
+        """Undo the last turn: the game is replayed from its start without it."""
+        with self.lock:
+            if not self.turns:
+                raise MoveError("turn", 0, "a game with at least one turn played")
+            kept = self.turns[:-1]
+            self._restart()
+            for turn in kept:
+                self._play(turn.moves)
+                self.turns.append(turn)
+            self.ended = False
+            self._open_turn(time.monotonic() if now is None else now)
+            self._changed()
+
+    def end(self) -> None:
+        with self.lock:
+            self.ended = True
+            self.deadline = None
+            self._changed()
+
+    def _restart(self) -> None:
+        self.model = build_model(self.settings)
+        self.seated = {seat: SeatedLeader(getattr(self.model, LEADER_ATTRIBUTE[seat]), seat)
+                       for seat in SEATS}
+        self.model.leaders = tuple(self.seated[seat] for seat in SEATS)
+        self.track = self._track_class(self.model)
+        self.turns = []
+
+    def _changed(self) -> None:
+        self.revision += 1
+
+    # -- what the rule would do --------------------------------------------------------------
+    def rule_hint(self, seat: str) -> dict[str, Any]:
+        """What the seat's rule would choose for the next day, in the controls' units: the
+        rule's own moves (from that leader's own information only) and its package."""
+        check_seat(seat)
+        with self.lock:
+            model = self.model
+            if model.day >= model.days:
+                return {}
+            saved = {s: leader.move for s, leader in self.seated.items()}
+            for leader in self.seated.values():
+                leader.move = {}
+            try:
+                today = model._context(model.day + 1)
+                rule = model.decide(today)
+            finally:
+                for s, leader in self.seated.items():
+                    leader.move = saved[s]
+            return _hint_from(seat, rule, model, today, self.settings.turn_days)
+
+    # -- views -------------------------------------------------------------------------------
+    def public_view(self) -> dict[str, Any]:
+        """What every seat sees: the date, the public state of the run, the seats and who has
+        moved, the timer, the moves by turn (public actions) and the event log."""
+        model, state = self.model, self.model.state
+        start = model.start_date
+        return {
+            "code": self.code,
+            "settings": dataclasses.asdict(self.settings),
+            "day": model.day, "date": calendar.date_of(model.day, start).isoformat(),
+            "turn": self.turn, "turns": self.settings.turns, "finished": self.finished,
+            "paused": self.paused, "ended": self.ended,
+            "seconds_left": self.seconds_left(),
+            "seats": self.seats_taken(), "moved": self.moved(),
+            "talks_phase": PHASE_NAMES[int(state.talks_phase[0])],
+            "public": {name: _number(getattr(state, name)[0]) for name in PUBLIC_FIELDS},
+            "depth_km": _number(state.depth_km[0]),
+            "moves_by_turn": [turn.moves for turn in self.turns],
+            "events": [e.line(start) for e in self.events()],
+        }
+
+    def seat_view(self, seat: str) -> dict[str, Any]:
+        """The public view, the seat's controls and the rule's hint, and what only this leader
+        knows: its own type and pace belief and its belief about the other side."""
+        check_seat(seat)
+        with self.lock:
+            view = self.public_view()
+            state = self.model.state
+            view["seat"] = seat
+            view["own"] = {name: {"label": OWN_WORDS[name],
+                                  "value": _number(getattr(state, name)[0])}
+                           for name in PRIVATE_FIELDS.get(seat, ())}
+            view["controls"] = [dataclasses.asdict(c) for c in controls_of(seat)]
+            view["hint"] = self.rule_hint(seat)
+            return view
+
+    def teacher_view(self) -> dict[str, Any]:
+        """Everything: the public view, both sides' private information, every seat's hint and
+        the votes cast so far."""
+        with self.lock:
+            view = self.public_view()
+            state = self.model.state
+            view["private"] = {seat: {name: {"label": OWN_WORDS[name],
+                                             "value": _number(getattr(state, name)[0])}
+                                      for name in names}
+                               for seat, names in PRIVATE_FIELDS.items()}
+            view["hints"] = {seat: self.rule_hint(seat) for seat in SEATS}
+            view["votes"] = {seat: dict(votes) for seat, votes in self.votes.items()}
+            return view
+
+    def events(self):
+        """The run's event log (the dashboard's own), with the seats' moves by turn."""
+        from dashboards.events import Event, in_log_order, run_events
+
+        model = self.model
+        found = run_events(model.trajectories, model.day, start=model.start_date, days=model.days,
+                           track=self.track.arrays)
+        for k, turn in enumerate(self.turns):
+            day = k * self.settings.turn_days + 1
+            for seat, move in turn.moves.items():
+                if move:
+                    found.append(Event(day, "intervention",
+                                       f"{SEAT_TITLES[seat]}, played by the class: "
+                                       + move_words(seat, move)))
+        return in_log_order(found)
+
+    # -- the record --------------------------------------------------------------------------
+    def fingerprint(self) -> str:
+        """SHA-256 of the run's trajectories so far: equal fingerprints, equal runs."""
+        digest = hashlib.sha256()
+        day = self.model.day
+        for name, values in sorted(self.model.trajectories.items()):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(values[:, : day + 1]).tobytes())
+        return digest.hexdigest()
+
+    def to_record(self) -> dict[str, Any]:
+        """Settings and every seat's moves by turn: enough to replay the game bit for bit."""
+        with self.lock:
+            return {"format": RECORD_FORMAT, "version": RECORD_VERSION,
+                    "settings": dataclasses.asdict(self.settings),
+                    "turns": [{"moves": t.moves, "voters": t.voters} for t in self.turns],
+                    "players": {p.name: p.seat for p in self.players.values()},
+                    "ended": self.ended, "day": self.model.day,
+                    "fingerprint": self.fingerprint()}
+
+    def moves_table(self) -> list[dict[str, Any]]:
+        """The class's decisions as data: one row per turn, seat and control set."""
+        rows = []
+        for k, turn in enumerate(self.turns):
+            for seat in SEATS:
+                for name, value in turn.moves.get(seat, {}).items():
+                    rows.append({"turn": k, "day": k * self.settings.turn_days + 1, "seat": seat,
+                                 "control": name,
+                                 "value": json.dumps(value) if isinstance(value, dict) else value})
+        return rows
+
+
+def from_record(record: Mapping[str, Any], code: str = "") -> Game:
+    """A game replayed from its record; its moves are checked as a student's would be."""
+    if not isinstance(record, Mapping) or record.get("format") != RECORD_FORMAT:
+        raise MoveError("format", record.get("format") if isinstance(record, Mapping) else record,
+                        RECORD_FORMAT)
+    raw = record.get("settings", {})
+    known = {f.name for f in dataclasses.fields(GameSettings)}
+    unknown = set(raw) - known
+    if unknown:
+        name = sorted(unknown)[0]
+        raise MoveError(f"settings.{name}", raw[name], "one of " + ", ".join(sorted(known)))
+    game = Game(GameSettings(**raw), code=code)
+    for k, turn in enumerate(record.get("turns", [])):
+        moves = {seat: check_move(seat, turn.get("moves", {}).get(seat, {}),
+                                  game.settings.turn_days) for seat in SEATS}
+        if game.finished:
+            raise MoveError(f"turns[{k}]", "a turn", f"at most {game.settings.turns} turns")
+        game._play(moves)
+        game.turns.append(TurnRecord(moves, dict(turn.get("voters", {}))))
+    for name, seat in record.get("players", {}).items():
+        game.players[name] = Player(name, check_seat(seat))
+    game.ended = bool(record.get("ended", False))
+    game._open_turn(time.monotonic())
+    return game
+
+
+def save_record(game: Game, path) -> None:
+    from pathlib import Path
+
+    Path(path).write_text(json.dumps(game.to_record(), indent=1, sort_keys=True) + "\n")
+
+
+def load_record(path) -> dict[str, Any]:
+    from pathlib import Path
+
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise MoveError("game", str(path), f"a readable game record (JSON): {err}") from None
+
+
+def _check_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME_CHARS:
+        raise MoveError("name", name, f"1 to {MAX_NAME_CHARS} characters")
+    return name.strip()
+
+
+def move_words(seat: str, move: Mapping[str, Any]) -> str:
+    """A seat's move in plain words, for the event log and the talks' record."""
+    parts = []
+    for control in controls_of(seat):
+        if control.name not in move:
+            continue
+        value = move[control.name]
+        if control.kind == "yes/no":
+            parts.append(f"{control.label.lower()}: {'yes' if value else 'no'}")
+        elif control.kind == "package":
+            parts.append("tables no package" if value is False else "tables " + package_words(value))
+        else:
+            parts.append(f"{control.label.split(' (')[0].lower()}: {value:g}")
+    return "; ".join(parts)
+
+
+def package_words(package: Mapping[str, float]) -> str:
+    return ("a package: " + f"{package['line_km2']:,.0f} km² ceded, "
+            + ("ceasefire first" if package["ceasefire_first"] else "terms first")
+            + f", guarantees {package['guarantee']:.0%}, US relief {package['relief_us']:.0%}, "
+            f"EU relief {package['relief_eu']:.0%}, force limits {package['force_limits']:.0%}")
+
+
+def _hint_from(seat: str, rule, model, today, turn_days: int) -> dict[str, Any]:
+    """The rule's moves for `seat` in its controls' units (run 0)."""
+    p, s = model.params, model.state
+    hint: dict[str, Any] = {}
+    if seat == "putin":
+        effort = np.asarray(rule.russia_offensive[0], dtype=float)
+        main = sectors.MAIN_AXIS > 0
+        rest = ~main
+        rest[sectors.KURSK] = False
+        base = float(effort[rest].mean()) if rest.any() else 0.0
+        hint["offensive_effort"] = round(base, 3)
+        hint["main_axis_surge"] = round(float(effort[main].mean()) / base, 3) if base > 0 else 1.0
+        quiet = (s.talks_phase >= CEASEFIRE) | s.moratorium
+        chance = strikes.strike_wave_probability(
+            today.strike_season, p.strike_wave_prob_winter, p.strike_wave_prob_summer,
+            p.deterrence_credibility, p.deterrence_strike_reduction, quiet)
+        hint["strike_waves"] = int(round(float(np.asarray(chance).ravel()[0]) * turn_days))
+        hint["call_up"] = round(float(rule.russia_call_up[0]), 1)
+        for name, field_name in (("seek_talks", "russia_seeks_talks"),
+                                 ("break_ceasefire", "russia_breaks_ceasefire"),
+                                 ("accept_energy_truce", "russia_accepts_energy_truce"),
+                                 ("break_energy_truce", "russia_breaks_energy_truce")):
+            hint[name] = bool(getattr(rule, field_name)[0])
+        reservation = putin_reservation(p, s)[1]
+        if not np.isnan(s.last_package[0]).any():
+            hint["accept_package"] = bool(putin_accepts(p, s, s.last_package, reservation)[0])
+        hint["propose"] = _package_dict(putin_package(p, s, reservation,
+                                                      washington_wants_deal(p, today)))
+    elif seat == "zelensky":
+        hint["deep_strike"] = round(float(rule.ukraine_deep_strike[0]), 3)
+        hint["mobilisation"] = round(float(rule.ukraine_mobilisation[0]), 3)
+        hint["accept_energy_truce"] = bool(rule.ukraine_accepts_energy_truce[0])
+        if not np.isnan(s.last_package[0]).any():
+            hint["accept_package"] = bool(zelensky_accepts(p, s, s.last_package)[0])
+        hint["propose"] = _package_dict(zelensky_package(p, s))
+    elif seat == "trump":
+        hint["us_aid"] = round(float(rule.us_aid_bn_usd_yr[0]), 2)
+        hint["us_sanctions"] = round(float(rule.us_sanctions[0]), 3)
+        hint["push_talks"] = bool(rule.us_pushes_talks[0])
+        hint["offer_energy_truce"] = bool(rule.energy_truce_offered[0])
+        hint["consent"] = bool(rule.us_consents[0])
+        hint["propose"] = _package_dict(trump_package(p, s, washington_wants_deal(p, today)))
+    else:
+        hint["eu_aid"] = round(float(rule.eu_aid_bn_usd_yr[0]), 2)
+        hint["eu_sanctions"] = round(float(rule.eu_sanctions[0]), 3)
+        hint["consent"] = bool(rule.eu_consents[0])
+    return hint
+
+
+def _package_dict(package: np.ndarray) -> dict[str, float]:
+    row = np.nan_to_num(np.asarray(package[0], dtype=float))
+    values = {name: round(float(row[k]), 3) for k, name in enumerate(talks.ISSUE_NAMES)}
+    values["line_km2"] = min(max(round(values["line_km2"]), 0.0), MAX_LINE_KM2)
+    for name in talks.ISSUE_NAMES[1:]:
+        values[name] = min(max(values[name], 0.0), 1.0)
+    return values
+
+
+def start_label(settings: GameSettings) -> str:
+    return dt.date.fromisoformat(settings.start_date).strftime("%d %b %Y")
+
+
+__all__ = ["CONTROLS", "Control", "Game", "GameSettings", "MoveError", "SEATS", "SEAT_TITLES",
+           "TURN_LENGTHS", "check_move", "combine_votes", "controls_of", "from_record",
+           "load_record", "save_record"]

@@ -1,0 +1,277 @@
+"""The game engine (dashboards/game/engine.py): seats play through `Moves`, the record replays
+bit for bit, games are isolated, and each seat's view keeps the other side's private values out.
+Each test steps one run (R = 1) for at most a few hundred days: well under a second each."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+import sim
+from conflictsim.cli import main
+from dashboards.game.engine import (CONTROLS, SEATS, Game, GameSettings, MoveError,
+                                    combine_votes, check_move, controls_of, from_record,
+                                    save_record, strike_today)
+from sim.moves import Moves
+
+SETTINGS = GameSettings(scenario="new_administration", seed=5, turn_days=30, turns=6)
+
+
+def same_run(a, b) -> bool:
+    return all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
+
+
+def test_every_control_sets_only_fields_of_its_leaders_part_of_moves():
+    fields = {f.name for f in dataclasses.fields(Moves)}
+    for control in CONTROLS:
+        assert set(control.fields) <= fields, control
+        assert control.label and control.cost
+    decided = {f for c in CONTROLS for f in c.fields}
+    # every decision of the rules is a seat's, and no field belongs to two seats
+    assert decided == fields
+    owners = {}
+    for control in CONTROLS:
+        for name in control.fields:
+            if name not in ("package", "proposer"):
+                assert owners.setdefault(name, control.seat) == control.seat
+
+
+def test_a_game_whose_seats_all_leave_it_to_the_rule_is_the_plain_model_run():
+    game = Game(SETTINGS)
+    game.join("ana", "putin")
+    game.join("ben", "zelensky")
+    for _ in range(SETTINGS.turns):
+        game.submit("ana", {})
+        game.submit("ben", {"propose": None})  # None: left to the rule
+    assert game.finished and game.model.day == SETTINGS.days
+    plain = sim.ConflictModel(n_runs=1, collect=False, **SETTINGS.model_kwargs()).run()
+    assert same_run(plain.trajectories, game.model.trajectories)
+
+
+def test_a_seat_move_drives_the_day_and_changes_the_run():
+    game = Game(SETTINGS)
+    game.join("ana", "putin")
+    game.join("tom", "trump")
+    game.submit("ana", {"offensive_effort": 0.0, "strike_waves": 3})
+    assert not game.turns, "the turn waits for Washington"
+    game.submit("tom", {"us_aid": 7.0})
+    assert len(game.turns) == 1
+    moves = game.model.moves  # the turn's last day
+    assert np.all(moves.russia_offensive == 0.0)
+    assert moves.us_aid_bn_usd_yr[0] == 7.0
+    strikes = game.model.trajectories["strike_wave_today"][0, 1:31]
+    assert strikes.sum() == 3
+    plain = sim.ConflictModel(n_runs=1, collect=False, **SETTINGS.model_kwargs())
+    for _ in range(30):
+        plain.step()
+    held = game.model.trajectories["occupied_km2"][0, 30]
+    assert held < plain.trajectories["occupied_km2"][0, 30]
+
+
+def test_the_record_replays_bit_for_bit_also_from_the_command_line(tmp_path, capsys):
+    game = Game(SETTINGS)
+    for name, seat in (("ana", "putin"), ("ben", "zelensky"), ("tom", "trump"), ("eve", "europe")):
+        game.join(name, seat)
+    package = {"line_km2": 2000.0, "ceasefire_first": 1.0, "guarantee": 0.5, "relief_us": 0.2,
+               "force_limits": 0.3, "relief_eu": 0.0}
+    for turn in range(4):
+        game.submit("ana", {"offensive_effort": 1.2 + 0.1 * turn, "seek_talks": True})
+        game.submit("ben", {"mobilisation": 1.1, "propose": package if turn >= 2 else False})
+        game.submit("tom", {"push_talks": True, "us_sanctions": 0.6})
+        game.submit("eve", {"eu_aid": 40.0})
+    path = tmp_path / "game.json"
+    save_record(game, path)
+    replayed = from_record(json.loads(path.read_text()))
+    assert replayed.fingerprint() == game.fingerprint()
+    assert same_run(replayed.model.trajectories, game.model.trajectories)
+    assert main(["run", "--game", str(path)]) == 0
+    assert "matches the record bit for bit" in capsys.readouterr().out
+    record = json.loads(path.read_text())
+    record["turns"][1]["moves"]["putin"]["offensive_effort"] = 0.4
+    path.write_text(json.dumps(record))
+    assert main(["run", "--game", str(path)]) == 1
+    assert "does NOT match" in capsys.readouterr().out
+    record["turns"][1]["moves"]["putin"]["offensive_effort"] = 9.0
+    path.write_text(json.dumps(record))
+    assert main(["run", "--game", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "offensive_effort=9.0" in err and "[0, 2]" in err
+
+
+def test_two_games_in_one_process_do_not_see_each_others_moves():
+    first, second = Game(SETTINGS, code="AAAA"), Game(SETTINGS, code="BBBB")
+    first.join("ana", "putin")
+    second.join("ana", "putin")
+    for _ in range(3):  # interleaved, as two classes on one server
+        first.submit("ana", {"offensive_effort": 2.0, "main_axis_surge": 2.0})
+        second.submit("ana", {})
+    plain = sim.ConflictModel(n_runs=1, collect=False, **SETTINGS.model_kwargs())
+    for _ in range(90):
+        plain.step()
+    traj = second.model.trajectories
+    assert same_run({k: v[:, :91] for k, v in plain.trajectories.items()},
+                    {k: v[:, :91] for k, v in traj.items()})
+    assert first.model.trajectories["occupied_km2"][0, 90] > traj["occupied_km2"][0, 90]
+    assert first.public_view()["moves_by_turn"][0]["putin"] and \
+        not second.public_view()["moves_by_turn"][0]["putin"]
+
+
+def _texts(view) -> str:
+    return json.dumps(view)
+
+
+def _renderings(value: float) -> list[str]:
+    return [repr(value), f"{value:.3f}", f"{value:.4f}", f"{value:.6f}"]
+
+
+def test_each_seat_sees_its_own_type_and_never_the_other_sides():
+    game = Game(GameSettings(scenario="parallel_processes", seed=11, turn_days=30, turns=8))
+    for _ in range(4):
+        game.close_turn()
+    state = game.model.state
+    moscow = float(state.russia_cost_private[0])
+    kyiv = float(state.ukraine_resolve_private[0])
+    views = {seat: _texts(game.seat_view(seat)) for seat in SEATS}
+    teacher = _texts(game.teacher_view())
+    for value in (moscow, kyiv):
+        assert repr(value) in teacher
+    assert repr(moscow) in views["putin"] and repr(kyiv) in views["zelensky"]
+    for seat in ("zelensky", "trump", "europe"):
+        assert not any(text in views[seat] for text in _renderings(moscow)), seat
+        assert "russia_cost_private" not in views[seat]
+    for seat in ("putin", "trump", "europe"):
+        assert not any(text in views[seat] for text in _renderings(kyiv)), seat
+        assert "ukraine_resolve_private" not in views[seat]
+
+
+def test_a_seats_view_does_not_depend_on_the_other_sides_private_type():
+    """Information flow, not only strings: give Moscow another private cost and Kyiv's view,
+    hint included, is the same; Putin's is not."""
+    game, other = Game(SETTINGS), Game(SETTINGS)
+    state = other.model.state
+    other.model.state = dataclasses.replace(
+        state, russia_cost_private=state.russia_cost_private * 1.7,
+        ukraine_resolve_private=state.ukraine_resolve_private)
+    assert game.seat_view("zelensky") == other.seat_view("zelensky")
+    assert game.seat_view("trump") == other.seat_view("trump")
+    assert game.seat_view("putin") != other.seat_view("putin")
+
+
+def test_hints_are_the_rules_moves_and_valid_moves():
+    game = Game(SETTINGS)
+    for _ in range(2):
+        game.close_turn()
+    today = game.model._context(game.model.day + 1)
+    rule = game.model.decide(today)
+    hints = {seat: game.rule_hint(seat) for seat in SEATS}
+    assert hints["trump"]["us_aid"] == pytest.approx(rule.us_aid_bn_usd_yr[0], abs=0.01)
+    assert hints["europe"]["eu_sanctions"] == pytest.approx(rule.eu_sanctions[0], abs=1e-3)
+    assert hints["zelensky"]["mobilisation"] == pytest.approx(rule.ukraine_mobilisation[0], abs=1e-3)
+    for seat, hint in hints.items():
+        check_move(seat, hint, SETTINGS.turn_days)  # a student can take the hint as it is
+
+
+def test_votes_timer_pause_and_step_back():
+    game = Game(dataclasses.replace(SETTINGS, turn_seconds=60), code="T")
+    game.join("a", "trump")
+    game.join("b", "trump")
+    game.join("c", "trump")
+    assert combine_votes("trump", {"a": {"us_aid": 10.0, "push_talks": True},
+                                   "b": {"us_aid": 30.0, "push_talks": False},
+                                   "c": {"us_aid": 20.0, "push_talks": True}}) == \
+        {"us_aid": 20.0, "push_talks": True}
+    start = game.deadline
+    game.submit("a", {"us_aid": 10.0}, now=start - 50)
+    assert not game.tick(now=start - 1) and not game.turns
+    game.pause(True, now=start - 1)
+    assert not game.tick(now=start + 100), "a paused game's timer stands still"
+    game.pause(False, now=start + 100)
+    assert game.tick(now=start + 101), "the timer ran out: the turn closes"
+    assert game.turns[0].moves["trump"] == {"us_aid": 10.0} and game.turns[0].moves["putin"] == {}
+    after_one = game.fingerprint()
+    game.close_turn()
+    assert game.fingerprint() != after_one
+    game.step_back()
+    assert len(game.turns) == 1 and game.fingerprint() == after_one
+    game.end()
+    with pytest.raises(MoveError):
+        game.submit("a", {})
+
+
+@pytest.mark.parametrize("seat, move, field", [
+    ("putin", {"us_aid": 3.0}, "control"),
+    ("zelensky", {"deep_strike": 1.5}, "deep_strike"),
+    ("trump", {"push_talks": "yes"}, "push_talks"),
+    ("putin", {"strike_waves": 2.5}, "strike_waves"),
+    ("zelensky", {"propose": {"line_km2": -1.0}}, "propose.line_km2"),
+    ("spectator", {}, "seat"),
+])
+def test_bad_moves_are_refused_in_one_line(seat, move, field):
+    with pytest.raises(MoveError) as err:
+        check_move(seat, move)
+    assert err.value.field == field and "\n" not in str(err.value)
+
+
+def test_strikes_are_spread_over_the_turn():
+    for waves in range(0, 8):
+        days = [d for d in range(7) if strike_today(waves, d, 7)]
+        assert len(days) == waves
+    assert len(controls_of("europe")) == 3
+
+
+def test_the_registry_gives_codes_checks_the_teacher_key_and_frees_idle_games():
+    from dashboards.game.registry import CODE_LENGTH, GameRegistry
+
+    now = [0.0]
+    registry = GameRegistry(idle_seconds=1800, clock=lambda: now[0])
+    small = dataclasses.replace(SETTINGS, turns=2)
+    first, key = registry.create(small)
+    second, _ = registry.create(small)
+    assert first != second and len(first) == CODE_LENGTH
+    assert registry.game(first.lower()) is not registry.game(second)
+    with pytest.raises(MoveError):
+        registry.teacher_game(first, "not-the-key")
+    assert registry.teacher_game(first, key) is registry.game(first)
+    page = registry.page_opened(first)
+    now[0] = 1799.0
+    assert registry.free_idle() == []
+    now[0] = 4000.0
+    assert registry.free_idle() == [second], "no page open for 30 minutes: freed"
+    registry.page_closed(first, page)
+    now[0] = 4000.0 + 1799.0
+    assert registry.free_idle() == []
+    now[0] = 4000.0 + 1800.0
+    assert registry.free_idle() == [first]
+    with pytest.raises(MoveError):
+        registry.game(first)
+
+
+def test_the_debrief_sets_the_class_run_in_the_rules_fan():
+    """Fan member 0 is the class's run played by the rules: a game left to the rules sits on
+    it exactly; a seat's moves show as that seat's effect, and handing it back undoes them."""
+    from dashboards.game.debrief import debrief, rules_fan
+
+    settings = dataclasses.replace(SETTINGS, turns=3, fan_runs=20)
+    idle = Game(settings)
+    for _ in range(3):
+        idle.close_turn()
+    fan = rules_fan(idle)
+    assert np.array_equal(fan.trajectories["occupied_km2"][0], idle.model.trajectories["occupied_km2"][0])
+    played = Game(settings)
+    played.join("ana", "putin")
+    for _ in range(3):
+        played.submit("ana", {"offensive_effort": 2.0, "main_axis_surge": 2.0})
+    result = debrief(played, fan)
+    assert result.twin_occupied_km2 == float(idle.model.state.occupied_km2[0])
+    assert result.class_occupied_km2 > result.twin_occupied_km2
+    rules = fan.trajectories["occupied_km2"][:, -1]
+    assert result.percentile == pytest.approx(100.0 * np.mean(rules <= result.class_occupied_km2))
+    assert abs(sum(result.outcome_shares.values()) - 1.0) < 1e-9
+    putin = next(s for s in result.seats if s.seat == "putin")
+    assert putin.moved and putin.occupied_km2 == result.twin_occupied_km2
+    assert result.most_moved.seat == "putin"
+    assert not any(s.moved for s in result.seats if s.seat != "putin")
+    assert any("Putin (Moscow) played by the rule instead" in line for line in result.lines())

@@ -1,0 +1,222 @@
+"""The game as a class plays it, in Debian's Chromium: `conflictsim dashboard --game`, one
+teacher page and four seats (one browser, five contexts), a three-turn game of 7-day turns.
+A move from each seat shows in the shared state and the event log; a page closed mid-game
+rejoins its seat by code and name and sees the same state; Zelensky's page (its HTML and every
+message the server sent it) holds no value of Moscow's private type, nor Putin's of Kyiv's.
+Costs about a minute (a server, five pages, three turns, the debrief): slow."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from dashboards.cli import REPO_ROOT
+from test_dashboard_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def game_server():
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "game_server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from conflictsim.cli import main; sys.exit(main())",
+         "dashboard", "--game", "--port", str(port)],
+        cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"server did not start; see {ARTIFACTS / 'game_server.log'}")
+            time.sleep(0.3)
+    yield url
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Client:
+    """A page in its own browser context, with every message the server sent it kept."""
+
+    def __init__(self, browser, url: str, width: int = 1280, height: int = 900):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.route("**/*", loopback_only)
+        self.page = self.context.new_page()
+        self.frames: list[str] = []
+        self.page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda payload: self.frames.append(
+                payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
+        self.page.goto(url)
+
+    def close(self):
+        self.context.close()
+
+
+def choose(page, select_class: str, text: str):
+    page.locator(f".{select_class}").click()
+    page.locator(".v-menu__content.menuable__content__active .v-list-item",
+                 has_text=text).first.click()
+
+
+def fill(page, css: str, value):
+    field = page.locator(f"{css} input").first
+    field.fill(str(value))
+    field.press("Enter")
+
+
+def state(page) -> dict:
+    line = page.locator(".game-state").first
+    return {"day": int(line.get_attribute("data-day")),
+            "turn": int(line.get_attribute("data-turn")),
+            "finished": line.get_attribute("data-finished") == "true",
+            "occupied": line.get_attribute("data-occupied-km2"),
+            "moves": json.loads(line.get_attribute("data-moves"))}
+
+
+def wait_turn(page, turn: int):
+    page.wait_for_function(
+        f"() => Number(document.querySelector('.game-state')?.dataset.turn) >= {turn}",
+        timeout=TIMEOUT_MS)
+
+
+def join(client: Client, code: str, name: str, seat: str | None):
+    page = client.page
+    page.locator(".join-button").wait_for(timeout=TIMEOUT_MS)
+    fill(page, ".join-code", code)
+    fill(page, ".join-name", name)
+    if seat is not None:
+        choose(page, "join-seat", seat)
+    page.locator(".join-button").click()
+    page.locator(".seat-page").wait_for(timeout=TIMEOUT_MS)
+
+
+def decide(page, control: str, value=None):
+    page.locator(f".decide-{control} input").first.check(force=True)
+    if value is not None:
+        page.locator(f".value-{control}").first.wait_for(timeout=TIMEOUT_MS)
+        fill(page, f".value-{control}", value)
+        page.locator(".move-draft", has_text=f": {value:g}").wait_for(timeout=TIMEOUT_MS)
+
+
+def send(page):
+    turn = state(page)["turn"] + 1
+    page.locator(".send-move").click()
+    page.locator(".move-sent", has_text=f"turn {turn} is in").wait_for(timeout=TIMEOUT_MS)
+
+
+def renderings(value: float) -> list[str]:
+    return [repr(value), f"{value:.4f}", f"{value:.6f}"]
+
+
+def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_server):
+    url = game_server
+    teacher = Client(browser, url)
+    pages: dict[str, Client] = {}
+    try:
+        page = teacher.page
+        page.locator(".new-game").wait_for(timeout=TIMEOUT_MS)
+        choose(page, "new-turn-days", "7")
+        fill(page, ".new-turns", 3)
+        fill(page, ".new-seed", 4)
+        page.locator(".new-game").click()
+        page.locator(".teacher-page").wait_for(timeout=TIMEOUT_MS)
+        code = page.url.split("code=")[1].split("&")[0]
+        moscow = float(page.locator(".private-russia_cost_private").get_attribute("data-value"))
+        kyiv = float(page.locator(".private-ukraine_resolve_private").get_attribute("data-value"))
+
+        moves = {"putin": ("offensive_effort", 1.6), "zelensky": ("mobilisation", 1.25),
+                 "trump": ("us_aid", 21), "europe": ("eu_aid", 47)}
+        for seat in moves:
+            pages[seat] = Client(browser, url, 1024, 768)
+            join(pages[seat], code, f"student-{seat}", seat)
+
+        # turn 1: a move from each seat
+        for seat, (control, value) in moves.items():
+            decide(pages[seat].page, control, value)
+            send(pages[seat].page)
+        wait_turn(page, 1)
+        shared = state(page)
+        assert shared["day"] == 7
+        for seat, (control, value) in moves.items():
+            assert shared["moves"][0][seat] == {control: value}, seat
+        page.locator(".event-lines", has_text="European leaders, played by the class").wait_for(
+            timeout=TIMEOUT_MS)
+        log = page.locator(".event-lines").inner_text()
+        for seat in ("Putin (Moscow)", "Zelensky (Kyiv)", "Trump (Washington)",
+                     "European leaders"):
+            assert f"{seat}, played by the class" in log
+        assert "offensive effort along the front: 1.6" in log and "us military aid" in log.lower()
+        for client in pages.values():
+            wait_turn(client.page, 1)
+            assert state(client.page) == shared
+
+        # Zelensky's page closes mid-game; turn 2 goes on without it (the teacher closes it)
+        pages.pop("zelensky").close()
+        for seat in ("putin", "trump", "europe"):
+            send(pages[seat].page)
+        page.locator(".close-turn").click()
+        wait_turn(page, 2)
+        pages["zelensky"] = Client(browser, url, 1024, 768)
+        join(pages["zelensky"], code, "student-zelensky", None)  # rejoin: code and name only
+        zelensky = pages["zelensky"].page
+        assert zelensky.locator(".seat-zelensky").count() == 1
+        zelensky.locator(".figure-game img").wait_for(timeout=TIMEOUT_MS)
+        zelensky.screenshot(path=str(ARTIFACTS / "game_seat_1024x768.png"))
+        assert state(zelensky) == state(page)
+        zelensky.locator(".event-lines", has_text="played by the class").wait_for(
+            timeout=TIMEOUT_MS)
+        assert zelensky.locator(".event-lines").inner_text() == \
+            page.locator(".event-lines").inner_text()
+
+        # turn 3: everyone, the rejoined page too; the game ends
+        for seat in ("putin", "zelensky", "trump", "europe"):
+            send(pages[seat].page)
+        page.wait_for_function(
+            "() => document.querySelector('.game-state')?.dataset.finished === 'true'",
+            timeout=TIMEOUT_MS)
+        assert state(page)["day"] == 21
+
+        # private information: no page of one side holds the other side's type
+        zelensky_text = zelensky.content() + "".join(pages["zelensky"].frames)
+        putin_text = pages["putin"].page.content() + "".join(pages["putin"].frames)
+        assert f"{kyiv:.3f}" in zelensky_text, "the seat's own type is on its page"
+        assert not any(r in zelensky_text for r in renderings(moscow))
+        assert "cost of a day of war" not in zelensky_text
+        assert not any(r in putin_text for r in renderings(kyiv))
+        assert "Your resolve" not in putin_text
+
+        # the debrief
+        page.locator(".open-debrief").click()
+        page.locator(".debrief-data").wait_for(state="attached", timeout=TIMEOUT_MS)
+        percentile = float(page.locator(".debrief-data").get_attribute("data-percentile"))
+        assert 0.0 <= percentile <= 100.0
+        assert page.locator(".debrief-data").get_attribute("data-most-moved") in moves
+        page.set_viewport_size({"width": 1024, "height": 768})
+        page.screenshot(path=str(ARTIFACTS / "game_debrief.png"), full_page=True)
+    finally:
+        for client in pages.values():
+            client.close()
+        teacher.close()
