@@ -1,6 +1,6 @@
 """Parameter uncertainty: each run draws its own values of the parameters the model does not know.
 
-Every parameter with a declared `Prior` (sim/params.py, `_PRIORS`) that the caller did not set
+Every parameter with a declared `Prior` (sim/params.py, its `prior`) that the caller did not set
 is drawn per run from that run's key (stream `STREAM_PARAMETERS`), so run k gets the same values
 alone, in any batch or in any sweep chunk, and two scenarios with the same seed and run see the
 same draws (common random numbers). Fitted parameters are drawn jointly: one row of the shipped
