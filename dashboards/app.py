@@ -39,6 +39,7 @@ import solara.lab
 import sim
 from sim.sectors import SECTOR_NAMES
 from sim.state import PHASE_NAMES
+from sim.trajectories import TRAJECTORIES
 
 from . import actions, comparison, plots
 from .components.compare import CompareChooser, PresetsOverview
@@ -59,15 +60,11 @@ from .lessons import load_lessons
 from .settings import Settings, parse_value, settings_to_query, settings_to_toml
 from .sweeps import SweepRow, library_from_env
 
+# What the comparison can show: (title, unit, scale) read from the trajectories' declarations.
 COMPARE_VARIABLES = {
-    "occupied_km2": ("Occupied area of Ukraine", "thousand km²", 1000.0),
-    "russia_economic_pressure": ("Economic pressure on Russia", "index 0-1", 1.0),
-    "ukraine_economic_pressure": ("Economic pressure on Ukraine", "index 0-1", 1.0),
-    "grid_gw": ("Ukraine's grid capacity", "GW", 1.0),
-    "ukraine_support": ("Domestic support in Ukraine", "share", 1.0),
-    "us_aid_bn_usd_yr": ("US aid", "bn USD / year", 1.0),
-    "russia_casualties": ("Russian casualties", "thousand", 1000.0),
-    "ukraine_casualties": ("Ukrainian casualties", "thousand", 1000.0),
+    name: (TRAJECTORIES[name].label, TRAJECTORIES[name].shown_unit, TRAJECTORIES[name].display_scale)
+    for name in ("occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "grid_gw",
+                 "ukraine_support", "us_aid_bn_usd_yr", "russia_casualties", "ukraine_casualties")
 }
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from sim import calendar
 from sim.style import OKABE_ITO  # frontmap takes it from here
+from sim.trajectories import TRAJECTORIES
 
 from .events import date_text as day_text  # "1 Mar 2025", as the event log writes dates
 
@@ -158,6 +160,12 @@ class Panel:
     scale: float = 1.0
 
 
+def trajectory_panel(name: str, traj: Mapping[str, np.ndarray], colour: str) -> Panel:
+    """A one-series panel titled and scaled as the trajectory is declared (sim.trajectories)."""
+    spec = TRAJECTORIES[name]
+    return Panel(spec.label, spec.shown_unit, ((name, traj[name], colour),), scale=spec.display_scale)
+
+
 def draw_panel(ax, panel: Panel, marks: TimeMarks, highlight: bool = True,
                every_months: int = 6) -> None:
     """A fan per series; the highlighted run of each in black over it (the key on the front-line
@@ -213,18 +221,18 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
     fig = Figure(figsize=OVERVIEW_SIZE_IN, dpi=RENDER_DPI, layout="constrained")
     grid = fig.add_gridspec(4, 2, height_ratios=[1.5, 1, 1, 1])
     front = fig.add_subplot(grid[0, :])
-    draw_panel(front, Panel("Front line: Russian-occupied area of Ukraine", "thousand km²",
-                            (("occupied", traj["occupied_km2"], UKRAINE),), scale=1000.0), marks,
-               every_months=3)
+    occupied = TRAJECTORIES["occupied_km2"]
+    draw_panel(front, Panel(f"Front line: {occupied.label}", occupied.shown_unit,
+                            (("occupied", traj["occupied_km2"], UKRAINE),),
+                            scale=occupied.display_scale), marks, every_months=3)
     mark_legend(front, marks, highlighted)
     panels = [
         Panel("Economic pressure", "index 0-1",
               (("Russia", traj["russia_economic_pressure"], RUSSIA),
                ("Ukraine", traj["ukraine_economic_pressure"], UKRAINE))),
         None,
-        Panel("Ukraine's grid capacity", "GW", (("grid", traj["grid_gw"], OKABE_ITO["sky_blue"]),)),
-        Panel("Domestic support in Ukraine for fighting on", "share",
-              (("support", traj["ukraine_support"], OKABE_ITO["green"]),)),
+        trajectory_panel("grid_gw", traj, OKABE_ITO["sky_blue"]),
+        trajectory_panel("ukraine_support", traj, OKABE_ITO["green"]),
         Panel("Aid to Ukraine", "bn USD / year",
               (("US", traj["us_aid_bn_usd_yr"], OKABE_ITO["sky_blue"]),
                ("Europe", traj["eu_aid_bn_usd_yr"], OKABE_ITO["purple"]))),

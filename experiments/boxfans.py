@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.trajectories import TRAJECTORIES
+
 QUANTILES = (0.05, 0.5, 0.95)
 GROUPS = ("inside", "outside")
 
@@ -52,7 +54,7 @@ def figure(table: pd.DataFrame, box_text: str):
                             alpha=0.2, lw=0)
             ax.plot(part["day"], part["p50"], color=colours[group], lw=1.6,
                     label=f"{group} the box ({runs:,} runs): median, 90 %")
-        ax.set_ylabel(field, fontsize=8)
+        ax.set_ylabel(TRAJECTORIES[field].axis_label, fontsize=8)
         ax.tick_params(labelsize=8)
         ax.legend(fontsize=7, loc="best")
     axes[-1].set_xlabel("day", fontsize=8)

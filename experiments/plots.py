@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 import sim
 from sim.style import CYCLE
+from sim.trajectories import TRAJECTORIES
 
 from . import storage
 from .spec import KEY_COLUMNS
@@ -53,7 +54,7 @@ def pooled_fans(trajectories: pd.DataFrame, scenario_of_row: pd.Series, field: s
         axes.plot(curve.index, curve[mid], color=colour, lw=2,
                   label=f"{scenario} ({group['row'].nunique():,} runs pooled)")
     axes.set_xlabel("day from start")
-    axes.set_ylabel(field)
+    axes.set_ylabel(TRAJECTORIES[field].axis_label)
     axes.set_title(wrap(title or f"{field}: {low * 100:g}-{high * 100:g}% band and "
                         f"{mid * 100:g}% line of all runs pooled, per scenario", 7.5, 11),
                    fontsize=11)

@@ -1,4 +1,5 @@
-"""Render the parameter table of docs/MODEL.md from `Params` (`python -m sim.docs`)."""
+"""Render docs/MODEL.md's parameter and trajectory tables from their declarations
+(`python -m sim.docs`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import sys
 from pathlib import Path
 
 from .params import GROUPS, iter_specs
+from .trajectories import TRAJECTORIES
 
 BEGIN, END = "<!-- BEGIN PARAMETER TABLE -->", "<!-- END PARAMETER TABLE -->"
+TRAJECTORY_BEGIN, TRAJECTORY_END = "<!-- BEGIN TRAJECTORY TABLE -->", "<!-- END TRAJECTORY TABLE -->"
 
 
 def parameter_table() -> str:
@@ -25,6 +28,12 @@ def parameter_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def trajectory_table() -> str:
+    lines = ["", "| name | label | unit | meaning |", "|---|---|---|---|"]
+    lines += [f"| `{t.name}` | {t.label} | {t.unit} | {t.meaning} |" for t in TRAJECTORIES.values()]
+    return "\n".join(lines) + "\n"
+
+
 def prior_text(spec) -> str:
     """What a run draws for the parameter when uncertainty is on (empty if nothing)."""
     prior = spec.prior
@@ -38,10 +47,13 @@ def prior_text(spec) -> str:
 
 
 def update(path: Path) -> bool:
-    """Rewrite the table between the markers; returns True if the file changed."""
+    """Rewrite the tables between their markers; returns True if the file changed."""
     text = path.read_text(encoding="utf-8")
-    new = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END),
-                 lambda _: f"{BEGIN}\n{parameter_table()}{END}", text, flags=re.S)
+    new = text
+    for begin, end, table in ((BEGIN, END, parameter_table),
+                              (TRAJECTORY_BEGIN, TRAJECTORY_END, trajectory_table)):
+        new = re.sub(re.escape(begin) + ".*?" + re.escape(end),
+                     lambda _: f"{begin}\n{table()}{end}", new, flags=re.S)
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text

@@ -24,19 +24,8 @@ from .core import talks
 from .core.arrays import DEFAULT_PRECISION, PRECISIONS
 from .params import ParamError
 from .state import START_PACE_WINDOW_DAYS, initial_state
+from .trajectories import TRAJECTORY_FIELDS
 
-TRAJECTORY_FIELDS: tuple[str, ...] = (
-    "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
-    "grid_gw", "outage_share", "ukraine_support", "russia_stability", "us_aid_bn_usd_yr",
-    "eu_aid_bn_usd_yr", "us_sanctions", "eu_sanctions", "russia_casualties", "ukraine_casualties",
-    "russia_casualties_today", "ukraine_casualties_today", "advance_km2_today", "kursk_held_km2",
-    "nwf_bn_usd", "oil_price_usd", "us_blame", "strike_wave_today", "refused_today",
-    "moratorium", "last_offer_km2", "russia_pace_belief", "ukraine_pace_belief",
-    "proposer_today", "ukraine_refused_today", "russia_refused_today", "refusal_reasonableness",
-    "russia_pressure_deficit", "russia_pressure_financing", "russia_pressure_sanctions",
-    "ukraine_pressure_outages", "ukraine_pressure_budget", "ukraine_pressure_supply",
-    "ukraine_pressure_fighting",
-)
 COLLECTED_FIELDS: tuple[str, ...] = (
     "occupied_km2", "russia_economic_pressure", "ukraine_economic_pressure", "talks_phase",
     "grid_gw", "ukraine_support", "russia_casualties", "ukraine_casualties",

@@ -69,6 +69,17 @@ def test_a_bad_lesson_file_is_one_line_naming_the_file_key_and_value(tmp_path, c
         assert word in message, message
 
 
+def test_a_lesson_without_label_or_unit_names_and_scales_the_series_as_it_is_declared(tmp_path):
+    from sim.trajectories import TRAJECTORIES
+    own = load_lesson(LESSONS_DIR / "us_aid_cut.toml")
+    assert (own.label, own.unit, own.scale) == ("Area of Ukraine held by Russia", "km²", 1.0)
+    path = tmp_path / "plain.toml"
+    path.write_text(re.sub(r'\nlabel = ".*?"\nunit = ".*?"\n', "\n", GOOD))
+    plain = load_lesson(path)
+    spec = TRAJECTORIES["occupied_km2"]
+    assert (plain.label, plain.unit, plain.scale) == (spec.label, "thousand km²", 1000.0)
+
+
 def test_a_lesson_needs_its_sections_and_two_choices_or_none(tmp_path):
     path = tmp_path / "short.toml"
     path.write_text(GOOD[:GOOD.index("[predict]")])

@@ -77,6 +77,21 @@ def test_docs_model_md_carries_the_current_parameter_table():
     assert current == "\n" + parameter_table(), "run: python -m sim.docs docs/MODEL.md"
 
 
+def test_every_recorded_trajectory_is_declared_once_and_model_md_lists_them():
+    from pathlib import Path
+
+    import sim
+    from sim.docs import TRAJECTORY_BEGIN, TRAJECTORY_END, trajectory_table
+    from sim.trajectories import TRAJECTORIES
+    recorded = sim.simulate(runs=2, days=2).trajectories
+    assert list(recorded) == list(TRAJECTORIES)
+    for spec in TRAJECTORIES.values():
+        assert spec.label and spec.unit and spec.meaning and spec.display_scale > 0, spec.name
+    text = (Path(__file__).parent.parent / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    current = text.split(TRAJECTORY_BEGIN, 1)[1].split(TRAJECTORY_END, 1)[0]
+    assert current == "\n" + trajectory_table(), "run: python -m sim.docs docs/MODEL.md"
+
+
 def test_every_outcome_is_declared_once_with_label_unit_and_meaning():
     import sim
     from sim.outcomes import OUTCOMES, summarise

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 import sim
 from sim.outcomes import OUTCOME_CLASSES, outcome_class
+from sim.trajectories import TRAJECTORIES
 
 from .. import plots
 from .engine import SEAT_TITLES, SEATS, Game, TurnRecord, build_model
@@ -129,14 +130,12 @@ def seat_effect(game: Game, seat: str) -> SeatEffect:
 
 
 # --------------------------------------------------------------------------- the chart
-GAME_PANELS = (
-    ("Front line: Russian-occupied area of Ukraine", "thousand km²", "occupied_km2", 1000.0,
-     plots.UKRAINE),
-    ("Economic pressure on Russia", "index 0-1", "russia_economic_pressure", 1.0, plots.RUSSIA),
-    ("Domestic support in Ukraine for fighting on", "share", "ukraine_support", 1.0,
-     plots.OKABE_ITO["green"]),
-    ("Ukraine's grid capacity", "GW", "grid_gw", 1.0, plots.OKABE_ITO["sky_blue"]),
-)
+GAME_PANELS = tuple(
+    (("Front line: " if name == "occupied_km2" else "") + TRAJECTORIES[name].label,
+     TRAJECTORIES[name].shown_unit, name, TRAJECTORIES[name].display_scale, colour)
+    for name, colour in (("occupied_km2", plots.UKRAINE), ("russia_economic_pressure", plots.RUSSIA),
+                         ("ukraine_support", plots.OKABE_ITO["green"]),
+                         ("grid_gw", plots.OKABE_ITO["sky_blue"])))
 
 
 def game_figure(fan: sim.ConflictModel, game: Game, title: str | None = None) -> Figure:

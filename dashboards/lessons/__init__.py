@@ -19,7 +19,7 @@ import numpy as np
 
 import sim
 from sim import calendar
-from sim.model import TRAJECTORY_FIELDS
+from sim.trajectories import TRAJECTORIES, TRAJECTORY_FIELDS
 from sim.params import InputError
 
 from ..settings import HORIZON_DAYS, Settings, settings_from_mapping
@@ -34,7 +34,7 @@ SECTION_KEYS = {
     "predict": ({"question": str, "choices": list}, ("question",)),
     "observe": ({"question": str, "variable": str, "label": str, "unit": str, "scale": float,
                  "day": int, "measure": str, "share_at_least": float, "share_label": str},
-                ("question", "variable", "label", "unit")),
+                ("question", "variable")),
     "explain": ({"text": str}, ("text",)),
 }
 
@@ -124,7 +124,10 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
     if variable not in TRAJECTORY_FIELDS:
         raise LessonError(f"{source}: observe.variable={variable!r} is not allowed: one of "
                           + ", ".join(TRAJECTORY_FIELDS))
-    scale = float(sections["observe"].get("scale", 1.0))
+    spec = TRAJECTORIES[variable]
+    # a lesson that names its own unit says its own scale (default 1); otherwise the series' own
+    own_unit = "unit" in sections["observe"]
+    scale = float(sections["observe"].get("scale", 1.0 if own_unit else spec.display_scale))
     if not scale > 0:
         raise LessonError(f"{source}: observe.scale={scale!r} is not allowed: a number > 0")
     observe = sections["observe"]
@@ -157,8 +160,8 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
                   predict_question=sections["predict"]["question"].strip(),
                   choices=tuple(c.strip() for c in choices),
                   observe_question=sections["observe"]["question"].strip(), variable=variable,
-                  label=sections["observe"]["label"].strip(),
-                  unit=sections["observe"]["unit"].strip(), scale=scale,
+                  label=observe.get("label", spec.label).strip(),
+                  unit=observe.get("unit", spec.shown_unit).strip(), scale=scale,
                   explanation=explanation, order=data.get("order", 100), day=day,
                   measure=measure,
                   share_at_least=None if share_at_least is None else float(share_at_least),
