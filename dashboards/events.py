@@ -30,9 +30,8 @@ from sim import calendar
 from sim.params import change_text
 from sim.core import talks as talks_rules
 from sim.sectors import AREA_WEIGHT_KM, INSIDE_UKRAINE, SECTOR_NAMES
-from sim.state import PHASE_NAMES
+from sim.state import CEASEFIRE, NO_TALKS, PHASE_NAMES, SETTLEMENT, TALKS
 
-NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
 AID_CHANGE_SHARE = 0.2  # a change in aid of more than a fifth from one day to the next is news
 AID_DRIFT_SHARE = 0.1  # a month's drift in aid of more than a tenth is worth a line
 SANCTIONS_STEP = 0.02  # a day's change in a sanctions index (0-1) that is a decision
