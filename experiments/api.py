@@ -43,10 +43,15 @@ class Experiment:
     report: sweep.SweepReport | None = None
 
     def discover(self, where: str, **options: Any):
-        """Scenario discovery on these runs (see `experiments.discover.analyse_frame`)."""
+        """Scenario discovery on these runs (see `experiments.discover.analyse_frame`), with the
+        kept trajectories' fans inside and outside each PRIM box when the sweep kept them."""
         from . import discover
 
-        return discover.analyse_frame(self.outcomes, self.manifest, where, **options)
+        found = discover.analyse_frame(self.outcomes, self.manifest, where, **options)
+        if found.prim is not None and self.trajectories is not None and len(self.trajectories):
+            found.box_fans = discover.box_fans_of(self.trajectories, self.outcomes, found.prim,
+                                                  self.manifest)
+        return found
 
     def __repr__(self) -> str:
         where = f" in {self.out}" if self.out is not None else ""

@@ -663,11 +663,15 @@ def box_fans(out: Path, frame: pd.DataFrame, result: PrimResult,
              manifest: dict) -> list[tuple[str, pd.DataFrame]]:
     """For each box, the kept trajectories of the runs inside it against those outside it
     (`experiments.boxfans`): what happens on the way to the condition."""
+    return box_fans_of(storage.read_table(out, "trajectories"), frame, result, manifest)
+
+
+def box_fans_of(trajectories: pd.DataFrame, frame: pd.DataFrame, result: PrimResult,
+                manifest: dict) -> list[tuple[str, pd.DataFrame]]:
+    """`box_fans` over kept trajectories already in memory (long form: row, day, fields)."""
     from . import boxfans
 
-    fields = [f for f in manifest["spec"]["output"]["fields"]]
-    trajectories = storage.read_table(out, "trajectories")
-    fields = [f for f in fields if f in trajectories]
+    fields = [f for f in manifest["spec"]["output"]["fields"] if f in trajectories]
     found = []
     for box in result.boxes:
         rows = frame["row"].to_numpy()[inside(result.dims, box.box.limits)]

@@ -33,3 +33,6 @@ def test_the_ceasefire_study_runs_clean_end_to_end(tmp_path):
     assert (out / "discover_all" / "noise.csv").is_file()
     assert (out / "plots" / "heatmap_reached_ceasefire_day_freeze.png").is_file()
     assert "between_replicates_share" in printed
+    assert "dimensional stacking" in printed and (out / "discover_all" / "stacking.csv").is_file()
+    assert "box fans:" in printed and (out / "discover_all" / "prim_fans_box1.png").is_file()
+    assert "dummy" in printed.split("a lever whose mu*")[0].rsplit("--- discover over all", 1)[1]
