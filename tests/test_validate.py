@@ -43,7 +43,7 @@ def test_validate_end_to_end_on_a_small_ensemble(tmp_path, capsys):
 
 
 def test_validate_refuses_bad_starts_in_one_line(tmp_path, capsys):
-    for bad in ("2024-10-01", "2024-04-15", "2023-12-01", "soon"):
+    for bad in ("2024-10-01", "2024-04-15", "2022-12-01", "soon"):
         assert main(["validate", "--out", str(tmp_path / "x"), "--start", bad]) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "--start" in err and bad in err
