@@ -80,22 +80,40 @@ def test_the_backtests_meet_the_issue_11_targets():
 
 @pytest.mark.slow
 def test_longer_horizons_are_scored_on_their_own_from_the_quarter_starts(tmp_path, capsys):
-    assert validate.quarter_starts((6,)) == ("2024-01-01", "2024-04-01")
-    assert validate.quarter_starts((12,)) == ()  # 2023 starts need 2023 inputs
+    assert validate.quarter_starts((6,)) == ("2023-01-01", "2023-04-01", "2023-07-01",
+                                             "2023-10-01", "2024-01-01", "2024-04-01")
+    assert validate.quarter_starts((12,)) == ("2023-01-01", "2023-04-01", "2023-07-01",
+                                              "2023-10-01")
+    assert validate.quarter_starts((23,)) == ("2023-01-01",)
+    assert validate.quarter_starts((24,)) == ()  # data end 2024-11-30
     assert validate.check_horizons("12,6") == (6, 12)
     out = tmp_path / "h"
     code = main(["validate", "--out", str(out), "--runs", "20", "--fit", "posterior",
-                 "--horizons", "6,12"])
+                 "--horizons", "12,24"])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "12 months ahead: no start" in printed and "no change" in printed
-    table = pd.read_csv(out / "horizon_6m" / "backtest.csv")
-    assert list(table["start"]) == ["2024-01-01", "2024-04-01"]
-    assert list(table["horizon_months"]) == [6, 6]
+    assert "24 months ahead: no start" in printed and "no change" in printed
+    table = pd.read_csv(out / "horizon_12m" / "backtest.csv")
+    assert list(table["start"]) == ["2023-01-01", "2023-04-01", "2023-07-01", "2023-10-01"]
+    assert list(table["horizon_months"]) == [12] * 4
     area = validate.monthly_area()
-    assert table.loc[1, "actual_km2"] == area[dt.date(2024, 9, 30)]
+    assert table.loc[1, "actual_km2"] == area[dt.date(2024, 3, 31)]
     assert np.isclose(table.loc[1, "error_no_change_km2"],
-                      abs(area[dt.date(2024, 3, 31)] - area[dt.date(2024, 9, 30)]))
+                      abs(area[dt.date(2023, 3, 31)] - area[dt.date(2024, 3, 31)]))
+    # the twelve-month pace before 2023-04-01 starts at DeepStateMap's first complete month
+    pace12 = (area[dt.date(2023, 3, 31)] - area[dt.date(2022, 5, 31)]) / 10.0
+    assert np.isclose(table.loc[1, "error_naive12_km2"],
+                      abs(area[dt.date(2023, 3, 31)] + 12 * pace12 - area[dt.date(2024, 3, 31)]))
     for bad in ("0", "six", "30"):
         assert main(["validate", "--out", str(tmp_path / "x"), "--horizons", bad]) == 2
         assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_a_refit_sees_the_months_of_the_starts_year_before_it():
+    """2023 starts are refitted from 2023-01-01 on 2023's gains; 2024 starts as before."""
+    assert validate.fit_origin(dt.date(2023, 7, 1)) == dt.date(2023, 1, 1)
+    assert validate.months_before(dt.date(2023, 7, 1)) == (
+        "2023-01-31", "2023-02-28", "2023-03-31", "2023-04-30", "2023-05-31", "2023-06-30")
+    assert validate.months_before(dt.date(2023, 2, 1)) == ("2023-01-31",)  # too few: posterior
+    assert validate.fit_origin(dt.date(2024, 3, 1)) == dt.date(2024, 1, 1)
+    assert validate.months_before(dt.date(2024, 3, 1)) == ("2024-01-31", "2024-02-29")
