@@ -329,7 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start-date", type=_start_date, default=None, metavar="YYYY-MM-DD",
                    help=f"start from the front of that date, {calendar.EARLIEST_START} to "
                         f"{calendar.START_DATE} (default {calendar.START_DATE}, day 0 of the "
-                        "scenarios); earlier starts use 2024's inputs, for calibration")
+                        "scenarios); a start takes that date's inputs: 2023's from "
+                        "sim/data/inputs_2023.csv, 2024's the defaults")
     p.add_argument("--run-offset", type=_whole("--run-offset", 0, 2**62), default=0,
                    help="index of the first run; --run-offset K --runs 1 replays run K exactly")
     p.add_argument("--set", action="append", metavar="PARAM=VALUE",

@@ -257,15 +257,17 @@ def propose(priors, population: Population | None, n: int, rng: np.random.Genera
 
 def abc(priors, observed: pd.Series, evaluator, draws: int, rounds: int, accept: float,
         seed: int, start_date: str, done: list[Population] | None = None,
-        rng_state: dict | None = None, on_round=None) -> list[Population]:
+        rng_state: dict | None = None, on_round=None,
+        fit_months: tuple[str, ...] = FIT_MONTHS) -> list[Population]:
     """ABC-PMC over `rounds` rounds of `draws` proposals, keeping the closest `accept` share.
 
     `done` and `rng_state` continue from completed rounds (a checkpoint); `on_round(history,
-    rng_state)` is called after each round."""
+    rng_state)` is called after each round. Of the observed months, those in `fit_months` are
+    fitted (2024's by default; a backtest from a 2023 start fits 2023's)."""
     months = month_index(observed)
     month_ends = tuple(observed.index[months])
     casualties = not months.all()
-    fit = np.isin(observed.index, FIT_MONTHS) | ~months
+    fit = np.isin(observed.index, fit_months) | ~months
     rng = np.random.Generator(np.random.PCG64(seed))
     if rng_state is not None:
         rng.bit_generator.state = rng_state

@@ -1,20 +1,23 @@
 """Backtests of the front: start the model on past dates and compare with what happened.
 
-For each start date (first of a month in 2024; the model cannot start earlier, and the shipped
-data end on 2024-11-30), an ensemble of runs (parameter uncertainty on) forecasts the occupied area
-1, 2 and 3 months later; the forecast is compared with DeepStateMap's month-end figures, and with
-two naive forecasts: the trailing three months' pace and the trailing twelve months' pace
-carried forward.
+For each start date (first of a month from 2023-01-01; the shipped data end on 2024-11-30), an
+ensemble of runs (parameter uncertainty on) forecasts the occupied area some months later (1, 2
+and 3 by default; `--horizons` for others, each scored on its own from the quarter starts); the
+forecast is compared with DeepStateMap's month-end figures, and with three naive forecasts: the
+trailing three months' pace and the trailing twelve months' pace carried forward, and no change.
 
 Fitting only on data before each start (`fit="refit"`, the default): the front's fitted
 parameters are re-estimated for each start by a small ABC (the same sampler as `calibrate`) on
-the monthly gains from January 2024 to the month before the start, and the forecast draws them
-from that population. The model cannot start before 2024-01-01, so a start with fewer than
-`MIN_FIT_MONTHS` months of 2024 behind it cannot be refitted; it uses the shipped posterior,
-which has seen the months it forecasts, and the table marks it `in_sample`. `fit="posterior"`
-uses the shipped posterior for every start (fast, in-sample). The casualty targets lie in
-September-November 2024, after every start, so the refits use the monthly gains alone. The
-day-0 state of every forecast comes from the data before its start (`model.start_strain`).
+the monthly gains from January of the start's year (2023 or 2024, with that year's inputs) to the
+month before the start, and the forecast draws them from that population. A start with fewer
+than `MIN_FIT_MONTHS` such months behind it (January and February of either year) uses the
+shipped posterior, fitted on January-November 2024, and the table marks it `in_sample`: from a
+2024 start it has seen the months it forecasts; from a 2023 start it was fitted on the months
+after the start (for horizons ending in 2024, on some of the months forecast). `fit="posterior"`
+uses the shipped posterior for every start (fast, in sample). The casualty targets lie in
+September-November 2024, so the refits use the monthly gains alone. The day-0 state of every
+forecast comes from the data before its start (`model.start_strain`) and its inputs from the
+start's date (`sim.start_inputs`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ REQUIRED_STARTS = ("2024-01-01", "2024-04-01", "2024-07-01", "2024-09-01")
 HORIZONS = (1, 2, 3)  # months ahead
 QUARTER_MONTHS = (1, 4, 7, 10)  # a longer horizon's default starts: the quarter starts
 LAST_DATA = dt.date(2024, 11, 30)
+FIRST_COMPLETE_MONTH = dt.date(2022, 5, 31)  # territory_monthly: April 2022's map was incomplete
 MIN_FIT_MONTHS = 2
 FIT_MODES = ("refit", "posterior")
 REFIT_DRAWS, REFIT_ROUNDS, REFIT_ACCEPT = 3000, 2, 0.05
@@ -97,7 +101,7 @@ def quarter_starts(horizons) -> tuple[str, ...]:
 
 
 def check_starts(starts, horizons=HORIZONS) -> tuple[dt.date, ...]:
-    """First days of months from 2024-01-01 with data for the longest horizon after them."""
+    """First days of months from 2023-01-01 with data for the longest horizon after them."""
     latest = latest_start(horizons)
     checked = []
     for text in starts:
@@ -119,17 +123,38 @@ def monthly_area() -> pd.Series:
 
 
 def naive_paces(area: pd.Series, start: dt.date) -> tuple[float, float]:
-    """Trailing three- and twelve-month paces (km2/month) up to the eve of the start."""
+    """Trailing three- and twelve-month paces (km2/month) up to the eve of the start. A
+    twelve-month window that reaches back before DeepStateMap's first complete month end
+    (`FIRST_COMPLETE_MONTH`; earlier figures are ISW's or a map still being drawn) starts
+    there: starts before 2023-06 get the pace of the months since May 2022."""
     eve = start - dt.timedelta(days=1)
     three = month_end(add_months(start, -4))
-    twelve = month_end(add_months(start, -13))
-    return (area[eve] - area[three]) / 3.0, (area[eve] - area[twelve]) / 12.0
+    twelve = max(month_end(add_months(start, -13)), FIRST_COMPLETE_MONTH)
+    months = (eve.year - twelve.year) * 12 + eve.month - twelve.month
+    return (area[eve] - area[three]) / 3.0, (area[eve] - area[twelve]) / months
+
+
+def fit_origin(start: dt.date) -> dt.date:
+    """Where a refit's runs start: January 1 of the start's year (2023's inputs for 2023)."""
+    return dt.date(start.year, 1, 1)
+
+
+def months_before(start: dt.date) -> tuple[str, ...]:
+    """Month ends from the fit origin to the eve of the start: the months a refit sees. For
+    2024 starts, the calibration's months before the start (as before starts opened to 2023)."""
+    if start.year == 2024:
+        return tuple(m for m in calibration.FIT_MONTHS if dt.date.fromisoformat(m) < start)
+    ends, month = [], fit_origin(start)
+    while month < start:
+        ends.append(month_end(month).isoformat())
+        month = add_months(month, 1)
+    return tuple(ends)
 
 
 def fitted_population(start: dt.date, mode: str, seed: int, evaluator) -> tuple[pd.DataFrame, bool]:
     """Parameter rows (with weights) to draw the fitted parameters from, and whether they have
     seen the months being forecast."""
-    fit_months = tuple(m for m in calibration.FIT_MONTHS if dt.date.fromisoformat(m) < start)
+    fit_months = months_before(start)
     if mode == "posterior" or len(fit_months) < MIN_FIT_MONTHS:
         names, values, cumulative = sim.uncertainty.posterior()
         weights = np.diff(cumulative, prepend=0.0)
@@ -139,7 +164,8 @@ def fitted_population(start: dt.date, mode: str, seed: int, evaluator) -> tuple[
     priors = calibration.parse_priors(list(REFIT_PRIORS))
     observed = calibration.observed_gains(month_ends=fit_months)
     history = calibration.abc(priors, observed, evaluator, REFIT_DRAWS, REFIT_ROUNDS,
-                              REFIT_ACCEPT, seed, calibration.CALIBRATION_START)
+                              REFIT_ACCEPT, seed, fit_origin(start).isoformat(),
+                              fit_months=fit_months)
     frame = pd.DataFrame(history[-1].values, columns=[p.name for p in priors])
     frame["weight"] = history[-1].weights
     return frame, False
@@ -231,8 +257,8 @@ def format_table(backtest: Backtest) -> str:
                      f"{s['mean_error_naive12_km2']:,.0f}, no change "
                      f"{s['mean_error_no_change_km2']:,.0f}")
     if t["in_sample"].any():
-        lines.append("* in sample: too little 2024 data before this start to refit; the shipped "
-                     "posterior (fitted on January-November 2024) was used")
+        lines.append("* in sample: too little data of the start's year before it to refit; the "
+                     "shipped posterior (fitted on January-November 2024) was used")
     return "\n".join(lines)
 
 
@@ -307,7 +333,7 @@ def command(args) -> int:
         if not starts:
             print(f"{h} months ahead: no start from {sim.calendar.EARLIEST_START} has "
                   f"{h} months of data after it (data end {LAST_DATA}); earlier starts need "
-                  "that year's inputs in sim/data/")
+                  "that year's inputs in sim/data/ and the data before them")
             continue
         backtest = run(check_starts(starts, (h,)), args.runs, args.seed, args.fit,
                        horizons=(h,))

@@ -13,8 +13,9 @@ from functools import cached_property
 import numpy as np
 
 START_DATE = _dt.date(2024, 12, 1)
-EARLIEST_START = _dt.date(2024, 1, 1)  # calibration window: state as of 2023-12-31
+EARLIEST_START = _dt.date(2023, 1, 1)  # state as of 2022-12-31; 2023's inputs: sim/data/inputs_2023.csv
 INAUGURATION_DATE = _dt.date(2025, 1, 20)  # facts: 'US presidential inauguration'
+US_AID_GAP_DATE = _dt.date(2024, 1, 1)  # facts: 'US gap in new Ukraine appropriations'
 US_AID_RESUMED_DATE = _dt.date(2024, 4, 24)  # facts: 'US Ukraine Security Supplemental ...'
 INAUGURATION_DAY = (INAUGURATION_DATE - START_DATE).days  # 50 for the default start
 MAX_DAYS = 3650
@@ -24,7 +25,7 @@ STRIKE_SEASON_MONTHS = (11, 12, 1, 2, 3)
 
 
 def parse_start(value: _dt.date | str | None) -> _dt.date:
-    """A start date in [2024-01-01, 2024-12-01]: days with a known state in sim/data."""
+    """A start date in [2023-01-01, 2024-12-01]: days with a known state in sim/data."""
     from .params import InputError
 
     if value is None:
@@ -75,6 +76,15 @@ class Calendar:
     def us_aid_resumed_day(self) -> int:
         """Before this day (2024 only) no new US aid arrives: the congressional gap."""
         return day_of(US_AID_RESUMED_DATE, self.start)
+
+    @property
+    def us_aid_gap_day(self) -> int:
+        """From this day to `us_aid_resumed_day` no new US aid arrives (before it, in 2023, aid
+        flows at its baseline); day 0 or earlier for every start in 2024."""
+        return day_of(US_AID_GAP_DATE, self.start)
+
+    def us_aid_flowing(self, day: int) -> bool:
+        return not self.us_aid_gap_day <= day < self.us_aid_resumed_day
 
     def winter(self) -> np.ndarray:
         """December to February."""

@@ -36,6 +36,14 @@ def facts() -> pd.DataFrame:
     return _read("facts_to_2024_11.csv")
 
 
+@lru_cache(maxsize=None)
+def inputs_2023() -> pd.DataFrame:
+    """The inputs of starts in 2023 (sanctions, oil discount, rouble, budget, National Wealth
+    Fund, support, contracts), one row per parameter and range of start dates, with the rule
+    that approximates a figure not known monthly, its source and confidence."""
+    return _read("inputs_2023.csv")
+
+
 def force_facts() -> pd.DataFrame:
     """Sourced figures on how the two sides raise their forces (contracts, call-ups,
     mobilisation, desertion) and the front's yearly changes they are read against."""

@@ -16,7 +16,8 @@ from typing import Any
 import mesa
 import numpy as np
 
-from . import calendar, datasets, rng, scenarios, sectors, uncertainty as _uncertainty
+from . import calendar, datasets, rng, scenarios, sectors, start_inputs
+from . import uncertainty as _uncertainty
 from .moves import Moves
 from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
 from .core import day as core_day
@@ -77,8 +78,11 @@ class ConflictModel(mesa.Model):
         self.keys = rng_keys(self.seed, self.run_indices)
         fixed = set(scenarios.overrides_for(scenario, **overrides))
         self.drawn = (_uncertainty.draw(self.keys, fixed) if self.uncertainty == "on" else {})
-        self.params = scenarios.make(scenario, self.n_runs, **self.drawn, **overrides)
         self.start_date = calendar.parse_start(start_date)
+        # the start date's inputs where they differ from 2024's (none for starts in 2024)
+        self.start_inputs = start_inputs.apply(self.start_date, self.drawn, fixed)
+        self.params = scenarios.make(scenario, self.n_runs, **{**self.drawn, **self.start_inputs},
+                                     **overrides)
         self.calendar = calendar.Calendar(self.start_date, self.days)
         self._winter = self.calendar.winter()
         self._mud = self.calendar.mud()
@@ -141,7 +145,7 @@ class ConflictModel(mesa.Model):
             strike_season=bool(self._strike_season[day]), demand_share=float(self._demand[day]),
             inaugurated=day >= self.calendar.inauguration_day,
             days_since_inauguration=day - self.calendar.inauguration_day,
-            us_aid_flowing=day >= self.calendar.us_aid_resumed_day)
+            us_aid_flowing=self.calendar.us_aid_flowing(day))
 
     def decide(self, today: core_day.DayContext) -> Moves:
         """The day's `Moves`: each leader in order adds its part, then Putin and Zelensky

@@ -74,8 +74,8 @@ def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed:
              uncertainty: str = DEFAULT_MODE) -> SimResult:
     """Run `runs` runs of a scenario in one batch. Run k uses key (seed, run_offset + k) unless
     `run_indices` are given; overrides may be per-run arrays of shape (runs,). `start_date`
-    (2024-01-01 to 2024-12-01) starts from that date's front, for calibration. `precision` is
-    that of the sector arrays (see `ConflictModel`). `uncertainty` "on" draws each run's
+    (2023-01-01 to 2024-12-01) starts from that date's front and inputs (`sim.start_inputs`).
+    `precision` is that of the sector arrays (see `ConflictModel`). `uncertainty` "on" draws each run's
     uncertain parameters from its key (`sim.uncertainty`); "off" uses the defaults."""
     model = ConflictModel(scenario=scenario, n_runs=runs, days=days, run_offset=run_offset,
                           rng=seed, record=record, collect=False, run_indices=run_indices,

@@ -84,7 +84,7 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
     (["run", "--runs", "0"], "--runs=0"),
     (["run", "--days", "-5"], "--days=-5"),
     (["run", "--seed", "x"], "--seed='x'"),
-    (["run", "--start-date", "2023-05-01"], "--start-date='2023-05-01'"),
+    (["run", "--start-date", "2022-12-01"], "--start-date='2022-12-01'"),
     (["run", "--start-date", "2024-12-02"], "--start-date='2024-12-02'"),
     (["run", "--from", "somewhere", "--run", "1", "--start-date", "2024-06-01"],
      "--start-date=2024-06-01 is not allowed with --from DIR"),

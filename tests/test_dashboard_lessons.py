@@ -300,7 +300,7 @@ def test_settings_saved_as_a_file_or_a_link_come_back_equal(tmp_path):
     ('scenario = "peace"', ["scenario='peace'"]),
     ('scenario = "freeze"\nseed = -2', ["seed=-2"]),
     ('scenario = "freeze"\nrun = "x"', ["run='x'"]),
-    ('scenario = "freeze"\nstart_date = 2023-01-01', ["start_date='2023-01-01'"]),
+    ('scenario = "freeze"\nstart_date = 2022-12-31', ["start_date='2022-12-31'"]),
     ('scenario = "freeze"\npath = "/etc/passwd"', ["key 'path'"]),
     ('seed = 1', ["key 'scenario' is missing"]),
     ('scenario = ', ["not a settings file"]),

@@ -98,7 +98,7 @@ russia_recruits_per_day = {{ range = [500, 2000] }}
     (GOOD + "\n[fixed]\ntrump_aid_level = 0.5\n", "also varied"),
     (GOOD + "\n[output]\noutcomes = ['gdp']\n", 'exp.toml: output.outcomes="gdp": one of'),
     (GOOD.replace("replicates", "replicas"), "exp.toml: replicas=2: unknown key"),
-    ("start_date = 2023-06-01\n" + GOOD, "exp.toml: start_date=2023-06-01: a date (YYYY-MM-DD) from"),
+    ("start_date = 2022-06-01\n" + GOOD, "exp.toml: start_date=2022-06-01: a date (YYYY-MM-DD) from"),
     ("start_date = 'June'\n" + GOOD, 'exp.toml: start_date="June": a date'),
     ("name = 'x'\ndays = [1,\n", "exp.toml: malformed TOML:"),
 ])

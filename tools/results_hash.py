@@ -1,7 +1,7 @@
 """Print one hash of every preset's outcomes and trajectories, to show that a restructuring
 leaves results bit-identical (run it before and after; the two lines must match).
 
-    python tools/results_hash.py [--runs 64] [--days 730] [--seed 1]
+    python tools/results_hash.py [--runs 64] [--days 730] [--seed 1] [--start-date 2024-06-01]
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import numpy as np
 import sim
 
 
-def results_hash(runs: int, days: int, seed: int) -> dict[str, str]:
+def results_hash(runs: int, days: int, seed: int, start_date: str | None = None) -> dict[str, str]:
     """Per preset, a SHA-256 over its outcome table and every recorded trajectory, plus 'all'."""
     digests = {}
     total = hashlib.sha256()
     for name in sim.SCENARIOS:
-        result = sim.simulate(name, runs=runs, days=days, seed=seed)
+        result = sim.simulate(name, runs=runs, days=days, seed=seed, start_date=start_date)
         h = hashlib.sha256()
         outcomes = result.outcomes
         for column in outcomes.columns:
@@ -43,8 +43,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=64)
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--start-date", default=None, help="default 2024-12-01")
     args = parser.parse_args()
-    for name, digest in results_hash(args.runs, args.days, args.seed).items():
+    for name, digest in results_hash(args.runs, args.days, args.seed, args.start_date).items():
         print(f"{name:20s} {digest}")
 
 

@@ -184,7 +184,7 @@ def Landing(push: Callable[[str], None], code: str):
         with solara.Card("New game (teacher)", classes=["new-game-card", "game-main"]):
             solara.Select("Scenario", values=list(sim.SCENARIOS), value=scenario,
                           classes=["new-scenario"])
-            solara.InputText("Start date (2024-01-01 to 2024-12-01)", value=start,
+            solara.InputText("Start date (2023-01-01 to 2024-12-01)", value=start,
                              classes=["new-start"])
             solara.Select("Turn length, days", values=[str(n) for n in TURN_LENGTHS],
                           value=turn_days, classes=["new-turn-days"])
