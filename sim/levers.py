@@ -53,6 +53,8 @@ MEASURES: dict[str, Callable[[SimResult], np.ndarray]] = {
     "us_blame_mean": _trajectory_mean("us_blame"),
     "us_sanctions_mean": _trajectory_mean("us_sanctions"),
 }
+# the trajectories the measures above read (the rest are not recorded in the big batches)
+MEASURED_FIELDS = ("occupied_km2", "grid_gw", "outage_share", "us_blame", "us_sanctions")
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def _check_group(scenario, setting, members, runs, days, seed) -> list[Verdict]:
         overrides[name][start:start + runs] = pair[0]
         overrides[name][start + runs:start + 2 * runs] = pair[1]
     result = simulate(scenario, runs=n_total, days=days, seed=seed, overrides=overrides,
-                      run_indices=np.tile(np.arange(runs), 2 * len(members)), record=True,
+                      run_indices=np.tile(np.arange(runs), 2 * len(members)), record=MEASURED_FIELDS,
                       uncertainty="off")
     verdicts = []
     for k, name in enumerate(members):

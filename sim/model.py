@@ -33,6 +33,18 @@ COLLECTED_FIELDS: tuple[str, ...] = (
 )
 
 
+def _recorded_fields(record: bool | tuple[str, ...]) -> tuple[str, ...]:
+    """`record=True` keeps every trajectory; a tuple of names keeps only those (a big batch
+    that reads a few saves the memory and time of the rest)."""
+    if record is True:
+        return TRAJECTORY_FIELDS
+    names = tuple(record)
+    for name in names:
+        if name not in TRAJECTORY_FIELDS:
+            raise ParamError("record", name, "True, False or names of " + ", ".join(TRAJECTORY_FIELDS))
+    return names
+
+
 def _check_count(field: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
         raise ParamError(field, value, f"a whole number in [{low}, {high}]")
@@ -53,7 +65,8 @@ class ConflictModel(mesa.Model):
     """
 
     def __init__(self, scenario: str = "status_quo", n_runs: int = 1, days: int = 730,
-                 run_offset: int = 0, rng: int | None = None, record: bool = True,
+                 run_offset: int = 0, rng: int | None = None,
+                 record: bool | tuple[str, ...] = True,
                  collect: bool = True, run_indices: np.ndarray | None = None,
                  start_date: str | None = None, precision: str = DEFAULT_PRECISION,
                  uncertainty: str = _uncertainty.DEFAULT_MODE, **overrides: Any):
@@ -110,7 +123,7 @@ class ConflictModel(mesa.Model):
         # (runs, days + 1) views by `trajectories`.
         self._days_by_runs: dict[str, np.ndarray] = {}
         if record:
-            for name in TRAJECTORY_FIELDS:
+            for name in _recorded_fields(record):
                 sample = getattr(self.state, name)
                 self._days_by_runs[name] = np.zeros((self.days + 1, self.n_runs),
                                                     dtype=sample.dtype)

@@ -69,14 +69,15 @@ def outcomes_frame(model: ConflictModel) -> pd.DataFrame:
 
 def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed: int = 0,
              overrides: Mapping[str, Any] | None = None, run_offset: int = 0,
-             run_indices: np.ndarray | None = None, record: bool = True,
+             run_indices: np.ndarray | None = None, record: bool | tuple[str, ...] = True,
              start_date: str | None = None, precision: str = DEFAULT_PRECISION,
              uncertainty: str = DEFAULT_MODE) -> SimResult:
     """Run `runs` runs of a scenario in one batch. Run k uses key (seed, run_offset + k) unless
     `run_indices` are given; overrides may be per-run arrays of shape (runs,). `start_date`
     (2023-01-01 to 2024-12-01) starts from that date's front and inputs (`sim.start_inputs`).
     `precision` is that of the sector arrays (see `ConflictModel`). `uncertainty` "on" draws each run's
-    uncertain parameters from its key (`sim.uncertainty`); "off" uses the defaults."""
+    uncertain parameters from its key (`sim.uncertainty`); "off" uses the defaults. `record`: True
+    keeps every trajectory, False none, a tuple of names only those."""
     model = ConflictModel(scenario=scenario, n_runs=runs, days=days, run_offset=run_offset,
                           rng=seed, record=record, collect=False, run_indices=run_indices,
                           start_date=start_date, precision=precision,

@@ -84,3 +84,10 @@ def test_the_levers_command_reports_each_parameter_and_refuses_an_unknown_one():
     bad = subprocess.run([sys.executable, "-m", "conflictsim", "levers", "nonsense"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "nonsense" in bad.stderr
+
+
+def test_every_measure_reads_only_the_trajectories_the_lever_batches_record():
+    result = sim.simulate("status_quo", runs=3, days=200, seed=1, record=levers.MEASURED_FIELDS)
+    assert set(result.trajectories) == set(levers.MEASURED_FIELDS)
+    for name, measure in levers.MEASURES.items():
+        assert np.asarray(measure(result)).shape == (3,), name

@@ -63,3 +63,15 @@ def test_stepping_the_model_equals_simulate_and_states_are_new_each_day():
         assert np.array_equal(model.trajectories[name], result.trajectories[name])
     assert all(f.name in {g.name for g in dataclasses.fields(model.state)}
                for f in dataclasses.fields(before))
+
+
+def test_recording_some_trajectories_keeps_them_equal_and_refuses_unknown_names():
+    from sim.params import ParamError
+    every = sim.simulate("freeze", runs=4, days=40, seed=3)
+    some = sim.simulate("freeze", runs=4, days=40, seed=3, record=("occupied_km2", "talks_phase"))
+    assert list(some.trajectories) == ["occupied_km2", "talks_phase"]
+    for name in some.trajectories:
+        assert np.array_equal(some.trajectories[name], every.trajectories[name])
+    assert some.outcomes.equals(every.outcomes)
+    with pytest.raises(ParamError, match="record='happiness' is not allowed"):
+        sim.simulate(runs=1, days=2, record=("happiness",))
