@@ -21,7 +21,7 @@ import mesa
 from . import sectors
 from .core import day as core_day
 from .core import combat, forces, talks
-from .core.arrays import clip, sector_column
+from .core.arrays import clip, clip_range, sector_column
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, TALKS, State
 
@@ -124,7 +124,7 @@ def putin_demand(p: Params, state: State) -> np.ndarray:
     """The land the maximalist demands beyond what Kyiv would accept (Moscow's 2024 demand,
     `putin_maximalist_demand_km2`), worn away continuously by economic strain (gone when the
     strain reaches `putin_serious_pressure`); 0 for the other strategies."""
-    worn = np.clip(1.0 - state.russia_economic_pressure / p.putin_serious_pressure, 0.0, 1.0)
+    worn = clip_range(1.0 - state.russia_economic_pressure / p.putin_serious_pressure, 0.0, 1.0)
     return np.where(p.per_run("putin_strategy") == MAXIMALIST,
                     p.putin_maximalist_demand_km2 * worn, 0.0)
 
@@ -210,7 +210,7 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
-    incentive = np.clip((gain - talks.moscow_value(p, deal)) / BREACH_GAIN_REFERENCE_KM2,
+    incentive = clip_range((gain - talks.moscow_value(p, deal)) / BREACH_GAIN_REFERENCE_KM2,
                         0.0, BREACH_GAIN_CAP)
     hazard = (p.ceasefire_breakdown_per_day * incentive
               * (1.0 - p.deterrence_credibility * p.deterrence_strike_reduction)
@@ -259,7 +259,7 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
         pace, talks.russia_cost_today(p, state, np.exp(moscow_type)), p.planning_horizon_days)
     needed = needed - talks.moscow_value(p, package)
     worth = np.broadcast_to(p.russia_limits_value_km2, (n,))
-    share = np.clip(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)
+    share = clip_range(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)
     package[:, talks.FORCE_LIMITS] = share
     package[:, talks.LINE_KM2] = np.maximum(needed - share * worth, 0.0)
     return package

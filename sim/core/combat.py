@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .arrays import clip, row_dot, row_sum, sector_column
+from .arrays import clip, clip_range, row_dot, row_sum, sector_column
 
 from .. import sectors
 
@@ -71,7 +71,7 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     np.power(drive, k, out=drive)
     drive -= 1.0
     drive /= np.power(reference_force_ratio, k) - 1.0
-    np.clip(drive, -1.0, 3.0, out=drive)
+    clip_range(drive, -1.0, 3.0, out=drive)
     counter = np.minimum(drive, 0.0)  # drive + (f - 1) min(drive, 0): f drive below 0 only
     counter *= counterattack_factor - 1.0
     drive += counter
@@ -240,5 +240,5 @@ def step_fortification(fortification, advance, build_per_day):
     built *= build_per_day
     built += fortification
     built *= kept
-    np.clip(built, 0.0, 1.0, out=built)
+    clip_range(built, 0.0, 1.0, out=built)
     return built
