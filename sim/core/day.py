@@ -108,6 +108,22 @@ class Derived:
     attrition_ratio: np.ndarray  # (runs, 1): sqrt(a / b)
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
     momentum_decay_per_day: np.ndarray  # exp(-1 / momentum_days): how the momentum's drift fades
+    # the parameters that meet (runs, sectors) arrays, as columns of their dtype (`sector_column`)
+    columns: dict[str, np.ndarray]
+    seasons: dict[tuple[bool, bool], np.ndarray]  # (winter, mud) -> the season's speed column
+    shock_mix: combat.ShockMix  # the advance shock's constants
+    noise_mean: np.ndarray  # the advance noise's mean factor, sector dtype
+    reference_drive: np.ndarray  # reference_force_ratio ** force_ratio_exponent - 1
+
+
+# Parameters the day uses as (runs, 1) columns of the sector arrays' dtype
+SECTOR_PARAMS = (
+    "attrition_strain_weight", "wounded_return_share", "fortification_bonus",
+    "culmination_adaptation", "advance_noise_persistence", "advance_noise_common_share",
+    "reference_force_ratio", "force_ratio_exponent", "counterattack_factor",
+    "advance_speed_scale", "advance_noise_sd", "culmination_exhaustion",
+    "culmination_sustainable_pace", "culmination_memory_days", "fortification_build_per_day",
+)
 
 
 def start_ukraine_supply(params: Params, ctx: DayContext) -> np.ndarray:
@@ -138,6 +154,10 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
     russia_rate = np.broadcast_to(russia_rate, (n_runs,))[:, None]
     ukraine_rate = np.broadcast_to(ukraine_rate, (n_runs,))[:, None]
     f = sector_dtype
+    columns = {name: sector_column(getattr(p, name), f) for name in SECTOR_PARAMS}
+    seasons = {(winter, mud): sector_column(combat.season_factor(
+        winter, mud, p.winter_speed_factor, p.mud_speed_factor), f)
+        for winter in (False, True) for mud in (False, True)}
     return Derived(
         russia_loss_rate=russia_rate,
         ukraine_loss_rate=ukraine_rate,
@@ -148,6 +168,13 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
         momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
+        columns=columns,
+        seasons=seasons,
+        shock_mix=combat.shock_mix(columns["advance_noise_persistence"],
+                                   columns["advance_noise_common_share"], S),
+        noise_mean=combat.noise_mean(columns["advance_noise_sd"], f),
+        reference_drive=(np.power(columns["reference_force_ratio"],
+                                  columns["force_ratio_exponent"]) - 1.0),
     )
 
 
@@ -201,6 +228,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         return sector_column(x, f)
 
     fighting = phase < CEASEFIRE
+    c = derived.columns  # the parameters that meet the sector arrays
 
     # --- supply from aid and the war economy
     budget_gap = economy.ukraine_budget_gap(moves.us_aid_bn_usd_yr, p.us_military_share,
@@ -216,9 +244,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
 
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
     offensive = moves.russia_offensive * fighting[:, None]
-    intensity = offensive * sectors.ACTIVITY.astype(f)[None, :]
+    intensity = offensive * combat.sector_row("ACTIVITY", f)
     # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain)
-    assault = combat.culmination_factor(state.offensive_strain, _col(p.attrition_strain_weight))
+    assault = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
     np.sqrt(assault, out=assault)
     intensity *= assault
     assault *= derived.attrition_ratio
@@ -238,7 +266,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     in_training, ukraine_arriving_k = forces.step_pipeline(
         state.ukraine_in_training_k, p.ukraine_recruits_per_day * moves.ukraine_mobilisation
         / 1000.0, p.ukraine_training_days)
-    returned = _col(p.wounded_return_share)
+    returned = c["wounded_return_share"]
     russia_force = combat.replenish(russia_after, russia_loss, returned,
                                     _col((contracts + called_up) / 1000.0),
                                     derived.russia_recruit_share)
@@ -249,30 +277,31 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
 
     ratio = combat.effective_force_ratio(russia_force, ukraine_force, offensive,
                                          state.fortification, russia_supply, ukraine_supply,
-                                         _col(p.fortification_bonus), state.offensive_strain,
-                                         _col(p.culmination_adaptation))
+                                         c["fortification_bonus"], state.offensive_strain,
+                                         c["culmination_adaptation"])
     ratio *= _col(np.exp(state.force_balance_shift))
-    season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
     shock = combat.step_shock(state.advance_shock,
                               rng.logistic_noise(draws[:, COL_ADVANCE]).astype(f),
-                              _col(p.advance_noise_persistence),
-                              _col(p.advance_noise_common_share))
-    advance = combat.advance_km(ratio, _col(season), shock, _col(p.reference_force_ratio),
-                                _col(p.force_ratio_exponent), _col(p.counterattack_factor),
-                                _col(p.advance_speed_scale), _col(p.advance_noise_sd))
-    combat.exhaust(advance, state.offensive_strain, _col(p.culmination_exhaustion))
+                              c["advance_noise_persistence"],
+                              c["advance_noise_common_share"], derived.shock_mix)
+    advance = combat.advance_km(ratio, derived.seasons[ctx.winter, ctx.mud], shock,
+                                c["reference_force_ratio"], c["force_ratio_exponent"],
+                                c["counterattack_factor"], c["advance_speed_scale"],
+                                c["advance_noise_sd"], derived.reference_drive,
+                                derived.noise_mean)
+    combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
     advance *= fighting[:, None]
     balance_shift, balance_drift = combat.step_balance(
         state.force_balance_shift, state.force_balance_drift_per_day, fighting,
         derived.momentum_decay_per_day)
     strain = combat.step_strain(state.offensive_strain, advance,
-                                _col(p.culmination_sustainable_pace),
-                                _col(p.culmination_memory_days))
+                                c["culmination_sustainable_pace"],
+                                c["culmination_memory_days"])
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
                                                     state.occupied_start_km2 + state.ceded_km2,
                                                     state.kursk_start_km2)
     fortification = combat.step_fortification(state.fortification, advance,
-                                              _col(p.fortification_build_per_day))
+                                              c["fortification_build_per_day"])
     advance_km2 = occupied - state.occupied_km2
 
     # --- strikes
