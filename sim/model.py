@@ -155,10 +155,11 @@ class ConflictModel(mesa.Model):
                 range(self.days + 1), self._winter.tolist(), self._mud.tolist(),
                 self._strike_season.tolist(), self._demand.tolist())]
 
-    def decide(self, today: core_day.DayContext) -> Moves:
+    def decide(self, today: core_day.DayContext, day_block: np.ndarray | None = None) -> Moves:
         """The day's `Moves`: each leader in order adds its part, then Putin and Zelensky
-        answer the day's package, if any."""
-        draws = core_day.LeaderDraws.for_day(self.keys, today.day)
+        answer the day's package, if any. `day_block`: the day's draws
+        (`core_day.day_draws`), where the caller has them."""
+        draws = core_day.LeaderDraws.for_day(self.keys, today.day, day_block)
         moves: dict = {"package": talks.no_package(self.n_runs),
                        "proposer": np.zeros(self.n_runs, dtype=np.int8)}
         for leader in self.leaders:
@@ -173,9 +174,10 @@ class ConflictModel(mesa.Model):
             self.running = False
             return
         self.today = self._context(self.state.day + 1)
-        self.moves = self.decide(self.today)
+        block = core_day.day_draws(self.keys, self.today.day)  # drawn once for leaders and day
+        self.moves = self.decide(self.today, block)
         self.state, self.events = core_day.advance(self.state, self.params, self.derived,
-                                                   self.moves, self.keys, self.today)
+                                                   self.moves, self.keys, self.today, block)
         self._record()
         if self.state.day >= self.days:
             self.running = False

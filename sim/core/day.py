@@ -59,10 +59,19 @@ class LeaderDraws:
     seek_talks: np.ndarray  # Putin: whether a Moscow under strain asks for talks today
 
     @classmethod
-    def for_day(cls, keys: np.ndarray, day: int) -> "LeaderDraws":
-        u = rng.uniform_columns(keys, day, STREAM_DAY, N_DRAWS, (COL_STRIKE_WAVE, COL_BREAKDOWN))
+    def for_day(cls, keys: np.ndarray, day: int,
+                day_block: np.ndarray | None = None) -> "LeaderDraws":
+        """The day's leader draws; `day_block` is the day's block (`day_draws`) where the
+        caller has it (then only the talks stream is hashed here)."""
+        if day_block is None:
+            u = rng.uniform_columns(keys, day, STREAM_DAY, N_DRAWS,
+                                    (COL_STRIKE_WAVE, COL_BREAKDOWN))
+            strike_wave, ceasefire_breach = u[:, 0], u[:, 1]
+        else:
+            strike_wave = day_block[:, COL_STRIKE_WAVE]
+            ceasefire_breach = day_block[:, COL_BREAKDOWN]
         t = rng.uniforms(keys, day, STREAM_TALKS, N_TALKS_DRAWS)
-        return cls(strike_wave=u[:, 0], ceasefire_breach=u[:, 1],
+        return cls(strike_wave=strike_wave, ceasefire_breach=ceasefire_breach,
                    offer={party: t[:, k] for party, k in COL_OFFER.items()},
                    eu_holdout=t[:, COL_EU_HOLDOUT], truce_break=t[:, COL_TRUCE_BREAK],
                    seek_talks=t[:, COL_SEEK_TALKS])
@@ -215,12 +224,20 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
     )
 
 
+def day_draws(keys: np.ndarray, day: int) -> np.ndarray:
+    """The day's (runs, N_DRAWS) block of stream `STREAM_DAY` (columns above)."""
+    return rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
+
+
 def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: np.ndarray,
-            ctx: DayContext) -> tuple[State, DayEvents]:
-    """The world one day on from `state` (on day `ctx.day`), given the leaders' `moves`."""
+            ctx: DayContext, draws: np.ndarray | None = None) -> tuple[State, DayEvents]:
+    """The world one day on from `state` (on day `ctx.day`), given the leaders' `moves`.
+    `draws` is `day_draws(keys, ctx.day)` where the caller has drawn it already (the model
+    does, for the leaders' columns); it is read, never written."""
     p = params
     day = ctx.day
-    draws = rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
+    if draws is None:
+        draws = day_draws(keys, day)
     phase = state.talks_phase
     f = state.depth_km.dtype  # the sector arrays' precision
 
