@@ -224,6 +224,15 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
     )
 
 
+def _where(mask: np.ndarray, new, old: np.ndarray, dtype=None) -> np.ndarray:
+    """`np.where(mask, new, old)` (as `dtype`) for a record that changes only on rare days
+    (an offer, a deal): where no run's mask is set, `old` itself, which no one writes to."""
+    if not mask.any():
+        return old
+    out = np.where(mask[:, None] if old.ndim == 2 else mask, new, old)
+    return out if dtype is None else out.astype(dtype)
+
+
 def day_draws(keys: np.ndarray, day: int) -> np.ndarray:
     """The day's (runs, N_DRAWS) block of stream `STREAM_DAY` (columns above)."""
     return rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
@@ -375,18 +384,24 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     package, proposer = moves.package, moves.proposer
     in_talks = phase == TALKS
     offer_made = in_talks & (proposer != talks.NOBODY)
-    kyiv_asked = offer_made & (proposer != talks.KYIV)
-    moscow_asked = offer_made & (proposer != talks.MOSCOW)
-    ukraine_refused = kyiv_asked & ~moves.ukraine_accepts
-    russia_refused = moscow_asked & ~moves.russia_accepts
-    # a package binds only with the consent of every party controlling one of its issues
-    consent = np.where(offer_made, (
-        talks.CONSENT_MOSCOW * ~russia_refused + talks.CONSENT_KYIV * ~ukraine_refused
-        + talks.CONSENT_WASHINGTON * moves.us_consents
-        + talks.CONSENT_EUROPE * moves.eu_consents), 0).astype(np.int8)
-    table_agreed = offer_made & ~ukraine_refused & ~russia_refused
-    accepted = table_agreed & talks.binds(consent, talks.required_consent(p, package))
-    blocked_off_table = table_agreed & ~accepted
+    if offer_made.any():
+        kyiv_asked = offer_made & (proposer != talks.KYIV)
+        moscow_asked = offer_made & (proposer != talks.MOSCOW)
+        ukraine_refused = kyiv_asked & ~moves.ukraine_accepts
+        russia_refused = moscow_asked & ~moves.russia_accepts
+        # a package binds only with the consent of every party controlling one of its issues
+        consent = np.where(offer_made, (
+            talks.CONSENT_MOSCOW * ~russia_refused + talks.CONSENT_KYIV * ~ukraine_refused
+            + talks.CONSENT_WASHINGTON * moves.us_consents
+            + talks.CONSENT_EUROPE * moves.eu_consents), 0).astype(np.int8)
+        table_agreed = offer_made & ~ukraine_refused & ~russia_refused
+        accepted = table_agreed & talks.binds(consent, talks.required_consent(p, package))
+        blocked_off_table = table_agreed & ~accepted
+    else:  # no package on any table: nothing refused, agreed or bound (the same values)
+        n = offer_made.shape[0]
+        ukraine_refused, russia_refused = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        accepted, blocked_off_table = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        consent = np.zeros(n, dtype=np.int8)
     open_talks = (moves.us_pushes_talks | moves.russia_seeks_talks) & (
         draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
                                             p.talks_reopen_per_day, p.talks_open_per_day))
@@ -415,8 +430,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     ceded = state.ceded_km2 + np.where(ceasefire_now, package[:, talks.LINE_KM2],
                                        0.0)
     force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
-    force_ratio_at_ceasefire = np.where(event["ceasefire"], force_ratio_now,
-                                        state.force_ratio_at_ceasefire)
+    force_ratio_at_ceasefire = _where(event["ceasefire"], force_ratio_now,
+                                      state.force_ratio_at_ceasefire)
     talks_days = state.talks_open_days + (new_phase == TALKS)
     # the energy truce: a partial deal of its own, offered, agreed by both sides, broken
     truce_agreed = (moves.energy_truce_offered & in_talks & ~state.moratorium
@@ -425,9 +440,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     moratorium = (state.moratorium & ~truce_broken) | truce_agreed
     # a new package is due from the state of things since the last one (sim.agents)
     offer_or_opening = offer_made | event["opened"]
-    ceasefire_day = np.where(event["ceasefire"] & (state.ceasefire_day < 0), day,
-                             state.ceasefire_day)
-    settlement_day = np.where(event["settled"], day, state.settlement_day)
+    ceasefire_day = _where(event["ceasefire"] & (state.ceasefire_day < 0), day,
+                           state.ceasefire_day)
+    settlement_day = _where(event["settled"], day, state.settlement_day)
 
     # --- politics
     blame = politics.step_blame(state.us_blame, ukraine_refused, russia_refused,
@@ -513,13 +528,13 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         ceasefire_breakdowns=state.ceasefire_breakdowns + event["broke"],
         ukraine_refusals=state.ukraine_refusals + refused,
         offers_made=state.offers_made + offer_made,
-        last_offer_day=np.where(offer_or_opening, day, state.last_offer_day).astype(np.int32),
-        occupied_at_last_offer_km2=np.where(offer_or_opening, occupied,
-                                            state.occupied_at_last_offer_km2),
+        last_offer_day=_where(offer_or_opening, day, state.last_offer_day, np.int32),
+        occupied_at_last_offer_km2=_where(offer_or_opening, occupied,
+                                          state.occupied_at_last_offer_km2),
         consent_refusals=state.consent_refusals + blocked_off_table,
-        last_proposer=np.where(offer_made, proposer, state.last_proposer).astype(np.int8),
-        last_package=np.where(offer_made[:, None], package, state.last_package),
-        last_offer_km2=np.where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
+        last_proposer=_where(offer_made, proposer, state.last_proposer, np.int8),
+        last_package=_where(offer_made, package, state.last_package),
+        last_offer_km2=_where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
         proposer_today=np.where(offer_made, proposer, talks.NOBODY).astype(np.int8),
         refused_today=refused,
         ukraine_refused_today=ukraine_refused,
@@ -528,17 +543,16 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         deal_package=deal_package,
         deal_proposer=deal_proposer,
         deal_consent=deal_consent,
-        first_deal_package=np.where(first_deal[:, None], package, state.first_deal_package),
-        first_deal_proposer=np.where(first_deal, proposer,
-                                     state.first_deal_proposer).astype(np.int8),
-        first_deal_consent=np.where(first_deal, consent, state.first_deal_consent).astype(np.int8),
-        first_deal_energy_truce=np.where(first_deal, state.moratorium,
-                                         state.first_deal_energy_truce),
+        first_deal_package=_where(first_deal, package, state.first_deal_package),
+        first_deal_proposer=_where(first_deal, proposer, state.first_deal_proposer, np.int8),
+        first_deal_consent=_where(first_deal, consent, state.first_deal_consent, np.int8),
+        first_deal_energy_truce=_where(first_deal, state.moratorium,
+                                       state.first_deal_energy_truce),
         ceded_km2=ceded,
         force_ratio_at_ceasefire=force_ratio_at_ceasefire,
         moratorium=moratorium,
-        energy_truce_day=np.where(truce_agreed & (state.energy_truce_day < 0), day,
-                                  state.energy_truce_day).astype(np.int32),
+        energy_truce_day=_where(truce_agreed & (state.energy_truce_day < 0), day,
+                                state.energy_truce_day, np.int32),
         energy_truces_broken=state.energy_truces_broken + truce_broken,
         russia_pace_belief=russia_belief,
         ukraine_pace_belief=ukraine_belief,
