@@ -20,7 +20,7 @@ import mesa
 
 from . import sectors
 from .core import day as core_day
-from .core import combat, forces, talks
+from .core import forces, talks
 from .core.arrays import clip, clip_range, sector_column
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, TALKS, State
@@ -205,8 +205,7 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     in_ceasefire = state.talks_phase == CEASEFIRE
     if not in_ceasefire.any():
         return in_ceasefire
-    shift = (combat.front_force_ratio(state.russia_force_k, state.ukraine_force_k)
-             / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
+    shift = (state.front_force_ratio / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
