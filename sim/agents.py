@@ -257,7 +257,7 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
     needed = talks.russia_value_of_fighting(
         pace, talks.russia_cost_today(p, state, np.exp(moscow_type)), p.planning_horizon_days)
     needed = needed - talks.moscow_value(p, package)
-    worth = np.broadcast_to(p.russia_limits_value_km2, (n,))
+    worth = p.per_run("russia_limits_value_km2")
     share = clip_range(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)
     package[:, talks.FORCE_LIMITS] = share
     package[:, talks.LINE_KM2] = np.maximum(needed - share * worth, 0.0)
