@@ -360,6 +360,11 @@ class RulesMemo:
         self.params = self.state = None
         self.values: dict = {}
 
+    def clear(self) -> None:
+        """Forget the day's values (and the references to its world and parameters)."""
+        self.params = self.state = None
+        self.values = {}
+
     def get(self, params: Params, state: State, key, compute):
         if params is not self.params or state is not self.state:
             self.params, self.state, self.values = params, state, {}

@@ -166,6 +166,7 @@ class ConflictModel(mesa.Model):
             moves.update(leader.decide(moves, today, draws))
         for leader in self.leaders:
             moves.update(leader.respond(moves))
+        self.rules_memo.clear()  # so yesterday's world is not kept alive
         return Moves(**moves)
 
     def step(self) -> None:
