@@ -20,8 +20,8 @@ import mesa
 
 from . import sectors
 from .core import day as core_day
-from .core import combat, forces, talks
-from .core.arrays import clip, sector_column
+from .core import forces, talks
+from .core.arrays import clip, clip_range, sector_column
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, TALKS, State
 
@@ -45,19 +45,33 @@ def washington_wants_deal(p: Params, ctx: core_day.DayContext) -> np.ndarray:
     return (p.per_run("trump_pushes_talks") > 0) & ctx.inaugurated
 
 
-def proposes_today(p: Params, state: State, ctx: core_day.DayContext,
-                   draws: core_day.LeaderDraws, me: int) -> np.ndarray:
-    """Whether this party puts a package on the table today, while talks are open: at random
-    where nothing drives it, more likely the more the front has moved since the last package
-    and the longer Washington has waited for one (`sim.core.talks.offer_chance`)."""
+def offer_chance_today(p: Params, state: State, ctx: core_day.DayContext,
+                       wants_deal: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Where talks are open today, and the chance that a party puts a package on the table
+    there (the same for every party; None when no run is in talks): at random where nothing
+    drives it, more likely the more the front has moved since the last package and the longer
+    Washington has waited for one (`sim.core.talks.offer_chance`)."""
     in_talks = state.talks_phase == TALKS
     if not in_talks.any():
-        return in_talks
+        return in_talks, None
+    if wants_deal is None:
+        wants_deal = washington_wants_deal(p, ctx)
     urgency = talks.washington_urgency(ctx.day - state.last_offer_day, p.trump_deadline_days,
-                                       washington_wants_deal(p, ctx))
+                                       wants_deal)
     chance = talks.offer_chance(p.offer_interval_days,
                                 state.occupied_km2 - state.occupied_at_last_offer_km2,
                                 p.offer_shift_reference_km2, urgency)
+    return in_talks, chance
+
+
+def proposes_today(p: Params, state: State, ctx: core_day.DayContext,
+                   draws: core_day.LeaderDraws, me: int,
+                   chance: tuple[np.ndarray, np.ndarray | None] | None = None) -> np.ndarray:
+    """Whether this party puts a package on the table today, while talks are open
+    (`offer_chance_today`, which a caller deciding for several parties passes as `chance`)."""
+    in_talks, chance = offer_chance_today(p, state, ctx) if chance is None else chance
+    if chance is None:
+        return in_talks
     return in_talks & (draws.offer[me] < chance)
 
 
@@ -110,7 +124,7 @@ def putin_demand(p: Params, state: State) -> np.ndarray:
     """The land the maximalist demands beyond what Kyiv would accept (Moscow's 2024 demand,
     `putin_maximalist_demand_km2`), worn away continuously by economic strain (gone when the
     strain reaches `putin_serious_pressure`); 0 for the other strategies."""
-    worn = np.clip(1.0 - state.russia_economic_pressure / p.putin_serious_pressure, 0.0, 1.0)
+    worn = clip_range(1.0 - state.russia_economic_pressure / p.putin_serious_pressure, 0.0, 1.0)
     return np.where(p.per_run("putin_strategy") == MAXIMALIST,
                     p.putin_maximalist_demand_km2 * worn, 0.0)
 
@@ -152,11 +166,12 @@ def putin_package(p: Params, state: State, reservation: np.ndarray,
 
 
 def putin_proposes(p: Params, state: State, ctx: core_day.DayContext,
-                   draws: core_day.LeaderDraws, gain_below_cost: np.ndarray) -> np.ndarray:
+                   draws: core_day.LeaderDraws, gain_below_cost: np.ndarray,
+                   chance=None) -> np.ndarray:
     """Moscow puts its package on the table when it proposes today; a freezing Putin stalls
     until his marginal gain falls below his cost."""
     stalling = (p.per_run("putin_strategy") == FREEZE) & ~gain_below_cost
-    return proposes_today(p, state, ctx, draws, talks.MOSCOW) & ~stalling
+    return proposes_today(p, state, ctx, draws, talks.MOSCOW, chance) & ~stalling
 
 
 def putin_aspiration(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
@@ -190,12 +205,11 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     in_ceasefire = state.talks_phase == CEASEFIRE
     if not in_ceasefire.any():
         return in_ceasefire
-    shift = (combat.front_force_ratio(state.russia_force_k, state.ukraine_force_k)
-             / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
+    shift = (state.front_force_ratio / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
-    incentive = np.clip((gain - talks.moscow_value(p, deal)) / BREACH_GAIN_REFERENCE_KM2,
+    incentive = clip_range((gain - talks.moscow_value(p, deal)) / BREACH_GAIN_REFERENCE_KM2,
                         0.0, BREACH_GAIN_CAP)
     hazard = (p.ceasefire_breakdown_per_day * incentive
               * (1.0 - p.deterrence_credibility * p.deterrence_strike_reduction)
@@ -243,18 +257,18 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
     needed = talks.russia_value_of_fighting(
         pace, talks.russia_cost_today(p, state, np.exp(moscow_type)), p.planning_horizon_days)
     needed = needed - talks.moscow_value(p, package)
-    worth = np.broadcast_to(p.russia_limits_value_km2, (n,))
-    share = np.clip(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)
+    worth = p.per_run("russia_limits_value_km2")
+    share = clip_range(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)
     package[:, talks.FORCE_LIMITS] = share
     package[:, talks.LINE_KM2] = np.maximum(needed - share * worth, 0.0)
     return package
 
 
 def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext,
-                      draws: core_day.LeaderDraws, moves: dict) -> dict:
+                      draws: core_day.LeaderDraws, moves: dict, chance=None) -> dict:
     """Kyiv puts its package on the table when it proposes today, if it prefers that package
     to fighting on; otherwise it holds back."""
-    turn = proposes_today(p, state, ctx, draws, talks.KYIV)
+    turn = proposes_today(p, state, ctx, draws, talks.KYIV, chance)
     if not turn.any():
         return {}
     package = zelensky_package(p, state)
@@ -287,10 +301,11 @@ def trump_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
     return np.where(ctx.inaugurated, after, p.us_sanctions_initial) * np.ones(state.n_runs)
 
 
-def trump_pushes_talks(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
+def trump_pushes_talks(p: Params, state: State, ctx: core_day.DayContext,
+                       wants_deal: np.ndarray | None = None) -> np.ndarray:
     """After inauguration (and a delay), press both sides into talks."""
     due = ctx.days_since_inauguration >= p.trump_push_delay_days
-    return washington_wants_deal(p, ctx) & due
+    return (washington_wants_deal(p, ctx) if wants_deal is None else wants_deal) & due
 
 
 def trump_offers_energy_truce(p: Params, state: State, proposes: np.ndarray) -> np.ndarray:
@@ -333,6 +348,31 @@ def europe_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.nd
     due = (ctx.day % np.maximum(np.rint(p.eu_package_interval_days), 1) == 0)
     step = np.where(due & (state.talks_phase < CEASEFIRE), p.eu_sanctions_step, 0.0)
     return clip(state.eu_sanctions + step, 0.0, 1.0)
+
+
+class RulesMemo:
+    """Values the leaders' rules share on one day, each computed once: kept only while the
+    parameters and the world are the very objects they were computed from."""
+
+    __slots__ = ("params", "state", "values")
+
+    def __init__(self):
+        self.params = self.state = None
+        self.values: dict = {}
+
+    def clear(self) -> None:
+        """Forget the day's values (and the references to its world and parameters)."""
+        self.params = self.state = None
+        self.values = {}
+
+    def get(self, params: Params, state: State, key, compute):
+        if params is not self.params or state is not self.state:
+            self.params, self.state, self.values = params, state, {}
+        try:
+            return self.values[key]
+        except KeyError:
+            value = self.values[key] = compute()
+            return value
 
 
 def proposal(moves: dict, proposes: np.ndarray, make_package, me: int) -> dict:
@@ -396,6 +436,20 @@ class Leader(mesa.Agent):
     def world(self) -> State:
         return self.model.state
 
+    def shared(self, key, compute):
+        """A value several rules read on the same day (Washington's wish for a deal, the offer
+        chance, Moscow's reservation), computed once for the world and parameters; `key`
+        includes the day where the value depends on it."""
+        return self.model.rules_memo.get(self.p, self.world, key, compute)
+
+    def wants_deal(self, today: core_day.DayContext) -> np.ndarray:
+        return self.shared(("wants_deal", today.day),
+                           lambda: washington_wants_deal(self.p, today))
+
+    def offer_chance(self, today: core_day.DayContext):
+        return self.shared(("offer_chance", today.day), lambda: offer_chance_today(
+            self.p, self.world, today, self.wants_deal(today)))
+
     def decide(self, moves: dict, today: core_day.DayContext,
                draws: core_day.LeaderDraws) -> dict:
         return {}
@@ -412,12 +466,15 @@ def putin_reservation(p: Params, state: State) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Putin(Leader):
+    def reservation(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.shared("putin_reservation", lambda: putin_reservation(self.p, self.world))
+
     def decide(self, moves, today, draws):
         p, s = self.p, self.world
-        daily_cost, reservation = putin_reservation(p, s)
+        daily_cost, reservation = self.reservation()
         below_cost = putin_marginal_gain_below_cost(s, daily_cost)
         truce_value = talks.russia_energy_truce_value(p, s.refinery_damage, today.strike_season)
-        wants = washington_wants_deal(p, today)
+        wants = self.wants_deal(today)
         return {
             "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s, below_cost)),
             "russia_strike_wave": putin_strike_wave(p, s, today, draws.strike_wave),
@@ -430,7 +487,8 @@ class Putin(Leader):
             "russia_accepts_energy_truce": truce_value > 0.0,
             "russia_breaks_energy_truce": s.moratorium & talks.energy_truce_breaks(
                 p, truce_value, draws.truce_break),
-            **proposal(moves, putin_proposes(p, s, today, draws, below_cost),
+            **proposal(moves, putin_proposes(p, s, today, draws, below_cost,
+                                             self.offer_chance(today)),
                        lambda: putin_package(p, s, reservation, wants), talks.MOSCOW),
         }
 
@@ -438,7 +496,7 @@ class Putin(Leader):
         if nobody_proposes(moves):
             return {"russia_accepts": np.zeros(self.world.n_runs, dtype=bool)}
         return {"russia_accepts": putin_accepts(self.p, self.world, moves["package"],
-                                                putin_reservation(self.p, self.world)[1])}
+                                                self.reservation()[1])}
 
 
 class Zelensky(Leader):
@@ -449,7 +507,7 @@ class Zelensky(Leader):
             "ukraine_mobilisation": zelensky_mobilisation(p, s),
             # an energy truce spares Ukraine's grid, worth more to Kyiv than its refinery strikes
             "ukraine_accepts_energy_truce": np.ones(s.n_runs, dtype=bool),
-            **zelensky_proposes(p, s, today, draws, moves),
+            **zelensky_proposes(p, s, today, draws, moves, self.offer_chance(today)),
         }
 
     def respond(self, moves):
@@ -466,18 +524,20 @@ class Trump(Leader):
 
     def decide(self, moves, today, draws):
         p, s = self.p, self.world
-        wants = washington_wants_deal(p, today)
-        proposes = wants & proposes_today(p, s, today, draws, talks.WASHINGTON)
+        wants = self.wants_deal(today)
+        proposes = wants & proposes_today(p, s, today, draws, talks.WASHINGTON,
+                                          self.offer_chance(today))
         mine = proposal(moves, proposes, lambda: trump_package(p, s, wants), talks.WASHINGTON)
-        on_table = mine.get("proposer", moves["proposer"]).any()
-        with np.errstate(invalid="ignore"):
-            consents = (talks.washington_consents(p, s, mine.get("package", moves["package"]),
-                                                  wants)
-                        if on_table else np.zeros(s.n_runs, dtype=bool))
+        if mine.get("proposer", moves["proposer"]).any():
+            with np.errstate(invalid="ignore"):
+                consents = talks.washington_consents(p, s, mine.get("package", moves["package"]),
+                                                     wants)
+        else:
+            consents = np.zeros(s.n_runs, dtype=bool)
         return {
             "us_aid_bn_usd_yr": trump_aid_level(p, s, today),
             "us_sanctions": trump_sanctions(p, s, today),
-            "us_pushes_talks": trump_pushes_talks(p, s, today),
+            "us_pushes_talks": trump_pushes_talks(p, s, today, wants),
             "energy_truce_offered": trump_offers_energy_truce(p, s, proposes),
             "us_consents": consents,
             **mine,
@@ -490,9 +550,11 @@ class EuropeanLeaders(Leader):
 
     def decide(self, moves, today, draws):
         p, s = self.p, self.world
-        with np.errstate(invalid="ignore"):
-            consents = (talks.europe_consents(p, moves["package"], draws.eu_holdout)
-                        if moves["proposer"].any() else np.zeros(s.n_runs, dtype=bool))
+        if moves["proposer"].any():
+            with np.errstate(invalid="ignore"):
+                consents = talks.europe_consents(p, moves["package"], draws.eu_holdout)
+        else:
+            consents = np.zeros(s.n_runs, dtype=bool)
         return {"eu_aid_bn_usd_yr": europe_aid_level(p, s, moves["us_aid_bn_usd_yr"]),
                 "eu_sanctions": europe_sanctions(p, s, today),
                 "eu_consents": consents}

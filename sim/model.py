@@ -19,7 +19,7 @@ import numpy as np
 from . import calendar, datasets, rng, scenarios, sectors, start_inputs
 from . import uncertainty as _uncertainty
 from .moves import Moves
-from .agents import EuropeanLeaders, Putin, StateAgent, Trump, Zelensky
+from .agents import EuropeanLeaders, Putin, RulesMemo, StateAgent, Trump, Zelensky
 from .core import day as core_day
 from .core import talks
 from .core.arrays import DEFAULT_PRECISION, PRECISIONS
@@ -101,6 +101,7 @@ class ConflictModel(mesa.Model):
         self._mud = self.calendar.mud()
         self._strike_season = self.calendar.strike_season()
         self._demand = self.calendar.demand_share()
+        self._contexts = self._make_contexts()
         self.interventions: list[tuple[int, dict[str, Any]]] = []
 
         self._make_agents()
@@ -142,6 +143,7 @@ class ConflictModel(mesa.Model):
         self.trump = Trump(self, "Trump", self.united_states)
         self.european_leaders = EuropeanLeaders(self, "European leaders", self.europe)
         self.leaders = (self.putin, self.zelensky, self.trump, self.european_leaders)
+        self.rules_memo = RulesMemo()  # what several rules read on a day, computed once
 
     @property
     def trajectories(self) -> dict[str, np.ndarray]:
@@ -153,23 +155,31 @@ class ConflictModel(mesa.Model):
         return self.state.day
 
     def _context(self, day: int) -> core_day.DayContext:
-        return core_day.DayContext(
-            day=day, winter=bool(self._winter[day]), mud=bool(self._mud[day]),
-            strike_season=bool(self._strike_season[day]), demand_share=float(self._demand[day]),
-            inaugurated=day >= self.calendar.inauguration_day,
-            days_since_inauguration=day - self.calendar.inauguration_day,
-            us_aid_flowing=self.calendar.us_aid_flowing(day))
+        """What the calendar says about `day` (made once per day of the horizon)."""
+        return self._contexts[day]
 
-    def decide(self, today: core_day.DayContext) -> Moves:
+    def _make_contexts(self) -> list[core_day.DayContext]:
+        inauguration = self.calendar.inauguration_day
+        return [core_day.DayContext(
+            day=day, winter=winter, mud=mud, strike_season=strike_season, demand_share=demand,
+            inaugurated=day >= inauguration, days_since_inauguration=day - inauguration,
+            us_aid_flowing=self.calendar.us_aid_flowing(day))
+            for day, winter, mud, strike_season, demand in zip(
+                range(self.days + 1), self._winter.tolist(), self._mud.tolist(),
+                self._strike_season.tolist(), self._demand.tolist())]
+
+    def decide(self, today: core_day.DayContext, day_block: np.ndarray | None = None) -> Moves:
         """The day's `Moves`: each leader in order adds its part, then Putin and Zelensky
-        answer the day's package, if any."""
-        draws = core_day.LeaderDraws.for_day(self.keys, today.day)
+        answer the day's package, if any. `day_block`: the day's draws
+        (`core_day.day_draws`), where the caller has them."""
+        draws = core_day.LeaderDraws.for_day(self.keys, today.day, day_block)
         moves: dict = {"package": talks.no_package(self.n_runs),
                        "proposer": np.zeros(self.n_runs, dtype=np.int8)}
         for leader in self.leaders:
             moves.update(leader.decide(moves, today, draws))
         for leader in self.leaders:
             moves.update(leader.respond(moves))
+        self.rules_memo.clear()  # so yesterday's world is not kept alive
         return Moves(**moves)
 
     def step(self) -> None:
@@ -178,9 +188,10 @@ class ConflictModel(mesa.Model):
             self.running = False
             return
         self.today = self._context(self.state.day + 1)
-        self.moves = self.decide(self.today)
+        block = core_day.day_draws(self.keys, self.today.day)  # drawn once for leaders and day
+        self.moves = self.decide(self.today, block)
         self.state, self.events = core_day.advance(self.state, self.params, self.derived,
-                                                   self.moves, self.keys, self.today)
+                                                   self.moves, self.keys, self.today, block)
         self._record()
         if self.state.day >= self.days:
             self.running = False

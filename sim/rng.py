@@ -8,6 +8,8 @@ in (0, 1).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -50,9 +52,7 @@ def uniforms(keys: np.ndarray, day: int, stream: int, n: int) -> np.ndarray:
     which halves the hashing, the costliest part of a day at large batch sizes.
     """
     m = (n + 1) // 2
-    counter = (np.uint64(day) << np.uint64(24)) | (np.uint64(stream) << np.uint64(16))
-    offsets = splitmix64(counter + np.arange(m, dtype=np.uint64))
-    bits = splitmix64(keys[:, None] ^ offsets[None, :])
+    bits = splitmix64(keys[:, None] ^ _offsets(day, stream, m)[None, :])
     unit = np.empty((keys.shape[0], 2 * m))
     np.right_shift(bits, _S32, out=unit[:, :m], casting="unsafe")
     np.bitwise_and(bits, _LOW32, out=bits)
@@ -60,6 +60,16 @@ def uniforms(keys: np.ndarray, day: int, stream: int, n: int) -> np.ndarray:
     unit += 0.5
     unit *= _TO_UNIT_32
     return unit[:, :n]
+
+
+@functools.lru_cache(maxsize=16384)
+def _offsets(day: int, stream: int, m: int) -> np.ndarray:
+    """The hashed counters of a day's `m` draws of a stream (shared by every run and batch, so
+    made once: a small batch's day would otherwise spend a tenth of its random numbers here)."""
+    counter = (np.uint64(day) << np.uint64(24)) | (np.uint64(stream) << np.uint64(16))
+    offsets = splitmix64(counter + np.arange(m, dtype=np.uint64))
+    offsets.flags.writeable = False
+    return offsets
 
 
 def uniform_columns(keys: np.ndarray, day: int, stream: int, n: int,

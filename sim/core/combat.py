@@ -14,11 +14,13 @@ ratio, fading over `momentum_days`.
 
 from __future__ import annotations
 
+import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import clip, row_dot, row_sum, sector_column
+from .arrays import clip, clip_range, row_dot, row_sum, sector_column
 
 from .. import sectors
 
@@ -57,12 +59,28 @@ def effective_force_ratio(russia_force, ukraine_force, offensive, fortification,
     return ratio
 
 
+@functools.cache
+def sector_row(name: str, dtype) -> np.ndarray:
+    """A per-sector constant of `sim.sectors` as a (1, sectors) row of `dtype` (made once)."""
+    row = getattr(sectors, name).astype(dtype)[None, :]
+    row.flags.writeable = False
+    return row
+
+
+@functools.cache
+def tiny(dtype):
+    """The smallest normal number of `dtype` (np.finfo costs a microsecond or two a call)."""
+    return np.finfo(dtype).tiny
+
+
 def advance_km(ratio, season, noise, reference_force_ratio, exponent, counterattack_factor,
-               advance_speed_scale, noise_sd):
+               advance_speed_scale, noise_sd, reference_drive=None, noise_mean=None):
     """Depth gained today per sector, km; negative is a Ukrainian counter-advance.
 
     Speed is the sector's 2024 pace times (ratio^k - 1) / (ref^k - 1): 1 at the reference ratio,
     0 at parity, negative below it (scaled by the counter-attack factor), capped at 3x pace.
+    `reference_drive` (ref^k - 1) and `noise_mean` (`mean_one_noise`'s divisor, in the sector
+    dtype) are per-batch constants a caller may pass computed once.
     """
     k = exponent
     # Beyond this ratio the speed is at its cap for every declared exponent and reference
@@ -70,13 +88,14 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     drive = np.minimum(ratio, SATURATED_FORCE_RATIO)
     np.power(drive, k, out=drive)
     drive -= 1.0
-    drive /= np.power(reference_force_ratio, k) - 1.0
-    np.clip(drive, -1.0, 3.0, out=drive)
+    drive /= (np.power(reference_force_ratio, k) - 1.0 if reference_drive is None
+              else reference_drive)
+    clip_range(drive, -1.0, 3.0, out=drive)
     counter = np.minimum(drive, 0.0)  # drive + (f - 1) min(drive, 0): f drive below 0 only
     counter *= counterattack_factor - 1.0
     drive += counter
-    drive *= mean_one_noise(noise, noise_sd)
-    drive *= sectors.PACE_KM_PER_DAY.astype(drive.dtype)[None, :] * (advance_speed_scale * season)
+    drive *= mean_one_noise(noise, noise_sd, noise_mean)
+    drive *= sector_row("PACE_KM_PER_DAY", drive.dtype) * (advance_speed_scale * season)
     return drive
 
 
@@ -100,7 +119,7 @@ def step_strain(strain, advance, sustainable, memory_days):
     falls below 0. A push at the autumn pace with a sustainable share of 0.4 adds 0.6 in
     `memory_days`; quiet days shed strain at the sustainable share per `memory_days`."""
     relative = np.maximum(advance, 0.0)
-    relative /= sectors.PACE_KM_PER_DAY.astype(relative.dtype)[None, :]
+    relative /= sector_row("PACE_KM_PER_DAY", relative.dtype)
     relative -= sustainable
     relative /= memory_days
     relative += strain
@@ -120,34 +139,63 @@ def step_balance(shift, drift_per_day, fighting, decay_per_day):
     return new_shift, drift_per_day * decay_per_day
 
 
-def step_shock(shock, innovation, persistence, common_share=0.0):
+@dataclass(frozen=True)
+class ShockMix:
+    """The per-batch constants of `step_shock` (`shock_mix`)."""
+
+    persistence: np.ndarray
+    own_scale: np.ndarray | None  # None: no common share in any run
+    shared_scale: np.ndarray | None
+    innovation_scale: np.ndarray
+
+
+def shock_mix(persistence, common_share, n_sectors: int) -> ShockMix:
+    """What `step_shock` computes from its parameters alone, once."""
+    own_scale = shared_scale = None
+    if np.any(common_share > 0.0):
+        own = np.sqrt(1.0 - common_share)
+        shared = np.sqrt(common_share)
+        variance = 1.0 + 2.0 * own * shared / math.sqrt(n_sectors)
+        own_scale = own / np.sqrt(variance)
+        shared_scale = shared / np.sqrt(variance)
+    return ShockMix(persistence, own_scale, shared_scale,
+                    np.sqrt(1.0 - persistence * persistence))
+
+
+def step_shock(shock, innovation, persistence, common_share=0.0, mix: ShockMix | None = None):
     """AR(1) with unit stationary variance: fortunes of war that last for weeks.
 
     A share of each day's innovation is common to all sectors (the front-wide tempo of the
     offensive: operations, weather, supply), made from the mean of the sectors' own innovations,
-    so it costs no extra random numbers; the mix is scaled back to unit variance.
+    so it costs no extra random numbers; the mix is scaled back to unit variance. `mix` is
+    `shock_mix` of the parameters, for a caller that computes it once.
     """
-    if np.any(common_share > 0.0):
-        n = innovation.shape[1]
+    n = innovation.shape[1]
+    if mix is None:
+        mix = shock_mix(persistence, common_share, n)
+    if mix.own_scale is not None:
         common = innovation.mean(axis=1, keepdims=True)
         common *= math.sqrt(n)
-        own = np.sqrt(1.0 - common_share)
-        shared = np.sqrt(common_share)
-        variance = 1.0 + 2.0 * own * shared / math.sqrt(n)
-        innovation = innovation * (own / np.sqrt(variance))
-        common *= shared / np.sqrt(variance)
+        innovation = innovation * mix.own_scale
+        common *= mix.shared_scale
         innovation += common
-    return persistence * shock + np.sqrt(1.0 - persistence * persistence) * innovation
+    return mix.persistence * shock + mix.innovation_scale * innovation
 
 
-def mean_one_noise(noise, noise_sd):
-    """exp(sd * noise) divided by its mean for unit-variance logistic noise (close to the mean of
-    the AR(1) mixture too), so noise changes the spread of the advance, not its expected pace."""
+def noise_mean(noise_sd, dtype):
+    """The mean of exp(sd * noise) for unit-variance logistic noise, in `dtype`."""
     bt = np.minimum(noise_sd * (np.sqrt(3.0) / np.pi), 0.99)
     mean = np.where(bt > 0.0, np.pi * bt / np.sin(np.pi * np.maximum(bt, 1e-12)), 1.0)
+    return np.asarray(mean, dtype=dtype)
+
+
+def mean_one_noise(noise, noise_sd, mean=None):
+    """exp(sd * noise) divided by its mean for unit-variance logistic noise (close to the mean of
+    the AR(1) mixture too), so noise changes the spread of the advance, not its expected pace.
+    `mean` is `noise_mean` of the sd in the noise's dtype, for a caller that computes it once."""
     factor = np.multiply(noise, noise_sd)
     np.exp(factor, out=factor)
-    factor /= np.asarray(mean, dtype=factor.dtype)
+    factor /= noise_mean(noise_sd, factor.dtype) if mean is None else mean
     return factor
 
 
@@ -203,7 +251,7 @@ def reinforcement_share(losses, quiet_share):
     """Each side sends replacements where it lost troops today (so sectors keep their balance),
     or by its day-0 deployment when there was no fighting."""
     total = row_sum(losses, losses.dtype)[:, None]
-    share = np.divide(losses, np.maximum(total, np.finfo(losses.dtype).tiny))
+    share = np.divide(losses, np.maximum(total, tiny(losses.dtype)))
     np.copyto(share, quiet_share, where=total <= 0.0)
     return share
 
@@ -240,5 +288,5 @@ def step_fortification(fortification, advance, build_per_day):
     built *= build_per_day
     built += fortification
     built *= kept
-    np.clip(built, 0.0, 1.0, out=built)
+    clip_range(built, 0.0, 1.0, out=built)
     return built

@@ -59,10 +59,19 @@ class LeaderDraws:
     seek_talks: np.ndarray  # Putin: whether a Moscow under strain asks for talks today
 
     @classmethod
-    def for_day(cls, keys: np.ndarray, day: int) -> "LeaderDraws":
-        u = rng.uniform_columns(keys, day, STREAM_DAY, N_DRAWS, (COL_STRIKE_WAVE, COL_BREAKDOWN))
+    def for_day(cls, keys: np.ndarray, day: int,
+                day_block: np.ndarray | None = None) -> "LeaderDraws":
+        """The day's leader draws; `day_block` is the day's block (`day_draws`) where the
+        caller has it (then only the talks stream is hashed here)."""
+        if day_block is None:
+            u = rng.uniform_columns(keys, day, STREAM_DAY, N_DRAWS,
+                                    (COL_STRIKE_WAVE, COL_BREAKDOWN))
+            strike_wave, ceasefire_breach = u[:, 0], u[:, 1]
+        else:
+            strike_wave = day_block[:, COL_STRIKE_WAVE]
+            ceasefire_breach = day_block[:, COL_BREAKDOWN]
         t = rng.uniforms(keys, day, STREAM_TALKS, N_TALKS_DRAWS)
-        return cls(strike_wave=u[:, 0], ceasefire_breach=u[:, 1],
+        return cls(strike_wave=strike_wave, ceasefire_breach=ceasefire_breach,
                    offer={party: t[:, k] for party, k in COL_OFFER.items()},
                    eu_holdout=t[:, COL_EU_HOLDOUT], truce_break=t[:, COL_TRUCE_BREAK],
                    seek_talks=t[:, COL_SEEK_TALKS])
@@ -108,6 +117,22 @@ class Derived:
     attrition_ratio: np.ndarray  # (runs, 1): sqrt(a / b)
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
     momentum_decay_per_day: np.ndarray  # exp(-1 / momentum_days): how the momentum's drift fades
+    # the parameters that meet (runs, sectors) arrays, as columns of their dtype (`sector_column`)
+    columns: dict[str, np.ndarray]
+    seasons: dict[tuple[bool, bool], np.ndarray]  # (winter, mud) -> the season's speed column
+    shock_mix: combat.ShockMix  # the advance shock's constants
+    noise_mean: np.ndarray  # the advance noise's mean factor, sector dtype
+    reference_drive: np.ndarray  # reference_force_ratio ** force_ratio_exponent - 1
+
+
+# Parameters the day uses as (runs, 1) columns of the sector arrays' dtype
+SECTOR_PARAMS = (
+    "attrition_strain_weight", "wounded_return_share", "fortification_bonus",
+    "culmination_adaptation", "advance_noise_persistence", "advance_noise_common_share",
+    "reference_force_ratio", "force_ratio_exponent", "counterattack_factor",
+    "advance_speed_scale", "advance_noise_sd", "culmination_exhaustion",
+    "culmination_sustainable_pace", "culmination_memory_days", "fortification_build_per_day",
+)
 
 
 def start_ukraine_supply(params: Params, ctx: DayContext) -> np.ndarray:
@@ -138,6 +163,10 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
     russia_rate = np.broadcast_to(russia_rate, (n_runs,))[:, None]
     ukraine_rate = np.broadcast_to(ukraine_rate, (n_runs,))[:, None]
     f = sector_dtype
+    columns = {name: sector_column(getattr(p, name), f) for name in SECTOR_PARAMS}
+    seasons = {(winter, mud): sector_column(combat.season_factor(
+        winter, mud, p.winter_speed_factor, p.mud_speed_factor), f)
+        for winter in (False, True) for mud in (False, True)}
     return Derived(
         russia_loss_rate=russia_rate,
         ukraine_loss_rate=ukraine_rate,
@@ -148,6 +177,13 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
         momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
+        columns=columns,
+        seasons=seasons,
+        shock_mix=combat.shock_mix(columns["advance_noise_persistence"],
+                                   columns["advance_noise_common_share"], S),
+        noise_mean=combat.noise_mean(columns["advance_noise_sd"], f),
+        reference_drive=(np.power(columns["reference_force_ratio"],
+                                  columns["force_ratio_exponent"]) - 1.0),
     )
 
 
@@ -188,12 +224,29 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
     )
 
 
+def _where(mask: np.ndarray, new, old: np.ndarray, dtype=None) -> np.ndarray:
+    """`np.where(mask, new, old)` (as `dtype`) for a record that changes only on rare days
+    (an offer, a deal): where no run's mask is set, `old` itself, which no one writes to."""
+    if not mask.any():
+        return old
+    out = np.where(mask[:, None] if old.ndim == 2 else mask, new, old)
+    return out if dtype is None else out.astype(dtype)
+
+
+def day_draws(keys: np.ndarray, day: int) -> np.ndarray:
+    """The day's (runs, N_DRAWS) block of stream `STREAM_DAY` (columns above)."""
+    return rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
+
+
 def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: np.ndarray,
-            ctx: DayContext) -> tuple[State, DayEvents]:
-    """The world one day on from `state` (on day `ctx.day`), given the leaders' `moves`."""
+            ctx: DayContext, draws: np.ndarray | None = None) -> tuple[State, DayEvents]:
+    """The world one day on from `state` (on day `ctx.day`), given the leaders' `moves`.
+    `draws` is `day_draws(keys, ctx.day)` where the caller has drawn it already (the model
+    does, for the leaders' columns); it is read, never written."""
     p = params
     day = ctx.day
-    draws = rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
+    if draws is None:
+        draws = day_draws(keys, day)
     phase = state.talks_phase
     f = state.depth_km.dtype  # the sector arrays' precision
 
@@ -201,6 +254,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         return sector_column(x, f)
 
     fighting = phase < CEASEFIRE
+    c = derived.columns  # the parameters that meet the sector arrays
 
     # --- supply from aid and the war economy
     budget_gap = economy.ukraine_budget_gap(moves.us_aid_bn_usd_yr, p.us_military_share,
@@ -216,9 +270,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
 
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
     offensive = moves.russia_offensive * fighting[:, None]
-    intensity = offensive * sectors.ACTIVITY.astype(f)[None, :]
+    intensity = offensive * combat.sector_row("ACTIVITY", f)
     # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain)
-    assault = combat.culmination_factor(state.offensive_strain, _col(p.attrition_strain_weight))
+    assault = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
     np.sqrt(assault, out=assault)
     intensity *= assault
     assault *= derived.attrition_ratio
@@ -238,7 +292,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     in_training, ukraine_arriving_k = forces.step_pipeline(
         state.ukraine_in_training_k, p.ukraine_recruits_per_day * moves.ukraine_mobilisation
         / 1000.0, p.ukraine_training_days)
-    returned = _col(p.wounded_return_share)
+    returned = c["wounded_return_share"]
     russia_force = combat.replenish(russia_after, russia_loss, returned,
                                     _col((contracts + called_up) / 1000.0),
                                     derived.russia_recruit_share)
@@ -249,30 +303,31 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
 
     ratio = combat.effective_force_ratio(russia_force, ukraine_force, offensive,
                                          state.fortification, russia_supply, ukraine_supply,
-                                         _col(p.fortification_bonus), state.offensive_strain,
-                                         _col(p.culmination_adaptation))
+                                         c["fortification_bonus"], state.offensive_strain,
+                                         c["culmination_adaptation"])
     ratio *= _col(np.exp(state.force_balance_shift))
-    season = combat.season_factor(ctx.winter, ctx.mud, p.winter_speed_factor, p.mud_speed_factor)
     shock = combat.step_shock(state.advance_shock,
                               rng.logistic_noise(draws[:, COL_ADVANCE]).astype(f),
-                              _col(p.advance_noise_persistence),
-                              _col(p.advance_noise_common_share))
-    advance = combat.advance_km(ratio, _col(season), shock, _col(p.reference_force_ratio),
-                                _col(p.force_ratio_exponent), _col(p.counterattack_factor),
-                                _col(p.advance_speed_scale), _col(p.advance_noise_sd))
-    combat.exhaust(advance, state.offensive_strain, _col(p.culmination_exhaustion))
+                              c["advance_noise_persistence"],
+                              c["advance_noise_common_share"], derived.shock_mix)
+    advance = combat.advance_km(ratio, derived.seasons[ctx.winter, ctx.mud], shock,
+                                c["reference_force_ratio"], c["force_ratio_exponent"],
+                                c["counterattack_factor"], c["advance_speed_scale"],
+                                c["advance_noise_sd"], derived.reference_drive,
+                                derived.noise_mean)
+    combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
     advance *= fighting[:, None]
     balance_shift, balance_drift = combat.step_balance(
         state.force_balance_shift, state.force_balance_drift_per_day, fighting,
         derived.momentum_decay_per_day)
     strain = combat.step_strain(state.offensive_strain, advance,
-                                _col(p.culmination_sustainable_pace),
-                                _col(p.culmination_memory_days))
+                                c["culmination_sustainable_pace"],
+                                c["culmination_memory_days"])
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
                                                     state.occupied_start_km2 + state.ceded_km2,
                                                     state.kursk_start_km2)
     fortification = combat.step_fortification(state.fortification, advance,
-                                              _col(p.fortification_build_per_day))
+                                              c["fortification_build_per_day"])
     advance_km2 = occupied - state.occupied_km2
 
     # --- strikes
@@ -329,18 +384,24 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     package, proposer = moves.package, moves.proposer
     in_talks = phase == TALKS
     offer_made = in_talks & (proposer != talks.NOBODY)
-    kyiv_asked = offer_made & (proposer != talks.KYIV)
-    moscow_asked = offer_made & (proposer != talks.MOSCOW)
-    ukraine_refused = kyiv_asked & ~moves.ukraine_accepts
-    russia_refused = moscow_asked & ~moves.russia_accepts
-    # a package binds only with the consent of every party controlling one of its issues
-    consent = np.where(offer_made, (
-        talks.CONSENT_MOSCOW * ~russia_refused + talks.CONSENT_KYIV * ~ukraine_refused
-        + talks.CONSENT_WASHINGTON * moves.us_consents
-        + talks.CONSENT_EUROPE * moves.eu_consents), 0).astype(np.int8)
-    table_agreed = offer_made & ~ukraine_refused & ~russia_refused
-    accepted = table_agreed & talks.binds(consent, talks.required_consent(p, package))
-    blocked_off_table = table_agreed & ~accepted
+    if offer_made.any():
+        kyiv_asked = offer_made & (proposer != talks.KYIV)
+        moscow_asked = offer_made & (proposer != talks.MOSCOW)
+        ukraine_refused = kyiv_asked & ~moves.ukraine_accepts
+        russia_refused = moscow_asked & ~moves.russia_accepts
+        # a package binds only with the consent of every party controlling one of its issues
+        consent = np.where(offer_made, (
+            talks.CONSENT_MOSCOW * ~russia_refused + talks.CONSENT_KYIV * ~ukraine_refused
+            + talks.CONSENT_WASHINGTON * moves.us_consents
+            + talks.CONSENT_EUROPE * moves.eu_consents), 0).astype(np.int8)
+        table_agreed = offer_made & ~ukraine_refused & ~russia_refused
+        accepted = table_agreed & talks.binds(consent, talks.required_consent(p, package))
+        blocked_off_table = table_agreed & ~accepted
+    else:  # no package on any table: nothing refused, agreed or bound (the same values)
+        n = offer_made.shape[0]
+        ukraine_refused, russia_refused = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        accepted, blocked_off_table = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        consent = np.zeros(n, dtype=np.int8)
     open_talks = (moves.us_pushes_talks | moves.russia_seeks_talks) & (
         draws[:, COL_TALKS_OPEN] < np.where(state.ukraine_refusals + state.ceasefire_breakdowns > 0,
                                             p.talks_reopen_per_day, p.talks_open_per_day))
@@ -369,8 +430,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     ceded = state.ceded_km2 + np.where(ceasefire_now, package[:, talks.LINE_KM2],
                                        0.0)
     force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
-    force_ratio_at_ceasefire = np.where(event["ceasefire"], force_ratio_now,
-                                        state.force_ratio_at_ceasefire)
+    force_ratio_at_ceasefire = _where(event["ceasefire"], force_ratio_now,
+                                      state.force_ratio_at_ceasefire)
     talks_days = state.talks_open_days + (new_phase == TALKS)
     # the energy truce: a partial deal of its own, offered, agreed by both sides, broken
     truce_agreed = (moves.energy_truce_offered & in_talks & ~state.moratorium
@@ -379,9 +440,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     moratorium = (state.moratorium & ~truce_broken) | truce_agreed
     # a new package is due from the state of things since the last one (sim.agents)
     offer_or_opening = offer_made | event["opened"]
-    ceasefire_day = np.where(event["ceasefire"] & (state.ceasefire_day < 0), day,
-                             state.ceasefire_day)
-    settlement_day = np.where(event["settled"], day, state.settlement_day)
+    ceasefire_day = _where(event["ceasefire"] & (state.ceasefire_day < 0), day,
+                           state.ceasefire_day)
+    settlement_day = _where(event["settled"], day, state.settlement_day)
 
     # --- politics
     blame = politics.step_blame(state.us_blame, ukraine_refused, russia_refused,
@@ -467,13 +528,13 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         ceasefire_breakdowns=state.ceasefire_breakdowns + event["broke"],
         ukraine_refusals=state.ukraine_refusals + refused,
         offers_made=state.offers_made + offer_made,
-        last_offer_day=np.where(offer_or_opening, day, state.last_offer_day).astype(np.int32),
-        occupied_at_last_offer_km2=np.where(offer_or_opening, occupied,
-                                            state.occupied_at_last_offer_km2),
+        last_offer_day=_where(offer_or_opening, day, state.last_offer_day, np.int32),
+        occupied_at_last_offer_km2=_where(offer_or_opening, occupied,
+                                          state.occupied_at_last_offer_km2),
         consent_refusals=state.consent_refusals + blocked_off_table,
-        last_proposer=np.where(offer_made, proposer, state.last_proposer).astype(np.int8),
-        last_package=np.where(offer_made[:, None], package, state.last_package),
-        last_offer_km2=np.where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
+        last_proposer=_where(offer_made, proposer, state.last_proposer, np.int8),
+        last_package=_where(offer_made, package, state.last_package),
+        last_offer_km2=_where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
         proposer_today=np.where(offer_made, proposer, talks.NOBODY).astype(np.int8),
         refused_today=refused,
         ukraine_refused_today=ukraine_refused,
@@ -482,17 +543,16 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         deal_package=deal_package,
         deal_proposer=deal_proposer,
         deal_consent=deal_consent,
-        first_deal_package=np.where(first_deal[:, None], package, state.first_deal_package),
-        first_deal_proposer=np.where(first_deal, proposer,
-                                     state.first_deal_proposer).astype(np.int8),
-        first_deal_consent=np.where(first_deal, consent, state.first_deal_consent).astype(np.int8),
-        first_deal_energy_truce=np.where(first_deal, state.moratorium,
-                                         state.first_deal_energy_truce),
+        first_deal_package=_where(first_deal, package, state.first_deal_package),
+        first_deal_proposer=_where(first_deal, proposer, state.first_deal_proposer, np.int8),
+        first_deal_consent=_where(first_deal, consent, state.first_deal_consent, np.int8),
+        first_deal_energy_truce=_where(first_deal, state.moratorium,
+                                       state.first_deal_energy_truce),
         ceded_km2=ceded,
         force_ratio_at_ceasefire=force_ratio_at_ceasefire,
         moratorium=moratorium,
-        energy_truce_day=np.where(truce_agreed & (state.energy_truce_day < 0), day,
-                                  state.energy_truce_day).astype(np.int32),
+        energy_truce_day=_where(truce_agreed & (state.energy_truce_day < 0), day,
+                                state.energy_truce_day, np.int32),
         energy_truces_broken=state.energy_truces_broken + truce_broken,
         russia_pace_belief=russia_belief,
         ukraine_pace_belief=ukraine_belief,

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import clip_range
+
 THREAT_RANGE = (0.5, 4.0)  # Kyiv's threat index is kept inside this range
 THREAT_MEMORY_DAYS = 91.0  # Kyiv reads the threat off the last quarter's pace, as the start does
 # The least pace Kyiv counts as the usual: the mean of Dec 2023-Nov 2024 (forces table: 2,996 km2
@@ -32,7 +34,7 @@ def russia_signup_pay(pay_level, pressure, pressure_day0, pressure_cut):
 def pool_left_share(pool_k, pool_initial_k):
     """Share of the day-0 pool of willing recruits still unsigned: the harder-to-reach remainder
     signs up less readily, in proportion."""
-    return np.clip(np.divide(pool_k, np.maximum(pool_initial_k, 1e-9)), 0.0, 1.0)
+    return clip_range(np.divide(pool_k, np.maximum(pool_initial_k, 1e-9)), 0.0, 1.0)
 
 
 def russia_contracts_per_day(contracts_2024, pay, pay_elasticity, pool_left):
@@ -43,7 +45,7 @@ def russia_contracts_per_day(contracts_2024, pay, pay_elasticity, pool_left):
 def russia_called_up_per_day(ordered_per_day, stability, stability_floor):
     """Reservists actually called up per day: what Putin ordered, as far as stability above
     `stability_floor` lets the regime enforce it (none at the floor, all of it at 1)."""
-    room = np.clip((stability - stability_floor) / np.maximum(1.0 - stability_floor, 1e-9),
+    room = clip_range((stability - stability_floor) / np.maximum(1.0 - stability_floor, 1e-9),
                    0.0, 1.0)
     return ordered_per_day * room
 
@@ -66,7 +68,7 @@ def front_threat(recent_km2_day, start_km2_day):
     before the start, or 2024's mean pace if that was slower (1 while the front moves as it did
     then), kept in `THREAT_RANGE`."""
     reference = np.maximum(start_km2_day, MIN_REFERENCE_PACE_KM2_DAY)
-    return np.clip(np.divide(np.maximum(recent_km2_day, 0.0), reference), *THREAT_RANGE)
+    return clip_range(np.divide(np.maximum(recent_km2_day, 0.0), reference), *THREAT_RANGE)
 
 
 def russia_call_up_order(readiness, call_up_2022_per_day, losses_per_day, contracts_per_day):

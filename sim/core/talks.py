@@ -19,6 +19,7 @@ import dataclasses
 import numpy as np
 from scipy import special
 
+from .arrays import clip_range
 from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
 
 # Issues of a package, columns of a (runs, N_ISSUES) array
@@ -103,7 +104,7 @@ def russia_package_value(package, relief_value, limits_value, guarantee_cost, se
 def renewal_risk(base_risk, guarantee, guarantee_effectiveness, limits, limits_risk):
     """Kyiv's expected chance that Russia attacks again within the horizon after a ceasefire:
     guarantees lower it, limits on Ukraine's forces raise it (Powell 2006)."""
-    return np.clip(base_risk * (1.0 - guarantee_effectiveness * guarantee)
+    return clip_range(base_risk * (1.0 - guarantee_effectiveness * guarantee)
                    * (1.0 + limits_risk * limits), 0.0, 1.0)
 
 
@@ -140,11 +141,11 @@ def truncate_normal(mean, sd, bound, above: bool, where):
     safe_sd = np.where(sd > 0.0, sd, 1.0)
     alpha = (bound - mean) / safe_sd
     sign = 1.0 if above else -1.0
-    a = np.clip(sign * alpha, -50.0, 50.0)  # standardised bound on the known side
+    a = clip_range(sign * alpha, -50.0, 50.0)  # standardised bound on the known side
     # inverse Mills ratio phi(a) / (1 - Phi(a)), computed in logs so far tails stay finite
     mills = np.exp(-0.5 * a * a - np.log(SQRT_2PI) - special.log_ndtr(-a))
     new_mean = mean + sign * safe_sd * mills
-    shrink = np.clip(1.0 + a * mills - mills * mills, 1e-4, 1.0)
+    shrink = clip_range(1.0 + a * mills - mills * mills, 1e-4, 1.0)
     new_sd = safe_sd * np.sqrt(shrink)
     learn = where & (sd > 0.0)
     return np.where(learn, new_mean, mean), np.where(learn, new_sd, sd)
