@@ -486,12 +486,16 @@ def ExportPanel(session: Session, fan: Fan | None):
     here."""
     model = session.model
     traj = fan.trajectories if fan is not None else model.trajectories
-    outcomes = None
-    if fan is not None:
-        outcomes = outcomes_table(fan.outcomes, scenario_heading(fan.settings),
-                                  fan.settings.overrides, fan.interventions, fan.from_day)
-    ExportDownloads(figure_downloads(session, fan), traj, outcomes, model.run_indices,
-                    session.settings.seed, session.start_date)
+    # Solara's FileDownload drops a click in progress when its data changes, and a new closure
+    # is a change: the makers and tables are kept while the session and the fan are the same, so
+    # a re-render (e.g. the fan turning ready after a Reset) cannot turn a download into "null"
+    pngs = solara.use_memo(lambda: figure_downloads(session, fan), [session, fan])
+    outcomes = solara.use_memo(
+        lambda: None if fan is None else outcomes_table(
+            fan.outcomes, scenario_heading(fan.settings), fan.settings.overrides,
+            fan.interventions, fan.from_day), [fan])
+    ExportDownloads(pngs, traj, outcomes, model.run_indices, session.settings.seed,
+                    session.start_date)
 
 
 def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[], bytes]]:

@@ -115,19 +115,24 @@ def ExportDownloads(pngs: Mapping[str, Callable[[], bytes]], trajectories: Mappi
                     start: datetime.date):
     """Download the figures on screen (PNG, drawn when clicked) and the runs behind them (CSV
     or Parquet)."""
+    # the same makers while their inputs are the same objects (a new closure would cancel a
+    # download in progress: see `ExportPanel`); an input kept by a maker cannot share its id
+    # with a new one
+    tables = solara.use_memo(lambda: {
+        "outcomes.csv": None if outcomes is None else (lambda: outcomes.to_csv(index=False)),
+        "runs.csv": lambda: long_table(trajectories, run_indices, seed, start).to_csv(index=False),
+        "runs.parquet": lambda: parquet_bytes(long_table(trajectories, run_indices, seed, start)),
+    }, [id(outcomes), id(trajectories), id(run_indices), seed, start])
     with solara.Card("Export", classes=["export-panel"]):
         with solara.Row(style={"flex-wrap": "wrap"}):
             for name, make_png in pngs.items():
                 solara.FileDownload(make_png, filename=f"{name}.png", label=f"{name}.png",
                                     mime_type="image/png")
-            if outcomes is not None:
-                solara.FileDownload(lambda: outcomes.to_csv(index=False), filename="outcomes.csv",
-                                    label="outcomes.csv", mime_type="text/csv")
-            solara.FileDownload(lambda: long_table(trajectories, run_indices, seed,
-                                                   start).to_csv(index=False),
-                                filename="runs.csv", label="runs.csv", mime_type="text/csv")
-            solara.FileDownload(lambda: parquet_bytes(long_table(trajectories, run_indices, seed, start)),
-                                filename="runs.parquet", label="runs.parquet")
+            for name, make in tables.items():
+                if make is not None:
+                    solara.FileDownload(make, filename=name, label=name,
+                                        mime_type="text/csv" if name.endswith(".csv")
+                                        else "application/octet-stream")
 
 
 def outcomes_table(outcomes: pd.DataFrame, settings_text: str,
