@@ -50,8 +50,10 @@ need_chromium() {
 case "$task" in
   setup) setup ;;
   dashboard) setup; exec "$VENV/bin/conflictsim" dashboard "$@" ;;
-  # one worker per core, each test file whole on one worker (its module fixtures computed once);
+  # two workers per core (about half of a test's time is spent waiting on a server, a browser
+  # or a subprocess), each test file whole on one worker (its module fixtures computed once);
   # `-n 0` after it runs in this process
-  test) setup; need_chromium; exec "$VENV/bin/python" -m pytest -n auto --dist loadfile "$@" ;;
+  test) setup; need_chromium
+        exec "$VENV/bin/python" -m pytest -n "$((2 * $(nproc)))" --dist loadfile "$@" ;;
   *) echo "dev.sh: error: task='$task' is not allowed: one of dashboard, test, setup" >&2; exit 2 ;;
 esac
