@@ -218,20 +218,17 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
     """With `nice_clients`, the browsers (started after the server) run at the lowest CPU
     priority, so on this 2-core machine they take what the server leaves instead of starving
     it: closer to a classroom, where each student's browser runs on the student's machine."""
-    import socket
     import subprocess
     import tempfile
-    import urllib.request
 
     from playwright.sync_api import sync_playwright
 
     from dashboards.cli import REPO_ROOT, server_command, server_env
     from dashboards.session import STEP_LOG_ENV
-    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
+    from dashboards.headless import (CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only,
+                                     wait_until_serving)
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     workdir = Path(tempfile.mkdtemp())
     step_log = workdir / "steps.log"
     server_log = open(workdir / "server.log", "w")
@@ -241,12 +238,8 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
                             stdout=server_log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+        if not wait_until_serving(url, proc, 90):
+            raise SystemExit(f"the dashboard server did not start at {url}")
         if nice_clients:
             os.nice(19)  # this process and the browsers it starts from here on; not the server
         with sync_playwright() as p:
@@ -308,29 +301,22 @@ def bench_first_render(repeats: int = 6, settle_s: float = 0.0) -> dict[str, flo
     class); the next ones find it made, as every student after the first does. Also reported: when
     the browser had Solara's page and scripts ready (DOMContentLoaded), the part no server-side
     change can shorten."""
-    import socket
     import subprocess
-    import urllib.request
 
     from playwright.sync_api import sync_playwright
 
     from dashboards.cli import REPO_ROOT, server_command, server_env
-    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
+    from dashboards.headless import (CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only,
+                                     wait_until_serving)
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     seconds, scripts_ready = [], []
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+        if not wait_until_serving(url, proc, 90):
+            raise SystemExit(f"the dashboard server did not start at {url}")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             time.sleep(settle_s)
@@ -368,29 +354,22 @@ NEW_FAN_JS = """([before, image]) => {
 
 def bench_slider_fan(repeats: int = 4) -> dict[str, float]:
     """From an arrow-key press on a slider to the new fan on the page (see 6. above)."""
-    import socket
     import subprocess
-    import urllib.request
 
     from playwright.sync_api import sync_playwright
 
     from dashboards.cli import REPO_ROOT, server_command, server_env
-    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
+    from dashboards.headless import (CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only,
+                                     wait_until_serving)
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     seconds, loads = [], []
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+        if not wait_until_serving(url, proc, 90):
+            raise SystemExit(f"the dashboard server did not start at {url}")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1024, "height": 768})

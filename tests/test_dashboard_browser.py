@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -18,19 +15,13 @@ import pytest
 
 import sim
 from dashboards.cli import REPO_ROOT, server_command, server_env
-from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only, wait_until_serving
 from dashboards.components.controls import KEY_PARAMETERS
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 FAN_TIMEOUT_MS = 60_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +32,9 @@ def server():
     proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"dashboard server did not start; see {ARTIFACTS / 'dashboard_server.log'}")
-        time.sleep(0.3)
+    if not wait_until_serving(url, proc, 60):
+        proc.kill()
+        pytest.fail(f"dashboard server did not start; see {ARTIFACTS / 'dashboard_server.log'}")
     yield url
     proc.terminate()
     try:

@@ -8,15 +8,14 @@ import json
 import signal
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
 import sim
 from dashboards.cli import REPO_ROOT
+from dashboards.headless import wait_until_serving
 from dashboards.lessons import load_lessons
 from test_dashboard_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, FAN_TIMEOUT_MS, choose,
                                     day_of, free_port, loopback_only, readout, wait_fan_ready)
@@ -42,16 +41,9 @@ def class_server(tmp_path_factory):
          "dashboard", "--port", str(port), "--sweeps", str(base / "sweeps")],
         cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"server did not start; see {ARTIFACTS / 'dashboard_class_server.log'}")
-            time.sleep(0.3)
+    if not wait_until_serving(url, proc, 60):
+        proc.kill()
+        pytest.fail(f"server did not start; see {ARTIFACTS / 'dashboard_class_server.log'}")
     yield url, base
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)

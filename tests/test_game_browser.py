@@ -11,12 +11,11 @@ import json
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from dashboards.cli import REPO_ROOT
+from dashboards.headless import wait_until_serving
 from test_dashboard_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,16 +32,9 @@ def game_server():
          "dashboard", "--game", "--port", str(port)],
         cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"server did not start; see {ARTIFACTS / 'game_server.log'}")
-            time.sleep(0.3)
+    if not wait_until_serving(url, proc, 120):
+        proc.kill()
+        pytest.fail(f"server did not start; see {ARTIFACTS / 'game_server.log'}")
     yield url
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)

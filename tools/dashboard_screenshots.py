@@ -11,11 +11,8 @@ too). Prints, per size, where the map's top edge is and any <img> without a name
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,23 +38,18 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from dashboards.cli import REPO_ROOT, server_command, server_env
-    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
+    from dashboards.headless import (CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only,
+                                     wait_until_serving)
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+        if not wait_until_serving(url, proc, 90):
+            raise SystemExit(f"the dashboard server did not start at {url}")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for width, height in SIZES:
