@@ -5,9 +5,12 @@ A missing /usr/bin/chromium fails these tests (CI installs it); it never skips t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +45,28 @@ def server():
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@contextlib.contextmanager
+def cli_dashboard(log_name: str, *arguments: str, seconds: float = 60):
+    """`conflictsim dashboard ARGUMENTS` on a free port, as a teacher starts it; yields its
+    address and ends it with SIGTERM, as Ctrl-C would."""
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(ARTIFACTS / log_name, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from conflictsim.cli import main; sys.exit(main())",
+             "dashboard", "--port", str(port), *arguments],
+            cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/"
+        if not wait_until_serving(url, proc, seconds):
+            proc.kill()
+            pytest.fail(f"server did not start; see {ARTIFACTS / log_name}")
+        try:
+            yield url
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

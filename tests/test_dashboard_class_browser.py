@@ -5,20 +5,16 @@ nowhere; saved, reopened and shared settings give the same fan; a lesson runs en
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 import tomllib
 
 import pytest
 from playwright.sync_api import expect
 
 import sim
-from dashboards.cli import REPO_ROOT
-from dashboards.headless import wait_until_serving
 from dashboards.lessons import load_lessons
-from test_dashboard_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, FAN_TIMEOUT_MS, choose,
-                                    day_of, free_port, loopback_only, readout, wait_fan_ready)
+from test_dashboard_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, FAN_TIMEOUT_MS,  # noqa: F401
+                                    browser, choose, cli_dashboard, day_of, loopback_only,
+                                    readout, wait_fan_ready)
 
 pytestmark = pytest.mark.browser
 
@@ -33,30 +29,8 @@ def class_server(tmp_path_factory):
         (sweep / "manifest.json").write_text(json.dumps({"spec": {"days": 10}}))
     (base / "sweeps" / "leak").symlink_to(base / "private" / "secret")
     (base / "sweeps" / "etc").symlink_to("/etc")
-    port = free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "dashboard_class_server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from conflictsim.cli import main; sys.exit(main())",
-         "dashboard", "--port", str(port), "--sweeps", str(base / "sweeps")],
-        cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    if not wait_until_serving(url, proc, 60):
-        proc.kill()
-        pytest.fail(f"server did not start; see {ARTIFACTS / 'dashboard_class_server.log'}")
-    yield url, base
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with cli_dashboard("dashboard_class_server.log", "--sweeps", str(base / "sweeps")) as url:
+        yield url, base
 
 
 def open_page(browser, url, width=1400, height=1000, downloads=False):

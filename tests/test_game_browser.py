@@ -8,15 +8,11 @@ Costs about a minute (a server, five pages, three turns, the debrief): slow."""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 
 import pytest
 
-from dashboards.cli import REPO_ROOT
-from dashboards.headless import wait_until_serving
-from test_dashboard_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only
+from test_dashboard_browser import (ARTIFACTS, browser, cli_dashboard,  # noqa: F401
+                                    loopback_only)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT_MS = 60_000
@@ -24,30 +20,8 @@ TIMEOUT_MS = 60_000
 
 @pytest.fixture(scope="module")
 def game_server():
-    port = free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "game_server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from conflictsim.cli import main; sys.exit(main())",
-         "dashboard", "--game", "--port", str(port)],
-        cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    if not wait_until_serving(url, proc, 120):
-        proc.kill()
-        pytest.fail(f"server did not start; see {ARTIFACTS / 'game_server.log'}")
-    yield url
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with cli_dashboard("game_server.log", "--game", seconds=120) as url:
+        yield url
 
 
 class Client:
