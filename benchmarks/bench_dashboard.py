@@ -218,28 +218,19 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
     """With `nice_clients`, the browsers (started after the server) run at the lowest CPU
     priority, so on this 2-core machine they take what the server leaves instead of starving
     it: closer to a classroom, where each student's browser runs on the student's machine."""
-    import subprocess
     import tempfile
 
     from playwright.sync_api import sync_playwright
 
-    from dashboards.cli import REPO_ROOT, server_command, server_env
+    from dashboards.cli import server_env
     from dashboards.session import STEP_LOG_ENV
-    from dashboards.headless import (CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only,
-                                     wait_until_serving)
+    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only, served_dashboard
 
-    port = free_port()
     workdir = Path(tempfile.mkdtemp())
     step_log = workdir / "steps.log"
     server_log = open(workdir / "server.log", "w")
     print(f"server log: {server_log.name}", file=sys.stderr)
-    proc = subprocess.Popen(server_command("127.0.0.1", port),
-                            env=server_env() | {STEP_LOG_ENV: str(step_log)}, cwd=REPO_ROOT,
-                            stdout=server_log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        if not wait_until_serving(url, proc, 90):
-            raise SystemExit(f"the dashboard server did not start at {url}")
+    with served_dashboard(server_env() | {STEP_LOG_ENV: str(step_log)}, server_log) as (url, proc):
         if nice_clients:
             os.nice(19)  # this process and the browsers it starts from here on; not the server
         with sync_playwright() as p:
@@ -267,9 +258,7 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
             latencies = [ms for page in pages for ms in page.evaluate("() => window.__lat")]
             days = [int(page.locator(".sim-date").get_attribute("data-day")) for page in pages]
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    server_log.close()
     server_ms = [float(line) for line in step_log.read_text().split()]
     return {"browser_sessions": n_sessions, "browser_steps_measured": len(latencies),
             "browser_steps_expected": n_sessions * int(seconds),
@@ -301,22 +290,13 @@ def bench_first_render(repeats: int = 6, settle_s: float = 0.0) -> dict[str, flo
     class); the next ones find it made, as every student after the first does. Also reported: when
     the browser had Solara's page and scripts ready (DOMContentLoaded), the part no server-side
     change can shorten."""
-    import subprocess
 
     from playwright.sync_api import sync_playwright
 
-    from dashboards.cli import REPO_ROOT, server_command, server_env
-    from dashboards.headless import (CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only,
-                                     wait_until_serving)
+    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only, served_dashboard
 
-    port = free_port()
-    proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
     seconds, scripts_ready = [], []
-    try:
-        if not wait_until_serving(url, proc, 90):
-            raise SystemExit(f"the dashboard server did not start at {url}")
+    with served_dashboard() as (url, proc):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             time.sleep(settle_s)
@@ -333,9 +313,6 @@ def bench_first_render(repeats: int = 6, settle_s: float = 0.0) -> dict[str, flo
                     ".domContentLoadedEventEnd / 1000"))
                 context.close()
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     return {"first_render_cold_server_s": seconds[0],
             "first_render_warm_median_s": statistics.median(seconds[1:]),
             "first_render_warm_max_s": max(seconds[1:]),
@@ -354,22 +331,13 @@ NEW_FAN_JS = """([before, image]) => {
 
 def bench_slider_fan(repeats: int = 4) -> dict[str, float]:
     """From an arrow-key press on a slider to the new fan on the page (see 6. above)."""
-    import subprocess
 
     from playwright.sync_api import sync_playwright
 
-    from dashboards.cli import REPO_ROOT, server_command, server_env
-    from dashboards.headless import (CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only,
-                                     wait_until_serving)
+    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only, served_dashboard
 
-    port = free_port()
-    proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
     seconds, loads = [], []
-    try:
-        if not wait_until_serving(url, proc, 90):
-            raise SystemExit(f"the dashboard server did not start at {url}")
+    with served_dashboard() as (url, proc):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1024, "height": 768})
@@ -390,9 +358,6 @@ def bench_slider_fan(repeats: int = 4) -> dict[str, float]:
                                        polling=20)
                 seconds.append(time.perf_counter() - started)
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     return {"slider_new_fan_median_s": statistics.median(seconds),
             "slider_new_fan_max_s": max(seconds), "slider_new_fan_all_s": seconds,
             "load_average_1min_at_slider_presses": statistics.median(loads)}

@@ -4,6 +4,8 @@ every request on this machine."""
 
 from __future__ import annotations
 
+import contextlib
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -44,3 +46,26 @@ def wait_until_serving(url: str, proc, seconds: float) -> bool:
         if proc.poll() is not None or time.monotonic() > deadline:
             return False
         time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def served_dashboard(env: dict[str, str] | None = None, stdout=None, seconds: float = 90):
+    """The students' dashboard server on a free loopback port, started as `conflictsim
+    dashboard` starts it (environment `env`, default `server_env()`; output to `stdout`,
+    default discarded); yields its address and process, and ends it on leaving."""
+    import subprocess
+
+    from .cli import REPO_ROOT, server_command, server_env
+
+    port = free_port()
+    proc = subprocess.Popen(server_command("127.0.0.1", port), env=env or server_env(),
+                            cwd=REPO_ROOT, stdout=stdout or subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        if not wait_until_serving(url, proc, seconds):
+            raise SystemExit(f"the dashboard server did not start at {url}")
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

@@ -160,10 +160,12 @@ class Panel:
     scale: float = 1.0
 
 
-def trajectory_panel(name: str, traj: Mapping[str, np.ndarray], colour: str) -> Panel:
+def trajectory_panel(name: str, traj: Mapping[str, np.ndarray], colour: str,
+                     title_prefix: str = "") -> Panel:
     """A one-series panel titled and scaled as the trajectory is declared (sim.trajectories)."""
     spec = TRAJECTORIES[name]
-    return Panel(spec.label, spec.shown_unit, ((name, traj[name], colour),), scale=spec.display_scale)
+    return Panel(title_prefix + spec.label, spec.shown_unit, ((name, traj[name], colour),),
+                 scale=spec.display_scale)
 
 
 def draw_panel(ax, panel: Panel, marks: TimeMarks, highlight: bool = True,
@@ -221,10 +223,8 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
     fig = Figure(figsize=OVERVIEW_SIZE_IN, dpi=RENDER_DPI, layout="constrained")
     grid = fig.add_gridspec(4, 2, height_ratios=[1.5, 1, 1, 1])
     front = fig.add_subplot(grid[0, :])
-    occupied = TRAJECTORIES["occupied_km2"]
-    draw_panel(front, Panel(f"Front line: {occupied.label}", occupied.shown_unit,
-                            (("occupied", traj["occupied_km2"], UKRAINE),),
-                            scale=occupied.display_scale), marks, every_months=3)
+    draw_panel(front, trajectory_panel("occupied_km2", traj, UKRAINE, "Front line: "), marks,
+               every_months=3)
     mark_legend(front, marks, highlighted)
     panels = [
         Panel("Economic pressure", "index 0-1",

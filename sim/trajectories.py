@@ -31,10 +31,6 @@ class TrajectorySpec:
         """For an axis drawn in the recorded unit."""
         return f"{self.label} ({self.unit})"
 
-    def shown(self, value: float) -> float:
-        """The value in its display unit."""
-        return value / self.display_scale
-
 
 _T = TrajectorySpec
 TRAJECTORIES: dict[str, TrajectorySpec] = {t.name: t for t in [

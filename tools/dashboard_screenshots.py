@@ -11,7 +11,6 @@ too). Prints, per size, where the map's top edge is and any <img> without a name
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -37,19 +36,11 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from dashboards.cli import REPO_ROOT, server_command, server_env
-    from dashboards.headless import (CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only,
-                                     wait_until_serving)
+    from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only, served_dashboard
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    proc = subprocess.Popen(server_command("127.0.0.1", port), env=server_env(), cwd=REPO_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        if not wait_until_serving(url, proc, 90):
-            raise SystemExit(f"the dashboard server did not start at {url}")
+    with served_dashboard() as (url, proc):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for width, height in SIZES:
@@ -70,9 +61,6 @@ def main() -> int:
                       f"{box['width']:.0f} wide; images without a name: {unnamed or 'none'}")
                 context.close()
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
     return 0
 
 
