@@ -1,6 +1,6 @@
 """Front map speed: what one day's map frame costs, against the dashboard's 100 ms step budget.
 
-    python benchmarks/bench_map.py [--runs 50] [--days 730] [--dpi 100]
+    python benchmarks/bench_map.py [--runs 50] [--days 730]
 
 Depths come from a real ensemble (`sim.ConflictModel`, status quo, one step per day, the
 sectors' depth gained per run); the highlighted run is run 0 and the median is over all runs,
@@ -8,13 +8,10 @@ as the dashboard draws them. Measured per frame, median and 95th percentile over
 
 1. page layer: what the dashboard sends each day, the moving lines as an SVG layer over the
    vector background (`overlay_svg`) plus the text alternative (`describe_front_map`);
-2. widget update: the same through `FrontMapWidget.show` (the widgets' trait updates included);
-3. blitted PNG: the cached Agg background restored and the moving artists drawn on it, then
-   encoded as the dashboard's palette PNG (`LiveFrontMap.png`), for an export or a page that
-   prefers a bitmap;
-4. full redraw, for comparison: a new figure drawn from scratch to PNG (what blitting saves).
+2. widget update: the same through `FrontMapWidget.show` (the widgets' trait updates included).
 
-One-off costs (the background in each form, built once per process or session) are printed too.
+One-off costs (the geometry and the vector background, built once per process) are printed too.
+The map has one render path: the raster one (a blitted Agg frame per day) was removed.
 """
 
 from __future__ import annotations
@@ -66,12 +63,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--days", type=int, default=730)
-    parser.add_argument("--dpi", type=float, default=100)
     args = parser.parse_args()
 
     from dashboards import frontmap as fm
     from dashboards.components.front_map import FrontMapWidget
-    from dashboards.plots import figure_png
 
     t = time.perf_counter()
     highlight, median, kursk = ensemble_depths(args.runs, args.days)
@@ -90,10 +85,6 @@ def main() -> None:
     print(f"{'vector background (SVG)':<34} {1000 * (time.perf_counter() - t):6.1f} ms "
           f"(once per process), {len(vector.svg) / 1000:.0f} kB")
     t = time.perf_counter()
-    live = fm.live_front_map(dpi=args.dpi)
-    print(f"{'Agg background (blit cache)':<34} {1000 * (time.perf_counter() - t):6.1f} ms "
-          f"(once per session), {live.figure.bbox.width:.0f} x {live.figure.bbox.height:.0f} px")
-    t = time.perf_counter()
     widget = FrontMapWidget()
     print(f"{'FrontMapWidget built':<34} {1000 * (time.perf_counter() - t):6.1f} ms (once per session)")
 
@@ -106,14 +97,6 @@ def main() -> None:
           + f"   {statistics.median(sizes) / 1000:.1f} kB a frame")
     print(summary("2. FrontMapWidget.show",
                   timed(lambda h, m, k: widget.show(h, m, 0, "1 Mar 2025", k), frames)))
-    pngs = []
-    print(summary("3. blitted PNG frame", timed(lambda h, m, k: pngs.append(live.png(h, m, k)),
-                                                 frames))
-          + f"   {statistics.median(map(len, pngs)) / 1000:.0f} kB a frame")
-    some = frames[:: max(1, len(frames) // 15)]
-    print(summary("4. full redraw to PNG (comparison)",
-                  timed(lambda h, m, k: figure_png(fm.front_map_figure(h, m, k, dpi=args.dpi)),
-                        some)))
 
 
 if __name__ == "__main__":

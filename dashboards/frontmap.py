@@ -14,10 +14,10 @@ equirectangular projection true at 48.5 N, the map's own projection, so what is 
 west is 10 km west on the map's scale. Kursk is the exception: Ukraine's salient inside Russia is
 drawn as its day-0 shape shrunk or grown about its border crossing to the area the model holds.
 
-Drawing is split for speed: `draw_background` draws everything that never moves once;
-`FrontArtists` holds the few moving artists and `LiveFrontMap` blits them onto the cached
-background each frame (see benchmarks/bench_map.py). `overlay_svg` gives the same moving lines as
-a small SVG layer for a page that shows the background once as a vector image.
+Drawing is split for speed, in one path: `map_figure` draws everything that never moves
+(background, close-up, key) once per process, and `vector_background` keeps it as an SVG;
+`overlay_svg` draws the moving parts of a day (ground gained, the two lines, Kursk) as a small
+SVG layer over it (see benchmarks/bench_map.py).
 """
 
 from __future__ import annotations
@@ -26,19 +26,17 @@ import functools
 import io
 import json
 import re
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
-from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon as PolygonPatch
 
 from sim import sectors as sim_sectors
 
-from .plots import OKABE_ITO, rgba_png
+from .plots import OKABE_ITO
 
 KM_PER_DEG_LAT = 110.57
 KM_PER_DEG_LON_EQUATOR = 111.32
@@ -409,52 +407,6 @@ def legend_handles(show_median: bool = True) -> list:
     return handles
 
 
-@dataclass
-class FrontArtists:
-    """The moving parts of the map: the shaded ground gained, the two lines and Kursk."""
-
-    geometry: MapGeometry
-    gained: PolyCollection
-    highlight: list[Line2D]
-    median: list[Line2D]
-    kursk: PolygonPatch
-
-    def artists(self) -> list:
-        return [self.gained, self.kursk, *self.median, *self.highlight]
-
-    def update(self, depth_highlight, depth_median=None, kursk_held_km2: float | None = None) -> None:
-        """Set the artists to the given depths (km, one per sector) and Kursk area (km2)."""
-        quads, depth = gained_quads(depth_highlight, self.geometry)
-        self.gained.set_verts(quads)
-        self.gained.set_facecolor([RUSSIA_GAIN if d > 0 else UKRAINE_GAIN for d in depth])
-        for line, pts in zip(self.highlight, moved_lines(depth_highlight, self.geometry)):
-            line.set_data(pts[:, 0], pts[:, 1])
-        if depth_median is None:
-            for line in self.median:
-                line.set_visible(False)
-        else:
-            for line, pts in zip(self.median, moved_lines(depth_median, self.geometry)):
-                line.set_data(pts[:, 0], pts[:, 1])
-                line.set_visible(True)
-        held = self.geometry.kursk_held_km2 if kursk_held_km2 is None else kursk_held_km2
-        self.kursk.set_xy(kursk_outline(held, self.geometry))
-
-
-def draw_moving(ax, geometry: MapGeometry | None = None, animated: bool = False) -> FrontArtists:
-    """The moving artists, empty (day 0) until `update`."""
-    geometry = geometry or load_geometry()
-    gained = PolyCollection([], edgecolors="none", alpha=0.85, zorder=7, animated=animated)
-    ax.add_collection(gained, autolim=False)
-    kursk = PolygonPatch(geometry.kursk_held, closed=True, facecolor=KURSK_FILL, alpha=0.7,
-                         edgecolor=UKRAINE_GAIN, lw=0.6, zorder=7, animated=animated)
-    ax.add_patch(kursk)
-    median = [ax.plot(*line.points.T, color=MEDIAN_LINE, lw=1.8, ls=(0, (3, 1.5)), zorder=8,
-                      animated=animated)[0] for line in geometry.front_lines]
-    highlight = [ax.plot(*line.points.T, color=HIGHLIGHT_LINE, lw=1.6, zorder=8,
-                         animated=animated)[0] for line in geometry.front_lines]
-    return FrontArtists(geometry, gained, highlight, median, kursk)
-
-
 def _legend(ax, show_median: bool) -> None:
     """The key in the column right of the map, under the close-up (off the land)."""
     ax_w, _ = _axes_inches(ax)
@@ -463,25 +415,6 @@ def _legend(ax, show_median: bool) -> None:
               fontsize=LEGEND_FONT_PT, framealpha=1.0, borderpad=0.5, labelspacing=0.35,
               handlelength=1.6, title="Front map (schematic)",
               title_fontsize=LEGEND_FONT_PT + 0.5, alignment="left")
-
-
-def draw_front_map(ax, depth_highlight, depth_median=None, kursk_held_km2: float | None = None,
-                   geometry: MapGeometry | None = None,
-                   extent: tuple[float, float, float, float] = DEFAULT_EXTENT,
-                   close_up: bool = True, legend: bool = True) -> list[FrontArtists]:
-    """The whole map on `ax`: background, the close-up inset, ground gained and the moved lines
-    of the highlighted run and (if given) the ensemble's median, and Kursk's salient at
-    `kursk_held_km2`. `depth_*`: km gained by Russia since day 0 per sector (sim.sectors order;
-    negative where Ukraine gained). Returns the moving artists of each panel, for `update`."""
-    geometry = geometry or load_geometry()
-    draw_background(ax, geometry, extent)
-    panels = [ax] + ([add_close_up(ax, geometry)] if close_up else [])
-    if legend:
-        _legend(ax, depth_median is not None)
-    moving = [draw_moving(panel, geometry) for panel in panels]
-    for artists in moving:
-        artists.update(depth_highlight, depth_median, kursk_held_km2)
-    return moving
 
 
 MAP_WIDTH_IN = 7.0
@@ -508,59 +441,6 @@ def map_figure(dpi: float = 100, title: str | None = None, show_median: bool = T
     if title:
         fig.text(0.01, 1.0 - 0.5 * title_in / height_in, title, fontsize=10, va="center")
     return fig, panels
-
-
-def front_map_figure(depth_highlight, depth_median=None, kursk_held_km2: float | None = None,
-                     title: str | None = None, dpi: float = 100, close_up: bool = True) -> Figure:
-    """A finished map figure (for an export or a test)."""
-    fig, panels = map_figure(dpi, title, depth_median is not None, close_up=close_up)
-    for panel in panels:
-        draw_moving(panel).update(depth_highlight, depth_median, kursk_held_km2)
-    return fig
-
-
-@dataclass
-class LiveFrontMap:
-    """A map figure drawn once without its moving parts; a frame restores that picture and
-    draws only the shaded ground, the lines and Kursk on each panel (matplotlib blitting)."""
-
-    figure: Figure
-    background: object
-    moving: list[FrontArtists]
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _draw(self, depth_highlight, depth_median, kursk_held_km2) -> None:
-        self.figure.canvas.restore_region(self.background)
-        for panel in self.moving:
-            panel.update(depth_highlight, depth_median, kursk_held_km2)
-            for artist in panel.artists():
-                if artist.get_visible():
-                    artist.axes.draw_artist(artist)
-
-    def rgba(self, depth_highlight, depth_median=None, kursk_held_km2: float | None = None) -> np.ndarray:
-        """The frame as an (height, width, 4) array (a copy)."""
-        with self.lock:
-            self._draw(depth_highlight, depth_median, kursk_held_km2)
-            return np.asarray(self.figure.canvas.buffer_rgba()).copy()
-
-    def png(self, depth_highlight, depth_median=None, kursk_held_km2: float | None = None) -> bytes:
-        """The frame as the dashboard's palette PNG (`plots.rgba_png`)."""
-        with self.lock:
-            self._draw(depth_highlight, depth_median, kursk_held_km2)
-            return rgba_png(self.figure.canvas.buffer_rgba())
-
-
-def live_front_map(dpi: float = 100, title: str | None = None, show_median: bool = True,
-                   close_up: bool = True) -> LiveFrontMap:
-    """Build the still background once (close-up and key included) and keep the moving artists
-    apart."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig, panels = map_figure(dpi, title, show_median, close_up=close_up)
-    canvas = FigureCanvasAgg(fig)
-    moving = [draw_moving(panel, animated=True) for panel in panels]
-    canvas.draw()
-    return LiveFrontMap(fig, canvas.copy_from_bbox(fig.bbox), moving)
 
 
 # -- text alternative -----------------------------------------------------------------------
@@ -654,10 +534,13 @@ def vector_background(show_median: bool = True, close_up: bool = True) -> Vector
     shows the same."""
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
+    import matplotlib
+
     fig, panels = map_figure(72, None, show_median, close_up=close_up)
     canvas = FigureCanvasSVG(fig)
     out = io.StringIO()
-    canvas.print_svg(out, metadata={"Date": None})
+    with matplotlib.rc_context({"svg.hashsalt": "conflictsim-front-map"}):  # ids as well as date
+        canvas.print_svg(out, metadata={"Date": None})  # fixed: the same bytes in every process
     height = fig.bbox.height
     return VectorMap(compact_svg(out.getvalue()), fig.bbox.width, height,
                      tuple(_panel(ax, height) for ax in panels))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 import html
 import json
+import re
 import tomllib
 from xml.etree import ElementTree
 from importlib import resources
@@ -46,12 +47,6 @@ def raw_direction(s: int) -> np.ndarray:
 
 def inside(rings, lon: float, lat: float) -> bool:
     return any(MplPath(r).contains_point((lon, lat)) for r in rings)
-
-
-def rgba(fig) -> np.ndarray:
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba()).copy()
 
 
 def shoelace_km2(ring: np.ndarray, geo: fm.MapGeometry) -> float:
@@ -205,50 +200,65 @@ def test_bad_depth_shape_names_the_field():
         fm.moved_lines(np.zeros(5))
 
 
-# -- drawing -------------------------------------------------------------------------------------
-def test_map_pixels_change_near_pokrovsk_when_it_moves_20_km(geo):
-    still = fm.front_map_figure(np.zeros(N), np.zeros(N), 800.0, dpi=60, close_up=False)
-    moved = fm.front_map_figure(depth(Pokrovsk=20.0), np.zeros(N), 800.0, dpi=60, close_up=False)
-    a, b = rgba(still), rgba(moved)
-    assert a.shape == b.shape
-    changed = np.argwhere(np.any(a != b, axis=2))
-    assert len(changed) > 20
-    ax = moved.axes[0]
+# -- drawing: the still map once (map_figure, vector_background), the day as an SVG layer ----------
+PATH_D = re.compile(r'<path d="([^"]*)"[^>]*class="([^"]*)"')
+
+
+def layer_paths(svg: str) -> list[dict[str, list[np.ndarray]]]:
+    """Each panel's paths in an overlay, by class, as (n, 2) arrays of SVG points."""
+    panels = []
+    for group in svg.split('<g clip-path=')[1:]:
+        paths: dict[str, list[np.ndarray]] = {}
+        for d, cls in PATH_D.findall(group):
+            points = [tuple(map(float, xy.split(","))) for xy in re.findall(r"-?[\d.]+,-?[\d.]+", d)]
+            paths.setdefault(cls, []).append(np.asarray(points))
+        panels.append(paths)
+    return panels
+
+
+def pt_per_km(panel: fm.Panel, geo: fm.MapGeometry) -> float:
+    a, b = panel.to_svg(np.array([[35.0, 48.5], [36.0, 48.5]]))
+    return float(np.hypot(*(b - a))) / geo.km_per_deg_lon
+
+
+def test_only_the_pokrovsk_stretch_moves_when_it_moves_20_km(geo):
+    vector = fm.vector_background(True)
+    still = layer_paths(fm.overlay_svg(vector, np.zeros(N), np.zeros(N), 800.0))
+    moved = layer_paths(fm.overlay_svg(vector, depth(Pokrovsk=20.0), np.zeros(N), 800.0))
+    country = vector.panels[0]
     city = {c.name: c for c in geo.cities}
-    x, y = ax.transData.transform((city["Pokrovsk"].lon, city["Pokrovsk"].lat))
-    distance = np.hypot(changed[:, 0] - (a.shape[0] - y), changed[:, 1] - x)
-    km_per_px = (fm.DEFAULT_EXTENT[1] - fm.DEFAULT_EXTENT[0]) * geo.km_per_deg_lon / a.shape[1]
-    assert np.all(distance * km_per_px < 120), "only the Pokrovsk stretch changed"
+    pokrovsk, = country.to_svg(np.array([[city["Pokrovsk"].lon, city["Pokrovsk"].lat]]))
+    shifted = [b[np.any(a != b, axis=1)] for a, b in zip(still[0]["front-highlight"],
+                                                         moved[0]["front-highlight"])]
+    shifted = np.concatenate(shifted)
+    assert len(shifted) > 3, "the line moved"
+    km = np.hypot(*(shifted - pokrovsk).T) / pt_per_km(country, geo)
+    assert np.all(km < 120), "only the Pokrovsk stretch moved"
+    assert still[0]["front-median"][0].tolist() == moved[0]["front-median"][0].tolist()
+    assert "gained-russia" not in still[0] and len(moved[0]["gained-russia"]) == 1
 
 
 def test_close_up_shows_the_same_move_larger(geo):
-    still = fm.front_map_figure(np.zeros(N), None, None, dpi=60)
-    moved = fm.front_map_figure(depth(Pokrovsk=20.0), None, None, dpi=60)
-    a, b = rgba(still), rgba(moved)
-    changed = np.any(a != b, axis=2)
-    main, = moved.axes
-    inset, = main.child_axes
-    x0, y0, x1, y1 = inset.bbox.extents
-    rows = slice(int(a.shape[0] - y1) + 1, int(a.shape[0] - y0) - 1)
-    in_inset = changed[rows, int(x0) + 1:int(x1) - 1].sum()
-    assert in_inset > 0.5 * (changed.sum() - in_inset), "the close-up moves, and more pixels"
-    assert inset.get_xlim() == (fm.CLOSE_UP_EXTENT[0], fm.CLOSE_UP_EXTENT[1])
-    inset_texts = {t.get_text() for t in inset.texts}
+    vector = fm.vector_background(True)
+    still = layer_paths(fm.overlay_svg(vector, np.zeros(N), None, None))
+    moved = layer_paths(fm.overlay_svg(vector, depth(Pokrovsk=20.0), None, None))
+    shift = [max(float(np.abs(b - a).max()) for a, b in zip(s["front-highlight"], m["front-highlight"]))
+             for s, m in zip(still, moved)]
+    country, close_up = shift
+    scale = pt_per_km(vector.panels[1], geo) / pt_per_km(vector.panels[0], geo)
+    assert scale > 1.5, "the close-up is drawn larger"
+    assert close_up == pytest.approx(scale * country, rel=0.15), "the same move, at its scale"
     for name in ("Lyman", "Siversk", "Chasiv Yar", "Toretsk", "Kurakhove", "Velyka Novosilka"):
-        assert name in inset_texts, name
+        assert f"<!-- {name} -->" in vector.svg, name
 
 
 def test_the_key_and_the_close_up_sit_beside_the_map_not_on_its_land():
     """Both lie wholly right of the country map (over it they hid western and south-western
     Ukraine), inside the figure, apart from each other, with no text cut by the figure's edge."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig = fm.front_map_figure(depth(Pokrovsk=20.0), depth(Pokrovsk=10.0), 800.0, dpi=72)
+    fig, (main, inset) = fm.map_figure(72)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
-    main = fig.axes[0]
-    inset, = main.child_axes
     key = main.get_legend().get_window_extent(renderer)
     close_up = inset.get_tightbbox(renderer)
     for name, box in (("key", key), ("close-up", close_up)):
@@ -259,37 +269,28 @@ def test_the_key_and_the_close_up_sit_beside_the_map_not_on_its_land():
 
 
 def test_map_draws_outline_dnipro_cities_key_and_both_lines(geo):
-    fig = fm.front_map_figure(depth(Kurakhove=15.0), depth(Kurakhove=8.0), 500.0)
-    ax = fig.axes[0]
-    sector_names = {t.get_text() for a in (ax, *ax.child_axes) for t in a.texts
-                    if t.get_style() == "italic"}
+    fig, (ax, inset) = fm.map_figure(72)
+    sector_names = {t.get_text() for a in (ax, inset) for t in a.texts if t.get_style() == "italic"}
     assert {"Kursk salient", "Kupiansk", "Pokrovsk", "Dnipro river (Kherson)"} <= sector_names
     texts = {t.get_text() for t in ax.texts}
     assert {"Kyiv", "Kharkiv", "Dnipro", "Zaporizhzhia", "Donetsk", "Luhansk", "Mariupol",
             "Kherson", "Odesa", "Sevastopol", "Pokrovsk", "Kramatorsk", "Crimea"} <= texts
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("30 Nov 2024" in t for t in legend) and any("median" in t for t in legend)
-    colours = {line.get_color() for line in ax.lines}
-    assert fm.HIGHLIGHT_LINE in colours and fm.MEDIAN_LINE in colours
     assert any(np.allclose(line.get_xydata(), geo.dnipro) for line in ax.lines)
+    layer = fm.overlay_svg(fm.vector_background(True), depth(Kurakhove=15.0),
+                           depth(Kurakhove=8.0), 500.0)
+    assert f'stroke="{fm.HIGHLIGHT_LINE}"' in layer and f'stroke="{fm.MEDIAN_LINE}"' in layer
+    without_median = fm.overlay_svg(fm.vector_background(False), depth(Kurakhove=15.0))
+    assert "front-median" not in without_median and "front-highlight" in without_median
 
 
-def test_same_input_renders_the_same_image_twice():
-    d, m = depth(Toretsk=7.0, Pokrovsk=12.0), depth(Pokrovsk=6.0)
-    first = rgba(fm.front_map_figure(d, m, 650.0, dpi=50))
-    second = rgba(fm.front_map_figure(d, m, 650.0, dpi=50))
-    assert np.array_equal(first, second)
-
-
-def test_live_frame_leaves_nothing_of_the_previous_frame():
-    live = fm.live_front_map(dpi=50)
-    fresh = live.rgba(np.zeros(N), np.zeros(N), 800.0)
-    live.rgba(depth(Pokrovsk=30.0, Kupiansk=-10.0), depth(Pokrovsk=15.0), 200.0)
-    again = live.rgba(np.zeros(N), np.zeros(N), 800.0)
-    assert np.array_equal(fresh, again)
-    moved = live.rgba(depth(Pokrovsk=30.0), np.zeros(N), 800.0)
-    assert not np.array_equal(fresh, moved)
-    assert live.png(np.zeros(N)).startswith(b"\x89PNG")
+def test_the_still_map_is_the_same_svg_in_every_process():
+    """No date, no random ids: a page reloaded or served by another worker gets the same bytes
+    (so browsers cache it and a test can compare it)."""
+    first = fm.vector_background(True).svg
+    fm.vector_background.cache_clear()
+    assert fm.vector_background(True).svg == first
 
 
 # -- text alternative ----------------------------------------------------------------------------
