@@ -14,6 +14,7 @@ import sim
 from dashboards.lessons import load_lessons
 from test_dashboard_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, FAN_TIMEOUT_MS,  # noqa: F401
                                     browser, choose, cli_dashboard, day_of, loopback_only,
+                                    nudge_until,
                                     readout, wait_fan_ready)
 
 pytestmark = pytest.mark.browser
@@ -36,6 +37,7 @@ def class_server(tmp_path_factory):
 def open_page(browser, url, width=1400, height=1000, downloads=False):
     context = browser.new_context(viewport={"width": width, "height": height},
                                   accept_downloads=downloads)
+    context.set_default_timeout(FAN_TIMEOUT_MS)  # downloads, clicks: under load too
     context.route("**/*", loopback_only)
     page = context.new_page()
     page.goto(url)
@@ -43,10 +45,12 @@ def open_page(browser, url, width=1400, height=1000, downloads=False):
     return context, page
 
 
+SETTINGS_JS = ("() => {{ const s = JSON.parse(document.querySelector('.fan-readout')"
+               "?.dataset.settings || '{{}}'); return {}; }}")
+
+
 def wait_settings(page, predicate_js: str):
-    page.wait_for_function(
-        "() => { const s = JSON.parse(document.querySelector('.fan-readout')?.dataset.settings"
-        " || '{}'); return " + predicate_js + "; }", timeout=FAN_TIMEOUT_MS)
+    page.wait_for_function(SETTINGS_JS.format(predicate_js), timeout=FAN_TIMEOUT_MS)
     wait_fan_ready(page)
 
 
@@ -64,7 +68,7 @@ def test_no_server_path_can_be_opened_or_seen_from_the_page(browser, class_serve
             "the only field to type in is the row number, never a path"
         page.locator(".typed-value-input input").fill("/etc/passwd")
         page.locator(".typed-value button.typed-value-apply").click()
-        page.locator(".input-error").wait_for(timeout=10_000)
+        page.locator(".input-error").wait_for(timeout=FAN_TIMEOUT_MS)
         body = page.locator("body").inner_text()
         assert "root:" not in body and str(base) not in body
     finally:
@@ -72,7 +76,7 @@ def test_no_server_path_can_be_opened_or_seen_from_the_page(browser, class_serve
     for query in ("?sweep=/etc/passwd", "?scenario=../../etc/passwd", "?settings=../private/secret"):
         context, page = open_page(browser, url + query)
         try:
-            page.locator(".input-error").wait_for(timeout=10_000)
+            page.locator(".input-error").wait_for(timeout=FAN_TIMEOUT_MS)
             body = page.locator("body").inner_text()
             assert "not allowed" in page.locator(".input-error").inner_text()
             assert "root:" not in body and str(base) not in body and "secret" not in \
@@ -90,11 +94,9 @@ def test_settings_saved_reopened_and_shared_by_link_give_the_same_fan(browser, c
     try:
         choose(page, ".scenario-picker", sim.SCENARIOS["deterrence"].title)
         wait_settings(page, "s.scenario === 'deterrence'")
-        slider = page.locator(".param-trump_aid_level [role=slider]").first
-        slider.focus()
-        for _ in range(4):
-            slider.press("ArrowLeft")
-        wait_settings(page, "'trump_aid_level' in (s.overrides || {})")
+        nudge_until(page, "trump_aid_level", "ArrowLeft", 4, SETTINGS_JS.format(
+            "'trump_aid_level' in (s.overrides || {})"))
+        wait_fan_ready(page)
         page.wait_for_timeout(1500)  # let the last key's fan land
         wait_fan_ready(page)
         mine = readout(page)

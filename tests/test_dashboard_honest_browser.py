@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 def open_sized(browser, url, width, height, touch=False):
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch)
+    context.set_default_timeout(FAN_TIMEOUT_MS)  # downloads, clicks: under load too
     context.route("**/*", loopback_only)
     page = context.new_page()
     page.goto(url)
@@ -96,7 +97,7 @@ def test_no_your_change_mark_until_the_student_changes_something(browser, server
         assert "median of runs" in key and "your change" not in key
         page.locator(".play-controls button.step-month").click()
         page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
-        page.locator(".parameter-panel .v-alert").wait_for(timeout=20_000)  # the run has started
+        page.locator(".parameter-panel .v-alert").wait_for(timeout=FAN_TIMEOUT_MS)  # the run has started
         assert "your change" not in overview_key(page)
         overview = page.locator(".chart-overview").get_attribute("aria-label")
         assert "your change" not in overview
@@ -182,7 +183,7 @@ def test_at_1024x768_the_map_is_on_the_first_screen_on_load_and_after_a_reload(b
         page.reload()
         wait_fan_ready(page)
         page.locator(".remembered-flag").wait_for(state="attached")
-        expect(page.locator(".start-here")).to_have_count(0, timeout=10_000)
+        expect(page.locator(".start-here")).to_have_count(0, timeout=FAN_TIMEOUT_MS)
         map_on_first_screen(page)
         page.screenshot(path=str(ARTIFACTS / "first_screen_1024x768_reloaded.png"))
     finally:

@@ -55,6 +55,7 @@ def open_pages(browser, url: str) -> None:
     contexts = []
     for _ in range(AT_ONCE):
         context = browser.new_context(viewport={"width": 1024, "height": 768})
+        context.set_default_timeout(FAN_TIMEOUT_MS)  # downloads, clicks: under load too
         context.route("**/*", loopback_only)
         page = context.new_page()
         page.goto(url)
@@ -107,6 +108,7 @@ def test_thirty_closed_pages_give_their_memory_back():
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
                     context = browser.new_context()
+                    context.set_default_timeout(FAN_TIMEOUT_MS)  # downloads, clicks: under load too
                     context.route("**/*", loopback_only)
                     page = context.new_page()
                     page.goto(url)

@@ -15,7 +15,7 @@ from test_dashboard_browser import (ARTIFACTS, browser, cli_dashboard,  # noqa: 
                                     loopback_only)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 120_000  # under CI's load (four test workers on two cores)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,7 @@ class Client:
 
     def __init__(self, browser, url: str, width: int = 1280, height: int = 900):
         self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.set_default_timeout(TIMEOUT_MS)  # downloads, clicks: under load too
         self.context.route("**/*", loopback_only)
         self.page = self.context.new_page()
         self.frames: list[str] = []
