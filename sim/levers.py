@@ -67,6 +67,22 @@ class Verdict:
     statistic: float  # paired t, or the spread ratio high/low
     passed: bool
 
+    def clear(self) -> bool:
+        """Passed by twice every margin: twice `MIN_T` and twice the material change (for a
+        spread, twice the ratio's excess over 1)."""
+        if not self.passed:
+            return False
+        if self.expect.outcome.startswith("spread:"):
+            moved = self.statistic if self.expect.direction > 0 else 1.0 / self.statistic
+            return moved >= 1.0 + 2.0 * (MIN_SPREAD_RATIO - 1.0)
+        change = abs(self.high_mean - self.low_mean)
+        if self.expect.outcome in YES_NO:
+            material = change >= 2.0 * MIN_SHARE_CHANGE
+        else:
+            size = max(abs(self.low_mean), abs(self.high_mean))
+            material = change >= 2.0 * MIN_RELATIVE_CHANGE * size
+        return bool(self.statistic * self.expect.direction >= 2.0 * MIN_T and material)
+
     def line(self) -> str:
         sign = "up" if self.expect.direction > 0 else "down"
         return (f"{self.name}: {self.levels[0]:g} -> {self.levels[1]:g} should move "
@@ -113,28 +129,50 @@ def judge(name: str, expect: Expect, pair: tuple[float, float], low: np.ndarray,
     return Verdict(name, expect, pair, float(low.mean()), float(high.mean()), t, passed)
 
 
-def check(names: Iterable[str], runs: int = 120, days: int = 730, seed: int = 7) -> list[Verdict]:
-    """Judge every named parameter; one batch per (scenario, setting)."""
-    groups: dict[tuple, list[str]] = defaultdict(list)
+def check(names: Iterable[str], runs: int = 120, days: int = 730, seed: int = 7,
+          screen_runs: int | None = None) -> list[Verdict]:
+    """Judge every named parameter; one batch per (scenario, setting).
+
+    With `screen_runs`, every parameter is first judged on the first `screen_runs` of the runs
+    (the same run keys, so the same runs a full check starts with); a lever that passes there by
+    twice every margin (`Verdict.clear`) is settled, the others are judged on all `runs`, with
+    the verdict a plain check gives. Only a clear pass is settled early: a failure is always
+    judged on all runs."""
+    names = list(names)
+    if screen_runs is None or screen_runs >= runs:
+        return _check_all(names, runs, days, seed)
+    screened = {v.name: v for v in _check_all(names, screen_runs, days, seed)}
+    settled = {name for name, verdict in screened.items() if verdict.clear()}
+    full = {v.name: v for v in _check_all([n for n in names if n not in settled], runs, days, seed)}
+    return [screened[name] if name in settled else full[name] for name in names]
+
+
+def _check_all(names: list[str], runs: int, days: int, seed: int) -> list[Verdict]:
+    """One batch per scenario: every (setting, parameter) pair gets its own 2 x `runs` runs, its
+    setting and levels as per-run values (a setting is parameter values too), so the verdicts are
+    those of one batch per setting (runs replay alike in any batch) at a quarter of the batches."""
+    by_scenario: dict[str, list[str]] = defaultdict(list)
     for name in names:
-        expect = PARAMS[name].expects
-        groups[(expect.scenario, expect.setting)].append(name)
-    verdicts = []
-    for (scenario, setting), members in groups.items():
-        verdicts += _check_group(scenario, dict(setting), members, runs, days, seed)
-    return verdicts
+        by_scenario[PARAMS[name].expects.scenario].append(name)
+    verdicts = {}
+    for scenario, members in by_scenario.items():
+        verdicts.update((v.name, v) for v in _check_scenario(scenario, members, runs, days, seed))
+    return [verdicts[name] for name in names]
 
 
-def _check_group(scenario, setting, members, runs, days, seed) -> list[Verdict]:
-    base = scenarios.make(scenario, 1, **setting).values
+def _check_scenario(scenario, members, runs, days, seed) -> list[Verdict]:
+    bases = {setting: scenarios.make(scenario, 1, **dict(setting)).values
+             for setting in {PARAMS[name].expects.setting for name in members}}
     n_total = 2 * runs * len(members)
-    overrides = {name: np.full(n_total, float(np.asarray(value).reshape(-1)[0]))
-                 for name, value in base.items()}
+    overrides = {name: np.empty(n_total) for name in next(iter(bases.values()))}
     pairs = {}
     for k, name in enumerate(members):
-        pair = levels(PARAMS[name], float(overrides[name][0]))
-        pairs[name] = pair
+        base = bases[PARAMS[name].expects.setting]
         start = 2 * runs * k
+        for key, value in base.items():
+            overrides[key][start:start + 2 * runs] = float(np.asarray(value).reshape(-1)[0])
+        pair = levels(PARAMS[name], float(overrides[name][start]))
+        pairs[name] = pair
         overrides[name][start:start + runs] = pair[0]
         overrides[name][start + runs:start + 2 * runs] = pair[1]
     result = simulate(scenario, runs=n_total, days=days, seed=seed, overrides=overrides,
