@@ -132,6 +132,7 @@ SECTOR_PARAMS = (
     "reference_force_ratio", "force_ratio_exponent", "counterattack_factor",
     "advance_speed_scale", "advance_noise_sd", "culmination_exhaustion",
     "culmination_sustainable_pace", "culmination_memory_days", "fortification_build_per_day",
+    "ukraine_offensive_pace_km_day", "ukraine_offensive_loss_factor",
 )
 
 
@@ -271,10 +272,22 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
     offensive = moves.russia_offensive * fighting[:, None]
     intensity = offensive * combat.sector_row("ACTIVITY", f)
-    # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain)
-    assault = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
-    np.sqrt(assault, out=assault)
-    intensity *= assault
+    # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain).
+    # Ukraine's offensives (rare: only where Zelensky's gates open) add fighting where they
+    # strike, at a higher loss rate for the attacker; without one the day is computed as before.
+    ukraine_attacks = bool(moves.ukraine_offensive.any())
+    if ukraine_attacks:
+        ukraine_attack = (moves.ukraine_offensive * fighting[:, None]).astype(f)
+        attacked = ukraine_attack > 0.0
+        intensity, assault = combat.offensive_attrition(
+            intensity,
+            combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"]),
+            attacked * np.asarray(combat.UKRAINE_OFFENSIVE_INTENSITY, f),
+            c["ukraine_offensive_loss_factor"])
+    else:
+        assault = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
+        np.sqrt(assault, out=assault)
+        intensity *= assault
     assault *= derived.attrition_ratio
     russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_scaled(
         state.russia_force_k, state.ukraine_force_k, derived.attrition_frequency * intensity,
@@ -301,7 +314,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     russia_casualties_today = row_sum(russia_loss) * 1000.0
     ukraine_casualties_today = row_sum(ukraine_loss) * 1000.0
 
-    ratio = combat.effective_force_ratio(russia_force, ukraine_force, offensive,
+    # an offensive draws forces from the other sectors: their defence is thinner today
+    defending = (combat.concentrate(ukraine_force, ukraine_attack) if ukraine_attacks
+                 else ukraine_force)
+    ratio = combat.effective_force_ratio(russia_force, defending, offensive,
                                          state.fortification, russia_supply, ukraine_supply,
                                          c["fortification_bonus"], state.offensive_strain,
                                          c["culmination_adaptation"])
@@ -317,6 +333,14 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                 derived.noise_mean)
     combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
     advance *= fighting[:, None]
+    if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
+        attack_ratio = combat.ukraine_attack_ratio(
+            defending, russia_force, state.fortification, ukraine_supply, russia_supply,
+            c["fortification_bonus"], _col(state.force_balance_shift))
+        advance -= combat.ukraine_advance_km(
+            attack_ratio, attacked, derived.seasons[ctx.winter, ctx.mud], shock,
+            c["reference_force_ratio"], c["force_ratio_exponent"],
+            c["ukraine_offensive_pace_km_day"], c["advance_noise_sd"], derived.noise_mean)
     balance_shift, balance_drift = combat.step_balance(
         state.force_balance_shift, state.force_balance_drift_per_day, fighting,
         derived.momentum_decay_per_day)

@@ -1,0 +1,106 @@
+"""Ukraine attacks too: Zelensky decides where and when (sim.agents.zelensky_offensive), and
+in the core an offensive pushes the front back in its sector at a cost in Ukrainian losses,
+drawing forces from the other sectors and meeting Russian field works
+(sim.core.combat.concentrate, ukraine_attack_ratio, ukraine_advance_km, offensive_attrition).
+With the force-ratio threshold at 0 Zelensky never attacks, and the front never moves back
+from his offensives. Each model test costs about 1-2 s (30 runs, 120-200 days)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+import sim
+from sim import calendar, sectors
+from sim.core import combat
+
+
+def _run(start: str, days: int, **overrides):
+    """Step a batch by hand, keeping each day's offensive decision: (model, (days, runs,
+    sectors) shares drawn into offensives)."""
+    model = sim.ConflictModel("status_quo", n_runs=30, days=days, rng=3, start_date=start,
+                              uncertainty="off", collect=False, record=("occupied_km2",),
+                              **overrides)
+    decisions = []
+    while model.running:
+        model.step()
+        decisions.append(model.moves.ukraine_offensive.copy())
+    return model, np.array(decisions)
+
+
+def test_concentrating_moves_forces_into_the_attacked_sector_and_keeps_the_total():
+    force = np.array([[10.0, 20.0, 30.0, 40.0]], dtype=np.float32)
+    drawn = np.array([[0.0, 0.0, 0.25, 0.0]], dtype=np.float32)
+    moved = combat.concentrate(force, drawn)
+    assert np.isclose(moved.sum(), force.sum())
+    assert np.isclose(moved[0, 2], 30.0 + 0.25 * 70.0)
+    assert np.allclose(moved[0, [0, 1, 3]], 0.75 * force[0, [0, 1, 3]])
+    assert np.array_equal(combat.concentrate(force, np.zeros_like(drawn)), force)
+
+
+def test_a_ukrainian_attack_gains_above_parity_only_and_less_against_field_works():
+    shock = np.zeros((1, 3), dtype=np.float32)
+    attacking = np.array([[True, True, False]])
+
+    def retaken(ratio):
+        return combat.ukraine_advance_km(np.array([ratio], dtype=np.float32), attacking, 1.0,
+                                         shock, 1.5, 1.5, 1.0, 0.6)
+
+    assert np.all(retaken([0.8, 1.0, 3.0]) == 0.0)  # below parity, at parity, not attacking
+    assert np.all(retaken([1.2, 2.0, 2.0])[0, :2] > 0.0)
+    ones = np.ones((1, 2), dtype=np.float32)
+    dug_in = combat.ukraine_attack_ratio(2.0 * ones, ones, np.array([[0.0, 1.0]], np.float32),
+                                         np.ones(1), np.ones(1), 1.0, np.zeros((1, 1)))
+    assert dug_in[0, 1] < dug_in[0, 0]  # the same attack against a fortified line is weaker
+
+
+def test_without_a_ukrainian_attack_the_attrition_is_russias_alone():
+    intensity = np.array([[0.5, 1.0, 0.0]])
+    penalty = np.array([[1.2, 1.0, 1.0]])
+    both, ratio = combat.offensive_attrition(intensity, penalty, np.zeros((1, 3)), 2.0)
+    assert np.allclose(both, intensity * np.sqrt(penalty))
+    assert np.allclose(ratio, np.sqrt(penalty))
+    # Ukraine attacking in the quiet sector costs it more than it costs Russia there
+    both, ratio = combat.offensive_attrition(intensity, penalty, np.array([[0.0, 0.0, 1.0]]),
+                                             3.0)
+    assert both[0, 2] > 0.0 and ratio[0, 2] < 1.0
+
+
+def test_a_2023_start_produces_a_summer_offensive_and_none_with_the_threshold_at_zero():
+    """From 2023-04-01, in the spring mud (to 30 April), Zelensky opens an offensive once the
+    ground dries, in a sector inside Ukraine; with the threshold at 0 he never does."""
+    model, decisions = _run("2023-04-01", 200)
+    attacking = (decisions > 0.0).any(axis=2)  # (days, runs)
+    assert attacking.any(axis=0).mean() >= 0.5
+    first_day = int(np.argmax(attacking.any(axis=1))) + 1
+    first_date = calendar.date_of(first_day, dt.date(2023, 4, 1))
+    assert dt.date(2023, 5, 1) <= first_date <= dt.date(2023, 9, 30)
+    assert not decisions[:, :, sectors.KURSK].any()
+    assert np.all((decisions > 0.0).sum(axis=2) <= 1)  # one sector at a time
+    _, never = _run("2023-04-01", 200, zelensky_offensive_force_ratio=0.0)
+    assert not never.any()
+
+
+def test_an_offensive_regains_ground_in_its_sector_at_higher_ukrainian_losses():
+    """The same runs (common random numbers) from 2023-05-01 with and without Zelensky's
+    offensives: where he attacked, the front stands further back, and Ukraine lost more."""
+    on, decisions = _run("2023-05-01", 120)
+    off, never = _run("2023-05-01", 120, zelensky_offensive_force_ratio=0.0)
+    assert not never.any()
+    attacked = (decisions > 0.0).any(axis=0)  # (runs, sectors) ever attacked
+    assert attacked.any()
+    depth_on = on.state.depth_km[attacked]
+    depth_off = off.state.depth_km[attacked]
+    assert np.mean(depth_on) < np.mean(depth_off) - 0.5  # km regained on average
+    assert np.all(depth_on <= depth_off + 1e-6)
+    runs = attacked.any(axis=1)
+    assert np.all(on.state.ukraine_casualties[runs] > off.state.ukraine_casualties[runs])
+    assert np.all(on.state.ukraine_casualties[~runs] == off.state.ukraine_casualties[~runs])
+
+
+def test_no_offensive_from_2024_12_01_in_status_quo():
+    """Russia presses and Kyiv's support is low (0.6 < 0.75): Zelensky stays on the defensive,
+    so results from the forward start are those of the model without offensives."""
+    _, decisions = _run("2024-12-01", 200)
+    assert not decisions.any()
