@@ -249,7 +249,8 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     (Russia's attacks are spent or thin, so reserves can be spared), Ukraine's military supply
     is at least `zelensky_offensive_supply` and domestic support at least
     `zelensky_offensive_support`. He strikes the sector inside Ukraine where his concentrated
-    attack would be strongest against Russia's troops and field works there."""
+    attack would be strongest against Russia's troops and field works there (and where there
+    is ground left to retake)."""
     n_runs, n_sectors = state.depth_km.shape
     none = np.zeros((n_runs, n_sectors))
     if ctx.mud or ctx.winter:
@@ -277,8 +278,11 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     odds = core_day.combat.ukraine_attack_ratio(
         concentrated, state.russia_force_k, state.fortification, state.ukraine_military_supply,
         state.russia_military_supply, p.per_run("fortification_bonus")[:, None],
-        state.force_balance_shift[:, None])
+        state.force_balance_shift[:, None], state.offensive_strain,
+        p.per_run("culmination_adaptation")[:, None])
+    # nothing to strike outside Ukraine, nor where Ukraine already stands at its deepest
     odds[:, ~sectors.INSIDE_UKRAINE] = -np.inf
+    odds[state.depth_km <= -sectors.MAX_COUNTER_DEPTH_KM] = -np.inf
     best = np.argmax(odds, axis=1)
     none[np.arange(n_runs), best] = np.where(ready, effort, 0.0)
     return none

@@ -269,16 +269,20 @@ _SPECS: list[ParamSpec] = [
        "assumption", "combat",
        label="Speed of building fortifications",
        expects=_E("russia_casualties", -1)),
-    _p("ukraine_offensive_pace_km_day", 1.0, 0.0, 5.0, "km/day",
+    _p("ukraine_offensive_pace_km_day", 0.5, 0.0, 5.0, "km/day",
        "Depth a Ukrainian offensive retakes per day at the reference force ratio in its favour "
        "(its attacking strength over Russia's defence, field works included), in summer.",
-       "assumption, between the 2022 and 2023 offensives: Kharkiv (6-12 Sep 2022) about 50-70 "
-       "km in a week against thin, unfortified lines (the speed cap, 3x this), Kursk (Aug 2024) "
-       "10-30 km in a week; the 2023 counter-offensive about 15-20 km in five months at Robotyne "
-       "(0.1 km/day) against the Surovikin line, which the fortification term gives",
+       "assumption, between the 2022 and 2023 offensives: Kursk (Aug 2024) 10-30 km in a week "
+       "and Kharkiv (6-12 Sep 2022) 50-70 km against thin, unfortified lines (the model's cap, "
+       "3x this, is slower: a war of position); the 2023 counter-offensive about 15-20 km in "
+       "five months at Robotyne (0.1 km/day) against the Surovikin line, which the fortification "
+       "and Russia's reserves (strain) give; 1.0 retook about 1,300 km2 in a summer from "
+       "2023-05-01, twice 2023's roughly 500",
        "combat",
        label="Speed of Ukrainian offensives, km a day",
-       expects=_E("area_change_km2", -1, setting=_UO)),
+       # within the first summer: later a sector's retaken ground reaches the model's cap
+       # (sim.sectors.MAX_COUNTER_DEPTH_KM) at any pace
+       expects=_E("area_change_180d_km2", -1, setting=_UO)),
     _p("ukraine_offensive_loss_factor", 2.0, 1.0, 6.0, "x",
        "Ukrainian loss rate in a sector where Ukraine attacks, times its loss rate in defence "
        "(an attacker's exposure in the open).",
@@ -1038,7 +1042,8 @@ _SPECS: list[ParamSpec] = [
        "(about 40,000-60,000 troops), Kursk (Aug 2024) about 10,000-15,000 at first",
        "zelensky",
        label="Share of Ukraine's forces drawn into an offensive",
-       expects=_E("ukraine_casualties", +1, setting=_UO)),
+       # more ground retaken where Ukraine attacks than Russia takes through the thinned sectors
+       expects=_E("area_change_km2", -1, setting=_UO)),
     _p("ukraine_prior_pace_km2_day", 12.0, 0.0, 150.0, "km2/day",
        "Kyiv's prior belief about the pace of the Russian advance.", "assumption", "zelensky",
        label="Kyiv's belief about how fast Russia advances",

@@ -312,13 +312,18 @@ def concentrate(ukraine_force, drawn_share):
 
 
 def ukraine_attack_ratio(ukraine_force, russia_force, fortification, ukraine_supply,
-                         russia_supply, fortification_bonus, balance_shift):
+                         russia_supply, fortification_bonus, balance_shift, strain=None,
+                         adaptation=0.0):
     """Ukraine's attacking strength over Russia's defence per sector: the mirror of
     `effective_force_ratio`. Russia defends with all its troops there behind the same field
-    works (a still front is dug in on both sides: the Surovikin line), and the momentum of the
-    balance (`balance_shift`, (runs, 1) log multiplier on Russia's ratio) works against Ukraine."""
+    works (a still front is dug in on both sides: the Surovikin line), brings reserves where the
+    front has moved (defence times 1 + adaptation x strain, as Ukraine does), and the momentum
+    of the balance (`balance_shift`, (runs, 1) log multiplier on Russia's ratio) works against
+    Ukraine."""
     defence = np.multiply(fortification, fortification_bonus)
     defence += 1.0
+    if strain is not None:
+        defence *= culmination_factor(strain, adaptation)
     defence *= russia_force
     defence *= sector_column(russia_supply, defence.dtype)
     defence *= np.exp(balance_shift).astype(defence.dtype)
@@ -326,6 +331,16 @@ def ukraine_attack_ratio(ukraine_force, russia_force, fortification, ukraine_sup
     ratio = np.multiply(ukraine_force, sector_column(ukraine_supply, ukraine_force.dtype))
     ratio /= defence
     return ratio
+
+
+def step_ukraine_strain(strain, retaken_km, pace_km_per_day, memory_days):
+    """Strain grows where Ukraine retakes ground, by the day's depth over its offensive pace per
+    `memory_days` (two months at the reference pace add one unit): its attackers tire and
+    Russia's reserves gather there, as Ukraine's do against Russia's pushes (`step_strain`)."""
+    added = np.divide(retaken_km, np.maximum(pace_km_per_day, 1e-9))
+    added /= memory_days
+    added += strain
+    return added
 
 
 def ukraine_advance_km(ratio, attacking, season, noise, reference_force_ratio, exponent,

@@ -336,17 +336,23 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
         attack_ratio = combat.ukraine_attack_ratio(
             defending, russia_force, state.fortification, ukraine_supply, russia_supply,
-            c["fortification_bonus"], _col(state.force_balance_shift))
-        advance -= combat.ukraine_advance_km(
+            c["fortification_bonus"], _col(state.force_balance_shift), state.offensive_strain,
+            c["culmination_adaptation"])
+        retaken = combat.ukraine_advance_km(
             attack_ratio, attacked, derived.seasons[ctx.winter, ctx.mud], shock,
             c["reference_force_ratio"], c["force_ratio_exponent"],
             c["ukraine_offensive_pace_km_day"], c["advance_noise_sd"], derived.noise_mean)
+        combat.exhaust(retaken, state.offensive_strain, c["culmination_exhaustion"])
+        advance -= retaken
     balance_shift, balance_drift = combat.step_balance(
         state.force_balance_shift, state.force_balance_drift_per_day, fighting,
         derived.momentum_decay_per_day)
     strain = combat.step_strain(state.offensive_strain, advance,
                                 c["culmination_sustainable_pace"],
                                 c["culmination_memory_days"])
+    if ukraine_attacks:
+        strain = combat.step_ukraine_strain(strain, retaken, c["ukraine_offensive_pace_km_day"],
+                                            c["culmination_memory_days"])
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
                                                     state.occupied_start_km2 + state.ceded_km2,
                                                     state.kursk_start_km2)
