@@ -111,3 +111,18 @@ def test_no_offensive_from_2024_12_01_in_status_quo():
     so results from the forward start are those of the model without offensives."""
     _, decisions = _run("2024-12-01", 200)
     assert not decisions.any()
+
+
+def test_the_event_log_tells_when_and_where_ukraine_opens_an_offensive():
+    from dashboards import events
+
+    told = events.offensive_events(np.array([-1, -1, 4, 4, -1, 5, 5], dtype=np.int8))
+    assert [(e.day, e.kind) for e in told] == [(2, "offensive"), (5, "offensive")]
+    assert told[0].text == f"Ukraine opens an offensive around {sectors.SECTOR_NAMES[4]}"
+    model = sim.ConflictModel("status_quo", n_runs=4, days=40, rng=3, start_date="2023-05-01",
+                              uncertainty="off").run()
+    attacking = model.trajectories["ukraine_offensive_sector"] >= 0
+    run = int(np.argmax(attacking.any(axis=1)))
+    assert attacking[run].any()
+    log = events.run_events(model.trajectories, 40, run, start=dt.date(2023, 5, 1))
+    assert any(e.text.startswith("Ukraine opens an offensive around") for e in log)
