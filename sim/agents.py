@@ -243,7 +243,8 @@ def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
 def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
                        russia_offensive: np.ndarray) -> np.ndarray:
     """Where and when Ukraine attacks, (runs, sectors): the share of the forces elsewhere drawn
-    into one sector. Outside the mud and winter, while no ceasefire holds, Zelensky attacks when
+    into one sector. Outside the mud and winter, while no talks are open (an offensive during
+    talks would be cast as the obstacle) and no ceasefire holds, Zelensky attacks when
     Russia's front-wide effective force ratio (today's Russian effort against Ukraine's defence,
     width-weighted over the sectors inside Ukraine) is below `zelensky_offensive_force_ratio`
     (Russia's attacks are spent or thin, so reserves can be spared), Ukraine's military supply

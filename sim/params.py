@@ -269,15 +269,16 @@ _SPECS: list[ParamSpec] = [
        "assumption", "combat",
        label="Speed of building fortifications",
        expects=_E("russia_casualties", -1)),
-    _p("ukraine_offensive_pace_km_day", 0.5, 0.0, 5.0, "km/day",
+    _p("ukraine_offensive_pace_km_day", 0.25, 0.0, 5.0, "km/day",
        "Depth a Ukrainian offensive retakes per day at the reference force ratio in its favour "
        "(its attacking strength over Russia's defence, field works included), in summer.",
        "assumption, between the 2022 and 2023 offensives: Kursk (Aug 2024) 10-30 km in a week "
        "and Kharkiv (6-12 Sep 2022) 50-70 km against thin, unfortified lines (the model's cap, "
        "3x this, is slower: a war of position); the 2023 counter-offensive about 15-20 km in "
        "five months at Robotyne (0.1 km/day) against the Surovikin line, which the fortification "
-       "and Russia's reserves (strain) give; 1.0 retook about 1,300 km2 in a summer from "
-       "2023-05-01, twice 2023's roughly 500",
+       "and Russia's reserves (strain) give. Set so that a start on 2023-05-01 retakes about "
+       "500-650 km2 by November (40 runs), as Ukraine did in 2023 (DeepStateMap, about 500 km2); "
+       "1.0 retook about 1,300, 0.5 about 850",
        "combat",
        label="Speed of Ukrainian offensives, km a day",
        # within the first summer: later a sector's retaken ground reaches the model's cap
@@ -1011,8 +1012,9 @@ _SPECS: list[ParamSpec] = [
        "assumption: Ukraine attacked when Russia's own attacks were spent or thin - Kharkiv "
        "(Sep 2022) against a front stripped for Kherson, Kherson (Aug-Nov 2022), the June-Nov "
        "2023 counter-offensive after Bakhmut's cost, Kursk (Aug 2024) where Russia held the "
-       "border thinly; at 1.2 the 2023 starts (ratio about 1.0) pass and 2024-12-01 (about 1.3) "
-       "does not", "zelensky",
+       "border thinly. Day-0 medians: 1.01-1.11 for starts in 2023 (a front that barely moved), "
+       "1.36 (5-95 %: 1.14-1.87) on 2024-12-01, where the support gate keeps him on the "
+       "defensive", "zelensky",
        label="Russian force ratio below which Ukraine attacks",
        expects=_E("ukraine_casualties", +1, setting=(("zelensky_offensive_support", 0.0),),
                   levels=(0.0, 4.0))),
@@ -1023,15 +1025,14 @@ _SPECS: list[ParamSpec] = [
        "offensive was attempted in the gap in US aid (Jan-Apr 2024, supply about 0.7 here)",
        "zelensky",
        label="Supply Ukraine needs before it attacks, times the 2024 level",
-       expects=_E("ukraine_casualties", -1, setting=(("zelensky_offensive_support", 0.0),
-                                                    ("zelensky_offensive_force_ratio", 4.0)),
-                  levels=(0.5, 1.5))),
+       expects=_E("ukraine_casualties", -1, setting=_UO, levels=(0.5, 1.5))),
     _p("zelensky_offensive_support", 0.75, 0.0, 1.0, "share",
        "Domestic support Zelensky needs before he takes the offensive: a public that expects "
        "gains and will carry their cost.",
        "assumption: support for fighting on and belief in victory were at their highest in "
-       "2022-23 (KIIS: about 90 % for no territorial concessions, May 2023) when Kyiv attacked, "
-       "lower by late 2024 (inputs_2023.csv: 0.85 in 2023, 0.6 at 2024-12-01)", "zelensky",
+       "2022-23 when Kyiv attacked (KIIS: 84-87 % against any territorial concession in 2023 "
+       "polls), lower by late 2024 (the start inputs: 0.85 in 2023, 0.6 at 2024-12-01)",
+       "zelensky",
        label="Support for fighting on Ukraine needs before it attacks",
        expects=_E("ukraine_casualties", -1, setting=(("zelensky_offensive_force_ratio", 4.0),),
                   levels=(0.0, 0.9))),
