@@ -91,7 +91,8 @@ def putin_is_grabbing(p: Params, state: State, gain_below_cost: np.ndarray) -> n
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
     """Offensive effort per sector: the 2024 effort times his intensity, surging on the main
     axes while grabbing ground; none once a ceasefire holds, and none in the Kursk salient once
-    Ukraine holds no ground there."""
+    Ukraine holds no ground there; while Ukraine is on the offensive, less by
+    `putin_defence_share` (reserves sent to meet it)."""
     f = state.depth_km.dtype
     extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0).astype(f)
     effort = np.multiply.outer(extra, sectors.MAIN_AXIS)  # surge - 1 on the main axes, else 0
@@ -99,6 +100,9 @@ def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) ->
     effort *= sector_column(p.per_run("putin_offensive_intensity")
                             * (state.talks_phase < CEASEFIRE), f)
     effort[:, sectors.KURSK] *= state.kursk_held_km2 > 0.0
+    met = state.ukraine_offensive_sector >= 0  # Ukraine attacked yesterday
+    if met.any():  # he holds back a share of his effort, the reserves sent to meet it
+        effort *= sector_column(np.where(met, 1.0 - p.per_run("putin_defence_share"), 1.0), f)
     return effort
 
 

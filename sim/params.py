@@ -922,7 +922,19 @@ _SPECS: list[ParamSpec] = [
        "Russian offensive effort relative to autumn 2024.", "assumption", "putin",
        label="Russian offensive effort, times the autumn-2024 level",
        expects=_E("ukraine_casualties", +1)),
+    _p("putin_defence_share", 0.25, 0.0, 1.0, "share",
+       "Share of Putin's offensive effort he holds back, front-wide, while Ukraine is on the "
+       "offensive: the reserves sent to meet it.",
+       "assumption: in summer 2023 Russia moved units to the south (the 7th Air Assault "
+       "Division from the Dnipro to Zaporizhzhia) and started no major push between Bakhmut "
+       "(May) and Avdiivka (October), after the counter-offensive stalled; against Kursk (Aug "
+       "2024) it kept pushing at Pokrovsk and drew from elsewhere. A quarter: from 2023-05-01 "
+       "the front's net change by November is then about nil (median -150 km2, 40 runs), as in "
+       "2023; none gives +1,350, half -700", "putin",
+       label="Share of Russia's attacks held back to meet a Ukrainian offensive",
+       expects=_E("area_change_km2", -1, setting=_UO)),
     _p("putin_grab_surge", 1.5, 1.0, 3.0, "x",
+
        "Extra offensive effort on the main axes while a freezing Putin grabs ground "
        "(until he offers the line).", "assumption", "putin",
        label="Extra Russian push to grab ground before a freeze",
