@@ -1028,7 +1028,7 @@ _SPECS: list[ParamSpec] = [
        "1.36 (5-95 %: 1.14-1.87) on 2024-12-01, where the support gate keeps him on the "
        "defensive", "zelensky",
        label="Russian force ratio below which Ukraine attacks",
-       expects=_E("ukraine_casualties", +1, setting=(("zelensky_offensive_support", 0.0),),
+       expects=_E("area_change_km2", -1, setting=(("zelensky_offensive_support", 0.0),),
                   levels=(0.0, 4.0))),
     _p("zelensky_offensive_supply", 0.9, 0.0, 2.0, "x 2024",
        "Ukraine's military supply (aid delivered and domestic output, 1 = 2024's baseline) "
@@ -1037,7 +1037,7 @@ _SPECS: list[ParamSpec] = [
        "offensive was attempted in the gap in US aid (Jan-Apr 2024, supply about 0.7 here)",
        "zelensky",
        label="Supply Ukraine needs before it attacks, times the 2024 level",
-       expects=_E("ukraine_casualties", -1, setting=_UO, levels=(0.5, 1.5))),
+       expects=_E("area_change_km2", +1, setting=_UO, levels=(0.5, 1.5))),
     _p("zelensky_offensive_support", 0.75, 0.0, 1.0, "share",
        "Domestic support Zelensky needs before he takes the offensive: a public that expects "
        "gains and will carry their cost.",
@@ -1046,7 +1046,7 @@ _SPECS: list[ParamSpec] = [
        "polls), lower by late 2024 (the start inputs: 0.85 in 2023, 0.6 at 2024-12-01)",
        "zelensky",
        label="Support for fighting on Ukraine needs before it attacks",
-       expects=_E("ukraine_casualties", -1, setting=(("zelensky_offensive_force_ratio", 4.0),),
+       expects=_E("area_change_km2", +1, setting=(("zelensky_offensive_force_ratio", 4.0),),
                   levels=(0.0, 0.9))),
     _p("zelensky_offensive_effort", 0.1, 0.0, 0.5, "share",
        "Share of Ukraine's forces in the other sectors Zelensky draws into an offensive, "
