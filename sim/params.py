@@ -276,9 +276,11 @@ _SPECS: list[ParamSpec] = [
        "and Kharkiv (6-12 Sep 2022) 50-70 km against thin, unfortified lines (the model's cap, "
        "3x this, is slower: a war of position); the 2023 counter-offensive about 15-20 km in "
        "five months at Robotyne (0.1 km/day) against the Surovikin line, which the fortification "
-       "and Russia's reserves (strain) give. Set so that a start on 2023-05-01 retakes about "
-       "500-650 km2 by November (40 runs), as Ukraine did in 2023 (DeepStateMap, about 500 km2); "
-       "1.0 retook about 1,300, 0.5 about 850",
+       "and Russia's reserves (strain) give. From 2023-05-01 (40 runs) the sector attacked "
+       "loses about 250 km2 to Ukraine by November, and with Putin's answer "
+       "(putin_defence_share) the front's net change is -700 km2 against the data's -785 "
+       "(DeepStateMap, May-October 2023); without his answer 1.0 retook about 1,300 km2 in the "
+       "sector attacked, 0.5 about 850, 0.25 about 500-650",
        "combat",
        label="Speed of Ukrainian offensives, km a day",
        # within the first summer: later a sector's retaken ground reaches the model's cap
@@ -922,15 +924,15 @@ _SPECS: list[ParamSpec] = [
        "Russian offensive effort relative to autumn 2024.", "assumption", "putin",
        label="Russian offensive effort, times the autumn-2024 level",
        expects=_E("ukraine_casualties", +1)),
-    _p("putin_defence_share", 0.25, 0.0, 1.0, "share",
+    _p("putin_defence_share", 0.5, 0.0, 1.0, "share",
        "Share of Putin's offensive effort he holds back, front-wide, while Ukraine is on the "
        "offensive: the reserves sent to meet it.",
        "assumption: in summer 2023 Russia moved units to the south (the 7th Air Assault "
        "Division from the Dnipro to Zaporizhzhia) and started no major push between Bakhmut "
        "(May) and Avdiivka (October), after the counter-offensive stalled; against Kursk (Aug "
-       "2024) it kept pushing at Pokrovsk and drew from elsewhere. A quarter: from 2023-05-01 "
-       "the front's net change by November is then about nil (median -150 km2, 40 runs), as in "
-       "2023; none gives +1,350, half -700", "putin",
+       "2024) it kept pushing at Pokrovsk and drew from elsewhere: half-way. From 2023-05-01 "
+       "the front's net change by November is then -700 km2 (median of 40 runs; DeepStateMap, "
+       "May-October 2023: -785); none gives +1,350, a quarter -150", "putin",
        label="Share of Russia's attacks held back to meet a Ukrainian offensive",
        expects=_E("area_change_km2", -1, setting=_UO)),
     _p("putin_grab_surge", 1.5, 1.0, 3.0, "x",
