@@ -143,7 +143,10 @@ def test_putin_holds_back_his_attacks_while_ukraine_attacks():
         effort.append(model.moves.russia_offensive[:, sectors.MAIN_AXIS].mean(axis=1))
     attacked_yesterday, effort = np.array(attacked_yesterday), np.array(effort)
     assert attacked_yesterday.any() and (~attacked_yesterday).any()
-    assert np.allclose(effort[attacked_yesterday], 0.75 * effort[~attacked_yesterday].max())
+    held_back = sim.PARAMS["putin_defence_share"].default
+    assert 0.0 < held_back < 1.0
+    assert np.allclose(effort[attacked_yesterday],
+                       (1.0 - held_back) * effort[~attacked_yesterday].max())
     unanswered = sim.ConflictModel("status_quo", n_runs=20, days=120, rng=3,
                                    start_date="2023-05-01", uncertainty="off", collect=False,
                                    record=("occupied_km2",), putin_defence_share=0.0).run()
