@@ -1057,8 +1057,9 @@ _SPECS: list[ParamSpec] = [
        "(about 40,000-60,000 troops), Kursk (Aug 2024) about 10,000-15,000 at first",
        "zelensky",
        label="Share of Ukraine's forces drawn into an offensive",
-       # more ground retaken where Ukraine attacks than Russia takes through the thinned sectors
-       expects=_E("area_change_km2", -1, setting=_UO)),
+       # over two years from 2024-12-01, with Putin's answer, Russia takes more through the
+       # thinned sectors than Ukraine retakes where it attacks
+       expects=_E("area_change_km2", +1, setting=_UO)),
     _p("ukraine_prior_pace_km2_day", 12.0, 0.0, 150.0, "km2/day",
        "Kyiv's prior belief about the pace of the Russian advance.", "assumption", "zelensky",
        label="Kyiv's belief about how fast Russia advances",
