@@ -46,7 +46,7 @@ SANCTIONS_SERIES = (("us_sanctions", "Washington"), ("eu_sanctions", "Europe"))
 class Event:
     day: int
     kind: str  # inauguration | front | strikes | talks | offer | ceasefire | breakdown |
-    #            settlement | aid | sanctions | intervention
+    #            settlement | aid | sanctions | offensive | intervention
     text: str
 
     def line(self, start: datetime.date = calendar.START_DATE) -> str:
@@ -194,6 +194,14 @@ def moratorium_events(moratorium: np.ndarray) -> list[Event]:
                 else "the pause on energy strikes ends")
         out.append(Event(int(d), "talks", text))
     return out
+
+
+def offensive_events(sector: np.ndarray) -> list[Event]:
+    """Ukraine opening an offensive (`sector`: the sector it attacks each day, -1 none), told
+    on the first day of each, and where."""
+    s = sector.astype(np.int16)
+    return [Event(int(d), "offensive", f"Ukraine opens an offensive around {SECTOR_NAMES[s[d]]}")
+            for d in np.flatnonzero((s[1:] >= 0) & (s[1:] != s[:-1])) + 1]
 
 
 # -- aid and sanctions decisions ----------------------------------------------------------------
@@ -375,6 +383,8 @@ def events_between(trajectories: Mapping[str, np.ndarray], first: int, last: int
     relative = phase_events(series("talks_phase"), values_on)
     relative += refusal_events(series("refused_today"), values_on)
     relative += moratorium_events(series("moratorium"))
+    if "ukraine_offensive_sector" in trajectories:
+        relative += offensive_events(series("ukraine_offensive_sector"))
     for name, donor, _ in AID_SERIES:
         if name in trajectories:
             relative += aid_events(series(name), donor)

@@ -23,7 +23,7 @@ from .core import day as core_day
 from .core import forces, talks
 from .core.arrays import clip, clip_range, sector_column
 from .params import PUTIN_STRATEGIES, Params
-from .state import CEASEFIRE, TALKS, State
+from .state import CEASEFIRE, NO_TALKS, TALKS, State
 
 FREEZE = PUTIN_STRATEGIES.index("freeze")
 MAXIMALIST = PUTIN_STRATEGIES.index("maximalist")
@@ -91,7 +91,8 @@ def putin_is_grabbing(p: Params, state: State, gain_below_cost: np.ndarray) -> n
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
     """Offensive effort per sector: the 2024 effort times his intensity, surging on the main
     axes while grabbing ground; none once a ceasefire holds, and none in the Kursk salient once
-    Ukraine holds no ground there."""
+    Ukraine holds no ground there; while Ukraine is on the offensive, less by
+    `putin_defence_share` (reserves sent to meet it)."""
     f = state.depth_km.dtype
     extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0).astype(f)
     effort = np.multiply.outer(extra, sectors.MAIN_AXIS)  # surge - 1 on the main axes, else 0
@@ -99,6 +100,9 @@ def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) ->
     effort *= sector_column(p.per_run("putin_offensive_intensity")
                             * (state.talks_phase < CEASEFIRE), f)
     effort[:, sectors.KURSK] *= state.kursk_held_km2 > 0.0
+    met = state.ukraine_offensive_sector >= 0  # Ukraine attacked yesterday
+    if met.any():  # he holds back a share of his effort, the reserves sent to meet it
+        effort *= sector_column(np.where(met, 1.0 - p.per_run("putin_defence_share"), 1.0), f)
     return effort
 
 
@@ -238,6 +242,55 @@ def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
                                              forces.support_effort(state.ukraine_support),
                                              threat, p.ukraine_threat_mobilisation_elasticity)
             * (1.0 - p.force_limits_rebuild_cut * limits))
+
+
+def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
+                       russia_offensive: np.ndarray) -> np.ndarray:
+    """Where and when Ukraine attacks, (runs, sectors): the share of the forces elsewhere drawn
+    into one sector. Outside the mud and winter, while no talks are open (an offensive during
+    talks would be cast as the obstacle) and no ceasefire holds, Zelensky attacks when
+    Russia's front-wide effective force ratio (today's Russian effort against Ukraine's defence,
+    width-weighted over the sectors inside Ukraine) is below `zelensky_offensive_force_ratio`
+    (Russia's attacks are spent or thin, so reserves can be spared), Ukraine's military supply
+    is at least `zelensky_offensive_supply` and domestic support at least
+    `zelensky_offensive_support`. He strikes the sector inside Ukraine where his concentrated
+    attack would be strongest against Russia's troops and field works there (and where there
+    is ground left to retake)."""
+    n_runs, n_sectors = state.depth_km.shape
+    none = np.zeros((n_runs, n_sectors))
+    if ctx.mud or ctx.winter:
+        return none
+    ready = ((state.talks_phase == NO_TALKS)
+             & (state.ukraine_military_supply >= p.zelensky_offensive_supply)
+             & (state.ukraine_support >= p.zelensky_offensive_support)
+             & (p.per_run("zelensky_offensive_effort") > 0.0))
+    if not ready.any():
+        return none
+    russia_ratio = core_day.combat.effective_force_ratio(
+        state.russia_force_k, state.ukraine_force_k, russia_offensive, state.fortification,
+        state.russia_military_supply, state.ukraine_military_supply, p.per_run(
+            "fortification_bonus")[:, None], state.offensive_strain,
+        p.per_run("culmination_adaptation")[:, None])
+    front_wide = (russia_ratio * sectors.WIDTH_KM)[:, sectors.INSIDE_UKRAINE].sum(axis=1)
+    front_wide *= np.exp(state.force_balance_shift) / sectors.WIDTH_KM[sectors.INSIDE_UKRAINE].sum()
+    ready &= front_wide < p.zelensky_offensive_force_ratio
+    if not ready.any():
+        return none
+    effort = p.per_run("zelensky_offensive_effort")
+    ukraine = state.ukraine_force_k.astype(float)
+    # each sector's attack if he concentrated there (`core.combat.concentrate` for one sector)
+    concentrated = ukraine + effort[:, None] * (ukraine.sum(axis=1, keepdims=True) - ukraine)
+    odds = core_day.combat.ukraine_attack_ratio(
+        concentrated, state.russia_force_k, state.fortification, state.ukraine_military_supply,
+        state.russia_military_supply, p.per_run("fortification_bonus")[:, None],
+        state.force_balance_shift[:, None], state.offensive_strain,
+        p.per_run("culmination_adaptation")[:, None])
+    # nothing to strike outside Ukraine, nor where Ukraine already stands at its deepest
+    odds[:, ~sectors.INSIDE_UKRAINE] = -np.inf
+    odds[state.depth_km <= -sectors.MAX_COUNTER_DEPTH_KM] = -np.inf
+    best = np.argmax(odds, axis=1)
+    none[np.arange(n_runs), best] = np.where(ready, effort, 0.0)
+    return none
 
 
 def zelensky_package(p: Params, state: State) -> np.ndarray:
@@ -505,6 +558,7 @@ class Zelensky(Leader):
         return {
             "ukraine_deep_strike": p.per_run("zelensky_deep_strike_intensity"),
             "ukraine_mobilisation": zelensky_mobilisation(p, s),
+            "ukraine_offensive": zelensky_offensive(p, s, today, moves["russia_offensive"]),
             # an energy truce spares Ukraine's grid, worth more to Kyiv than its refinery strikes
             "ukraine_accepts_energy_truce": np.ones(s.n_runs, dtype=bool),
             **zelensky_proposes(p, s, today, draws, moves, self.offer_chance(today)),

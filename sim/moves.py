@@ -29,6 +29,8 @@ class Moves:
     # Zelensky
     ukraine_deep_strike: np.ndarray  # (runs,) intensity in [0, 1]
     ukraine_mobilisation: np.ndarray  # (runs,) effort, 1 = full effort under the April 2024 law
+    # (runs, sectors) share of Ukraine's forces elsewhere drawn into an offensive in the sector
+    ukraine_offensive: np.ndarray
     ukraine_accepts: np.ndarray  # (runs,) bool: accepts today's package
     ukraine_accepts_energy_truce: np.ndarray  # (runs,) bool
     # Trump
@@ -55,7 +57,8 @@ class Moves:
             russia_seeks_talks=no, russia_breaks_ceasefire=no, russia_accepts=no,
             russia_call_up=zeros,
             russia_accepts_energy_truce=no, russia_breaks_energy_truce=no,
-            ukraine_deep_strike=zeros, ukraine_mobilisation=zeros, ukraine_accepts=no,
+            ukraine_deep_strike=zeros, ukraine_mobilisation=zeros,
+            ukraine_offensive=np.zeros((n_runs, n_sectors)), ukraine_accepts=no,
             ukraine_accepts_energy_truce=no,
             us_aid_bn_usd_yr=zeros, us_sanctions=zeros, us_pushes_talks=no, us_consents=no,
             energy_truce_offered=no, eu_aid_bn_usd_yr=zeros, eu_sanctions=zeros, eu_consents=no,

@@ -191,6 +191,8 @@ _NA = "new_administration"  # the default world with talks
 # Many runs reach a ceasefire early here, so what acts on a ceasefire shows (not how often one
 # is reached).
 _DEALS = (("russia_cost_km2_day", 60.0),)
+# Zelensky's offensive gates opened (from 2024-12-01 he attacks in every fighting season)
+_UO = (("zelensky_offensive_support", 0.0), ("zelensky_offensive_force_ratio", 4.0))
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
     _p("advance_speed_scale", 1.29, 0.0, 3.0, "x",
@@ -267,6 +269,31 @@ _SPECS: list[ParamSpec] = [
        "assumption", "combat",
        label="Speed of building fortifications",
        expects=_E("russia_casualties", -1)),
+    _p("ukraine_offensive_pace_km_day", 0.25, 0.0, 5.0, "km/day",
+       "Depth a Ukrainian offensive retakes per day at the reference force ratio in its favour "
+       "(its attacking strength over Russia's defence, field works included), in summer.",
+       "assumption, between the 2022 and 2023 offensives: Kursk (Aug 2024) 10-30 km in a week "
+       "and Kharkiv (6-12 Sep 2022) 50-70 km against thin, unfortified lines (the model's cap, "
+       "3x this, is slower: a war of position); the 2023 counter-offensive about 15-20 km in "
+       "five months at Robotyne (0.1 km/day) against the Surovikin line, which the fortification "
+       "and Russia's reserves (strain) give. From 2023-05-01 (40 runs) the sector attacked "
+       "loses about 250 km2 to Ukraine by November, and with Putin's answer "
+       "(putin_defence_share) the front's net change is -700 km2 against the data's -785 "
+       "(DeepStateMap, May-October 2023); without his answer 1.0 retook about 1,300 km2 in the "
+       "sector attacked, 0.5 about 850, 0.25 about 500-650",
+       "combat",
+       label="Speed of Ukrainian offensives, km a day",
+       # within the first summer: later a sector's retaken ground reaches the model's cap
+       # (sim.sectors.MAX_COUNTER_DEPTH_KM) at any pace
+       expects=_E("area_change_180d_km2", -1, setting=_UO)),
+    _p("ukraine_offensive_loss_factor", 2.0, 1.0, 6.0, "x",
+       "Ukrainian loss rate in a sector where Ukraine attacks, times its loss rate in defence "
+       "(an attacker's exposure in the open).",
+       "assumption: the 2023 counter-offensive's small gains came at a high cost (Western and "
+       "Ukrainian estimates of attacking losses several times the defenders' in the first weeks, "
+       "June 2023); 2 to 3 is the attacker's usual penalty", "combat",
+       label="Cost of attacking to Ukraine, times its losses in defence",
+       expects=_E("ukraine_casualties", +1, setting=_UO)),
     _p("russia_front_force_k", 580.0, 200.0, 1200.0, "thousand troops",
        "Russian troops committed to the front at day 0.",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
@@ -897,7 +924,19 @@ _SPECS: list[ParamSpec] = [
        "Russian offensive effort relative to autumn 2024.", "assumption", "putin",
        label="Russian offensive effort, times the autumn-2024 level",
        expects=_E("ukraine_casualties", +1)),
+    _p("putin_defence_share", 0.5, 0.0, 1.0, "share",
+       "Share of Putin's offensive effort he holds back, front-wide, while Ukraine is on the "
+       "offensive: the reserves sent to meet it.",
+       "assumption: in summer 2023 Russia moved units to the south (the 7th Air Assault "
+       "Division from the Dnipro to Zaporizhzhia) and started no major push between Bakhmut "
+       "(May) and Avdiivka (October), after the counter-offensive stalled; against Kursk (Aug "
+       "2024) it kept pushing at Pokrovsk and drew from elsewhere: half-way. From 2023-05-01 "
+       "the front's net change by November is then -700 km2 (median of 40 runs; DeepStateMap, "
+       "May-October 2023: -785); none gives +1,350, a quarter -150", "putin",
+       label="Share of Russia's attacks held back to meet a Ukrainian offensive",
+       expects=_E("area_change_km2", -1, setting=_UO)),
     _p("putin_grab_surge", 1.5, 1.0, 3.0, "x",
+
        "Extra offensive effort on the main axes while a freezing Putin grabs ground "
        "(until he offers the line).", "assumption", "putin",
        label="Extra Russian push to grab ground before a freeze",
@@ -978,6 +1017,49 @@ _SPECS: list[ParamSpec] = [
        "zelensky",
        label="Ukrainian long-range strikes on Russian oil",
        expects=_E("russia_economic_pressure_mean", +1)),
+    # Ukraine's offensives (Zelensky's `ukraine_offensive`; the core's `combat.ukraine_advance_km`).
+    # Their levers are checked from 2024-12-01 with the gates he would not pass there opened
+    # (`_UO`): there Russia presses and Kyiv's support is low, so by default he stays on the defensive.
+    _p("zelensky_offensive_force_ratio", 1.2, 0.0, 4.0, "ratio",
+       "Russia's front-wide effective force ratio (its attacking strength over Ukraine's defence, "
+       "the ratio that moves the front) below which Zelensky takes the offensive; 0: never.",
+       "assumption: Ukraine attacked when Russia's own attacks were spent or thin - Kharkiv "
+       "(Sep 2022) against a front stripped for Kherson, Kherson (Aug-Nov 2022), the June-Nov "
+       "2023 counter-offensive after Bakhmut's cost, Kursk (Aug 2024) where Russia held the "
+       "border thinly. Day-0 medians: 1.01-1.11 for starts in 2023 (a front that barely moved), "
+       "1.36 (5-95 %: 1.14-1.87) on 2024-12-01, where the support gate keeps him on the "
+       "defensive", "zelensky",
+       label="Russian force ratio below which Ukraine attacks",
+       expects=_E("area_change_km2", -1, setting=(("zelensky_offensive_support", 0.0),),
+                  levels=(0.0, 4.0))),
+    _p("zelensky_offensive_supply", 0.9, 0.0, 2.0, "x 2024",
+       "Ukraine's military supply (aid delivered and domestic output, 1 = 2024's baseline) "
+       "Zelensky needs before he takes the offensive.",
+       "assumption: the 2023 counter-offensive waited for the Western armour of spring 2023; no "
+       "offensive was attempted in the gap in US aid (Jan-Apr 2024, supply about 0.7 here)",
+       "zelensky",
+       label="Supply Ukraine needs before it attacks, times the 2024 level",
+       expects=_E("area_change_km2", +1, setting=_UO, levels=(0.5, 1.5))),
+    _p("zelensky_offensive_support", 0.75, 0.0, 1.0, "share",
+       "Domestic support Zelensky needs before he takes the offensive: a public that expects "
+       "gains and will carry their cost.",
+       "assumption: support for fighting on and belief in victory were at their highest in "
+       "2022-23 when Kyiv attacked (KIIS: 84-87 % against any territorial concession in 2023 "
+       "polls), lower by late 2024 (the start inputs: 0.85 in 2023, 0.6 at 2024-12-01)",
+       "zelensky",
+       label="Support for fighting on Ukraine needs before it attacks",
+       expects=_E("area_change_km2", +1, setting=(("zelensky_offensive_force_ratio", 4.0),),
+                  levels=(0.0, 0.9))),
+    _p("zelensky_offensive_effort", 0.1, 0.0, 0.5, "share",
+       "Share of Ukraine's forces in the other sectors Zelensky draws into an offensive, "
+       "weakening the defence there.",
+       "assumption: about a tenth; the 2023 counter-offensive committed some 12 new brigades "
+       "(about 40,000-60,000 troops), Kursk (Aug 2024) about 10,000-15,000 at first",
+       "zelensky",
+       label="Share of Ukraine's forces drawn into an offensive",
+       # over two years from 2024-12-01, with Putin's answer, Russia takes more through the
+       # thinned sectors than Ukraine retakes where it attacks
+       expects=_E("area_change_km2", +1, setting=_UO)),
     _p("ukraine_prior_pace_km2_day", 12.0, 0.0, 150.0, "km2/day",
        "Kyiv's prior belief about the pace of the Russian advance.", "assumption", "zelensky",
        label="Kyiv's belief about how fast Russia advances",

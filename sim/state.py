@@ -65,6 +65,7 @@ class State:
     recent_pace_km2_day: np.ndarray  # Russian advance of the last quarter or so, km2/day
     start_pace_km2_day: np.ndarray  # that of the quarter before the start date (data)
     front_force_ratio: np.ndarray  # Russian over Ukrainian troops at the front
+    ukraine_offensive_sector: np.ndarray  # int8: the sector Ukraine attacks today, -1 none
     # strikes
     grid_gw: np.ndarray
     outage_share: np.ndarray
@@ -291,6 +292,7 @@ def initial_state(params: Params, keys: np.ndarray,
         ukraine_recruits_today=full(initial_training_k(params) * 1000.0
                                     / params.ukraine_training_days),
         front_force_ratio=russia_force.sum(axis=1) / ukraine_force.sum(axis=1),
+        ukraine_offensive_sector=np.full(n, -1, dtype=np.int8),
         recent_pace_km2_day=full(start_pace_km2_day),
         start_pace_km2_day=full(start_pace_km2_day),
         grid_gw=full(params.grid_initial_gw),

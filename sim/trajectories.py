@@ -68,6 +68,9 @@ TRAJECTORIES: dict[str, TrajectorySpec] = {t.name: t for t in [
        "Change in the occupied area on the day (negative when Ukraine gains)."),
     _T("kursk_held_km2", "Ukrainian-held ground in Kursk", "km2",
        "Ground Ukraine holds inside Russia."),
+    _T("ukraine_offensive_sector", "Sector Ukraine attacks today", "code",
+       "Number of the sector, north to south from 0 (Kursk), where Ukraine is on the offensive; "
+       "-1 on days without one."),
     _T("nwf_bn_usd", "Russia's National Wealth Fund", "bn USD", "Its liquid assets."),
     _T("oil_price_usd", "Urals oil price", "USD/bbl", "Price Russia's oil sells at."),
     _T("us_blame", "Whom Washington blames", "index -1..1",

@@ -124,6 +124,13 @@ CONTROLS: tuple[Control, ...] = (
        "Mobilisation effort (1 = full effort under the April 2024 law)",
        "More troops after training; effort above 1 costs domestic support.",
        "number", 0.0, 1.5, 0.05),
+    _c("offensive", "zelensky", ["ukraine_offensive"],
+       "Take the offensive this turn in sector number (0: none; 1 Kharkiv-Vovchansk, 2 Kupiansk, "
+       "... 11 Dnipro river, north to south)",
+       "Draws a share of the forces elsewhere into it: ground retaken if the attack is strong "
+       "enough against Russia's troops and field works, at higher losses, while Russia gains "
+       "faster where the defence thinned; none while a ceasefire holds.",
+       "number", 0.0, float(sectors.N_SECTORS - 1), 1.0),
     _c("accept_energy_truce", "zelensky", ["ukraine_accepts_energy_truce"],
        "Accept an energy truce if Washington offers one",
        "Spares the grid; Ukraine's refinery strikes stop while it holds.", "yes/no"),
@@ -285,13 +292,20 @@ class SeatedLeader:
             allocation *= (state.talks_phase < CEASEFIRE)[:, None]
             allocation[:, sectors.KURSK] *= state.kursk_held_km2 > 0.0
             part["russia_offensive"] = allocation.astype(f)
+        if "offensive" in move:
+            sector = int(round(move["offensive"]))
+            allocation = np.zeros((n, sectors.N_SECTORS))
+            if sector > 0:
+                allocation[:, sector] = (model.params.per_run("zelensky_offensive_effort")
+                                         * (state.talks_phase < CEASEFIRE))
+            part["ukraine_offensive"] = allocation
         if "strike_waves" in move:
             part["russia_strike_wave"] = np.full(n, strike_today(move["strike_waves"],
                                                                  self.day_in_turn, self.turn_days))
         for control in controls_of(self.seat):
             if control.name not in move or control.kind == "package" or control.fields[0] in (
-                    "russia_offensive", "russia_strike_wave") or control.fields[0].endswith(
-                    "_accepts"):
+                    "russia_offensive", "russia_strike_wave", "ukraine_offensive") \
+                    or control.fields[0].endswith("_accepts"):
                 continue
             dtype = bool if control.kind == "yes/no" else float
             part[control.fields[0]] = np.full(n, move[control.name], dtype=dtype)
@@ -820,6 +834,8 @@ def _hint_from(seat: str, rule, model, today, turn_days: int) -> dict[str, Any]:
     elif seat == "zelensky":
         hint["deep_strike"] = round(float(rule.ukraine_deep_strike[0]), 3)
         hint["mobilisation"] = round(float(rule.ukraine_mobilisation[0]), 3)
+        attack = np.asarray(rule.ukraine_offensive[0])
+        hint["offensive"] = int(np.argmax(attack)) if attack.any() else 0
         hint["accept_energy_truce"] = bool(rule.ukraine_accepts_energy_truce[0])
         if not np.isnan(s.last_package[0]).any():
             hint["accept_package"] = bool(zelensky_accepts(p, s, s.last_package)[0])

@@ -290,3 +290,88 @@ def step_fortification(fortification, advance, build_per_day):
     built *= kept
     clip_range(built, 0.0, 1.0, out=built)
     return built
+
+
+# Ukraine's offensives: Zelensky draws a share of the forces elsewhere into one sector
+# (`Moves.ukraine_offensive`), which then fights as hard as the busiest 2024 axis.
+UKRAINE_OFFENSIVE_INTENSITY = float(sectors.ACTIVITY.max())
+
+
+def concentrate(ukraine_force, drawn_share):
+    """Ukraine's forces per sector while it attacks: each attacking sector holds its own and
+    the share `drawn_share` (runs, sectors) of the forces of the sectors not attacking; those
+    keep the rest (their defence is thinner). Where nobody attacks, the forces as they are."""
+    attacking = drawn_share > 0.0
+    total = row_sum(drawn_share, drawn_share.dtype)[:, None]
+    elsewhere = np.where(attacking, 0.0, ukraine_force).astype(ukraine_force.dtype)
+    pool = row_sum(elsewhere, ukraine_force.dtype)[:, None]
+    force = elsewhere * (1.0 - np.minimum(total, 1.0))
+    force += np.where(attacking, ukraine_force, 0.0)
+    force += pool * np.minimum(drawn_share, 1.0)
+    return force
+
+
+def ukraine_attack_ratio(ukraine_force, russia_force, fortification, ukraine_supply,
+                         russia_supply, fortification_bonus, balance_shift, strain=None,
+                         adaptation=0.0):
+    """Ukraine's attacking strength over Russia's defence per sector: the mirror of
+    `effective_force_ratio`. Russia defends with all its troops there behind the same field
+    works (a still front is dug in on both sides: the Surovikin line), brings reserves where the
+    front has moved (defence times 1 + adaptation x strain, as Ukraine does), and the momentum
+    of the balance (`balance_shift`, (runs, 1) log multiplier on Russia's ratio) works against
+    Ukraine."""
+    defence = np.multiply(fortification, fortification_bonus)
+    defence += 1.0
+    if strain is not None:
+        defence *= culmination_factor(strain, adaptation)
+    defence *= russia_force
+    defence *= sector_column(russia_supply, defence.dtype)
+    defence *= np.exp(balance_shift).astype(defence.dtype)
+    np.maximum(defence, 1e-9, out=defence)
+    ratio = np.multiply(ukraine_force, sector_column(ukraine_supply, ukraine_force.dtype))
+    ratio /= defence
+    return ratio
+
+
+def step_ukraine_strain(strain, retaken_km, pace_km_per_day, memory_days):
+    """Strain grows where Ukraine retakes ground, by the day's depth over its offensive pace per
+    `memory_days` (two months at the reference pace add one unit): its attackers tire and
+    Russia's reserves gather there, as Ukraine's do against Russia's pushes (`step_strain`)."""
+    added = np.divide(retaken_km, np.maximum(pace_km_per_day, 1e-9))
+    added /= memory_days
+    added += strain
+    return added
+
+
+def ukraine_advance_km(ratio, attacking, season, noise, reference_force_ratio, exponent,
+                       pace_km_per_day, noise_sd, noise_mean=None):
+    """Depth Ukraine retakes today per sector (km, >= 0) where it attacks: `pace_km_per_day`
+    times the drive (ratio^k - 1) / (ref^k - 1) of `advance_km`, 0 at parity or below (an
+    offensive into superior defences gains nothing but costs), capped at 3. The fortunes of
+    war are the sector's advance shock with its sign turned (Russia's bad luck is Ukraine's
+    good), so no new random numbers are drawn."""
+    k = exponent
+    drive = np.minimum(ratio, SATURATED_FORCE_RATIO)
+    np.power(drive, k, out=drive)
+    drive -= 1.0
+    drive /= np.power(reference_force_ratio, k) - 1.0
+    clip_range(drive, 0.0, 3.0, out=drive)
+    drive *= mean_one_noise(-noise, noise_sd, noise_mean)
+    drive *= attacking
+    drive *= pace_km_per_day * season
+    return drive
+
+
+def offensive_attrition(intensity, assault_penalty, ukraine_intensity, loss_factor):
+    """Fighting intensity and the (a/b)-ratio multiplier of `lanchester_scaled` in sectors with
+    both sides' attacks. Russia's attacks at `intensity` cost it `assault_penalty` (1 + w strain)
+    times its loss rate; Ukraine's at `ukraine_intensity` cost Ukraine `loss_factor` times its
+    rate in defence. Russia's loss rate becomes a (I F + J), Ukraine's b (I + m J); returned
+    as sqrt of their product and sqrt of their ratio over the rates a and b."""
+    russia_side = intensity * assault_penalty + ukraine_intensity
+    ukraine_side = intensity + loss_factor * ukraine_intensity
+    both = np.sqrt(russia_side * ukraine_side)
+    ratio = np.ones_like(both)  # where nobody fights, any ratio: 1 keeps the solution finite
+    np.divide(russia_side, ukraine_side, out=ratio, where=ukraine_side > 0.0)
+    np.sqrt(ratio, out=ratio)
+    return both, ratio

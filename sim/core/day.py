@@ -132,6 +132,7 @@ SECTOR_PARAMS = (
     "reference_force_ratio", "force_ratio_exponent", "counterattack_factor",
     "advance_speed_scale", "advance_noise_sd", "culmination_exhaustion",
     "culmination_sustainable_pace", "culmination_memory_days", "fortification_build_per_day",
+    "ukraine_offensive_pace_km_day", "ukraine_offensive_loss_factor",
 )
 
 
@@ -271,10 +272,22 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
     offensive = moves.russia_offensive * fighting[:, None]
     intensity = offensive * combat.sector_row("ACTIVITY", f)
-    # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain)
-    assault = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
-    np.sqrt(assault, out=assault)
-    intensity *= assault
+    # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain).
+    # Ukraine's offensives (rare: only where Zelensky's gates open) add fighting where they
+    # strike, at a higher loss rate for the attacker; without one the day is computed as before.
+    ukraine_attacks = bool(moves.ukraine_offensive.any())
+    if ukraine_attacks:
+        ukraine_attack = (moves.ukraine_offensive * fighting[:, None]).astype(f)
+        attacked = ukraine_attack > 0.0
+        intensity, assault = combat.offensive_attrition(
+            intensity,
+            combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"]),
+            attacked * np.asarray(combat.UKRAINE_OFFENSIVE_INTENSITY, f),
+            c["ukraine_offensive_loss_factor"])
+    else:
+        assault = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
+        np.sqrt(assault, out=assault)
+        intensity *= assault
     assault *= derived.attrition_ratio
     russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_scaled(
         state.russia_force_k, state.ukraine_force_k, derived.attrition_frequency * intensity,
@@ -301,7 +314,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     russia_casualties_today = row_sum(russia_loss) * 1000.0
     ukraine_casualties_today = row_sum(ukraine_loss) * 1000.0
 
-    ratio = combat.effective_force_ratio(russia_force, ukraine_force, offensive,
+    # an offensive draws forces from the other sectors: their defence is thinner today
+    defending = (combat.concentrate(ukraine_force, ukraine_attack) if ukraine_attacks
+                 else ukraine_force)
+    ratio = combat.effective_force_ratio(russia_force, defending, offensive,
                                          state.fortification, russia_supply, ukraine_supply,
                                          c["fortification_bonus"], state.offensive_strain,
                                          c["culmination_adaptation"])
@@ -317,12 +333,26 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                 derived.noise_mean)
     combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
     advance *= fighting[:, None]
+    if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
+        attack_ratio = combat.ukraine_attack_ratio(
+            defending, russia_force, state.fortification, ukraine_supply, russia_supply,
+            c["fortification_bonus"], _col(state.force_balance_shift), state.offensive_strain,
+            c["culmination_adaptation"])
+        retaken = combat.ukraine_advance_km(
+            attack_ratio, attacked, derived.seasons[ctx.winter, ctx.mud], shock,
+            c["reference_force_ratio"], c["force_ratio_exponent"],
+            c["ukraine_offensive_pace_km_day"], c["advance_noise_sd"], derived.noise_mean)
+        combat.exhaust(retaken, state.offensive_strain, c["culmination_exhaustion"])
+        advance -= retaken
     balance_shift, balance_drift = combat.step_balance(
         state.force_balance_shift, state.force_balance_drift_per_day, fighting,
         derived.momentum_decay_per_day)
     strain = combat.step_strain(state.offensive_strain, advance,
                                 c["culmination_sustainable_pace"],
                                 c["culmination_memory_days"])
+    if ukraine_attacks:
+        strain = combat.step_ukraine_strain(strain, retaken, c["ukraine_offensive_pace_km_day"],
+                                            c["culmination_memory_days"])
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
                                                     state.occupied_start_km2 + state.ceded_km2,
                                                     state.kursk_start_km2)
@@ -490,6 +520,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         ukraine_in_training_k=in_training,
         ukraine_recruits_today=ukraine_arriving_k * 1000.0,
         front_force_ratio=force_ratio_now,
+        ukraine_offensive_sector=(
+            np.where(attacked.any(axis=1), ukraine_attack.argmax(axis=1), -1).astype(np.int8)
+            if ukraine_attacks else np.full(state.n_runs, -1, dtype=np.int8)),
         recent_pace_km2_day=forces.step_recent_pace(state.recent_pace_km2_day, advance_km2,
                                                     fighting),
         start_pace_km2_day=state.start_pace_km2_day,
