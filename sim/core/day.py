@@ -275,18 +275,22 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain).
     # Ukraine's offensives (rare: only where Zelensky's gates open) add fighting where they
     # strike, at a higher loss rate for the attacker; without one the day is computed as before.
+    # A run without an offensive gets exactly the numbers it gets in a batch where none attacks
+    # (replay is exact in any batch): the offensive's formulas apply only to runs attacking.
+    penalty = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
+    assault = np.sqrt(penalty)
     ukraine_attacks = bool(moves.ukraine_offensive.any())
     if ukraine_attacks:
         ukraine_attack = (moves.ukraine_offensive * fighting[:, None]).astype(f)
         attacked = ukraine_attack > 0.0
-        intensity, assault = combat.offensive_attrition(
-            intensity,
-            combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"]),
-            attacked * np.asarray(combat.UKRAINE_OFFENSIVE_INTENSITY, f),
+        both_sides, both_ratio = combat.offensive_attrition(
+            intensity, penalty, attacked * np.asarray(combat.UKRAINE_OFFENSIVE_INTENSITY, f),
             c["ukraine_offensive_loss_factor"])
+        in_attack = attacked.any(axis=1)[:, None]
+        intensity *= assault
+        intensity = np.where(in_attack, both_sides, intensity)
+        assault = np.where(in_attack, both_ratio, assault)
     else:
-        assault = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
-        np.sqrt(assault, out=assault)
         intensity *= assault
     assault *= derived.attrition_ratio
     russia_after, ukraine_after, russia_loss, ukraine_loss = combat.lanchester_scaled(
