@@ -131,7 +131,7 @@ def judge(name: str, expect: Expect, pair: tuple[float, float], low: np.ndarray,
 
 def check(names: Iterable[str], runs: int = 120, days: int = 730, seed: int = 7,
           screen_runs: int | None = None) -> list[Verdict]:
-    """Judge every named parameter; one batch per (scenario, setting).
+    """Judge every named parameter, in the order named; one batch per scenario (`_check_all`).
 
     With `screen_runs`, every parameter is first judged on the first `screen_runs` of the runs
     (the same run keys, so the same runs a full check starts with); a lever that passes there by

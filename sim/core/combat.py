@@ -37,6 +37,20 @@ def season_factor(winter: bool, mud: bool, winter_speed_factor, mud_speed_factor
     return 1.0
 
 
+def defending_strength(force, supply, fortification, fortification_bonus, strain=None,
+                       adaptation=0.0):
+    """A side's defence per sector: its troops times (1 + field works x bonus), times
+    1 + adaptation x strain where the front has been moving (reserves go there), times its
+    supply. Either side defends this way (`effective_force_ratio`, `ukraine_attack_ratio`)."""
+    defence = np.multiply(fortification, fortification_bonus)
+    defence += 1.0
+    if strain is not None:
+        defence *= culmination_factor(strain, adaptation)
+    defence *= force
+    defence *= sector_column(supply, defence.dtype)
+    return defence
+
+
 def effective_force_ratio(russia_force, ukraine_force, offensive, fortification,
                           russia_supply, ukraine_supply, fortification_bonus,
                           strain=None, adaptation=0.0):
@@ -46,12 +60,8 @@ def effective_force_ratio(russia_force, ukraine_force, offensive, fortification,
     field works go where the front has been moving. (runs, sectors) work is done in place: at
     10,000 runs each temporary is a megabyte.
     """
-    defence = np.multiply(fortification, fortification_bonus)
-    defence += 1.0
-    if strain is not None:
-        defence *= culmination_factor(strain, adaptation)
-    defence *= ukraine_force
-    defence *= sector_column(ukraine_supply, defence.dtype)
+    defence = defending_strength(ukraine_force, ukraine_supply, fortification,
+                                 fortification_bonus, strain, adaptation)
     np.maximum(defence, 1e-9, out=defence)
     ratio = np.multiply(russia_force, offensive)
     ratio *= sector_column(russia_supply, ratio.dtype)
@@ -320,12 +330,8 @@ def ukraine_attack_ratio(ukraine_force, russia_force, fortification, ukraine_sup
     front has moved (defence times 1 + adaptation x strain, as Ukraine does), and the momentum
     of the balance (`balance_shift`, (runs, 1) log multiplier on Russia's ratio) works against
     Ukraine."""
-    defence = np.multiply(fortification, fortification_bonus)
-    defence += 1.0
-    if strain is not None:
-        defence *= culmination_factor(strain, adaptation)
-    defence *= russia_force
-    defence *= sector_column(russia_supply, defence.dtype)
+    defence = defending_strength(russia_force, russia_supply, fortification, fortification_bonus,
+                                 strain, adaptation)
     defence *= np.exp(balance_shift).astype(defence.dtype)
     np.maximum(defence, 1e-9, out=defence)
     ratio = np.multiply(ukraine_force, sector_column(ukraine_supply, ukraine_force.dtype))

@@ -525,7 +525,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         ukraine_recruits_today=ukraine_arriving_k * 1000.0,
         front_force_ratio=force_ratio_now,
         ukraine_offensive_sector=(
-            np.where(attacked.any(axis=1), ukraine_attack.argmax(axis=1), -1).astype(np.int8)
+            np.where(in_attack[:, 0], ukraine_attack.argmax(axis=1), -1).astype(np.int8)
             if ukraine_attacks else np.full(state.n_runs, -1, dtype=np.int8)),
         recent_pace_km2_day=forces.step_recent_pace(state.recent_pace_km2_day, advance_km2,
                                                     fighting),
