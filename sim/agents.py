@@ -255,7 +255,9 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     is at least `zelensky_offensive_supply` and domestic support at least
     `zelensky_offensive_support`. He strikes the sector inside Ukraine where his concentrated
     attack would be strongest against Russia's troops and field works there (and where there
-    is ground left to retake)."""
+    is ground left to retake). An offensive keeps its sector while it lasts: the forces drawn
+    into it cannot be moved along the front from one day to the next, so he chooses again only
+    when it has stopped or there is nothing left to retake there."""
     n_runs, n_sectors = state.depth_km.shape
     none = np.zeros((n_runs, n_sectors))
     if ctx.mud or ctx.winter:
@@ -288,8 +290,12 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     # nothing to strike outside Ukraine, nor where Ukraine already stands at its deepest
     odds[:, ~sectors.INSIDE_UKRAINE] = -np.inf
     odds[state.depth_km <= -sectors.MAX_COUNTER_DEPTH_KM] = -np.inf
+    rows = np.arange(n_runs)
     best = np.argmax(odds, axis=1)
-    none[np.arange(n_runs), best] = np.where(ready, effort, 0.0)
+    going = state.ukraine_offensive_sector.astype(np.intp)
+    going_on = (going >= 0) & np.isfinite(odds[rows, np.maximum(going, 0)])
+    best = np.where(going_on, going, best)
+    none[rows, best] = np.where(ready, effort, 0.0)
     return none
 
 

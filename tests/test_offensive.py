@@ -88,6 +88,21 @@ def test_a_2023_start_produces_a_summer_offensive_and_none_with_the_threshold_at
     assert not never.any()
 
 
+def test_an_offensive_keeps_its_sector_while_it_lasts():
+    """Forces drawn into an offensive cannot move along the front overnight: from one attacking
+    day to the next the sector stays the same unless nothing is left to retake there (the rule
+    once chose the day's best sector afresh, and runs hopped between two sectors about every
+    other day)."""
+    model, decisions = _run("2023-05-01", 150)
+    attacking = decisions > 0.0  # (days, runs, sectors)
+    on = attacking.any(axis=2)
+    sector = attacking.argmax(axis=2)
+    both = on[1:] & on[:-1]
+    assert both.sum() >= 0.5 * model.n_runs * 100  # most runs attack through the summer
+    moved = both & (sector[1:] != sector[:-1])
+    assert not moved.any()
+
+
 def test_an_offensive_regains_ground_in_its_sector_at_higher_ukrainian_losses():
     """The same runs (common random numbers) from 2023-05-01 with and without Zelensky's
     offensives: where he attacked, the front stands further back, and Ukraine lost more
