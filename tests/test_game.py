@@ -14,7 +14,7 @@ import sim
 from conflictsim.cli import main
 from dashboards.game.engine import (CONTROLS, SEATS, Game, GameSettings, MoveError,
                                     combine_votes, check_move, controls_of, from_record,
-                                    save_record, strike_today)
+                                    move_words, save_record, strike_today)
 from sim.moves import Moves
 
 SETTINGS = GameSettings(scenario="new_administration", seed=5, turn_days=30, turns=6)
@@ -275,3 +275,31 @@ def test_the_debrief_sets_the_class_run_in_the_rules_fan():
     assert result.most_moved.seat == "putin"
     assert not any(s.moved for s in result.seats if s.seat != "putin")
     assert any("Putin (Moscow) played by the rule instead" in line for line in result.lines())
+
+
+def test_the_offensive_is_a_named_choice_of_where_and_a_vote_takes_the_most_chosen():
+    """Zelensky's offensive is a place, not a quantity: a seat names a sector (a record's
+    number is accepted too), a median of sector numbers would attack where nobody voted, and
+    the seat's choice drives the turn (from a 2023 summer start, where the rule would choose
+    its own sector)."""
+    assert check_move("zelensky", {"offensive": "Zaporizhzhia (Orikhiv)"}) == {"offensive": 10}
+    assert check_move("zelensky", {"offensive": 7.0}) == {"offensive": 7}
+    with pytest.raises(MoveError) as err:
+        check_move("zelensky", {"offensive": 0.5})
+    assert err.value.field == "offensive" and "Pokrovsk (7)" in str(err.value)
+    votes = {"a": {"offensive": 1}, "b": {"offensive": 10}, "c": {"offensive": 10}}
+    assert combine_votes("zelensky", votes) == {"offensive": 10}  # the median would be 10 too
+    votes["d"] = {"offensive": 1}
+    votes["e"] = {"offensive": 11}
+    assert combine_votes("zelensky", votes) == {"offensive": 0}  # a tie: no agreed attack
+    # the median of 1 and 11 would be Toretsk (6), where nobody voted to attack
+    assert combine_votes("zelensky", {"a": {"offensive": 1}, "b": {"offensive": 11}}) == \
+        {"offensive": 0}
+    summer = dataclasses.replace(SETTINGS, scenario="status_quo", start_date="2023-06-01")
+    game = Game(summer)
+    game.join("zoe", "zelensky")
+    game.submit("zoe", {"offensive": "Zaporizhzhia (Orikhiv)"})
+    attacked = game.model.trajectories["ukraine_offensive_sector"][0, 1:31]
+    assert np.all(attacked == 10)
+    assert move_words("zelensky", game.turns[0].moves["zelensky"]) == \
+        "take the offensive this turn: Zaporizhzhia (Orikhiv)"

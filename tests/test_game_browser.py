@@ -88,6 +88,14 @@ def decide(page, control: str, value=None):
         page.locator(".move-draft", has_text=f": {value:g}").wait_for(timeout=TIMEOUT_MS)
 
 
+def decide_where(page, control: str, option: str):
+    """Tick a choice control and pick one of its named options."""
+    page.locator(f".decide-{control} input").first.check(force=True)
+    page.locator(f".value-{control}").first.wait_for(timeout=TIMEOUT_MS)
+    choose(page, f"value-{control}", option)
+    page.locator(".move-draft", has_text=f": {option}").wait_for(timeout=TIMEOUT_MS)
+
+
 def send(page):
     turn = state(page)["turn"] + 1
     page.locator(".send-move").click()
@@ -158,13 +166,17 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
         assert zelensky.locator(".event-lines").inner_text() == \
             page.locator(".event-lines").inner_text()
 
-        # turn 3: everyone, the rejoined page too; the game ends
+        # turn 3: everyone, the rejoined page too (Zelensky names where to attack); the game ends
+        decide_where(zelensky, "offensive", "Zaporizhzhia (Orikhiv)")
+        zelensky.locator(".control-offensive").screenshot(
+            path=str(ARTIFACTS / "game_offensive_choice.png"))
         for seat in ("putin", "zelensky", "trump", "europe"):
             send(pages[seat].page)
         page.wait_for_function(
             "() => document.querySelector('.game-state')?.dataset.finished === 'true'",
             timeout=TIMEOUT_MS)
         assert state(page)["day"] == 21
+        assert state(page)["moves"][2]["zelensky"] == {"offensive": 10}
 
         # private information: no page of one side holds the other side's type
         zelensky_text = zelensky.content() + "".join(pages["zelensky"].frames)

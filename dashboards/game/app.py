@@ -263,6 +263,8 @@ def hint_words(control: dict[str, Any], hint: dict[str, Any]) -> str:
     if control["kind"] == "package":
         from .engine import package_words
         return "The rule would table " + package_words(value).removeprefix("a package: ")
+    if control["kind"] == "choice":
+        return f"The rule would: {dict(control['options'])[int(value)]}"
     return f"The rule would: {value:g}"
 
 
@@ -349,7 +351,7 @@ def ControlInput(control: dict[str, Any], hint: dict[str, Any], value: Any,
             on_value(bool(suggested) if suggested is not None else False)
         elif kind == "package":
             on_value(dict(suggested) if suggested else {k: 0.0 for k in ISSUE_LABELS})
-        elif kind == "count":
+        elif kind in ("count", "choice"):
             on_value(int(suggested) if suggested is not None else 0)
         else:
             on_value(float(suggested) if suggested is not None else float(control["low"]))
@@ -371,6 +373,12 @@ def ControlInput(control: dict[str, Any], hint: dict[str, Any], value: Any,
         elif kind == "number":
             solara.InputFloat(f"value ({control['low']:g} to {control['high']:g})", value=value,
                               on_value=on_value, classes=[f"value-{name}"], continuous_update=True)
+        elif kind == "choice":
+            labels = {v: label for v, label in control["options"]}
+            values = {label: v for v, label in control["options"]}
+            solara.Select(label="choose", values=list(values), value=labels[int(value)],
+                          on_value=lambda label: on_value(values[label]),
+                          classes=[f"value-{name}"])
         else:
             for issue, (label, _, _) in ISSUE_LABELS.items():
                 solara.InputFloat(label, value=value[issue], classes=[f"value-{name}-{issue}"],

@@ -64,7 +64,8 @@ class MoveError(InputError):
 class Control:
     """One decision a seat makes for a turn: the `Moves` fields it sets, in plain words with
     what it costs. `kind`: "number" (low..high), "count" (whole number of days in the turn),
-    "yes/no", or "package" (a proposal over the issues of the talks)."""
+    "yes/no", "choice" (one of `options`, (value, label) pairs: a category, not a quantity), or
+    "package" (a proposal over the issues of the talks)."""
 
     name: str
     seat: str
@@ -75,10 +76,20 @@ class Control:
     low: float = 0.0
     high: float = 1.0
     step: float = 0.01
+    options: tuple[tuple[int, str], ...] = ()
+
+    def option_label(self, value) -> str:
+        return dict(self.options)[int(value)]
 
 
-def _c(name, seat, fields, label, cost, kind, low=0.0, high=1.0, step=0.01) -> Control:
-    return Control(name, seat, tuple(fields), label, cost, kind, low, high, step)
+def _c(name, seat, fields, label, cost, kind, low=0.0, high=1.0, step=0.01,
+       options=()) -> Control:
+    return Control(name, seat, tuple(fields), label, cost, kind, low, high, step, tuple(options))
+
+
+NO_OFFENSIVE = "none: stay on the defensive"
+OFFENSIVE_OPTIONS = ((0, NO_OFFENSIVE),) + tuple(
+    (int(i), sectors.SECTOR_NAMES[i]) for i in np.flatnonzero(sectors.INSIDE_UKRAINE))
 
 
 PACKAGE_TEXT = ("Table a package on the turn's first day (only while talks are open); the rule "
@@ -125,12 +136,11 @@ CONTROLS: tuple[Control, ...] = (
        "More troops after training; effort above 1 costs domestic support.",
        "number", 0.0, 1.5, 0.05),
     _c("offensive", "zelensky", ["ukraine_offensive"],
-       "Take the offensive this turn in sector number (0: none; 1 Kharkiv-Vovchansk, 2 Kupiansk, "
-       "... 11 Dnipro river, north to south)",
+       "Take the offensive this turn: where (sectors north to south)",
        "Draws a share of the forces elsewhere into it: ground retaken if the attack is strong "
        "enough against Russia's troops and field works, at higher losses, while Russia gains "
        "faster where the defence thinned; none while a ceasefire holds.",
-       "number", 0.0, float(sectors.N_SECTORS - 1), 1.0),
+       "choice", 0.0, float(sectors.N_SECTORS - 1), 1.0, OFFENSIVE_OPTIONS),
     _c("accept_energy_truce", "zelensky", ["ukraine_accepts_energy_truce"],
        "Accept an energy truce if Washington offers one",
        "Spares the grid; Ukraine's refinery strikes stop while it holds.", "yes/no"),
@@ -195,6 +205,8 @@ def check_move(seat: str, move: Mapping[str, Any] | None, turn_days: int = 30) -
             checked[name] = value
         elif control.kind == "package":
             checked[name] = _check_package(name, value)
+        elif control.kind == "choice":
+            checked[name] = _check_choice(control, value)
         else:
             high = min(control.high, turn_days) if control.kind == "count" else control.high
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
@@ -204,6 +216,18 @@ def check_move(seat: str, move: Mapping[str, Any] | None, turn_days: int = 30) -
                 raise MoveError(name, value, f"{whole} in [{control.low:g}, {high:g}]")
             checked[name] = int(value) if control.kind == "count" else float(value)
     return checked
+
+
+def _check_choice(control: Control, value: Any) -> int:
+    """An option's value, given as the value (a record's number) or its label."""
+    by_label = {label.lower(): v for v, label in control.options}
+    if isinstance(value, str) and value.strip().lower() in by_label:
+        return by_label[value.strip().lower()]
+    if not isinstance(value, bool) and isinstance(value, (int, float)) \
+            and value in dict(control.options):
+        return int(value)
+    raise MoveError(control.name, value, "one of " + ", ".join(
+        f"{label} ({v})" for v, label in control.options))
 
 
 def _check_package(name: str, value: Any) -> dict[str, float] | bool:
@@ -230,7 +254,8 @@ def _check_package(name: str, value: Any) -> dict[str, float] | bool:
 
 def combine_votes(seat: str, votes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The seat's move from the votes of the students sharing it: per control, among those who
-    set it, the majority for yes/no (a tie: no), the median for numbers (rounded for counts),
+    set it, the majority for yes/no (a tie: no), the most chosen option for a choice (a tie:
+    the first option, for the offensive no attack), the median for numbers (rounded for counts),
     the issue-wise median of the packages tabled (if most who set it table one)."""
     move: dict[str, Any] = {}
     for control in controls_of(seat):
@@ -248,6 +273,11 @@ def combine_votes(seat: str, votes: Mapping[str, Mapping[str, Any]]) -> dict[str
                                       for i in talks.ISSUE_NAMES}
                 move[control.name]["ceasefire_first"] = float(
                     move[control.name]["ceasefire_first"] >= 0.5)
+        elif control.kind == "choice":
+            counts = {v: values.count(v) for v in values}
+            top = max(counts.values())
+            winners = [v for v in counts if counts[v] == top]
+            move[control.name] = winners[0] if len(winners) == 1 else control.options[0][0]
         elif control.kind == "count":
             move[control.name] = int(round(statistics.median(values)))
         else:
@@ -791,6 +821,8 @@ def move_words(seat: str, move: Mapping[str, Any]) -> str:
             parts.append(f"{control.label.lower()}: {'yes' if value else 'no'}")
         elif control.kind == "package":
             parts.append("tables no package" if value is False else "tables " + package_words(value))
+        elif control.kind == "choice":
+            parts.append(f"{control.label.split(':')[0].lower()}: {control.option_label(value)}")
         else:
             parts.append(f"{control.label.split(' (')[0].lower()}: {value:g}")
     return "; ".join(parts)
