@@ -3,7 +3,9 @@
 DESIGN.md's calibration window: the model starts on 2024-01-01 from the state of 2023-12-31 with
 2024's known inputs (the US aid gap until April) and is fitted to the monthly net Russian gains of
 January-November 2024 and to two casualty figures of the facts table: Russian casualties per day
-in September-November 2024 and per km2 gained over the year. Out-of-sample checks are the
+in September-November 2024 and per km2 gained over the year. An earlier start (from 2023-01-01,
+with 2023's inputs) fits every month from it to November 2024: 2023's stalemate and 2024's
+acceleration together (`fit_months_for`). Out-of-sample checks are the
 backtests of `sim.validate` (`conflictsim validate`). Draws of the parameters not being fitted
 come from their declared priors (`sim.uncertainty`), so the posterior carries that uncertainty.
 The sampler is ABC population Monte Carlo (Beaumont et al. 2009): round 1 is plain rejection
@@ -40,6 +42,7 @@ CALIBRATION_START = "2024-01-01"
 FIT_MONTHS = ("2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30",
               "2024-07-31", "2024-08-31", "2024-09-30", "2024-10-31", "2024-11-30")
 HELD_OUT_MONTHS: tuple[str, ...] = ()
+LAST_DATA_MONTH = FIT_MONTHS[-1]
 DEFAULT_PARAMETERS = ("advance_speed_scale", "russia_casualties_per_day_2024",
                       "ukraine_recruits_per_day", "culmination_exhaustion",
                       "culmination_adaptation", "attrition_strain_weight",
@@ -93,9 +96,31 @@ def observed_gains(path: Path = DATA, month_ends: tuple[str, ...] = FIT_MONTHS +
                      index=list(month_ends), name="gain_km2")
 
 
-def observed_targets() -> pd.Series:
-    """The fitted targets: monthly gains of January-November 2024, then the casualty figures."""
-    return pd.concat([observed_gains(), pd.Series(CASUALTY_TARGETS)])
+def fit_months_for(start_date: str) -> tuple[str, ...]:
+    """The month ends a calibration starting on `start_date` fits: every month from the
+    start's to the data's last (November 2024); a start on the first of January 2024 gives
+    `FIT_MONTHS`. A start after the first of a month fits from the next month on."""
+    start = dt.date.fromisoformat(start_date)
+    month = start if start.day == 1 else _next_month(start)
+    ends = []
+    while month <= dt.date.fromisoformat(LAST_DATA_MONTH):
+        ends.append((_next_month(month) - dt.timedelta(days=1)).isoformat())
+        month = _next_month(month)
+    if not ends:
+        raise InputError(f"--start-date {start_date}: no month of data after it to fit "
+                         f"(the data end on {LAST_DATA_MONTH})")
+    return tuple(ends)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def observed_targets(fit_months: tuple[str, ...] = FIT_MONTHS) -> pd.Series:
+    """The fitted targets: the monthly gains of `fit_months` (January-November 2024 by
+    default), then the casualty figures."""
+    return pd.concat([observed_gains(month_ends=fit_months + HELD_OUT_MONTHS),
+                      pd.Series(CASUALTY_TARGETS)])
 
 
 def month_index(targets: pd.Series) -> np.ndarray:
@@ -373,7 +398,7 @@ def posterior_figure(priors, population: Population, observed: pd.Series, title:
                              for k in months]) for q in (0.05, 0.5, 0.95))
     axes[0].fill_between(months, lo, hi, color="#56B4E9", alpha=0.4, label="posterior 90% band")
     axes[0].plot(months, mid, color=OKABE_ITO["blue"], label="posterior median")
-    fit = np.isin(observed.index, FIT_MONTHS)
+    fit = ~np.isin(observed.index, HELD_OUT_MONTHS)
     axes[0].plot(months[fit], observed[fit], "o", color="#000000", label="data (fitted)")
     axes[0].plot(months[~fit], observed[~fit], "s", color="#D55E00", label="data (held out)")
     axes[0].set_xticks(months, [m[:7] for m in observed.index], rotation=45)
@@ -402,7 +427,7 @@ def write_outputs(out: Path, priors, history: list[Population], observed: pd.Ser
         frame["weight"] = population.weights
         frame["distance"] = population.distances
         for k, month in enumerate(observed.index):
-            frame[f"gain_{month[:7]}" if month in FIT_MONTHS + HELD_OUT_MONTHS
+            frame[f"gain_{month[:7]}" if month_index(observed)[k]
                   else month] = population.gains[:, k]
         rows.append(frame)
     (out / POSTERIOR).parent.mkdir(exist_ok=True)
@@ -463,12 +488,13 @@ def command(args, make_evaluator) -> int:
         raise InputError(f"--accept {args.accept}: a share in (0, 0.5]")
     start_date = args.start_date or CALIBRATION_START
     sim.calendar.parse_start(start_date)
+    fit_months = fit_months_for(start_date)
     if args.synthetic:
         truth = parse_assignments(args.synthetic)
-        observed = synthetic_gains(truth, args.seed + 1, start_date)
+        observed = synthetic_gains(truth, args.seed + 1, start_date, fit_months + HELD_OUT_MONTHS)
         data = "synthetic: " + ", ".join(f"{k}={v:g}" for k, v in truth.items())
     else:
-        truth, observed = None, observed_targets()
+        truth, observed = None, observed_targets(fit_months)
         data = f"DeepStateMap ({DATA.name}) and facts_to_2024_11.csv casualty figures"
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -483,6 +509,7 @@ def command(args, make_evaluator) -> int:
 def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, truth, observed,
                     data) -> int:
     """The calibration itself, with `out` locked (created by the lock if missing)."""
+    fit_months = fit_months_for(start_date)
     checkpoint = out / CHECKPOINT
     identity = checkpoint_identity(priors, observed, args.draws, args.accept, args.seed,
                                    start_date, data)
@@ -496,11 +523,11 @@ def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, truth, 
         done, rng_state = [], None
     with make_evaluator(args) as evaluator:
         history = abc(priors, observed, evaluator, args.draws, args.rounds, args.accept,
-                      args.seed, start_date, done, rng_state,
+                      args.seed, start_date, done, rng_state, fit_months=fit_months,
                       on_round=lambda rounds, state: save_checkpoint(checkpoint, identity,
                                                                      rounds, state))
     summary = summarise(priors, history[-1], observed)
-    meta = {"data": data, "truth": truth, "start_date": start_date, "fit_months": FIT_MONTHS,
+    meta = {"data": data, "truth": truth, "start_date": start_date, "fit_months": fit_months,
             "held_out_months": HELD_OUT_MONTHS, "draws_per_round": args.draws,
             "rounds": args.rounds, "accept": args.accept, "seed": args.seed,
             "sampler": "ABC population Monte Carlo (Beaumont et al. 2009), round 1 rejection"}

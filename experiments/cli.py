@@ -144,7 +144,10 @@ def _add_calibrate(subparsers) -> None:
                    help="fit synthetic data made by the model at these values instead of the "
                         "shipped series (checks that calibration recovers known parameters)")
     p.add_argument("--start-date", default=None,
-                   help="model start date for the fit (default 2024-01-01 when the model supports it)")
+                   help="model start date for the fit, 2023-01-01 to 2024-11-01 (default "
+                        "2024-01-01); every month from it to November 2024 is fitted, so "
+                        "2023-01-01 fits 2023 and 2024 as a whole (2023 starts take 2023's "
+                        "inputs)")
     p.add_argument("--resume", action="store_true",
                    help="continue the calibration in --out from its last completed round (the "
                         "same options; --rounds may be larger, to add rounds)")

@@ -60,6 +60,29 @@ def test_calibration_against_the_shipped_series_reports_the_held_out_check(tmp_p
     assert report["parameters"]["advance_speed_scale"]["prior"] == [0.0, 2.0]
 
 
+def test_an_earlier_start_fits_every_month_from_it_to_november_2024(tmp_path, capsys):
+    """A fit from 2023 sees 2023's stalemate and 2024's acceleration together; the default
+    start fits 2024's months only, and a start with no month of data after it is refused."""
+    assert calibration.fit_months_for("2024-01-01") == calibration.FIT_MONTHS
+    assert calibration.fit_months_for("2023-07-15")[:2] == ("2023-08-31", "2023-09-30")
+    out = tmp_path / "from2023"
+    assert main(["calibrate", "--out", str(out), "--draws", "40", "--rounds", "1",
+                 "--executor", "serial", "--start-date", "2023-07-01",
+                 "--param", "advance_speed_scale=0:2"]) == 0
+    report = json.loads((out / "calibration.json").read_text())
+    months = [m for m, band in report["months"].items() if band["is_month"]]
+    assert report["fit_months"] == months
+    assert months[0] == "2023-07-31" and months[-1] == "2024-11-30" and len(months) == 17
+    assert report["months"]["2023-08-31"]["observed"] == pytest.approx(108638.5 - 108911.5)
+    posterior = pd.read_parquet(out / "posterior")
+    assert "gain_2023-07" in posterior.columns and "gain_2024-11" in posterior.columns
+    capsys.readouterr()
+    assert main(["calibrate", "--out", str(tmp_path / "late"), "--start-date",
+                 "2024-12-01"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "--start-date 2024-12-01" in err
+
+
 def test_calibrate_rejects_a_bad_prior(tmp_path, capsys):
     assert main(["calibrate", "--out", str(tmp_path / "x"), "--param",
                  "advance_speed_scale=0:9", "--executor", "serial"]) == 2
