@@ -285,11 +285,11 @@ def bench_first_render(repeats: int = 6, settle_s: float = 0.0) -> dict[str, flo
     """From `page.goto` to the page complete (fan ready, overview, its overlay and text
     alternative, the map and the outcome chart all shown), at 1024x768, each page in a fresh
     browser context (nothing cached). The first page is opened as soon as a fresh server
-    answers, while its warm-up (`dashboards.app.warm_up`) may still be computing the default
-    fan (`settle_s` > 0: that many seconds after, as when a teacher starts the server before the
-    class); the next ones find it made, as every student after the first does. Also reported: when
-    the browser had Solara's page and scripts ready (DOMContentLoaded), the part no server-side
-    change can shorten."""
+    answers, while its warm-up (`dashboards.app.warm_up`, started by `dashboards.server`) may
+    still be computing the default fan (`settle_s` > 0: that many seconds after, as when a
+    teacher starts the server before the class); the next ones find it made, as every student
+    after the first does. Also reported: when the browser had Solara's page and scripts ready
+    (DOMContentLoaded), the part no server-side change can shorten."""
 
     from playwright.sync_api import sync_playwright
 

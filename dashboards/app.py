@@ -1,4 +1,6 @@
-"""The students' dashboard: `solara run dashboards.app` (or `conflictsim dashboard`).
+"""The students' dashboard: `conflictsim dashboard` serves it (`dashboards.server`, which also
+makes the default page before the first student and tracks open pages); importing this module
+starts nothing.
 
 `Page` only composes: `Dashboard` creates the session's state (`reactive_state.use_dashboard_state`),
 starts the fan task, and hands data to components that send `on_*` callbacks back; figures come
@@ -25,7 +27,6 @@ keyword-only constructor).
 from __future__ import annotations
 
 import html
-import os
 import threading
 import time
 import weakref
@@ -631,10 +632,7 @@ def give_memory_back() -> None:
 OPEN_PAGES = OpenPages()
 
 
-# -- a warm start ----------------------------------------------------------------------------------
-WARM_START_ENV = "CONFLICTSIM_WARM_START"
-
-
+# -- a warm start (`dashboards.server` runs it when the server starts) ---------------------------
 def warm_up(settings: Settings | None = None) -> None:
     """Make what the default page shows before any student asks: the day-0 fan (in the shared
     fan cache), the overview and outcome charts drawn from it and the map's background (both
@@ -649,7 +647,3 @@ def warm_up(settings: Settings | None = None) -> None:
     outcome_png(fan, session.model.days, session.start_date)
     vector_background(True)
 
-
-if os.environ.get(WARM_START_ENV) == "1":  # set by `conflictsim dashboard` (dashboards/cli.py)
-    threading.Thread(target=warm_up, name="conflictsim-warm-up", daemon=True).start()
-    solara.lab.on_kernel_start(OPEN_PAGES.opened)

@@ -1,7 +1,7 @@
 """`conflictsim dashboard`: start the students' dashboard on a Solara server.
 
 `register(subparsers)` adds the subcommand to the `conflictsim` parser (conflictsim/cli.py calls it);
-`run(args)` starts `solara run dashboards.app` in production mode with telemetry off and without
+`run(args)` starts `solara run dashboards.server` in production mode with telemetry off and without
 the version check, so a classroom machine without internet needs nothing from outside.
 
 Safe to serve to a class by default: it listens on 127.0.0.1 only (`--host 0.0.0.0` serves the
@@ -95,7 +95,7 @@ GAME_APP = "dashboards.game.app"
 
 
 def server_command(host: str, port: int, open_browser: bool = False,
-                   app: str = "dashboards.app") -> list[str]:
+                   app: str = "dashboards.server") -> list[str]:
     return [sys.executable, "-m", "solara", "run", app, "--host", host,
             "--port", str(port), "--production", "--no-check-version",
             "--open" if open_browser else "--no-open"]
@@ -104,13 +104,12 @@ def server_command(host: str, port: int, open_browser: bool = False,
 def server_env(base: dict[str, str] | None = None, sweeps: Path | None = None,
                session_timeout: int = SESSION_TIMEOUT_SECONDS) -> dict[str, str]:
     """The server's environment: telemetry and Solara's corner badge off (the About panel
-    credits Solara instead), the default page made at start (`app.warm_up`), sessions freed
+    credits Solara instead), sessions freed
     `session_timeout` seconds after their connection dropped, the sweeps folder if the teacher
     gave one (and none otherwise, whatever the caller's environment says), and the repository
     importable as `dashboards`."""
     env = dict(os.environ if base is None else base)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
-    env["CONFLICTSIM_WARM_START"] = "1"  # the default page's fan made before the first student
     env["SOLARA_THEME_SHOW_BANNER"] = "False"  # its corner badge covered our header and charts
     env["SOLARA_KERNEL_CULL_TIMEOUT"] = f"{int(session_timeout)}s"
     # glibc raises its mmap threshold each time a large block (a fan's arrays) is freed, so later
@@ -206,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
     proc = None
     try:
         proc = subprocess.Popen(server_command(args.host, args.port, args.open,
-                                               GAME_APP if game else "dashboards.app"),
+                                               GAME_APP if game else "dashboards.server"),
                                 env=server_env(sweeps=sweeps, session_timeout=getattr(
                                     args, "session_timeout", SESSION_TIMEOUT_SECONDS)),
                                 cwd=REPO_ROOT,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 
 import argparse
+import ast
+import os
 import re
 import threading
 import time
@@ -254,7 +256,7 @@ def test_cli_registers_dashboard_with_defaults():
     args = parser.parse_args(["dashboard"])
     assert (args.host, args.port, args.func, args.sweeps) == ("127.0.0.1", 8765, cli.run, None)
     command = cli.server_command(args.host, args.port)
-    assert command[1:5] == ["-m", "solara", "run", "dashboards.app"] and "--production" in command
+    assert command[1:5] == ["-m", "solara", "run", "dashboards.server"] and "--production" in command
     assert cli.server_env({})["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     with pytest.raises(SystemExit):
         parser.parse_args(["dashboard", "--port", "99999"])
@@ -617,7 +619,6 @@ def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(mon
 
 def test_the_server_is_started_warm_and_the_first_student_finds_the_fan_made():
     from dashboards import app
-    assert cli.server_env({})[app.WARM_START_ENV] == "1"
     settings = Settings(n_runs=8, days=30, seed=424242)  # in no other test's cache
     assert Session(settings).cached_fan() is None
     app.warm_up(settings)
@@ -660,3 +661,23 @@ def test_one_colour_and_style_per_meaning_and_no_student_mark_without_a_change()
     assert marked and set(marked) == {"--"} and len(marked) == 2 * len(fig.axes), \
         "each change on every panel's time axis, dashed"
     assert "your change" in plots.key_labels(marks)
+
+
+@pytest.mark.slow
+def test_the_server_entry_starts_the_warm_up_and_importing_the_page_starts_nothing():
+    """`conflictsim dashboard` serves `dashboards.server`, whose import (by Solara, once per
+    server) starts the warm-up and tracks open pages; importing `dashboards.app` (tests,
+    notebooks, benchmarks) starts no thread. About 5 s (two fresh interpreters import Solara)."""
+    import subprocess
+    import sys
+
+    def threads_after(module: str) -> list[str]:
+        code = (f"import threading, {module}; "
+                "print(sorted(t.name for t in threading.enumerate()))")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, cwd=cli.REPO_ROOT, env=cli.server_env({**os.environ}))
+        return ast.literal_eval(out.stdout.strip().splitlines()[-1])
+
+    assert "conflictsim-warm-up" not in threads_after("dashboards.app")
+    assert "conflictsim-warm-up" in threads_after("dashboards.server")
+    assert cli.server_command("127.0.0.1", 8765)[4] == "dashboards.server"

@@ -1,6 +1,6 @@
 """A server a teacher can leave running: the memory of closed student pages goes back.
 
-The real server (`solara run dashboards.app` with the environment `conflictsim dashboard` gives
+The real server (`solara run dashboards.server` with the environment `conflictsim dashboard` gives
 it), a session timeout of one second instead of two minutes, and 20 student pages in Debian's
 Chromium, opened five at a time (a group of a class) and closed. The server's resident memory
 is then compared with its level before the class: after one page opened and closed, since the
