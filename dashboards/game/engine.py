@@ -140,7 +140,7 @@ CONTROLS: tuple[Control, ...] = (
        "Draws a share of the forces elsewhere into it: ground retaken if the attack is strong "
        "enough against Russia's troops and field works, at higher losses, while Russia gains "
        "faster where the defence thinned; none while a ceasefire holds.",
-       "choice", 0.0, float(sectors.N_SECTORS - 1), 1.0, OFFENSIVE_OPTIONS),
+       "choice", options=OFFENSIVE_OPTIONS),
     _c("accept_energy_truce", "zelensky", ["ukraine_accepts_energy_truce"],
        "Accept an energy truce if Washington offers one",
        "Spares the grid; Ukraine's refinery strikes stop while it holds.", "yes/no"),
