@@ -34,7 +34,7 @@ def test_sector_arrays_keep_their_precision_and_per_run_values_stay_double(scena
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", list(sim.SCENARIOS))
-def test_float32_runs_end_as_the_double_precision_runs_do(scenario):
+def test_float32_runs_end_as_the_double_precision_runs_do(ensembles, scenario):
     """Same random numbers, two precisions. A run whose leaders meet a decision on a knife edge
     (a package worth the same as fighting on, pressure at the crisis threshold) may take the
     other branch in float32 and then go its own way, as a run with any other rounding would:
@@ -44,9 +44,11 @@ def test_float32_runs_end_as_the_double_precision_runs_do(scenario):
     casualties to 5e-3 (observed 1e-3 and 6e-4 before issue 18, 2.6e-3 in one
     run of 200 after it: casualties follow the culmination strain, a float32 sector array, and
     the forces raised in answer to the pace and the losses feed the difference back), and the
-    ensemble's outcome shares agree."""
-    single = sim.simulate(scenario, runs=200, days=730, seed=11, precision="float32").outcomes
-    double = sim.simulate(scenario, runs=200, days=730, seed=11, precision="float64").outcomes
+    ensemble's outcome shares agree. Each precision's eight presets run in one batch (computed by
+    the first case; `conftest.ensembles_of`)."""
+    single, double = (ensembles(*sim.SCENARIOS, runs=200, days=730, seed=11, record=False,
+                                precision=precision)[list(sim.SCENARIOS).index(scenario)].outcomes
+                      for precision in ("float32", "float64"))
     same = np.ones(len(single), dtype=bool)
     for column in ("outcome", "ceasefire_day", "settlement_day", "ukraine_refusals",
                    "talks_phase_final", "ceasefire_breakdowns", "energy_truce_day",

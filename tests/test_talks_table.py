@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import batch_settings, params_of
+
 import sim
 from sim.core import talks
 from sim.model import ConflictModel
@@ -15,22 +17,28 @@ WITH_TALKS = [name for name in sim.SCENARIOS if name != "status_quo"]
 TOL = talks.ISSUE_TOLERANCE
 
 
-def deals_struck(scenario, runs=150, days=730, seed=4, **overrides):
-    """Every deal of every run (not only the first): the package, its proposer and who
-    consented, on each day a ceasefire began."""
-    model = ConflictModel(scenario, n_runs=runs, days=days, rng=seed, record=False,
-                          collect=False, **overrides)
-    packages, proposers, consents = [], [], []
+def deals_struck(scenarios, runs=150, days=730, seed=4):
+    """Every deal of every run (not only the first) of each scenario, all in one batch
+    (`conftest.batch_settings`: each scenario's runs as they run alone): the package, its
+    proposer, who consented and the parameters of the run, on each day a ceasefire began."""
+    per_run, run_indices = batch_settings([(name, {}) for name in scenarios], runs)
+    model = ConflictModel("new_administration", n_runs=runs * len(scenarios), days=days,
+                          rng=seed, record=False, collect=False, run_indices=run_indices, **per_run)
+    rows, packages, proposers, consents = [], [], [], []
     while model.running:
         model.step()
         new = model.events.ceasefire
         if new.any():
+            rows.append(np.flatnonzero(new))
             packages.append(model.state.deal_package[new])
             proposers.append(model.state.deal_proposer[new])
             consents.append(model.state.deal_consent[new])
-    if not packages:
-        return np.zeros((0, talks.N_ISSUES)), np.zeros(0, np.int8), np.zeros(0, np.int8), model
-    return np.concatenate(packages), np.concatenate(proposers), np.concatenate(consents), model
+    rows, packages = np.concatenate(rows), np.concatenate(packages)
+    proposers, consents = np.concatenate(proposers), np.concatenate(consents)
+    for k, name in enumerate(scenarios):
+        mine = rows // runs == k
+        yield (name, packages[mine], proposers[mine], consents[mine],
+               params_of(model.params, rows[mine]))
 
 
 def has(consent, party):
@@ -40,9 +48,7 @@ def has(consent, party):
 @pytest.mark.slow
 def test_no_deal_grants_relief_or_guarantees_without_the_consent_of_whoever_controls_them():
     granted_relief = 0
-    for scenario in WITH_TALKS:
-        package, proposer, consent, model = deals_struck(scenario)
-        p = model.params
+    for scenario, package, proposer, consent, p in deals_struck(WITH_TALKS):
         assert len(package) > 0, scenario
         assert has(consent, talks.CONSENT_MOSCOW).all() and has(consent, talks.CONSENT_KYIV).all()
         us_relief = package[:, talks.SANCTIONS_RELIEF] > TOL
@@ -77,16 +83,16 @@ def test_a_package_binds_only_with_every_controllers_consent():
 
 
 @pytest.mark.slow
-def test_an_eu_member_that_always_holds_out_keeps_every_eu_sanction_in_place():
-    result = sim.simulate("new_administration", runs=200, days=730, seed=6,
-                          overrides={"eu_relief_holdout_chance": 1.0})
-    o = result.outcomes
+def test_an_eu_member_that_always_holds_out_keeps_every_eu_sanction_in_place(ensembles):
+    held, free = ensembles(("new_administration", {"eu_relief_holdout_chance": 1.0}),
+                           ("new_administration", {"eu_relief_holdout_chance": 0.0}),
+                           runs=200, days=730, seed=6, record=False)
+    o = held.outcomes
     dealt = o["ceasefire_day"].notna()
     assert dealt.sum() > 10
     assert (o.loc[dealt, "deal_relief_eu"] == 0.0).all()
     assert (o["consent_refusals"] > 0).mean() > 0.2  # packages that asked for it were blocked
-    free = sim.simulate("new_administration", runs=200, days=730, seed=6,
-                        overrides={"eu_relief_holdout_chance": 0.0}).outcomes
+    free = free.outcomes
     assert (free.loc[free["ceasefire_day"].notna(), "deal_relief_eu"] > 0.0).mean() > 0.2
 
 
@@ -106,8 +112,11 @@ def test_deals_are_data_in_the_outcome_row():
 # ---------------------------------------------------------------- timing from events
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", WITH_TALKS)
-def test_no_single_day_holds_more_than_three_percent_of_the_ceasefires(scenario):
-    days = sim.simulate(scenario, runs=400, days=730, seed=11).outcomes["ceasefire_day"]
+def test_no_single_day_holds_more_than_three_percent_of_the_ceasefires(ensembles, scenario):
+    """400 runs of each preset, all in one batch (computed by the first case, 12 s of CPU where
+    the seven apart took 25 s)."""
+    every = ensembles(*WITH_TALKS, runs=400, days=730, seed=11, record=False)
+    days = every[WITH_TALKS.index(scenario)].outcomes["ceasefire_day"]
     days = days.dropna().astype(int).to_numpy()
     assert len(days) >= 40, scenario
     assert np.bincount(days).max() / len(days) <= 0.03, scenario
@@ -130,29 +139,28 @@ def test_offers_follow_no_rota():
 
 # ---------------------------------------------------------------- the energy truce
 @pytest.mark.slow
-def test_the_energy_truce_is_offered_agreed_and_broken_not_a_default():
-    on = sim.simulate("new_administration", runs=200, days=730, seed=9).outcomes
-    off = sim.simulate("new_administration", runs=200, days=730, seed=9,
-                       overrides={"energy_moratorium_in_talks": False}).outcomes
+def test_the_energy_truce_is_offered_agreed_and_broken_not_a_default(ensembles):
+    on, off, never = (r.outcomes for r in ensembles(
+        "new_administration", ("new_administration", {"energy_moratorium_in_talks": False}),
+        ("new_administration", {"russia_energy_truce_value_km2": 0.0}),
+        runs=200, days=730, seed=9, record=False))
     assert 0.1 < on["energy_truce_day"].notna().mean() < 1.0
     assert (on["energy_truces_broken"] > 0).mean() > 0.1
     assert off["energy_truce_day"].isna().all()
     # Moscow refuses it where the end of Ukraine's refinery strikes is worth nothing to it
-    never = sim.simulate("new_administration", runs=200, days=730, seed=9,
-                         overrides={"russia_energy_truce_value_km2": 0.0}).outcomes
     assert never["energy_truce_day"].isna().all()
 
 
 # ---------------------------------------------------------------- land for peace
 @pytest.mark.slow
-def test_land_for_peace_where_kyiv_can_bear_it_and_less_as_its_red_line_bites():
+def test_land_for_peace_where_kyiv_can_bear_it_and_less_as_its_red_line_bites(ensembles):
     """Deals that cede land exist when Kyiv's domestic cost of ceding allows (red line at
     today's line, no extra cost beyond it), and the land ceded falls as that cost rises (same
-    runs)."""
-    ceded = {}
-    for cost in (0.0, 4.0, 16.0):
-        o = sim.simulate("new_administration", runs=200, days=730, seed=12,
-                         overrides={"red_line_cost_per_km2": cost}).outcomes
-        ceded[cost] = o["deal_line_km2"].fillna(0.0).to_numpy()
+    runs, one batch)."""
+    costs = (0.0, 4.0, 16.0)
+    results = ensembles(*(("new_administration", {"red_line_cost_per_km2": cost}) for cost in costs),
+                        runs=200, days=730, seed=12, record=False)
+    ceded = {cost: r.outcomes["deal_line_km2"].fillna(0.0).to_numpy()
+             for cost, r in zip(costs, results)}
     assert (ceded[0.0] > 1000.0).mean() > 0.2
     assert ceded[0.0].mean() > 3.0 * ceded[4.0].mean() > 3.0 * ceded[16.0].mean()
