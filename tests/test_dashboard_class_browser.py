@@ -18,6 +18,9 @@ from test_dashboard_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, FAN_TIME
                                     readout, wait_fan_ready)
 
 pytestmark = pytest.mark.browser
+# `expect` has its own default of 5 s, which the browser context's timeout does not change: under
+# CI's load a lesson's text took longer to replace the last one's
+expect.set_options(timeout=FAN_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")

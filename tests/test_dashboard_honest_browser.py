@@ -17,6 +17,9 @@ from test_dashboard_browser import (ARTIFACTS, FAN_TIMEOUT_MS, browser, choose, 
 from test_dashboard_lessons import lesson_numbers
 
 pytestmark = pytest.mark.browser
+# `expect` has its own default of 5 s, which the browser context's timeout does not change: under
+# CI's load a lesson's text took longer to replace the last one's
+expect.set_options(timeout=FAN_TIMEOUT_MS)
 
 
 def open_sized(browser, url, width, height, touch=False):
