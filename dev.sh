@@ -52,9 +52,9 @@ case "$task" in
   dashboard) setup; exec "$VENV/bin/conflictsim" dashboard "$@" ;;
   # two workers per core (about half of a test's time is spent waiting on a server, a browser
   # or a subprocess), each test file whole on one worker (its module fixtures computed once);
-  # `-n 0` after it runs in this process
-  # and bytecode cached (__pycache__/, ignored by git): with PYTHONDONTWRITEBYTECODE set each
-  # worker compiles and assert-rewrites every module again, 14 s of CPU where cached is 8
+  # `-n 0` after it runs in this process. Bytecode is cached (__pycache__/, ignored by git):
+  # with PYTHONDONTWRITEBYTECODE set each worker compiles and assert-rewrites every module
+  # again, 14 s of CPU where cached is 8
   test) setup; need_chromium; unset PYTHONDONTWRITEBYTECODE
         exec "$VENV/bin/python" -m pytest -n "$((2 * $(nproc)))" --dist loadfile "$@" ;;
   *) echo "dev.sh: error: task='$task' is not allowed: one of dashboard, test, setup" >&2; exit 2 ;;
