@@ -210,6 +210,7 @@ def test_discover_on_an_outcome_condition_reports_a_consistent_box(smoke_sweep, 
     assert box.density >= y.mean()
 
 
+@pytest.mark.slow
 def test_discover_bad_input_exits_2_with_one_line(smoke_sweep, tmp_path, capsys):
     result = subprocess.run([sys.executable, "-m", "conflictsim", "discover", str(smoke_sweep),
                              "--where", "nonsense > 1"], capture_output=True, text=True, cwd=ROOT)
@@ -287,6 +288,7 @@ def test_a_sweep_without_varied_parameters_is_searched_over_its_world_only(tmp_p
     assert all(name.startswith(("drawn_", "type_")) for name in found.world)
 
 
+@pytest.mark.slow
 def test_a_misspelled_category_in_where_exits_2_in_one_line_before_any_analysis(smoke_sweep,
                                                                                 capsys):
     code = conflictsim(["discover", str(smoke_sweep), "--where", "outcome == 'war with talk'"])

@@ -106,6 +106,7 @@ def test_every_parquet_file_lies_in_one_table_folder_with_one_schema(dataset):
         pl.read_parquet(f"{dataset}/**/*.parquet")
 
 
+@pytest.mark.slow
 def test_documented_one_liners_read_the_tables_the_api_and_results_give(dataset, capsys):
     assert conflictsim(["results", str(dataset)]) == 0
     assert f"runs: {ROWS:,} of {ROWS:,}" in capsys.readouterr().out

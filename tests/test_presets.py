@@ -33,6 +33,7 @@ HEADLINE = ("area_change_km2", "ceasefire_day", "ukraine_support_final", "us_aid
             "eu_aid_total_bn_usd", "russia_economic_pressure_mean", "ukraine_economic_pressure_mean")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("one,other", list(itertools.combinations(sim.SCENARIOS, 2)))
 def test_every_two_presets_differ_in_outcomes(ensemble, one, other):
     """The outcome classes differ (chi-square, alpha 0.01), or a headline outcome does on the
@@ -55,6 +56,7 @@ def test_every_two_presets_differ_in_outcomes(ensemble, one, other):
     assert differing, f"{one} and {other} end alike"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", list(sim.SCENARIOS))
 def test_both_pressure_indices_spread_across_runs_in_the_second_year(ensemble, scenario):
     """No flat line: over the second year each index differs from run to run (10-90 % range of
