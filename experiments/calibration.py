@@ -101,19 +101,26 @@ def fit_months_for(start_date: str) -> tuple[str, ...]:
     start's to the data's last (November 2024); a start on the first of January 2024 gives
     `FIT_MONTHS`. A start after the first of a month fits from the next month on."""
     start = dt.date.fromisoformat(start_date)
-    month = start if start.day == 1 else _next_month(start)
+    month = start if start.day == 1 else add_months(start, 1)
     ends = []
     while month <= dt.date.fromisoformat(LAST_DATA_MONTH):
-        ends.append((_next_month(month) - dt.timedelta(days=1)).isoformat())
-        month = _next_month(month)
+        ends.append(month_end(month).isoformat())
+        month = add_months(month, 1)
     if not ends:
         raise InputError(f"--start-date {start_date}: no month of data after it to fit "
                          f"(the data end on {LAST_DATA_MONTH})")
     return tuple(ends)
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+def month_end(date: dt.date) -> dt.date:
+    nxt = (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """The first of the month `months` after `date`'s."""
+    index = date.year * 12 + date.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def observed_targets(fit_months: tuple[str, ...] = FIT_MONTHS) -> pd.Series:
@@ -426,9 +433,8 @@ def write_outputs(out: Path, priors, history: list[Population], observed: pd.Ser
         frame.insert(1, "final", round_index == len(history) - 1)  # the posterior's rows
         frame["weight"] = population.weights
         frame["distance"] = population.distances
-        for k, month in enumerate(observed.index):
-            frame[f"gain_{month[:7]}" if month_index(observed)[k]
-                  else month] = population.gains[:, k]
+        for k, (month, is_month) in enumerate(zip(observed.index, month_index(observed))):
+            frame[f"gain_{month[:7]}" if is_month else month] = population.gains[:, k]
         rows.append(frame)
     (out / POSTERIOR).parent.mkdir(exist_ok=True)
     posterior = out / POSTERIOR
@@ -502,14 +508,13 @@ def command(args, make_evaluator) -> int:
     from .lock import DirectoryLock
 
     with DirectoryLock(out, "--out", "calibrate"):
-        return _calibrate_into(out, args, make_evaluator, priors, start_date, truth, observed,
-                               data)
+        return _calibrate_into(out, args, make_evaluator, priors, start_date, fit_months, truth,
+                               observed, data)
 
 
-def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, truth, observed,
-                    data) -> int:
+def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, fit_months, truth,
+                    observed, data) -> int:
     """The calibration itself, with `out` locked (created by the lock if missing)."""
-    fit_months = fit_months_for(start_date)
     checkpoint = out / CHECKPOINT
     identity = checkpoint_identity(priors, observed, args.draws, args.accept, args.seed,
                                    start_date, data)

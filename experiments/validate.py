@@ -35,6 +35,7 @@ from sim.style import FAN_QUANTILES, OKABE_ITO
 from sim.params import InputError
 
 from . import calibration
+from .calibration import add_months, month_end
 
 DEFAULT_STARTS = ("2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01",
                   "2024-06-01", "2024-07-01", "2024-08-01", "2024-09-01")
@@ -59,16 +60,6 @@ class Backtest:
     table: pd.DataFrame  # one row per (start, horizon)
     summary: dict
     fans: dict  # start -> (days, quantiles (5, days)) of the forecast occupied area
-
-
-def month_end(date: dt.date) -> dt.date:
-    nxt = (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    index = date.year * 12 + date.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def check_horizons(text) -> tuple[int, ...]:
