@@ -348,7 +348,7 @@ def trump_aid_level(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
     """After inauguration, aid is the contained level, cut further by blame on Kyiv."""
     contained = p.us_aid_baseline_bn_usd * p.trump_aid_level * (
         1.0 - p.trump_aid_cut_on_blame * np.maximum(-state.us_blame, 0.0))
-    before = p.us_aid_baseline_bn_usd * ctx.us_aid_flowing
+    before = p.us_aid_baseline_bn_usd * (1.0 - p.us_aid_gap_share * (not ctx.us_aid_flowing))
     return np.where(ctx.inaugurated, contained, before) * np.ones(state.n_runs)
 
 

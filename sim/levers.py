@@ -86,7 +86,8 @@ class Verdict:
     def line(self) -> str:
         sign = "up" if self.expect.direction > 0 else "down"
         return (f"{self.name}: {self.levels[0]:g} -> {self.levels[1]:g} should move "
-                f"{self.expect.outcome} {sign} in {self.expect.scenario}: "
+                f"{self.expect.outcome} {sign} in {self.expect.scenario}"
+                f"{f' from {self.expect.start_date}' if self.expect.start_date else ''}: "
                 f"{self.low_mean:.4g} -> {self.high_mean:.4g} (statistic {self.statistic:.3g}) "
                 f"{'ok' if self.passed else 'FAILED'}")
 
@@ -148,19 +149,22 @@ def check(names: Iterable[str], runs: int = 120, days: int = 730, seed: int = 7,
 
 
 def _check_all(names: list[str], runs: int, days: int, seed: int) -> list[Verdict]:
-    """One batch per scenario: every (setting, parameter) pair gets its own 2 x `runs` runs, its
-    setting and levels as per-run values (a setting is parameter values too), so the verdicts are
-    those of one batch per setting (runs replay alike in any batch) at a quarter of the batches."""
-    by_scenario: dict[str, list[str]] = defaultdict(list)
+    """One batch per scenario and start date: every (setting, parameter) pair gets its own
+    2 x `runs` runs, its setting and levels as per-run values (a setting is parameter values
+    too), so the verdicts are those of one batch per setting (runs replay alike in any batch)
+    at a quarter of the batches."""
+    by_scenario: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for name in names:
-        by_scenario[PARAMS[name].expects.scenario].append(name)
+        expect = PARAMS[name].expects
+        by_scenario[expect.scenario, expect.start_date].append(name)
     verdicts = {}
-    for scenario, members in by_scenario.items():
-        verdicts.update((v.name, v) for v in _check_scenario(scenario, members, runs, days, seed))
+    for (scenario, start), members in by_scenario.items():
+        verdicts.update((v.name, v)
+                        for v in _check_scenario(scenario, members, runs, days, seed, start))
     return [verdicts[name] for name in names]
 
 
-def _check_scenario(scenario, members, runs, days, seed) -> list[Verdict]:
+def _check_scenario(scenario, members, runs, days, seed, start_date=None) -> list[Verdict]:
     bases = {setting: scenarios.make(scenario, 1, **dict(setting)).values
              for setting in {PARAMS[name].expects.setting for name in members}}
     n_total = 2 * runs * len(members)
@@ -177,7 +181,7 @@ def _check_scenario(scenario, members, runs, days, seed) -> list[Verdict]:
         overrides[name][start + runs:start + 2 * runs] = pair[1]
     result = simulate(scenario, runs=n_total, days=days, seed=seed, overrides=overrides,
                       run_indices=np.tile(np.arange(runs), 2 * len(members)), record=MEASURED_FIELDS,
-                      uncertainty="off")
+                      uncertainty="off", start_date=start_date)
     verdicts = []
     for k, name in enumerate(members):
         expect = PARAMS[name].expects

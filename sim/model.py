@@ -96,6 +96,8 @@ class ConflictModel(mesa.Model):
         self.start_inputs = start_inputs.apply(self.start_date, self.drawn, fixed)
         self.params = scenarios.make(scenario, self.n_runs, **{**self.drawn, **self.start_inputs},
                                      **overrides)
+        # day -> the inputs history changes that day (2023's as they were, 2024's from 2024-01-01)
+        self.history = start_inputs.schedule(self.start_date, self.days, self.drawn, fixed)
         self.calendar = calendar.Calendar(self.start_date, self.days)
         self._winter = self.calendar.winter()
         self._mud = self.calendar.mud()
@@ -188,6 +190,9 @@ class ConflictModel(mesa.Model):
             self.running = False
             return
         self.today = self._context(self.state.day + 1)
+        inputs = self.history.get(self.today.day)
+        if inputs:  # the day-0 references (`derived`) stay those of the start
+            self.params = self.params.with_overrides(inputs)
         block = core_day.day_draws(self.keys, self.today.day)  # drawn once for leaders and day
         self.moves = self.decide(self.today, block)
         self.state, self.events = core_day.advance(self.state, self.params, self.derived,
@@ -202,8 +207,11 @@ class ConflictModel(mesa.Model):
         return self
 
     def intervene(self, **overrides: Any) -> None:
-        """Change parameters from the current day on (a dashboard slider during a run)."""
+        """Change parameters from the current day on (a dashboard slider during a run); history
+        no longer changes them later."""
         self.params = self.params.with_overrides(overrides)
+        self.history = {day: kept for day, inputs in self.history.items()
+                        if (kept := {k: v for k, v in inputs.items() if k not in overrides})}
         self.derived = self._derive()
         self.overrides.update(overrides)
         self.interventions.append((self.state.day, dict(overrides)))
@@ -236,6 +244,7 @@ class ConflictModel(mesa.Model):
         self.moves, self.events = other.moves, other.events
         self.overrides = dict(other.overrides)
         self.interventions = list(other.interventions)
+        self.history = other.history
         if self.record:
             self._days_by_runs = {k: v.copy() for k, v in other._days_by_runs.items()}
         self.running = self.state.day < self.days

@@ -43,15 +43,16 @@ class ParamError(InputError):
 class Expect:
     """What raising a parameter should do: move `outcome` (a per-run outcome of
     `sim.levers.MEASURES`, or "spread:<outcome>" for its spread across runs) in `direction`
-    (+1 up, -1 down), in `scenario` with `setting` on top, where the mechanism is at work.
-    `levels`, when given, are the two values compared (else the midpoints between the default
-    and each end of the range)."""
+    (+1 up, -1 down), in `scenario` with `setting` on top, from `start_date` (None: the model's
+    day 0), where the mechanism is at work. `levels`, when given, are the two values compared
+    (else the midpoints between the default and each end of the range)."""
 
     outcome: str
     direction: int
     scenario: str = "status_quo"
     setting: tuple[tuple[str, Any], ...] = ()
     levels: tuple[float, float] | None = None
+    start_date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -784,6 +785,16 @@ _SPECS: list[ParamSpec] = [
        "united_states",
        label="US aid to Ukraine in 2024",
        expects=_E("us_aid_total_bn_usd", +1)),
+    _p("us_aid_gap_share", 1.0, 0.0, 1.0, "share",
+       "Share of new US aid withheld from 2024-01-01 to 2024-04-23, while Congress passed no "
+       "appropriation: 1 is history, 0 the counterfactual 2024 without the gap. It acts from "
+       "the first day of runs that start before 2024-04-24; their day-0 forces are still "
+       "estimated from the front as it was.",
+       "facts: 'US gap in new Ukraine appropriations (previous funds exhausted; no new "
+       "packages until the April act)' and 'US Ukraine Security Supplemental Appropriations "
+       "(H.R. 8035 text; enacted in H.R. 815)'; a counterfactual lever", "united_states",
+       label="Share of US aid withheld in the early-2024 gap",
+       expects=_E("area_change_180d_km2", +1, start_date="2024-01-01", levels=(0.0, 1.0))),
     _p("us_military_share", 0.65, 0.0, 1.0, "share",
        "Military share of US aid.", "facts: 'Cumulative aid allocations Europe vs US "
        "(all types)' (US military 43.1 of 67.0)", "united_states",

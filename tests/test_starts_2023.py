@@ -1,6 +1,6 @@
 """Starts from 2023-01-01 with 2023's inputs (issue 18); starts in 2024 exactly as before.
 
-Cost: about 2 s (a few models of a few runs and days).
+Cost: about 10 s (a few models of a few runs, up to 300 days).
 """
 
 from __future__ import annotations
@@ -84,3 +84,85 @@ def test_starts_in_2024_keep_their_inputs(start):
         np.testing.assert_array_equal(getattr(model.params, name), getattr(expected, name))
     flowing = [model.calendar.us_aid_flowing(day) for day in range(401)]
     assert flowing == [day >= model.calendar.us_aid_resumed_day for day in range(401)]
+
+
+def _params_by_day(model, days):
+    """The model's parameters as the leaders and the core saw them on each of `days`."""
+    seen = {}
+    while model.running and model.day < max(days):
+        model.step()
+        if model.day in days:
+            seen[model.day] = model.params
+    return seen
+
+
+def test_inputs_in_force_change_on_their_dates_and_return_to_2024_on_new_year():
+    """History sets the Urals discount, the rouble, US sanctions, the budget and the contracts
+    rate while a 2023 run goes on; what applies at the start (support, the fund, EU sanctions)
+    is the day-0 state only, and what the caller sets stays."""
+    start = dt.date(2023, 4, 1)
+    model = sim.ConflictModel(n_runs=3, days=300, start_date=start.isoformat(), rng=4,
+                              rub_per_usd=70.0)
+    day = {name: calendar.day_of(date, start) for name, date in
+           [("august", "2023-08-01"), ("july", "2023-07-31"), ("new_year", "2024-01-01"),
+            ("december", "2023-12-31")]}
+    seen = _params_by_day(model, set(day.values()))
+    assert seen[day["july"]].urals_discount_usd == 25.0
+    assert seen[day["august"]].urals_discount_usd == 15.0  # the Aug-Oct row
+    assert seen[day["december"]].russia_spending_trn_rub == 32.4
+    new_year = seen[day["new_year"]]
+    assert new_year.russia_spending_trn_rub == PARAMS["russia_spending_trn_rub"].default
+    assert new_year.urals_discount_usd == PARAMS["urals_discount_usd"].default
+    np.testing.assert_array_equal(seen[day["december"]].russia_recruits_per_day,
+                                  model.drawn["russia_recruits_per_day"] * 1.1)
+    np.testing.assert_array_equal(new_year.russia_recruits_per_day,
+                                  model.drawn["russia_recruits_per_day"])
+    for name in ("ukraine_support_initial", "nwf_initial_bn_usd", "eu_sanctions_initial"):
+        assert getattr(new_year, name) == start_inputs.for_start(start)[name][0], name
+    assert all(p.rub_per_usd == 70.0 for p in seen.values())
+
+
+def test_the_dated_inputs_reach_the_run_and_a_projection_replays_them():
+    """Russia's revenue follows the Urals discount from its date on, so its fund (which covers
+    2023's whole deficit) falls more slowly: held at the start's value by the caller, the days
+    up to the change agree and the days after do not. A projection from before a change gives
+    the days stepping gives."""
+    start = "2023-06-01"
+    change = calendar.day_of("2023-08-01", dt.date.fromisoformat(start))
+    record = ("nwf_bn_usd",)
+    dated = sim.simulate(runs=4, days=change + 30, seed=3, start_date=start, record=record)
+    held = sim.simulate(runs=4, days=change + 30, seed=3, start_date=start, record=record,
+                        overrides={"urals_discount_usd": 25.0})
+    fund = dated.trajectories["nwf_bn_usd"]
+    fund_held = held.trajectories["nwf_bn_usd"]
+    np.testing.assert_array_equal(fund[:, :change], fund_held[:, :change])
+    # a narrower discount, a smaller deficit (none at all in runs whose draws balance the budget)
+    assert np.all(fund[:, -1] >= fund_held[:, -1]) and np.any(fund[:, -1] > fund_held[:, -1])
+    model = sim.ConflictModel(n_runs=4, days=change + 30, rng=3, start_date=start, record=record)
+    for _ in range(change - 5):
+        model.step()
+    np.testing.assert_array_equal(model.projection().trajectories["nwf_bn_usd"], fund)
+
+
+def test_a_slider_holds_an_input_history_would_change_later():
+    model = sim.ConflictModel(n_runs=2, days=200, start_date="2023-06-01", rng=1)
+    model.step()
+    model.intervene(urals_discount_usd=40.0)
+    model.run()
+    assert model.params.urals_discount_usd == 40.0
+    assert all("urals_discount_usd" not in inputs for inputs in model.history.values())
+    assert any("rub_per_usd" in inputs for inputs in model.history.values())
+
+
+def test_the_us_aid_gap_is_a_counterfactual_lever():
+    """2024 without the gap: US aid flows at its baseline through January-April 2024 (from the
+    first day of a run started in the gap); with the default, none arrives, as happened."""
+    days = calendar.day_of("2024-04-23", dt.date(2024, 1, 1))
+    history = sim.simulate(runs=2, days=days, seed=1, start_date="2024-01-01")
+    without = sim.simulate(runs=2, days=days, seed=1, start_date="2024-01-01",
+                           overrides={"us_aid_gap_share": 0.0})
+    baseline = PARAMS["us_aid_baseline_bn_usd"].default
+    assert np.all(history.trajectories["us_aid_bn_usd_yr"] == 0.0)
+    assert np.all(without.trajectories["us_aid_bn_usd_yr"][:, 1:] == baseline)
+    assert np.all(without.trajectories["occupied_km2"][:, -1]
+                  < history.trajectories["occupied_km2"][:, -1])
