@@ -1,5 +1,6 @@
-"""What a student's click does: each handler changes the session's model and its reactive values
-together, and shows a plain message instead of changing anything when the input is refused.
+"""What a student's click does: each handler changes the session (the one source of truth: its
+settings, model and revision), then `publish` copies what the page shows from it into the
+reactive values; a refused input changes nothing and shows a plain message instead.
 Components never call these directly; the page passes them as `on_*` callbacks.
 """
 
@@ -17,29 +18,34 @@ from .settings import (LINK_LESSON_KEY, Settings, parse_run_reference, settings_
                        settings_from_text)
 
 
+def publish(session: Session, state: DashboardState) -> None:
+    """The page's copies of the session (settings as chosen, day, revision), written here and
+    nowhere else, so they cannot drift from the model."""
+    with session.lock:
+        chosen, day, days, revision = (session.chosen, session.day, session.model.days,
+                                       session.revision)
+    state.chosen.value = chosen
+    show_day(state, day, days)
+    state.revision.value = revision
+
+
 def apply_setting(session: Session, state: DashboardState, name: str, value: Any) -> None:
     """A slider moved: before play it sets the scenario; during a run it is an intervention
     from the current day on. Bad input leaves everything as it was and shows a message."""
     try:
-        if session.day == 0 and not session.interventions:
-            chosen = state.chosen.value.with_value(name, value)
-            session.rebuild(chosen)
-        else:  # kept with its day, so a saved file or link replays the run
-            chosen = state.chosen.value.with_change(session.day, name, value)
-            session.intervene(name, value)
+        session.set_value(name, value)
     except InputError as err:
         state.message.value = str(err)
         return
     state.message.value = None
     state.opened_row.value = None
-    state.chosen.value = chosen
-    state.revision.value += 1
+    publish(session, state)
 
 
 def choose_scenario(session: Session, state: DashboardState, scenario: str) -> None:
     """A new preset: back to day 0 with the preset's values (the student's are cleared)."""
     try:
-        chosen = state.chosen.value.with_scenario(scenario)
+        chosen = session.chosen.with_scenario(scenario)
     except InputError as err:
         state.message.value = str(err)
         return
@@ -51,17 +57,14 @@ def reset(session: Session, state: DashboardState, settings: Settings | None = N
     with the reason shown, if the model refused them."""
     try:
         # Reset: the slider positions apply from day 0; a file or link replays its changes
-        target = settings or state.chosen.value.folded()
-        session.rebuild(target)
+        session.rebuild(settings or session.chosen.folded())
     except InputError as err:
         state.message.value = str(err)
         return False
     state.playing.value = False
     state.message.value = None
     state.opened_row.value = None
-    state.chosen.value = target
-    show_day(state, 0, session.model.days)
-    state.revision.value += 1
+    publish(session, state)
     return True
 
 
@@ -72,11 +75,13 @@ def open_run(session: Session, state: DashboardState, seed_text: str, run_text: 
     except InputError as err:
         state.message.value = str(err)
         return
-    reset(session, state, replace(state.chosen.value, seed=seed, run_offset=run))
+    reset(session, state, replace(session.chosen, seed=seed, run_offset=run))
 
 
 def step(session: Session, state: DashboardState, n_days: int) -> None:
-    """Advance the session's model; the latency clock starts here and stops after the render."""
+    """Advance the session's model; the latency clock starts here and stops after the render.
+    Only the day is published: a step changes neither the settings as chosen (a change they
+    schedule is in them already) nor the revision."""
     session.latencies.begin()
     show_day(state, session.step(n_days), session.model.days)
 
@@ -88,7 +93,7 @@ def open_sweep_row(session: Session, state: DashboardState, library, name: str, 
     from .sweeps import read_sweep_row
 
     try:
-        opened = read_sweep_row(library, name, row_text, state.chosen.value)
+        opened = read_sweep_row(library, name, row_text, session.chosen)
     except InputError as err:
         state.message.value = str(err)
         return None
@@ -117,7 +122,7 @@ def open_settings_file(session: Session, state: DashboardState, name: str, data:
     refused with a one-line message naming the file, the key and the value."""
     try:
         text = bytes(data).decode("utf-8")
-        settings = settings_from_text(text, name, base=state.chosen.value)
+        settings = settings_from_text(text, name, base=session.chosen)
     except UnicodeDecodeError:
         state.message.value = f"{name}: not a settings file (not UTF-8 text)"
         return False
@@ -173,7 +178,7 @@ def open_link(session: Session, state: DashboardState, search: str | None) -> No
     """Settings a shared link carries (its query string), applied once when the page opens; a
     bad link changes nothing and says why."""
     try:
-        settings = settings_from_query(search or "", base=state.chosen.value)
+        settings = settings_from_query(search or "", base=session.chosen)
     except InputError as err:
         state.message.value = str(err)
         return

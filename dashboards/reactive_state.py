@@ -22,13 +22,15 @@ TICK_SECONDS = 0.5
 
 @dataclass(eq=False)
 class DashboardState:
-    """The session's reactive values (created by `use_dashboard_state`, never at module level)."""
+    """The session's reactive values (created by `use_dashboard_state`, never at module level).
+    The first five are the page's copies of the `Session`, written only by `actions.publish`
+    (and `show_day`, for a step); the rest are the page's own."""
 
-    chosen: solara.Reactive[Settings]  # slider positions: what Reset starts from
+    chosen: solara.Reactive[Settings]  # Session.chosen: slider positions, what Reset starts from
     day: solara.Reactive[int]
     started: solara.Reactive[bool]  # day > 0: sliders are interventions now
     finished: solara.Reactive[bool]  # day == horizon: nothing left to step
-    revision: solara.Reactive[int]  # bumped when the model changes other than by a step
+    revision: solara.Reactive[int]  # Session.revision: a rebuild or a change by the student
     playing: solara.Reactive[bool]
     speed: solara.Reactive[int]
     message: solara.Reactive[str | None]
@@ -61,11 +63,11 @@ def use_dashboard_state(initial: Settings | None = None) -> tuple[Session, Dashb
     """The session's controller and reactive values; call once, in the page."""
     session = solara.use_memo(lambda: Session(initial), [])
     values = dict(
-        chosen=solara.use_reactive(session.settings),
+        chosen=solara.use_reactive(session.chosen),
         day=solara.use_reactive(0),
         started=solara.use_reactive(False),
         finished=solara.use_reactive(False),
-        revision=solara.use_reactive(0),
+        revision=solara.use_reactive(session.revision),
         playing=solara.use_reactive(False),
         speed=solara.use_reactive(SPEEDS["normal (10 days/s)"]),
         message=solara.use_reactive(None),

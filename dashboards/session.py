@@ -98,6 +98,7 @@ class Session:
         self.track = HighlightTrack(self.model)
         self.generation = 0  # bumped on every rebuild: a new model
         self.change_count = 0  # bumped on every change during a run (and a replayed one)
+        self.revision = 0  # bumped on every rebuild and every change the student makes
         self.fan_token = 0  # bumped on every fan request; older requests give up
         self.latencies = StepLatencies(os.environ.get(STEP_LOG_ENV))
 
@@ -109,6 +110,18 @@ class Session:
         with self.lock:
             self.settings, self.model, self.track = settings, model, track
             self.generation += 1
+            self.revision += 1
+
+    def set_value(self, name: str, value: Any) -> None:
+        """A slider moved: before play it rebuilds day 0 with the value; during a run it is a
+        change from today on, kept with its day in `chosen` (so a saved file or link replays
+        the run). Refused input (`InputError`) changes nothing."""
+        with self.lock:
+            if self.model.day == 0 and not self.model.interventions:
+                self.rebuild(self.chosen.with_value(name, value))
+            else:
+                self.chosen.with_change(self.model.day, name, value)  # refuses a bad one first
+                self.intervene(name, value)
 
     def step(self, n_days: int = 1) -> int:
         """Step the model; a change the settings schedule for a day (a reopened file or link) is
@@ -134,6 +147,20 @@ class Session:
                 day, latest = made.pop()
                 made[-1] = (day, {**made[-1][1], **latest})
             self.change_count += 1
+            self.revision += 1
+
+    @property
+    def chosen(self) -> Settings:
+        """The settings as the student has them now: those the model was built with and every
+        change made during the run, with its day (the model's interventions: a change the
+        settings scheduled is there once). What a saved file or link replays, and what Reset
+        folds into day 0. Derived, never stored, so it cannot drift from the model."""
+        with self.lock:
+            chosen = self.settings
+            for day, values in self.model.interventions:
+                for name, value in values.items():
+                    chosen = chosen.with_change(day, name, value)
+            return chosen
 
     @property
     def sector_depth_km(self) -> np.ndarray:

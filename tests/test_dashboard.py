@@ -681,3 +681,50 @@ def test_the_server_entry_starts_the_warm_up_and_importing_the_page_starts_nothi
     assert "conflictsim-warm-up" not in threads_after("dashboards.app")
     assert "conflictsim-warm-up" in threads_after("dashboards.server")
     assert cli.server_command("127.0.0.1", 8765)[4] == "dashboards.server"
+
+
+def test_the_page_shows_the_session_and_keeps_no_state_of_its_own():
+    """One source of truth: whatever the student does (a slider before play, steps, a slider
+    during the run, a settings file with a dated change, Reset, a bad value), the page's
+    reactive copies are what the session says now, and the settings as chosen replay the run."""
+    from dashboards import actions
+    from dashboards.settings import settings_from_text, settings_to_toml
+
+    session = Session(Settings(scenario="freeze", n_runs=4, days=60))
+    state = DashboardState.detached(session.chosen)
+
+    def agrees():
+        assert state.chosen.value == session.chosen
+        assert (state.day.value, state.revision.value) == (session.day, session.revision)
+        assert state.started.value == (session.day > 0)
+        assert state.finished.value == (session.day >= session.model.days)
+
+    actions.apply_setting(session, state, "trump_aid_level", 0.4)
+    agrees()
+    assert session.chosen.overrides_dict["trump_aid_level"] == 0.4 and session.chosen.changes == ()
+    actions.step(session, state, 10)
+    actions.apply_setting(session, state, "trump_aid_level", 0.9)
+    actions.apply_setting(session, state, "eu_aid_baseline_bn_usd", 30.0)
+    agrees()
+    assert session.chosen.changes == (
+        (10, (("eu_aid_baseline_bn_usd", 30.0), ("trump_aid_level", 0.9))),)
+    revision = session.revision
+    actions.apply_setting(session, state, "trump_aid_level", -5.0)  # refused: nothing changes
+    assert state.message.value and session.revision == revision
+    agrees()
+    actions.step(session, state, 20)
+    agrees()
+    opened = settings_from_text(settings_to_toml(session.chosen), "saved.toml",
+                                base=Settings(n_runs=4, days=60))
+    replayed = Session(opened)
+    replayed.step(30)
+    np.testing.assert_array_equal(replayed.model.trajectories["occupied_km2"],
+                                  session.model.trajectories["occupied_km2"])
+    assert actions.open_settings(session, state, opened, "saved.toml")
+    agrees()
+    actions.step(session, state, 15)  # past the file's change on day 10: applied once
+    agrees()
+    assert session.chosen == opened and len(session.model.interventions) == 1
+    assert actions.reset(session, state)
+    agrees()
+    assert session.day == 0 and session.chosen == opened.folded()
