@@ -255,7 +255,9 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     is at least `zelensky_offensive_supply` and domestic support at least
     `zelensky_offensive_support`. He strikes the sector inside Ukraine where his concentrated
     attack would be strongest against Russia's troops and field works there (and where there
-    is ground left to retake). An offensive keeps its sector while it lasts: the forces drawn
+    is ground left to retake), those odds weighed up by `zelensky_corridor_preference` where
+    success would threaten the land corridor to Crimea. An offensive keeps its sector while it
+    lasts: the forces drawn
     into it cannot be moved along the front from one day to the next, so he chooses again only
     when it has stopped or there is nothing left to retake there."""
     n_runs, n_sectors = state.depth_km.shape
@@ -287,6 +289,7 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
         state.russia_military_supply, p.per_run("fortification_bonus")[:, None],
         state.force_balance_shift[:, None], state.offensive_strain,
         p.per_run("culmination_adaptation")[:, None])
+    odds *= 1.0 + p.per_run("zelensky_corridor_preference")[:, None] * sectors.CORRIDOR
     # nothing to strike outside Ukraine, nor where Ukraine already stands at its deepest
     odds[:, ~sectors.INSIDE_UKRAINE] = -np.inf
     odds[state.depth_km <= -sectors.MAX_COUNTER_DEPTH_KM] = -np.inf

@@ -1043,6 +1043,20 @@ _SPECS: list[ParamSpec] = [
        label="Russian force ratio below which Ukraine attacks",
        expects=_E("area_change_km2", -1, setting=(("zelensky_offensive_support", 0.0),),
                   levels=(0.0, 4.0))),
+    _p("zelensky_corridor_preference", 0.0, 0.0, 5.0, "x odds",
+       "How much more Zelensky values an offensive where success would threaten the land "
+       "corridor to Crimea (Zaporizhzhia, Velyka Novosilka) than one elsewhere: he attacks "
+       "where his odds times (1 + this) there are best. 0: the best odds alone.",
+       "assumption; the 2023 counter-offensive put its main effort on Tokmak and Melitopol "
+       "from Orikhiv and its second on Berdiansk from Velyka Novosilka (June-August 2023 "
+       "public reporting), not where Russia was thinnest",
+       "zelensky",
+       label="How much Zelensky prizes the corridor to Crimea",
+       # 0 by default: at 1, 94 % of the attacking days from 2023-05-01 are in Zaporizhzhia,
+       # as in 2023, but an attack there retakes a median 36 km2 in 120 days (51 in Siversk;
+       # the 2023 offensive about 250-400 km2): a push on a narrow axis of a 140 km sector is
+       # not modelled, and the backtests' errors grow 2-7 % (docs/VALIDATION.md, section 9)
+       expects=_E("area_change_km2", +1, setting=_UO)),
     _p("zelensky_offensive_supply", 0.9, 0.0, 2.0, "x 2024",
        "Ukraine's military supply (aid delivered and domestic output, 1 = 2024's baseline) "
        "Zelensky needs before he takes the offensive.",

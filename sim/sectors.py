@@ -6,27 +6,28 @@ its own (it never enters occupied Ukrainian area). `pace_km_per_day` is the dept
 per day at autumn-2024 effort; the eleven paces times widths give about 25 km2/day, the
 October-November 2024 DeepStateMap pace (503 and 726 km2/month), with most of it on the
 Pokrovsk, Kurakhove and Velyka Novosilka axes (design, section 2). `main_axis` marks where Putin's
-offensive allocation concentrates.
+offensive allocation concentrates, `corridor` the sectors whose recapture would threaten the land
+corridor to Crimea (what Zelensky's offensive prizes, `zelensky_corridor_preference`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# name, width_km, pace_km_per_day, main_axis
+# name, width_km, pace_km_per_day, main_axis, corridor
 _TABLE = [
-    ("Kursk salient", 40.0, 0.100, False),
-    ("Kharkiv-Vovchansk", 90.0, 0.005, False),
-    ("Kupiansk", 100.0, 0.022, False),
-    ("Lyman", 80.0, 0.012, False),
-    ("Siversk", 50.0, 0.010, False),
-    ("Chasiv Yar", 40.0, 0.030, False),
-    ("Toretsk", 40.0, 0.045, True),
-    ("Pokrovsk", 70.0, 0.100, True),
-    ("Kurakhove", 60.0, 0.120, True),
-    ("Velyka Novosilka", 70.0, 0.060, True),
-    ("Zaporizhzhia (Orikhiv)", 140.0, 0.005, False),
-    ("Dnipro river (Kherson)", 300.0, 0.0005, False),
+    ("Kursk salient", 40.0, 0.100, False, False),
+    ("Kharkiv-Vovchansk", 90.0, 0.005, False, False),
+    ("Kupiansk", 100.0, 0.022, False, False),
+    ("Lyman", 80.0, 0.012, False, False),
+    ("Siversk", 50.0, 0.010, False, False),
+    ("Chasiv Yar", 40.0, 0.030, False, False),
+    ("Toretsk", 40.0, 0.045, True, False),
+    ("Pokrovsk", 70.0, 0.100, True, False),
+    ("Kurakhove", 60.0, 0.120, True, False),
+    ("Velyka Novosilka", 70.0, 0.060, True, True),
+    ("Zaporizhzhia (Orikhiv)", 140.0, 0.005, False, True),
+    ("Dnipro river (Kherson)", 300.0, 0.0005, False, False),
 ]
 
 SECTOR_NAMES: tuple[str, ...] = tuple(row[0] for row in _TABLE)
@@ -34,6 +35,10 @@ N_SECTORS = len(_TABLE)
 WIDTH_KM = np.array([row[1] for row in _TABLE])
 PACE_KM_PER_DAY = np.array([row[2] for row in _TABLE])
 MAIN_AXIS = np.array([row[3] for row in _TABLE])
+# Sectors whose recapture would threaten the land corridor from Russia to Crimea (Melitopol
+# from Orikhiv, Berdiansk and Mariupol from Velyka Novosilka): where the 2023 counter-offensive
+# put its main and second efforts.
+CORRIDOR = np.array([row[4] for row in _TABLE])
 # Fortification lost per km of movement. Day-0 fortification is the equilibrium of building
 # against this loss at the sector's pace on the start date, so a batch starts in balance
 # whatever its parameters (`state.initial_fortification`).

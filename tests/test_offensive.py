@@ -103,6 +103,20 @@ def test_an_offensive_keeps_its_sector_while_it_lasts():
     assert not moved.any()
 
 
+def test_the_offensive_goes_for_the_corridor_to_crimea_as_in_2023():
+    """From 2023-05-01 Zelensky's offensive goes where success would threaten the land corridor
+    to Crimea (Zaporizhzhia, Velyka Novosilka), as the 2023 counter-offensive did; with no
+    preference for it he attacks where his odds alone are best, elsewhere."""
+    corridor = sectors.CORRIDOR[None, None, :]
+    for preference, share_wanted in ((1.0, lambda share: share > 0.9),
+                                     (0.0, lambda share: share < 0.1)):
+        _, decisions = _run("2023-05-01", 120, zelensky_corridor_preference=preference)
+        attacking = decisions > 0.0
+        assert attacking.any()
+        share = (attacking & corridor).sum() / attacking.sum()
+        assert share_wanted(share), (preference, share)
+
+
 def test_an_offensive_regains_ground_in_its_sector_at_higher_ukrainian_losses():
     """The same runs (common random numbers) from 2023-05-01 with and without Zelensky's
     offensives: where he attacked, the front stands further back, and Ukraine lost more
