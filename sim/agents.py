@@ -209,7 +209,8 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     in_ceasefire = state.talks_phase == CEASEFIRE
     if not in_ceasefire.any():
         return in_ceasefire
-    shift = (state.front_force_ratio / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
+    with np.errstate(divide="ignore", invalid="ignore"):  # no ratio yet in runs at war: masked
+        shift = (state.front_force_ratio / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
