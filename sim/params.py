@@ -270,6 +270,16 @@ _SPECS: list[ParamSpec] = [
        "assumption", "combat",
        label="Speed of building fortifications",
        expects=_E("russia_casualties", -1)),
+    _p("ukraine_offensive_axis_km", 300.0, 5.0, 300.0, "km",
+       "Width of the axis a Ukrainian offensive pushes: all the troops drawn in and the axis's "
+       "share of the sector's own attack the axis's share of Russia's defence there, and what "
+       "they retake is that share of the sector's front (300, the widest sector: the whole "
+       "sector, as before).",
+       "assumption; the 2023 counter-offensive's Robotyne salient was about 15-20 km wide at "
+       "its base, Kharkiv (Sep 2022) broke through on about 50 km",
+       "combat",
+       label="Width of a Ukrainian offensive's axis, km",
+       expects=_E("area_change_km2", +1, setting=_UO, levels=(20.0, 300.0))),
     _p("ukraine_offensive_pace_km_day", 0.25, 0.0, 5.0, "km/day",
        "Depth a Ukrainian offensive retakes per day at the reference force ratio in its favour "
        "(its attacking strength over Russia's defence, field works included), in summer.",
@@ -1054,8 +1064,9 @@ _SPECS: list[ParamSpec] = [
        label="How much Zelensky prizes the corridor to Crimea",
        # 0 by default: at 1, 94 % of the attacking days from 2023-05-01 are in Zaporizhzhia,
        # as in 2023, but an attack there retakes a median 36 km2 in 120 days (51 in Siversk;
-       # the 2023 offensive about 250-400 km2): a push on a narrow axis of a 140 km sector is
-       # not modelled, and the backtests' errors grow 2-7 % (docs/VALIDATION.md, section 9)
+       # the 2023 offensive about 250-400 km2) with the whole-sector push of the default
+       # ukraine_offensive_axis_km, and the backtests' errors grow 2-7 % (docs/VALIDATION.md,
+       # section 9, with what a narrow axis does)
        expects=_E("area_change_km2", +1, setting=_UO)),
     _p("zelensky_offensive_supply", 0.9, 0.0, 2.0, "x 2024",
        "Ukraine's military supply (aid delivered and domestic output, 1 = 2024's baseline) "

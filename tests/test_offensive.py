@@ -117,6 +117,27 @@ def test_the_offensive_goes_for_the_corridor_to_crimea_as_in_2023():
         assert share_wanted(share), (preference, share)
 
 
+def test_an_offensive_on_a_narrow_axis_breaks_in_deeper_and_moves_a_share_of_its_sector():
+    """The axis's share of the width: the same troops meet that share of Russia's defence, so
+    they push faster there, and the sector's mean depth moves by that share of the push. With
+    the axis as wide as the sector the day is the whole-sector push, exactly."""
+    from sim.core import combat as core_combat
+
+    share = core_combat.offensive_axis_share(np.array([[20.0], [300.0]]), np.float64)
+    np.testing.assert_allclose(share[0], np.minimum(20.0 / sectors.WIDTH_KM, 1.0))
+    assert np.all(share[1] == 1.0)
+    narrow, decisions = _run("2023-05-01", 120, ukraine_offensive_axis_km=20.0,
+                             zelensky_corridor_preference=1.0)
+    whole, _ = _run("2023-05-01", 120, zelensky_corridor_preference=1.0)
+    attacked = (decisions > 0.0).any(axis=0)  # (runs, sectors)
+    regained_narrow = -narrow.state.depth_km[attacked]
+    regained_whole = -whole.state.depth_km[attacked]
+    assert attacked.any() and np.mean(regained_narrow) > np.mean(regained_whole)
+    wide, _ = _run("2023-05-01", 120, ukraine_offensive_axis_km=300.0,
+                   zelensky_corridor_preference=1.0)
+    np.testing.assert_array_equal(wide.state.depth_km, whole.state.depth_km)
+
+
 def test_an_offensive_regains_ground_in_its_sector_at_higher_ukrainian_losses():
     """The same runs (common random numbers) from 2023-05-01 with and without Zelensky's
     offensives: where he attacked, the front stands further back, and Ukraine lost more

@@ -321,6 +321,14 @@ def concentrate(ukraine_force, drawn_share):
     return force
 
 
+def offensive_axis_share(axis_km, dtype):
+    """The share of each sector's width an offensive's axis covers, (runs, sectors), at most 1:
+    a push on a narrow axis concentrates against part of the defence and moves part of the
+    sector's front."""
+    share = np.divide(axis_km, sectors.WIDTH_KM.astype(dtype))
+    return np.minimum(share, 1.0, out=share)
+
+
 def ukraine_attack_ratio(ukraine_force, russia_force, fortification, ukraine_supply,
                          russia_supply, fortification_bonus, balance_shift, strain=None,
                          adaptation=0.0):

@@ -132,7 +132,7 @@ SECTOR_PARAMS = (
     "reference_force_ratio", "force_ratio_exponent", "counterattack_factor",
     "advance_speed_scale", "advance_noise_sd", "culmination_exhaustion",
     "culmination_sustainable_pace", "culmination_memory_days", "fortification_build_per_day",
-    "ukraine_offensive_pace_km_day", "ukraine_offensive_loss_factor",
+    "ukraine_offensive_pace_km_day", "ukraine_offensive_loss_factor", "ukraine_offensive_axis_km",
 )
 
 
@@ -338,15 +338,21 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
     advance *= fighting[:, None]
     if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
+        # on an axis of its sector: all the troops drawn in and the axis's share of the sector's
+        # own attack the axis's share of Russia's defence; what it retakes there is that share
+        # of the sector's mean depth (axis share 1: the whole sector, exactly)
+        axis = np.where(attacked, combat.offensive_axis_share(c["ukraine_offensive_axis_km"], f),
+                        np.asarray(1.0, f))
         attack_ratio = combat.ukraine_attack_ratio(
-            defending, russia_force, state.fortification, ukraine_supply, russia_supply,
-            c["fortification_bonus"], _col(state.force_balance_shift), state.offensive_strain,
-            c["culmination_adaptation"])
+            defending - ukraine_force * (1.0 - axis), russia_force * axis, state.fortification,
+            ukraine_supply, russia_supply, c["fortification_bonus"],
+            _col(state.force_balance_shift), state.offensive_strain, c["culmination_adaptation"])
         retaken = combat.ukraine_advance_km(
             attack_ratio, attacked, derived.seasons[ctx.winter, ctx.mud], shock,
             c["reference_force_ratio"], c["force_ratio_exponent"],
             c["ukraine_offensive_pace_km_day"], c["advance_noise_sd"], derived.noise_mean)
         combat.exhaust(retaken, state.offensive_strain, c["culmination_exhaustion"])
+        retaken *= axis
         advance -= retaken
     balance_shift, balance_drift = combat.step_balance(
         state.force_balance_shift, state.force_balance_drift_per_day, fighting,
