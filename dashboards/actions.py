@@ -14,8 +14,8 @@ from sim.params import InputError
 
 from .reactive_state import DashboardState, show_day
 from .session import Session
-from .settings import (LINK_LESSON_KEY, Settings, parse_run_reference, settings_from_query,
-                       settings_from_text)
+from .settings import (LINK_LESSON_KEY, Settings, parse_run_reference, parse_start_date,
+                       settings_from_query, settings_from_text)
 
 
 def publish(session: Session, state: DashboardState) -> None:
@@ -46,6 +46,17 @@ def choose_scenario(session: Session, state: DashboardState, scenario: str) -> N
     """A new preset: back to day 0 with the preset's values (the student's are cleared)."""
     try:
         chosen = session.chosen.with_scenario(scenario)
+    except InputError as err:
+        state.message.value = str(err)
+        return
+    reset(session, state, chosen)
+
+
+def choose_start(session: Session, state: DashboardState, start_date: str | None) -> None:
+    """A new start date: back to day 0 from that day's front, with the student's values (their
+    changes during the run belonged to the old dates and are folded in, as Reset does)."""
+    try:
+        chosen = replace(session.chosen.folded(), start_date=parse_start_date(start_date))
     except InputError as err:
         state.message.value = str(err)
         return

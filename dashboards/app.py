@@ -44,7 +44,7 @@ from sim.trajectories import TRAJECTORIES
 
 from . import actions, comparison, plots
 from .components.compare import CompareChooser, PresetsOverview
-from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker,
+from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker, StartPicker,
                                   TypedValue, KEY_PARAMETERS, TIP_CSS, input_error_text)
 from .components.lesson_panel import LessonPanel
 from .components.saved_settings import SettingsFiles
@@ -332,6 +332,8 @@ def Sidebar(session: Session, state: DashboardState, errors: solara.Reactive[Fie
                        gap="8px"):
         ScenarioPicker(chosen.scenario, lambda name: acting(
             lambda: actions.choose_scenario(session, state, name)))
+        StartPicker(chosen.start_date, lambda date: acting(
+            lambda: actions.choose_start(session, state, date)))
         PlayBar(session, state, clear)
         solara.Button("Hide settings" if not folded.value else "Show settings",
                       icon_name="mdi-tune", on_click=lambda: folded.set(not folded.value),

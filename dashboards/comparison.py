@@ -40,11 +40,12 @@ def label_for(key: str, saved: Sequence[tuple[str, Settings]]) -> str:
 
 def settings_for(key: str, current: Settings,
                  saved: Sequence[tuple[str, Settings]]) -> Settings | None:
-    """The settings a key names, with the student's ensemble size, horizon, seed and runs; None
-    for the student's own (live) fan. A key that names nothing known is the student's own."""
+    """The settings a key names, with the student's ensemble size, horizon, seed and runs (and,
+    for a preset, start date: the same world with one thing done differently); None for the
+    student's own (live) fan. A key that names nothing known is the student's own."""
     kind, _, name = key.partition(":")
     if kind == "preset" and name in sim.SCENARIOS:
-        return replace(current, scenario=name, overrides=(), start_date=None)
+        return replace(current, scenario=name, overrides=(), changes=())
     if kind == "saved":
         for saved_name, settings in saved:
             if saved_name == name:

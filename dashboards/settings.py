@@ -254,7 +254,7 @@ def settings_from_mapping(data: Mapping[str, Any], source: str,
                                       else repr(data["scenario"]))
         settings = replace(settings, seed=_whole_value("seed", data.get("seed", 0), MAX_SEED),
                            run_offset=_whole_value("run", data.get("run", 0), MAX_RUN_INDEX),
-                           start_date=_start_date(data.get("start_date")))
+                           start_date=parse_start_date(data.get("start_date")))
         parameters = data.get("parameters", {})
         if not isinstance(parameters, Mapping):
             raise ParamError("parameters", parameters, "a table of parameter = value")
@@ -279,7 +279,8 @@ def _whole_value(name: str, value: Any, high: int) -> int:
     return _whole(name, str(value), high)
 
 
-def _start_date(value: Any) -> str | None:
+def parse_start_date(value: Any) -> str | None:
+    """A start date as settings keep it: None for the scenarios' start, else ISO text."""
     if value is None:
         return None
     text = value.isoformat() if isinstance(value, datetime.date) else str(value)

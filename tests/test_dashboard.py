@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 import argparse
+import datetime as dt
 import ast
 import os
 import re
@@ -728,3 +729,34 @@ def test_the_page_shows_the_session_and_keeps_no_state_of_its_own():
     assert actions.reset(session, state)
     agrees()
     assert session.day == 0 and session.chosen == opened.folded()
+
+
+def test_a_student_starts_the_runs_from_another_date_and_compares_presets_from_it():
+    """The start picker offers the scenarios' start and each quarter since 2023 (and a sweep
+    row's own date); a new start rebuilds day 0 from that date's front, keeps the student's
+    values, and the presets are compared from the same date."""
+    from dashboards import actions, comparison
+    from dashboards.components.controls import start_options
+
+    options = start_options(None)
+    assert list(options.values())[0] is None and "2023-01-01" in options.values()
+    assert "2024-10-01" in options.values() and len(options) == 9
+    assert "2024-06-01" in start_options("2024-06-01").values()
+    session = Session(Settings(scenario="freeze", n_runs=4, days=30))
+    state = DashboardState.detached(session.chosen)
+    actions.apply_setting(session, state, "us_aid_gap_share", 0.0)
+    actions.choose_start(session, state, "2024-01-01")
+    assert state.message.value is None and session.day == 0
+    assert session.start_date == dt.date(2024, 1, 1)
+    assert state.chosen.value.start_date == "2024-01-01"
+    assert state.chosen.value.overrides_dict["us_aid_gap_share"] == 0.0
+    expected = sim.simulate("freeze", runs=4, days=30, seed=session.chosen.seed,
+                            start_date="2024-01-01", overrides={"us_aid_gap_share": 0.0})
+    np.testing.assert_array_equal(session.compute_fan().trajectories["occupied_km2"],
+                                  expected.trajectories["occupied_km2"])
+    preset = comparison.settings_for("preset:status_quo", session.chosen, ())
+    assert preset.start_date == "2024-01-01" and preset.overrides == ()
+    actions.choose_start(session, state, "2022-06-01")  # refused: nothing changes
+    assert "start_date" in state.message.value and session.start_date == dt.date(2024, 1, 1)
+    actions.choose_start(session, state, None)
+    assert session.start_date == sim.calendar.START_DATE

@@ -6,6 +6,7 @@ A missing /usr/bin/chromium fails these tests (CI installs it); it never skips t
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import re
 import signal
@@ -18,6 +19,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 import sim
+from sim import datasets
 from dashboards.cli import REPO_ROOT, server_command, server_env
 from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only, wait_until_serving
 from dashboards.components.controls import KEY_PARAMETERS
@@ -175,6 +177,24 @@ def test_scenario_and_slider_give_the_median_of_sim_simulate(browser, server):
         expected = sim.simulate(**shown["settings"]).trajectories["occupied_km2"]
         assert shown["median_final"] == float(np.median(expected[:, -1]))
         assert shown["median_365"] == float(np.median(expected[:, 365]))
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
+def test_a_start_date_picked_on_the_page_gives_the_fan_of_sim_simulate_from_it(browser, server):
+    context, page = open_page(browser, server)
+    try:
+        choose(page, ".start-picker", "1 Jan 2024")
+        page.wait_for_function(
+            "() => JSON.parse(document.querySelector('.fan-readout')?.dataset.settings || '{}')"
+            ".start_date === '2024-01-01'", timeout=FAN_TIMEOUT_MS)
+        wait_fan_ready(page)
+        assert "History runs to 30 Nov 2024" in page.locator(".start-description").inner_text()
+        shown = readout(page)
+        expected = sim.simulate(**shown["settings"]).trajectories["occupied_km2"]
+        assert shown["median_final"] == float(np.median(expected[:, -1]))
+        assert expected[0, 0] == datasets.occupied_km2_on(dt.date(2023, 12, 31))
     finally:
         context.close()
 

@@ -6,6 +6,8 @@ here); `KEY_PARAMETERS` only chooses which parameters get a slider.
 
 from __future__ import annotations
 
+import datetime
+
 import html
 import math
 import re
@@ -153,6 +155,34 @@ def ScenarioPicker(scenario: str, on_scenario: Callable[[str], None]):
         solara.Select(label="Scenario", values=list(titles), value=current.title,
                       on_value=lambda title: on_scenario(titles[title]))
         MarkdownText(current.description, classes=["scenario-description"])
+
+
+def start_options(start_date: str | None) -> dict[str, str | None]:
+    """Label -> start date: the scenarios' start, the first day of each quarter since 2023 (and
+    the session's own start, if it is another day, as a sweep row's can be)."""
+    dates = [datetime.date(year, month, 1) for year in (2023, 2024) for month in (1, 4, 7, 10)]
+    options: dict[str, str | None] = {
+        f"{sim.calendar.START_DATE:%-d %b %Y} (the scenarios' start)": None}
+    if start_date is not None and datetime.date.fromisoformat(start_date) not in dates:
+        dates.append(datetime.date.fromisoformat(start_date))
+    options |= {f"{d:%-d %b %Y}": d.isoformat() for d in sorted(dates)}
+    return options
+
+
+@solara.component
+def StartPicker(start_date: str | None, on_start: Callable[[str | None], None]):
+    """Choose the day the runs start from: that day's front and inputs, and history's dated
+    inputs as the run goes on."""
+    options = start_options(start_date)
+    label_of = {value: label for label, value in options.items()}
+    with solara.Column(classes=["start-picker"], gap="4px"):
+        solara.Select(label="Start from", values=list(options), value=label_of[start_date],
+                      on_value=lambda label: on_start(options[label]))
+        if start_date is not None:
+            MarkdownText("History runs to 30 Nov 2024: sanctions, the oil discount, the rouble, "
+                         "Russia's budget and the 2024 gap in US aid change on their dates; the "
+                         "leaders' rules decide the rest. The talks scenarios are written for "
+                         "1 Dec 2024.", classes=["start-description"])
 
 
 @solara.component
