@@ -230,7 +230,7 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             if state.opened_row.value is not None:
                 SweepRowCheck(state.opened_row.value, fan)
             with solara.Div(classes=["chart-pair"]):
-                FramedImage(frame.front_map.widget, "map", MAP_CAPTION)
+                FramedImage(frame.front_map.widget, "map", map_caption(session.start_date))
                 FramedImage(frame.sectors, "sectors", frame.sector_caption)
             StartHereMemory(not state.show_start.value, lambda: state.show_start.set(False))
             if state.show_start.value:
@@ -251,6 +251,13 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
 
 MAP_CAPTION = ("A sketch, not a survey map: each of the twelve sectors moves by the depth the "
                "model gives it.")
+EARLIER_START_NOTE = (" From an earlier start the sectors' moves since the start are drawn from the line "
+                      "of 30 Nov 2024: the start's own line is not in the shipped data.")
+
+
+def map_caption(start) -> str:
+    """The map's caption; from a start before 1 Dec 2024 it says what the line drawn is."""
+    return MAP_CAPTION + (EARLIER_START_NOTE if start != sim.calendar.START_DATE else "")
 
 
 def overview_caption(settings: Settings) -> str:

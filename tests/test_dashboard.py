@@ -758,5 +758,8 @@ def test_a_student_starts_the_runs_from_another_date_and_compares_presets_from_i
     assert preset.start_date == "2024-01-01" and preset.overrides == ()
     actions.choose_start(session, state, "2022-06-01")  # refused: nothing changes
     assert "start_date" in state.message.value and session.start_date == dt.date(2024, 1, 1)
+    from dashboards.app import map_caption
+    assert "not in the shipped data" in map_caption(session.start_date)
     actions.choose_start(session, state, None)
     assert session.start_date == sim.calendar.START_DATE
+    assert "not in the shipped data" not in map_caption(session.start_date)

@@ -191,6 +191,7 @@ def test_a_start_date_picked_on_the_page_gives_the_fan_of_sim_simulate_from_it(b
             ".start_date === '2024-01-01'", timeout=FAN_TIMEOUT_MS)
         wait_fan_ready(page)
         assert "History runs to 30 Nov 2024" in page.locator(".start-description").inner_text()
+        assert "not in the shipped data" in page.locator("body").inner_text()
         shown = readout(page)
         expected = sim.simulate(**shown["settings"]).trajectories["occupied_km2"]
         assert shown["median_final"] == float(np.median(expected[:, -1]))
