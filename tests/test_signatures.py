@@ -17,6 +17,10 @@ from scipy import stats
 
 import sim
 
+# Every test here reads the presets' 300-run, two-year batch (about 10 s of CPU, paid by the
+# first test a worker runs): the whole file is in the full suite, not in the quick loop.
+pytestmark = pytest.mark.slow
+
 ALPHA = 0.01
 PRESETS = tuple(sim.SCENARIOS)
 
@@ -85,7 +89,6 @@ def test_deterrence_leaves_more_grid_capacity(ensembles):
     assert deterrence_holds(ensembles)
 
 
-@pytest.mark.slow
 def test_deterrence_signature_fails_without_deterrence_mechanism(ensembles):
     assert not deterrence_holds(ensembles, deterrence_strike_reduction=0.0)
 
@@ -105,7 +108,6 @@ def test_economic_pressure_raises_russian_pressure(ensembles):
     assert paired_greater(pressure_first_half_year(ep), pressure_first_half_year(sq), 0.05)
 
 
-@pytest.mark.slow
 def test_economic_pressure_signature_fails_without_sanctions_mechanism(ensembles):
     off = dict(sanctions_discount_usd=0.0, sanctions_pressure_weight=0.0)
     sq, ep = presets(ensembles, "status_quo", "economic_pressure", **off)
@@ -117,7 +119,6 @@ def test_economic_pressure_reaches_a_deal_in_more_runs(ensembles):
     assert share_greater(reached_talks_or_settlement(ep), reached_talks_or_settlement(sq), 0.3)
 
 
-@pytest.mark.slow
 def test_deals_under_pressure_fail_when_pressure_no_longer_costs_russia(ensembles):
     off = dict(russia_cost_km2_day=0.0)
     sq, ep = presets(ensembles, "status_quo", "economic_pressure", **off)
@@ -139,7 +140,6 @@ def test_freeze_grabs_more_ground_in_the_first_half_year(ensembles):
     assert freeze_grabs_ground(ensembles)
 
 
-@pytest.mark.slow
 def test_freeze_grab_fails_without_the_grab_surge(ensembles):
     assert not freeze_grabs_ground(ensembles, putin_grab_surge=1.0)
 
@@ -169,12 +169,10 @@ def maximalist_casts_kyiv_as_obstacle(ensembles, **mechanism):
     return paired_greater(final_blame(baseline), final_blame(mx), min_median_diff=0.1)
 
 
-@pytest.mark.slow
 def test_maximalist_terms_shift_washingtons_blame_toward_kyiv(ensembles):
     assert maximalist_casts_kyiv_as_obstacle(ensembles)
 
 
-@pytest.mark.slow
 def test_maximalist_blame_signature_fails_when_washington_weighs_reasonableness(ensembles):
     assert not maximalist_casts_kyiv_as_obstacle(ensembles, trump_blame_susceptibility=0.0)
 
@@ -191,7 +189,6 @@ def test_burden_shift_cuts_us_aid_and_raises_european_aid(ensembles):
     assert burden_shifts(ensembles)
 
 
-@pytest.mark.slow
 def test_burden_shift_fails_without_european_compensation(ensembles):
     assert not burden_shifts(ensembles, eu_compensation_share=0.0)
 
@@ -209,7 +206,6 @@ def test_parallel_processes_keep_talks_open_while_the_front_moves(ensembles):
     assert parallel_processes_hold(ensembles)
 
 
-@pytest.mark.slow
 def test_parallel_processes_fail_when_talks_do_not_survive_refusals(ensembles):
     assert not parallel_processes_hold(ensembles, talks_collapse_per_refusal=1.0,
                                        talks_reopen_per_day=0.0)
@@ -242,7 +238,6 @@ def test_parallel_processes_reach_fewer_ceasefires_with_longer_talks_than_the_de
     assert talks_under_fire(ensembles)
 
 
-@pytest.mark.slow
 def test_talks_under_fire_fail_when_moscow_takes_a_ceasefire_before_terms(ensembles):
     assert not talks_under_fire(ensembles, russia_sequencing_cost_km2=1000.0)
 
@@ -262,7 +257,6 @@ def test_maximalist_terms_destabilise_kyiv_more_than_an_opportunist(ensembles):
     assert maximalist_destabilises_kyiv(ensembles)
 
 
-@pytest.mark.slow
 def test_maximalist_destabilisation_fails_without_washingtons_blame_reaching_kyiv(ensembles):
     assert not maximalist_destabilises_kyiv(ensembles, support_refusal_cost=0.0,
                                             trump_aid_cut_on_blame=0.0)
@@ -292,12 +286,10 @@ def settles_sooner_under_pressure(ensembles, **mechanism):
                 and share_greater(reached_ceasefire(squeezed), reached_ceasefire(eased), 0.1))
 
 
-@pytest.mark.slow
 def test_economic_pressure_settles_sooner_as_pressure_rises(ensembles):
     assert settles_sooner_under_pressure(ensembles)
 
 
-@pytest.mark.slow
 def test_settling_sooner_fails_when_pressure_neither_costs_nor_turns_moscow(ensembles):
     assert not settles_sooner_under_pressure(ensembles, russia_cost_km2_day=0.0,
                                              russia_casualty_cost_weight=0.0,
@@ -314,7 +306,6 @@ def test_freeze_grabs_more_ground_than_the_default_before_offering(ensembles):
     assert freeze_grabs_before_offering(ensembles)
 
 
-@pytest.mark.slow
 def test_freeze_grab_against_the_default_fails_without_the_grab_surge(ensembles):
     assert not freeze_grabs_before_offering(ensembles, putin_grab_surge=1.0)
 
@@ -345,7 +336,6 @@ def test_deterrence_deters_strikes_and_breaches_against_the_default(ensembles):
     assert deterrence_deters(ensembles)
 
 
-@pytest.mark.slow
 def test_deterrence_against_the_default_fails_without_the_deterrence_mechanism(ensembles):
     assert not deterrence_deters(ensembles, deterrence_strike_reduction=0.0)
 
@@ -361,7 +351,6 @@ def test_deterrence_lets_kyiv_hold_out_for_better_terms(ensembles):
     assert kyiv_spared_holds_out(ensembles)
 
 
-@pytest.mark.slow
 def test_holding_out_fails_when_outages_neither_cost_kyiv_nor_its_support(ensembles):
     assert not kyiv_spared_holds_out(ensembles, ukraine_cost_km2_day=0.0,
                                      support_outage_sensitivity=0.0)
