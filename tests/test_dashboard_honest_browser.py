@@ -43,7 +43,7 @@ def test_every_lesson_states_the_numbers_computed_for_its_question(browser, serv
         for lesson in load_lessons():
             choose(page, ".lesson-choice", lesson.title)
             day = lesson.day or lesson.run_days
-            date = sim.calendar.date_of(day, sim.calendar.START_DATE)
+            date = sim.calendar.date_of(day, lesson.start)
             when = f"{date.day} {date.strftime('%B %Y')}"
             stated = lesson.share_label if lesson.share_at_least is not None else lesson.label
             expect(page.locator(".lesson-quantity")).to_contain_text(stated)

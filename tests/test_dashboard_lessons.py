@@ -186,7 +186,7 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
     assert actions.start_lesson(session, state, lesson)
     found = actions.run_lesson(session, state, lesson)
     expected = lesson_numbers(lesson)
-    date = sim.calendar.date_of(day, sim.calendar.START_DATE)
+    date = sim.calendar.date_of(day, lesson.start)
     when = f"{date.day} {date.strftime('%B %Y')}"
     assert when in found.quantity and found.quantity in found.text
     change = lesson.measure == "change"

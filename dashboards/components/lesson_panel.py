@@ -99,7 +99,7 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
 
 def question_words(lesson: Lesson) -> str:
     """The question's quantity and day, as the lesson states it before the run."""
-    start = calendar.START_DATE
+    start = lesson.start
     return quantity_text(lesson, calendar.date_of(lesson.question_day, start), start)
 
 

@@ -27,7 +27,7 @@ from ..settings import HORIZON_DAYS, Settings, settings_from_mapping
 LESSONS_DIR = Path(__file__).resolve().parent
 TOP_KEYS = {"title": str, "question": str, "introduction": str, "scenario": str,
             "run_days": int, "compare_with": str, "parameters": dict, "predict": dict,
-            "observe": dict, "explain": dict, "order": int}
+            "observe": dict, "explain": dict, "order": int, "start_date": str}
 REQUIRED = ("title", "question", "introduction", "scenario", "run_days", "predict", "observe",
             "explain")
 SECTION_KEYS = {
@@ -71,6 +71,11 @@ class Lesson:
     @property
     def question_day(self) -> int:
         return self.day or self.run_days
+
+    @property
+    def start(self) -> datetime.date:
+        """The day the lesson's runs start from (the scenarios' 1 Dec 2024 unless it says)."""
+        return calendar.parse_start(self.settings.start_date)
 
     @property
     def about_runs(self) -> bool:
@@ -151,6 +156,7 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
                           + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
     try:
         settings = settings_from_mapping({"scenario": data["scenario"],
+                                          "start_date": data.get("start_date"),
                                           "parameters": data.get("parameters", {})}, source)
     except InputError as err:
         raise LessonError(str(err)) from None
