@@ -44,8 +44,9 @@ from sim.trajectories import TRAJECTORIES
 
 from . import actions, comparison, plots
 from .components.compare import CompareChooser, PresetsOverview
-from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker, StartPicker,
-                                  TypedValue, KEY_PARAMETERS, TIP_CSS, input_error_text)
+from .components.controls import (ParameterPanel, PlayControls, RunOpener, ScenarioPicker,
+                                  StartPicker, TypedValue, KEY_PARAMETERS, TIP_CSS,
+                                  input_error_text)
 from .components.lesson_panel import LessonPanel
 from .components.saved_settings import SettingsFiles
 from .components.start_here import StartHere, StartHereMemory
@@ -251,8 +252,8 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
 
 MAP_CAPTION = ("A sketch, not a survey map: each of the twelve sectors moves by the depth the "
                "model gives it.")
-EARLIER_START_NOTE = (" From an earlier start the sectors' moves since the start are drawn from the line "
-                      "of 30 Nov 2024: the start's own line is not in the shipped data.")
+EARLIER_START_NOTE = (" From an earlier start the sectors' moves since the start are drawn from "
+                      "the line of 30 Nov 2024: the start's own line is not in the shipped data.")
 
 
 def map_caption(start) -> str:

@@ -258,9 +258,8 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     attack would be strongest against Russia's troops and field works there (and where there
     is ground left to retake), those odds weighed up by `zelensky_corridor_preference` where
     success would threaten the land corridor to Crimea. An offensive keeps its sector while it
-    lasts: the forces drawn
-    into it cannot be moved along the front from one day to the next, so he chooses again only
-    when it has stopped or there is nothing left to retake there."""
+    lasts: the forces drawn into it cannot be moved along the front from one day to the next,
+    so he chooses again only when it has stopped or there is nothing left to retake there."""
     n_runs, n_sectors = state.depth_km.shape
     none = np.zeros((n_runs, n_sectors))
     if ctx.mud or ctx.winter:

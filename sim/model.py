@@ -98,6 +98,9 @@ class ConflictModel(mesa.Model):
                                      **overrides)
         # day -> the inputs history changes that day (2023's as they were, 2024's from 2024-01-01)
         self.history = start_inputs.schedule(self.start_date, self.days, self.drawn, fixed)
+        # what `derived` is made from: the start's parameters with the interventions, never
+        # history's later inputs (its day-0 references stay the start's)
+        self._derive_params = self.params
         self.calendar = calendar.Calendar(self.start_date, self.days)
         self._winter = self.calendar.winter()
         self._mud = self.calendar.mud()
@@ -210,6 +213,7 @@ class ConflictModel(mesa.Model):
         """Change parameters from the current day on (a dashboard slider during a run); history
         no longer changes them later."""
         self.params = self.params.with_overrides(overrides)
+        self._derive_params = self._derive_params.with_overrides(overrides)
         self.history = {day: kept for day, inputs in self.history.items()
                         if (kept := {k: v for k, v in inputs.items() if k not in overrides})}
         self.derived = self._derive()
@@ -218,8 +222,9 @@ class ConflictModel(mesa.Model):
 
     def _derive(self) -> core_day.Derived:
         """The per-batch constants of the current parameters, from the start date's state."""
-        return core_day.derive(self.params, self.n_runs, self.sector_dtype, self.start_pace,
-                               core_day.start_ukraine_supply(self.params, self._context(0)))
+        p = self._derive_params
+        return core_day.derive(p, self.n_runs, self.sector_dtype, self.start_pace,
+                               core_day.start_ukraine_supply(p, self._context(0)))
 
     def projection(self, record: bool = True, run: bool = True) -> "ConflictModel":
         """A copy of this model, continued from today's state to the horizon; `self` is untouched.
@@ -240,6 +245,7 @@ class ConflictModel(mesa.Model):
         """Take over what has happened in `other` (built with the same arguments): its
         parameters after interventions, today's state and the days recorded so far."""
         self.params, self.derived = other.params, other.derived
+        self._derive_params = other._derive_params
         self.today, self.state = other.today, other.state
         self.moves, self.events = other.moves, other.events
         self.overrides = dict(other.overrides)

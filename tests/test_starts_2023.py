@@ -166,3 +166,19 @@ def test_the_us_aid_gap_is_a_counterfactual_lever():
     assert np.all(without.trajectories["us_aid_bn_usd_yr"][:, 1:] == baseline)
     assert np.all(without.trajectories["occupied_km2"][:, -1]
                   < history.trajectories["occupied_km2"][:, -1])
+
+
+def test_a_slider_after_new_year_keeps_the_starts_day_0_references():
+    """The day-0 references (`derived`: Russia's pressure and sanctions on the start date) are
+    the start's: a slider moved after history changed the budget re-derives the constants it
+    moves from the start's parameters with the change, not from history's later inputs."""
+    start = dt.date(2023, 10, 1)
+    model = sim.ConflictModel(n_runs=3, days=150, start_date=start.isoformat(), rng=2)
+    day0 = model.derived
+    while model.day < calendar.day_of("2024-01-15", start):
+        model.step()
+    assert model.params.russia_spending_trn_rub != 32.4  # history: 2024's budget now
+    model.intervene(fortification_bonus=0.5)
+    np.testing.assert_array_equal(model.derived.russia_pressure_day0, day0.russia_pressure_day0)
+    np.testing.assert_array_equal(model.derived.sanctions_day0, day0.sanctions_day0)
+    assert model.params.russia_spending_trn_rub != 32.4 and model.params.fortification_bonus == 0.5

@@ -7,7 +7,6 @@ here); `KEY_PARAMETERS` only chooses which parameters get a slider.
 from __future__ import annotations
 
 import datetime
-
 import html
 import math
 import re
