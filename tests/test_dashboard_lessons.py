@@ -221,10 +221,14 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
         else:
             relative = abs(ours - theirs) / abs(theirs)
             if relative >= 0.05:
-                assert f"{100 * relative:.0f} %" in found.words["difference"]
                 word = ("more" if lesson.unit == "km²" else "higher") if ours > theirs else \
                     ("less" if lesson.unit == "km²" else "lower")
                 assert found.words["direction"] == word
+                if change and ours * theirs < 0:  # opposite signs: the gap itself, no share
+                    assert found.words["difference"] == \
+                        f"{number_text(abs(ours - theirs), False)}{unit} {word}"
+                else:
+                    assert f"{100 * relative:.0f} %" in found.words["difference"]
     # the explanation states no quantity of its own: every number in it is a measured one
     assert not QUANTITY_WORDS.findall(lesson.explanation), lesson.explanation
     explanation = found.explanation

@@ -357,7 +357,10 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
         higher = "more" if lesson.unit == "km²" else "higher"
         lower = "less" if lesson.unit == "km²" else "lower"
         direction = "about the same" if relative < SAME_WITHIN else (higher if gap > 0 else lower)
+        opposite = lesson.measure == "change" and mine.median * other.median < 0
         difference = "about the same" if direction == "about the same" else (
+            # changes of opposite signs: a share of the other's change says nothing
+            f"{_number(abs(gap))}{unit} {direction}" if opposite else
             f"{percent(relative)} {direction}" if np.isfinite(relative) else direction)
         compared = (f"The median with {mine.label} is {difference} than with {other.label} "
                     f"({signed(lesson, gap, True)}{unit}); " + pairs)
