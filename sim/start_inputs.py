@@ -17,6 +17,7 @@ its own rule raises from there, the National Wealth Fund, support), which the ru
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -42,13 +43,35 @@ def _table():
     return frame
 
 
+@dataclass(frozen=True)
+class _Row:
+    start_from: str  # ISO dates, compared as text
+    start_to: str
+    value: float
+    is_ratio: bool
+
+
+@lru_cache(maxsize=None)
+def _rows() -> dict[str, tuple[str, tuple[_Row, ...]]]:
+    """Parameter -> (applies, its rows by date): the table read once, so that building a model
+    (a fan, a projection, a sweep's chunk) does no table work."""
+    by_name: dict[str, list[_Row]] = {}
+    applies: dict[str, str] = {}
+    for row in _table().itertuples():
+        by_name.setdefault(row.parameter, []).append(_Row(
+            row.start_from, row.start_to, float(row.value), str(row.unit).startswith(RATIO_UNIT)))
+        if applies.setdefault(row.parameter, row.applies) != row.applies:
+            raise RuntimeError(f"inputs_2023.csv: {row.parameter} has rows that apply "
+                               f"{applies[row.parameter]!r} and {row.applies!r}: one of them")
+    return {name: (applies[name], tuple(sorted(rows, key=lambda r: r.start_from)))
+            for name, rows in sorted(by_name.items())}
+
+
 def for_start(start: _dt.date) -> dict[str, tuple[float, bool]]:
     """Parameter -> (value, is_ratio) for the start date; empty for starts in 2024."""
-    frame = _table()
     text = start.isoformat()
-    held = frame[(frame["start_from"] <= text) & (text <= frame["start_to"])]
-    return {row.parameter: (float(row.value), str(row.unit).startswith(RATIO_UNIT))
-            for row in held.itertuples()}
+    return {name: (row.value, row.is_ratio) for name, (_, rows) in _rows().items()
+            for row in rows if row.start_from <= text <= row.start_to}
 
 
 def _value(name: str, value: float, is_ratio: bool, drawn: dict[str, np.ndarray]):
@@ -74,18 +97,15 @@ def schedule(start: _dt.date, days: int, drawn: dict[str, np.ndarray],
     parameters the preset and the caller leave free: each later row of the table from its first
     date, and 2024's value (the run's draw, or the default) from 2024-01-01. Empty for starts in
     2024, so their runs are those of a run without a schedule."""
-    frame = _table()
-    frame = frame[(frame["applies"] == IN_FORCE) & ~frame["parameter"].isin(list(fixed))]
     changes: dict[int, dict[str, object]] = {}
     text = start.isoformat()
-    for name, rows in frame.groupby("parameter", sort=True):
-        rows = rows.sort_values("start_from")
-        if text > rows["start_to"].max():
+    for name, (applies, rows) in _rows().items():
+        last = max(row.start_to for row in rows)
+        if applies != IN_FORCE or name in fixed or text > last:
             continue
-        dated = [(row.start_from, _value(name, float(row.value),
-                                         str(row.unit).startswith(RATIO_UNIT), drawn))
-                 for row in rows.itertuples() if row.start_from > text]
-        after = _dt.date.fromisoformat(rows["start_to"].max()) + _dt.timedelta(days=1)
+        dated = [(row.start_from, _value(name, row.value, row.is_ratio, drawn))
+                 for row in rows if row.start_from > text]
+        after = _dt.date.fromisoformat(last) + _dt.timedelta(days=1)
         dated.append((after.isoformat(), drawn.get(name, PARAMS[name].default)))
         for date, value in dated:
             day = (_dt.date.fromisoformat(date) - start).days

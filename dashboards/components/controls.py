@@ -160,11 +160,13 @@ def start_options(start_date: str | None) -> dict[str, str | None]:
     """Label -> start date: the scenarios' start, the first day of each quarter since 2023 (and
     the session's own start, if it is another day, as a sweep row's can be)."""
     dates = [datetime.date(year, month, 1) for year in (2023, 2024) for month in (1, 4, 7, 10)]
-    options: dict[str, str | None] = {
-        f"{sim.calendar.START_DATE:%-d %b %Y} (the scenarios' start)": None}
+    def label(d: datetime.date) -> str:  # %-d is glibc's: the day number written out instead
+        return f"{d.day} {d:%b %Y}"
+
+    options: dict[str, str | None] = {f"{label(sim.calendar.START_DATE)} (the scenarios' start)": None}
     if start_date is not None and datetime.date.fromisoformat(start_date) not in dates:
         dates.append(datetime.date.fromisoformat(start_date))
-    options |= {f"{d:%-d %b %Y}": d.isoformat() for d in sorted(dates)}
+    options |= {label(d): d.isoformat() for d in sorted(dates)}
     return options
 
 

@@ -123,6 +123,7 @@ class Derived:
     shock_mix: combat.ShockMix  # the advance shock's constants
     noise_mean: np.ndarray  # the advance noise's mean factor, sector dtype
     reference_drive: np.ndarray  # reference_force_ratio ** force_ratio_exponent - 1
+    offensive_axis_share: np.ndarray  # (runs, sectors): the sector's width an offensive pushes
 
 
 # Parameters the day uses as (runs, 1) columns of the sector arrays' dtype
@@ -132,7 +133,7 @@ SECTOR_PARAMS = (
     "reference_force_ratio", "force_ratio_exponent", "counterattack_factor",
     "advance_speed_scale", "advance_noise_sd", "culmination_exhaustion",
     "culmination_sustainable_pace", "culmination_memory_days", "fortification_build_per_day",
-    "ukraine_offensive_pace_km_day", "ukraine_offensive_loss_factor", "ukraine_offensive_axis_km",
+    "ukraine_offensive_pace_km_day", "ukraine_offensive_loss_factor",
 )
 
 
@@ -185,6 +186,8 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         noise_mean=combat.noise_mean(columns["advance_noise_sd"], f),
         reference_drive=(np.power(columns["reference_force_ratio"],
                                   columns["force_ratio_exponent"]) - 1.0),
+        offensive_axis_share=combat.offensive_axis_share(
+            sector_column(p.ukraine_offensive_axis_km, f), f),
     )
 
 
@@ -341,8 +344,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         # on an axis of its sector: all the troops drawn in and the axis's share of the sector's
         # own attack the axis's share of Russia's defence; what it retakes there is that share
         # of the sector's mean depth (axis share 1: the whole sector, exactly)
-        axis = np.where(attacked, combat.offensive_axis_share(c["ukraine_offensive_axis_km"], f),
-                        np.asarray(1.0, f))
+        axis = np.where(attacked, derived.offensive_axis_share, np.asarray(1.0, f))
         attack_ratio = combat.ukraine_attack_ratio(
             defending - ukraine_force * (1.0 - axis), russia_force * axis, state.fortification,
             ukraine_supply, russia_supply, c["fortification_bonus"],
