@@ -236,10 +236,7 @@ def html_with_class(rc, name: str) -> list:
 def test_page_renders_steps_and_shows_bad_input_plainly():
     from dashboards.app import Page
     box, rc = solara.render(Page(), handle_error=False)
-    deadline = time.monotonic() + 30
-    while not html_with_class(rc, "fan-readout") and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert html_with_class(rc, "fan-readout"), "the fan appears"
+    wait_for_fan(rc)
     rc.find(v.Btn, children=["+1 month"]).widget.click()
     assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "30"
     rc.find(v.TextField, label="Value (%)").widget.v_model = "700"
