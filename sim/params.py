@@ -789,12 +789,14 @@ _SPECS: list[ParamSpec] = [
        expects=_E("destabilised", +1)),
     # --- United States ------------------------------------------------------------------------
     _p("us_aid_baseline_bn_usd", 19.0, 0.0, 80.0, "bn USD/year",
-       "US aid flow (military and budget) under the outgoing administration.",
+       "US aid flow (military and budget) under the outgoing administration. Military supply "
+       "is measured against 2024's flows (the defaults), so a run with more aid than history is "
+       "better supplied from day 0; the day-0 forces are estimated with history's aid.",
        "facts: 'All-donor aid allocations per year' 41.6 bn EUR (45 bn USD) times the US share "
        "of 'Cumulative aid allocations Europe vs US (all types)' (67.0 of 156.9)",
        "united_states",
        label="US aid to Ukraine in 2024",
-       expects=_E("us_aid_total_bn_usd", +1)),
+       expects=_E("area_change_km2", -1)),
     _p("us_aid_gap_share", 1.0, 0.0, 1.0, "share",
        "Share of new US aid withheld from 2024-01-01 to 2024-04-23, while Congress passed no "
        "appropriation: 1 is history, 0 the counterfactual 2024 without the gap. It acts from "
@@ -886,11 +888,13 @@ _SPECS: list[ParamSpec] = [
        expects=_E("grid_gw_mean", +1)),
     # --- Europe -------------------------------------------------------------------------------
     _p("eu_aid_baseline_bn_usd", 26.0, 0.0, 150.0, "bn USD/year",
-       "European aid flow (military and budget) at day 0.",
+       "European aid flow (military and budget) from day 0. Military supply is measured "
+       "against 2024's flows (the defaults), so a run with more aid than history is better "
+       "supplied from day 0; the day-0 forces are estimated with history's aid.",
        "facts: 'All-donor aid allocations per year' 41.6 bn EUR (45 bn USD) times Europe's share "
        "of 'Cumulative aid allocations Europe vs US (all types)' (89.9 of 156.9)", "europe",
        label="European aid to Ukraine in 2024",
-       expects=_E("eu_aid_total_bn_usd", +1)),
+       expects=_E("area_change_km2", -1)),
     _p("eu_military_share", 0.45, 0.0, 1.0, "share",
        "Military share of European aid.", "facts: 'Cumulative aid allocations Europe vs US "
        "(all types)' (Europe military 42.0 of 89.9)", "europe",

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import rng, sectors
 from ..moves import Moves
-from ..params import Params
+from ..params import PARAMS, Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
 from . import combat, economy, forces, politics, strikes, talks
 from .arrays import row_sum, sector_column
@@ -137,14 +137,27 @@ SECTOR_PARAMS = (
 )
 
 
+def _history(name: str) -> float:
+    return PARAMS[name].default
+
+
+# The military aid of 2024 as it was (the parameters' defaults): what military supply is measured
+# against, so a run with more (or less) aid than history is better (or worse) supplied from day 0.
+HISTORY_MILITARY_AID_BN_USD = economy.military_aid_bn_usd(
+    _history("us_aid_baseline_bn_usd"), _history("us_military_share"),
+    _history("eu_aid_baseline_bn_usd"), _history("eu_military_share"))
+
+
 def start_ukraine_supply(params: Params, ctx: DayContext) -> np.ndarray:
-    """Ukraine's military supply on the start date at the baseline aid of that date (none from
-    the US during 2024's gap): what the pace before the start was fought with."""
-    p = params
+    """Ukraine's military supply on the start date under history's aid of that date (2024's
+    flows; none from the US during 2024's gap): what the pace before the start was fought with,
+    and so what the day-0 forces are estimated for. A run's own aid levels are counterfactuals
+    that act from day 0 (supply moves toward them over `aid_delivery_days`), not a different
+    history: with more aid the estimated forces stay the same and are better supplied."""
     return economy.ukraine_military_supply(
-        p.us_aid_baseline_bn_usd * ctx.us_aid_flowing, p.us_military_share,
-        p.eu_aid_baseline_bn_usd, p.eu_military_share, p.us_aid_baseline_bn_usd,
-        p.eu_aid_baseline_bn_usd, p.ukraine_domestic_supply_share)
+        _history("us_aid_baseline_bn_usd") * ctx.us_aid_flowing, _history("us_military_share"),
+        _history("eu_aid_baseline_bn_usd"), _history("eu_military_share"),
+        HISTORY_MILITARY_AID_BN_USD, params.ukraine_domestic_supply_share)
 
 
 def derive(params: Params, n_runs: int, sector_dtype=np.float32,
@@ -266,8 +279,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                             p.ukraine_external_need_bn_usd)
     ukraine_supply = economy.deliver(state.ukraine_military_supply, economy.ukraine_military_supply(
         moves.us_aid_bn_usd_yr, p.us_military_share, moves.eu_aid_bn_usd_yr,
-        p.eu_military_share, p.us_aid_baseline_bn_usd, p.eu_aid_baseline_bn_usd,
-        p.ukraine_domestic_supply_share), p.aid_delivery_days)
+        p.eu_military_share, HISTORY_MILITARY_AID_BN_USD, p.ukraine_domestic_supply_share),
+        p.aid_delivery_days)
     russia_supply = economy.russia_military_supply(state.russia_economic_pressure,
                                                    derived.russia_pressure_day0,
                                                    p.russia_supply_pressure_sensitivity)

@@ -97,11 +97,19 @@ def ukraine_budget_gap(us_aid, us_military_share, eu_aid, eu_military_share, nee
     return clip(1.0 - budget_aid / need, 0.0, 1.0)
 
 
+def military_aid_bn_usd(us_aid, us_military_share, eu_aid, eu_military_share):
+    """The military part of the aid flows, bn USD/year."""
+    return us_aid * us_military_share + eu_aid * eu_military_share
+
+
 def ukraine_military_supply(us_aid, us_military_share, eu_aid, eu_military_share,
-                            us_base, eu_base, domestic_share):
-    """Ukraine's military supply relative to 2024 (1 = day-0 aid), capped at 1.5."""
-    military = us_aid * us_military_share + eu_aid * eu_military_share
-    base = np.maximum(us_base * us_military_share + eu_base * eu_military_share, 1e-9)
+                            history_military_bn_usd, domestic_share):
+    """Ukraine's military supply relative to 2024 (1 = history's 2024 aid, the flows the
+    front's pace was fought with), capped at 1.5: a run with more aid than history is supplied
+    better, one with less worse. `history_military_bn_usd` is `military_aid_bn_usd` of the
+    parameters' defaults (`core.day.HISTORY_MILITARY_AID_BN_USD`), never a run's own values."""
+    military = military_aid_bn_usd(us_aid, us_military_share, eu_aid, eu_military_share)
+    base = np.maximum(history_military_bn_usd, 1e-9)
     return domestic_share + (1.0 - domestic_share) * np.minimum(military / base, 1.5)
 
 
