@@ -266,10 +266,12 @@ _SPECS: list[ParamSpec] = [
        prior=Prior("triangular", 0.5, 1.5, 1.0, "assumption, +-50%"),
        expects=_E("russia_casualties", -1)),
     _p("fortification_build_per_day", 0.003, 0.0, 0.03, "1/day",
-       "Rate at which defences approach full fortification where the front is static.",
+       "Rate at which defences approach full fortification where the front is static. The works "
+       "on the start date were dug at history's rate (this default); a run's own rate builds "
+       "from day 0.",
        "assumption", "combat",
        label="Speed of building fortifications",
-       expects=_E("russia_casualties", -1)),
+       expects=_E("area_change_km2", -1)),
     _p("ukraine_offensive_axis_km", 300.0, 5.0, 300.0, "km",
        "Width of the axis a Ukrainian offensive pushes: all the troops drawn in and the axis's "
        "share of the sector's own attack the axis's share of Russia's defence there, and what "

@@ -14,7 +14,7 @@ import numpy as np
 from . import rng, sectors
 from .core import forces
 from .core.economy import WORLD_OIL_PRICE_2024_USD
-from .params import Params
+from .params import PARAMS, Params
 
 # talks_phase codes
 NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
@@ -152,10 +152,12 @@ class State:
 
 
 def initial_fortification(params: Params, start_pace: float = 1.0) -> np.ndarray:
-    """(runs, sectors): building balances erosion at the pace the front moves at on the start
-    date (`start_pace`, relative to the autumn-2024 pace, times `start_pace_factor`), so a quiet
-    front starts well fortified and a fast one does not, and neither drifts from day 0."""
-    build = params.per_run("fortification_build_per_day")[:, None]
+    """(runs, sectors): building at history's rate balances erosion at the pace the front moves
+    at on the start date (`start_pace`, relative to the autumn-2024 pace, times
+    `start_pace_factor`), so a quiet front starts well fortified and a fast one does not. The
+    works on the start date were dug at history's rate (the default of
+    `fortification_build_per_day`); a run's own rate is a counterfactual that builds from day 0."""
+    build = np.full((params.n_runs, 1), PARAMS["fortification_build_per_day"].default)
     pace = (start_pace * sectors.PACE_KM_PER_DAY[None, :]
             * params.per_run("start_pace_factor")[:, None])
     return build / np.maximum(build + sectors.FORTIFICATION_LOSS_PER_KM * pace, 1e-12)

@@ -25,11 +25,6 @@ KNOWN_WRONG = {
                             "attrition per troop, not the casualties it causes at the start",
     "fortification_bonus": "moves Russian casualties the declared way, but by under 1 % once "
                            "the day-0 state absorbs the defence it adds",
-    # issue 18: with Russia's inflow drawn from a finite pool at a pay the budget funds, what
-    # is left of the works' effect after the day-0 state absorbs them changes sign (0.4 %)
-    "fortification_build_per_day": "moves Russian casualties by under 1 %, now up: the day-0 "
-                                   "state absorbs the works, and with a finite pool of recruits "
-                                   "the remainder is smaller than the inflow's response",
 }
 
 

@@ -1,5 +1,8 @@
-"""Aid as a lever: a run with more aid than history is better supplied from day 0, whatever the
-start, and the day-0 forces are estimated with history's aid (not the run's).
+"""Levers that are inputs act from day 0 on a day-0 state estimated with history's inputs.
+
+Aid: a run with more aid than history is better supplied from day 0, whatever the start, and the
+day-0 forces are estimated with history's aid (not the run's). Field works: the start's works
+were dug at history's rate; a run's faster building fortifies from day 0.
 
 A researcher's sweep from 2024-01-01 found the opposite: European aid of 32 bn USD a year lost
 more ground by the summer than 20, because supply was measured against the run's own aid (more
@@ -35,15 +38,21 @@ def test_supply_is_measured_against_historys_aid():
     assert supply(0.0, eu) < 1.0, "the US gap"
 
 
-@pytest.mark.parametrize("start", [None, "2024-01-01"])
-def test_more_european_aid_loses_less_ground_from_the_same_estimated_forces(start):
-    levels = (13.0, 26.0, 52.0)
+@pytest.mark.parametrize("name,levels,start", [
+    ("eu_aid_baseline_bn_usd", (13.0, 26.0, 52.0), None),
+    ("eu_aid_baseline_bn_usd", (13.0, 26.0, 52.0), "2024-01-01"),
+    ("us_aid_baseline_bn_usd", (9.5, 19.0, 38.0), "2023-06-01"),
+    ("fortification_build_per_day", (0.001, 0.003, 0.009), None),
+])
+def test_more_of_an_input_that_helps_ukraine_loses_less_ground_from_the_same_day_0(
+        name, levels, start):
     models = [sim.ConflictModel(n_runs=100, days=180, rng=5, start_date=start, record=False,
-                                collect=False, eu_aid_baseline_bn_usd=level) for level in levels]
+                                collect=False, **{name: level}) for level in levels]
     for model in models[1:]:
-        np.testing.assert_array_equal(model.state.ukraine_force_k, models[0].state.ukraine_force_k)
-        np.testing.assert_array_equal(model.state.ukraine_military_supply,
-                                      models[0].state.ukraine_military_supply)
+        for field in ("ukraine_force_k", "russia_force_k", "fortification",
+                      "ukraine_military_supply"):
+            np.testing.assert_array_equal(getattr(model.state, field),
+                                          getattr(models[0].state, field), err_msg=field)
     gains = []
     for model in models:
         start_km2 = model.state.occupied_km2.copy()
