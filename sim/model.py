@@ -96,6 +96,13 @@ class ConflictModel(mesa.Model):
         self.start_inputs = start_inputs.apply(self.start_date, self.drawn, fixed)
         self.params = scenarios.make(scenario, self.n_runs, **{**self.drawn, **self.start_inputs},
                                      **overrides)
+        # the inputs as they were on the start date: the draws and the start's inputs under the
+        # preset, without the caller's values (the day-0 economic references, `core.day.derive`)
+        preset_fixed = set(scenarios.overrides_for(scenario))
+        self._history_params = scenarios.make(
+            scenario, self.n_runs, **{**self.drawn,
+                                      **start_inputs.apply(self.start_date, self.drawn,
+                                                           preset_fixed)})
         # day -> the inputs history changes that day (2023's as they were, 2024's from 2024-01-01)
         self.history = start_inputs.schedule(self.start_date, self.days, self.drawn, fixed)
         # what `derived` is made from: the start's parameters with the interventions, never
@@ -224,7 +231,8 @@ class ConflictModel(mesa.Model):
         """The per-batch constants of the current parameters, from the start date's state."""
         p = self._derive_params
         return core_day.derive(p, self.n_runs, self.sector_dtype, self.start_pace,
-                               core_day.start_ukraine_supply(p, self._context(0)))
+                               core_day.start_ukraine_supply(p, self._context(0)),
+                               self._history_params)
 
     def projection(self, record: bool = True, run: bool = True) -> "ConflictModel":
         """A copy of this model, continued from today's state to the horizon; `self` is untouched.

@@ -874,10 +874,11 @@ _SPECS: list[ParamSpec] = [
        label="US backing for Europe's guarantees in a deal",
        expects=_E("ceasefire_breakdowns", -1, _NA)),
     _p("us_sanctions_initial", 0.5, 0.0, 1.0, "index",
-       "US sanctions intensity at day 0 (0 none, 1 maximal), from which later changes in the "
-       "Urals discount are measured.", "assumption", "united_states",
+       "US sanctions intensity at day 0 (0 none, 1 maximal). Changes in the Urals discount "
+       "are measured from history's level on the start date (this default, or 2023's), so a "
+       "run's stronger sanctions widen the discount from day 0.", "assumption", "united_states",
        label="US sanctions on Russia in December 2024",
-       expects=_E("russia_economic_pressure_mean", -1)),
+       expects=_E("russia_economic_pressure_mean", +1)),
     _p("deterrence_credibility", 0.3, 0.0, 1.0, "share",
        "Credibility of US warnings against escalation, as Moscow sees it.",
        "assumption; scenario lever", "united_states",

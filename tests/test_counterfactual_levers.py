@@ -59,3 +59,29 @@ def test_more_of_an_input_that_helps_ukraine_loses_less_ground_from_the_same_day
         model.run()
         gains.append(float(np.mean(model.state.occupied_km2 - start_km2)))
     assert gains[0] > gains[1] > gains[2], f"mean gains at {levels} bn USD: {gains}"
+
+
+def test_stronger_sanctions_press_russia_from_day_0_against_historys_references():
+    levels = (0.2, 0.5, 0.8)  # US sanctions on the start date; the inauguration is on day 50
+    models = [sim.ConflictModel(n_runs=50, days=40, rng=5, record=False, collect=False,
+                                us_sanctions_initial=level) for level in levels]
+    for model in models[1:]:
+        np.testing.assert_array_equal(model.derived.sanctions_day0, models[0].derived.sanctions_day0)
+        np.testing.assert_array_equal(model.derived.russia_pressure_day0,
+                                      models[0].derived.russia_pressure_day0)
+    pressure = [float(np.mean(model.run().state.russia_economic_pressure)) for model in models]
+    assert pressure[0] < pressure[1] < pressure[2], f"pressure at {levels}: {pressure}"
+
+
+def test_a_sanctions_slider_during_a_run_widens_the_discount_it_is_measured_against():
+    moved = sim.ConflictModel(n_runs=50, days=40, rng=5, record=False, collect=False)
+    kept = sim.ConflictModel(n_runs=50, days=40, rng=5, record=False, collect=False)
+    for model in (moved, kept):
+        for _ in range(10):
+            model.step()
+    references = moved.derived.sanctions_day0, moved.derived.russia_pressure_day0
+    moved.intervene(us_sanctions_initial=0.9)
+    np.testing.assert_array_equal(moved.derived.sanctions_day0, references[0])
+    np.testing.assert_array_equal(moved.derived.russia_pressure_day0, references[1])
+    moved.run(), kept.run()
+    assert np.all(moved.state.russia_economic_pressure > kept.state.russia_economic_pressure)

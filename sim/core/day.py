@@ -161,20 +161,25 @@ def start_ukraine_supply(params: Params, ctx: DayContext) -> np.ndarray:
 
 
 def derive(params: Params, n_runs: int, sector_dtype=np.float32,
-           start_pace: float = 1.0, ukraine_supply=1.0) -> Derived:
+           start_pace: float = 1.0, ukraine_supply=1.0, history: Params | None = None) -> Derived:
     """Per-batch constants; those that meet (runs, sectors) arrays in `sector_dtype`.
     `start_pace` is the pace before the start date over the autumn-2024 pace (from the data),
-    `ukraine_supply` Ukraine's military supply on the start date (`start_ukraine_supply`)."""
+    `ukraine_supply` Ukraine's military supply on the start date (`start_ukraine_supply`).
+    `history` holds the inputs as they were on the start date (the run's draws and the start's
+    inputs, no caller's or student's values; `params` when None): Russia's day-0 sanctions and
+    economic pressure, from which the Urals discount, the sign-up pay and Russia's supply are
+    measured, are history's, so a run's own sanctions or budget act from day 0."""
     russia0, ukraine0 = initial_forces(params, n_runs, start_pace, ukraine_supply)
     p = params
+    h = params if history is None else history
     russia_rate = combat.attrition_coefficients(p.russia_casualties_per_day_2024, ukraine0,
                                                 p.wounded_return_share)
     ukraine_rate = combat.attrition_coefficients(p.ukraine_casualties_per_day_2024, russia0,
                                                  p.wounded_return_share)
-    base_sanctions = economy.sanctions_intensity(p.us_sanctions_initial, p.eu_sanctions_initial)
+    base_sanctions = economy.sanctions_intensity(h.us_sanctions_initial, h.eu_sanctions_initial)
     pressure0 = economy.russia_pressure_index(
-        russia_pressure_parts_day0(p, p.nwf_initial_bn_usd, base_sanctions),
-        p.sanctions_pressure_weight)
+        russia_pressure_parts_day0(h, h.nwf_initial_bn_usd, base_sanctions),
+        h.sanctions_pressure_weight)
     russia_rate = np.broadcast_to(russia_rate, (n_runs,))[:, None]
     ukraine_rate = np.broadcast_to(ukraine_rate, (n_runs,))[:, None]
     f = sector_dtype
@@ -224,12 +229,16 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
     full = np.ones(state.n_runs)
     supply = start_ukraine_supply(p, ctx) * full  # what the day-0 forces were set for
     outage = strikes.outage_share(state.grid_gw, p.grid_peak_demand_gw, ctx.demand_share)
-    russia_parts = russia_pressure_parts_day0(p, state.nwf_bn_usd, derived.sanctions_day0)
+    # the run's own day-0 pressure (history's is the reference in `derived`)
+    russia_parts = russia_pressure_parts_day0(
+        p, state.nwf_bn_usd, economy.sanctions_intensity(p.us_sanctions_initial,
+                                                         p.eu_sanctions_initial))
     ukraine_parts = economy.ukraine_pressure_parts(outage, budget_gap, supply, 1.0)
     return state.replace(
         outage_share=outage,
         ukraine_military_supply=supply,
-        russia_economic_pressure=derived.russia_pressure_day0.copy(),
+        russia_economic_pressure=economy.russia_pressure_index(
+            russia_parts, p.sanctions_pressure_weight) * full,
         ukraine_economic_pressure=economy.ukraine_pressure_index(ukraine_parts) * full,
         russia_pressure_deficit=russia_parts[0] * full,
         russia_pressure_financing=russia_parts[1] * full,
