@@ -612,12 +612,14 @@ _SPECS: list[ParamSpec] = [
                    "9.2 GW over 6-10 mass strikes in Mar-May 2024"),
        expects=_E("grid_gw_mean", -1)),
     _p("air_defence_interception", 0.45, 0.0, 0.95, "share",
-       "Share of strike damage air defence prevents at 2024 levels of military aid; the higher "
-       "it is, the more a fall in aid lets through (damage figures are net of 2024's defence).",
+       "Share of strike damage air defence prevents at 2024 levels of military aid (it scales "
+       "with the square root of military supply). The damage figures are net of history's 2024 "
+       "defence (this default, or the run's draw), so a run's stronger air defence lets less "
+       "through from day 0.",
        "assumption", "strikes",
        label="Share of strike damage Ukraine's air defence stops",
        prior=Prior("uniform", 0.3, 0.6, reason="assumption, +-0.15"),
-       expects=_E("outage_share_mean", +1, _BS)),
+       expects=_E("outage_share_mean", -1)),
     _p("deep_strike_refinery_damage", 0.004, 0.0, 0.03, "1/day",
        "Russian refining capacity knocked out per day by Ukrainian deep strikes at full intensity.",
        "assumption; 2024 refinery strike campaign", "strikes",

@@ -85,3 +85,14 @@ def test_a_sanctions_slider_during_a_run_widens_the_discount_it_is_measured_agai
     np.testing.assert_array_equal(moved.derived.russia_pressure_day0, references[1])
     moved.run(), kept.run()
     assert np.all(moved.state.russia_economic_pressure > kept.state.russia_economic_pressure)
+
+
+def test_stronger_air_defence_lets_less_strike_damage_through():
+    levels = (0.25, 0.45, 0.7)
+    models = [sim.ConflictModel(n_runs=60, days=150, rng=5, record=("outage_share",),
+                                collect=False, air_defence_interception=level)
+              for level in levels]
+    for model in models:
+        assert model.derived.air_defence_2024 == PARAMS["air_defence_interception"].default
+    outages = [float(model.run().trajectories["outage_share"].mean()) for model in models]
+    assert outages[0] > outages[1] > outages[2], f"mean outage at {levels}: {outages}"

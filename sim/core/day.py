@@ -116,6 +116,9 @@ class Derived:
     attrition_frequency: np.ndarray  # (runs, 1): sqrt(a b) at unit intensity, 1/day
     attrition_ratio: np.ndarray  # (runs, 1): sqrt(a / b)
     sanctions_day0: np.ndarray  # US plus European sanctions intensity at day 0
+    # history's share of strike damage air defence stopped in 2024 (what the damage figures are
+    # net of): a run's own share is measured against it
+    air_defence_2024: np.ndarray | float
     momentum_decay_per_day: np.ndarray  # exp(-1 / momentum_days): how the momentum's drift fades
     # the parameters that meet (runs, sectors) arrays, as columns of their dtype (`sector_column`)
     columns: dict[str, np.ndarray]
@@ -168,7 +171,8 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
     `history` holds the inputs as they were on the start date (the run's draws and the start's
     inputs, no caller's or student's values; `params` when None): Russia's day-0 sanctions and
     economic pressure, from which the Urals discount, the sign-up pay and Russia's supply are
-    measured, are history's, so a run's own sanctions or budget act from day 0."""
+    measured, and 2024's air defence, which the strike damage figures are net of, are history's,
+    so a run's own sanctions, budget or air defence act from day 0."""
     russia0, ukraine0 = initial_forces(params, n_runs, start_pace, ukraine_supply)
     p = params
     h = params if history is None else history
@@ -196,6 +200,7 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         ukraine_recruit_share=(ukraine0 / ukraine0.sum(axis=1, keepdims=True)).astype(f),
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
+        air_defence_2024=h.air_defence_interception,
         momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
         columns=columns,
         seasons=seasons,
@@ -398,7 +403,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     interception = strikes.air_defence(p.air_defence_interception, ukraine_supply)
     wave = moves.russia_strike_wave & fighting & ~state.moratorium
     grid = strikes.step_grid(state.grid_gw, wave, p.strike_wave_damage_gw, interception,
-                             p.air_defence_interception,
+                             derived.air_defence_2024,
                              rng.logistic_noise(draws[:, COL_GRID_DAMAGE]), p.grid_repair_per_day,
                              p.grid_max_gw, budget_gap)
     outage = strikes.outage_share(grid, p.grid_peak_demand_gw, ctx.demand_share)
