@@ -18,6 +18,11 @@ from . import storage
 from .spec import decode, from_dict
 
 SUMMARY_OUTCOMES = ("occupied_km2_final", "russia_economic_pressure_final", "ukraine_support_final")
+# Outcomes the per-point table shows (the first kept of them), and the most points it lists: a
+# grid's answer is read across its points, not pooled over them.
+POINT_OUTCOMES = ("area_change_km2", "occupied_km2_final", "ceasefire_day",
+                  "russia_economic_pressure_final", "ukraine_support_final")
+MAX_POINTS_SHOWN = 40
 
 
 def load_manifest(out: Path) -> dict:
@@ -124,6 +129,9 @@ def summary_text(out: Path) -> str:
                          f"{session['run_days_per_second'] or 0:,.0f} run-days/s")
     if done:
         lines += ["", outcome_summary(out).to_string()]
+        by_point = point_summary(out)
+        if by_point is not None:
+            lines += ["", by_point]
         shares = class_shares(out)
         if shares is not None:
             lines += ["", "outcome classes (share of runs):", shares.to_string()]
@@ -143,6 +151,28 @@ def outcome_summary(out: Path) -> pd.DataFrame:
     stats = frame.groupby("scenario", sort=False)[names].quantile([0.05, 0.5, 0.95]).unstack()
     stats.columns = [f"{name} q{q * 100:g}" for name, q in stats.columns]
     return stats.T
+
+
+def point_summary(out: Path) -> str | None:
+    """Per point of a sweep with varied parameters: the median and 5-95 % range of the first
+    kept of `POINT_OUTCOMES` over the point's replicates, per scenario; for at most
+    `MAX_POINTS_SHOWN` points (more are read from the table or the plots). None when nothing
+    varies or no such outcome is kept."""
+    manifest = load_manifest(out)
+    varied = [f["name"] for f in manifest["spec"]["factors"]]
+    kept = manifest["spec"]["output"]["outcomes"]
+    outcome = next((n for n in POINT_OUTCOMES if n in kept), None)
+    if not varied or outcome is None:
+        return None
+    points = manifest["sampler"]["points"]
+    if points > MAX_POINTS_SHOWN:
+        return (f"{points:,} points: per point, read the table (pandas.read_parquet('{out}/"
+                f"outcomes'), grouped by {', '.join(varied)}) or draw --plots")
+    frame = storage.read_table(out, columns=["scenario", *varied, outcome])
+    stats = frame.groupby(["scenario", *varied], sort=True)[outcome].agg(
+        median="median", q5=lambda v: v.quantile(0.05), q95=lambda v: v.quantile(0.95),
+        runs="count")
+    return f"{outcome} by point (median and 5-95 % of the replicates):\n{stats.to_string()}"
 
 
 def class_shares(out: Path) -> pd.DataFrame | None:

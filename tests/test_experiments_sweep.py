@@ -121,6 +121,21 @@ def test_smoke_reference_is_complete_and_tidy(smoke, reference):
 
 
 @pytest.mark.slow
+def test_the_summary_reads_a_grid_point_by_point(smoke, reference):
+    text = results.summary_text(reference)
+    frame = storage.read_table(reference)
+    outcome = next(n for n in results.POINT_OUTCOMES if n in frame)
+    assert f"{outcome} by point" in text
+    medians = frame.groupby(["scenario", *smoke.factor_names])[outcome].median()
+    assert len(medians) == len(smoke.scenarios) * 9  # 3 x 3 points a scenario
+    table = text.split(f"{outcome} by point")[1]
+    for median in medians:
+        assert f"{median:.6f}"[:-1] in table, (median, table)
+    rows = [line for line in table.splitlines() if line.rstrip().endswith(f" {smoke.replicates}")]
+    assert len(rows) == len(medians), "each point shows its replicates"
+
+
+@pytest.mark.slow
 def test_processes_with_another_chunk_size_are_bit_identical(smoke, reference, tmp_path):
     out = tmp_path / "processes"
     sweep.run(smoke, out, evaluators.ProcessEvaluator(2), chunk_size=40, progress=False)
