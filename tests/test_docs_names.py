@@ -30,3 +30,14 @@ def test_every_name_a_doc_shows_as_code_exists(doc):
     code = code_text()
     missing = sorted(n for n in names if n not in code and not GENERATED.match(n) and n not in NOT_OURS)
     assert not missing, f"{doc} names what the code does not have: {missing}"
+
+
+def test_model_md_names_the_levers_known_to_miss_as_the_lever_test_lists_them():
+    from tests.test_levers import KNOWN_WRONG
+
+    text = (ROOT / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    section = text.split("### Every lever alive", 1)[1].split("\n## ", 1)[0]
+    failures = section.split("strict expected", 1)[1].split("\n\n", 1)[0]
+    named = set(re.findall(r"`([a-z][a-z0-9_]+)`", failures))
+    assert named == set(KNOWN_WRONG), f"MODEL.md names {sorted(named)}; the test lists " \
+                                      f"{sorted(KNOWN_WRONG)}"
