@@ -49,17 +49,19 @@ def uniforms(keys: np.ndarray, day: int, stream: int, n: int) -> np.ndarray:
 
     One call per day and stream serves all the day's draws. Each 64-bit hash gives two draws of
     32 bits (draw j < m is the high half of hash j, draw m + j its low half, m = ceil(n / 2)),
-    which halves the hashing, the costliest part of a day at large batch sizes.
+    which halves the hashing, the costliest part of a day at large batch sizes. The block is
+    made draw by draw and returned transposed (Fortran order), so each draw's column over the
+    runs is contiguous, as the sector arrays are (`core.arrays.SECTOR_ORDER`).
     """
     m = (n + 1) // 2
-    bits = splitmix64(keys[:, None] ^ _offsets(day, stream, m)[None, :])
-    unit = np.empty((keys.shape[0], 2 * m))
-    np.right_shift(bits, _S32, out=unit[:, :m], casting="unsafe")
+    bits = splitmix64(_offsets(day, stream, m)[:, None] ^ keys[None, :])
+    unit = np.empty((2 * m, keys.shape[0]))
+    np.right_shift(bits, _S32, out=unit[:m], casting="unsafe")
     np.bitwise_and(bits, _LOW32, out=bits)
-    unit[:, m:] = bits
+    unit[m:] = bits
     unit += 0.5
     unit *= _TO_UNIT_32
-    return unit[:, :n]
+    return unit[:n].T
 
 
 @functools.lru_cache(maxsize=16384)

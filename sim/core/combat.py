@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import clip, clip_range, row_dot, row_sum, sector_column
+from .arrays import clip, clip_range, row_dot, row_mean, row_sum, sector_column
 
 from .. import sectors
 
@@ -184,7 +184,7 @@ def step_shock(shock, innovation, persistence, common_share=0.0, mix: ShockMix |
     if mix is None:
         mix = shock_mix(persistence, common_share, n)
     if mix.own_scale is not None:
-        common = innovation.mean(axis=1, keepdims=True)
+        common = row_mean(innovation)
         common *= math.sqrt(n)
         innovation = innovation * mix.own_scale
         common *= mix.shared_scale

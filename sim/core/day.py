@@ -17,7 +17,7 @@ from ..moves import Moves
 from ..params import Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
 from . import combat, economy, forces, politics, strikes, talks
-from .arrays import row_sum, sector_column
+from .arrays import row_sum, sector_array, sector_column
 
 # Columns of the day's draws
 S = sectors.N_SECTORS
@@ -174,8 +174,8 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         ukraine_loss_rate=ukraine_rate,
         attrition_frequency=np.sqrt(russia_rate * ukraine_rate).astype(f),
         attrition_ratio=np.sqrt(russia_rate / ukraine_rate).astype(f),
-        russia_recruit_share=(russia0 / russia0.sum(axis=1, keepdims=True)).astype(f),
-        ukraine_recruit_share=(ukraine0 / ukraine0.sum(axis=1, keepdims=True)).astype(f),
+        russia_recruit_share=sector_array(russia0 / russia0.sum(axis=1, keepdims=True), f),
+        ukraine_recruit_share=sector_array(ukraine0 / ukraine0.sum(axis=1, keepdims=True), f),
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
         momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
@@ -186,8 +186,8 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         noise_mean=combat.noise_mean(columns["advance_noise_sd"], f),
         reference_drive=(np.power(columns["reference_force_ratio"],
                                   columns["force_ratio_exponent"]) - 1.0),
-        offensive_axis_share=combat.offensive_axis_share(
-            sector_column(p.ukraine_offensive_axis_km, f), f),
+        offensive_axis_share=sector_array(combat.offensive_axis_share(
+            sector_column(p.ukraine_offensive_axis_km, f), f)),
     )
 
 
