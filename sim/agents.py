@@ -21,7 +21,7 @@ import mesa
 from . import sectors
 from .core import day as core_day
 from .core import forces, talks
-from .core.arrays import clip, clip_range, sector_array, sector_column, sector_zeros
+from .core.arrays import SECTOR_ORDER, clip, clip_range, sector_column, sector_zeros
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, NO_TALKS, TALKS, State
 
@@ -95,7 +95,8 @@ def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) ->
     `putin_defence_share` (reserves sent to meet it)."""
     f = state.depth_km.dtype
     extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0).astype(f)
-    effort = sector_array(np.multiply.outer(extra, sectors.MAIN_AXIS))  # surge - 1 on main axes
+    # surge - 1 on the main axes, else 0
+    effort = np.multiply(extra[:, None], sectors.MAIN_AXIS, order=SECTOR_ORDER)
     effort += 1.0
     effort *= sector_column(p.per_run("putin_offensive_intensity")
                             * (state.talks_phase < CEASEFIRE), f)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import clip, clip_range, row_dot, row_mean, row_sum, sector_column
+from .arrays import clip, clip_range, row_dot, row_mean, row_sum, sector_array, sector_column
 
 from .. import sectors
 
@@ -84,13 +84,15 @@ def tiny(dtype):
 
 
 def advance_km(ratio, season, noise, reference_force_ratio, exponent, counterattack_factor,
-               advance_speed_scale, noise_sd, reference_drive=None, noise_mean=None):
+               advance_speed_scale, noise_sd, reference_drive=None, noise_mean=None,
+               speed=None):
     """Depth gained today per sector, km; negative is a Ukrainian counter-advance.
 
     Speed is the sector's 2024 pace times (ratio^k - 1) / (ref^k - 1): 1 at the reference ratio,
     0 at parity, negative below it (scaled by the counter-attack factor), capped at 3x pace.
-    `reference_drive` (ref^k - 1) and `noise_mean` (`mean_one_noise`'s divisor, in the sector
-    dtype) are per-batch constants a caller may pass computed once.
+    `reference_drive` (ref^k - 1), `noise_mean` (`mean_one_noise`'s divisor, in the sector
+    dtype) and `speed` (`advance_speed` of the season) are per-batch constants a caller may
+    pass computed once.
     """
     k = exponent
     # Beyond this ratio the speed is at its cap for every declared exponent and reference
@@ -105,8 +107,14 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     counter *= counterattack_factor - 1.0
     drive += counter
     drive *= mean_one_noise(noise, noise_sd, noise_mean)
-    drive *= sector_row("PACE_KM_PER_DAY", drive.dtype) * (advance_speed_scale * season)
+    drive *= advance_speed(advance_speed_scale, season, drive.dtype) if speed is None else speed
     return drive
+
+
+def advance_speed(advance_speed_scale, season, dtype):
+    """Each sector's speed at a drive of 1 (km/day): its autumn-2024 pace times the speed scale
+    and the season's factor, (runs, sectors) in the sector arrays' layout."""
+    return sector_array(sector_row("PACE_KM_PER_DAY", dtype) * (advance_speed_scale * season))
 
 
 def culmination_factor(strain, coefficient):

@@ -120,6 +120,7 @@ class Derived:
     # the parameters that meet (runs, sectors) arrays, as columns of their dtype (`sector_column`)
     columns: dict[str, np.ndarray]
     seasons: dict[tuple[bool, bool], np.ndarray]  # (winter, mud) -> the season's speed column
+    advance_speeds: dict[tuple[bool, bool], np.ndarray]  # (winter, mud) -> `combat.advance_speed`
     shock_mix: combat.ShockMix  # the advance shock's constants
     noise_mean: np.ndarray  # the advance noise's mean factor, sector dtype
     reference_drive: np.ndarray  # reference_force_ratio ** force_ratio_exponent - 1
@@ -181,6 +182,8 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
         columns=columns,
         seasons=seasons,
+        advance_speeds={season: combat.advance_speed(columns["advance_speed_scale"], factor, f)
+                        for season, factor in seasons.items()},
         shock_mix=combat.shock_mix(columns["advance_noise_persistence"],
                                    columns["advance_noise_common_share"], S),
         noise_mean=combat.noise_mean(columns["advance_noise_sd"], f),
@@ -237,6 +240,21 @@ def _where(mask: np.ndarray, new, old: np.ndarray, dtype=None) -> np.ndarray:
     return out if dtype is None else out.astype(dtype)
 
 
+def _deal_term(agreed_today: np.ndarray, in_force: np.ndarray, new: np.ndarray,
+               old: np.ndarray, none) -> np.ndarray:
+    """A term of the deal in force: today's where a deal is agreed today, the old one where a
+    deal still holds, `none` elsewhere. On the many days when no deal is agreed and all or no
+    runs hold one, the same values without the (runs,) selections."""
+    if not agreed_today.any():
+        if in_force.all():
+            return old
+        if not in_force.any():
+            return np.full(old.shape, none, dtype=np.result_type(old, none))
+    mask = agreed_today if old.ndim == 1 else agreed_today[:, None]
+    held = in_force if old.ndim == 1 else in_force[:, None]
+    return np.where(mask, new, np.where(held, old, none))
+
+
 def day_draws(keys: np.ndarray, day: int) -> np.ndarray:
     """The day's (runs, N_DRAWS) block of stream `STREAM_DAY` (columns above)."""
     return rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
@@ -258,6 +276,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         return sector_column(x, f)
 
     fighting = phase < CEASEFIRE
+    all_fighting = bool(fighting.all())  # then a product with `fighting` is its other factor
     c = derived.columns  # the parameters that meet the sector arrays
 
     # --- supply from aid and the war economy
@@ -273,7 +292,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                                    p.russia_supply_pressure_sensitivity)
 
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
-    offensive = moves.russia_offensive * fighting[:, None]
+    offensive = (moves.russia_offensive if all_fighting
+                 else moves.russia_offensive * fighting[:, None])
     intensity = offensive * combat.sector_row("ACTIVITY", f)
     # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain).
     # Ukraine's offensives (rare: only where Zelensky's gates open) add fighting where they
@@ -337,9 +357,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                 c["reference_force_ratio"], c["force_ratio_exponent"],
                                 c["counterattack_factor"], c["advance_speed_scale"],
                                 c["advance_noise_sd"], derived.reference_drive,
-                                derived.noise_mean)
+                                derived.noise_mean, derived.advance_speeds[ctx.winter, ctx.mud])
     combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
-    advance *= fighting[:, None]
+    if not all_fighting:
+        advance *= fighting[:, None]
     if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
         # on an axis of its sector: all the troops drawn in and the axis's share of the sector's
         # own attack the axis's share of Russia's defence; what it retakes there is that share
@@ -462,15 +483,14 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # a deal: its terms are in force while the ceasefire holds; land ceded stays ceded
     ceasefire_now = event["ceasefire"]
     in_force = new_phase >= CEASEFIRE
-    deal_package = np.where(ceasefire_now[:, None], package,
-                            np.where(in_force[:, None], state.deal_package, 0.0))
-    deal_proposer = np.where(ceasefire_now, proposer,
-                             np.where(in_force, state.deal_proposer, talks.NOBODY)).astype(np.int8)
-    deal_consent = np.where(ceasefire_now, consent,
-                            np.where(in_force, state.deal_consent, 0)).astype(np.int8)
+    deal_package = _deal_term(ceasefire_now, in_force, package, state.deal_package, 0.0)
+    deal_proposer = _deal_term(ceasefire_now, in_force, proposer, state.deal_proposer,
+                               talks.NOBODY).astype(np.int8, copy=False)
+    deal_consent = _deal_term(ceasefire_now, in_force, consent, state.deal_consent,
+                              0).astype(np.int8, copy=False)
     first_deal = ceasefire_now & (state.ceasefire_day < 0)
-    ceded = state.ceded_km2 + np.where(ceasefire_now, package[:, talks.LINE_KM2],
-                                       0.0)
+    ceded = state.ceded_km2 + (np.where(ceasefire_now, package[:, talks.LINE_KM2], 0.0)
+                               if ceasefire_now.any() else 0.0)
     force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
     force_ratio_at_ceasefire = _where(event["ceasefire"], force_ratio_now,
                                       state.force_ratio_at_ceasefire)
