@@ -74,12 +74,24 @@ def uniforms(keys: np.ndarray, day: int, stream: int, n: int) -> np.ndarray:
     return unit[:n].T
 
 
-@functools.lru_cache(maxsize=16384)
+OFFSET_BLOCK_DAYS = 128  # days of hashed counters made in one call
+
+
 def _offsets(day: int, stream: int, m: int) -> np.ndarray:
     """The hashed counters of a day's `m` draws of a stream (shared by every run and batch, so
-    made once: a small batch's day would otherwise spend a tenth of its random numbers here)."""
-    counter = (np.uint64(day) << np.uint64(24)) | (np.uint64(stream) << np.uint64(16))
-    offsets = splitmix64(counter + np.arange(m, dtype=np.uint64))
+    made once: a small batch's day would otherwise spend a tenth of its random numbers here),
+    read from those of its block of days."""
+    first = day - day % OFFSET_BLOCK_DAYS
+    return _offset_block(first, stream, m)[day - first]
+
+
+@functools.lru_cache(maxsize=1024)
+def _offset_block(first_day: int, stream: int, m: int) -> np.ndarray:
+    """(OFFSET_BLOCK_DAYS, m): the hashed counters of `m` draws of a stream on each day of the
+    block from `first_day`, hashed together (one call instead of one a day)."""
+    days = np.arange(first_day, first_day + OFFSET_BLOCK_DAYS, dtype=np.uint64)
+    counter = (days << np.uint64(24)) | (np.uint64(stream) << np.uint64(16))
+    offsets = splitmix64(counter[:, None] + np.arange(m, dtype=np.uint64)[None, :])
     offsets.flags.writeable = False
     return offsets
 

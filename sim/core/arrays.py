@@ -19,8 +19,8 @@ DEFAULT_PRECISION = "float32"
 SECTOR_ORDER = "F"
 
 # From this many runs a sum over sectors adds columns; below it, einsum on a C-ordered copy
-# (a dozen column operations cost more than the copy at small batches).
-COLUMN_SUM_MIN_RUNS = 256
+# (below about 150 runs the four block additions cost more than the copy and einsum).
+COLUMN_SUM_MIN_RUNS = 128
 
 
 def sector_column(x, dtype) -> np.ndarray:
@@ -40,16 +40,15 @@ def sector_zeros(n_runs: int, n_sectors: int, dtype=np.float64) -> np.ndarray:
     return np.zeros((n_runs, n_sectors), dtype=dtype, order=SECTOR_ORDER)
 
 
-def _einsum_lane_sum(columns: list[np.ndarray]) -> np.ndarray:
-    """Sum of 12 float32 columns in the order of numpy's einsum row reduction (its baseline
-    SIMD: four lanes, each summing every fourth column, then (l0 + l1) + (l2 + l3))."""
-    lanes = [np.add(columns[k], columns[k + 4]) for k in range(4)]
-    for k in range(4):
-        lanes[k] += columns[k + 8]
-    lanes[0] += lanes[1]
-    lanes[2] += lanes[3]
-    lanes[0] += lanes[2]
-    return lanes[0]
+def _einsum_lane_sum(columns: np.ndarray) -> np.ndarray:
+    """Sum of 12 float32 rows of a (12, runs) array (a sector-ordered array's columns) in the
+    order of numpy's einsum row reduction (its baseline SIMD: four lanes, each summing every
+    fourth column, then (l0 + l1) + (l2 + l3)); whole blocks of lanes are added at once."""
+    thirds = columns.reshape(3, 4, -1)
+    lanes = np.add(thirds[0], thirds[1])
+    lanes += thirds[2]
+    pairs = np.add(lanes[0::2], lanes[1::2])
+    return np.add(pairs[0], pairs[1])
 
 
 def _lane_sum_matches_einsum() -> bool:
@@ -59,9 +58,8 @@ def _lane_sum_matches_einsum() -> bool:
     x = (gen.standard_normal((4096, 12)) * np.exp(gen.uniform(-6.0, 6.0, (4096, 12))))
     x = x.astype(np.float32)
     weights = gen.uniform(0.0, 100.0, 12).astype(np.float32)
-    return (np.array_equal(_einsum_lane_sum([x[:, k] for k in range(12)]),
-                           np.einsum("ij->i", x))
-            and np.array_equal(_einsum_lane_sum([x[:, k] * weights[k] for k in range(12)]),
+    return (np.array_equal(_einsum_lane_sum(np.ascontiguousarray(x.T)), np.einsum("ij->i", x))
+            and np.array_equal(_einsum_lane_sum(np.ascontiguousarray((x * weights).T)),
                                np.einsum("ij,j->i", x, weights)))
 
 
@@ -69,9 +67,10 @@ _COLUMN_SUMS = _lane_sum_matches_einsum()
 
 
 def _by_columns(x: np.ndarray) -> bool:
-    """Whether a sum over `x`'s sectors adds columns (same bits as einsum, see above)."""
+    """Whether a sum over `x`'s sectors adds its columns (same bits as einsum, see above): a
+    large float32 batch of 12 sectors in the sector layout."""
     return (_COLUMN_SUMS and x.dtype == np.float32 and x.shape[1] == 12
-            and x.shape[0] >= COLUMN_SUM_MIN_RUNS)
+            and x.shape[0] >= COLUMN_SUM_MIN_RUNS and x.flags.f_contiguous)
 
 
 def row_sum(x: np.ndarray, dtype=np.float64) -> np.ndarray:
@@ -80,7 +79,7 @@ def row_sum(x: np.ndarray, dtype=np.float64) -> np.ndarray:
     fixed order, so a run's sum does not depend on the batch (BLAS matvec does); large float32
     batches add the columns in that same order."""
     if _by_columns(x):
-        return _einsum_lane_sum([x[:, k] for k in range(12)]).astype(dtype, copy=False)
+        return _einsum_lane_sum(x.T).astype(dtype, copy=False)
     return np.einsum("ij->i", np.ascontiguousarray(x)).astype(dtype, copy=False)
 
 
@@ -89,7 +88,7 @@ def row_dot(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     `row_sum`."""
     weights = weights.astype(x.dtype, copy=False)
     if _by_columns(x):
-        return _einsum_lane_sum([x[:, k] * weights[k] for k in range(12)]).astype(np.float64)
+        return _einsum_lane_sum(np.multiply(x.T, weights[:, None])).astype(np.float64)
     return np.einsum("ij,j->i", np.ascontiguousarray(x), weights).astype(np.float64,
                                                                           copy=False)
 
@@ -98,12 +97,14 @@ def row_mean(x: np.ndarray) -> np.ndarray:
     """`x.mean(axis=1, keepdims=True)` of a C-ordered array, bit for bit, in any layout:
     numpy's pairwise sum (the first eight pairwise, then the rest in turn) over the count."""
     n = x.shape[1]
-    if n < 8 or x.shape[0] < COLUMN_SUM_MIN_RUNS:
+    if n < 8 or x.shape[0] < COLUMN_SUM_MIN_RUNS or not x.flags.f_contiguous:
         return np.ascontiguousarray(x).mean(axis=1, keepdims=True)
-    c = [x[:, k] for k in range(n)]
-    total = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))
+    columns = x.T
+    pairs = np.add(columns[0:8:2], columns[1:8:2])  # c0 + c1, c2 + c3, c4 + c5, c6 + c7
+    quads = np.add(pairs[0::2], pairs[1::2])
+    total = np.add(quads[0], quads[1])
     for k in range(8, n):
-        total += c[k]
+        total += columns[k]
     total /= x.dtype.type(n)
     return total[:, None]
 
