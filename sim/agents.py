@@ -262,7 +262,7 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     lasts: the forces drawn into it cannot be moved along the front from one day to the next,
     so he chooses again only when it has stopped or there is nothing left to retake there."""
     n_runs, n_sectors = state.depth_km.shape
-    none = sector_zeros(n_runs, n_sectors)
+    none = core_day.combat.no_offensive(n_runs, n_sectors)
     if ctx.mud or ctx.winter:
         return none
     ready = ((state.talks_phase == NO_TALKS)
@@ -301,8 +301,9 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     going = state.ukraine_offensive_sector.astype(np.intp)
     going_on = (going >= 0) & np.isfinite(odds[rows, np.maximum(going, 0)])
     best = np.where(going_on, going, best)
-    none[rows, best] = np.where(ready, effort, 0.0)
-    return none
+    attack = sector_zeros(n_runs, n_sectors)
+    attack[rows, best] = np.where(ready, effort, 0.0)
+    return attack
 
 
 def zelensky_package(p: Params, state: State) -> np.ndarray:

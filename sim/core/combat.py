@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import clip, clip_range, row_dot, row_mean, row_sum, sector_array, sector_column
+from .arrays import (SECTOR_ORDER, clip, clip_range, row_dot, row_mean, row_sum, sector_array,
+                     sector_column)
 
 from .. import sectors
 
@@ -265,19 +266,24 @@ def lanchester_scaled(russia, ukraine, w, ratio):
     return new_russia, new_ukraine, russia_loss, ukraine_loss
 
 
-def reinforcement_share(losses, quiet_share):
+def reinforcement_share(losses, quiet_share, total=None):
     """Each side sends replacements where it lost troops today (so sectors keep their balance),
-    or by its day-0 deployment when there was no fighting."""
-    total = row_sum(losses, losses.dtype)[:, None]
+    or by its day-0 deployment when there was no fighting. `total` is `row_sum(losses,
+    losses.dtype)` where the caller has it."""
+    if total is None:
+        total = row_sum(losses, losses.dtype)
+    total = total[:, None]
     share = np.divide(losses, np.maximum(total, tiny(losses.dtype)))
-    np.copyto(share, quiet_share, where=total <= 0.0)
+    quiet = total <= 0.0
+    if quiet.any():
+        np.copyto(share, quiet_share, where=quiet)
     return share
 
 
-def replenish(after_attrition, losses, returned_share, recruits_k, quiet_share):
+def replenish(after_attrition, losses, returned_share, recruits_k, quiet_share, total=None):
     """Forces after returning wounded and today's recruits (thousand troops), sent where the
-    losses were."""
-    force = reinforcement_share(losses, quiet_share)
+    losses were; `total` as for `reinforcement_share`."""
+    force = reinforcement_share(losses, quiet_share, total)
     force *= recruits_k
     force += after_attrition
     force += losses * returned_share
@@ -313,6 +319,15 @@ def step_fortification(fortification, advance, build_per_day):
 # Ukraine's offensives: Zelensky draws a share of the forces elsewhere into one sector
 # (`Moves.ukraine_offensive`), which then fights as hard as the busiest 2024 axis.
 UKRAINE_OFFENSIVE_INTENSITY = float(sectors.ACTIVITY.max())
+
+
+@functools.lru_cache(maxsize=8)
+def no_offensive(n_runs: int, n_sectors: int) -> np.ndarray:
+    """The read-only (runs, sectors) zeros of a day without a Ukrainian offensive, shared: the
+    rule returns it on most days, and the core knows it attacks nowhere without reading it."""
+    none = np.zeros((n_runs, n_sectors), order=SECTOR_ORDER)
+    none.flags.writeable = False
+    return none
 
 
 def concentrate(ukraine_force, drawn_share):

@@ -240,6 +240,12 @@ def _where(mask: np.ndarray, new, old: np.ndarray, dtype=None) -> np.ndarray:
     return out if dtype is None else out.astype(dtype)
 
 
+def _count(total: np.ndarray, today: np.ndarray) -> np.ndarray:
+    """A count plus today's (runs,) bool mask; on the many days when the mask is empty, the
+    count itself (an integer plus False is the integer, in the count's dtype)."""
+    return total + today if today.any() else total
+
+
 def _deal_term(agreed_today: np.ndarray, in_force: np.ndarray, new: np.ndarray,
                old: np.ndarray, none) -> np.ndarray:
     """A term of the deal in force: today's where a deal is agreed today, the old one where a
@@ -302,7 +308,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # (replay is exact in any batch): the offensive's formulas apply only to runs attacking.
     penalty = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
     assault = np.sqrt(penalty)
-    ukraine_attacks = bool(moves.ukraine_offensive.any())
+    ukraine_attacks = (moves.ukraine_offensive is not combat.no_offensive(*state.depth_km.shape)
+                       and bool(moves.ukraine_offensive.any()))
     if ukraine_attacks:
         ukraine_attack = (moves.ukraine_offensive * fighting[:, None]).astype(f)
         attacked = ukraine_attack > 0.0
@@ -333,13 +340,16 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         state.ukraine_in_training_k, p.ukraine_recruits_per_day * moves.ukraine_mobilisation
         / 1000.0, p.ukraine_training_days)
     returned = c["wounded_return_share"]
+    russia_lost = row_sum(russia_loss, f)  # thousand troops, summed in the sector dtype
+    ukraine_lost = row_sum(ukraine_loss, f)
     russia_force = combat.replenish(russia_after, russia_loss, returned,
                                     _col((contracts + called_up) / 1000.0),
-                                    derived.russia_recruit_share)
+                                    derived.russia_recruit_share, russia_lost)
     ukraine_force = combat.replenish(ukraine_after, ukraine_loss, returned,
-                                     _col(ukraine_arriving_k), derived.ukraine_recruit_share)
-    russia_casualties_today = row_sum(russia_loss) * 1000.0
-    ukraine_casualties_today = row_sum(ukraine_loss) * 1000.0
+                                     _col(ukraine_arriving_k), derived.ukraine_recruit_share,
+                                     ukraine_lost)
+    russia_casualties_today = russia_lost.astype(np.float64) * 1000.0
+    ukraine_casualties_today = ukraine_lost.astype(np.float64) * 1000.0
 
     # an offensive draws forces from the other sectors: their defence is thinner today
     defending = (combat.concentrate(ukraine_force, ukraine_attack) if ukraine_attacks
@@ -401,7 +411,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                              rng.logistic_noise(draws[:, COL_GRID_DAMAGE]), p.grid_repair_per_day,
                              p.grid_max_gw, budget_gap)
     outage = strikes.outage_share(grid, p.grid_peak_demand_gw, ctx.demand_share)
-    deep = moves.ukraine_deep_strike * fighting * ~state.moratorium
+    deep = (moves.ukraine_deep_strike if all_fighting
+            else moves.ukraine_deep_strike * fighting) * ~state.moratorium
     refinery = strikes.step_refineries(state.refinery_damage, deep, p.deep_strike_refinery_damage,
                                        p.refinery_repair_per_day,
                                        rng.logistic_noise(draws[:, COL_REFINERY]))
@@ -418,7 +429,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
         p.oil_gas_revenue_trn_rub, price, discount, p.urals_discount_usd, refinery,
         p.refinery_revenue_share)
-    fighting_intensity = np.where(fighting, row_sum(offensive) / S, CEASEFIRE_FIGHTING_INTENSITY)
+    fighting_intensity = row_sum(offensive) / S
+    if not all_fighting:
+        fighting_intensity = np.where(fighting, fighting_intensity, CEASEFIRE_FIGHTING_INTENSITY)
     spending = economy.russia_spending(p.russia_spending_trn_rub, p.war_spending_share,
                                        fighting_intensity)
     spending = spending + forces.signup_spending_change_trn_rub(
@@ -435,15 +448,15 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     ukraine_pressure = economy.ukraine_pressure_index(ukraine_parts)
 
     # --- talks: beliefs about the pace from the front, the day's round, learning from refusals
-    observed = np.where(fighting, advance_km2, np.nan)
-    russia_belief = np.where(
-        fighting, talks.update_pace_belief(state.russia_pace_belief, observed,
-                                           p.russia_pace_learning_weight),
-        talks.update_pace_belief(state.russia_pace_belief, p.russia_prior_pace_km2_day,
-                                 talks.CEASEFIRE_BELIEF_DRIFT))
-    ukraine_belief = np.where(fighting, talks.update_pace_belief(
-        state.ukraine_pace_belief, observed, p.ukraine_pace_learning_weight),
-        state.ukraine_pace_belief)
+    observed = advance_km2 if all_fighting else np.where(fighting, advance_km2, np.nan)
+    russia_belief = talks.update_pace_belief(state.russia_pace_belief, observed,
+                                             p.russia_pace_learning_weight)
+    ukraine_belief = talks.update_pace_belief(state.ukraine_pace_belief, observed,
+                                              p.ukraine_pace_learning_weight)
+    if not all_fighting:  # a ceasefire's belief drifts back to the prior; Kyiv's stays
+        russia_belief = np.where(fighting, russia_belief, talks.update_pace_belief(
+            state.russia_pace_belief, p.russia_prior_pace_km2_day, talks.CEASEFIRE_BELIEF_DRIFT))
+        ukraine_belief = np.where(fighting, ukraine_belief, state.ukraine_pace_belief)
     package, proposer = moves.package, moves.proposer
     in_talks = phase == TALKS
     offer_made = in_talks & (proposer != talks.NOBODY)
@@ -494,7 +507,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
     force_ratio_at_ceasefire = _where(event["ceasefire"], force_ratio_now,
                                       state.force_ratio_at_ceasefire)
-    talks_days = state.talks_open_days + (new_phase == TALKS)
+    talks_days = _count(state.talks_open_days, new_phase == TALKS)
     # the energy truce: a partial deal of its own, offered, agreed by both sides, broken
     truce_agreed = (moves.energy_truce_offered & in_talks & ~state.moratorium
                     & moves.russia_accepts_energy_truce & moves.ukraine_accepts_energy_truce)
@@ -590,13 +603,13 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         talks_open_days=talks_days,
         ceasefire_day=ceasefire_day,
         settlement_day=settlement_day,
-        ceasefire_breakdowns=state.ceasefire_breakdowns + event["broke"],
-        ukraine_refusals=state.ukraine_refusals + refused,
-        offers_made=state.offers_made + offer_made,
+        ceasefire_breakdowns=_count(state.ceasefire_breakdowns, event["broke"]),
+        ukraine_refusals=_count(state.ukraine_refusals, refused),
+        offers_made=_count(state.offers_made, offer_made),
         last_offer_day=_where(offer_or_opening, day, state.last_offer_day, np.int32),
         occupied_at_last_offer_km2=_where(offer_or_opening, occupied,
                                           state.occupied_at_last_offer_km2),
-        consent_refusals=state.consent_refusals + blocked_off_table,
+        consent_refusals=_count(state.consent_refusals, blocked_off_table),
         last_proposer=_where(offer_made, proposer, state.last_proposer, np.int8),
         last_package=_where(offer_made, package, state.last_package),
         last_offer_km2=_where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
@@ -618,7 +631,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         moratorium=moratorium,
         energy_truce_day=_where(truce_agreed & (state.energy_truce_day < 0), day,
                                 state.energy_truce_day, np.int32),
-        energy_truces_broken=state.energy_truces_broken + truce_broken,
+        energy_truces_broken=_count(state.energy_truces_broken, truce_broken),
         russia_pace_belief=russia_belief,
         ukraine_pace_belief=ukraine_belief,
         russia_cost_private=state.russia_cost_private,
