@@ -21,7 +21,7 @@ import mesa
 from . import sectors
 from .core import day as core_day
 from .core import forces, talks
-from .core.arrays import clip, clip_range, sector_column
+from .core.arrays import SECTOR_ORDER, clip, clip_range, sector_column, sector_zeros
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, NO_TALKS, TALKS, State
 
@@ -95,7 +95,8 @@ def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) ->
     `putin_defence_share` (reserves sent to meet it)."""
     f = state.depth_km.dtype
     extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0).astype(f)
-    effort = np.multiply.outer(extra, sectors.MAIN_AXIS)  # surge - 1 on the main axes, else 0
+    # surge - 1 on the main axes, else 0
+    effort = np.multiply(extra[:, None], sectors.MAIN_AXIS, order=SECTOR_ORDER)
     effort += 1.0
     effort *= sector_column(p.per_run("putin_offensive_intensity")
                             * (state.talks_phase < CEASEFIRE), f)
@@ -261,7 +262,7 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     lasts: the forces drawn into it cannot be moved along the front from one day to the next,
     so he chooses again only when it has stopped or there is nothing left to retake there."""
     n_runs, n_sectors = state.depth_km.shape
-    none = np.zeros((n_runs, n_sectors))
+    none = core_day.combat.no_offensive(n_runs, n_sectors)
     if ctx.mud or ctx.winter:
         return none
     ready = ((state.talks_phase == NO_TALKS)
@@ -275,13 +276,15 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
         state.russia_military_supply, state.ukraine_military_supply, p.per_run(
             "fortification_bonus")[:, None], state.offensive_strain,
         p.per_run("culmination_adaptation")[:, None])
-    front_wide = (russia_ratio * sectors.WIDTH_KM)[:, sectors.INSIDE_UKRAINE].sum(axis=1)
+    # summed as over C-ordered rows (the sector arrays are not: `core.arrays.SECTOR_ORDER`)
+    front_wide = np.ascontiguousarray(
+        (russia_ratio * sectors.WIDTH_KM)[:, sectors.INSIDE_UKRAINE]).sum(axis=1)
     front_wide *= np.exp(state.force_balance_shift) / sectors.WIDTH_KM[sectors.INSIDE_UKRAINE].sum()
     ready &= front_wide < p.zelensky_offensive_force_ratio
     if not ready.any():
         return none
     effort = p.per_run("zelensky_offensive_effort")
-    ukraine = state.ukraine_force_k.astype(float)
+    ukraine = state.ukraine_force_k.astype(float, order="C")
     # each sector's attack if he concentrated there (`core.combat.concentrate` for one sector)
     concentrated = ukraine + effort[:, None] * (ukraine.sum(axis=1, keepdims=True) - ukraine)
     odds = core_day.combat.ukraine_attack_ratio(
@@ -298,8 +301,9 @@ def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
     going = state.ukraine_offensive_sector.astype(np.intp)
     going_on = (going >= 0) & np.isfinite(odds[rows, np.maximum(going, 0)])
     best = np.where(going_on, going, best)
-    none[rows, best] = np.where(ready, effort, 0.0)
-    return none
+    attack = sector_zeros(n_runs, n_sectors)
+    attack[rows, best] = np.where(ready, effort, 0.0)
+    return attack
 
 
 def zelensky_package(p: Params, state: State) -> np.ndarray:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .core.arrays import sector_zeros
 from .state import N_ISSUES
 
 
@@ -53,12 +54,12 @@ class Moves:
         zeros = np.zeros(n_runs)
         no = np.zeros(n_runs, dtype=bool)
         return cls(
-            russia_offensive=np.zeros((n_runs, n_sectors)), russia_strike_wave=no,
+            russia_offensive=sector_zeros(n_runs, n_sectors), russia_strike_wave=no,
             russia_seeks_talks=no, russia_breaks_ceasefire=no, russia_accepts=no,
             russia_call_up=zeros,
             russia_accepts_energy_truce=no, russia_breaks_energy_truce=no,
             ukraine_deep_strike=zeros, ukraine_mobilisation=zeros,
-            ukraine_offensive=np.zeros((n_runs, n_sectors)), ukraine_accepts=no,
+            ukraine_offensive=sector_zeros(n_runs, n_sectors), ukraine_accepts=no,
             ukraine_accepts_energy_truce=no,
             us_aid_bn_usd_yr=zeros, us_sanctions=zeros, us_pushes_talks=no, us_consents=no,
             energy_truce_offered=no, eu_aid_bn_usd_yr=zeros, eu_sanctions=zeros, eu_consents=no,

@@ -9,6 +9,7 @@ in (0, 1).
 from __future__ import annotations
 
 import functools
+import sys
 
 import numpy as np
 
@@ -19,12 +20,19 @@ _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 _S32 = np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _TO_UNIT_32 = 1.0 / 4294967296.0  # 2**-32
+# which uint32 of a uint64 word holds its high and its low 32 bits
+_HIGH_HALF, _LOW_HALF = (1, 0) if sys.byteorder == "little" else (0, 1)
 
 
 def splitmix64(x: np.ndarray) -> np.ndarray:
     """The splitmix64 finaliser over a uint64 array (wrapping arithmetic), in place on one new
     array: at 10,000 runs x 20 draws each temporary would be 1.6 MB."""
-    z = np.add(np.asarray(x, dtype=np.uint64), _GOLDEN)
+    return _mix_in_place(np.asarray(x, dtype=np.uint64).copy())
+
+
+def _mix_in_place(z: np.ndarray) -> np.ndarray:
+    """`splitmix64` written over `z` itself (a uint64 array the caller owns)."""
+    z += _GOLDEN
     shifted = np.right_shift(z, _S30)
     z ^= shifted
     z *= _M1
@@ -49,25 +57,41 @@ def uniforms(keys: np.ndarray, day: int, stream: int, n: int) -> np.ndarray:
 
     One call per day and stream serves all the day's draws. Each 64-bit hash gives two draws of
     32 bits (draw j < m is the high half of hash j, draw m + j its low half, m = ceil(n / 2)),
-    which halves the hashing, the costliest part of a day at large batch sizes.
+    which halves the hashing, the costliest part of a day at large batch sizes. The block is
+    made draw by draw and returned transposed (Fortran order), so each draw's column over the
+    runs is contiguous, as the sector arrays are (`core.arrays.SECTOR_ORDER`).
     """
     m = (n + 1) // 2
-    bits = splitmix64(keys[:, None] ^ _offsets(day, stream, m)[None, :])
-    unit = np.empty((keys.shape[0], 2 * m))
-    np.right_shift(bits, _S32, out=unit[:, :m], casting="unsafe")
-    np.bitwise_and(bits, _LOW32, out=bits)
-    unit[:, m:] = bits
-    unit += 0.5
-    unit *= _TO_UNIT_32
-    return unit[:, :n]
+    bits = _mix_in_place(np.bitwise_xor(_offsets(day, stream, m)[:, None], keys[None, :]))
+    halves = bits.view(np.uint32).reshape(m, keys.shape[0], 2)
+    unit = np.empty((2 * m, keys.shape[0]))
+    # (h + 0.5) 2**-32 as h 2**-32 + 2**-33: both exact, so the same number; a 32-bit half
+    # converts to float64 inside the multiplication (shifting and masking 64-bit words and
+    # casting those cost three times as much)
+    np.multiply(halves[:, :, _HIGH_HALF], _TO_UNIT_32, out=unit[:m])
+    np.multiply(halves[:, :, _LOW_HALF], _TO_UNIT_32, out=unit[m:])
+    unit += 0.5 * _TO_UNIT_32
+    return unit[:n].T
 
 
-@functools.lru_cache(maxsize=16384)
+OFFSET_BLOCK_DAYS = 128  # days of hashed counters made in one call
+
+
 def _offsets(day: int, stream: int, m: int) -> np.ndarray:
     """The hashed counters of a day's `m` draws of a stream (shared by every run and batch, so
-    made once: a small batch's day would otherwise spend a tenth of its random numbers here)."""
-    counter = (np.uint64(day) << np.uint64(24)) | (np.uint64(stream) << np.uint64(16))
-    offsets = splitmix64(counter + np.arange(m, dtype=np.uint64))
+    made once: a small batch's day would otherwise spend a tenth of its random numbers here),
+    read from those of its block of days."""
+    first = day - day % OFFSET_BLOCK_DAYS
+    return _offset_block(first, stream, m)[day - first]
+
+
+@functools.lru_cache(maxsize=1024)
+def _offset_block(first_day: int, stream: int, m: int) -> np.ndarray:
+    """(OFFSET_BLOCK_DAYS, m): the hashed counters of `m` draws of a stream on each day of the
+    block from `first_day`, hashed together (one call instead of one a day)."""
+    days = np.arange(first_day, first_day + OFFSET_BLOCK_DAYS, dtype=np.uint64)
+    counter = (days << np.uint64(24)) | (np.uint64(stream) << np.uint64(16))
+    offsets = splitmix64(counter[:, None] + np.arange(m, dtype=np.uint64)[None, :])
     offsets.flags.writeable = False
     return offsets
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import rng, sectors
 from .core import forces
+from .core.arrays import sector_array, sector_zeros
 from .core.economy import WORLD_OIL_PRICE_2024_USD
 from .params import PARAMS, Params
 
@@ -267,14 +268,14 @@ def initial_state(params: Params, keys: np.ndarray,
     start_pace_km2_day = start_pace * float(sectors.PACE_KM_PER_DAY @ sectors.AREA_WEIGHT_KM)
     return State(
         day=0,
-        depth_km=np.zeros((n, s), dtype=sector_dtype),
-        russia_force_k=russia_force.astype(sector_dtype),
-        ukraine_force_k=ukraine_force.astype(sector_dtype),
-        fortification=initial_fortification(params, start_pace).astype(sector_dtype),
-        advance_shock=rng.logistic_noise(
-            rng.uniforms(keys, 0, STREAM_SETUP + 2, s)).astype(sector_dtype),
-        offensive_strain=np.broadcast_to(initial_strain(params, start_pace),
-                                         (n, s)).astype(sector_dtype),
+        depth_km=sector_zeros(n, s, sector_dtype),
+        russia_force_k=sector_array(russia_force, sector_dtype),
+        ukraine_force_k=sector_array(ukraine_force, sector_dtype),
+        fortification=sector_array(initial_fortification(params, start_pace), sector_dtype),
+        advance_shock=sector_array(rng.logistic_noise(
+            rng.uniforms(keys, 0, STREAM_SETUP + 2, s)), sector_dtype),
+        offensive_strain=sector_array(np.broadcast_to(initial_strain(params, start_pace),
+                                                      (n, s)), sector_dtype),
         force_balance_shift=zeros.copy(),
         force_balance_drift_per_day=initial_balance_drift(params, start_pace, previous_pace),
         occupied_km2=occupied,

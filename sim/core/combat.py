@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import clip, clip_range, row_dot, row_sum, sector_column
+from .arrays import (SECTOR_ORDER, clip, clip_range, row_dot, row_mean, row_sum, sector_array,
+                     sector_column)
 
 from .. import sectors
 
@@ -84,13 +85,15 @@ def tiny(dtype):
 
 
 def advance_km(ratio, season, noise, reference_force_ratio, exponent, counterattack_factor,
-               advance_speed_scale, noise_sd, reference_drive=None, noise_mean=None):
+               advance_speed_scale, noise_sd, reference_drive=None, noise_mean=None,
+               speed=None):
     """Depth gained today per sector, km; negative is a Ukrainian counter-advance.
 
     Speed is the sector's 2024 pace times (ratio^k - 1) / (ref^k - 1): 1 at the reference ratio,
     0 at parity, negative below it (scaled by the counter-attack factor), capped at 3x pace.
-    `reference_drive` (ref^k - 1) and `noise_mean` (`mean_one_noise`'s divisor, in the sector
-    dtype) are per-batch constants a caller may pass computed once.
+    `reference_drive` (ref^k - 1), `noise_mean` (`mean_one_noise`'s divisor, in the sector
+    dtype) and `speed` (`advance_speed` of the season) are per-batch constants a caller may
+    pass computed once.
     """
     k = exponent
     # Beyond this ratio the speed is at its cap for every declared exponent and reference
@@ -105,8 +108,14 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     counter *= counterattack_factor - 1.0
     drive += counter
     drive *= mean_one_noise(noise, noise_sd, noise_mean)
-    drive *= sector_row("PACE_KM_PER_DAY", drive.dtype) * (advance_speed_scale * season)
+    drive *= advance_speed(advance_speed_scale, season, drive.dtype) if speed is None else speed
     return drive
+
+
+def advance_speed(advance_speed_scale, season, dtype):
+    """Each sector's speed at a drive of 1 (km/day): its autumn-2024 pace times the speed scale
+    and the season's factor, (runs, sectors) in the sector arrays' layout."""
+    return sector_array(sector_row("PACE_KM_PER_DAY", dtype) * (advance_speed_scale * season))
 
 
 def culmination_factor(strain, coefficient):
@@ -184,7 +193,7 @@ def step_shock(shock, innovation, persistence, common_share=0.0, mix: ShockMix |
     if mix is None:
         mix = shock_mix(persistence, common_share, n)
     if mix.own_scale is not None:
-        common = innovation.mean(axis=1, keepdims=True)
+        common = row_mean(innovation)
         common *= math.sqrt(n)
         innovation = innovation * mix.own_scale
         common *= mix.shared_scale
@@ -257,19 +266,24 @@ def lanchester_scaled(russia, ukraine, w, ratio):
     return new_russia, new_ukraine, russia_loss, ukraine_loss
 
 
-def reinforcement_share(losses, quiet_share):
+def reinforcement_share(losses, quiet_share, total=None):
     """Each side sends replacements where it lost troops today (so sectors keep their balance),
-    or by its day-0 deployment when there was no fighting."""
-    total = row_sum(losses, losses.dtype)[:, None]
+    or by its day-0 deployment when there was no fighting. `total` is `row_sum(losses,
+    losses.dtype)` where the caller has it."""
+    if total is None:
+        total = row_sum(losses, losses.dtype)
+    total = total[:, None]
     share = np.divide(losses, np.maximum(total, tiny(losses.dtype)))
-    np.copyto(share, quiet_share, where=total <= 0.0)
+    quiet = total <= 0.0
+    if quiet.any():
+        np.copyto(share, quiet_share, where=quiet)
     return share
 
 
-def replenish(after_attrition, losses, returned_share, recruits_k, quiet_share):
+def replenish(after_attrition, losses, returned_share, recruits_k, quiet_share, total=None):
     """Forces after returning wounded and today's recruits (thousand troops), sent where the
-    losses were."""
-    force = reinforcement_share(losses, quiet_share)
+    losses were; `total` as for `reinforcement_share`."""
+    force = reinforcement_share(losses, quiet_share, total)
     force *= recruits_k
     force += after_attrition
     force += losses * returned_share
@@ -305,6 +319,15 @@ def step_fortification(fortification, advance, build_per_day):
 # Ukraine's offensives: Zelensky draws a share of the forces elsewhere into one sector
 # (`Moves.ukraine_offensive`), which then fights as hard as the busiest 2024 axis.
 UKRAINE_OFFENSIVE_INTENSITY = float(sectors.ACTIVITY.max())
+
+
+@functools.lru_cache(maxsize=8)
+def no_offensive(n_runs: int, n_sectors: int) -> np.ndarray:
+    """The read-only (runs, sectors) zeros of a day without a Ukrainian offensive, shared: the
+    rule returns it on most days, and the core knows it attacks nowhere without reading it."""
+    none = np.zeros((n_runs, n_sectors), order=SECTOR_ORDER)
+    none.flags.writeable = False
+    return none
 
 
 def concentrate(ukraine_force, drawn_share):

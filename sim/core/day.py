@@ -17,7 +17,7 @@ from ..moves import Moves
 from ..params import PARAMS, Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
 from . import combat, economy, forces, politics, strikes, talks
-from .arrays import row_sum, sector_column
+from .arrays import row_sum, sector_array, sector_column
 
 # Columns of the day's draws
 S = sectors.N_SECTORS
@@ -123,6 +123,7 @@ class Derived:
     # the parameters that meet (runs, sectors) arrays, as columns of their dtype (`sector_column`)
     columns: dict[str, np.ndarray]
     seasons: dict[tuple[bool, bool], np.ndarray]  # (winter, mud) -> the season's speed column
+    advance_speeds: dict[tuple[bool, bool], np.ndarray]  # (winter, mud) -> `combat.advance_speed`
     shock_mix: combat.ShockMix  # the advance shock's constants
     noise_mean: np.ndarray  # the advance noise's mean factor, sector dtype
     reference_drive: np.ndarray  # reference_force_ratio ** force_ratio_exponent - 1
@@ -196,21 +197,23 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         ukraine_loss_rate=ukraine_rate,
         attrition_frequency=np.sqrt(russia_rate * ukraine_rate).astype(f),
         attrition_ratio=np.sqrt(russia_rate / ukraine_rate).astype(f),
-        russia_recruit_share=(russia0 / russia0.sum(axis=1, keepdims=True)).astype(f),
-        ukraine_recruit_share=(ukraine0 / ukraine0.sum(axis=1, keepdims=True)).astype(f),
+        russia_recruit_share=sector_array(russia0 / russia0.sum(axis=1, keepdims=True), f),
+        ukraine_recruit_share=sector_array(ukraine0 / ukraine0.sum(axis=1, keepdims=True), f),
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
         air_defence_2024=h.air_defence_interception,
         momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
         columns=columns,
         seasons=seasons,
+        advance_speeds={season: combat.advance_speed(columns["advance_speed_scale"], factor, f)
+                        for season, factor in seasons.items()},
         shock_mix=combat.shock_mix(columns["advance_noise_persistence"],
                                    columns["advance_noise_common_share"], S),
         noise_mean=combat.noise_mean(columns["advance_noise_sd"], f),
         reference_drive=(np.power(columns["reference_force_ratio"],
                                   columns["force_ratio_exponent"]) - 1.0),
-        offensive_axis_share=combat.offensive_axis_share(
-            sector_column(p.ukraine_offensive_axis_km, f), f),
+        offensive_axis_share=sector_array(combat.offensive_axis_share(
+            sector_column(p.ukraine_offensive_axis_km, f), f)),
     )
 
 
@@ -264,6 +267,27 @@ def _where(mask: np.ndarray, new, old: np.ndarray, dtype=None) -> np.ndarray:
     return out if dtype is None else out.astype(dtype)
 
 
+def _count(total: np.ndarray, today: np.ndarray) -> np.ndarray:
+    """A count plus today's (runs,) bool mask; on the many days when the mask is empty, the
+    count itself (an integer plus False is the integer, in the count's dtype)."""
+    return total + today if today.any() else total
+
+
+def _deal_term(agreed_today: np.ndarray, in_force: np.ndarray, new: np.ndarray,
+               old: np.ndarray, none) -> np.ndarray:
+    """A term of the deal in force: today's where a deal is agreed today, the old one where a
+    deal still holds, `none` elsewhere. On the many days when no deal is agreed and all or no
+    runs hold one, the same values without the (runs,) selections."""
+    if not agreed_today.any():
+        if in_force.all():
+            return old
+        if not in_force.any():
+            return np.full(old.shape, none, dtype=np.result_type(old, none))
+    mask = agreed_today if old.ndim == 1 else agreed_today[:, None]
+    held = in_force if old.ndim == 1 else in_force[:, None]
+    return np.where(mask, new, np.where(held, old, none))
+
+
 def day_draws(keys: np.ndarray, day: int) -> np.ndarray:
     """The day's (runs, N_DRAWS) block of stream `STREAM_DAY` (columns above)."""
     return rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
@@ -285,6 +309,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         return sector_column(x, f)
 
     fighting = phase < CEASEFIRE
+    all_fighting = bool(fighting.all())  # then a product with `fighting` is its other factor
     c = derived.columns  # the parameters that meet the sector arrays
 
     # --- supply from aid and the war economy
@@ -300,7 +325,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                                    p.russia_supply_pressure_sensitivity)
 
     # --- combat: attrition (exact Lanchester over the day), then manoeuvre
-    offensive = moves.russia_offensive * fighting[:, None]
+    offensive = (moves.russia_offensive if all_fighting
+                 else moves.russia_offensive * fighting[:, None])
     intensity = offensive * combat.sector_row("ACTIVITY", f)
     # assaults where the front moves cost the attacker more (its loss rate times 1 + w strain).
     # Ukraine's offensives (rare: only where Zelensky's gates open) add fighting where they
@@ -309,7 +335,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # (replay is exact in any batch): the offensive's formulas apply only to runs attacking.
     penalty = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
     assault = np.sqrt(penalty)
-    ukraine_attacks = bool(moves.ukraine_offensive.any())
+    ukraine_attacks = (moves.ukraine_offensive is not combat.no_offensive(*state.depth_km.shape)
+                       and bool(moves.ukraine_offensive.any()))
     if ukraine_attacks:
         ukraine_attack = (moves.ukraine_offensive * fighting[:, None]).astype(f)
         attacked = ukraine_attack > 0.0
@@ -340,13 +367,16 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         state.ukraine_in_training_k, p.ukraine_recruits_per_day * moves.ukraine_mobilisation
         / 1000.0, p.ukraine_training_days)
     returned = c["wounded_return_share"]
+    russia_lost = row_sum(russia_loss, f)  # thousand troops, summed in the sector dtype
+    ukraine_lost = row_sum(ukraine_loss, f)
     russia_force = combat.replenish(russia_after, russia_loss, returned,
                                     _col((contracts + called_up) / 1000.0),
-                                    derived.russia_recruit_share)
+                                    derived.russia_recruit_share, russia_lost)
     ukraine_force = combat.replenish(ukraine_after, ukraine_loss, returned,
-                                     _col(ukraine_arriving_k), derived.ukraine_recruit_share)
-    russia_casualties_today = row_sum(russia_loss) * 1000.0
-    ukraine_casualties_today = row_sum(ukraine_loss) * 1000.0
+                                     _col(ukraine_arriving_k), derived.ukraine_recruit_share,
+                                     ukraine_lost)
+    russia_casualties_today = russia_lost.astype(np.float64) * 1000.0
+    ukraine_casualties_today = ukraine_lost.astype(np.float64) * 1000.0
 
     # an offensive draws forces from the other sectors: their defence is thinner today
     defending = (combat.concentrate(ukraine_force, ukraine_attack) if ukraine_attacks
@@ -364,9 +394,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                 c["reference_force_ratio"], c["force_ratio_exponent"],
                                 c["counterattack_factor"], c["advance_speed_scale"],
                                 c["advance_noise_sd"], derived.reference_drive,
-                                derived.noise_mean)
+                                derived.noise_mean, derived.advance_speeds[ctx.winter, ctx.mud])
     combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
-    advance *= fighting[:, None]
+    if not all_fighting:
+        advance *= fighting[:, None]
     if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
         # on an axis of its sector: all the troops drawn in and the axis's share of the sector's
         # own attack the axis's share of Russia's defence; what it retakes there is that share
@@ -407,7 +438,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                              rng.logistic_noise(draws[:, COL_GRID_DAMAGE]), p.grid_repair_per_day,
                              p.grid_max_gw, budget_gap)
     outage = strikes.outage_share(grid, p.grid_peak_demand_gw, ctx.demand_share)
-    deep = moves.ukraine_deep_strike * fighting * ~state.moratorium
+    deep = (moves.ukraine_deep_strike if all_fighting
+            else moves.ukraine_deep_strike * fighting) * ~state.moratorium
     refinery = strikes.step_refineries(state.refinery_damage, deep, p.deep_strike_refinery_damage,
                                        p.refinery_repair_per_day,
                                        rng.logistic_noise(draws[:, COL_REFINERY]))
@@ -424,7 +456,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     revenue = p.non_oil_revenue_trn_rub + economy.oil_gas_revenue(
         p.oil_gas_revenue_trn_rub, price, discount, p.urals_discount_usd, refinery,
         p.refinery_revenue_share)
-    fighting_intensity = np.where(fighting, row_sum(offensive) / S, CEASEFIRE_FIGHTING_INTENSITY)
+    fighting_intensity = row_sum(offensive) / S
+    if not all_fighting:
+        fighting_intensity = np.where(fighting, fighting_intensity, CEASEFIRE_FIGHTING_INTENSITY)
     spending = economy.russia_spending(p.russia_spending_trn_rub, p.war_spending_share,
                                        fighting_intensity)
     spending = spending + forces.signup_spending_change_trn_rub(
@@ -441,15 +475,15 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     ukraine_pressure = economy.ukraine_pressure_index(ukraine_parts)
 
     # --- talks: beliefs about the pace from the front, the day's round, learning from refusals
-    observed = np.where(fighting, advance_km2, np.nan)
-    russia_belief = np.where(
-        fighting, talks.update_pace_belief(state.russia_pace_belief, observed,
-                                           p.russia_pace_learning_weight),
-        talks.update_pace_belief(state.russia_pace_belief, p.russia_prior_pace_km2_day,
-                                 talks.CEASEFIRE_BELIEF_DRIFT))
-    ukraine_belief = np.where(fighting, talks.update_pace_belief(
-        state.ukraine_pace_belief, observed, p.ukraine_pace_learning_weight),
-        state.ukraine_pace_belief)
+    observed = advance_km2 if all_fighting else np.where(fighting, advance_km2, np.nan)
+    russia_belief = talks.update_pace_belief(state.russia_pace_belief, observed,
+                                             p.russia_pace_learning_weight)
+    ukraine_belief = talks.update_pace_belief(state.ukraine_pace_belief, observed,
+                                              p.ukraine_pace_learning_weight)
+    if not all_fighting:  # a ceasefire's belief drifts back to the prior; Kyiv's stays
+        russia_belief = np.where(fighting, russia_belief, talks.update_pace_belief(
+            state.russia_pace_belief, p.russia_prior_pace_km2_day, talks.CEASEFIRE_BELIEF_DRIFT))
+        ukraine_belief = np.where(fighting, ukraine_belief, state.ukraine_pace_belief)
     package, proposer = moves.package, moves.proposer
     in_talks = phase == TALKS
     offer_made = in_talks & (proposer != talks.NOBODY)
@@ -489,19 +523,18 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # a deal: its terms are in force while the ceasefire holds; land ceded stays ceded
     ceasefire_now = event["ceasefire"]
     in_force = new_phase >= CEASEFIRE
-    deal_package = np.where(ceasefire_now[:, None], package,
-                            np.where(in_force[:, None], state.deal_package, 0.0))
-    deal_proposer = np.where(ceasefire_now, proposer,
-                             np.where(in_force, state.deal_proposer, talks.NOBODY)).astype(np.int8)
-    deal_consent = np.where(ceasefire_now, consent,
-                            np.where(in_force, state.deal_consent, 0)).astype(np.int8)
+    deal_package = _deal_term(ceasefire_now, in_force, package, state.deal_package, 0.0)
+    deal_proposer = _deal_term(ceasefire_now, in_force, proposer, state.deal_proposer,
+                               talks.NOBODY).astype(np.int8, copy=False)
+    deal_consent = _deal_term(ceasefire_now, in_force, consent, state.deal_consent,
+                              0).astype(np.int8, copy=False)
     first_deal = ceasefire_now & (state.ceasefire_day < 0)
-    ceded = state.ceded_km2 + np.where(ceasefire_now, package[:, talks.LINE_KM2],
-                                       0.0)
+    ceded = state.ceded_km2 + (np.where(ceasefire_now, package[:, talks.LINE_KM2], 0.0)
+                               if ceasefire_now.any() else 0.0)
     force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
     force_ratio_at_ceasefire = _where(event["ceasefire"], force_ratio_now,
                                       state.force_ratio_at_ceasefire)
-    talks_days = state.talks_open_days + (new_phase == TALKS)
+    talks_days = _count(state.talks_open_days, new_phase == TALKS)
     # the energy truce: a partial deal of its own, offered, agreed by both sides, broken
     truce_agreed = (moves.energy_truce_offered & in_talks & ~state.moratorium
                     & moves.russia_accepts_energy_truce & moves.ukraine_accepts_energy_truce)
@@ -597,13 +630,13 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         talks_open_days=talks_days,
         ceasefire_day=ceasefire_day,
         settlement_day=settlement_day,
-        ceasefire_breakdowns=state.ceasefire_breakdowns + event["broke"],
-        ukraine_refusals=state.ukraine_refusals + refused,
-        offers_made=state.offers_made + offer_made,
+        ceasefire_breakdowns=_count(state.ceasefire_breakdowns, event["broke"]),
+        ukraine_refusals=_count(state.ukraine_refusals, refused),
+        offers_made=_count(state.offers_made, offer_made),
         last_offer_day=_where(offer_or_opening, day, state.last_offer_day, np.int32),
         occupied_at_last_offer_km2=_where(offer_or_opening, occupied,
                                           state.occupied_at_last_offer_km2),
-        consent_refusals=state.consent_refusals + blocked_off_table,
+        consent_refusals=_count(state.consent_refusals, blocked_off_table),
         last_proposer=_where(offer_made, proposer, state.last_proposer, np.int8),
         last_package=_where(offer_made, package, state.last_package),
         last_offer_km2=_where(offer_made, package[:, talks.LINE_KM2], state.last_offer_km2),
@@ -625,7 +658,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         moratorium=moratorium,
         energy_truce_day=_where(truce_agreed & (state.energy_truce_day < 0), day,
                                 state.energy_truce_day, np.int32),
-        energy_truces_broken=state.energy_truces_broken + truce_broken,
+        energy_truces_broken=_count(state.energy_truces_broken, truce_broken),
         russia_pace_belief=russia_belief,
         ukraine_pace_belief=ukraine_belief,
         russia_cost_private=state.russia_cost_private,

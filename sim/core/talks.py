@@ -14,8 +14,6 @@ A package is an array of shape (runs, N_ISSUES) with the columns below.
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 from scipy import special
 
@@ -389,6 +387,31 @@ def _rows(value, rows, n_runs):
     return value
 
 
+class _RowsOf:
+    """Some runs of a `Params` or a `State`, read like it: each field is cut out of the whole
+    when first read, so learning on a few runs costs only the fields it reads (a dozen of some
+    two hundred parameters and state fields)."""
+
+    __slots__ = ("_whole", "_rows", "_n_whole", "_cut", "n_runs")
+
+    def __init__(self, whole, rows: np.ndarray, n_whole: int):
+        self._whole, self._rows, self._n_whole = whole, rows, n_whole
+        self._cut = {}
+        self.n_runs = rows.size
+
+    def __getattr__(self, name):
+        try:
+            return self._cut[name]
+        except KeyError:
+            value = self._cut[name] = _rows(getattr(self._whole, name), self._rows,
+                                            self._n_whole)
+            return value
+
+    def per_run(self, name: str) -> np.ndarray:
+        """`Params.per_run` of the runs."""
+        return self._whole.per_run(name)[self._rows]
+
+
 SUBSET_MIN_RUNS = 2000  # below, learning runs on the whole batch (measured: cheaper)
 
 
@@ -406,14 +429,11 @@ def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     if refusing.size == 0:
         return (*unchanged, ones, ones)
     if n < SUBSET_MIN_RUNS or refusing.size * 4 > n:
-        # cutting out the refusing runs (every parameter and state field) costs more than
-        # learning on all runs in small batches and when many refuse
+        # cutting out the refusing runs costs more than learning on all runs in small
+        # batches and when many refuse
         return _learn(p, state, package, ukraine_refused, russia_refused)
-    sub_p = type(p)({k: _rows(v, refusing, n) for k, v in p.values.items()}, refusing.size)
-    sub_state = type(state)(**{f.name: _rows(getattr(state, f.name), refusing, n)
-                               for f in dataclasses.fields(state)})
-    learned = _learn(sub_p, sub_state, package[refusing], ukraine_refused[refusing],
-                     russia_refused[refusing])
+    learned = _learn(_RowsOf(p, refusing, n), _RowsOf(state, refusing, n), package[refusing],
+                     ukraine_refused[refusing], russia_refused[refusing])
     out = [x.copy() for x in unchanged] + [ones, ones.copy()]
     for full, part in zip(out, learned):
         full[refusing] = part
