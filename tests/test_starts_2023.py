@@ -182,3 +182,15 @@ def test_a_slider_after_new_year_keeps_the_starts_day_0_references():
     np.testing.assert_array_equal(model.derived.russia_pressure_day0, day0.russia_pressure_day0)
     np.testing.assert_array_equal(model.derived.sanctions_day0, day0.sanctions_day0)
     assert model.params.russia_spending_trn_rub != 32.4 and model.params.fortification_bonus == 0.5
+
+
+def test_a_start_before_the_kursk_incursion_moves_nothing_inside_russia():
+    # with no Russian effort where Ukraine holds nothing, the Kursk sector's drive read as a
+    # Ukrainian counter-advance into Russia: about 10 km in a year from 2023-06-01, drawn on the
+    # page's sector chart while Ukraine held no ground there
+    model = sim.ConflictModel(n_runs=20, days=500, rng=1, start_date="2023-06-01",
+                              record=("kursk_held_km2",), collect=False).run()
+    assert np.all(model.state.depth_km[:, sim.sectors.KURSK] == 0.0)
+    assert np.all(model.trajectories["kursk_held_km2"] == 0.0)
+    inside = model.state.depth_km[:, sim.sectors.INSIDE_UKRAINE]
+    assert np.any(inside != 0.0), "the front inside Ukraine still moves"

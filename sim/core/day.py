@@ -398,6 +398,12 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
     if not all_fighting:
         advance *= fighting[:, None]
+    # where Ukraine had not crossed the border on the start date (starts before the Kursk
+    # incursion), nothing moves inside Russia: the model has no incursion, and Russia's effort
+    # there is none, which would otherwise read as a Ukrainian counter-advance into Russia
+    crossed = state.kursk_start_km2 > 0.0
+    if not crossed.all():
+        advance[:, sectors.KURSK] *= crossed
     if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
         # on an axis of its sector: all the troops drawn in and the axis's share of the sector's
         # own attack the axis's share of Russia's defence; what it retakes there is that share
