@@ -2,7 +2,9 @@
 
 Aid: a run with more aid than history is better supplied from day 0, whatever the start, and the
 day-0 forces are estimated with history's aid (not the run's). Field works: the start's works
-were dug at history's rate; a run's faster building fortifies from day 0.
+were dug at history's rate; a run's faster building fortifies from day 0. Sanctions: the Urals
+discount and Russia's pressure are measured from history's day-0 levels, also when a slider
+moves them during a run. Air defence: the strike damage figures are net of history's defence.
 
 A researcher's sweep from 2024-01-01 found the opposite: European aid of 32 bn USD a year lost
 more ground by the summer than 20, because supply was measured against the run's own aid (more
@@ -58,7 +60,7 @@ def test_more_of_an_input_that_helps_ukraine_loses_less_ground_from_the_same_day
         start_km2 = model.state.occupied_km2.copy()
         model.run()
         gains.append(float(np.mean(model.state.occupied_km2 - start_km2)))
-    assert gains[0] > gains[1] > gains[2], f"mean gains at {levels} bn USD: {gains}"
+    assert gains[0] > gains[1] > gains[2], f"mean gains at {name} = {levels}: {gains}"
 
 
 def test_stronger_sanctions_press_russia_from_day_0_against_historys_references():
