@@ -12,8 +12,9 @@ from .views import MarkdownText
 
 START_HERE_MARKDOWN = """
 **What you are looking at.** A model of the war in Ukraine and the talks around it, from
-1 December 2024. It runs the same two years 200 times with different chance events: the shaded
-fan shows where most runs go, the dark line is one run you follow day by day.
+1 December 2024 (the scenarios' start) or from an earlier date you pick under *Start from*. It
+runs the same two years 200 times with different chance events: the shaded fan shows where most
+runs go, the dark line is one run you follow day by day.
 
 **Three ways to use it.**
 1. *Take a lesson* (below): each asks one question the model can answer, lets you predict, runs
