@@ -93,16 +93,16 @@ class ConflictModel(mesa.Model):
         self.drawn = (_uncertainty.draw(self.keys, fixed) if self.uncertainty == "on" else {})
         self.start_date = calendar.parse_start(start_date)
         # the start date's inputs where they differ from 2024's (none for starts in 2024)
-        self.start_inputs = start_inputs.apply(self.start_date, self.drawn, fixed)
+        history_inputs = start_inputs.apply(self.start_date, self.drawn,
+                                            set(scenarios.overrides_for(scenario)))
+        self.start_inputs = {k: v for k, v in history_inputs.items() if k not in fixed}
         self.params = scenarios.make(scenario, self.n_runs, **{**self.drawn, **self.start_inputs},
                                      **overrides)
         # the inputs as they were on the start date: the draws and the start's inputs under the
-        # preset, without the caller's values (the day-0 economic references, `core.day.derive`)
-        preset_fixed = set(scenarios.overrides_for(scenario))
-        self._history_params = scenarios.make(
-            scenario, self.n_runs, **{**self.drawn,
-                                      **start_inputs.apply(self.start_date, self.drawn,
-                                                           preset_fixed)})
+        # preset, without the caller's values; the day-0 state is estimated with them and the
+        # day-0 references are theirs (`core.day.derive`), so the caller's values act from day 0
+        self._history_params = scenarios.make(scenario, self.n_runs,
+                                              **{**self.drawn, **history_inputs})
         # day -> the inputs history changes that day (2023's as they were, 2024's from 2024-01-01)
         self.history = start_inputs.schedule(self.start_date, self.days, self.drawn, fixed)
         # what `derived` is made from: the start's parameters with the interventions, never
@@ -127,7 +127,7 @@ class ConflictModel(mesa.Model):
         self.state = core_day.initialise(
             initial_state(self.params, self.keys, occupied, kursk, self.sector_dtype,
                           self.start_pace, self.previous_pace,
-                          core_day.start_ukraine_supply(self.params, self.today)),
+                          self.derived.ukraine_supply_day0, history=self._history_params),
             self.params, self.derived, self.today)
         self.moves = Moves.idle(self.n_runs, sectors.N_SECTORS)  # the last day's moves
         self.events: core_day.DayEvents | None = None  # what happened in the talks that day
@@ -231,7 +231,8 @@ class ConflictModel(mesa.Model):
         """The per-batch constants of the current parameters, from the start date's state."""
         p = self._derive_params
         return core_day.derive(p, self.n_runs, self.sector_dtype, self.start_pace,
-                               core_day.start_ukraine_supply(p, self._context(0)),
+                               core_day.start_ukraine_supply(p, self._context(0),
+                                                             self._history_params),
                                self._history_params)
 
     def projection(self, record: bool = True, run: bool = True) -> "ConflictModel":

@@ -15,7 +15,7 @@ from . import rng, sectors
 from .core import forces
 from .core.arrays import sector_array, sector_zeros
 from .core.economy import WORLD_OIL_PRICE_2024_USD
-from .params import PARAMS, Params
+from .params import Params
 
 # talks_phase codes
 NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
@@ -152,13 +152,16 @@ class State:
         return dataclasses.replace(self, **changes)
 
 
-def initial_fortification(params: Params, start_pace: float = 1.0) -> np.ndarray:
+def initial_fortification(params: Params, start_pace: float = 1.0,
+                          history: Params | None = None) -> np.ndarray:
     """(runs, sectors): building at history's rate balances erosion at the pace the front moves
     at on the start date (`start_pace`, relative to the autumn-2024 pace, times
     `start_pace_factor`), so a quiet front starts well fortified and a fast one does not. The
-    works on the start date were dug at history's rate (the default of
-    `fortification_build_per_day`); a run's own rate is a counterfactual that builds from day 0."""
-    build = np.full((params.n_runs, 1), PARAMS["fortification_build_per_day"].default)
+    works on the start date were dug at history's rate (`fortification_build_per_day` of
+    `history`, `ConflictModel._history_params`; `params` when None); a run's own rate is a
+    counterfactual that builds from day 0."""
+    build = (params if history is None else history).per_run("fortification_build_per_day")
+    build = build[:, None]
     pace = (start_pace * sectors.PACE_KM_PER_DAY[None, :]
             * params.per_run("start_pace_factor")[:, None])
     return build / np.maximum(build + sectors.FORTIFICATION_LOSS_PER_KM * pace, 1e-12)
@@ -200,7 +203,8 @@ def initial_balance_drift(params: Params, start_pace: float,
 
 
 def initial_forces(params: Params, n_runs: int, start_pace: float = 1.0,
-                   ukraine_supply=1.0) -> tuple[np.ndarray, np.ndarray]:
+                   ukraine_supply=1.0, history: Params | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Day-0 sector forces (thousand troops), set so that each sector starts at the pace the
     data show before the start date: the front's state is estimated from the data, the
     mechanisms carry it on.
@@ -211,7 +215,8 @@ def initial_forces(params: Params, n_runs: int, start_pace: float = 1.0,
     day-0 force ratio, and Ukrainian forces follow from it, day-0 fortification and the
     defender's adaptation to that strain, and Ukraine's military supply on the start date
     (`ukraine_supply`, below 1 during 2024's gap in US aid: the pace before the start already
-    reflects it). Russian forces are spread in proportion to width times activity.
+    reflects it). Russian forces are spread in proportion to width times activity. `history`
+    as for `initial_fortification`.
     """
     per_run = params.per_run
     share = sectors.WIDTH_KM * sectors.ACTIVITY
@@ -222,7 +227,8 @@ def initial_forces(params: Params, n_runs: int, start_pace: float = 1.0,
                                  strain)
     ukraine = russia / (
         ratio
-        * (1.0 + per_run("fortification_bonus")[:, None] * initial_fortification(params, start_pace))
+        * (1.0 + per_run("fortification_bonus")[:, None] * initial_fortification(params, start_pace,
+                                                                               history))
         * (1.0 + per_run("culmination_adaptation")[:, None] * strain)
         * np.broadcast_to(np.asarray(ukraine_supply, dtype=float), (n_runs,))[:, None])
     return russia, ukraine
@@ -241,12 +247,14 @@ def initial_state(params: Params, keys: np.ndarray,
                   occupied_km2: float = sectors.OCCUPIED_INITIAL_KM2,
                   kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2,
                   sector_dtype=np.float32, start_pace: float = 1.0,
-                  previous_pace: float | None = None, ukraine_supply=1.0) -> State:
+                  previous_pace: float | None = None, ukraine_supply=1.0,
+                  history: Params | None = None) -> State:
     """Day-0 state of every run; the front's area figures and its pace (the pace of the three
     months before the start over the autumn-2024 pace) come from the start date's data. The
     (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`).
     `previous_pace` is the pace of the quarter before that (None: as `start_pace`, no trend);
-    `ukraine_supply` Ukraine's military supply on the start date (`core.day.start_ukraine_supply`)."""
+    `ukraine_supply` Ukraine's military supply on the start date (`core.day.start_ukraine_supply`);
+    `history` the inputs as they were then (`initial_fortification`)."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
 
@@ -254,7 +262,7 @@ def initial_state(params: Params, keys: np.ndarray,
         return np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
 
     zeros = np.zeros(n)
-    russia_force, ukraine_force = initial_forces(params, n, start_pace, ukraine_supply)
+    russia_force, ukraine_force = initial_forces(params, n, start_pace, ukraine_supply, history)
     setup = rng.uniforms(keys, 0, STREAM_SETUP, 4)
     spread = full(params.resolve_spread)
     # private multipliers: lognormal-like around 1, known only to their own side
@@ -271,7 +279,8 @@ def initial_state(params: Params, keys: np.ndarray,
         depth_km=sector_zeros(n, s, sector_dtype),
         russia_force_k=sector_array(russia_force, sector_dtype),
         ukraine_force_k=sector_array(ukraine_force, sector_dtype),
-        fortification=sector_array(initial_fortification(params, start_pace), sector_dtype),
+        fortification=sector_array(initial_fortification(params, start_pace, history),
+                                   sector_dtype),
         advance_shock=sector_array(rng.logistic_noise(
             rng.uniforms(keys, 0, STREAM_SETUP + 2, s)), sector_dtype),
         offensive_strain=sector_array(np.broadcast_to(initial_strain(params, start_pace),

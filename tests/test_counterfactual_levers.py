@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.core import day, economy
+from sim.core import economy
 from sim.params import PARAMS
 
 DOMESTIC = PARAMS["ukraine_domestic_supply_share"].default
@@ -29,7 +29,9 @@ DOMESTIC = PARAMS["ukraine_domestic_supply_share"].default
 def supply(us_aid, eu_aid):
     return economy.ukraine_military_supply(
         us_aid, PARAMS["us_military_share"].default, eu_aid, PARAMS["eu_military_share"].default,
-        day.HISTORY_MILITARY_AID_BN_USD, DOMESTIC)
+        economy.military_aid_bn_usd(*(PARAMS[name].default for name in (
+            "us_aid_baseline_bn_usd", "us_military_share", "eu_aid_baseline_bn_usd",
+            "eu_military_share"))), DOMESTIC)
 
 
 def test_supply_is_measured_against_historys_aid():

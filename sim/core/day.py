@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import rng, sectors
 from ..moves import Moves
-from ..params import PARAMS, Params
+from ..params import Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
 from . import combat, economy, forces, politics, strikes, talks
 from .arrays import row_sum, sector_array, sector_column
@@ -119,6 +119,8 @@ class Derived:
     # history's share of strike damage air defence stopped in 2024 (what the damage figures are
     # net of): a run's own share is measured against it
     air_defence_2024: np.ndarray | float
+    military_aid_2024_bn_usd: np.ndarray | float  # history's, what military supply is measured against
+    ukraine_supply_day0: np.ndarray | float  # Ukraine's supply the day-0 forces were estimated for
     momentum_decay_per_day: np.ndarray  # exp(-1 / momentum_days): how the momentum's drift fades
     # the parameters that meet (runs, sectors) arrays, as columns of their dtype (`sector_column`)
     columns: dict[str, np.ndarray]
@@ -141,27 +143,27 @@ SECTOR_PARAMS = (
 )
 
 
-def _history(name: str) -> float:
-    return PARAMS[name].default
+def military_aid_2024_bn_usd(history: Params):
+    """History's 2024 military aid (bn USD/year), what military supply is measured against: a
+    run with more (or less) aid than history is better (or worse) supplied from day 0."""
+    h = history
+    return economy.military_aid_bn_usd(h.us_aid_baseline_bn_usd, h.us_military_share,
+                                       h.eu_aid_baseline_bn_usd, h.eu_military_share)
 
 
-# The military aid of 2024 as it was (the parameters' defaults): what military supply is measured
-# against, so a run with more (or less) aid than history is better (or worse) supplied from day 0.
-HISTORY_MILITARY_AID_BN_USD = economy.military_aid_bn_usd(
-    _history("us_aid_baseline_bn_usd"), _history("us_military_share"),
-    _history("eu_aid_baseline_bn_usd"), _history("eu_military_share"))
-
-
-def start_ukraine_supply(params: Params, ctx: DayContext) -> np.ndarray:
-    """Ukraine's military supply on the start date under history's aid of that date (2024's
-    flows; none from the US during 2024's gap): what the pace before the start was fought with,
-    and so what the day-0 forces are estimated for. A run's own aid levels are counterfactuals
-    that act from day 0 (supply moves toward them over `aid_delivery_days`), not a different
-    history: with more aid the estimated forces stay the same and are better supplied."""
+def start_ukraine_supply(params: Params, ctx: DayContext,
+                         history: Params | None = None) -> np.ndarray:
+    """Ukraine's military supply on the start date under history's aid of that date (`history`,
+    `ConflictModel._history_params`; `params` when None: 2024's flows, none from the US during
+    2024's gap): what the pace before the start was fought with, and so what the day-0 forces
+    are estimated for. A run's own aid levels are counterfactuals that act from day 0 (supply
+    moves toward them over `aid_delivery_days`), not a different history: with more aid the
+    estimated forces stay the same and are better supplied."""
+    h = params if history is None else history
     return economy.ukraine_military_supply(
-        _history("us_aid_baseline_bn_usd") * ctx.us_aid_flowing, _history("us_military_share"),
-        _history("eu_aid_baseline_bn_usd"), _history("eu_military_share"),
-        HISTORY_MILITARY_AID_BN_USD, params.ukraine_domestic_supply_share)
+        h.us_aid_baseline_bn_usd * ctx.us_aid_flowing, h.us_military_share,
+        h.eu_aid_baseline_bn_usd, h.eu_military_share, military_aid_2024_bn_usd(h),
+        params.ukraine_domestic_supply_share)
 
 
 def derive(params: Params, n_runs: int, sector_dtype=np.float32,
@@ -172,11 +174,13 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
     `history` holds the inputs as they were on the start date (the run's draws and the start's
     inputs, no caller's or student's values; `params` when None): Russia's day-0 sanctions and
     economic pressure, from which the Urals discount, the sign-up pay and Russia's supply are
-    measured, and 2024's air defence, which the strike damage figures are net of, are history's,
-    so a run's own sanctions, budget or air defence act from day 0."""
-    russia0, ukraine0 = initial_forces(params, n_runs, start_pace, ukraine_supply)
+    measured, 2024's air defence, which the strike damage figures are net of, 2024's military
+    aid, which supply is measured against, and the field works the day-0 forces are estimated
+    with, are history's, so a run's own sanctions, budget, air defence, aid or building act from
+    day 0."""
     p = params
     h = params if history is None else history
+    russia0, ukraine0 = initial_forces(params, n_runs, start_pace, ukraine_supply, h)
     russia_rate = combat.attrition_coefficients(p.russia_casualties_per_day_2024, ukraine0,
                                                 p.wounded_return_share)
     ukraine_rate = combat.attrition_coefficients(p.ukraine_casualties_per_day_2024, russia0,
@@ -202,6 +206,8 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         russia_pressure_day0=np.broadcast_to(pressure0, (n_runs,)).copy(),
         sanctions_day0=base_sanctions,
         air_defence_2024=h.air_defence_interception,
+        military_aid_2024_bn_usd=military_aid_2024_bn_usd(h),
+        ukraine_supply_day0=ukraine_supply,
         momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
         columns=columns,
         seasons=seasons,
@@ -235,7 +241,7 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
                                             state.eu_aid_bn_usd_yr, p.eu_military_share,
                                             p.ukraine_external_need_bn_usd)
     full = np.ones(state.n_runs)
-    supply = start_ukraine_supply(p, ctx) * full  # what the day-0 forces were set for
+    supply = derived.ukraine_supply_day0 * full  # what the day-0 forces were set for
     outage = strikes.outage_share(state.grid_gw, p.grid_peak_demand_gw, ctx.demand_share)
     # the run's own day-0 pressure (history's is the reference in `derived`)
     russia_parts = russia_pressure_parts_day0(
@@ -318,7 +324,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                             p.ukraine_external_need_bn_usd)
     ukraine_supply = economy.deliver(state.ukraine_military_supply, economy.ukraine_military_supply(
         moves.us_aid_bn_usd_yr, p.us_military_share, moves.eu_aid_bn_usd_yr,
-        p.eu_military_share, HISTORY_MILITARY_AID_BN_USD, p.ukraine_domestic_supply_share),
+        p.eu_military_share, derived.military_aid_2024_bn_usd, p.ukraine_domestic_supply_share),
         p.aid_delivery_days)
     russia_supply = economy.russia_military_supply(state.russia_economic_pressure,
                                                    derived.russia_pressure_day0,

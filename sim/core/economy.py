@@ -106,8 +106,8 @@ def ukraine_military_supply(us_aid, us_military_share, eu_aid, eu_military_share
                             history_military_bn_usd, domestic_share):
     """Ukraine's military supply relative to 2024 (1 = history's 2024 aid, the flows the
     front's pace was fought with), capped at 1.5: a run with more aid than history is supplied
-    better, one with less worse. `history_military_bn_usd` is `military_aid_bn_usd` of the
-    parameters' defaults (`core.day.HISTORY_MILITARY_AID_BN_USD`), never a run's own values."""
+    better, one with less worse. `history_military_bn_usd` is `military_aid_bn_usd` of history's
+    inputs (`core.day.military_aid_2024_bn_usd`), never a run's own values."""
     military = military_aid_bn_usd(us_aid, us_military_share, eu_aid, eu_military_share)
     base = np.maximum(history_military_bn_usd, 1e-9)
     return domestic_share + (1.0 - domestic_share) * np.minimum(military / base, 1.5)
