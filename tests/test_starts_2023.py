@@ -194,3 +194,17 @@ def test_a_start_before_the_kursk_incursion_moves_nothing_inside_russia():
     assert np.all(model.trajectories["kursk_held_km2"] == 0.0)
     inside = model.state.depth_km[:, sim.sectors.INSIDE_UKRAINE]
     assert np.any(inside != 0.0), "the front inside Ukraine still moves"
+
+
+def test_kursk_once_retaken_stays_retaken():
+    # Putin stops attacking in the salient once Ukraine holds nothing there; the sector's drive
+    # then read as a Ukrainian counter-advance into Russia, retaken the next day: held ground
+    # rose from zero 35-140 times a run over two years from 2024-12-01 (seed 1)
+    model = sim.ConflictModel(n_runs=40, days=730, rng=1, record=("kursk_held_km2",),
+                              collect=False).run()
+    held = model.trajectories["kursk_held_km2"]
+    assert held.shape == (40, 731)
+    retaken = (held == 0.0).any(axis=1)
+    assert retaken.mean() > 0.5, "most runs retake the salient in two years"
+    rises_from_zero = (held[:, :-1] == 0.0) & (held[:, 1:] > 0.0)
+    assert not rises_from_zero.any()

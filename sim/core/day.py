@@ -404,12 +404,13 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
     if not all_fighting:
         advance *= fighting[:, None]
-    # where Ukraine had not crossed the border on the start date (starts before the Kursk
-    # incursion), nothing moves inside Russia: the model has no incursion, and Russia's effort
-    # there is none, which would otherwise read as a Ukrainian counter-advance into Russia
-    crossed = state.kursk_start_km2 > 0.0
-    if not crossed.all():
-        advance[:, sectors.KURSK] *= crossed
+    # the Kursk sector moves only while Ukraine holds ground inside Russia: before the
+    # incursion (earlier starts) and once Russia has retaken it, Putin's effort there is none
+    # and Ukraine makes no new incursion (not modelled), which would otherwise read as a
+    # Ukrainian counter-advance into Russia, retaken the next day, over and over
+    held = state.kursk_held_km2 > 0.0
+    if not held.all():
+        advance[:, sectors.KURSK] *= held
     if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
         # on an axis of its sector: all the troops drawn in and the axis's share of the sector's
         # own attack the axis's share of Russia's defence; what it retakes there is that share
