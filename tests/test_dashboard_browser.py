@@ -83,10 +83,18 @@ def browser():
         b.close()
 
 
-def open_page(browser, url):
-    context = browser.new_context(viewport={"width": 1500, "height": 1100})
-    context.set_default_timeout(FAN_TIMEOUT_MS)  # downloads, clicks: under load too
+def new_context(browser, width=1500, height=1100, **options):
+    """A browser context of the given viewport that reaches the loopback only, with the fan's
+    timeout for every wait (downloads, clicks: under load too); `options` go to Playwright."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    context.set_default_timeout(FAN_TIMEOUT_MS)
     context.route("**/*", loopback_only)
+    return context
+
+
+def open_page(browser, url, width=1500, height=1100, **options):
+    """A new page at `url`, once its first fan is ready."""
+    context = new_context(browser, width, height, **options)
     page = context.new_page()
     page.goto(url)
     wait_fan_ready(page)

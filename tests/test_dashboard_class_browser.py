@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 import sim
 from dashboards.lessons import load_lessons
+import test_dashboard_browser as dashboard_browser
 from test_dashboard_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, FAN_TIMEOUT_MS,  # noqa: F401
-                                    browser, choose, cli_dashboard, day_of, loopback_only,
-                                    nudge_until,
+                                    browser, choose, cli_dashboard, day_of, nudge_until,
                                     readout, wait_fan_ready)
 
 pytestmark = pytest.mark.browser
@@ -38,14 +38,7 @@ def class_server(tmp_path_factory):
 
 
 def open_page(browser, url, width=1400, height=1000, downloads=False):
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  accept_downloads=downloads)
-    context.set_default_timeout(FAN_TIMEOUT_MS)  # downloads, clicks: under load too
-    context.route("**/*", loopback_only)
-    page = context.new_page()
-    page.goto(url)
-    wait_fan_ready(page)
-    return context, page
+    return dashboard_browser.open_page(browser, url, width, height, accept_downloads=downloads)
 
 
 SETTINGS_JS = ("() => {{ const s = JSON.parse(document.querySelector('.fan-readout')"

@@ -13,7 +13,7 @@ import sim
 from dashboards.components.controls import KEY_PARAMETERS, plain_text
 from dashboards.lessons import load_lessons
 from test_dashboard_browser import (ARTIFACTS, FAN_TIMEOUT_MS, browser, choose, day_of,  # noqa: F401
-                                    loopback_only, server, wait_fan_ready)
+                                    open_page, server, wait_fan_ready)
 from test_dashboard_lessons import lesson_numbers
 
 pytestmark = pytest.mark.browser
@@ -23,13 +23,7 @@ expect.set_options(timeout=FAN_TIMEOUT_MS)
 
 
 def open_sized(browser, url, width, height, touch=False):
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch)
-    context.set_default_timeout(FAN_TIMEOUT_MS)  # downloads, clicks: under load too
-    context.route("**/*", loopback_only)
-    page = context.new_page()
-    page.goto(url)
-    wait_fan_ready(page)
-    return context, page
+    return open_page(browser, url, width, height, has_touch=touch)
 
 
 def attr(locator, name: str) -> float:

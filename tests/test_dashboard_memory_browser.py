@@ -26,7 +26,7 @@ import pytest
 
 from dashboards.cli import REPO_ROOT, server_command, server_env
 from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
-from test_dashboard_browser import ARTIFACTS, FAN_TIMEOUT_MS, free_port
+from test_dashboard_browser import ARTIFACTS, FAN_TIMEOUT_MS, free_port, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -56,9 +56,7 @@ def settled_mb(pid: int, samples: int = 5) -> float:
 def open_pages(browser, url: str) -> None:
     contexts = []
     for _ in range(AT_ONCE):
-        context = browser.new_context(viewport={"width": 1024, "height": 768})
-        context.set_default_timeout(FAN_TIMEOUT_MS)  # downloads, clicks: under load too
-        context.route("**/*", loopback_only)
+        context = new_context(browser, 1024, 768)
         page = context.new_page()
         page.goto(url)
         contexts.append((context, page))
