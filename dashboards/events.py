@@ -29,7 +29,7 @@ import numpy as np
 from sim import calendar
 from sim.params import change_text
 from sim.core import talks as talks_rules
-from sim.sectors import AREA_WEIGHT_KM, INSIDE_UKRAINE, SECTOR_NAMES
+from sim.sectors import AREA_WEIGHT_KM, INSIDE_UKRAINE, KURSK, SECTOR_NAMES
 from sim.state import CEASEFIRE, NO_TALKS, PHASE_NAMES, SETTLEMENT, TALKS
 
 AID_CHANGE_SHARE = 0.2  # a change in aid of more than a fifth from one day to the next is news
@@ -200,8 +200,14 @@ def offensive_events(sector: np.ndarray) -> list[Event]:
     """Ukraine opening an offensive (`sector`: the sector it attacks each day, -1 none), told
     on the first day of each, and where."""
     s = sector.astype(np.int16)
-    return [Event(int(d), "offensive", f"Ukraine opens an offensive around {SECTOR_NAMES[s[d]]}")
+    return [Event(int(d), "offensive", _opens(int(s[d])))
             for d in np.flatnonzero((s[1:] >= 0) & (s[1:] != s[:-1])) + 1]
+
+
+def _opens(sector: int) -> str:
+    if sector == KURSK:
+        return "Ukraine crosses into Russia: an incursion into the Kursk region"
+    return f"Ukraine opens an offensive around {SECTOR_NAMES[sector]}"
 
 
 # -- aid and sanctions decisions ----------------------------------------------------------------

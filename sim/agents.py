@@ -21,7 +21,8 @@ import mesa
 from . import sectors
 from .core import day as core_day
 from .core import forces, talks
-from .core.arrays import SECTOR_ORDER, clip, clip_range, sector_column, sector_zeros
+from .core.arrays import (SECTOR_ORDER, clip, clip_range, sector_array, sector_column,
+                          sector_zeros)
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, NO_TALKS, TALKS, State
 
@@ -91,7 +92,7 @@ def putin_is_grabbing(p: Params, state: State, gain_below_cost: np.ndarray) -> n
 def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) -> np.ndarray:
     """Offensive effort per sector: the 2024 effort times his intensity, surging on the main
     axes while grabbing ground; none once a ceasefire holds, and none in the Kursk salient once
-    Ukraine holds no ground there; while Ukraine is on the offensive, less by
+    Ukraine holds no ground there; while Ukraine is on the offensive inside Ukraine, less by
     `putin_defence_share` (reserves sent to meet it)."""
     f = state.depth_km.dtype
     extra = np.where(grabbing, p.putin_grab_surge - 1.0, 0.0).astype(f)
@@ -101,7 +102,10 @@ def putin_offensive_allocation(p: Params, state: State, grabbing: np.ndarray) ->
     effort *= sector_column(p.per_run("putin_offensive_intensity")
                             * (state.talks_phase < CEASEFIRE), f)
     effort[:, sectors.KURSK] *= state.kursk_held_km2 > 0.0
-    met = state.ukraine_offensive_sector >= 0  # Ukraine attacked yesterday
+    # Ukraine attacked inside Ukraine yesterday; an incursion into Russia he answers in the
+    # salient (his effort there, replacements sent where the losses are) and keeps pushing
+    met = ((state.ukraine_offensive_sector >= 0)
+           & (state.ukraine_offensive_sector != sectors.KURSK))
     if met.any():  # he holds back a share of his effort, the reserves sent to meet it
         effort *= sector_column(np.where(met, 1.0 - p.per_run("putin_defence_share"), 1.0), f)
     return effort
@@ -232,6 +236,21 @@ def putin_call_up(p: Params, state: State) -> np.ndarray:
                                        state.russia_contracts_today)
 
 
+def putin_reserves_to_kursk(p: Params, state: State) -> np.ndarray:
+    """While Ukraine holds ground inside Russia and his troops there are fewer than
+    `putin_kursk_superiority` times Ukraine's, Putin sends `putin_kursk_reserve_share` of the
+    day's recruits there, whatever the losses elsewhere: Russian soil is retaken first."""
+    kursk = sectors.KURSK
+    ukraine = state.ukraine_force_k.astype(float)
+    # Ukraine's troops in the salient: its own there and those its incursion drew in
+    drawn = np.where(state.ukraine_offensive_sector == kursk,
+                     p.per_run("zelensky_offensive_effort"), 0.0)
+    there = ukraine[:, kursk] + drawn * (ukraine.sum(axis=1) - ukraine[:, kursk])
+    short = state.russia_force_k[:, kursk] < p.per_run("putin_kursk_superiority") * there
+    return np.where((state.kursk_held_km2 > 0.0) & short,
+                    p.per_run("putin_kursk_reserve_share"), 0.0)
+
+
 # --------------------------------------------------------------------------- Zelensky's rules
 def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
     """Mobilisation effort (1: full effort under the April 2024 law): the law's reach, the
@@ -249,18 +268,66 @@ def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
 def zelensky_offensive(p: Params, state: State, ctx: core_day.DayContext,
                        russia_offensive: np.ndarray) -> np.ndarray:
     """Where and when Ukraine attacks, (runs, sectors): the share of the forces elsewhere drawn
-    into one sector. Outside the mud and winter, while no talks are open (an offensive during
-    talks would be cast as the obstacle) and no ceasefire holds, Zelensky attacks when
-    Russia's front-wide effective force ratio (today's Russian effort against Ukraine's defence,
-    width-weighted over the sectors inside Ukraine) is below `zelensky_offensive_force_ratio`
-    (Russia's attacks are spent or thin, so reserves can be spared), Ukraine's military supply
-    is at least `zelensky_offensive_supply` and domestic support at least
-    `zelensky_offensive_support`. He strikes the sector inside Ukraine where his concentrated
-    attack would be strongest against Russia's troops and field works there (and where there
-    is ground left to retake), those odds weighed up by `zelensky_corridor_preference` where
-    success would threaten the land corridor to Crimea. An offensive keeps its sector while it
-    lasts: the forces drawn into it cannot be moved along the front from one day to the next,
-    so he chooses again only when it has stopped or there is nothing left to retake there."""
+    into one sector, inside Ukraine (`zelensky_counter_offensive`) or, where that is not on,
+    across the border into Russia (`zelensky_incursion`)."""
+    return zelensky_incursion(p, state, ctx,
+                              zelensky_counter_offensive(p, state, ctx, russia_offensive))
+
+
+def zelensky_incursion(p: Params, state: State, ctx: core_day.DayContext,
+                       attack: np.ndarray) -> np.ndarray:
+    """An incursion into Russia (Kursk, August 2024): a diversion Zelensky reaches for when he
+    cannot counter-attack at home. Where no offensive inside Ukraine is on (`attack`), outside
+    the mud and winter, with no talks open, Ukraine holding no ground in Russia and its supply
+    at least `zelensky_offensive_supply`, he crosses when Russia's recent pace is at least
+    `zelensky_incursion_threat_km2_day` (he needs its forces drawn away) and the troops he could
+    mass on the border (its own and `zelensky_offensive_effort` of those elsewhere) would
+    outnumber Russia's defence there, field works included, by `zelensky_incursion_odds`. The
+    troops drawn into it stay while Ukraine holds ground it took, in any season; Putin answers
+    as to any offensive (`putin_defence_share`, his effort in the salient)."""
+    n_runs, n_sectors = state.depth_km.shape
+    kursk = sectors.KURSK
+    holding = ((state.ukraine_offensive_sector == kursk) & (state.kursk_held_km2 > 0.0))
+    crossing = np.zeros(n_runs, dtype=bool)
+    if not (ctx.mud or ctx.winter):
+        effort = p.per_run("zelensky_offensive_effort")
+        free = ~(attack > 0.0).any(axis=1)
+        crossing = (free & (state.kursk_held_km2 <= 0.0) & (state.talks_phase == NO_TALKS)
+                    & (state.ukraine_military_supply >= p.zelensky_offensive_supply)
+                    & (state.recent_pace_km2_day >= p.zelensky_incursion_threat_km2_day)
+                    & (effort > 0.0))
+        if crossing.any():
+            ukraine = state.ukraine_force_k.astype(float)
+            massed = ukraine[:, kursk] + effort * (ukraine.sum(axis=1) - ukraine[:, kursk])
+            odds = core_day.combat.ukraine_attack_ratio(
+                massed[:, None], state.russia_force_k[:, kursk:kursk + 1].astype(float),
+                state.fortification[:, kursk:kursk + 1].astype(float),
+                state.ukraine_military_supply, state.russia_military_supply,
+                p.per_run("fortification_bonus")[:, None], state.force_balance_shift[:, None])
+            crossing &= odds[:, 0] >= p.zelensky_incursion_odds
+    across = holding | crossing
+    if not across.any():
+        return attack
+    attack = sector_array(np.where(across[:, None], 0.0, attack))
+    attack[across, kursk] = p.per_run("zelensky_offensive_effort")[across]
+    return attack
+
+
+def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext,
+                               russia_offensive: np.ndarray) -> np.ndarray:
+    """Ukraine's offensive inside Ukraine, (runs, sectors). Outside the mud and winter, while no
+    talks are open (an offensive during talks would be cast as the obstacle) and no ceasefire
+    holds, Zelensky attacks when Russia's front-wide effective force ratio (today's Russian
+    effort against Ukraine's defence, width-weighted over the sectors inside Ukraine) is below
+    `zelensky_offensive_force_ratio` (Russia's attacks are spent or thin, so reserves can be
+    spared), Ukraine's military supply is at least `zelensky_offensive_supply` and domestic
+    support at least `zelensky_offensive_support`. He strikes the sector inside Ukraine where
+    his concentrated attack would be strongest against Russia's troops and field works there
+    (and where there is ground left to retake), those odds weighed up by
+    `zelensky_corridor_preference` where success would threaten the land corridor to Crimea. An
+    offensive keeps its sector while it lasts: the forces drawn into it cannot be moved along
+    the front from one day to the next, so he chooses again only when it has stopped or there is
+    nothing left to retake there."""
     n_runs, n_sectors = state.depth_km.shape
     none = core_day.combat.no_offensive(n_runs, n_sectors)
     if ctx.mud or ctx.winter:
@@ -545,6 +612,7 @@ class Putin(Leader):
             "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s, below_cost)),
             "russia_strike_wave": putin_strike_wave(p, s, today, draws.strike_wave),
             "russia_call_up": putin_call_up(p, s),
+            "russia_reserves_to_kursk": putin_reserves_to_kursk(p, s),
             "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost, draws.seek_talks),
             "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, draws.ceasefire_breach,
                                                               daily_cost),

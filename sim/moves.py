@@ -25,6 +25,8 @@ class Moves:
     russia_breaks_ceasefire: np.ndarray  # (runs,) bool
     russia_accepts: np.ndarray  # (runs,) bool: accepts today's package
     russia_call_up: np.ndarray  # (runs,) reservists per day ordered called up
+    # (runs,) share of today's recruits and returning wounded sent to retake Russian soil
+    russia_reserves_to_kursk: np.ndarray
     russia_accepts_energy_truce: np.ndarray  # (runs,) bool: accepts an energy truce offered today
     russia_breaks_energy_truce: np.ndarray  # (runs,) bool: resumes strikes on energy
     # Zelensky
@@ -56,7 +58,7 @@ class Moves:
         return cls(
             russia_offensive=sector_zeros(n_runs, n_sectors), russia_strike_wave=no,
             russia_seeks_talks=no, russia_breaks_ceasefire=no, russia_accepts=no,
-            russia_call_up=zeros,
+            russia_call_up=zeros, russia_reserves_to_kursk=zeros,
             russia_accepts_energy_truce=no, russia_breaks_energy_truce=no,
             ukraine_deep_strike=zeros, ukraine_mobilisation=zeros,
             ukraine_offensive=sector_zeros(n_runs, n_sectors), ukraine_accepts=no,

@@ -315,6 +315,36 @@ _SPECS: list[ParamSpec] = [
        prior=Prior("triangular", 450.0, 700.0, 580.0,
                    "2024 estimates of the troops in Ukraine ran 450,000-700,000"),
        expects=_E("ukraine_casualties", +1)),
+    _p("russia_kursk_garrison_k", 3.0, 0.5, 60.0, "thousand troops",
+       "Russian troops holding the Kursk border on day 0 of a start before Ukraine's incursion "
+       "(2024-08-06), behind no field works: a screen, not a front.",
+       "assumption: the border was held by FSB border troops, conscripts and Akhmat units, with "
+       "reserves rushed in after the crossing (Russian MoD via The Moscow Times, 6 Aug 2024; "
+       "Massicot in the Financial Times, Aug 2024); Russia later massed about 50,000 there, "
+       "North Korean troops included (Nov 2024 reports)",
+       "combat",
+       label="Russian troops on the Kursk border before an incursion, thousands",
+       expects=_E("ukraine_casualties", -1, start_date="2024-06-01", levels=(3.0, 40.0))),
+    _p("putin_kursk_reserve_share", 0.4, 0.0, 1.0, "share",
+       "Share of Russia's daily recruits (contracts and call-ups) Putin sends to retake Russian "
+       "soil while Ukraine holds ground there.",
+       "assumption: Russia massed about 50,000 troops in Kursk within three months of the "
+       "August 2024 incursion, North Korean troops included (Nov 2024 reports): about 550 a "
+       "day, some 40 % of its 1,100-1,400 contracts a day (units moved from other fronts "
+       "are not modelled)",
+       "putin",
+       label="Share of Russia's reinforcements sent to retake Kursk",
+       expects=_E("kursk_held_km2_final", -1, start_date="2024-06-01", levels=(0.1, 0.7))),
+    _p("putin_kursk_superiority", 1.5, 0.0, 5.0, "ratio",
+       "Russian troops over Ukrainian in the Kursk salient up to which Putin sends reserves "
+       "there while Ukraine holds Russian soil.",
+       "assumption: by November 2024 Russia had massed about 50,000 troops there (North Korean "
+       "troops included) against a Ukrainian force estimated at a few tens of thousands; on "
+       "2024-12-01 the model's day-0 forces there are 51,000 Russian and 29,000 Ukrainian "
+       "(medians; 1.5-2.7 times, 5-95 %)",
+       "putin",
+       label="Superiority Russia seeks in Kursk before it stops sending reserves, times",
+       expects=_E("kursk_held_km2_final", -1, start_date="2024-06-01", levels=(0.5, 3.0))),
     _p("russia_casualties_per_day_2024", 1106.0, 300.0, 4000.0, "persons/day",
        "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
        "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",
@@ -1108,6 +1138,26 @@ _SPECS: list[ParamSpec] = [
        # 6.7, 200 runs); below the default the effect is lost in the noise (0.02 -> 0.3: -52,
        # statistic -0.7; 0.05 -> 0.3: +114, 1.6)
        expects=_E("area_change_km2", +1, setting=_UO, levels=(0.1, 0.5))),
+    _p("zelensky_incursion_threat_km2_day", 6.0, 0.0, 50.0, "km2/day",
+       "Russia's recent pace (Kyiv's 91-day average of the ground it loses) from which Zelensky "
+       "looks for a diversion across the border, when he cannot counter-attack at home.",
+       "assumption, between the two springs: Russia took about 160 km2 a month in Jan-Mar 2023 "
+       "(Bakhmut; Kyiv prepared its own counter-offensive) and about 200 a month in May-Jul "
+       "2024 before the Kursk incursion of 6 Aug 2024 (DeepStateMap); Ukrainian officials gave "
+       "drawing Russian forces from Donbas as an aim (Syrskyi, Zelensky, Aug 2024)",
+       "zelensky",
+       label="Pace of Russian advances that makes Kyiv strike into Russia, km² a day",
+       expects=_E("ukraine_casualties", -1, start_date="2024-06-01", levels=(3.0, 12.0))),
+    _p("zelensky_incursion_odds", 3.0, 1.0, 20.0, "ratio",
+       "Local superiority Zelensky wants before crossing: the troops he could mass on the border "
+       "over Russia's defence there, field works included.",
+       "assumption: the attacker's classic three to one; in August 2024 several brigades (about "
+       "10,000-15,000 troops at first) crossed against FSB border troops, conscripts and "
+       "Akhmat units (The Moscow Times, 6 Aug 2024; Massicot in the Financial Times, Aug 2024)",
+       "zelensky",
+       label="Superiority Kyiv wants before it strikes into Russia, times",
+       expects=_E("ukraine_casualties", -1, start_date="2024-06-01", levels=(3.0, 18.0),
+                  setting=(("russia_kursk_garrison_k", 8.0),))),
     _p("ukraine_prior_pace_km2_day", 12.0, 0.0, 150.0, "km2/day",
        "Kyiv's prior belief about the pace of the Russian advance.", "assumption", "zelensky",
        label="Kyiv's belief about how fast Russia advances",

@@ -263,6 +263,12 @@ def initial_state(params: Params, keys: np.ndarray,
 
     zeros = np.zeros(n)
     russia_force, ukraine_force = initial_forces(params, n, start_pace, ukraine_supply, history)
+    fortification = initial_fortification(params, start_pace, history)
+    if kursk_held_km2 <= 0.0:  # before the incursion: thin screens and no field works there
+        screen = params.per_run("russia_kursk_garrison_k") / russia_force[:, sectors.KURSK]
+        russia_force[:, sectors.KURSK] *= screen
+        ukraine_force[:, sectors.KURSK] *= screen  # the sector's balance kept
+        fortification[:, sectors.KURSK] = 0.0
     setup = rng.uniforms(keys, 0, STREAM_SETUP, 4)
     spread = full(params.resolve_spread)
     # private multipliers: lognormal-like around 1, known only to their own side
@@ -279,8 +285,7 @@ def initial_state(params: Params, keys: np.ndarray,
         depth_km=sector_zeros(n, s, sector_dtype),
         russia_force_k=sector_array(russia_force, sector_dtype),
         ukraine_force_k=sector_array(ukraine_force, sector_dtype),
-        fortification=sector_array(initial_fortification(params, start_pace, history),
-                                   sector_dtype),
+        fortification=sector_array(fortification, sector_dtype),
         advance_shock=sector_array(rng.logistic_noise(
             rng.uniforms(keys, 0, STREAM_SETUP + 2, s)), sector_dtype),
         offensive_strain=sector_array(np.broadcast_to(initial_strain(params, start_pace),

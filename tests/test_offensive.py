@@ -84,7 +84,8 @@ def test_a_2023_start_produces_a_summer_offensive_and_none_with_the_threshold_at
     assert dt.date(2023, 5, 1) <= first_date <= dt.date(2023, 9, 30)
     assert not decisions[:, :, sectors.KURSK].any()
     assert np.all((decisions > 0.0).sum(axis=2) <= 1)  # one sector at a time
-    _, never = _run("2023-04-01", 200, zelensky_offensive_force_ratio=0.0)
+    _, never = _run("2023-04-01", 200, zelensky_offensive_force_ratio=0.0,
+                    russia_kursk_garrison_k=60.0)
     assert not never.any()
 
 
@@ -145,7 +146,7 @@ def test_an_offensive_regains_ground_in_its_sector_at_higher_ukrainian_losses():
     lives and is tested on its own)."""
     on, decisions = _run("2023-05-01", 120, putin_defence_share=0.0)
     off, never = _run("2023-05-01", 120, zelensky_offensive_force_ratio=0.0,
-                      putin_defence_share=0.0)
+                      russia_kursk_garrison_k=60.0, putin_defence_share=0.0)
     assert not never.any()
     days_attacked = (decisions > 0.0).sum(axis=0)  # (runs, sectors)
     runs = days_attacked.sum(axis=1) > 0

@@ -184,14 +184,17 @@ def test_a_slider_after_new_year_keeps_the_starts_day_0_references():
     assert model.params.russia_spending_trn_rub != 32.4 and model.params.fortification_bonus == 0.5
 
 
-def test_a_start_before_the_kursk_incursion_moves_nothing_inside_russia():
+def test_a_start_before_the_kursk_incursion_moves_nothing_inside_russia_until_ukraine_crosses():
     # with no Russian effort where Ukraine holds nothing, the Kursk sector's drive read as a
     # Ukrainian counter-advance into Russia: about 10 km in a year from 2023-06-01, drawn on the
-    # page's sector chart while Ukraine held no ground there
+    # page's sector chart while Ukraine held no ground there. Now only an incursion crosses.
     model = sim.ConflictModel(n_runs=20, days=500, rng=1, start_date="2023-06-01",
-                              record=("kursk_held_km2",), collect=False).run()
-    assert np.all(model.state.depth_km[:, sim.sectors.KURSK] == 0.0)
-    assert np.all(model.trajectories["kursk_held_km2"] == 0.0)
+                              record=("kursk_held_km2", "ukraine_offensive_sector"),
+                              collect=False).run()
+    crossed = (model.trajectories["ukraine_offensive_sector"] == sim.sectors.KURSK).any(axis=1)
+    assert not crossed.all(), "some runs never cross"
+    assert np.all(model.state.depth_km[~crossed, sim.sectors.KURSK] == 0.0)
+    assert np.all(model.trajectories["kursk_held_km2"][~crossed] == 0.0)
     inside = model.state.depth_km[:, sim.sectors.INSIDE_UKRAINE]
     assert np.any(inside != 0.0), "the front inside Ukraine still moves"
 

@@ -113,6 +113,10 @@ CONTROLS: tuple[Control, ...] = (
     _c("call_up", "putin", ["russia_call_up"], "Reservists ordered called up, per day",
        "More troops after training; each call-up costs the regime stability.",
        "number", 0.0, 8000.0, 100.0),
+    _c("reserves_to_kursk", "putin", ["russia_reserves_to_kursk"],
+       "Share of new recruits sent to retake Kursk while Ukraine holds ground there",
+       "Russian soil is retaken sooner; the front in Ukraine gets fewer replacements.",
+       "number", 0.0, 1.0, 0.05),
     _c("seek_talks", "putin", ["russia_seeks_talks"], "Ask for talks",
        "Talks open once Washington also pushes; only in talks can packages be tabled.",
        "yes/no"),
@@ -853,6 +857,7 @@ def _hint_from(seat: str, rule, model, today, turn_days: int) -> dict[str, Any]:
             p.deterrence_credibility, p.deterrence_strike_reduction, quiet)
         hint["strike_waves"] = int(round(float(np.asarray(chance).ravel()[0]) * turn_days))
         hint["call_up"] = round(float(rule.russia_call_up[0]), 1)
+        hint["reserves_to_kursk"] = round(float(rule.russia_reserves_to_kursk[0]), 2)
         for name, field_name in (("seek_talks", "russia_seeks_talks"),
                                  ("break_ceasefire", "russia_breaks_ceasefire"),
                                  ("accept_energy_truce", "russia_accepts_energy_truce"),

@@ -297,8 +297,10 @@ def step_front(depth_km, advance, occupied_start, kursk_held_initial):
     inside = row_dot(depth, sectors.AREA_WEIGHT_KM)
     occupied = clip(occupied_start + inside, 0.0, sectors.UKRAINE_AREA_KM2)
     kursk_width = sectors.WIDTH_KM[sectors.KURSK]
-    kursk_held = clip(kursk_held_initial - depth[:, sectors.KURSK] * kursk_width, 0.0,
-                         kursk_held_initial * 2.0)
+    # at most twice the start's salient, or, from none, the deepest push the model allows
+    most = np.where(kursk_held_initial > 0.0, kursk_held_initial * 2.0,
+                    sectors.MAX_COUNTER_DEPTH_KM * kursk_width)
+    kursk_held = clip(kursk_held_initial - depth[:, sectors.KURSK] * kursk_width, 0.0, most)
     return depth, occupied, kursk_held
 
 

@@ -375,9 +375,17 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     returned = c["wounded_return_share"]
     russia_lost = row_sum(russia_loss, f)  # thousand troops, summed in the sector dtype
     ukraine_lost = row_sum(ukraine_loss, f)
-    russia_force = combat.replenish(russia_after, russia_loss, returned,
-                                    _col((contracts + called_up) / 1000.0),
-                                    derived.russia_recruit_share, russia_lost)
+    russia_recruits_k = (contracts + called_up) / 1000.0
+    to_kursk = moves.russia_reserves_to_kursk
+    if to_kursk.any():  # Putin's reserves for the salient: that share of the day's recruits
+        russia_force = combat.replenish(russia_after, russia_loss, returned,
+                                        _col(russia_recruits_k * (1.0 - to_kursk)),
+                                        derived.russia_recruit_share, russia_lost)
+        russia_force[:, sectors.KURSK] += (to_kursk * russia_recruits_k).astype(f)
+    else:
+        russia_force = combat.replenish(russia_after, russia_loss, returned,
+                                        _col(russia_recruits_k), derived.russia_recruit_share,
+                                        russia_lost)
     ukraine_force = combat.replenish(ukraine_after, ukraine_loss, returned,
                                      _col(ukraine_arriving_k), derived.ukraine_recruit_share,
                                      ukraine_lost)
@@ -441,6 +449,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                                     state.kursk_start_km2)
     fortification = combat.step_fortification(state.fortification, advance,
                                               c["fortification_build_per_day"])
+    if not (kursk_held > 0.0).all():  # no field works on a border with no front on it
+        fortification[:, sectors.KURSK] *= kursk_held > 0.0
     advance_km2 = occupied - state.occupied_km2
 
     # --- strikes
