@@ -1148,6 +1148,18 @@ _SPECS: list[ParamSpec] = [
        "zelensky",
        label="Pace of Russian advances that makes Kyiv strike into Russia, km² a day",
        expects=_E("ukraine_casualties", -1, start_date="2024-06-01", levels=(3.0, 12.0))),
+    _p("ukraine_incursion_pace_km_day", 1.0, 0.0, 5.0, "km/day",
+       "Depth an incursion into Russia takes per day at the reference force ratio in its favour, "
+       "in summer (up to three times this against a screen): a war of movement where "
+       "`ukraine_offensive_pace_km_day` is one of position.",
+       "Ukrainian claims of about 1,000 km2 held by the end of the first week of the Kursk "
+       "incursion (Syrskyi, 12 Aug 2024) and about 1,150 km2 by 18 Aug: some 25 km deep on a "
+       "40 km front in a week, 3-4 km a day; at the cap (3 km a day) the model's 30 km deepest "
+       "push (1,200 km2) takes about ten days",
+       "combat",
+       label="Speed of a Ukrainian incursion into Russia, km a day",
+       expects=_E("kursk_held_km2_final", +1, start_date="2024-06-01", levels=(0.02, 1.0),
+                  setting=(("putin_kursk_reserve_share", 0.0),))),
     _p("zelensky_incursion_odds", 3.0, 1.0, 20.0, "ratio",
        "Local superiority Zelensky wants before crossing: the troops he could mass on the border "
        "over Russia's defence there, field works included.",

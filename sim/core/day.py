@@ -130,6 +130,8 @@ class Derived:
     noise_mean: np.ndarray  # the advance noise's mean factor, sector dtype
     reference_drive: np.ndarray  # reference_force_ratio ** force_ratio_exponent - 1
     offensive_axis_share: np.ndarray  # (runs, sectors): the sector's width an offensive pushes
+    # (runs, sectors): Ukraine's offensive pace per sector, an incursion's in Kursk
+    ukraine_offensive_pace: np.ndarray
 
 
 # Parameters the day uses as (runs, 1) columns of the sector arrays' dtype
@@ -220,6 +222,9 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
                                   columns["force_ratio_exponent"]) - 1.0),
         offensive_axis_share=sector_array(combat.offensive_axis_share(
             sector_column(p.ukraine_offensive_axis_km, f), f)),
+        ukraine_offensive_pace=sector_array(np.where(
+            np.arange(S) == sectors.KURSK, sector_column(p.ukraine_incursion_pace_km_day, f),
+            columns["ukraine_offensive_pace_km_day"])),
     )
 
 
@@ -431,7 +436,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         retaken = combat.ukraine_advance_km(
             attack_ratio, attacked, derived.seasons[ctx.winter, ctx.mud], shock,
             c["reference_force_ratio"], c["force_ratio_exponent"],
-            c["ukraine_offensive_pace_km_day"], c["advance_noise_sd"], derived.noise_mean)
+            derived.ukraine_offensive_pace, c["advance_noise_sd"], derived.noise_mean)
         combat.exhaust(retaken, state.offensive_strain, c["culmination_exhaustion"])
         retaken *= axis
         advance -= retaken
@@ -442,7 +447,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                 c["culmination_sustainable_pace"],
                                 c["culmination_memory_days"])
     if ukraine_attacks:
-        strain = combat.step_ukraine_strain(strain, retaken, c["ukraine_offensive_pace_km_day"],
+        strain = combat.step_ukraine_strain(strain, retaken, derived.ukraine_offensive_pace,
                                             c["culmination_memory_days"])
     depth, occupied, kursk_held = combat.step_front(state.depth_km, advance,
                                                     state.occupied_start_km2 + state.ceded_km2,
