@@ -283,8 +283,8 @@ def zelensky_incursion(p: Params, state: State, ctx: core_day.DayContext,
     `zelensky_incursion_threat_km2_day` (he needs its forces drawn away) and the troops he could
     mass on the border (its own and `zelensky_offensive_effort` of those elsewhere) would
     outnumber Russia's defence there, field works included, by `zelensky_incursion_odds`. The
-    troops drawn into it stay while Ukraine holds ground it took, in any season; Putin answers
-    as to any offensive (`putin_defence_share`, his effort in the salient)."""
+    troops drawn into it stay while Ukraine holds ground it took, in any season. Putin answers
+    in the salient (his effort there, `putin_reserves_to_kursk`), not by holding back at home."""
     n_runs, n_sectors = state.depth_km.shape
     kursk = sectors.KURSK
     holding = ((state.ukraine_offensive_sector == kursk) & (state.kursk_held_km2 > 0.0))

@@ -25,7 +25,7 @@ class Moves:
     russia_breaks_ceasefire: np.ndarray  # (runs,) bool
     russia_accepts: np.ndarray  # (runs,) bool: accepts today's package
     russia_call_up: np.ndarray  # (runs,) reservists per day ordered called up
-    # (runs,) share of today's recruits and returning wounded sent to retake Russian soil
+    # (runs,) share of today's recruits (contracts and call-ups) sent to retake Russian soil
     russia_reserves_to_kursk: np.ndarray
     russia_accepts_energy_truce: np.ndarray  # (runs,) bool: accepts an energy truce offered today
     russia_breaks_energy_truce: np.ndarray  # (runs,) bool: resumes strikes on energy

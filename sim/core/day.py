@@ -417,10 +417,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     combat.exhaust(advance, state.offensive_strain, c["culmination_exhaustion"])
     if not all_fighting:
         advance *= fighting[:, None]
-    # the Kursk sector moves only while Ukraine holds ground inside Russia: before the
-    # incursion (earlier starts) and once Russia has retaken it, Putin's effort there is none
-    # and Ukraine makes no new incursion (not modelled), which would otherwise read as a
-    # Ukrainian counter-advance into Russia, retaken the next day, over and over
+    # Russia's front in the Kursk sector moves only while Ukraine holds ground inside Russia:
+    # before an incursion (earlier starts) and once Russia has retaken it, Putin's effort there
+    # is none, which would otherwise read as a Ukrainian counter-advance into Russia, retaken
+    # the next day, over and over (an incursion's own push is subtracted below)
     held = state.kursk_held_km2 > 0.0
     if not held.all():
         advance[:, sectors.KURSK] *= held
