@@ -99,8 +99,8 @@ def test_an_incursion_is_a_war_of_movement_at_its_own_pace():
     # against a screen it reaches the model's deepest push (30 km, 1,200 km2) within weeks, as
     # the Kursk incursion took about 1,000 km2 in its first week; at a war of position's pace it
     # does not
-    fast, _ = _run(120)
-    slow, _ = _run(120, ukraine_incursion_pace_km_day=0.1)
+    fast, _ = _run(120, putin_kursk_reserve_share=0.0)  # the push alone, no Russian answer
+    slow, _ = _run(120, putin_kursk_reserve_share=0.0, ukraine_incursion_pace_km_day=0.1)
     for model in (fast, slow):
         assert _crossed(model).mean() >= 0.6
 
