@@ -303,3 +303,22 @@ def test_the_offensive_is_a_named_choice_of_where_and_a_vote_takes_the_most_chos
     assert np.all(attacked == 10)
     assert move_words("zelensky", game.turns[0].moves["zelensky"]) == \
         "take the offensive this turn: Zaporizhzhia (Orikhiv)"
+
+
+def test_a_seated_zelensky_can_cross_into_russia():
+    """The Kursk sector is the model's number 0, which a seat's choice reads as no offensive, so
+    an incursion has a number of its own; the seat's choice reaches the model's Kursk sector and
+    Ukraine takes ground inside Russia."""
+    from dashboards.game.engine import INCURSION, offensive_code, offensive_sector
+
+    assert check_move("zelensky", {"offensive": "Kursk region: across the border into Russia"}) \
+        == {"offensive": INCURSION}
+    assert offensive_sector(INCURSION) == sim.sectors.KURSK and offensive_sector(0) is None
+    assert offensive_code(sim.sectors.KURSK) == INCURSION and offensive_code(None) == 0
+    game = Game(dataclasses.replace(SETTINGS, scenario="status_quo", start_date="2024-07-01"))
+    game.join("zoe", "zelensky")
+    game.submit("zoe", {"offensive": INCURSION})
+    attacked = game.model.trajectories["ukraine_offensive_sector"][0, 1:31]
+    assert np.all(attacked == sim.sectors.KURSK)
+    assert game.model.trajectories["kursk_held_km2"][0, 30] > 0.0
+    assert "Kursk region" in move_words("zelensky", game.turns[0].moves["zelensky"])

@@ -88,8 +88,26 @@ def _c(name, seat, fields, label, cost, kind, low=0.0, high=1.0, step=0.01,
 
 
 NO_OFFENSIVE = "none: stay on the defensive"
+# the Kursk sector is number 0 in the model, which here means no offensive: an incursion into
+# Russia has the number after the last sector
+INCURSION = sectors.N_SECTORS
 OFFENSIVE_OPTIONS = ((0, NO_OFFENSIVE),) + tuple(
-    (int(i), sectors.SECTOR_NAMES[i]) for i in np.flatnonzero(sectors.INSIDE_UKRAINE))
+    (int(i), sectors.SECTOR_NAMES[i]) for i in np.flatnonzero(sectors.INSIDE_UKRAINE)) + (
+    (INCURSION, "Kursk region: across the border into Russia"),)
+
+
+def offensive_sector(code: int) -> int | None:
+    """The model's sector for a seat's offensive choice (None: no offensive)."""
+    if code == INCURSION:
+        return sectors.KURSK
+    return code if code > 0 else None
+
+
+def offensive_code(sector: int | None) -> int:
+    """The seat's choice for the model's sector (None: no offensive)."""
+    if sector is None:
+        return 0
+    return INCURSION if sector == sectors.KURSK else sector
 
 
 PACKAGE_TEXT = ("Table a package on the turn's first day (only while talks are open); the rule "
@@ -327,9 +345,9 @@ class SeatedLeader:
             allocation[:, sectors.KURSK] *= state.kursk_held_km2 > 0.0
             part["russia_offensive"] = allocation.astype(f)
         if "offensive" in move:
-            sector = int(round(move["offensive"]))
+            sector = offensive_sector(int(round(move["offensive"])))
             allocation = np.zeros((n, sectors.N_SECTORS))
-            if sector > 0:
+            if sector is not None:
                 allocation[:, sector] = (model.params.per_run("zelensky_offensive_effort")
                                          * (state.talks_phase < CEASEFIRE))
             part["ukraine_offensive"] = allocation
@@ -872,7 +890,7 @@ def _hint_from(seat: str, rule, model, today, turn_days: int) -> dict[str, Any]:
         hint["deep_strike"] = round(float(rule.ukraine_deep_strike[0]), 3)
         hint["mobilisation"] = round(float(rule.ukraine_mobilisation[0]), 3)
         attack = np.asarray(rule.ukraine_offensive[0])
-        hint["offensive"] = int(np.argmax(attack)) if attack.any() else 0
+        hint["offensive"] = offensive_code(int(np.argmax(attack)) if attack.any() else None)
         hint["accept_energy_truce"] = bool(rule.ukraine_accepts_energy_truce[0])
         if not np.isnan(s.last_package[0]).any():
             hint["accept_package"] = bool(zelensky_accepts(p, s, s.last_package)[0])
