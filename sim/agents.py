@@ -338,6 +338,26 @@ def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext
              & (p.per_run("zelensky_offensive_effort") > 0.0))
     if not ready.any():
         return none
+    # the rest only for the runs whose gates are open (few: each run's choice is its own)
+    candidates = np.flatnonzero(ready)
+    whole = len(candidates) == n_runs
+    p_, state_, russia_offensive_ = ((p, state, russia_offensive) if whole else
+                                     rows_of(candidates, p, state, russia_offensive))
+    chosen, attacking, effort = _counter_offensive_choice(p_, state_, russia_offensive_)
+    if not attacking.any():
+        return none
+    attack = sector_zeros(n_runs, n_sectors)
+    if whole:
+        attack[np.arange(n_runs), chosen] = np.where(attacking, effort, 0.0)
+    else:
+        attack[candidates, chosen] = np.where(attacking, effort, 0.0)
+    return attack
+
+
+def _counter_offensive_choice(p: Params, state: State, russia_offensive: np.ndarray):
+    """For runs whose other gates are open: the sector each would attack, whether Russia's
+    front-wide effective ratio is low enough to attack, and the share drawn in."""
+    n_runs = state.n_runs
     russia_ratio = core_day.combat.effective_force_ratio(
         state.russia_force_k, state.ukraine_force_k, russia_offensive, state.fortification,
         state.russia_military_supply, state.ukraine_military_supply, p.per_run(
@@ -347,10 +367,10 @@ def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext
     front_wide = np.ascontiguousarray(
         (russia_ratio * sectors.WIDTH_KM)[:, sectors.INSIDE_UKRAINE]).sum(axis=1)
     front_wide *= np.exp(state.force_balance_shift) / sectors.WIDTH_KM[sectors.INSIDE_UKRAINE].sum()
-    ready &= front_wide < p.zelensky_offensive_force_ratio
-    if not ready.any():
-        return none
+    attacking = front_wide < p.zelensky_offensive_force_ratio
     effort = p.per_run("zelensky_offensive_effort")
+    if not attacking.any():
+        return None, attacking, effort
     ukraine = state.ukraine_force_k.astype(float, order="C")
     # each sector's attack if he concentrated there (`core.combat.concentrate` for one sector)
     concentrated = ukraine + effort[:, None] * (ukraine.sum(axis=1, keepdims=True) - ukraine)
@@ -367,10 +387,7 @@ def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext
     best = np.argmax(odds, axis=1)
     going = state.ukraine_offensive_sector.astype(np.intp)
     going_on = (going >= 0) & np.isfinite(odds[rows, np.maximum(going, 0)])
-    best = np.where(going_on, going, best)
-    attack = sector_zeros(n_runs, n_sectors)
-    attack[rows, best] = np.where(ready, effort, 0.0)
-    return attack
+    return np.where(going_on, going, best), attacking, effort
 
 
 def zelensky_package(p: Params, state: State) -> np.ndarray:
@@ -405,8 +422,8 @@ def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext,
     if not turn.any():
         return {}
     package = zelensky_package(p, state)
-    return proposal(moves, turn & zelensky_accepts(p, state, package), lambda: package,
-                    talks.KYIV)
+    return proposal(moves, turn & zelensky_accepts(p, state, package),
+                    lambda rows: package if rows is None else package[rows], talks.KYIV)
 
 
 def zelensky_accepts(p: Params, state: State, package: np.ndarray) -> np.ndarray:
@@ -510,11 +527,52 @@ class RulesMemo:
 
 def proposal(moves: dict, proposes: np.ndarray, make_package, me: int) -> dict:
     """Put a leader's package on the table where it proposes today. The package is only
-    worked out on days when the leader proposes somewhere (rounds fall every few weeks)."""
+    worked out on days when the leader proposes somewhere (rounds fall every few weeks), and
+    only for the runs that propose: `make_package(rows)` gives those rows' packages (None: all
+    runs)."""
     if not proposes.any():
         return {}
-    return {"package": np.where(proposes[:, None], make_package(), moves["package"]),
+    if proposes.all():
+        package = make_package(None)
+    else:
+        rows = np.flatnonzero(proposes)
+        package = moves["package"].copy()
+        package[rows] = make_package(rows)
+    return {"package": package,
             "proposer": np.where(proposes, np.int8(me), moves["proposer"]).astype(np.int8)}
+
+
+class _Rows:
+    """A `Params` or `State` seen for the runs `rows` only: each per-run value is selected
+    when a rule first reads it, the rest as they are (a rule reads a few dozen of the
+    hundreds of values, so selecting them all would cost more than the work saved)."""
+
+    def __init__(self, whole, rows: np.ndarray):
+        self._whole, self._rows, self._seen = whole, rows, {}
+        self.n_runs = len(rows)
+
+    def _select(self, value):
+        if isinstance(value, np.ndarray) and value.ndim >= 1 \
+                and value.shape[0] == self._whole.n_runs:
+            return value[self._rows]
+        return value
+
+    def __getattr__(self, name):
+        seen = self.__dict__["_seen"]
+        if name not in seen:
+            seen[name] = self._select(getattr(self._whole, name))
+        return seen[name]
+
+    def per_run(self, name: str) -> np.ndarray:
+        return self._whole.per_run(name)[self._rows]
+
+
+def rows_of(rows, *values):
+    """`values` (per-run arrays, `Params`, `State`) for the runs `rows` (None: all of them)."""
+    if rows is None:
+        return values
+    return tuple(_Rows(v, rows) if isinstance(v, (Params, State))
+                 else np.asarray(v)[rows] if np.ndim(v) >= 1 else v for v in values)
 
 
 def nobody_proposes(moves: dict) -> bool:
@@ -623,7 +681,8 @@ class Putin(Leader):
                 p, truce_value, draws.truce_break),
             **proposal(moves, putin_proposes(p, s, today, draws, below_cost,
                                              self.offer_chance(today)),
-                       lambda: putin_package(p, s, reservation, wants), talks.MOSCOW),
+                       lambda rows: putin_package(*rows_of(rows, p, s, reservation, wants)),
+                       talks.MOSCOW),
         }
 
     def respond(self, moves):
@@ -662,7 +721,9 @@ class Trump(Leader):
         wants = self.wants_deal(today)
         proposes = wants & proposes_today(p, s, today, draws, talks.WASHINGTON,
                                           self.offer_chance(today))
-        mine = proposal(moves, proposes, lambda: trump_package(p, s, wants), talks.WASHINGTON)
+        mine = proposal(moves, proposes,
+                        lambda rows: trump_package(*rows_of(rows, p, s, wants)),
+                        talks.WASHINGTON)
         if mine.get("proposer", moves["proposer"]).any():
             with np.errstate(invalid="ignore"):
                 consents = talks.washington_consents(p, s, mine.get("package", moves["package"]),
