@@ -21,8 +21,8 @@ import mesa
 from . import sectors
 from .core import day as core_day
 from .core import forces, talks
-from .core.arrays import (SECTOR_ORDER, clip, clip_range, sector_array, sector_column,
-                          sector_zeros)
+from .core.arrays import (SECTOR_ORDER, SUBSET_MIN_RUNS, RowsOf, clip, clip_range,
+                          sector_array, sector_column, sector_zeros)
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, NO_TALKS, TALKS, State
 
@@ -338,19 +338,20 @@ def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext
              & (p.per_run("zelensky_offensive_effort") > 0.0))
     if not ready.any():
         return none
-    # the rest only for the runs whose gates are open (few: each run's choice is its own)
-    candidates = np.flatnonzero(ready)
-    whole = len(candidates) == n_runs
-    p_, state_, russia_offensive_ = ((p, state, russia_offensive) if whole else
-                                     rows_of(candidates, p, state, russia_offensive))
-    chosen, attacking, effort = _counter_offensive_choice(p_, state_, russia_offensive_)
+    # the rest, in a large batch, only for the runs whose gates are open (few: each run's
+    # choice is its own); elsewhere it is worked out and not used
+    candidates = some_runs(ready)
+    if candidates is None:
+        candidates = np.arange(n_runs)
+        chosen, attacking, effort = _counter_offensive_choice(p, state, russia_offensive)
+        attacking &= ready
+    else:
+        chosen, attacking, effort = _counter_offensive_choice(
+            *rows_of(candidates, p, state, russia_offensive))
     if not attacking.any():
         return none
     attack = sector_zeros(n_runs, n_sectors)
-    if whole:
-        attack[np.arange(n_runs), chosen] = np.where(attacking, effort, 0.0)
-    else:
-        attack[candidates, chosen] = np.where(attacking, effort, 0.0)
+    attack[candidates, chosen] = np.where(attacking, effort, 0.0)
     return attack
 
 
@@ -421,9 +422,20 @@ def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext,
     turn = proposes_today(p, state, ctx, draws, talks.KYIV, chance)
     if not turn.any():
         return {}
-    package = zelensky_package(p, state)
-    return proposal(moves, turn & zelensky_accepts(p, state, package),
-                    lambda rows: package if rows is None else package[rows], talks.KYIV)
+    # in a large batch, worked out only for the runs where it is Kyiv's turn (each run's
+    # package is its own)
+    rows = some_runs(turn)
+    if rows is None:
+        package = zelensky_package(p, state)
+        proposes = turn & zelensky_accepts(p, state, package)
+    else:
+        p_, state_ = rows_of(rows, p, state)
+        package = np.full((turn.size, talks.N_ISSUES), np.nan)
+        package[rows] = zelensky_package(p_, state_)
+        proposes = np.zeros_like(turn)
+        proposes[rows] = zelensky_accepts(p_, state_, package[rows])
+    return proposal(moves, proposes, lambda some: package if some is None else package[some],
+                    talks.KYIV)
 
 
 def zelensky_accepts(p: Params, state: State, package: np.ndarray) -> np.ndarray:
@@ -527,52 +539,37 @@ class RulesMemo:
 
 def proposal(moves: dict, proposes: np.ndarray, make_package, me: int) -> dict:
     """Put a leader's package on the table where it proposes today. The package is only
-    worked out on days when the leader proposes somewhere (rounds fall every few weeks), and
-    only for the runs that propose: `make_package(rows)` gives those rows' packages (None: all
-    runs)."""
+    worked out on days when the leader proposes somewhere (rounds fall every few weeks), and in
+    a large batch only for the runs that propose: `make_package(rows)` gives those rows'
+    packages (None: all runs')."""
     if not proposes.any():
         return {}
-    if proposes.all():
-        package = make_package(None)
+    rows = some_runs(proposes)
+    if rows is None:
+        package = np.where(proposes[:, None], make_package(None), moves["package"])
     else:
-        rows = np.flatnonzero(proposes)
         package = moves["package"].copy()
         package[rows] = make_package(rows)
     return {"package": package,
             "proposer": np.where(proposes, np.int8(me), moves["proposer"]).astype(np.int8)}
 
 
-class _Rows:
-    """A `Params` or `State` seen for the runs `rows` only: each per-run value is selected
-    when a rule first reads it, the rest as they are (a rule reads a few dozen of the
-    hundreds of values, so selecting them all would cost more than the work saved)."""
-
-    def __init__(self, whole, rows: np.ndarray):
-        self._whole, self._rows, self._seen = whole, rows, {}
-        self.n_runs = len(rows)
-
-    def _select(self, value):
-        if isinstance(value, np.ndarray) and value.ndim >= 1 \
-                and value.shape[0] == self._whole.n_runs:
-            return value[self._rows]
-        return value
-
-    def __getattr__(self, name):
-        seen = self.__dict__["_seen"]
-        if name not in seen:
-            seen[name] = self._select(getattr(self._whole, name))
-        return seen[name]
-
-    def per_run(self, name: str) -> np.ndarray:
-        return self._whole.per_run(name)[self._rows]
-
-
 def rows_of(rows, *values):
     """`values` (per-run arrays, `Params`, `State`) for the runs `rows` (None: all of them)."""
     if rows is None:
         return values
-    return tuple(_Rows(v, rows) if isinstance(v, (Params, State))
+    return tuple(RowsOf(v, rows, v.n_runs) if isinstance(v, (Params, State))
                  else np.asarray(v)[rows] if np.ndim(v) >= 1 else v for v in values)
+
+
+def some_runs(mask: np.ndarray) -> np.ndarray | None:
+    """The runs of `mask` to work on alone, or None where the whole batch is cheaper (small
+    batches, or most runs)."""
+    n = mask.size
+    if n < SUBSET_MIN_RUNS or mask.all():
+        return None
+    rows = np.flatnonzero(mask)
+    return None if rows.size * 4 > n else rows
 
 
 def nobody_proposes(moves: dict) -> bool:

@@ -29,8 +29,10 @@ def test_a_package_for_some_runs_is_those_rows_of_the_whole_batchs():
     assert np.array_equal(broker, agents.trump_package(p, s, wants)[rows], equal_nan=True)
 
 
-def test_a_proposal_builds_the_package_for_the_proposers_only():
-    n = 6
+def test_a_proposal_builds_the_package_for_the_proposers_only(monkeypatch):
+    # in a large batch; below `SUBSET_MIN_RUNS` runs the whole batch's is cheaper
+    monkeypatch.setattr(agents, "SUBSET_MIN_RUNS", 0)
+    n = 8
     asked = []
     moves = {"package": np.full((n, 5), np.nan), "proposer": np.zeros(n, np.int8)}
 
@@ -38,11 +40,20 @@ def test_a_proposal_builds_the_package_for_the_proposers_only():
         asked.append(rows)
         return np.ones((n if rows is None else len(rows), 5))
 
-    proposes = np.array([False, True, False, False, True, False])
+    proposes = np.array([False, True, False, False, True, False, False, False])
     made = agents.proposal(moves, proposes, make, 2)
     assert len(asked) == 1 and list(asked[0]) == [1, 4]
     assert np.all(made["package"][proposes] == 1.0) and np.isnan(made["package"][~proposes]).all()
-    assert list(made["proposer"]) == [0, 2, 0, 0, 2, 0]
+    assert list(made["proposer"]) == [0, 2, 0, 0, 2, 0, 0, 0]
     agents.proposal(moves, np.ones(n, bool), make, 2)
     assert asked[-1] is None
     assert agents.proposal(moves, np.zeros(n, bool), make, 2) == {} and len(asked) == 2
+
+
+def test_small_batches_and_most_runs_are_worked_on_whole():
+    assert agents.some_runs(np.array([True, False] * 10)) is None  # 20 runs: a small batch
+    big = np.zeros(agents.SUBSET_MIN_RUNS, bool)
+    big[[3, 7]] = True
+    assert list(agents.some_runs(big)) == [3, 7]
+    big[: big.size // 2] = True
+    assert agents.some_runs(big) is None  # half the runs: cutting them out costs more

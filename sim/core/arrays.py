@@ -119,3 +119,40 @@ def clip(x, low, high):
 # call at small batches). The same operation, so the same values, signed zeros included (which
 # `clip` above does not keep: it is used where its values were always used).
 clip_range = np._core.umath.clip
+
+
+SUBSET_MIN_RUNS = 2000  # below, work on some runs is done on the whole batch (measured: cheaper)
+
+
+def _rows(value, rows, n_runs):
+    """The given runs of a per-run array (leading axis n_runs); anything else as it is."""
+    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n_runs:
+        return value[rows]
+    return value
+
+
+class RowsOf:
+    """Some runs of a `Params` or a `State`, read like it: each field is cut out of the whole
+    when first read, so work on a few runs of a large batch (learning from refusals, a package
+    for the runs that propose it) costs only the fields it reads (a dozen or two of some two
+    hundred parameters and state fields). Every step of such work is per run, so the rows'
+    results are those of the whole batch."""
+
+    __slots__ = ("_whole", "_rows", "_n_whole", "_cut", "n_runs")
+
+    def __init__(self, whole, rows: np.ndarray, n_whole: int):
+        self._whole, self._rows, self._n_whole = whole, rows, n_whole
+        self._cut = {}
+        self.n_runs = rows.size
+
+    def __getattr__(self, name):
+        try:
+            return self._cut[name]
+        except KeyError:
+            value = self._cut[name] = _rows(getattr(self._whole, name), self._rows,
+                                            self._n_whole)
+            return value
+
+    def per_run(self, name: str) -> np.ndarray:
+        """`Params.per_run` of the runs."""
+        return self._whole.per_run(name)[self._rows]

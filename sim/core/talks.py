@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .arrays import clip_range
+from .arrays import SUBSET_MIN_RUNS, RowsOf, clip_range
 from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
 
 # Issues of a package, columns of a (runs, N_ISSUES) array
@@ -380,39 +380,6 @@ def public_moscow_reservation(p, state, pace):
                                     p.planning_horizon_days)
 
 
-def _rows(value, rows, n_runs):
-    """The given runs of a per-run array (leading axis n_runs); anything else as it is."""
-    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n_runs:
-        return value[rows]
-    return value
-
-
-class _RowsOf:
-    """Some runs of a `Params` or a `State`, read like it: each field is cut out of the whole
-    when first read, so learning on a few runs costs only the fields it reads (a dozen of some
-    two hundred parameters and state fields)."""
-
-    __slots__ = ("_whole", "_rows", "_n_whole", "_cut", "n_runs")
-
-    def __init__(self, whole, rows: np.ndarray, n_whole: int):
-        self._whole, self._rows, self._n_whole = whole, rows, n_whole
-        self._cut = {}
-        self.n_runs = rows.size
-
-    def __getattr__(self, name):
-        try:
-            return self._cut[name]
-        except KeyError:
-            value = self._cut[name] = _rows(getattr(self._whole, name), self._rows,
-                                            self._n_whole)
-            return value
-
-    def per_run(self, name: str) -> np.ndarray:
-        """`Params.per_run` of the runs."""
-        return self._whole.per_run(name)[self._rows]
-
-
-SUBSET_MIN_RUNS = 2000  # below, learning runs on the whole batch (measured: cheaper)
 
 
 def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
@@ -432,7 +399,7 @@ def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
         # cutting out the refusing runs costs more than learning on all runs in small
         # batches and when many refuse
         return _learn(p, state, package, ukraine_refused, russia_refused)
-    learned = _learn(_RowsOf(p, refusing, n), _RowsOf(state, refusing, n), package[refusing],
+    learned = _learn(RowsOf(p, refusing, n), RowsOf(state, refusing, n), package[refusing],
                      ukraine_refused[refusing], russia_refused[refusing])
     out = [x.copy() for x in unchanged] + [ones, ones.copy()]
     for full, part in zip(out, learned):
