@@ -37,7 +37,7 @@ OUTCOMES: dict[str, OutcomeSpec] = {o.name: o for o in [
        "Occupied area at the end minus on day 0 (land ceded in a deal included).", "{:+,.0f}",
        True),
     _O("kursk_held_km2_final", "Ukrainian-held ground in Kursk at the end", "km2",
-       "Ground Ukraine still holds inside Russia on the last day.", "{:,.0f}"),
+       "Ground Ukraine still holds inside Russia on the last day.", "{:,.0f}", True),
     _O("ceasefire_day", "first ceasefire day", "day",
        "Day of the first ceasefire; empty (NaN) if none.", "{:.0f}"),
     _O("settlement_day", "settlement day", "day",
