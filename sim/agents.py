@@ -293,6 +293,7 @@ def zelensky_incursion(p: Params, state: State, ctx: core_day.DayContext,
         effort = p.per_run("zelensky_offensive_effort")
         free = ~(attack > 0.0).any(axis=1)
         crossing = (free & (state.kursk_held_km2 <= 0.0) & (state.talks_phase == NO_TALKS)
+                    & (state.ukraine_rested_days >= p.zelensky_offensive_rest_days)
                     & (state.ukraine_military_supply >= p.zelensky_offensive_supply)
                     & (state.recent_pace_km2_day >= p.zelensky_incursion_threat_km2_day)
                     & (effort > 0.0))
@@ -335,7 +336,9 @@ def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext
     ready = ((state.talks_phase == NO_TALKS)
              & (state.ukraine_military_supply >= p.zelensky_offensive_supply)
              & (state.ukraine_support >= p.zelensky_offensive_support)
-             & (p.per_run("zelensky_offensive_effort") > 0.0))
+             & (p.per_run("zelensky_offensive_effort") > 0.0)
+             & ((state.ukraine_offensive_sector >= 0)
+                | (state.ukraine_rested_days >= p.zelensky_offensive_rest_days)))
     if not ready.any():
         return none
     # the rest, in a large batch, only for the runs whose gates are open (few: each run's

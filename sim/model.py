@@ -127,7 +127,8 @@ class ConflictModel(mesa.Model):
         self.state = core_day.initialise(
             initial_state(self.params, self.keys, occupied, kursk, self.sector_dtype,
                           self.start_pace, self.previous_pace,
-                          self.derived.ukraine_supply_day0, history=self._history_params),
+                          self.derived.ukraine_supply_day0, history=self._history_params,
+                          ukraine_rested_days=sectors.ukraine_rested_days(self.start_date)),
             self.params, self.derived, self.today)
         self.moves = Moves.idle(self.n_runs, sectors.N_SECTORS)  # the last day's moves
         self.events: core_day.DayEvents | None = None  # what happened in the talks that day

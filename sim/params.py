@@ -1150,6 +1150,16 @@ _SPECS: list[ParamSpec] = [
        "zelensky",
        label="Pace of Russian advances that makes Kyiv strike into Russia, km² a day",
        expects=_E("ukraine_casualties", -1, start_date="2024-06-01", levels=(3.0, 12.0))),
+    _p("zelensky_offensive_rest_days", 180.0, 0.0, 730.0, "days",
+       "Days Zelensky waits after an offensive ends before he opens another (or crosses into "
+       "Russia): its assault brigades rebuilt, refilled and retrained.",
+       "history of 2022-2024 (sim.sectors.UKRAINE_OFFENSIVES): the Kherson withdrawal (11 Nov "
+       "2022) to the 2023 counter-offensive (4 Jun 2023), 205 days; the counter-offensive's end "
+       "(about 30 Nov 2023) to Kursk (6 Aug 2024), about 250; the lower end, since the model's "
+       "other gates (supply, support, the force balance, the season) also hold it back",
+       "zelensky",
+       label="Days Ukraine needs between offensives",
+       expects=_E("area_change_km2", +1, setting=_UO, levels=(0.0, 365.0))),
     _p("ukraine_incursion_pace_km_day", 1.0, 0.0, 5.0, "km/day",
        "Depth an incursion into Russia takes per day at the reference force ratio in its favour, "
        "in summer (up to three times this against a screen): a war of movement where "

@@ -56,3 +56,26 @@ KURSK_INCURSION_DATE = "2024-08-06"  # before it, Ukraine held no ground inside 
 MAX_COUNTER_DEPTH_KM = 30.0
 # Relative fighting activity (shelling and assaults) per sector: quiet sectors still see some.
 ACTIVITY = 0.2 + PACE_KM_PER_DAY / PACE_KM_PER_DAY.max()
+
+# Ukraine's offensives of 2022-2024, (start, end), end None while it went on at the data's end:
+# the Kharkiv and Kherson counter-offensives (ended with the Kherson withdrawal, 11 Nov 2022),
+# the 2023 counter-offensive (4 Jun 2023; called off in the winter: Zaluzhnyi's "stalemate"
+# essay of 1 Nov 2023, the move to defence announced by Zelensky and Syrskyi end of Nov 2023)
+# and the Kursk incursion (6 Aug 2024, still held on 30 Nov 2024).
+UKRAINE_OFFENSIVES = (("2022-08-29", "2022-11-11"), ("2023-06-04", "2023-11-30"),
+                      ("2024-08-06", None))
+
+
+def ukraine_rested_days(start) -> float:
+    """Days since Ukraine's last offensive ended, on the start date; infinite while one was
+    on (its forces are committed: whether it goes on is the rule's choice from day 0)."""
+    import datetime as dt
+
+    rested = float("inf")
+    for begin, end in UKRAINE_OFFENSIVES:
+        if dt.date.fromisoformat(begin) >= start:
+            continue
+        if end is None or dt.date.fromisoformat(end) >= start:
+            return float("inf")
+        rested = float((start - dt.date.fromisoformat(end)).days)
+    return rested

@@ -67,6 +67,8 @@ class State:
     start_pace_km2_day: np.ndarray  # that of the quarter before the start date (data)
     front_force_ratio: np.ndarray  # Russian over Ukrainian troops at the front
     ukraine_offensive_sector: np.ndarray  # int8: the sector Ukraine attacks today, -1 none
+    # days since Ukraine's last offensive ended (0 while one is on): its assault forces rebuilt
+    ukraine_rested_days: np.ndarray
     # strikes
     grid_gw: np.ndarray
     outage_share: np.ndarray
@@ -248,13 +250,14 @@ def initial_state(params: Params, keys: np.ndarray,
                   kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2,
                   sector_dtype=np.float32, start_pace: float = 1.0,
                   previous_pace: float | None = None, ukraine_supply=1.0,
-                  history: Params | None = None) -> State:
+                  history: Params | None = None, ukraine_rested_days: float = 0.0) -> State:
     """Day-0 state of every run; the front's area figures and its pace (the pace of the three
     months before the start over the autumn-2024 pace) come from the start date's data. The
     (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`).
     `previous_pace` is the pace of the quarter before that (None: as `start_pace`, no trend);
     `ukraine_supply` Ukraine's military supply on the start date (`core.day.start_ukraine_supply`);
-    `history` the inputs as they were then (`initial_fortification`)."""
+    `history` the inputs as they were then (`initial_fortification`); `ukraine_rested_days` the
+    days since Ukraine's last offensive ended on the start date (`sectors.ukraine_rested_days`)."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
 
@@ -310,6 +313,7 @@ def initial_state(params: Params, keys: np.ndarray,
                                     / params.ukraine_training_days),
         front_force_ratio=russia_force.sum(axis=1) / ukraine_force.sum(axis=1),
         ukraine_offensive_sector=np.full(n, -1, dtype=np.int8),
+        ukraine_rested_days=full(ukraine_rested_days),
         recent_pace_km2_day=full(start_pace_km2_day),
         start_pace_km2_day=full(start_pace_km2_day),
         grid_gw=full(params.grid_initial_gw),

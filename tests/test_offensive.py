@@ -229,3 +229,22 @@ def test_a_run_that_never_attacks_replays_bit_for_bit_beside_runs_that_attack():
         assert np.array_equal(values[~odd], alone.trajectories[name][~odd], equal_nan=True), name
     assert beside.outcomes[~odd].reset_index(drop=True).equals(
         alone.outcomes[~odd].reset_index(drop=True))
+
+
+def test_ukraine_rests_between_offensives():
+    """Zelensky opens no offensive within `zelensky_offensive_rest_days` of the last one's end:
+    from 2023-01-01, 51 days after the Kherson withdrawal (11 Nov 2022), none comes before 10
+    May 2023 (the historical one came on 4 June); with no rest needed one comes in the dry
+    weeks of March."""
+    assert sectors.ukraine_rested_days(dt.date(2023, 1, 1)) == 51.0
+    assert sectors.ukraine_rested_days(dt.date(2023, 7, 1)) == float("inf")  # one was on
+    _, rested = _run("2023-01-01", 200)
+    _, eager = _run("2023-01-01", 200, zelensky_offensive_rest_days=0.0)
+
+    def first_date(decisions):
+        attacking = (decisions > 0.0).any(axis=2).any(axis=1)
+        assert attacking.any()
+        return calendar.date_of(int(np.argmax(attacking)) + 1, dt.date(2023, 1, 1))
+
+    assert first_date(rested) >= dt.date(2023, 5, 10)
+    assert first_date(eager) < dt.date(2023, 3, 15)

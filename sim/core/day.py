@@ -594,6 +594,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     events = DayEvents(opened=event["opened"], offer_made=offer_made, refused=refused,
                        ceasefire=event["ceasefire"], collapsed=event["collapsed"],
                        broke=event["broke"], settled=event["settled"])
+    offensive_sector = (
+        np.where(in_attack[:, 0], ukraine_attack.argmax(axis=1), -1).astype(np.int8)
+        if ukraine_attacks else np.full(state.n_runs, -1, dtype=np.int8))
     return State(
         day=day,
         depth_km=depth,
@@ -620,9 +623,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         ukraine_in_training_k=in_training,
         ukraine_recruits_today=ukraine_arriving_k * 1000.0,
         front_force_ratio=force_ratio_now,
-        ukraine_offensive_sector=(
-            np.where(in_attack[:, 0], ukraine_attack.argmax(axis=1), -1).astype(np.int8)
-            if ukraine_attacks else np.full(state.n_runs, -1, dtype=np.int8)),
+        ukraine_offensive_sector=offensive_sector,
+        ukraine_rested_days=(np.where(offensive_sector >= 0, 0.0, state.ukraine_rested_days + 1.0)
+                             if ukraine_attacks else state.ukraine_rested_days + 1.0),
         recent_pace_km2_day=forces.step_recent_pace(state.recent_pace_km2_day, advance_km2,
                                                     fighting),
         start_pace_km2_day=state.start_pace_km2_day,
