@@ -278,8 +278,9 @@ def zelensky_incursion(p: Params, state: State, ctx: core_day.DayContext,
                        attack: np.ndarray) -> np.ndarray:
     """An incursion into Russia (Kursk, August 2024): a diversion Zelensky reaches for when he
     cannot counter-attack at home. Where no offensive inside Ukraine is on (`attack`), outside
-    the mud and winter, with no talks open, Ukraine holding no ground in Russia and its supply
-    at least `zelensky_offensive_supply`, he crosses when Russia's recent pace is at least
+    the mud and winter, with no talks open, Ukraine holding no ground in Russia, its forces
+    rested (`zelensky_offensive_rest_days`) and its supply at least
+    `zelensky_offensive_supply`, he crosses when Russia's recent pace is at least
     `zelensky_incursion_threat_km2_day` (he needs its forces drawn away) and the troops he could
     mass on the border (its own and `zelensky_offensive_effort` of those elsewhere) would
     outnumber Russia's defence there, field works included, by `zelensky_incursion_odds`. The
@@ -325,8 +326,9 @@ def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext
     support at least `zelensky_offensive_support`. He strikes the sector inside Ukraine where
     his concentrated attack would be strongest against Russia's troops and field works there
     (and where there is ground left to retake), those odds weighed up by
-    `zelensky_corridor_preference` where success would threaten the land corridor to Crimea. An
-    offensive keeps its sector while it lasts: the forces drawn into it cannot be moved along
+    `zelensky_corridor_preference` where success would threaten the land corridor to Crimea. A
+    new one waits `zelensky_offensive_rest_days` after the last ended. An offensive keeps its
+    sector while it lasts: the forces drawn into it cannot be moved along
     the front from one day to the next, so he chooses again only when it has stopped or there is
     nothing left to retake there."""
     n_runs, n_sectors = state.depth_km.shape
