@@ -21,8 +21,8 @@ import mesa
 from . import sectors
 from .core import day as core_day
 from .core import forces, talks
-from .core.arrays import (SECTOR_ORDER, SUBSET_MIN_RUNS, RowsOf, clip, clip_range,
-                          sector_array, sector_column, sector_zeros)
+from .core.arrays import (SECTOR_ORDER, RowsOf, clip, clip_range, sector_array, sector_column,
+                          sector_zeros, some_runs)
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, NO_TALKS, TALKS, State
 
@@ -236,16 +236,23 @@ def putin_call_up(p: Params, state: State) -> np.ndarray:
                                        state.russia_contracts_today)
 
 
+def ukraine_massed_in_kursk(state: State, drawn: np.ndarray) -> np.ndarray:
+    """(runs,) Ukrainian troops (thousand) in the Kursk sector with the share `drawn` of those
+    in the other sectors brought in (`core.combat.concentrate` for that one sector)."""
+    ukraine = state.ukraine_force_k.astype(float)
+    own = ukraine[:, sectors.KURSK]
+    return own + drawn * (ukraine.sum(axis=1) - own)
+
+
 def putin_reserves_to_kursk(p: Params, state: State) -> np.ndarray:
     """While Ukraine holds ground inside Russia and his troops there are fewer than
     `putin_kursk_superiority` times Ukraine's, Putin sends `putin_kursk_reserve_share` of the
     day's recruits there, whatever the losses elsewhere: Russian soil is retaken first."""
     kursk = sectors.KURSK
-    ukraine = state.ukraine_force_k.astype(float)
     # Ukraine's troops in the salient: its own there and those its incursion drew in
     drawn = np.where(state.ukraine_offensive_sector == kursk,
                      p.per_run("zelensky_offensive_effort"), 0.0)
-    there = ukraine[:, kursk] + drawn * (ukraine.sum(axis=1) - ukraine[:, kursk])
+    there = ukraine_massed_in_kursk(state, drawn)
     short = state.russia_force_k[:, kursk] < p.per_run("putin_kursk_superiority") * there
     return np.where((state.kursk_held_km2 > 0.0) & short,
                     p.per_run("putin_kursk_reserve_share"), 0.0)
@@ -299,8 +306,7 @@ def zelensky_incursion(p: Params, state: State, ctx: core_day.DayContext,
                     & (state.recent_pace_km2_day >= p.zelensky_incursion_threat_km2_day)
                     & (effort > 0.0))
         if crossing.any():
-            ukraine = state.ukraine_force_k.astype(float)
-            massed = ukraine[:, kursk] + effort * (ukraine.sum(axis=1) - ukraine[:, kursk])
+            massed = ukraine_massed_in_kursk(state, effort)
             odds = core_day.combat.ukraine_attack_ratio(
                 massed[:, None], state.russia_force_k[:, kursk:kursk + 1].astype(float),
                 state.fortification[:, kursk:kursk + 1].astype(float),
@@ -566,15 +572,6 @@ def rows_of(rows, *values):
     return tuple(RowsOf(v, rows, v.n_runs) if isinstance(v, (Params, State))
                  else np.asarray(v)[rows] if np.ndim(v) >= 1 else v for v in values)
 
-
-def some_runs(mask: np.ndarray) -> np.ndarray | None:
-    """The runs of `mask` to work on alone, or None where the whole batch is cheaper (small
-    batches, or most runs)."""
-    n = mask.size
-    if n < SUBSET_MIN_RUNS or mask.all():
-        return None
-    rows = np.flatnonzero(mask)
-    return None if rows.size * 4 > n else rows
 
 
 def nobody_proposes(moves: dict) -> bool:

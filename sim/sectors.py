@@ -12,6 +12,8 @@ corridor to Crimea (what Zelensky's offensive prizes, `zelensky_corridor_prefere
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 # name, width_km, pace_km_per_day, main_axis, corridor
@@ -66,11 +68,9 @@ UKRAINE_OFFENSIVES = (("2022-08-29", "2022-11-11"), ("2023-06-04", "2023-11-30")
                       ("2024-08-06", None))
 
 
-def ukraine_rested_days(start) -> float:
+def ukraine_rested_days(start: dt.date) -> float:
     """Days since Ukraine's last offensive ended, on the start date; infinite while one was
     on (its forces are committed: whether it goes on is the rule's choice from day 0)."""
-    import datetime as dt
-
     rested = float("inf")
     for begin, end in UKRAINE_OFFENSIVES:
         if dt.date.fromisoformat(begin) >= start:

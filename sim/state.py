@@ -250,14 +250,16 @@ def initial_state(params: Params, keys: np.ndarray,
                   kursk_held_km2: float = sectors.KURSK_HELD_INITIAL_KM2,
                   sector_dtype=np.float32, start_pace: float = 1.0,
                   previous_pace: float | None = None, ukraine_supply=1.0,
-                  history: Params | None = None, ukraine_rested_days: float = 0.0) -> State:
+                  history: Params | None = None,
+                  ukraine_rested_days: float = float("inf")) -> State:
     """Day-0 state of every run; the front's area figures and its pace (the pace of the three
     months before the start over the autumn-2024 pace) come from the start date's data. The
     (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`).
     `previous_pace` is the pace of the quarter before that (None: as `start_pace`, no trend);
     `ukraine_supply` Ukraine's military supply on the start date (`core.day.start_ukraine_supply`);
     `history` the inputs as they were then (`initial_fortification`); `ukraine_rested_days` the
-    days since Ukraine's last offensive ended on the start date (`sectors.ukraine_rested_days`)."""
+    days since Ukraine's last offensive ended on the start date (`sectors.ukraine_rested_days`;
+    the default is 2024-12-01's: the Kursk incursion was on, so none needed)."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
 

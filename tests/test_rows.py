@@ -7,6 +7,7 @@ import numpy as np
 
 import sim
 from sim import agents
+from sim.core import arrays
 
 
 def _world():
@@ -31,7 +32,7 @@ def test_a_package_for_some_runs_is_those_rows_of_the_whole_batchs():
 
 def test_a_proposal_builds_the_package_for_the_proposers_only(monkeypatch):
     # in a large batch; below `SUBSET_MIN_RUNS` runs the whole batch's is cheaper
-    monkeypatch.setattr(agents, "SUBSET_MIN_RUNS", 0)
+    monkeypatch.setattr(arrays, "SUBSET_MIN_RUNS", 0)
     n = 8
     asked = []
     moves = {"package": np.full((n, 5), np.nan), "proposer": np.zeros(n, np.int8)}
@@ -51,9 +52,9 @@ def test_a_proposal_builds_the_package_for_the_proposers_only(monkeypatch):
 
 
 def test_small_batches_and_most_runs_are_worked_on_whole():
-    assert agents.some_runs(np.array([True, False] * 10)) is None  # 20 runs: a small batch
-    big = np.zeros(agents.SUBSET_MIN_RUNS, bool)
+    assert arrays.some_runs(np.array([True, False] * 10)) is None  # 20 runs: a small batch
+    big = np.zeros(arrays.SUBSET_MIN_RUNS, bool)
     big[[3, 7]] = True
-    assert list(agents.some_runs(big)) == [3, 7]
+    assert list(arrays.some_runs(big)) == [3, 7]
     big[: big.size // 2] = True
-    assert agents.some_runs(big) is None  # half the runs: cutting them out costs more
+    assert arrays.some_runs(big) is None  # half the runs: cutting them out costs more

@@ -124,6 +124,16 @@ clip_range = np._core.umath.clip
 SUBSET_MIN_RUNS = 2000  # below, work on some runs is done on the whole batch (measured: cheaper)
 
 
+def some_runs(mask: np.ndarray) -> np.ndarray | None:
+    """The runs of `mask` to work on alone (`RowsOf`), or None where working on the whole
+    batch is cheaper: small batches, or more than a quarter of the runs."""
+    n = mask.size
+    if n < SUBSET_MIN_RUNS or mask.all():
+        return None
+    rows = np.flatnonzero(mask)
+    return None if rows.size * 4 > n else rows
+
+
 def _rows(value, rows, n_runs):
     """The given runs of a per-run array (leading axis n_runs); anything else as it is."""
     if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n_runs:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .arrays import SUBSET_MIN_RUNS, RowsOf, clip_range
+from .arrays import RowsOf, clip_range, some_runs
 from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
 
 # Issues of a package, columns of a (runs, N_ISSUES) array
@@ -392,10 +392,11 @@ def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     ones = np.ones(n)
     unchanged = (state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
                  state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd)
-    refusing = np.flatnonzero(ukraine_refused | russia_refused)
-    if refusing.size == 0:
+    refused = ukraine_refused | russia_refused
+    if not refused.any():
         return (*unchanged, ones, ones)
-    if n < SUBSET_MIN_RUNS or refusing.size * 4 > n:
+    refusing = some_runs(refused)
+    if refusing is None:
         # cutting out the refusing runs costs more than learning on all runs in small
         # batches and when many refuse
         return _learn(p, state, package, ukraine_refused, russia_refused)
