@@ -20,7 +20,7 @@ import mesa
 
 from . import sectors
 from .core import day as core_day
-from .core import forces, talks
+from .core import forces, portable, talks
 from .core.arrays import (SECTOR_ORDER, RowsOf, clip, clip_range, sector_array, sector_column,
                           sector_zeros, some_runs)
 from .params import PUTIN_STRATEGIES, Params
@@ -124,7 +124,7 @@ def putin_strike_wave(p: Params, state: State, ctx: core_day.DayContext, draw) -
 def putin_serious_weight(p: Params, state: State) -> np.ndarray:
     """How far a serious Putin has turned to a deal, 0-1: rising smoothly with Russia's
     economic pressure, half-way at `putin_serious_pressure`; 0 for the other strategies."""
-    turned = 1.0 / (1.0 + np.exp(-(state.russia_economic_pressure - p.putin_serious_pressure)
+    turned = 1.0 / (1.0 + portable.exp(-(state.russia_economic_pressure - p.putin_serious_pressure)
                                      / PRESSURE_RESPONSE_WIDTH))
     return np.where(p.per_run("putin_strategy") == SERIOUS, turned, 0.0)
 
@@ -163,7 +163,7 @@ def putin_package(p: Params, state: State, reservation: np.ndarray,
     loss, scale = talks.kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
     kyiv_type = talks.quantile(state.russia_belief_ukraine_type_mean,
                                state.russia_belief_ukraine_type_sd, p.offer_acceptance_target)
-    affordable = loss - scale * np.exp(kyiv_type)
+    affordable = loss - scale * portable.exp(kyiv_type)
     terms_cost = talks.kyiv_cost(p, package, state.russia_pace_belief)
     targeted = talks.line_for_cost(affordable - terms_cost, p.ukraine_red_line_km2,
                                    p.red_line_cost_per_km2)
@@ -215,7 +215,8 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     if not in_ceasefire.any():
         return in_ceasefire
     with np.errstate(divide="ignore", invalid="ignore"):  # no ratio yet in runs at war: masked
-        shift = (state.front_force_ratio / state.force_ratio_at_ceasefire) ** p.force_ratio_exponent
+        shift = portable.power(state.front_force_ratio / state.force_ratio_at_ceasefire,
+                               p.force_ratio_exponent)
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
@@ -378,7 +379,7 @@ def _counter_offensive_choice(p: Params, state: State, russia_offensive: np.ndar
     # summed as over C-ordered rows (the sector arrays are not: `core.arrays.SECTOR_ORDER`)
     front_wide = np.ascontiguousarray(
         (russia_ratio * sectors.WIDTH_KM)[:, sectors.INSIDE_UKRAINE]).sum(axis=1)
-    front_wide *= np.exp(state.force_balance_shift) / sectors.WIDTH_KM[sectors.INSIDE_UKRAINE].sum()
+    front_wide *= portable.exp(state.force_balance_shift) / sectors.WIDTH_KM[sectors.INSIDE_UKRAINE].sum()
     attacking = front_wide < p.zelensky_offensive_force_ratio
     effort = p.per_run("zelensky_offensive_effort")
     if not attacking.any():
@@ -417,7 +418,7 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
                                  state.ukraine_belief_russia_type_sd,
                                  1.0 - p.offer_acceptance_target)
     needed = talks.russia_value_of_fighting(
-        pace, talks.russia_cost_today(p, state, np.exp(moscow_type)), p.planning_horizon_days)
+        pace, talks.russia_cost_today(p, state, portable.exp(moscow_type)), p.planning_horizon_days)
     needed = needed - talks.moscow_value(p, package)
     worth = p.per_run("russia_limits_value_km2")
     share = clip_range(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)

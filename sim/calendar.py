@@ -12,6 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
+from .core import portable
+
 START_DATE = _dt.date(2024, 12, 1)
 EARLIEST_START = _dt.date(2023, 1, 1)  # state as of 2022-12-31; 2023's inputs: sim/data/inputs_2023.csv
 INAUGURATION_DATE = _dt.date(2025, 1, 20)  # facts: 'US presidential inauguration'
@@ -101,7 +103,7 @@ class Calendar:
     def demand_share(self) -> np.ndarray:
         """Electricity demand relative to the winter peak (1 in mid-January, 0.65 in July)."""
         doy = np.array([d.timetuple().tm_yday for d in self.dates], dtype=float)
-        return 0.825 + 0.175 * np.cos(2 * np.pi * (doy - 15) / 365.25)
+        return 0.825 + 0.175 * portable.cos(2 * np.pi * (doy - 15) / 365.25)
 
     def date_strings(self) -> np.ndarray:
         return np.array([d.isoformat() for d in self.dates])

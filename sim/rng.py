@@ -13,6 +13,8 @@ import sys
 
 import numpy as np
 
+from .core import portable
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -112,10 +114,17 @@ def uniform_columns(keys: np.ndarray, day: int, stream: int, n: int,
     return unit
 
 
-def logistic_noise(u: np.ndarray) -> np.ndarray:
-    """Zero-mean unit-variance logistic variates from uniforms: one log per draw."""
+def logistic_noise(u: np.ndarray, dtype=np.float64) -> np.ndarray:
+    """Zero-mean unit-variance logistic variates from uniforms, in `dtype`: one log per draw
+    of the odds u / (1 - u), formed in float64 (where 1 - u is exact). Natively the log is
+    taken in float64 and rounded after; portable math takes it in `dtype` (a float32 log is
+    half the work of a float64 one, the costliest part of portable math)."""
     z = np.subtract(1.0, u)
     np.divide(u, z, out=z)
-    np.log(z, out=z)
-    z *= np.sqrt(3.0) / np.pi
+    if portable.current_mode() == "native" or np.dtype(dtype) == np.float64:
+        z = portable.log(z)
+        z *= np.sqrt(3.0) / np.pi
+        return z.astype(dtype, copy=False)
+    z = portable.log(z.astype(dtype))
+    z *= z.dtype.type(np.sqrt(3.0) / np.pi)
     return z

@@ -59,6 +59,15 @@ MAX_COUNTER_DEPTH_KM = 30.0
 # Relative fighting activity (shelling and assaults) per sector: quiet sectors still see some.
 ACTIVITY = 0.2 + PACE_KM_PER_DAY / PACE_KM_PER_DAY.max()
 
+
+def front_pace_km2_per_day() -> float:
+    """Area the table's autumn-2024 paces take a day inside Ukraine, km2/day: summed in
+    sector order with Python floats (a BLAS dot product's order depends on the CPU)."""
+    total = 0.0
+    for pace, width in zip(PACE_KM_PER_DAY.tolist(), AREA_WEIGHT_KM.tolist()):
+        total += pace * width
+    return total
+
 # Ukraine's offensives of 2022-2024, (start, end), end None while it went on at the data's end:
 # the Kharkiv and Kherson counter-offensives (ended with the Kherson withdrawal, 11 Nov 2022),
 # the 2023 counter-offensive (4 Jun 2023; called off in the winter: Zaluzhnyi's "stalemate"

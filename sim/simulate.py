@@ -71,17 +71,18 @@ def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed:
              overrides: Mapping[str, Any] | None = None, run_offset: int = 0,
              run_indices: np.ndarray | None = None, record: bool | tuple[str, ...] = True,
              start_date: str | None = None, precision: str = DEFAULT_PRECISION,
-             uncertainty: str = DEFAULT_MODE) -> SimResult:
+             uncertainty: str = DEFAULT_MODE, math: str = "native") -> SimResult:
     """Run `runs` runs of a scenario in one batch. Run k uses key (seed, run_offset + k) unless
     `run_indices` are given; overrides may be per-run arrays of shape (runs,). `start_date`
     (2023-01-01 to 2024-12-01) starts from that date's front and inputs (`sim.start_inputs`).
     `precision` is that of the sector arrays (see `ConflictModel`). `uncertainty` "on" draws each run's
-    uncertain parameters from its key (`sim.uncertainty`); "off" uses the defaults. `record`: True
+    uncertain parameters from its key (`sim.uncertainty`); "off" uses the defaults. `math`
+    "portable" makes every run bit-exact on every CPU (see `ConflictModel`). `record`: True
     keeps every trajectory, False none, a tuple of names only those."""
     model = ConflictModel(scenario=scenario, n_runs=runs, days=days, run_offset=run_offset,
                           rng=seed, record=record, collect=False, run_indices=run_indices,
                           start_date=start_date, precision=precision,
-                          uncertainty=uncertainty, **dict(overrides or {}))
+                          uncertainty=uncertainty, math=math, **dict(overrides or {}))
     private_types = {f.name: np.array(getattr(model.state, f.name), copy=True)
                      for f in dataclasses.fields(model.state) if f.name.endswith("_private")}
     model.run()

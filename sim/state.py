@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import rng, sectors
-from .core import forces
+from .core import forces, portable
 from .core.arrays import sector_array, sector_zeros
 from .core.economy import WORLD_OIL_PRICE_2024_USD
 from .params import Params
@@ -187,7 +187,7 @@ def force_ratio_for_pace(params: Params, pace, strain=0.0) -> np.ndarray:
     drive = (pace * (1.0 + per_run("culmination_exhaustion")[:, None] * strain)
              / np.maximum(per_run("advance_speed_scale")[:, None], 1e-6))
     drive = np.clip(drive, MIN_DAY0_DRIVE, MAX_DAY0_DRIVE)
-    return (1.0 + drive * (reference ** k - 1.0)) ** (1.0 / k)
+    return portable.power(1.0 + drive * (portable.power(reference, k) - 1.0), 1.0 / k)
 
 
 def initial_balance_drift(params: Params, start_pace: float,
@@ -198,7 +198,7 @@ def initial_balance_drift(params: Params, start_pace: float,
     that was speeding up keeps speeding up for a while, one that was slowing keeps slowing."""
     if previous_pace is None:
         previous_pace = start_pace
-    shift = np.log(force_ratio_for_pace(params, start_pace)[:, 0]
+    shift = portable.log(force_ratio_for_pace(params, start_pace)[:, 0]
                    / force_ratio_for_pace(params, previous_pace)[:, 0])
     return (shift * params.per_run("momentum_carry")
             / params.per_run("momentum_days")).astype(float)
@@ -277,14 +277,14 @@ def initial_state(params: Params, keys: np.ndarray,
     setup = rng.uniforms(keys, 0, STREAM_SETUP, 4)
     spread = full(params.resolve_spread)
     # private multipliers: lognormal-like around 1, known only to their own side
-    russia_cost_private = np.exp(spread * rng.logistic_noise(setup[:, 0]))
-    ukraine_resolve_private = np.exp(spread * rng.logistic_noise(setup[:, 1]))
+    russia_cost_private = portable.exp(spread * rng.logistic_noise(setup[:, 0]))
+    ukraine_resolve_private = portable.exp(spread * rng.logistic_noise(setup[:, 1]))
     sanctions_us = full(params.us_sanctions_initial)
     sanctions_eu = full(params.eu_sanctions_initial)
     us_aid = full(params.us_aid_baseline_bn_usd)
     eu_aid = full(params.eu_aid_baseline_bn_usd)
     occupied = full(occupied_km2)
-    start_pace_km2_day = start_pace * float(sectors.PACE_KM_PER_DAY @ sectors.AREA_WEIGHT_KM)
+    start_pace_km2_day = start_pace * sectors.front_pace_km2_per_day()
     return State(
         day=0,
         depth_km=sector_zeros(n, s, sector_dtype),

@@ -18,8 +18,7 @@ DEFAULT_PRECISION = "float32"
 # are the same in any order, and the sums below keep the order of the C-ordered ones.
 SECTOR_ORDER = "F"
 
-# From this many runs a sum over sectors adds columns; below it, einsum on a C-ordered copy
-# (below about 150 runs the four block additions cost more than the copy and einsum).
+# From this many runs `row_mean` adds columns; below it, numpy's mean on a C-ordered copy.
 COLUMN_SUM_MIN_RUNS = 128
 
 
@@ -40,57 +39,42 @@ def sector_zeros(n_runs: int, n_sectors: int, dtype=np.float64) -> np.ndarray:
     return np.zeros((n_runs, n_sectors), dtype=dtype, order=SECTOR_ORDER)
 
 
-def _einsum_lane_sum(columns: np.ndarray) -> np.ndarray:
-    """Sum of 12 float32 rows of a (12, runs) array (a sector-ordered array's columns) in the
-    order of numpy's einsum row reduction (its baseline SIMD: four lanes, each summing every
-    fourth column, then (l0 + l1) + (l2 + l3)); whole blocks of lanes are added at once."""
-    thirds = columns.reshape(3, 4, -1)
-    lanes = np.add(thirds[0], thirds[1])
-    lanes += thirds[2]
+def _lane_sum(columns: np.ndarray) -> np.ndarray:
+    """Sum over the rows of a (sectors, runs) array (a sector-ordered array's columns) in one
+    fixed order on every CPU and in any batch: four lanes, lane j summing rows j, j + 4, ...
+    in turn, then (l0 + l1) + (l2 + l3), each step one elementwise addition of whole rows
+    (einsum's and BLAS's orders follow the CPU's SIMD width; this is einsum's with four)."""
+    n = len(columns)
+    if n % 4 == 0 and n >= 8:
+        blocks = columns.reshape(n // 4, 4, -1)
+        lanes = np.add(blocks[0], blocks[1])
+        for block in blocks[2:]:
+            lanes += block
+    else:
+        lanes = np.zeros((4, columns.shape[1]), dtype=columns.dtype)
+        for i in range(n):
+            lanes[i % 4] += columns[i]
     pairs = np.add(lanes[0::2], lanes[1::2])
     return np.add(pairs[0], pairs[1])
 
 
-def _lane_sum_matches_einsum() -> bool:
-    """Whether `_einsum_lane_sum` gives einsum's bits on this numpy (checked once at import;
-    otherwise sums go through einsum)."""
-    gen = np.random.default_rng(12)
-    x = (gen.standard_normal((4096, 12)) * np.exp(gen.uniform(-6.0, 6.0, (4096, 12))))
-    x = x.astype(np.float32)
-    weights = gen.uniform(0.0, 100.0, 12).astype(np.float32)
-    return (np.array_equal(_einsum_lane_sum(np.ascontiguousarray(x.T)), np.einsum("ij->i", x))
-            and np.array_equal(_einsum_lane_sum(np.ascontiguousarray((x * weights).T)),
-                               np.einsum("ij,j->i", x, weights)))
-
-
-_COLUMN_SUMS = _lane_sum_matches_einsum()
-
-
-def _by_columns(x: np.ndarray) -> bool:
-    """Whether a sum over `x`'s sectors adds its columns (same bits as einsum, see above): a
-    large float32 batch of 12 sectors in the sector layout."""
-    return (_COLUMN_SUMS and x.dtype == np.float32 and x.shape[1] == 12
-            and x.shape[0] >= COLUMN_SUM_MIN_RUNS and x.flags.f_contiguous)
+def _columns(x: np.ndarray) -> np.ndarray:
+    """x's sectors as rows over contiguous runs (no copy in the sector layout)."""
+    return x.T if x.flags.f_contiguous else np.ascontiguousarray(x.T)
 
 
 def row_sum(x: np.ndarray, dtype=np.float64) -> np.ndarray:
-    """Sum over sectors, (runs, sectors) -> (runs,), summed in x's dtype and returned as
-    `dtype`. The order is einsum's on a C-ordered array, which reduces each row on its own in a
-    fixed order, so a run's sum does not depend on the batch (BLAS matvec does); large float32
-    batches add the columns in that same order."""
-    if _by_columns(x):
-        return _einsum_lane_sum(x.T).astype(dtype, copy=False)
-    return np.einsum("ij->i", np.ascontiguousarray(x)).astype(dtype, copy=False)
+    """Sum over sectors, (runs, sectors) -> (runs,), summed in x's dtype in `_lane_sum`'s
+    fixed order (a run's sum depends on neither the batch nor the CPU) and returned as
+    `dtype`."""
+    return _lane_sum(_columns(x)).astype(dtype, copy=False)
 
 
 def row_dot(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted sum over sectors, (runs, sectors) . (sectors,) -> (runs,) float64; see
-    `row_sum`."""
+    """Weighted sum over sectors, (runs, sectors) . (sectors,) -> (runs,) float64, products in
+    x's dtype summed as in `row_sum`."""
     weights = weights.astype(x.dtype, copy=False)
-    if _by_columns(x):
-        return _einsum_lane_sum(np.multiply(x.T, weights[:, None])).astype(np.float64)
-    return np.einsum("ij,j->i", np.ascontiguousarray(x), weights).astype(np.float64,
-                                                                          copy=False)
+    return _lane_sum(np.multiply(_columns(x), weights[:, None])).astype(np.float64)
 
 
 def row_mean(x: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import portable
 from .arrays import (SECTOR_ORDER, clip, clip_range, row_dot, row_mean, row_sum, sector_array,
                      sector_column)
 
@@ -98,10 +99,9 @@ def advance_km(ratio, season, noise, reference_force_ratio, exponent, counteratt
     k = exponent
     # Beyond this ratio the speed is at its cap for every declared exponent and reference
     # ratio; capping first keeps ratio^k finite in float32 when a defence is all but gone.
-    drive = np.minimum(ratio, SATURATED_FORCE_RATIO)
-    np.power(drive, k, out=drive)
+    drive = portable.power(np.minimum(ratio, SATURATED_FORCE_RATIO), k)
     drive -= 1.0
-    drive /= (np.power(reference_force_ratio, k) - 1.0 if reference_drive is None
+    drive /= (portable.power(reference_force_ratio, k) - 1.0 if reference_drive is None
               else reference_drive)
     clip_range(drive, -1.0, 3.0, out=drive)
     counter = np.minimum(drive, 0.0)  # drive + (f - 1) min(drive, 0): f drive below 0 only
@@ -204,7 +204,7 @@ def step_shock(shock, innovation, persistence, common_share=0.0, mix: ShockMix |
 def noise_mean(noise_sd, dtype):
     """The mean of exp(sd * noise) for unit-variance logistic noise, in `dtype`."""
     bt = np.minimum(noise_sd * (np.sqrt(3.0) / np.pi), 0.99)
-    mean = np.where(bt > 0.0, np.pi * bt / np.sin(np.pi * np.maximum(bt, 1e-12)), 1.0)
+    mean = np.where(bt > 0.0, np.pi * bt / portable.sin_pi(np.maximum(bt, 1e-12)), 1.0)
     return np.asarray(mean, dtype=dtype)
 
 
@@ -212,8 +212,7 @@ def mean_one_noise(noise, noise_sd, mean=None):
     """exp(sd * noise) divided by its mean for unit-variance logistic noise (close to the mean of
     the AR(1) mixture too), so noise changes the spread of the advance, not its expected pace.
     `mean` is `noise_mean` of the sd in the noise's dtype, for a caller that computes it once."""
-    factor = np.multiply(noise, noise_sd)
-    np.exp(factor, out=factor)
+    factor = portable.exp(np.multiply(noise, noise_sd))
     factor /= noise_mean(noise_sd, factor.dtype) if mean is None else mean
     return factor
 
@@ -246,8 +245,7 @@ def lanchester_scaled(russia, ukraine, w, ratio):
     digits to cancellation at a day's w of 1e-3, too many in float32."""
     if np.shape(w) != np.shape(russia):
         w = np.broadcast_to(w, np.broadcast_shapes(np.shape(w), np.shape(russia)))
-    ch = np.cosh(w)
-    sh = np.sinh(w)
+    sh, ch = portable.sinh_cosh(w)
     new_russia = np.multiply(russia, ch)
     hit = np.multiply(ukraine, sh)
     hit *= ratio
@@ -365,7 +363,7 @@ def ukraine_attack_ratio(ukraine_force, russia_force, fortification, ukraine_sup
     Ukraine."""
     defence = defending_strength(russia_force, russia_supply, fortification, fortification_bonus,
                                  strain, adaptation)
-    defence *= np.exp(balance_shift).astype(defence.dtype)
+    defence *= portable.exp(balance_shift).astype(defence.dtype)
     np.maximum(defence, 1e-9, out=defence)
     ratio = np.multiply(ukraine_force, sector_column(ukraine_supply, ukraine_force.dtype))
     ratio /= defence
@@ -390,10 +388,9 @@ def ukraine_advance_km(ratio, attacking, season, noise, reference_force_ratio, e
     war are the sector's advance shock with its sign turned (Russia's bad luck is Ukraine's
     good), so no new random numbers are drawn."""
     k = exponent
-    drive = np.minimum(ratio, SATURATED_FORCE_RATIO)
-    np.power(drive, k, out=drive)
+    drive = portable.power(np.minimum(ratio, SATURATED_FORCE_RATIO), k)
     drive -= 1.0
-    drive /= np.power(reference_force_ratio, k) - 1.0
+    drive /= portable.power(reference_force_ratio, k) - 1.0
     clip_range(drive, 0.0, 3.0, out=drive)
     drive *= mean_one_noise(-noise, noise_sd, noise_mean)
     drive *= attacking

@@ -16,7 +16,7 @@ from .. import rng, sectors
 from ..moves import Moves
 from ..params import Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
-from . import combat, economy, forces, politics, strikes, talks
+from . import combat, economy, forces, politics, portable, strikes, talks
 from .arrays import row_sum, sector_array, sector_column
 
 # Columns of the day's draws
@@ -210,7 +210,7 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         air_defence_2024=h.air_defence_interception,
         military_aid_2024_bn_usd=military_aid_2024_bn_usd(h),
         ukraine_supply_day0=ukraine_supply,
-        momentum_decay_per_day=np.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
+        momentum_decay_per_day=portable.exp(-1.0 / np.asarray(p.momentum_days, dtype=float)),
         columns=columns,
         seasons=seasons,
         advance_speeds={season: combat.advance_speed(columns["advance_speed_scale"], factor, f)
@@ -218,8 +218,8 @@ def derive(params: Params, n_runs: int, sector_dtype=np.float32,
         shock_mix=combat.shock_mix(columns["advance_noise_persistence"],
                                    columns["advance_noise_common_share"], S),
         noise_mean=combat.noise_mean(columns["advance_noise_sd"], f),
-        reference_drive=(np.power(columns["reference_force_ratio"],
-                                  columns["force_ratio_exponent"]) - 1.0),
+        reference_drive=(portable.power(columns["reference_force_ratio"],
+                                       columns["force_ratio_exponent"]) - 1.0),
         offensive_axis_share=sector_array(combat.offensive_axis_share(
             sector_column(p.ukraine_offensive_axis_km, f), f)),
         ukraine_offensive_pace=sector_array(np.where(
@@ -404,9 +404,9 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                          state.fortification, russia_supply, ukraine_supply,
                                          c["fortification_bonus"], state.offensive_strain,
                                          c["culmination_adaptation"])
-    ratio *= _col(np.exp(state.force_balance_shift))
+    ratio *= _col(portable.exp(state.force_balance_shift))
     shock = combat.step_shock(state.advance_shock,
-                              rng.logistic_noise(draws[:, COL_ADVANCE]).astype(f),
+                              rng.logistic_noise(draws[:, COL_ADVANCE], f),
                               c["advance_noise_persistence"],
                               c["advance_noise_common_share"], derived.shock_mix)
     advance = combat.advance_km(ratio, derived.seasons[ctx.winter, ctx.mud], shock,

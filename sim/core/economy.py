@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import portable
 from .arrays import clip
 
 RUSSIA_FLOW_WEIGHTS = (0.5, 0.5)  # the deficit, its financing at home
@@ -28,9 +29,9 @@ DAY_IN_YEARS = 1.0 / 365.0
 
 def step_oil_price(price, mean_price, volatility, noise):
     """Mean-reverting (in logs) Urals price, one day forward."""
-    log_p = np.log(price)
-    drift = OIL_MEAN_REVERSION_PER_YEAR * (np.log(mean_price) - log_p) * DAY_IN_YEARS
-    return np.exp(log_p + drift + volatility * np.sqrt(DAY_IN_YEARS) * noise)
+    log_p = portable.log(price)
+    drift = OIL_MEAN_REVERSION_PER_YEAR * (portable.log(mean_price) - log_p) * DAY_IN_YEARS
+    return portable.exp(log_p + drift + volatility * np.sqrt(DAY_IN_YEARS) * noise)
 
 
 def sanctions_intensity(us_sanctions, eu_sanctions):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import portable
 from .arrays import clip_range
 
 THREAT_RANGE = (0.5, 4.0)  # Kyiv's threat index is kept inside this range
@@ -39,7 +40,7 @@ def pool_left_share(pool_k, pool_initial_k):
 
 def russia_contracts_per_day(contracts_2024, pay, pay_elasticity, pool_left):
     """Contracts signed per day: 2024's rate times pay^elasticity times the pool's remaining share."""
-    return contracts_2024 * np.power(np.maximum(pay, 0.0), pay_elasticity) * pool_left
+    return contracts_2024 * portable.power(np.maximum(pay, 0.0), pay_elasticity) * pool_left
 
 
 def russia_called_up_per_day(ordered_per_day, stability, stability_floor):
@@ -88,7 +89,7 @@ def ukraine_mobilised_per_day(recruits_2024, law_level, effort, threat, threat_e
     enforcement relative to April 2024, the effort support carries, and the threat at the front
     to the power `threat_elasticity` (a fast-moving front brings call-ups, as Avdiivka's fall
     brought the April 2024 law)."""
-    return recruits_2024 * law_level * effort * np.power(threat, threat_elasticity)
+    return recruits_2024 * law_level * effort * portable.power(threat, threat_elasticity)
 
 
 def step_pipeline(in_training_k, enlisted_k, training_days):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import portable
 from .arrays import clip
 
 GRID_DAMAGE_NOISE_SD = 0.3  # assumption: spread of one wave's damage, log-units
@@ -30,7 +31,7 @@ def step_grid(grid_gw, wave, damage_gw, interception, interception_2024, noise, 
     `damage_gw` is a wave's damage net of 2024's air defence (what the sources count), so air
     defence enters once, relative to 2024: better defence than 2024's lets less through."""
     let_through = (1.0 - interception) / np.maximum(1.0 - interception_2024, 1e-9)
-    damage = wave * damage_gw * let_through * np.exp(GRID_DAMAGE_NOISE_SD * noise)
+    damage = wave * damage_gw * let_through * portable.exp(GRID_DAMAGE_NOISE_SD * noise)
     repair = repair_per_day * (1.0 - 0.5 * budget_gap) * np.maximum(grid_max_gw - grid_gw, 0.0)
     return clip(grid_gw - damage + repair, 0.0, grid_max_gw)
 
@@ -43,6 +44,6 @@ def outage_share(grid_gw, peak_demand_gw, demand_share):
 
 def step_refineries(refinery_damage, deep_strike, damage_per_day, repair_per_day, noise):
     """Share of Russian refining capacity out of action after today's strikes and repairs."""
-    hit = deep_strike * damage_per_day * np.exp(REFINERY_DAMAGE_NOISE_SD * noise)
+    hit = deep_strike * damage_per_day * portable.exp(REFINERY_DAMAGE_NOISE_SD * noise)
     damaged = refinery_damage + hit * (1.0 - refinery_damage)
     return clip(damaged * (1.0 - repair_per_day), 0.0, 1.0)

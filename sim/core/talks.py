@@ -15,9 +15,9 @@ A package is an array of shape (runs, N_ISSUES) with the columns below.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from .arrays import RowsOf, clip_range, some_runs
+from . import portable
 from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
 
 # Issues of a package, columns of a (runs, N_ISSUES) array
@@ -42,7 +42,6 @@ CONSENT_MOSCOW, CONSENT_KYIV, CONSENT_WASHINGTON, CONSENT_EUROPE = 1, 2, 4, 8
 # A share below this counts as none of an issue (rounding of computed packages).
 ISSUE_TOLERANCE = 1e-6
 
-SQRT_2PI = np.sqrt(2.0 * np.pi)
 # Per day of ceasefire, Moscow's pace belief drifts back toward its prior (memory fades to
 # doctrine); assumption.
 CEASEFIRE_BELIEF_DRIFT = 0.01
@@ -140,8 +139,7 @@ def truncate_normal(mean, sd, bound, above: bool, where):
     alpha = (bound - mean) / safe_sd
     sign = 1.0 if above else -1.0
     a = clip_range(sign * alpha, -50.0, 50.0)  # standardised bound on the known side
-    # inverse Mills ratio phi(a) / (1 - Phi(a)), computed in logs so far tails stay finite
-    mills = np.exp(-0.5 * a * a - np.log(SQRT_2PI) - special.log_ndtr(-a))
+    mills = portable.inverse_mills(a)  # phi(a) / (1 - Phi(a)), finite in far tails
     new_mean = mean + sign * safe_sd * mills
     shrink = clip_range(1.0 + a * mills - mills * mills, 1e-4, 1.0)
     new_sd = safe_sd * np.sqrt(shrink)
@@ -151,21 +149,21 @@ def truncate_normal(mean, sd, bound, above: bool, where):
 
 def quantile(mean, sd, probability):
     """The value below which a normal belief puts `probability`."""
-    return mean + sd * special.ndtri(probability)
+    return mean + sd * portable.normal_quantile(probability)
 
 
 def ukraine_type_bound(limit_km2, expected_loss_km2, resolve_scale_km2):
     """The Kyiv type (log resolve multiplier) at which its limit equals `limit_km2`: a refusal of
     a package costing c tells Moscow that Kyiv's log resolve lies above this bound at c."""
     ratio = (expected_loss_km2 - limit_km2) / np.maximum(resolve_scale_km2, 1e-9)
-    return np.log(np.maximum(ratio, 1e-6))
+    return portable.log(np.maximum(ratio, 1e-6))
 
 
 def russia_type_bound(value_km2, pace_belief, public_daily_cost, horizon):
     """The Moscow type (log cost multiplier) at which its reservation equals `value_km2`: a
     refusal of a package worth v tells Kyiv that Moscow's log cost lies below this bound."""
     ratio = (pace_belief - value_km2 / horizon) / np.maximum(public_daily_cost, 1e-9)
-    return np.log(np.maximum(ratio, 1e-6))
+    return portable.log(np.maximum(ratio, 1e-6))
 
 
 def update_pace_belief(belief, observed_pace, weight):
@@ -176,7 +174,7 @@ def update_pace_belief(belief, observed_pace, weight):
 def reasonableness(distance_km2, scale_km2):
     """How reasonable a refused package looked to an outside observer, in (0, 1]: 1 when it lay
     inside the refuser's publicly estimated acceptable range, falling as it lay further outside."""
-    return np.exp(-np.maximum(distance_km2, 0.0) / np.maximum(scale_km2, 1e-9))
+    return portable.exp(-np.maximum(distance_km2, 0.0) / np.maximum(scale_km2, 1e-9))
 
 
 # --------------------------------------------------------------------------- state machine
@@ -330,7 +328,7 @@ def offer_chance(mean_interval_days, front_shift_km2, shift_reference_km2, urgen
     from Washington) raise the rate."""
     rate = (1.0 + np.abs(front_shift_km2) / np.maximum(shift_reference_km2, 1e-9) + urgency) / (
         np.maximum(mean_interval_days, 1.0))
-    return 1.0 - np.exp(-rate)
+    return 1.0 - portable.exp(-rate)
 
 
 def washington_urgency(days_without_offer, deadline_days, pushing):
