@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import calendar
+from sim import MATH_MODES, calendar
 from sim.outcomes import OUTCOMES
 from sim.params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
 from sim.scenarios import SCENARIOS, check_scenario
@@ -232,7 +232,8 @@ def cmd_run(args) -> int:
     else:
         result = simulate(args.scenario, runs=args.runs, days=args.days, seed=args.seed,
                           overrides=overrides, run_offset=args.run_offset, record=keep,
-                          start_date=args.start_date, uncertainty=args.uncertainty)
+                          start_date=args.start_date, uncertainty=args.uncertainty,
+                          math=args.math)
     print(summary_text(result.outcomes, result.scenario, result.days, result.start_date))
     print(f"parameter uncertainty: {result.uncertainty}"
           + (" (each run drew the parameters not set, from its key)"
@@ -338,6 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uncertainty", choices=("on", "off"), default="on",
                    help="on (default): each run draws the uncertain parameters it does not set "
                         "from their declared distributions; off: all at their defaults")
+    p.add_argument("--math", choices=MATH_MODES, default="native",
+                   help="native (default): numpy's exp, log, power (a run replays bit for bit on "
+                        "machines with the same CPU features); portable: the model's own, from "
+                        "IEEE-754 basic operations (bit for bit on every CPU, slower)")
     p.add_argument("--out", metavar="outcomes.parquet", help="write one row per run")
     p.add_argument("--trajectories", metavar="traj.parquet",
                    help="write daily trajectories in long form")

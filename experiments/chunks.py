@@ -64,6 +64,7 @@ class SweepSettings:
     output: Output
     start_date: str | None = None
     uncertainty: str = "on"  # parameters neither varied nor fixed are drawn per run when "on"
+    math: str = sim.DEFAULT_MATH  # how exp, log, ... are computed (`sim.core.portable`)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def run_chunk(task: Task) -> ChunkResult:
     result = sim.simulate(scenario=chunk.scenario, runs=task.n_runs, days=settings.days,
                           seed=settings.seed, overrides=overrides, run_indices=replicate,
                           record=keep_traj, start_date=settings.start_date,
-                          uncertainty=settings.uncertainty)
+                          uncertainty=settings.uncertainty, math=settings.math)
     keys = key_frame(task, replicate)
     tables = {"outcomes": outcome_table(keys, result.outcomes, overrides, settings)}
     if settings.output.record_drawn:

@@ -70,6 +70,8 @@ def _spec_table(stored: dict) -> dict:
         table["start_date"] = stored["start_date"]
     if stored.get("uncertainty") is not None:
         table["uncertainty"] = stored["uncertainty"]
+    if stored.get("math") is not None:
+        table["math"] = stored["math"]
     return table
 
 
@@ -219,6 +221,8 @@ def replay_command(out: Path, row_index: int) -> str:
     if start_date(manifest):
         words += ["--start-date", start_date(manifest)]
     words += ["--uncertainty", uncertainty(manifest)]
+    if math_mode(manifest) != "native":
+        words += ["--math", math_mode(manifest)]
     for name in row_parameters(manifest):
         words += ["--set", f"{name}={_text(values[name])}"]
     return shlex.join(words)
@@ -234,12 +238,18 @@ def replay(out: Path, row_index: int, manifest: dict | None = None,
     return sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
                         seed=int(values["seed"]), run_offset=int(values["replicate"]),
                         overrides={name: _python(values[name]) for name in parameters},
-                        start_date=start_date(manifest), uncertainty=uncertainty(manifest))
+                        start_date=start_date(manifest), uncertainty=uncertainty(manifest),
+                        math=math_mode(manifest))
 
 
 def uncertainty(manifest: dict) -> str:
     """Whether the sweep's runs drew their uncertain parameters ("on", the default)."""
     return manifest["spec"].get("uncertainty", "on")
+
+
+def math_mode(manifest: dict) -> str:
+    """How the sweep's runs computed exp, log and the like ("native" before the key existed)."""
+    return manifest["spec"].get("math", "native")
 
 
 def start_date(manifest: dict) -> str | None:

@@ -10,6 +10,7 @@ file, the key and the value, never an hour into a sweep.
     seed = 1
     start_date = 2024-06-01                 # optional; default 2024-12-01 (the model's day 0)
     uncertainty = "on"                      # optional; "off": no per-run parameter draws
+    math = "portable"                       # optional; default "native" (see sim.core.portable)
     replicates = 20
     chunk_size = 2000                       # rows per task: whole points, or split replicates
 
@@ -80,7 +81,7 @@ MAX_ROWS = 10**10
 KEY_COLUMNS = ("row", "scenario", "point", "replicate", "seed")  # what names a row of a sweep
 
 _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
-             "uncertainty", "replicates",
+             "uncertainty", "math", "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
 _SAMPLER_KEYS = {"method", "samples", "levels", "second_order", "dummy"}
 # The SALib dummy: a factor sampled like the others that nothing reads. Its indices are what the
@@ -187,6 +188,9 @@ class Spec:
     start_date: str | None = None  # ISO date; None: the model's day 0, 2024-12-01
     uncertainty: str = "on"  # "on": parameters not varied or fixed are drawn per run
     dummy: bool = False  # sobol/morris: also sample `DUMMY_NAME`, which the model never reads
+    # "portable": every row bit-exact on any CPU (a cluster of mixed machines); "native" is
+    # faster and bit-exact on machines with the same CPU features (`sim.core.portable`)
+    math: str = sim.DEFAULT_MATH
 
     @property
     def factor_names(self) -> tuple[str, ...]:
@@ -206,6 +210,8 @@ class Spec:
             data.pop("start_date")
         if not data["dummy"]:  # and specs without a dummy
             data.pop("dummy")
+        if data["math"] == "native":  # and specs from before portable math
+            data.pop("math")
         for factor in data["factors"]:  # so do specs from before distributions
             for key, default in (("distribution", "uniform"), ("mean", None), ("sd", None)):
                 if factor[key] == default:
@@ -298,7 +304,8 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
                 description=str(data.get("description", "")), source=source,
                 start_date=start_date, dummy=dummy,
                 uncertainty=check.choice(data, "uncertainty", data.get("uncertainty", "on"),
-                                         ("on", "off")))
+                                         ("on", "off")),
+                math=check.choice(data, "math", data.get("math", "native"), sim.MATH_MODES))
     check.size(spec)
     return spec
 

@@ -54,7 +54,18 @@ def settings_for(spec: Spec) -> chunking.SweepSettings:
         days=spec.days, seed=spec.seed, replicates=spec.replicates, n_points=n_points(spec),
         factor_names=spec.factor_names, factor_kinds=tuple(f.kind for f in spec.factors),
         fixed=spec.fixed, output=spec.output, start_date=spec.start_date,
-        uncertainty=spec.uncertainty)
+        uncertainty=spec.uncertainty, math=spec.math)
+
+
+# What the manifest promises about a row recomputed elsewhere, by the spec's `math`.
+BIT_EXACT = {
+    "portable": "every row replays bit for bit on any IEEE-754 CPU (portable math: no "
+                "numpy or scipy transcendental functions, BLAS or einsum on the simulation "
+                "path; sums in a fixed order)",
+    "native": "every row replays bit for bit on machines with the same CPU features and numpy "
+              "build (numpy's exp, log, power take different SIMD paths on other CPUs; "
+              "math = \"portable\" makes rows exact everywhere)",
+}
 
 
 def replay_template(spec: Spec) -> str:
@@ -63,6 +74,7 @@ def replay_template(spec: Spec) -> str:
                                                                *(n for n, _ in spec.fixed)))
     start = f"--start-date {spec.start_date} " if spec.start_date else ""
     start += f"--uncertainty {spec.uncertainty} "
+    start += f"--math {spec.math} " if spec.math != "native" else ""
     return (f"conflictsim run --scenario {{scenario}} --seed {spec.seed} --days {spec.days} "
             f"{start}--run-offset {{replicate}} --runs 1 {sets}").strip()
 
@@ -119,6 +131,7 @@ def new_manifest(spec: Spec, chunk_size: int, n_chunks: int) -> dict[str, Any]:
         "checksums": f"{storage.CHECKSUMS}/chunk-NNNNNN.json: each chunk's files with sha256 "
                      f"and size, the model fingerprint and the worker that computed it",
         "replay": replay_template(spec),
+        "bit_exact": BIT_EXACT[spec.math],
         "inputs": inputs_of(spec),
         "sessions": [],
         "status": "running",

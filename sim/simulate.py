@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import calendar
+from .core import portable
 from .core.arrays import DEFAULT_PRECISION
 from .model import ConflictModel
 from .outcomes import OUTCOME_CLASSES, summarise
@@ -71,7 +72,7 @@ def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed:
              overrides: Mapping[str, Any] | None = None, run_offset: int = 0,
              run_indices: np.ndarray | None = None, record: bool | tuple[str, ...] = True,
              start_date: str | None = None, precision: str = DEFAULT_PRECISION,
-             uncertainty: str = DEFAULT_MODE, math: str = "native") -> SimResult:
+             uncertainty: str = DEFAULT_MODE, math: str = portable.DEFAULT_MODE) -> SimResult:
     """Run `runs` runs of a scenario in one batch. Run k uses key (seed, run_offset + k) unless
     `run_indices` are given; overrides may be per-run arrays of shape (runs,). `start_date`
     (2023-01-01 to 2024-12-01) starts from that date's front and inputs (`sim.start_inputs`).

@@ -160,3 +160,15 @@ def test_run_from_a_sweep_directory_replays_a_row_exactly(tmp_path):
     assert bad.returncode == 2 and "--run=1000000 is not allowed" in bad.stderr
     missing = run_cli("run", "--from", tmp_path / "nowhere", "--run", 1)
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_run_takes_portable_math_and_refuses_an_unknown_mode(capsys, tmp_path):
+    native = run_main(capsys, "run", "--runs", 3, "--days", 60, "--out", tmp_path / "n.parquet")
+    portable = run_main(capsys, "run", "--runs", 3, "--days", 60, "--math", "portable",
+                        "--out", tmp_path / "p.parquet")
+    assert native.returncode == 0 and portable.returncode == 0, portable.stderr
+    a, b = pd.read_parquet(tmp_path / "n.parquet"), pd.read_parquet(tmp_path / "p.parquet")
+    assert np.allclose(a["occupied_km2_final"], b["occupied_km2_final"], rtol=1e-4)
+    assert not a["occupied_km2_final"].equals(b["occupied_km2_final"])
+    bad = run_main(capsys, "run", "--runs", 1, "--days", 5, "--math", "fast")
+    assert bad.returncode == 2 and "--math" in bad.stderr

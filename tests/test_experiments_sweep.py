@@ -252,3 +252,35 @@ def test_a_killed_dask_worker_does_not_change_the_results(tmp_path):
     reference = tmp_path / "serial"
     run_serial(spec, reference)
     assert_same_rows(reference, out)
+
+
+@pytest.mark.slow
+def test_a_portable_math_sweep_promises_and_keeps_exact_rows_on_any_cpu(tmp_path):
+    """`math = "portable"`: the manifest says every row is exact on any CPU, the replay command
+    carries --math portable, a row replays alone bit for bit, and the rows are the portable
+    ones (not the native sweep's). Specs without the key keep their fingerprint."""
+    text = SMOKE.read_text()
+    portable = spec_module.parse('math = "portable"\n' + text, "portable.toml")
+    plain = spec_module.parse(text, "smoke.toml")
+    assert plain.math == "native" and "math" not in plain.identity()
+    assert portable.fingerprint() != plain.fingerprint()
+    out = tmp_path / "portable"
+    run_serial(portable, out)
+    manifest = results.load_manifest(out)
+    assert "any IEEE-754 CPU" in manifest["bit_exact"] and manifest["spec"]["math"] == "portable"
+    assert results.spec_of(out).fingerprint() == portable.fingerprint()
+    stored = storage.read_table(out)
+    for row in (0, 37):
+        alone = results.replay(out, row).outcomes.iloc[0]
+        assert alone["occupied_km2_final"] == stored.loc[row, "occupied_km2_final"]
+    assert "--math portable" in results.replay_command(out, 37)
+    native = tmp_path / "native"
+    run_serial(plain, native)
+    assert "same CPU features" in results.load_manifest(native)["bit_exact"]
+    assert "--math" not in results.replay_command(native, 37)
+    assert not stored["occupied_km2_final"].equals(storage.read_table(native)["occupied_km2_final"])
+
+
+def test_a_bad_math_mode_in_a_spec_is_named():
+    with pytest.raises(spec_module.SpecError, match="math"):
+        spec_module.parse('math = "fast"\n' + SMOKE.read_text(), "bad.toml")

@@ -188,3 +188,48 @@ def test_portable_runs_replay_alone_and_in_any_batch_and_keep_the_model():
 def test_a_bad_math_mode_is_refused_by_name():
     with pytest.raises(sim.params.ParamError, match="math"):
         sim.simulate("status_quo", runs=1, days=3, math="fast")
+
+
+HASH_SCRIPT = """
+import hashlib, sys
+import numpy as np
+import sim
+digest = hashlib.sha256()
+for scenario in ("parallel_processes", "status_quo"):
+    result = sim.simulate(scenario, runs=60, days=240, seed=4, math=sys.argv[1])
+    digest.update(result.outcomes.to_csv().encode())
+    for name in sorted(result.trajectories):
+        digest.update(np.ascontiguousarray(result.trajectories[name]).tobytes())
+print(digest.hexdigest())
+"""
+
+
+def _dispatch_levels() -> list[str]:
+    """Settings of NPY_DISABLE_CPU_FEATURES that make this machine's numpy behave as older CPUs
+    do: none off, then its widest SIMD targets off one by one (AVX-512, then AVX2/FMA on x86)."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    usable = [t for t in __cpu_dispatch__ if __cpu_features__.get(t)]
+    return [" ".join(usable[i:]) for i in range(len(usable), -1, -1)]
+
+
+@pytest.mark.slow
+def test_portable_runs_are_the_same_bits_whatever_simd_numpy_uses():
+    """Another CPU, simulated: numpy told to ignore its widest SIMD targets takes the paths an
+    older CPU's numpy takes (numpy's exp and log give other last bits there: on an AVX-512
+    machine the native results differ under each setting). Portable runs must not change."""
+    import os
+    import subprocess
+    import sys
+
+    levels = _dispatch_levels()
+    if len(levels) < 2:
+        pytest.skip("this CPU has no SIMD dispatch targets numpy can turn off")
+    digests = set()
+    for disabled in levels:
+        env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": disabled, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-c", HASH_SCRIPT, "portable"], env=env,
+                              capture_output=True, text=True, timeout=600, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1, f"{len(levels)} SIMD levels gave {len(digests)} results"
