@@ -214,9 +214,11 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     in_ceasefire = state.talks_phase == CEASEFIRE
     if not in_ceasefire.any():
         return in_ceasefire
-    with np.errstate(divide="ignore", invalid="ignore"):  # no ratio yet in runs at war: masked
-        shift = portable.power(state.front_force_ratio / state.force_ratio_at_ceasefire,
-                               p.force_ratio_exponent)
+    # the shift in forces, in the runs at a ceasefire only (the others have no ratio yet)
+    rows = np.flatnonzero(in_ceasefire)
+    shift = np.zeros(in_ceasefire.shape)
+    shift[rows] = portable.power(state.front_force_ratio[rows] / state.force_ratio_at_ceasefire[rows],
+                                 p.per_run("force_ratio_exponent")[rows])
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package

@@ -63,6 +63,12 @@ def test_a_tiny_array_takes_the_python_float_path_and_gives_the_same_bits():
         scalar = portable.exp(x[5])
     assert np.array_equal(batched_exp, alone_exp) and np.array_equal(batched_log, alone_log)
     assert scalar.shape == () and scalar == batched_exp[5]
+    p = np.concatenate([np.random.default_rng(4).uniform(0.0, 1.0, 2000),
+                        [0.0, 1.0, 0.5, portable._ACKLAM_LOW, 1.0 - portable._ACKLAM_LOW]])
+    with portable.mode("portable"):  # a sweep varies the parameter per run; a replay sets one
+        per_run = portable.normal_quantile(p)
+        alone = np.array([portable.normal_quantile(v) for v in p])
+    assert np.array_equal(per_run.view(np.uint64), alone.view(np.uint64))
 
 
 def test_large_arrays_in_pieces_give_the_bits_of_whole_ones():

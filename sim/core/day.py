@@ -458,23 +458,24 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         fortification[:, sectors.KURSK] *= kursk_held > 0.0
     advance_km2 = occupied - state.occupied_km2
 
-    # --- strikes
+    # --- strikes (the grid's, the refineries' and the oil price's shocks: one log for the three)
+    shocks = rng.logistic_noise(draws[:, COL_GRID_DAMAGE:COL_OIL + 1])
     interception = strikes.air_defence(p.air_defence_interception, ukraine_supply)
     wave = moves.russia_strike_wave & fighting & ~state.moratorium
     grid = strikes.step_grid(state.grid_gw, wave, p.strike_wave_damage_gw, interception,
                              derived.air_defence_2024,
-                             rng.logistic_noise(draws[:, COL_GRID_DAMAGE]), p.grid_repair_per_day,
+                             shocks[:, COL_GRID_DAMAGE - COL_GRID_DAMAGE], p.grid_repair_per_day,
                              p.grid_max_gw, budget_gap)
     outage = strikes.outage_share(grid, p.grid_peak_demand_gw, ctx.demand_share)
     deep = (moves.ukraine_deep_strike if all_fighting
             else moves.ukraine_deep_strike * fighting) * ~state.moratorium
     refinery = strikes.step_refineries(state.refinery_damage, deep, p.deep_strike_refinery_damage,
                                        p.refinery_repair_per_day,
-                                       rng.logistic_noise(draws[:, COL_REFINERY]))
+                                       shocks[:, COL_REFINERY - COL_GRID_DAMAGE])
 
     # --- economy
     price = economy.step_oil_price(state.oil_price_usd, p.world_oil_price_usd, p.oil_price_volatility,
-                                   rng.logistic_noise(draws[:, COL_OIL]))
+                                   shocks[:, COL_OIL - COL_GRID_DAMAGE])
     # a deal's relief lifts each bloc's sanctions by the share that bloc granted
     sanctions = economy.sanctions_intensity(
         moves.us_sanctions * (1.0 - state.deal_package[:, talks.SANCTIONS_RELIEF]),

@@ -319,22 +319,24 @@ def _portable_power(x, y) -> np.ndarray:
     return result
 
 
-def sinh_cosh(w, series_limit: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    """(sinh w, cosh w) elementwise: Taylor series in w^2 where |w| < `series_limit` (the
-    model's daily attrition, w about 1e-3: no digits lost to e - 1/e there), from exp beyond."""
+def sinh_cosh(w) -> tuple[np.ndarray, np.ndarray]:
+    """(sinh w, cosh w) elementwise: Taylor series in w^2 where |w| is below the precision's
+    series limit (the model's daily attrition, w about 1e-3: no digits lost to e - 1/e
+    there), from exp beyond."""
     if not _PORTABLE.get():
         return np.sinh(w), np.cosh(w)
     w = _as_float(w)
     c = _precision(w)
+    series_limit, sinh_terms, cosh_terms = _SINH_COSH_SERIES[c.dtype]
     w2 = np.multiply(w, w)
-    sinh = np.multiply(w2, c.dtype(_SINH[-1]))
-    for coefficient in reversed(_SINH[:-1]):
+    sinh = np.multiply(w2, c.dtype(sinh_terms[-1]))
+    for coefficient in reversed(sinh_terms[:-1]):
         sinh += c.dtype(coefficient)
         sinh *= w2
     sinh += c.dtype(1.0)
     sinh *= w
-    cosh = np.multiply(w2, c.dtype(_COSH[-1]))
-    for coefficient in reversed(_COSH[:-1]):
+    cosh = np.multiply(w2, c.dtype(cosh_terms[-1]))
+    for coefficient in reversed(cosh_terms[:-1]):
         cosh += c.dtype(coefficient)
         cosh *= w2
     cosh += c.dtype(1.0)
@@ -352,6 +354,9 @@ def sinh_cosh(w, series_limit: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
 # and 1/2!, 1/4!, ...; up to w^14, so the truncation at |w| = 0.5 is below float64's last bit.
 _SINH = tuple(1.0 / math.factorial(n) for n in range(3, 16, 2))
 _COSH = tuple(1.0 / math.factorial(n) for n in range(2, 16, 2))
+# by precision: the series limit and the terms that take the truncation below the last bit
+# there (float32: up to w^6 below 0.25, the next term 4e-10 of the value)
+_SINH_COSH_SERIES = {np.float64: (0.5, _SINH, _COSH), np.float32: (0.25, _SINH[:3], _COSH[:3])}
 # sin(t) / t and cos(t) in t^2 (alternating signs), for |t| <= pi / 4
 _SIN = tuple((-1.0) ** (n // 2) / math.factorial(n) for n in range(3, 18, 2))
 _COS = tuple((-1.0) ** (n // 2) / math.factorial(n) for n in range(2, 18, 2))
@@ -446,10 +451,23 @@ _ACKLAM_LOW = 0.02425
 
 
 def _horner(coefficients, x):
-    result = np.full_like(x, coefficients[0])
+    """c0 x^n + c1 x^(n-1) + ... + cn for an array or a Python float x."""
+    result = np.full_like(x, coefficients[0]) if isinstance(x, np.ndarray) else coefficients[0]
     for coefficient in coefficients[1:]:
         result = result * x + coefficient
     return result
+
+
+def _normal_quantile_scalar(p: float) -> float:
+    """`normal_quantile` of one number with Python floats, step by step as the array code."""
+    p = min(max(p, 1e-300), 1.0 - 1e-16)
+    q = p - 0.5
+    if abs(q) <= 0.5 - _ACKLAM_LOW:
+        r = q * q
+        return q * _horner(_ACKLAM_A, r) / (_horner(_ACKLAM_B, r) * r + 1.0)
+    u = math.sqrt(-2.0 * _log_scalar(min(p, 1.0 - p)))
+    tail = _horner(_ACKLAM_C, u) / (_horner(_ACKLAM_D, u) * u + 1.0)
+    return tail if p < 0.5 else -tail
 
 
 def normal_quantile(p) -> np.ndarray:
@@ -458,7 +476,10 @@ def normal_quantile(p) -> np.ndarray:
     (natively: scipy's ndtri)."""
     if not _PORTABLE.get():
         return special.ndtri(p)
-    p = np.clip(np.asarray(p, dtype=np.float64), 1e-300, 1.0 - 1e-16)
+    p = np.asarray(p, dtype=np.float64)
+    if p.size <= SCALAR_MAX:  # a parameter, or one run's: Python floats (the same steps)
+        return np.array([_normal_quantile_scalar(v) for v in p.ravel().tolist()]).reshape(p.shape)
+    p = np.clip(p, 1e-300, 1.0 - 1e-16)
     q = p - 0.5
     r = q * q
     central = q * _horner(_ACKLAM_A, r) / (_horner(_ACKLAM_B, r) * r + 1.0)
