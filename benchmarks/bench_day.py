@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/bench_day.py [--runs 1] [--days 730] [--repeats 5]
                                       [--scenario new_administration] [--no-record]
+                                      [--math native|portable]
 
 Prints the median and minimum CPU milliseconds per day over the repeats (after one short
 warm-up run), so start-up is left out: at 1 run this is the day's fixed cost (the leaders'
@@ -22,13 +23,14 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import sim  # noqa: E402
 
 
-def day_cost_ms(runs: int, days: int, repeats: int, scenario: str, record: bool) -> list[float]:
+def day_cost_ms(runs: int, days: int, repeats: int, scenario: str, record: bool,
+                math: str = sim.DEFAULT_MATH) -> list[float]:
     """CPU milliseconds per day of each of `repeats` runs of the batch."""
-    sim.simulate(scenario, runs=runs, days=min(days, 30), seed=1, record=record)
+    sim.simulate(scenario, runs=runs, days=min(days, 30), seed=1, record=record, math=math)
     costs = []
     for _ in range(repeats):
         start = time.process_time()
-        sim.simulate(scenario, runs=runs, days=days, seed=1, record=record)
+        sim.simulate(scenario, runs=runs, days=days, seed=1, record=record, math=math)
         costs.append((time.process_time() - start) / days * 1000.0)
     return costs
 
@@ -40,9 +42,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--scenario", default="new_administration")
     parser.add_argument("--no-record", action="store_true", help="outcomes only, no trajectories")
+    parser.add_argument("--math", choices=sim.MATH_MODES, default=sim.DEFAULT_MATH)
     args = parser.parse_args()
-    costs = day_cost_ms(args.runs, args.days, args.repeats, args.scenario, not args.no_record)
-    print(f"{args.scenario}, {args.runs} runs x {args.days} days, {args.repeats} repeats: "
+    costs = day_cost_ms(args.runs, args.days, args.repeats, args.scenario, not args.no_record,
+                        args.math)
+    print(f"{args.scenario}, {args.math} math, {args.runs} runs x {args.days} days, "
+          f"{args.repeats} repeats: "
           f"{statistics.median(costs):.3f} ms a day (median), {min(costs):.3f} (min)")
 
 

@@ -60,10 +60,6 @@ class _Precision:
     float32 differently by every operation it meets)."""
 
     dtype: type
-    bits: type  # unsigned integer of the same width (the bits of positive numbers)
-    signed: type  # signed integer of the same width (exponents, which may be negative)
-    mantissa_bits: int
-    exponent_bias: int
     exp_low: float
     exp_high: float
     inv_ln2: float
@@ -73,7 +69,6 @@ class _Precision:
     log_lg: tuple  # fdlibm's Lg1, Lg2, ... of log's series in s = f / (2 + f)
     log_ln2_hi: float
     log_ln2_lo: float
-    sqrt2_bits: int  # bit pattern of sqrt(2): mantissas above it are halved
 
 
 def _f32(bits: int) -> np.float32:
@@ -81,7 +76,7 @@ def _f32(bits: int) -> np.float32:
 
 
 _F64 = _Precision(
-    dtype=np.float64, bits=np.uint64, signed=np.int64, mantissa_bits=52, exponent_bias=1023,
+    dtype=np.float64,
     exp_low=-708.0, exp_high=709.0,
     inv_ln2=1.44269504088896338700e+00,
     ln2_hi=6.93147180369123816490e-01, ln2_lo=1.90821492927058770002e-10,
@@ -92,23 +87,20 @@ _F64 = _Precision(
             2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01,
             1.479819860511658591e-01),
     log_ln2_hi=6.93147180369123816490e-01, log_ln2_lo=1.90821492927058770002e-10,
-    sqrt2_bits=0x3FF6A09E667F3BCD,
 )
 
 _F32 = _Precision(
-    dtype=np.float32, bits=np.uint32, signed=np.int32, mantissa_bits=23, exponent_bias=127,
+    dtype=np.float32,
     exp_low=np.float32(-87.0), exp_high=np.float32(88.0),
     inv_ln2=_f32(0x3FB8AA3B),  # 1.4426950216
     ln2_hi=_f32(0x3F317200), ln2_lo=_f32(0x35BFBE8E),  # 6.9314575195e-01, 1.4286067653e-06
     exp_p=(_f32(0x3E2AAAA8), -_f32(0x3B355215)),  # 1.6666625440e-01, -2.7667332906e-03
     log_lg=(_f32(0x3F2AAAAA), _f32(0x3ECCCE13), _f32(0x3E91E9EE), _f32(0x3E789E26)),
     log_ln2_hi=_f32(0x3F317180), log_ln2_lo=_f32(0x3717F7D1),  # 6.9313812256e-01, 9.0580006145e-06
-    sqrt2_bits=0x3FB504F3,
 )
 
 _PRECISIONS = {np.dtype(np.float32): _F32, np.dtype(np.float64): _F64}
-_SQRT2 = {np.float32: float(np.uint32(_F32.sqrt2_bits).view(np.float32)),
-          np.float64: float(np.uint64(_F64.sqrt2_bits).view(np.float64))}
+_SQRT_HALF = {np.float32: float(np.float32(0.7071067811865476)), np.float64: 0.7071067811865476}
 
 
 def _precision(x: np.ndarray) -> _Precision:
@@ -158,13 +150,9 @@ def _in_chunks(kernel, x: np.ndarray, scalar=None) -> np.ndarray:
 
 
 def _scale_by_power_of_two(y: np.ndarray, k: np.ndarray, c: _Precision) -> np.ndarray:
-    """y * 2**k in place, for integer-valued float k inside the normal range: 2**k is built
-    from its exponent bits (exact)."""
-    bits = k.astype(c.signed)  # signed: a negative float's cast to unsigned is undefined in C
-    bits += c.signed(c.exponent_bias)  # >= 1: a normal number's exponent field
-    bits <<= c.signed(c.mantissa_bits)
-    y *= bits.view(c.dtype)
-    return y
+    """y * 2**k in place, for integer-valued float k inside the normal range (exact: ldexp
+    only changes the exponent there)."""
+    return np.ldexp(y, k.astype(np.int32), out=y)
 
 
 @_elementwise
@@ -212,20 +200,13 @@ def log(x) -> np.ndarray:
 
 def _log_kernel(x: np.ndarray) -> np.ndarray:
     c = _precision(x)
-    tiny = np.finfo(c.dtype).tiny
-    bits = np.maximum(x, tiny).view(c.bits)  # positive normal numbers: exponent and mantissa
-    exponent = np.right_shift(bits, c.bits(c.mantissa_bits))
-    bits &= c.bits((1 << c.mantissa_bits) - 1)
-    bits |= c.bits(c.exponent_bias << c.mantissa_bits)  # the mantissa as 1 <= m < 2
-    halve = np.greater(bits, c.bits(c.sqrt2_bits))
-    exponent += halve
-    halve_bits = halve.astype(c.bits)
-    halve_bits <<= c.bits(c.mantissa_bits)
-    bits -= halve_bits  # m / 2 where m > sqrt(2): one less in the exponent field
-    f = bits.view(c.dtype)
-    f -= c.dtype(1.0)
+    f, exponent = np.frexp(np.maximum(x, np.finfo(c.dtype).tiny))  # exact: x = f 2**e
+    low = np.less(f, c.dtype(_SQRT_HALF[c.dtype]))  # 1/2 <= f < sqrt(1/2): take 2f, e - 1
+    exponent -= low
+    doubled = np.multiply(f, low)
+    f += doubled
+    f -= c.dtype(1.0)  # exact (Sterbenz): 1 + f in [sqrt(1/2), sqrt(2))
     k = exponent.astype(c.dtype)
-    k -= c.dtype(c.exponent_bias)
     s = np.add(f, c.dtype(2.0))
     np.divide(f, s, out=s)
     z = np.multiply(s, s)
@@ -277,9 +258,8 @@ def _log_scalar(x: float, rounded=float, c: _Precision = _F64) -> float:
     """`_log_kernel` on one number with Python floats (see `_exp_scalar`)."""
     tiny = float(np.finfo(c.dtype).tiny)
     m, e = math.frexp(max(x, tiny))  # exact: x = m 2**e, 1/2 <= m < 1
-    m, e = 2.0 * m, e - 1
-    if m > _SQRT2[c.dtype]:
-        m, e = 0.5 * m, e + 1
+    if m < _SQRT_HALF[c.dtype]:
+        m, e = 2.0 * m, e - 1
     f = m - 1.0  # exact (Sterbenz)
     k = float(e)
     s = rounded(f / rounded(f + 2.0))
