@@ -155,12 +155,16 @@ def _scale_by_power_of_two(y: np.ndarray, k: np.ndarray, c: _Precision) -> np.nd
     return np.ldexp(y, k.astype(np.int32), out=y)
 
 
-@_elementwise
 def exp(x) -> np.ndarray:
     """e**x elementwise (fdlibm's e_exp.c / e_expf.c): x = k ln2 + r, |r| <= ln2 / 2, and
     exp(r) = 1 + 2r / (2 - c) with c = r - r^2 P(r^2)."""
     if not _PORTABLE.get():
         return np.exp(x)
+    return _portable_exp(x)
+
+
+@_elementwise
+def _portable_exp(x) -> np.ndarray:
     return _in_chunks(_exp_kernel, _as_float(x), _exp_scalar)
 
 
@@ -189,12 +193,16 @@ def _exp_kernel(x: np.ndarray) -> np.ndarray:
     return _scale_by_power_of_two(r, k, c)
 
 
-@_elementwise
 def log(x) -> np.ndarray:
     """Natural logarithm elementwise (fdlibm's e_log.c / e_logf.c): x = 2**k (1 + f) with
     sqrt(2)/2 <= 1 + f < sqrt(2), and log(1 + f) from a series in s = f / (2 + f)."""
     if not _PORTABLE.get():
         return np.log(x)
+    return _portable_log(x)
+
+
+@_elementwise
+def _portable_log(x) -> np.ndarray:
     return _in_chunks(_log_kernel, _as_float(x), _log_scalar)
 
 
@@ -292,9 +300,9 @@ def power(x, y) -> np.ndarray:
 def _portable_power(x, y) -> np.ndarray:
     x = _as_float(x)
     c = _precision(x)
-    logged = log(x)
+    logged = _portable_log(x)
     logged *= np.asarray(y, dtype=c.dtype)
-    result = exp(logged)
+    result = _portable_exp(logged)
     result *= np.greater(x, c.dtype(0.0))
     return result
 
