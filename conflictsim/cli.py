@@ -238,6 +238,9 @@ def cmd_run(args) -> int:
     print(f"parameter uncertainty: {result.uncertainty}"
           + (" (each run drew the parameters not set, from its key)"
              if result.uncertainty == "on" else " (every run at the declared defaults)"))
+    print(f"math: {result.math}" + (" (every run bit for bit the same on any CPU)"
+                                    if result.math == "portable" else
+                                    " (numpy's; bit for bit on machines with the same CPU features)"))
     failures = []
     if out is not None:
         failures += _write(out, lambda p: result.outcomes.to_parquet(p, index=False))
@@ -260,6 +263,8 @@ def _apply_settings_file(args) -> None:
     for flag, given in (("--scenario", args.scenario != "status_quo"), ("--seed", args.seed != 0),
                         ("--run-offset", args.run_offset != 0),
                         ("--start-date", args.start_date is not None),
+                        ("--uncertainty", args.uncertainty != "on"),
+                        ("--math", args.math != "native"),
                         ("--from", args.from_dir is not None)):
         if given:
             raise CliError(f"{flag} is not allowed with --settings {args.settings}: the file says "
@@ -267,6 +272,7 @@ def _apply_settings_file(args) -> None:
     saved = read_settings_file(args.settings)
     args.scenario, args.seed, args.run_offset = saved.scenario, saved.seed, saved.run_offset
     args.start_date, args.file_overrides = saved.start_date, saved.overrides_dict
+    args.uncertainty, args.math = saved.uncertainty, saved.math
 
 
 def _write(path: Path, writer) -> list[str]:

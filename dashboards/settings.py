@@ -39,6 +39,10 @@ class Settings:
     n_runs: int = ENSEMBLE_RUNS
     days: int = HORIZON_DAYS
     start_date: str | None = None  # ISO date; None: 2024-12-01 (set by opening a sweep row)
+    # how the runs were made, as a sweep row's were (`sim.uncertainty`, `sim.core.portable`):
+    # the defaults unless a row of a sweep made otherwise is opened
+    uncertainty: str = sim.uncertainty.DEFAULT_MODE
+    math: str = sim.DEFAULT_MATH
     # Changes made during a run, each with the day it was made: (day, ((name, value), ...)), in
     # day order. A saved file or link keeps them, so reopening it replays the same run.
     changes: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...] = ()
@@ -85,11 +89,12 @@ class Settings:
         return next((dict(values) for d, values in self.changes if d == day), {})
 
     def with_scenario(self, scenario: str) -> "Settings":
-        """A new preset; the student's own values and an opened sweep's start date are cleared
-        (they belonged to the old one): presets start on 2024-12-01."""
+        """A new preset; the student's own values and an opened sweep's start date, uncertainty
+        and math are cleared (they belonged to the old one): presets start on 2024-12-01."""
         if scenario not in sim.SCENARIOS:
             raise ParamError("scenario", scenario, "one of " + ", ".join(sim.SCENARIOS))
-        return replace(self, scenario=scenario, overrides=(), start_date=None, changes=())
+        return replace(self, scenario=scenario, overrides=(), start_date=None, changes=(),
+                       uncertainty=Settings.uncertainty, math=Settings.math)
 
     def preset(self) -> "Settings":
         return replace(self, overrides=(), changes=())
@@ -113,13 +118,13 @@ class Settings:
     def model_kwargs(self) -> dict[str, Any]:
         return dict(scenario=self.scenario, n_runs=self.n_runs, days=self.days, rng=self.seed,
                     run_offset=self.run_offset, start_date=self.start_date,
-                    **self.overrides_dict)
+                    uncertainty=self.uncertainty, math=self.math, **self.overrides_dict)
 
     def simulate_kwargs(self) -> dict[str, Any]:
         """The same ensemble as `sim.simulate` arguments (what the browser test checks against)."""
         return dict(scenario=self.scenario, runs=self.n_runs, days=self.days, seed=self.seed,
                     run_offset=self.run_offset, overrides=self.overrides_dict,
-                    start_date=self.start_date)
+                    start_date=self.start_date, uncertainty=self.uncertainty, math=self.math)
 
 
 def parse_run_reference(seed_text: str, run_text: str) -> tuple[int, int]:
@@ -160,8 +165,12 @@ def parse_value(name: str, text: str) -> Any:
 
 # -- settings as a file and as a link ------------------------------------------------------------
 SETTINGS_FORMAT = "conflictsim settings"
-SETTINGS_KEYS = ("format", "scenario", "seed", "run", "start_date", "parameters", "changes")
-QUERY_KEYS = ("scenario", "seed", "run", "start_date")
+SETTINGS_KEYS = ("format", "scenario", "seed", "run", "start_date", "uncertainty", "math",
+                 "parameters", "changes")
+QUERY_KEYS = ("scenario", "seed", "run", "start_date", "uncertainty", "math")
+# how the runs are made, and the values that need no saying (`Settings`)
+MODE_KEYS = {"uncertainty": (sim.uncertainty.MODES, sim.uncertainty.DEFAULT_MODE),
+             "math": (sim.MATH_MODES, sim.DEFAULT_MATH)}
 LINK_CHANGE_KEY = "change"  # `change=DAY:NAME:VALUE`, one per change made during a run
 LINK_LESSON_KEY = "lesson"  # `?lesson=NAME` opens a guided lesson (a teacher's link)
 MAX_SETTINGS_BYTES = 64_000
@@ -180,6 +189,8 @@ def settings_to_toml(settings: Settings) -> str:
              f"seed = {settings.seed}", f"run = {settings.run_offset}"]
     if settings.start_date is not None:
         lines.append(f"start_date = {_toml(settings.start_date)}")
+    lines += [f"{key} = {_toml(getattr(settings, key))}" for key, (_, default) in MODE_KEYS.items()
+              if getattr(settings, key) != default]
     lines.append("")
     lines.append("[parameters]")
     lines += [f"{name} = {_toml(value)}" for name, value in settings.overrides]
@@ -254,7 +265,9 @@ def settings_from_mapping(data: Mapping[str, Any], source: str,
                                       else repr(data["scenario"]))
         settings = replace(settings, seed=_whole_value("seed", data.get("seed", 0), MAX_SEED),
                            run_offset=_whole_value("run", data.get("run", 0), MAX_RUN_INDEX),
-                           start_date=parse_start_date(data.get("start_date")))
+                           start_date=parse_start_date(data.get("start_date")),
+                           **{key: _mode(key, data.get(key, default))
+                              for key, (_, default) in MODE_KEYS.items()})
         parameters = data.get("parameters", {})
         if not isinstance(parameters, Mapping):
             raise ParamError("parameters", parameters, "a table of parameter = value")
@@ -271,6 +284,14 @@ def settings_from_mapping(data: Mapping[str, Any], source: str,
     except InputError as err:
         raise SettingsFileError(f"{source}: {err}") from None
     return settings
+
+
+def _mode(key: str, value: Any) -> str:
+    """A mode of the runs (`MODE_KEYS`), checked: one of its allowed names."""
+    allowed, _ = MODE_KEYS[key]
+    if value not in allowed:
+        raise ParamError(key, value, "one of " + ", ".join(allowed))
+    return str(value)
 
 
 def _whole_value(name: str, value: Any, high: int) -> int:
@@ -318,6 +339,8 @@ def settings_to_query(settings: Settings) -> str:
              ("run", str(settings.run_offset))]
     if settings.start_date is not None:
         pairs.append(("start_date", settings.start_date))
+    pairs += [(key, getattr(settings, key)) for key, (_, default) in MODE_KEYS.items()
+              if getattr(settings, key) != default]
     pairs += [(name, _query_text(value)) for name, value in settings.overrides]
     pairs += [(LINK_CHANGE_KEY, f"{day}:{name}:{_query_text(value)}")
               for day, values in settings.changes for name, value in values]
@@ -356,7 +379,8 @@ def settings_from_query(search: str, base: Settings | None = None) -> Settings |
                 changes.append({"day": day.strip(), name: parse_value(name, value)})
             else:
                 raise SettingsFileError(f"link: key {key[:40]!r} is not allowed: scenario, seed, "
-                                        "run, start_date, change, lesson or a parameter name")
+                                        "run, start_date, uncertainty, math, change, lesson or a "
+                                        "parameter name")
     except SettingsFileError:
         raise
     except InputError as err:

@@ -31,6 +31,7 @@ class SimResult:
     trajectories: dict[str, np.ndarray] = field(default_factory=dict)  # (runs, days + 1)
     interventions: list = field(default_factory=list)
     uncertainty: str = DEFAULT_MODE  # "on": each run drew its uncertain parameters
+    math: str = portable.DEFAULT_MODE  # "portable": each run bit-exact on every CPU
     # What each run drew from its key: uncertain parameters (name -> (runs,)) and the private
     # types on day 0 (state fields named *_private, name -> (runs,)); the run's world as data.
     drawn: dict[str, np.ndarray] = field(default_factory=dict)
@@ -65,6 +66,7 @@ def outcomes_frame(model: ConflictModel) -> pd.DataFrame:
                           "scenario": model.scenario_name, **summary})
     frame["outcome"] = pd.Categorical.from_codes(code, categories=list(OUTCOME_CLASSES))
     frame.attrs["uncertainty"] = model.uncertainty  # kept in the Parquet file's metadata
+    frame.attrs["math"] = model.math
     return frame
 
 
@@ -92,4 +94,4 @@ def simulate(scenario: str = "status_quo", runs: int = 1, days: int = 730, seed:
                      run_indices=model.run_indices, params=model.params,
                      outcomes=outcomes_frame(model), trajectories=model.trajectories,
                      interventions=list(model.interventions), uncertainty=model.uncertainty,
-                     drawn=dict(model.drawn), private_types=private_types)
+                     math=model.math, drawn=dict(model.drawn), private_types=private_types)

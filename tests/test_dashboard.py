@@ -444,6 +444,29 @@ def test_a_start_dated_sweep_row_is_replayed_from_its_date_until_a_new_preset(tm
 
 
 @pytest.mark.slow
+def test_a_row_of_a_sweep_without_uncertainty_in_portable_math_replays_exactly(tmp_path):
+    """The page replays a row as the sweep made it: with the sweep's uncertainty and math (each
+    changes every run's result), until a new preset is chosen."""
+    from experiments import evaluators, results, spec as spec_module, sweep
+    text = (cli.REPO_ROOT / "experiments" / "specs" / "smoke.toml").read_text()
+    out = tmp_path / "exact"
+    sweep.run(spec_module.parse('uncertainty = "off"\nmath = "portable"\n' + text, "exact.toml"),
+              out, evaluators.SerialEvaluator(), progress=False)
+    session = Session(Settings(n_runs=10))
+    state = DashboardState.detached(session.settings)
+    opened = open_sweep_row(session, state, SweepLibrary(tmp_path), "exact", "37")
+    assert state.message.value is None
+    assert (opened.settings.uncertainty, opened.settings.math) == ("off", "portable")
+    replayed = session.compute_fan().trajectories["occupied_km2"][0, -1]
+    assert replayed == results.row(out, 37)["occupied_km2_final"] == opened.stored_occupied_final
+    as_default = sim.simulate(**{**opened.settings.simulate_kwargs(), "runs": 1,
+                                 "uncertainty": "on", "math": "native"})
+    assert as_default.trajectories["occupied_km2"][0, -1] != replayed
+    choose_scenario(session, state, "freeze")
+    assert (session.settings.uncertainty, session.settings.math) == ("on", "native")
+
+
+@pytest.mark.slow
 def test_a_bad_sweep_directory_or_row_shows_a_message_and_keeps_the_settings(smoke_sweep, tmp_path):
     session = Session(Settings(scenario="freeze", n_runs=10))
     state = DashboardState.detached(session.settings)

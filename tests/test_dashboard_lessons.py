@@ -323,6 +323,10 @@ def test_settings_saved_as_a_file_or_a_link_come_back_equal(tmp_path):
     dated = replace(CHANGED, start_date="2024-06-01")
     assert settings_from_query(settings_to_query(dated)) == dated
     assert settings_from_text(settings_to_toml(dated), "dated.toml") == dated
+    exact = replace(CHANGED, uncertainty="off", math="portable")  # as a sweep row made them
+    assert settings_from_query(settings_to_query(exact)) == exact
+    assert settings_from_text(settings_to_toml(exact), "exact.toml") == exact
+    assert "math" not in settings_to_toml(CHANGED) and "math" not in settings_to_query(CHANGED)
     assert settings_from_query("") is None and settings_from_query("lesson=us_aid_cut") is None
 
 
@@ -335,6 +339,8 @@ def test_settings_saved_as_a_file_or_a_link_come_back_equal(tmp_path):
     ('scenario = "freeze"\nseed = -2', ["seed=-2"]),
     ('scenario = "freeze"\nrun = "x"', ["run='x'"]),
     ('scenario = "freeze"\nstart_date = 2022-12-31', ["start_date='2022-12-31'"]),
+    ('scenario = "freeze"\nmath = "fast"', ["math='fast'", "native, portable"]),
+    ('scenario = "freeze"\nuncertainty = "maybe"', ["uncertainty='maybe'", "on, off"]),
     ('scenario = "freeze"\npath = "/etc/passwd"', ["key 'path'"]),
     ('seed = 1', ["key 'scenario' is missing"]),
     ('scenario = ', ["not a settings file"]),
@@ -385,6 +391,18 @@ def test_cli_run_settings_runs_the_saved_file(tmp_path, capsys):
     assert "none.toml" in capsys.readouterr().err
     assert main(["run", "--settings", str(path), "--seed", "3"]) == 2
     assert "--seed is not allowed with --settings" in capsys.readouterr().err
+    path.write_text(settings_to_toml(replace(CHANGED, uncertainty="off", math="portable")))
+    assert main(["run", "--settings", str(path), "--runs", "6", "--days", "40"]) == 0
+    exact_from_file = capsys.readouterr().out
+    assert "parameter uncertainty: off" in exact_from_file
+    assert main(["run", "--scenario", "freeze", "--seed", "11", "--run-offset", "4", "--runs", "6",
+                 "--days", "40", "--set", "trump_aid_level=0.3", "--set", "trump_pushes_talks=false",
+                 "--set", "putin_strategy=maximalist", "--uncertainty", "off",
+                 "--math", "portable"]) == 0
+    assert exact_from_file == capsys.readouterr().out
+    assert main(["run", "--settings", str(path), "--runs", "6", "--days", "40", "--math",
+                 "portable"]) == 2
+    assert "--math is not allowed with --settings" in capsys.readouterr().err
 
 
 # -- the story the event log tells ---------------------------------------------------------------
