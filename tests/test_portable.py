@@ -239,3 +239,23 @@ def test_portable_runs_are_the_same_bits_whatever_simd_numpy_uses():
         assert done.returncode == 0, done.stderr
         digests.add(done.stdout.strip())
     assert len(digests) == 1, f"{len(levels)} SIMD levels gave {len(digests)} results"
+
+
+def test_power_broadcasts_and_promotes_as_numpys_does():
+    cases = [(np.float32(2.0), np.full((3, 1), 1.5, np.float32)),
+             (np.array([2.0, 3.0], np.float32), 2.0),
+             (np.array([[2.0], [0.0]]), np.array([0.5, 2.0], np.float32)),
+             (np.float32(2.0), np.float64(3.0)), (2.0, 0.5)]
+    for x, y in cases:
+        with portable.mode("portable"):
+            got = portable.power(x, y)
+        expected = np.power(x, y)
+        assert np.shape(got) == np.shape(expected) and got.dtype == np.asarray(expected).dtype
+        assert np.allclose(got, expected, rtol=1e-6, atol=0.0)
+
+
+def test_a_parameter_set_for_the_whole_batch_runs_in_portable_math():
+    """A scalar override meets (runs, 1) columns in the day's constants (it once failed there)."""
+    result = sim.simulate("parallel_processes", runs=4, days=30, seed=1, math="portable",
+                          overrides={"reference_force_ratio": 1.05})
+    assert np.isfinite(result.outcomes["occupied_km2_final"]).all()

@@ -290,21 +290,26 @@ def _log_scalar(x: float, rounded=float, c: _Precision = _F64) -> float:
 
 
 def power(x, y) -> np.ndarray:
-    """x**y for x >= 0 elementwise, as exp(y log x) in x's precision; 0 where x is 0."""
+    """x**y for x >= 0 elementwise, as exp(y log x) in the precision and shape numpy's power
+    gives; 0 where x is 0."""
     if not _PORTABLE.get():
         return np.power(x, y)
     return _portable_power(x, y)
 
 
-@_elementwise
 def _portable_power(x, y) -> np.ndarray:
-    x = _as_float(x)
-    c = _precision(x)
+    """exp(y log x) in the precision numpy's power would give (float32 only if both are),
+    broadcast as numpy would."""
+    dtype = np.result_type(x, y)  # before asarray: a Python float stays a weak scalar
+    dtype = dtype if dtype in _PRECISIONS else np.dtype(np.float64)
+    x, y = np.asarray(x), np.asarray(y)
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    x = _as_float(np.broadcast_to(x, shape).astype(dtype, copy=False))
     logged = _portable_log(x)
-    logged *= np.asarray(y, dtype=c.dtype)
+    logged *= y.astype(dtype, copy=False)
     result = _portable_exp(logged)
-    result *= np.greater(x, c.dtype(0.0))
-    return result
+    result *= np.greater(x, dtype.type(0.0))
+    return result.reshape(shape)
 
 
 def sinh_cosh(w) -> tuple[np.ndarray, np.ndarray]:
