@@ -217,8 +217,10 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     # the shift in forces, in the runs at a ceasefire only (the others have no ratio yet)
     rows = np.flatnonzero(in_ceasefire)
     shift = np.zeros(in_ceasefire.shape)
-    shift[rows] = portable.power(state.front_force_ratio[rows] / state.force_ratio_at_ceasefire[rows],
-                                 p.per_run("force_ratio_exponent")[rows])
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 is NaN: no breach that day
+        shift[rows] = portable.power(
+            state.front_force_ratio[rows] / state.force_ratio_at_ceasefire[rows],
+            p.per_run("force_ratio_exponent")[rows])
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
