@@ -163,11 +163,6 @@ def exp(x) -> np.ndarray:
     return _portable_exp(x)
 
 
-@_elementwise
-def _portable_exp(x) -> np.ndarray:
-    return _in_chunks(_exp_kernel, _as_float(x), _exp_scalar)
-
-
 def _exp_kernel(x: np.ndarray) -> np.ndarray:
     c = _precision(x)
     hi = np.maximum(x, c.exp_low)  # a new array: x is never written
@@ -199,11 +194,6 @@ def log(x) -> np.ndarray:
     if not _PORTABLE.get():
         return np.log(x)
     return _portable_log(x)
-
-
-@_elementwise
-def _portable_log(x) -> np.ndarray:
-    return _in_chunks(_log_kernel, _as_float(x), _log_scalar)
 
 
 def _log_kernel(x: np.ndarray) -> np.ndarray:
@@ -289,6 +279,16 @@ def _log_scalar(x: float, rounded=float, c: _Precision = _F64) -> float:
     return rounded(rounded(k * float(c.log_ln2_hi)) - t2)
 
 
+def _portable(kernel, scalar):
+    """An elementwise function's portable version: `kernel` on arrays (large ones in pieces),
+    `scalar` on each number of a tiny float64 one, a 0-d result for a 0-d argument."""
+    return _elementwise(lambda x: _in_chunks(kernel, _as_float(x), scalar))
+
+
+_portable_exp = _portable(_exp_kernel, _exp_scalar)
+_portable_log = _portable(_log_kernel, _log_scalar)
+
+
 def power(x, y) -> np.ndarray:
     """x**y for x >= 0 elementwise, as exp(y log x) in the precision and shape numpy's power
     gives; 0 where x is 0."""
@@ -322,17 +322,9 @@ def sinh_cosh(w) -> tuple[np.ndarray, np.ndarray]:
     c = _precision(w)
     series_limit, sinh_terms, cosh_terms = _SINH_COSH_SERIES[c.dtype]
     w2 = np.multiply(w, w)
-    sinh = np.multiply(w2, c.dtype(sinh_terms[-1]))
-    for coefficient in reversed(sinh_terms[:-1]):
-        sinh += c.dtype(coefficient)
-        sinh *= w2
-    sinh += c.dtype(1.0)
+    sinh = _series_in_square(w2, sinh_terms, c.dtype)
     sinh *= w
-    cosh = np.multiply(w2, c.dtype(cosh_terms[-1]))
-    for coefficient in reversed(cosh_terms[:-1]):
-        cosh += c.dtype(coefficient)
-        cosh *= w2
-    cosh += c.dtype(1.0)
+    cosh = _series_in_square(w2, cosh_terms, c.dtype)
     if w.size and (np.max(w) >= series_limit or np.min(w) <= -series_limit):
         big = np.abs(w) >= series_limit
         grown = exp(np.abs(w[big]))
@@ -356,23 +348,22 @@ _COS = tuple((-1.0) ** (n // 2) / math.factorial(n) for n in range(2, 18, 2))
 PI = 3.141592653589793
 
 
+def _series_in_square(square: np.ndarray, coefficients, dtype=np.float64) -> np.ndarray:
+    """1 + c1 s + c2 s^2 + ... in `dtype` by Horner's rule, s = `square` (a new array)."""
+    result = np.multiply(square, dtype(coefficients[-1]))
+    for coefficient in reversed(coefficients[:-1]):
+        result += dtype(coefficient)
+        result *= square
+    result += dtype(1.0)
+    return result
+
+
 def _sin_series(t: np.ndarray) -> np.ndarray:
-    t2 = t * t
-    result = t2 * _SIN[-1]
-    for coefficient in reversed(_SIN[:-1]):
-        result += coefficient
-        result *= t2
-    result += 1.0
-    return result * t
+    return _series_in_square(t * t, _SIN) * t
 
 
 def _cos_series(t: np.ndarray) -> np.ndarray:
-    t2 = t * t
-    result = t2 * _COS[-1]
-    for coefficient in reversed(_COS[:-1]):
-        result += coefficient
-        result *= t2
-    return result + 1.0
+    return _series_in_square(t * t, _COS)
 
 
 def sin_pi(x) -> np.ndarray:
