@@ -176,8 +176,12 @@ def replay_row(sweep_dir: str, row_index: int):
                                         np.asarray(stored[c], dtype=float), equal_nan=True)]
     if mismatched:
         machine = manifest.get("environment", manifest).get("numpy_cpu_features", "unknown")
-        print(f"replay of row {row_index} does NOT match the stored row in: {', '.join(mismatched)}"
-              f" (stored on a CPU with features {machine}; numpy's exp/log can differ in the last bit)")
+        why = (f"stored on a CPU with features {machine}; with native math numpy's exp/log can "
+               "differ in the last bit between CPUs (math = \"portable\" in a spec avoids it)"
+               if results.math_mode(manifest) == "native" else
+               "the sweep used portable math, exact on any CPU: the model or the settings differ")
+        print(f"replay of row {row_index} does NOT match the stored row in: "
+              f"{', '.join(mismatched)} ({why})")
     else:
         print(f"replay of row {row_index} matches the stored row bit for bit "
               f"({len(columns)} outcome columns)")

@@ -106,6 +106,20 @@ def status(out: Path, manifest: dict) -> str:
     return stated
 
 
+def exactness_lines(manifest: dict) -> list[str]:
+    """What a row's replay holds on (the manifest's promise), and a warning when native math ran
+    on workers whose numpy took different SIMD paths (their rows are exact only on their own
+    kind of CPU)."""
+    lines = [f"  exact replay: {manifest['bit_exact']}"] if "bit_exact" in manifest else []
+    setups = {tuple(worker.get("numpy_cpu_features", []))
+              for worker in manifest.get("workers", {}).values()}
+    if math_mode(manifest) == "native" and len(setups) > 1:
+        lines.append(f"  warning: its rows were computed on {len(setups)} kinds of CPU with native "
+                     "math, so a row may not replay bit for bit on another kind; "
+                     "math = \"portable\" in the spec makes every row exact on any CPU")
+    return lines
+
+
 def summary_text(out: Path) -> str:
     out = Path(out)
     manifest = load_manifest(out)
@@ -123,6 +137,7 @@ def summary_text(out: Path) -> str:
                      f"{worker.get('python')}, numpy {worker.get('numpy')}, conflictsim "
                      f"{worker.get('conflictsim')}, {len(worker.get('numpy_cpu_features', []))} "
                      f"CPU features")
+    lines += exactness_lines(manifest)
     for session in manifest.get("sessions", []):
         if "seconds" in session:
             lines.append(f"  session {session['started']}: {session['rows_computed']:,} runs in "

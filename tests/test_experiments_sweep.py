@@ -284,3 +284,16 @@ def test_a_portable_math_sweep_promises_and_keeps_exact_rows_on_any_cpu(tmp_path
 def test_a_bad_math_mode_in_a_spec_is_named():
     with pytest.raises(spec_module.SpecError, match="math"):
         spec_module.parse('math = "fast"\n' + SMOKE.read_text(), "bad.toml")
+
+
+def test_the_summary_warns_when_native_rows_came_from_different_cpus():
+    workers = {"a": {"host": "laptop", "numpy_cpu_features": ["AVX2"]},
+               "b": {"host": "node", "numpy_cpu_features": ["AVX2", "AVX512F"]}}
+    native = {"bit_exact": sweep.BIT_EXACT["native"], "workers": workers, "spec": {}}
+    lines = results.exactness_lines(native)
+    assert lines[0].endswith(sweep.BIT_EXACT["native"])
+    assert "2 kinds of CPU" in lines[1] and 'math = "portable"' in lines[1]
+    portable = {**native, "bit_exact": sweep.BIT_EXACT["portable"], "spec": {"math": "portable"}}
+    assert results.exactness_lines(portable) == [f"  exact replay: {sweep.BIT_EXACT['portable']}"]
+    one_kind = {**native, "workers": {"a": workers["a"]}}
+    assert len(results.exactness_lines(one_kind)) == 1
