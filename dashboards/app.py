@@ -291,8 +291,11 @@ class FieldErrors:
 
 def scenario_heading(chosen: Settings) -> str:
     """The preset's title, and the student's changes if any: "Status quo, with your changes:
-    US aid after Jan 2025: 30 % of the 2024 level"."""
+    US aid after Jan 2025: 30 % of the 2024 level"; and when a sweep row's runs drew no
+    parameters (its fan is narrower: luck only), that too."""
     title = sim.SCENARIOS[chosen.scenario].title
+    if chosen.uncertainty == "off":
+        title += " (every run at the declared defaults: the spread is luck only)"
     preset = chosen.preset()
     names = dict.fromkeys([name for name, _ in chosen.overrides]
                           + [name for _, values in chosen.changes for name, _ in values])

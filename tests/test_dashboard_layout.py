@@ -76,6 +76,10 @@ def test_the_heading_says_when_settings_differ_from_the_preset():
     changed = preset.with_value("trump_aid_level", 0.3)
     assert scenario_heading(changed) == (f"{sim.SCENARIOS['status_quo'].title}, with your changes: "
                                          "US aid after Jan 2025: 30 % of the 2024 level")
+    from dataclasses import replace
+    as_a_sweep_made_it = replace(changed, uncertainty="off")  # an opened sweep row's
+    assert scenario_heading(as_a_sweep_made_it).startswith(
+        f"{sim.SCENARIOS['status_quo'].title} (every run at the declared defaults")
 
 
 def test_exported_outcomes_name_the_settings_each_run_had():
