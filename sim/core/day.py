@@ -458,24 +458,26 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         fortification[:, sectors.KURSK] *= kursk_held > 0.0
     advance_km2 = occupied - state.occupied_km2
 
-    # --- strikes (the grid's, the refineries' and the oil price's shocks: one log for the three)
-    shocks = rng.logistic_noise(draws[:, COL_GRID_DAMAGE:COL_OIL + 1])
+    # --- strikes (the grid's, the refineries' and the oil price's shocks, consecutive columns
+    # of the day's draws: one log for the three)
+    grid_shock, refinery_shock, oil_shock = rng.logistic_noise(
+        draws[:, COL_GRID_DAMAGE:COL_OIL + 1]).T
     interception = strikes.air_defence(p.air_defence_interception, ukraine_supply)
     wave = moves.russia_strike_wave & fighting & ~state.moratorium
     grid = strikes.step_grid(state.grid_gw, wave, p.strike_wave_damage_gw, interception,
                              derived.air_defence_2024,
-                             shocks[:, COL_GRID_DAMAGE - COL_GRID_DAMAGE], p.grid_repair_per_day,
+                             grid_shock, p.grid_repair_per_day,
                              p.grid_max_gw, budget_gap)
     outage = strikes.outage_share(grid, p.grid_peak_demand_gw, ctx.demand_share)
     deep = (moves.ukraine_deep_strike if all_fighting
             else moves.ukraine_deep_strike * fighting) * ~state.moratorium
     refinery = strikes.step_refineries(state.refinery_damage, deep, p.deep_strike_refinery_damage,
                                        p.refinery_repair_per_day,
-                                       shocks[:, COL_REFINERY - COL_GRID_DAMAGE])
+                                       refinery_shock)
 
     # --- economy
     price = economy.step_oil_price(state.oil_price_usd, p.world_oil_price_usd, p.oil_price_volatility,
-                                   shocks[:, COL_OIL - COL_GRID_DAMAGE])
+                                   oil_shock)
     # a deal's relief lifts each bloc's sanctions by the share that bloc granted
     sanctions = economy.sanctions_intensity(
         moves.us_sanctions * (1.0 - state.deal_package[:, talks.SANCTIONS_RELIEF]),

@@ -1,19 +1,26 @@
-"""Transcendental functions built from IEEE-754 basic operations only, so a run gives the same
-bits on every CPU.
+"""Transcendental functions built from IEEE-754 basic operations only, so a run can give the
+same bits on every CPU; and the switch between them and numpy's.
 
 numpy's exp, log, power, sin and cosh take different SIMD paths on different CPUs (AVX-512,
-AVX2, NEON) and differ there in the last bit; a seed then gives another row on a colleague's
-laptop or on another worker of a Dask cluster. Everything here is made of +, -, x, / on whole
-arrays (each correctly rounded by every IEEE-754 CPU, whatever its SIMD width: one numpy call
-is one operation, so nothing can be fused into a multiply-add), exact rounding to integers and
-exact bit manipulation of the exponent. Each function works in its argument's precision,
-float32 or float64 (anything else is taken as float64).
+AVX2, baseline, NEON) and differ there in the last bit; a seed then gives another row on a
+colleague's laptop or on another worker of a Dask cluster. The portable functions here are made
+of +, -, x, / on whole arrays (each correctly rounded by every IEEE-754 CPU, whatever its SIMD
+width: one numpy call is one operation, so nothing can be fused into a multiply-add), exact
+rounding to integers and exact exponent operations (frexp, ldexp). Each works in its argument's
+precision, float32 or float64 (anything else is taken as float64).
 
-The algorithms are fdlibm's (Sun Microsystems, 1993; as in FreeBSD's msun): argument reduction
-by ln 2 and a minimax polynomial or rational function, within about one unit in the last place
-of the true value. `tests/test_portable.py` evaluates the same formulas with Python floats,
-operation by operation, and requires the same bits, and a static test keeps numpy's own
-transcendental functions off the simulation path.
+Every call on the simulation path comes here (a static test in `tests/test_portable.py` keeps
+numpy's and scipy's own off it); `mode("portable")` selects the portable functions for the
+block (`ConflictModel(math=...)` enters it for its construction and each day), and outside it
+(`"native"`, the default) they are numpy's and scipy's, bit-identical to calling those directly
+and faster (docs/PERFORMANCE.md says by how much).
+
+exp and log are fdlibm's (Sun Microsystems, 1993; as in FreeBSD's msun): argument reduction by
+ln 2 and a minimax rational function or series, within one unit in the last place; power is
+exp(y log x); sinh/cosh and sin/cos are Taylor series on reduced ranges; the inverse Mills ratio
+uses Numerical Recipes' erfc (relative error below 1.2e-7), the normal quantile Acklam's
+algorithm (1.2e-9). The tests evaluate exp, log and the quantile with Python floats,
+operation by operation, and require the same bits.
 
 Ranges: `exp` saturates outside [-708, 709] (float64) or [-87, 88] (float32), where the model
 never goes, instead of returning 0 or inf; `log` and `power` take x > 0 (x = 0 is read as the
@@ -56,8 +63,8 @@ def current_mode() -> str:
 
 @dataclass(frozen=True)
 class _Precision:
-    """One precision's constants, as scalars of that dtype (a Python float would be rounded to
-    float32 differently by every operation it meets)."""
+    """One precision's constants, as scalars of that dtype (what the array code computes with,
+    and what the Python-float versions read back)."""
 
     dtype: type
     exp_low: float
