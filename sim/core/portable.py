@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import functools
 import math
 from dataclasses import dataclass
 
@@ -76,6 +75,7 @@ class _Precision:
     log_lg: tuple  # fdlibm's Lg1, Lg2, ... of log's series in s = f / (2 + f)
     log_ln2_hi: float
     log_ln2_lo: float
+    sqrt_half: float  # log takes 2f, e - 1 for mantissas f below it
 
 
 def _f32(bits: int) -> np.float32:
@@ -94,6 +94,7 @@ _F64 = _Precision(
             2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01,
             1.479819860511658591e-01),
     log_ln2_hi=6.93147180369123816490e-01, log_ln2_lo=1.90821492927058770002e-10,
+    sqrt_half=0.7071067811865476,
 )
 
 _F32 = _Precision(
@@ -104,10 +105,10 @@ _F32 = _Precision(
     exp_p=(_f32(0x3E2AAAA8), -_f32(0x3B355215)),  # 1.6666625440e-01, -2.7667332906e-03
     log_lg=(_f32(0x3F2AAAAA), _f32(0x3ECCCE13), _f32(0x3E91E9EE), _f32(0x3E789E26)),
     log_ln2_hi=_f32(0x3F317180), log_ln2_lo=_f32(0x3717F7D1),  # 6.9313812256e-01, 9.0580006145e-06
+    sqrt_half=np.float32(0.7071067811865476),
 )
 
 _PRECISIONS = {np.dtype(np.float32): _F32, np.dtype(np.float64): _F64}
-_SQRT_HALF = {np.float32: float(np.float32(0.7071067811865476)), np.float64: 0.7071067811865476}
 
 
 def _precision(x: np.ndarray) -> _Precision:
@@ -120,15 +121,6 @@ def _as_float(x) -> np.ndarray:
     x = np.asarray(x)
     x = x if x.dtype in _PRECISIONS else x.astype(np.float64)
     return x.reshape(1) if x.ndim == 0 else x
-
-
-def _elementwise(function):
-    """Give `function` a 0-d result for a 0-d argument."""
-    @functools.wraps(function)
-    def wrapper(x, *args):
-        result = function(x, *args)
-        return result.reshape(()) if np.ndim(x) == 0 else result
-    return wrapper
 
 
 # A large array is worked in pieces of this many bytes: each piece's temporaries stay in the
@@ -154,12 +146,6 @@ def _in_chunks(kernel, x: np.ndarray, scalar=None) -> np.ndarray:
     for start in range(0, source.size, piece):
         target[start:start + piece] = kernel(source[start:start + piece])
     return out
-
-
-def _scale_by_power_of_two(y: np.ndarray, k: np.ndarray, c: _Precision) -> np.ndarray:
-    """y * 2**k in place, for integer-valued float k inside the normal range (exact: ldexp
-    only changes the exponent there)."""
-    return np.ldexp(y, k.astype(np.int32), out=y)
 
 
 def exp(x) -> np.ndarray:
@@ -192,7 +178,7 @@ def _exp_kernel(x: np.ndarray) -> np.ndarray:
     np.subtract(lo, r, out=r)
     r -= hi
     np.subtract(c.dtype(1.0), r, out=r)
-    return _scale_by_power_of_two(r, k, c)
+    return np.ldexp(r, k.astype(np.int32), out=r)  # exact: only the exponent changes
 
 
 def log(x) -> np.ndarray:
@@ -206,7 +192,7 @@ def log(x) -> np.ndarray:
 def _log_kernel(x: np.ndarray) -> np.ndarray:
     c = _precision(x)
     f, exponent = np.frexp(np.maximum(x, np.finfo(c.dtype).tiny))  # exact: x = f 2**e
-    low = np.less(f, c.dtype(_SQRT_HALF[c.dtype]))  # 1/2 <= f < sqrt(1/2): take 2f, e - 1
+    low = np.less(f, c.sqrt_half)  # 1/2 <= f < sqrt(1/2): take 2f, e - 1
     exponent -= low
     doubled = np.multiply(f, low)
     f += doubled
@@ -263,7 +249,7 @@ def _log_scalar(x: float, rounded=float, c: _Precision = _F64) -> float:
     """`_log_kernel` on one number with Python floats (see `_exp_scalar`)."""
     tiny = float(np.finfo(c.dtype).tiny)
     m, e = math.frexp(max(x, tiny))  # exact: x = m 2**e, 1/2 <= m < 1
-    if m < _SQRT_HALF[c.dtype]:
+    if m < float(c.sqrt_half):
         m, e = 2.0 * m, e - 1
     f = m - 1.0  # exact (Sterbenz)
     k = float(e)
@@ -289,7 +275,10 @@ def _log_scalar(x: float, rounded=float, c: _Precision = _F64) -> float:
 def _portable(kernel, scalar):
     """An elementwise function's portable version: `kernel` on arrays (large ones in pieces),
     `scalar` on each number of a tiny float64 one, a 0-d result for a 0-d argument."""
-    return _elementwise(lambda x: _in_chunks(kernel, _as_float(x), scalar))
+    def function(x) -> np.ndarray:
+        result = _in_chunks(kernel, _as_float(x), scalar)
+        return result.reshape(()) if np.ndim(x) == 0 else result
+    return function
 
 
 _portable_exp = _portable(_exp_kernel, _exp_scalar)
@@ -356,13 +345,8 @@ PI = 3.141592653589793
 
 
 def _series_in_square(square: np.ndarray, coefficients, dtype=np.float64) -> np.ndarray:
-    """1 + c1 s + c2 s^2 + ... in `dtype` by Horner's rule, s = `square` (a new array)."""
-    result = np.multiply(square, dtype(coefficients[-1]))
-    for coefficient in reversed(coefficients[:-1]):
-        result += dtype(coefficient)
-        result *= square
-    result += dtype(1.0)
-    return result
+    """1 + c1 s + c2 s^2 + ... in `dtype`, s = `square` (a new array)."""
+    return _horner((*reversed(coefficients), 1.0), square, dtype)
 
 
 def _sin_series(t: np.ndarray) -> np.ndarray:
@@ -441,11 +425,19 @@ _ACKLAM_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00
 _ACKLAM_LOW = 0.02425
 
 
-def _horner(coefficients, x):
-    """c0 x^n + c1 x^(n-1) + ... + cn for an array or a Python float x."""
-    result = np.full_like(x, coefficients[0]) if isinstance(x, np.ndarray) else coefficients[0]
-    for coefficient in coefficients[1:]:
-        result = result * x + coefficient
+def _horner(coefficients, x, dtype=np.float64):
+    """c0 x^n + c1 x^(n-1) + ... + cn by Horner's rule, for a Python float x or an array (in
+    `dtype`, in place on one new array: the same operations in the same order)."""
+    if not isinstance(x, np.ndarray):
+        result = coefficients[0]
+        for coefficient in coefficients[1:]:
+            result = result * x + coefficient
+        return result
+    result = np.multiply(x, dtype(coefficients[0]))
+    for coefficient in coefficients[1:-1]:
+        result += dtype(coefficient)
+        result *= x
+    result += dtype(coefficients[-1])
     return result
 
 
