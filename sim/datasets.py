@@ -60,6 +60,17 @@ def occupied_km2_on(date: _dt.date) -> float:
 
 
 @lru_cache(maxsize=None)
+def kursk_salient() -> pd.DataFrame:
+    """Ukrainian-held ground in Russia's Kursk region on dated milestones, 2024-2025 (km2, with
+    a range for how far the reports differ), what happened and the source: the incursion's
+    peak, its retaking, and the end of the salient (after the other data's end, for checking
+    the model's two-year view, not fitted by the calibration)."""
+    frame = _read("kursk_salient.csv")
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
+
+
+@lru_cache(maxsize=None)
 def interstate_wars() -> pd.DataFrame:
     """Start and end dates of the 95 interstate wars of 1823-2003 (Correlates of War
     Inter-State War Data v4.0), the yardstick for how often wars end (docs/VALIDATION.md)."""

@@ -52,9 +52,11 @@ MEASURES: dict[str, Callable[[SimResult], np.ndarray]] = {
     "outage_share_mean": _trajectory_mean("outage_share"),
     "us_blame_mean": _trajectory_mean("us_blame"),
     "us_sanctions_mean": _trajectory_mean("us_sanctions"),
+    "kursk_held_km2_mean": _trajectory_mean("kursk_held_km2"),
 }
 # the trajectories the measures above read (the rest are not recorded in the big batches)
-MEASURED_FIELDS = ("occupied_km2", "grid_gw", "outage_share", "us_blame", "us_sanctions")
+MEASURED_FIELDS = ("occupied_km2", "grid_gw", "outage_share", "us_blame", "us_sanctions",
+                   "kursk_held_km2")
 
 
 @dataclass(frozen=True)

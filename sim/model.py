@@ -131,12 +131,13 @@ class ConflictModel(mesa.Model):
                                                - dt.timedelta(days=START_PACE_WINDOW_DAYS))
             self.today = self._context(0)
             self.derived = self._derive()
-            occupied, kursk = start_front(self.start_date)
+            occupied, kursk, kursk_peak = start_front(self.start_date)
             self.state = core_day.initialise(
                 initial_state(self.params, self.keys, occupied, kursk, self.sector_dtype,
                               self.start_pace, self.previous_pace,
                               self.derived.ukraine_supply_day0, history=self._history_params,
-                              ukraine_rested_days=sectors.ukraine_rested_days(self.start_date)),
+                              ukraine_rested_days=sectors.ukraine_rested_days(self.start_date),
+                              kursk_peak_km2=kursk_peak),
                 self.params, self.derived, self.today)
             self.moves = Moves.idle(self.n_runs, sectors.N_SECTORS)  # the last day's moves
             self.events: core_day.DayEvents | None = None  # what happened in the talks that day
@@ -285,13 +286,16 @@ class ConflictModel(mesa.Model):
             self.datacollector.collect(self)
 
 
-def start_front(start: dt.date) -> tuple[float, float]:
-    """Occupied area and Ukrainian-held Kursk ground on the eve of the start date."""
+def start_front(start: dt.date) -> tuple[float, float, float]:
+    """Occupied area, Ukrainian-held Kursk ground and the most Ukraine had held there, on the
+    eve of the start date (every start after the incursion takes the late-2024 salient)."""
     if start == calendar.START_DATE:
-        return sectors.OCCUPIED_INITIAL_KM2, sectors.KURSK_HELD_INITIAL_KM2
+        return (sectors.OCCUPIED_INITIAL_KM2, sectors.KURSK_HELD_INITIAL_KM2,
+                sectors.KURSK_PEAK_KM2)
     occupied = datasets.occupied_km2_on(start - dt.timedelta(days=1))
-    incursion = dt.date.fromisoformat(sectors.KURSK_INCURSION_DATE)
-    return occupied, (sectors.KURSK_HELD_INITIAL_KM2 if start > incursion else 0.0)
+    if start > dt.date.fromisoformat(sectors.KURSK_INCURSION_DATE):
+        return occupied, sectors.KURSK_HELD_INITIAL_KM2, sectors.KURSK_PEAK_KM2
+    return occupied, 0.0, 0.0
 
 
 def start_pace_of(start: dt.date) -> float:

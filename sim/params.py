@@ -347,6 +347,20 @@ _SPECS: list[ParamSpec] = [
        "putin",
        label="Superiority Russia seeks in Kursk before it stops sending reserves, times",
        expects=_E("kursk_held_km2_final", -1, start_date="2024-06-01", levels=(0.5, 3.0))),
+    _p("kursk_salient_supply_loss", 0.9, 0.0, 0.95, "share",
+       "How much of Ukraine's supply into the Kursk salient is lost as the salient shrinks from "
+       "its peak: its supply there is times 1 - this x (1 - held / peak). The flanks close on "
+       "the one road in and Russian drones come to reach it, so a salient being retaken is lost "
+       "ever faster. 0: supply there as at home, whatever the salient's size.",
+       "assumption, fitted by eye to the retaking of the salient (sim/data/kursk_salient.csv): "
+       "from about 800 km2 on 2024-11-30 to Sudzha's fall on 13 March 2025 and about 100 km2 a "
+       "week later, after Russian FPV drones, fibre-optic ones among them, had made the "
+       "Sumy-Sudzha road a killing zone (Ukrainian and Russian reports, Feb-Mar 2025); 0.9 puts "
+       "those dates inside the model's 90 % band from 2024-12-01 (0: 5-95 % of 315-724 km2 "
+       "still held on 16 March)",
+       "combat",
+       label="Supply lost into the Kursk salient as it shrinks, share",
+       expects=_E("kursk_held_km2_mean", -1, levels=(0.0, 0.9))),
     _p("russia_casualties_per_day_2024", 1106.0, 300.0, 4000.0, "persons/day",
        "Russian casualties per day at day-0 forces on a front with no recent advance (fighting "
        "where the front moves adds attrition_strain_weight); sets the attrition coefficient.",

@@ -54,6 +54,9 @@ UKRAINE_AREA_KM2 = 603_550.0  # facts: 'Ukraine total area'
 OCCUPIED_INITIAL_KM2 = 111_489.0  # facts: 'Russian-held area at model start (DeepStateMap)'
 KURSK_HELD_INITIAL_KM2 = 800.0  # assumption: late-Nov 2024 reports (~800 km2, down from ~1,300)
 KURSK_INCURSION_DATE = "2024-08-06"  # before it, Ukraine held no ground inside Russia
+# The salient at its largest (Syrskyi, 27 Aug 2024: 1,294 km2; sim/data/kursk_salient.csv): the
+# peak a start after the incursion measures its shrinking from (`combat.salient_supply`).
+KURSK_PEAK_KM2 = 1_300.0
 # Deepest Ukrainian counter-advance a sector allows, km: the model is of a war of position.
 MAX_COUNTER_DEPTH_KM = 30.0
 # Relative fighting activity (shelling and assaults) per sector: quiet sectors still see some.

@@ -52,6 +52,7 @@ class State:
     kursk_start_km2: np.ndarray
     peak_occupied_km2: np.ndarray
     kursk_held_km2: np.ndarray
+    kursk_peak_km2: np.ndarray  # the most Ukraine has held there (the salient's supply, combat)
     advance_km2_today: np.ndarray
     russia_casualties: np.ndarray
     ukraine_casualties: np.ndarray
@@ -251,13 +252,16 @@ def initial_state(params: Params, keys: np.ndarray,
                   sector_dtype=np.float32, start_pace: float = 1.0,
                   previous_pace: float | None = None, ukraine_supply=1.0,
                   history: Params | None = None,
-                  ukraine_rested_days: float = float("inf")) -> State:
+                  ukraine_rested_days: float = float("inf"),
+                  kursk_peak_km2: float | None = None) -> State:
     """Day-0 state of every run; the front's area figures and its pace (the pace of the three
     months before the start over the autumn-2024 pace) come from the start date's data. The
     (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`).
     `previous_pace` is the pace of the quarter before that (None: as `start_pace`, no trend);
     `ukraine_supply` Ukraine's military supply on the start date (`core.day.start_ukraine_supply`);
-    `history` the inputs as they were then (`initial_fortification`); `ukraine_rested_days` the
+    `history` the inputs as they were then (`initial_fortification`); `kursk_peak_km2` the most
+    Ukraine had held in Kursk (None: the 2024 salient's peak if it holds ground there, else 0);
+    `ukraine_rested_days` the
     days since Ukraine's last offensive ended on the start date (`sectors.ukraine_rested_days`;
     the default is 2024-12-01's: the Kursk incursion was on, so none needed)."""
     n = keys.shape[0]
@@ -267,6 +271,8 @@ def initial_state(params: Params, keys: np.ndarray,
         return np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
 
     zeros = np.zeros(n)
+    if kursk_peak_km2 is None:
+        kursk_peak_km2 = sectors.KURSK_PEAK_KM2 if kursk_held_km2 > 0.0 else 0.0
     russia_force, ukraine_force = initial_forces(params, n, start_pace, ukraine_supply, history)
     fortification = initial_fortification(params, start_pace, history)
     if kursk_held_km2 <= 0.0:  # before the incursion: thin screens and no field works there
@@ -302,6 +308,7 @@ def initial_state(params: Params, keys: np.ndarray,
         kursk_start_km2=full(kursk_held_km2),
         peak_occupied_km2=occupied.copy(),
         kursk_held_km2=full(kursk_held_km2),
+        kursk_peak_km2=full(kursk_peak_km2),
         advance_km2_today=zeros.copy(),
         russia_casualties=zeros.copy(),
         ukraine_casualties=zeros.copy(),

@@ -288,6 +288,19 @@ def replenish(after_attrition, losses, returned_share, recruits_k, quiet_share, 
     return force
 
 
+def salient_supply(kursk_held_km2, kursk_peak_km2, supply_loss):
+    """(runs,) Ukraine's supply into the Kursk salient over its supply at home: 1 at the
+    salient's peak, falling in proportion as Russia retakes it (times 1 - loss x the share of
+    the peak retaken), since the flanks close on the one road in and Russian drones come to
+    reach it. 1 where Ukraine holds nothing there (no salient to supply)."""
+    supply = np.divide(kursk_held_km2, kursk_peak_km2, out=np.ones_like(kursk_held_km2),
+                       where=(kursk_held_km2 > 0.0) & (kursk_peak_km2 > 0.0))
+    supply -= 1.0
+    supply *= supply_loss
+    supply += 1.0
+    return supply
+
+
 def step_front(depth_km, advance, occupied_start, kursk_held_initial):
     """New depths, occupied area inside Ukraine (km2) and Ukrainian-held Kursk ground (km2)."""
     depth = np.add(depth_km, advance)

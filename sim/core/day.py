@@ -405,6 +405,13 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                          c["fortification_bonus"], state.offensive_strain,
                                          c["culmination_adaptation"])
     ratio *= _col(portable.exp(state.force_balance_shift))
+    # a salient being retaken is supplied over a road ever more under fire: Ukraine's supply
+    # there, and so its defence and its attack, fall as it shrinks from its peak
+    salient = None
+    if (state.kursk_held_km2 < state.kursk_peak_km2).any():
+        salient = combat.salient_supply(state.kursk_held_km2, state.kursk_peak_km2,
+                                        p.per_run("kursk_salient_supply_loss")).astype(f)
+        ratio[:, sectors.KURSK] /= salient
     shock = combat.step_shock(state.advance_shock,
                               rng.logistic_noise(draws[:, COL_ADVANCE], f),
                               c["advance_noise_persistence"],
@@ -433,6 +440,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
             defending - ukraine_force * (1.0 - axis), russia_force * axis, state.fortification,
             ukraine_supply, russia_supply, c["fortification_bonus"],
             _col(state.force_balance_shift), state.offensive_strain, c["culmination_adaptation"])
+        if salient is not None:
+            attack_ratio[:, sectors.KURSK] *= salient
         retaken = combat.ukraine_advance_km(
             attack_ratio, attacked, derived.seasons[ctx.winter, ctx.mud], shock,
             c["reference_force_ratio"], c["force_ratio_exponent"],
@@ -615,6 +624,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         kursk_start_km2=state.kursk_start_km2,
         peak_occupied_km2=np.maximum(state.peak_occupied_km2, occupied),
         kursk_held_km2=kursk_held,
+        kursk_peak_km2=np.maximum(state.kursk_peak_km2, kursk_held),
         advance_km2_today=advance_km2,
         russia_casualties=state.russia_casualties + russia_casualties_today,
         ukraine_casualties=state.ukraine_casualties + ukraine_casualties_today,
