@@ -1163,7 +1163,7 @@ _SPECS: list[ParamSpec] = [
        "drawing Russian forces from Donbas as an aim (Syrskyi, Zelensky, Aug 2024)",
        "zelensky",
        label="Pace of Russian advances that makes Kyiv strike into Russia, km² a day",
-       expects=_E("ukraine_casualties", -1, start_date="2024-06-01", levels=(3.0, 12.0))),
+       expects=_E("kursk_held_km2_mean", -1, start_date="2024-06-01", levels=(6.0, 20.0))),
     _p("zelensky_offensive_rest_days", 180.0, 0.0, 730.0, "days",
        "Days Zelensky waits after an offensive ends before he opens another (or crosses into "
        "Russia): its assault brigades rebuilt, refilled and retrained.",
@@ -1255,7 +1255,7 @@ _SPECS: list[ParamSpec] = [
        "Chance of acceptance, by its own belief, that a proposer aims for: higher means more "
        "modest offers.", "assumption", "talks",
        label="How modest the offers are (chance each side expects of a yes)",
-       expects=_E("ukraine_refusals", -1, _NA, levels=(0.1, 0.9))),
+       expects=_E("ukraine_refusals", -1, _NA, levels=(0.05, 0.95))),
     _p("guarantee_effectiveness", 0.6, 0.0, 1.0, "share",
        "Share of the risk of a renewed attack that full guarantees remove.", "assumption",
        "talks",
