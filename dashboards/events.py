@@ -204,6 +204,14 @@ def offensive_events(sector: np.ndarray) -> list[Event]:
             for d in np.flatnonzero((s[1:] >= 0) & (s[1:] != s[:-1])) + 1]
 
 
+def kursk_events(held_km2: np.ndarray) -> list[Event]:
+    """Russia retaking the last of Ukraine's ground in the Kursk region (`held_km2`: the ground
+    Ukraine holds there each day), told on the day it goes."""
+    held = np.asarray(held_km2) > 0.0
+    return [Event(int(d), "offensive", "Russia retakes the last of the Kursk salient: Ukraine "
+                  "holds no ground in Russia") for d in np.flatnonzero(held[:-1] & ~held[1:]) + 1]
+
+
 def _opens(sector: int) -> str:
     if sector == KURSK:
         return "Ukraine crosses into Russia: an incursion into the Kursk region"
@@ -391,6 +399,8 @@ def events_between(trajectories: Mapping[str, np.ndarray], first: int, last: int
     relative += moratorium_events(series("moratorium"))
     if "ukraine_offensive_sector" in trajectories:
         relative += offensive_events(series("ukraine_offensive_sector"))
+    if "kursk_held_km2" in trajectories:
+        relative += kursk_events(series("kursk_held_km2"))
     for name, donor, _ in AID_SERIES:
         if name in trajectories:
             relative += aid_events(series(name), donor)

@@ -149,3 +149,18 @@ def test_from_december_2024_the_salient_is_retaken_as_history_says_and_not_witho
         assert low <= reported <= high, f"{date}: {reported} km2 outside {low:.0f}-{high:.0f}"
     (low, _), reported = bands(kursk_salient_supply_loss=0.0)[dt.date(2025, 3, 16)]
     assert low > reported
+
+
+def test_the_event_log_tells_the_day_russia_retakes_the_last_of_the_salient():
+    from dashboards import events
+
+    told = events.kursk_events(np.array([800.0, 12.0, 0.0, 0.0, 40.0, 0.0]))
+    assert [e.day for e in told] == [2, 5]
+    assert all(e.text.startswith("Russia retakes the last of the Kursk salient") for e in told)
+    assert events.kursk_events(np.array([0.0, 0.0, 0.0])) == []
+    run = sim.simulate("status_quo", runs=1, days=300, seed=3)
+    held = run.trajectories["kursk_held_km2"][0]
+    assert held[0] > 0.0 and held[-1] == 0.0, "this run's salient is retaken within 300 days"
+    logged = [e.day for e in events.run_events(run.trajectories, 300)
+              if e.text.startswith("Russia retakes")]
+    assert logged == [int(np.argmax(held <= 0.0))]
