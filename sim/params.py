@@ -356,8 +356,8 @@ _SPECS: list[ParamSpec] = [
        "from about 800 km2 on 2024-11-30 to Sudzha's fall on 13 March 2025 and about 100 km2 a "
        "week later, after Russian FPV drones, fibre-optic ones among them, had made the "
        "Sumy-Sudzha road a killing zone (Ukrainian and Russian reports, Feb-Mar 2025); 0.9 puts "
-       "those dates inside the model's 90 % band from 2024-12-01 (0: 5-95 % of 315-724 km2 "
-       "still held on 16 March)",
+       "those dates inside the model's 90 % band from 2024-12-01 (0: 5-95 % of 328-724 km2 "
+       "still held on 16 March, 400 runs)",
        "combat",
        label="Supply lost into the Kursk salient as it shrinks, share",
        expects=_E("kursk_held_km2_mean", -1, levels=(0.0, 0.9))),

@@ -259,11 +259,11 @@ def initial_state(params: Params, keys: np.ndarray,
     (runs, sectors) arrays are held in `sector_dtype` (see `core.arrays.PRECISIONS`).
     `previous_pace` is the pace of the quarter before that (None: as `start_pace`, no trend);
     `ukraine_supply` Ukraine's military supply on the start date (`core.day.start_ukraine_supply`);
-    `history` the inputs as they were then (`initial_fortification`); `kursk_peak_km2` the most
-    Ukraine had held in Kursk (None: the 2024 salient's peak if it holds ground there, else 0);
-    `ukraine_rested_days` the
+    `history` the inputs as they were then (`initial_fortification`); `ukraine_rested_days` the
     days since Ukraine's last offensive ended on the start date (`sectors.ukraine_rested_days`;
-    the default is 2024-12-01's: the Kursk incursion was on, so none needed)."""
+    the default is 2024-12-01's: the Kursk incursion was on, so none needed); `kursk_peak_km2`
+    the most Ukraine had held in Kursk (None: the 2024 salient's peak if it holds ground there,
+    else 0)."""
     n = keys.shape[0]
     s = sectors.N_SECTORS
 
