@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import MATH_MODES, calendar
+from sim import DEFAULT_MATH, MATH_MODES, calendar, uncertainty
 from sim.outcomes import OUTCOMES
 from sim.params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
 from sim.scenarios import SCENARIOS, check_scenario
@@ -267,8 +267,8 @@ def _apply_settings_file(args) -> None:
     for flag, given in (("--scenario", args.scenario != "status_quo"), ("--seed", args.seed != 0),
                         ("--run-offset", args.run_offset != 0),
                         ("--start-date", args.start_date is not None),
-                        ("--uncertainty", args.uncertainty != "on"),
-                        ("--math", args.math != "native"),
+                        ("--uncertainty", args.uncertainty != uncertainty.DEFAULT_MODE),
+                        ("--math", args.math != DEFAULT_MATH),
                         ("--from", args.from_dir is not None)):
         if given:
             raise CliError(f"{flag} is not allowed with --settings {args.settings}: the file says "
@@ -346,10 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="index of the first run; --run-offset K --runs 1 replays run K exactly")
     p.add_argument("--set", action="append", metavar="PARAM=VALUE",
                    help="override a parameter (repeatable)")
-    p.add_argument("--uncertainty", choices=("on", "off"), default="on",
+    p.add_argument("--uncertainty", choices=uncertainty.MODES, default=uncertainty.DEFAULT_MODE,
                    help="on (default): each run draws the uncertain parameters it does not set "
                         "from their declared distributions; off: all at their defaults")
-    p.add_argument("--math", choices=MATH_MODES, default="native",
+    p.add_argument("--math", choices=MATH_MODES, default=DEFAULT_MATH,
                    help="native (default): numpy's exp, log, power (a run replays bit for bit on "
                         "machines with the same CPU features); portable: the model's own, from "
                         "IEEE-754 basic operations (bit for bit on every CPU, slower)")

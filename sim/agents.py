@@ -21,7 +21,7 @@ import mesa
 from . import sectors
 from .core import day as core_day
 from .core import forces, portable, talks
-from .core.arrays import (SECTOR_ORDER, RowsOf, clip, clip_range, sector_array, sector_column,
+from .core.arrays import (SECTOR_ORDER, clip, clip_range, rows_of, sector_array, sector_column,
                           sector_zeros, some_runs)
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, NO_TALKS, TALKS, State
@@ -568,15 +568,6 @@ def proposal(moves: dict, proposes: np.ndarray, make_package, me: int) -> dict:
         package[rows] = make_package(rows)
     return {"package": package,
             "proposer": np.where(proposes, np.int8(me), moves["proposer"]).astype(np.int8)}
-
-
-def rows_of(rows, *values):
-    """`values` (per-run arrays, `Params`, `State`) for the runs `rows` (None: all of them)."""
-    if rows is None:
-        return values
-    return tuple(RowsOf(v, rows, v.n_runs) if isinstance(v, (Params, State))
-                 else np.asarray(v)[rows] if np.ndim(v) >= 1 else v for v in values)
-
 
 
 def nobody_proposes(moves: dict) -> bool:

@@ -71,6 +71,7 @@ def front_pace_km2_per_day() -> float:
         total += pace * width
     return total
 
+
 # Ukraine's offensives of 2022-2024, (start, end), end None while it went on at the data's end:
 # the Kharkiv and Kherson counter-offensives (ended with the Kherson withdrawal, 11 Nov 2022),
 # the 2023 counter-offensive (4 Jun 2023; called off in the winter: Zaluzhnyi's "stalemate"

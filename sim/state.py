@@ -200,7 +200,7 @@ def initial_balance_drift(params: Params, start_pace: float,
     if previous_pace is None:
         previous_pace = start_pace
     shift = portable.log(force_ratio_for_pace(params, start_pace)[:, 0]
-                   / force_ratio_for_pace(params, previous_pace)[:, 0])
+                         / force_ratio_for_pace(params, previous_pace)[:, 0])
     return (shift * params.per_run("momentum_carry")
             / params.per_run("momentum_days")).astype(float)
 

@@ -150,3 +150,12 @@ class RowsOf:
     def per_run(self, name: str) -> np.ndarray:
         """`Params.per_run` of the runs."""
         return self._whole.per_run(name)[self._rows]
+
+
+def rows_of(rows, *values):
+    """`values` (per-run arrays, and a `Params` or `State`, anything with `n_runs`) for the runs
+    `rows` (None: all of them); other values as they are."""
+    if rows is None:
+        return values
+    return tuple(RowsOf(v, rows, v.n_runs) if hasattr(v, "n_runs")
+                 else np.asarray(v)[rows] if np.ndim(v) >= 1 else v for v in values)

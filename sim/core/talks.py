@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import RowsOf, clip_range, some_runs
+from .arrays import clip_range, rows_of, some_runs
 from . import portable
 from ..state import CEASEFIRE, N_ISSUES, NO_TALKS, SETTLEMENT, TALKS
 
@@ -378,8 +378,6 @@ def public_moscow_reservation(p, state, pace):
                                     p.planning_horizon_days)
 
 
-
-
 def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     """What a day's refusals teach, and how they look from Washington. Returns Moscow's belief
     about Kyiv's type (mean, sd), Kyiv's about Moscow's (mean, sd), and how reasonable the
@@ -398,8 +396,7 @@ def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
         # cutting out the refusing runs costs more than learning on all runs in small
         # batches and when many refuse
         return _learn(p, state, package, ukraine_refused, russia_refused)
-    learned = _learn(RowsOf(p, refusing, n), RowsOf(state, refusing, n), package[refusing],
-                     ukraine_refused[refusing], russia_refused[refusing])
+    learned = _learn(*rows_of(refusing, p, state, package, ukraine_refused, russia_refused))
     out = [x.copy() for x in unchanged] + [ones, ones.copy()]
     for full, part in zip(out, learned):
         full[refusing] = part
