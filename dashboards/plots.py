@@ -27,13 +27,15 @@ UKRAINE = OKABE_ITO["blue"]
 HIGHLIGHT = OKABE_ITO["black"]
 # One colour and line style per meaning, in every chart: orange dashed is the student's own
 # change and nothing else; a talks event is dark grey dash-dot; "talks while fighting" is yellow
-# wherever it appears (talks chart, outcome chart). A panel with two countries draws each
-# country's highlighted run in a dark shade of its colour, a panel with one series in black.
+# wherever it appears (talks chart, outcome chart). A panel with two series (two countries, or
+# US and European aid) draws each one's highlighted run in a dark shade of its colour, a panel
+# with one series in black.
 STUDENT_CHANGE = OKABE_ITO["orange"]
 STUDENT_CHANGE_STYLE = "--"
 TALKS_EVENT = "#555555"
 TALKS_EVENT_STYLE = "-."
-HIGHLIGHT_SHADES = {RUSSIA: "#7A3300", UKRAINE: "#00304F"}
+HIGHLIGHT_SHADES = {RUSSIA: "#7A3300", UKRAINE: "#00304F", OKABE_ITO["sky_blue"]: "#1D5F82",
+                    OKABE_ITO["purple"]: "#7A3D63"}
 PHASE_COLOURS = (OKABE_ITO["grey"], OKABE_ITO["yellow"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
 SERIES_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
 WINTER_SHADE = "#DDEEFF"
@@ -188,7 +190,7 @@ def draw_panel(ax, panel: Panel, marks: TimeMarks, highlight: bool = True,
 
 def highlight_colour(panel: Panel, colour: str) -> str:
     """Black for a panel's only series; with two, a dark shade of each series' own colour, so
-    Russia's and Ukraine's highlighted runs are told apart."""
+    Russia's and Ukraine's (or the US's and Europe's) highlighted runs are told apart."""
     return HIGHLIGHT if len(panel.series) == 1 else HIGHLIGHT_SHADES.get(colour, HIGHLIGHT)
 
 

@@ -650,8 +650,9 @@ def test_the_server_is_started_warm_and_the_first_student_finds_the_fan_made():
 @pytest.mark.slow
 def test_one_colour_and_style_per_meaning_and_no_student_mark_without_a_change():
     """Orange dashed lines are the student's changes and nothing else: none in a run the student
-    left alone (talks events are dark grey dash-dot), one per change after; Russia's and
-    Ukraine's highlighted runs differ."""
+    left alone (talks events are dark grey dash-dot), one per change after; in a panel with two
+    series (Russia and Ukraine, US and European aid) each highlighted run has its own dark shade,
+    named in the panel's key."""
     from matplotlib.colors import to_hex
 
     from dashboards import plots
@@ -675,8 +676,20 @@ def test_one_colour_and_style_per_meaning_and_no_student_mark_without_a_change()
     assert talk_lines and {f[1] for f in talk_lines} == {"-."}
     assert "talks change (highlighted run)" in plots.key_labels(marks)
     assert student not in {to_hex(c) for c in plots.PHASE_COLOURS}
-    shades = {f[0] for f in found if f[2] in ("Russia: highlighted run", "Ukraine: highlighted run")}
-    assert len(shades) == 2, "each country's highlighted run has its own colour"
+    for ax in fig.axes:
+        highlighted = {f"{name}: highlighted run" for name in ("Russia", "Ukraine", "US", "Europe")}
+        drawn = {(to_hex(line.get_color()), line.get_label()) for line in ax.get_lines()
+                 if line.get_label() in highlighted}
+        if len(drawn) > 1:
+            assert len({colour for colour, _ in drawn}) == len(drawn), \
+                f"{ax.get_title(loc="left")}: each series' highlighted run has its own colour"
+            assert to_hex(plots.HIGHLIGHT) not in {colour for colour, _ in drawn}
+            keyed = {text.get_text() for text in ax.get_legend().get_texts()}
+            assert {label for _, label in drawn} <= keyed, f"{ax.get_title(loc="left")}: key names them"
+    two_series = [ax.get_title(loc="left") for ax in fig.axes
+                  if sum(line.get_label().endswith(": highlighted run")
+                         for line in ax.get_lines()) == 2]
+    assert {"Economic pressure", "Aid to Ukraine"} <= set(two_series)
     marks, fig, found = lines((40, 90))
     marked = [f[1] for f in found if f[0] == student]
     assert marked and set(marked) == {"--"} and len(marked) == 2 * len(fig.axes), \
