@@ -66,6 +66,8 @@ class State:
     ukraine_recruits_today: np.ndarray  # reaching the front today, persons
     recent_pace_km2_day: np.ndarray  # Russian advance of the last quarter or so, km2/day
     start_pace_km2_day: np.ndarray  # that of the quarter before the start date (data)
+    russia_troops_k: np.ndarray  # troops at the front, thousand (all sectors)
+    ukraine_troops_k: np.ndarray
     front_force_ratio: np.ndarray  # Russian over Ukrainian troops at the front
     ukraine_offensive_sector: np.ndarray  # int8: the sector Ukraine attacks today, -1 none
     # days since Ukraine's last offensive ended (0 while one is on): its assault forces rebuilt
@@ -291,6 +293,7 @@ def initial_state(params: Params, keys: np.ndarray,
     eu_aid = full(params.eu_aid_baseline_bn_usd)
     occupied = full(occupied_km2)
     start_pace_km2_day = start_pace * sectors.front_pace_km2_per_day()
+    russia_troops, ukraine_troops = russia_force.sum(axis=1), ukraine_force.sum(axis=1)
     return State(
         day=0,
         depth_km=sector_zeros(n, s, sector_dtype),
@@ -320,7 +323,9 @@ def initial_state(params: Params, keys: np.ndarray,
         ukraine_in_training_k=full(initial_training_k(params)),
         ukraine_recruits_today=full(initial_training_k(params) * 1000.0
                                     / params.ukraine_training_days),
-        front_force_ratio=russia_force.sum(axis=1) / ukraine_force.sum(axis=1),
+        russia_troops_k=russia_troops,
+        ukraine_troops_k=ukraine_troops,
+        front_force_ratio=russia_troops / ukraine_troops,
         ukraine_offensive_sector=np.full(n, -1, dtype=np.int8),
         ukraine_rested_days=full(ukraine_rested_days),
         recent_pace_km2_day=full(start_pace_km2_day),

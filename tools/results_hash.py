@@ -14,8 +14,11 @@ import numpy as np
 import sim
 
 
-def results_hash(runs: int, days: int, seed: int, start_date: str | None = None) -> dict[str, str]:
-    """Per preset, a SHA-256 over its outcome table and every recorded trajectory, plus 'all'."""
+def results_hash(runs: int, days: int, seed: int, start_date: str | None = None,
+                 without: tuple[str, ...] = ()) -> dict[str, str]:
+    """Per preset, a SHA-256 over its outcome table and every recorded trajectory but those
+    named in `without` (fields a change adds, to compare with the commit before it), plus
+    'all'."""
     digests = {}
     total = hashlib.sha256()
     for name in sim.SCENARIOS:
@@ -29,7 +32,7 @@ def results_hash(runs: int, days: int, seed: int, start_date: str | None = None)
             h.update(column.encode())
             h.update(np.ascontiguousarray(data).tobytes() if data.dtype != object
                      else "|".join(map(str, data)).encode())
-        for field in sorted(result.trajectories):
+        for field in sorted(set(result.trajectories) - set(without)):
             h.update(field.encode())
             h.update(np.ascontiguousarray(result.trajectories[field]).tobytes())
         digests[name] = h.hexdigest()[:16]
@@ -44,8 +47,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start-date", default=None, help="default 2024-12-01")
+    parser.add_argument("--without", default="",
+                        help="trajectories to leave out, comma-separated (ones a change adds)")
     args = parser.parse_args()
-    for name, digest in results_hash(args.runs, args.days, args.seed, args.start_date).items():
+    without = tuple(name for name in args.without.split(",") if name)
+    for name, digest in results_hash(args.runs, args.days, args.seed, args.start_date,
+                                     without).items():
         print(f"{name:20s} {digest}")
 
 

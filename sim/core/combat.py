@@ -146,9 +146,16 @@ def step_strain(strain, advance, sustainable, memory_days):
     return relative
 
 
+def front_troops(russia_force_k, ukraine_force_k):
+    """(runs,) Russian and Ukrainian troops at the front (thousand, summed over sectors in
+    float64) and the ratio of the first to the second."""
+    russia, ukraine = row_sum(russia_force_k), row_sum(ukraine_force_k)
+    return russia, ukraine, russia / np.maximum(ukraine, 1e-9)
+
+
 def front_force_ratio(russia_force_k, ukraine_force_k) -> np.ndarray:
     """(runs,) Russian over Ukrainian troops at the front, summed over sectors in float64."""
-    return row_sum(russia_force_k) / np.maximum(row_sum(ukraine_force_k), 1e-9)
+    return front_troops(russia_force_k, ukraine_force_k)[2]
 
 
 def step_balance(shift, drift_per_day, fighting, decay_per_day):

@@ -571,7 +571,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     first_deal = ceasefire_now & (state.ceasefire_day < 0)
     ceded = state.ceded_km2 + (np.where(ceasefire_now, package[:, talks.LINE_KM2], 0.0)
                                if ceasefire_now.any() else 0.0)
-    force_ratio_now = combat.front_force_ratio(russia_force, ukraine_force)
+    russia_troops, ukraine_troops, force_ratio_now = combat.front_troops(russia_force,
+                                                                         ukraine_force)
     force_ratio_at_ceasefire = _where(event["ceasefire"], force_ratio_now,
                                       state.force_ratio_at_ceasefire)
     talks_days = _count(state.talks_open_days, new_phase == TALKS)
@@ -635,6 +636,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         russia_called_up_today=called_up,
         ukraine_in_training_k=in_training,
         ukraine_recruits_today=ukraine_arriving_k * 1000.0,
+        russia_troops_k=russia_troops,
+        ukraine_troops_k=ukraine_troops,
         front_force_ratio=force_ratio_now,
         ukraine_offensive_sector=offensive_sector,
         ukraine_rested_days=(np.where(offensive_sector >= 0, 0.0, state.ukraine_rested_days + 1.0)
