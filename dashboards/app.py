@@ -274,7 +274,8 @@ def highlighted_words(settings: Settings) -> str:
             f"the model's random draws start from, the run is which run of that seed (counted "
             f"from 0), so anyone who types the same two numbers under “Open a run” sees the "
             f"same run, and each preset's run {settings.run_offset} meets the same luck. In a "
-            f"panel with two countries each has its own dark line.")
+            f"panel with two series (two countries, or US and European aid) each has its own "
+            f"dark line.")
 
 
 @dataclass(frozen=True)

@@ -40,13 +40,18 @@ SECTOR_SHARE = 0.15  # a sector is named if it holds this share of the month's m
 AID_SERIES = (("us_aid_bn_usd_yr", "Washington", "US aid"),
               ("eu_aid_bn_usd_yr", "Europe", "European aid"))
 SANCTIONS_SERIES = (("us_sanctions", "Washington"), ("eu_sanctions", "Europe"))
+# what a month's forces summary reads (sim.trajectories): each side's troops, what reached them
+# and what the fighting cost them
+FORCE_SERIES = ("russia_troops_k", "ukraine_troops_k", "russia_contracts_today",
+                "russia_called_up_today", "ukraine_recruits_today", "russia_casualties",
+                "ukraine_casualties")
 
 
 @dataclass(frozen=True)
 class Event:
     day: int
-    kind: str  # inauguration | front | strikes | talks | offer | ceasefire | breakdown |
-    #            settlement | aid | sanctions | offensive | intervention
+    kind: str  # inauguration | front | forces | strikes | talks | offer | ceasefire |
+    #            breakdown | settlement | aid | sanctions | offensive | intervention
     text: str
 
     def line(self, start: datetime.date = calendar.START_DATE) -> str:
@@ -300,12 +305,43 @@ def front_text(period: str, change_km2: float, sector_gain_km2: np.ndarray | Non
     return text
 
 
+def _persons(value: float) -> str:
+    """A number of people rounded as the estimates they stand for are: "33,000"."""
+    return f"{round(value, -3):,.0f}"
+
+
+def _troops_change(k_now: float, k_before: float) -> str:
+    change = (k_now - k_before) * 1000.0
+    return "no change" if abs(change) < 500.0 else f"{'+' if change > 0 else '−'}{_persons(abs(change))}"
+
+
+def forces_text(period: str, troops_k: tuple[float, float], troops_before_k: tuple[float, float],
+                russia_contracts: float, russia_called_up: float, ukraine_recruits: float,
+                casualties: tuple[float, float]) -> str:
+    """Each side's troops at the front at the end of `period`, how they changed, what reached
+    them and what the fighting cost, and the ratio the front's pace follows: the force ratio
+    with its reasons. (Russia, Ukraine) pairs; troops in thousands, the rest in persons over the
+    period. The change is not inflow less casualties: some wounded return, and a side's
+    recruits sent to Kursk count there too."""
+    russia_in = f"{_persons(russia_contracts)} new contracts"
+    if russia_called_up >= 500.0:
+        russia_in += f" and {_persons(russia_called_up)} reservists called up"
+    russia, ukraine = troops_k
+    return (f"Troops at the front: Russia {_persons(russia * 1000.0)} "
+            f"({_troops_change(russia, troops_before_k[0])} {period}; {russia_in}, "
+            f"{_persons(casualties[0])} killed and wounded), Ukraine "
+            f"{_persons(ukraine * 1000.0)} ({_troops_change(ukraine, troops_before_k[1])}; "
+            f"{_persons(ukraine_recruits)} recruits arrive, {_persons(casualties[1])} killed and "
+            f"wounded). Russia has {russia / max(ukraine, 1e-9):.1f} soldiers there to every "
+            f"Ukrainian")
+
+
 def month_events(trajectories: Mapping[str, np.ndarray], run: int, first: int, end: int,
                  start: datetime.date, horizon: int,
                  sector_depth_km: np.ndarray | None) -> list[Event]:
     """The summaries of the month that runs from day `first` to day `end`, told on day `end`
-    (so the log's date says which month): front, strike waves, aid drift (when no sudden change
-    that month already told it)."""
+    (so the log's date says which month): front, forces, strike waves, aid drift (when no sudden
+    change that month already told it)."""
     period = period_words(first, end, start)
     before = max(first - 1, 0)
     out = []
@@ -319,6 +355,17 @@ def month_events(trajectories: Mapping[str, np.ndarray], run: int, first: int, e
             gains = (sector_depth_km[end] - sector_depth_km[before]) * AREA_WEIGHT_KM
         out.append(Event(end, "front", front_text(
             period, at("occupied_km2", end) - at("occupied_km2", before), gains)))
+    if all(name in trajectories for name in FORCE_SERIES):
+        def month_sum(name: str) -> float:  # the days after `before`, to `end`
+            return float(np.sum(trajectories[name][run, before + 1: end + 1], dtype=float))
+
+        out.append(Event(end, "forces", forces_text(
+            period, (at("russia_troops_k", end), at("ukraine_troops_k", end)),
+            (at("russia_troops_k", before), at("ukraine_troops_k", before)),
+            month_sum("russia_contracts_today"), month_sum("russia_called_up_today"),
+            month_sum("ukraine_recruits_today"),
+            (at("russia_casualties", end) - at("russia_casualties", before),
+             at("ukraine_casualties", end) - at("ukraine_casualties", before)))))
     if "strike_wave_today" in trajectories:
         wave = np.asarray(trajectories["strike_wave_today"][run, before: end + 1], dtype=bool)
         starts = int(np.sum(wave[1:] & ~wave[:-1])) + int(first == 0 and wave[0])
@@ -350,7 +397,8 @@ def intervention_events(interventions: Sequence[tuple[int, Mapping[str, Any]]]) 
 
 
 # -- the log ------------------------------------------------------------------------------------
-KIND_ORDER = {"intervention": 0, "inauguration": 1, "offer": 1.5, "front": 3, "strikes": 4}
+KIND_ORDER = {"intervention": 0, "inauguration": 1, "offer": 1.5, "front": 3, "forces": 3.5,
+              "strikes": 4}
 
 
 def in_log_order(events: Sequence[Event]) -> list[Event]:

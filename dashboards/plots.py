@@ -215,15 +215,16 @@ def draw_talks(ax, phase_runs: np.ndarray, marks: TimeMarks, phase_names: tuple[
     date_ticks(ax, marks, 6)
 
 
-OVERVIEW_SIZE_IN = (9.0, 10.0)  # laid out for about 650 CSS pixels, a laptop's main column
+OVERVIEW_SIZE_IN = (9.0, 12.2)  # laid out for about 650 CSS pixels, a laptop's main column
 
 
 def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
                     phase_names: tuple[str, ...], highlighted: str = "highlighted run") -> Figure:
-    """The main view: the front line large, then pressure, talks, grid, support, aid, casualties.
-    `highlighted` names the highlighted run in the key ("seed 0, run 0")."""
+    """The main view: the front line large, then pressure, talks, grid, support, aid, casualties,
+    and the forces that move the front (troops by side and their ratio). `highlighted` names the
+    highlighted run in the key ("seed 0, run 0")."""
     fig = Figure(figsize=OVERVIEW_SIZE_IN, dpi=RENDER_DPI, layout="constrained")
-    grid = fig.add_gridspec(4, 2, height_ratios=[1.5, 1, 1, 1])
+    grid = fig.add_gridspec(5, 2, height_ratios=[1.5, 1, 1, 1, 1])
     front = fig.add_subplot(grid[0, :])
     draw_panel(front, trajectory_panel("occupied_km2", traj, UKRAINE, "Front line: "), marks,
                every_months=3)
@@ -241,6 +242,10 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
         Panel("Casualties (killed and wounded, cumulative)", "thousand",
               (("Russia", traj["russia_casualties"], RUSSIA),
                ("Ukraine", traj["ukraine_casualties"], UKRAINE)), scale=1000.0),
+        Panel("Troops at the front", TRAJECTORIES["russia_troops_k"].unit,
+              (("Russia", traj["russia_troops_k"], RUSSIA),
+               ("Ukraine", traj["ukraine_troops_k"], UKRAINE))),
+        trajectory_panel("front_force_ratio", traj, OKABE_ITO["vermillion"]),
     ]
     for i, panel in enumerate(panels):
         ax = fig.add_subplot(grid[1 + i // 2, i % 2])

@@ -689,7 +689,9 @@ def test_one_colour_and_style_per_meaning_and_no_student_mark_without_a_change()
     two_series = [ax.get_title(loc="left") for ax in fig.axes
                   if sum(line.get_label().endswith(": highlighted run")
                          for line in ax.get_lines()) == 2]
-    assert {"Economic pressure", "Aid to Ukraine"} <= set(two_series)
+    assert {"Economic pressure", "Aid to Ukraine", "Troops at the front"} <= set(two_series)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert "Force ratio at the front" in titles, "the forces that move the front are shown"
     marks, fig, found = lines((40, 90))
     marked = [f[1] for f in found if f[0] == student]
     assert marked and set(marked) == {"--"} and len(marked) == 2 * len(fig.axes), \

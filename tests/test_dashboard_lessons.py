@@ -432,6 +432,50 @@ def test_the_log_tells_the_front_once_a_month_with_where_it_moved(told_year):
     assert abs(gains.sum() - (occupied[30] - occupied[0])) < 1.0, "the sectors add up to the total"
 
 
+def test_the_log_tells_each_month_the_forces_and_why_they_changed(told_year):
+    """Issue 18: the force ratio moves for reasons a student can read. Once a month, after the
+    front: each side's troops at the front, the change, what reached them (contracts, call-ups,
+    recruits) and what the fighting cost, and the ratio, all read from the run's trajectories."""
+    session, told = told_year
+    forces = [e for e in told if e.kind == "forces"]
+    fronts = [e for e in told if e.kind == "front"]
+    assert [e.day for e in forces] == [e.day for e in fronts]
+    assert all(told.index(f) == told.index(g) + 1 for f, g in zip(forces, fronts)), \
+        "told right after the front"
+    traj = {name: values[0] for name, values in session.model.trajectories.items()}
+    january = forces[1]  # 1-31 January 2025: days 31-61, after the day of December's (30)
+    before, last = 30, 61
+    assert january.line().startswith("31 Jan 2025: Troops at the front: Russia ")
+
+    def persons(value):
+        return f"{round(value, -3):,.0f}"
+
+    russia, ukraine = traj["russia_troops_k"][last], traj["ukraine_troops_k"][last]
+    contracts = traj["russia_contracts_today"][before + 1: last + 1].sum(dtype=float)
+    recruits = traj["ukraine_recruits_today"][before + 1: last + 1].sum(dtype=float)
+    assert f"Russia {persons(russia * 1000)} (" in january.text
+    assert f"{persons(contracts)} new contracts" in january.text
+    assert f"{persons(recruits)} recruits arrive" in january.text
+    lost = traj["russia_casualties"][last] - traj["russia_casualties"][before]
+    assert f"{persons(lost)} killed and wounded), Ukraine {persons(ukraine * 1000)}" in january.text
+    assert january.text.endswith(f"Russia has {russia / ukraine:.1f} soldiers there to every "
+                                 "Ukrainian")
+    assert np.isclose(russia / ukraine, traj["front_force_ratio"][last])
+
+
+def test_a_months_forces_say_the_change_call_ups_only_when_there_are_some():
+    text = events.forces_text("this month", (612.3, 280.0), (604.0, 282.4), 33_210.0, 120.0,
+                              12_480.0, (36_020.0, 14_400.0))
+    assert text == ("Troops at the front: Russia 612,000 (+8,000 this month; 33,000 new "
+                    "contracts, 36,000 killed and wounded), Ukraine 280,000 (−2,000; 12,000 "
+                    "recruits arrive, 14,000 killed and wounded). Russia has 2.2 soldiers there "
+                    "to every Ukrainian")
+    called = events.forces_text("since 1 Sep", (600.0, 300.0), (600.2, 300.0), 20_000.0,
+                                9_600.0, 10_000.0, (30_000.0, 12_000.0))
+    assert "(no change since 1 Sep; 20,000 new contracts and 10,000 reservists called up," in called
+    assert "Ukraine 300,000 (no change;" in called
+
+
 def test_the_log_summarises_strikes_and_tells_talks_and_decisions_in_words(told_year):
     _, told = told_year
     kinds = [e.kind for e in told]

@@ -92,3 +92,20 @@ def test_a_stricter_mobilisation_law_brings_more_ukrainians_at_a_cost_in_support
     assert np.mean(strict[0].ukraine_support) < np.mean(base[0].ukraine_support)
     free = _run(ukraine_mobilisation_law=2.0, ukraine_mobilisation_support_cost=0.0)
     assert np.mean(free[0].ukraine_support) > np.mean(strict[0].ukraine_support)
+
+
+def test_the_recorded_troops_are_the_sectors_summed_and_their_ratio_the_force_ratio():
+    """The troops a student reads on the page are those the day fights with: every day, each
+    side's troops at the front summed over the sectors, and the force ratio their quotient."""
+    model = sim.ConflictModel(scenario="status_quo", n_runs=3, days=40, rng=5, collect=False)
+    for _ in range(40):
+        model.step()
+        day, state = model.day, model.state
+        russia = model.trajectories["russia_troops_k"][:, day]
+        ukraine = model.trajectories["ukraine_troops_k"][:, day]
+        assert np.allclose(russia, state.russia_force_k.astype(float).sum(axis=1), rtol=1e-6)
+        assert np.allclose(ukraine, state.ukraine_force_k.astype(float).sum(axis=1), rtol=1e-6)
+        assert np.array_equal(model.trajectories["front_force_ratio"][:, day],
+                              russia / np.maximum(ukraine, 1e-9))
+    contracts = model.trajectories["russia_contracts_today"][:, 1:]
+    assert (contracts > 0).all() and (model.trajectories["ukraine_recruits_today"][:, 1:] > 0).all()
