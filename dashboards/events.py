@@ -82,6 +82,12 @@ def _land_words(km2: float) -> str | None:
     return "the front frozen where it is"
 
 
+def _kursk_words(km2: float) -> str | None:
+    if not np.isfinite(km2) or km2 <= 0.5:
+        return None
+    return f"Ukraine handing back the {km2:,.0f} km² it holds in Russia's Kursk region"
+
+
 def _share_words(template: str, threshold: float = 0.05) -> Callable[[float], str | None]:
     return lambda v: template.format(v) if np.isfinite(v) and v >= threshold else None
 
@@ -98,6 +104,7 @@ OFFER_CLAUSES: tuple[OfferClause, ...] = (
     OfferClause(talks_rules.FORCE_LIMITS, _share_words("limits on Ukraine's forces and alliances "
                                                       "({:.0%} of the most asked)")),
     OfferClause(talks_rules.EU_RELIEF, _share_words("{:.0%} of EU sanctions lifted")),
+    OfferClause(talks_rules.KURSK_RETURN_KM2, _kursk_words),
 )
 # Day values the talks sentences read, from the trajectories or the session's track of the run.
 TALKS_SERIES = ("last_offer_km2", "last_package", "proposer_today", "ukraine_refused_today",
@@ -209,12 +216,29 @@ def offensive_events(sector: np.ndarray) -> list[Event]:
             for d in np.flatnonzero((s[1:] >= 0) & (s[1:] != s[:-1])) + 1]
 
 
-def kursk_events(held_km2: np.ndarray) -> list[Event]:
-    """Russia retaking the last of Ukraine's ground in the Kursk region (`held_km2`: the ground
-    Ukraine holds there each day), told on the day it goes."""
-    held = np.asarray(held_km2) > 0.0
-    return [Event(int(d), "offensive", "Russia retakes the last of the Kursk salient: Ukraine "
-                  "holds no ground in Russia") for d in np.flatnonzero(held[:-1] & ~held[1:]) + 1]
+def kursk_events(held_km2: np.ndarray, phase: np.ndarray | None = None) -> list[Event]:
+    """The end of Ukraine's ground in the Kursk region (`held_km2`: what it holds there each
+    day), told on the day: retaken by Russia, or handed back under a ceasefire's terms (on the
+    day the ceasefire begins, `phase` the talks phase each day)."""
+    km2 = np.asarray(held_km2, dtype=float)
+    held = km2 > 0.0
+    dealt = np.zeros(len(km2) - 1, dtype=bool)
+    if phase is not None:
+        phase = np.asarray(phase)
+        dealt = (phase[1:] == CEASEFIRE) & (phase[:-1] != CEASEFIRE) & (km2[1:] < km2[:-1])
+    out = []
+    for d in np.flatnonzero(dealt) + 1:
+        if km2[d] > 0.0:
+            text = (f"Under the ceasefire's terms Ukraine withdraws from part of the Kursk "
+                    f"salient: it holds {km2[d]:,.0f} km² in Russia, from {km2[d - 1]:,.0f}")
+        else:
+            text = (f"Under the ceasefire's terms Ukraine withdraws from the Kursk salient, "
+                    f"handing back the {km2[d - 1]:,.0f} km² it held in Russia")
+        out.append(Event(int(d), "offensive", text))
+    out += [Event(int(d), "offensive", "Russia retakes the last of the Kursk salient: Ukraine "
+                  "holds no ground in Russia")
+            for d in np.flatnonzero(held[:-1] & ~held[1:] & ~dealt) + 1]
+    return out
 
 
 def _opens(sector: int) -> str:
@@ -448,7 +472,7 @@ def events_between(trajectories: Mapping[str, np.ndarray], first: int, last: int
     if "ukraine_offensive_sector" in trajectories:
         relative += offensive_events(series("ukraine_offensive_sector"))
     if "kursk_held_km2" in trajectories:
-        relative += kursk_events(series("kursk_held_km2"))
+        relative += kursk_events(series("kursk_held_km2"), series("talks_phase"))
     for name, donor, _ in AID_SERIES:
         if name in trajectories:
             relative += aid_events(series(name), donor)

@@ -158,7 +158,8 @@ def putin_package(p: Params, state: State, reservation: np.ndarray,
     package[:, talks.EU_RELIEF] = np.where(freeze, 0.0, talks.europe_relief_limit(p, package))
     package[:, talks.FORCE_LIMITS] = np.where(freeze, 0.0, 1.0)
     package[:, talks.CEASEFIRE_FIRST] = np.where(freeze, 1.0, 0.0)
-    terms_value = talks.moscow_value(p, package)
+    package[:, talks.KURSK_RETURN_KM2] = state.kursk_held_km2
+    terms_value = talks.moscow_value(p, state, package)
     # the line Moscow believes Kyiv accepts with the target chance
     loss, scale = talks.kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
     kyiv_type = talks.quantile(state.russia_belief_ukraine_type_mean,
@@ -192,7 +193,7 @@ def putin_aspiration(p: Params, state: State, reservation: np.ndarray) -> np.nda
 def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> np.ndarray:
     """Accept a package worth at least his aspiration."""
     with np.errstate(invalid="ignore"):
-        return talks.moscow_value(p, package) >= putin_aspiration(p, state, reservation)
+        return talks.moscow_value(p, state, package) >= putin_aspiration(p, state, reservation)
 
 
 def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
@@ -224,7 +225,7 @@ def putin_breaks_ceasefire(p: Params, state: State, draw, daily_cost: np.ndarray
     gain = talks.russia_value_of_fighting(
         state.russia_pace_belief * shift, daily_cost, p.planning_horizon_days)
     deal = state.deal_package
-    incentive = clip_range((gain - talks.moscow_value(p, deal)) / BREACH_GAIN_REFERENCE_KM2,
+    incentive = clip_range((gain - talks.moscow_value(p, state, deal)) / BREACH_GAIN_REFERENCE_KM2,
                         0.0, BREACH_GAIN_CAP)
     hazard = (p.ceasefire_breakdown_per_day * incentive
               * (1.0 - p.deterrence_credibility * p.deterrence_strike_reduction)
@@ -417,13 +418,14 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
     package = np.zeros((n, talks.N_ISSUES))
     package[:, talks.CEASEFIRE_FIRST] = 1.0
     package[:, talks.GUARANTEE] = talks.guarantee_on_offer(p)
+    package[:, talks.KURSK_RETURN_KM2] = talks.kursk_return_offered(p, state)
     pace = state.ukraine_pace_belief
     moscow_type = talks.quantile(state.ukraine_belief_russia_type_mean,
                                  state.ukraine_belief_russia_type_sd,
                                  1.0 - p.offer_acceptance_target)
     needed = talks.russia_value_of_fighting(
         pace, talks.russia_cost_today(p, state, portable.exp(moscow_type)), p.planning_horizon_days)
-    needed = needed - talks.moscow_value(p, package)
+    needed = needed - talks.moscow_value(p, state, package)
     worth = p.per_run("russia_limits_value_km2")
     share = clip_range(np.divide(needed, worth, out=np.zeros(n), where=worth > 0), 0.0, 1.0)
     package[:, talks.FORCE_LIMITS] = share
@@ -503,9 +505,10 @@ def trump_package(p: Params, state: State, wants_deal: np.ndarray) -> np.ndarray
     package[:, talks.SANCTIONS_RELIEF] = talks.washington_relief_limit(p, state, wants_deal)
     package[:, talks.EU_RELIEF] = talks.europe_relief_limit(p, package)
     package[:, talks.FORCE_LIMITS] = p.trump_limits_offer
+    package[:, talks.KURSK_RETURN_KM2] = talks.kursk_return_offered(p, state)
     pace = talks.washington_pace(state)
     least_for_moscow = np.maximum(talks.public_moscow_reservation(p, state, pace)
-                                  - talks.moscow_value(p, package), 0.0)
+                                  - talks.moscow_value(p, state, package), 0.0)
     most_for_kyiv = talks.line_for_cost(
         talks.public_kyiv_limit(p, state, pace) - talks.kyiv_cost(p, package, pace),
         p.ukraine_red_line_km2, p.red_line_cost_per_km2)

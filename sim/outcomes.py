@@ -68,6 +68,8 @@ OUTCOMES: dict[str, OutcomeSpec] = {o.name: o for o in [
        "Share of EU sanctions the first deal lifted (granted by the EU).", "{:.2f}"),
     _O("deal_force_limits", "first deal: limits on Ukraine's forces", "index 0-1",
        "Limits on Ukraine's forces and alignment in the first deal.", "{:.2f}"),
+    _O("deal_kursk_return_km2", "first deal: Russian ground handed back", "km2",
+       "Ground Ukraine held in Russia (Kursk) that the first deal handed back.", "{:,.0f}"),
     _O("deal_energy_truce", "first deal came with an energy truce", "0/1",
        "1 if an agreed energy truce was in force when the first ceasefire was agreed.",
        "{:.0f}"),

@@ -1075,6 +1075,22 @@ _SPECS: list[ParamSpec] = [
        label="What a ceasefire before the terms costs Moscow, in ground",
        # Moscow refuses the ceasefire-first packages of Kyiv and Washington: talks drag on
        expects=_E("talks_open_days", +1, _NA, levels=(0.0, 10000.0))),
+    _p("russia_soil_value_km2", 5.0, 0.0, 20.0, "km2-eq per km2",
+       "What each km2 of Russian ground Ukraine holds (the Kursk salient) that a deal leaves in "
+       "its hands costs Moscow: fighting on would retake it. A package handing it back is "
+       "worth that much more to Moscow.",
+       "assumption: Moscow would not freeze the war with Ukrainian troops on Russian soil. Putin "
+       "answered the US proposal of a 30-day ceasefire (March 2025) by asking what would become "
+       "of the Ukrainian troops in Kursk, and Russia massed about 50,000 troops to retake about "
+       "1,300 km2 (Nov 2024 reports); 5 puts a salient of about 500 km2 (early 2025) at about "
+       "2,500 km2-eq, a few months of the front's advance", "putin",
+       label="What leaving Ukrainians on Russian soil costs Moscow, km2-eq per km2",
+       # where Kyiv and Washington keep the salient out of their packages (it is worth more to
+       # Kyiv than to Moscow), Moscow refuses them while the salient stands
+       expects=_E("reached_ceasefire", -1, _NA, start_date="2024-10-01",
+                  setting=(("ukraine_kursk_value_km2", 20.0), ("kursk_salient_supply_loss", 0.0),
+                           ("trump_push_delay_days", 0.0)),
+                  levels=(0.0, 20.0))),
     _p("planning_horizon_days", 365.0, 30.0, 1460.0, "days",
        "Horizon over which each side values fighting on.", "assumption", "putin",
        label="How far ahead each side plans",
@@ -1231,6 +1247,19 @@ _SPECS: list[ParamSpec] = [
        "Kyiv's cost of full sanctions relief for Russia.", "assumption", "zelensky",
        label="Cost to Kyiv of sanctions relief for Russia, in ground",
        expects=_E("reached_ceasefire", -1, _PP)),
+    _p("ukraine_kursk_value_km2", 1.0, 0.0, 20.0, "km2-eq per km2",
+       "What handing back each km2 of the Russian ground it holds costs Kyiv: the leverage and "
+       "the buffer before Sumy. Kyiv (and Washington, brokering) put the salient in a package "
+       "only where this is below what it is worth to Moscow.",
+       "assumption: Kyiv held the salient as a bargaining chip (an 'exchange fund', Zelensky, "
+       "Aug 2024; a swap of territory offered in Feb 2025); 1 values a km2 of it like a km2 of "
+       "its own land", "zelensky",
+       label="What handing back Russian ground costs Kyiv, km2-eq per km2",
+       # worth more to Kyiv than to Moscow, the salient stays out of Kyiv's packages and Kyiv
+       # refuses Moscow's, which ask for it: Ukraine holds it longer
+       expects=_E("kursk_held_km2_mean", +1, _NA, start_date="2024-10-01",
+                  setting=(("kursk_salient_supply_loss", 0.0), ("trump_push_delay_days", 0.0)),
+                  levels=(0.0, 20.0))),
     _p("ukraine_sequencing_value_km2", 1000.0, 0.0, 10000.0, "km2-eq",
        "What a ceasefire before the terms is worth to Kyiv.", "assumption", "zelensky",
        label="What a ceasefire before the terms is worth to Kyiv, in ground",

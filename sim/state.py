@@ -21,7 +21,7 @@ from .params import Params
 NO_TALKS, TALKS, CEASEFIRE, SETTLEMENT = 0, 1, 2, 3
 PHASE_NAMES = ("no talks", "talks while fighting", "ceasefire", "settlement")
 
-N_ISSUES = 6  # issues of a talks package (sim.core.talks)
+N_ISSUES = 7  # issues of a talks package (sim.core.talks)
 
 # Random streams (each one call per day for all runs)
 STREAM_SETUP, STREAM_DAY = 1, 2

@@ -322,3 +322,21 @@ def test_a_seated_zelensky_can_cross_into_russia():
     assert np.all(attacked == sim.sectors.KURSK)
     assert game.model.trajectories["kursk_held_km2"][0, 30] > 0.0
     assert "Kursk region" in move_words("zelensky", game.turns[0].moves["zelensky"])
+
+
+def test_a_seated_leader_hands_back_at_most_the_russian_ground_ukraine_holds():
+    """Nobody gives more than it controls: a package typed with more Russian ground handed back
+    than Ukraine holds in a run hands back what it holds there; the rule's suggestion shows the
+    ground in km² (whole), not clipped to a share."""
+    from dashboards.game import engine
+    from sim.core import talks
+
+    package = {name: 0.0 for name in talks.ISSUE_NAMES} | {"kursk_return_km2": 900.0}
+    array = engine.package_array(package, 3, np.array([500.0, 0.0, 1200.0]))
+    assert np.array_equal(array[:, talks.KURSK_RETURN_KM2], [500.0, 0.0, 900.0])
+    row = np.zeros((1, talks.N_ISSUES))
+    row[0, talks.KURSK_RETURN_KM2], row[0, talks.GUARANTEE] = 512.4, 0.61234
+    suggested = engine._package_dict(row)
+    assert suggested["kursk_return_km2"] == 512 and suggested["guarantee"] == 0.612
+    with pytest.raises(engine.MoveError, match="kursk_return_km2"):
+        engine._check_package("propose", package | {"kursk_return_km2": -1.0})

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 import sim
 from sim import sectors
+from sim.core import talks
 from sim.agents import putin_offensive_allocation, putin_reserves_to_kursk
 
 KURSK = sectors.KURSK
@@ -164,3 +166,83 @@ def test_the_event_log_tells_the_day_russia_retakes_the_last_of_the_salient():
     logged = [e.day for e in events.run_events(run.trajectories, 300)
               if e.text.startswith("Russia retakes")]
     assert logged == [int(np.argmax(held <= 0.0))]
+
+
+# -- the salient in the talks: Russian soil that Kyiv controls and can trade -----------------------
+def test_a_deal_that_leaves_russian_soil_in_ukraines_hands_costs_moscow_and_kyiv_can_trade_it():
+    """A package is worth less to Moscow by `russia_soil_value_km2` for each km2 of Russian
+    ground it leaves to Ukraine (fighting on would retake it); handing it back removes that
+    cost and costs Kyiv `ukraine_kursk_value_km2` a km2. Without a salient nothing changes."""
+    p = sim.scenarios.make("new_administration", 4, russia_soil_value_km2=5.0,
+                           ukraine_kursk_value_km2=1.0)
+    package = np.zeros((4, talks.N_ISSUES))
+    package[:, talks.LINE_KM2] = 2000.0
+    package[:, talks.KURSK_RETURN_KM2] = [0.0, 500.0, 200.0, 0.0]
+    held = np.array([500.0, 500.0, 500.0, 0.0])
+    value = talks.russia_package_value(package, 0.0, 0.0, 0.0, 0.0, 5.0, held)
+    assert np.allclose(value, [2000.0 - 2500.0, 2000.0, 2000.0 - 1500.0, 2000.0])
+    cost = talks.kyiv_cost(p, package, np.full(4, 10.0))
+    assert np.isclose(cost[1] - cost[0], 500.0) and np.isclose(cost[2] - cost[0], 200.0)
+    state = type("S", (), {"kursk_held_km2": held})()
+    assert np.array_equal(talks.kursk_return_offered(p, state), held)
+    worth_more_to_kyiv = sim.scenarios.make("new_administration", 4, ukraine_kursk_value_km2=9.0)
+    assert not talks.kursk_return_offered(worth_more_to_kyiv, state).any()
+
+
+def test_a_deal_hands_back_the_ground_and_the_front_keeps_it_so():
+    from sim.core.combat import step_front
+    from sim.core.day import hand_back_kursk
+
+    n = 3
+    depth = np.zeros((n, sectors.N_SECTORS), dtype=np.float32)
+    start = np.full(n, 800.0)
+    _, _, held = step_front(depth, np.zeros_like(depth), np.zeros(n), start)
+    depth2, held2 = hand_back_kursk(depth, held, start, np.array([800.0, 300.0, 0.0]))
+    assert np.array_equal(held2, [0.0, 500.0, 800.0])
+    assert depth2 is not depth and np.array_equal(depth[:, sectors.KURSK], np.zeros(n))
+    _, _, next_day = step_front(depth2, np.zeros_like(depth2), np.zeros(n), start)
+    assert next_day[0] == 0.0 and np.allclose(next_day[1:], [500.0, 800.0], atol=0.01)
+    more = hand_back_kursk(depth, held, start, np.array([5000.0, 0.0, 0.0]))[1]
+    assert more[0] == 0.0, "nobody hands back more than it holds"
+
+
+@pytest.mark.slow
+def test_ceasefires_while_ukraine_holds_russian_ground_hand_it_back():
+    """From 2024-12-01 many early ceasefires come while the salient stands: each hands it back
+    (no Ukrainian ground in Russia the day after), and the first deal's terms say how much. With
+    the salient worth more to Kyiv than to Moscow, Kyiv and Washington leave it out and Moscow
+    refuses their packages: fewer ceasefires come while it stands. About 10 s."""
+    run = sim.simulate("freeze", runs=200, days=240, seed=1, record=("kursk_held_km2",))
+    day = run.outcomes["ceasefire_day"].to_numpy()
+    held = run.trajectories["kursk_held_km2"]
+    dealt = [i for i in np.flatnonzero(np.isfinite(day)) if held[i, int(day[i]) - 1] > 0.0]
+    assert len(dealt) >= 20
+    for i in dealt:
+        d = int(day[i])
+        assert held[i, d] == 0.0 and held[i, min(d + 5, 240)] == 0.0
+        returned = run.outcomes["deal_kursk_return_km2"].iloc[i]
+        assert 0.0 < returned <= held[i, d - 1] + 1e-6
+    kept = sim.simulate("freeze", runs=200, days=240, seed=1, record=("kursk_held_km2",),
+                        overrides={"ukraine_kursk_value_km2": 20.0})
+    kept_day = kept.outcomes["ceasefire_day"].to_numpy()
+    kept_held = kept.trajectories["kursk_held_km2"]
+    kept_dealt = [i for i in np.flatnonzero(np.isfinite(kept_day))
+                  if kept_held[i, int(kept_day[i]) - 1] > 0.0]
+    assert len(kept_dealt) < 0.8 * len(dealt)
+
+
+def test_the_event_log_tells_a_salient_handed_back_under_a_ceasefire():
+    from dashboards import events
+
+    phase = np.array([1, 1, 2, 2, 0, 0], dtype=np.int8)
+    told = events.kursk_events(np.array([600.0, 520.0, 0.0, 0.0, 0.0, 0.0]), phase)
+    assert [(e.day, e.text) for e in told] == [(2, (
+        "Under the ceasefire's terms Ukraine withdraws from the Kursk salient, handing back the "
+        "520 km² it held in Russia"))]
+    retaken = events.kursk_events(np.array([600.0, 520.0, 0.0]), np.array([1, 1, 1]))
+    assert retaken[0].text.startswith("Russia retakes the last of the Kursk salient")
+    package = np.zeros(talks.N_ISSUES)
+    package[talks.LINE_KM2], package[talks.KURSK_RETURN_KM2] = 0.0, 480.0
+    assert events.offer_terms({"last_package": package}) == (
+        "the front frozen where it is, terms before any ceasefire and Ukraine handing back the "
+        "480 km² it holds in Russia's Kursk region")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 import sim  # noqa: E402
 from sim.core import talks  # noqa: E402
 
+fixtures = importlib.import_module("conftest")
 signatures = importlib.import_module("test_signatures")
 table = importlib.import_module("test_talks_table")
 
@@ -39,14 +39,20 @@ def verdict(name: str, passed: bool, numbers: str) -> None:
     print(f"[{'PASS' if passed else 'FAIL'}] {name}: {numbers}", flush=True)
 
 
-def make_ensemble(runs: int, seed: int):
-    @lru_cache(maxsize=None)
-    def cached(scenario, n, overrides):
-        return sim.simulate(scenario, runs=n, days=730, seed=seed, overrides=dict(overrides))
+def make_ensembles(runs: int, seed: int):
+    """The tests' list API (`ensembles(*specs, runs=..., **overrides) -> [SimResult]`, a spec a
+    scenario name or (name, overrides); cached, computed together) at `runs` and `seed`: what
+    the signature functions of tests/test_signatures.py take."""
+    def ensembles(*specs, runs=runs, days=730, **overrides):
+        return fixtures.ensembles_of(*specs, runs=runs, days=days, seed=seed, **overrides)
+    return ensembles
 
-    def ensemble(scenario, runs=runs, days=730, **overrides):
-        assert days == 730
-        return cached(scenario, runs, tuple(sorted(overrides.items())))
+
+def one_of(ensembles):
+    """One ensemble: `ensemble(scenario, **overrides) -> SimResult`."""
+    def ensemble(scenario, runs=None, days=730, **overrides):
+        options = {} if runs is None else {"runs": runs}
+        return ensembles(scenario, days=days, **options, **overrides)[0]
     return ensemble
 
 
@@ -62,19 +68,19 @@ def busiest_day_share(ensemble, runs: int) -> None:
             ", ".join(f"{k} {v:.1%}" for k, v in shares.items()) + f"; worst {worst}")
 
 
-def parallel_processes(ensemble) -> None:
+def parallel_processes(ensemble, ensembles) -> None:
     base, pp = ensemble(signatures.BASE), ensemble("parallel_processes")
     numbers = (f"ceasefire share {signatures.reached_ceasefire(pp).mean():.0%} vs "
                f"{signatures.reached_ceasefire(base).mean():.0%}; median open-talk days "
                f"{pp.outcomes['talks_open_days'].median():.0f} vs "
                f"{base.outcomes['talks_open_days'].median():.0f}")
     verdict("parallel_processes: fewer ceasefires, longer talks than the default",
-            signatures.talks_under_fire(ensemble), numbers)
+            signatures.talks_under_fire(ensembles), numbers)
     verdict("  ... fails with Moscow taking a ceasefire first (mechanism off)",
-            not signatures.talks_under_fire(ensemble, russia_sequencing_cost_km2=1000.0), "")
+            not signatures.talks_under_fire(ensembles, russia_sequencing_cost_km2=1000.0), "")
 
 
-def oil_and_sanctions(ensemble, runs: int) -> None:
+def oil_and_sanctions(ensemble, ensembles, runs: int) -> None:
     squeezed = ensemble("economic_pressure", runs=runs, **signatures.SQUEEZED)
     eased = ensemble("economic_pressure", runs=runs, **signatures.EASED)
     d_s, d_e = squeezed.outcomes["ceasefire_day"], eased.outcomes["ceasefire_day"]
@@ -86,18 +92,16 @@ def oil_and_sanctions(ensemble, runs: int) -> None:
             f"{squeezed.outcomes['russia_economic_pressure_mean'].median():.2f} vs "
             f"{eased.outcomes['russia_economic_pressure_mean'].median():.2f}")
     verdict("economic_pressure settles sooner and more often as pressure rises (signature)",
-            signatures.settles_sooner_under_pressure(ensemble), "")
+            signatures.settles_sooner_under_pressure(ensembles), "")
     verdict("  ... fails when pressure neither costs nor turns Moscow",
             not signatures.settles_sooner_under_pressure(
-                ensemble, russia_cost_km2_day=0.0, russia_casualty_cost_weight=0.0,
+                ensembles, russia_cost_km2_day=0.0, russia_casualty_cost_weight=0.0,
                 putin_serious_pressure=1.0), "")
 
 
 def consent(runs: int) -> None:
     failures, deals, relief = [], 0, 0
-    for scenario in WITH_TALKS:
-        package, proposer, given, model = table.deals_struck(scenario, runs=runs)
-        p = model.params
+    for scenario, package, proposer, given, p in table.deals_struck(WITH_TALKS, runs=runs):
         deals += len(package)
         us = (package[:, talks.SANCTIONS_RELIEF] > table.TOL) | (
             talks.us_guarantee_part(p, package) > table.TOL)
@@ -135,14 +139,14 @@ def land_for_peace(runs: int) -> None:
             + " / ".join(f"{v.mean():.0f}" for v in ceded.values()) + " km2")
 
 
-def preset_signatures(ensemble) -> None:
+def preset_signatures(ensemble, ensembles) -> None:
     s = signatures
     base, mx = ensemble(s.BASE), ensemble("maximalist_terms")
     verdict("maximalist_terms destabilises Kyiv more than the default",
-            s.maximalist_destabilises_kyiv(ensemble),
+            s.maximalist_destabilises_kyiv(ensembles),
             f"destabilised {s.destabilised(mx).mean():.0%} vs {s.destabilised(base).mean():.0%}")
     verdict("  ... fails without Washington's blame reaching Kyiv",
-            not s.maximalist_destabilises_kyiv(ensemble, support_refusal_cost=0.0,
+            not s.maximalist_destabilises_kyiv(ensembles, support_refusal_cost=0.0,
                                                trump_aid_cut_on_blame=0.0), "")
     ep = ensemble("economic_pressure")
     verdict("economic_pressure raises Russia's pressure above the default",
@@ -152,11 +156,11 @@ def preset_signatures(ensemble) -> None:
             f"vs {base.outcomes['russia_economic_pressure_mean'].median():.3f}")
     fr = ensemble("freeze")
     verdict("freeze grabs more ground than the default before offering",
-            s.freeze_grabs_before_offering(ensemble),
+            s.freeze_grabs_before_offering(ensembles),
             f"median ground in 180 days {np.median(s.ground_in_first_half_year(fr)):.0f} vs "
             f"{np.median(s.ground_in_first_half_year(base)):.0f} km2")
     verdict("  ... fails without the grab surge",
-            not s.freeze_grabs_before_offering(ensemble, putin_grab_surge=1.0), "")
+            not s.freeze_grabs_before_offering(ensembles, putin_grab_surge=1.0), "")
     mine = fr.outcomes[fr.outcomes["deal_proposer"] == talks.MOSCOW]
     own = ((mine["deal_line_km2"] == 0.0) & (mine["deal_ceasefire_first"] == 1.0)).mean()
     verdict("freeze: Moscow's deals are its own offer of the line, ceasefire first",
@@ -164,18 +168,18 @@ def preset_signatures(ensemble) -> None:
     dt = ensemble("deterrence")
     waves = lambda r: np.median(r.trajectories["strike_wave_today"].sum(axis=1))  # noqa: E731
     verdict("deterrence deters strikes and breaches against the default",
-            s.deterrence_deters(ensemble),
+            s.deterrence_deters(ensembles),
             f"median strike waves {waves(dt):.0f} vs {waves(base):.0f}; breakdowns "
             f"{dt.outcomes['ceasefire_breakdowns'].sum()} vs "
             f"{base.outcomes['ceasefire_breakdowns'].sum()}")
     verdict("  ... fails without the deterrence mechanism",
-            not s.deterrence_deters(ensemble, deterrence_strike_reduction=0.0), "")
+            not s.deterrence_deters(ensembles, deterrence_strike_reduction=0.0), "")
     verdict("deterrence: Kyiv spared holds out (fewer ceasefires)",
-            s.kyiv_spared_holds_out(ensemble),
+            s.kyiv_spared_holds_out(ensembles),
             f"ceasefires {s.reached_ceasefire(dt).mean():.0%} vs "
             f"{s.reached_ceasefire(base).mean():.0%}")
     verdict("  ... fails when outages neither cost Kyiv nor its support",
-            not s.kyiv_spared_holds_out(ensemble, ukraine_cost_km2_day=0.0,
+            not s.kyiv_spared_holds_out(ensembles, ukraine_cost_km2_day=0.0,
                                         support_outage_sensitivity=0.0), "")
 
 
@@ -247,14 +251,15 @@ def main() -> None:
     parser.add_argument("--levers", action="store_true", help="also the lever test (slow)")
     parser.add_argument("--only", default="", help="comma-separated check names")
     args = parser.parse_args()
-    ensemble = make_ensemble(args.runs, args.seed)
+    ensembles = make_ensembles(args.runs, args.seed)
+    ensemble = one_of(ensembles)
     checks = {
         "timing": lambda: busiest_day_share(ensemble, args.runs),
-        "parallel": lambda: parallel_processes(ensemble),
-        "oil": lambda: oil_and_sanctions(ensemble, args.runs),
+        "parallel": lambda: parallel_processes(ensemble, ensembles),
+        "oil": lambda: oil_and_sanctions(ensemble, ensembles, args.runs),
         "consent": lambda: consent(args.runs),
         "land": lambda: land_for_peace(args.runs),
-        "signatures": lambda: preset_signatures(ensemble),
+        "signatures": lambda: preset_signatures(ensemble, ensembles),
         "winter": lambda: second_winter(ensemble),
         "base_rates": lambda: base_rates(ensemble),
     }

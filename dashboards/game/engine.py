@@ -49,6 +49,7 @@ TURN_LENGTHS = (7, 14, 30)
 MAX_TURNS = 48
 MAX_NAME_CHARS = 30
 MAX_LINE_KM2 = 100_000.0
+MAX_KURSK_RETURN_KM2 = 3_000.0  # above the most the model lets Ukraine hold in Russia
 
 
 class MoveError(InputError):
@@ -197,7 +198,10 @@ ISSUE_LABELS = {
     "relief_us": ("Share of US sanctions lifted (0-1)", 0.0, 1.0),
     "force_limits": ("Limits on Ukraine's forces and alignment (0-1)", 0.0, 1.0),
     "relief_eu": ("Share of EU sanctions lifted (0-1)", 0.0, 1.0),
+    "kursk_return_km2": ("Russian ground Ukraine holds handed back, km² (at most what it holds)",
+                         0.0, MAX_KURSK_RETURN_KM2),
 }
+KM2_ISSUES = ("line_km2", "kursk_return_km2")  # whole km², the others shares
 
 
 def controls_of(seat: str) -> tuple[Control, ...]:
@@ -313,8 +317,15 @@ def strike_today(waves: int, day_in_turn: int, turn_days: int) -> bool:
     return (day_in_turn + 1) * waves // turn_days > day_in_turn * waves // turn_days
 
 
-def package_array(package: Mapping[str, float], n_runs: int) -> np.ndarray:
-    return np.tile(np.array([package[i] for i in talks.ISSUE_NAMES], dtype=float), (n_runs, 1))
+def package_array(package: Mapping[str, float], n_runs: int,
+                  kursk_held_km2: np.ndarray | None = None) -> np.ndarray:
+    """A seat's package in every run; the Russian ground handed back is at most what Ukraine
+    holds in each (nobody can give more than it controls)."""
+    array = np.tile(np.array([package[i] for i in talks.ISSUE_NAMES], dtype=float), (n_runs, 1))
+    if kursk_held_km2 is not None:
+        array[:, talks.KURSK_RETURN_KM2] = np.minimum(array[:, talks.KURSK_RETURN_KM2],
+                                                      kursk_held_km2)
+    return array
 
 
 # --------------------------------------------------------------------------- seated leaders
@@ -367,8 +378,9 @@ class SeatedLeader:
             if move["propose"] is not False and self.day_in_turn == 0:
                 tabled = state.talks_phase == TALKS
                 code = PROPOSER_CODE[self.seat]
-                part["package"] = np.where(tabled[:, None], package_array(move["propose"], n),
-                                           moves["package"])
+                part["package"] = np.where(
+                    tabled[:, None], package_array(move["propose"], n, state.kursk_held_km2),
+                    moves["package"])
                 part["proposer"] = np.where(tabled, np.int8(code), moves["proposer"]).astype(
                     np.int8)
         return part
@@ -911,10 +923,11 @@ def _hint_from(seat: str, rule, model, today, turn_days: int) -> dict[str, Any]:
 
 def _package_dict(package: np.ndarray) -> dict[str, float]:
     row = np.nan_to_num(np.asarray(package[0], dtype=float))
-    values = {name: round(float(row[k]), 3) for k, name in enumerate(talks.ISSUE_NAMES)}
-    values["line_km2"] = min(max(round(values["line_km2"]), 0.0), MAX_LINE_KM2)
-    for name in talks.ISSUE_NAMES[1:]:
-        values[name] = min(max(values[name], 0.0), 1.0)
+    values = {}
+    for k, name in enumerate(talks.ISSUE_NAMES):
+        _, low, high = ISSUE_LABELS[name]
+        value = round(float(row[k])) if name in KM2_ISSUES else round(float(row[k]), 3)
+        values[name] = min(max(value, low), high)
     return values
 
 

@@ -284,6 +284,22 @@ def _count(total: np.ndarray, today: np.ndarray) -> np.ndarray:
     return total + today if today.any() else total
 
 
+def hand_back_kursk(depth_km, kursk_held_km2, kursk_start_km2, returned_km2):
+    """A deal that hands back Russian ground: Ukraine withdraws from that much of the Kursk
+    salient (at most what it holds), and the sector's depth moves so that the front keeps it
+    so; all of it handed back leaves none held. Returns the depths and the ground still held."""
+    returned = np.minimum(np.maximum(returned_km2, 0.0), kursk_held_km2)
+    if not (returned > 0.0).any():
+        return depth_km, kursk_held_km2
+    held = np.where(returned >= kursk_held_km2, 0.0, kursk_held_km2 - returned)
+    width = sectors.WIDTH_KM[sectors.KURSK]
+    # a metre past the salient's base where it all goes, so no float32 crumb of it stays held
+    retaken = (kursk_start_km2 - held) / width + np.where(held > 0.0, 0.0, 1e-3)
+    depth = depth_km.copy(order="A")
+    depth[:, sectors.KURSK] = np.where(returned > 0.0, retaken, depth_km[:, sectors.KURSK])
+    return depth, held
+
+
 def _deal_term(agreed_today: np.ndarray, in_force: np.ndarray, new: np.ndarray,
                old: np.ndarray, none) -> np.ndarray:
     """A term of the deal in force: today's where a deal is agreed today, the old one where a
@@ -571,6 +587,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     first_deal = ceasefire_now & (state.ceasefire_day < 0)
     ceded = state.ceded_km2 + (np.where(ceasefire_now, package[:, talks.LINE_KM2], 0.0)
                                if ceasefire_now.any() else 0.0)
+    if ceasefire_now.any():
+        depth, kursk_held = hand_back_kursk(depth, kursk_held, state.kursk_start_km2,
+                                            np.where(ceasefire_now,
+                                                     package[:, talks.KURSK_RETURN_KM2], 0.0))
     russia_troops, ukraine_troops, force_ratio_now = combat.front_troops(russia_force,
                                                                          ukraine_force)
     force_ratio_at_ceasefire = _where(event["ceasefire"], force_ratio_now,

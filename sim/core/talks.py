@@ -27,8 +27,9 @@ GUARANTEE = 2  # security guarantees for Ukraine (European force, US backstop), 
 SANCTIONS_RELIEF = 3  # share of US sanctions on Russia lifted (Washington's to grant), 0-1
 FORCE_LIMITS = 4  # limits on Ukraine's forces and alignment, 0-1
 EU_RELIEF = 5  # share of EU sanctions on Russia lifted (the EU's, by unanimity), 0-1
+KURSK_RETURN_KM2 = 6  # Russian ground Ukraine holds that it hands back, km2 (>= 0; Kyiv's to give)
 ISSUE_NAMES = ("line_km2", "ceasefire_first", "guarantee", "relief_us", "force_limits",
-               "relief_eu")
+               "relief_eu", "kursk_return_km2")
 # The US and EU sanctions count alike in the combined intensity (sim.core.economy), so each
 # bloc's relief is half of what full relief is worth to Moscow.
 US_RELIEF_WEIGHT = 0.5
@@ -90,12 +91,17 @@ def relief_share(package):
             + (1.0 - US_RELIEF_WEIGHT) * package[:, EU_RELIEF])
 
 
-def russia_package_value(package, relief_value, limits_value, guarantee_cost, sequencing_cost):
+def russia_package_value(package, relief_value, limits_value, guarantee_cost, sequencing_cost,
+                         soil_value, soil_held_km2):
     """What a package is worth to Moscow, km2-eq: the ground, sanctions relief and limits on
-    Ukraine it gains, less the guarantees it must tolerate and a ceasefire before terms."""
+    Ukraine it gains, less the guarantees it must tolerate, a ceasefire before terms, and the
+    Russian ground it leaves in Ukraine's hands (`soil_held_km2` less what it hands back,
+    `soil_value` each km2): fighting on would retake that, so a deal that leaves it costs
+    Moscow, and Kyiv can trade it back."""
+    left = np.maximum(soil_held_km2 - package[:, KURSK_RETURN_KM2], 0.0)
     return (package[:, LINE_KM2] + relief_value * relief_share(package)
             + limits_value * package[:, FORCE_LIMITS] - guarantee_cost * package[:, GUARANTEE]
-            - sequencing_cost * package[:, CEASEFIRE_FIRST])
+            - sequencing_cost * package[:, CEASEFIRE_FIRST] - soil_value * left)
 
 
 def renewal_risk(base_risk, guarantee, guarantee_effectiveness, limits, limits_risk):
@@ -107,11 +113,11 @@ def renewal_risk(base_risk, guarantee, guarantee_effectiveness, limits, limits_r
 
 def ukraine_package_cost_parts(package, red_line_km2, red_line_cost_per_km2, frozen_line_cost,
                                limits_cost, relief_cost, sequencing_value, base_risk,
-                               guarantee_effectiveness, limits_risk, horizon):
+                               guarantee_effectiveness, limits_risk, horizon, kursk_value):
     """What a package costs Kyiv, km2-eq, in two parts: what does not depend on the pace (the
     land ceded, with a steep domestic cost beyond its red line, not a wall; freezing the
-    occupation; limits on its forces; relief for Russia; less the worth of a ceasefire before
-    terms), and the chance that Russia attacks again times the horizon, which the believed pace
+    occupation; limits on its forces; relief for Russia; the ground in Russia it hands back,
+    `kursk_value` each km2; less the worth of a ceasefire before terms), and the chance that Russia attacks again times the horizon, which the believed pace
     turns into the ground Kyiv expects to lose (the commitment problem; `cost_at_pace`).
     Whoever values one package at two paces computes these once."""
     line = package[:, LINE_KM2]
@@ -120,6 +126,7 @@ def ukraine_package_cost_parts(package, red_line_km2, red_line_cost_per_km2, fro
                         package[:, FORCE_LIMITS], limits_risk)
     fixed = (line + red_line_cost_per_km2 * beyond + frozen_line_cost
              + limits_cost * package[:, FORCE_LIMITS] + relief_cost * relief_share(package)
+             + kursk_value * package[:, KURSK_RETURN_KM2]
              - sequencing_value * package[:, CEASEFIRE_FIRST])
     return fixed, risk * horizon
 
@@ -215,9 +222,19 @@ def russia_cost_today(p, state, cost_private):
                              p.russia_casualties_per_day_2024, p.russia_casualty_cost_weight)
 
 
-def moscow_value(p, package):
+def moscow_value(p, state, package):
+    """What `package` is worth to Moscow in the world of `state` (the Russian ground Ukraine
+    holds there), to be set against its value of fighting on."""
     return russia_package_value(package, p.russia_relief_value_km2, p.russia_limits_value_km2,
-                                p.russia_guarantee_cost_km2, p.russia_sequencing_cost_km2)
+                                p.russia_guarantee_cost_km2, p.russia_sequencing_cost_km2,
+                                p.russia_soil_value_km2, state.kursk_held_km2)
+
+
+def kursk_return_offered(p, state):
+    """The Russian ground Kyiv (and Washington, brokering) put in a package: all of it where it
+    is worth more to Moscow than to Kyiv, none elsewhere."""
+    return np.where(p.ukraine_kursk_value_km2 < p.russia_soil_value_km2, state.kursk_held_km2,
+                    0.0)
 
 
 def kyiv_cost_parts(p, package):
@@ -226,7 +243,8 @@ def kyiv_cost_parts(p, package):
                                       p.ukraine_frozen_line_cost_km2, p.ukraine_limits_cost_km2,
                                       p.ukraine_relief_cost_km2, p.ukraine_sequencing_value_km2,
                                       p.ukraine_renewal_risk, p.guarantee_effectiveness,
-                                      p.force_limits_rebuild_cut, p.planning_horizon_days)
+                                      p.force_limits_rebuild_cut, p.planning_horizon_days,
+                                      p.ukraine_kursk_value_km2)
 
 
 def kyiv_cost(p, package, pace_belief):
@@ -426,7 +444,7 @@ def _learn(p, state, package, ukraine_refused, russia_refused):
                 distance, p.blame_reasonableness_scale_km2), 1.0)
         if russia_refused.any():
             # Kyiv learns from Moscow's refusal that Moscow's reservation lies above its value
-            value = moscow_value(p, package)
+            value = moscow_value(p, state, package)
             public_cost = russia_cost_today(p, state, 1.0)
             moscow_bound = russia_type_bound(value, state.ukraine_pace_belief, public_cost,
                                              p.planning_horizon_days)
