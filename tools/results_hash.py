@@ -16,16 +16,16 @@ import sim
 
 def results_hash(runs: int, days: int, seed: int, start_date: str | None = None,
                  without: tuple[str, ...] = ()) -> dict[str, str]:
-    """Per preset, a SHA-256 over its outcome table and every recorded trajectory but those
-    named in `without` (fields a change adds, to compare with the commit before it), plus
-    'all'."""
+    """Per preset, a SHA-256 over its outcome table and every recorded trajectory but the
+    columns and fields named in `without` (ones a change adds, to compare with the commit
+    before it), plus 'all'."""
     digests = {}
     total = hashlib.sha256()
     for name in sim.SCENARIOS:
         result = sim.simulate(name, runs=runs, days=days, seed=seed, start_date=start_date)
         h = hashlib.sha256()
         outcomes = result.outcomes
-        for column in outcomes.columns:
+        for column in [c for c in outcomes.columns if c not in without]:
             values = outcomes[column]
             data = (values.cat.codes.to_numpy() if hasattr(values, "cat")
                     else values.to_numpy())
@@ -48,7 +48,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start-date", default=None, help="default 2024-12-01")
     parser.add_argument("--without", default="",
-                        help="trajectories to leave out, comma-separated (ones a change adds)")
+                        help="outcome columns and trajectories to leave out, comma-separated (ones a "
+                             "change adds)")
     args = parser.parse_args()
     without = tuple(name for name in args.without.split(",") if name)
     for name, digest in results_hash(args.runs, args.days, args.seed, args.start_date,
