@@ -335,8 +335,11 @@ def _persons(value: float) -> str:
 
 
 def _troops_change(k_now: float, k_before: float) -> str:
+    """A month's change in troops, in persons as the month's summary gives it: "+8,000"."""
     change = (k_now - k_before) * 1000.0
-    return "no change" if abs(change) < 500.0 else f"{'+' if change > 0 else '−'}{_persons(abs(change))}"
+    if abs(change) < 500.0:
+        return "no change"
+    return ("+" if change > 0 else "−") + _persons(abs(change))
 
 
 def forces_text(period: str, troops_k: tuple[float, float], troops_before_k: tuple[float, float],

@@ -677,15 +677,16 @@ def test_one_colour_and_style_per_meaning_and_no_student_mark_without_a_change()
     assert "talks change (highlighted run)" in plots.key_labels(marks)
     assert student not in {to_hex(c) for c in plots.PHASE_COLOURS}
     for ax in fig.axes:
+        title = ax.get_title(loc="left")
         highlighted = {f"{name}: highlighted run" for name in ("Russia", "Ukraine", "US", "Europe")}
         drawn = {(to_hex(line.get_color()), line.get_label()) for line in ax.get_lines()
                  if line.get_label() in highlighted}
         if len(drawn) > 1:
             assert len({colour for colour, _ in drawn}) == len(drawn), \
-                f"{ax.get_title(loc="left")}: each series' highlighted run has its own colour"
+                f"{title}: each series' highlighted run has its own colour"
             assert to_hex(plots.HIGHLIGHT) not in {colour for colour, _ in drawn}
             keyed = {text.get_text() for text in ax.get_legend().get_texts()}
-            assert {label for _, label in drawn} <= keyed, f"{ax.get_title(loc="left")}: key names them"
+            assert {label for _, label in drawn} <= keyed, f"{title}: key names them"
     two_series = [ax.get_title(loc="left") for ax in fig.axes
                   if sum(line.get_label().endswith(": highlighted run")
                          for line in ax.get_lines()) == 2]

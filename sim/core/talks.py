@@ -117,8 +117,9 @@ def ukraine_package_cost_parts(package, red_line_km2, red_line_cost_per_km2, fro
     """What a package costs Kyiv, km2-eq, in two parts: what does not depend on the pace (the
     land ceded, with a steep domestic cost beyond its red line, not a wall; freezing the
     occupation; limits on its forces; relief for Russia; the ground in Russia it hands back,
-    `kursk_value` each km2; less the worth of a ceasefire before terms), and the chance that Russia attacks again times the horizon, which the believed pace
-    turns into the ground Kyiv expects to lose (the commitment problem; `cost_at_pace`).
+    `kursk_value` each km2; less the worth of a ceasefire before terms), and the chance that
+    Russia attacks again times the horizon, which the believed pace turns into the ground Kyiv
+    expects to lose (the commitment problem; `cost_at_pace`).
     Whoever values one package at two paces computes these once."""
     line = package[:, LINE_KM2]
     beyond = np.maximum(line - red_line_km2, 0.0)
