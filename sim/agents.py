@@ -267,14 +267,18 @@ def putin_reserves_to_kursk(p: Params, state: State) -> np.ndarray:
 # --------------------------------------------------------------------------- Zelensky's rules
 def zelensky_mobilisation(p: Params, state: State) -> np.ndarray:
     """Mobilisation effort (1: full effort under the April 2024 law): the law's reach, the
-    effort domestic support carries, and more when the front moves faster than it did before
-    the start (the threat index to the power `ukraine_threat_mobilisation_elasticity`); limits agreed in
-    a deal cut it. Effort above 1 costs support (in the core)."""
+    effort domestic support carries, more when the front moves faster than it did before the
+    start (the threat index to the power `ukraine_threat_mobilisation_elasticity`) and when the
+    troops at the front have fallen below the start's (the manpower shortage to the power
+    `ukraine_shortage_mobilisation_elasticity`); limits agreed in a deal cut it. Effort above 1
+    costs support (in the core)."""
     limits = state.deal_package[:, talks.FORCE_LIMITS]
     threat = forces.front_threat(state.recent_pace_km2_day, state.start_pace_km2_day)
+    shortage = forces.manpower_shortage(state.ukraine_troops_k, state.ukraine_troops_start_k)
     return (forces.ukraine_mobilised_per_day(1.0, p.ukraine_mobilisation_law,
                                              forces.support_effort(state.ukraine_support),
-                                             threat, p.ukraine_threat_mobilisation_elasticity)
+                                             threat, p.ukraine_threat_mobilisation_elasticity,
+                                             shortage, p.ukraine_shortage_mobilisation_elasticity)
             * (1.0 - p.force_limits_rebuild_cut * limits))
 
 

@@ -596,6 +596,17 @@ _SPECS: list[ParamSpec] = [
        prior=Prior("triangular", 0.0, 1.0, 0.5,
                    "from no response to one in proportion"),
        expects=_E("area_change_km2", -1)),
+    _p("ukraine_shortage_mobilisation_elasticity", 0.5, 0.0, 2.0, "-",
+       "How strongly Ukraine's mobilisation follows its manpower shortage (the troops at the "
+       "front on the start date over those now, when fewer): mobilisation times shortage^this.",
+       "assumption; the April 2024 laws came as brigades at the front were reported at a third "
+       "to a half of their strength after the 2023 offensive and Avdiivka (Ukrainian commanders "
+       "in Western reporting, winter 2023-24)", "combat",
+       label="How much Ukraine mobilises when its army at the front shrinks",
+       # in status_quo about one run in seven ends with Ukraine's troops at half the start's;
+       # with its recruits at the posterior's low end its army shrinks in most runs
+       expects=_E("force_ratio_final", -1, setting=(("ukraine_recruits_per_day", 300.0),),
+                  levels=(0.0, 2.0))),
     _p("ukraine_mobilisation_support_cost", 0.0005, 0.0, 0.005, "per day",
        "Support in Ukraine lost per day per unit of mobilisation effort above full 2024 effort.",
        "assumption; raids and summonses in public places were unpopular in 2024 (forces table: "

@@ -68,6 +68,7 @@ class State:
     start_pace_km2_day: np.ndarray  # that of the quarter before the start date (data)
     russia_troops_k: np.ndarray  # troops at the front, thousand (all sectors)
     ukraine_troops_k: np.ndarray
+    ukraine_troops_start_k: np.ndarray  # on day 0: Kyiv's manpower shortage is against these
     front_force_ratio: np.ndarray  # Russian over Ukrainian troops at the front
     ukraine_offensive_sector: np.ndarray  # int8: the sector Ukraine attacks today, -1 none
     # days since Ukraine's last offensive ended (0 while one is on): its assault forces rebuilt
@@ -325,6 +326,7 @@ def initial_state(params: Params, keys: np.ndarray,
                                     / params.ukraine_training_days),
         russia_troops_k=russia_troops,
         ukraine_troops_k=ukraine_troops,
+        ukraine_troops_start_k=ukraine_troops.copy(),
         front_force_ratio=russia_troops / ukraine_troops,
         ukraine_offensive_sector=np.full(n, -1, dtype=np.int8),
         ukraine_rested_days=full(ukraine_rested_days),

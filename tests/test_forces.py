@@ -109,3 +109,29 @@ def test_the_recorded_troops_are_the_sectors_summed_and_their_ratio_the_force_ra
                               russia / np.maximum(ukraine, 1e-9))
     contracts = model.trajectories["russia_contracts_today"][:, 1:]
     assert (contracts > 0).all() and (model.trajectories["ukraine_recruits_today"][:, 1:] > 0).all()
+
+
+def test_a_shrinking_army_raises_ukraines_mobilisation_unless_switched_off():
+    """Kyiv's manpower shortage (troops on the start date over troops now, 1 while it has as
+    many) raises its call-ups to the power `ukraine_shortage_mobilisation_elasticity`: with its
+    recruits at the posterior's low end its army shrinks, and the response keeps more men at the
+    front and the force ratio lower; at 0 it is gone."""
+    assert np.array_equal(forces.manpower_shortage(np.array([300.0, 150.0, 10.0]), 300.0),
+                          [1.0, 2.0, forces.MAX_SHORTAGE])
+    base = forces.ukraine_mobilised_per_day(400.0, 1.0, 1.0, 1.0, 0.5)
+    assert forces.ukraine_mobilised_per_day(400.0, 1.0, 1.0, 1.0, 0.5, 2.0, 1.0) == 2.0 * base
+    assert forces.ukraine_mobilised_per_day(400.0, 1.0, 1.0, 1.0, 0.5, 2.0, 0.0) == base
+
+    def run(elasticity):
+        return sim.simulate("status_quo", runs=40, days=365, seed=2, uncertainty="off",
+                            record=("ukraine_troops_k", "front_force_ratio",
+                                    "ukraine_recruits_today"),
+                            overrides={"ukraine_recruits_per_day": 300.0,
+                                       "ukraine_shortage_mobilisation_elasticity": elasticity})
+    off, on = run(0.0), run(1.0)
+    assert (off.trajectories["ukraine_troops_k"][:, -1]
+            < off.trajectories["ukraine_troops_k"][:, 0]).all(), "the army shrinks"
+    assert (on.trajectories["ukraine_recruits_today"][:, -1]
+            > off.trajectories["ukraine_recruits_today"][:, -1]).all()
+    assert (on.trajectories["front_force_ratio"][:, -1]
+            < off.trajectories["front_force_ratio"][:, -1]).mean() > 0.9

@@ -658,6 +658,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         ukraine_recruits_today=ukraine_arriving_k * 1000.0,
         russia_troops_k=russia_troops,
         ukraine_troops_k=ukraine_troops,
+        ukraine_troops_start_k=state.ukraine_troops_start_k,
         front_force_ratio=force_ratio_now,
         ukraine_offensive_sector=offensive_sector,
         ukraine_rested_days=(np.where(offensive_sector >= 0, 0.0, state.ukraine_rested_days + 1.0)

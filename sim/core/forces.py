@@ -18,6 +18,7 @@ from . import portable
 from .arrays import clip_range
 
 THREAT_RANGE = (0.5, 4.0)  # Kyiv's threat index is kept inside this range
+MAX_SHORTAGE = 4.0  # Kyiv's manpower shortage index is kept at most this
 THREAT_MEMORY_DAYS = 91.0  # Kyiv reads the threat off the last quarter's pace, as the start does
 # The least pace Kyiv counts as the usual: the mean of Dec 2023-Nov 2024 (forces table: 2,996 km2
 # a year); a quiet quarter before the start does not make an ordinary pace a threat.
@@ -79,17 +80,30 @@ def russia_call_up_order(readiness, call_up_2022_per_day, losses_per_day, contra
     return np.minimum(shortfall, np.multiply(readiness, call_up_2022_per_day))
 
 
+def manpower_shortage(troops_k, troops_start_k):
+    """Kyiv's manpower shortage index: the troops it had at the front on the start date over
+    those it has now (1 while it has at least as many), at most `MAX_SHORTAGE`: brigades worn
+    below strength press for call-ups, as 2024's under-manned brigades pressed for the April
+    law."""
+    ratio = np.divide(troops_start_k, np.maximum(troops_k, 1e-9))
+    return clip_range(ratio, 1.0, MAX_SHORTAGE)
+
+
 def support_effort(support):
     """Share of full mobilisation effort domestic support carries: 0.4 with none, 1 with all."""
     return 0.4 + 0.6 * np.asarray(support)
 
 
-def ukraine_mobilised_per_day(recruits_2024, law_level, effort, threat, threat_elasticity):
+def ukraine_mobilised_per_day(recruits_2024, law_level, effort, threat, threat_elasticity,
+                              shortage=1.0, shortage_elasticity=0.0):
     """Men mobilised per day who will reach the front: 2024's rate times the law's reach and
-    enforcement relative to April 2024, the effort support carries, and the threat at the front
+    enforcement relative to April 2024, the effort support carries, the threat at the front
     to the power `threat_elasticity` (a fast-moving front brings call-ups, as Avdiivka's fall
-    brought the April 2024 law)."""
-    return recruits_2024 * law_level * effort * portable.power(threat, threat_elasticity)
+    brought the April 2024 law) and the manpower shortage to the power `shortage_elasticity`."""
+    mobilised = recruits_2024 * law_level * effort * portable.power(threat, threat_elasticity)
+    if np.any(np.asarray(shortage) > 1.0):
+        mobilised = mobilised * portable.power(shortage, shortage_elasticity)
+    return mobilised
 
 
 def step_pipeline(in_training_k, enlisted_k, training_days):
