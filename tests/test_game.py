@@ -340,3 +340,25 @@ def test_a_seated_leader_hands_back_at_most_the_russian_ground_ukraine_holds():
     assert suggested["kursk_return_km2"] == 512 and suggested["guarantee"] == 0.612
     with pytest.raises(engine.MoveError, match="kursk_return_km2"):
         engine._check_package("propose", package | {"kursk_return_km2": -1.0})
+
+
+def test_the_games_chart_shows_what_the_seats_call_ups_and_mobilisation_move():
+    """Putin's call-ups and Zelensky's mobilisation are seats' decisions: the game's chart draws,
+    beside the front, the force ratio and Ukraine's troops, the class's run in each as recorded."""
+    from dashboards.game.debrief import game_figure, rules_fan
+
+    settings = dataclasses.replace(SETTINGS, turns=24, fan_runs=10)  # two years
+    game = Game(settings)
+    game.join("ana", "zelensky")
+    game.submit("ana", {"mobilisation": 1.5})
+    game.close_turn()
+    fig = game_figure(rules_fan(game), game)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert "Force ratio at the front" in titles and "Ukrainian troops at the front" in titles
+    ax = fig.axes[titles.index("Ukrainian troops at the front")]
+    class_run = max(ax.get_lines(), key=lambda line: line.get_linewidth())
+    today = game.model.day
+    assert np.allclose(class_run.get_ydata(),
+                       game.model.trajectories["ukraine_troops_k"][0, : today + 1])
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert len(labels) <= 5, "a two-year game's dates do not run into each other"

@@ -135,7 +135,17 @@ GAME_PANELS = tuple(
      TRAJECTORIES[name].shown_unit, name, TRAJECTORIES[name].display_scale, colour)
     for name, colour in (("occupied_km2", plots.UKRAINE), ("russia_economic_pressure", plots.RUSSIA),
                          ("ukraine_support", plots.OKABE_ITO["green"]),
-                         ("grid_gw", plots.OKABE_ITO["sky_blue"])))
+                         ("grid_gw", plots.OKABE_ITO["sky_blue"]),
+                         # what the seats' call-ups and mobilisation move
+                         ("front_force_ratio", plots.RUSSIA),
+                         ("ukraine_troops_k", plots.UKRAINE)))
+
+
+def tick_months(days: int) -> int:
+    """Months between date ticks in a half-width panel: every six for a game past a year
+    (three-monthly "Mar 2025" labels run into each other there), three past half a year, else
+    every month."""
+    return 6 if days > 365 else 3 if days > 180 else 1
 
 
 def game_figure(fan: sim.ConflictModel, game: Game, title: str | None = None) -> Figure:
@@ -146,10 +156,10 @@ def game_figure(fan: sim.ConflictModel, game: Game, title: str | None = None) ->
     today = model.day
     marks = plots.time_marks(model.days, today, model.trajectories["talks_phase"][0],
                              start=model.start_date)
-    fig = Figure(figsize=(9.0, 5.6), dpi=plots.RENDER_DPI, layout="constrained")
+    fig = Figure(figsize=(9.0, 8.2), dpi=plots.RENDER_DPI, layout="constrained")
     if title:
         fig.suptitle(title, fontsize=plots.TITLE_PT, x=0.01, ha="left")
-    axes = fig.subplots(2, 2)
+    axes = fig.subplots(len(GAME_PANELS) // 2, 2)
     for ax, (name, unit, field, scale, colour) in zip(axes.ravel(), GAME_PANELS):
         plots.mark_time_axis(ax, marks)
         plots.draw_fan(ax, plots.bands(fan.trajectories[field] / scale), colour, "rules' runs")
@@ -161,7 +171,7 @@ def game_figure(fan: sim.ConflictModel, game: Game, title: str | None = None) ->
         ax.set_title(name, fontsize=plots.TITLE_PT, loc="left")
         ax.set_ylabel(unit, fontsize=plots.LABEL_PT)
         ax.tick_params(labelsize=plots.TICK_PT)
-        plots.date_ticks(ax, marks, 3 if model.days > 180 else 1)
+        plots.date_ticks(ax, marks, tick_months(model.days))
     axes[0, 0].legend(fontsize=plots.LEGEND_PT, loc="upper left")
     return fig
 
