@@ -53,11 +53,10 @@ MEASURES: dict[str, Callable[[SimResult], np.ndarray]] = {
     "us_blame_mean": _trajectory_mean("us_blame"),
     "us_sanctions_mean": _trajectory_mean("us_sanctions"),
     "kursk_held_km2_mean": _trajectory_mean("kursk_held_km2"),
-    "force_ratio_final": lambda r: r.trajectories["front_force_ratio"][:, -1],
 }
 # the trajectories the measures above read (the rest are not recorded in the big batches)
 MEASURED_FIELDS = ("occupied_km2", "grid_gw", "outage_share", "us_blame", "us_sanctions",
-                   "kursk_held_km2", "front_force_ratio")
+                   "kursk_held_km2")
 
 
 @dataclass(frozen=True)

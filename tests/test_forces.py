@@ -135,3 +135,13 @@ def test_a_shrinking_army_raises_ukraines_mobilisation_unless_switched_off():
             > off.trajectories["ukraine_recruits_today"][:, -1]).all()
     assert (on.trajectories["front_force_ratio"][:, -1]
             < off.trajectories["front_force_ratio"][:, -1]).mean() > 0.9
+
+
+def test_each_runs_outcome_row_carries_its_troops_and_force_ratio_at_the_end():
+    result = sim.simulate("status_quo", runs=6, days=90, seed=4,
+                          record=("russia_troops_k", "ukraine_troops_k", "front_force_ratio"))
+    for column, field in (("russia_troops_k_final", "russia_troops_k"),
+                          ("ukraine_troops_k_final", "ukraine_troops_k"),
+                          ("force_ratio_final", "front_force_ratio")):
+        assert np.array_equal(result.outcomes[column].to_numpy(),
+                              result.trajectories[field][:, -1])
