@@ -253,6 +253,12 @@ def glossary_entries() -> tuple[tuple[str, str], ...]:
                                           "budget gap, short supply and the fighting."),
         ("support (share)", "the share of people in Ukraine who want to go on fighting, 0 to 1."),
         ("GW", "gigawatts of electricity Ukraine's grid can supply."),
+        ("troops at the front (thousand)", "soldiers each side has in the twelve sectors of "
+                                           "the front, Kursk included: raised by contracts, "
+                                           "call-ups and mobilisation, worn down by the "
+                                           "fighting."),
+        ("force ratio", "Russian soldiers at the front for every Ukrainian one; the front moves "
+                        "faster the higher it is, until the attacker tires."),
         ("bn USD / year", "billions of US dollars a year, at the day's pace."),
         ("km² equivalent", "what a term of a deal (sanctions relief, guarantees) is worth to a "
                            "side, counted in the land it would give up for it."),
