@@ -7,12 +7,15 @@ is then compared with its level before the class: after one page opened and clos
 first page loads what every later one shares (the code of Solara's widgets, fonts, the map's
 drawing, the day-0 fan of the default settings) and that stays for the server's life.
 
-Why within 10 % (the issue's bound): a page holds a 200-run model, its fan and its widgets,
-about 8-10 MB each, so 20 pages kept would add 160-200 MB, 45-57 % of a baseline of 350 MB
-(30 pages left it 67 % bigger before the allocator was told to give memory back); what the
-allocator keeps of freed memory (fragmentation) moved the level by 2-8 % in the runs measured
-here. Costs about 60 s (mostly the 21 page loads on a loaded 2-core machine; 30 pages cost up to
-6 minutes there under the whole suite's load).
+Why within 20 %: a page holds a 200-run model, its fan and its widgets, about 8-10 MB each,
+so 20 pages kept would add 160-200 MB, 45-57 % of a baseline of 290-350 MB (30 pages left it
+67 % bigger before the allocator was told to give memory back); what the allocator keeps of
+freed memory (fragmentation) moved the level by 2-8 % in the runs first measured here, and by
+10-12 % on 4 December 2026 (two of three runs of d8b804f's code, and of the code after it, over
+the issue's first bound of 10 %, with no page kept: the server's count of open pages was 0). 20 %
+lies between the allocator's drift and a class of pages kept. Costs about 60 s (mostly the 21
+page loads on a loaded 2-core machine; 30 pages cost up to 6 minutes there under the whole
+suite's load).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = 20  # four groups of five: enough to see pages kept (see above), two thirds of 30's cost
 AT_ONCE = 5
-BOUND = 1.10  # the server's memory after the class, as a multiple of before it
+BOUND = 1.20  # the server's memory after the class, as a multiple of before it (see above)
 SETTLE_SECONDS = 4.0  # the 1 s timeout, the 2 s delay before memory is handed back, and slack
 
 
