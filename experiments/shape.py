@@ -13,19 +13,16 @@ import pandas as pd
 
 import sim
 from sim import datasets
-from sim.core import combat
 
 QUANTILES = (0.05, 0.5, 0.95)
 YEAR_DAYS = 365
 
 
 def _forces(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Russia's and Ukraine's troops (thousands, all sectors) and the front's force ratio."""
+    """Russia's and Ukraine's troops (thousands, all sectors) and the front's force ratio, as
+    the day recorded them in the state."""
     state = model.state
-    russia = state.russia_force_k.sum(axis=1, dtype=np.float64)
-    ukraine = state.ukraine_force_k.sum(axis=1, dtype=np.float64)
-    return russia, ukraine, np.asarray(combat.front_force_ratio(state.russia_force_k,
-                                                                state.ukraine_force_k))
+    return state.russia_troops_k, state.ukraine_troops_k, state.front_force_ratio
 
 
 def preset_shape(scenario: str, runs: int, seed: int, **overrides) -> dict:

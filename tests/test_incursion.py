@@ -4,6 +4,7 @@ it can produce it, from the force balance on the border, supply and the pace at 
 from __future__ import annotations
 
 import datetime as dt
+import types
 
 import numpy as np
 import pytest
@@ -183,7 +184,7 @@ def test_a_deal_that_leaves_russian_soil_in_ukraines_hands_costs_moscow_and_kyiv
     assert np.allclose(value, [2000.0 - 2500.0, 2000.0, 2000.0 - 1500.0, 2000.0])
     cost = talks.kyiv_cost(p, package, np.full(4, 10.0))
     assert np.isclose(cost[1] - cost[0], 500.0) and np.isclose(cost[2] - cost[0], 200.0)
-    state = type("S", (), {"kursk_held_km2": held})()
+    state = types.SimpleNamespace(kursk_held_km2=held)
     assert np.array_equal(talks.kursk_return_offered(p, state), held)
     worth_more_to_kyiv = sim.scenarios.make("new_administration", 4, ukraine_kursk_value_km2=9.0)
     assert not talks.kursk_return_offered(worth_more_to_kyiv, state).any()

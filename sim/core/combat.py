@@ -153,10 +153,6 @@ def front_troops(russia_force_k, ukraine_force_k):
     return russia, ukraine, russia / np.maximum(ukraine, 1e-9)
 
 
-def front_force_ratio(russia_force_k, ukraine_force_k) -> np.ndarray:
-    """(runs,) Russian over Ukrainian troops at the front, summed over sectors in float64."""
-    return front_troops(russia_force_k, ukraine_force_k)[2]
-
 
 def step_balance(shift, drift_per_day, fighting, decay_per_day):
     """The force balance's log shift grows by today's drift on fighting days; the drift fades
