@@ -7,6 +7,7 @@ import datetime as _dt
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 
@@ -68,6 +69,25 @@ def kursk_salient() -> pd.DataFrame:
     frame = _read("kursk_salient.csv")
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
     return frame
+
+
+KURSK_DATA_END = _dt.date(2024, 11, 30)  # the salient's milestones after it only check the model
+
+
+def kursk_held_km2_on(date: _dt.date, incursion: _dt.date) -> float:
+    """Ukrainian-held ground in Russia's Kursk region on `date` (km2): none before the
+    incursion (`incursion`, when it held none), then linear between the salient's dated
+    milestones up to the data's end (`kursk_salient`; the later milestones are checks, never
+    inputs), the last milestone's value after it. The reports are weeks apart, so a straight
+    line between them is the estimate a start date between them gets."""
+    if date < incursion:
+        return 0.0
+    rows = kursk_salient()
+    rows = rows[rows["date"] <= KURSK_DATA_END]
+    days = [0.0, *((d - incursion).days for d in rows["date"])]
+    held = [0.0, *rows["ukrainian_held_km2"].astype(float)]
+    offset = (min(date, KURSK_DATA_END) - incursion).days
+    return float(np.interp(offset, days, held))
 
 
 @lru_cache(maxsize=None)

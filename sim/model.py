@@ -288,14 +288,16 @@ class ConflictModel(mesa.Model):
 
 def start_front(start: dt.date) -> tuple[float, float, float]:
     """Occupied area, Ukrainian-held Kursk ground and the most Ukraine had held there, on the
-    eve of the start date (every start after the incursion takes the late-2024 salient)."""
+    eve of the start date: a start after the incursion takes the salient of its eve
+    (`datasets.kursk_held_km2_on`: 1,268 km2 on 2024-09-01, 800 on 2024-12-01) and measures its
+    shrinking from the peak."""
     if start == calendar.START_DATE:
         return (sectors.OCCUPIED_INITIAL_KM2, sectors.KURSK_HELD_INITIAL_KM2,
                 sectors.KURSK_PEAK_KM2)
-    occupied = datasets.occupied_km2_on(start - dt.timedelta(days=1))
-    if start > dt.date.fromisoformat(sectors.KURSK_INCURSION_DATE):
-        return occupied, sectors.KURSK_HELD_INITIAL_KM2, sectors.KURSK_PEAK_KM2
-    return occupied, 0.0, 0.0
+    eve = start - dt.timedelta(days=1)
+    occupied = datasets.occupied_km2_on(eve)
+    held = datasets.kursk_held_km2_on(eve, dt.date.fromisoformat(sectors.KURSK_INCURSION_DATE))
+    return occupied, held, (sectors.KURSK_PEAK_KM2 if held > 0.0 else 0.0)
 
 
 def start_pace_of(start: dt.date) -> float:

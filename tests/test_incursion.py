@@ -121,6 +121,26 @@ def test_an_incursion_is_a_war_of_movement_at_its_own_pace():
     assert np.median(held_a_month_after_crossing(slow)) < 500.0
 
 
+def test_a_start_after_the_incursion_takes_the_salient_of_its_eve():
+    """sim/data/kursk_salient.csv: 1,294 km2 on 2024-08-27, 800 on 2024-11-30; a start between
+    them takes the straight line between the reports, not December's salient."""
+    reports = sim.datasets.kursk_salient().set_index("date")["ukrainian_held_km2"]
+    peak, late = reports[dt.date(2024, 8, 27)], reports[dt.date(2024, 11, 30)]
+    held = {}
+    for start in ("2024-08-01", "2024-09-01", "2024-10-01", "2024-11-01", "2024-12-01"):
+        model = sim.ConflictModel("status_quo", n_runs=3, days=1, rng=2, start_date=start,
+                                  collect=False)
+        assert np.all(model.state.kursk_held_km2 == model.state.kursk_held_km2[0])
+        held[start] = float(model.state.kursk_held_km2[0])
+    assert held["2024-08-01"] == 0.0, "before the incursion Ukraine holds nothing in Russia"
+    assert held["2024-12-01"] == pytest.approx(late, abs=1.0)
+    assert peak > held["2024-09-01"] > held["2024-10-01"] > held["2024-11-01"] > late
+    days = (dt.date(2024, 9, 30) - dt.date(2024, 8, 27)).days
+    assert held["2024-10-01"] == pytest.approx(peak + (late - peak) * days / 95, abs=1.0)
+    later = sim.datasets.kursk_held_km2_on(dt.date(2025, 3, 16), dt.date(2024, 8, 6))
+    assert later == pytest.approx(late), "the 2025 reports check the model, never feed it"
+
+
 def test_a_salients_supply_falls_as_it_is_retaken_from_its_peak():
     from sim.core.combat import salient_supply
     held = np.array([1300.0, 650.0, 1.0, 0.0, 500.0])
