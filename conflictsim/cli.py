@@ -21,7 +21,8 @@ import numpy as np
 
 from sim import DEFAULT_MATH, MATH_MODES, calendar, uncertainty
 from sim.outcomes import OUTCOMES
-from sim.params import GROUPS, PARAMS, InputError, ParamError, iter_specs, parse_assignment
+from sim.params import (GROUPS, PARAMS, InputError, ParamError, did_you_mean, iter_specs,
+                        parse_assignment)
 from sim.scenarios import SCENARIOS, check_scenario
 
 EXIT_BAD_INPUT = 2
@@ -77,7 +78,8 @@ def parse_overrides(assignments: list[str] | None) -> dict[str, object]:
         name, value = parse_assignment(text)
         spec = PARAMS.get(name)
         if spec is None:
-            raise ParamError("--set", name, "a parameter name listed by `conflictsim params`")
+            raise ParamError("--set", name, "a parameter name listed by `conflictsim params`"
+                             + did_you_mean(name, PARAMS))
         spec.coerce(value)
         overrides[name] = value
     return overrides

@@ -462,7 +462,9 @@ class _Checker:
 
     def param_spec(self, key: str, name: str) -> "sim.ParamSpec":
         if name not in sim.PARAMS:
-            self.fail(key, name, "unknown parameter; see `conflictsim params`")
+            raise SpecError(f"{self.source}: {key}: unknown parameter"
+                            f"{sim.params.did_you_mean(name, sim.PARAMS)}; see "
+                            "`conflictsim params`")
         return sim.PARAMS[name]
 
     def level_factor(self, key, spec, entry, method) -> Factor:
@@ -532,6 +534,8 @@ class _Checker:
             self.fail(key, value, spec.allowed())
         if spec.kind == "choice" and not isinstance(value, str):
             self.fail(key, value, f"{spec.name} is given by name, not by code: {spec.allowed()}")
+        if isinstance(value, bool) and spec.kind != "bool":
+            self.fail(key, value, f"{spec.name} is a number, not true or false: {spec.allowed()}")
         try:
             return float(spec.coerce(value))
         except InputError:
@@ -670,7 +674,22 @@ def _is_number(value: Any) -> bool:
 
 
 def _show(value: Any) -> str:
+    """A value as it is written in TOML (true, "text", [1, 2], { range = [0, 1] })."""
+    text = _toml(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, datetime.date):  # a TOML date, shown as written
         return value.isoformat()
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
-    return text if len(text) <= 80 else text[:77] + "..."
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    return repr(value)

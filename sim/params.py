@@ -11,6 +11,7 @@ value is an assumption or a calibration result, and how it was set.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -1450,8 +1451,15 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 def check_name(name: str) -> ParamSpec:
     if name not in PARAMS:
-        raise ParamError("parameter", name, "a name listed by `conflictsim params`")
+        raise ParamError("parameter", name, "a name listed by `conflictsim params`"
+                         + did_you_mean(name, PARAMS))
     return PARAMS[name]
+
+
+def did_you_mean(name: str, known) -> str:
+    """' (did you mean 'x'?)' for the closest of `known` to a misspelt name, else ''."""
+    near = difflib.get_close_matches(str(name), list(known), n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
 
 
 class Params:

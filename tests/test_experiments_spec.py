@@ -79,7 +79,12 @@ russia_recruits_per_day = {{ range = [500, 2000] }}
 
 @pytest.mark.parametrize("text,expected", [
     (GOOD.replace("trump_aid_level", "trump_aid_levle"),
-     'exp.toml: parameters.trump_aid_levle="trump_aid_levle": unknown parameter'),
+     "exp.toml: parameters.trump_aid_levle: unknown parameter (did you mean 'trump_aid_level'?)"),
+    (GOOD + "\n[fixed]\nputin_kursk_superiority = true\n",
+     "exp.toml: fixed.putin_kursk_superiority=true: putin_kursk_superiority is a number, not "
+     "true or false"),
+    (GOOD.replace("[0.0, 1.0], steps = 2", "[true, false], steps = 2"),
+     "exp.toml: parameters.trump_aid_level.range=[true, false]: two numbers [low, high]"),
     (GOOD.replace("[0.0, 1.0]", "[0.0, 2.0]"),
      "exp.toml: parameters.trump_aid_level.range=2.0: trump_aid_level: a number in [0, 1.5]"),
     (GOOD.replace('"serious"', '"surrender"'),
@@ -108,6 +113,14 @@ def test_bad_specs_name_file_key_and_value(text, expected):
     message = str(caught.value)
     assert expected in message, message
     assert "\n" not in message
+
+
+def test_a_switch_takes_true_or_false_and_a_number_does_not():
+    spec = parse(GOOD + "\n[fixed]\nenergy_moratorium_in_talks = false\n")
+    assert dict(spec.fixed)["energy_moratorium_in_talks"] == 0.0
+    with pytest.raises(SpecError, match="is a number, not true or false"):
+        parse(GOOD.replace('putin_strategy = { levels = ["freeze", "serious"] }',
+                           "russia_soil_value_km2 = { levels = [true, false] }"))
 
 
 def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
