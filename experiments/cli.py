@@ -349,8 +349,14 @@ def cmd_sweep(args) -> int:
 def cmd_results(args) -> int:
     from . import results
 
+    from sim.params import InputError
+
     out = Path(args.dir)
     plots = output_folder("--plots", args.plots) if args.plots else None
+    for flag, value in (("--x", args.x), ("--y", args.y), ("--outcome", args.outcome)):
+        if value is not None and plots is None:
+            raise InputError(f"{flag}={value!r} is not allowed without --plots FOLDER: it "
+                             "chooses what the heat maps there show")
     if args.replay is not None:
         print(results.replay_command(out, args.replay))
         return 0

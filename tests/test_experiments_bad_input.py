@@ -86,6 +86,9 @@ CASES = {
     "results --plots onto a file": ({"plots.png": b"not a folder"},
                                     ["results", "{out}", "--plots", "{tmp}/plots.png"],
                                     ["--plots {tmp}/plots.png: exists and is not a folder"]),
+    "results --outcome without --plots": ({}, ["results", "{out}", "--outcome", "force_ratio"],
+                                          ["--outcome='force_ratio' is not allowed without "
+                                           "--plots FOLDER"]),
     "calibrate --seed -1": ({}, ["calibrate", "--out", "{tmp}/cal", "--seed", "-1"],
                             ["--seed -1: a whole number in [0, 2**63 - 1]"]),
     "a 10^6 x 10^6 grid": ({"huge.toml": HUGE_GRID.encode()},
