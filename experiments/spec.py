@@ -645,6 +645,12 @@ class _Checker:
             if not _is_sensitivity_target(name, derived):
                 self.fail("sensitivity.outcomes", name,
                           "a numeric outcome column, 'reached:<column>' or 'share:<outcome class>'")
+        gappy = [name for name in outcomes if name in OUTCOMES and OUTCOMES[name].empty_without]
+        if gappy:
+            self.fail("sensitivity.outcomes", gappy, "empty in runs without the event they "
+                      "measure (" + "; ".join(f"{n}: {OUTCOMES[n].empty_without}" for n in gappy)
+                      + "), so no index can be computed; use " + ", ".join(
+                          f"'reached:{n}'" for n in gappy) + " for the share of runs with it")
         conf = table.get("conf_level", 0.95)
         if not _is_number(conf) or not 0.5 <= conf < 1:
             self.fail("sensitivity.conf_level", conf, "a number in [0.5, 1)")

@@ -1,4 +1,4 @@
-"""Render docs/MODEL.md's parameter and trajectory tables from their declarations
+"""Render docs/MODEL.md's parameter, trajectory and outcome tables from their declarations
 (`python -m sim.docs`)."""
 
 from __future__ import annotations
@@ -7,11 +7,13 @@ import re
 import sys
 from pathlib import Path
 
+from .outcomes import OUTCOMES
 from .params import GROUPS, iter_specs
 from .trajectories import TRAJECTORIES
 
 BEGIN, END = "<!-- BEGIN PARAMETER TABLE -->", "<!-- END PARAMETER TABLE -->"
 TRAJECTORY_BEGIN, TRAJECTORY_END = "<!-- BEGIN TRAJECTORY TABLE -->", "<!-- END TRAJECTORY TABLE -->"
+OUTCOME_BEGIN, OUTCOME_END = "<!-- BEGIN OUTCOME TABLE -->", "<!-- END OUTCOME TABLE -->"
 
 
 def parameter_table() -> str:
@@ -34,6 +36,15 @@ def trajectory_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def outcome_table() -> str:
+    """The per-run outcome columns of a run's and a sweep's table; 'empty without' names the
+    event without which a run has no value (NaN in the Parquet files)."""
+    lines = ["", "| column | label | unit | meaning | empty without |", "|---|---|---|---|---|"]
+    lines += [f"| `{o.name}` | {o.label} | {o.unit} | {o.meaning} | {o.empty_without or '-'} |"
+              for o in OUTCOMES.values()]
+    return "\n".join(lines) + "\n"
+
+
 def prior_text(spec) -> str:
     """What a run draws for the parameter when uncertainty is on (empty if nothing)."""
     prior = spec.prior
@@ -51,7 +62,8 @@ def update(path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
     new = text
     for begin, end, table in ((BEGIN, END, parameter_table),
-                              (TRAJECTORY_BEGIN, TRAJECTORY_END, trajectory_table)):
+                              (TRAJECTORY_BEGIN, TRAJECTORY_END, trajectory_table),
+                              (OUTCOME_BEGIN, OUTCOME_END, outcome_table)):
         new = re.sub(re.escape(begin) + ".*?" + re.escape(end),
                      lambda _: f"{begin}\n{table()}{end}", new, flags=re.S)
     if new != text:

@@ -15,7 +15,9 @@ from .state import CEASEFIRE, SETTLEMENT, TALKS, State
 class OutcomeSpec:
     """One per-run outcome, declared once: the summary, the CLI, sweep specs, the dashboard,
     the plots and docs/MODEL.md read this table. `fmt` formats a value for people;
-    `headline` outcomes are the ones `conflictsim run` summarises."""
+    `headline` outcomes are the ones `conflictsim run` summarises; `empty_without` names the event
+    without which a run has no value (a day of it, a term of its deal), so a sensitivity analysis
+    can refuse such a column before any run and offer `reached:<name>`."""
 
     name: str
     label: str
@@ -23,6 +25,7 @@ class OutcomeSpec:
     meaning: str
     fmt: str = "{:.2f}"
     headline: bool = False
+    empty_without: str = ""  # the event without which a run's value is empty (NaN); "": never
 
 
 _O = OutcomeSpec
@@ -39,9 +42,11 @@ OUTCOMES: dict[str, OutcomeSpec] = {o.name: o for o in [
     _O("kursk_held_km2_final", "Ukrainian-held ground in Kursk at the end", "km2",
        "Ground Ukraine still holds inside Russia on the last day.", "{:,.0f}", True),
     _O("ceasefire_day", "first ceasefire day", "day",
-       "Day of the first ceasefire; empty (NaN) if none.", "{:.0f}"),
+       "Day of the first ceasefire; empty (NaN) if none.", "{:.0f}",
+       empty_without="a ceasefire"),
     _O("settlement_day", "settlement day", "day",
-       "Day a settlement was signed; empty (NaN) if none.", "{:.0f}"),
+       "Day a settlement was signed; empty (NaN) if none.", "{:.0f}",
+       empty_without="a settlement"),
     _O("talks_phase_final", "talks phase at the end", "code",
        "0 no talks, 1 talks while fighting, 2 ceasefire, 3 settlement.", "{:.0f}"),
     _O("talks_open_days", "days of open talks", "days",
@@ -56,30 +61,41 @@ OUTCOMES: dict[str, OutcomeSpec] = {o.name: o for o in [
        "guarantees they asked, refused.", "{:.0f}"),
     _O("deal_line_km2", "land ceded in the first deal", "km2",
        "Unoccupied Ukrainian land the first ceasefire's package ceded beyond the line; empty "
-       "(NaN) without a deal.", "{:,.0f}"),
+       "(NaN) without a deal.", "{:,.0f}",
+       empty_without="a deal"),
     _O("deal_ceasefire_first", "first deal: ceasefire before terms", "0/1",
-       "1 if the first deal put the ceasefire before the terms; NaN without a deal.", "{:.0f}"),
+       "1 if the first deal put the ceasefire before the terms; NaN without a deal.", "{:.0f}",
+       empty_without="a deal"),
     _O("deal_guarantee", "first deal: guarantees", "share 0-1",
        "Security guarantees for Ukraine in the first deal (Europe's force, the US backstop).",
-       "{:.2f}"),
+       "{:.2f}",
+       empty_without="a deal"),
     _O("deal_relief_us", "first deal: US sanctions lifted", "share 0-1",
-       "Share of US sanctions the first deal lifted (granted by Washington).", "{:.2f}"),
+       "Share of US sanctions the first deal lifted (granted by Washington).", "{:.2f}",
+       empty_without="a deal"),
     _O("deal_relief_eu", "first deal: EU sanctions lifted", "share 0-1",
-       "Share of EU sanctions the first deal lifted (granted by the EU).", "{:.2f}"),
+       "Share of EU sanctions the first deal lifted (granted by the EU).", "{:.2f}",
+       empty_without="a deal"),
     _O("deal_force_limits", "first deal: limits on Ukraine's forces", "index 0-1",
-       "Limits on Ukraine's forces and alignment in the first deal.", "{:.2f}"),
+       "Limits on Ukraine's forces and alignment in the first deal.", "{:.2f}",
+       empty_without="a deal"),
     _O("deal_kursk_return_km2", "first deal: Russian ground handed back", "km2",
-       "Ground Ukraine held in Russia (Kursk) that the first deal handed back.", "{:,.0f}"),
+       "Ground Ukraine held in Russia (Kursk) that the first deal handed back.", "{:,.0f}",
+       empty_without="a deal"),
     _O("deal_energy_truce", "first deal came with an energy truce", "0/1",
        "1 if an agreed energy truce was in force when the first ceasefire was agreed.",
-       "{:.0f}"),
+       "{:.0f}",
+       empty_without="a deal"),
     _O("deal_proposer", "first deal proposed by", "code",
-       "1 Moscow, 2 Kyiv, 3 Washington; NaN without a deal.", "{:.0f}"),
+       "1 Moscow, 2 Kyiv, 3 Washington; NaN without a deal.", "{:.0f}",
+       empty_without="a deal"),
     _O("deal_consent", "first deal consented to by", "bits",
        "Sum of 1 Moscow, 2 Kyiv, 4 Washington, 8 the EU: who consented; NaN without a deal.",
-       "{:.0f}"),
+       "{:.0f}",
+       empty_without="a deal"),
     _O("energy_truce_day", "first energy truce day", "day",
-       "Day an energy truce was first agreed; empty (NaN) if never.", "{:.0f}"),
+       "Day an energy truce was first agreed; empty (NaN) if never.", "{:.0f}",
+       empty_without="an energy truce"),
     _O("energy_truces_broken", "energy truces broken", "count",
        "How many energy truces broke down.", "{:.0f}"),
     _O("russia_economic_pressure_final", "Russian economic pressure at the end", "index 0-1",

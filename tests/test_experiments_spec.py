@@ -115,6 +115,30 @@ def test_bad_specs_name_file_key_and_value(text, expected):
     assert "\n" not in message
 
 
+def test_a_sensitivity_on_outcomes_empty_without_their_event_fails_before_any_run():
+    text = GOOD.replace('method = "grid"', 'method = "sobol"\nsamples = 8').replace(
+        ", steps = 2", "").replace('putin_strategy = { levels = ["freeze", "serious"] }', "")
+    assert parse(text + '\n[sensitivity]\noutcomes = ["reached:ceasefire_day"]\n')
+    with pytest.raises(SpecError) as caught:
+        parse(text + '\n[sensitivity]\noutcomes = ["occupied_km2_final", "ceasefire_day", '
+              '"deal_kursk_return_km2"]\n')
+    message = str(caught.value)
+    assert 'sensitivity.outcomes=["ceasefire_day", "deal_kursk_return_km2"]' in message
+    assert "'reached:ceasefire_day', 'reached:deal_kursk_return_km2'" in message
+
+
+def test_the_outcomes_declared_empty_without_an_event_are_the_ones_a_run_leaves_empty():
+    import sim
+
+    frame = sim.simulate("new_administration", runs=60, days=300, seed=1).outcomes
+    no_deal = frame["ceasefire_day"].isna()
+    assert no_deal.any() and not no_deal.all(), "the check needs runs with and without a deal"
+    empty = {c for c in frame.columns if frame[c].isna().any()}
+    declared = {name for name, o in sim.outcomes.OUTCOMES.items() if o.empty_without}
+    assert empty <= declared
+    assert {n for n in declared if n.startswith("deal_") or n == "ceasefire_day"} <= empty
+
+
 def test_a_switch_takes_true_or_false_and_a_number_does_not():
     spec = parse(GOOD + "\n[fixed]\nenergy_moratorium_in_talks = false\n")
     assert dict(spec.fixed)["energy_moratorium_in_talks"] == 0.0

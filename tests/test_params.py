@@ -102,3 +102,9 @@ def test_every_outcome_is_declared_once_with_label_unit_and_meaning():
     assert produced == set(OUTCOMES)
     for spec in OUTCOMES.values():
         assert spec.label and spec.unit and spec.meaning, spec.name
+    from pathlib import Path
+
+    from sim.docs import OUTCOME_BEGIN, OUTCOME_END, outcome_table
+    text = (Path(__file__).parent.parent / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    current = text.split(OUTCOME_BEGIN, 1)[1].split(OUTCOME_END, 1)[0]
+    assert current == "\n" + outcome_table(), "run: python -m sim.docs docs/MODEL.md"
