@@ -171,11 +171,9 @@ def replay_row(sweep_dir: str, row_index: int):
         raise CliError(f"--run={row_index} is not allowed: a row index of the sweep in "
                        f"{sweep_dir} (0 to {results.rows_done(Path(sweep_dir)) - 1})") from None
     replayed = results.replay(Path(sweep_dir), row_index, manifest, stored)
-    columns = [c for c in replayed.outcomes.columns
-               if c in stored.index and c not in ("run", "seed", "scenario", "outcome")]
-    mismatched = [c for c in columns
-                  if not np.array_equal(np.asarray(replayed.outcomes[c].iloc[0], dtype=float),
-                                        np.asarray(stored[c], dtype=float), equal_nan=True)]
+    values = results.replayed_values(replayed, stored.index)
+    mismatched = [c for c, value in values.items() if not _same(value, stored[c])]
+    world = sum(1 for c in values if c.startswith(("drawn_", "type_")))
     if mismatched:
         machine = manifest.get("environment", manifest).get("numpy_cpu_features", "unknown")
         why = (f"stored on a CPU with features {machine}; with native math numpy's exp/log can "
@@ -186,8 +184,17 @@ def replay_row(sweep_dir: str, row_index: int):
               f"{', '.join(mismatched)} ({why})")
     else:
         print(f"replay of row {row_index} matches the stored row bit for bit "
-              f"({len(columns)} outcome columns)")
+              f"({len(values) - world} outcome columns, the outcome class among them, and "
+              f"{world} columns of the run's drawn world)")
     return replayed
+
+
+def _same(replayed, stored) -> bool:
+    """Bit for bit for numbers (NaN equal to NaN), equal for names (a class, a choice)."""
+    if isinstance(replayed, str) or isinstance(stored, str):
+        return str(replayed) == str(stored)
+    return np.array_equal(np.asarray(replayed, dtype=float), np.asarray(stored, dtype=float),
+                          equal_nan=True)
 
 
 def replay_game(path: str) -> int:

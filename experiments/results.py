@@ -257,6 +257,26 @@ def replay(out: Path, row_index: int, manifest: dict | None = None,
                         math=math_mode(manifest))
 
 
+def replayed_values(result: sim.SimResult, columns) -> dict:
+    """The replayed run's values of a stored row's columns: its outcomes and outcome class, and
+    its drawn world (`drawn_<parameter>`, `type_<name>`), as the sweep wrote them."""
+    from .chunks import DRAWN_PREFIX, TYPE_PREFIX, parameter_column
+
+    values = {}
+    for column in columns:
+        if column in result.outcomes.columns and column not in ("run", "seed", "scenario"):
+            values[column] = result.outcomes[column].iloc[0]
+        elif column.startswith(DRAWN_PREFIX):
+            name = column.removeprefix(DRAWN_PREFIX)
+            drawn = result.drawn.get(name)
+            drawn = result.params.per_run(name) if drawn is None else drawn
+            values[column] = parameter_column(name, np.asarray(drawn, dtype=float).ravel())[0]
+        elif column.startswith(TYPE_PREFIX):
+            private = result.private_types[column.removeprefix(TYPE_PREFIX) + "_private"]
+            values[column] = float(np.asarray(private, dtype=np.float64).ravel()[0])
+    return values
+
+
 def uncertainty(manifest: dict) -> str:
     """Whether the sweep's runs drew their uncertain parameters ("on", the default)."""
     return manifest["spec"].get("uncertainty", "on")

@@ -156,6 +156,14 @@ def test_run_from_a_sweep_directory_replays_a_row_exactly(tmp_path):
     stored = stored[stored["row"] == 11].iloc[0]
     replayed = pd.read_parquet(tmp_path / "r.parquet").iloc[0]
     assert replayed["occupied_km2_final"] == stored["occupied_km2_final"]
+    from conflictsim.cli import _same
+    from experiments import results
+    values = results.replayed_values(results.replay(tmp_path / "sweep", 11), stored.index)
+    world = [c for c in values if c.startswith(("drawn_", "type_"))]
+    assert "outcome" in values and world, "the check covers the class and the drawn world"
+    assert all(_same(values[c], stored[c]) for c in values)
+    assert not _same(values[world[0]], stored[world[0]] + 1e-12), "a world that differs fails"
+    assert not _same(values["outcome"], "something else")
     bad = run_cli("run", "--from", tmp_path / "sweep", "--run", 10**6)
     assert bad.returncode == 2 and "--run=1000000 is not allowed" in bad.stderr
     missing = run_cli("run", "--from", tmp_path / "nowhere", "--run", 1)
