@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import importlib
 import os
+import signal
 import sys
 import textwrap
 from pathlib import Path
@@ -412,9 +413,11 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, CliError) as err:
         print(f"conflictsim: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("conflictsim: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        # a sweep says what it kept and how to go on; the status is 128 + the signal's number
+        detail = str(err) if getattr(err, "signum", None) is not None else ""
+        print("conflictsim: interrupted" + (f": {detail}" if detail else ""), file=sys.stderr)
+        return 128 + getattr(err, "signum", signal.SIGINT)
     except BrokenPipeError:
         # output piped into e.g. `head`: stop quietly, as command-line tools do
         sys.stdout = open(os.devnull, "w")

@@ -29,7 +29,13 @@ from .spec import Spec, SpecError, n_points
 
 
 class Interrupted(KeyboardInterrupt):
-    """SIGTERM, turned into an exception so every `finally` runs and workers are stopped."""
+    """SIGTERM (or Ctrl-C once the sweep has recorded what it kept), turned into an exception so
+    every `finally` runs and workers are stopped; `signum` gives the command's exit status
+    (128 + signum) and the message what was kept and how to continue."""
+
+    def __init__(self, message: str = "", signum: int = signal.SIGINT):
+        super().__init__(message)
+        self.signum = int(signum)
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,7 @@ def _sigterm_raises():
         return
 
     def handler(signum, frame):
-        raise Interrupted(f"signal {signum}")
+        raise Interrupted(f"signal {signum}", signum)
 
     previous = signal.signal(signal.SIGTERM, handler)
     try:
@@ -251,9 +257,12 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
         if chunking.BAND_PARTS in kept_tables(spec, chunk_size):
             finish_split_bands(out, spec, plan)
         status = "complete"
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         status, error = "interrupted", "interrupted (Ctrl-C or SIGTERM)"
-        raise
+        kept = rows_done + computed
+        raise Interrupted(f"{kept:,} of {rows_total:,} rows kept in {out}; the same command with "
+                          "--resume computes the rest", getattr(err, "signum", signal.SIGINT)
+                          ) from None
     except BaseException as err:
         error = f"{type(err).__name__}: {str(err).strip().splitlines()[0] if str(err).strip() else ''}"
         raise

@@ -288,6 +288,10 @@ def test_no_process_outlives_a_killed_processes_sweep(tmp_path, death):
     if death == "SIGTERM":
         assert manifest["status"] == "interrupted"
         assert manifest["sessions"][-1]["status"] == "interrupted"
+        assert process.returncode == 128 + signal.SIGTERM
+        kept = len(storage.read_table(out))
+        told = process.stderr.read().decode().strip().splitlines()[-1]
+        assert told.startswith(f"conflictsim: interrupted: {kept:,} of ") and "--resume" in told
     else:
         assert manifest["status"] == "running"  # nothing could be recorded ...
     assert results.status(out, manifest).startswith("interrupted")  # ... but it is seen
