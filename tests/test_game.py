@@ -362,3 +362,28 @@ def test_the_games_chart_shows_what_the_seats_call_ups_and_mobilisation_move():
                        game.model.trajectories["ukraine_troops_k"][0, : today + 1])
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert len(labels) <= 5, "a two-year game's dates do not run into each other"
+
+
+def test_a_package_put_forward_while_no_talks_are_open_is_told_as_not_tabled():
+    """Packages are tabled only in open talks; a seat's package on a turn with none open never
+    reaches a table, and the log and the talks' record say so instead of "tables"; a package's
+    words name the Russian ground it hands back."""
+    from dashboards.game.debrief import debrief, rules_fan
+    from sim.core import talks
+
+    settings = dataclasses.replace(SETTINGS, turns=1, fan_runs=10)
+    package = {name: 0.0 for name in talks.ISSUE_NAMES} | {"kursk_return_km2": 300.0,
+                                                            "guarantee": 0.3}
+    game = Game(settings)
+    game.join("zoe", "zelensky")
+    assert game.model.state.talks_phase[0] != sim.state.TALKS
+    game.submit("zoe", {"propose": package})
+    assert not np.any(game.model.trajectories["proposer_today"][0, 1:] == talks.KYIV)
+    told = [e.text for e in game.events() if "played by the class" in e.text]
+    assert len(told) == 1 and "could not table a package" in told[0]
+    assert "no talks were open" in told[0] and "tables a package" not in told[0]
+    assert "300 km² of Russia's Kursk region handed back" in told[0]
+    result = debrief(game, rules_fan(game))
+    assert result.most_moved is None, "a package nobody saw moved nothing"
+    assert not any("moved the run most" in line for line in result.lines())
+    assert move_words("zelensky", {"propose": package}).startswith("tables a package: 0 km² ceded")

@@ -54,6 +54,7 @@ GAME_CSS = """
 .debrief-page .figure-outcomes { max-width: 520px; }
 .own-info td, .seat-table td, .seat-table th { padding: 2px 6px; font-size: 0.85rem; }
 .game-error { color: #a00; font-size: 0.9rem; }
+.move-draft, .move-sent { display: block; margin: 6px 0; }
 :focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
 @media (max-width: 899px) { .game-columns > .game-side { flex: 1 1 100%; } }
 """

@@ -63,8 +63,10 @@ class Debrief:
 
     @property
     def most_moved(self) -> SeatEffect | None:
-        """The seat whose moves changed the occupied area most (among seats the class played)."""
-        played = [s for s in self.seats if s.moved]
+        """The seat whose moves changed the occupied area most (among seats the class played);
+        None when no seat's moves changed it by half a km² or more."""
+        played = [s for s in self.seats
+                  if s.moved and abs(s.occupied_km2 - self.class_occupied_km2) >= 0.5]
         if not played:
             return None
         return max(played, key=lambda s: abs(s.occupied_km2 - self.class_occupied_km2))

@@ -114,7 +114,8 @@ def offensive_code(sector: int | None) -> int:
 PACKAGE_TEXT = ("Table a package on the turn's first day (only while talks are open); the rule "
                 "then tables none for you this turn")
 PACKAGE_COST = ("The other side answers at once. A refusal of a package that looked reasonable "
-                "from outside turns Washington's blame and Ukrainian support against the refuser.")
+                "from outside turns Washington's blame and Ukrainian support against the refuser. "
+                "Russian ground handed back is at most what Ukraine holds there.")
 ACCEPT_COST = ("Both sides accepting (with the consent of whoever must grant relief or "
                "guarantees) brings a ceasefire on the package's terms.")
 CONTROLS: tuple[Control, ...] = (
@@ -137,7 +138,8 @@ CONTROLS: tuple[Control, ...] = (
        "Russian soil is retaken sooner; the front in Ukraine gets fewer replacements.",
        "number", 0.0, 1.0, 0.05),
     _c("seek_talks", "putin", ["russia_seeks_talks"], "Ask for talks",
-       "Talks open once Washington also pushes; only in talks can packages be tabled.",
+       "While Moscow or Washington asks, talks open on any day with a small chance (a month of "
+       "asking may not be enough); only in open talks can a package be tabled.",
        "yes/no"),
     _c("break_ceasefire", "putin", ["russia_breaks_ceasefire"],
        "Attack again if a ceasefire holds", "The ceasefire ends and the fighting resumes.",
@@ -176,7 +178,8 @@ CONTROLS: tuple[Control, ...] = (
     _c("us_sanctions", "trump", ["us_sanctions"], "US sanctions on Russia (0 none, 1 the most)",
        "Squeezes Russia's revenue and raises its economic pressure.", "number"),
     _c("push_talks", "trump", ["us_pushes_talks"], "Press both sides into talks",
-       "Talks open when Moscow or Kyiv also seeks them.", "yes/no"),
+       "While Washington or Moscow asks, talks open on any day with a small chance (a month of "
+       "asking may not be enough); only in open talks can a package be tabled.", "yes/no"),
     _c("offer_energy_truce", "trump", ["energy_truce_offered"], "Offer an energy truce",
        "A partial deal: no strikes on grid or refineries while both keep it.", "yes/no"),
     _c("consent", "trump", ["us_consents"],
@@ -198,8 +201,7 @@ ISSUE_LABELS = {
     "relief_us": ("Share of US sanctions lifted (0-1)", 0.0, 1.0),
     "force_limits": ("Limits on Ukraine's forces and alignment (0-1)", 0.0, 1.0),
     "relief_eu": ("Share of EU sanctions lifted (0-1)", 0.0, 1.0),
-    "kursk_return_km2": ("Russian ground Ukraine holds handed back, km² (at most what it holds)",
-                         0.0, MAX_KURSK_RETURN_KM2),
+    "kursk_return_km2": ("Russian ground (Kursk) handed back, km²", 0.0, MAX_KURSK_RETURN_KM2),
 }
 KM2_ISSUES = ("line_km2", "kursk_return_km2")  # whole km², the others shares
 
@@ -756,13 +758,15 @@ class Game:
         model = self.model
         found = run_events(model.trajectories, model.day, start=model.start_date, days=model.days,
                            track=self.track.arrays)
+        phase = model.trajectories["talks_phase"][0]
         for k, turn in enumerate(self.turns):
             day = k * self.settings.turn_days + 1
+            talks_open = bool(phase[day - 1] == TALKS)  # a package is tabled on a turn's first day
             for seat, move in turn.moves.items():
                 if move:
                     found.append(Event(day, "intervention",
                                        f"{SEAT_TITLES[seat]}, played by the class: "
-                                       + move_words(seat, move)))
+                                       + move_words(seat, move, talks_open)))
         return in_log_order(found)
 
     # -- the record --------------------------------------------------------------------------
@@ -844,8 +848,9 @@ def _check_name(name: Any) -> str:
     return name.strip()
 
 
-def move_words(seat: str, move: Mapping[str, Any]) -> str:
-    """A seat's move in plain words, for the event log and the talks' record."""
+def move_words(seat: str, move: Mapping[str, Any], talks_open: bool = True) -> str:
+    """A seat's move in plain words, for the event log and the talks' record; a package put
+    forward while no talks were open (`talks_open` False) is told as not tabled."""
     parts = []
     for control in controls_of(seat):
         if control.name not in move:
@@ -854,7 +859,10 @@ def move_words(seat: str, move: Mapping[str, Any]) -> str:
         if control.kind == "yes/no":
             parts.append(f"{control.label.lower()}: {'yes' if value else 'no'}")
         elif control.kind == "package":
-            parts.append("tables no package" if value is False else "tables " + package_words(value))
+            parts.append("tables no package" if value is False
+                         else "tables " + package_words(value) if talks_open
+                         else "could not table " + package_words(value)
+                         + " (no talks were open; only in talks can a package be tabled)")
         elif control.kind == "choice":
             parts.append(f"{control.label.split(':')[0].lower()}: {control.option_label(value)}")
         else:
@@ -866,7 +874,9 @@ def package_words(package: Mapping[str, float]) -> str:
     return ("a package: " + f"{package['line_km2']:,.0f} km² ceded, "
             + ("ceasefire first" if package["ceasefire_first"] else "terms first")
             + f", guarantees {package['guarantee']:.0%}, US relief {package['relief_us']:.0%}, "
-            f"EU relief {package['relief_eu']:.0%}, force limits {package['force_limits']:.0%}")
+            f"EU relief {package['relief_eu']:.0%}, force limits {package['force_limits']:.0%}"
+            + (f", {package['kursk_return_km2']:,.0f} km² of Russia's Kursk region handed back"
+               if package.get("kursk_return_km2", 0.0) > 0.0 else ""))
 
 
 def _hint_from(seat: str, rule, model, today, turn_days: int) -> dict[str, Any]:
