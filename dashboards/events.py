@@ -85,7 +85,7 @@ def _land_words(km2: float) -> str | None:
 def _kursk_words(km2: float) -> str | None:
     if not np.isfinite(km2) or km2 <= 0.5:
         return None
-    return f"Ukraine handing back the {km2:,.0f} km² it holds in Russia's Kursk region"
+    return f"Ukraine handing back {km2:,.0f} km² of the ground it holds in Russia's Kursk region"
 
 
 def _share_words(template: str, threshold: float = 0.05) -> Callable[[float], str | None]:
@@ -151,12 +151,13 @@ def refusal_text(values: Mapping[str, Any]) -> str:
     if np.isfinite(seen) and refusers:
         refuser = refusers[0][0]
         if seen >= 0.5:
-            text += f". Washington found the offer reasonable and blames {refuser}"
+            text += f". The offer looked reasonable from outside: Washington blames {refuser}"
         elif who in ("Moscow", "Kyiv") and who != refuser:
-            text += (f". Washington found the offer unreasonable and blames {who} for asking "
-                     "too much")
+            text += (f". The offer looked unreasonable from outside: Washington blames {who} for "
+                     "asking too much")
         else:
-            text += f". Washington found the offer unreasonable and blames {refuser} less"
+            text += (f". The offer looked unreasonable from outside: Washington blames {refuser} "
+                     "only a little")
     return text
 
 
@@ -230,7 +231,8 @@ def kursk_events(held_km2: np.ndarray, phase: np.ndarray | None = None) -> list[
     for d in np.flatnonzero(dealt) + 1:
         if km2[d] > 0.0:
             text = (f"Under the ceasefire's terms Ukraine withdraws from part of the Kursk "
-                    f"salient: it holds {km2[d]:,.0f} km² in Russia, from {km2[d - 1]:,.0f}")
+                    f"salient: it holds {km2[d]:,.0f} km² in Russia at the day's end, "
+                    f"{km2[d - 1]:,.0f} the day before (the terms and the day's fighting)")
         else:
             text = (f"Under the ceasefire's terms Ukraine withdraws from the Kursk salient, "
                     f"handing back the {km2[d - 1]:,.0f} km² it held in Russia")
@@ -280,11 +282,18 @@ def sanctions_events(level: np.ndarray, who: str) -> list[Event]:
 
 
 # -- the month's summaries ----------------------------------------------------------------------
+MIN_TAIL_DAYS = 7  # a run's last days after a month's end shorter than this join that month
+
+
 @functools.lru_cache(maxsize=16)
 def month_ends(start: datetime.date, horizon: int) -> tuple[int, ...]:
-    """Days that end a calendar month (and the horizon, which ends the last, perhaps partial)."""
+    """Days that end a calendar month, and the horizon, which ends the last, perhaps partial;
+    a tail of under `MIN_TAIL_DAYS` (a two-year run from 1 December ends on the 1st) is told
+    with the month before it, not as a summary of a day or two."""
     dates = calendar.Calendar(start, horizon + 1).dates
     ends = [d for d in range(horizon) if dates[d + 1].month != dates[d].month]
+    if ends and horizon - ends[-1] < MIN_TAIL_DAYS:
+        ends.pop()
     return tuple(ends + [horizon])
 
 
@@ -348,19 +357,29 @@ def forces_text(period: str, troops_k: tuple[float, float], troops_before_k: tup
     """Each side's troops at the front at the end of `period`, how they changed, what reached
     them and what the fighting cost, and the ratio the front's pace follows: the force ratio
     with its reasons. (Russia, Ukraine) pairs; troops in thousands, the rest in persons over the
-    period. The change is not inflow less casualties: some wounded return, and a side's
-    recruits sent to Kursk count there too."""
+    period. The change is inflow less casualties plus the wounded who return to the ranks
+    (told, so the line adds up: the change less what came and went)."""
     russia_in = f"{_persons(russia_contracts)} new contracts"
     if russia_called_up >= 500.0:
         russia_in += f" and {_persons(russia_called_up)} reservists called up"
     russia, ukraine = troops_k
+    russia_back = _returned(russia, troops_before_k[0], russia_contracts + russia_called_up,
+                            casualties[0])
+    ukraine_back = _returned(ukraine, troops_before_k[1], ukraine_recruits, casualties[1])
     return (f"Troops at the front: Russia {_persons(russia * 1000.0)} "
             f"({_troops_change(russia, troops_before_k[0])} {period}; {russia_in}, "
-            f"{_persons(casualties[0])} killed and wounded), Ukraine "
+            f"{_persons(casualties[0])} killed and wounded{russia_back}), Ukraine "
             f"{_persons(ukraine * 1000.0)} ({_troops_change(ukraine, troops_before_k[1])}; "
             f"{_persons(ukraine_recruits)} recruits arrive, {_persons(casualties[1])} killed and "
-            f"wounded). Russia has {russia / max(ukraine, 1e-9):.1f} soldiers there to every "
-            f"Ukrainian")
+            f"wounded{ukraine_back}). Russia has {russia / max(ukraine, 1e-9):.1f} soldiers there "
+            f"to every Ukrainian")
+
+
+def _returned(k_now: float, k_before: float, inflow: float, casualties: float) -> str:
+    """", 11,000 wounded back in the ranks": what the change holds beyond inflow less
+    casualties (the wounded who return; nothing said under 500)."""
+    back = (k_now - k_before) * 1000.0 - inflow + casualties
+    return f", {_persons(back)} wounded back in the ranks" if back >= 500.0 else ""
 
 
 def month_events(trajectories: Mapping[str, np.ndarray], run: int, first: int, end: int,

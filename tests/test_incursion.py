@@ -265,5 +265,5 @@ def test_the_event_log_tells_a_salient_handed_back_under_a_ceasefire():
     package = np.zeros(talks.N_ISSUES)
     package[talks.LINE_KM2], package[talks.KURSK_RETURN_KM2] = 0.0, 480.0
     assert events.offer_terms({"last_package": package}) == (
-        "the front frozen where it is, terms before any ceasefire and Ukraine handing back the "
-        "480 km² it holds in Russia's Kursk region")
+        "the front frozen where it is, terms before any ceasefire and Ukraine handing back 480 "
+        "km² of the ground it holds in Russia's Kursk region")
