@@ -6,10 +6,12 @@ Components never call these directly; the page passes them as `on_*` callbacks.
 
 from __future__ import annotations
 
+import datetime
 import urllib.parse
 from dataclasses import replace
 from typing import Any
 
+from sim import calendar
 from sim.params import InputError
 
 from .reactive_state import DashboardState, show_day
@@ -95,6 +97,21 @@ def step(session: Session, state: DashboardState, n_days: int) -> None:
     schedule is in them already) nor the revision."""
     session.latencies.begin()
     show_day(state, session.step(n_days), session.model.days)
+
+
+def days_to_next_month(day: int, start: datetime.date) -> int:
+    """Days from `day` to the same day of the next calendar month (the month's last day when
+    it is shorter): "+1 month" from 1 December is 1 January, so the date does not drift and
+    the month just ended is summarised in the log."""
+    date = calendar.date_of(day, start)
+    year, month = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
+    last = (datetime.date(year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return (datetime.date(year, month, min(date.day, last)) - date).days
+
+
+def step_month(session: Session, state: DashboardState) -> None:
+    """"+1 month": to the same date next month."""
+    step(session, state, days_to_next_month(session.model.day, session.model.start_date))
 
 
 def open_sweep_row(session: Session, state: DashboardState, library, name: str, row_text: str):

@@ -238,13 +238,13 @@ def test_page_renders_steps_and_shows_bad_input_plainly():
     box, rc = solara.render(Page(), handle_error=False)
     wait_for_fan(rc)
     rc.find(v.Btn, children=["+1 month"]).widget.click()
-    assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "30"
+    assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "31"
     rc.find(v.TextField, label="Value (%)").widget.v_model = "700"
     rc.find(v.Btn, children=["Apply"]).widget.click()
     message = rc.find(v.Alert, type="error").widget
     assert message.children == ["US aid after Jan 2025, share of the 2024 level: 700 % is not "
                                 "allowed; allowed: 0 to 150 % of the 2024 level."]
-    assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "30"
+    assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "31"
 
 
 # -- command line -----------------------------------------------------------------------------
@@ -799,3 +799,16 @@ def test_a_student_starts_the_runs_from_another_date_and_compares_presets_from_i
     actions.choose_start(session, state, None)
     assert session.start_date == sim.calendar.START_DATE
     assert "not in the shipped data" not in map_caption(session.start_date)
+
+
+def test_a_month_step_goes_to_the_same_date_next_month():
+    """"+1 month" from 1 Dec is 1 Jan (31 days), then 1 Feb (31), then 1 Mar (28): the date
+    does not drift, and each step ends just after a month's summary in the log."""
+    from dashboards.actions import days_to_next_month
+
+    start, day, dates = sim.calendar.START_DATE, 0, []
+    for _ in range(4):
+        day += days_to_next_month(day, start)
+        dates.append(sim.calendar.date_of(day, start).isoformat())
+    assert dates == ["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01"]
+    assert days_to_next_month(0, dt.date(2024, 1, 31)) == 29, "to the month's last day"

@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 import sim
 from sim import datasets
+from dashboards.actions import days_to_next_month
 from dashboards.cli import REPO_ROOT, server_command, server_env
 from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only, wait_until_serving
 from dashboards.components.controls import KEY_PARAMETERS
@@ -224,8 +225,9 @@ def test_play_advances_the_date_and_the_plots(browser, server):
         assert day_of(page) == day, "pause stops the clock"
         after = page.locator(".chart-overview .chart-overlay").inner_html()
         assert after != before
+        month = days_to_next_month(day, sim.calendar.START_DATE)  # to the same date next month
         page.locator(".play-controls button.step-month").click()
-        page.wait_for_function(f"() => +document.querySelector('.sim-date').dataset.day === {day + 30}")
+        page.wait_for_function(f"() => +document.querySelector('.sim-date').dataset.day === {day + month}")
     finally:
         context.close()
 
@@ -235,17 +237,17 @@ def test_intervention_during_a_run_recomputes_the_fan_from_today(browser, server
     context, page = open_page(browser, server)
     try:
         page.locator(".play-controls button.step-month").click()
-        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 31")
         page.locator(".parameter-panel .v-alert").wait_for(timeout=FAN_TIMEOUT_MS)  # "the run has started"
         slider = page.locator(".param-trump_aid_level [role=slider]").first
         slider.focus()
         slider.press("ArrowLeft")
         page.wait_for_function(
-            "() => document.querySelector('.fan-readout')?.dataset.fromDay === '30'",
+            "() => document.querySelector('.fan-readout')?.dataset.fromDay === '31'",
             timeout=FAN_TIMEOUT_MS)
         assert page.locator(".event-log .event-intervention").count() == 1
         assert page.locator(".event-log .event-intervention").inner_text().startswith(
-            "31 Dec 2024: you set")
+            "1 Jan 2025: you set")
     finally:
         context.close()
 
@@ -315,7 +317,7 @@ def test_two_sessions_are_isolated(browser, server):
                 "(name) => JSON.parse(document.querySelector('.fan-readout')?.dataset.settings"
                 " || '{}').scenario === name", arg=name, timeout=FAN_TIMEOUT_MS)
         page_a.locator(".play-controls button.step-month").click()
-        page_a.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        page_a.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 31")
         page_b.wait_for_timeout(500)
         assert day_of(page_b) == 0
         assert sim.SCENARIOS["freeze"].title in page_a.locator(".sim-date").inner_text()
@@ -391,12 +393,12 @@ def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_m
         before = front_map(page)
         assert before["day"] == 0
         page.locator(".play-controls button.step-month").click()
-        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 31")
         page.wait_for_function(
-            "() => document.querySelector('.front-map-layer').dataset.day === '30'")
+            "() => document.querySelector('.front-map-layer').dataset.day === '31'")
         after = front_map(page)
         assert after["highlight"] != before["highlight"] and after["label"] != before["label"]
-        assert "31 Dec 2024" in after["label"]
+        assert "1 Jan 2025" in after["label"]
 
         page.locator(".parameter-panel .v-alert").wait_for(timeout=FAN_TIMEOUT_MS)  # "the run has started"
         slider = page.locator(".param-trump_aid_level [role=slider]").first
@@ -427,7 +429,7 @@ def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_m
             .map(img => img.closest('.figure')?.className || img.outerHTML.slice(0, 80))""")
         assert unnamed == [], "every image has a name (none is announced as just 'image')"
         overview = page.locator(".chart-overview").get_attribute("aria-label")
-        assert "31 Dec 2024" in overview and "median" in overview
+        assert "1 Jan 2025" in overview and "median" in overview
 
         choose(page, ".scenario-picker", sim.SCENARIOS["freeze"].title)
         page.wait_for_function(
@@ -489,7 +491,7 @@ def test_after_reset_an_export_shows_day_0(browser, server):
     try:
         day0 = download(page, "overview.png")
         page.locator(".play-controls button.step-month").click()
-        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 31")
         assert download(page, "overview.png") != day0, "an export shows the day on screen"
         page.locator(".play-controls button.reset").click()
         page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 0")

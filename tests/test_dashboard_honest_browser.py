@@ -93,7 +93,7 @@ def test_no_your_change_mark_until_the_student_changes_something(browser, server
         key = overview_key(page)
         assert "median of runs" in key and "your change" not in key
         page.locator(".play-controls button.step-month").click()
-        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 30")
+        page.wait_for_function("() => +document.querySelector('.sim-date').dataset.day === 31")
         page.locator(".parameter-panel .v-alert").wait_for(timeout=FAN_TIMEOUT_MS)  # the run has started
         assert "your change" not in overview_key(page)
         overview = page.locator(".chart-overview").get_attribute("aria-label")
@@ -106,7 +106,7 @@ def test_no_your_change_mark_until_the_student_changes_something(browser, server
         page.wait_for_function("() => (document.querySelector('.chart-overview').dataset.key"
                                " || '').includes('your change')", timeout=FAN_TIMEOUT_MS)
         page.wait_for_function("() => document.querySelector('.fan-readout')?.dataset.fromDay"
-                               " === '30'", timeout=FAN_TIMEOUT_MS)
+                               " === '31'", timeout=FAN_TIMEOUT_MS)
         expect(page.locator(".event-log .event-intervention")).to_have_count(1)
         assert "94 %" in page.locator(".event-log .event-intervention").inner_text(), \
             "logged once, with the value the adjustment ended on"

@@ -290,7 +290,7 @@ def typed_in_model_units(spec: ParamSpec, text: str) -> str:
 def PlayControls(playing: bool, at_end: bool, speed: int, speeds: dict[str, int],
                  on_play: Callable[[], None], on_pause: Callable[[], None],
                  on_step: Callable[[int], None], on_reset: Callable[[], None],
-                 on_speed: Callable[[int], None]):
+                 on_speed: Callable[[int], None], on_month: Callable[[], None]):
     """Takes whether the run is at its end rather than the day, so a step does not re-render it."""
     with solara.Row(classes=["play-controls"], gap="4px", style={"flex-wrap": "wrap"}):
         if playing:
@@ -300,7 +300,7 @@ def PlayControls(playing: bool, at_end: bool, speed: int, speeds: dict[str, int]
                           classes=["play"], color="primary")
         solara.Button("+1 day", on_click=lambda: on_step(1), disabled=playing or at_end,
                       classes=["step-day"])
-        solara.Button("+1 month", on_click=lambda: on_step(30), disabled=playing or at_end,
+        solara.Button("+1 month", on_click=on_month, disabled=playing or at_end,
                       classes=["step-month"])
         solara.Button("Reset", icon_name="mdi-restart", on_click=on_reset, classes=["reset"])
     names = {v: k for k, v in speeds.items()}
