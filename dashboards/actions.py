@@ -188,7 +188,7 @@ def run_lesson(session: Session, state: DashboardState, lesson):
         key = comparison.preset_key(lesson.compare_with)
         theirs = comparison.day0_trajectories(comparison.settings_for(key, settings, ()),
                                               session.shared_fans)
-        theirs_label = comparison.label_for(key, ())
+        theirs_label = lesson.compare_label or comparison.label_for(key, ())
     return answer(lesson, ours, theirs, start, ours_label="your settings now",
                   theirs_label=theirs_label)
 

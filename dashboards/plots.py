@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import textwrap
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -102,10 +103,11 @@ def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2], edges[1::2]))
 
 
-def mark_time_axis(ax, marks: TimeMarks, label: bool = False) -> None:
+def mark_time_axis(ax, marks: TimeMarks, label: bool = False,
+                   winter_colour: str = WINTER_SHADE) -> None:
     """Winter shading, the inauguration, talks changes, interventions and today on one axis."""
     for start, end in _spans(marks.winter):
-        ax.axvspan(start, end, color=WINTER_SHADE, zorder=0, lw=0,
+        ax.axvspan(start, end, color=winter_colour, zorder=0, lw=0,
                    label="winter" if label and start == _spans(marks.winter)[0][0] else None)
     ax.axvline(marks.inauguration_day, color=OKABE_ITO["purple"], lw=1, ls=":",
                label="US inauguration" if label else None)
@@ -367,13 +369,19 @@ def comparison_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
     return fig
 
 
+LESSON_WINTER = "#E8E8E8"  # grey: the fans beside it are blue and orange
+
+
 def lesson_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
                   marks: TimeMarks, question_day: int, about_runs: bool) -> Figure:
-    """A lesson's quantity for both fans up to its question's day, the day marked: fans of the
-    quantity, or for a question about runs the share of runs that meet it each day."""
-    fig = Figure(figsize=(6.4, 3.2), dpi=RENDER_DPI, layout="constrained")
+    """A lesson's quantity for both fans over the lesson's run (`marks.days`), its question's
+    day marked: fans of the quantity, or for a question about runs the share of runs that meet
+    it each day. The key sits under the chart, so it hides none of the fans."""
+    from matplotlib.patches import Patch
+
+    fig = Figure(figsize=(6.4, 3.9), dpi=RENDER_DPI, layout="constrained")
     ax = fig.add_subplot()
-    mark_time_axis(ax, marks)
+    mark_time_axis(ax, marks, winter_colour=LESSON_WINTER)
     for s, colour in zip(series, SERIES_COLOURS * 3):
         if about_runs:
             ax.plot(np.arange(s.runs.shape[1]), s.runs.mean(axis=0) * 100.0, color=colour,
@@ -382,14 +390,19 @@ def lesson_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
             draw_fan(ax, bands(s.runs), colour, s.label)
     ax.axvline(question_day, color=HIGHLIGHT, lw=1.2, ls=(0, (4, 2)),
                label=f"the question's day ({day_text(calendar.date_of(question_day, marks.start))})")
-    ax.set_xlim(0, question_day + max(5, question_day // 40))
+    ax.set_xlim(0, marks.days)
     if about_runs:
         ax.set_ylim(0, 100)
     ax.set_title(title, fontsize=TITLE_PT, loc="left")
     ax.set_ylabel("% of runs" if about_runs else unit, fontsize=LABEL_PT)
     ax.tick_params(labelsize=TICK_PT)
-    ax.legend(fontsize=LEGEND_PT - 0.5, loc="upper left", framealpha=0.85)
-    date_ticks(ax, marks, 3 if question_day <= 400 else 6)
+    handles, labels = ax.get_legend_handles_labels()
+    if marks.winter.any():
+        handles.append(Patch(facecolor=LESSON_WINTER, label="winter (December to February)"))
+        labels.append("winter (December to February)")
+    fig.legend(handles, [textwrap.fill(text, 44) for text in labels], fontsize=LEGEND_PT - 0.5,
+               loc="outside lower center", ncol=2, frameon=False)
+    date_ticks(ax, marks, 1 if marks.days <= 200 else 3 if marks.days <= 400 else 6)
     return fig
 
 

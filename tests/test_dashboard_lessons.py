@@ -52,6 +52,8 @@ GOOD = (LESSONS_DIR / "us_aid_cut.toml").read_text()
     (("trump_aid_level = 0.0", "us_aid_switch = 0.0"), ["parameter='us_aid_switch'"]),
     (('scenario = "status_quo"', 'scenario = "peace"'), ["scenario='peace'"]),
     (('compare_with = "status_quo"', 'compare_with = "peace"'), ["compare_with='peace'"]),
+    (('compare_with = "status_quo"', 'compare_label = "history"'),
+     ["compare_label='history'", "without compare_with"]),
     (("run_days = 365", "run_days = 0"), ["run_days=0", "[1, 730]"]),
     (("run_days = 365", "run_days = 1.5"), ["run_days=1.5", "whole number"]),
     (('variable = "occupied_km2"', 'variable = "happiness"'), ["observe.variable='happiness'"]),
@@ -162,8 +164,9 @@ def lesson_numbers(lesson):
     return out
 
 
-def number_text(value: float, signed: bool) -> str:
-    text = f"{abs(value):,.0f}" if abs(value) >= 100 else f"{abs(value):.2f}"
+def number_text(value: float, signed: bool, whole: bool = False) -> str:
+    """Areas in whole km² however small ("−5 km²", not "−5.22 km²"); shares with two decimals."""
+    text = f"{abs(value):,.0f}" if whole or abs(value) >= 100 else f"{abs(value):.2f}"
     if signed:
         return ("+" if value >= 0 else "−") + text
     return text if value >= 0 else "-" + text
@@ -201,8 +204,10 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
         else:
             median, low, high = expected[side]
             assert (m.median, m.low, m.high) == pytest.approx((median, low, high), abs=1e-9)
-            assert (f"median {number_text(median, change)}{unit}; 90 % of the 200 runs between "
-                    f"{number_text(low, change)} and {number_text(high, change)}{unit}") in found.text
+            whole = lesson.unit == "km²"
+            assert (f"median {number_text(median, change, whole)}{unit}; 90 % of the 200 runs "
+                    f"between {number_text(low, change, whole)} and "
+                    f"{number_text(high, change, whole)}{unit}") in found.text
     # the comparing words follow the numbers
     if lesson.share_at_least is not None:
         points = 100 * (expected["ours"][0] - expected["theirs"][0])

@@ -127,8 +127,8 @@ def AnswerView(found: LessonAnswer):
     with solara.v.Html(tag="div", attributes=numbers, class_="lesson-observed"):
         MarkdownText("**2. What the model shows.** " + found.text)
     png = solara.use_memo(lambda: lesson_png(found), [found])
-    FigureImage(png, "lesson", "The lesson's question, both fans, up to the question's day; "
-                "both use the same random numbers.", lesson_alt(found))
+    FigureImage(png, "lesson", "The lesson's question, both fans over the lesson's run, the "
+                "question's day marked; both use the same random numbers.", lesson_alt(found))
 
 
 def lesson_png(found: LessonAnswer) -> bytes:
@@ -136,7 +136,7 @@ def lesson_png(found: LessonAnswer) -> bytes:
     series = [plots.ComparedSeries(found.ours.label, found.ours_series)]
     if found.theirs is not None:
         series.append(plots.ComparedSeries(found.theirs.label, found.theirs_series))
-    marks = plots.time_marks(lesson.question_day, lesson.question_day, start=found.start)
+    marks = plots.time_marks(lesson.run_days, lesson.question_day, start=found.start)
     title = found.quantity if len(found.quantity) < 70 else lesson.label
     return plots.figure_png(plots.lesson_figure(title, lesson.unit, tuple(series), marks,
                                                 lesson.question_day, lesson.about_runs))

@@ -26,7 +26,8 @@ from ..settings import HORIZON_DAYS, Settings, settings_from_mapping
 
 LESSONS_DIR = Path(__file__).resolve().parent
 TOP_KEYS = {"title": str, "question": str, "introduction": str, "scenario": str,
-            "run_days": int, "compare_with": str, "parameters": dict, "predict": dict,
+            "run_days": int, "compare_with": str, "compare_label": str, "parameters": dict,
+            "predict": dict,
             "observe": dict, "explain": dict, "order": int, "start_date": str}
 REQUIRED = ("title", "question", "introduction", "scenario", "run_days", "predict", "observe",
             "explain")
@@ -67,6 +68,7 @@ class Lesson:
     measure: str = "level"  # "level": the value on `day`; "change": since day 0, run by run
     share_at_least: float | None = None  # a question about runs: those with value >= this
     share_label: str = ""  # what those runs are, in words ("in a ceasefire or a settlement")
+    compare_label: str = ""  # what the compared fan is, where its preset's title would mislead
 
     @property
     def question_day(self) -> int:
@@ -125,6 +127,10 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
     if compare_with is not None and compare_with not in sim.SCENARIOS:
         raise LessonError(f"{source}: compare_with={compare_with!r} is not allowed: one of "
                           + ", ".join(sim.SCENARIOS))
+    compare_label = data.get("compare_label", "").strip()
+    if compare_label and compare_with is None:
+        raise LessonError(f"{source}: compare_label={compare_label!r} is not allowed without "
+                          "compare_with: it names the compared fan")
     variable = sections["observe"]["variable"]
     if variable not in TRAJECTORY_FIELDS:
         raise LessonError(f"{source}: observe.variable={variable!r} is not allowed: one of "
@@ -171,7 +177,7 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
                   explanation=explanation, order=data.get("order", 100), day=day,
                   measure=measure,
                   share_at_least=None if share_at_least is None else float(share_at_least),
-                  share_label=share_label)
+                  share_label=share_label, compare_label=compare_label)
 
 
 def load_lesson(path: Path | str) -> Lesson:
@@ -233,10 +239,10 @@ def measure(lesson: Lesson, trajectories: Mapping[str, np.ndarray], label: str) 
 
 
 def question_series(lesson: Lesson, trajectories: Mapping[str, np.ndarray]) -> np.ndarray:
-    """The lesson's quantity per run and day up to its day (runs, day + 1), as its chart shows it:
-    the value or the change since day 0 in the lesson's unit; for a question about runs, whether
-    each run meets it (0 or 1)."""
-    runs = np.asarray(trajectories[lesson.variable], dtype=float)[:, : lesson.question_day + 1]
+    """The lesson's quantity per run and day over the lesson's run (runs, run_days + 1), as its
+    chart shows it: the value or the change since day 0 in the lesson's unit; for a question
+    about runs, whether each run meets it (0 or 1)."""
+    runs = np.asarray(trajectories[lesson.variable], dtype=float)[:, : lesson.run_days + 1]
     if lesson.about_runs:
         return (runs >= lesson.share_at_least).astype(float)
     if lesson.measure == "change":
@@ -360,7 +366,7 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
         opposite = lesson.measure == "change" and mine.median * other.median < 0
         difference = "about the same" if direction == "about the same" else (
             # changes of opposite signs: a share of the other's change says nothing
-            f"{_number(abs(gap))}{unit} {direction}" if opposite else
+            f"{_number(abs(gap), lesson.unit in WHOLE_UNITS)}{unit} {direction}" if opposite else
             f"{percent(relative)} {direction}" if np.isfinite(relative) else direction)
         compared = (f"The median with {mine.label} is {difference} than with {other.label} "
                     f"({signed(lesson, gap, True)}{unit}); " + pairs)
@@ -374,9 +380,10 @@ def percent(share: float | None) -> str:
 
 def signed(lesson: Lesson, value: float, always: bool = False) -> str:
     """A number as the page writes it; a change (or a difference: `always`) carries its sign."""
+    whole = lesson.unit in WHOLE_UNITS
     if lesson.measure == "change" or always:
-        return ("+" if value >= 0 else "−") + _number(abs(value))
-    return _number(value)
+        return ("+" if value >= 0 else "−") + _number(abs(value), whole)
+    return _number(value, whole)
 
 
 def date_words(date: datetime.date) -> str:
@@ -388,5 +395,8 @@ def _placeholders(text: str) -> list[str]:
     return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+WHOLE_UNITS = ("km²",)  # quantities the page gives in whole units however small
+
+
+def _number(value: float, whole: bool = False) -> str:
+    return f"{value:,.0f}" if whole or abs(value) >= 100 else f"{value:.2f}"
