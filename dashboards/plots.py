@@ -341,6 +341,9 @@ def outcome_figure(counts: dict[str, int], horizon: datetime.date) -> Figure:
     ax.set_yticks(np.arange(len(names))[::-1])
     ax.set_yticklabels(names, fontsize=TICK_PT)
     ax.set_xlim(0, 1.1)
+    ax.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0])
+    ax.set_xticklabels(["0 %", "25 %", "50 %", "75 %", "100 %"])
+    ax.set_xlabel("share of runs", fontsize=LABEL_PT)
     ax.tick_params(axis="x", labelsize=TICK_PT)
     ax.set_title(f"How the {total} runs stand on {day_text(horizon)}", fontsize=TITLE_PT,
                  loc="left")

@@ -812,3 +812,16 @@ def test_a_month_step_goes_to_the_same_date_next_month():
         dates.append(sim.calendar.date_of(day, start).isoformat())
     assert dates == ["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01"]
     assert days_to_next_month(0, dt.date(2024, 1, 31)) == 29, "to the month's last day"
+
+
+def test_at_the_runs_end_the_play_bar_says_so_and_how_to_start_again():
+    from dashboards.components.controls import PlayControls
+
+    def bar(at_end: bool):
+        _, rc = solara.render(PlayControls(False, at_end, 1, {"normal": 1}, lambda: None,
+                                           lambda: None, lambda n: None, lambda: None,
+                                           lambda s: None, lambda: None), handle_error=False)
+        return [w.children for w in rc.find(v.Html).widgets if "run-ended" in (w.class_ or "")]
+
+    assert bar(True) == [["The run has reached its last day: Reset starts it again."]]
+    assert bar(False) == []

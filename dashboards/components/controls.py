@@ -303,6 +303,9 @@ def PlayControls(playing: bool, at_end: bool, speed: int, speeds: dict[str, int]
         solara.Button("+1 month", on_click=on_month, disabled=playing or at_end,
                       classes=["step-month"])
         solara.Button("Reset", icon_name="mdi-restart", on_click=on_reset, classes=["reset"])
+    if at_end:
+        solara.Text("The run has reached its last day: Reset starts it again.",
+                    classes=["run-ended"])
     names = {v: k for k, v in speeds.items()}
     solara.Select(label="Speed", values=list(speeds), value=names.get(speed, list(speeds)[0]),
                   on_value=lambda label: on_speed(speeds[label]))
