@@ -3,11 +3,11 @@ source columns): DeepStateMap occupied area 2022-2024 and a table of facts."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from functools import lru_cache
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 
 
@@ -87,7 +87,13 @@ def kursk_held_km2_on(date: _dt.date, incursion: _dt.date) -> float:
     days = [0.0, *((d - incursion).days for d in rows["date"])]
     held = [0.0, *rows["ukrainian_held_km2"].astype(float)]
     offset = (min(date, KURSK_DATA_END) - incursion).days
-    return float(np.interp(offset, days, held))
+    after = bisect.bisect_left(days, offset)  # a straight line between the two reports
+    if after == len(days):
+        return held[-1]
+    if days[after] == offset or after == 0:
+        return held[after]
+    share = (offset - days[after - 1]) / (days[after] - days[after - 1])
+    return held[after - 1] + share * (held[after] - held[after - 1])
 
 
 @lru_cache(maxsize=None)
