@@ -92,8 +92,34 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_table(path: Path, frame: pd.DataFrame) -> None:
     tmp = _tmp(path)
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp, compression="zstd")
+    pq.write_table(described(pa.Table.from_pandas(frame, preserve_index=False)), tmp,
+                   compression="zstd")
     os.replace(tmp, path)
+
+
+def described(table: pa.Table) -> pa.Table:
+    """Each column the model declares carries its label, unit and meaning as Parquet field
+    metadata (`pq.read_schema(path).field(name).metadata`), so a table read anywhere says what
+    its numbers are: outcomes, trajectories, parameters and a run's drawn parameters."""
+    fields = [field.with_metadata(description) if (description := column_description(field.name))
+              else field for field in table.schema]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
+def column_description(name: str) -> dict[str, str] | None:
+    """Label, unit and meaning of a column the model declares (None for keys and the rest)."""
+    from sim.outcomes import OUTCOMES
+    from sim.params import PARAMS
+    from sim.trajectories import TRAJECTORIES
+
+    plain = name.removeprefix("drawn_")
+    spec = OUTCOMES.get(name) or TRAJECTORIES.get(name) or PARAMS.get(plain)
+    if spec is None:
+        return None
+    label = getattr(spec, "plain_label", None) or spec.label  # a parameter's words if unlabelled
+    if plain != name:
+        label = f"{label} (this run's draw)"
+    return {"label": label, "unit": spec.unit, "meaning": spec.meaning}
 
 
 def sha256_of(path: Path) -> str:

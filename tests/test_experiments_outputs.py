@@ -48,6 +48,17 @@ def test_manifest_and_tables_name_choices_phases_and_classes(tmp_path):
     assert list(names.cat.categories) == list(PHASE_NAMES)
     assert (names.cat.codes.to_numpy() == table["talks_phase_final"].to_numpy()).all()
     assert set(table["outcome"].astype(str)) <= set(sim.OUTCOME_CLASSES)
+    import pyarrow.parquet as pq
+    schema = pq.read_schema(storage.table_files(out)[0])
+    kept = [name for name in schema.names if name in sim.outcomes.OUTCOMES]
+    assert kept
+    for name in kept:
+        declared = sim.outcomes.OUTCOMES[name]
+        described = schema.field(name).metadata
+        assert described[b"unit"] == declared.unit.encode()
+        assert described[b"label"] == declared.label.encode()
+    assert schema.field(CHOICE.name).metadata[b"meaning"] == sim.PARAMS[CHOICE.name].meaning.encode()
+    assert schema.field("row").metadata is None, "keys are what their names say"
 
 
 @pytest.mark.slow
