@@ -112,7 +112,8 @@ def cmd_levers(args) -> int:
 
     for name in args.names:
         if name not in PARAMS:
-            raise ParamError("parameter", name, "a name listed by `conflictsim params`")
+            raise ParamError("parameter", name, "a name listed by `conflictsim params`"
+                             + did_you_mean(name, PARAMS))
     verdicts = levers.check(args.names or list(PARAMS), runs=args.runs)
     for verdict in verdicts:
         print(verdict.line())
@@ -141,21 +142,23 @@ def cmd_shape(args) -> int:
 
 def summary_text(outcomes, scenario: str, days: int,
                  start: dt.date = calendar.START_DATE) -> str:
+    width = max(42, *(len(label) + 2 for _, label, _ in SUMMARY_COLUMNS))  # columns stay aligned
     lines = [f"scenario {scenario}: {len(outcomes)} runs x {days} days "
              f"({start} to {calendar.date_of(days, start)})",
-             f"{'outcome':<42}{'median':>14}{'10%':>14}{'90%':>14}"]
+             f"{'outcome':<{width}}{'median':>14}{'10%':>14}{'90%':>14}"]
     for column, label, fmt in SUMMARY_COLUMNS:
         values = outcomes[column].to_numpy(dtype=float)
         q10, q50, q90 = np.quantile(values, [0.1, 0.5, 0.9])
-        lines.append(f"{label:<42}{fmt.format(q50):>14}{fmt.format(q10):>14}{fmt.format(q90):>14}")
+        lines.append(f"{label:<{width}}{fmt.format(q50):>14}{fmt.format(q10):>14}"
+                     f"{fmt.format(q90):>14}")
     ceasefire = outcomes["ceasefire_day"]
-    lines.append(f"{'runs with a ceasefire':<42}{ceasefire.notna().mean():>14.0%}")
+    lines.append(f"{'runs with a ceasefire':<{width}}{ceasefire.notna().mean():>14.0%}")
     if ceasefire.notna().any():
-        lines.append(f"{'median ceasefire day':<42}{ceasefire.median():>14.0f}")
+        lines.append(f"{'median ceasefire day':<{width}}{ceasefire.median():>14.0f}")
     lines.append("outcome classes:")
     shares = outcomes["outcome"].value_counts(normalize=True, sort=False)
     for name, share in shares.items():
-        lines.append(f"  {name:<40}{share:>14.0%}")
+        lines.append(f"  {name:<{width - 2}}{share:>14.0%}")
     return "\n".join(lines)
 
 

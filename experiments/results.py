@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.outcomes import OUTCOMES
 
 from . import storage
 from .spec import decode, from_dict
@@ -145,13 +146,14 @@ def summary_text(out: Path) -> str:
                          f"({session['workers']} workers), "
                          f"{session['run_days_per_second'] or 0:,.0f} run-days/s")
     if done:
-        lines += ["", outcome_summary(out).to_string()]
+        lines += ["", formatted(outcome_summary(out)).to_string()]
         by_point = point_summary(out)
         if by_point is not None:
             lines += ["", by_point]
         shares = class_shares(out)
         if shares is not None:
-            lines += ["", "outcome classes (share of runs):", shares.to_string()]
+            lines += ["", "outcome classes (share of runs):",
+                      shares.map(lambda v: f"{v:.1%}").to_string()]
     lines += ["", f"replay one row: {manifest['replay']}"]
     note = storage.legacy_layout_note(out)
     if note:
@@ -168,6 +170,16 @@ def outcome_summary(out: Path) -> pd.DataFrame:
     stats = frame.groupby("scenario", sort=False)[names].quantile([0.05, 0.5, 0.95]).unstack()
     stats.columns = [f"{name} q{q * 100:g}" for name, q in stats.columns]
     return stats.T
+
+
+def formatted(stats: pd.DataFrame) -> pd.DataFrame:
+    """`outcome_summary`'s numbers as the outcome table formats each outcome ("118,954 km2"
+    rather than 118954.098145), rows named "<outcome> q<percent>"."""
+    def row_text(row: pd.Series) -> pd.Series:
+        spec = OUTCOMES.get(str(row.name).rsplit(" q", 1)[0])
+        fmt = spec.fmt if spec is not None else "{:.4g}"
+        return row.map(lambda v: fmt.format(v) if pd.notna(v) else "-")
+    return stats.apply(row_text, axis=1)
 
 
 def point_summary(out: Path) -> str | None:
@@ -189,6 +201,9 @@ def point_summary(out: Path) -> str | None:
     stats = frame.groupby(["scenario", *varied], sort=True)[outcome].agg(
         median="median", q5=lambda v: v.quantile(0.05), q95=lambda v: v.quantile(0.95),
         runs="count")
+    fmt = OUTCOMES[outcome].fmt if outcome in OUTCOMES else "{:.4g}"
+    for column in ("median", "q5", "q95"):
+        stats[column] = stats[column].map(lambda v: fmt.format(v) if pd.notna(v) else "-")
     return f"{outcome} by point (median and 5-95 % of the replicates):\n{stats.to_string()}"
 
 
@@ -201,8 +216,9 @@ def class_shares(out: Path) -> pd.DataFrame | None:
         counts = chunk if counts is None else counts.add(chunk, fill_value=0)
     if counts is None:
         return None
+    counts = counts.fillna(0.0)  # a class no chunk of a scenario saw: no runs, not unknown
     shares = counts.div(counts.sum(axis=1), axis=0)
-    return shares.reindex(columns=[c for c in sim.OUTCOME_CLASSES if c in shares]).round(3)
+    return shares.reindex(columns=list(sim.OUTCOME_CLASSES), fill_value=0.0).round(3)
 
 
 def row(out: Path, row_index: int) -> pd.Series:

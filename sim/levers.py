@@ -91,7 +91,20 @@ class Verdict:
                 f"{self.expect.outcome} {sign} in {self.expect.scenario}"
                 f"{f' from {self.expect.start_date}' if self.expect.start_date else ''}: "
                 f"{self.low_mean:.4g} -> {self.high_mean:.4g} (statistic {self.statistic:.3g}) "
-                f"{'ok' if self.passed else 'FAILED'}")
+                f"{self.verdict_word()}")
+
+    def verdict_word(self) -> str:
+        """ok; FAILED when it moves the other way beyond the noise; otherwise not shown (too
+        small or too noisy for these runs), which more runs may settle."""
+        if self.passed:
+            return "ok"
+        if self.expect.outcome.startswith("spread:"):
+            moved = self.statistic if self.expect.direction > 0 else 1.0 / self.statistic
+            backwards = moved <= 1.0 / MIN_SPREAD_RATIO
+        else:
+            backwards = self.statistic * self.expect.direction <= -MIN_T
+        return ("FAILED: it moves the other way" if backwards else
+                "not shown: too small or too noisy at these runs (more --runs may settle it)")
 
 
 def levels(spec: ParamSpec, base: float) -> tuple[float, float]:

@@ -109,7 +109,11 @@ def test_every_parquet_file_lies_in_one_table_folder_with_one_schema(dataset):
 @pytest.mark.slow
 def test_documented_one_liners_read_the_tables_the_api_and_results_give(dataset, capsys):
     assert conflictsim(["results", str(dataset)]) == 0
-    assert f"runs: {ROWS:,} of {ROWS:,}" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"runs: {ROWS:,} of {ROWS:,}" in printed
+    median = re.search(r"occupied_km2_final q50 +(\S+)", printed)
+    assert median and re.fullmatch(r"\d{3},\d{3}", median.group(1)), "areas as the outcome table writes them"
+    assert "nan" not in printed
     loaded = experiments.load(dataset)
     assert len(loaded.outcomes) == ROWS
     one_liners = doc_blocks()[0]

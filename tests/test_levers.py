@@ -108,3 +108,12 @@ def test_every_measure_reads_only_the_trajectories_the_lever_batches_record():
     assert set(result.trajectories) == set(levers.MEASURED_FIELDS)
     for name, measure in levers.MEASURES.items():
         assert np.asarray(measure(result)).shape == (3,), name
+
+
+def test_a_verdict_tells_a_lever_that_moves_the_wrong_way_from_one_not_yet_shown():
+    expect = sim.PARAMS["trump_aid_level"].expects
+    def verdict(statistic, passed=False):
+        return levers.Verdict("trump_aid_level", expect, (0.0, 1.0), 1.0, 1.0, statistic, passed)
+    assert verdict(5.0 * expect.direction, True).line().endswith(" ok")
+    assert verdict(-5.0 * expect.direction).line().endswith("FAILED: it moves the other way")
+    assert "not shown: too small or too noisy" in verdict(-1.76 * expect.direction).line()
