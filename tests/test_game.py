@@ -387,3 +387,22 @@ def test_a_package_put_forward_while_no_talks_are_open_is_told_as_not_tabled():
     assert result.most_moved is None, "a package nobody saw moved nothing"
     assert not any("moved the run most" in line for line in result.lines())
     assert move_words("zelensky", {"propose": package}).startswith("tables a package: 0 km² ceded")
+
+
+def test_a_seat_reads_its_private_information_in_plain_words():
+    """Types as multiples, beliefs (held as logs) as multiples with a 90 % range, a pace in km² a
+    day: no "log sd" and no bare 0.000 for a student to decode."""
+    import math
+
+    game = Game(SETTINGS)
+    game.join("zoe", "zelensky")
+    own = game.seat_view("zelensky")["own"]
+    state = game.model.state
+    mean = float(state.ukraine_belief_russia_type_mean[0])
+    sd = float(state.ukraine_belief_russia_type_sd[0])
+    assert own["ukraine_resolve_private"]["text"] == f"× {float(state.ukraine_resolve_private[0]):.2f}"
+    assert own["ukraine_belief_russia_type_mean"]["text"] == f"× {math.exp(mean):.2f}"
+    assert own["ukraine_belief_russia_type_sd"]["text"] == (
+        f"90 % sure: between × {math.exp(mean - 1.645 * sd):.2f} and "
+        f"× {math.exp(mean + 1.645 * sd):.2f}")
+    assert not any("log" in v["label"] for v in own.values())

@@ -104,12 +104,13 @@ def send(page):
 
 
 def renderings(value: float) -> list[str]:
-    return [repr(value), f"{value:.4f}", f"{value:.6f}"]
+    """As a page could print it: in full, to 4 or 6 places, or as a seat reads its own type."""
+    return [repr(value), f"{value:.4f}", f"{value:.6f}", f"× {value:.2f}"]
 
 
 def shown(value: float, text: str) -> str | None:
-    """Where a page's text holds `value` as a number of its own (rounded to 4 or 6 places, or
-    in full), with what surrounds it; None if nowhere. A longer number that merely starts with
+    """Where a page's text holds `value` as a number of its own (`renderings`), with what
+    surrounds it; None if nowhere. A longer number that merely starts with
     the same digits (a chart's coordinate, a timer's seconds) is not the value."""
     for rendering in renderings(value):
         found = re.search(rf"(?<![\d.]){re.escape(rendering)}(?!\d)", text)
@@ -193,7 +194,7 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
         # private information: no page of one side holds the other side's type
         zelensky_text = zelensky.content() + "".join(pages["zelensky"].frames)
         putin_text = pages["putin"].page.content() + "".join(pages["putin"].frames)
-        assert f"{kyiv:.3f}" in zelensky_text, "the seat's own type is on its page"
+        assert f"× {kyiv:.2f}" in zelensky_text, "the seat's own type is on its page"
         assert shown(moscow, zelensky_text) is None, shown(moscow, zelensky_text)
         assert "cost of a day of war" not in zelensky_text
         assert shown(kyiv, putin_text) is None, shown(kyiv, putin_text)

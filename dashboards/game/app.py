@@ -332,8 +332,8 @@ def OwnInfo(view: dict[str, Any]):
             solara.Text("Your information is the public state of the war, as on the map and "
                         "charts; you do not know either side's costs or resolve.")
             return
-        rows = "".join(f"<tr><td>{html.escape(v['label'])}</td><td>{v['value']:.3f}</td></tr>"
-                       for v in own.values())
+        rows = "".join(f"<tr><td>{html.escape(v['label'])}</td><td>{html.escape(v['text'])}</td>"
+                       "</tr>" for v in own.values())
         solara.HTML(tag="table", unsafe_innerHTML=rows)
 
 
@@ -449,7 +449,8 @@ def TeacherPage(code: str, key: str):
                 with solara.Card("Private information (teacher only)", classes=["own-info"]):
                     rows = "".join(
                         f"<tr><td>{html.escape(SEAT_TITLES[s])}: {html.escape(v['label'])}</td>"
-                        f"<td class='private-{k}' data-value='{v['value']!r}'>{v['value']:.3f}</td></tr>"
+                        f"<td class='private-{k}' data-value='{v['value']!r}'>"
+                        f"{html.escape(v['text'])}</td></tr>"
                         for s, fields in view["private"].items() for k, v in fields.items())
                     solara.HTML(tag="table", unsafe_innerHTML=rows)
             with solara.Column(classes=["game-main"]):

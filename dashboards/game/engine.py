@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import math
 import statistics
 import threading
 import time
@@ -459,13 +460,33 @@ PUBLIC_FIELDS = tuple(name for name in TRAJECTORY_FIELDS
 OWN_WORDS = {
     "russia_cost_private": "Your cost of a day of war, as a multiple of what outsiders estimate",
     "russia_pace_belief": "Ground you expect to gain, km² a day",
-    "russia_belief_ukraine_type_mean": "Kyiv's resolve as you estimate it (log multiple)",
-    "russia_belief_ukraine_type_sd": "Your uncertainty about Kyiv's resolve (log sd)",
+    "russia_belief_ukraine_type_mean": "Kyiv's resolve as you estimate it, as a multiple of what "
+                                       "outsiders estimate",
+    "russia_belief_ukraine_type_sd": "How sure you are of Kyiv's resolve",
     "ukraine_resolve_private": "Your resolve, as a multiple of what outsiders estimate",
     "ukraine_pace_belief": "Ground you expect to lose, km² a day",
-    "ukraine_belief_russia_type_mean": "Moscow's cost of war as you estimate it (log multiple)",
-    "ukraine_belief_russia_type_sd": "Your uncertainty about Moscow's cost (log sd)",
+    "ukraine_belief_russia_type_mean": "Moscow's cost of war as you estimate it, as a multiple "
+                                       "of what outsiders estimate",
+    "ukraine_belief_russia_type_sd": "How sure you are of Moscow's cost",
 }
+SURE_Z = 1.645  # a belief's 90 % range: the log-normal's mean +- this many sd
+
+
+def own_text(name: str, state) -> str:
+    """A seat's private value as a student reads it: multiples for types (the beliefs are held
+    as logs), km² a day for a pace, a 90 % range for an uncertainty; "none yet" when empty."""
+    value = float(np.asarray(getattr(state, name))[0])
+    if not np.isfinite(value):
+        return "none yet"
+    if name.endswith("_private"):
+        return f"× {value:.2f}"
+    if name.endswith("_pace_belief"):
+        return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+    if name.endswith("_type_mean"):
+        return f"× {math.exp(value):.2f}"
+    mean = float(np.asarray(getattr(state, name.removesuffix("_sd") + "_mean"))[0])
+    low, high = math.exp(mean - SURE_Z * value), math.exp(mean + SURE_Z * value)
+    return f"90 % sure: between × {low:.2f} and × {high:.2f}"
 
 
 def _number(value) -> Any:
@@ -731,7 +752,8 @@ class Game:
             state = self.model.state
             view["seat"] = seat
             view["own"] = {name: {"label": OWN_WORDS[name],
-                                  "value": _number(getattr(state, name)[0])}
+                                  "value": _number(getattr(state, name)[0]),
+                                  "text": own_text(name, state)}
                            for name in PRIVATE_FIELDS.get(seat, ())}
             view["controls"] = [dataclasses.asdict(c) for c in controls_of(seat)]
             view["hint"] = self.rule_hint(seat)
@@ -744,7 +766,8 @@ class Game:
             view = self.public_view()
             state = self.model.state
             view["private"] = {seat: {name: {"label": OWN_WORDS[name],
-                                             "value": _number(getattr(state, name)[0])}
+                                             "value": _number(getattr(state, name)[0]),
+                                             "text": own_text(name, state)}
                                       for name in names}
                                for seat, names in PRIVATE_FIELDS.items()}
             view["hints"] = {seat: self.rule_hint(seat) for seat in SEATS}
