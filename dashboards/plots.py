@@ -218,6 +218,7 @@ def draw_talks(ax, phase_runs: np.ndarray, marks: TimeMarks, phase_names: tuple[
 
 
 OVERVIEW_SIZE_IN = (9.0, 12.2)  # laid out for about 650 CSS pixels, a laptop's main column
+KEY_HEADROOM = 0.45  # a two-series panel's axis reaches this share of its data's range higher
 
 
 def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
@@ -255,7 +256,9 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
             draw_talks(ax, traj["talks_phase"], marks, phase_names)
             continue
         draw_panel(ax, panel, marks)
-        if len(panel.series) > 1:
+        if len(panel.series) > 1:  # room above the data for the key, which then hides none
+            low, high = ax.get_ylim()
+            ax.set_ylim(low, high + KEY_HEADROOM * (high - low))
             ax.legend(handles=[_line(colour, "-", name) for name, _, colour in panel.series]
                       + [_line(highlight_colour(panel, colour), "-", f"{name}: highlighted run")
                          for name, _, colour in panel.series if colour in HIGHLIGHT_SHADES],

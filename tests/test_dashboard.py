@@ -73,6 +73,17 @@ def test_overview_figure_draws_every_panel_with_marks(small_run):
     assert any(list(line.get_xdata()) == [60, 60] for line in front.lines), "intervention marked"
     png = plots.figure_png(fig)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    # a two-series panel's key sits above its data: no fan or line runs under it
+    keyed = [ax for ax in fig.axes[1:] if ax.get_legend() is not None
+             and "Talks" not in ax.get_title(loc="left")]
+    assert len(keyed) == 4
+    for ax in keyed:
+        key_bottom = ax.transData.inverted().transform(
+            ax.get_legend().get_window_extent().get_points())[0, 1]
+        tops = [np.nanmax(line.get_ydata()) for line in ax.lines if len(line.get_ydata()) > 2]
+        tops += [np.nanmax(p.get_paths()[0].vertices[:, 1]) for p in ax.collections
+                 if p.get_paths()]
+        assert max(tops) <= key_bottom, ax.get_title(loc="left")
 
 
 @pytest.mark.slow
