@@ -265,18 +265,20 @@ class PrimResult:
                     continue
                 qp = box.significance[box.significance["dimension"] == dim.name]
                 side = dict(zip(qp["side"], qp["quasi_p"]))
+                unit = dimension_unit(dim.name)
                 if dim.is_categorical:
                     kept = ", ".join(str(dim.categories[c]) for c in sorted(limit))
                     rows.append({"box": b, "dimension": dim.name, "low": None, "high": None,
                                  "categories": kept, "full_low": None, "full_high": None,
+                                 "unit": unit,
                                  "quasi_p_low": side.get("categories"), "quasi_p_high": None})
                 else:
                     rows.append({"box": b, "dimension": dim.name, "low": limit[0],
                                  "high": limit[1], "categories": None, "full_low": full[0],
-                                 "full_high": full[1],
+                                 "full_high": full[1], "unit": unit,
                                  "quasi_p_low": side.get("low"), "quasi_p_high": side.get("high")})
         columns = ["box", "dimension", "low", "high", "categories", "full_low", "full_high",
-                   "quasi_p_low", "quasi_p_high"]
+                   "unit", "quasi_p_low", "quasi_p_high"]
         return pd.DataFrame(rows, columns=columns)
 
 
@@ -360,7 +362,7 @@ def _find_box(dims, y, remaining, total_interest, threshold, peel_alpha, paste_a
                 box.limits[j + 1:]
             rows = remaining[inside(dims, limits, remaining)]
             wider = _stats(dims, y, rows, limits, total_interest, n_total)
-            if too_many or _still_holds(wider, pasted):
+            if too_many or _still_holds(wider, pasted, threshold):
                 relaxed = (wider, f"{worst['dimension']} {worst['side']} "
                                   f"(qp {worst['quasi_p']:.2g})")
                 break
@@ -369,17 +371,19 @@ def _find_box(dims, y, remaining, total_interest, threshold, peel_alpha, paste_a
         box, name = relaxed
         dropped.append(name)
         significance = _quasi_p(dims, y, remaining, box)
-    return PrimBox(trajectory, chosen, box, significance, pasted.density >= threshold, dropped)
+    return PrimBox(trajectory, chosen, box, significance, box.density >= threshold, dropped)
 
 
 DROP_DENSITY_KEPT = 0.97  # dropping restrictions may cost at most 3 % of the pasted box's density
 
 
-def _still_holds(wider: BoxStats, pasted: BoxStats) -> bool:
+def _still_holds(wider: BoxStats, pasted: BoxStats, threshold: float) -> bool:
     """A restriction with a large quasi-p-value is dropped only if the box without it keeps all
-    but 3 % of the pasted box's density: on few runs a needed restriction can look
-    insignificant (4 runs of 4 against 4 of 8: quasi-p 0.06)."""
-    return wider.density >= DROP_DENSITY_KEPT * pasted.density
+    but 3 % of the pasted box's density (on few runs a needed restriction can look
+    insignificant: 4 runs of 4 against 4 of 8, quasi-p 0.06), and a box dense enough stays
+    dense enough, so the box reported is the one that meets the threshold or not."""
+    kept = wider.density >= DROP_DENSITY_KEPT * pasted.density
+    return kept and (wider.density >= threshold or pasted.density < threshold)
 
 
 def _relaxed(dim: Dimension, limit, side: str):
@@ -719,7 +723,7 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
                      max_quasi_p=max_quasi_p, max_restricted=max_restricted)
         if not found.boxes[0].meets_threshold:
             notes.append(f"no box reaches density {threshold:g}; shown: the densest step of the "
-                         f"trajectory ({found.boxes[0].trajectory[found.boxes[0].chosen].density:.3f})")
+                         f"trajectory, density {found.boxes[0].box.density:.3f} as reported")
     else:
         notes.append(f"the condition holds in {int(y.sum()):,} of {len(y):,} runs: there is no "
                      f"region to find")
@@ -811,9 +815,19 @@ def _limits_text(limits: pd.DataFrame) -> str:
             parts.append(f"low {_fmt(r['low'])} (qp {r['quasi_p_low']:.2g})")
         if r["high"] < r["full_high"]:
             parts.append(f"high {_fmt(r['high'])} (qp {r['quasi_p_high']:.2g})")
+        unit = f" {r['unit']}" if r["unit"] else ""
         rows.append(f"  box {r['box']}  {r['dimension']} in [{_fmt(r['low'])}, {_fmt(r['high'])}]"
-                    f" of [{_fmt(r['full_low'])}, {_fmt(r['full_high'])}]: " + "; ".join(parts))
+                    f"{unit} of [{_fmt(r['full_low'])}, {_fmt(r['full_high'])}]: "
+                    + "; ".join(parts))
     return "\n".join(rows)
+
+
+def dimension_unit(name: str) -> str:
+    """The unit of an input the model declares (a parameter, a run's drawn parameter); "" else."""
+    from .storage import column_description
+
+    described = column_description(name)
+    return described["unit"] if described else ""
 
 
 def _fmt(value: float) -> str:
