@@ -36,6 +36,8 @@ import sim
 from sim.style import OKABE_ITO
 from sim.params import InputError
 
+from . import provenance
+
 
 DATA = Path(sim.__file__).parent / "data" / "territory_monthly_2022_2024.csv"
 CALIBRATION_START = "2024-01-01"
@@ -327,7 +329,8 @@ def checkpoint_identity(priors, observed: pd.Series, draws: int, accept: float, 
     may grow: a resume can add rounds)."""
     identity = {"priors": [[p.name, p.low, p.high] for p in priors], "data": data,
                 "observed": {month: float(gain) for month, gain in observed.items()},
-                "draws": draws, "accept": accept, "seed": seed, "start_date": start_date}
+                "draws": draws, "accept": accept, "seed": seed, "start_date": start_date,
+                "model": provenance.model_fingerprint()}
     return json.loads(json.dumps(identity))
 
 
@@ -354,6 +357,11 @@ def load_checkpoint(path: Path, identity: dict) -> tuple[list[Population], dict]
     with np.load(path) as data:
         meta = json.loads(str(data["meta"]))
         stored = meta["identity"]
+        if stored.get("model") != identity.get("model"):
+            raise InputError(f"--resume: {path.parent} holds rounds of another model (fingerprint "
+                             f"{stored.get('model', 'not recorded')}, this one "
+                             f"{identity.get('model')}): a posterior never mixes models; "
+                             "give another --out")
         differing = [key for key in identity if stored.get(key) != identity[key]]
         if differing:
             raise InputError(f"--resume: {path.parent} holds a calibration with other "
@@ -407,7 +415,8 @@ def posterior_figure(priors, population: Population, observed: pd.Series, title:
     axes[0].plot(months, mid, color=OKABE_ITO["blue"], label="posterior median")
     fit = ~np.isin(observed.index, HELD_OUT_MONTHS)
     axes[0].plot(months[fit], observed[fit], "o", color="#000000", label="data (fitted)")
-    axes[0].plot(months[~fit], observed[~fit], "s", color="#D55E00", label="data (held out)")
+    if (~fit).any():
+        axes[0].plot(months[~fit], observed[~fit], "s", color="#D55E00", label="data (held out)")
     axes[0].set_xticks(months, [m[:7] for m in observed.index], rotation=45)
     axes[0].set_ylabel("net Russian gain per month (km2)")
     axes[0].set_title(title)
@@ -481,6 +490,8 @@ def format_summary(summary: dict) -> str:
     inside = sum(summary["months"][m]["inside"] for m in held)
     if held:
         lines.append(f"held-out months inside the posterior 90% band: {inside} of {len(held)}")
+    lines.append("fitted targets (months: net Russian gain, km2 a month; casualty figures in "
+                 "their own units, see calibration.json):")
     for name, band in summary["months"].items():
         lines.append(f"  {name:40s} observed {band['observed']:9.1f}   posterior median "
                      f"{band['median']:9.1f}   90% [{band['band90'][0]:.1f}, "
@@ -526,16 +537,31 @@ def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, fit_mon
                          "or give another --out")
     else:
         done, rng_state = [], None
-    with make_evaluator(args) as evaluator:
-        history = abc(priors, observed, evaluator, args.draws, args.rounds, args.accept,
-                      args.seed, start_date, done, rng_state, fit_months=fit_months,
-                      on_round=lambda rounds, state: save_checkpoint(checkpoint, identity,
-                                                                     rounds, state))
+    saved = [len(done)]
+
+    def on_round(rounds, state):
+        save_checkpoint(checkpoint, identity, rounds, state)
+        saved[0] = len(rounds)
+
+    try:
+        with make_evaluator(args) as evaluator:
+            history = abc(priors, observed, evaluator, args.draws, args.rounds, args.accept,
+                          args.seed, start_date, done, rng_state, fit_months=fit_months,
+                          on_round=on_round)
+    except KeyboardInterrupt as err:
+        from .sweep import Interrupted
+
+        kept = (f"rounds 1 to {saved[0]} of {args.rounds} kept in {out}; the same command with "
+                "--resume continues" if saved[0] else
+                "no round had finished, so nothing was kept: run it again without --resume")
+        raise Interrupted(kept, getattr(err, "signum", 2)) from None
     summary = summarise(priors, history[-1], observed)
     meta = {"data": data, "truth": truth, "start_date": start_date, "fit_months": fit_months,
             "held_out_months": HELD_OUT_MONTHS, "draws_per_round": args.draws,
             "rounds": args.rounds, "accept": args.accept, "seed": args.seed,
-            "sampler": "ABC population Monte Carlo (Beaumont et al. 2009), round 1 rejection"}
+            "accepted_per_round": max(1, int(round(args.draws * args.accept))),
+            "sampler": "ABC population Monte Carlo (Beaumont et al. 2009), round 1 rejection",
+            "model": identity["model"], "environment": provenance.environment()}
     written = write_outputs(out, priors, history, observed, summary, meta)
     if getattr(args, "export", None):
         command_line = "conflictsim calibrate " + " ".join(
@@ -545,6 +571,8 @@ def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, fit_mon
         written.append(export_posterior(Path(args.export), priors, history[-1], meta,
                                         command_line))
     print(format_summary(summary))
+    print(f"posterior: {meta['accepted_per_round']:,} accepted draws of {args.draws:,} in each "
+          f"of {args.rounds} rounds (model {meta['model']})")
     for path in written:
         print(f"wrote {path}")
     return 0

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import sim
-from experiments import calibration
+from experiments import calibration, provenance
 from experiments.__main__ import main
 
 # Parameters the 2024 targets can identify: the front's pace level is absorbed by the day-0
@@ -125,3 +125,43 @@ def test_resume_refuses_another_calibration_and_a_fresh_start_keeps_one(tmp_path
     assert calibrate(tmp_path / "empty", "--resume") == 2
     assert "no calibration checkpoint" in capsys.readouterr().err
     assert (out / "checkpoint.npz").read_bytes() == before
+    report = json.loads((out / "calibration.json").read_text())
+    assert report["model"] == provenance.model_fingerprint() and report["environment"]
+    # rounds of another model are never continued: the checkpoint's model is not this one
+    with np.load(out / "checkpoint.npz") as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(str(arrays["meta"]))
+    meta["identity"]["model"] = "0123456789abcdef"
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(out / "checkpoint.npz", **arrays)
+    assert calibrate(out, "--rounds", "2", "--resume") == 2
+    assert "holds rounds of another model (fingerprint 0123456789abcdef" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_an_interrupted_calibration_says_which_rounds_it_kept_and_how_to_go_on(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    out = tmp_path / "c"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "experiments", "calibrate", "--out", str(out), "--draws", "600",
+         "--rounds", "40", "--executor", "serial", "--seed", "2", "--param",
+         "advance_speed_scale=0:2"], cwd=Path(__file__).parent.parent, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / calibration.CHECKPOINT).exists():
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    told = err.strip().splitlines()[-1]
+    assert told.startswith("conflictsim: interrupted: rounds 1 to ") and "of 40 kept in" in told
+    assert "--resume continues" in told
