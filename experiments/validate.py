@@ -63,15 +63,24 @@ class Backtest:
 
 
 def check_horizons(text) -> tuple[int, ...]:
-    """Months ahead, from a comma-separated list ("6,12"): whole numbers from 1 to 24."""
+    """Months ahead, from a comma-separated list ("6,12"): whole numbers from 1 to the longest
+    horizon with data after a start (`longest_horizon`: 23 months, 2023-01-01 to 2024-11-30)."""
+    longest = longest_horizon()
     try:
         horizons = tuple(sorted({int(part) for part in str(text).split(",")}))
     except ValueError:
         horizons = ()
-    if not horizons or not all(1 <= h <= 24 for h in horizons):
+    if not horizons or not all(1 <= h <= longest for h in horizons):
         raise InputError(f"--horizons={text!r} is not allowed: months ahead, whole numbers "
-                         "from 1 to 24 separated by commas")
+                         f"from 1 to {longest} separated by commas (the first start is "
+                         f"{sim.calendar.EARLIEST_START}, the data end {LAST_DATA})")
     return horizons
+
+
+def longest_horizon() -> int:
+    """Whole months from the earliest start to the data's last month end."""
+    first = sim.calendar.EARLIEST_START
+    return (LAST_DATA.year - first.year) * 12 + LAST_DATA.month - first.month + 1
 
 
 def latest_start(horizons=HORIZONS) -> dt.date:
@@ -229,15 +238,15 @@ def summarise(table: pd.DataFrame, runs: int, seed: int, mode: str) -> dict:
 
 def format_table(backtest: Backtest) -> str:
     t = backtest.table
-    lines = [f"{'start':<11}{'h':>2} {'actual':>9} {'median':>9} {'90% band':>19} "
-             f"{'in50':>5}{'in90':>5} {'err':>6} {'naive3':>7} {'naive12':>8}"]
+    lines = [f"{'start':<11} {'h':>2} {'actual':>9} {'median':>9} {'90% band':>19} "
+             f"{'in50':>5}{'in90':>5} {'err':>6} {'naive3':>7} {'naive12':>8} {'no chg':>7}"]
     for _, r in t.iterrows():
         mark = "*" if r["in_sample"] else " "
-        lines.append(f"{r['start']:<10}{mark}{r['horizon_months']:>2} {r['actual_km2']:>9,.0f} "
+        lines.append(f"{r['start']:<10}{mark} {r['horizon_months']:>2} {r['actual_km2']:>9,.0f} "
                      f"{r['median_km2']:>9,.0f} {r['q05_km2']:>9,.0f}-{r['q95_km2']:<9,.0f} "
                      f"{'yes' if r['inside_50'] else 'no':>5}{'yes' if r['inside_90'] else 'no':>5} "
                      f"{r['error_model_km2']:>6,.0f} {r['error_naive3_km2']:>7,.0f} "
-                     f"{r['error_naive12_km2']:>8,.0f}")
+                     f"{r['error_naive12_km2']:>8,.0f} {r['error_no_change_km2']:>7,.0f}")
     for label, key in (("all cases", "all"), ("refitted on earlier data only", "out_of_sample")):
         s = backtest.summary[key]
         if not s["cases"]:
@@ -320,12 +329,7 @@ def command(args) -> int:
             print(f"wrote {path}")
         return 0
     for h in horizons:  # each horizon on its own: its own starts and scores
-        starts = args.start or quarter_starts((h,))
-        if not starts:
-            print(f"{h} months ahead: no start from {sim.calendar.EARLIEST_START} has "
-                  f"{h} months of data after it (data end {LAST_DATA}); earlier starts need "
-                  "that year's inputs in sim/data/ and the data before them")
-            continue
+        starts = args.start or quarter_starts((h,))  # never empty: `check_horizons`
         backtest = run(check_starts(starts, (h,)), args.runs, args.seed, args.fit,
                        horizons=(h,))
         print(f"{h} months ahead:")

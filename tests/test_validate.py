@@ -88,11 +88,16 @@ def test_longer_horizons_are_scored_on_their_own_from_the_quarter_starts(tmp_pat
     assert validate.quarter_starts((24,)) == ()  # data end 2024-11-30
     assert validate.check_horizons("12,6") == (6, 12)
     out = tmp_path / "h"
+    # 24 months: no start from 2023-01-01 has them before the data end; said, and refused
+    assert main(["validate", "--out", str(out), "--runs", "20", "--horizons", "12,24"]) == 2
+    refused = capsys.readouterr().err
+    assert "--horizons='12,24' is not allowed" in refused and "from 1 to 23" in refused
+    assert not out.exists(), "nothing run, nothing written"
     code = main(["validate", "--out", str(out), "--runs", "20", "--fit", "posterior",
-                 "--horizons", "12,24"])
+                 "--horizons", "12"])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "24 months ahead: no start" in printed and "no change" in printed
+    assert "no change" in printed and " no chg" in printed
     table = pd.read_csv(out / "horizon_12m" / "backtest.csv")
     assert list(table["start"]) == ["2023-01-01", "2023-04-01", "2023-07-01", "2023-10-01"]
     assert list(table["horizon_months"]) == [12] * 4
