@@ -247,11 +247,12 @@ def _add_validate(subparsers) -> None:
                    help="runs per start (default 400)")
     p.add_argument("--seed", type=_whole_in("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
     p.add_argument("--fit", choices=FIT_MODES, default="refit",
-                   help="refit (default): refit the front on the 2024 months before each start "
-                        "(ABC); posterior: the shipped posterior for every start (in sample)")
+                   help="refit (default): refit the front on the months of the start's year "
+                        "before it (ABC); posterior: the shipped posterior, fitted on January-"
+                        "November 2024, for every start")
     p.add_argument("--horizons", metavar="MONTHS",
-                   help="months ahead, comma-separated (e.g. 6,12): each scored on its own "
-                        "from the quarter starts with data after them, written to "
+                   help="months ahead, comma-separated, 1 to 23 (e.g. 6,12): each scored on "
+                        "its own from the quarter starts with data after them, written to "
                         "DIR/horizon_<h>m (default: 1, 2 and 3 months from every start)")
     p.set_defaults(func=cmd_validate)
 
