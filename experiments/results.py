@@ -143,7 +143,7 @@ def summary_text(out: Path) -> str:
         if "seconds" in session:
             lines.append(f"  session {session['started']}: {session['rows_computed']:,} runs in "
                          f"{session['seconds']:.1f} s on {session['executor']} "
-                         f"({session['workers']} workers), "
+                         f"({session['workers']} worker{'' if session['workers'] == 1 else 's'}), "
                          f"{session['run_days_per_second'] or 0:,.0f} run-days/s")
     if done:
         lines += ["", formatted(outcome_summary(out)).to_string()]
