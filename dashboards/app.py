@@ -58,7 +58,7 @@ from .fans import Fan, Superseded
 from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_drawing
 from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
 from .session import Session
-from .lessons import load_lessons
+from .lessons import page_lessons
 from .settings import Settings, parse_value, settings_to_query, settings_to_toml
 from .sweeps import SweepRow, library_from_env
 
@@ -207,7 +207,7 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     fan_error = None
     if fan_task.error and not isinstance(fan_task.exception, Superseded):
         fan_error = f"The fan could not be computed: {fan_task.exception}"
-    lessons = solara.use_memo(load_lessons, [])
+    lessons, lessons_error = solara.use_memo(page_lessons, [])
     search = solara.use_router().search
     link_lesson = solara.use_memo(lambda: actions.lesson_in_link(search, lessons), [])
     solara.use_effect(lambda: actions.open_link(session, state, search), [])
@@ -236,6 +236,9 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             StartHereMemory(not state.show_start.value, lambda: state.show_start.set(False))
             if state.show_start.value:
                 StartHere(on_close=lambda: state.show_start.set(False))
+            if lessons_error:
+                solara.Error(f"The lessons could not be loaded: {lessons_error}",
+                             classes=["lessons-error"])
             LessonPanel(lessons,
                         on_start=lambda lesson: actions.start_lesson(session, state, lesson),
                         on_run=lambda lesson: actions.run_lesson(session, state, lesson),

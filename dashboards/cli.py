@@ -22,6 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .lessons import LESSONS_DIR, LESSONS_ENV, load_lessons
 from .sweeps import SWEEPS_ENV
 
 DEFAULT_HOST = "127.0.0.1"
@@ -56,6 +57,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--sweeps", type=_sweeps_dir, default=None, metavar="DIR",
                    help="let students open rows of the sweeps under DIR, chosen by name from a "
                         "list (default: opening sweep rows is off)")
+    p.add_argument("--lessons", type=_lessons_dir, default=None, metavar="DIR",
+                   help="offer the lessons in DIR (TOML files, docs/LESSONS.md) instead of the "
+                        "shipped ones; every file is checked before the server starts")
     p.add_argument("--game", action="store_true",
                    help="serve the game instead: students play the leaders; the printed address "
                         "is the teacher's page for a new game")
@@ -91,6 +95,14 @@ def _sweeps_dir(text: str) -> Path:
     return path.resolve()
 
 
+def _lessons_dir(text: str) -> Path:
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"--lessons={text!r} is not allowed: an existing "
+                                         "directory of lesson files")
+    return path.resolve()
+
+
 GAME_APP = "dashboards.game.app"
 
 
@@ -102,7 +114,8 @@ def server_command(host: str, port: int, open_browser: bool = False,
 
 
 def server_env(base: dict[str, str] | None = None, sweeps: Path | None = None,
-               session_timeout: int = SESSION_TIMEOUT_SECONDS) -> dict[str, str]:
+               session_timeout: int = SESSION_TIMEOUT_SECONDS,
+               lessons: Path | None = None) -> dict[str, str]:
     """The server's environment: telemetry and Solara's corner badge off (the About panel
     credits Solara instead), sessions freed
     `session_timeout` seconds after their connection dropped, the sweeps folder if the teacher
@@ -125,6 +138,9 @@ def server_env(base: dict[str, str] | None = None, sweeps: Path | None = None,
     env.pop(SWEEPS_ENV, None)
     if sweeps is not None:
         env[SWEEPS_ENV] = str(sweeps)
+    env.pop(LESSONS_ENV, None)  # the shipped lessons unless the teacher named a folder
+    if lessons is not None:
+        env[LESSONS_ENV] = str(lessons)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
     return env
 
@@ -195,11 +211,16 @@ def address_lines(host: str, port: int) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     sweeps = getattr(args, "sweeps", None)
     game = getattr(args, "game", False)
+    lessons = getattr(args, "lessons", None)
+    if not game:  # a bad lesson file is the teacher's to mend before the class sees the page
+        load_lessons(lessons or LESSONS_DIR)
     lines = address_lines(args.host, args.port)
     if game:
         lines.append("  the game: open the address, start a new game, give the students its code")
     if sweeps:
         lines.append(f"  sweeps from {sweeps}")
+    if lessons:
+        lines.append(f"  lessons from {lessons}")
     print("\n".join(lines), flush=True)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
     proc = None
@@ -207,7 +228,8 @@ def run(args: argparse.Namespace) -> int:
         proc = subprocess.Popen(server_command(args.host, args.port, args.open,
                                                GAME_APP if game else "dashboards.server"),
                                 env=server_env(sweeps=sweeps, session_timeout=getattr(
-                                    args, "session_timeout", SESSION_TIMEOUT_SECONDS)),
+                                    args, "session_timeout", SESSION_TIMEOUT_SECONDS),
+                                    lessons=lessons),
                                 cwd=REPO_ROOT,
                                 start_new_session=True)
         return proc.wait()

@@ -836,3 +836,20 @@ def test_at_the_runs_end_the_play_bar_says_so_and_how_to_start_again():
 
     assert bar(True) == [["The run has reached its last day: Reset starts it again."]]
     assert bar(False) == []
+
+
+@pytest.mark.slow
+def test_a_bad_lesson_file_leaves_the_page_working_and_says_which(tmp_path, monkeypatch):
+    from dashboards.app import Page
+    from dashboards.lessons import LESSONS_DIR, LESSONS_ENV
+
+    (tmp_path / "typo.toml").write_text((LESSONS_DIR / "us_aid_cut.toml").read_text().replace(
+        "trump_aid_level = 0.0", "trump_aid_levl = 0.0"))
+    monkeypatch.setenv(LESSONS_ENV, str(tmp_path))
+    box, rc = solara.render(Page(), handle_error=False)
+    wait_for_fan(rc)
+    alerts = [w.children for w in rc.find(v.Alert).widgets]
+    told = [c for c in alerts if c and "The lessons could not be loaded" in str(c[0])]
+    assert told and "typo.toml" in str(told[0][0]) and "trump_aid_levl" in str(told[0][0])
+    rc.find(v.Btn, children=["+1 day"]).widget.click()
+    assert html_with_class(rc, "sim-date")[0].attributes["data-day"] == "1"

@@ -231,9 +231,13 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
                 assert found.words["direction"] == word
                 if change and ours * theirs < 0:  # opposite signs: the gap itself, no share
                     assert found.words["difference"] == \
-                        f"{number_text(abs(ours - theirs), False)}{unit} {word}"
+                        f"{number_text(abs(ours - theirs), False, lesson.unit == 'km²')}{unit} {word}"
                 else:
                     assert f"{100 * relative:.0f} %" in found.words["difference"]
+    # "about the same as", "larger than"
+    comparing = "as" if found.words["direction"] == "about the same" else "than"
+    assert re.search(re.escape(found.words["difference"]) + rf"( with [^.(]*?)? {comparing} with ",
+                     found.text), found.text
     # the explanation states no quantity of its own: every number in it is a measured one
     assert not QUANTITY_WORDS.findall(lesson.explanation), lesson.explanation
     explanation = found.explanation
@@ -629,3 +633,39 @@ def test_a_runs_last_day_or_two_are_told_with_the_month_before():
     assert events.period_words(700, 730, start) == "since 1 Nov"
     longer = events.month_ends(start, 737)  # to 8 Dec 2026
     assert longer[-2:] == (729, 737)
+
+
+def test_a_teachers_folder_of_lessons_is_checked_before_the_server_starts(tmp_path, capsys):
+    """`conflictsim dashboard --lessons DIR`: a bad file stops the command in one line naming
+    it, before any server starts; a good folder reaches the page through the server's
+    environment; the page itself never fails on a bad file, it says which one."""
+    from conflictsim.cli import main
+    from dashboards.cli import server_env
+    from dashboards.lessons import LESSONS_ENV, page_lessons
+
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "aid.toml").write_text(GOOD)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "typo.toml").write_text(GOOD.replace("trump_aid_level = 0.0", "trump_aid_levl = 0.0"))
+    assert main(["dashboard", "--lessons", str(bad), "--port", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "typo.toml" in err and "trump_aid_levl" in err
+    assert server_env(lessons=good)[LESSONS_ENV] == str(good)
+    assert LESSONS_ENV not in server_env(base={LESSONS_ENV: str(bad)})
+    lessons, error = page_lessons({LESSONS_ENV: str(good)})
+    assert [lesson.name for lesson in lessons] == ["aid"] and error == ""
+    lessons, error = page_lessons({LESSONS_ENV: str(bad)})
+    assert lessons == () and "typo.toml" in error
+    assert [lesson.name for lesson in page_lessons({})[0]] == [
+        lesson.name for lesson in load_lessons()], "without a folder, the shipped lessons"
+
+
+def test_a_stray_brace_in_an_explanation_names_the_file_and_the_key(tmp_path):
+    path = tmp_path / "brace.toml"
+    path.write_text(GOOD.replace("{ours}", "{ours", 1))
+    with pytest.raises(LessonError) as refused:
+        load_lesson(path)
+    message = str(refused.value)
+    assert message.startswith(str(path)) and "explain.text" in message and "\n" not in message

@@ -66,10 +66,11 @@ def presets_figure(fans: Mapping[str, Mapping[str, np.ndarray]], variable: str, 
 def PresetsOverview(fans: Mapping[str, Mapping[str, np.ndarray]] | None, pending: bool,
                     variable: str, title: str, unit: str, scale: float, days: int,
                     on_show: Callable[[], None]):
-    """All seven presets side by side on one variable, computed when the student asks."""
+    """All eight presets (the status quo and the seven scenarios) side by side on one variable,
+    computed when the student asks."""
     with solara.Column(classes=["presets-overview"], gap="4px"):
         if fans is None and not pending:
-            solara.Button("Show all seven scenarios side by side", on_click=on_show,
+            solara.Button("Show all eight presets side by side", on_click=on_show,
                           outlined=True, classes=["show-presets"])
             return
         if pending:

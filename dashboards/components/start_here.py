@@ -21,8 +21,8 @@ runs go, the dark line is one run you follow day by day.
    the model and checks your prediction against its numbers.
 2. *Explore*: pick a scenario (the first box of the settings), move a slider, press **Play**.
    A change before Play sets up the scenario; a change during the run is a decision taken that day.
-3. *Compare and share*: compare any two settings or see all seven scenarios side by side;
-   save your settings as a file or copy a link to them.
+3. *Compare and share*: compare any two settings or see all eight presets (the status quo and
+   the seven scenarios) side by side; save your settings as a file or copy a link to them.
 
 **Remember.** This is a teaching model, not a forecast: the spread of the fan matters more than
 any single line.

@@ -10,6 +10,7 @@ model records). A bad file is a one-line `LessonError` naming the file, the key 
 from __future__ import annotations
 
 import datetime
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,7 +157,12 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
         raise LessonError(f"{source}: observe.share_label={share_label!r} is not allowed: "
                           "needed with share_at_least (a question about runs), and only then")
     explanation = sections["explain"]["text"].strip()
-    unknown = sorted(set(_placeholders(explanation)) - set(PLACEHOLDERS))
+    try:
+        named = _placeholders(explanation)
+    except ValueError as err:  # a brace left open or standing alone
+        raise LessonError(f"{source}: explain.text is not allowed: {err} (a placeholder is "
+                          "written {name}; a brace of its own is written {{ or }})") from None
+    unknown = sorted(set(named) - set(PLACEHOLDERS))
     if unknown:
         raise LessonError(f"{source}: explain.text={{{unknown[0]}}} is not allowed: one of "
                           + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
@@ -195,6 +201,25 @@ def load_lessons(folder: Path | str = LESSONS_DIR) -> tuple[Lesson, ...]:
     """Every lesson in `folder`, in their `order` (then by title); the first bad file raises."""
     lessons = [load_lesson(p) for p in sorted(Path(folder).glob("*.toml"))]
     return tuple(sorted(lessons, key=lambda lesson: (lesson.order, lesson.title)))
+
+
+LESSONS_ENV = "CONFLICTSIM_LESSONS"  # the folder `conflictsim dashboard --lessons` names
+
+
+def lessons_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """The teacher's folder of lessons (`conflictsim dashboard --lessons DIR`), else the
+    lessons shipped with the package."""
+    folder = (os.environ if environ is None else environ).get(LESSONS_ENV, "").strip()
+    return Path(folder) if folder else LESSONS_DIR
+
+
+def page_lessons(environ: Mapping[str, str] | None = None) -> tuple[tuple[Lesson, ...], str]:
+    """The page's lessons and, if a file is bad, the one line saying which and why (the page
+    then offers no lessons and shows that line; the rest of the page works)."""
+    try:
+        return load_lessons(lessons_folder(environ)), ""
+    except LessonError as err:
+        return (), str(err)
 
 
 MEASURES = ("level", "change")
@@ -340,7 +365,8 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
         difference = (f"{abs(points):.0f} percentage points {direction}"
                       if direction != "about the same" else "about the same share")
         words |= {"direction": direction, "difference": difference,
-                  "compared": f"That is {difference} with {mine.label} than with {other.label}."}
+                  "compared": f"That is {difference} with {mine.label} {_than(direction)} with "
+                              f"{other.label}."}
         return words
     gap = mine.median - other.median
     paired = float(np.mean(mine.values > other.values))
@@ -354,8 +380,8 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
             "larger" if ratio > 1 else "smaller")
         difference = (f"about the same {noun}" if direction == "about the same" else
                       f"a {noun} {percent(abs(ratio - 1))} {direction}")
-        compared = (f"With {mine.label} that is {difference} than with {other.label} "
-                    f"({ratio:.2f} times; medians differ by {signed(lesson, gap)}{unit}); "
+        compared = (f"With {mine.label} that is {difference} {_than(direction)} with "
+                    f"{other.label} ({ratio:.2f} times; medians differ by {signed(lesson, gap)}{unit}); "
                     + pairs)
     else:
         base = abs(other.median)
@@ -368,14 +394,19 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
             # changes of opposite signs: a share of the other's change says nothing
             f"{_number(abs(gap), lesson.unit in WHOLE_UNITS)}{unit} {direction}" if opposite else
             f"{percent(relative)} {direction}" if np.isfinite(relative) else direction)
-        compared = (f"The median with {mine.label} is {difference} than with {other.label} "
-                    f"({signed(lesson, gap, True)}{unit}); " + pairs)
+        compared = (f"The median with {mine.label} is {difference} {_than(direction)} with "
+                    f"{other.label} ({signed(lesson, gap, True)}{unit}); " + pairs)
     words |= {"direction": direction, "difference": difference, "compared": compared}
     return words
 
 
 def percent(share: float | None) -> str:
     return "" if share is None else f"{100.0 * share:.0f} %"
+
+
+def _than(direction: str) -> str:
+    """"about the same as", "larger than"."""
+    return "as" if direction == "about the same" else "than"
 
 
 def signed(lesson: Lesson, value: float, always: bool = False) -> str:
@@ -391,6 +422,8 @@ def date_words(date: datetime.date) -> str:
 
 
 def _placeholders(text: str) -> list[str]:
+    """The {names} in an explanation; a stray brace raises ValueError (the caller names the
+    file)."""
     import string
     return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
 
