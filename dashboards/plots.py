@@ -39,7 +39,7 @@ HIGHLIGHT_SHADES = {RUSSIA: "#7A3300", UKRAINE: "#00304F", OKABE_ITO["sky_blue"]
                     OKABE_ITO["purple"]: "#7A3D63"}
 PHASE_COLOURS = (OKABE_ITO["grey"], OKABE_ITO["yellow"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
 SERIES_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
-WINTER_SHADE = "#DDEEFF"
+WINTER_SHADE = "#EBEBEB"  # grey: the fans over it are blue, orange, green
 # A figure is laid out for the page at 1 pt = 1 CSS pixel (`LAYOUT_DPI`) and rendered at twice
 # that (`RENDER_DPI`): the page shows it at most at its pixel size divided by the screen's pixel
 # ratio, so it is never stretched, and stays sharp on a laptop, a projector and a 2x screen.
@@ -103,11 +103,10 @@ def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2], edges[1::2]))
 
 
-def mark_time_axis(ax, marks: TimeMarks, label: bool = False,
-                   winter_colour: str = WINTER_SHADE) -> None:
+def mark_time_axis(ax, marks: TimeMarks, label: bool = False) -> None:
     """Winter shading, the inauguration, talks changes, interventions and today on one axis."""
     for start, end in _spans(marks.winter):
-        ax.axvspan(start, end, color=winter_colour, zorder=0, lw=0,
+        ax.axvspan(start, end, color=WINTER_SHADE, zorder=0, lw=0,
                    label="winter" if label and start == _spans(marks.winter)[0][0] else None)
     ax.axvline(marks.inauguration_day, color=OKABE_ITO["purple"], lw=1, ls=":",
                label="US inauguration" if label else None)
@@ -375,9 +374,6 @@ def comparison_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
     return fig
 
 
-LESSON_WINTER = "#E8E8E8"  # grey: the fans beside it are blue and orange
-
-
 def lesson_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
                   marks: TimeMarks, question_day: int, about_runs: bool) -> Figure:
     """A lesson's quantity for both fans over the lesson's run (`marks.days`), its question's
@@ -387,7 +383,7 @@ def lesson_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
 
     fig = Figure(figsize=(6.4, 3.9), dpi=RENDER_DPI, layout="constrained")
     ax = fig.add_subplot()
-    mark_time_axis(ax, marks, winter_colour=LESSON_WINTER)
+    mark_time_axis(ax, marks)
     for s, colour in zip(series, SERIES_COLOURS * 3):
         if about_runs:
             ax.plot(np.arange(s.runs.shape[1]), s.runs.mean(axis=0) * 100.0, color=colour,
@@ -404,7 +400,7 @@ def lesson_figure(title: str, unit: str, series: tuple[ComparedSeries, ...],
     ax.tick_params(labelsize=TICK_PT)
     handles, labels = ax.get_legend_handles_labels()
     if marks.winter.any():
-        handles.append(Patch(facecolor=LESSON_WINTER, label="winter (December to February)"))
+        handles.append(Patch(facecolor=WINTER_SHADE, label="winter (December to February)"))
         labels.append("winter (December to February)")
     fig.legend(handles, [textwrap.fill(text, 44) for text in labels], fontsize=LEGEND_PT - 0.5,
                loc="outside lower center", ncol=2, frameon=False)
