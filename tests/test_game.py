@@ -406,3 +406,20 @@ def test_a_seat_reads_its_private_information_in_plain_words():
         f"90 % sure: between × {math.exp(mean - 1.645 * sd):.2f} and "
         f"× {math.exp(mean + 1.645 * sd):.2f}")
     assert not any("log" in v["label"] for v in own.values())
+
+
+def test_a_seat_opens_with_its_key_not_with_a_name_anyone_can_read():
+    """Names are public (every seat page lists them); a seat and its private values open only
+    with the key in that student's link; the teacher's reassignment keeps the key."""
+    game = Game(SETTINGS)
+    anna = game.join("Anna", "putin")
+    assert anna.key and game.join("Anna", key=anna.key) is anna, "rejoin with the key"
+    for wrong in ("", "guess", game.join("Ben", "zelensky").key):
+        with pytest.raises(MoveError, match="the key of Anna's seat"):
+            game.join("Anna", key=wrong)
+        with pytest.raises(MoveError, match="the key of Anna's seat"):
+            game.player("Anna", wrong)
+    assert game.player("Anna", anna.key).seat == "putin"
+    game.assign("Anna", "trump")
+    assert game.player("Anna", anna.key).seat == "trump", "the teacher moves her, the key stays"
+    assert anna.key not in json.dumps(game.public_view()) + json.dumps(game.seat_view("zelensky"))

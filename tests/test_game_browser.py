@@ -70,15 +70,23 @@ def wait_turn(page, turn: int):
         timeout=TIMEOUT_MS)
 
 
-def join(client: Client, code: str, name: str, seat: str | None):
+def join(client: Client, code: str, name: str, seat: str | None, key: str = "",
+         seated: bool = True) -> str:
+    """Join (or rejoin with `key`) from the start page; the seat's key its page shows."""
     page = client.page
     page.locator(".join-button").wait_for(timeout=TIMEOUT_MS)
     fill(page, ".join-code", code)
     fill(page, ".join-name", name)
+    if key:
+        fill(page, ".join-key", key)
     if seat is not None:
         choose(page, "join-seat", seat)
     page.locator(".join-button").click()
+    if not seated:
+        page.locator(".game-error").wait_for(timeout=TIMEOUT_MS)
+        return ""
     page.locator(".seat-page").wait_for(timeout=TIMEOUT_MS)
+    return page.locator(".rejoin-key").get_attribute("data-key")
 
 
 def decide(page, control: str, value=None):
@@ -137,9 +145,10 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
 
         moves = {"putin": ("offensive_effort", 1.6), "zelensky": ("mobilisation", 1.25),
                  "trump": ("us_aid", 21), "europe": ("eu_aid", 47)}
+        keys = {}
         for seat in moves:
             pages[seat] = Client(browser, url, 1024, 768)
-            join(pages[seat], code, f"student-{seat}", seat)
+            keys[seat] = join(pages[seat], code, f"student-{seat}", seat)
 
         # turn 1: a move from each seat
         for seat, (control, value) in moves.items():
@@ -168,7 +177,15 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
         page.locator(".close-turn").click()
         wait_turn(page, 2)
         pages["zelensky"] = Client(browser, url, 1024, 768)
-        join(pages["zelensky"], code, "student-zelensky", None)  # rejoin: code and name only
+        # a name is public: without the seat's key nobody gets in, nor by the address alone
+        join(pages["zelensky"], code, "student-zelensky", None, seated=False)
+        assert "the key of student-zelensky's seat" in \
+            pages["zelensky"].page.locator(".game-error").inner_text()
+        pages["zelensky"].page.goto(f"{url}?code={code}&name=student-zelensky")
+        pages["zelensky"].page.locator(".game-error").wait_for(timeout=TIMEOUT_MS)
+        assert pages["zelensky"].page.locator(".seat-page").count() == 0
+        pages["zelensky"].page.goto(url)
+        join(pages["zelensky"], code, "student-zelensky", None, keys["zelensky"])  # rejoin
         zelensky = pages["zelensky"].page
         assert zelensky.locator(".seat-zelensky").count() == 1
         zelensky.locator(".figure-game img").wait_for(timeout=TIMEOUT_MS)

@@ -2,7 +2,8 @@
 
 One app, four pages chosen by the address:
 - `/`: join a game by code (students) or start a new one (teacher);
-- `/?code=CODE&name=NAME`: a seat's page (the name rejoins its seat after a closed page);
+- `/?code=CODE&name=NAME&key=KEY`: a seat's page (the name and its key rejoin the seat after a
+  closed page; the key is only in that link, on that page and on the teacher's);
 - `/?code=CODE&teacher=KEY`: the teacher's page (the key is only in the teacher's link);
 - `/?code=CODE&debrief=1`: the debrief.
 
@@ -82,11 +83,8 @@ def Page():
                 REGISTRY.game(code)
                 DebriefPage(code)
             elif code and "name" in query:
-                game = REGISTRY.game(code)
-                if query["name"].strip() not in game.players:
-                    raise MoveError("name", query["name"],
-                                    "a student who has joined this game (join from the start page)")
-                SeatPage(code, query["name"])
+                player = REGISTRY.game(code).player(query["name"], query.get("key", ""))
+                SeatPage(code, player.name)
             else:
                 Landing(router.push, code or "")
         except MoveError as err:
@@ -132,6 +130,7 @@ def Landing(push: Callable[[str], None], code: str):
     error = solara.use_reactive("")
     join_code = solara.use_reactive(code)
     name = solara.use_reactive("")
+    key = solara.use_reactive("")
     seat = solara.use_reactive("(as before)")
     scenario = solara.use_reactive("new_administration")
     start = solara.use_reactive(calendar.START_DATE.isoformat())
@@ -144,8 +143,9 @@ def Landing(push: Callable[[str], None], code: str):
         try:
             chosen = None if seat.value == "(as before)" else seat.value
             game = REGISTRY.game(join_code.value)
-            player = game.join(name.value, chosen)
-            push("/?" + urllib.parse.urlencode({"code": game.code, "name": player.name}))
+            player = game.join(name.value, chosen, key.value.strip())
+            push("/?" + urllib.parse.urlencode({"code": game.code, "name": player.name,
+                                                "key": player.key}))
         except MoveError as err:
             error.set(str(err))
 
@@ -180,8 +180,11 @@ def Landing(push: Callable[[str], None], code: str):
             solara.InputText("Your name", value=name, classes=["join-name"])
             solara.Select("Seat", values=["(as before)", *SEATS], value=seat,
                           classes=["join-seat"])
+            solara.InputText("Your key (only to get your seat back)", value=key,
+                             classes=["join-key"])
             solara.Button("Join", on_click=join, color="primary", classes=["join-button"])
-            solara.Text("Closed your page? Type the same code and name to get your seat back.")
+            solara.Text("Closed your page? Type the same code, name and the key your seat's page "
+                        "showed (the teacher has it too) to get your seat back.")
         with solara.Card("New game (teacher)", classes=["new-game-card", "game-main"]):
             solara.Select("Scenario", values=list(sim.SCENARIOS), value=scenario,
                           classes=["new-scenario"])
@@ -300,6 +303,10 @@ def SeatPage(code: str, name: str):
 
     with solara.Column(classes=["seat-page", f"seat-{player.seat}"]):
         StateLine(view, f"Game {code}: {SEAT_TITLES[player.seat]}, played by {player.name}")
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f"Your key to get this seat back if you close the page: <b>{html.escape(player.key)}"
+            "</b> (keep it to yourself)."), classes=["rejoin-key"],
+            attributes={"data-key": player.key})
         with solara.Row(classes=["game-columns"]):
             with solara.Column(classes=["game-side"]):
                 OwnInfo(view)
@@ -440,10 +447,13 @@ def TeacherPage(code: str, key: str):
                                                                                 where.value)),
                                   classes=["assign"])
                     votes = view["votes"]
+                    keys = {p.name: p.key for p in game.players.values()}
                     rows = "".join(
                         f"<tr><td>{html.escape(SEAT_TITLES[s])}</td><td>"
-                        f"{html.escape(', '.join(view['seats'][s]) or 'the rule')}</td><td>"
-                        f"{html.escape(votes_words(s, votes[s]))}</td></tr>" for s in SEATS)
+                        + (html.escape(", ".join(f"{n} (key {keys.get(n, '?')})"
+                                                 for n in view['seats'][s])) or "the rule")
+                        + f"</td><td>{html.escape(votes_words(s, votes[s]))}</td></tr>"
+                        for s in SEATS)
                     solara.HTML(tag="table", unsafe_innerHTML="<tr><th>seat</th><th>students</th>"
                                 "<th>votes this turn</th></tr>" + rows, classes=["seat-table"])
                 with solara.Card("Private information (teacher only)", classes=["own-info"]):

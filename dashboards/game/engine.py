@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import secrets
 import statistics
 import threading
 import time
@@ -499,10 +500,19 @@ def _number(value) -> Any:
 
 
 # --------------------------------------------------------------------------- the game
+def new_player_key() -> str:
+    """A short random key: a student's name is public on every seat page, the key is not."""
+    return secrets.token_urlsafe(6)
+
+
 @dataclass
 class Player:
+    """A seated student. `key` is theirs alone (in their seat's link and on their page, and on
+    the teacher's): knowing a name is not enough to open its seat and its private values."""
+
     name: str
     seat: str
+    key: str = field(default_factory=new_player_key)
 
 
 @dataclass
@@ -565,12 +575,13 @@ class Game:
                 for seat, names in taken.items() if names}
 
     # -- students ----------------------------------------------------------------------------
-    def join(self, name: str, seat: str | None = None) -> Player:
-        """Take a seat, or rejoin the seat this name already holds (a closed page)."""
+    def join(self, name: str, seat: str | None = None, key: str = "") -> Player:
+        """Take a seat, or rejoin the seat this name already holds (a closed page) with its
+        key: a name taken without its key is refused, so nobody opens another's seat."""
         name = _check_name(name)
         with self.lock:
             if name in self.players:
-                return self.players[name]
+                return self.player(name, key)
             if seat is None:
                 raise MoveError("seat", seat, "one of " + ", ".join(SEATS))
             player = Player(name, check_seat(seat))
@@ -579,14 +590,25 @@ class Game:
             return player
 
     def assign(self, name: str, seat: str) -> None:
-        """The teacher moves a student to a seat (their vote this turn goes)."""
+        """The teacher moves a student to a seat (their vote this turn goes; their key stays)."""
         name, seat = _check_name(name), check_seat(seat)
         with self.lock:
             old = self.players.get(name)
             if old is not None:
                 self.votes[old.seat].pop(name, None)
-            self.players[name] = Player(name, seat)
+            self.players[name] = Player(name, seat, old.key) if old else Player(name, seat)
             self._changed()
+
+    def player(self, name: str, key: str) -> Player:
+        """The student `name`, if `key` is theirs."""
+        player = self.players.get(str(name).strip())
+        if player is None:
+            raise MoveError("name", name, "a student who has joined this game (join from the "
+                            "start page)")
+        if not secrets.compare_digest(str(key or ""), player.key):
+            raise MoveError("key", key or "", f"the key of {player.name}'s seat: it is in "
+                            "their seat's link and on their page, and the teacher has it")
+        return player
 
     def submit(self, name: str, move: Mapping[str, Any] | None,
                now: float | None = None) -> bool:

@@ -81,7 +81,7 @@ class GameRegistry:
     def teacher_game(self, code: str, key: str) -> Game:
         found = self.entry(code)
         if not secrets.compare_digest(str(key), found.teacher_key):
-            raise MoveError("teacher", "key", "the teacher's link of this game")
+            raise MoveError("teacher", key, "the key in the teacher's link of this game")
         return found.game
 
     def page_opened(self, code: str) -> int:
