@@ -137,7 +137,8 @@ def lesson_png(found: LessonAnswer) -> bytes:
     if found.theirs is not None:
         series.append(plots.ComparedSeries(found.theirs.label, found.theirs_series))
     marks = plots.time_marks(lesson.run_days, lesson.question_day, start=found.start)
-    title = found.quantity if len(found.quantity) < 70 else lesson.label
+    title = found.quantity if len(found.quantity) < 70 else (
+        f"{lesson.label}: change since the start" if lesson.measure == "change" else lesson.label)
     return plots.figure_png(plots.lesson_figure(title, lesson.unit, tuple(series), marks,
                                                 lesson.question_day, lesson.about_runs))
 

@@ -429,7 +429,8 @@ def TeacherPage(code: str, key: str):
             solara.Button("Close the turn now", on_click=acting(game.close_turn),
                           classes=["close-turn"], disabled=view["finished"])
             solara.Button("Resume" if view["paused"] else "Pause",
-                          on_click=acting(lambda: game.pause(not game.paused)), classes=["pause"])
+                          on_click=acting(lambda: game.pause(not game.paused)), classes=["pause"],
+                          disabled=view["finished"])
             solara.Button("Step back a turn", on_click=acting(game.step_back),
                           classes=["step-back"], disabled=not view["turn"])
             solara.Button("End the game", on_click=acting(game.end), classes=["end-game"],
