@@ -6,6 +6,7 @@ Components never call these directly; the page passes them as `on_*` callbacks.
 
 from __future__ import annotations
 
+import calendar as month_calendar  # the standard library's; `calendar` below is the model's
 import datetime
 import urllib.parse
 from dataclasses import replace
@@ -105,7 +106,7 @@ def days_to_next_month(day: int, start: datetime.date) -> int:
     the month just ended is summarised in the log."""
     date = calendar.date_of(day, start)
     year, month = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
-    last = (datetime.date(year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    last = month_calendar.monthrange(year, month)[1]
     return (datetime.date(year, month, min(date.day, last)) - date).days
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -554,7 +555,7 @@ def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, fit_mon
         kept = (f"rounds 1 to {saved[0]} of {args.rounds} kept in {out}; the same command with "
                 "--resume continues" if saved[0] else
                 "no round had finished, so nothing was kept: run it again without --resume")
-        raise Interrupted(kept, getattr(err, "signum", 2)) from None
+        raise Interrupted(kept, getattr(err, "signum", signal.SIGINT)) from None
     summary = summarise(priors, history[-1], observed)
     meta = {"data": data, "truth": truth, "start_date": start_date, "fit_months": fit_months,
             "held_out_months": HELD_OUT_MONTHS, "draws_per_round": args.draws,

@@ -175,11 +175,14 @@ def outcome_summary(out: Path) -> pd.DataFrame:
 def formatted(stats: pd.DataFrame) -> pd.DataFrame:
     """`outcome_summary`'s numbers as the outcome table formats each outcome ("118,954 km2"
     rather than 118954.098145), rows named "<outcome> q<percent>"."""
-    def row_text(row: pd.Series) -> pd.Series:
-        spec = OUTCOMES.get(str(row.name).rsplit(" q", 1)[0])
-        fmt = spec.fmt if spec is not None else "{:.4g}"
-        return row.map(lambda v: fmt.format(v) if pd.notna(v) else "-")
-    return stats.apply(row_text, axis=1)
+    return stats.apply(lambda row: row.map(outcome_text(str(row.name).rsplit(" q", 1)[0])),
+                       axis=1)
+
+
+def outcome_text(outcome: str):
+    """A value of `outcome` as the outcome table formats it; "-" for none (NaN)."""
+    fmt = OUTCOMES[outcome].fmt if outcome in OUTCOMES else "{:.4g}"
+    return lambda value: fmt.format(value) if pd.notna(value) else "-"
 
 
 def point_summary(out: Path) -> str | None:
@@ -201,9 +204,8 @@ def point_summary(out: Path) -> str | None:
     stats = frame.groupby(["scenario", *varied], sort=True)[outcome].agg(
         median="median", q5=lambda v: v.quantile(0.05), q95=lambda v: v.quantile(0.95),
         runs="count")
-    fmt = OUTCOMES[outcome].fmt if outcome in OUTCOMES else "{:.4g}"
     for column in ("median", "q5", "q95"):
-        stats[column] = stats[column].map(lambda v: fmt.format(v) if pd.notna(v) else "-")
+        stats[column] = stats[column].map(outcome_text(outcome))
     return f"{outcome} by point (median and 5-95 % of the replicates):\n{stats.to_string()}"
 
 

@@ -44,9 +44,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.params import InputError
-
-from sim.params import first_line
+from sim.outcomes import OUTCOMES
+from sim.params import PARAMS, InputError, first_line
+from sim.trajectories import TRAJECTORIES
 
 from . import provenance
 
@@ -108,10 +108,6 @@ def described(table: pa.Table) -> pa.Table:
 
 def column_description(name: str) -> dict[str, str] | None:
     """Label, unit and meaning of a column the model declares (None for keys and the rest)."""
-    from sim.outcomes import OUTCOMES
-    from sim.params import PARAMS
-    from sim.trajectories import TRAJECTORIES
-
     plain = name.removeprefix("drawn_")
     spec = OUTCOMES.get(name) or TRAJECTORIES.get(name) or PARAMS.get(plain)
     if spec is None:

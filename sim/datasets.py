@@ -90,7 +90,7 @@ def kursk_held_km2_on(date: _dt.date, incursion: _dt.date) -> float:
     after = bisect.bisect_left(days, offset)  # a straight line between the two reports
     if after == len(days):
         return held[-1]
-    if days[after] == offset or after == 0:
+    if days[after] == offset:  # on a report's day (the incursion's among them)
         return held[after]
     share = (offset - days[after - 1]) / (days[after] - days[after - 1])
     return held[after - 1] + share * (held[after] - held[after - 1])

@@ -289,7 +289,7 @@ class ConflictModel(mesa.Model):
 def start_front(start: dt.date) -> tuple[float, float, float]:
     """Occupied area, Ukrainian-held Kursk ground and the most Ukraine had held there, on the
     eve of the start date: a start after the incursion takes the salient of its eve
-    (`datasets.kursk_held_km2_on`: 1,268 km2 on 2024-09-01, 800 on 2024-12-01) and measures its
+    (`datasets.kursk_held_km2_on`: 1,273 km2 on 2024-09-01, 800 on 2024-12-01) and measures its
     shrinking from the peak."""
     if start == calendar.START_DATE:
         return (sectors.OCCUPIED_INITIAL_KM2, sectors.KURSK_HELD_INITIAL_KM2,

@@ -153,7 +153,6 @@ def front_troops(russia_force_k, ukraine_force_k):
     return russia, ukraine, russia / np.maximum(ukraine, 1e-9)
 
 
-
 def step_balance(shift, drift_per_day, fighting, decay_per_day):
     """The force balance's log shift grows by today's drift on fighting days; the drift fades
     by `decay_per_day`, exp(-1 / momentum_days) (a gap being filled, a tactic being answered)."""
