@@ -16,6 +16,42 @@ from sim import calendar, datasets, scenarios, start_inputs, uncertainty
 from sim.params import PARAMS, InputError
 
 
+def _inputs_value(parameter: str) -> float:
+    table = datasets.inputs_2023()
+    (value,) = table.loc[table["parameter"] == parameter, "value"]
+    return float(value)
+
+
+RECRUITS_2023_RATIO = _inputs_value("russia_recruits_per_day")
+
+
+def _fact(quantity: str, as_of: str) -> float:
+    facts = datasets.force_facts()
+    (value,) = facts.loc[facts["quantity"].str.startswith(quantity) & (facts["as_of"] == as_of),
+                         "value"]
+    return float(value)
+
+
+def test_the_2023_recruits_ratio_is_what_the_troop_counts_and_casualties_give():
+    """What reached Russia's front in a year is its force's growth plus what it lost for good:
+    from the sourced troop estimates and casualty tallies, 2023's inflow over 2024's is the
+    table's ratio (0.75), not the 1.1 of the contracts claimed, and 2024's comes out at the
+    default 1,100 a day."""
+    troops = "Russian ground troops in Ukraine"
+    dates = [dt.date.fromisoformat(d) for d in ("2023-01-31", "2024-02-21", "2024-12-31")]
+    counts = [_fact(troops, d.isoformat()) for d in dates]
+    lost_for_good = 1.0 - PARAMS["wounded_return_share"].default
+    inflow = []
+    for (begin, end), (first, last), year in zip(zip(dates, dates[1:]), zip(counts, counts[1:]),
+                                                 (2023, 2024)):
+        casualties = _fact("Russian casualties in " + str(year), str(year))
+        days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+        inflow.append((last - first) / (end - begin).days
+                      + lost_for_good * casualties / days_in_year)
+    assert inflow[1] == pytest.approx(PARAMS["russia_recruits_per_day"].default, rel=0.01)
+    assert round(inflow[0] / inflow[1], 2) == RECRUITS_2023_RATIO
+
+
 def test_parse_start_accepts_2023_and_refuses_2022_in_one_line():
     assert calendar.parse_start("2023-01-01") == dt.date(2023, 1, 1)
     with pytest.raises(InputError) as err:
@@ -114,7 +150,7 @@ def test_inputs_in_force_change_on_their_dates_and_return_to_2024_on_new_year():
     assert new_year.russia_spending_trn_rub == PARAMS["russia_spending_trn_rub"].default
     assert new_year.urals_discount_usd == PARAMS["urals_discount_usd"].default
     np.testing.assert_array_equal(seen[day["december"]].russia_recruits_per_day,
-                                  model.drawn["russia_recruits_per_day"] * 1.1)
+                                  model.drawn["russia_recruits_per_day"] * RECRUITS_2023_RATIO)
     np.testing.assert_array_equal(new_year.russia_recruits_per_day,
                                   model.drawn["russia_recruits_per_day"])
     for name in ("ukraine_support_initial", "nwf_initial_bn_usd", "eu_sanctions_initial"):
