@@ -423,3 +423,20 @@ def test_a_seat_opens_with_its_key_not_with_a_name_anyone_can_read():
     game.assign("Anna", "trump")
     assert game.player("Anna", anna.key).seat == "trump", "the teacher moves her, the key stays"
     assert anna.key not in json.dumps(game.public_view()) + json.dumps(game.seat_view("zelensky"))
+
+
+def test_the_record_says_whether_a_game_finished_and_whether_the_teacher_stopped_it_early():
+    played = Game(dataclasses.replace(SETTINGS, turns=2))
+    for _ in range(2):
+        played.close_turn()  # nobody moved: the rules play every seat
+    assert played.finished
+    record = played.to_record()
+    assert (record["finished"], record["stopped_early"]) == (True, False)
+    stopped = Game(SETTINGS)
+    stopped.end()
+    record = stopped.to_record()
+    assert (record["finished"], record["stopped_early"]) == (True, True)
+    assert from_record(record).finished
+    legacy = {**record, "version": 1, "ended": True}
+    del legacy["finished"], legacy["stopped_early"]
+    assert from_record(legacy).finished

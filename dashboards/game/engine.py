@@ -40,7 +40,7 @@ from sim.params import InputError
 from sim.state import CEASEFIRE, PHASE_NAMES, TALKS
 
 RECORD_FORMAT = "conflictsim-game"
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: 'finished' and 'stopped_early' where 1 had 'ended' (the teacher's stop)
 SEATS = ("putin", "zelensky", "trump", "europe")
 SEAT_TITLES = {"putin": "Putin (Moscow)", "zelensky": "Zelensky (Kyiv)",
                "trump": "Trump (Washington)", "europe": "European leaders"}
@@ -546,7 +546,7 @@ class Game:
         self.players: dict[str, Player] = {}
         self.votes: dict[str, dict[str, dict[str, Any]]] = {seat: {} for seat in SEATS}
         self.paused = False
-        self.ended = False
+        self.stopped = False  # the teacher ended the game, whether or not turns were left
         self.deadline: float | None = None
         self.remaining: float | None = None
         self.revision = 0
@@ -560,7 +560,12 @@ class Game:
 
     @property
     def finished(self) -> bool:
-        return self.ended or self.model.day >= self.model.days
+        return self.stopped or self.model.day >= self.model.days
+
+    @property
+    def stopped_early(self) -> bool:
+        """The teacher ended the game with days of its run still to play."""
+        return self.stopped and self.model.day < self.model.days
 
     def seats_taken(self) -> dict[str, list[str]]:
         taken: dict[str, list[str]] = {seat: [] for seat in SEATS}
@@ -703,13 +708,13 @@ class Game:
             for turn in kept:
                 self._play(turn.moves)
                 self.turns.append(turn)
-            self.ended = False
+            self.stopped = False
             self._open_turn(time.monotonic() if now is None else now)
             self._changed()
 
     def end(self) -> None:
         with self.lock:
-            self.ended = True
+            self.stopped = True
             self.deadline = None
             self._changed()
 
@@ -755,7 +760,7 @@ class Game:
             "settings": dataclasses.asdict(self.settings),
             "day": model.day, "date": calendar.date_of(model.day, start).isoformat(),
             "turn": self.turn, "turns": self.settings.turns, "finished": self.finished,
-            "paused": self.paused, "ended": self.ended,
+            "paused": self.paused, "stopped_early": self.stopped_early,
             "seconds_left": self.seconds_left(),
             "seats": self.seats_taken(), "moved": self.moved(),
             "talks_phase": PHASE_NAMES[int(state.talks_phase[0])],
@@ -831,7 +836,8 @@ class Game:
                     "settings": dataclasses.asdict(self.settings),
                     "turns": [{"moves": t.moves, "voters": t.voters} for t in self.turns],
                     "players": {p.name: p.seat for p in self.players.values()},
-                    "ended": self.ended, "day": self.model.day,
+                    "finished": self.finished, "stopped_early": self.stopped_early,
+                    "day": self.model.day,
                     "fingerprint": self.fingerprint()}
 
     def moves_table(self) -> list[dict[str, Any]]:
@@ -867,7 +873,8 @@ def from_record(record: Mapping[str, Any], code: str = "") -> Game:
         game.turns.append(TurnRecord(moves, dict(turn.get("voters", {}))))
     for name, seat in record.get("players", {}).items():
         game.players[name] = Player(name, check_seat(seat))
-    game.ended = bool(record.get("ended", False))
+    # version 1 wrote the teacher's stop as "ended", whether or not turns were left
+    game.stopped = bool(record.get("stopped_early", record.get("ended", False)))
     game._open_turn(time.monotonic())
     return game
 
