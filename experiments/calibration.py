@@ -61,6 +61,7 @@ CASUALTY_WINDOW = ("2024-09-01", "2024-11-30")
 SYNTHETIC_RUNS = 200
 SYNTHETIC_RUN_INDEX = 2**40  # a run no ABC draw uses
 NOT_PINNED_WIDTH_RATIO = 0.5
+HISTOGRAMS_PER_ROW = 4  # the calibration figure's parameter panels
 CHUNK_RUNS = 2000
 CHECKPOINT = "checkpoint.npz"
 POSTERIOR = "posterior/posterior.parquet"  # its own table root, as a sweep's tables have
@@ -402,13 +403,18 @@ def summarise(priors, population: Population, observed: pd.Series) -> dict:
 
 
 def posterior_figure(priors, population: Population, observed: pd.Series, title: str):
-    """Monthly gains: data against the posterior predictive band; and each parameter's
-    posterior histogram over its prior range."""
+    """Monthly gains: data against the posterior predictive band, across the top; under it
+    each parameter's posterior histogram over its prior range, `HISTOGRAMS_PER_ROW` to a row,
+    so the figure keeps a page's width however many parameters are fitted."""
     from matplotlib.figure import Figure
 
     observed = observed[month_index(observed)]  # months come first in the gains' columns
-    figure = Figure(figsize=(4 * (len(priors) + 2), 4))
-    axes = figure.subplots(1, len(priors) + 1, gridspec_kw={"width_ratios": [2] + [1] * len(priors)})
+    columns = min(len(priors), HISTOGRAMS_PER_ROW) or 1
+    rows = -(-len(priors) // columns)
+    figure = Figure(figsize=(3.2 * max(columns, 3), 4.0 + 2.4 * rows))
+    grid = figure.add_gridspec(1 + rows, columns, height_ratios=[1.8] + [1.0] * rows)
+    axes = [figure.add_subplot(grid[0, :])]
+    axes += [figure.add_subplot(grid[1 + j // columns, j % columns]) for j in range(len(priors))]
     months = np.arange(len(observed))
     lo, mid, hi = (np.array([weighted_quantile(population.gains[:, k], population.weights, q)
                              for k in months]) for q in (0.05, 0.5, 0.95))
@@ -425,6 +431,7 @@ def posterior_figure(priors, population: Population, observed: pd.Series, title:
     for axis, (j, prior) in zip(axes[1:], enumerate(priors)):
         axis.hist(population.values[:, j], bins=25, range=(prior.low, prior.high),
                   weights=population.weights, color="#009E73")
+        axis.set_xlim(prior.low, prior.high)  # the whole prior: where the posterior sits in it
         axis.set_xlabel(prior.name)
         axis.set_yticks([])
     figure.tight_layout()

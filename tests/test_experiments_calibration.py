@@ -165,3 +165,26 @@ def test_an_interrupted_calibration_says_which_rounds_it_kept_and_how_to_go_on(t
     told = err.strip().splitlines()[-1]
     assert told.startswith("conflictsim: interrupted: rounds 1 to ") and "of 40 kept in" in told
     assert "--resume continues" in told
+
+
+def test_the_calibration_figure_keeps_a_page_width_however_many_parameters_are_fitted():
+    """Seven fitted parameters used to make one row 36 inches wide; the histograms now wrap
+    under the monthly panel, each over its prior's range and named."""
+    priors = calibration.parse_priors(list(calibration.DEFAULT_PARAMETERS))
+    months = calibration.FIT_MONTHS
+    rng = np.random.default_rng(0)
+    population = calibration.Population(
+        values=np.column_stack([rng.uniform(p.low, p.high, 50) for p in priors]),
+        weights=np.full(50, 1 / 50), distances=np.zeros(50),
+        gains=rng.normal(300.0, 50.0, (50, len(months))), threshold=1.0)
+    figure = calibration.posterior_figure(priors, population, calibration.observed_targets(),
+                                          "test")
+    width, height = figure.get_size_inches()
+    assert width <= 14.0 and height < 2 * width
+    panels = figure.get_axes()
+    assert len(panels) == 1 + len(priors)
+    assert [axis.get_xlabel() for axis in panels[1:]] == [p.name for p in priors]
+    assert [axis.get_xlim() for axis in panels[1:]] == [(p.low, p.high) for p in priors]
+    monthly = panels[0]
+    assert all(monthly.get_position().width > 2 * axis.get_position().width
+               for axis in panels[1:])
