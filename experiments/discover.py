@@ -52,6 +52,7 @@ INPUT_CHOICES = ("all", "levers", "world")
 WORLD_MIN_REPLICATES = 30  # below this, the world's inputs have too few distinct values
 SCORING_MAX_ROWS = 10_000
 SCORING_TREES = 100
+REPR_TOP_SCORES = 3  # inputs a Discovery's repr names
 
 
 class DiscoverError(InputError):
@@ -597,6 +598,24 @@ class Discovery:
     stacking: tuple[pd.DataFrame, pd.DataFrame] | None = None
     # per box: (the box in words, fans of the kept trajectories inside vs outside it)
     box_fans: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        """A few lines a notebook can show: the condition, its share, each box in words and
+        the best-scored inputs; the full tables are in `tables()` (the dataclass's own repr
+        printed every table and fan, hundreds of lines)."""
+        share = self.runs_of_interest / self.runs if self.runs else 0.0
+        lines = [f"Discovery({self.where!r}: {self.runs_of_interest:,} of {self.runs:,} runs, "
+                 f"{share:.1%}; {len(self.parameters)} inputs searched)"]
+        for b, found in enumerate(self.prim.boxes if self.prim else [], start=1):
+            box = found.box
+            lines.append(f"  box {b}: coverage {box.coverage:.2f}, density {box.density:.2f}, "
+                         f"{box.n:,} runs: {self.prim.describe(box.limits)}")
+        if "condition" in self.scores:
+            top = self.scores["condition"].head(REPR_TOP_SCORES)
+            lines.append("  best-scored inputs: " + ", ".join(
+                f"{name} {score:.2f}" for name, score in top.items()))
+        lines.append(f"  tables: {', '.join(self.tables())}")
+        return "\n".join(lines)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         tables = {"feature_scores": self.scores.reset_index()}

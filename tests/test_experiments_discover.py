@@ -210,6 +210,19 @@ def test_discover_on_an_outcome_condition_reports_a_consistent_box(smoke_sweep, 
     assert box.density >= y.mean()
 
 
+def test_a_discovery_shows_itself_in_a_few_lines_naming_its_box_and_best_inputs(smoke_sweep):
+    """A researcher's notebook shows the result: a few lines, not every table (its dataclass
+    repr ran to hundreds of lines)."""
+    frame = storage.read_table(smoke_sweep)
+    where = f"eu_aid_total_bn_usd > {float(frame['eu_aid_total_bn_usd'].median())}"
+    found = discover.analyse(smoke_sweep, where, threshold=0.6)
+    text = repr(found)
+    assert len(text.splitlines()) <= 3 + len(found.prim.boxes)
+    assert where in text and f"of {len(frame):,} runs" in text
+    assert found.prim.describe(found.prim.boxes[0].box.limits) in text
+    assert found.scores["condition"].index[0] in text
+
+
 @pytest.mark.slow
 def test_discover_bad_input_exits_2_with_one_line(smoke_sweep, tmp_path, capsys):
     result = subprocess.run([sys.executable, "-m", "conflictsim", "discover", str(smoke_sweep),
