@@ -77,8 +77,9 @@ LABELS = {
 }
 CLOSE_UP_LABELS = {
     "Kharkiv": (4, -5, "left"), "Kupiansk": (-5, 0, "right"), "Kramatorsk": (-5, 0, "right"),
-    "Pokrovsk": (-5, 2, "right"), "Donetsk": (5, 4, "left"),
+    "Pokrovsk": (-5, 2, "right"), "Donetsk": (5, 0, "left"),
 }
+LABEL_GAP_PT = 2.0  # clear space between any two names on the map
 CITY_FONT_PT = 8.5
 CLOSE_UP_FONT_PT = 7.5
 SECTOR_FONT_PT = 7
@@ -90,14 +91,14 @@ SECTOR_LABELS = {
     "Kursk salient": ("Kursk salient", 0, 24, "center"),
     "Kharkiv-Vovchansk": ("Kharkiv-Vovchansk", 0, 20, "center"),
     "Kupiansk": ("Kupiansk", 12, 0, "left"),
-    "Lyman": ("Lyman", 10, 2, "left"),
-    "Siversk": ("Siversk", 10, 0, "left"),
+    "Lyman": ("Lyman", 10, 4, "left"),
+    "Siversk": ("Siversk", 10, -3, "left"),
     "Chasiv Yar": ("Chasiv Yar", 10, 0, "left"),
     "Toretsk": ("Toretsk", 10, 0, "left"),
     "Pokrovsk": ("Pokrovsk", 14, -4, "left"),
     "Kurakhove": ("Kurakhove", 10, -10, "left"),
-    "Velyka Novosilka": ("Velyka Novosilka", 0, -12, "center"),
-    "Zaporizhzhia (Orikhiv)": ("Orikhiv", 0, -14, "center"),
+    "Velyka Novosilka": ("Velyka Novosilka", 4, -12, "left"),
+    "Zaporizhzhia (Orikhiv)": ("Orikhiv", 0, -26, "center"),
     "Dnipro river (Kherson)": ("Dnipro river (Kherson)", 75, -55, "center"),
 }
 ON_COUNTRY_MAP = ("Kursk salient", "Kharkiv-Vovchansk", "Zaporizhzhia (Orikhiv)",
@@ -105,11 +106,11 @@ ON_COUNTRY_MAP = ("Kursk salient", "Kharkiv-Vovchansk", "Zaporizhzhia (Orikhiv)"
 _WATER = {"fontsize": 8, "style": "italic", "color": "#4F7394"}
 _COUNTRY = {"fontsize": 8.5, "color": "#8A8A8A"}
 PLACE_NAMES = (  # text, lon, lat, style
-    ("Dnipro", 33.3, 48.85, {"fontsize": 8, "style": "italic", "color": RIVER, "rotation": -22}),
+    ("Dnipro", 32.8, 48.97, {"fontsize": 8, "style": "italic", "color": RIVER, "rotation": -22}),
     ("Crimea", 34.2, 45.3, {"fontsize": 8.5, "style": "italic", "color": "#7A3A10"}),
-    ("Sea of Azov", 36.4, 46.1, _WATER), ("Black Sea", 31.5, 44.9, _WATER),
+    ("Sea of Azov", 36.8, 46.2, _WATER), ("Black Sea", 31.5, 44.9, _WATER),
     ("RUSSIA", 38.9, 51.9, _COUNTRY),
-    ("Kursk region", 36.0, 51.75, {"fontsize": 7.5, "color": "#777777"}),
+    ("Kursk region", 36.0, 51.92, {"fontsize": 7.5, "color": "#777777"}),
 )
 
 
@@ -296,7 +297,9 @@ def draw_background(ax, geometry: MapGeometry | None = None,
                     close_up: bool = False) -> None:
     """Everything that does not move: sea, land, Ukraine with Crimea, the area held by Russia on
     day 0 and its front line with the sectors' ends marked, the Dnipro, cities and place names.
-    `close_up`: the detailed style of the inset (every sector named, the towns of the front)."""
+    `close_up`: the detailed style of the inset (every sector named, the towns of the front).
+    Texts are drawn most important first (the scale, cities, sectors, then seas and regions),
+    the order in which `drop_crowded_labels` keeps them."""
     geometry = geometry or load_geometry()
     ax.set_facecolor(SEA)
     _fill(ax, geometry.neighbour_land, facecolor=NEIGHBOUR_LAND, edgecolor="#BBBBBB", lw=0.4,
@@ -316,15 +319,7 @@ def draw_background(ax, geometry: MapGeometry | None = None,
             if 0 < j < len(line.points) - 1:
                 ax.plot(*line.points[j], marker="o", ms=3 if close_up else 2.2, color=DAY0_LINE,
                         zorder=5)
-    for s, name in enumerate(geometry.sector_names):
-        if (name in ON_COUNTRY_MAP) == close_up:
-            continue
-        short, dx_km, dy_km, ha = SECTOR_LABELS[name]
-        seg = geometry.segments[s]
-        mid = seg[len(seg) // 2] if s != sim_sectors.KURSK else seg.mean(axis=0)
-        ax.text(mid[0] + dx_km / geometry.km_per_deg_lon, mid[1] + dy_km / KM_PER_DEG_LAT,
-                short, ha=ha, va="center", fontsize=SECTOR_FONT_PT, style="italic",
-                color=SECTOR_COLOUR, zorder=5, clip_on=True)
+    _scale_bar(ax, geometry, extent, 50.0 if close_up else 100.0)
     labels = CLOSE_UP_LABELS if close_up else LABELS
     cities = [c for c in geometry.cities if c.name in labels]
     ax.scatter([c.lon for c in cities], [c.lat for c in cities], s=9, color="#222222",
@@ -335,6 +330,15 @@ def draw_background(ax, geometry: MapGeometry | None = None,
                     ha=ha, va="center", fontsize=CLOSE_UP_FONT_PT if close_up else CITY_FONT_PT,
                     color="#222222", zorder=10, annotation_clip=True,
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6))
+    for s, name in enumerate(geometry.sector_names):
+        if (name in ON_COUNTRY_MAP) == close_up:
+            continue
+        short, dx_km, dy_km, ha = SECTOR_LABELS[name]
+        seg = geometry.segments[s]
+        mid = seg[len(seg) // 2] if s != sim_sectors.KURSK else seg.mean(axis=0)
+        ax.text(mid[0] + dx_km / geometry.km_per_deg_lon, mid[1] + dy_km / KM_PER_DEG_LAT,
+                short, ha=ha, va="center", fontsize=SECTOR_FONT_PT, style="italic",
+                color=SECTOR_COLOUR, zorder=5, clip_on=True)
     if not close_up:
         for text, lon, lat, style in PLACE_NAMES:
             ax.text(lon, lat, text, ha="center", va="center", zorder=5, **style)
@@ -345,7 +349,23 @@ def draw_background(ax, geometry: MapGeometry | None = None,
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_color("#555555" if close_up else "#999999")
-    _scale_bar(ax, geometry, extent, 50.0 if close_up else 100.0)
+
+
+def drop_crowded_labels(ax) -> list[str]:
+    """Remove every text of `ax` that would come within `LABEL_GAP_PT` of one drawn before it
+    (the figure's layout must be final: `Figure.draw_without_rendering`), and name them. Texts
+    are kept in the order drawn, most important first, so a crowded map keeps its main names,
+    and the same ones every time."""
+    half_gap = LABEL_GAP_PT / 2 * ax.get_figure(root=True).dpi / 72
+    placed, dropped = [], []
+    for text in list(ax.texts):
+        box = text.get_window_extent().padded(half_gap)
+        if any(box.overlaps(other) for other in placed):
+            dropped.append(text.get_text())
+            text.remove()
+        else:
+            placed.append(box)
+    return dropped
 
 
 def _scale_bar(ax, geometry: MapGeometry, extent, km: float) -> None:
@@ -426,7 +446,8 @@ def map_figure(dpi: float = 100, title: str | None = None, show_median: bool = T
                extent: tuple[float, float, float, float] = DEFAULT_EXTENT,
                close_up: bool = True):
     """A figure sized to the map (no empty margins) with the still background, the close-up
-    and the key drawn: returns the figure and its map Axes (the country map first)."""
+    and the key drawn, no name crowding another (`drop_crowded_labels`): returns the figure
+    and its map Axes (the country map first)."""
     geometry = geometry or load_geometry()
     lon_km = (extent[1] - extent[0]) * geometry.km_per_deg_lon
     lat_km = (extent[3] - extent[2]) * KM_PER_DEG_LAT
@@ -440,6 +461,9 @@ def map_figure(dpi: float = 100, title: str | None = None, show_median: bool = T
     _legend(ax, show_median)
     if title:
         fig.text(0.01, 1.0 - 0.5 * title_in / height_in, title, fontsize=10, va="center")
+    fig.draw_without_rendering()  # the texts' final sizes and places
+    for panel in panels:
+        drop_crowded_labels(panel)
     return fig, panels
 
 

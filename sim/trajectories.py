@@ -3,7 +3,8 @@
 `ConflictModel` records these fields; the dashboard's charts and comparison, the game's charts,
 the lessons, sweep specs and docs/MODEL.md read their labels and units from here, so a
 trajectory is named one way everywhere. `display_unit` and `display_scale` say how people read
-it (e.g. occupied area in thousand km², the value divided by 1,000).
+it (e.g. occupied area in thousand km², the value divided by 1,000); `decimals`, how many places
+of a value mean something to them (what an export keeps).
 """
 
 from __future__ import annotations
@@ -27,10 +28,25 @@ class TrajectorySpec:
         return self.display_unit or self.unit
 
     @property
+    def decimals(self) -> int:
+        """Decimal places worth writing for a reader: those of the unit (`UNIT_DECIMALS`)."""
+        return UNIT_DECIMALS[self.unit]
+
+    @property
     def axis_label(self) -> str:
         """For an axis drawn in the recorded unit."""
         return f"{self.label} ({self.unit})"
 
+
+# Places a value in each unit is worth to a reader: whole km², persons, codes and flags; troops
+# (in thousands) to the soldier; indices, shares and ratios to a tenth of a percent; GW to 10 MW;
+# billions of USD to 10 million; oil to the cent; a pace to a tenth of a km² a day. Finer digits
+# are the model's arithmetic, not information.
+UNIT_DECIMALS: dict[str, int] = {
+    "km2": 0, "persons": 0, "code": 0, "0/1": 0, "thousand": 3,
+    "index 0-1": 3, "index -1..1": 3, "share": 3, "Russian per Ukrainian": 3,
+    "GW": 2, "bn USD / year": 2, "bn USD": 2, "USD/bbl": 2, "km2/day": 1,
+}
 
 _T = TrajectorySpec
 TRAJECTORIES: dict[str, TrajectorySpec] = {t.name: t for t in [

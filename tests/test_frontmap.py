@@ -268,6 +268,39 @@ def test_the_key_and_the_close_up_sit_beside_the_map_not_on_its_land():
     assert not key.overlaps(close_up), "the key and the close-up do not cover each other"
 
 
+@pytest.mark.parametrize("dpi", [72, 100])  # the page's vector map; a PNG at the default
+def test_no_two_names_on_the_map_overlap_and_none_is_lost_at_the_default_size(dpi):
+    """Every name of the map's tables is drawn, each clear of every other (the Dnipro river's
+    name lay over the city's, the Sea of Azov under the Dnipro sector's, Lyman on Siversk)."""
+    fig, panels = fm.map_figure(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    drawn = [(t.get_text(), t.get_window_extent(renderer)) for ax in panels for t in ax.texts
+             if t.get_visible() and t.get_text()]
+    crowded = [(a, b) for i, (a, box) in enumerate(drawn) for b, other in drawn[i + 1:]
+               if box.overlaps(other)]
+    assert crowded == []
+    names = ({*fm.LABELS, *fm.CLOSE_UP_LABELS, *(short for short, *_ in fm.SECTOR_LABELS.values())}
+             | {text for text, *_ in fm.PLACE_NAMES})
+    assert names <= {name for name, _ in drawn}
+
+
+def test_a_name_that_would_crowd_an_earlier_one_is_dropped_and_always_the_same():
+    """Names drawn first are kept (the map draws the most important first): the later of two
+    names on the same spot goes, one clear of both stays."""
+    from matplotlib.figure import Figure
+
+    for _ in range(2):
+        fig = Figure(figsize=(3, 2), dpi=72)
+        ax = fig.add_axes((0, 0, 1, 1))
+        for name, x in (("Kyiv", 0.5), ("Kyiv region", 0.52), ("Odesa", 0.1)):
+            ax.text(x, 0.5, name, fontsize=9)
+        fig.draw_without_rendering()
+        assert fm.drop_crowded_labels(ax) == ["Kyiv region"]
+        assert [t.get_text() for t in ax.texts] == ["Kyiv", "Odesa"]
+
+
 def test_map_draws_outline_dnipro_cities_key_and_both_lines(geo):
     fig, (ax, inset) = fm.map_figure(72)
     sector_names = {t.get_text() for a in (ax, inset) for t in a.texts if t.get_style() == "italic"}

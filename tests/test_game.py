@@ -1,20 +1,25 @@
 """The game engine (dashboards/game/engine.py): seats play through `Moves`, the record replays
-bit for bit, games are isolated, and each seat's view keeps the other side's private values out.
-Each test steps one run (R = 1) for at most a few hundred days: well under a second each."""
+bit for bit, games are isolated, and each seat's view keeps the other side's private values out;
+and the pages' seat menus (Solara's test renderer). Each test steps one run (R = 1) for at most
+a few hundred days: well under a second each."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 
+import ipyvuetify as v
 import numpy as np
 import pytest
+import solara
 
 import sim
 from conflictsim.cli import main
-from dashboards.game.engine import (CONTROLS, SEATS, Game, GameSettings, MoveError,
+from dashboards.game.app import AS_BEFORE, Landing, SeatAssigner
+from dashboards.game.engine import (CONTROLS, SEAT_TITLES, SEATS, Game, GameSettings, MoveError,
                                     combine_votes, check_move, controls_of, from_record,
                                     move_words, save_record, strike_today)
+from dashboards.game.registry import REGISTRY
 from sim.moves import Moves
 
 SETTINGS = GameSettings(scenario="new_administration", seed=5, turn_days=30, turns=6)
@@ -440,3 +445,34 @@ def test_the_record_says_whether_a_game_finished_and_whether_the_teacher_stopped
     legacy = {**record, "version": 1, "ended": True}
     del legacy["finished"], legacy["stopped_early"]
     assert from_record(legacy).finished
+
+
+def _type(rc, css_class: str, text: str) -> None:
+    """Type into a text field and leave it, as a student does (the field updates on leaving)."""
+    field = rc.find(v.TextField, class_=css_class).widget
+    field.v_model = text
+    field.fire_event("focusout")
+
+
+def test_the_seat_menus_name_the_seats_as_the_page_does_and_the_game_gets_the_seat():
+    """The teacher's Assign menu and the start page's menu list "Zelensky (Kyiv)", not the code
+    name "zelensky"; choosing a title puts the student in that seat."""
+    titles = [SEAT_TITLES[seat] for seat in SEATS]
+    game = Game(SETTINGS)
+    _, rc = solara.render(SeatAssigner(game.assign), handle_error=False)
+    menu = rc.find(v.Select, class_="assign-seat").widget
+    assert menu.items == titles and menu.v_model == titles[0]
+    _type(rc, "assign-name", "Anna")
+    menu.v_model = SEAT_TITLES["zelensky"]
+    rc.find(v.Btn, class_="assign").widget.click()
+    assert game.players["Anna"].seat == "zelensky"
+
+    code, _ = REGISTRY.create(SETTINGS)
+    pushed: list[str] = []
+    _, rc = solara.render(Landing(pushed.append, code), handle_error=False)
+    menu = rc.find(v.Select, class_="join-seat").widget
+    assert menu.items == [AS_BEFORE, *titles]
+    _type(rc, "join-name", "Ben")
+    menu.v_model = SEAT_TITLES["trump"]
+    rc.find(v.Btn, class_="join-button").widget.click()
+    assert pushed and REGISTRY.game(code).players["Ben"].seat == "trump"

@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from dashboards.game.engine import SEAT_TITLES
 from test_dashboard_browser import (ARTIFACTS, browser, cli_dashboard,  # noqa: F401
                                     loopback_only)
 
@@ -80,7 +81,7 @@ def join(client: Client, code: str, name: str, seat: str | None, key: str = "",
     if key:
         fill(page, ".join-key", key)
     if seat is not None:
-        choose(page, "join-seat", seat)
+        choose(page, "join-seat", SEAT_TITLES[seat])
     page.locator(".join-button").click()
     if not seated:
         page.locator(".game-error").wait_for(timeout=TIMEOUT_MS)

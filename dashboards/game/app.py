@@ -37,6 +37,7 @@ from .engine import (ISSUE_LABELS, SEAT_TITLES, SEATS, TURN_LENGTHS, Game, GameS
 from .registry import REGISTRY, Entry, cached, start_sweeper
 
 POLL_SECONDS = 1.0
+AS_BEFORE = "(as before)"  # the join menu's first entry: the seat the student had
 _SWEEPER: list[threading.Thread] = []
 
 GAME_CSS = """
@@ -124,6 +125,12 @@ def shared_figure(entry: Entry) -> bytes:
     return cached(entry, key, lambda: plots.figure_png(game_figure(fan, game)))
 
 
+def seat_menu() -> dict[str, str]:
+    """A seat menu's entries, each seat's title as the rest of the page names it ("Putin
+    (Moscow)", not the code name "putin"), to the code name the game takes."""
+    return {SEAT_TITLES[seat]: seat for seat in SEATS}
+
+
 # --------------------------------------------------------------------------- landing
 @solara.component
 def Landing(push: Callable[[str], None], code: str):
@@ -131,7 +138,7 @@ def Landing(push: Callable[[str], None], code: str):
     join_code = solara.use_reactive(code)
     name = solara.use_reactive("")
     key = solara.use_reactive("")
-    seat = solara.use_reactive("(as before)")
+    seat = solara.use_reactive(AS_BEFORE)
     scenario = solara.use_reactive("new_administration")
     start = solara.use_reactive(calendar.START_DATE.isoformat())
     turn_days = solara.use_reactive("30")
@@ -141,7 +148,7 @@ def Landing(push: Callable[[str], None], code: str):
 
     def join():
         try:
-            chosen = None if seat.value == "(as before)" else seat.value
+            chosen = seat_menu().get(seat.value)  # None: as before
             game = REGISTRY.game(join_code.value)
             player = game.join(name.value, chosen, key.value.strip())
             push("/?" + urllib.parse.urlencode({"code": game.code, "name": player.name,
@@ -178,7 +185,7 @@ def Landing(push: Callable[[str], None], code: str):
         with solara.Card("Join a game", classes=["join-card", "game-side"]):
             solara.InputText("Game code", value=join_code, classes=["join-code"])
             solara.InputText("Your name", value=name, classes=["join-name"])
-            solara.Select("Seat", values=["(as before)", *SEATS], value=seat,
+            solara.Select("Seat", values=[AS_BEFORE, *seat_menu()], value=seat,
                           classes=["join-seat"])
             solara.InputText("Your key (only to get your seat back)", value=key,
                              classes=["join-key"])
@@ -402,8 +409,6 @@ def TeacherPage(code: str, key: str):
     revision = use_game_revision(code)
     view = game.teacher_view()
     error = solara.use_reactive("")
-    who = solara.use_reactive("")
-    where = solara.use_reactive(SEATS[0])
 
     def acting(action: Callable[[], Any]) -> Callable[[], None]:
         def run():
@@ -441,12 +446,7 @@ def TeacherPage(code: str, key: str):
         with solara.Row(classes=["game-columns"]):
             with solara.Column(classes=["game-side"]):
                 with solara.Card("Seats"):
-                    solara.InputText("Student's name", value=who, classes=["assign-name"])
-                    solara.Select("Seat", values=list(SEATS), value=where,
-                                  classes=["assign-seat"])
-                    solara.Button("Assign", on_click=acting(lambda: game.assign(who.value,
-                                                                                where.value)),
-                                  classes=["assign"])
+                    SeatAssigner(lambda name, seat: acting(lambda: game.assign(name, seat))())
                     votes = view["votes"]
                     keys = {p.name: p.key for p in game.players.values()}
                     rows = "".join(
@@ -466,6 +466,20 @@ def TeacherPage(code: str, key: str):
                     solara.HTML(tag="table", unsafe_innerHTML=rows)
             with solara.Column(classes=["game-main"]):
                 SharedWorld(code, view, revision)
+
+
+@solara.component
+def SeatAssigner(on_assign: Callable[[str, str], None]):
+    """The teacher puts a student in a seat: the menu lists the seats by the titles the page
+    uses, `on_assign(name, seat)` gets the seat's code name."""
+    who = solara.use_reactive("")
+    where = solara.use_reactive(SEATS[0])
+    seats = seat_menu()
+    solara.InputText("Student's name", value=who, classes=["assign-name"])
+    solara.Select("Seat", values=list(seats), value=SEAT_TITLES[where.value],
+                  on_value=lambda title: where.set(seats[title]), classes=["assign-seat"])
+    solara.Button("Assign", on_click=lambda: on_assign(who.value, where.value),
+                  classes=["assign"])
 
 
 def votes_words(seat: str, votes: dict[str, dict[str, Any]]) -> str:
