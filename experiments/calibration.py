@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import signal
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,8 @@ CASUALTIES_PER_KM2 = "russia_casualties_per_km2_2024"
 CASUALTY_TARGETS = {CASUALTIES_PER_DAY: (1271 * 30 + 1354 * 31 + 1523 * 30) / 91,
                     CASUALTIES_PER_KM2: 102.0}
 CASUALTY_WINDOW = ("2024-09-01", "2024-11-30")
+CASUALTY_PREFIX = "russia_casualties_"  # a target named so is a casualty figure, not a month
+_PER_DAY_NAME = re.compile(r"russia_casualties_per_day_(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)")
 SYNTHETIC_RUNS = 200
 SYNTHETIC_RUN_INDEX = 2**40  # a run no ABC draw uses
 NOT_PINNED_WIDTH_RATIO = 0.5
@@ -87,7 +90,8 @@ class GainTask:
     seed: int
     start_date: str
     month_ends: tuple[str, ...]
-    casualties: bool = False  # also the two casualty targets (columns after the months)
+    # casualty targets computed after the months, in this order (`casualty_target`)
+    casualty_targets: tuple[str, ...] = ()
 
 
 def observed_gains(path: Path = DATA, month_ends: tuple[str, ...] = FIT_MONTHS + HELD_OUT_MONTHS,
@@ -136,7 +140,26 @@ def observed_targets(fit_months: tuple[str, ...] = FIT_MONTHS) -> pd.Series:
 
 def month_index(targets: pd.Series) -> np.ndarray:
     """Which entries of a target series are monthly gains (the rest are casualty figures)."""
-    return ~np.isin(targets.index, list(CASUALTY_TARGETS))
+    return ~np.asarray([str(name).startswith(CASUALTY_PREFIX) for name in targets.index],
+                       dtype=bool)
+
+
+def per_day_target(first: str, last: str) -> str:
+    """The name of a target of Russia's mean casualties a day from `first` to `last` (ISO
+    dates, both counted): the window is read back from the name (`casualty_window`)."""
+    return f"{CASUALTY_PREFIX}per_day_{first}..{last}"
+
+
+def casualty_window(name: str) -> tuple[str, str] | None:
+    """The dates a per-day casualty target averages over; None for the casualties per km2."""
+    if name == CASUALTIES_PER_DAY:
+        return CASUALTY_WINDOW
+    if name == CASUALTIES_PER_KM2:
+        return None
+    match = _PER_DAY_NAME.fullmatch(name)
+    if match is None:
+        raise ValueError(f"{name!r} is not a casualty target this calibration computes")
+    return match.group(1), match.group(2)
 
 
 def _previous_month_end(month_end: str) -> str:
@@ -164,14 +187,19 @@ def simulate_gains(task: GainTask) -> np.ndarray:
                           start_date=task.start_date)
     area = result.trajectories["occupied_km2"]
     gains = np.diff(area[:, marks], axis=1)
-    if not task.casualties:
+    if not task.casualty_targets:
         return gains
     casualties = result.trajectories["russia_casualties"]
-    first, last = month_end_days(task.start_date, CASUALTY_WINDOW)
-    per_day = (casualties[:, last] - casualties[:, first - 1]) / (last - first + 1)
-    end = int(marks.max())
-    per_km2 = casualties[:, end] / np.maximum(area[:, end] - area[:, 0], 1.0)
-    return np.column_stack([gains, per_day, per_km2])
+    columns = [gains]
+    for name in task.casualty_targets:
+        window = casualty_window(name)
+        if window is None:  # casualties per km2 gained over the whole run
+            end = int(marks.max())
+            columns.append(casualties[:, end] / np.maximum(area[:, end] - area[:, 0], 1.0))
+            continue
+        first, last = month_end_days(task.start_date, window)
+        columns.append((casualties[:, last] - casualties[:, first - 1]) / (last - first + 1))
+    return np.column_stack(columns)
 
 
 def parse_priors(entries: list[str] | None) -> tuple[FitRange, ...]:
@@ -216,7 +244,7 @@ def synthetic_gains(truth: dict[str, float], seed: int, start_date: str,
     names = tuple(truth)
     values = np.repeat(np.array([[truth[n] for n in names]]), SYNTHETIC_RUNS, axis=0)
     task = GainTask(names, values, SYNTHETIC_RUN_INDEX + np.arange(SYNTHETIC_RUNS), seed,
-                    start_date, month_ends, casualties=True)
+                    start_date, month_ends, tuple(CASUALTY_TARGETS))
     return pd.Series(np.median(simulate_gains(task), axis=0),
                      index=[*month_ends, *CASUALTY_TARGETS], name="target")
 
@@ -243,17 +271,17 @@ class Population:
 
 
 def run_round(priors, evaluator, proposals: np.ndarray, round_index: int, seed: int,
-              start_date: str, month_ends: tuple[str, ...], casualties: bool = False,
-              ) -> np.ndarray:
+              start_date: str, month_ends: tuple[str, ...],
+              casualty_targets: tuple[str, ...] = ()) -> np.ndarray:
     """Monthly gains (and casualty targets) for every proposal, in order, computed in chunks
     on the evaluator."""
     names = tuple(p.name for p in priors)
     first_run = round_index * len(proposals)
     tasks = [GainTask(names, proposals[i:i + CHUNK_RUNS],
                       first_run + np.arange(i, min(i + CHUNK_RUNS, len(proposals))),
-                      seed, start_date, month_ends, casualties)
+                      seed, start_date, month_ends, casualty_targets)
              for i in range(0, len(proposals), CHUNK_RUNS)]
-    gains = np.empty((len(proposals), len(month_ends) + 2 * casualties))
+    gains = np.empty((len(proposals), len(month_ends) + len(casualty_targets)))
     for start, block in evaluator.imap_unordered(_indexed_gains, list(enumerate(tasks))):
         gains[start * CHUNK_RUNS:start * CHUNK_RUNS + len(block)] = block
     return gains
@@ -302,7 +330,7 @@ def abc(priors, observed: pd.Series, evaluator, draws: int, rounds: int, accept:
     fitted (2024's by default; a backtest from a 2023 start fits 2023's)."""
     months = month_index(observed)
     month_ends = tuple(observed.index[months])
-    casualties = not months.all()
+    casualty_targets = tuple(observed.index[~months])
     fit = np.isin(observed.index, fit_months) | ~months
     rng = np.random.Generator(np.random.PCG64(seed))
     if rng_state is not None:
@@ -313,7 +341,7 @@ def abc(priors, observed: pd.Series, evaluator, draws: int, rounds: int, accept:
     for round_index in range(len(history), rounds):
         proposals, weights = propose(priors, population, draws, rng)
         gains = run_round(priors, evaluator, proposals, round_index, seed, start_date, month_ends,
-                          casualties)
+                          casualty_targets)
         dist = distance(gains[:, fit], observed.to_numpy()[fit], months[fit])
         best = np.argsort(dist, kind="stable")[:keep]
         kept_weights = weights[best] / weights[best].sum()

@@ -14,8 +14,10 @@ than `MIN_FIT_MONTHS` such months behind it (January and February of either year
 shipped posterior, fitted on January-November 2024, and the table marks it `in_sample`: from a
 2024 start it has seen the months it forecasts; from a 2023 start it was fitted on the months
 after the start (for horizons ending in 2024, on some of the months forecast). `fit="posterior"`
-uses the shipped posterior for every start (fast, in sample). The casualty targets lie in
-September-November 2024, so the refits use the monthly gains alone. The day-0 state of every
+uses the shipped posterior for every start (fast, in sample). The shipped calibration's casualty
+targets lie in September-November 2024, after every start; a refit fits instead Russia's mean
+casualties a day between the General Staff's tallies published in its window before the start
+(`casualties_known_before`: the 2023 starts from April on). The day-0 state of every
 forecast comes from the data before its start (`model.start_strain`) and its inputs from the
 start's date (`sim.start_inputs`).
 """
@@ -45,6 +47,7 @@ QUARTER_MONTHS = (1, 4, 7, 10)  # a longer horizon's default starts: the quarter
 LAST_DATA = dt.date(2024, 11, 30)
 FIRST_COMPLETE_MONTH = dt.date(2022, 5, 31)  # territory_monthly: April 2022's map was incomplete
 MIN_FIT_MONTHS = 2
+GENERAL_STAFF_TALLY = "Russian casualties since 24 Feb 2022"  # forces table: the refits' targets
 FIT_MODES = ("refit", "posterior")
 REFIT_DRAWS, REFIT_ROUNDS, REFIT_ACCEPT = 3000, 2, 0.05
 # Every parameter the shipped posterior carries, refitted (same prior ranges as the shipped
@@ -151,6 +154,26 @@ def months_before(start: dt.date) -> tuple[str, ...]:
     return tuple(ends)
 
 
+def casualties_known_before(start: dt.date) -> pd.Series:
+    """Russia's mean casualties a day that the General Staff's tallies gave before the start,
+    as a refit's target: between its first tally from the fit origin on and its last on or
+    before the start (a morning's tally counts to the day before). Empty where fewer than two
+    tallies fall there (the 2024 refits: the tallies behind the shipped calibration's casualty
+    figures came after their starts)."""
+    facts = sim.datasets.force_facts()
+    tallies = facts[facts["quantity"].str.startswith(GENERAL_STAFF_TALLY)]
+    dates = pd.to_datetime(tallies["as_of"]).dt.date
+    known = tallies[(dates >= fit_origin(start)) & (dates <= start)]
+    if len(known) < 2:
+        return pd.Series(dtype=float)
+    known = known.assign(date=pd.to_datetime(known["as_of"]).dt.date).sort_values("date")
+    first, last = known.iloc[0], known.iloc[-1]
+    days = (last["date"] - first["date"]).days
+    to = (last["date"] - dt.timedelta(days=1)).isoformat()
+    name = calibration.per_day_target(first["date"].isoformat(), to)
+    return pd.Series({name: (float(last["value"]) - float(first["value"])) / days})
+
+
 def fitted_population(start: dt.date, mode: str, seed: int, evaluator) -> tuple[pd.DataFrame, bool]:
     """Parameter rows (with weights) to draw the fitted parameters from, and whether they have
     seen the months being forecast."""
@@ -162,7 +185,8 @@ def fitted_population(start: dt.date, mode: str, seed: int, evaluator) -> tuple[
         frame["weight"] = weights
         return frame, True
     priors = calibration.parse_priors(list(REFIT_PRIORS))
-    observed = calibration.observed_gains(month_ends=fit_months)
+    observed = pd.concat([calibration.observed_gains(month_ends=fit_months),
+                          casualties_known_before(start)])
     history = calibration.abc(priors, observed, evaluator, REFIT_DRAWS, REFIT_ROUNDS,
                               REFIT_ACCEPT, seed, fit_origin(start).isoformat(),
                               fit_months=fit_months)
