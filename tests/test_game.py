@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import urllib.parse
 
 import ipyvuetify as v
 import numpy as np
@@ -476,3 +477,17 @@ def test_the_seat_menus_name_the_seats_as_the_page_does_and_the_game_gets_the_se
     menu.v_model = SEAT_TITLES["trump"]
     rc.find(v.Btn, class_="join-button").widget.click()
     assert pushed and REGISTRY.game(code).players["Ben"].seat == "trump"
+
+
+def test_the_new_game_menu_names_the_scenarios_as_the_students_page_does():
+    """The teacher picks "Freeze the conflict ...", not the code name "freeze"; the game gets
+    the scenario the title names."""
+    pushed: list[str] = []
+    _, rc = solara.render(Landing(pushed.append, ""), handle_error=False)
+    menu = rc.find(v.Select, class_="new-scenario").widget
+    titles = [sim.SCENARIOS[name].title for name in sim.SCENARIOS]
+    assert menu.items == titles and menu.v_model == sim.SCENARIOS["new_administration"].title
+    menu.v_model = sim.SCENARIOS["freeze"].title
+    rc.find(v.Btn, class_="new-game").widget.click()
+    code = urllib.parse.parse_qs(urllib.parse.urlparse(pushed[-1]).query)["code"][0]
+    assert REGISTRY.game(code).settings.scenario == "freeze"

@@ -131,6 +131,12 @@ def seat_menu() -> dict[str, str]:
     return {SEAT_TITLES[seat]: seat for seat in SEATS}
 
 
+def scenario_menu() -> dict[str, str]:
+    """The New game menu's entries: each scenario's title as the students' page shows it, to
+    the name the game takes."""
+    return {s.title: name for name, s in sim.SCENARIOS.items()}
+
+
 # --------------------------------------------------------------------------- landing
 @solara.component
 def Landing(push: Callable[[str], None], code: str):
@@ -139,7 +145,7 @@ def Landing(push: Callable[[str], None], code: str):
     name = solara.use_reactive("")
     key = solara.use_reactive("")
     seat = solara.use_reactive(AS_BEFORE)
-    scenario = solara.use_reactive("new_administration")
+    scenario = solara.use_reactive(sim.SCENARIOS["new_administration"].title)
     start = solara.use_reactive(calendar.START_DATE.isoformat())
     turn_days = solara.use_reactive("30")
     turns = solara.use_reactive(12)
@@ -158,7 +164,7 @@ def Landing(push: Callable[[str], None], code: str):
 
     def create():
         try:
-            settings = GameSettings(scenario=scenario.value, seed=int(seed.value),
+            settings = GameSettings(scenario=scenario_menu()[scenario.value], seed=int(seed.value),
                                     start_date=start.value, turn_days=int(turn_days.value),
                                     turns=int(turns.value), turn_seconds=int(minutes.value) * 60)
             new_code, key = REGISTRY.create(settings)
@@ -193,7 +199,7 @@ def Landing(push: Callable[[str], None], code: str):
             solara.Text("Closed your page? Type the same code, name and the key your seat's page "
                         "showed (the teacher has it too) to get your seat back.")
         with solara.Card("New game (teacher)", classes=["new-game-card", "game-main"]):
-            solara.Select("Scenario", values=list(sim.SCENARIOS), value=scenario,
+            solara.Select("Scenario", values=list(scenario_menu()), value=scenario,
                           classes=["new-scenario"])
             solara.InputText("Start date (2023-01-01 to 2024-12-01)", value=start,
                              classes=["new-start"])
