@@ -90,7 +90,7 @@ class GainTask:
     seed: int
     start_date: str
     month_ends: tuple[str, ...]
-    # casualty targets computed after the months, in this order (`casualty_target`)
+    # casualty targets computed after the months, in this order (`casualty_window` reads each)
     casualty_targets: tuple[str, ...] = ()
 
 
