@@ -68,8 +68,9 @@ def test_the_screening_spec_covers_every_continuous_parameter():
 def test_the_backtests_meet_the_issue_11_targets():
     """The documented run (`conflictsim validate --runs 400`, seed 0, every default start,
     refitted where feasible): the 90 % band covers at least 80 % of the 27 cases and the
-    median's mean error beats both naive forecasts (measured after issue 18: 81 %, 215.6 km2
-    against 216.3 and 444). The model once covered 59 % and lost to the three-month pace."""
+    median's mean error beats both naive forecasts (measured in session 13: 85 %, 206 km2
+    against 216 and 444; the refitted cases alone 81 %, 255.6 against 256.4). The model once
+    covered 59 % and lost to the three-month pace."""
     backtest = validate.run(runs=400, seed=0)
     summary = backtest.summary["all"]
     assert summary["cases"] == 27
