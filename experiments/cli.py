@@ -234,7 +234,7 @@ def _add_discover(subparsers) -> None:
                    metavar="K", help="bins of equal count per stacked input (default 3)")
     p.set_defaults(func=cmd_discover)
 def _add_validate(subparsers) -> None:
-    from .validate import DEFAULT_STARTS, FIT_MODES
+    from .validate import DEFAULT_STARTS, FIT_MODES, MAX_RUNS, MIN_RUNS
 
     p = subparsers.add_parser(
         "validate", help="backtest the front: forecasts from past dates against the data")
@@ -243,8 +243,8 @@ def _add_validate(subparsers) -> None:
     p.add_argument("--start", action="append", metavar="YYYY-MM-01",
                    help="start date (repeatable; default: the first of each month "
                         f"{DEFAULT_STARTS[0]} to {DEFAULT_STARTS[-1]})")
-    p.add_argument("--runs", type=_positive("--runs"), default=400,
-                   help="runs per start (default 400)")
+    p.add_argument("--runs", type=_whole_in("--runs", MIN_RUNS, MAX_RUNS), default=400,
+                   help=f"runs per start, {MIN_RUNS} to {MAX_RUNS:,} (default 400)")
     p.add_argument("--seed", type=_whole_in("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
     p.add_argument("--fit", choices=FIT_MODES, default="refit",
                    help="refit (default): refit the front on the months of the start's year "

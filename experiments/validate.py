@@ -47,6 +47,8 @@ QUARTER_MONTHS = (1, 4, 7, 10)  # a longer horizon's default starts: the quarter
 LAST_DATA = dt.date(2024, 11, 30)
 FIRST_COMPLETE_MONTH = dt.date(2022, 5, 31)  # territory_monthly: April 2022's map was incomplete
 MIN_FIT_MONTHS = 2
+CSV_DECIMALS = 1  # km2 to a tenth, as DeepStateMap gives them
+MIN_RUNS, MAX_RUNS = 10, 100_000  # runs per start: a fan needs a few; more is a sweep's work
 GENERAL_STAFF_TALLY = "Russian casualties since 24 Feb 2022"  # forces table: the refits' targets
 FIT_MODES = ("refit", "posterior")
 REFIT_DRAWS, REFIT_ROUNDS, REFIT_ACCEPT = 3000, 2, 0.05
@@ -247,14 +249,17 @@ def run(starts=DEFAULT_STARTS, runs: int = 400, seed: int = 0, mode: str = "refi
 
 
 def summarise(table: pd.DataFrame, runs: int, seed: int, mode: str) -> dict:
+    def mean(column) -> float | None:  # None, not NaN, where a block has no case: valid JSON
+        return float(column.mean()) if len(column) else None
+
     def block(frame):
         return {"cases": int(len(frame)),
-                "coverage_50": float(frame["inside_50"].mean()),
-                "coverage_90": float(frame["inside_90"].mean()),
-                "mean_error_model_km2": float(frame["error_model_km2"].mean()),
-                "mean_error_naive3_km2": float(frame["error_naive3_km2"].mean()),
-                "mean_error_naive12_km2": float(frame["error_naive12_km2"].mean()),
-                "mean_error_no_change_km2": float(frame["error_no_change_km2"].mean())}
+                "coverage_50": mean(frame["inside_50"]),
+                "coverage_90": mean(frame["inside_90"]),
+                "mean_error_model_km2": mean(frame["error_model_km2"]),
+                "mean_error_naive3_km2": mean(frame["error_naive3_km2"]),
+                "mean_error_naive12_km2": mean(frame["error_naive12_km2"]),
+                "mean_error_no_change_km2": mean(frame["error_no_change_km2"])}
     return {"runs": runs, "seed": seed, "fit": mode, "all": block(table),
             "out_of_sample": block(table[~table["in_sample"]]),
             "by_horizon": {int(h): block(f) for h, f in table.groupby("horizon_months")}}
@@ -280,7 +285,10 @@ def format_table(backtest: Backtest) -> str:
                      f"km2, naive 3-month {s['mean_error_naive3_km2']:,.0f}, naive 12-month "
                      f"{s['mean_error_naive12_km2']:,.0f}, no change "
                      f"{s['mean_error_no_change_km2']:,.0f}")
-    if t["in_sample"].any():
+    if backtest.summary["fit"] == "posterior":
+        lines.append("* every start draws from the shipped posterior (--fit posterior), fitted on "
+                     "January-November 2024: in sample wherever a window reaches into 2024")
+    elif t["in_sample"].any():
         lines.append("* in sample: too little data of the start's year before it to refit; the "
                      "shipped posterior (fitted on January-November 2024) was used")
     return "\n".join(lines)
@@ -291,14 +299,18 @@ def figure(backtest: Backtest):
     the two naive forecasts."""
     from matplotlib.figure import Figure
 
+    from matplotlib.ticker import FuncFormatter
+
     area = monthly_area()
     horizons = sorted(int(h) for h in backtest.table["horizon_months"].unique())
+    in_sample = dict(zip(backtest.table["start"], backtest.table["in_sample"]))
     starts = list(backtest.fans)
     cols = min(3, len(starts))
     rows = -(-len(starts) // cols)
-    fig = Figure(figsize=(4.2 * cols, 3.2 * rows))
+    fig = Figure(figsize=(4.2 * cols, 3.2 * rows + 0.5))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    for axis, start_text in zip(axes, starts):
+    thousands = FuncFormatter(lambda value, _: f"{value:,.0f}")
+    for k, (axis, start_text) in enumerate(zip(axes, starts)):
         start = dt.date.fromisoformat(start_text)
         q = backtest.fans[start_text]
         days = np.arange(q.shape[1])
@@ -307,22 +319,39 @@ def figure(backtest: Backtest):
         axis.plot(days, q[2], color=OKABE_ITO["blue"], label="model median")
         base = area[start - dt.timedelta(days=1)]
         pace3, pace12 = naive_paces(area, start)
-        month_days = np.array([0] + [(month_end(add_months(start, h - 1)) - start).days + 1
-                                     for h in horizons])
-        actual = [base] + [area[month_end(add_months(start, h - 1))] for h in horizons]
-        months_ahead = np.array([0] + horizons)
-        axis.plot(month_days, actual, "o-", color="#000000", label="DeepStateMap")
+        # the data month by month to the last target, not a line drawn between two dots
+        ends = [month_end(add_months(start, m)) for m in range(max(horizons))]
+        month_days = np.array([0] + [(end - start).days + 1 for end in ends])
+        months_ahead = np.arange(len(month_days))
+        observed = [base] + [area[end] for end in ends]
+        axis.plot(month_days, observed, "-", color="#000000", lw=1.0, label="DeepStateMap")
+        targets = [h for h in months_ahead if h in horizons]
+        axis.plot(month_days[targets], np.asarray(observed)[targets], "o", color="#000000")
         axis.plot(month_days, base + pace3 * months_ahead, "--", color="#D55E00",
                   label="naive 3-month")
         axis.plot(month_days, base + pace12 * months_ahead, ":", color="#CC79A7",
                   label="naive 12-month")
-        axis.set_title(f"from {start_text}", fontsize=9)
+        axis.plot(month_days[[0, -1]], [base, base], "-.", color="#999999", label="no change")
+        # the y-axis follows the fan and the data; a naive pace that runs far off leaves it
+        low = min(float(q[0].min()), min(observed))
+        high = max(float(q[4].max()), max(observed))
+        margin = 0.08 * max(high - low, 1.0)
+        axis.set_ylim(low - margin, high + margin)
+        mark = " (in sample*)" if in_sample.get(start_text, False) else ""
+        axis.set_title(f"from {start_text}{mark}", fontsize=9)
         axis.set_xlabel("days from start", fontsize=8)
+        axis.yaxis.set_major_formatter(thousands)
         axis.tick_params(labelsize=7)
+        if k % cols == 0:
+            axis.set_ylabel("Russian-held area (km²)", fontsize=8)
     for axis in axes[len(starts):]:
         axis.set_visible(False)
-    axes[0].set_ylabel("Russian-held area (km2)", fontsize=8)
     axes[0].legend(frameon=False, fontsize=6)
+    ahead = ", ".join(str(h) for h in horizons)
+    fit = ("the shipped posterior for every start" if backtest.summary["fit"] == "posterior"
+           else "refitted on data before each start; * the shipped posterior")
+    fig.suptitle(f"Backtests {ahead} month(s) ahead: {backtest.summary['runs']} runs a start, "
+                 f"seed {backtest.summary['seed']}, {fit}", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -332,32 +361,37 @@ def write(backtest: Backtest, out: Path) -> list[Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     table = out / "backtest.csv"
-    storage.atomic_write_bytes(table, backtest.table.to_csv(index=False).encode())
+    storage.atomic_write_bytes(table, backtest.table.round(CSV_DECIMALS).to_csv(index=False)
+                               .encode())
     summary = out / "backtest.json"
     storage.atomic_write_bytes(summary, json.dumps(backtest.summary, indent=2).encode())
     return [table, summary, plots.save(figure(backtest), out / "backtest.png")]
 
 
 def command(args) -> int:
-    if args.runs < 10:
-        raise InputError(f"--runs={args.runs} is not allowed: a whole number >= 10")
+    if not MIN_RUNS <= args.runs <= MAX_RUNS:
+        raise InputError(f"--runs={args.runs} is not allowed: a whole number in "
+                         f"[{MIN_RUNS}, {MAX_RUNS}]")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out={args.out!r} is not allowed: a directory")
     horizons = check_horizons(args.horizons) if args.horizons else None
-    if horizons is None:
-        starts = check_starts(args.start or DEFAULT_STARTS)
-        backtest = run(starts, args.runs, args.seed, args.fit)
+    if horizons is None:  # (folder, horizons, starts) of each table, every input checked first
+        plans = [(out, HORIZONS, check_starts(args.start or DEFAULT_STARTS))]
+    else:  # each horizon on its own: its own starts and scores
+        plans = [(out / f"horizon_{h}m", (h,), check_starts(args.start or quarter_starts((h,)),
+                                                            (h,)))
+                 for h in horizons]
+    try:  # before the backtests' work, so a bad --out cannot lose it
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"--out={args.out!r} is not allowed: a directory that can be created "
+                         f"({err.strerror or err})") from None
+    for folder, plan_horizons, starts in plans:
+        backtest = run(starts, args.runs, args.seed, args.fit, horizons=plan_horizons)
+        if horizons is not None:
+            print(f"{plan_horizons[0]} months ahead:")
         print(format_table(backtest))
-        for path in write(backtest, out):
-            print(f"wrote {path}")
-        return 0
-    for h in horizons:  # each horizon on its own: its own starts and scores
-        starts = args.start or quarter_starts((h,))  # never empty: `check_horizons`
-        backtest = run(check_starts(starts, (h,)), args.runs, args.seed, args.fit,
-                       horizons=(h,))
-        print(f"{h} months ahead:")
-        print(format_table(backtest))
-        for path in write(backtest, out / f"horizon_{h}m"):
+        for path in write(backtest, folder):
             print(f"wrote {path}")
     return 0

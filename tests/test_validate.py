@@ -35,7 +35,7 @@ def test_validate_end_to_end_on_a_small_ensemble(tmp_path, capsys):
     # naive 3-month from 2024-03-01: Dec-Feb pace carried on
     pace3 = (area[dt.date(2024, 2, 29)] - area[dt.date(2023, 11, 30)]) / 3.0
     expected = abs(area[dt.date(2024, 2, 29)] + pace3 - area[dt.date(2024, 3, 31)])
-    assert np.isclose(table.loc[3, "error_naive3_km2"], expected)
+    assert np.isclose(table.loc[3, "error_naive3_km2"], expected, rtol=0.0, atol=0.05)  # to 0.1
     summary = json.loads((out / "backtest.json").read_text())
     assert summary["all"]["cases"] == 6 and summary["out_of_sample"]["cases"] == 3
     assert 0.0 <= summary["all"]["coverage_90"] <= 1.0
@@ -184,3 +184,39 @@ def test_a_per_day_casualty_target_is_the_runs_mean_over_its_window():
     expected = ((casualties[:, end_of[last]] - casualties[:, end_of[first] - 1])
                 / ((last - first).days + 1))
     np.testing.assert_allclose(columns[:, 2], expected, rtol=1e-12)
+
+
+def test_validate_refuses_an_out_it_cannot_create_before_any_work(tmp_path, capsys):
+    """A file where --out needs a folder is refused in one line (exit 2) before the backtests
+    run, so their work cannot be lost at the end; --runs states its range."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert main(["validate", "--out", str(blocker / "sub"), "--start", "2024-03-01",
+                 "--runs", "20"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--out" in err and "a directory" in err
+    with pytest.raises(SystemExit) as exit_:
+        main(["validate", "--out", str(tmp_path / "v"), "--runs", "5"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "--runs 5" in err and "[10, 100000]" in err
+
+
+def test_the_backtest_figure_shows_the_data_month_by_month_and_says_how_it_was_made():
+    """The plot reads as evidence: the data's path month by month (not a line between two
+    dots), no change drawn, an axis that follows the fan and the data (a naive pace far off
+    does not flatten them), and a title with runs, seed and how the front was fitted."""
+    backtest = validate.run(("2024-03-01",), runs=10, seed=1, horizons=(1, 2, 3))
+    figure = validate.figure(backtest)
+    axis = figure.get_axes()[0]
+    lines = {line.get_label(): line for line in axis.get_lines()}
+    data = lines["DeepStateMap"].get_ydata()
+    area = validate.monthly_area()
+    assert list(data[1:]) == [area[dt.date(2024, m, d)] for m, d in ((3, 31), (4, 30), (5, 31))]
+    assert "no change" in lines
+    low, high = axis.get_ylim()
+    fan = backtest.fans["2024-03-01"]
+    assert low <= min(fan[0].min(), data.min()) and high >= max(fan[4].max(), data.max())
+    assert high - low < 1.3 * (max(fan[4].max(), data.max()) - min(fan[0].min(), data.min()))
+    title = figure.get_suptitle()
+    assert "10 runs" in title and "seed 1" in title and "refitted" in title
