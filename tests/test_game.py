@@ -491,3 +491,71 @@ def test_the_new_game_menu_names_the_scenarios_as_the_students_page_does():
     rc.find(v.Btn, class_="new-game").widget.click()
     code = urllib.parse.parse_qs(urllib.parse.urlparse(pushed[-1]).query)["code"][0]
     assert REGISTRY.game(code).settings.scenario == "freeze"
+
+
+def _game_in_open_talks(turns: int = 1) -> Game:
+    """A game whose run has talks open on its first day (forced, so the test need not wait
+    for Washington to open them)."""
+    game = Game(dataclasses.replace(SETTINGS, turns=turns, fan_runs=10))
+    state = game.model.state
+    game.model.state = dataclasses.replace(
+        state, talks_phase=np.full_like(state.talks_phase, sim.state.TALKS))
+    game.model.trajectories["talks_phase"][:, 0] = sim.state.TALKS  # as recorded on day 0
+    return game
+
+
+def test_a_students_package_is_not_replaced_by_a_rules_package_on_the_same_day():
+    """Found in a class: Kyiv's tabled package vanished because Washington's rule proposed the
+    same day and took the table. A rule's package never takes the place of a student's."""
+    from sim.core import talks
+
+    game = _game_in_open_talks()
+    trump = game.seated["trump"]
+    trump.student_tablers = frozenset({talks.KYIV})
+    n = game.model.n_runs
+    theirs = {"package": np.full((n, talks.N_ISSUES), 1.0), "proposer": np.full(n, talks.KYIV,
+                                                                             np.int8)}
+    rules = {"package": np.full((n, talks.N_ISSUES), 2.0),
+             "proposer": np.full(n, talks.WASHINGTON, np.int8)}
+    kept = trump._keep_students_package(theirs, rules)
+    assert np.all(kept["proposer"] == talks.KYIV) and np.all(kept["package"] == 1.0)
+    trump.student_tablers = frozenset()
+    assert trump._keep_students_package(theirs, rules) is rules  # no student tabled: the rule's
+
+
+def test_when_two_students_table_packages_the_same_day_the_first_stands_and_the_log_says_so():
+    from sim.core import talks
+
+    game = _game_in_open_talks()
+    game.join("ana", "putin")
+    game.join("zoe", "zelensky")
+    package = {name: 0.0 for name in talks.ISSUE_NAMES} | {"line_km2": 1000.0}
+    game.submit("ana", {"propose": package})
+    game.submit("zoe", {"propose": package | {"line_km2": 0.0}})
+    assert game.model.trajectories["proposer_today"][0, 1] == talks.MOSCOW
+    told = {e.text.split(",")[0]: e.text for e in game.events() if "played by the class" in e.text}
+    assert "tables a package: 1,000 km² ceded" in told[SEAT_TITLES["putin"]]
+    assert "could not table a package: 0 km² ceded" in told[SEAT_TITLES["zelensky"]]
+    assert "Moscow's package was on the table that day" in told[SEAT_TITLES["zelensky"]]
+
+
+def test_the_decisions_table_reads_back_as_csv_with_turns_counted_as_the_page_counts_them():
+    """Found in a class: a package's JSON broke the hand-made CSV (pandas could not read it),
+    and turns were counted from 0 where the page says "turn 1 of 24"."""
+    import io
+
+    import pandas as pd
+
+    from dashboards.game.app import moves_csv
+    from sim.core import talks
+
+    game = _game_in_open_talks(turns=2)
+    game.join("zoe", "zelensky")
+    package = {name: 0.0 for name in talks.ISSUE_NAMES} | {"line_km2": 1000.0}
+    game.submit("zoe", {"propose": package, "mobilisation": 1.2})
+    game.close_turn()
+    table = pd.read_csv(io.StringIO(moves_csv(game)))
+    assert list(table.columns) == ["turn", "day", "seat", "control", "value"]
+    assert sorted(table["turn"].unique()) == [1]
+    proposed = table.loc[table["control"] == "propose", "value"].iloc[0]
+    assert json.loads(proposed)["line_km2"] == 1000.0

@@ -15,7 +15,9 @@ in its HTML nor in its messages from the server; the shared chart draws public q
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import threading
 import urllib.parse
@@ -535,12 +537,21 @@ def DebriefPage(code: str):
         with solara.Card("The talks' record", classes=["talks-record"]):
             items = "".join(f"<li>{html.escape(line)}</li>" for line in result.talks)
             solara.HTML(tag="ul", unsafe_innerHTML=items or "<li>No talks.</li>")
-        table = game.moves_table()
-        csv = "turn,day,seat,control,value\n" + "".join(
-            f"{r['turn']},{r['day']},{r['seat']},{r['control']},\"{str(r['value'])}\"\n"
-            for r in table)
-        solara.FileDownload(csv, filename=f"game-{code}-moves.csv",
+        solara.FileDownload(moves_csv(game), filename=f"game-{code}-moves.csv",
                             label="The class's decisions as a table (CSV)")
+
+
+MOVES_COLUMNS = ("turn", "day", "seat", "control", "value")
+
+
+def moves_csv(game: Game) -> str:
+    """The class's decisions as a CSV any spreadsheet or pandas reads: the csv module quotes
+    a package's JSON (its quotes and commas) where a hand-made line did not."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=MOVES_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(game.moves_table())
+    return buffer.getvalue()
 
 
 def _debrief_parts(fan, game: Game):

@@ -343,9 +343,14 @@ class SeatedLeader:
         self.move: dict[str, Any] = {}
         self.day_in_turn = 0
         self.turn_days = 1
+        # proposer codes of the seats whose students table a package this turn: a rule's
+        # package never takes the place of one of theirs, and the first student's stands
+        self.student_tablers: frozenset[int] = frozenset()
 
     def decide(self, moves: dict, today, draws) -> dict:
         part = self.rule.decide(moves, today, draws)
+        if not self.move or "propose" not in self.move:
+            part = self._keep_students_package(moves, part)
         if not self.move:
             return part
         model = self.rule.model
@@ -380,13 +385,26 @@ class SeatedLeader:
             part.pop("package", None)
             part.pop("proposer", None)
             if move["propose"] is not False and self.day_in_turn == 0:
-                tabled = state.talks_phase == TALKS
+                tabled = ((state.talks_phase == TALKS)
+                          & ~np.isin(moves["proposer"], list(self.student_tablers)))
                 code = PROPOSER_CODE[self.seat]
                 part["package"] = np.where(
                     tabled[:, None], package_array(move["propose"], n, state.kursk_held_km2),
                     moves["package"])
                 part["proposer"] = np.where(tabled, np.int8(code), moves["proposer"]).astype(
                     np.int8)
+        return part
+
+    def _keep_students_package(self, moves: dict, part: dict) -> dict:
+        """The rule's part, except where a student's package is already on today's table."""
+        if "package" not in part or not self.student_tablers:
+            return part
+        theirs = np.isin(moves["proposer"], list(self.student_tablers))
+        if not theirs.any():
+            return part
+        part = dict(part)
+        part["package"] = np.where(theirs[:, None], moves["package"], part["package"])
+        part["proposer"] = np.where(theirs, moves["proposer"], part["proposer"]).astype(np.int8)
         return part
 
     def respond(self, moves: dict) -> dict:
@@ -649,9 +667,12 @@ class Game:
 
     def _play(self, moves: Mapping[str, Mapping[str, Any]]) -> None:
         turn_days = self.settings.turn_days
+        tablers = frozenset(PROPOSER_CODE[seat] for seat in PROPOSER_CODE
+                            if moves.get(seat, {}).get("propose", False) is not False)
         for seat in SEATS:
             self.seated[seat].move = dict(moves.get(seat, {}))
             self.seated[seat].turn_days = turn_days
+            self.seated[seat].student_tablers = tablers
         for day_in_turn in range(turn_days):
             if not self.model.running:
                 break
@@ -809,14 +830,17 @@ class Game:
         found = run_events(model.trajectories, model.day, start=model.start_date, days=model.days,
                            track=self.track.arrays)
         phase = model.trajectories["talks_phase"][0]
+        proposer = model.trajectories["proposer_today"][0]
         for k, turn in enumerate(self.turns):
             day = k * self.settings.turn_days + 1
             talks_open = bool(phase[day - 1] == TALKS)  # a package is tabled on a turn's first day
+            on_table = int(proposer[day])
             for seat, move in turn.moves.items():
                 if move:
                     found.append(Event(day, "intervention",
                                        f"{SEAT_TITLES[seat]}, played by the class: "
-                                       + move_words(seat, move, talks_open)))
+                                       + move_words(seat, move, talks_open,
+                                                    _other_proposer(seat, on_table))))
         return in_log_order(found)
 
     # -- the record --------------------------------------------------------------------------
@@ -841,12 +865,14 @@ class Game:
                     "fingerprint": self.fingerprint()}
 
     def moves_table(self) -> list[dict[str, Any]]:
-        """The class's decisions as data: one row per turn, seat and control set."""
+        """The class's decisions as data: one row per turn (counted from 1, as the page
+        counts them), seat and control set."""
         rows = []
         for k, turn in enumerate(self.turns):
             for seat in SEATS:
                 for name, value in turn.moves.get(seat, {}).items():
-                    rows.append({"turn": k, "day": k * self.settings.turn_days + 1, "seat": seat,
+                    rows.append({"turn": k + 1, "day": k * self.settings.turn_days + 1,
+                                 "seat": seat,
                                  "control": name,
                                  "value": json.dumps(value) if isinstance(value, dict) else value})
         return rows
@@ -900,9 +926,18 @@ def _check_name(name: Any) -> str:
     return name.strip()
 
 
-def move_words(seat: str, move: Mapping[str, Any], talks_open: bool = True) -> str:
+def _other_proposer(seat: str, on_table: int) -> str | None:
+    """Who else's package was on the table on the day `seat` put one forward, if anyone's."""
+    if on_table in (talks.NOBODY, PROPOSER_CODE.get(seat)):
+        return None
+    return talks.PROPOSER_NAMES[on_table]
+
+
+def move_words(seat: str, move: Mapping[str, Any], talks_open: bool = True,
+               other_proposer: str | None = None) -> str:
     """A seat's move in plain words, for the event log and the talks' record; a package put
-    forward while no talks were open (`talks_open` False) is told as not tabled."""
+    forward while no talks were open (`talks_open` False), or on a day another's package was on
+    the table (`other_proposer`), is told as not tabled."""
     parts = []
     for control in controls_of(seat):
         if control.name not in move:
@@ -912,9 +947,13 @@ def move_words(seat: str, move: Mapping[str, Any], talks_open: bool = True) -> s
             parts.append(f"{control.label.lower()}: {'yes' if value else 'no'}")
         elif control.kind == "package":
             parts.append("tables no package" if value is False
-                         else "tables " + package_words(value) if talks_open
                          else "could not table " + package_words(value)
-                         + " (no talks were open; only in talks can a package be tabled)")
+                         + " (no talks were open; only in talks can a package be tabled)"
+                         if not talks_open
+                         else "could not table " + package_words(value)
+                         + f" ({other_proposer}'s package was on the table that day)"
+                         if other_proposer
+                         else "tables " + package_words(value))
         elif control.kind == "choice":
             parts.append(f"{control.label.split(':')[0].lower()}: {control.option_label(value)}")
         else:
