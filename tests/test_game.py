@@ -559,3 +559,45 @@ def test_the_decisions_table_reads_back_as_csv_with_turns_counted_as_the_page_co
     assert sorted(table["turn"].unique()) == [1]
     proposed = table.loc[table["control"] == "propose", "value"].iloc[0]
     assert json.loads(proposed)["line_km2"] == 1000.0
+
+
+def test_a_new_turn_starts_from_the_seats_own_choices_of_the_last_but_a_package_or_an_answer():
+    """Found in a class: every choice went back to the rule each turn, so students retyped
+    eleven controls and the rule "eased sanctions" nobody meant to ease."""
+    from dashboards.game.app import carried_choices
+    from sim.core import talks
+
+    game = Game(dataclasses.replace(SETTINGS, turns=3))
+    game.join("tom", "trump")
+    assert carried_choices(game, "trump") == {}
+    package = {name: 0.0 for name in talks.ISSUE_NAMES}
+    game.submit("tom", {"us_sanctions": 0.8, "us_aid": 30.0, "propose": package})
+    carried = carried_choices(game, "trump")
+    assert carried == {"us_sanctions": 0.8, "us_aid": 30.0}
+    assert carried_choices(game, "putin") == {}
+
+
+def test_a_new_student_who_leaves_the_seat_as_before_is_told_to_choose_one_by_its_title():
+    game = Game(SETTINGS)
+    with pytest.raises(MoveError) as err:
+        game.join("new", None)
+    message = str(err.value)
+    assert "None" not in message and SEAT_TITLES["zelensky"] in message and "new" in message
+
+
+def test_the_sent_note_belongs_to_its_turn_and_the_next_turns_draft_holds_the_last_choices():
+    """Found in a class: "Your move for turn N is in" stayed on the page into the next turn
+    (and after a step back or the game's end), so students thought they had voted."""
+    from dashboards.game.app import SeatPage
+
+    code, _ = REGISTRY.create(dataclasses.replace(SETTINGS, turns=3))
+    game = REGISTRY.game(code)
+    game.join("Tom", "trump")
+    game.join("Ana", "putin")  # a second seated student: one vote does not close the turn
+    _, rc = solara.render(SeatPage(code, "Tom"), handle_error=False)
+    assert not rc.find(v.Html, class_="move-sent").widgets
+    rc.find(v.Btn, class_="send-move").widget.click()
+    rc.find(v.Html, class_="move-sent").assert_single()
+    game.close_turn()
+    rc.render(SeatPage(code, "Tom "))  # new props: the render the page's poll would cause
+    assert not rc.find(v.Html, class_="move-sent").widgets

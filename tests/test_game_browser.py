@@ -138,9 +138,14 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
         choose(page, "new-turn-days", "7")
         fill(page, ".new-turns", 3)
         fill(page, ".new-seed", 4)
+        fill(page, ".new-minutes", 30)  # a turn timer, so the clock shows
         page.locator(".new-game").click()
         page.locator(".teacher-page").wait_for(timeout=TIMEOUT_MS)
         code = page.url.split("code=")[1].split("&")[0]
+        clock = page.locator(".turn-clock")  # counts down with nothing else changing
+        first = clock.inner_text(timeout=TIMEOUT_MS)
+        page.wait_for_function("text => document.querySelector('.turn-clock').innerText != text",
+                               arg=first, timeout=TIMEOUT_MS)
         moscow = float(page.locator(".private-russia_cost_private").get_attribute("data-value"))
         kyiv = float(page.locator(".private-ukraine_resolve_private").get_attribute("data-value"))
 

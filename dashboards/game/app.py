@@ -39,6 +39,7 @@ from .engine import (ISSUE_LABELS, SEAT_TITLES, SEATS, TURN_LENGTHS, Game, GameS
 from .registry import REGISTRY, Entry, cached, start_sweeper
 
 POLL_SECONDS = 1.0
+CLOCK_SECONDS = 1.0  # the turn clock counts down this often
 AS_BEFORE = "(as before)"  # the join menu's first entry: the seat the student had
 _SWEEPER: list[threading.Thread] = []
 
@@ -248,11 +249,36 @@ def EventLog(lines: list[str]):
                     classes=["event-lines"])
 
 
+def clock_text(left: float | None) -> str:
+    return "" if left is None else f" · {int(left // 60)}:{int(left % 60):02d} left"
+
+
 @solara.component
-def StateLine(view: dict[str, Any], title: str):
-    """The date, turn and timer, with the state as data attributes for tests and tools."""
+def TurnClock(code: str):
+    """The turn's time left, counted down each second by this small part of the page alone:
+    the page itself redraws only when the game changes, which froze the timer in a class."""
+    game = REGISTRY.game(code)
+    ticks = solara.use_reactive(0)  # each tick redraws the clock, which reads the game's time
+
+    def count_down():
+        from solara.server import kernel_context
+
+        closed = kernel_context.get_current_context().closed_event
+        while not closed.wait(CLOCK_SECONDS):
+            ticks.set(ticks.value + 1)
+
+    solara.lab.use_task(count_down, dependencies=[code], prefer_threaded=True, raise_error=False)
+    solara.HTML(tag="span", unsafe_innerHTML=html.escape(clock_text(game.seconds_left())
+                                                          .lstrip(" ·")),
+                classes=["turn-clock"], attributes={"data-ticks": str(ticks.value)})
+
+
+@solara.component
+def StateLine(view: dict[str, Any], title: str, code: str | None = None):
+    """The date, turn and timer, with the state as data attributes for tests and tools; with
+    the game's `code`, a clock that counts down between the game's changes."""
     left = view["seconds_left"]
-    timer = "" if left is None else f" · {int(left // 60)}:{int(left % 60):02d} left"
+    timer = "" if left is None or code is not None else clock_text(left)
     status = ("the game has ended" if view["finished"] else
               f"turn {view['turn'] + 1} of {view['turns']}" + (" (paused)" if view["paused"] else ""))
     date = calendar.date_of(view["day"], calendar.parse_start(view["settings"]["start_date"]))
@@ -264,6 +290,8 @@ def StateLine(view: dict[str, Any], title: str):
                             "data-occupied-km2": f"{occupied:.1f}",
                             "data-moves": json.dumps(view["moves_by_turn"])},
                 style="font-size: 1.1rem; font-weight: 600")
+    if code is not None and left is not None and not view["finished"]:
+        TurnClock(code)
     waiting = [SEAT_TITLES[s] for s, moved in view["moved"].items() if not moved]
     seats = ", ".join(f"{SEAT_TITLES[s]}: {', '.join(n) if n else 'the rule'}"
                       for s, n in view["seats"].items())
@@ -296,28 +324,38 @@ def SeatPage(code: str, name: str):
     # The draft is kept with the turn it was made in: a new turn (or a step back) starts it
     # again from the rule, in the same render that shows the new turn.
     turn_key = (view["turn"], view["day"])
-    draft_state = solara.use_reactive((turn_key, {}))
-    choices = draft_state.value[1] if draft_state.value[0] == turn_key else {}
-    sent = solara.use_reactive("")
+    carried = carried_choices(game, player.seat)
+    # (turn, text) pairs held from a constant start: use_reactive resets a reactive to its
+    # argument whenever the argument changes between renders
+    draft_state = solara.use_reactive(None)
+    choices = of_turn(draft_state.value, turn_key, carried)
+    # what the page says about a sent move belongs to the turn it was sent in
+    sent_state = solara.use_reactive(None)
+    sent, closed_it = of_turn(sent_state.value, turn_key, ("", False))
+    if view["finished"] and not closed_it:  # "you can change it" is over when the game is
+        sent = ""
     error = solara.use_reactive("")
 
     def choose(name: str, value: Any) -> None:
-        current = draft_state.value[1] if draft_state.value[0] == turn_key else {}
+        current = of_turn(draft_state.value, turn_key, carried)
         draft_state.set((turn_key, {**current, name: value}))
 
     def send():
         try:
             turn = game.turn + 1
-            closed = game.submit(player.name, choices)
+            closed = game.submit(player.name, {k: v for k, v in choices.items() if v is not None})
             error.set("")
-            sent.set(f"Your move for turn {turn} is in" + (
+            # a move that closed the turn is told on the next turn's page, and only there
+            shown_on = (game.turn, game.model.day) if closed else turn_key
+            sent_state.set((shown_on, (f"Your move for turn {turn} is in" + (
                 " and the turn has been played." if closed else
-                "; you can change it until the turn closes."))
+                "; you can change it until the turn closes."), closed)))
         except MoveError as err:
             error.set(str(err))
 
     with solara.Column(classes=["seat-page", f"seat-{player.seat}"]):
-        StateLine(view, f"Game {code}: {SEAT_TITLES[player.seat]}, played by {player.name}")
+        StateLine(view, f"Game {code}: {SEAT_TITLES[player.seat]}, played by {player.name}",
+                  code)
         solara.HTML(tag="div", unsafe_innerHTML=(
             f"Your key to get this seat back if you close the page: <b>{html.escape(player.key)}"
             "</b> (keep it to yourself)."), classes=["rejoin-key"],
@@ -327,7 +365,9 @@ def SeatPage(code: str, name: str):
                 OwnInfo(view)
                 with solara.Card("Your moves this turn", classes=["seat-controls"]):
                     solara.Text("Leave a decision to the rule, or tick it and decide yourself. "
-                                "Your choice holds for every day of the turn.")
+                                "Your choice holds for every day of the turn. Your seat's "
+                                "choices of the last turn are ticked again (not a package or "
+                                "an answer to one): send them, or change them first.")
                     for control in view["controls"]:
                         ControlInput(control, view["hint"], choices.get(control["name"]),
                                      lambda value, n=control["name"]: choose(n, value))
@@ -340,8 +380,8 @@ def SeatPage(code: str, name: str):
                                     classes=["game-error"])
                     solara.Button("Send my move", on_click=send, color="primary",
                                   classes=["send-move"], disabled=view["finished"])
-                    if sent.value:
-                        solara.Text(sent.value, classes=["move-sent"])
+                    if sent:
+                        solara.Text(sent, classes=["move-sent"])
             with solara.Column(classes=["game-main"]):
                 SharedWorld(code, view, revision)
 
@@ -432,7 +472,7 @@ def TeacherPage(code: str, key: str):
     join_link = f"{base}/?code={code}"
     record = json.dumps(game.to_record(), indent=1, sort_keys=True)
     with solara.Column(classes=["teacher-page"]):
-        StateLine(view, f"Game {code} (teacher)")
+        StateLine(view, f"Game {code} (teacher)", code)
         MarkdownText(f"Students open this server's address and type the code **{code}** "
                      f"(or open `{join_link}`), their name and a seat. The debrief: "
                      f"`{base}/?code={code}&debrief=1`.")
@@ -542,6 +582,22 @@ def DebriefPage(code: str):
 
 
 MOVES_COLUMNS = ("turn", "day", "seat", "control", "value")
+NOT_CARRIED = ("propose", "accept_package")  # a package and its answer are one turn's
+
+
+def of_turn(held: tuple[Any, Any] | None, turn_key, otherwise):
+    """What a page holds for the turn `turn_key` (a (turn, value) pair), or `otherwise`."""
+    return held[1] if held is not None and held[0] == turn_key else otherwise
+
+
+def carried_choices(game: Game, seat: str) -> dict[str, Any]:
+    """A new turn's draft: what the seat decided itself last turn, but a package or an answer
+    to one, so a class does not type eleven choices again each turn (and the rule does not
+    take back a choice nobody meant to drop)."""
+    if not game.turns:
+        return {}
+    return {name: value for name, value in game.turns[-1].moves.get(seat, {}).items()
+            if name not in NOT_CARRIED}
 
 
 def moves_csv(game: Game) -> str:

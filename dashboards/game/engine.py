@@ -605,8 +605,9 @@ class Game:
         with self.lock:
             if name in self.players:
                 return self.player(name, key)
-            if seat is None:
-                raise MoveError("seat", seat, "one of " + ", ".join(SEATS))
+            if seat is None:  # "as before" names no seat: only a returning student has one
+                raise MoveError("seat", "as before", f"for {name}, who has no seat yet: one of "
+                                + ", ".join(SEAT_TITLES[s] for s in SEATS))
             player = Player(name, check_seat(seat))
             self.players[name] = player
             self._changed()
