@@ -186,7 +186,7 @@ def _phase_change(before: int, after: int, values: Mapping[str, Any]) -> tuple[s
     if after == SETTLEMENT:
         return "settlement", "a settlement is signed"
     if before == CEASEFIRE:
-        return "breakdown", "the ceasefire breaks down and fighting resumes"
+        return "breakdown", "Moscow breaks the ceasefire and fighting resumes"  # only Putin can
     if before == TALKS and after == NO_TALKS:
         return "talks", "talks collapse"
     return "talks", f"talks move from {PHASE_NAMES[before]} to {PHASE_NAMES[after]}"

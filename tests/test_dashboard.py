@@ -135,7 +135,7 @@ def test_events_read_like_the_issue():
             "km² it still holds)") in text
     assert "19 Jul 2025: a ceasefire takes hold (Ukraine giving up about 9,000 km² it " \
         "still holds)" in text
-    assert "18 Aug 2025: the ceasefire breaks down and fighting resumes" in text
+    assert "18 Aug 2025: Moscow breaks the ceasefire and fighting resumes" in text
     assert "20 Jan 2025: Donald Trump is inaugurated as US president" in text
     assert "1 Mar 2025: Washington cuts aid to 10 bn USD a year" in text
     assert "11 Mar 2025: you set US aid after Jan 2025 to 30 % of the 2024 level" in text

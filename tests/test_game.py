@@ -601,3 +601,10 @@ def test_the_sent_note_belongs_to_its_turn_and_the_next_turns_draft_holds_the_la
     game.close_turn()
     rc.render(SeatPage(code, "Tom "))  # new props: the render the page's poll would cause
     assert not rc.find(v.Html, class_="move-sent").widgets
+
+
+def test_the_log_keeps_names_and_acronyms_in_a_moves_words():
+    """Found in a class: "us military aid to ukraine" (the "us" read as a pronoun)."""
+    words = move_words("trump", {"us_aid": 20.0, "push_talks": True})
+    assert words.startswith("US military aid to Ukraine") and "press both sides" in words
+    assert move_words("europe", {"eu_sanctions": 0.6}).startswith("EU sanctions on Russia")

@@ -46,6 +46,7 @@ SEAT_TITLES = {"putin": "Putin (Moscow)", "zelensky": "Zelensky (Kyiv)",
                "trump": "Trump (Washington)", "europe": "European leaders"}
 LEADER_ATTRIBUTE = {"putin": "putin", "zelensky": "zelensky", "trump": "trump",
                     "europe": "european_leaders"}
+PROPER_WORDS = ("Russian", "Ukrainian", "European", "EU", "US", "Moscow", "Kyiv", "Washington")
 PROPOSER_CODE = {"putin": talks.MOSCOW, "zelensky": talks.KYIV, "trump": talks.WASHINGTON}
 TURN_LENGTHS = (7, 14, 30)
 MAX_TURNS = 48
@@ -945,7 +946,7 @@ def move_words(seat: str, move: Mapping[str, Any], talks_open: bool = True,
             continue
         value = move[control.name]
         if control.kind == "yes/no":
-            parts.append(f"{control.label.lower()}: {'yes' if value else 'no'}")
+            parts.append(f"{_in_sentence(control.label)}: {'yes' if value else 'no'}")
         elif control.kind == "package":
             parts.append("tables no package" if value is False
                          else "could not table " + package_words(value)
@@ -956,10 +957,20 @@ def move_words(seat: str, move: Mapping[str, Any], talks_open: bool = True,
                          if other_proposer
                          else "tables " + package_words(value))
         elif control.kind == "choice":
-            parts.append(f"{control.label.split(':')[0].lower()}: {control.option_label(value)}")
+            parts.append(f"{_in_sentence(control.label.split(':')[0])}: "
+                         f"{control.option_label(value)}")
         else:
-            parts.append(f"{control.label.split(' (')[0].lower()}: {value:g}")
+            parts.append(f"{_in_sentence(control.label.split(' (')[0])}: {value:g}")
     return "; ".join(parts)
+
+
+def _in_sentence(label: str) -> str:
+    """A control's label inside a sentence: its first word lower-cased unless it is a name or
+    an acronym ("US military aid to Ukraine" stays; "Offensive effort" becomes "offensive")."""
+    first = label.split(" ", 1)[0]
+    if first.isupper() or first in PROPER_WORDS:
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def package_words(package: Mapping[str, float]) -> str:
