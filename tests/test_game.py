@@ -460,6 +460,7 @@ def test_the_seat_menus_name_the_seats_as_the_page_does_and_the_game_gets_the_se
     name "zelensky"; choosing a title puts the student in that seat."""
     titles = [SEAT_TITLES[seat] for seat in SEATS]
     game = Game(SETTINGS)
+    game.join("Anna", "putin")
     _, rc = solara.render(SeatAssigner(game.assign), handle_error=False)
     menu = rc.find(v.Select, class_="assign-seat").widget
     assert menu.items == titles and menu.v_model == titles[0]
@@ -608,3 +609,28 @@ def test_the_log_keeps_names_and_acronyms_in_a_moves_words():
     words = move_words("trump", {"us_aid": 20.0, "push_talks": True})
     assert words.startswith("US military aid to Ukraine") and "press both sides" in words
     assert move_words("europe", {"eu_sanctions": 0.6}).startswith("EU sanctions on Russia")
+
+
+def test_the_debrief_opens_for_students_when_the_game_has_ended_and_for_the_teacher_any_time():
+    """Found in a class: anyone with the code could open the debrief mid-game and see what each
+    seat's moves did."""
+    from dashboards.game.app import check_debrief_open
+
+    code, teacher_key = REGISTRY.create(dataclasses.replace(SETTINGS, turns=1))
+    with pytest.raises(MoveError, match="once the game has ended"):
+        check_debrief_open(code, None)
+    with pytest.raises(MoveError, match="teacher"):
+        check_debrief_open(code, "guess")
+    check_debrief_open(code, teacher_key)
+    REGISTRY.game(code).close_turn()
+    check_debrief_open(code, None)
+
+
+def test_the_teacher_assigns_only_students_who_have_joined():
+    """Found in a class: a mistyped name in Assign made a seat-holder nobody was, and the turn
+    waited for them until the timer ran out."""
+    game = Game(SETTINGS)
+    game.join("Anna", "putin")
+    with pytest.raises(MoveError) as err:
+        game.assign("Nobody", "europe")
+    assert "Anna" in str(err.value) and "Nobody" not in game.players

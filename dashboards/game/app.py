@@ -5,7 +5,8 @@ One app, four pages chosen by the address:
 - `/?code=CODE&name=NAME&key=KEY`: a seat's page (the name and its key rejoin the seat after a
   closed page; the key is only in that link, on that page and on the teacher's);
 - `/?code=CODE&teacher=KEY`: the teacher's page (the key is only in the teacher's link);
-- `/?code=CODE&debrief=1`: the debrief.
+- `/?code=CODE&debrief=1`: the debrief, once the game has ended (with `&teacher=KEY`, any
+  time).
 
 Every page of a game reads the one `Game` in the server's registry and redraws when its
 `revision` changes (a poll each `POLL_SECONDS`, which also closes a turn whose timer ran out).
@@ -80,12 +81,12 @@ def Page():
     code = query.get("code")
     with solara.Column(classes=["game-page"]):
         try:
-            if code and "teacher" in query:
+            if code and "debrief" in query:
+                check_debrief_open(code, query.get("teacher"))
+                DebriefPage(code)
+            elif code and "teacher" in query:
                 REGISTRY.teacher_game(code, query["teacher"])
                 TeacherPage(code, query["teacher"])
-            elif code and "debrief" in query:
-                REGISTRY.game(code)
-                DebriefPage(code)
             elif code and "name" in query:
                 player = REGISTRY.game(code).player(query["name"], query.get("key", ""))
                 SeatPage(code, player.name)
@@ -474,8 +475,8 @@ def TeacherPage(code: str, key: str):
     with solara.Column(classes=["teacher-page"]):
         StateLine(view, f"Game {code} (teacher)", code)
         MarkdownText(f"Students open this server's address and type the code **{code}** "
-                     f"(or open `{join_link}`), their name and a seat. The debrief: "
-                     f"`{base}/?code={code}&debrief=1`.")
+                     f"(or open `{join_link}`), their name and a seat. The debrief, for "
+                     f"everyone once the game has ended: `{base}/?code={code}&debrief=1`.")
         if error.value:
             solara.HTML(tag="div", unsafe_innerHTML=html.escape(error.value), classes=["game-error"])
         with solara.Row():
@@ -485,12 +486,12 @@ def TeacherPage(code: str, key: str):
                           on_click=acting(lambda: game.pause(not game.paused)), classes=["pause"],
                           disabled=view["finished"])
             solara.Button("Step back a turn", on_click=acting(game.step_back),
-                          classes=["step-back"], disabled=not view["turn"])
+                          classes=["step-back"], disabled=not view["turn"] or game.stopped)
             solara.Button("End the game", on_click=acting(game.end), classes=["end-game"],
                           disabled=view["finished"])
             solara.FileDownload(record, filename=f"game-{code}.json", label="Save the game record")
             solara.Button("Open the debrief", on_click=lambda: router.push(
-                f"/?code={code}&debrief=1"), classes=["open-debrief"])
+                f"/?code={code}&debrief=1&teacher={key}"), classes=["open-debrief"])
         with solara.Row(classes=["game-columns"]):
             with solara.Column(classes=["game-side"]):
                 with solara.Card("Seats"):
@@ -536,6 +537,18 @@ def votes_words(seat: str, votes: dict[str, dict[str, Any]]) -> str:
 
 
 # --------------------------------------------------------------------------- the debrief
+def check_debrief_open(code: str, teacher_key: str | None) -> None:
+    """The debrief tells what each seat's moves did: students see it once the game has ended,
+    the teacher (with the teacher's key) at any time."""
+    game = REGISTRY.game(code)
+    if game.finished:
+        return
+    if teacher_key is None:
+        raise MoveError("debrief", code, "open once the game has ended, or from the teacher's "
+                        "page")
+    REGISTRY.teacher_game(code, teacher_key)
+
+
 @solara.component
 def DebriefPage(code: str):
     entry = REGISTRY.entry(code)

@@ -619,9 +619,11 @@ class Game:
         name, seat = _check_name(name), check_seat(seat)
         with self.lock:
             old = self.players.get(name)
-            if old is not None:
-                self.votes[old.seat].pop(name, None)
-            self.players[name] = Player(name, seat, old.key) if old else Player(name, seat)
+            if old is None:  # a mistyped name would make a seat-holder the turn waits for
+                raise MoveError("name", name, "a student who has joined: "
+                                + (", ".join(sorted(self.players)) or "nobody has yet"))
+            self.votes[old.seat].pop(name, None)
+            self.players[name] = Player(name, seat, old.key)
             self._changed()
 
     def player(self, name: str, key: str) -> Player:
