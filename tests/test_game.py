@@ -634,3 +634,21 @@ def test_the_teacher_assigns_only_students_who_have_joined():
     with pytest.raises(MoveError) as err:
         game.assign("Nobody", "europe")
     assert "Anna" in str(err.value) and "Nobody" not in game.players
+
+
+def test_while_the_game_is_played_the_rules_twin_of_the_run_is_drawn_only_up_to_today():
+    """Found in a class: the dotted "this run played by the rules" ran to the horizon from turn
+    1, telling the seats what both sides' private values make of the run."""
+    from dashboards.game.debrief import game_figure, rules_fan
+
+    game = Game(dataclasses.replace(SETTINGS, turns=3, fan_runs=10))
+    game.close_turn()
+    fan = rules_fan(game)
+
+    def twin_days(figure) -> int:
+        (line,) = [ln for ln in figure.axes[0].get_lines()
+                   if ln.get_label() == "this run played by the rules"]
+        return int(line.get_xdata()[-1])
+
+    assert twin_days(game_figure(fan, game)) == game.model.day
+    assert twin_days(game_figure(fan, game, whole_twin=True)) == game.model.days

@@ -626,6 +626,7 @@ def moves_csv(game: Game) -> str:
 def _debrief_parts(fan, game: Game):
     result = debrief(game, fan)
     horizon = calendar.date_of(game.model.day, game.model.start_date)
-    figure = plots.figure_png(game_figure(fan, game, "The class's run in the rules' fan"))
+    figure = plots.figure_png(game_figure(fan, game, "The class's run in the rules' fan",
+                                          whole_twin=True))
     bars = plots.figure_png(outcome_bars(result, horizon))
     return result, figure, bars

@@ -150,9 +150,12 @@ def tick_months(days: int) -> int:
     return 6 if days > 365 else 3 if days > 180 else 1
 
 
-def game_figure(fan: sim.ConflictModel, game: Game, title: str | None = None) -> Figure:
+def game_figure(fan: sim.ConflictModel, game: Game, title: str | None = None,
+                whole_twin: bool = False) -> Figure:
     """The rules' fan (bands and median, the dashboard's fan drawing) with the class's run in
-    black up to today, and the same run played by the rules (fan member 0) dotted. Only public
+    black up to today, and the same run played by the rules (fan member 0) dotted, up to today
+    while the game is played: its future would tell the seats what both sides' private values
+    make of the run (`whole_twin` draws it to the horizon, for the debrief). Only public
     quantities are drawn."""
     model = game.model
     today = model.day
@@ -165,7 +168,8 @@ def game_figure(fan: sim.ConflictModel, game: Game, title: str | None = None) ->
     for ax, (name, unit, field, scale, colour) in zip(axes.ravel(), GAME_PANELS):
         plots.mark_time_axis(ax, marks)
         plots.draw_fan(ax, plots.bands(fan.trajectories[field] / scale), colour, "rules' runs")
-        ax.plot(np.arange(model.days + 1), fan.trajectories[field][0] / scale,
+        twin_days = model.days if whole_twin else today
+        ax.plot(np.arange(twin_days + 1), fan.trajectories[field][0, : twin_days + 1] / scale,
                 color=plots.HIGHLIGHT, lw=0.9, ls=plots.FUTURE_STYLE, alpha=0.7,
                 label="this run played by the rules")
         run = model.trajectories[field][0, : today + 1] / scale
