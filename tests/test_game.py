@@ -652,3 +652,19 @@ def test_while_the_game_is_played_the_rules_twin_of_the_run_is_drawn_only_up_to_
 
     assert twin_days(game_figure(fan, game)) == game.model.day
     assert twin_days(game_figure(fan, game, whole_twin=True)) == game.model.days
+
+
+def test_the_talks_record_holds_a_seats_talks_moves_only():
+    """Found in a class: the debrief's talks record kept whole moves (offensives, aid) whenever
+    a move also tabled or answered a package, and ran to a hundred lines."""
+    from dashboards.events import Event
+    from dashboards.game.debrief import talks_part
+
+    move = Event(31, "intervention", "Putin (Moscow), played by the class: offensive effort "
+                                     "along the front: 1.2; accept packages tabled this turn: no")
+    assert talks_part(move).text == ("Putin (Moscow), played by the class: accept packages "
+                                     "tabled this turn: no")
+    assert talks_part(Event(31, "intervention", "Trump (Washington), played by the class: US "
+                                                "military aid to Ukraine, bn USD a year: 20")) is None
+    opened = Event(40, "talks", "talks open in parallel with fighting")
+    assert talks_part(opened) is opened and talks_part(Event(40, "front", "x")) is None
