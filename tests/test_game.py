@@ -17,8 +17,9 @@ import solara
 import sim
 from conflictsim.cli import main
 from dashboards.game.app import AS_BEFORE, Landing, SeatAssigner
-from dashboards.game.engine import (CONTROLS, SEAT_TITLES, SEATS, Game, GameSettings, MoveError,
-                                    combine_votes, check_move, controls_of, from_record,
+from dashboards.game.engine import (CONTROLS, SEAT_TITLES, SEATS, TALKS_CONTROLS, Game,
+                                    GameSettings, MoveError, combine_votes, check_move,
+                                    controls_of, from_record,
                                     move_words, save_record, strike_today)
 from dashboards.game.registry import REGISTRY
 from sim.moves import Moves
@@ -657,14 +658,15 @@ def test_while_the_game_is_played_the_rules_twin_of_the_run_is_drawn_only_up_to_
 def test_the_talks_record_holds_a_seats_talks_moves_only():
     """Found in a class: the debrief's talks record kept whole moves (offensives, aid) whenever
     a move also tabled or answered a package, and ran to a hundred lines."""
-    from dashboards.events import Event
-    from dashboards.game.debrief import talks_part
+    from dashboards.game.debrief import debrief, rules_fan
 
-    move = Event(31, "intervention", "Putin (Moscow), played by the class: offensive effort "
-                                     "along the front: 1.2; accept packages tabled this turn: no")
-    assert talks_part(move).text == ("Putin (Moscow), played by the class: accept packages "
-                                     "tabled this turn: no")
-    assert talks_part(Event(31, "intervention", "Trump (Washington), played by the class: US "
-                                                "military aid to Ukraine, bn USD a year: 20")) is None
-    opened = Event(40, "talks", "talks open in parallel with fighting")
-    assert talks_part(opened) is opened and talks_part(Event(40, "front", "x")) is None
+    game = Game(dataclasses.replace(SETTINGS, turns=1, fan_runs=10))
+    game.join("ana", "putin")
+    game.join("tom", "trump")
+    game.submit("ana", {"offensive_effort": 1.2, "accept_package": False})
+    game.submit("tom", {"us_aid": 20.0})
+    told = [e.text for e in game.events(only=TALKS_CONTROLS) if e.kind == "intervention"]
+    assert told == ["Putin (Moscow), played by the class: accept packages tabled this turn: no"]
+    record = debrief(game, rules_fan(game)).talks
+    assert any(line.endswith(told[0]) for line in record)
+    assert not any("offensive effort" in line or "US military aid" in line for line in record)

@@ -11,7 +11,6 @@ the debrief from the dashboard's own fan drawing (`dashboards.plots`).
 
 from __future__ import annotations
 
-import dataclasses
 import types
 from dataclasses import dataclass
 
@@ -23,8 +22,7 @@ from sim.outcomes import OUTCOME_CLASSES, outcome_class
 from sim.trajectories import TRAJECTORIES
 
 from .. import plots
-from ..events import Event
-from .engine import SEAT_TITLES, SEATS, Game, TurnRecord, build_model
+from .engine import SEAT_TITLES, SEATS, TALKS_CONTROLS, Game, TurnRecord, build_model
 
 TALKS_KINDS = ("talks", "offer", "ceasefire", "breakdown", "settlement")
 
@@ -32,19 +30,6 @@ TALKS_KINDS = ("talks", "offer", "ceasefire", "breakdown", "settlement")
 def rules_fan(game: Game) -> sim.ConflictModel:
     """The fan: the game's settings played by the rules alone, `fan_runs` runs to the horizon."""
     return build_model(game.settings, n_runs=game.settings.fan_runs).run()
-
-
-def talks_part(event: Event) -> Event | None:
-    """An event for the talks' record: a talks event whole; a seat's move cut to what it did
-    in the talks (its package, its answer), none if it did nothing there. A whole move (its
-    offensive, its aid) made the record run to a hundred lines in a class's two-year game."""
-    if event.kind in TALKS_KINDS:
-        return event
-    if event.kind != "intervention":
-        return None
-    who, _, words = event.text.partition(": ")
-    parts = [part for part in words.split("; ") if "package" in part or "accept" in part]
-    return dataclasses.replace(event, text=f"{who}: {'; '.join(parts)}") if parts else None
 
 
 def classes_on(trajectories, params, day: int) -> np.ndarray:
@@ -119,8 +104,8 @@ def debrief(game: Game, fan: sim.ConflictModel) -> Debrief:
     shares = {name: float(np.mean(codes == k)) for k, name in enumerate(OUTCOME_CLASSES)}
     mine_class = OUTCOME_CLASSES[int(classes_on(game.model.trajectories, game.model.params, day)[0])]
     effects = tuple(seat_effect(game, seat) for seat in SEATS)
-    talks = tuple(e.line(game.model.start_date) for e in map(talks_part, game.events())
-                  if e is not None)
+    talks = tuple(e.line(game.model.start_date) for e in game.events(only=TALKS_CONTROLS)
+                  if e.kind in TALKS_KINDS or e.kind == "intervention")
     return Debrief(day=day, class_occupied_km2=mine, rules_occupied_km2=rules,
                    twin_occupied_km2=float(rules[0]),
                    percentile=100.0 * float(np.mean(rules <= mine)),

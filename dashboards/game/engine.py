@@ -26,7 +26,7 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import numpy as np
 
@@ -47,6 +47,8 @@ SEAT_TITLES = {"putin": "Putin (Moscow)", "zelensky": "Zelensky (Kyiv)",
 LEADER_ATTRIBUTE = {"putin": "putin", "zelensky": "zelensky", "trump": "trump",
                     "europe": "european_leaders"}
 PROPER_WORDS = ("Russian", "Ukrainian", "European", "EU", "US", "Moscow", "Kyiv", "Washington")
+# the controls whose moves the talks' record tells: packages, answers and consents
+TALKS_CONTROLS = ("propose", "accept_package", "accept_energy_truce", "consent")
 PROPOSER_CODE = {"putin": talks.MOSCOW, "zelensky": talks.KYIV, "trump": talks.WASHINGTON}
 TURN_LENGTHS = (7, 14, 30)
 MAX_TURNS = 48
@@ -348,6 +350,10 @@ class SeatedLeader:
         # package never takes the place of one of theirs, and the first student's stands
         self.student_tablers: frozenset[int] = frozenset()
 
+    def _students_on_table(self, moves: dict) -> np.ndarray:
+        """(runs,) bool: a package a student tabled is on today's table."""
+        return np.isin(moves["proposer"], list(self.student_tablers))
+
     def decide(self, moves: dict, today, draws) -> dict:
         part = self.rule.decide(moves, today, draws)
         if not self.move or "propose" not in self.move:
@@ -386,8 +392,7 @@ class SeatedLeader:
             part.pop("package", None)
             part.pop("proposer", None)
             if move["propose"] is not False and self.day_in_turn == 0:
-                tabled = ((state.talks_phase == TALKS)
-                          & ~np.isin(moves["proposer"], list(self.student_tablers)))
+                tabled = (state.talks_phase == TALKS) & ~self._students_on_table(moves)
                 code = PROPOSER_CODE[self.seat]
                 part["package"] = np.where(
                     tabled[:, None], package_array(move["propose"], n, state.kursk_held_km2),
@@ -400,7 +405,7 @@ class SeatedLeader:
         """The rule's part, except where a student's package is already on today's table."""
         if "package" not in part or not self.student_tablers:
             return part
-        theirs = np.isin(moves["proposer"], list(self.student_tablers))
+        theirs = self._students_on_table(moves)
         if not theirs.any():
             return part
         part = dict(part)
@@ -826,8 +831,9 @@ class Game:
             view["votes"] = {seat: dict(votes) for seat, votes in self.votes.items()}
             return view
 
-    def events(self):
-        """The run's event log (the dashboard's own), with the seats' moves by turn."""
+    def events(self, only: Collection[str] | None = None):
+        """The run's event log (the dashboard's own), with the seats' moves by turn (`only`
+        those controls of each move, where given: the talks' record reads `TALKS_CONTROLS`)."""
         from dashboards.events import Event, in_log_order, run_events
 
         model = self.model
@@ -840,6 +846,8 @@ class Game:
             talks_open = bool(phase[day - 1] == TALKS)  # a package is tabled on a turn's first day
             on_table = int(proposer[day])
             for seat, move in turn.moves.items():
+                if only is not None:
+                    move = {name: value for name, value in move.items() if name in only}
                 if move:
                     found.append(Event(day, "intervention",
                                        f"{SEAT_TITLES[seat]}, played by the class: "
@@ -950,20 +958,27 @@ def move_words(seat: str, move: Mapping[str, Any], talks_open: bool = True,
         if control.kind == "yes/no":
             parts.append(f"{_in_sentence(control.label)}: {'yes' if value else 'no'}")
         elif control.kind == "package":
-            parts.append("tables no package" if value is False
-                         else "could not table " + package_words(value)
-                         + " (no talks were open; only in talks can a package be tabled)"
-                         if not talks_open
-                         else "could not table " + package_words(value)
-                         + f" ({other_proposer}'s package was on the table that day)"
-                         if other_proposer
-                         else "tables " + package_words(value))
+            parts.append(_package_text(value, talks_open, other_proposer))
         elif control.kind == "choice":
             parts.append(f"{_in_sentence(control.label.split(':')[0])}: "
                          f"{control.option_label(value)}")
         else:
             parts.append(f"{_in_sentence(control.label.split(' (')[0])}: {value:g}")
     return "; ".join(parts)
+
+
+def _package_text(package: Mapping[str, float] | bool, talks_open: bool,
+                  other_proposer: str | None) -> str:
+    """What a seat's package did: tabled, or why it could not be."""
+    if package is False:
+        return "tables no package"
+    if not talks_open:
+        return ("could not table " + package_words(package)
+                + " (no talks were open; only in talks can a package be tabled)")
+    if other_proposer:
+        return ("could not table " + package_words(package)
+                + f" ({other_proposer}'s package was on the table that day)")
+    return "tables " + package_words(package)
 
 
 def _in_sentence(label: str) -> str:
