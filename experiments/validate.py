@@ -164,11 +164,10 @@ def casualties_known_before(start: dt.date) -> pd.Series:
     figures came after their starts)."""
     facts = sim.datasets.force_facts()
     tallies = facts[facts["quantity"].str.startswith(GENERAL_STAFF_TALLY)]
-    dates = pd.to_datetime(tallies["as_of"]).dt.date
-    known = tallies[(dates >= fit_origin(start)) & (dates <= start)]
+    tallies = tallies.assign(date=pd.to_datetime(tallies["as_of"]).dt.date).sort_values("date")
+    known = tallies[(tallies["date"] >= fit_origin(start)) & (tallies["date"] <= start)]
     if len(known) < 2:
         return pd.Series(dtype=float)
-    known = known.assign(date=pd.to_datetime(known["as_of"]).dt.date).sort_values("date")
     first, last = known.iloc[0], known.iloc[-1]
     days = (last["date"] - first["date"]).days
     to = (last["date"] - dt.timedelta(days=1)).isoformat()
