@@ -126,9 +126,7 @@ class ConflictModel(mesa.Model):
 
             self._make_agents()
 
-            self.start_pace = start_pace_of(self.start_date)
-            self.previous_pace = start_pace_of(self.start_date
-                                               - dt.timedelta(days=START_PACE_WINDOW_DAYS))
+            self.start_pace, self.previous_pace = start_paces_of(self.start_date)
             self.today = self._context(0)
             self.derived = self._derive()
             occupied, kursk, kursk_peak = start_front(self.start_date)
@@ -300,15 +298,30 @@ def start_front(start: dt.date) -> tuple[float, float, float]:
     return occupied, held, (sectors.KURSK_PEAK_KM2 if held > 0.0 else 0.0)
 
 
-def start_pace_of(start: dt.date) -> float:
-    """The Russian pace of the three months before the start date (DeepStateMap) over the
-    sector table's autumn-2024 pace: the front's state the day-0 forces are set to reproduce."""
-    end = start - dt.timedelta(days=1)
-    window = START_PACE_WINDOW_DAYS
-    pace = (datasets.occupied_km2_on(end)
-            - datasets.occupied_km2_on(end - dt.timedelta(days=window)))
-    pace /= window
-    return max(pace / sectors.front_pace_km2_per_day(), 0.0)
+def start_paces_of(start: dt.date) -> tuple[float, float]:
+    """Russia's pace over the last three months before the start date, and over the three
+    before those (DeepStateMap), each over the sector table's autumn-2024 pace: the front's
+    state the day-0 forces are set to reproduce, and its trend. Days when Ukraine was on the
+    offensive inside Ukraine are skipped (`sectors.russia_attacking_days`): there the net change
+    is Ukraine's gains less Russia's, and after Kherson it would say Russia could not attack."""
+    spans = sectors.russia_attacking_days(start - dt.timedelta(days=1),
+                                          2 * START_PACE_WINDOW_DAYS)
+    last, previous, left = 0.0, 0.0, START_PACE_WINDOW_DAYS
+    for first, end in spans:
+        length = (end - first).days + 1
+        take = min(length, left) if left > 0 else 0
+        if take:
+            split = end - dt.timedelta(days=take)
+            last += datasets.occupied_km2_on(end) - datasets.occupied_km2_on(split)
+            left -= take
+        if take < length:
+            split = end - dt.timedelta(days=take)
+            previous += (datasets.occupied_km2_on(split)
+                         - datasets.occupied_km2_on(first - dt.timedelta(days=1)))
+    scale = START_PACE_WINDOW_DAYS * sectors.front_pace_km2_per_day()
+    if len(spans) > 1:  # an offensive between: no trend is read across it
+        previous = last
+    return max(last / scale, 0.0), max(previous / scale, 0.0)
 
 
 def rng_keys(seed: int, run_indices: np.ndarray) -> np.ndarray:

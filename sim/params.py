@@ -583,7 +583,8 @@ _SPECS: list[ParamSpec] = [
                            ("putin_call_up", 1.0)))),
     _p("ukraine_mobilisation_law", 1.0, 0.3, 3.0, "x 2024",
        "Reach and enforcement of Ukraine's mobilisation relative to the April 2024 law "
-       "(age 25, registration rules); above 1 is a lower age or stricter enforcement.",
+       "(age 25, registration rules); above 1 is a lower age or stricter enforcement. Runs "
+       "through October-December 2023 take history's lower reach (sim/data/inputs_2023.csv).",
        "lever; forces: 'Ukrainian mobilisation age lowered from 27 to 25' and 'Ukrainian "
        "mobilisation law'", "combat",
        label="Ukraine's mobilisation, times the April-2024 law",

@@ -79,6 +79,29 @@ def front_pace_km2_per_day() -> float:
 # and the Kursk incursion (6 Aug 2024, still held on 30 Nov 2024).
 UKRAINE_OFFENSIVES = (("2022-08-29", "2022-11-11"), ("2023-06-04", "2023-11-30"),
                       ("2024-08-06", None))
+# Those of them fought on Ukraine's land, where the occupied area's net change is Russia's gains
+# less Ukraine's (the Kursk incursion moved no line inside Ukraine).
+UKRAINE_OFFENSIVES_INSIDE = UKRAINE_OFFENSIVES[:2]
+
+
+def russia_attacking_days(end: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:
+    """The last `days` days up to `end` on which Ukraine was not on the offensive inside
+    Ukraine, as (first, last) spans, latest first: days when the occupied area's net change is
+    Russia's pace. The data begin in April 2022, before any such offensive."""
+    spans, left = [], days
+    offensives = sorted(((dt.date.fromisoformat(b), dt.date.fromisoformat(e))
+                         for b, e in UKRAINE_OFFENSIVES_INSIDE), reverse=True)
+    while left > 0:
+        for begin, finish in offensives:
+            if begin <= end <= finish:
+                end = begin - dt.timedelta(days=1)
+        earlier = [finish for begin, finish in offensives if finish < end]
+        floor = earlier[0] + dt.timedelta(days=1) if earlier else dt.date.min
+        first = max(floor, end - dt.timedelta(days=left - 1))
+        spans.append((first, end))
+        left -= (end - first).days + 1
+        end = first - dt.timedelta(days=1)
+    return spans
 
 
 def ukraine_rested_days(start: dt.date) -> float:
