@@ -181,9 +181,10 @@ def StartPicker(start_date: str | None, on_start: Callable[[str | None], None]):
                       on_value=lambda label: on_start(options[label]))
         if start_date is not None:
             MarkdownText("History runs to 30 Nov 2024: sanctions, the oil discount, the rouble, "
-                         "Russia's budget and the 2024 gap in US aid change on their dates; the "
-                         "leaders' rules decide the rest. The talks scenarios are written for "
-                         "1 Dec 2024.", classes=["start-description"])
+                         "Russia's budget and recruits, Ukraine's mobilisation (lower in late "
+                         "2023) and the 2024 gap in US aid change on their dates; the leaders' "
+                         "rules decide the rest. The talks scenarios are written for 1 Dec 2024.",
+                         classes=["start-description"])
 
 
 @solara.component
