@@ -303,7 +303,8 @@ def start_paces_of(start: dt.date) -> tuple[float, float]:
     before those (DeepStateMap), each over the sector table's autumn-2024 pace: the front's
     state the day-0 forces are set to reproduce, and its trend. Days when Ukraine was on the
     offensive inside Ukraine are skipped (`sectors.russia_attacking_days`): there the net change
-    is Ukraine's gains less Russia's, and after Kherson it would say Russia could not attack."""
+    is Ukraine's gains less Russia's, and after Kherson it would say Russia could not attack.
+    Where days were skipped, no trend is read (the earlier quarter is taken as the last)."""
     spans = sectors.russia_attacking_days(start - dt.timedelta(days=1),
                                           2 * START_PACE_WINDOW_DAYS)
     last, previous, left = 0.0, 0.0, START_PACE_WINDOW_DAYS
@@ -319,7 +320,8 @@ def start_paces_of(start: dt.date) -> tuple[float, float]:
             previous += (datasets.occupied_km2_on(split)
                          - datasets.occupied_km2_on(first - dt.timedelta(days=1)))
     scale = START_PACE_WINDOW_DAYS * sectors.front_pace_km2_per_day()
-    if len(spans) > 1:  # an offensive between: no trend is read across it
+    skipped = (start - spans[-1][0]).days > 2 * START_PACE_WINDOW_DAYS
+    if skipped:  # an offensive since: a trend read before it says nothing of the start's
         previous = last
     return max(last / scale, 0.0), max(previous / scale, 0.0)
 

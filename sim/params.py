@@ -433,9 +433,9 @@ _SPECS: list[ParamSpec] = [
        prior=Prior("posterior", reason=_FITTED),
        expects=_E("russia_casualties", +1)),
     _p("start_pace_factor", 1.0, 0.2, 2.0, "x",
-       "Day-0 pace relative to the pace of the three months before the start date (the day-0 "
-       "force ratio is set to give it): how much of a quarter's pace reflects the force balance "
-       "rather than luck and season.",
+       "Day-0 pace relative to Russia's pace over the 91 days before the start date on which "
+       "Ukraine was not attacking inside Ukraine (the day-0 force ratio is set to give it): how "
+       "much of a quarter's pace reflects the force balance rather than luck and season.",
        "assumption; 1 takes the last quarter at face value (DeepStateMap daily series)", "combat",
        label="Pace at the start, times the pace of the three months before",
        prior=Prior("triangular", 0.4, 2.0, 1.0,
@@ -584,7 +584,7 @@ _SPECS: list[ParamSpec] = [
     _p("ukraine_mobilisation_law", 1.0, 0.3, 3.0, "x 2024",
        "Reach and enforcement of Ukraine's mobilisation relative to the April 2024 law "
        "(age 25, registration rules); above 1 is a lower age or stricter enforcement. Runs "
-       "through October-December 2023 take history's lower reach (sim/data/inputs_2023.csv).",
+       "through December 2023 take history's lower reach (sim/data/inputs_2023.csv).",
        "lever; forces: 'Ukrainian mobilisation age lowered from 27 to 25' and 'Ukrainian "
        "mobilisation law'", "combat",
        label="Ukraine's mobilisation, times the April-2024 law",

@@ -240,15 +240,14 @@ def initial_forces(params: Params, n_runs: int, start_pace: float = 1.0,
     return russia, ukraine
 
 
-def initial_training_k(params: Params, history: Params | None = None):
-    """Ukrainians in training on day 0 (thousand): as many as the start's mobilisation (the
-    law's reach as it was on the start date, `history`'s; day-0 support; the front as
-    expected) keeps in the pipeline, so the start neither starves nor floods the front; a
-    caller's different law reaches the front through it."""
-    law = (params if history is None else history).ukraine_mobilisation_law
+def initial_training_k(params: Params):
+    """Ukrainians in training on day 0 (thousand): as many as 2024's mobilisation (the April
+    2024 law, day-0 support, the front as expected) keeps in the pipeline, so the start neither
+    starves nor floods the front; a different law, history's or a caller's, reaches the front
+    through it. (A start inside late 2023's lower mobilisation, after its first month, starts
+    with the pipeline fuller than it was.)"""
     return forces.pipeline_in_steady_state(
-        params.ukraine_recruits_per_day * law
-        * forces.support_effort(params.ukraine_support_initial),
+        params.ukraine_recruits_per_day * forces.support_effort(params.ukraine_support_initial),
         params.ukraine_training_days)
 
 
@@ -324,8 +323,8 @@ def initial_state(params: Params, keys: np.ndarray,
         russia_recruit_pool_k=full(params.russia_recruit_pool_k),
         russia_contracts_today=full(params.russia_recruits_per_day),
         russia_called_up_today=zeros.copy(),
-        ukraine_in_training_k=full(initial_training_k(params, history)),
-        ukraine_recruits_today=full(initial_training_k(params, history) * 1000.0
+        ukraine_in_training_k=full(initial_training_k(params)),
+        ukraine_recruits_today=full(initial_training_k(params) * 1000.0
                                     / params.ukraine_training_days),
         russia_troops_k=russia_troops,
         ukraine_troops_k=ukraine_troops,
