@@ -293,6 +293,13 @@ def format_table(backtest: Backtest) -> str:
     return "\n".join(lines)
 
 
+def panel_errors(table: pd.DataFrame, start: str) -> str:
+    """A panel's subtitle: at its longest horizon, how far the median and no change missed."""
+    row = table[table["start"] == start].sort_values("horizon_months").iloc[-1]
+    return (f"{int(row['horizon_months'])} mo: median off by {row['error_model_km2']:,.0f} km², "
+            f"no change by {row['error_no_change_km2']:,.0f}")
+
+
 def figure(backtest: Backtest):
     """One panel per start: the forecast's 50% and 90% bands and median against the data and
     the two naive forecasts."""
@@ -337,8 +344,13 @@ def figure(backtest: Backtest):
         margin = 0.08 * max(high - low, 1.0)
         axis.set_ylim(low - margin, high + margin)
         mark = " (in sample*)" if in_sample.get(start_text, False) else ""
-        axis.set_title(f"from {start_text}{mark}", fontsize=9)
-        axis.set_xlabel("days from start", fontsize=8)
+        axis.set_title(f"from {start_text}{mark}\n{panel_errors(backtest.table, start_text)}",
+                       fontsize=8)
+        every = max(1, len(ends) // 4)  # about four dated ticks a panel
+        ticks = list(range(0, len(month_days), every))
+        axis.set_xticks(month_days[ticks])
+        axis.set_xticklabels([(start if m == 0 else ends[m - 1] + dt.timedelta(days=1))
+                              .strftime("%b %Y") for m in ticks], fontsize=7)
         axis.yaxis.set_major_formatter(thousands)
         axis.tick_params(labelsize=7)
         if k % cols == 0:
@@ -349,8 +361,13 @@ def figure(backtest: Backtest):
     ahead = ", ".join(str(h) for h in horizons)
     fit = ("the shipped posterior for every start" if backtest.summary["fit"] == "posterior"
            else "refitted on data before each start; * the shipped posterior")
+    every_case = backtest.summary["all"]
     fig.suptitle(f"Backtests {ahead} month(s) ahead: {backtest.summary['runs']} runs a start, "
-                 f"seed {backtest.summary['seed']}, {fit}", fontsize=9)
+                 f"seed {backtest.summary['seed']}, {fit}\n"
+                 f"{every_case['cases']} cases: the 90% band holds the data in "
+                 f"{every_case['coverage_90']:.0%}; mean error of the median "
+                 f"{every_case['mean_error_model_km2']:,.0f} km², of no change "
+                 f"{every_case['mean_error_no_change_km2']:,.0f}", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -216,3 +216,12 @@ def test_the_backtest_figure_shows_the_data_month_by_month_and_says_how_it_was_m
     assert high - low < 1.3 * (max(fan[4].max(), data.max()) - min(fan[0].min(), data.min()))
     title = figure.get_suptitle()
     assert "10 runs" in title and "seed 1" in title and "refitted" in title
+    # the verdict is on the figure: coverage and the errors against no change, overall and per
+    # panel at its longest horizon, on a dated axis
+    every_case = backtest.summary["all"]
+    assert f"{every_case['coverage_90']:.0%}" in title
+    assert f"{every_case['mean_error_no_change_km2']:,.0f}" in title
+    row = backtest.table.iloc[-1]
+    assert axis.get_title().endswith(f"3 mo: median off by {row['error_model_km2']:,.0f} km², "
+                                     f"no change by {row['error_no_change_km2']:,.0f}")
+    assert axis.get_xticklabels()[0].get_text() == "Mar 2024"
