@@ -135,7 +135,7 @@ def cmd_shape(args) -> int:
     if args.out:
         problems = _write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
         if problems:
-            print("conflictsim: error: " + problems[0], file=sys.stderr)
+            print("conflictsim shape: error: " + problems[0], file=sys.stderr)
             return EXIT_BAD_INPUT
     return 0
 
@@ -268,7 +268,7 @@ def cmd_run(args) -> int:
         from sim.plots import scenario_figure
         failures += _write(plot, lambda p: scenario_figure(result).savefig(p, dpi=120))
     for message in failures:
-        print(f"conflictsim: error: {message}", file=sys.stderr)
+        print(f"conflictsim {args.command}: error: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT if failures else 0
 
 
@@ -414,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (InputError, CliError) as err:
-        print(f"conflictsim: error: {err}", file=sys.stderr)
+        # named as argparse names its own errors of the command: one style for a command's lines
+        print(f"conflictsim {args.command}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as err:
         # a sweep says what it kept and how to go on; the status is 128 + the signal's number

@@ -281,11 +281,12 @@ def one_line_errors(command):
         try:
             return command(args)
         except SweepAborted as err:
-            print(f"conflictsim: error: {err}", file=sys.stderr)
+            print(f"conflictsim {args.command}: error: {err}", file=sys.stderr)
             return EXIT_ABORTED
         except OSError as err:
             where = f"{err.filename}: " if getattr(err, "filename", None) else ""
-            print(f"conflictsim: error: {where}{err.strerror or err}", file=sys.stderr)
+            print(f"conflictsim {args.command}: error: {where}{err.strerror or err}",
+                  file=sys.stderr)
             return EXIT_ABORTED
     return wrapped
 

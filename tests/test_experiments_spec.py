@@ -4,6 +4,7 @@ and nothing already written is touched."""
 from __future__ import annotations
 
 import hashlib
+import re
 import socket
 import subprocess
 import sys
@@ -170,7 +171,7 @@ def finished_sweep(tmp_path):
 def assert_refused(result: subprocess.CompletedProcess, *fragments: str) -> None:
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("conflictsim: error: "), result.stderr
+    assert len(lines) == 1 and re.match(r"conflictsim [a-z-]+: error: ", lines[0]), result.stderr
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
 
