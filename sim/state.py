@@ -244,8 +244,8 @@ def initial_training_k(params: Params):
     """Ukrainians in training on day 0 (thousand): as many as 2024's mobilisation (the April
     2024 law, day-0 support, the front as expected) keeps in the pipeline, so the start neither
     starves nor floods the front; a different law, history's or a caller's, reaches the front
-    through it. (A start inside late 2023's lower mobilisation, after its first month, starts
-    with the pipeline fuller than it was.)"""
+    through it. (A start inside December 2023's lower mobilisation begins with the pipeline
+    fuller than it was.)"""
     return forces.pipeline_in_steady_state(
         params.ukraine_recruits_per_day * forces.support_effort(params.ukraine_support_initial),
         params.ukraine_training_days)
