@@ -316,3 +316,19 @@ def test_the_start_pace_skips_the_days_ukraine_attacked_inside_ukraine():
     assert last == pytest.approx(_pace_over("2024-09-01", "2024-11-30") / front_pace_km2_per_day())
     assert previous == pytest.approx(_pace_over("2024-06-02", "2024-08-31")
                                      / front_pace_km2_per_day())
+
+
+def test_every_start_reads_its_pace_inside_the_data():
+    """From the first allowed start to the default one, the spans the pace is read over lie
+    inside DeepStateMap's daily series (it begins in April 2022), and the paces are finite
+    and not negative."""
+    from sim.model import start_paces_of
+    from sim.sectors import russia_attacking_days
+    first_data = datasets.territory_daily()["date"].min()
+    start = calendar.EARLIEST_START
+    while start <= calendar.START_DATE:
+        spans = russia_attacking_days(start - dt.timedelta(days=1), 182)
+        assert sum((end - first).days + 1 for first, end in spans) == 182, start
+        assert min(first for first, _ in spans) - dt.timedelta(days=1) >= first_data, start
+        assert all(np.isfinite(p) and p >= 0.0 for p in start_paces_of(start)), start
+        start = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
