@@ -305,25 +305,20 @@ def start_paces_of(start: dt.date) -> tuple[float, float]:
     offensive inside Ukraine are skipped (`sectors.russia_attacking_days`): there the net change
     is Ukraine's gains less Russia's, and after Kherson it would say Russia could not attack.
     Where days were skipped, no trend is read (the earlier quarter is taken as the last)."""
-    spans = sectors.russia_attacking_days(start - dt.timedelta(days=1),
-                                          2 * START_PACE_WINDOW_DAYS)
-    last, previous, left = 0.0, 0.0, START_PACE_WINDOW_DAYS
-    for first, end in spans:
-        length = (end - first).days + 1
-        take = min(length, left) if left > 0 else 0
-        if take:
-            split = end - dt.timedelta(days=take)
-            last += datasets.occupied_km2_on(end) - datasets.occupied_km2_on(split)
-            left -= take
-        if take < length:
-            split = end - dt.timedelta(days=take)
-            previous += (datasets.occupied_km2_on(split)
-                         - datasets.occupied_km2_on(first - dt.timedelta(days=1)))
+    day = dt.timedelta(days=1)
+
+    def gained(spans) -> float:
+        return sum(datasets.occupied_km2_on(end) - datasets.occupied_km2_on(first - day)
+                   for first, end in spans)
+
+    last = sectors.russia_attacking_days(start - day, START_PACE_WINDOW_DAYS)
+    previous = sectors.russia_attacking_days(last[-1][0] - day, START_PACE_WINDOW_DAYS)
+    last_gain = gained(last)
+    # an offensive since: a trend read before it says nothing of the start's
+    skipped = (start - previous[-1][0]).days > 2 * START_PACE_WINDOW_DAYS
+    previous_gain = last_gain if skipped else gained(previous)
     scale = START_PACE_WINDOW_DAYS * sectors.front_pace_km2_per_day()
-    skipped = (start - spans[-1][0]).days > 2 * START_PACE_WINDOW_DAYS
-    if skipped:  # an offensive since: a trend read before it says nothing of the start's
-        previous = last
-    return max(last / scale, 0.0), max(previous / scale, 0.0)
+    return max(last_gain / scale, 0.0), max(previous_gain / scale, 0.0)
 
 
 def rng_keys(seed: int, run_indices: np.ndarray) -> np.ndarray:
