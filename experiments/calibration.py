@@ -559,6 +559,15 @@ def command(args, make_evaluator) -> int:
                                observed, data)
 
 
+def _rounds_saved(checkpoint: Path) -> int:
+    """Rounds in the checkpoint on disk: read there, not counted in the loop, since a signal can
+    land between a round's checkpoint and its count."""
+    if not checkpoint.exists():
+        return 0
+    with np.load(checkpoint) as data:
+        return int(json.loads(str(data["meta"]))["rounds"])
+
+
 def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, fit_months, truth,
                     observed, data) -> int:
     """The calibration itself, with `out` locked (created by the lock if missing)."""
@@ -573,11 +582,9 @@ def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, fit_mon
                          "or give another --out")
     else:
         done, rng_state = [], None
-    saved = [len(done)]
 
     def on_round(rounds, state):
         save_checkpoint(checkpoint, identity, rounds, state)
-        saved[0] = len(rounds)
 
     try:
         with make_evaluator(args) as evaluator:
@@ -587,8 +594,9 @@ def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, fit_mon
     except KeyboardInterrupt as err:
         from .sweep import Interrupted
 
-        kept = (f"rounds 1 to {saved[0]} of {args.rounds} kept in {out}; the same command with "
-                "--resume continues" if saved[0] else
+        saved = _rounds_saved(checkpoint)
+        kept = (f"rounds 1 to {saved} of {args.rounds} kept in {out}; the same command with "
+                "--resume continues" if saved else
                 "no round had finished, so nothing was kept: run it again without --resume")
         raise Interrupted(kept, getattr(err, "signum", signal.SIGINT)) from None
     summary = summarise(priors, history[-1], observed)

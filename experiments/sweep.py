@@ -259,6 +259,7 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
         status = "complete"
     except KeyboardInterrupt as err:
         status, error = "interrupted", "interrupted (Ctrl-C or SIGTERM)"
+        computed, chunks_written = _recorded_this_session(out, todo)
         kept = rows_done + computed
         raise Interrupted(f"{kept:,} of {rows_total:,} rows kept in {out}; the same command with "
                           "--resume computes the rest", getattr(err, "signum", signal.SIGINT)
@@ -282,6 +283,14 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
         storage.write_manifest(out, manifest)
     return SweepReport(out, rows_total, rows_done, computed, len(todo), seconds, spec.days,
                        chunk_cpu_seconds, len(checked.dropped))
+
+
+def _recorded_this_session(out: Path, todo: list) -> tuple[int, int]:
+    """Rows and chunks of this session whose checksum record reached disk. Read from disk, not
+    from the loop's counters: a signal can land between a chunk's record and its count."""
+    records = storage.read_records(out)
+    written = [records[c.chunk_id] for c in todo if c.chunk_id in records]
+    return sum(int(record["rows"]) for record in written), len(written)
 
 
 def finish_split_bands(out: Path, spec: Spec, plan: list) -> None:

@@ -165,6 +165,9 @@ def test_an_interrupted_calibration_says_which_rounds_it_kept_and_how_to_go_on(t
     told = err.strip().splitlines()[-1]
     assert told.startswith("conflictsim: interrupted: rounds 1 to ") and "of 40 kept in" in told
     assert "--resume continues" in told
+    with np.load(out / calibration.CHECKPOINT) as data:
+        rounds_on_disk = json.loads(str(data["meta"]))["rounds"]
+    assert told.startswith(f"conflictsim: interrupted: rounds 1 to {rounds_on_disk} of 40 ")
 
 
 def test_the_calibration_figure_keeps_a_page_width_however_many_parameters_are_fitted():

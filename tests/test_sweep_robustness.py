@@ -212,6 +212,31 @@ def test_damaged_missing_and_foreign_chunks_are_recomputed(tiny_reference, tmp_p
     assert cli("results", str(out)).returncode == 0
 
 
+def test_an_interrupt_right_after_a_chunk_is_written_counts_that_chunk(tmp_path, monkeypatch):
+    """A signal can land between a chunk's record reaching disk and the loop counting it; the
+    report, the manifest and the message must all count what is on disk."""
+    write_chunk = storage.write_chunk
+    written = []
+
+    def write_then_interrupt(out, chunk_id, *args, **kwargs):
+        entry = write_chunk(out, chunk_id, *args, **kwargs)
+        written.append(chunk_id)
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        return entry
+
+    monkeypatch.setattr(storage, "write_chunk", write_then_interrupt)
+    out = tmp_path / "out"
+    with pytest.raises(sweep.Interrupted) as caught:
+        run_serial(TINY, out)
+    kept = len(storage.read_table(out))
+    assert kept == 12
+    assert str(caught.value).startswith(f"{kept:,} of 24 rows kept in ")
+    session = results.load_manifest(out)["sessions"][-1]
+    assert session["status"] == "interrupted"
+    assert session["rows_computed"] == kept and session["chunks_computed"] == 2
+
+
 # --- one writer per directory ---------------------------------------------------------------
 
 @pytest.mark.slow
