@@ -4,7 +4,8 @@
 `scenarios`, `params` and `run` live here; `dashboard` comes from `dashboards.cli` and the
 research commands (`sweep`, `results`, `sensitivity`, `calibrate`) from `experiments.cli`, each
 registering its own subcommands. Bad input ends with one line naming the field, the value and
-what is allowed, and exit code 2.
+what is allowed, and exit code 2; the flags' checks and the exit codes of every command are in
+`conflictsim.arguments`.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from conflictsim.arguments import EXIT_BAD_INPUT, checked, whole
 from sim import DEFAULT_MATH, MATH_MODES, calendar, uncertainty
 from sim.outcomes import OUTCOMES
 from sim.params import (GROUPS, PARAMS, InputError, ParamError, did_you_mean, iter_specs,
                         parse_assignment)
 from sim.scenarios import SCENARIOS, check_scenario
 
-EXIT_BAD_INPUT = 2
 SUMMARY_COLUMNS = tuple((o.name, f"{o.label}, {o.unit}", o.fmt) for o in OUTCOMES.values()
                         if o.headline)
 
@@ -35,27 +36,9 @@ class CliError(Exception):
     """Bad command-line input: a one-line message, exit code 2."""
 
 
-def _whole(field: str, low: int, high: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{field}={text!r} is not allowed: a whole number in [{low}, {high}]") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(
-                f"{field}={value} is not allowed: a whole number in [{low}, {high}]")
-        return value
-    return parse
-
-
-def _start_date(text: str) -> str:
-    try:
-        return calendar.parse_start(text).isoformat()
-    except InputError:
-        raise argparse.ArgumentTypeError(
-            f"--start-date={text!r} is not allowed: a date (YYYY-MM-DD) from "
-            f"{calendar.EARLIEST_START} to {calendar.START_DATE}") from None
+_start_date = checked("--start-date", lambda text: calendar.parse_start(text).isoformat(),
+                      f"a date (YYYY-MM-DD) from {calendar.EARLIEST_START} to "
+                      f"{calendar.START_DATE}")
 
 
 def writable_path(field: str, path: str | None) -> Path | None:
@@ -344,18 +327,18 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Parameters for --set (see `conflictsim params`): "
                        + ", ".join(PARAMS))
     p.add_argument("--scenario", default="status_quo", help="one of: " + ", ".join(SCENARIOS))
-    p.add_argument("--runs", type=_whole("--runs", 1, 10_000_000), default=200,
+    p.add_argument("--runs", type=whole("--runs", 1, 10_000_000), default=200,
                    help="number of runs (default 200)")
-    p.add_argument("--days", type=_whole("--days", 1, calendar.MAX_DAYS), default=730,
+    p.add_argument("--days", type=whole("--days", 1, calendar.MAX_DAYS), default=730,
                    help="days to simulate from the start date (default 730)")
-    p.add_argument("--seed", type=_whole("--seed", 0, 2**63 - 1), default=0,
+    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0,
                    help="seed of the run keys (default 0)")
     p.add_argument("--start-date", type=_start_date, default=None, metavar="YYYY-MM-DD",
                    help=f"start from the front of that date, {calendar.EARLIEST_START} to "
                         f"{calendar.START_DATE} (default {calendar.START_DATE}, day 0 of the "
                         "scenarios); a start takes that date's inputs: 2023's from "
                         "sim/data/inputs_2023.csv, 2024's the defaults")
-    p.add_argument("--run-offset", type=_whole("--run-offset", 0, 2**62), default=0,
+    p.add_argument("--run-offset", type=whole("--run-offset", 0, 2**62), default=0,
                    help="index of the first run; --run-offset K --runs 1 replays run K exactly")
     p.add_argument("--set", action="append", metavar="PARAM=VALUE",
                    help="override a parameter (repeatable)")
@@ -379,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "page) and check it bit for bit")
     p.add_argument("--from", dest="from_dir", metavar="DIR",
                    help="replay a row of the sweep in DIR (with --run K), alone, bit for bit")
-    p.add_argument("--run", type=_whole("--run", 0, 2**62), metavar="K",
+    p.add_argument("--run", type=whole("--run", 0, 2**62), metavar="K",
                    help="row index of the sweep to replay (with --from DIR)")
     p.set_defaults(func=cmd_run)
 
@@ -387,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "way it declares (common random numbers)")
     p.add_argument("names", nargs="*", metavar="PARAM",
                    help="parameters to check (default: all)")
-    p.add_argument("--runs", type=_whole("--runs", 10, 100_000), default=120,
+    p.add_argument("--runs", type=whole("--runs", 10, 100_000), default=120,
                    help="runs per level (default 120)")
     p.set_defaults(func=cmd_levers)
 
@@ -396,9 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "2022-2024's year-on-year changes (markdown)")
     p.add_argument("--scenario", action="append", metavar="NAME",
                    help="a preset (repeatable; default: all): " + ", ".join(SCENARIOS))
-    p.add_argument("--runs", type=_whole("--runs", 10, 100_000), default=400,
+    p.add_argument("--runs", type=whole("--runs", 10, 100_000), default=400,
                    help="runs per preset (default 400)")
-    p.add_argument("--seed", type=_whole("--seed", 0, 2**63 - 1), default=1,
+    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=1,
                    help="seed of the run keys (default 1)")
     p.add_argument("--out", metavar="FILE.md", help="also write the tables to this file")
     p.set_defaults(func=cmd_shape)

@@ -22,6 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conflictsim.arguments import directory, whole
+
 from .lessons import LESSONS_DIR, LESSONS_ENV, load_lessons
 from .sweeps import SWEEPS_ENV
 
@@ -47,17 +49,20 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--host", default=DEFAULT_HOST,
                    help=f"address to listen on (default {DEFAULT_HOST}, this machine only; "
                         "0.0.0.0 lets the students' machines connect)")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--port", type=whole("--port", 1, 65535), default=DEFAULT_PORT,
+                   help=f"port (default {DEFAULT_PORT})")
     p.add_argument("--open", action="store_true", help="open a browser window on start")
-    p.add_argument("--session-timeout", type=_session_seconds, default=SESSION_TIMEOUT_SECONDS,
+    p.add_argument("--session-timeout", type=whole("--session-timeout", 1, 86_400, unit="seconds"),
+                   default=SESSION_TIMEOUT_SECONDS,
                    metavar="SECONDS",
                    help="free a student's session this long after its connection dropped "
                         f"(default {SESSION_TIMEOUT_SECONDS}, two minutes; a closed tab's "
                         "session is freed at once)")
-    p.add_argument("--sweeps", type=_sweeps_dir, default=None, metavar="DIR",
+    p.add_argument("--sweeps", type=directory("--sweeps"), default=None, metavar="DIR",
                    help="let students open rows of the sweeps under DIR, chosen by name from a "
                         "list (default: opening sweep rows is off)")
-    p.add_argument("--lessons", type=_lessons_dir, default=None, metavar="DIR",
+    p.add_argument("--lessons", type=directory("--lessons", "an existing directory of lesson files"),
+                   default=None, metavar="DIR",
                    help="offer the lessons in DIR (TOML files, docs/LESSONS.md) instead of the "
                         "shipped ones; every file is checked before the server starts")
     p.add_argument("--game", action="store_true",
@@ -65,42 +70,6 @@ def register(subparsers) -> argparse.ArgumentParser:
                         "is the teacher's page for a new game")
     p.set_defaults(func=run)
     return p
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"--port={text!r} is not allowed: a whole number in [1, 65535]")
-    return value
-
-
-def _session_seconds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 86_400:
-        raise argparse.ArgumentTypeError(
-            f"--session-timeout={text!r} is not allowed: a whole number of seconds in [1, 86400]")
-    return value
-
-
-def _sweeps_dir(text: str) -> Path:
-    path = Path(text).expanduser()
-    if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"--sweeps={text!r} is not allowed: an existing directory")
-    return path.resolve()
-
-
-def _lessons_dir(text: str) -> Path:
-    path = Path(text).expanduser()
-    if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"--lessons={text!r} is not allowed: an existing "
-                                         "directory of lesson files")
-    return path.resolve()
 
 
 GAME_APP = "dashboards.game.app"

@@ -1,17 +1,17 @@
 """The research commands: `sweep`, `results`, `sensitivity`, `calibrate`, `discover`, `validate`.
 
 `register(subparsers)` adds them to the `conflictsim` parser; each handler is `args.func(args) ->
-int`. Bad input raises `SpecError`/`InputError` (the CLI prints one line and exits 2).
+int`. Flags are checked by `conflictsim.arguments`; bad input in files and folders raises
+`SpecError`/`InputError` (the CLI prints one line and exits 2).
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
 from pathlib import Path
 
-EXIT_ABORTED = 1
+from conflictsim.arguments import EXIT_ABORTED, number, seconds, whole
 
 
 def register(subparsers) -> None:
@@ -23,50 +23,16 @@ def register(subparsers) -> None:
     _add_validate(subparsers)
 
 
-def _positive(flag: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = 0
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{flag} {text}: a whole number >= 1")
-        return value
-    return parse
-
-
-def _seconds(flag: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = float("nan")
-        if not 0 < value < float("inf"):
-            raise argparse.ArgumentTypeError(f"{flag} {text}: a number of seconds > 0")
-        return value
-    return parse
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 2**63 - 1:
-        raise argparse.ArgumentTypeError(f"--seed {text}: a whole number in [0, 2**63 - 1]")
-    return value
-
-
 def _add_executor_options(p) -> None:
     p.add_argument("--executor", choices=("serial", "processes", "dask"), default=None,
                    help="where chunks run (default: processes; dask when --scheduler is given)")
-    p.add_argument("--workers", type=_positive("--workers"), default=None,
+    p.add_argument("--workers", type=whole("--workers", 1), default=None,
                    help="local worker processes (default: all cores)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="an existing Dask scheduler (local, dask-jobqueue, Kubernetes)")
-    p.add_argument("--connect-timeout", type=_seconds("--connect-timeout"), default=10.0,
+    p.add_argument("--connect-timeout", type=seconds("--connect-timeout"), default=10.0,
                    metavar="SECONDS", help="how long to try reaching --scheduler (default 10)")
-    p.add_argument("--worker-timeout", type=_seconds("--worker-timeout"), default=60.0,
+    p.add_argument("--worker-timeout", type=seconds("--worker-timeout"), default=60.0,
                    metavar="SECONDS",
                    help="a Dask sweep with no worker left for this long stops with a message "
                         "(default 60); the chunks written are kept for --resume")
@@ -74,7 +40,7 @@ def _add_executor_options(p) -> None:
 
 def _add_chunk_options(p) -> None:
     """Options of the commands that run a spec in chunks (sweep, sensitivity)."""
-    p.add_argument("--chunk-size", type=_positive("--chunk-size"), default=None,
+    p.add_argument("--chunk-size", type=whole("--chunk-size", 1), default=None,
                    help="runs per task (default: the spec's chunk_size)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -98,7 +64,7 @@ def _add_results(subparsers) -> None:
     p = subparsers.add_parser("results", help="summarise a sweep directory")
     p.add_argument("dir", metavar="DIR", help="a directory written by `sweep`")
     p.add_argument("--plots", metavar="FOLDER", help="also write the standard plots (PNG) there")
-    p.add_argument("--replay", type=int, metavar="ROW",
+    p.add_argument("--replay", type=whole("--replay", 0), metavar="ROW",
                    help="print the `conflictsim run` command that replays row ROW alone")
     p.add_argument("--x", metavar="COLUMN",
                    help="heat map's horizontal axis (default: the first swept parameter)")
@@ -133,13 +99,13 @@ def _add_calibrate(subparsers) -> None:
     p.add_argument("--param", action="append", metavar="NAME[=LOW:HIGH]",
                    help="parameter to calibrate, optional prior range (repeatable; default: "
                         f"{', '.join(DEFAULT_PARAMETERS)})")
-    p.add_argument("--draws", type=_positive("--draws"), default=20000,
+    p.add_argument("--draws", type=whole("--draws", 1), default=20000,
                    help="prior draws per round (default 20000)")
-    p.add_argument("--rounds", type=_positive("--rounds"), default=2,
+    p.add_argument("--rounds", type=whole("--rounds", 1), default=2,
                    help="ABC rounds; round 2+ sample near the last posterior (default 2)")
-    p.add_argument("--accept", type=float, default=0.02,
+    p.add_argument("--accept", type=number("--accept", 0, 1, low_open=True), default=0.02,
                    help="share of draws accepted per round (default 0.02)")
-    p.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
     p.add_argument("--synthetic", action="append", metavar="NAME=VALUE",
                    help="fit synthetic data made by the model at these values instead of the "
                         "shipped series (checks that calibration recovers known parameters)")
@@ -158,32 +124,6 @@ def _add_calibrate(subparsers) -> None:
     p.set_defaults(func=cmd_calibrate)
 
 
-def _whole_in(flag: str, low: int, high: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = low - 1
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{flag} {text}: a whole number in [{low}, {high}]")
-        return value
-    return parse
-
-
-def _fraction(flag: str, low: float, high: float, low_open: bool = True):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = float("nan")
-        inside = (low < value if low_open else low <= value) and value <= high
-        if not inside:
-            bracket = "(" if low_open else "["
-            raise argparse.ArgumentTypeError(f"{flag} {text}: a number in {bracket}{low:g}, {high:g}]")
-        return value
-    return parse
-
-
 def _add_discover(subparsers) -> None:
     from .discover import (DEFAULT_MASS_MIN, DEFAULT_MAX_QUASI_P, DEFAULT_PASTE_ALPHA,
                            DEFAULT_PEEL_ALPHA, DEFAULT_THRESHOLD, INPUT_CHOICES)
@@ -197,42 +137,46 @@ def _add_discover(subparsers) -> None:
                         "'occupied_km2_final > 120000 and ceasefire_day < 365'")
     p.add_argument("--out", metavar="FOLDER",
                    help="write tables (CSV, Parquet) and plots (PNG) there (outside DIR)")
-    p.add_argument("--threshold", type=_fraction("--threshold", 0, 1), default=DEFAULT_THRESHOLD,
+    p.add_argument("--threshold", type=number("--threshold", 0, 1, low_open=True),
+                   default=DEFAULT_THRESHOLD,
                    help="density the chosen box must reach; the box with the highest coverage "
                         f"that does is chosen (default {DEFAULT_THRESHOLD:g})")
-    p.add_argument("--peel-alpha", type=_fraction("--peel-alpha", 0, 0.5),
+    p.add_argument("--peel-alpha", type=number("--peel-alpha", 0, 0.5, low_open=True),
                    default=DEFAULT_PEEL_ALPHA,
                    help=f"share of the box's runs each peel removes (default {DEFAULT_PEEL_ALPHA:g})")
-    p.add_argument("--paste-alpha", type=_fraction("--paste-alpha", 0, 0.5),
+    p.add_argument("--paste-alpha", type=number("--paste-alpha", 0, 0.5, low_open=True),
                    default=DEFAULT_PASTE_ALPHA,
                    help=f"share of the box's runs each paste adds (default {DEFAULT_PASTE_ALPHA:g})")
-    p.add_argument("--mass-min", type=_fraction("--mass-min", 0, 1), default=DEFAULT_MASS_MIN,
+    p.add_argument("--mass-min", type=number("--mass-min", 0, 1, low_open=True),
+                   default=DEFAULT_MASS_MIN,
                    help=f"smallest share of all runs a box may hold (default {DEFAULT_MASS_MIN:g})")
-    p.add_argument("--boxes", type=_positive("--boxes"), default=1,
+    p.add_argument("--boxes", type=whole("--boxes", 1), default=1,
                    help="look for up to N boxes, each among the runs outside the earlier ones "
                         "(default 1)")
-    p.add_argument("--box", type=_whole_in("--box", 0, 10**6), default=None, metavar="STEP",
+    p.add_argument("--box", type=whole("--box", 0, 10**6), default=None, metavar="STEP",
                    help="take this step of the peeling trajectory instead of the threshold rule")
     p.add_argument("--scores", choices=("all", "condition"), default="all",
                    help="feature scores for the condition and every outcome (all), or the "
                         "condition only")
-    p.add_argument("--seed", type=_whole_in("--seed", 0, 2**32 - 1), default=0,
+    p.add_argument("--seed", type=whole("--seed", 0, 2**32 - 1), default=0,
                    help="seed of the extra trees (default 0)")
     p.add_argument("--inputs", choices=INPUT_CHOICES, default="all",
                    help="search over the levers (varied parameters, scenario), the runs' drawn "
                         "world (drawn_* and type_* columns) or both (default all)")
-    p.add_argument("--max-quasi-p", type=_fraction("--max-quasi-p", 0, 1),
+    p.add_argument("--max-quasi-p", type=number("--max-quasi-p", 0, 1, low_open=True),
                    default=DEFAULT_MAX_QUASI_P,
                    help="drop a box's restrictions whose quasi-p-value is above this, least "
                         f"significant first (default {DEFAULT_MAX_QUASI_P:g}; 1 keeps them all)")
-    p.add_argument("--max-restricted", type=_positive("--max-restricted"), default=None,
+    p.add_argument("--max-restricted", type=whole("--max-restricted", 1), default=None,
                    help="restrict at most N dimensions (the most significant)")
-    p.add_argument("--stack", type=_whole_in("--stack", 2, 4), default=4, metavar="N",
+    p.add_argument("--stack", type=whole("--stack", 2, 4), default=4, metavar="N",
                    help="dimensional stacking (with --out: stacking.png, stacking.csv) over the "
                         "N inputs the feature scores rank highest, 2 to 4 (default 4)")
-    p.add_argument("--stack-bins", type=_whole_in("--stack-bins", 2, 10), default=3,
+    p.add_argument("--stack-bins", type=whole("--stack-bins", 2, 10), default=3,
                    metavar="K", help="bins of equal count per stacked input (default 3)")
     p.set_defaults(func=cmd_discover)
+
+
 def _add_validate(subparsers) -> None:
     from .validate import DEFAULT_STARTS, FIT_MODES, MAX_RUNS, MIN_RUNS
 
@@ -243,9 +187,9 @@ def _add_validate(subparsers) -> None:
     p.add_argument("--start", action="append", metavar="YYYY-MM-01",
                    help="start date (repeatable; default: the first of each month "
                         f"{DEFAULT_STARTS[0]} to {DEFAULT_STARTS[-1]})")
-    p.add_argument("--runs", type=_whole_in("--runs", MIN_RUNS, MAX_RUNS), default=400,
+    p.add_argument("--runs", type=whole("--runs", MIN_RUNS, MAX_RUNS), default=400,
                    help=f"runs per start, {MIN_RUNS} to {MAX_RUNS:,} (default 400)")
-    p.add_argument("--seed", type=_whole_in("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
+    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
     p.add_argument("--fit", choices=FIT_MODES, default="refit",
                    help="refit (default): refit the front on the months of the start's year "
                         "before it (ABC); posterior: the shipped posterior, fitted on January-"

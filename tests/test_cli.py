@@ -104,6 +104,34 @@ def test_a_real_process_refuses_bad_input_in_one_line_without_a_traceback():
     assert out.stderr.count("\n") == 1 and "scenario='surrender'" in out.stderr, out.stderr
 
 
+SMOKE = Path(__file__).resolve().parents[1] / "experiments" / "specs" / "smoke.toml"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("words, flag", [
+    (["run", "--runs", "0"], "--runs"),
+    (["levers", "--runs", "x"], "--runs"),
+    (["sweep", SMOKE, "--out", "{tmp}/new", "--workers", "x"], "--workers"),
+    (["sensitivity", SMOKE, "--connect-timeout", "0"], "--connect-timeout"),
+    (["calibrate", "--out", "{tmp}/cal", "--accept", "0"], "--accept"),
+    (["discover", "{tmp}", "--where", "runs > 1", "--threshold", "2"], "--threshold"),
+    (["results", "{tmp}", "--replay", "-1"], "--replay"),
+    (["validate", "--out", "{tmp}/val", "--runs", "3"], "--runs"),
+    (["dashboard", "--port", "70000"], "--port"),
+    (["dashboard", "--sweeps", "{tmp}/missing"], "--sweeps"),
+], ids=lambda v: " ".join(map(str, v)) if isinstance(v, list) else None)
+def test_every_command_refuses_a_bad_flag_in_the_house_style(words, flag, tmp_path):
+    """The checks of conflictsim/arguments.py, in every command group: one line,
+    `conflictsim COMMAND: error: ... FLAG=VALUE is not allowed: ...`, exit code 2."""
+    out = run_cli(*(str(w).replace("{tmp}", str(tmp_path)) for w in words), cwd=tmp_path)
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert lines[0].startswith(f"conflictsim {words[0]}: error:"), lines[0]
+    assert f"{flag}=" in lines[0] and "is not allowed" in lines[0], lines[0]
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+
+
 def test_unwritable_output_is_reported_and_other_results_are_kept(tmp_path, capsys):
     """/proc refuses new files: a normal user is refused up front; root gets past the check,
     the write fails, and the outputs already computed are still written."""

@@ -1,5 +1,6 @@
 """The floors of the code: `sim` (the model) imports nothing from `experiments`, `dashboards` or
-the `conflictsim` command package; benchmarks import no tests."""
+the `conflictsim` command package; the command line's argument checks live in one leaf module;
+benchmarks import no tests."""
 
 from __future__ import annotations
 
@@ -46,3 +47,29 @@ def test_benchmarks_import_no_tests():
     for path in (ROOT / "benchmarks").glob("*.py"):
         names = {name.split(".")[0] for name in imported_modules(path)}
         assert not names & (test_modules | {"tests"}), path
+
+
+ARGUMENTS = ROOT / "conflictsim" / "arguments.py"
+
+
+def test_the_argument_checks_are_a_leaf_every_command_can_import():
+    """conflictsim/arguments.py holds the checks of every command, `experiments` and
+    `dashboards` among them: it imports none of the floors that import it."""
+    assert sorted(name for name in imported_modules(ARGUMENTS)
+                  if name.split(".")[0] in UPPER) == []
+
+
+def test_only_the_argument_checks_raise_argparse_type_errors():
+    """One place for the command line's checks and their one-line style: no other module of
+    the project names `ArgumentTypeError` (so none raises it)."""
+    offenders = []
+    for path in sorted(p for folder in ("sim", *UPPER, "tools", "benchmarks")
+                       for p in (ROOT / folder).rglob("*.py")):
+        if path == ARGUMENTS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+            if name == "ArgumentTypeError" or (isinstance(node, ast.alias)
+                                               and node.name == "ArgumentTypeError"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
