@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -19,6 +20,16 @@ EXIT_ABORTED = 1    # a sweep or calibration that could not go on, or a file not
 EXIT_BAD_INPUT = 2  # bad input: one line naming the field, the value and what is allowed
 
 T = TypeVar("T")
+
+
+def error_line(command: str, message: str) -> str:
+    """A command's error, as argparse names its own: `conflictsim COMMAND: error: MESSAGE`."""
+    return f"conflictsim {command}: error: {message}"
+
+
+def report_error(command: str, message: str) -> None:
+    """Print a command's error as one line on stderr (`error_line`)."""
+    print(error_line(command, message), file=sys.stderr)
 
 
 def refusal(field: str, shown: str, allowed: str) -> argparse.ArgumentTypeError:

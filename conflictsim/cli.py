@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conflictsim.arguments import EXIT_BAD_INPUT, checked, whole
+from conflictsim.arguments import EXIT_BAD_INPUT, checked, report_error, whole
 from sim import DEFAULT_MATH, MATH_MODES, calendar, uncertainty
 from sim.outcomes import OUTCOMES
 from sim.params import (GROUPS, PARAMS, InputError, ParamError, did_you_mean, iter_specs,
@@ -118,7 +118,7 @@ def cmd_shape(args) -> int:
     if args.out:
         problems = _write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
         if problems:
-            print("conflictsim shape: error: " + problems[0], file=sys.stderr)
+            report_error("shape", problems[0])
             return EXIT_BAD_INPUT
     return 0
 
@@ -251,7 +251,7 @@ def cmd_run(args) -> int:
         from sim.plots import scenario_figure
         failures += _write(plot, lambda p: scenario_figure(result).savefig(p, dpi=120))
     for message in failures:
-        print(f"conflictsim {args.command}: error: {message}", file=sys.stderr)
+        report_error(args.command, message)
     return EXIT_BAD_INPUT if failures else 0
 
 
@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (InputError, CliError) as err:
         # named as argparse names its own errors of the command: one style for a command's lines
-        print(f"conflictsim {args.command}: error: {err}", file=sys.stderr)
+        report_error(args.command, str(err))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as err:
         # a sweep says what it kept and how to go on; the status is 128 + the signal's number

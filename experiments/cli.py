@@ -8,10 +8,9 @@ int`. Flags are checked by `conflictsim.arguments`; bad input in files and folde
 from __future__ import annotations
 
 import functools
-import sys
 from pathlib import Path
 
-from conflictsim.arguments import EXIT_ABORTED, number, seconds, whole
+from conflictsim.arguments import EXIT_ABORTED, number, report_error, seconds, whole
 
 
 def register(subparsers) -> None:
@@ -225,12 +224,11 @@ def one_line_errors(command):
         try:
             return command(args)
         except SweepAborted as err:
-            print(f"conflictsim {args.command}: error: {err}", file=sys.stderr)
+            report_error(args.command, str(err))
             return EXIT_ABORTED
         except OSError as err:
             where = f"{err.filename}: " if getattr(err, "filename", None) else ""
-            print(f"conflictsim {args.command}: error: {where}{err.strerror or err}",
-                  file=sys.stderr)
+            report_error(args.command, f"{where}{err.strerror or err}")
             return EXIT_ABORTED
     return wrapped
 
