@@ -51,7 +51,7 @@ CSV_DECIMALS = 1  # km2 to a tenth, as DeepStateMap gives them
 MIN_RUNS, MAX_RUNS = 10, 100_000  # runs per start: a fan needs a few; more is a sweep's work
 GENERAL_STAFF_TALLY = "Russian casualties since 24 Feb 2022"  # forces table: the refits' targets
 FIT_MODES = ("refit", "posterior")
-REFIT_DRAWS, REFIT_ROUNDS, REFIT_ACCEPT = 3000, 2, 0.05
+REFIT_DRAWS, REFIT_ROUNDS, REFIT_ACCEPT = 10000, 3, 0.03
 # Every parameter the shipped posterior carries, refitted (same prior ranges as the shipped
 # calibration), so no forecast draws a value fitted on the months it forecasts.
 REFIT_PRIORS = ("advance_speed_scale=0.05:2", "russia_casualties_per_day_2024=300:2500",
