@@ -876,7 +876,8 @@ _SPECS: list[ParamSpec] = [
        label="Military share of US aid",
        expects=_E("ukraine_economic_pressure_mean", +1)),
     _p("trump_aid_level", 0.7, 0.0, 1.5, "x baseline",
-       "US aid after inauguration relative to the baseline ('contain commitments').",
+       "US aid after the inauguration (20 January 2025) as a share of 2024's flow "
+       "(us_aid_baseline_bn_usd): 1 keeps 2024's aid, 0 stops it.",
        "assumption; scenario lever", "united_states",
        label="US aid after Jan 2025, share of the 2024 level",
        expects=_E("area_change_km2", -1)),
@@ -1006,7 +1007,9 @@ _SPECS: list[ParamSpec] = [
        "believes Kyiv accepts), freeze (grab ground while the marginal gain beats the cost, then "
        "offer the line), maximalist (a fixed demand of unoccupied land, however Kyiv sees it), "
        "serious (under economic strain, a package at his own reservation value).",
-       "design, section 2", "putin", "choice", PUTIN_STRATEGIES,
+       "design: the scenarios after the November 2024 Trump-Putin call (freezing after "
+       "grabbing ground, terms Kyiv cannot accept, negotiating under sanctions strain)",
+       "putin", "choice", PUTIN_STRATEGIES,
        label="Putin's strategy in talks",
        expects=_E("reached_ceasefire", -1, _PP, levels=(0.0, 2.0))),
     _p("putin_offensive_intensity", 1.0, 0.2, 2.0, "x 2024",

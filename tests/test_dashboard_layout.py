@@ -19,7 +19,7 @@ from dashboards.components.controls import (ACTOR_GROUPS, KEY_PARAMETERS, actor_
                                              tooltip_text)
 from dashboards.components.views import outcomes_table, runs_csv
 from dashboards.settings import Settings
-from sim.params import change_text, humanised, plain_value
+from sim.params import change_text, humanised, plain_value, unit_words
 from sim.trajectories import TRAJECTORIES
 
 CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
@@ -55,7 +55,12 @@ def test_tooltips_and_refusals_name_labels_not_code():
     for name in sim.PARAMS:
         meaning = plain_text(sim.PARAMS[name].meaning)
         assert not [w for w in CODE_NAME.findall(meaning) if w in sim.PARAMS], name
-    assert "Source:" in tooltip_text(sim.PARAMS["trump_aid_level"])
+    aid_tip = tooltip_text(sim.PARAMS["trump_aid_level"])
+    assert "Source:" in aid_tip and "Unit: % of the 2024 level." in aid_tip, aid_tip
+    assert "baseline" not in aid_tip and "2024's flow" in aid_tip, aid_tip
+    raw_units = {spec.unit for spec in sim.PARAMS.values() if unit_words(spec) != spec.unit}
+    for name, spec in sim.PARAMS.items():  # a student reads "% of the 2024 level", not "x baseline"
+        assert not any(f"Unit: {unit}." in tooltip_text(spec) for unit in raw_units), name
     with pytest.raises(sim.ParamError) as refused:
         sim.PARAMS["trump_aid_level"].coerce(5.0)
     assert input_error_text(refused.value) == (

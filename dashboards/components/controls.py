@@ -100,7 +100,8 @@ def range_text(spec: ParamSpec) -> str:
 
 def tooltip_text(spec: ParamSpec) -> str:
     allowed = range_text(spec) or spec.allowed()
-    unit = f" Unit: {spec.unit}." if spec.unit else ""
+    words = unit_words(spec)
+    unit = f" Unit: {words}." if words else ""
     return (f"{spec.plain_label}. {plain_text(spec.meaning)}{unit} Allowed: {allowed}. "
             f"Default: {plain_value(spec, spec.default)}. Source: {plain_text(spec.source)}")
 
