@@ -877,7 +877,7 @@ _SPECS: list[ParamSpec] = [
        expects=_E("ukraine_economic_pressure_mean", +1)),
     _p("trump_aid_level", 0.7, 0.0, 1.5, "x baseline",
        "US aid after the inauguration (20 January 2025) as a share of 2024's flow "
-       "(us_aid_baseline_bn_usd): 1 keeps 2024's aid, 0 stops it.",
+       "(us_aid_baseline_bn_usd): at the full share 2024's aid goes on, at none it stops.",
        "assumption; scenario lever", "united_states",
        label="US aid after Jan 2025, share of the 2024 level",
        expects=_E("area_change_km2", -1)),
