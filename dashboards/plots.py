@@ -258,10 +258,12 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
         if len(panel.series) > 1:  # room above the data for the key, which then hides none
             low, high = ax.get_ylim()
             ax.set_ylim(low, high + KEY_HEADROOM * (high - low))
+            # the axis is numbered over the data only: the key's room is no part of the scale
+            ax.set_yticks([tick for tick in ax.get_yticks() if low <= tick <= high])
             ax.legend(handles=[_line(colour, "-", name) for name, _, colour in panel.series]
                       + [_line(highlight_colour(panel, colour), "-", f"{name}: highlighted run")
                          for name, _, colour in panel.series if colour in HIGHLIGHT_SHADES],
-                      fontsize=LEGEND_PT - 1, loc="upper left", ncol=2)
+                      fontsize=LEGEND_PT - 1, loc="upper left", ncol=2, framealpha=1.0)
     return fig
 
 
@@ -293,7 +295,7 @@ def mark_legend(ax, marks: TimeMarks, highlighted: str = "highlighted run") -> N
     and its dotted days to come) and the time-axis marks, each drawn as it is in the charts."""
     handles = [_patch(colour, value, label) if kind == "patch" else _line(colour, value, label)
                for label, kind, colour, value in key_entries(marks, highlighted)]
-    ax.legend(handles=handles, fontsize=LEGEND_PT, loc="upper left", ncol=3, framealpha=0.85)
+    ax.legend(handles=handles, fontsize=LEGEND_PT, loc="upper left", ncol=3, framealpha=1.0)
 
 
 def _patch(colour: str, alpha: float, label: str):

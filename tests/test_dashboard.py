@@ -84,6 +84,9 @@ def test_overview_figure_draws_every_panel_with_marks(small_run):
         tops += [np.nanmax(p.get_paths()[0].vertices[:, 1]) for p in ax.collections
                  if p.get_paths()]
         assert max(tops) <= key_bottom, ax.get_title(loc="left")
+        # the key hides the talks marks behind it, and the scale is numbered over the data only
+        assert ax.get_legend().get_frame().get_alpha() == 1.0
+        assert max(ax.get_yticks()) <= key_bottom, ax.get_title(loc="left")
 
 
 @pytest.mark.slow
