@@ -42,7 +42,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
         {}),
     Scenario(
         "freeze", "Grab ground, then freeze",
-        "Putin pushes as hard as he can to take more ground before talks, then offers a ceasefire "
+        "Putin pushes harder on the main axes (\"Extra Russian push to grab ground before a "
+        "freeze\") while the ground he takes is worth its cost to him, then offers a ceasefire "
         "on the line he holds. A frozen conflict would let Russia rebuild and keep its gains "
         "without recognising anything; Kyiv accepts only if fighting on looks worse.",
         {"putin_strategy": "freeze"}),

@@ -67,3 +67,16 @@ def test_both_pressure_indices_spread_across_runs_in_the_second_year(ensemble, s
         for days in (slice(365, 731), slice(365, 456)):  # the second year; its winter
             q10, q90 = np.percentile(series[:, days].mean(axis=1), [10, 90])
             assert q90 - q10 > 0.01, (field, days)
+
+
+def test_a_slider_a_preset_names_in_its_description_exists():
+    """A description that points the student to a slider or another preset names it as the page
+    shows it."""
+    import re
+
+    labels = ({spec.label for spec in sim.PARAMS.values()}
+              | {scenario.title for scenario in sim.SCENARIOS.values()})
+    named = [(scenario.name, text) for scenario in sim.SCENARIOS.values()
+             for text in re.findall(r'"([^"]+)"', scenario.description)]
+    assert ("freeze", "Extra Russian push to grab ground before a freeze") in named
+    assert [pair for pair in named if pair[1] not in labels] == []
