@@ -75,7 +75,7 @@ def test_a_slider_a_preset_names_in_its_description_exists():
     import re
 
     labels = ({spec.label for spec in sim.PARAMS.values()}
-              | {scenario.title for scenario in sim.SCENARIOS.values()})
+              | {scenario.title.removesuffix(" (default)") for scenario in sim.SCENARIOS.values()})
     named = [(scenario.name, text) for scenario in sim.SCENARIOS.values()
              for text in re.findall(r'"([^"]+)"', scenario.description)]
     assert ("freeze", "Extra Russian push to grab ground before a freeze") in named
