@@ -222,7 +222,7 @@ def bench_sessions(n_sessions: int, seconds: float, nice_clients: bool = False) 
 
     from playwright.sync_api import sync_playwright
 
-    from dashboards.cli import server_env
+    from dashboards.launch import server_env
     from dashboards.session import STEP_LOG_ENV
     from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only, served_dashboard
 

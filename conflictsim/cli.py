@@ -1,8 +1,8 @@
 """The `conflictsim` command line: the one package that wires `sim`, `experiments` and
 `dashboards` together (none of them imports it, and `sim` imports neither of the others).
 
-`scenarios`, `params` and `run` live here; `dashboard` comes from `dashboards.cli` and the
-research commands (`sweep`, `results`, `sensitivity`, `calibrate`) from `experiments.cli`, each
+`scenarios`, `params` and `run` live here; `dashboard` comes from `conflictsim.dashboard` and the
+research commands (`sweep`, `results`, `sensitivity`, `calibrate`) from `conflictsim.research`, each
 registering its own subcommands. Bad input ends with one line naming the field, the value and
 what is allowed, and exit code 2; the flags' checks and the exit codes of every command are in
 `conflictsim.arguments`.
@@ -386,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE.md", help="also write the tables to this file")
     p.set_defaults(func=cmd_shape)
 
-    for module in ("dashboards.cli", "experiments.cli"):
+    for module in ("conflictsim.dashboard", "conflictsim.research"):
         importlib.import_module(module).register(sub)
     return parser
 

@@ -55,7 +55,7 @@ def served_dashboard(env: dict[str, str] | None = None, stdout=None, seconds: fl
     default discarded); yields its address and process, and ends it on leaving."""
     import subprocess
 
-    from .cli import REPO_ROOT, server_command, server_env
+    from .launch import REPO_ROOT, server_command, server_env
 
     port = free_port()
     proc = subprocess.Popen(server_command("127.0.0.1", port), env=env or server_env(),

@@ -382,32 +382,3 @@ def write(backtest: Backtest, out: Path) -> list[Path]:
     summary = out / "backtest.json"
     storage.atomic_write_bytes(summary, json.dumps(backtest.summary, indent=2).encode())
     return [table, summary, plots.save(figure(backtest), out / "backtest.png")]
-
-
-def command(args) -> int:
-    if not MIN_RUNS <= args.runs <= MAX_RUNS:
-        raise InputError(f"--runs={args.runs} is not allowed: a whole number in "
-                         f"[{MIN_RUNS}, {MAX_RUNS}]")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out={args.out!r} is not allowed: a directory")
-    horizons = check_horizons(args.horizons) if args.horizons else None
-    if horizons is None:  # (folder, horizons, starts) of each table, every input checked first
-        plans = [(out, HORIZONS, check_starts(args.start or DEFAULT_STARTS))]
-    else:  # each horizon on its own: its own starts and scores
-        plans = [(out / f"horizon_{h}m", (h,), check_starts(args.start or quarter_starts((h,)),
-                                                            (h,)))
-                 for h in horizons]
-    try:  # before the backtests' work, so a bad --out cannot lose it
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise InputError(f"--out={args.out!r} is not allowed: a directory that can be created "
-                         f"({err.strerror or err})") from None
-    for folder, plan_horizons, starts in plans:
-        backtest = run(starts, args.runs, args.seed, args.fit, horizons=plan_horizons)
-        if horizons is not None:
-            print(f"{plan_horizons[0]} months ahead:")
-        print(format_table(backtest))
-        for path in write(backtest, folder):
-            print(f"wrote {path}")
-    return 0

@@ -20,7 +20,8 @@ import pytest
 import solara
 
 import sim
-from dashboards import cli, events, plots
+from conflictsim import dashboard as cli
+from dashboards import events, plots
 from dashboards.actions import choose_scenario, open_sweep_row
 from dashboards.components.controls import KEY_PARAMETERS, ParameterControl, plain_text, slider_step
 from dashboards.fan_cache import SharedFans, compare_ensemble

@@ -21,7 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import sim
 from sim import datasets
 from dashboards.actions import days_to_next_month
-from dashboards.cli import REPO_ROOT, server_command, server_env
+from dashboards.launch import REPO_ROOT, server_command, server_env
 from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only, wait_until_serving
 from dashboards.components.controls import KEY_PARAMETERS
 

@@ -640,7 +640,7 @@ def test_a_teachers_folder_of_lessons_is_checked_before_the_server_starts(tmp_pa
     it, before any server starts; a good folder reaches the page through the server's
     environment; the page itself never fails on a bad file, it says which one."""
     from conflictsim.cli import main
-    from dashboards.cli import server_env
+    from dashboards.launch import server_env
     from dashboards.lessons import LESSONS_ENV, page_lessons
 
     good = tmp_path / "good"

@@ -27,7 +27,7 @@ import urllib.request
 import psutil
 import pytest
 
-from dashboards.cli import REPO_ROOT, server_command, server_env
+from dashboards.launch import REPO_ROOT, server_command, server_env
 from dashboards.headless import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from test_dashboard_browser import ARTIFACTS, FAN_TIMEOUT_MS, free_port, new_context
 

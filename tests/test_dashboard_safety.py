@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import solara
 
-from dashboards import actions, cli
+from conflictsim import dashboard as cli
+from dashboards import actions
 from dashboards.reactive_state import DashboardState
 from dashboards.session import Session
 from dashboards.settings import Settings, SettingsFileError, settings_from_query

@@ -53,10 +53,20 @@ ARGUMENTS = ROOT / "conflictsim" / "arguments.py"
 
 
 def test_the_argument_checks_are_a_leaf_every_command_can_import():
-    """conflictsim/arguments.py holds the checks of every command, `experiments` and
-    `dashboards` among them: it imports none of the floors that import it."""
+    """conflictsim/arguments.py holds the checks of every command: it imports nothing of the
+    project, so any command module can use it."""
     assert sorted(name for name in imported_modules(ARGUMENTS)
                   if name.split(".")[0] in UPPER) == []
+
+
+def test_experiments_and_dashboards_import_nothing_from_the_command_package():
+    """The command package wires the floors below it; none of them reaches up into it (only
+    `python -m experiments`, an entry point, hands over to the `conflictsim` command)."""
+    offenders = {str(path.relative_to(ROOT)): sorted(name for name in imported_modules(path)
+                                                     if name.split(".")[0] == "conflictsim")
+                 for folder in ("experiments", "dashboards")
+                 for path in (ROOT / folder).rglob("*.py") if path.name != "__main__.py"}
+    assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_only_the_argument_checks_raise_argparse_type_errors():

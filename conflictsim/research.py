@@ -90,7 +90,7 @@ def _add_sensitivity(subparsers) -> None:
 
 
 def _add_calibrate(subparsers) -> None:
-    from .calibration import DEFAULT_PARAMETERS
+    from experiments.calibration import DEFAULT_PARAMETERS
 
     p = subparsers.add_parser("calibrate",
                               help="ABC calibration against the 2024 front-line series")
@@ -124,7 +124,7 @@ def _add_calibrate(subparsers) -> None:
 
 
 def _add_discover(subparsers) -> None:
-    from .discover import (DEFAULT_MASS_MIN, DEFAULT_MAX_QUASI_P, DEFAULT_PASTE_ALPHA,
+    from experiments.discover import (DEFAULT_MASS_MIN, DEFAULT_MAX_QUASI_P, DEFAULT_PASTE_ALPHA,
                            DEFAULT_PEEL_ALPHA, DEFAULT_THRESHOLD, INPUT_CHOICES)
 
     p = subparsers.add_parser(
@@ -177,7 +177,7 @@ def _add_discover(subparsers) -> None:
 
 
 def _add_validate(subparsers) -> None:
-    from .validate import DEFAULT_STARTS, FIT_MODES, MAX_RUNS, MIN_RUNS
+    from experiments.validate import DEFAULT_STARTS, FIT_MODES, MAX_RUNS, MIN_RUNS
 
     p = subparsers.add_parser(
         "validate", help="backtest the front: forecasts from past dates against the data")
@@ -201,13 +201,41 @@ def _add_validate(subparsers) -> None:
 
 
 def cmd_validate(args) -> int:
-    from . import validate
+    """`conflictsim validate`: check every input, then run and write each horizon's backtests."""
+    from experiments import validate
+    from sim.params import InputError
 
-    return validate.command(args)
+    if not validate.MIN_RUNS <= args.runs <= validate.MAX_RUNS:
+        raise InputError(f"--runs={args.runs} is not allowed: a whole number in "
+                         f"[{validate.MIN_RUNS}, {validate.MAX_RUNS}]")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out={args.out!r} is not allowed: a directory")
+    horizons = validate.check_horizons(args.horizons) if args.horizons else None
+    if horizons is None:  # (folder, horizons, starts) of each table, every input checked first
+        plans = [(out, validate.HORIZONS,
+                  validate.check_starts(args.start or validate.DEFAULT_STARTS))]
+    else:  # each horizon on its own: its own starts and scores
+        plans = [(out / f"horizon_{h}m", (h,),
+                  validate.check_starts(args.start or validate.quarter_starts((h,)), (h,)))
+                 for h in horizons]
+    try:  # before the backtests' work, so a bad --out cannot lose it
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"--out={args.out!r} is not allowed: a directory that can be created "
+                         f"({err.strerror or err})") from None
+    for folder, plan_horizons, starts in plans:
+        backtest = validate.run(starts, args.runs, args.seed, args.fit, horizons=plan_horizons)
+        if horizons is not None:
+            print(f"{plan_horizons[0]} months ahead:")
+        print(validate.format_table(backtest))
+        for path in validate.write(backtest, folder):
+            print(f"wrote {path}")
+    return 0
 
 
 def _evaluator(args):
-    from . import evaluators
+    from experiments import evaluators
 
     executor = args.executor or ("dask" if args.scheduler else "processes")
     return evaluators.make(executor, args.workers, args.scheduler, args.connect_timeout,
@@ -219,7 +247,7 @@ def one_line_errors(command):
     instead of a traceback; bad input (`InputError`) is left to the caller (exit 2)."""
     @functools.wraps(command)
     def wrapped(args) -> int:
-        from .evaluators import SweepAborted
+        from experiments.evaluators import SweepAborted
 
         try:
             return command(args)
@@ -266,8 +294,8 @@ def output_file(flag: str, path: str) -> Path:
 
 @one_line_errors
 def cmd_sweep(args) -> int:
-    from . import spec as spec_module
-    from . import storage, sweep
+    from experiments import spec as spec_module
+    from experiments import storage, sweep
 
     text = spec_module.read_text(args.spec)
     spec = spec_module.parse(text, source=str(args.spec))
@@ -291,7 +319,7 @@ def cmd_sweep(args) -> int:
 
 @one_line_errors
 def cmd_results(args) -> int:
-    from . import results
+    from experiments import results
 
     from sim.params import InputError
 
@@ -305,7 +333,7 @@ def cmd_results(args) -> int:
         print(results.replay_command(out, args.replay))
         return 0
     if plots is not None:
-        from .plots import check_heatmap_options
+        from experiments.plots import check_heatmap_options
 
         results.load_manifest(out)
         check_heatmap_options(out, args.x, args.y, args.outcome)
@@ -318,20 +346,51 @@ def cmd_results(args) -> int:
 
 @one_line_errors
 def cmd_sensitivity(args) -> int:
-    from . import sensitivity
+    """`conflictsim sensitivity SPEC.toml|DIR`: run the sweep if needed, then analyse it."""
+    from experiments import noise, plots, results, sensitivity, spec as spec_module, storage, sweep
 
-    return sensitivity.command(args, _evaluator)
+    source = Path(args.spec)
+    figure = output_file("--plot", args.plot) if args.plot else None
+    targets = tuple(args.outcome) if args.outcome else None
+    if targets:
+        spec_module.from_dict({"sensitivity": {"outcomes": list(targets)}}, source="--outcome")
+    if source.is_dir():
+        out, spec = source, results.spec_of(source)
+    else:
+        text = spec_module.read_text(source)
+        spec = spec_module.parse(text, source=str(source))
+        sensitivity.check_method(spec)
+        out = Path(args.out) if args.out else Path("out") / spec.name
+        resume = storage.read_manifest(out) is not None if out.is_dir() else False
+        sweep.run(spec, out, _evaluator(args), resume=resume, chunk_size=args.chunk_size,
+                  spec_text=text, progress=not args.quiet)
+    sensitivity.check_method(spec)
+    table = sensitivity.analyse(spec, out, targets)
+    shares = noise.streamed(out, tuple(targets or spec.sensitivity.outcomes))
+    csv = out / "sensitivity.csv"
+    table.to_csv(csv, index=False)
+    shares.to_csv(out / "noise.csv", index=False)
+    figure = figure or out / "sensitivity.png"
+    plots.save(plots.sensitivity_bars(table), figure)
+    print(sensitivity.format_table(table))
+    print("\nvariance between points (the levers) and between replicates at a point (the "
+          "world):")
+    print(noise.format_table(shares))
+    for line in noise.warnings(shares):
+        print(line)
+    print(f"wrote {csv}, {out / 'noise.csv'} and {figure}")
+    return 0
 
 
 @one_line_errors
 def cmd_calibrate(args) -> int:
-    from . import calibration
+    from experiments import calibration
 
     return calibration.command(args, _evaluator)
 
 
 def cmd_discover(args) -> int:
-    from . import discover
+    from experiments import discover
 
     out = Path(args.out) if args.out else None
     if out is not None:

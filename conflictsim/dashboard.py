@@ -19,24 +19,15 @@ import os
 import signal
 import socket
 import subprocess
-import sys
-from pathlib import Path
 
 from conflictsim.arguments import directory, whole
 
-from .lessons import LESSONS_DIR, LESSONS_ENV, load_lessons
-from .sweeps import SWEEPS_ENV
+from dashboards.launch import GAME_APP, REPO_ROOT, SESSION_TIMEOUT_SECONDS, server_command, server_env
+from dashboards.lessons import LESSONS_DIR, load_lessons
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-REPO_ROOT = Path(__file__).resolve().parent.parent
-# How long Solara keeps a session whose connection dropped (the session holds a 200-run model
-# and fan, tens of MB): long enough to survive a reload or a brief network drop. A tab that
-# closes says so and its session goes at once.
-SESSION_TIMEOUT_SECONDS = 120
-MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's default start, kept fixed
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
-COOKIE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 STOP_WAIT_SECONDS = 10.0
 
@@ -70,48 +61,6 @@ def register(subparsers) -> argparse.ArgumentParser:
                         "is the teacher's page for a new game")
     p.set_defaults(func=run)
     return p
-
-
-GAME_APP = "dashboards.game.app"
-
-
-def server_command(host: str, port: int, open_browser: bool = False,
-                   app: str = "dashboards.server") -> list[str]:
-    return [sys.executable, "-m", "solara", "run", app, "--host", host,
-            "--port", str(port), "--production", "--no-check-version",
-            "--open" if open_browser else "--no-open"]
-
-
-def server_env(base: dict[str, str] | None = None, sweeps: Path | None = None,
-               session_timeout: int = SESSION_TIMEOUT_SECONDS,
-               lessons: Path | None = None) -> dict[str, str]:
-    """The server's environment: telemetry and Solara's corner badge off (the About panel
-    credits Solara instead), sessions freed
-    `session_timeout` seconds after their connection dropped, the sweeps folder if the teacher
-    gave one (and none otherwise, whatever the caller's environment says), and the repository
-    importable as `dashboards`."""
-    env = dict(os.environ if base is None else base)
-    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
-    env["SOLARA_THEME_SHOW_BANNER"] = "False"  # its corner badge covered our header and charts
-    env["SOLARA_KERNEL_CULL_TIMEOUT"] = f"{int(session_timeout)}s"
-    # glibc raises its mmap threshold each time a large block (a fan's arrays) is freed, so later
-    # large blocks go to the heap and stay there, fragmented, after the page that made them
-    # closed: 30 pages left the server 67 % bigger. A fixed threshold returns them to the system
-    # when freed (5 % after 30 pages), and two arenas keep the play loops' threads from
-    # spreading small blocks over one heap each.
-    env.setdefault("MALLOC_MMAP_THRESHOLD_", str(MMAP_THRESHOLD_BYTES))
-    env.setdefault("MALLOC_ARENA_MAX", "2")
-    # Solara warns about its session cookie's samesite flag on every page served over plain
-    # http: a dozen lines per student in the teacher's terminal, about nothing the class needs.
-    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), COOKIE_WARNING) if w)
-    env.pop(SWEEPS_ENV, None)
-    if sweeps is not None:
-        env[SWEEPS_ENV] = str(sweeps)
-    env.pop(LESSONS_ENV, None)  # the shipped lessons unless the teacher named a folder
-    if lessons is not None:
-        env[LESSONS_ENV] = str(lessons)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
-    return env
 
 
 class _Stop(Exception):
