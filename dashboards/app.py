@@ -55,7 +55,7 @@ from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanR
                                FanStatus, FigureImage, Glossary, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
 from .fans import Fan, Superseded
-from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_drawing
+from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_at, overview_drawing
 from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
 from .session import Session
 from .lessons import page_lessons
@@ -243,7 +243,8 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
                         on_start=lambda lesson: actions.start_lesson(session, state, lesson),
                         on_run=lambda lesson: actions.run_lesson(session, state, lesson),
                         initial=link_lesson)
-            FramedImage(frame.overview, "overview", overview_caption(session.settings))
+            FramedImage(frame.overview, "overview",
+                        overview_caption(session.settings, session.start_date))
             OutcomeChart(fan, session.model.days, session.start_date)
             Glossary()
             ComparePanel(session, state, fan)
@@ -264,10 +265,17 @@ def map_caption(start) -> str:
     return MAP_CAPTION + (EARLIER_START_NOTE if start != sim.calendar.START_DATE else "")
 
 
-def overview_caption(settings: Settings) -> str:
+HISTORY_NOTE = ("The black line with white dots (one at each month's start) is what really "
+                "happened, DeepStateMap's map to 30 Nov 2024: compare the runs with it. ")
+
+
+def overview_caption(settings: Settings, start=sim.calendar.START_DATE) -> str:
+    """The overview's caption; from a start before the data's end it says what the line of
+    what happened is."""
     return (f"Shaded bands hold 50 % and 90 % of the {settings.n_runs} runs, the coloured line is "
             f"their median. The dark line is one of those runs followed day by day, the "
             f"highlighted run; dotted, the days it still has to come. "
+            + (HISTORY_NOTE if start <= sim.datasets.territory_end() else "")
             + highlighted_words(settings))
 
 
@@ -524,12 +532,11 @@ def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[]
     (the day-0 fan is the same object) while the model is a new one at day 0."""
 
     def overview() -> bytes:
-        model, start = session.model, session.start_date
+        model = session.model
         traj = fan.trajectories if fan is not None else model.trajectories
-        marks = plots.time_marks(model.days, model.day, traj["talks_phase"][0],
-                                 tuple(d for d, _ in session.interventions), start=start)
-        highlighted = highlighted_text(session.settings)
-        return plots.figure_png(plots.overview_figure(traj, marks, PHASE_NAMES, highlighted))
+        return plots.figure_png(overview_at(
+            traj, model.days, model.day, tuple(d for d, _ in session.interventions),
+            session.start_date, PHASE_NAMES, highlighted_text(session.settings)))
 
     def sectors() -> bytes:
         model = session.model

@@ -8,6 +8,7 @@ is deterministic given its run keys, a fan stays exact while the model plays on.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -44,6 +45,20 @@ class Fan:
 
     def median(self, name: str) -> np.ndarray:
         return np.median(self.trajectories[name], axis=0)
+
+
+def front_history(start: datetime.date, days: int) -> np.ndarray | None:
+    """What happened to the front on a run's days, to draw over its fan: DeepStateMap's
+    Russian-held area (km2) from day 0 to the run's last day or the data's (30 Nov 2024),
+    whichever comes first. Day d is counted as the model counts it, the morning of
+    `date_of(d)`: it holds the map of the day before, as day 0 holds the start's eve (the
+    model's own day 0). None where no day after day 0 has data (the scenarios' start, 1 Dec
+    2024)."""
+    eve = start - datetime.timedelta(days=1)
+    last = min(sim.calendar.date_of(days - 1, start), sim.datasets.territory_end())
+    if last <= eve:
+        return None
+    return sim.datasets.occupied_km2_daily(eve, last)
 
 
 def build_model(settings: Settings) -> sim.ConflictModel:

@@ -35,6 +35,7 @@ from . import plots
 from .components.front_map import FrontMapWidget
 from .components.views import event_items
 from .events import LiveEventLog
+from .fans import front_history
 
 NO_EVENTS_ITEM = '<li class="event-none">Nothing has happened yet: press Play or step a day.</li>'
 
@@ -227,15 +228,23 @@ class SharedDrawings:
 SHARED_DRAWINGS = SharedDrawings()
 
 
+def overview_at(traj: Mapping[str, np.ndarray], days: int, today: int,
+                intervention_days: tuple[int, ...], start: datetime.date,
+                phase_names: tuple[str, ...], highlighted: str):
+    """The overview at `today` of a run of `days` from `start`, with what happened to the front
+    over its days where the data reach (`front_history`)."""
+    marks = plots.time_marks(days, today, traj["talks_phase"][0], intervention_days, start=start)
+    return plots.overview_figure(traj, marks, phase_names, highlighted, front_history(start, days))
+
+
 def overview_drawing(traj: Mapping[str, np.ndarray], days: int, intervention_days: tuple[int, ...],
                      start: datetime.date, phase_names: tuple[str, ...],
                      highlighted: str) -> plots.LiveFigure:
     """The overview's still background for these trajectories, drawn once per server process."""
 
     def draw() -> plots.LiveFigure:
-        marks = plots.time_marks(days, days, traj["talks_phase"][0], intervention_days,
-                                 start=start)
-        return plots.live_figure(plots.overview_figure(traj, marks, phase_names, highlighted))
+        return plots.live_figure(overview_at(traj, days, days, intervention_days, start,
+                                             phase_names, highlighted))
 
     return SHARED_DRAWINGS.get(traj, ("overview", days, intervention_days, start, phase_names,
                                       highlighted), draw)
@@ -250,6 +259,7 @@ def live_content(model: sim.ConflictModel, traj: Mapping[str, np.ndarray],
                                 phase_names, highlighted)
     intervention_days = tuple(d for d, _ in interventions)
     key = plots.key_labels(plots.time_marks(model.days, model.days, traj["talks_phase"][0],
-                                            intervention_days, start=start), highlighted)
+                                            intervention_days, start=start), highlighted,
+                           front_history(start, model.days) is not None)
     return LiveContent(model, overview, sectors, log, interventions, start, scenario_title,
                        plots.bands(traj["occupied_km2"]), highlighted, sectors.sector_names, key)

@@ -40,6 +40,11 @@ HIGHLIGHT_SHADES = {RUSSIA: "#7A3300", UKRAINE: "#00304F", OKABE_ITO["sky_blue"]
 PHASE_COLOURS = (OKABE_ITO["grey"], OKABE_ITO["yellow"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
 SERIES_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
 WINTER_SHADE = "#EBEBEB"  # grey: the fans over it are blue, orange, green
+# What happened (DeepStateMap), over the front line's fan: black like the highlighted run, but
+# solid throughout, thicker, with a white dot at each month's start (the map of its eve)
+HISTORY = OKABE_ITO["black"]
+HISTORY_LABEL = "what happened (DeepStateMap)"
+HISTORY_MARKER = dict(marker="o", markersize=4, markerfacecolor="white", markeredgewidth=1.1)
 # A figure is laid out for the page at 1 pt = 1 CSS pixel (`LAYOUT_DPI`) and rendered at twice
 # that (`RENDER_DPI`): the page shows it at most at its pixel size divided by the screen's pixel
 # ratio, so it is never stretched, and stays sharp on a laptop, a projector and a 2x screen.
@@ -49,6 +54,7 @@ RENDER_DPI = LAYOUT_DPI * PIXEL_RATIO
 TICK_PT, LABEL_PT, TITLE_PT, LEGEND_PT = 10, 10, 11, 8.5  # >= 10 px where shown 1:1
 # gids of the artists a live figure redraws each day (see `LiveFigure`)
 REVEAL, TODAY, FROM_DAY = "reveal", "today", "from-day:"
+HISTORY_GID = "history"  # what happened: none of those, it stays in the still background
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,14 @@ def draw_fan(ax, b: Bands, colour: str, label: str) -> None:
     ax.plot(x, b.median, color=colour, lw=1.5, label=f"{label}: median")
 
 
+def draw_history(ax, values: np.ndarray, marks: TimeMarks) -> None:
+    """What happened on the run's first days (`values`, from day 0 in the panel's unit, shorter
+    than the run where the data end), with a dot on each month's first day."""
+    months = [d for d in range(len(values)) if calendar.date_of(d, marks.start).day == 1]
+    ax.plot(np.arange(len(values)), values, color=HISTORY, lw=1.8, zorder=3, markevery=months,
+            label=HISTORY_LABEL, gid=HISTORY_GID, **HISTORY_MARKER)
+
+
 FUTURE_STYLE = (0, (1, 2))  # the highlighted run's days still to come: dotted
 
 
@@ -221,16 +235,20 @@ KEY_HEADROOM = 0.45  # a two-series panel's axis reaches this share of its data'
 
 
 def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
-                    phase_names: tuple[str, ...], highlighted: str = "highlighted run") -> Figure:
+                    phase_names: tuple[str, ...], highlighted: str = "highlighted run",
+                    history: np.ndarray | None = None) -> Figure:
     """The main view: the front line large, then pressure, talks, grid, support, aid, casualties,
     and the forces that move the front (troops by side and their ratio). `highlighted` names the
-    highlighted run in the key ("seed 0, run 0")."""
+    highlighted run in the key ("seed 0, run 0"); `history`, what happened to the occupied area
+    (km2 a day from day 0, as `fans.front_history` gives it), is drawn over the front's fan."""
     fig = Figure(figsize=OVERVIEW_SIZE_IN, dpi=RENDER_DPI, layout="constrained")
     grid = fig.add_gridspec(5, 2, height_ratios=[1.5, 1, 1, 1, 1])
     front = fig.add_subplot(grid[0, :])
-    draw_panel(front, trajectory_panel("occupied_km2", traj, UKRAINE, "Front line: "), marks,
-               every_months=3)
-    mark_legend(front, marks, highlighted)
+    front_panel = trajectory_panel("occupied_km2", traj, UKRAINE, "Front line: ")
+    draw_panel(front, front_panel, marks, every_months=3)
+    if history is not None:
+        draw_history(front, np.asarray(history) / front_panel.scale, marks)
+    mark_legend(front, marks, highlighted, history is not None)
     panels = [
         Panel("Economic pressure", "index 0-1",
               (("Russia", traj["russia_economic_pressure"], RUSSIA),
@@ -267,15 +285,18 @@ def overview_figure(traj: dict[str, np.ndarray], marks: TimeMarks,
     return fig
 
 
-def key_labels(marks: TimeMarks, highlighted: str = "highlighted run") -> tuple[str, ...]:
+def key_labels(marks: TimeMarks, highlighted: str = "highlighted run",
+               history: bool = False) -> tuple[str, ...]:
     """The key's entries: "your change" only when the student changed something, the talks
-    event only when the highlighted run has one (what `mark_legend` draws, in words)."""
-    return tuple(label for label, _, _, _ in key_entries(marks, highlighted))
+    event only when the highlighted run has one, what happened only when it is drawn (what
+    `mark_legend` draws, in words)."""
+    return tuple(label for label, _, _, _ in key_entries(marks, highlighted, history))
 
 
-def key_entries(marks: TimeMarks, highlighted: str):
+def key_entries(marks: TimeMarks, highlighted: str, history: bool = False):
     """(label, kind, colour, style or alpha) for each entry of the key."""
-    entries = [
+    entries = [(HISTORY_LABEL, "history", HISTORY, "-")] if history else []
+    entries += [
         ("90 % of runs", "patch", UKRAINE, 0.15), ("50 % of runs", "patch", UKRAINE, 0.3),
         ("median of runs", "line", UKRAINE, "-"),
         (f"{highlighted}, to today", "line", HIGHLIGHT, "-"),
@@ -290,11 +311,14 @@ def key_entries(marks: TimeMarks, highlighted: str):
     return entries
 
 
-def mark_legend(ax, marks: TimeMarks, highlighted: str = "highlighted run") -> None:
-    """The key of every panel, on the front-line panel: bands, median, the highlighted run (named,
-    and its dotted days to come) and the time-axis marks, each drawn as it is in the charts."""
-    handles = [_patch(colour, value, label) if kind == "patch" else _line(colour, value, label)
-               for label, kind, colour, value in key_entries(marks, highlighted)]
+def mark_legend(ax, marks: TimeMarks, highlighted: str = "highlighted run",
+                history: bool = False) -> None:
+    """The key of every panel, on the front-line panel: what happened (when drawn), bands,
+    median, the highlighted run (named, and its dotted days to come) and the time-axis marks,
+    each drawn as it is in the charts."""
+    handles = [_patch(colour, value, label) if kind == "patch"
+               else _line(colour, value, label, **(HISTORY_MARKER if kind == "history" else {}))
+               for label, kind, colour, value in key_entries(marks, highlighted, history)]
     ax.legend(handles=handles, fontsize=LEGEND_PT, loc="upper left", ncol=3, framealpha=1.0)
 
 
@@ -303,9 +327,9 @@ def _patch(colour: str, alpha: float, label: str):
     return Patch(color=colour, alpha=alpha, label=label)
 
 
-def _line(colour: str, style: str, label: str):
+def _line(colour: str, style: str, label: str, **marker):
     from matplotlib.lines import Line2D
-    return Line2D([], [], color=colour, ls=style, label=label)
+    return Line2D([], [], color=colour, ls=style, label=label, **marker)
 
 
 def sector_figure(depth_runs: np.ndarray, sector_names: tuple[str, ...], date: datetime.date) -> Figure:

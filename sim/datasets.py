@@ -8,6 +8,7 @@ import datetime as _dt
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 
@@ -58,6 +59,23 @@ def occupied_km2_on(date: _dt.date) -> float:
     if known.empty:
         raise ValueError(f"no DeepStateMap figure on or before {date}")
     return float(known["km2_russian_controlled"].iloc[-1])
+
+
+def territory_end() -> _dt.date:
+    """The last day with a DeepStateMap figure (2024-11-30)."""
+    return territory_daily()["date"].iloc[-1]
+
+
+def occupied_km2_daily(first: _dt.date, last: _dt.date) -> np.ndarray:
+    """Russian-held area (DeepStateMap) on each day from `first` to `last`, as `occupied_km2_on`
+    gives it: a day without a map (a few in 2022-2023) takes the last one before it."""
+    daily = territory_daily()
+    known = np.array([d.toordinal() for d in daily["date"]])
+    wanted = np.arange(first.toordinal(), last.toordinal() + 1)
+    index = np.searchsorted(known, wanted, side="right") - 1
+    if not len(wanted) or index[0] < 0 or last > territory_end():
+        raise ValueError(f"no DeepStateMap figure for every day from {first} to {last}")
+    return daily["km2_russian_controlled"].to_numpy(dtype=float)[index]
 
 
 @lru_cache(maxsize=None)

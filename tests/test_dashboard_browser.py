@@ -193,7 +193,11 @@ def test_scenario_and_slider_give_the_median_of_sim_simulate(browser, server):
 @pytest.mark.slow
 def test_a_start_date_picked_on_the_page_gives_the_fan_of_sim_simulate_from_it(browser, server):
     context, page = open_page(browser, server)
+    key = "() => document.querySelector('.chart-overview')?.dataset.key || ''"
     try:
+        page.wait_for_function(key, timeout=FAN_TIMEOUT_MS)
+        assert "what happened (DeepStateMap)" not in page.evaluate(key), "no data after 1 Dec 2024"
+        assert "what really happened" not in page.locator(".figure-overview").inner_text()
         choose(page, ".start-picker", "1 Jan 2024")
         page.wait_for_function(
             "() => JSON.parse(document.querySelector('.fan-readout')?.dataset.settings || '{}')"
@@ -201,6 +205,10 @@ def test_a_start_date_picked_on_the_page_gives_the_fan_of_sim_simulate_from_it(b
         wait_fan_ready(page)
         assert "History runs to 30 Nov 2024" in page.locator(".start-description").inner_text()
         assert "not in the shipped data" in page.locator("body").inner_text()
+        # the front's chart draws what happened over the fan, named in its key and caption
+        page.wait_for_function(f"() => ({key})().includes('what happened (DeepStateMap)')",
+                               timeout=FAN_TIMEOUT_MS)
+        assert "what really happened" in page.locator(".figure-overview").inner_text()
         shown = readout(page)
         expected = sim.simulate(**shown["settings"]).trajectories["occupied_km2"]
         assert shown["median_final"] == float(np.median(expected[:, -1]))

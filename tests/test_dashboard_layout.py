@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
 import sim
 from dashboards import events, plots
@@ -136,6 +137,76 @@ def test_charts_are_drawn_at_twice_their_layout_size_with_dates_that_read_as_dat
     width = int.from_bytes(png[16:20], "big")
     assert width == round(plots.OVERVIEW_SIZE_IN[0] * plots.RENDER_DPI)
     assert np.isclose(width / plots.PIXEL_RATIO, plots.OVERVIEW_SIZE_IN[0] * plots.LAYOUT_DPI)
+
+
+def front_line_overview(start: dt.date, days: int):
+    """The overview the page draws from `start` (a small fan), and the fan's trajectories."""
+    from dashboards.live import overview_at
+    traj = sim.simulate("status_quo", runs=4, days=days, seed=1,
+                        start_date=start.isoformat()).trajectories
+    return overview_at(traj, days, 0, (), start, sim.state.PHASE_NAMES, "seed 1, run 0"), traj
+
+
+def history_lines(fig) -> list:
+    return [line for line in fig.axes[0].lines if line.get_label() == plots.HISTORY_LABEL]
+
+
+def test_the_front_line_chart_shows_what_happened_from_an_earlier_start():
+    """From 1 Apr 2024 the front's fan has DeepStateMap's area over it, in thousand km², from
+    the start (the start's eve, the model's own day 0) to the map of 30 Nov 2024 (the morning
+    of 1 Dec on the chart's axis, where the model's day holds the day before's map), named in
+    the key: the stall of docs/VALIDATION.md section 5 is there to see."""
+    start = dt.date(2024, 4, 1)
+    fig, traj = front_line_overview(start, 300)
+    line, = history_lines(fig)
+    x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    assert x[0] == 0 and sim.calendar.date_of(x[0], start) == start
+    assert sim.calendar.date_of(x[-1] - 1, start) == dt.date(2024, 11, 30), "to the data's end"
+    assert np.array_equal(x, np.arange(len(x))), "a point a day"
+    assert y[0] == traj["occupied_km2"][0, 0] / 1000.0, "it starts where the runs start"
+    for date, km2 in ((dt.date(2024, 3, 31), 108_765.0), (dt.date(2024, 6, 30), 109_318.2),
+                      (dt.date(2024, 9, 30), 110_246.5), (dt.date(2024, 11, 30), 111_442.2)):
+        day = (date - start).days + 1  # the morning after the day's map
+        assert y[day] == pytest.approx(km2 / 1000.0) == sim.datasets.occupied_km2_on(date) / 1000.0
+    assert y[-1] > np.median(traj["occupied_km2"][:, len(y) - 1]) / 1000.0 + 1.0, \
+        "the known miss is drawn, not hidden"
+    marked = line.get_markevery()
+    assert [sim.calendar.date_of(d, start) for d in marked] == [
+        dt.date(2024, month, 1) for month in range(4, 13)], "a dot at each month's start"
+    assert to_hex(line.get_color()) == plots.OKABE_ITO["black"].lower()
+    key = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert key[0] == plots.HISTORY_LABEL == "what happened (DeepStateMap)"
+    assert plots.HISTORY_LABEL in plots.key_labels(plots.time_marks(300, 0), history=True)
+    short, _ = front_line_overview(start, 60)
+    line, = history_lines(short)
+    assert len(line.get_xdata()) == 61, "a run that ends before the data: to the run's end"
+
+
+def test_the_front_line_chart_shows_no_history_from_the_scenarios_start():
+    """From 1 Dec 2024 no map follows the start: no line, nothing in the key."""
+    from dashboards.fans import front_history
+    fig, _ = front_line_overview(sim.calendar.START_DATE, 60)
+    assert not history_lines(fig)
+    key = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert plots.HISTORY_LABEL not in key and "median of runs" in key
+    assert front_history(sim.calendar.START_DATE, 730) is None
+    assert plots.HISTORY_LABEL not in plots.key_labels(plots.time_marks(60, 0))
+
+
+def test_the_front_line_caption_says_what_the_history_line_is_only_where_it_is_drawn():
+    from dashboards.app import HISTORY_NOTE, overview_caption
+    assert HISTORY_NOTE in overview_caption(Settings(), dt.date(2024, 4, 1))
+    assert "what really happened" in HISTORY_NOTE
+    assert HISTORY_NOTE not in overview_caption(Settings(), sim.calendar.START_DATE)
+
+
+def test_the_daily_occupied_area_holds_the_last_map_over_days_without_one():
+    days = sim.datasets.occupied_km2_daily(dt.date(2023, 1, 29), dt.date(2023, 2, 2))
+    assert list(days) == [sim.datasets.occupied_km2_on(dt.date(2023, 1, 29) + dt.timedelta(n))
+                          for n in range(5)]
+    assert dt.date(2023, 1, 31) not in set(sim.datasets.territory_daily()["date"])
+    with pytest.raises(ValueError):
+        sim.datasets.occupied_km2_daily(dt.date(2024, 11, 1), dt.date(2024, 12, 1))
 
 
 def test_a_chart_of_the_same_data_is_drawn_once_for_every_session():
