@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import importlib
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -307,6 +308,8 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (no usage block) with exit code 2."""
 
     def error(self, message: str):
+        # "argument --runs: --runs=0 is not allowed: ..." says the flag twice: once is enough
+        message = re.sub(r"^argument ([^:]+): (?=\1=)", "", message)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 

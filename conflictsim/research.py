@@ -90,7 +90,7 @@ def _add_sensitivity(subparsers) -> None:
 
 
 def _add_calibrate(subparsers) -> None:
-    from experiments.calibration import DEFAULT_PARAMETERS
+    from experiments.calibration import DEFAULT_PARAMETERS, MAX_ACCEPT
 
     p = subparsers.add_parser("calibrate",
                               help="ABC calibration against the 2024 front-line series")
@@ -102,7 +102,7 @@ def _add_calibrate(subparsers) -> None:
                    help="prior draws per round (default 20000)")
     p.add_argument("--rounds", type=whole("--rounds", 1), default=2,
                    help="ABC rounds; round 2+ sample near the last posterior (default 2)")
-    p.add_argument("--accept", type=number("--accept", 0, 1, low_open=True), default=0.02,
+    p.add_argument("--accept", type=number("--accept", 0, MAX_ACCEPT, low_open=True), default=0.02,
                    help="share of draws accepted per round (default 0.02)")
     p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
     p.add_argument("--synthetic", action="append", metavar="NAME=VALUE",
@@ -386,7 +386,10 @@ def cmd_sensitivity(args) -> int:
 def cmd_calibrate(args) -> int:
     from experiments import calibration
 
-    return calibration.command(args, _evaluator)
+    return calibration.calibrate(args.out, args.param, draws=args.draws, rounds=args.rounds,
+                                 accept=args.accept, seed=args.seed, start_date=args.start_date,
+                                 synthetic=args.synthetic, resume=args.resume, export=args.export,
+                                 make_evaluator=lambda: _evaluator(args))
 
 
 def cmd_discover(args) -> int:

@@ -30,6 +30,7 @@ import re
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,7 @@ NOT_PINNED_WIDTH_RATIO = 0.5
 HISTOGRAMS_PER_ROW = 4  # the calibration figure's parameter panels
 CHUNK_RUNS = 2000
 CHECKPOINT = "checkpoint.npz"
+MAX_ACCEPT = 0.5  # a larger share accepted per round is barely a fit
 POSTERIOR = "posterior/posterior.parquet"  # its own table root, as a sweep's tables have
 LEGACY_POSTERIOR = "posterior.parquet"  # where runs before that wrote it
 
@@ -535,28 +537,39 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def command(args, make_evaluator) -> int:
-    priors = parse_priors(args.param)
-    if not 0 < args.accept <= 0.5:
-        raise InputError(f"--accept {args.accept}: a share in (0, 0.5]")
-    start_date = args.start_date or CALIBRATION_START
+def calibrate(out: str | Path, params: list[str] | None = None, *, draws: int, rounds: int,
+              accept: float, seed: int = 0, start_date: str | None = None,
+              synthetic: list[str] | None = None, resume: bool = False,
+              export: str | Path | None = None, make_evaluator: Callable[[], Any],
+              report: Callable[[str], None] = print) -> int:
+    """Fit `params` (NAME[=LOW:HIGH] each; the default set when None) by ABC into `out` (locked
+    while it runs; `resume` continues its checkpoint), from the monthly gains of `start_date`'s
+    window (or from `synthetic` NAME=VALUE truths), and write the posterior, its summary and
+    figure there (and the shipped CSV to `export`). `make_evaluator()` gives the evaluator the
+    draws run on; `report` takes each line a person reads. Bad input raises `InputError`."""
+    priors = parse_priors(params)
+    if not 0 < accept <= MAX_ACCEPT:
+        raise InputError(f"--accept={accept} is not allowed: a share in (0, {MAX_ACCEPT}]")
+    start_date = start_date or CALIBRATION_START
     sim.calendar.parse_start(start_date)
     fit_months = fit_months_for(start_date)
-    if args.synthetic:
-        truth = parse_assignments(args.synthetic)
-        observed = synthetic_gains(truth, args.seed + 1, start_date, fit_months + HELD_OUT_MONTHS)
+    if synthetic:
+        truth = parse_assignments(synthetic)
+        observed = synthetic_gains(truth, seed + 1, start_date, fit_months + HELD_OUT_MONTHS)
         data = "synthetic: " + ", ".join(f"{k}={v:g}" for k, v in truth.items())
     else:
         truth, observed = None, observed_targets(fit_months)
         data = f"DeepStateMap ({DATA.name}) and facts_to_2024_11.csv casualty figures"
-    out = Path(args.out)
+    out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: exists and is not a directory")
+        raise InputError(f"--out={str(out)!r} is not allowed: it exists and is not a directory")
     from .lock import DirectoryLock
 
     with DirectoryLock(out, "--out", "calibrate"):
-        return _calibrate_into(out, args, make_evaluator, priors, start_date, fit_months, truth,
-                               observed, data)
+        return _calibrate_into(out, priors, start_date, fit_months, truth, observed, data,
+                               draws=draws, rounds=rounds, accept=accept, seed=seed,
+                               resume=resume, export=export, make_evaluator=make_evaluator,
+                               report=report)
 
 
 def _rounds_saved(checkpoint: Path) -> int:
@@ -568,55 +581,53 @@ def _rounds_saved(checkpoint: Path) -> int:
         return int(json.loads(str(data["meta"]))["rounds"])
 
 
-def _calibrate_into(out: Path, args, make_evaluator, priors, start_date, fit_months, truth,
-                    observed, data) -> int:
+def _calibrate_into(out: Path, priors, start_date, fit_months, truth, observed, data, *,
+                    draws: int, rounds: int, accept: float, seed: int, resume: bool, export,
+                    make_evaluator, report) -> int:
     """The calibration itself, with `out` locked (created by the lock if missing)."""
     checkpoint = out / CHECKPOINT
-    identity = checkpoint_identity(priors, observed, args.draws, args.accept, args.seed,
-                                   start_date, data)
-    if args.resume:
+    identity = checkpoint_identity(priors, observed, draws, accept, seed, start_date, data)
+    if resume:
         done, rng_state = load_checkpoint(checkpoint, identity)
-        print(f"resuming after round {len(done)} of {args.rounds}")
+        report(f"resuming after round {len(done)} of {rounds}")
     elif checkpoint.exists():
-        raise InputError(f"--out {out}: holds a calibration already; --resume continues it, "
-                         "or give another --out")
+        raise InputError(f"--out={str(out)!r} is not allowed: it holds a calibration already; "
+                         "--resume continues it, or give another --out")
     else:
         done, rng_state = [], None
 
-    def on_round(rounds, state):
-        save_checkpoint(checkpoint, identity, rounds, state)
+    def on_round(completed, state):
+        save_checkpoint(checkpoint, identity, completed, state)
 
     try:
-        with make_evaluator(args) as evaluator:
-            history = abc(priors, observed, evaluator, args.draws, args.rounds, args.accept,
-                          args.seed, start_date, done, rng_state, fit_months=fit_months,
-                          on_round=on_round)
+        with make_evaluator() as evaluator:
+            history = abc(priors, observed, evaluator, draws, rounds, accept, seed, start_date,
+                          done, rng_state, fit_months=fit_months, on_round=on_round)
     except KeyboardInterrupt as err:
         from .sweep import Interrupted
 
         saved = _rounds_saved(checkpoint)
-        kept = (f"rounds 1 to {saved} of {args.rounds} kept in {out}; the same command with "
+        kept = (f"rounds 1 to {saved} of {rounds} kept in {out}; the same command with "
                 "--resume continues" if saved else
                 "no round had finished, so nothing was kept: run it again without --resume")
         raise Interrupted(kept, getattr(err, "signum", signal.SIGINT)) from None
     summary = summarise(priors, history[-1], observed)
     meta = {"data": data, "truth": truth, "start_date": start_date, "fit_months": fit_months,
-            "held_out_months": HELD_OUT_MONTHS, "draws_per_round": args.draws,
-            "rounds": args.rounds, "accept": args.accept, "seed": args.seed,
-            "accepted_per_round": max(1, int(round(args.draws * args.accept))),
+            "held_out_months": HELD_OUT_MONTHS, "draws_per_round": draws,
+            "rounds": rounds, "accept": accept, "seed": seed,
+            "accepted_per_round": max(1, int(round(draws * accept))),
             "sampler": "ABC population Monte Carlo (Beaumont et al. 2009), round 1 rejection",
             "model": identity["model"], "environment": provenance.environment()}
     written = write_outputs(out, priors, history, observed, summary, meta)
-    if getattr(args, "export", None):
+    if export:
         command_line = "conflictsim calibrate " + " ".join(
             f"--param {p.name}={p.low:g}:{p.high:g}" for p in priors) + (
-            f" --draws {args.draws} --rounds {args.rounds} --accept {args.accept} "
-            f"--seed {args.seed}")
-        written.append(export_posterior(Path(args.export), priors, history[-1], meta,
+            f" --draws {draws} --rounds {rounds} --accept {accept} --seed {seed}")
+        written.append(export_posterior(Path(export), priors, history[-1], meta,
                                         command_line))
-    print(format_summary(summary))
-    print(f"posterior: {meta['accepted_per_round']:,} accepted draws of {args.draws:,} in each "
-          f"of {args.rounds} rounds (model {meta['model']})")
+    report(format_summary(summary))
+    report(f"posterior: {meta['accepted_per_round']:,} accepted draws of {draws:,} in each "
+           f"of {rounds} rounds (model {meta['model']})")
     for path in written:
-        print(f"wrote {path}")
+        report(f"wrote {path}")
     return 0
