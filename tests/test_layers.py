@@ -83,3 +83,18 @@ def test_only_the_argument_checks_raise_argparse_type_errors():
                                                and node.name == "ArgumentTypeError"):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_library_functions_take_values_not_a_command_line():
+    """The floors below the command package take values: no function there has a parameter
+    named `args` (an argparse namespace), so a script or notebook can call each one."""
+    offenders = []
+    for folder in ("sim", "experiments", "dashboards"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    names = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                             *node.args.kwonlyargs)]
+                    if "args" in names:
+                        offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert offenders == []
