@@ -162,7 +162,10 @@ def test_a_lesson_runs_end_to_end(browser, class_server):
         page.locator(".lesson-explain-button").click()
         page.locator(".lesson-explanation").wait_for()
         explanation = page.locator(".lesson-explanation").inner_text()
-        assert lesson.explanation.split()[0] in explanation and "You predicted" in explanation
+        assert lesson.explanation.split()[0] in explanation
+        # the prediction set against the runs: the model's answer, and where the choice lies
+        assert "The model's answer" in explanation and f"Your choice, “{lesson.choices[2]}”" \
+            in explanation and "the model's 50 % range" in explanation
         assert day_of(page) == lesson.run_days
         page.wait_for_selector(".compare-readout", timeout=FAN_TIMEOUT_MS)
         series = json.loads(page.locator(".compare-readout").get_attribute("data-series"))

@@ -74,6 +74,9 @@ def test_every_lesson_states_the_numbers_computed_for_its_question(browser, serv
             page.locator(".lesson-explain-button").click()
             explanation = page.locator(".lesson-explanation").inner_text()
             assert "{" not in explanation
+            assert "The model's answer" in explanation and (
+                f"Your choice, “{lesson.choices[0]}”" if lesson.choices else
+                "You predicted “Russia holds more.”") in explanation
             page.locator(".lesson-leave").click()
         page.screenshot(path=str(ARTIFACTS / "lesson_answer_1280.png"))
     finally:

@@ -42,6 +42,8 @@ def test_the_shipped_lessons_validate_against_the_parameter_table():
                          lesson.predict_question, lesson.observe_question, lesson.label)
                         + lesson.choices)
         assert not SNAKE_CASE.findall(text), lesson.name
+        # every choice says what it stands for, so the page can place the student's prediction
+        assert not lesson.choices or len(lesson.ranges) == len(lesson.choices), lesson.name
 
 
 GOOD = (LESSONS_DIR / "us_aid_cut.toml").read_text()
@@ -59,6 +61,12 @@ GOOD = (LESSONS_DIR / "us_aid_cut.toml").read_text()
     (('variable = "occupied_km2"', 'variable = "happiness"'), ["observe.variable='happiness'"]),
     (("order = 1", "colour = 1"), ["key 'colour'"]),
     (("[explain]", "[explanation]"), ["key 'explanation'"]),
+    # a choice's range: one per choice, on the lesson's axis
+    (("[3.0, inf]]", "]"), ["predict.ranges=", "each of the 4 choices"]),
+    (("[2.0, 3.0]", "[3.0, 2.0]"), ["entry [3.0, 2.0]", "low <= high"]),
+    (("[2.0, 3.0]", '["compared", 3.0]'), ["entry ['compared', 3.0]", "value axis"]),
+    (('axis = "ratio"', 'axis = "percent"'), ["predict.axis='percent'"]),
+    (('compare_with = "status_quo"\n', ""), ["predict.axis='ratio'", "without compare_with"]),
 ])
 def test_a_bad_lesson_file_is_one_line_naming_the_file_key_and_value(tmp_path, change, words):
     old, new = change
@@ -92,7 +100,7 @@ def test_a_lesson_needs_its_sections_and_two_choices_or_none(tmp_path):
     path.write_text(re.sub(r"choices = \[.*?\]", 'choices = ["only one"]', GOOD, flags=re.S))
     with pytest.raises(LessonError, match="predict.choices"):
         load_lesson(path)
-    path.write_text(re.sub(r"choices = \[.*?\]\n", "", GOOD, flags=re.S))
+    path.write_text(re.sub(r"choices = \[.*?\]\n.*?ranges = [^\n]*\n", "", GOOD, flags=re.S))
     assert load_lesson(path).choices == (), "no choices: the student types a prediction"
 
 
@@ -245,6 +253,18 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
         if placeholder in lesson.explanation:
             assert found.words[placeholder[1:-1]] in explanation
     assert "{" not in explanation
+    # the student's prediction is set against the runs, whichever choice it is
+    from dashboards.lessons.predictions import prediction_verdict
+    for prediction in lesson.choices or ("Russia holds more.",):
+        verdict = prediction_verdict(found, prediction)
+        assert verdict.startswith(f"The model's answer ({found.quantity})"), verdict
+        if lesson.choices:
+            assert f"Your choice, “{prediction}” (" in verdict
+            assert re.search(r"(includes|is above|is below|overlaps) the model's", verdict)
+        if lesson.axis == "value" and lesson.share_at_least is None:
+            median = expected["ours"][0]
+            assert f"the median run gives {number_text(median, change, lesson.unit == 'km²')}" \
+                f"{unit};" in verdict
 
 
 def test_a_lesson_with_an_unknown_placeholder_or_a_bad_question_day_is_refused(tmp_path):
@@ -258,6 +278,98 @@ def test_a_lesson_with_an_unknown_placeholder_or_a_bad_question_day_is_refused(t
     path.write_text(GOOD.replace('measure = "change"', 'measure = "ratio"'))
     with pytest.raises(LessonError, match="observe.measure='ratio'"):
         load_lesson(path)
+
+
+# -- the student's prediction against the model's runs -------------------------------------------
+def test_a_prediction_is_placed_against_the_middle_half_and_the_90_percent_band():
+    from dashboards.lessons.predictions import (ABOVE, ABOVE_MIDDLE, BELOW, BELOW_MIDDLE, MIDDLE,
+                                                Spread, placement)
+    runs = Spread.of(np.arange(101.0))  # 5 % 5, 25 % 25, median 50, 75 % 75, 95 % 95
+    assert (runs.low90, runs.low50, runs.median, runs.high50, runs.high90) == (5, 25, 50, 75, 95)
+    # a number
+    assert [placement(x, x, runs) for x in (50, 25, 75, 80, 20, 95, 96, 4)] == \
+        [MIDDLE, MIDDLE, MIDDLE, ABOVE_MIDDLE, BELOW_MIDDLE, ABOVE_MIDDLE, ABOVE, BELOW]
+    # a range (a choice): it meets the middle half, or lies beside it, or beyond the band
+    inf = float("inf")
+    assert placement(70, 200, runs) == MIDDLE and placement(-inf, 30, runs) == MIDDLE
+    assert placement(0, inf, runs) == MIDDLE, "a range holding every run is no miss"
+    assert placement(80, 120, runs) == ABOVE_MIDDLE and placement(0, 20, runs) == BELOW_MIDDLE
+    assert placement(100, inf, runs) == ABOVE and placement(-inf, 2, runs) == BELOW
+    assert runs.share_within(80, 120) == pytest.approx(21 / 101)
+    # one number (a share of runs): in the range or not
+    share = Spread.single(0.32)
+    assert [placement(*r, share) for r in ((0.125, 0.375), (0.375, 0.75), (0, 0.125))] == \
+        [MIDDLE, ABOVE, BELOW]
+
+
+def test_a_typed_prediction_is_read_as_a_number_only_when_it_is_one():
+    from dashboards.lessons.predictions import typed_number
+    lessons = {lesson.name: lesson for lesson in load_lessons()}
+    area, ratio, runs = lessons["freeze_or_fight"], lessons["us_aid_cut"], \
+        lessons["sanctions_before_grid"]
+    assert [typed_number(area, t) for t in ("120,000", " 120000 km² ", "+5.5", "−300 km2")] == \
+        [120_000.0, 120_000.0, 5.5, -300.0]
+    assert [typed_number(area, t) for t in ("Russia, by 2,000 km²", "120000 GW", "")] == \
+        [None, None, None], "a sentence or another unit is not read for numbers"
+    assert typed_number(ratio, "1.5 times") == 1.5 and typed_number(ratio, "2x") == 2.0
+    assert typed_number(runs, "30 %") == 0.3 and typed_number(runs, "30") is None
+
+
+def synthetic_answer(lesson, per_run, base=100_000.0):
+    """`answer` for `lesson` from made-up fans: the comparison's runs gain 20 a day, the
+    student's `per_run` times as much, run by run (the same for a level)."""
+    days = np.arange(lesson.run_days + 1, dtype=float)
+    theirs = {lesson.variable: np.stack([base + 20 * days + k for k in range(len(per_run))])}
+    ours = {lesson.variable: np.stack([base + 20 * r * days + k for k, r in enumerate(per_run)])}
+    return ours, theirs
+
+
+def test_the_verdict_says_the_models_answer_and_where_the_prediction_lies():
+    from dashboards.lessons import answer
+    from dashboards.lessons.predictions import prediction_verdict
+    lessons = {lesson.name: lesson for lesson in load_lessons()}
+    cut = lessons["us_aid_cut"]  # choices on the ratio axis
+    found = answer(cut, *synthetic_answer(cut, [1.0, 1.1, 1.2, 1.4, 2.5]),
+                   theirs_label="the status quo")
+    verdict = prediction_verdict(found, cut.choices[2])
+    assert "with your settings the median run gives 1.20 times as much as with the status quo; " \
+        "half the runs give between 1.10 times and 1.40 times (the model's 50 % range), 90 % " \
+        "between 1.02 times and 2.28 times." in verdict
+    assert (f"Your choice, “{cut.choices[2]}” (2.00 times to 3.00 times), is above the "
+            "model's 50 % range (1.10 times to 1.40 times) but overlaps its 90 % band (1.02 "
+            "times to 2.28 times): most runs give less, some as much. 20 % of the 5 runs fall "
+            "in your range.") in verdict
+    assert "overlaps the model's 50 % range" in prediction_verdict(found, cut.choices[1])
+    assert "is below the model's 90 % band (1.02 times to 2.28 times): almost all runs give " \
+        "more. 0 % of the 5 runs" in prediction_verdict(found, cut.choices[0])
+    # a typed number on a lesson without choices, and a typed sentence
+    freeze = lessons["freeze_or_fight"]
+    found = answer(freeze, *synthetic_answer(freeze, [1.0, 1.1, 1.2, 1.4, 2.5], base=0.0))
+    median = 20 * 1.2 * freeze.question_day + 2
+    assert f"the median run gives {median:,.0f} km²" in prediction_verdict(found, "1")
+    assert "Your prediction, 99,000 km², is above the model's 90 % band" in \
+        prediction_verdict(found, "99000")
+    assert f"Your prediction, {median:,.0f} km², is within the model's 50 % range" in \
+        prediction_verdict(found, f"{median:,.0f} km²")
+    assert "You predicted “Russia holds more”: the page does not judge a written prediction" \
+        in prediction_verdict(found, "Russia holds more")
+    assert "&lt;b&gt;" in prediction_verdict(found, "<b>"), "the student's text is text"
+    # a question about runs: one share
+    talks = lessons["sanctions_before_grid"]
+    phases = {talks.variable: np.zeros((4, talks.run_days + 1))}
+    phases[talks.variable][:1, talks.question_day] = 2  # one run of four in a ceasefire
+    found = answer(talks, phases, phases)
+    assert "25 % of the 4 runs with your settings" in prediction_verdict(found, talks.choices[1])
+    assert f"Your choice, “{talks.choices[1]}” (12 % to 38 %), includes the model's answer." \
+        in prediction_verdict(found, talks.choices[1])
+    assert "is above the model's answer" in prediction_verdict(found, talks.choices[3])
+    # a bound that is the comparison's median
+    blame = lessons["blame_game"]
+    found = answer(blame, {blame.variable: np.stack([np.linspace(0.7, 0.7 - d, blame.run_days + 1)
+                                                     for d in (0.3, 0.4, 0.5)])},
+                   {blame.variable: np.stack([np.linspace(0.7, 0.6, blame.run_days + 1)] * 3)})
+    assert f"Your choice, “{blame.choices[2]}” (−0.10 to −0.02), is above the model's 90 % band" \
+        in prediction_verdict(found, blame.choices[2])
 
 
 # -- settings as a file and a link ----------------------------------------------------------------
@@ -567,6 +679,32 @@ def test_the_lesson_panel_walks_from_prediction_to_explanation():
     assert "50 % larger" in texts, "the explanation's words come from the numbers"
     assert lessons[0].explanation[:40] in texts and "{" not in texts.split("Why.")[1][:2000]
     assert lessons[0].choices[1] in texts, "the prediction is shown beside the explanation"
+    assert f"Your choice, “{lessons[0].choices[1]}” (0.50 times to 2.00 times), overlaps the " \
+        "model's 50 % range (1.50 times)" in texts, "and where it lies"
+    rc.close()
+
+
+def test_the_explanation_says_how_far_the_prediction_was_from_the_runs():
+    import ipyvuetify as v
+
+    from dashboards.components.lesson_panel import LessonPanel
+    from dashboards.lessons import answer
+    lesson = next(lesson for lesson in load_lessons() if lesson.name == "us_aid_cut")
+    fans = synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5])
+    box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True,
+                                        on_run=lambda lesson: answer(lesson, *fans)),
+                            handle_error=False)
+    rc.find(v.Btn, children=["Start this lesson"]).widget.click()
+    rc.find(v.BtnToggle).widget.v_model = 2  # "two to three times"
+    rc.find(v.Btn, children=[f"2. Run the model for {lesson.run_days} days"]).widget.click()
+    assert "model's 50 % range" not in page_text(rc), "not before the explanation"
+    rc.find(v.Btn, children=["4. Show the explanation"]).widget.click()
+    verdict = page_text(rc).split("Your prediction.")[1]
+    assert "The model's answer (Area of Ukraine held by Russia: change from 1 December 2024 to " \
+        "1 December 2025), run by run" in verdict
+    assert (f"Your choice, “{lesson.choices[2]}” (2.00 times to 3.00 times), is above the "
+            "model's 50 % range (1.10 times to 1.40 times) but overlaps its 90 % band") in verdict
+    assert "most runs give less" in verdict
     rc.close()
 
 

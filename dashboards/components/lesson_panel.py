@@ -11,6 +11,7 @@ from sim import calendar
 
 from .. import plots
 from ..lessons import Lesson, LessonAnswer, quantity_text
+from ..lessons.predictions import prediction_verdict
 from .views import FigureImage, MarkdownText
 
 STAGES = ("choose", "predict", "observe", "explain")
@@ -92,7 +93,9 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                 else:
                     with solara.Column(classes=["lesson-explanation"], gap="0px"):
                         MarkdownText("**Why.** " + observed.value.explanation)
-                        MarkdownText(f"*You predicted:* {prediction.value}")
+                        MarkdownText("**Your prediction.** "
+                                     + prediction_verdict(observed.value, prediction.value),
+                                     classes=["lesson-verdict"])
             solara.Button("Back to the list of lessons", on_click=leave, text=True,
                           classes=["lesson-leave"])
 

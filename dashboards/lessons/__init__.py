@@ -33,7 +33,7 @@ TOP_KEYS = {"title": str, "question": str, "introduction": str, "scenario": str,
 REQUIRED = ("title", "question", "introduction", "scenario", "run_days", "predict", "observe",
             "explain")
 SECTION_KEYS = {
-    "predict": ({"question": str, "choices": list}, ("question",)),
+    "predict": ({"question": str, "choices": list, "ranges": list, "axis": str}, ("question",)),
     "observe": ({"question": str, "variable": str, "label": str, "unit": str, "scale": float,
                  "day": int, "measure": str, "share_at_least": float, "share_label": str},
                 ("question", "variable")),
@@ -70,6 +70,10 @@ class Lesson:
     share_at_least: float | None = None  # a question about runs: those with value >= this
     share_label: str = ""  # what those runs are, in words ("in a ceasefire or a settlement")
     compare_label: str = ""  # what the compared fan is, where its preset's title would mislead
+    # what each choice stands for, on `axis` (`predictions.AXES`): (low, high) per choice, a
+    # bound a number (±inf: open) or "compared" (the comparison's median); empty: not said
+    ranges: tuple[tuple[float | str, float | str], ...] = ()
+    axis: str = "value"
 
     @property
     def question_day(self) -> int:
@@ -132,6 +136,9 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
     if compare_label and compare_with is None:
         raise LessonError(f"{source}: compare_label={compare_label!r} is not allowed without "
                           "compare_with: it names the compared fan")
+    predict = sections["predict"]
+    axis = predict.get("axis", "value")
+    ranges = _ranges(predict.get("ranges"), choices, axis, data, sections["observe"], source)
     variable = sections["observe"]["variable"]
     if variable not in TRAJECTORY_FIELDS:
         raise LessonError(f"{source}: observe.variable={variable!r} is not allowed: one of "
@@ -183,7 +190,43 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
                   explanation=explanation, order=data.get("order", 100), day=day,
                   measure=measure,
                   share_at_least=None if share_at_least is None else float(share_at_least),
-                  share_label=share_label, compare_label=compare_label)
+                  share_label=share_label, compare_label=compare_label, ranges=ranges,
+                  axis=axis)
+
+
+AXES = ("value", "ratio")  # the lesson's quantity with the student's settings; it over the
+#                            comparison's, run by run
+COMPARED = "compared"  # a range's bound that is the comparison fan's median
+
+
+def _ranges(ranges: list | None, choices: list, axis: str, data: Mapping[str, Any],
+            observe: Mapping[str, Any], source: str) -> tuple:
+    """`predict.ranges`, checked against the choices and the axis they are on."""
+    about_runs = "share_at_least" in observe
+    if axis not in AXES:
+        raise LessonError(f"{source}: predict.axis={axis!r} is not allowed: one of "
+                          + ", ".join(AXES))
+    if axis == "ratio" and ("compare_with" not in data or about_runs):
+        raise LessonError(f"{source}: predict.axis='ratio' is not allowed without compare_with "
+                          "or for a question about runs: it divides by the compared fan")
+    if ranges is None:
+        return ()
+    if len(ranges) != len(choices):
+        raise LessonError(f"{source}: predict.ranges={ranges!r} is not allowed: one [low, high] "
+                          f"for each of the {len(choices)} choices")
+    out = []
+    for pair in ranges:
+        def bound(b) -> bool:
+            if b == COMPARED:
+                return axis == "value" and "compare_with" in data and not about_runs
+            return isinstance(b, (int, float)) and not isinstance(b, bool) and b == b
+        if not (isinstance(pair, list) and len(pair) == 2 and all(bound(b) for b in pair)) or (
+                COMPARED not in pair and pair[0] > pair[1]):
+            raise LessonError(f"{source}: predict.ranges entry {pair!r} is not allowed: "
+                              "[low, high], numbers with low <= high (inf and -inf leave a side "
+                              f"open), or {COMPARED!r} (on the value axis with compare_with)")
+        out.append(tuple(b if b == COMPARED else float(b) for b in pair))
+    return tuple(out)
 
 
 def load_lesson(path: Path | str) -> Lesson:
