@@ -257,27 +257,32 @@ def aid_jumps(aid: np.ndarray) -> np.ndarray:
     return np.flatnonzero(big) + 1
 
 
+# A decision is told with the level before it and after it, both from the day-to-day change
+# that made it: a level also drifts between decisions (US aid and sanctions follow Washington's
+# blame, which fades), so the last level the log told is not the one a decision started from,
+# and "tightens ... (now 0.98)" after "... (now 1.00)" read as a cut.
 def aid_events(aid: np.ndarray, donor: str = "Washington") -> list[Event]:
-    """Large day-to-day changes in an aid rate (a cut or a resumption)."""
+    """Large day-to-day changes in an aid rate (a cut or a resumption), from and to."""
     out = []
     for d in aid_jumps(aid):
         verb = "cuts" if aid[d] < aid[d - 1] else "raises"
         own = "" if donor == "Washington" else "its "
-        out.append(Event(int(d), "aid", f"{donor} {verb} {own}aid to {aid[d]:.0f} bn USD a year"))
+        out.append(Event(int(d), "aid", f"{donor} {verb} {own}aid from {aid[d - 1]:.0f} to "
+                                        f"{aid[d]:.0f} bn USD a year"))
     return out
 
 
 def sanctions_events(level: np.ndarray, who: str) -> list[Event]:
-    """A sanctions index moving by a step in a day: a package or a relief."""
+    """A sanctions index moving by a step in a day: a package or a relief, from and to."""
     out = []
     change = np.diff(level)
     for d in np.flatnonzero(np.abs(change) >= SANCTIONS_STEP) + 1:
+        moved = f"from {level[d - 1]:.2f} to {level[d]:.2f} on a scale from 0 (none) to 1 (the most)"
         if who == "Europe" and level[d] > level[d - 1]:
-            text = "Europe adopts a new sanctions package"
+            text = f"Europe adopts a new sanctions package: its sanctions index rises {moved}"
         else:
-            text = f"{who} {'tightens' if level[d] > level[d - 1] else 'eases'} sanctions"
-        out.append(Event(int(d), "sanctions",
-                         f"{text} (now {level[d]:.2f} on a scale from 0, none, to 1, the most)"))
+            text = f"{who} {'tightens' if level[d] > level[d - 1] else 'eases'} sanctions {moved}"
+        out.append(Event(int(d), "sanctions", text))
     return out
 
 

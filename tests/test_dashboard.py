@@ -141,7 +141,7 @@ def test_events_read_like_the_issue():
         "still holds)" in text
     assert "18 Aug 2025: Moscow breaks the ceasefire and fighting resumes" in text
     assert "20 Jan 2025: Donald Trump is inaugurated as US president" in text
-    assert "1 Mar 2025: Washington cuts aid to 10 bn USD a year" in text
+    assert "1 Mar 2025: Washington cuts aid from 30 to 10 bn USD a year" in text
     assert "11 Mar 2025: you set US aid after Jan 2025 to 30 % of the 2024 level" in text
     assert "31 Jan 2025: Russia gains 310 km² this month" in text
     assert "27 Sep 2025: Russia gains 270 km² since 1 Sep" in text, "the run ends mid-month"
@@ -158,6 +158,54 @@ def test_the_log_shows_dates_with_the_day_number_in_a_tooltip():
     assert items.index('<time datetime="2025-03-01">1 Mar 2025</time>: Washington cuts aid') < \
         items.index('<time datetime="2025-01-20">20 Jan 2025</time>: Donald Trump'), "newest first"
     assert 'data-day="90" title="day 90 of the run"' in items
+
+
+DECISION = re.compile(r"(Washington|Europe) (tightens|eases|cuts|raises|adopts)\D*"
+                      r"from (\d+(?:\.\d+)?) to (\d+(?:\.\d+)?)")
+
+
+def decisions(lines):
+    """(who, verb, before, after) of each aid and sanctions decision in the log's lines."""
+    return [(m[1], m[2], float(m[3]), float(m[4])) for m in map(DECISION.search, lines) if m]
+
+
+def test_a_decision_says_the_level_it_moved_from_when_the_level_drifted_since_the_last():
+    """US sanctions erode between decisions (Washington's blame fades): a tightening after that
+    starts below the last level told, so its line says both levels, not "now 0.98" after
+    "now 1.00" (which read as a cut)."""
+    run = synthetic_run()
+    us = np.full(301, 0.50)
+    us[100:] = 1.00
+    us[101:200] = np.linspace(1.00, 0.93, 99)  # a slip of under 0.01 a day: no decision
+    us[200:] = 0.98
+    us[250:] = 0.90
+    run["us_sanctions"] = us[None, :]
+    run["us_aid_bn_usd_yr"][0, 150:] = np.linspace(10.0, 8.0, 151)  # aid drifts, then jumps
+    run["us_aid_bn_usd_yr"][0, 280:] = 20.0
+    lines = [e.line() for e in events.run_events(run, today=300)]
+    told = decisions(lines)
+    assert told == [("Washington", "cuts", 30.0, 10.0), ("Washington", "tightens", 0.5, 1.0),
+                    ("Washington", "tightens", 0.93, 0.98), ("Washington", "eases", 0.98, 0.9),
+                    ("Washington", "raises", 8.0, 20.0)], lines
+    assert "19 Jun 2025: Washington tightens sanctions from 0.93 to 0.98 on a scale from 0 " \
+        "(none) to 1 (the most)" in lines, lines
+    assert "7 Sep 2025: Washington raises aid from 8 to 20 bn USD a year" in lines
+    assert not any("(now " in line for line in lines)
+    # the second tightening starts below where the first left the index, and ends above its start
+    (_, _, _, first_after), (_, _, before, after) = told[1:3]
+    assert before < first_after and after > before
+
+
+def test_every_decision_of_a_model_run_moves_the_way_its_verb_says():
+    result = sim.simulate(scenario="new_administration", runs=4, days=730, seed=0)
+    told = [d for run in range(4)
+            for d in decisions([e.text for e in events.run_events(result.trajectories, 730, run)])]
+    assert len(told) > 20
+    for who, verb, before, after in told:
+        assert (after > before) == (verb in ("tightens", "raises", "adopts")), (who, verb)
+    eroded = [(a, b) for a, b in zip(told, told[1:]) if a[:2] == b[:2] == ("Washington", "tightens")
+              and b[2] < a[3]]
+    assert eroded, "the index slipped between two tightenings in some run, and the log shows it"
 
 
 def test_events_stop_at_today():
