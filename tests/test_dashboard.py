@@ -839,8 +839,10 @@ def test_a_student_starts_the_runs_from_another_date_and_compares_presets_from_i
 
     options = start_options(None)
     assert list(options.values())[0] is None and "2023-01-01" in options.values()
-    assert "2024-10-01" in options.values() and len(options) == 9
-    assert "2024-06-01" in start_options("2024-06-01").values()
+    # every month's first day from 2023-01-01 to 2024-11-01, then the scenarios' start
+    assert "2024-05-01" in options.values() and "2024-11-01" in options.values()
+    assert len(options) == 24 and "2024-12-01" not in options.values()
+    assert "2024-06-15" in start_options("2024-06-15").values()
     session = Session(Settings(scenario="freeze", n_runs=4, days=30))
     state = DashboardState.detached(session.chosen)
     actions.apply_setting(session, state, "us_aid_gap_share", 0.0)

@@ -158,9 +158,13 @@ def ScenarioPicker(scenario: str, on_scenario: Callable[[str], None]):
 
 
 def start_options(start_date: str | None) -> dict[str, str | None]:
-    """Label -> start date: the scenarios' start, the first day of each quarter since 2023 (and
-    the session's own start, if it is another day, as a sweep row's can be)."""
-    dates = [datetime.date(year, month, 1) for year in (2023, 2024) for month in (1, 4, 7, 10)]
+    """Label -> start date: the scenarios' start, the first day of each month before it from the
+    earliest start (2023-01-01) on (and the session's own start, if it is another day, as a
+    sweep row's or a settings file's can be)."""
+    first, last = sim.calendar.EARLIEST_START, sim.calendar.START_DATE
+    dates = [datetime.date(year, month, 1) for year in range(first.year, last.year + 1)
+             for month in range(1, 13)
+             if first <= datetime.date(year, month, 1) < last]
     def label(d: datetime.date) -> str:  # %-d is glibc's: the day number written out instead
         return f"{d.day} {d:%b %Y}"
 
