@@ -300,6 +300,8 @@ def test_bad_input_shows_a_plain_message_and_keeps_settings(browser, server):
 def test_open_run_replays_it_exactly(browser, server):
     context, page = open_page(browser, server)
     try:
+        # the card says what opening does before the student presses it
+        assert "starts again from day 0" in page.locator(".run-opener .open-run-note").inner_text()
         page.locator(".run-opener .run-seed input").fill("7")
         page.locator(".run-opener .run-index input").fill("3")
         page.locator(".run-opener button.open-run").click()

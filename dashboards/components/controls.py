@@ -317,6 +317,10 @@ def PlayControls(playing: bool, at_end: bool, speed: int, speeds: dict[str, int]
                   on_value=lambda label: on_speed(speeds[label]))
 
 
+OPEN_RUN_NOTE = ("Opening a run starts again from day 0, with your settings: the fan becomes "
+                 "that seed's runs from that index on, so its bands move a little too.")
+
+
 @solara.component
 def RunOpener(seed: int, run_offset: int, on_open: Callable[[str, str], None],
               error: str | None = None):
@@ -333,3 +337,4 @@ def RunOpener(seed: int, run_offset: int, on_open: Callable[[str, str], None],
         FieldError(error)
         solara.Button("Open run", on_click=lambda: on_open(seed_text.value, run_text.value),
                       classes=["open-run"])
+        solara.Text(OPEN_RUN_NOTE, classes=["open-run-note"], style={"font-size": "0.85em"})
