@@ -117,7 +117,7 @@ def fit_months_for(start_date: str) -> tuple[str, ...]:
         ends.append(month_end(month).isoformat())
         month = add_months(month, 1)
     if not ends:
-        raise InputError(f"--start-date {start_date}: no month of data after it to fit "
+        raise InputError(f"--start-date={start_date!r} is not allowed: no month of data after it to fit "
                          f"(the data end on {LAST_DATA_MONTH})")
     return tuple(ends)
 
@@ -174,7 +174,8 @@ def month_end_days(start_date: str, month_ends: tuple[str, ...]) -> np.ndarray:
     start = dt.date.fromisoformat(start_date)
     days = [(dt.date.fromisoformat(m) - start).days + 1 for m in month_ends]
     if min(days) < 0:
-        raise InputError(f"--start-date {start_date}: must be no later than the first month")
+        raise InputError(f"--start-date={start_date!r} is not allowed: it must be no later than "
+                         "the first month")
     return np.asarray(days)
 
 
@@ -211,18 +212,18 @@ def parse_priors(entries: list[str] | None) -> tuple[FitRange, ...]:
         name, _, bounds = entry.partition("=")
         spec = sim.params.check_name(name.strip())
         if spec.kind != "float":
-            raise InputError(f"--param {entry}: ABC needs a continuous parameter "
+            raise InputError(f"--param={entry!r} is not allowed: ABC needs a continuous parameter "
                              f"({name} is {spec.kind})")
         low, high = spec.low, spec.high
         if bounds:
             try:
                 low, high = (float(v) for v in bounds.split(":"))
             except ValueError:
-                raise InputError(f"--param {entry}: expected NAME=LOW:HIGH") from None
+                raise InputError(f"--param={entry!r} is not allowed: NAME=LOW:HIGH expected") from None
             for value in (low, high):
                 spec.coerce(value)
             if not low < high:
-                raise InputError(f"--param {entry}: LOW must be below HIGH")
+                raise InputError(f"--param={entry!r} is not allowed: LOW must be below HIGH")
         priors.append(FitRange(spec.name, float(low), float(high)))
     return tuple(priors)
 
@@ -232,7 +233,7 @@ def parse_assignments(entries: list[str]) -> dict[str, float]:
     for entry in entries:
         name, sep, text = entry.partition("=")
         if not sep:
-            raise InputError(f"--synthetic {entry}: expected NAME=VALUE")
+            raise InputError(f"--synthetic={entry!r} is not allowed: NAME=VALUE expected")
         spec = sim.params.check_name(name.strip())
         values[spec.name] = float(spec.coerce(text.strip()))
     return values

@@ -291,7 +291,8 @@ def make(executor: str, n_workers: int | None = None, scheduler: str | None = No
 
     workers = n_workers or os.cpu_count() or 1
     if scheduler is not None and executor != "dask":
-        raise InputError(f"--scheduler {scheduler}: needs --executor dask (got {executor})")
+        raise InputError(f"--scheduler={scheduler!r} is not allowed: it needs --executor dask "
+                         f"(got {executor})")
     if executor == "serial":
         return SerialEvaluator()
     if executor == "processes":
@@ -299,5 +300,5 @@ def make(executor: str, n_workers: int | None = None, scheduler: str | None = No
     if executor == "dask":
         return DaskEvaluator(workers, scheduler, connect_timeout,
                              worker_timeout=worker_timeout)
-    raise InputError(f"--executor {executor}: one of {', '.join(EXECUTORS)}")
+    raise InputError(f"--executor={executor!r} is not allowed: one of {', '.join(EXECUTORS)}")
 

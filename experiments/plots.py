@@ -241,13 +241,14 @@ def heatmap_choice(manifest: dict, columns, x: str | None, y: str | None,
     columns = list(columns)
     for flag, name in (("--x", x), ("--y", y)):
         if name is not None and (name not in columns or name in KEY_LIKE):
-            raise InputError(f"{flag} {name}: not a column of this sweep's outcomes table; one "
-                             f"of {', '.join(c for c in columns if c not in KEY_LIKE)}")
+            raise InputError(f"{flag}={name!r} is not allowed: not a column of this sweep's "
+                             f"outcomes table; one of "
+                             f"{', '.join(c for c in columns if c not in KEY_LIKE)}")
     if outcome is not None:
         base = outcome.split(":", 1)[1] if outcome.startswith(("reached:", "share:")) else outcome
         known = base in sim.OUTCOME_CLASSES if outcome.startswith("share:") else base in columns
         if not known:
-            raise InputError(f"--outcome {outcome}: not an outcome of this sweep; one of "
+            raise InputError(f"--outcome={outcome!r} is not allowed: not an outcome of this sweep; one of "
                              f"{', '.join(c for c in kept if c != 'outcome')}, reached:<column> "
                              f"or share:<outcome class>")
     numeric = [c for c in kept if c != "outcome"]

@@ -80,7 +80,7 @@ def test_an_earlier_start_fits_every_month_from_it_to_november_2024(tmp_path, ca
     assert main(["calibrate", "--out", str(tmp_path / "late"), "--start-date",
                  "2024-12-01"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "--start-date 2024-12-01" in err
+    assert "\n" not in err and "--start-date='2024-12-01' is not allowed" in err
 
 
 def test_calibrate_rejects_a_bad_prior(tmp_path, capsys):

@@ -97,5 +97,5 @@ def test_a_misspelled_heat_map_axis_or_outcome_fails_in_one_line(tmp_path, capsy
     for flag, value in (("--x", "trump_aid_levle"), ("--outcome", "ceasefire_dya")):
         assert main(["results", str(out), "--plots", str(tmp_path / "p"), flag, value]) == 2
         err = capsys.readouterr().err.strip()
-        assert len(err.splitlines()) == 1 and f"{flag} {value}" in err
+        assert len(err.splitlines()) == 1 and f"{flag}={value!r} is not allowed" in err
         assert not (tmp_path / "p").exists() or not list((tmp_path / "p").glob("*.png"))
