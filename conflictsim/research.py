@@ -205,10 +205,7 @@ def cmd_validate(args) -> int:
     from experiments import validate
     from sim.params import InputError
 
-    if not validate.MIN_RUNS <= args.runs <= validate.MAX_RUNS:
-        raise InputError(f"--runs={args.runs} is not allowed: a whole number in "
-                         f"[{validate.MIN_RUNS}, {validate.MAX_RUNS}]")
-    out = Path(args.out)
+    out = Path(args.out)  # --runs was checked by its flag (`whole`, MIN_RUNS to MAX_RUNS)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out={args.out!r} is not allowed: a directory")
     horizons = validate.check_horizons(args.horizons) if args.horizons else None

@@ -54,7 +54,7 @@ from .components.sweep_opener import SweepRowOpener
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout, MarkdownText,
                                FanStatus, FigureImage, Glossary, SweepRowReadout, outcomes_table)
 from .events import LiveEventLog
-from .fans import Fan, Superseded
+from .fans import Fan, Superseded, history_follows
 from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_at, overview_drawing
 from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
 from .session import Session
@@ -275,7 +275,7 @@ def overview_caption(settings: Settings, start=sim.calendar.START_DATE) -> str:
     return (f"Shaded bands hold 50 % and 90 % of the {settings.n_runs} runs, the coloured line is "
             f"their median. The dark line is one of those runs followed day by day, the "
             f"highlighted run; dotted, the days it still has to come. "
-            + (HISTORY_NOTE if start <= sim.datasets.territory_end() else "")
+            + (HISTORY_NOTE if history_follows(start) else "")
             + highlighted_words(settings))
 
 

@@ -47,6 +47,12 @@ class Fan:
         return np.median(self.trajectories[name], axis=0)
 
 
+def history_follows(start: datetime.date) -> bool:
+    """Whether DeepStateMap's data reach into a run from `start` (a start on or before their
+    last day, 30 Nov 2024): what happened is then drawn and named on the front's chart."""
+    return start <= sim.datasets.territory_end()
+
+
 def front_history(start: datetime.date, days: int) -> np.ndarray | None:
     """What happened to the front on a run's days, to draw over its fan: DeepStateMap's
     Russian-held area (km2) from day 0 to the run's last day or the data's (30 Nov 2024),
@@ -54,11 +60,10 @@ def front_history(start: datetime.date, days: int) -> np.ndarray | None:
     `date_of(d)`: it holds the map of the day before, as day 0 holds the start's eve (the
     model's own day 0). None where no day after day 0 has data (the scenarios' start, 1 Dec
     2024)."""
-    eve = start - datetime.timedelta(days=1)
-    last = min(sim.calendar.date_of(days - 1, start), sim.datasets.territory_end())
-    if last <= eve:
+    if not history_follows(start):
         return None
-    return sim.datasets.occupied_km2_daily(eve, last)
+    last = min(sim.calendar.date_of(days - 1, start), sim.datasets.territory_end())
+    return sim.datasets.occupied_km2_daily(start - datetime.timedelta(days=1), last)
 
 
 def build_model(settings: Settings) -> sim.ConflictModel:

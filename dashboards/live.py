@@ -35,7 +35,7 @@ from . import plots
 from .components.front_map import FrontMapWidget
 from .components.views import event_items
 from .events import LiveEventLog
-from .fans import front_history
+from .fans import front_history, history_follows
 
 NO_EVENTS_ITEM = '<li class="event-none">Nothing has happened yet: press Play or step a day.</li>'
 
@@ -260,6 +260,6 @@ def live_content(model: sim.ConflictModel, traj: Mapping[str, np.ndarray],
     intervention_days = tuple(d for d, _ in interventions)
     key = plots.key_labels(plots.time_marks(model.days, model.days, traj["talks_phase"][0],
                                             intervention_days, start=start), highlighted,
-                           front_history(start, model.days) is not None)
+                           history_follows(start))
     return LiveContent(model, overview, sectors, log, interventions, start, scenario_title,
                        plots.bands(traj["occupied_km2"]), highlighted, sectors.sector_names, key)

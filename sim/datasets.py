@@ -52,13 +52,25 @@ def force_facts() -> pd.DataFrame:
     return _read("forces_to_2024_11.csv")
 
 
+@lru_cache(maxsize=None)
+def _territory_days() -> tuple[np.ndarray, np.ndarray]:
+    """The daily series as (date ordinals, km2), for looking days up by `searchsorted`."""
+    daily = territory_daily()
+    return (np.array([d.toordinal() for d in daily["date"]]),
+            daily["km2_russian_controlled"].to_numpy(dtype=float))
+
+
+def _last_known(ordinals: np.ndarray) -> np.ndarray:
+    """Index of the last day with data on or before each day (-1: none)."""
+    return np.searchsorted(_territory_days()[0], ordinals, side="right") - 1
+
+
 def occupied_km2_on(date: _dt.date) -> float:
     """Russian-held area (DeepStateMap) on the last day with data on or before `date`."""
-    daily = territory_daily()
-    known = daily[daily["date"] <= date]
-    if known.empty:
+    index = _last_known(np.array([date.toordinal()]))[0]
+    if index < 0:
         raise ValueError(f"no DeepStateMap figure on or before {date}")
-    return float(known["km2_russian_controlled"].iloc[-1])
+    return float(_territory_days()[1][index])
 
 
 def territory_end() -> _dt.date:
@@ -69,13 +81,10 @@ def territory_end() -> _dt.date:
 def occupied_km2_daily(first: _dt.date, last: _dt.date) -> np.ndarray:
     """Russian-held area (DeepStateMap) on each day from `first` to `last`, as `occupied_km2_on`
     gives it: a day without a map (a few in 2022-2023) takes the last one before it."""
-    daily = territory_daily()
-    known = np.array([d.toordinal() for d in daily["date"]])
-    wanted = np.arange(first.toordinal(), last.toordinal() + 1)
-    index = np.searchsorted(known, wanted, side="right") - 1
-    if not len(wanted) or index[0] < 0 or last > territory_end():
+    index = _last_known(np.arange(first.toordinal(), last.toordinal() + 1))
+    if not len(index) or index[0] < 0 or last > territory_end():
         raise ValueError(f"no DeepStateMap figure for every day from {first} to {last}")
-    return daily["km2_russian_controlled"].to_numpy(dtype=float)[index]
+    return _territory_days()[1][index]
 
 
 @lru_cache(maxsize=None)

@@ -78,10 +78,12 @@ def front_pace_km2_per_day() -> float:
 # essay of 1 Nov 2023, the move to defence announced by Zelensky and Syrskyi end of Nov 2023)
 # and the Kursk incursion (6 Aug 2024, still held on 30 Nov 2024).
 UKRAINE_OFFENSIVES = (("2022-08-29", "2022-11-11"), ("2023-06-04", "2023-11-30"),
-                      ("2024-08-06", None))
+                      (KURSK_INCURSION_DATE, None))
 # Those of them fought on Ukraine's land, where the occupied area's net change is Russia's gains
-# less Ukraine's (the Kursk incursion moved no line inside Ukraine).
-UKRAINE_OFFENSIVES_INSIDE = UKRAINE_OFFENSIVES[:2]
+# less Ukraine's (the Kursk incursion moved no line inside Ukraine), as dates, latest first.
+UKRAINE_OFFENSIVES_INSIDE = tuple(sorted(
+    ((dt.date.fromisoformat(begin), dt.date.fromisoformat(end))
+     for begin, end in UKRAINE_OFFENSIVES if begin != KURSK_INCURSION_DATE), reverse=True))
 
 
 def russia_attacking_days(end: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:
@@ -89,13 +91,11 @@ def russia_attacking_days(end: dt.date, days: int) -> list[tuple[dt.date, dt.dat
     Ukraine, as (first, last) spans, latest first: days when the occupied area's net change is
     Russia's pace. The data begin in April 2022, before any such offensive."""
     spans, left = [], days
-    offensives = sorted(((dt.date.fromisoformat(b), dt.date.fromisoformat(e))
-                         for b, e in UKRAINE_OFFENSIVES_INSIDE), reverse=True)
     while left > 0:
-        for begin, finish in offensives:
+        for begin, finish in UKRAINE_OFFENSIVES_INSIDE:
             if begin <= end <= finish:
                 end = begin - dt.timedelta(days=1)
-        earlier = [finish for begin, finish in offensives if finish < end]
+        earlier = [finish for begin, finish in UKRAINE_OFFENSIVES_INSIDE if finish < end]
         floor = earlier[0] + dt.timedelta(days=1) if earlier else dt.date.min
         first = max(floor, end - dt.timedelta(days=left - 1))
         spans.append((first, end))

@@ -214,12 +214,13 @@ def _ranges(ranges: list | None, choices: list, axis: str, data: Mapping[str, An
     if len(ranges) != len(choices):
         raise LessonError(f"{source}: predict.ranges={ranges!r} is not allowed: one [low, high] "
                           f"for each of the {len(choices)} choices")
+    def bound(b) -> bool:
+        if b == COMPARED:
+            return axis == "value" and "compare_with" in data and not about_runs
+        return isinstance(b, (int, float)) and not isinstance(b, bool) and b == b
+
     out = []
     for pair in ranges:
-        def bound(b) -> bool:
-            if b == COMPARED:
-                return axis == "value" and "compare_with" in data and not about_runs
-            return isinstance(b, (int, float)) and not isinstance(b, bool) and b == b
         if not (isinstance(pair, list) and len(pair) == 2 and all(bound(b) for b in pair)) or (
                 COMPARED not in pair and pair[0] > pair[1]):
             raise LessonError(f"{source}: predict.ranges entry {pair!r} is not allowed: "
