@@ -264,13 +264,13 @@ def output_folder(flag: str, path: str) -> Path:
 
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"{flag} {path}: exists and is not a folder; give a folder for the "
-                         f"files (it is created if missing)")
+        raise InputError(f"{flag}={path} is not allowed: it exists and is not a folder; give a "
+                         f"folder for the files (it is created if missing)")
     ancestor = folder.absolute()
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise InputError(f"{flag} {path}: {ancestor} is not a folder")
+        raise InputError(f"{flag}={path} is not allowed: {ancestor} is not a folder")
     return folder
 
 
@@ -280,12 +280,12 @@ def output_file(flag: str, path: str) -> Path:
 
     target = Path(path)
     if target.is_dir():
-        raise InputError(f"{flag} {path}: a file path, not a folder")
+        raise InputError(f"{flag}={path} is not allowed: it is a folder; give a file path")
     parent = target.absolute().parent
     while not parent.exists():
         parent = parent.parent
     if not parent.is_dir():
-        raise InputError(f"{flag} {path}: {parent} is not a folder")
+        raise InputError(f"{flag}={path} is not allowed: {parent} is not a folder")
     return target
 
 

@@ -85,7 +85,14 @@ CASES = {
                                 ["--out /proc/x: cannot create the directory"]),
     "results --plots onto a file": ({"plots.png": b"not a folder"},
                                     ["results", "{out}", "--plots", "{tmp}/plots.png"],
-                                    ["--plots {tmp}/plots.png: exists and is not a folder"]),
+                                    ["--plots={tmp}/plots.png is not allowed: it exists and is "
+                                     "not a folder"]),
+    "sensitivity --plot onto a folder": ({"m.toml": MORRIS.replace("NAME", "m").encode(),
+                                          "fig/keep": b""},
+                                         ["sensitivity", "{tmp}/m.toml", "--plot", "{tmp}/fig",
+                                          "--executor", "serial"],
+                                         ["--plot={tmp}/fig is not allowed: it is a folder; "
+                                          "give a file path"]),
     "results --outcome without --plots": ({}, ["results", "{out}", "--outcome", "force_ratio"],
                                           ["--outcome='force_ratio' is not allowed without "
                                            "--plots FOLDER"]),
@@ -124,6 +131,7 @@ def test_bad_input_gets_one_line_exit_2_and_touches_nothing(case, finished, tmp_
     work = tmp_path / "work"
     work.mkdir()
     for name, data in files.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_bytes(data)
     fill = lambda text: text.replace("{tmp}", str(work)).replace("{out}", str(finished))
     before, listing = tree_digest(finished), sorted(work.rglob("*"))
