@@ -33,6 +33,15 @@ SUMMARY_COLUMNS = tuple((o.name, f"{o.label}, {o.unit}", o.fmt) for o in OUTCOME
                         if o.headline)
 
 
+# what `conflictsim run` simulates when no flag says otherwise; a replay (`--from`, `--game`) or
+# a settings file decides these itself, so a flag moved from its default is refused with them
+RUN_DEFAULTS = {"scenario": "status_quo", "runs": 200, "days": 730, "seed": 0, "run_offset": 0,
+                "start_date": None, "set": None, "uncertainty": uncertainty.DEFAULT_MODE,
+                "math": DEFAULT_MATH}
+RUN_CHOICES = tuple(RUN_DEFAULTS)
+SETTINGS_CHOICES = ("scenario", "seed", "run_offset", "start_date", "uncertainty", "math")
+
+
 class CliError(Exception):
     """Bad command-line input: a one-line message, exit code 2."""
 
@@ -213,6 +222,13 @@ def replay_game(path: str) -> int:
 def cmd_run(args) -> int:
     from sim.simulate import simulate
 
+    replay = ("--game", args.game) if args.game is not None else (
+        ("--from", args.from_dir) if args.from_dir is not None else None)
+    if replay is not None:
+        for flag, value in _chosen_flags(args, RUN_CHOICES + ("settings",)):
+            raise CliError(f"{flag}={value} is not allowed with {replay[0]} {replay[1]}: a "
+                           "replay runs what was stored, as it was stored; to change it, run "
+                           "that scenario or spec again with the change")
     if args.game is not None:
         return replay_game(args.game)
     if args.settings is not None:
@@ -221,9 +237,6 @@ def cmd_run(args) -> int:
     overrides = args.file_overrides | parse_overrides(args.set)
     if (args.from_dir is None) != (args.run is None):
         raise CliError("--from DIR and --run K go together: row K of the sweep in DIR")
-    if args.from_dir is not None and args.start_date is not None:
-        raise CliError(f"--start-date={args.start_date} is not allowed with --from DIR: the "
-                       "sweep's manifest says where its runs start")
     out = writable_path("--out", args.out)
     trajectories = writable_path("--trajectories", args.trajectories)
     plot = writable_path("--plot", args.plot)
@@ -261,19 +274,25 @@ def _apply_settings_file(args) -> None:
     and parameters; `--set` still applies on top. Flags it would silently replace are refused."""
     from dashboards.settings import read_settings_file
 
-    for flag, given in (("--scenario", args.scenario != "status_quo"), ("--seed", args.seed != 0),
-                        ("--run-offset", args.run_offset != 0),
-                        ("--start-date", args.start_date is not None),
-                        ("--uncertainty", args.uncertainty != uncertainty.DEFAULT_MODE),
-                        ("--math", args.math != DEFAULT_MATH),
-                        ("--from", args.from_dir is not None)):
-        if given:
-            raise CliError(f"{flag} is not allowed with --settings {args.settings}: the file says "
-                           "which scenario, seed and runs to use")
+    for flag, value in _chosen_flags(args, SETTINGS_CHOICES):
+        raise CliError(f"{flag}={value} is not allowed with --settings {args.settings}: the file "
+                       "says which scenario, seed and runs to use")
     saved = read_settings_file(args.settings)
     args.scenario, args.seed, args.run_offset = saved.scenario, saved.seed, saved.run_offset
     args.start_date, args.file_overrides = saved.start_date, saved.overrides_dict
     args.uncertainty, args.math = saved.uncertainty, saved.math
+
+
+def _chosen_flags(args, dests: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(flag, value as typed) of the flags among `dests` given a value other than their default
+    (`RUN_DEFAULTS`; None for those without one)."""
+    chosen = []
+    for dest in dests:
+        value = getattr(args, dest)
+        if value != RUN_DEFAULTS.get(dest):
+            shown = ",".join(value) if isinstance(value, list) else value
+            chosen.append((f"--{dest.replace('_', '-')}", shown))
+    return chosen
 
 
 def _write(path: Path, writer) -> list[str]:
@@ -329,26 +348,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run one scenario as a batch of runs and summarise it",
                        epilog="Parameters for --set (see `conflictsim params`): "
                        + ", ".join(PARAMS))
-    p.add_argument("--scenario", default="status_quo", help="one of: " + ", ".join(SCENARIOS))
-    p.add_argument("--runs", type=whole("--runs", 1, 10_000_000), default=200,
+    p.add_argument("--scenario", default=RUN_DEFAULTS["scenario"], help="one of: " + ", ".join(SCENARIOS))
+    p.add_argument("--runs", type=whole("--runs", 1, 10_000_000), default=RUN_DEFAULTS["runs"],
                    help="number of runs (default 200)")
-    p.add_argument("--days", type=whole("--days", 1, calendar.MAX_DAYS), default=730,
+    p.add_argument("--days", type=whole("--days", 1, calendar.MAX_DAYS),
+                   default=RUN_DEFAULTS["days"],
                    help="days to simulate from the start date (default 730)")
-    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0,
+    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=RUN_DEFAULTS["seed"],
                    help="seed of the run keys (default 0)")
-    p.add_argument("--start-date", type=_start_date, default=None, metavar="YYYY-MM-DD",
+    p.add_argument("--start-date", type=_start_date, default=RUN_DEFAULTS["start_date"], metavar="YYYY-MM-DD",
                    help=f"start from the front of that date, {calendar.EARLIEST_START} to "
                         f"{calendar.START_DATE} (default {calendar.START_DATE}, day 0 of the "
                         "scenarios); a start takes that date's inputs: 2023's from "
                         "sim/data/inputs_2023.csv, 2024's the defaults")
-    p.add_argument("--run-offset", type=whole("--run-offset", 0, 2**62), default=0,
+    p.add_argument("--run-offset", type=whole("--run-offset", 0, 2**62),
+                   default=RUN_DEFAULTS["run_offset"],
                    help="index of the first run; --run-offset K --runs 1 replays run K exactly")
     p.add_argument("--set", action="append", metavar="PARAM=VALUE",
                    help="override a parameter (repeatable)")
-    p.add_argument("--uncertainty", choices=uncertainty.MODES, default=uncertainty.DEFAULT_MODE,
+    p.add_argument("--uncertainty", choices=uncertainty.MODES,
+                   default=RUN_DEFAULTS["uncertainty"],
                    help="on (default): each run draws the uncertain parameters it does not set "
                         "from their declared distributions; off: all at their defaults")
-    p.add_argument("--math", choices=MATH_MODES, default=DEFAULT_MATH,
+    p.add_argument("--math", choices=MATH_MODES, default=RUN_DEFAULTS["math"],
                    help="native (default): numpy's exp, log, power (a run replays bit for bit on "
                         "machines with the same CPU features); portable: the model's own, from "
                         "IEEE-754 basic operations (bit for bit on every CPU, slower)")

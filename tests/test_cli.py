@@ -87,7 +87,17 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
     (["run", "--start-date", "2022-12-01"], "--start-date='2022-12-01'"),
     (["run", "--start-date", "2024-12-02"], "--start-date='2024-12-02'"),
     (["run", "--from", "somewhere", "--run", "1", "--start-date", "2024-06-01"],
-     "--start-date=2024-06-01 is not allowed with --from DIR"),
+     "--start-date=2024-06-01 is not allowed with --from somewhere"),
+    # a replay runs what was stored: a flag that would change it is refused, not ignored
+    (["run", "--from", "somewhere", "--run", "1", "--set", "eu_aid_baseline_bn_usd=40"],
+     "--set=eu_aid_baseline_bn_usd=40 is not allowed with --from somewhere"),
+    (["run", "--from", "somewhere", "--run", "1", "--seed", "0", "--days", "5"],
+     "--days=5 is not allowed with --from somewhere"),
+    (["run", "--from", "somewhere", "--run", "1", "--scenario", "freeze"],
+     "--scenario=freeze is not allowed with --from somewhere"),
+    (["run", "--game", "game.json", "--runs", "3"], "--runs=3 is not allowed with --game game.json"),
+    (["run", "--game", "game.json", "--settings", "s.toml"],
+     "--settings=s.toml is not allowed with --game game.json"),
     (["run", "--out", "/no/such/dir/o.parquet"], "--out='/no/such/dir/o.parquet'"),
 ])
 def test_bad_input_gives_one_line_and_exit_code_2(args, field, capsys):

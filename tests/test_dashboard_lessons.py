@@ -511,7 +511,7 @@ def test_cli_run_settings_runs_the_saved_file(tmp_path, capsys):
     assert main(["run", "--settings", str(tmp_path / "none.toml")]) == 2
     assert "none.toml" in capsys.readouterr().err
     assert main(["run", "--settings", str(path), "--seed", "3"]) == 2
-    assert "--seed is not allowed with --settings" in capsys.readouterr().err
+    assert "--seed=3 is not allowed with --settings" in capsys.readouterr().err
     path.write_text(settings_to_toml(replace(CHANGED, uncertainty="off", math="portable")))
     assert main(["run", "--settings", str(path), "--runs", "6", "--days", "40"]) == 0
     exact_from_file = capsys.readouterr().out
@@ -523,7 +523,7 @@ def test_cli_run_settings_runs_the_saved_file(tmp_path, capsys):
     assert exact_from_file == capsys.readouterr().out
     assert main(["run", "--settings", str(path), "--runs", "6", "--days", "40", "--math",
                  "portable"]) == 2
-    assert "--math is not allowed with --settings" in capsys.readouterr().err
+    assert "--math=portable is not allowed with --settings" in capsys.readouterr().err
 
 
 # -- the story the event log tells ---------------------------------------------------------------
