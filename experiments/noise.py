@@ -28,9 +28,13 @@ import numpy as np
 import pandas as pd
 
 TARGET_NOISE = 0.1  # a point mean's noise variance, as a share of the levers' variance
+# below this p-value of the F test (points' mean square over the interaction's) the levers'
+# variance is taken as real; above it, a positive estimate may be sampling noise or rounding,
+# and no replicate count is read from it
+LEVER_ALPHA = 0.05
 COLUMNS = ("scenario", "outcome", "points", "replicates", "variance", "between_points_share",
            "between_replicates_share", "shared_world_share", "interaction_share",
-           "point_mean_noise_share", "replicates_needed")
+           "point_mean_noise_share", "levers_p_value", "replicates_needed")
 
 
 def split(values: pd.Series, scenario: pd.Series, point: pd.Series, replicate: pd.Series,
@@ -71,13 +75,15 @@ def from_moments(stats: dict[str, pd.DataFrame], outcome: str) -> pd.DataFrame:
                "replicates": n / max(points, 1), "variance": float("nan"),
                "between_points_share": float("nan"), "between_replicates_share": float("nan"),
                "shared_world_share": float("nan"), "interaction_share": float("nan"),
-               "point_mean_noise_share": float("nan"), "replicates_needed": None}
+               "point_mean_noise_share": float("nan"), "levers_p_value": float("nan"),
+               "replicates_needed": None}
         if points > 1 and replicates > 1:
             reps = n / points
             ms_points = ss_points / (points - 1)
             ms_replicates = ss_replicates / (replicates - 1)
             interaction = ss_rest / ((points - 1) * (replicates - 1))
             lever = max((ms_points - interaction) / reps, 0.0)
+            row["levers_p_value"] = levers_p_value(ms_points, interaction, points, replicates)
             shared = max((ms_replicates - interaction) / points, 0.0)
             variance = lever + shared + interaction
             if variance > 0:
@@ -88,11 +94,24 @@ def from_moments(stats: dict[str, pd.DataFrame], outcome: str) -> pd.DataFrame:
                 noise = interaction / reps
                 if lever + noise > 0:
                     row["point_mean_noise_share"] = noise / (lever + noise)
-                if lever > 0:
+                if lever > 0 and row["levers_p_value"] < LEVER_ALPHA:
                     row["replicates_needed"] = max(1, math.ceil(
                         interaction / (TARGET_NOISE * lever)))
         rows.append(row)
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def levers_p_value(ms_points: float, ms_interaction: float, points: int,
+                   replicates: int) -> float:
+    """The F test's p-value that the points differ (levers' variance 0): the points' mean
+    square over the interaction's, on (points - 1, (points - 1)(replicates - 1)) degrees of
+    freedom. 1 where both are 0 (nothing varies), 0 where only the points vary."""
+    from scipy import stats
+
+    if ms_interaction <= 0:
+        return 0.0 if ms_points > 0 else 1.0
+    return float(stats.f.sf(ms_points / ms_interaction, points - 1,
+                            (points - 1) * (replicates - 1)))
 
 
 def streamed(out: Path, targets: tuple[str, ...]) -> pd.DataFrame:
@@ -126,7 +145,10 @@ def warnings(table: pd.DataFrame) -> list[str]:
         if row.between_replicates_share <= row.between_points_share:
             continue
         wanted = row.replicates_needed
-        if wanted is None or not np.isfinite(wanted):
+        if not row.levers_p_value < LEVER_ALPHA:
+            needed = (f"the levers' part cannot be told from zero (F test p = "
+                      f"{row.levers_p_value:.2f}), so no number of replicates is read from it")
+        elif wanted is None or not np.isfinite(wanted):
             needed = "the levers move it not detectably at all"
         elif wanted <= row.replicates:
             needed = (f"the {row.replicates:g} replicates already hold a point mean's noise "
@@ -148,6 +170,8 @@ def format_table(table: pd.DataFrame) -> str:
     for name in ("between_points_share", "between_replicates_share", "shared_world_share",
                  "interaction_share", "point_mean_noise_share"):
         shown[name] = shown[name].map(lambda v: "" if not np.isfinite(v) else f"{v:.1%}")
+    shown["levers_p_value"] = shown["levers_p_value"].map(
+        lambda v: "" if not np.isfinite(v) else f"{v:.3g}")
     shown["variance"] = shown["variance"].map(lambda v: f"{v:.4g}")
     shown["replicates"] = shown["replicates"].map(lambda v: f"{v:g}")
     shown["replicates_needed"] = shown["replicates_needed"].map(

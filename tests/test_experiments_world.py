@@ -97,6 +97,13 @@ def test_the_variance_split_recovers_known_lever_world_and_interaction_variances
     [line] = noise.warnings(few)
     assert line.startswith("warning: y (s): the world outweighs the levers: ")
     assert "replicates per point (not 5)" in line
+    assert row["levers_p_value"] < 1e-10
+    # no lever at all: a positive estimate is noise, and no replicate count is read from it
+    flat = noise.split(pd.Series((0.0 * lever + world + interaction).ravel()), scenario, point,
+                       replicate, "y").iloc[0]
+    assert flat["levers_p_value"] > noise.LEVER_ALPHA and flat["replicates_needed"] is None
+    [line] = noise.warnings(pd.DataFrame([flat]))
+    assert "cannot be told from zero (F test p = " in line and "replicates per point" not in line
     calm = noise.split(pd.Series((lever * 5 + world + interaction).ravel()), scenario, point,
                        replicate, "y")
     assert noise.warnings(calm) == []
