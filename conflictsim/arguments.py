@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -97,3 +98,37 @@ def directory(field: str, allowed: str = "an existing directory") -> Callable[[s
             raise ValueError(text)
         return path.resolve()
     return checked(field, parse, allowed)
+
+
+def output_file(field: str, path: str | None) -> Path | None:
+    """Check, before any work, that an output file can be written: its folder must exist (a
+    mistyped folder is refused, not created)."""
+    from sim.params import InputError
+
+    if path is None:
+        return None
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise InputError(f"{field}={path!r} is not allowed: a file path, not a directory")
+    if not parent.is_dir():
+        raise InputError(f"{field}={path!r} is not allowed: folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise InputError(f"{field}={path!r} is not allowed: a path you can write to")
+    return target
+
+
+def output_folder(field: str, path: str) -> Path:
+    """A folder to write files into: refused if it is a file or cannot be created."""
+    from sim.params import InputError
+
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{field}={path} is not allowed: it exists and is not a folder; give a "
+                         f"folder for the files (it is created if missing)")
+    ancestor = folder.absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"{field}={path} is not allowed: {ancestor} is not a folder")
+    return folder

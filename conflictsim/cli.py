@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conflictsim.arguments import EXIT_BAD_INPUT, checked, report_error, whole
+from conflictsim.arguments import EXIT_BAD_INPUT, checked, output_file, report_error, whole
 from sim import DEFAULT_MATH, MATH_MODES, calendar, uncertainty
 from sim.outcomes import OUTCOMES
 from sim.params import (GROUPS, PARAMS, InputError, ParamError, did_you_mean, iter_specs,
@@ -49,21 +49,6 @@ class CliError(Exception):
 _start_date = checked("--start-date", lambda text: calendar.parse_start(text).isoformat(),
                       f"a date (YYYY-MM-DD) from {calendar.EARLIEST_START} to "
                       f"{calendar.START_DATE}")
-
-
-def writable_path(field: str, path: str | None) -> Path | None:
-    """Check, before any work, that an output file can be written."""
-    if path is None:
-        return None
-    target = Path(path)
-    parent = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise CliError(f"{field}={path!r} is not allowed: a file path, not a directory")
-    if not parent.is_dir():
-        raise CliError(f"{field}={path!r} is not allowed: folder {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise CliError(f"{field}={path!r} is not allowed: a path you can write to")
-    return target
 
 
 def parse_overrides(assignments: list[str] | None) -> dict[str, object]:
@@ -237,9 +222,9 @@ def cmd_run(args) -> int:
     overrides = args.file_overrides | parse_overrides(args.set)
     if (args.from_dir is None) != (args.run is None):
         raise CliError("--from DIR and --run K go together: row K of the sweep in DIR")
-    out = writable_path("--out", args.out)
-    trajectories = writable_path("--trajectories", args.trajectories)
-    plot = writable_path("--plot", args.plot)
+    out = output_file("--out", args.out)
+    trajectories = output_file("--trajectories", args.trajectories)
+    plot = output_file("--plot", args.plot)
     keep = trajectories is not None or plot is not None
     if args.from_dir is not None:
         result = replay_row(args.from_dir, args.run)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from conflictsim.arguments import EXIT_ABORTED, number, report_error, seconds, whole
+from conflictsim.arguments import (EXIT_ABORTED, number, output_file, output_folder, report_error,
+                                   seconds, whole)
 
 
 def register(subparsers) -> None:
@@ -256,37 +257,6 @@ def one_line_errors(command):
             report_error(args.command, f"{where}{err.strerror or err}")
             return EXIT_ABORTED
     return wrapped
-
-
-def output_folder(flag: str, path: str) -> Path:
-    """A folder to write files into: refused if it is a file or cannot be created."""
-    from sim.params import InputError
-
-    folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{flag}={path} is not allowed: it exists and is not a folder; give a "
-                         f"folder for the files (it is created if missing)")
-    ancestor = folder.absolute()
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise InputError(f"{flag}={path} is not allowed: {ancestor} is not a folder")
-    return folder
-
-
-def output_file(flag: str, path: str) -> Path:
-    """A file to write: refused if it is a folder or its folder is not one."""
-    from sim.params import InputError
-
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{flag}={path} is not allowed: it is a folder; give a file path")
-    parent = target.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise InputError(f"{flag}={path} is not allowed: {parent} is not a folder")
-    return target
 
 
 @one_line_errors

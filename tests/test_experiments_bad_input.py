@@ -91,8 +91,13 @@ CASES = {
                                           "fig/keep": b""},
                                          ["sensitivity", "{tmp}/m.toml", "--plot", "{tmp}/fig",
                                           "--executor", "serial"],
-                                         ["--plot={tmp}/fig is not allowed: it is a folder; "
-                                          "give a file path"]),
+                                         ["--plot='{tmp}/fig' is not allowed: a file path, "
+                                          "not a directory"]),
+    "sensitivity --plot into a missing folder": ({"m.toml": MORRIS.replace("NAME", "m").encode()},
+                                                 ["sensitivity", "{tmp}/m.toml", "--plot",
+                                                  "{tmp}/no/such/x.png", "--executor", "serial"],
+                                                 ["--plot='{tmp}/no/such/x.png' is not allowed: "
+                                                  "folder '{tmp}/no/such' does not exist"]),
     "results --outcome without --plots": ({}, ["results", "{out}", "--outcome", "force_ratio"],
                                           ["--outcome='force_ratio' is not allowed without "
                                            "--plots FOLDER"]),
