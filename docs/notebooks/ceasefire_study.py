@@ -57,9 +57,13 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = args.out / "sweep" / "outcomes"
     by_polars = pl.read_parquet(f"{folder}/**/*.parquet")
-    by_duckdb = duckdb.sql(f"SELECT count(*) AS runs, avg((ceasefire_day < 365)::INT) AS share "
+    # A run without a ceasefire has no ceasefire_day (NULL): coalesce counts it as a miss
+    # (avg skips NULLs, so without it the share is that of the runs with a ceasefire: 100 %)
+    by_duckdb = duckdb.sql(f"SELECT count(*) AS runs, "
+                           f"avg(coalesce(ceasefire_day < 365, false)::INT) AS share "
                            f"FROM '{folder}/**/*.parquet'").fetchall()[0]
     assert by_polars.height == len(study.outcomes) == by_duckdb[0]
+    assert abs(by_duckdb[1] - (study.outcomes["ceasefire_day"] < 365).mean()) < 1e-12
     print(f"year-one ceasefire in {by_duckdb[1]:.1%} of {by_duckdb[0]:,} runs")
     by_replicate = study.outcomes.assign(hit=study.outcomes["ceasefire_day"] < 365) \
         .groupby("replicate")["hit"].mean()
