@@ -286,10 +286,13 @@ def check_output_dir(out: Path, fingerprint: str, resume: bool) -> dict[str, Any
     manifest when resuming this spec. Reads only: nothing is written here."""
     if out.exists() and not out.is_dir():
         raise OutputDirError(f"--out {out}: exists and is not a directory")
+    manifest = read_manifest(out) if out.exists() else None
+    if manifest is None and resume:  # a mistyped folder would otherwise start the sweep afresh
+        raise OutputDirError(f"--out {out}: holds no sweep to resume; check the folder, or drop "
+                             f"--resume to start the sweep there")
     if not out.exists():
         check_creatable(out)
         return None
-    manifest = read_manifest(out)
     if manifest is None:
         if any(p.name != ".lock" for p in out.iterdir()):
             raise OutputDirError(f"--out {out}: directory is not empty and holds no sweep "
