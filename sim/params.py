@@ -198,7 +198,9 @@ _UO = (("zelensky_offensive_support", 0.0), ("zelensky_offensive_force_ratio", 4
 _SPECS: list[ParamSpec] = [
     # --- combat -------------------------------------------------------------------------------
     _p("advance_speed_scale", 1.29, 0.0, 3.0, "x",
-       "Multiplier on every sector's autumn-2024 advance pace.",
+       "Multiplier on every sector's autumn-2024 advance pace. The day-0 forces are estimated "
+       "to reproduce the pace before the start, so this shapes how the pace changes more "
+       "than its level at the start (docs/MODEL.md section 3.1).",
        "calibration: posterior median of the ABC fit to January-November 2024 monthly gains "
        "and casualty figures (sim/data/posterior_front.csv)", "combat",
        label="Speed of Russian advances, times the autumn-2024 pace",
@@ -858,7 +860,7 @@ _SPECS: list[ParamSpec] = [
        "facts: 'All-donor aid allocations per year' 41.6 bn EUR (45 bn USD) times the US share "
        "of 'Cumulative aid allocations Europe vs US (all types)' (67.0 of 156.9)",
        "united_states",
-       label="US aid to Ukraine in 2024",
+       label="US aid to Ukraine a year, until Jan 2025",
        expects=_E("area_change_km2", -1)),
     _p("us_aid_gap_share", 1.0, 0.0, 1.0, "share",
        "Share of new US aid withheld from 2024-01-01 to 2024-04-23, while Congress passed no "
@@ -958,7 +960,7 @@ _SPECS: list[ParamSpec] = [
        "supplied from day 0; the day-0 forces are estimated with history's aid.",
        "facts: 'All-donor aid allocations per year' 41.6 bn EUR (45 bn USD) times Europe's share "
        "of 'Cumulative aid allocations Europe vs US (all types)' (89.9 of 156.9)", "europe",
-       label="European aid to Ukraine in 2024",
+       label="European aid to Ukraine a year, from the start",
        expects=_E("area_change_km2", -1)),
     _p("eu_military_share", 0.45, 0.0, 1.0, "share",
        "Military share of European aid.", "facts: 'Cumulative aid allocations Europe vs US "
