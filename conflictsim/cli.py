@@ -156,6 +156,8 @@ def replay_row(sweep_dir: str, row_index: int):
     values = results.replayed_values(replayed, stored.index)
     mismatched = [c for c, value in values.items() if not _same(value, stored[c])]
     world = sum(1 for c in values if c.startswith(("drawn_", "type_")))
+    derived = sum(1 for item in manifest["spec"]["output"].get("derived") or ()
+                  if item["name"] in values)
     if mismatched:
         machine = manifest.get("environment", manifest).get("numpy_cpu_features", "unknown")
         why = (f"stored on a CPU with features {machine}; with native math numpy's exp/log can "
@@ -166,8 +168,9 @@ def replay_row(sweep_dir: str, row_index: int):
               f"{', '.join(mismatched)} ({why})")
     else:
         print(f"replay of row {row_index} matches the stored row bit for bit "
-              f"({len(values) - world} outcome columns, the outcome class among them, and "
-              f"{world} columns of the run's drawn world)")
+              f"({len(values) - world} outcome columns, the outcome class and {derived} derived "
+              f"outcome{'' if derived == 1 else 's'} among them, and {world} columns of the "
+              "run's drawn world)")
     return replayed
 
 

@@ -33,9 +33,11 @@ def load_manifest(out: Path) -> dict:
     return manifest
 
 
-def spec_of(out: Path):
-    """The spec a directory was made from (as stored in its manifest)."""
-    return from_dict(_spec_table(load_manifest(out)["spec"]), source=str(Path(out) / storage.MANIFEST))
+def spec_of(out: Path, manifest: dict | None = None):
+    """The spec a directory was made from (as stored in its manifest). A caller that has
+    already read the manifest passes it in."""
+    manifest = load_manifest(out) if manifest is None else manifest
+    return from_dict(_spec_table(manifest["spec"]), source=str(Path(out) / storage.MANIFEST))
 
 
 def _spec_table(stored: dict) -> dict:
@@ -263,21 +265,38 @@ def replay_command(out: Path, row_index: int) -> str:
 
 def replay(out: Path, row_index: int, manifest: dict | None = None,
            values: pd.Series | None = None) -> sim.SimResult:
-    """Run one row of a sweep alone (what `replay_command` prints, as a Python call). A caller
-    that has already read the manifest or the stored row passes them in."""
+    """Run one row of a sweep alone (what `replay_command` prints, as a Python call), every
+    trajectory recorded. Its outcomes carry the spec's derived outcomes too, computed by the
+    sweep's own `derived.add_columns`, so the replay has every outcome column the stored row
+    has. A caller that has already read the manifest or the stored row passes them in."""
+    from .derived import add_columns
+
     manifest = load_manifest(out) if manifest is None else manifest
     values = row(out, row_index) if values is None else values
     parameters = row_parameters(manifest)
-    return sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
-                        seed=int(values["seed"]), run_offset=int(values["replicate"]),
-                        overrides={name: _python(values[name]) for name in parameters},
-                        start_date=start_date(manifest), uncertainty=uncertainty(manifest),
-                        math=math_mode(manifest))
+    result = sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
+                          seed=int(values["seed"]), run_offset=int(values["replicate"]),
+                          overrides={name: _python(values[name]) for name in parameters},
+                          record=True, start_date=start_date(manifest),
+                          uncertainty=uncertainty(manifest), math=math_mode(manifest))
+    derived = derived_outcomes(out, manifest)
+    if derived:
+        result.outcomes = add_columns(result.outcomes, result.trajectories, derived,
+                                      start_date(manifest))
+    return result
+
+
+def derived_outcomes(out: Path, manifest: dict) -> tuple:
+    """The user-defined outcomes of the sweep's spec (none in manifests from before them)."""
+    if not manifest["spec"]["output"].get("derived"):
+        return ()
+    return spec_of(out, manifest).output.derived
 
 
 def replayed_values(result: sim.SimResult, columns) -> dict:
-    """The replayed run's values of a stored row's columns: its outcomes and outcome class, and
-    its drawn world (`drawn_<parameter>`, `type_<name>`), as the sweep wrote them."""
+    """The replayed run's values of a stored row's columns: its outcomes (derived ones included,
+    as `replay` adds them) and outcome class, and its drawn world (`drawn_<parameter>`,
+    `type_<name>`), as the sweep wrote them."""
     from .chunks import DRAWN_PREFIX, TYPE_PREFIX, parameter_column
 
     values = {}
