@@ -16,7 +16,7 @@ import sim
 from sim.outcomes import OUTCOMES
 
 from . import storage
-from .spec import decode, from_dict
+from .spec import SAMPLER_KEYS, decode, from_dict
 
 SUMMARY_OUTCOMES = ("occupied_km2_final", "russia_economic_pressure_final", "ukraine_support_final")
 # Outcomes the per-point table shows (the first kept of them), and the most points it lists: a
@@ -54,12 +54,12 @@ def _spec_table(stored: dict) -> dict:
         else:
             entry = {"levels": [decode(factor["name"], v) for v in factor["levels"]]}
         parameters[factor["name"]] = entry
-    sampler = {"method": stored["method"], "levels": stored["morris_levels"],
-               "second_order": stored["second_order"]}
-    if stored["method"] != "grid":
-        sampler["samples"] = stored["samples"]
-    if stored.get("dummy"):
-        sampler["dummy"] = True
+    # only the method's own keys: a method refuses the others (manifests from before the check
+    # may hold their defaults, or values the method never read)
+    settings = {"samples": stored["samples"], "levels": stored["morris_levels"],
+                "second_order": stored["second_order"], "dummy": stored.get("dummy", False)}
+    sampler = {"method": stored["method"],
+               **{key: settings[key] for key in SAMPLER_KEYS[stored["method"]]}}
     table = {
         "name": stored["name"], "description": stored["description"],
         "scenarios": stored["scenarios"], "days": stored["days"], "seed": stored["seed"],

@@ -16,14 +16,16 @@ file, the key and the value, never an hour into a sweep.
 
     [sampler]
     method = "grid"                         # grid | random | latin | sobol | morris
-    samples = 64                            # random/latin: points; sobol: N; morris: trajectories
+    # each method takes only its own keys (SAMPLER_KEYS): grid none; random, latin: samples
+    # (points); sobol: samples (N), second_order, dummy; morris: samples (trajectories),
+    # levels, dummy
 
     [parameters]
     trump_sanctions_level = { range = [0.0, 1.0], steps = 6 }
     putin_strategy = { levels = ["freeze", "serious"] }
     # samplers random/latin/sobol may draw a range from a distribution (default uniform):
     # advance_speed_scale = { range = [0.5, 1.5], distribution = "normal", mean = 1.0, sd = 0.2 }
-    # oil_price_usd = { range = [40, 120], distribution = "loguniform" }
+    # world_oil_price_usd = { range = [40, 120], distribution = "loguniform" }
 
     [fixed]
     eu_sanctions_step = 0.05
@@ -73,7 +75,16 @@ from sim.model import TRAJECTORY_FIELDS
 from sim.params import InputError
 from sim.state import PHASE_NAMES
 
-SAMPLERS = ("grid", "random", "latin", "sobol", "morris")
+# The [sampler] keys each method reads besides `method`; one table, so that a key of another
+# method is refused rather than silently ignored.
+SAMPLER_KEYS = {
+    "grid": (),
+    "random": ("samples",),
+    "latin": ("samples",),
+    "sobol": ("samples", "second_order", "dummy"),
+    "morris": ("samples", "levels", "dummy"),
+}
+SAMPLERS = tuple(SAMPLER_KEYS)
 TRAJECTORY_MODES = {"none": 0, "daily": 1, "weekly": 7}
 OUTCOME_COLUMNS = (*OUTCOMES, "outcome")  # declared once, in sim.outcomes
 DEFAULT_QUANTILES = FAN_QUANTILES
@@ -83,7 +94,7 @@ KEY_COLUMNS = ("row", "scenario", "point", "replicate", "seed")  # what names a 
 _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
              "uncertainty", "math", "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
-_SAMPLER_KEYS = {"method", "samples", "levels", "second_order", "dummy"}
+_SAMPLER_KEYS = {"method", *(key for keys in SAMPLER_KEYS.values() for key in keys)}
 # The SALib dummy: a factor sampled like the others that nothing reads. Its indices are what the
 # estimator gives a parameter with no effect at this many samples: the noise floor.
 DUMMY_NAME = "dummy"
@@ -281,6 +292,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
     sampler = check.table(data, "sampler")
     check.known_keys("sampler.", sampler, _SAMPLER_KEYS)
     method = check.choice(sampler, "sampler.method", sampler.get("method", "grid"), SAMPLERS)
+    check.sampler_keys(sampler, method)
     samples = check.whole(sampler, "samples", 0 if method == "grid" else 64, 1, 10**8,
                           prefix="sampler.", required=method != "grid")
     morris_levels = check.whole(sampler, "levels", 4, 2, 100, prefix="sampler.")
@@ -288,9 +300,6 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
     if method == "sobol" and samples & (samples - 1):
         check.fail("sampler.samples", samples, "sampler 'sobol' needs a power of two (e.g. 256)")
     dummy = check.boolean(sampler, "dummy", False, prefix="sampler.")
-    if dummy and method not in ("sobol", "morris"):
-        check.fail("sampler.dummy", True, "a dummy parameter needs sampler 'sobol' or 'morris' "
-                                          "(it shows the noise floor of their indices)")
     factors = check.factors(check.table(data, "parameters"), method)
     fixed = check.fixed(check.table(data, "fixed"), factors)
     output = check.output(check.table(data, "output"), days, factors)
@@ -383,6 +392,18 @@ class _Checker:
             if key not in allowed:
                 self.fail(prefix + key, table[key],
                           "unknown key; allowed: " + ", ".join(sorted(allowed)))
+
+    def sampler_keys(self, sampler: Mapping[str, Any], method: str) -> None:
+        """Each method takes only the keys it reads (`SAMPLER_KEYS`): levels under grid would
+        otherwise be ignored while the spec reads as if it set something."""
+        takes = SAMPLER_KEYS[method]
+        for key, value in sampler.items():
+            if key == "method" or key in takes:
+                continue
+            users = [name for name, keys in SAMPLER_KEYS.items() if key in keys]
+            named = ", ".join(users[:-1]) + " or " + users[-1] if len(users) > 1 else users[0]
+            self.fail("sampler." + key, value, f"sampler '{method}' takes "
+                      + ", ".join(("method", *takes)) + f"; {key} goes with sampler {named}")
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key, {})

@@ -114,6 +114,11 @@ CASES = {
                                            "{tmp}/no_such_sweep", "--resume", "--executor",
                                            "serial"],
                                       ["--out {tmp}/no_such_sweep: holds no sweep to resume"]),
+    "a grid with a Morris key": ({"levels.toml": GOOD.replace(
+        'method = "grid"', 'method = "grid"\nlevels = 6').encode()},
+        ["sweep", "{tmp}/levels.toml", "--out", "{tmp}/new"],
+        ["levels.toml: sampler.levels=6: sampler 'grid' takes method; levels goes with sampler "
+         "morris"]),
     "resume with another spec": ({"other.toml": GOOD.replace("seed = 3", "seed = 4").encode()},
                                  ["sweep", "{tmp}/other.toml", "--out", "{out}", "--resume"],
                                  ["--out {out}: holds results of another spec"]),

@@ -40,11 +40,68 @@ def parse(text: str):
     return spec_module.parse(text, source="exp.toml")
 
 
-@pytest.mark.parametrize("path", sorted(SPECS.glob("*.toml")), ids=lambda p: p.name)
+DOCUMENTED_SPECS = sorted([*SPECS.glob("*.toml"), *(ROOT / "docs").rglob("*.toml"),
+                           *(ROOT / "benchmarks").glob("*.toml")])
+
+
+@pytest.mark.parametrize("path", DOCUMENTED_SPECS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_shipped_specs_are_valid(path):
     spec = spec_module.load(path)
     assert spec_module.n_rows(spec) > 0
     assert samplers.draw(spec).shape == (spec_module.n_points(spec), len(spec.factors))
+
+
+def test_the_example_in_the_spec_modules_docstring_is_valid():
+    example = spec_module.__doc__.split("\n\n", 2)[2]
+    spec = parse(re.sub(r"^    ", "", example, flags=re.M))
+    assert spec.method == "grid" and [d.name for d in spec.output.derived] == [
+        "day_area_above_120k", "winter_outage_mean"]
+
+
+# The [sampler] keys each method reads besides `method` (the contract, written out here so that
+# a change to experiments.spec.SAMPLER_KEYS shows up as a failing test).
+METHOD_KEYS = {"grid": (), "random": ("samples",), "latin": ("samples",),
+               "sobol": ("samples", "second_order", "dummy"),
+               "morris": ("samples", "levels", "dummy")}
+SAMPLER_VALUES = {"samples": 8, "levels": 6, "second_order": False, "dummy": True}
+
+
+def sampler_spec(method: str, key: str) -> dict:
+    """A valid spec of `method` with `key` set under [sampler] (samples too where required)."""
+    sampler = {"method": method, **({"samples": 8} if method != "grid" else {}),
+               key: SAMPLER_VALUES[key]}
+    parameter = {"range": [0.0, 1.0], **({"steps": 2} if method == "grid" else {})}
+    return {"sampler": sampler, "parameters": {"trump_aid_level": parameter}}
+
+
+@pytest.mark.parametrize("method,key", [(m, k) for m in METHOD_KEYS for k in SAMPLER_VALUES
+                                        if k not in METHOD_KEYS[m]])
+def test_a_sampler_refuses_the_keys_of_other_methods(method, key):
+    with pytest.raises(SpecError) as caught:
+        spec_module.from_dict(sampler_spec(method, key), source="exp.toml")
+    message = str(caught.value)
+    shown = spec_module._show(SAMPLER_VALUES[key])
+    takes = ", ".join(("method", *METHOD_KEYS[method]))
+    assert message.startswith(f"exp.toml: sampler.{key}={shown}: sampler '{method}' takes "
+                              f"{takes}; {key} goes with sampler "), message
+    users = message.rsplit("goes with sampler ", 1)[1].replace(" or ", ", ").split(", ")
+    assert users == [m for m in METHOD_KEYS if key in METHOD_KEYS[m]], message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("method,key", [(m, k) for m in METHOD_KEYS for k in METHOD_KEYS[m]])
+def test_a_sampler_takes_its_own_keys(method, key):
+    spec = spec_module.from_dict(sampler_spec(method, key), source="exp.toml")
+    attribute = {"levels": "morris_levels"}.get(key, key)
+    assert getattr(spec, attribute) == SAMPLER_VALUES[key]
+
+
+def test_the_researchers_grid_with_sobol_and_morris_keys_is_refused():
+    text = GOOD.replace('method = "grid"', 'method = "grid"\nsamples = 50\nlevels = 6\n'
+                        'second_order = false')
+    with pytest.raises(SpecError, match=r"exp.toml: sampler.samples=50: sampler 'grid' takes "
+                                        r"method; samples goes with sampler random, latin, sobol or morris$"):
+        parse(text)
 
 
 def test_smoke_spec_is_small():
