@@ -335,9 +335,10 @@ def cmd_sensitivity(args) -> int:
     table = sensitivity.analyse(spec, out, targets)
     shares = noise.streamed(out, tuple(targets or spec.sensitivity.outcomes))
     csv = out / "sensitivity.csv"
+    figure = figure or out / "sensitivity.png"
+    replaced = [path.name for path in (csv, out / "noise.csv", figure) if path.exists()]
     table.to_csv(csv, index=False)
     shares.to_csv(out / "noise.csv", index=False)
-    figure = figure or out / "sensitivity.png"
     plots.save(plots.sensitivity_bars(table), figure)
     print(sensitivity.format_table(table))
     print("\nvariance between points (the levers) and between replicates at a point (the "
@@ -345,7 +346,9 @@ def cmd_sensitivity(args) -> int:
     print(noise.format_table(shares))
     for line in noise.warnings(shares):
         print(line)
-    print(f"wrote {csv}, {out / 'noise.csv'} and {figure}")
+    print(f"wrote {csv}, {out / 'noise.csv'} and {figure}"
+          + (f" (replacing the earlier {', '.join(replaced)}: copy them first to keep an "
+             f"analysis of other outcomes)" if replaced else ""))
     return 0
 
 

@@ -177,6 +177,12 @@ def test_the_cli_samples_a_dummy_the_model_never_reads_and_reports_its_floor(tmp
     dummy = table[(table["parameter"] == "dummy") & table["index"].isin(["S1", "ST"])]
     assert len(dummy) == 2 and np.all(dummy["value"] == 0.0), "runs differing in it are equal"
     assert "noise floor, occupied_km2_final (new_administration) ST: the dummy" in done.stdout
+    assert "replacing" not in done.stdout
+    again = subprocess.run([sys.executable, "-m", "conflictsim", "sensitivity", str(out),
+                            "--outcome", "area_change_km2"], cwd=ROOT, capture_output=True,
+                           text=True)
+    assert again.returncode == 0, again.stderr
+    assert "(replacing the earlier sensitivity.csv, noise.csv, sensitivity.png" in again.stdout
 
 
 def test_a_dummy_needs_sobol_or_morris():
