@@ -147,11 +147,17 @@ def replay_row(sweep_dir: str, row_index: int):
     from experiments import results
 
     manifest = results.load_manifest(Path(sweep_dir))
-    try:
-        stored = results.row(Path(sweep_dir), row_index)
-    except InputError:
+    stored = None
+    if 0 <= row_index < manifest["rows"]:
+        try:
+            stored = results.row(Path(sweep_dir), row_index)
+        except InputError:
+            pass
+    if stored is None:  # -1 as well as one past the end: the message names the sweep's rows
+        done = results.rows_done(Path(sweep_dir))
+        rows = f"0 to {done - 1:,}" if done else "it holds no rows yet"
         raise CliError(f"--run={row_index} is not allowed: a row index of the sweep in "
-                       f"{sweep_dir} (0 to {results.rows_done(Path(sweep_dir)) - 1})") from None
+                       f"{sweep_dir} ({rows})")
     replayed = results.replay(Path(sweep_dir), row_index, manifest, stored)
     values = results.replayed_values(replayed, stored.index)
     mismatched = [c for c, value in values.items() if not _same(value, stored[c])]
@@ -375,8 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "page) and check it bit for bit")
     p.add_argument("--from", dest="from_dir", metavar="DIR",
                    help="replay a row of the sweep in DIR (with --run K), alone, bit for bit")
-    p.add_argument("--run", type=whole("--run", 0, 2**62), metavar="K",
-                   help="row index of the sweep to replay (with --from DIR)")
+    # any whole number here: the sweep's own range is known only once its folder is read
+    p.add_argument("--run", type=checked("--run", int, "a row index of the sweep in --from DIR"),
+                   metavar="K", help="row index of the sweep to replay (with --from DIR)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("levers", help="check that each parameter moves what it declares, the "

@@ -119,6 +119,13 @@ CASES = {
         ["sweep", "{tmp}/levels.toml", "--out", "{tmp}/new"],
         ["levels.toml: sampler.levels=6: sampler 'grid' takes method; levels goes with sampler "
          "morris"]),
+    # the sweep's own rows, not argparse's [0, 2**62], whichever side the index falls
+    "run --from a sweep --run -1": ({}, ["run", "--from", "{out}", "--run", "-1"],
+                                    ["--run=-1 is not allowed: a row index of the sweep in {out} "
+                                     "(0 to 3)"]),
+    "run --from a sweep --run 10^20": ({}, ["run", "--from", "{out}", "--run", "1" + "0" * 20],
+                                       [f"--run={10**20} is not allowed: a row index of the sweep "
+                                        "in {out} (0 to 3)"]),
     "resume with another spec": ({"other.toml": GOOD.replace("seed = 3", "seed = 4").encode()},
                                  ["sweep", "{tmp}/other.toml", "--out", "{out}", "--resume"],
                                  ["--out {out}: holds results of another spec"]),
