@@ -146,6 +146,9 @@ def replay_row(sweep_dir: str, row_index: int):
     manifest records both)."""
     from experiments import results
 
+    if not Path(sweep_dir).exists():  # a mistyped path: "no manifest.json" would send them looking
+        raise CliError(f"--from={sweep_dir} is not allowed: no such folder; give the folder that "
+                       "`conflictsim sweep --out` wrote")
     manifest = results.load_manifest(Path(sweep_dir))
     stored = None
     if 0 <= row_index < manifest["rows"]:

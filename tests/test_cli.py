@@ -95,6 +95,8 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
      "--days=5 is not allowed with --from somewhere"),
     (["run", "--from", "somewhere", "--run", "1", "--scenario", "freeze"],
      "--scenario=freeze is not allowed with --from somewhere"),
+    (["run", "--from", "/no/such/sweep", "--run", "0"],
+     "--from=/no/such/sweep is not allowed: no such folder"),
     (["run", "--game", "game.json", "--runs", "3"], "--runs=3 is not allowed with --game game.json"),
     (["run", "--game", "game.json", "--settings", "s.toml"],
      "--settings=s.toml is not allowed with --game game.json"),

@@ -126,6 +126,8 @@ CASES = {
     "run --from a sweep --run 10^20": ({}, ["run", "--from", "{out}", "--run", "1" + "0" * 20],
                                        [f"--run={10**20} is not allowed: a row index of the sweep "
                                         "in {out} (0 to 3)"]),
+    "run --from a folder holding no sweep": ({}, ["run", "--from", "{tmp}", "--run", "0"],
+                                             ["{tmp}: no manifest.json; not a sweep directory"]),
     "resume with another spec": ({"other.toml": GOOD.replace("seed = 3", "seed = 4").encode()},
                                  ["sweep", "{tmp}/other.toml", "--out", "{out}", "--resume"],
                                  ["--out {out}: holds results of another spec"]),
