@@ -315,11 +315,15 @@ def cmd_results(args) -> int:
 def cmd_sensitivity(args) -> int:
     """`conflictsim sensitivity SPEC.toml|DIR`: run the sweep if needed, then analyse it."""
     from experiments import noise, plots, results, sensitivity, spec as spec_module, storage, sweep
+    from sim.outcomes import check_share_target
 
     source = Path(args.spec)
     figure = output_file("--plot", args.plot) if args.plot else None
     targets = tuple(args.outcome) if args.outcome else None
     if targets:
+        for target in targets:  # the spec's check names no outcome class; this one lists them
+            if target.startswith("share:"):
+                check_share_target("--outcome", target)
         spec_module.from_dict({"sensitivity": {"outcomes": list(targets)}}, source="--outcome")
     if source.is_dir():
         out, spec = source, results.spec_of(source)

@@ -234,6 +234,7 @@ def heatmap_choice(manifest: dict, columns, x: str | None, y: str | None,
     """The heat map's axes and outcome: the options, else the first two swept parameters and
     the first numeric outcome kept. A name that is not a column of the outcomes table (or, for
     the outcome, `reached:`/`share:` of one) is refused in one line. None: nothing to map."""
+    from sim.outcomes import check_share_target
     from sim.params import InputError
 
     kept = manifest["spec"]["output"]["outcomes"]
@@ -244,10 +245,11 @@ def heatmap_choice(manifest: dict, columns, x: str | None, y: str | None,
             raise InputError(f"{flag}={name!r} is not allowed: not a column of this sweep's "
                              f"outcomes table; one of "
                              f"{', '.join(c for c in columns if c not in KEY_LIKE)}")
-    if outcome is not None:
-        base = outcome.split(":", 1)[1] if outcome.startswith(("reached:", "share:")) else outcome
-        known = base in sim.OUTCOME_CLASSES if outcome.startswith("share:") else base in columns
-        if not known:
+    if outcome is not None and outcome.startswith("share:"):
+        check_share_target("--outcome", outcome)
+    elif outcome is not None:
+        base = outcome.split(":", 1)[1] if outcome.startswith("reached:") else outcome
+        if base not in columns:
             raise InputError(f"--outcome={outcome!r} is not allowed: not an outcome of this sweep; one of "
                              f"{', '.join(c for c in kept if c != 'outcome')}, reached:<column> "
                              f"or share:<outcome class>")

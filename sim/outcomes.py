@@ -8,7 +8,7 @@ import numpy as np
 
 from . import sectors
 from .core import talks
-from .params import Params
+from .params import ParamError, Params, did_you_mean
 from .state import CEASEFIRE, SETTLEMENT, TALKS, State
 
 @dataclass(frozen=True)
@@ -129,6 +129,15 @@ OUTCOMES: dict[str, OutcomeSpec] = {o.name: o for o in [
 
 OUTCOME_CLASSES = ("settlement", "frozen conflict", "Russian economic crisis",
                    "Ukrainian destabilisation", "war with talks", "war without talks")
+
+
+def check_share_target(field: str, target: str) -> None:
+    """Refuse `share:<name>` unless the name is an outcome class, listing the classes: some hold
+    a space ('frozen conflict'), which a researcher may well write with an underscore."""
+    if target.removeprefix("share:") not in OUTCOME_CLASSES:
+        raise ParamError(field, target, "share:<outcome class>, where the class is one of "
+                         + ", ".join(repr(name) for name in OUTCOME_CLASSES)
+                         + did_you_mean(target, [f"share:{name}" for name in OUTCOME_CLASSES]))
 
 
 def outcome_class(state: State, params: Params) -> np.ndarray:

@@ -53,6 +53,10 @@ method = "grid"
 {FLOATS[1]} = {{ range = [{sim.PARAMS[FLOATS[1]].low}, {sim.PARAMS[FLOATS[1]].high}], steps = 1000000 }}
 """
 
+SHARE_REFUSAL = ["--outcome='share:frozen_conflict' is not allowed: share:<outcome class>",
+                 ", ".join(repr(name) for name in sim.OUTCOME_CLASSES),
+                 "(did you mean 'share:frozen conflict'?)"]
+
 # id: (files to create {name: bytes}, command words, fragments the one line must hold)
 CASES = {
     "invalid utf-8 spec": ({"bad.toml": b'name = "caf\xe9"\n'},
@@ -101,6 +105,15 @@ CASES = {
     "results --outcome without --plots": ({}, ["results", "{out}", "--outcome", "force_ratio"],
                                           ["--outcome='force_ratio' is not allowed without "
                                            "--plots FOLDER"]),
+    # a class written with an underscore: the refusal lists the classes and suggests the name
+    "results --outcome share:frozen_conflict": ({}, ["results", "{out}", "--plots", "{tmp}/plots",
+                                                     "--outcome", "share:frozen_conflict"],
+                                                SHARE_REFUSAL),
+    "sensitivity --outcome share:frozen_conflict": ({"m.toml": MORRIS.replace("NAME", "m").encode()},
+                                                    ["sensitivity", "{tmp}/m.toml", "--outcome",
+                                                     "share:frozen_conflict", "--executor",
+                                                     "serial"],
+                                                    SHARE_REFUSAL),
     "calibrate --seed -1": ({}, ["calibrate", "--out", "{tmp}/cal", "--seed", "-1"],
                             ["--seed=-1 is not allowed: a whole number in [0, 9223372036854775807]"]),
     "a 10^6 x 10^6 grid": ({"huge.toml": HUGE_GRID.encode()},
