@@ -25,8 +25,8 @@ import numpy as np
 from conflictsim.arguments import EXIT_BAD_INPUT, checked, output_file, report_error, whole
 from sim import DEFAULT_MATH, MATH_MODES, calendar, uncertainty
 from sim.outcomes import OUTCOMES
-from sim.params import (GROUPS, PARAMS, InputError, ParamError, did_you_mean, iter_specs,
-                        parse_assignment)
+from sim.params import (GROUPS, PARAMS, InputError, ParamError, check_name, did_you_mean,
+                        iter_specs, parse_assignment)
 from sim.scenarios import SCENARIOS, check_scenario
 
 SUMMARY_COLUMNS = tuple((o.name, f"{o.label}, {o.unit}", o.fmt) for o in OUTCOMES.values()
@@ -76,9 +76,14 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_params(args) -> int:
+    """Every parameter, or only those named (under their groups, as in the full listing)."""
+    wanted = {check_name(name).name for name in args.names}
     for group in GROUPS:
+        specs = [spec for spec in iter_specs(group) if not wanted or spec.name in wanted]
+        if not specs:
+            continue
         print(f"[{group}]")
-        for spec in iter_specs(group):
+        for spec in specs:
             print(f"  {spec.name} = {spec.default_text()}   ({spec.allowed()})")
             print(textwrap.indent(textwrap.fill(spec.meaning, 84), "      "))
         print()
@@ -340,6 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenarios", help="list the scenario presets with their descriptions")
     p.set_defaults(func=cmd_scenarios)
     p = sub.add_parser("params", help="list every parameter with default, range, unit, meaning")
+    p.add_argument("names", nargs="*", metavar="PARAM",
+                   help="show only these parameters (default: all)")
     p.set_defaults(func=cmd_params)
 
     p = sub.add_parser("run", help="run one scenario as a batch of runs and summarise it",

@@ -101,6 +101,9 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
     (["run", "--game", "game.json", "--settings", "s.toml"],
      "--settings=s.toml is not allowed with --game game.json"),
     (["run", "--out", "/no/such/dir/o.parquet"], "--out='/no/such/dir/o.parquet'"),
+    (["params", "trump_aid_levl"],
+     "parameter='trump_aid_levl' is not allowed: a name listed by `conflictsim params` (did you "
+     "mean 'trump_aid_level'?)"),
 ])
 def test_bad_input_gives_one_line_and_exit_code_2(args, field, capsys):
     out = run_main(capsys, *args)
@@ -182,6 +185,17 @@ def test_params_lists_every_parameter_with_its_range(capsys):
     assert out.returncode == 0
     for name, spec in sim.PARAMS.items():
         assert f"{name} = {spec.default_text()}" in out.stdout
+
+
+def test_params_shows_only_the_parameters_named(capsys):
+    full = run_main(capsys, "params").stdout
+    out = run_main(capsys, "params", "trump_aid_level", "putin_strategy")
+    assert out.returncode == 0, out.stderr
+    shown = [line.split(" = ")[0].strip() for line in out.stdout.splitlines() if " = " in line]
+    assert shown == ["putin_strategy", "trump_aid_level"]  # in the full listing's order
+    for block in out.stdout.strip().split("\n\n"):  # each group's block as the full listing has it
+        header, *lines = block.splitlines()
+        assert header in full and all(line in full for line in lines)
 
 
 @pytest.mark.slow
