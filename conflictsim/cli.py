@@ -26,7 +26,7 @@ from conflictsim.arguments import EXIT_BAD_INPUT, checked, output_file, report_e
 from sim import DEFAULT_MATH, MATH_MODES, calendar, uncertainty
 from sim.outcomes import OUTCOMES
 from sim.params import (GROUPS, PARAMS, InputError, ParamError, check_name, did_you_mean,
-                        iter_specs, parse_assignment)
+                        iter_specs, parse_assignment, plural)
 from sim.scenarios import SCENARIOS, check_scenario
 
 SUMMARY_COLUMNS = tuple((o.name, f"{o.label}, {o.unit}", o.fmt) for o in OUTCOMES.values()
@@ -126,7 +126,8 @@ def cmd_shape(args) -> int:
 def summary_text(outcomes, scenario: str, days: int,
                  start: dt.date = calendar.START_DATE) -> str:
     width = max(42, *(len(label) + 2 for _, label, _ in SUMMARY_COLUMNS))  # columns stay aligned
-    lines = [f"scenario {scenario}: {len(outcomes)} runs x {days} days "
+    lines = [f"scenario {scenario}: {len(outcomes)} {plural(len(outcomes), 'run')} x {days} "
+             f"{plural(days, 'day')} "
              f"({start} to {calendar.date_of(days, start)})",
              f"{'outcome':<{width}}{'median':>14}{'10%':>14}{'90%':>14}"]
     for column, label, fmt in SUMMARY_COLUMNS:

@@ -263,6 +263,7 @@ def one_line_errors(command):
 def cmd_sweep(args) -> int:
     from experiments import spec as spec_module
     from experiments import storage, sweep
+    from sim.params import plural
 
     text = spec_module.read_text(args.spec)
     spec = spec_module.parse(text, source=str(args.spec))
@@ -275,7 +276,8 @@ def cmd_sweep(args) -> int:
                        chunk_size=args.chunk_size, spec_text=text, progress=not args.quiet)
     recomputed = (f"; {report.chunks_recomputed} damaged, missing or foreign chunks computed "
                   f"again" if report.chunks_recomputed else "")
-    print(f"{report.out}: {report.rows:,} runs ({report.rows_already_done:,} already done, "
+    print(f"{report.out}: {report.rows:,} {plural(report.rows, 'run')} "
+          f"({report.rows_already_done:,} already done, "
           f"{report.rows_computed:,} computed in {report.seconds:.1f} s, "
           f"{report.run_days_per_second:,.0f} run-days/s{recomputed})")
     roots = [name for name in storage.TABLE_ROOTS if (report.out / name).is_dir()]

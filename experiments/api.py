@@ -20,6 +20,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from sim.params import plural
+
 from . import evaluators, storage
 from . import spec as spec_module
 from . import sweep
@@ -55,8 +57,9 @@ class Experiment:
 
     def __repr__(self) -> str:
         where = f" in {self.out}" if self.out is not None else ""
-        return (f"<Experiment '{self.spec.name}': {len(self.outcomes):,} runs of "
-                f"{self.manifest['rows']:,}, {len(self.design):,} points{where}>")
+        runs, points = len(self.outcomes), len(self.design)
+        return (f"<Experiment '{self.spec.name}': {runs:,} {plural(runs, 'run')} of "
+                f"{self.manifest['rows']:,}, {points:,} {plural(points, 'point')}{where}>")
 
 
 def run(spec: str | Path | Mapping[str, Any] | Spec, out: str | Path | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.params import plural
 from sim.trajectories import TRAJECTORIES
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -53,7 +54,7 @@ def figure(table: pd.DataFrame, box_text: str):
             ax.fill_between(part["day"], part["p05"], part["p95"], color=colours[group],
                             alpha=0.2, lw=0)
             ax.plot(part["day"], part["p50"], color=colours[group], lw=1.6,
-                    label=f"{group} the box ({runs:,} runs): median, 90 %")
+                    label=f"{group} the box ({runs:,} {plural(runs, 'run')}): median, 90 %")
         ax.set_ylabel(TRAJECTORIES[field].axis_label, fontsize=8)
         ax.tick_params(labelsize=8)
         ax.legend(fontsize=7, loc="best")

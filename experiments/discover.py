@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.params import InputError, first_line
+from sim.params import InputError, first_line, plural
 from sim.style import OKABE_ITO
 
 from . import storage
@@ -604,12 +604,13 @@ class Discovery:
         the best-scored inputs; the full tables are in `tables()` (the dataclass's own repr
         printed every table and fan, hundreds of lines)."""
         share = self.runs_of_interest / self.runs if self.runs else 0.0
-        lines = [f"Discovery({self.where!r}: {self.runs_of_interest:,} of {self.runs:,} runs, "
+        lines = [f"Discovery({self.where!r}: {self.runs_of_interest:,} of {self.runs:,} "
+                 f"{plural(self.runs, 'run')}, "
                  f"{share:.1%}; {len(self.parameters)} inputs searched)"]
         for b, found in enumerate(self.prim.boxes if self.prim else [], start=1):
             box = found.box
             lines.append(f"  box {b}: coverage {box.coverage:.2f}, density {box.density:.2f}, "
-                         f"{box.n:,} runs: {self.prim.describe(box.limits)}")
+                         f"{box.n:,} {plural(box.n, 'run')}: {self.prim.describe(box.limits)}")
         if "condition" in self.scores:
             top = self.scores["condition"].head(REPR_TOP_SCORES)
             lines.append("  best-scored inputs: " + ", ".join(
@@ -716,7 +717,8 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
 
     notes = []
     if len(frame) < manifest["rows"]:
-        notes.append(f"the sweep is incomplete: {len(frame):,} of {manifest['rows']:,} runs")
+        notes.append(f"the sweep is incomplete: {len(frame):,} of {manifest['rows']:,} "
+                     f"{plural(manifest['rows'], 'run')}")
     y = condition(frame, where)
     parameters = inputs_of(frame, manifest, inputs)
     world = [p for p in parameters if p in world_columns(frame)]
@@ -744,7 +746,8 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
             notes.append(f"no box reaches density {threshold:g}; shown: the densest step of the "
                          f"trajectory, density {found.boxes[0].box.density:.3f} as reported")
     else:
-        notes.append(f"the condition holds in {int(y.sum()):,} of {len(y):,} runs: there is no "
+        notes.append(f"the condition holds in {int(y.sum()):,} of {len(y):,} "
+                     f"{plural(len(y), 'run')}: there is no "
                      f"region to find")
     outcomes = [c for c in manifest["spec"]["output"]["outcomes"] if c in frame]
     outcomes += [c for c in _derived_names(manifest) if c in frame]
@@ -793,7 +796,7 @@ def report_text(found: Discovery) -> str:
     if found.world:
         searched += f"; the world: {drawn} drawn parameters and {types} private types"
     lines = [f"condition: {found.where}",
-             f"  holds in {found.runs_of_interest:,} of {found.runs:,} runs "
+             f"  holds in {found.runs_of_interest:,} of {found.runs:,} {plural(found.runs, 'run')} "
              f"({found.runs_of_interest / found.runs:.1%}); searched over the levers "
              f"{searched}"]
     if found.noise is not None and len(found.noise):

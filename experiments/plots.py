@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 import sim
+from sim.params import plural
 from sim.style import CYCLE
 from sim.trajectories import TRAJECTORIES
 
@@ -50,9 +51,10 @@ def pooled_fans(trajectories: pd.DataFrame, scenario_of_row: pd.Series, field: s
     axes = figure.subplots()
     for colour, (scenario, group) in zip(CYCLE, frame.groupby("scenario", sort=False)):
         curve = group.groupby("day")[field].quantile([low, mid, high]).unstack()
+        runs = group["row"].nunique()
         axes.fill_between(curve.index, curve[low], curve[high], color=colour, alpha=0.25, lw=0)
         axes.plot(curve.index, curve[mid], color=colour, lw=2,
-                  label=f"{scenario} ({group['row'].nunique():,} runs pooled)")
+                  label=f"{scenario} ({runs:,} {plural(runs, 'run')} pooled)")
     axes.set_xlabel("day from start")
     axes.set_ylabel(TRAJECTORIES[field].axis_label)
     axes.set_title(wrap(title or f"{field}: {low * 100:g}-{high * 100:g}% band and "

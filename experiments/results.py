@@ -14,6 +14,7 @@ import pandas as pd
 
 import sim
 from sim.outcomes import OUTCOMES
+from sim.params import plural
 
 from . import storage
 from .spec import SAMPLER_KEYS, decode, from_dict
@@ -129,23 +130,28 @@ def summary_text(out: Path) -> str:
     storage.check_sizes(out)
     done = rows_done(out)
     model = manifest.get("model", {}).get("fingerprint", "not recorded")
+    points, replicates = manifest["sampler"]["points"], manifest["replicates"]
+    days = manifest["spec"]["days"]
     lines = [f"{out}: sweep '{manifest['name']}' (spec fingerprint {manifest['fingerprint']}, "
              f"model {model}), {status(out, manifest)}",
              f"  runs: {done:,} of {manifest['rows']:,}; scenarios: "
              f"{', '.join(manifest['scenarios'])}; sampler: {manifest['sampler']['method']} "
-             f"({manifest['sampler']['points']:,} points x {manifest['replicates']} replicates); "
-             f"{manifest['spec']['days']} days; seed {manifest['seed']}"]
+             f"({points:,} {plural(points, 'point')} x {replicates} "
+             f"{plural(replicates, 'replicate')}); {days} {plural(days, 'day')}; "
+             f"seed {manifest['seed']}"]
     for worker in manifest.get("workers", {}).values():
-        lines.append(f"  worker {worker.get('host')}: {worker.get('rows', 0):,} runs, python "
+        rows = worker.get("rows", 0)
+        lines.append(f"  worker {worker.get('host')}: {rows:,} {plural(rows, 'run')}, python "
                      f"{worker.get('python')}, numpy {worker.get('numpy')}, conflictsim "
                      f"{worker.get('conflictsim')}, {len(worker.get('numpy_cpu_features', []))} "
                      f"CPU features")
     lines += exactness_lines(manifest)
     for session in manifest.get("sessions", []):
         if "seconds" in session:
-            lines.append(f"  session {session['started']}: {session['rows_computed']:,} runs in "
+            computed = session["rows_computed"]
+            lines.append(f"  session {session['started']}: {computed:,} {plural(computed, 'run')} in "
                          f"{session['seconds']:.1f} s on {session['executor']} "
-                         f"({session['workers']} worker{'' if session['workers'] == 1 else 's'}), "
+                         f"({session['workers']} {plural(session['workers'], 'worker')}), "
                          f"{session['run_days_per_second'] or 0:,.0f} run-days/s")
     if done:
         lines += ["", formatted(outcome_summary(out)).to_string()]

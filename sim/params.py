@@ -1462,6 +1462,11 @@ def check_name(name: str) -> ParamSpec:
     return PARAMS[name]
 
 
+def plural(count: int, noun: str) -> str:
+    """`noun`, with an s unless `count` is one: "1 run", "2 runs", "0 runs"."""
+    return noun if count == 1 else noun + "s"
+
+
 def did_you_mean(name: str, known) -> str:
     """' (did you mean 'x'?)' for the closest of `known` to a misspelt name, else ''."""
     near = difflib.get_close_matches(str(name), list(known), n=1)

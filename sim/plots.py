@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from . import calendar  # noqa: E402
+from .params import plural  # noqa: E402
 from .style import FAN_QUANTILES, OKABE_ITO  # noqa: E402
 
 
@@ -43,7 +44,8 @@ def scenario_figure(result):
     draw_fan(ax_front, dates, result.trajectories["occupied_km2"] / 1000.0,
              OKABE_ITO["vermillion"], "occupied area")
     ax_front.set_ylabel("occupied area, thousand km²")
-    ax_front.set_title(f"{result.scenario}: {result.n_runs} runs, seed {result.seed}")
+    ax_front.set_title(f"{result.scenario}: {result.n_runs} {plural(result.n_runs, 'run')}, "
+                       f"seed {result.seed}")
     draw_fan(ax_pressure, dates, result.trajectories["russia_economic_pressure"],
              OKABE_ITO["blue"], "Russia")
     draw_fan(ax_pressure, dates, result.trajectories["ukraine_economic_pressure"],

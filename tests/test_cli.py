@@ -180,6 +180,23 @@ def test_a_start_date_moves_the_run_and_its_dates(tmp_path):
     assert dates.min() == "2024-06-01" and dates.max() == "2024-07-01"
 
 
+def test_one_run_is_one_run_in_run_sweep_and_results(capsys, tmp_path):
+    """A count of one is singular wherever the commands print a count of runs, days, points,
+    replicates or workers ("1 runs x 1 days" before)."""
+    out = run_main(capsys, "run", "--runs", 1, "--days", 1)
+    assert out.returncode == 0 and "1 run x 1 day (" in out.stdout, out.stdout
+    (tmp_path / "one.toml").write_text('name = "one"\nscenario = "freeze"\ndays = 1\n'
+                                       'replicates = 1\n')
+    out = run_main(capsys, "sweep", tmp_path / "one.toml", "--out", tmp_path / "one",
+                   "--executor", "serial", "--quiet")
+    assert out.returncode == 0 and ": 1 run (0 already done" in out.stdout, out.stdout
+    out = run_main(capsys, "results", tmp_path / "one")
+    assert out.returncode == 0, out.stderr
+    assert "(1 point x 1 replicate); 1 day;" in out.stdout and ": 1 run, python" in out.stdout
+    assert ": 1 run in " in out.stdout and "(1 worker)" in out.stdout
+    assert not any(f"1 {noun}s" in out.stdout for noun in ("run", "day", "point", "replicate"))
+
+
 def test_params_lists_every_parameter_with_its_range(capsys):
     out = run_main(capsys, "params")
     assert out.returncode == 0
