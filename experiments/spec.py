@@ -69,7 +69,7 @@ import numpy as np
 
 import sim
 from sim.style import FAN_QUANTILES
-from sim.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES, share_targets_allowed
 from sim import calendar
 from sim.model import TRAJECTORY_FIELDS
 from sim.params import InputError
@@ -663,6 +663,9 @@ class _Checker:
         if not isinstance(outcomes, list) or not outcomes:
             self.fail("sensitivity.outcomes", outcomes, "a non-empty list")
         for name in outcomes:
+            if isinstance(name, str) and name.startswith("share:") and not _is_sensitivity_target(
+                    name, derived):
+                self.fail("sensitivity.outcomes", name, share_targets_allowed(name))
             if not _is_sensitivity_target(name, derived):
                 self.fail("sensitivity.outcomes", name,
                           "a numeric outcome column, 'reached:<column>' or 'share:<outcome class>'")

@@ -135,9 +135,14 @@ def check_share_target(field: str, target: str) -> None:
     """Refuse `share:<name>` unless the name is an outcome class, listing the classes: some hold
     a space ('frozen conflict'), which a researcher may well write with an underscore."""
     if target.removeprefix("share:") not in OUTCOME_CLASSES:
-        raise ParamError(field, target, "share:<outcome class>, where the class is one of "
-                         + ", ".join(repr(name) for name in OUTCOME_CLASSES)
-                         + did_you_mean(target, [f"share:{name}" for name in OUTCOME_CLASSES]))
+        raise ParamError(field, target, share_targets_allowed(target))
+
+
+def share_targets_allowed(target: str) -> str:
+    """What a `share:` target may be, with the class nearest `target`."""
+    return ("share:<outcome class>, where the class is one of "
+            + ", ".join(repr(name) for name in OUTCOME_CLASSES)
+            + did_you_mean(target, [f"share:{name}" for name in OUTCOME_CLASSES]))
 
 
 def outcome_class(state: State, params: Params) -> np.ndarray:

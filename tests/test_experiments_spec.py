@@ -292,3 +292,12 @@ def test_a_start_date_is_part_of_the_identity_and_its_absence_keeps_old_fingerpr
     assert plain.start_date is None and "start_date" not in plain.identity()
     assert dated.start_date == quoted.start_date == "2024-06-01"
     assert dated.fingerprint() == quoted.fingerprint() != plain.fingerprint()
+
+
+def test_a_share_target_in_a_spec_that_is_no_outcome_class_names_the_classes():
+    text = GOOD.replace('method = "grid"', 'method = "sobol"\nsamples = 8').replace(
+        ", steps = 2", "").replace('putin_strategy = { levels = ["freeze", "serious"] }', "")
+    with pytest.raises(SpecError) as caught:
+        parse(text + '\n[sensitivity]\noutcomes = ["share:frozen_conflict"]\n')
+    message = str(caught.value)
+    assert "'frozen conflict'" in message and "did you mean 'share:frozen conflict'" in message
