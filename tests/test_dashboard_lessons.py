@@ -708,6 +708,62 @@ def test_the_explanation_says_how_far_the_prediction_was_from_the_runs():
     rc.close()
 
 
+def test_the_prediction_is_locked_once_its_run_has_started():
+    """A student who changes their choice after seeing the answer is still judged on the one
+    they made before the run; starting the lesson again unlocks it."""
+    import ipyvuetify as v
+
+    from dashboards.components.lesson_panel import LessonPanel
+    from dashboards.lessons import answer
+    lessons = {lesson.name: lesson for lesson in load_lessons()}
+    lesson = lessons["us_aid_cut"]
+    fans = synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5])
+    box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True,
+                                        on_run=lambda lesson: answer(lesson, *fans)),
+                            handle_error=False)
+    rc.find(v.Btn, children=["Start this lesson"]).widget.click()
+    choice_buttons = [rc.find(v.Btn, children=[choice]) for choice in lesson.choices]
+    assert not any(b.widget.disabled for b in choice_buttons)
+    assert "locked" not in page_text(rc)
+    rc.find(v.BtnToggle).widget.v_model = 2  # "two to three times"
+    rc.find(v.Btn, children=[f"2. Run the model for {lesson.run_days} days"]).widget.click()
+    assert all(rc.find(v.Btn, children=[choice]).widget.disabled for choice in lesson.choices)
+    assert "Your prediction is locked for this run" in page_text(rc)
+    rc.find(v.BtnToggle).widget.v_model = 1  # changed after the answer: not what is judged
+    rc.find(v.Btn, children=["4. Show the explanation"]).widget.click()
+    verdict = page_text(rc).split("Your prediction.")[1]
+    assert f"Your choice, “{lesson.choices[2]}”" in verdict
+    assert lesson.choices[1] not in verdict
+    rc.find(v.Btn, children=["Back to the list of lessons"]).widget.click()
+    rc.find(v.Btn, children=["Start this lesson"]).widget.click()
+    assert not any(rc.find(v.Btn, children=[c]).widget.disabled for c in lesson.choices)
+    assert "locked" not in page_text(rc)
+    rc.close()
+
+
+def test_a_typed_prediction_is_locked_once_its_run_has_started():
+    import ipyvuetify as v
+
+    from dashboards.components.lesson_panel import LessonPanel
+    from dashboards.lessons import answer
+    lesson = next(lesson for lesson in load_lessons() if lesson.name == "freeze_or_fight")
+    fans = synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5], base=0.0)
+    box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True,
+                                        on_run=lambda lesson: answer(lesson, *fans)),
+                            handle_error=False)
+    rc.find(v.Btn, children=["Start this lesson"]).widget.click()
+    area = rc.find(v.Textarea, label="Your prediction")
+    assert not area.widget.disabled
+    area.widget.v_model = "99000"
+    rc.find(v.Btn, children=[f"2. Run the model for {lesson.run_days} days"]).widget.click()
+    assert rc.find(v.Textarea, label="Your prediction").widget.disabled
+    assert "Your prediction is locked for this run" in page_text(rc)
+    rc.find(v.Btn, children=["4. Show the explanation"]).widget.click()
+    verdict = page_text(rc).split("Your prediction.")[1]
+    assert "Your prediction, 99,000 km², is above the model's 90 % band" in verdict
+    rc.close()
+
+
 def page_text(rc) -> str:
     """Every string the rendered tree's widgets hold (children, values, markdown templates)."""
     import ipywidgets

@@ -29,6 +29,9 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                                  else (lessons[0].title if lessons else ""))
     stage = solara.use_reactive("choose")
     prediction = solara.use_reactive("")
+    # the prediction as it stood when the run started: what the verdict judges, so a student
+    # cannot re-grade it after seeing the answer; cleared when the lesson starts again
+    locked = solara.use_reactive("")
     answer = solara.use_reactive("")
     observed = solara.use_reactive(None)
     lesson = by_title.get(chosen.value)
@@ -36,11 +39,13 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
     def start():
         if lesson is not None and on_start(lesson):
             prediction.set("")
+            locked.set("")
             answer.set("")
             observed.set(None)
             stage.set("predict")
 
     def run():
+        locked.set(prediction.value)
         observed.set(on_run(lesson))
         stage.set("observe")
 
@@ -64,15 +69,21 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             MarkdownText(f"**{lesson.question}**", style={"font-size": "1.05em"})
             QuestionLine(lesson)
             MarkdownText("**1. Predict.** " + lesson.predict_question)
+            is_locked = bool(locked.value)
             if lesson.choices:
                 # not mandatory: Vuetify would otherwise pick the first choice for the student
-                solara.ToggleButtonsSingle(value=prediction, values=list(lesson.choices),
-                                           mandatory=False, dense=True, classes=["lesson-choices"],
-                                           style={"flex-wrap": "wrap", "height": "auto"})
+                with solara.ToggleButtonsSingle(value=prediction, mandatory=False, dense=True,
+                                                classes=["lesson-choices"],
+                                                style={"flex-wrap": "wrap", "height": "auto"}):
+                    for choice in lesson.choices:
+                        solara.Button(choice, value=choice, disabled=is_locked)
             else:
                 with solara.Column(classes=["lesson-prediction"]):
                     solara.InputTextArea(label="Your prediction", value=prediction,
-                                         continuous_update=True)
+                                         continuous_update=True, disabled=is_locked)
+            if is_locked:
+                solara.Text("Your prediction is locked for this run; start the lesson again to "
+                            "change it.", classes=["lesson-locked"], style={"font-size": "0.8em"})
             if stage.value == "predict":
                 days = lesson.run_days
                 solara.Button(f"2. Run the model for {days} days", on_click=run,
@@ -94,7 +105,7 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                     with solara.Column(classes=["lesson-explanation"], gap="0px"):
                         MarkdownText("**Why.** " + observed.value.explanation)
                         MarkdownText("**Your prediction.** "
-                                     + prediction_verdict(observed.value, prediction.value),
+                                     + prediction_verdict(observed.value, locked.value),
                                      classes=["lesson-verdict"])
             solara.Button("Back to the list of lessons", on_click=leave, text=True,
                           classes=["lesson-leave"])
