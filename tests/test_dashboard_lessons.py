@@ -207,8 +207,12 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
         if lesson.share_at_least is not None:
             share, by_then = expected[side]
             assert (m.share, m.share_by_then) == (share, by_then)
-            assert f"{100 * share:.0f} % of the 200 runs ({100 * by_then:.0f} % at some point" \
-                in found.text
+            if lesson.measure == "reached":
+                assert f"{100 * by_then:.0f} % of the 200 runs ({100 * share:.0f} % still on the " \
+                    "day itself)" in found.text
+            else:
+                assert f"{100 * share:.0f} % of the 200 runs ({100 * by_then:.0f} % at some " \
+                    "point" in found.text
         else:
             median, low, high = expected[side]
             assert (m.median, m.low, m.high) == pytest.approx((median, low, high), abs=1e-9)
@@ -218,7 +222,8 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
                     f"{number_text(high, change, whole)}{unit}") in found.text
     # the comparing words follow the numbers
     if lesson.share_at_least is not None:
-        points = 100 * (expected["ours"][0] - expected["theirs"][0])
+        checked = 1 if lesson.measure == "reached" else 0
+        points = 100 * (expected["ours"][checked] - expected["theirs"][checked])
         word = "about the same" if abs(points) < 2.5 else ("more" if points > 0 else "fewer")
         assert found.words["direction"] == word
         if word != "about the same":
@@ -246,6 +251,12 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
     comparing = "as" if found.words["direction"] == "about the same" else "than"
     assert re.search(re.escape(found.words["difference"]) + rf"( with [^.(]*?)? {comparing} with ",
                      found.text), found.text
+    # a question "within a year" / "by then" counts the runs that got there by the day; one
+    # "on" a day counts those there on it
+    if lesson.share_at_least is not None:
+        by_words = re.search(r"\b(within|by)\b", lesson.predict_question, re.I) is not None
+        assert (lesson.measure == "reached") == by_words, lesson.predict_question
+        assert ("at some point by" in found.quantity) == by_words, found.quantity
     # the explanation states no quantity of its own: every number in it is a measured one
     assert not QUANTITY_WORDS.findall(lesson.explanation), lesson.explanation
     explanation = found.explanation
@@ -370,6 +381,36 @@ def test_the_verdict_says_the_models_answer_and_where_the_prediction_lies():
                    {blame.variable: np.stack([np.linspace(0.7, 0.6, blame.run_days + 1)] * 3)})
     assert f"Your choice, “{blame.choices[2]}” (−0.10 to −0.02), is above the model's 90 % band" \
         in prediction_verdict(found, blame.choices[2])
+
+
+def test_a_question_about_runs_by_a_day_counts_the_runs_that_got_there_by_then(tmp_path):
+    """A run in a ceasefire in spring that broke down by the question's day counts for "within a
+    year": the share checked, stated, compared and charted is the share by then."""
+    from dashboards.lessons import answer
+    from dashboards.lessons.predictions import prediction_verdict
+    talks = next(lesson for lesson in load_lessons() if lesson.name == "sanctions_before_grid")
+    assert talks.measure == "reached"
+    day = talks.question_day
+    ours = np.zeros((4, talks.run_days + 1))
+    ours[0, 100:200] = 2  # a ceasefire that broke down
+    ours[1, day] = 2  # one on the day
+    theirs = np.zeros_like(ours)
+    theirs[0, day] = 2
+    found = answer(talks, {talks.variable: ours}, {talks.variable: theirs},
+                   theirs_label="the default world")
+    assert found.ours.share == 0.25 and found.ours.share_by_then == 0.5
+    assert found.quantity.startswith("Share of runs in a ceasefire or a settlement at some point by")
+    assert "50 % of the 4 runs (25 % still on the day itself)" in found.text
+    assert found.words["ours"] == "50 %" and found.words["theirs"] == "25 %"
+    assert "25 percentage points more" in found.text
+    verdict = prediction_verdict(found, "About half")
+    assert "50 % of the 4 runs" in verdict and "“About half” (38 % to 62 %), includes" in verdict
+    assert found.ours_series[0, 250] == 1.0, "the chart counts a run once it got there"
+    # a lesson may count runs on the day or by it, and only a question about runs by it
+    path = tmp_path / "teacher.toml"
+    path.write_text(GOOD.replace('measure = "change"', 'measure = "reached"'))
+    with pytest.raises(LessonError, match="observe.measure='reached' is not allowed without"):
+        load_lesson(path)
 
 
 # -- settings as a file and a link ----------------------------------------------------------------

@@ -66,7 +66,8 @@ class Lesson:
     explanation: str
     order: int
     day: int = 0  # the question's day (0: the lesson's `run_days`)
-    measure: str = "level"  # "level": the value on `day`; "change": since day 0, run by run
+    measure: str = "level"  # "level": the value on `day`; "change": since day 0, run by run;
+    #                         "reached" (a question about runs): at some point up to `day`
     share_at_least: float | None = None  # a question about runs: those with value >= this
     share_label: str = ""  # what those runs are, in words ("in a ceasefire or a settlement")
     compare_label: str = ""  # what the compared fan is, where its preset's title would mislead
@@ -87,6 +88,12 @@ class Lesson:
     @property
     def about_runs(self) -> bool:
         return self.share_at_least is not None
+
+    @property
+    def reached(self) -> bool:
+        """The question counts runs that met it at some point by its day ("within a year"),
+        not those meeting it on that day."""
+        return self.measure == "reached"
 
 
 def _check_table(table: Mapping[str, Any], allowed: Mapping[str, type], required, where: str,
@@ -159,6 +166,9 @@ def lesson_from_table(data: Mapping[str, Any], name: str, source: str) -> Lesson
         raise LessonError(f"{source}: observe.measure={measure!r} is not allowed: one of "
                           + ", ".join(MEASURES))
     share_at_least = observe.get("share_at_least")
+    if measure == "reached" and share_at_least is None:
+        raise LessonError(f"{source}: observe.measure='reached' is not allowed without "
+                          "share_at_least: it counts the runs that met it by the day")
     share_label = observe.get("share_label", "").strip()
     if (share_at_least is None) != (not share_label):
         raise LessonError(f"{source}: observe.share_label={share_label!r} is not allowed: "
@@ -266,7 +276,7 @@ def page_lessons(environ: Mapping[str, str] | None = None) -> tuple[tuple[Lesson
         return (), str(err)
 
 
-MEASURES = ("level", "change")
+MEASURES = ("level", "change", "reached")
 
 
 # -- the lesson's answer, measured --------------------------------------------------------------
@@ -284,6 +294,11 @@ class Measured:
     high: float
     share: float | None = None
     share_by_then: float | None = None
+
+
+def checked_share(lesson: Lesson, m: Measured) -> float | None:
+    """The share a question about runs asks for: on its day, or by then (`Lesson.reached`)."""
+    return m.share_by_then if lesson.reached else m.share
 
 
 def question_values(lesson: Lesson, trajectories: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -310,10 +325,11 @@ def measure(lesson: Lesson, trajectories: Mapping[str, np.ndarray], label: str) 
 def question_series(lesson: Lesson, trajectories: Mapping[str, np.ndarray]) -> np.ndarray:
     """The lesson's quantity per run and day over the lesson's run (runs, run_days + 1), as its
     chart shows it: the value or the change since day 0 in the lesson's unit; for a question
-    about runs, whether each run meets it (0 or 1)."""
+    about runs, whether each run meets it (0 or 1), or has met it by each day (`reached`)."""
     runs = np.asarray(trajectories[lesson.variable], dtype=float)[:, : lesson.run_days + 1]
     if lesson.about_runs:
-        return (runs >= lesson.share_at_least).astype(float)
+        met = (runs >= lesson.share_at_least).astype(float)
+        return np.maximum.accumulate(met, axis=1) if lesson.reached else met
     if lesson.measure == "change":
         runs = runs - runs[:, :1]
     return runs / lesson.scale
@@ -352,7 +368,8 @@ def quantity_text(lesson: Lesson, date: datetime.date, start: datetime.date) -> 
     """The question's quantity and day in words."""
     when = date_words(date)
     if lesson.about_runs:
-        return f"Share of runs {lesson.share_label} on {when}"
+        by = "at some point by" if lesson.reached else "on"
+        return f"Share of runs {lesson.share_label} {by} {when}"
     if lesson.measure == "change":
         return f"{lesson.label}: change from {date_words(start)} to {when}"
     return f"{lesson.label} on {when}"
@@ -383,6 +400,9 @@ def answer(lesson: Lesson, ours: Mapping[str, np.ndarray],
 
 def fan_sentence(lesson: Lesson, m: Measured) -> str:
     unit = f" {lesson.unit}" if lesson.unit else ""
+    if lesson.about_runs and lesson.reached:
+        return (f"With {m.label}: {percent(m.share_by_then)} of the {m.runs} runs "
+                f"({percent(m.share)} still on the day itself).")
     if lesson.about_runs:
         return (f"With {m.label}: {percent(m.share)} of the {m.runs} runs "
                 f"({percent(m.share_by_then)} at some point by then).")
@@ -395,7 +415,8 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
     difference of medians (or of shares), and how often a run beats its pair."""
     unit = f" {lesson.unit}" if lesson.unit else ""
     if lesson.about_runs:
-        ours_text, theirs_text = percent(mine.share), percent(other.share) if other else ""
+        ours_text = percent(checked_share(lesson, mine))
+        theirs_text = percent(checked_share(lesson, other)) if other else ""
     else:
         ours_text = f"{signed(lesson, mine.median)}{unit}"
         theirs_text = f"{signed(lesson, other.median)}{unit}" if other else ""
@@ -404,7 +425,7 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
     if other is None:
         return words
     if lesson.about_runs:
-        points = 100.0 * (mine.share - other.share)
+        points = 100.0 * (checked_share(lesson, mine) - checked_share(lesson, other))
         direction = "about the same" if abs(points) < 2.5 else ("more" if points > 0 else "fewer")
         difference = (f"{abs(points):.0f} percentage points {direction}"
                       if direction != "about the same" else "about the same share")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import COMPARED, Lesson, LessonAnswer, percent, signed
+from . import COMPARED, Lesson, LessonAnswer, checked_share, percent, signed
 
 # where a predicted range lies against the runs (`placement`)
 MIDDLE = "middle"  # it meets the middle half of the runs (their 50 % range)
@@ -77,7 +77,7 @@ def spread_of(found: LessonAnswer) -> Spread:
     """The model's answer on the lesson's prediction axis, from the fans the page computed."""
     lesson = found.lesson
     if lesson.about_runs:
-        return Spread.single(found.ours.share)
+        return Spread.single(checked_share(lesson, found.ours))
     if lesson.axis == "ratio" and found.theirs is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
             return Spread.of(found.ours.values / found.theirs.values)
