@@ -180,6 +180,11 @@ def number_text(value: float, signed: bool, whole: bool = False) -> str:
     return text if value >= 0 else "-" + text
 
 
+def shown_number(value: float, whole: bool = False) -> float:
+    """`value` rounded as `number_text` writes it."""
+    return round(value, 0 if whole or abs(value) >= 100 else 2)
+
+
 QUANTITY_WORDS = re.compile(r"\b(fifth|quarter|third|half|twice|double|triple|tenth)s?\b|\d\s*%"
                             r"|\bper ?cent\b|\d[\d,.]*\s*(km|bn|GW)", re.I)
 
@@ -223,7 +228,8 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
     # the comparing words follow the numbers
     if lesson.share_at_least is not None:
         checked = 1 if lesson.measure == "reached" else 0
-        points = 100 * (expected["ours"][checked] - expected["theirs"][checked])
+        # the gap between the shares as shown (whole percent), so the figures add up
+        points = round(100 * expected["ours"][checked]) - round(100 * expected["theirs"][checked])
         word = "about the same" if abs(points) < 2.5 else ("more" if points > 0 else "fewer")
         assert found.words["direction"] == word
         if word != "about the same":
@@ -243,8 +249,10 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
                     ("less" if lesson.unit == "km²" else "lower")
                 assert found.words["direction"] == word
                 if change and ours * theirs < 0:  # opposite signs: the gap itself, no share
+                    gap = shown_number(ours, lesson.unit == "km²") - \
+                        shown_number(theirs, lesson.unit == "km²")
                     assert found.words["difference"] == \
-                        f"{number_text(abs(ours - theirs), False, lesson.unit == 'km²')}{unit} {word}"
+                        f"{number_text(abs(gap), False, lesson.unit == 'km²')}{unit} {word}"
                 else:
                     assert f"{100 * relative:.0f} %" in found.words["difference"]
     # "about the same as", "larger than"
@@ -411,6 +419,27 @@ def test_a_question_about_runs_by_a_day_counts_the_runs_that_got_there_by_then(t
     path.write_text(GOOD.replace('measure = "change"', 'measure = "reached"'))
     with pytest.raises(LessonError, match="observe.measure='reached' is not allowed without"):
         load_lesson(path)
+
+
+def test_a_stated_difference_is_that_of_the_rounded_figures_shown_beside_it():
+    """32.5 % and 23.0 % are shown as 32 % and 23 %: the gap stated is 9 points, not the raw
+    9.5 rounded to 10; medians of +100.6 and +50.4 km² shown as +101 and +50 differ by 51."""
+    from dashboards.lessons import answer
+    lessons = {lesson.name: lesson for lesson in load_lessons()}
+    talks = lessons["sanctions_before_grid"]
+    ours = np.zeros((200, talks.run_days + 1))
+    theirs = np.zeros_like(ours)
+    ours[:65, talks.question_day] = 2
+    theirs[:46, talks.question_day] = 2
+    found = answer(talks, {talks.variable: ours}, {talks.variable: theirs})
+    assert "32 % of the 200 runs" in found.text and "23 % of the 200 runs" in found.text
+    assert found.words["difference"] == "9 percentage points more"
+    cut = lessons["us_aid_cut"]
+    days = np.arange(cut.run_days + 1, dtype=float)
+    found = answer(cut, {cut.variable: np.stack([100.6 / cut.run_days * days] * 3)},
+                   {cut.variable: np.stack([50.4 / cut.run_days * days] * 3)})
+    assert "median +101 km²" in found.text and "median +50 km²" in found.text
+    assert "medians differ by +51 km²" in found.text, found.text
 
 
 # -- settings as a file and a link ----------------------------------------------------------------

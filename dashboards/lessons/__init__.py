@@ -425,7 +425,9 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
     if other is None:
         return words
     if lesson.about_runs:
-        points = 100.0 * (checked_share(lesson, mine) - checked_share(lesson, other))
+        # the gap between the two shares as shown, so the figures side by side add up
+        points = shown_percent(checked_share(lesson, mine)) - shown_percent(
+            checked_share(lesson, other))
         direction = "about the same" if abs(points) < 2.5 else ("more" if points > 0 else "fewer")
         difference = (f"{abs(points):.0f} percentage points {direction}"
                       if direction != "about the same" else "about the same share")
@@ -433,7 +435,7 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
                   "compared": f"That is {difference} with {mine.label} {_than(direction)} with "
                               f"{other.label}."}
         return words
-    gap = mine.median - other.median
+    gap = shown(lesson, mine.median) - shown(lesson, other.median)  # of the medians as shown
     paired = float(np.mean(mine.values > other.values))
     pairs = (f"in {percent(paired)} of the runs the value is higher with {mine.label} than in "
              f"the same run (same random numbers) with {other.label}.")
@@ -465,8 +467,13 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
     return words
 
 
+def shown_percent(share: float) -> float:
+    """A share as the page shows it, in whole percent: differences are taken of these."""
+    return round(100.0 * share)
+
+
 def percent(share: float | None) -> str:
-    return "" if share is None else f"{100.0 * share:.0f} %"
+    return "" if share is None else f"{shown_percent(share):.0f} %"
 
 
 def _than(direction: str) -> str:
@@ -496,5 +503,15 @@ def _placeholders(text: str) -> list[str]:
 WHOLE_UNITS = ("km²",)  # quantities the page gives in whole units however small
 
 
+def _decimals(value: float, whole: bool = False) -> int:
+    return 0 if whole or abs(value) >= 100 else 2
+
+
+def shown(lesson: Lesson, value: float) -> float:
+    """A number rounded as the page writes it: a stated difference is one of these, so it is
+    the difference of the figures the student reads beside it."""
+    return round(value, _decimals(value, lesson.unit in WHOLE_UNITS))
+
+
 def _number(value: float, whole: bool = False) -> str:
-    return f"{value:,.0f}" if whole or abs(value) >= 100 else f"{value:.2f}"
+    return f"{value:,.{_decimals(value, whole)}f}"
