@@ -238,7 +238,7 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
         ours, theirs = expected["ours"][0], expected["theirs"][0]
         if change and ours * theirs > 0:
             ratio = ours / theirs
-            assert f"({ratio:.2f} times;" in found.text
+            assert f"compare as {ratio:.2f} times;" in found.text
             if abs(ratio - 1) >= 0.05:
                 assert f"{100 * abs(ratio - 1):.0f} % {'larger' if ratio > 1 else 'smaller'}" \
                     in found.words["difference"]
@@ -351,8 +351,9 @@ def test_the_verdict_says_the_models_answer_and_where_the_prediction_lies():
     found = answer(cut, *synthetic_answer(cut, [1.0, 1.1, 1.2, 1.4, 2.5]),
                    theirs_label="the status quo")
     verdict = prediction_verdict(found, cut.choices[2])
-    assert "with your settings the median run gives 1.20 times as much as with the status quo; " \
-        "half the runs give between 1.10 times and 1.40 times (the model's 50 % range), 90 % " \
+    assert "the median ratio of a run's gain with your settings to the same run's with the " \
+        "status quo is 1.20 times (the median gains compare as 1.20 times); half the runs give " \
+        "between 1.10 times and 1.40 times (the model's 50 % range), 90 % " \
         "between 1.02 times and 2.28 times." in verdict
     assert (f"Your choice, “{cut.choices[2]}” (2.00 times to 3.00 times), is above the "
             "model's 50 % range (1.10 times to 1.40 times) but overlaps its 90 % band (1.02 "
@@ -439,7 +440,25 @@ def test_a_stated_difference_is_that_of_the_rounded_figures_shown_beside_it():
     found = answer(cut, {cut.variable: np.stack([100.6 / cut.run_days * days] * 3)},
                    {cut.variable: np.stack([50.4 / cut.run_days * days] * 3)})
     assert "median +101 km²" in found.text and "median +50 km²" in found.text
-    assert "medians differ by +51 km²" in found.text, found.text
+    assert "they differ by +51 km²" in found.text, found.text
+
+
+def test_the_ratio_of_medians_and_the_median_ratio_are_each_named():
+    """The answer compares the median gains (3.00 times here); the verdict each run with its
+    pair (median 1.50 times): each says which it is, and the verdict gives both."""
+    from dashboards.lessons import answer
+    from dashboards.lessons.predictions import prediction_verdict
+    cut = next(lesson for lesson in load_lessons() if lesson.name == "us_aid_cut")
+    days = np.arange(cut.run_days + 1, dtype=float)
+    gains_theirs, gains_ours = (100.0, 200.0, 1000.0), (150.0, 600.0, 1100.0)  # ratios 1.5, 3, 1.1
+    found = answer(cut, {cut.variable: np.stack([g / cut.run_days * days for g in gains_ours])},
+                   {cut.variable: np.stack([g / cut.run_days * days for g in gains_theirs])},
+                   theirs_label="the status quo")
+    assert "(the median gains compare as 3.00 times; they differ by +400 km²)" in found.text
+    verdict = prediction_verdict(found, cut.choices[1])
+    assert "the median ratio of a run's gain with your settings to the same run's with the " \
+        "status quo is 1.50 times (the median gains compare as 3.00 times)" in verdict, verdict
+    assert "the median run gives" not in verdict
 
 
 # -- settings as a file and a link ----------------------------------------------------------------

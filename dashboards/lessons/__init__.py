@@ -441,15 +441,15 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
              f"the same run (same random numbers) with {other.label}.")
     if lesson.measure == "change" and other.median != 0 and mine.median * other.median > 0:
         ratio = mine.median / other.median
-        noun = "gain" if lesson.unit == "km²" and other.median > 0 else (
-            "rise" if other.median > 0 else "fall")
+        noun = change_noun(lesson, other.median)
         direction = "about the same" if abs(ratio - 1) < SAME_WITHIN else (
             "larger" if ratio > 1 else "smaller")
         difference = (f"about the same {noun}" if direction == "about the same" else
                       f"a {noun} {percent(abs(ratio - 1))} {direction}")
+        # says which ratio this is: a ratio axis's verdict also gives the run-by-run one
         compared = (f"With {mine.label} that is {difference} {_than(direction)} with "
-                    f"{other.label} ({ratio:.2f} times; medians differ by {signed(lesson, gap)}{unit}); "
-                    + pairs)
+                    f"{other.label} (the median {noun}s compare as {ratio:.2f} times; they differ "
+                    f"by {signed(lesson, gap)}{unit}); " + pairs)
     else:
         base = abs(other.median)
         relative = abs(gap) / base if base > 0 else float("inf")
@@ -470,6 +470,12 @@ def comparison_words(lesson: Lesson, mine: Measured, other: Measured | None) -> 
 def shown_percent(share: float) -> float:
     """A share as the page shows it, in whole percent: differences are taken of these."""
     return round(100.0 * share)
+
+
+def change_noun(lesson: Lesson, compared_median: float) -> str:
+    """What a change is called, by the compared fan's median: "gain" (of ground), "rise", "fall"."""
+    return "gain" if lesson.unit == "km²" and compared_median > 0 else (
+        "rise" if compared_median > 0 else "fall")
 
 
 def percent(share: float | None) -> str:

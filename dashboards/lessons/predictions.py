@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import COMPARED, Lesson, LessonAnswer, checked_share, percent, signed
+from . import COMPARED, Lesson, LessonAnswer, change_noun, checked_share, percent, signed
 
 # where a predicted range lies against the runs (`placement`)
 MIDDLE = "middle"  # it meets the middle half of the runs (their 50 % range)
@@ -117,9 +117,14 @@ def answer_text(found: LessonAnswer, spread: Spread) -> str:
              f"{axis_text(lesson, spread.high50)} (the model's 50 % range), 90 % between "
              f"{axis_text(lesson, spread.low90)} and {axis_text(lesson, spread.high90)}")
     if lesson.axis == "ratio":
-        return (f"{asked}, run by run with the same random numbers: with {found.ours.label} "
-                f"the median run gives {axis_text(lesson, spread.median)} as much as with "
-                f"{found.theirs.label}; {bands}.")
+        ours, theirs = found.ours.median, found.theirs.median
+        noun = change_noun(lesson, theirs) if lesson.measure == "change" else "value"
+        # the answer's sentence compares the medians; this one each run with its pair: say both
+        medians = (f" (the median {noun}s compare as {axis_text(lesson, ours / theirs)})"
+                   if ours * theirs > 0 else "")
+        return (f"{asked}, run by run with the same random numbers: the median ratio of a run's "
+                f"{noun} with {found.ours.label} to the same run's with {found.theirs.label} is "
+                f"{axis_text(lesson, spread.median)}{medians}; {bands}.")
     return (f"{asked}: with {found.ours.label} the median run gives "
             f"{axis_text(lesson, spread.median)}; {bands}.")
 
