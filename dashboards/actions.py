@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import calendar as month_calendar  # the standard library's; `calendar` below is the model's
 import datetime
+import re
 import urllib.parse
 from dataclasses import replace
 from typing import Any
 
+import sim
 from sim import calendar
 from sim.params import InputError
 
@@ -189,9 +191,17 @@ def run_lesson(session: Session, state: DashboardState, lesson):
         key = comparison.preset_key(lesson.compare_with)
         theirs = comparison.day0_trajectories(comparison.settings_for(key, settings, ()),
                                               session.shared_fans)
-        theirs_label = lesson.compare_label or comparison.label_for(key, ())
-    return answer(lesson, ours, theirs, start, ours_label="your settings now",
+        theirs_label = lesson.compare_label or preset_words(lesson.compare_with)
+    return answer(lesson, ours, theirs, start, ours_label="your settings",
                   theirs_label=theirs_label)
+
+
+def preset_words(name: str) -> str:
+    """A preset as a lesson's sentences name it ("the preset “Status quo”"): the comparison
+    menu's "preset: Status quo (counterfactual)" reads as a code name in a sentence, and the
+    title's note in brackets only makes sense beside the other presets."""
+    title = re.sub(r"\s*\([^)]*\)\s*$", "", sim.SCENARIOS[name].title)
+    return f"the preset “{title}”"
 
 
 def lesson_in_link(search: str | None, lessons) -> str | None:

@@ -122,6 +122,12 @@ def test_a_lesson_sets_up_its_scenario_runs_to_its_day_and_says_what_it_shows():
     preset = sim.simulate(**replace(lesson.settings, scenario=lesson.compare_with,
                                     overrides=()).simulate_kwargs()).trajectories["occupied_km2"]
     assert found.theirs.median == float(np.median(preset[:, 40] - preset[:, 0]))
+    # the fans are named as a student would say them, not as menu entries
+    title = sim.SCENARIOS[lesson.compare_with].title.split(" (")[0]
+    assert "With your settings: median" in found.text
+    assert f"With the preset “{title}”: median" in found.text, found.text
+    for menu_words in ("preset:", "settings now", "(counterfactual)", "(default)"):
+        assert menu_words not in found.text
 
 
 def compared(lesson) -> Settings:
