@@ -158,6 +158,9 @@ def test_a_lesson_runs_end_to_end(browser, class_server):
                                f"{lesson.run_days}", timeout=FAN_TIMEOUT_MS)
         observed = page.locator(".lesson-observed").inner_text()
         assert lesson.label in observed and "of the 200 runs" in observed
+        # the prediction is locked for this run: the verdict judges the one made before it
+        expect(page.locator(".lesson-choices button").nth(1)).to_be_disabled()
+        expect(page.locator(".lesson-locked")).to_contain_text("locked for this run")
         page.locator(".lesson-answer textarea").fill("The front moves faster without aid.")
         page.locator(".lesson-explain-button").click()
         page.locator(".lesson-explanation").wait_for()
