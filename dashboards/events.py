@@ -14,7 +14,9 @@ without it a month's summary gives the total only and a talks round the line onl
 
 Adding to what talks rounds say: a new issue of the package is one `OfferClause` (its column and
 a function from value to words); a new day value is a name in `TALKS_SERIES` (read from the
-trajectories or the track, whichever has it) used by `refusal_text` or `_phase_change`.
+trajectories or the track, whichever has it) used by `refusal_text` or `_phase_change`. Where a
+class plays a leader (the game), the track's `class_answers` says whose answers that day were
+the class's: their refusals are told as the class's decision, without the rule's reasons.
 """
 
 from __future__ import annotations
@@ -108,10 +110,12 @@ OFFER_CLAUSES: tuple[OfferClause, ...] = (
 )
 # Day values the talks sentences read, from the trajectories or the session's track of the run.
 TALKS_SERIES = ("last_offer_km2", "last_package", "proposer_today", "ukraine_refused_today",
-                "russia_refused_today", "refusal_reasonableness")
-REFUSERS = (("Kyiv", "ukraine_refused_today",
+                "russia_refused_today", "refusal_reasonableness", "class_answers")
+# Who refuses a round: name, its bit in `class_answers` (talks.CONSENT_*), its day value, and the
+# rule's reason, told only when the rule answered (a class gives no reason the log could know)
+REFUSERS = (("Kyiv", talks_rules.CONSENT_KYIV, "ukraine_refused_today",
              "it expects to lose less by fighting on than these terms would cost it"),
-            ("Moscow", "russia_refused_today",
+            ("Moscow", talks_rules.CONSENT_MOSCOW, "russia_refused_today",
              "it expects to gain more by fighting on than these terms give it"))
 
 
@@ -135,16 +139,23 @@ def proposer_name(values: Mapping[str, Any]) -> str | None:
     return talks_rules.PROPOSER_NAMES[int(code)]
 
 
+def by_class(values: Mapping[str, Any], bit: int) -> bool:
+    """Whether the class, not the rule, gave that day's answer of the party with `bit`."""
+    return bool(int(values.get("class_answers", 0)) & bit)
+
+
 def refusal_text(values: Mapping[str, Any]) -> str:
-    """A refused round: who proposed what, who refused and why, and whom Washington blames (it
-    blames the refuser of an offer it found reasonable, the proposer of a demand it did not)."""
+    """A refused round: who proposed what, who refused and why (the rule's reason; a class's
+    refusal is told as its decision), and whom Washington blames (it blames the refuser of an
+    offer it found reasonable, the proposer of a demand it did not)."""
     who = proposer_name(values)
     terms = offer_terms(values)
-    refusers = [(name, why) for name, key, why in REFUSERS if values.get(key)]
+    refusers = [(name, bit, why) for name, bit, key, why in REFUSERS if values.get(key)]
     text = (f"Talks round: {who} proposes a deal ({terms}). " if who else
             f"Talks round: a deal is proposed ({terms}). ")
     if refusers:
-        text += "; ".join(f"{name} refuses: {why}" for name, why in refusers)
+        text += "; ".join(f"{name} (the class) refuses" if by_class(values, bit) else
+                          f"{name} refuses: {why}" for name, bit, why in refusers)
     else:
         text += "It is refused"
     seen = float(values.get("refusal_reasonableness", np.nan))

@@ -735,6 +735,19 @@ def test_a_round_says_who_proposed_what_who_refused_and_how_washington_saw_it():
         "Talks round: a deal is proposed (the front frozen where it is). It is refused")
 
 
+def test_a_refusal_the_class_gave_is_its_decision_without_the_rules_reason():
+    from sim.core import talks
+    values = {"last_offer_km2": 0.0, "proposer_today": talks.KYIV, "russia_refused_today": True,
+              "refusal_reasonableness": 0.9}
+    ruled = events.refusal_text(values)
+    assert "Moscow refuses: it expects to gain more" in ruled
+    classed = events.refusal_text(values | {"class_answers": talks.CONSENT_MOSCOW})
+    assert "Moscow (the class) refuses." in classed and "it expects" not in classed
+    assert classed.endswith("Washington blames Moscow"), "Washington's blame is the model's"
+    kyiv_by_class = events.refusal_text(values | {"class_answers": talks.CONSENT_KYIV})
+    assert kyiv_by_class == ruled, "the class played Kyiv, the rule answered for Moscow"
+
+
 def test_a_new_issue_of_a_package_is_one_clause(monkeypatch):
     clause = events.OfferClause(5, lambda v: f"elections within {v:.0f} months")
     monkeypatch.setattr(events, "OFFER_CLAUSES", events.OFFER_CLAUSES + (clause,))

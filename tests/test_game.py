@@ -670,3 +670,20 @@ def test_the_talks_record_holds_a_seats_talks_moves_only():
     record = debrief(game, rules_fan(game)).talks
     assert any(line.endswith(told[0]) for line in record)
     assert not any("offensive effort" in line or "US military aid" in line for line in record)
+
+
+def test_a_refusal_by_the_class_is_told_as_the_classs_decision_not_with_the_rules_reason():
+    """Found in a class: the students in Kyiv's seat voted no to packages, and the log gave the
+    rule's reason ("it expects to lose less by fighting on ..."), which nobody had applied."""
+    from sim.core import talks
+
+    game = _game_in_open_talks()
+    game.join("ana", "putin")
+    game.join("zoe", "zelensky")
+    game.submit("ana", {"propose": {name: 0.0 for name in talks.ISSUE_NAMES}
+                        | {"line_km2": 5000.0}})
+    game.submit("zoe", {"accept_package": False})
+    assert game.track.arrays["ukraine_refused_today"][1]
+    refusals = [e.text for e in game.events() if e.kind == "offer"]
+    assert refusals and all("Kyiv (the class) refuses" in t for t in refusals)
+    assert not any("it expects" in t for t in refusals)

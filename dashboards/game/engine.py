@@ -50,6 +50,12 @@ PROPER_WORDS = ("Russian", "Ukrainian", "European", "EU", "US", "Moscow", "Kyiv"
 # the controls whose moves the talks' record tells: packages, answers and consents
 TALKS_CONTROLS = ("propose", "accept_package", "accept_energy_truce", "consent")
 PROPOSER_CODE = {"putin": talks.MOSCOW, "zelensky": talks.KYIV, "trump": talks.WASHINGTON}
+# each seat's answer to a package (its control and its party's bit, talks.CONSENT_*): where the
+# class set it, the event log tells a refusal as the class's, not with the rule's reasons
+ANSWER_CONTROLS = {"putin": ("accept_package", talks.CONSENT_MOSCOW),
+                   "zelensky": ("accept_package", talks.CONSENT_KYIV),
+                   "trump": ("consent", talks.CONSENT_WASHINGTON),
+                   "europe": ("consent", talks.CONSENT_EUROPE)}
 TURN_LENGTHS = (7, 14, 30)
 MAX_TURNS = 48
 MAX_NAME_CHARS = 30
@@ -838,7 +844,7 @@ class Game:
 
         model = self.model
         found = run_events(model.trajectories, model.day, start=model.start_date, days=model.days,
-                           track=self.track.arrays)
+                           track={**self.track.arrays, "class_answers": self.class_answers()})
         phase = model.trajectories["talks_phase"][0]
         proposer = model.trajectories["proposer_today"][0]
         for k, turn in enumerate(self.turns):
@@ -854,6 +860,17 @@ class Game:
                                        + move_words(seat, move, talks_open,
                                                     _other_proposer(seat, on_table))))
         return in_log_order(found)
+
+    def class_answers(self) -> np.ndarray:
+        """Per day, the bits (talks.CONSENT_*) of the parties whose answer to a package the
+        class gave that day rather than the rule (`ANSWER_CONTROLS`)."""
+        answers = np.zeros(self.model.days + 1, dtype=np.int8)
+        turn_days = self.settings.turn_days
+        for k, turn in enumerate(self.turns):
+            bits = sum(bit for seat, (name, bit) in ANSWER_CONTROLS.items()
+                       if name in turn.moves.get(seat, {}))
+            answers[k * turn_days + 1: (k + 1) * turn_days + 1] = bits
+        return answers
 
     # -- the record --------------------------------------------------------------------------
     def fingerprint(self) -> str:
