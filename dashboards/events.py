@@ -110,13 +110,60 @@ OFFER_CLAUSES: tuple[OfferClause, ...] = (
 )
 # Day values the talks sentences read, from the trajectories or the session's track of the run.
 TALKS_SERIES = ("last_offer_km2", "last_package", "proposer_today", "ukraine_refused_today",
-                "russia_refused_today", "refusal_reasonableness", "class_answers")
+                "russia_refused_today", "refusal_reasonableness", "class_answers",
+                "washington_withheld", "europe_withheld")
 # Who refuses a round: name, its bit in `class_answers` (talks.CONSENT_*), its day value, and the
 # rule's reason, told only when the rule answered (a class gives no reason the log could know)
 REFUSERS = (("Kyiv", talks_rules.CONSENT_KYIV, "ukraine_refused_today",
              "it expects to lose less by fighting on than these terms would cost it"),
             ("Moscow", talks_rules.CONSENT_MOSCOW, "russia_refused_today",
              "it expects to gain more by fighting on than these terms give it"))
+
+
+# Why a party off the table withheld the consent a package both sides took needed (the session
+# derives the codes from the package and the rules' limits: `session.consent_withheld`)
+WITHHELD_RELIEF, WITHHELD_FORCE, WITHHELD_HOLDOUT = 1, 2, 3
+WITHHOLDERS = (
+    ("Washington", talks_rules.CONSENT_WASHINGTON, "washington_withheld", {
+        WITHHELD_RELIEF: lambda package: (
+            f"the package lifts more US sanctions ({package[talks_rules.SANCTIONS_RELIEF]:.0%}) "
+            "than Washington will lift for a deal now"),
+        WITHHELD_FORCE: lambda package: ("the package asks more of the US backstop than "
+                                         "Washington has pledged")}),
+    ("Europe", talks_rules.CONSENT_EUROPE, "europe_withheld", {
+        WITHHELD_RELIEF: lambda package: (
+            f"the package lifts more EU sanctions ({package[talks_rules.EU_RELIEF]:.0%}) than "
+            "Europe trades for the guarantees it carries"),
+        WITHHELD_FORCE: lambda package: ("the package asks more of Europe's force than Europe "
+                                         "has pledged"),
+        WITHHELD_HOLDOUT: lambda package: ("a member state holds out against lifting EU "
+                                           "sanctions (the EU decides by unanimity)")}),
+)
+
+
+def by_class(values: Mapping[str, Any], bit: int) -> bool:
+    """Whether the class, not the rule, gave that day's answer of the party with `bit`."""
+    return bool(int(values.get("class_answers", 0)) & bit)
+
+
+def withheld_text(values: Mapping[str, Any]) -> str | None:
+    """Who withheld the consent a package both sides took needed, and why (the rule's reason;
+    a class's refusal is told as its decision); None when the record names nobody."""
+    package = values.get("last_package")
+    parts = []
+    for name, bit, key, reasons in WITHHOLDERS:
+        code = int(values.get(key, 0))
+        if not code:
+            continue
+        if by_class(values, bit):
+            parts.append(f"{name} (the class) withholds its consent")
+        elif package is not None and np.ndim(package) == 1 and code in reasons:
+            parts.append(f"{name} withholds its consent: {reasons[code](package)}")
+        else:
+            parts.append(f"{name} withholds its consent")
+    if not parts:
+        return None
+    return "Both sides take it, but " + "; ".join(parts) + ", so it does not bind"
 
 
 def offer_terms(values: Mapping[str, Any]) -> str:
@@ -139,15 +186,11 @@ def proposer_name(values: Mapping[str, Any]) -> str | None:
     return talks_rules.PROPOSER_NAMES[int(code)]
 
 
-def by_class(values: Mapping[str, Any], bit: int) -> bool:
-    """Whether the class, not the rule, gave that day's answer of the party with `bit`."""
-    return bool(int(values.get("class_answers", 0)) & bit)
-
-
 def refusal_text(values: Mapping[str, Any]) -> str:
     """A refused round: who proposed what, who refused and why (the rule's reason; a class's
-    refusal is told as its decision), and whom Washington blames (it blames the refuser of an
-    offer it found reasonable, the proposer of a demand it did not)."""
+    refusal is told as its decision), or whose consent it lacked off the table, and whom
+    Washington blames (it blames the refuser of an offer it found reasonable, the proposer of a
+    demand it did not)."""
     who = proposer_name(values)
     terms = offer_terms(values)
     refusers = [(name, bit, why) for name, bit, key, why in REFUSERS if values.get(key)]
@@ -157,7 +200,7 @@ def refusal_text(values: Mapping[str, Any]) -> str:
         text += "; ".join(f"{name} (the class) refuses" if by_class(values, bit) else
                           f"{name} refuses: {why}" for name, bit, why in refusers)
     else:
-        text += "It is refused"
+        text += withheld_text(values) or "It is refused"
     seen = float(values.get("refusal_reasonableness", np.nan))
     if np.isfinite(seen) and refusers:
         refuser = refusers[0][0]

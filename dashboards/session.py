@@ -21,8 +21,10 @@ from typing import Any
 import numpy as np
 
 from sim import calendar
+from sim.core import talks
 from sim.simulate import outcomes_frame
 
+from .events import WITHHELD_FORCE, WITHHELD_HOLDOUT, WITHHELD_RELIEF
 from .fan_cache import SHARED_FANS, SharedFans
 from .fans import Fan, Superseded, build_model, fresh_fan, run_to_horizon, step_day
 from .settings import Settings
@@ -63,11 +65,41 @@ class StepLatencies:
 # talks. A field the model does not have is skipped; the event log reads what is there.
 TRACKED_FIELDS = ("depth_km", "proposer_today", "ukraine_refused_today", "russia_refused_today",
                   "last_package", "refusal_reasonableness")
+# ... and, for a round both sides took that a party off the table blocked, why each withheld
+# its consent (`consent_withheld`): the model keeps only a count of such rounds
+WITHHELD_FIELDS = ("washington_withheld", "europe_withheld")
+
+
+def consent_withheld(model) -> tuple[np.ndarray, np.ndarray]:
+    """(runs,) codes (`events.WITHHELD_*`, 0: consented or not asked) of Washington's and
+    Europe's missing consent on the day just played: a package Moscow and Kyiv both took that
+    did not bind. The reason is the part of the package beyond what the rule grants (its force
+    or backstop, else its relief; for Europe a relief within its limit was a member's holdout);
+    where a class gave the answer the event log tells no reason."""
+    state, p = model.state, model.params
+    n = state.refused_today.shape[0]
+    blocked = state.refused_today & ~state.ukraine_refused_today & ~state.russia_refused_today
+    if not blocked.any():
+        return np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
+    package = np.nan_to_num(state.last_package)
+    required = talks.required_consent(p, package)
+    us_missing = blocked & (required & talks.CONSENT_WASHINGTON > 0) & ~model.moves.us_consents
+    eu_missing = blocked & (required & talks.CONSENT_EUROPE > 0) & ~model.moves.eu_consents
+    tolerance = talks.ISSUE_TOLERANCE
+    us_why = np.where(talks.us_guarantee_part(p, package) > p.us_backstop_strength + tolerance,
+                      WITHHELD_FORCE, WITHHELD_RELIEF)
+    eu_why = np.where(
+        talks.eu_guarantee_part(p, package) > p.eu_guarantee_strength + tolerance, WITHHELD_FORCE,
+        np.where(package[:, talks.EU_RELIEF] > talks.europe_relief_limit(p, package) + tolerance,
+                 WITHHELD_RELIEF, WITHHELD_HOLDOUT))
+    return (np.where(us_missing, us_why, 0).astype(np.int8),
+            np.where(eu_missing, eu_why, 0).astype(np.int8))
 
 
 class HighlightTrack:
-    """Per-day values of `TRACKED_FIELDS` for one run, day 0 filled at once, later days as the
-    session steps: a dozen numbers a day, what the event log needs to tell the story."""
+    """Per-day values of `TRACKED_FIELDS` and `WITHHELD_FIELDS` for one run, day 0 filled at
+    once, later days as the session steps: a dozen numbers a day, what the event log needs to
+    tell the story."""
 
     def __init__(self, model, run: int = 0):
         self.run = run
@@ -76,11 +108,16 @@ class HighlightTrack:
             value = getattr(model.state, name, None)
             if isinstance(value, np.ndarray) and value.ndim >= 1:
                 self.arrays[name] = np.zeros((model.days + 1,) + value.shape[1:], dtype=value.dtype)
+        for name in WITHHELD_FIELDS:
+            self.arrays[name] = np.zeros(model.days + 1, dtype=np.int8)
         self.record(model)
 
     def record(self, model) -> None:
-        for name, values in self.arrays.items():
-            values[model.day] = getattr(model.state, name)[self.run]
+        for name in TRACKED_FIELDS:
+            if name in self.arrays:
+                self.arrays[name][model.day] = getattr(model.state, name)[self.run]
+        for name, codes in zip(WITHHELD_FIELDS, consent_withheld(model)):
+            self.arrays[name][model.day] = codes[self.run]
 
 
 class Session:

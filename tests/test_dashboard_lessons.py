@@ -748,6 +748,24 @@ def test_a_refusal_the_class_gave_is_its_decision_without_the_rules_reason():
     assert kyiv_by_class == ruled, "the class played Kyiv, the rule answered for Moscow"
 
 
+def test_a_round_blocked_off_the_table_says_whose_consent_it_lacked_and_why():
+    """Found in a class: "Kyiv proposes a deal (...). It is refused" named nobody when the
+    refusal was Washington's or Europe's consent to relief or guarantees they control."""
+    from sim.core import talks
+    package = np.zeros(talks.N_ISSUES)
+    package[talks.SANCTIONS_RELIEF], package[talks.EU_RELIEF] = 0.25, 0.2
+    values = {"last_package": package, "proposer_today": talks.KYIV,
+              "washington_withheld": events.WITHHELD_RELIEF}
+    assert events.refusal_text(values).endswith(
+        "Both sides take it, but Washington withholds its consent: the package lifts more US "
+        "sanctions (25%) than Washington will lift for a deal now, so it does not bind")
+    both = events.refusal_text(values | {"europe_withheld": events.WITHHELD_HOLDOUT,
+                                         "class_answers": talks.CONSENT_WASHINGTON})
+    assert both.endswith("Washington (the class) withholds its consent; Europe withholds its "
+                         "consent: a member state holds out against lifting EU sanctions (the EU "
+                         "decides by unanimity), so it does not bind")
+
+
 def test_a_new_issue_of_a_package_is_one_clause(monkeypatch):
     clause = events.OfferClause(5, lambda v: f"elections within {v:.0f} months")
     monkeypatch.setattr(events, "OFFER_CLAUSES", events.OFFER_CLAUSES + (clause,))

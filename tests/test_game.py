@@ -687,3 +687,28 @@ def test_a_refusal_by_the_class_is_told_as_the_classs_decision_not_with_the_rule
     refusals = [e.text for e in game.events() if e.kind == "offer"]
     assert refusals and all("Kyiv (the class) refuses" in t for t in refusals)
     assert not any("it expects" in t for t in refusals)
+
+
+@pytest.mark.parametrize("class_plays_washington", [False, True])
+def test_a_package_both_sides_take_that_washington_blocks_says_so(class_plays_washington):
+    """Found in a class: "Kyiv proposes a deal (...). It is refused" named nobody: Washington
+    had withheld its consent to the US relief the package asked."""
+    from sim.core import talks
+
+    game = _game_in_open_talks()
+    game.join("ana", "putin")
+    game.join("zoe", "zelensky")
+    if class_plays_washington:
+        game.join("tom", "trump")
+        game.submit("tom", {"consent": False})
+    game.submit("ana", {"accept_package": True})
+    game.submit("zoe", {"propose": {name: 0.0 for name in talks.ISSUE_NAMES}
+                        | {"relief_us": 1.0}})
+    told = [e.text for e in game.events() if e.kind == "offer"]
+    assert told and "It is refused" not in told[0]
+    if class_plays_washington:
+        assert "but Washington (the class) withholds its consent, so it does not bind" in told[0]
+    else:
+        assert ("but Washington withholds its consent: the package lifts more US sanctions "
+                "(100%) than Washington will lift for a deal now" in told[0])
+
