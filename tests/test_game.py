@@ -16,7 +16,7 @@ import solara
 
 import sim
 from conflictsim.cli import main
-from dashboards.game.app import AS_BEFORE, Landing, SeatAssigner
+from dashboards.game.app import AS_BEFORE, Landing, SeatAssigner, TeacherPage
 from dashboards.game.engine import (CONTROLS, SEAT_TITLES, SEATS, TALKS_CONTROLS, Game,
                                     GameSettings, MoveError, combine_votes, check_move,
                                     controls_of, from_record,
@@ -712,3 +712,20 @@ def test_a_package_both_sides_take_that_washington_blocks_says_so(class_plays_wa
         assert ("but Washington withholds its consent: the package lifts more US sanctions "
                 "(100%) than Washington will lift for a deal now" in told[0])
 
+
+def test_a_double_click_on_step_back_undoes_one_turn():
+    """Found in a class: a double click on the teacher's "Step back a turn" undid two turns.
+    The button carries the turn it steps back from; a second click for that turn does nothing."""
+    code, key = REGISTRY.create(dataclasses.replace(SETTINGS, turns=3, fan_runs=10))
+    game = REGISTRY.game(code)
+    game.close_turn()
+    game.close_turn()
+    after_one = game.turns[0]
+    _, rc = solara.render(TeacherPage(code, key), handle_error=False)
+    button = rc.find(v.Btn, class_="step-back").widget
+    button.click()
+    button.click()
+    assert len(game.turns) == 1 and game.turns[0] is after_one
+    game.step_back(from_turn=1)
+    game.step_back(from_turn=1)
+    assert not game.turns, "each turn shown is stepped back from once"

@@ -485,7 +485,8 @@ def TeacherPage(code: str, key: str):
             solara.Button("Resume" if view["paused"] else "Pause",
                           on_click=acting(lambda: game.pause(not game.paused)), classes=["pause"],
                           disabled=view["finished"])
-            solara.Button("Step back a turn", on_click=acting(game.step_back),
+            solara.Button("Step back a turn",
+                          on_click=acting(lambda turn=view["turn"]: game.step_back(from_turn=turn)),
                           classes=["step-back"], disabled=not view["turn"] or game.stopped)
             solara.Button("End the game", on_click=acting(game.end), classes=["end-game"],
                           disabled=view["finished"])

@@ -734,9 +734,13 @@ class Game:
             self.paused = paused
             self._changed()
 
-    def step_back(self, now: float | None = None) -> None:
-        """Undo the last turn: the game is replayed from its start without it."""
+    def step_back(self, now: float | None = None, from_turn: int | None = None) -> None:
+        """Undo the last turn: the game is replayed from its start without it. With `from_turn`
+        (the turn the teacher's button showed) a second click for the same turn does nothing, so
+        a double click undoes one turn, not two."""
         with self.lock:
+            if from_turn is not None and from_turn != self.turn:
+                return
             if not self.turns:
                 raise MoveError("turn", 0, "a game with at least one turn played")
             kept = self.turns[:-1]
