@@ -6,6 +6,7 @@ a few hundred days: well under a second each."""
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import urllib.parse
 
@@ -422,7 +423,7 @@ def test_a_seat_opens_with_its_key_not_with_a_name_anyone_can_read():
     anna = game.join("Anna", "putin")
     assert anna.key and game.join("Anna", key=anna.key) is anna, "rejoin with the key"
     for wrong in ("", "guess", game.join("Ben", "zelensky").key):
-        with pytest.raises(MoveError, match="the key of Anna's seat"):
+        with pytest.raises(MoveError, match="The name Anna is already taken"):
             game.join("Anna", key=wrong)
         with pytest.raises(MoveError, match="the key of Anna's seat"):
             game.player("Anna", wrong)
@@ -729,3 +730,18 @@ def test_a_double_click_on_step_back_undoes_one_turn():
     game.step_back(from_turn=1)
     game.step_back(from_turn=1)
     assert not game.turns, "each turn shown is stepped back from once"
+
+
+def test_a_second_student_with_a_taken_name_is_told_in_a_plain_sentence():
+    """Found in a class: a second Ben read "key='' is not allowed: the key of Ben's seat…"."""
+    code, _ = REGISTRY.create(SETTINGS)
+    REGISTRY.game(code).join("Ben", "zelensky")
+    pushed: list[str] = []
+    _, rc = solara.render(Landing(pushed.append, code), handle_error=False)
+    _type(rc, "join-name", "Ben")
+    rc.find(v.Select, class_="join-seat").widget.v_model = SEAT_TITLES["trump"]
+    rc.find(v.Btn, class_="join-button").widget.click()
+    shown = html.unescape(rc.find(attributes={"class": "game-error"}).widget.unsafe_innerHTML)
+    assert not pushed and shown.startswith("The name Ben is already taken in this game. Pick "
+                                           "another name; or, if you are Ben coming back")
+    assert "key=" not in shown and "not allowed" not in shown

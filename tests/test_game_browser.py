@@ -185,7 +185,7 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
         pages["zelensky"] = Client(browser, url, 1024, 768)
         # a name is public: without the seat's key nobody gets in, nor by the address alone
         join(pages["zelensky"], code, "student-zelensky", None, seated=False)
-        assert "the key of student-zelensky's seat" in \
+        assert "The name student-zelensky is already taken in this game" in \
             pages["zelensky"].page.locator(".game-error").inner_text()
         pages["zelensky"].page.goto(f"{url}?code={code}&name=student-zelensky")
         pages["zelensky"].page.locator(".game-error").wait_for(timeout=TIMEOUT_MS)

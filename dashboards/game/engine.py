@@ -71,6 +71,17 @@ class MoveError(InputError):
         ValueError.__init__(self, f"{field}={value!r} is not allowed: {allowed}")
 
 
+class NameTaken(MoveError):
+    """A name another student holds, asked for without its seat's key: told in a sentence a
+    student reads on the join form, with the two ways on (another name, or their own key)."""
+
+    def __init__(self, name: str):
+        super().__init__("name", name, "taken")
+        ValueError.__init__(self, f"The name {name} is already taken in this game. Pick another "
+                            f"name; or, if you are {name} coming back to your seat, type the key "
+                            "your seat's page showed (the teacher's page lists it too).")
+
+
 # --------------------------------------------------------------------------- controls
 @dataclass(frozen=True)
 class Control:
@@ -616,7 +627,9 @@ class Game:
         name = _check_name(name)
         with self.lock:
             if name in self.players:
-                return self.player(name, key)
+                if not secrets.compare_digest(str(key or ""), self.players[name].key):
+                    raise NameTaken(name)
+                return self.players[name]
             if seat is None:  # "as before" names no seat: only a returning student has one
                 raise MoveError("seat", "as before", f"for {name}, who has no seat yet: one of "
                                 + ", ".join(SEAT_TITLES[s] for s in SEATS))
@@ -1086,6 +1099,7 @@ def start_label(settings: GameSettings) -> str:
     return dt.date.fromisoformat(settings.start_date).strftime("%d %b %Y")
 
 
-__all__ = ["CONTROLS", "Control", "Game", "GameSettings", "MoveError", "SEATS", "SEAT_TITLES",
+__all__ = ["CONTROLS", "Control", "Game", "GameSettings", "MoveError", "NameTaken",
+           "SEATS", "SEAT_TITLES",
            "TURN_LENGTHS", "check_move", "combine_votes", "controls_of", "from_record",
            "load_record", "save_record"]
