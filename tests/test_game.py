@@ -745,3 +745,26 @@ def test_a_second_student_with_a_taken_name_is_told_in_a_plain_sentence():
     assert not pushed and shown.startswith("The name Ben is already taken in this game. Pick "
                                            "another name; or, if you are Ben coming back")
     assert "key=" not in shown and "not allowed" not in shown
+
+
+def test_a_tied_vote_in_a_shared_seat_is_told_with_what_the_tie_rule_gave():
+    """Found in a class: two students in Kyiv's seat voted Kursk and Pokrovsk, and the seat
+    silently made no offensive. The tie rule stands; the log says the vote tied and what it
+    gave, and the record keeps it."""
+    from dashboards.game.engine import INCURSION, OFFENSIVE_OPTIONS
+
+    pokrovsk = next(v for v, label in OFFENSIVE_OPTIONS if label == "Pokrovsk")
+    game = Game(dataclasses.replace(SETTINGS, turns=2))
+    game.join("zoe", "zelensky")
+    game.join("max", "zelensky")
+    game.submit("zoe", {"offensive": INCURSION, "accept_energy_truce": True})
+    game.submit("max", {"offensive": pokrovsk, "accept_energy_truce": False})
+    assert game.turns[0].moves["zelensky"]["offensive"] == 0, "the tie rule: no offensive"
+    told = [e.text for e in game.events() if "tied" in e.text]
+    assert told == [
+        "Zelensky (Kyiv), played by the class: take the offensive this turn: the vote was tied "
+        "(Kursk region 1, Pokrovsk 1); the tie rule gives none: stay on the defensive",
+        "Zelensky (Kyiv), played by the class: accept an energy truce if Washington offers one: "
+        "the vote was tied (yes 1, no 1); the tie rule gives no"]
+    replayed = from_record(json.loads(json.dumps(game.to_record())))
+    assert [e.text for e in replayed.events() if "tied" in e.text] == told

@@ -335,6 +335,44 @@ def combine_votes(seat: str, votes: Mapping[str, Mapping[str, Any]]) -> dict[str
     return move
 
 
+def tied_votes(seat: str, votes: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The controls whose votes tied under `combine_votes`'s rule (a yes/no or a package split
+    evenly, a choice whose most chosen options draw), each with the votes by option in words
+    and what the tie gave: the rule stands, the log says it decided the move."""
+    ties: dict[str, dict[str, Any]] = {}
+    move = combine_votes(seat, votes)
+    for control in controls_of(seat):
+        values = [v[control.name] for v in votes.values() if v.get(control.name) is not None]
+        if control.kind == "yes/no" and values and sum(values) * 2 == len(values):
+            counts, gives = {"yes": sum(values), "no": len(values) - sum(values)}, "no"
+        elif control.kind == "package" and values and sum(
+                v is not False for v in values) * 2 == len(values):
+            tabled = sum(v is not False for v in values)
+            counts, gives = {"a package": tabled, "no package": len(values) - tabled}, \
+                "no package tabled"
+        elif control.kind == "choice" and values:
+            by_option = {v: values.count(v) for v in values}
+            top = [v for v in by_option if by_option[v] == max(by_option.values())]
+            if len(top) < 2:
+                continue
+            counts = {control.option_label(v): by_option[v] for v in top}
+            gives = control.option_label(move[control.name])
+        else:
+            continue
+        ties[control.name] = {"counts": counts, "gives": gives}
+    return ties
+
+
+def tie_words(seat: str, name: str, tie: Mapping[str, Any]) -> str:
+    """A tied vote in the log's words, as `move_words` names the control: "take the offensive
+    this turn: the vote was tied (Kursk region 1, Pokrovsk 1); the tie rule gives none: stay on
+    the defensive"."""
+    label = next(c.label for c in controls_of(seat) if c.name == name).split(":")[0]
+    counts = ", ".join(f"{option.split(':')[0]} {n}" for option, n in tie["counts"].items())
+    return (f"{_in_sentence(label)}: the vote was tied ({counts}); the tie rule gives "
+            f"{tie['gives']}")
+
+
 def strike_today(waves: int, day_in_turn: int, turn_days: int) -> bool:
     """`waves` strikes spread evenly over the turn's days: day i strikes when the running count
     floor((i + 1) * waves / turn_days) steps up."""
@@ -558,10 +596,12 @@ class Player:
 
 @dataclass
 class TurnRecord:
-    """The moves that stood for one turn, by seat ({} = the rule's), and who voted."""
+    """The moves that stood for one turn, by seat ({} = the rule's), who voted, and the votes
+    that tied (by seat and control, `tied_votes`)."""
 
     moves: dict[str, dict[str, Any]]
     voters: dict[str, list[str]] = field(default_factory=dict)
+    ties: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 class Game:
@@ -688,8 +728,9 @@ class Game:
                 return
             moves = {seat: combine_votes(seat, self.votes[seat]) for seat in SEATS}
             voters = {seat: sorted(votes) for seat, votes in self.votes.items() if votes}
+            ties = {seat: tied for seat in SEATS if (tied := tied_votes(seat, self.votes[seat]))}
             self._play(moves)
-            self.turns.append(TurnRecord(moves, voters))
+            self.turns.append(TurnRecord(moves, voters, ties))
             self._open_turn(time.monotonic() if now is None else now)
             self._changed()
 
@@ -876,6 +917,12 @@ class Game:
                                        f"{SEAT_TITLES[seat]}, played by the class: "
                                        + move_words(seat, move, talks_open,
                                                     _other_proposer(seat, on_table))))
+            for seat, tied in turn.ties.items():
+                for name, tie in tied.items():
+                    if only is None or name in only:
+                        found.append(Event(day, "intervention",
+                                           f"{SEAT_TITLES[seat]}, played by the class: "
+                                           + tie_words(seat, name, tie)))
         return in_log_order(found)
 
     def class_answers(self) -> np.ndarray:
@@ -904,7 +951,8 @@ class Game:
         with self.lock:
             return {"format": RECORD_FORMAT, "version": RECORD_VERSION,
                     "settings": dataclasses.asdict(self.settings),
-                    "turns": [{"moves": t.moves, "voters": t.voters} for t in self.turns],
+                    "turns": [{"moves": t.moves, "voters": t.voters, "ties": t.ties}
+                              for t in self.turns],
                     "players": {p.name: p.seat for p in self.players.values()},
                     "finished": self.finished, "stopped_early": self.stopped_early,
                     "day": self.model.day,
@@ -942,7 +990,8 @@ def from_record(record: Mapping[str, Any], code: str = "") -> Game:
         if game.finished:
             raise MoveError(f"turns[{k}]", "a turn", f"at most {game.settings.turns} turns")
         game._play(moves)
-        game.turns.append(TurnRecord(moves, dict(turn.get("voters", {}))))
+        game.turns.append(TurnRecord(moves, dict(turn.get("voters", {})),
+                                     dict(turn.get("ties", {}))))
     for name, seat in record.get("players", {}).items():
         game.players[name] = Player(name, check_seat(seat))
     # version 1 wrote the teacher's stop as "ended", whether or not turns were left
