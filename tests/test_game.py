@@ -768,3 +768,22 @@ def test_a_tied_vote_in_a_shared_seat_is_told_with_what_the_tie_rule_gave():
         "the vote was tied (yes 1, no 1); the tie rule gives no"]
     replayed = from_record(json.loads(json.dumps(game.to_record())))
     assert [e.text for e in replayed.events() if "tied" in e.text] == told
+
+
+def test_the_teachers_private_table_speaks_of_the_leaders_in_the_third_person():
+    """Found in a class: the teacher's table read "Putin (Moscow): Your cost of a day of war";
+    the teacher is not Putin. It reads "Moscow's cost ...", as a seat's page keeps "Your"."""
+    import re
+
+    code, key = REGISTRY.create(dataclasses.replace(SETTINGS, fan_runs=10))
+    game = REGISTRY.game(code)
+    labels = [v["label"] for fields in game.teacher_view()["private"].values()
+              for v in fields.values()]
+    assert len(labels) == 8 and all(re.search(r"Moscow|Kyiv", label) for label in labels)
+    assert not any(re.search(r"\byou(r)?\b", label, re.I) for label in labels)
+    assert game.seat_view("putin")["own"]["russia_cost_private"]["label"].startswith("Your cost")
+    _, rc = solara.render(TeacherPage(code, key), handle_error=False)
+    table = next(w.unsafe_innerHTML for w in rc.find(tag="table").widgets
+                 if "private-russia_cost_private" in w.unsafe_innerHTML)
+    assert "Moscow&#x27;s cost of a day of war" in table
+    assert "Your" not in table and SEAT_TITLES["putin"] not in table

@@ -509,10 +509,10 @@ def TeacherPage(code: str, key: str):
                                 "<th>votes this turn</th></tr>" + rows, classes=["seat-table"])
                 with solara.Card("Private information (teacher only)", classes=["own-info"]):
                     rows = "".join(
-                        f"<tr><td>{html.escape(SEAT_TITLES[s])}: {html.escape(v['label'])}</td>"
+                        f"<tr><td>{html.escape(v['label'])}</td>"
                         f"<td class='private-{k}' data-value='{v['value']!r}'>"
                         f"{html.escape(v['text'])}</td></tr>"
-                        for s, fields in view["private"].items() for k, v in fields.items())
+                        for fields in view["private"].values() for k, v in fields.items())
                     solara.HTML(tag="table", unsafe_innerHTML=rows)
             with solara.Column(classes=["game-main"]):
                 SharedWorld(code, view, revision)

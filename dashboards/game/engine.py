@@ -549,6 +549,20 @@ OWN_WORDS = {
                                        "of what outsiders estimate",
     "ukraine_belief_russia_type_sd": "How sure you are of Moscow's cost",
 }
+# The same values as the teacher reads them, about a leader rather than to one
+TEACHER_WORDS = {
+    "russia_cost_private": "Moscow's cost of a day of war, as a multiple of what outsiders "
+                           "estimate",
+    "russia_pace_belief": "Ground Moscow expects to gain, km² a day",
+    "russia_belief_ukraine_type_mean": "Kyiv's resolve as Moscow estimates it, as a multiple of "
+                                       "what outsiders estimate",
+    "russia_belief_ukraine_type_sd": "How sure Moscow is of Kyiv's resolve",
+    "ukraine_resolve_private": "Kyiv's resolve, as a multiple of what outsiders estimate",
+    "ukraine_pace_belief": "Ground Kyiv expects to lose, km² a day",
+    "ukraine_belief_russia_type_mean": "Moscow's cost of war as Kyiv estimates it, as a multiple "
+                                       "of what outsiders estimate",
+    "ukraine_belief_russia_type_sd": "How sure Kyiv is of Moscow's cost",
+}
 SURE_Z = 1.645  # a belief's 90 % range: the log-normal's mean +- this many sd
 
 
@@ -886,7 +900,7 @@ class Game:
         with self.lock:
             view = self.public_view()
             state = self.model.state
-            view["private"] = {seat: {name: {"label": OWN_WORDS[name],
+            view["private"] = {seat: {name: {"label": TEACHER_WORDS[name],
                                              "value": _number(getattr(state, name)[0]),
                                              "text": own_text(name, state)}
                                       for name in names}
