@@ -82,6 +82,18 @@ class NameTaken(MoveError):
                             "your seat's page showed (the teacher's page lists it too).")
 
 
+class WrongSeatKey(MoveError):
+    """A seat opened without its key, or with another: told in a sentence a student reads on the
+    seat's page, with where the key is."""
+
+    def __init__(self, name: str, key: str):
+        super().__init__("key", key, f"the key of {name}'s seat")
+        missing = "needs its key" if not key else "was opened with a key that is not its own"
+        ValueError.__init__(self, f"{name}'s seat {missing}. Open the link {name}'s seat page "
+                            "showed when joining, or type the key there; the teacher's page "
+                            "lists every seat's key.")
+
+
 # --------------------------------------------------------------------------- controls
 @dataclass(frozen=True)
 class Control:
@@ -711,8 +723,7 @@ class Game:
             raise MoveError("name", name, "a student who has joined this game (join from the "
                             "start page)")
         if not secrets.compare_digest(str(key or ""), player.key):
-            raise MoveError("key", key or "", f"the key of {player.name}'s seat: it is in "
-                            "their seat's link and on their page, and the teacher has it")
+            raise WrongSeatKey(player.name, str(key or ""))
         return player
 
     def submit(self, name: str, move: Mapping[str, Any] | None,
@@ -1162,7 +1173,7 @@ def start_label(settings: GameSettings) -> str:
     return dt.date.fromisoformat(settings.start_date).strftime("%d %b %Y")
 
 
-__all__ = ["CONTROLS", "Control", "Game", "GameSettings", "MoveError", "NameTaken",
+__all__ = ["CONTROLS", "Control", "Game", "GameSettings", "MoveError", "NameTaken", "WrongSeatKey",
            "SEATS", "SEAT_TITLES",
            "TURN_LENGTHS", "check_move", "combine_votes", "controls_of", "from_record",
            "load_record", "save_record"]
