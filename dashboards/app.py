@@ -387,12 +387,16 @@ def plain_message(message: str) -> str:
     return plain_text(message)
 
 
+DOUBLE_CLICK_S = 0.5  # a Pause this soon after Play is a double-click's second click
+
+
 @solara.component
 def PlayBar(session: Session, state: DashboardState, on_action: Callable[[], None]):
     """Play, pause, steps, reset and speed; also hosts the play loop. Reads `playing`, `speed`
     and `finished`, which change on a click, not on a step. `on_action` hears every click."""
     playing = state.playing.value
     use_play_loop(session, state, playing)
+    played_at = solara.use_ref(-DOUBLE_CLICK_S)
 
     def then(action: Callable[[], Any]) -> Callable[..., None]:
         def handler(*args):
@@ -400,9 +404,18 @@ def PlayBar(session: Session, state: DashboardState, on_action: Callable[[], Non
             action(*args)
         return handler
 
+    def play():
+        played_at.current = time.monotonic()
+        state.playing.set(True)
+
+    def pause():
+        # Pause takes Play's place on the page, so a double-click on Play would land its second
+        # click on Pause and stop the run it just started
+        if time.monotonic() - played_at.current >= DOUBLE_CLICK_S:
+            state.playing.set(False)
+
     PlayControls(playing, state.finished.value, state.speed.value, SPEEDS,
-                 on_play=then(lambda: state.playing.set(True)),
-                 on_pause=then(lambda: state.playing.set(False)),
+                 on_play=then(play), on_pause=then(pause),
                  on_step=then(lambda n: actions.step(session, state, n)),
                  on_reset=then(lambda: actions.reset(session, state)),
                  on_speed=state.speed.set,

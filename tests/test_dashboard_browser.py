@@ -236,6 +236,14 @@ def test_play_advances_the_date_and_the_plots(browser, server):
         month = days_to_next_month(day, sim.calendar.START_DATE)  # to the same date next month
         page.locator(".play-controls button.step-month").click()
         page.wait_for_function(f"() => +document.querySelector('.sim-date').dataset.day === {day + month}")
+        # students double-click: the second click lands on Pause, which took Play's place
+        page.locator(".play-controls button.play").dblclick()
+        page.wait_for_function(f"() => +document.querySelector('.sim-date').dataset.day >= "
+                               f"{day + month + 10}", timeout=FAN_TIMEOUT_MS)
+        assert page.locator(".play-controls button.pause").count() == 1, "still playing"
+        page.wait_for_timeout(600)
+        page.locator(".play-controls button.pause").click()
+        page.wait_for_selector(".play-controls button.play")
     finally:
         context.close()
 
