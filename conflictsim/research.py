@@ -323,7 +323,7 @@ def cmd_sensitivity(args) -> int:
     figure = output_file("--plot", args.plot) if args.plot else None
     targets = tuple(args.outcome) if args.outcome else None
     if targets:
-        for target in targets:  # the spec's check names no outcome class; this one lists them
+        for target in targets:  # refused as a flag, not as a spec file's field
             if target.startswith("share:"):
                 check_share_target("--outcome", target)
         spec_module.from_dict({"sensitivity": {"outcomes": list(targets)}}, source="--outcome")
