@@ -789,3 +789,60 @@ def test_the_teachers_private_table_speaks_of_the_leaders_in_the_third_person():
                  if "private-russia_cost_private" in w.unsafe_innerHTML)
     assert "Moscow&#x27;s cost of a day of war" in table
     assert "Your" not in table and SEAT_TITLES["putin"] not in table
+
+
+def test_the_teacher_removes_a_student_who_left_and_the_turn_stops_waiting_for_them():
+    """Found in a class: Carl closed his tab; the teacher read "Waiting for: Zelensky (Kyiv)",
+    not who, and without a timer had to close every turn by hand. The teacher's view names the
+    students not yet voted, and removing one drops their vote and frees their name."""
+    game = Game(dataclasses.replace(SETTINGS, turns=3))
+    game.join("Ana", "putin")
+    carl_key = game.join("Carl", "zelensky").key
+    game.join("Dina", "zelensky")
+    game.submit("Dina", {"mobilisation": 1.2})
+    assert game.teacher_view()["waiting"] == {"putin": ["Ana"], "zelensky": ["Carl"]}
+    assert "waiting" not in game.seat_view("putin"), "the seats' pages name seats, as before"
+    game.submit("Carl", {"mobilisation": 0.5})
+    assert not game.remove("Carl"), "Ana has not voted: the turn still waits for her"
+    assert game.waiting() == {"putin": ["Ana"]} and "Carl" not in game.votes["zelensky"]
+    assert game.submit("Ana", {}), "Ana's vote was the last the turn waited for"
+    assert game.turns[0].moves["zelensky"] == {"mobilisation": 1.2}, "Carl's vote went"
+    game.submit("Ana", {})
+    assert game.remove("Dina"), "everyone left has voted: the turn closes"
+    assert len(game.turns) == 2 and "Dina" not in game.to_record()["players"]
+    assert game.turns[0].voters["zelensky"] == ["Dina"], "a removed student's past vote stays"
+    with pytest.raises(MoveError) as err:
+        game.remove("Carl")
+    assert "Ana" in str(err.value)
+    game.remove("Ana")
+    assert len(game.turns) == 2, "with nobody left, the turn waits for the teacher"
+    with pytest.raises(MoveError):
+        game.player("Carl", carl_key)
+    again = game.join("Carl", "trump")
+    assert again.seat == "trump" and again.key != carl_key, "a removed name joins again anew"
+
+
+def test_the_teachers_page_names_whom_the_turn_waits_for_and_removes_a_student():
+    from dashboards.game.app import SeatPage
+
+    code, key = REGISTRY.create(dataclasses.replace(SETTINGS, turns=3, fan_runs=10))
+    game = REGISTRY.game(code)
+    game.join("Ana", "putin")
+    game.join("Carl", "zelensky")
+    game.submit("Ana", {})
+    _, rc = solara.render(TeacherPage(code, key), handle_error=False)
+    line = rc.find(v.Html, class_="seat-line").widget.children[0]
+    assert "Waiting for: Carl in Zelensky (Kyiv)." in line
+    _, seat = solara.render(SeatPage(code, "Carl"), handle_error=False)
+    assert "Waiting for: Zelensky (Kyiv)." in seat.find(v.Html, class_="seat-line").widget.children[0]
+    button = rc.find(v.Btn, class_="remove-student").widget
+    assert button.disabled, "nobody chosen: nothing to remove"
+    rc.find(v.Select, class_="remove-name").widget.v_model = "Carl"
+    button.click()
+    assert "Carl" not in game.players and len(game.turns) == 1, "Ana had voted: the turn closed"
+    seat.render(SeatPage(code, "Carl "))  # the render the page's poll would cause
+    seat.find(v.Html, class_="seat-removed").assert_single()
+    game.join("Carl", "europe")
+    seat.render(SeatPage(code, "Carl"))
+    seat.find(v.Html, class_="seat-removed").assert_single()
+    assert not seat.find(v.Btn, class_="send-move").widgets, "a new Carl's seat is not this page"

@@ -293,11 +293,20 @@ def StateLine(view: dict[str, Any], title: str, code: str | None = None):
                 style="font-size: 1.1rem; font-weight: 600")
     if code is not None and left is not None and not view["finished"]:
         TurnClock(code)
-    waiting = [SEAT_TITLES[s] for s, moved in view["moved"].items() if not moved]
+    waiting = waiting_words(view)
     seats = ", ".join(f"{SEAT_TITLES[s]}: {', '.join(n) if n else 'the rule'}"
                       for s, n in view["seats"].items())
-    solara.Text(f"Seats — {seats}." + (f" Waiting for: {', '.join(waiting)}." if waiting and
+    solara.Text(f"Seats — {seats}." + (f" Waiting for: {waiting}." if waiting and
                                        not view["finished"] else ""), classes=["seat-line"])
+
+
+def waiting_words(view: dict[str, Any]) -> str:
+    """Whom the turn waits for: the teacher's view names the students by seat ("Carl in
+    Zelensky (Kyiv)"), so the teacher knows whose page closed; the seats' pages name seats."""
+    if "waiting" in view:
+        return "; ".join(f"{', '.join(names)} in {SEAT_TITLES[s]}"
+                         for s, names in view["waiting"].items())
+    return ", ".join(SEAT_TITLES[s] for s, moved in view["moved"].items() if not moved)
 
 
 # --------------------------------------------------------------------------- a seat
@@ -319,23 +328,31 @@ def hint_words(control: dict[str, Any], hint: dict[str, Any]) -> str:
 @solara.component
 def SeatPage(code: str, name: str):
     game = REGISTRY.game(code)
-    player = game.players[name.strip()]
+    player = game.players.get(name.strip())
     revision = use_game_revision(code)
+    # the seat's key when the page opened: once the teacher removed the student, the name is
+    # free, and another student who takes it does not get this page
+    opened_with = solara.use_memo(lambda: player.key if player else "", dependencies=[])
+    # (turn, text) pairs held from a constant start: use_reactive resets a reactive to its
+    # argument whenever the argument changes between renders
+    draft_state = solara.use_reactive(None)
+    # what the page says about a sent move belongs to the turn it was sent in
+    sent_state = solara.use_reactive(None)
+    error = solara.use_reactive("")
+    if player is None or player.key != opened_with:
+        solara.Text(f"The teacher has taken {name.strip()} out of this game. To play again, "
+                    "join from the start page with your name and a seat.",
+                    classes=["seat-removed"])
+        return
     view = game.seat_view(player.seat)
     # The draft is kept with the turn it was made in: a new turn (or a step back) starts it
     # again from the rule, in the same render that shows the new turn.
     turn_key = (view["turn"], view["day"])
     carried = carried_choices(game, player.seat)
-    # (turn, text) pairs held from a constant start: use_reactive resets a reactive to its
-    # argument whenever the argument changes between renders
-    draft_state = solara.use_reactive(None)
     choices = of_turn(draft_state.value, turn_key, carried)
-    # what the page says about a sent move belongs to the turn it was sent in
-    sent_state = solara.use_reactive(None)
     sent, closed_it = of_turn(sent_state.value, turn_key, ("", False))
     if view["finished"] and not closed_it:  # "you can change it" is over when the game is
         sent = ""
-    error = solara.use_reactive("")
 
     def choose(name: str, value: Any) -> None:
         current = of_turn(draft_state.value, turn_key, carried)
@@ -497,6 +514,8 @@ def TeacherPage(code: str, key: str):
             with solara.Column(classes=["game-side"]):
                 with solara.Card("Seats"):
                     SeatAssigner(lambda name, seat: acting(lambda: game.assign(name, seat))())
+                    StudentRemover(sorted(game.players),
+                                   lambda name: acting(lambda: game.remove(name))())
                     votes = view["votes"]
                     keys = {p.name: p.key for p in game.players.values()}
                     rows = "".join(
@@ -530,6 +549,22 @@ def SeatAssigner(on_assign: Callable[[str, str], None]):
                   on_value=lambda title: where.set(seats[title]), classes=["assign-seat"])
     solara.Button("Assign", on_click=lambda: on_assign(who.value, where.value),
                   classes=["assign"])
+
+
+@solara.component
+def StudentRemover(names: list[str], on_remove: Callable[[str], None]):
+    """The teacher takes a student out of the game (a page closed for good), so the turn
+    stops waiting for them; the button is off until a student still in the game is chosen."""
+    who = solara.use_reactive("")
+    chosen = who.value if who.value in names else ""
+
+    def remove():
+        who.set("")
+        on_remove(chosen)
+
+    solara.Select("Student who has left", values=names, value=who, classes=["remove-name"])
+    solara.Button("Remove from the game", on_click=remove, disabled=not chosen,
+                  classes=["remove-student"])
 
 
 def votes_words(seat: str, votes: dict[str, dict[str, Any]]) -> str:

@@ -686,6 +686,13 @@ class Game:
         return {seat: all(name in self.votes[seat] for name in names)
                 for seat, names in taken.items() if names}
 
+    def waiting(self) -> dict[str, list[str]]:
+        """Per seat, the students who have not voted this turn: the teacher sees whom the turn
+        waits for (a student whose page closed), not only which seat."""
+        return {seat: [name for name in names if name not in self.votes[seat]]
+                for seat, names in self.seats_taken().items()
+                if any(name not in self.votes[seat] for name in names)}
+
     # -- students ----------------------------------------------------------------------------
     def join(self, name: str, seat: str | None = None, key: str = "") -> Player:
         """Take a seat, or rejoin the seat this name already holds (a closed page) with its
@@ -715,6 +722,25 @@ class Game:
             self.votes[old.seat].pop(name, None)
             self.players[name] = Player(name, seat, old.key)
             self._changed()
+
+    def remove(self, name: str, now: float | None = None) -> bool:
+        """The teacher takes a student out of the game (a page closed for good): their vote
+        this turn goes, the turn no longer waits for them, and their name and key are freed, so
+        they can join again as a new student. Closes the turn if every student still seated has
+        voted, as their own vote would have; returns whether it did."""
+        name = _check_name(name)
+        with self.lock:
+            player = self.players.pop(name, None)
+            if player is None:
+                raise MoveError("name", name, "a student in this game: "
+                                + (", ".join(sorted(self.players)) or "nobody is"))
+            self.votes[player.seat].pop(name, None)
+            self._changed()
+            if self.players and not self.paused and not self.finished \
+                    and all(self.moved().values()):
+                self.close_turn(now)
+                return True
+            return False
 
     def player(self, name: str, key: str) -> Player:
         """The student `name`, if `key` is theirs."""
@@ -918,6 +944,7 @@ class Game:
                                for seat, names in PRIVATE_FIELDS.items()}
             view["hints"] = {seat: self.rule_hint(seat) for seat in SEATS}
             view["votes"] = {seat: dict(votes) for seat, votes in self.votes.items()}
+            view["waiting"] = self.waiting()
             return view
 
     def events(self, only: Collection[str] | None = None):
