@@ -846,3 +846,59 @@ def test_the_teachers_page_names_whom_the_turn_waits_for_and_removes_a_student()
     seat.render(SeatPage(code, "Carl"))
     seat.find(v.Html, class_="seat-removed").assert_single()
     assert not seat.find(v.Btn, class_="send-move").widgets, "a new Carl's seat is not this page"
+
+
+def test_a_vote_from_a_page_another_tab_or_the_turns_close_overtook_is_refused():
+    """Found in a class: a student open in two tabs; the older tab still showed its draft and
+    silently overwrote the vote sent from the newer one. A vote carries the version of the
+    vote it was made on; a stale one is refused in a sentence, and the newer vote stands."""
+    from dashboards.game.engine import StaleVote
+
+    game = Game(dataclasses.replace(SETTINGS, turns=3))
+    game.join("Tom", "trump")
+    game.join("Ana", "putin")  # a second seated student: one vote does not close the turn
+    seen = game.vote_version("Tom")
+    game.submit("Tom", {"us_aid": 40.0}, version=seen)
+    with pytest.raises(StaleVote) as err:
+        game.submit("Tom", {"us_aid": 5.0}, version=seen)
+    assert str(err.value).startswith("Your vote was changed in another tab; this page now "
+                                     "shows it.")
+    assert game.votes["trump"]["Tom"] == {"us_aid": 40.0}
+    game.submit("Tom", {"us_aid": 30.0}, version=game.vote_version("Tom"))
+    seen = game.vote_version("Tom")
+    game.close_turn()
+    with pytest.raises(StaleVote) as err:
+        game.submit("Tom", {"us_aid": 5.0}, version=seen)
+    assert "turn" in str(err.value) and "another tab" not in str(err.value)
+    assert game.turns[0].moves["trump"] == {"us_aid": 30.0} and not game.votes["trump"]
+    seen = game.vote_version("Tom")
+    game.close_turn()
+    game.step_back()
+    with pytest.raises(StaleVote):
+        game.submit("Tom", {}, version=seen)
+    game.submit("Tom", {})  # without a version (a script, a test): as before
+
+
+def test_the_older_tab_is_told_its_vote_was_changed_and_shows_the_newer_vote():
+    from dashboards.game.app import SeatPage
+
+    code, _ = REGISTRY.create(dataclasses.replace(SETTINGS, turns=3, fan_runs=10))
+    game = REGISTRY.game(code)
+    game.join("Tom", "trump")
+    game.join("Ana", "putin")
+    _, old = solara.render(SeatPage(code, "Tom"), handle_error=False)
+    _, new = solara.render(SeatPage(code, "Tom"), handle_error=False)
+    old.find(v.Switch, class_="decide-us_aid").widget.v_model = True  # a draft, not sent
+    new.find(v.Switch, class_="decide-push_talks").widget.v_model = True
+    new.find(v.Btn, class_="send-move").widget.click()
+    sent = dict(game.votes["trump"]["Tom"])
+    assert set(sent) == {"push_talks"}
+    old.render(SeatPage(code, "Tom "))  # the render the page's poll would cause
+    old.find(v.Btn, class_="send-move").widget.click()
+    assert game.votes["trump"]["Tom"] == sent, "the older tab's draft did not overwrite it"
+    told = html.unescape(old.find(attributes={"class": "game-error"}).widget.unsafe_innerHTML)
+    assert told.startswith("Your vote was changed in another tab; this page now shows it.")
+    draft = old.find(v.Html, class_="move-draft").widget.children[0]
+    assert draft == "Your move: " + move_words("trump", sent) + "."
+    old.find(v.Btn, class_="send-move").widget.click()  # the page now holds the vote's version
+    assert not old.find(attributes={"class": "game-error"}).widgets

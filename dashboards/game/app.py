@@ -36,7 +36,7 @@ from ..components.front_map import FrontMap
 from ..components.views import FigureImage, MarkdownText
 from .debrief import debrief, game_figure, outcome_bars, rules_fan
 from .engine import (ISSUE_LABELS, SEAT_TITLES, SEATS, TURN_LENGTHS, Game, GameSettings,
-                     MoveError, from_record, move_words)
+                     MoveError, StaleVote, from_record, move_words)
 from .registry import REGISTRY, Entry, cached, start_sweeper
 
 POLL_SECONDS = 1.0
@@ -348,26 +348,37 @@ def SeatPage(code: str, name: str):
     # The draft is kept with the turn it was made in: a new turn (or a step back) starts it
     # again from the rule, in the same render that shows the new turn.
     turn_key = (view["turn"], view["day"])
-    carried = carried_choices(game, player.seat)
-    choices = of_turn(draft_state.value, turn_key, carried)
+    # Untouched, the draft is the student's vote this turn (sent from this tab or another),
+    # else the last turn's choices; it keeps the version of the vote it started from, so a
+    # send from a tab another has overtaken is refused, and the tab then shows the vote.
+    with game.lock:
+        version = game.vote_version(player.name)
+        voted = game.votes[player.seat].get(player.name)
+    fresh = (voted if voted is not None else carried_choices(game, player.seat), version)
+    choices, made_on = of_turn(draft_state.value, turn_key, fresh)
     sent, closed_it = of_turn(sent_state.value, turn_key, ("", False))
     if view["finished"] and not closed_it:  # "you can change it" is over when the game is
         sent = ""
 
     def choose(name: str, value: Any) -> None:
-        current = of_turn(draft_state.value, turn_key, carried)
-        draft_state.set((turn_key, {**current, name: value}))
+        current, on = of_turn(draft_state.value, turn_key, fresh)
+        draft_state.set((turn_key, ({**current, name: value}, on)))
 
     def send():
         try:
             turn = game.turn + 1
-            closed = game.submit(player.name, {k: v for k, v in choices.items() if v is not None})
+            closed = game.submit(player.name, {k: v for k, v in choices.items() if v is not None},
+                                 version=made_on)
+            draft_state.set(None)  # the draft is now the vote, at its new version
             error.set("")
             # a move that closed the turn is told on the next turn's page, and only there
             shown_on = (game.turn, game.model.day) if closed else turn_key
             sent_state.set((shown_on, (f"Your move for turn {turn} is in" + (
                 " and the turn has been played." if closed else
                 "; you can change it until the turn closes."), closed)))
+        except StaleVote as err:
+            draft_state.set(None)
+            error.set(str(err))
         except MoveError as err:
             error.set(str(err))
 

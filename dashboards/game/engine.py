@@ -94,6 +94,20 @@ class WrongSeatKey(MoveError):
                             "lists every seat's key.")
 
 
+class StaleVote(MoveError):
+    """A vote made on a page that no longer shows the student's vote or the turn (the same
+    student sent from another tab since, or the turn closed): refused, not silently
+    overwriting the newer vote; told in a sentence the student reads on that page."""
+
+    def __init__(self, name: str, version: Any, turn_closed: bool):
+        super().__init__("version", version, f"the version of {name}'s vote now")
+        ValueError.__init__(self, (
+            "The turn this page showed was played before your vote arrived; this page now shows "
+            "the turn being decided: send your move again." if turn_closed else
+            "Your vote was changed in another tab; this page now shows it. Change it here and "
+            "send it again if you wish."))
+
+
 # --------------------------------------------------------------------------- controls
 @dataclass(frozen=True)
 class Control:
@@ -657,6 +671,8 @@ class Game:
         self.deadline: float | None = None
         self.remaining: float | None = None
         self.revision = 0
+        self.opened_turns = 0  # turns opened so far, step backs too: a vote's version
+        self.vote_counts: dict[str, int] = {}  # votes each student has sent this turn
         self._open_turn(time.monotonic())
 
     # -- state of play -----------------------------------------------------------------------
@@ -752,18 +768,29 @@ class Game:
             raise WrongSeatKey(player.name, str(key or ""))
         return player
 
+    def vote_version(self, name: str) -> tuple[int, int]:
+        """The version of the student's vote: the turn opened and how many votes they have sent
+        in it. A page sends it back with a vote (`submit`'s `version`), so a vote made on a page
+        another tab or the turn's close has overtaken is refused rather than counted."""
+        with self.lock:
+            return self.opened_turns, self.vote_counts.get(str(name).strip(), 0)
+
     def submit(self, name: str, move: Mapping[str, Any] | None,
-               now: float | None = None) -> bool:
+               now: float | None = None, version: tuple[int, int] | None = None) -> bool:
         """A student's vote for this turn; closes the turn once every seated student has
-        voted. Returns whether the turn closed."""
+        voted. Returns whether the turn closed. With `version` (`vote_version` when the page
+        drew the vote), a vote from a page that is out of date is refused (`StaleVote`)."""
         with self.lock:
             player = self.players.get(_check_name(name))
             if player is None:
                 raise MoveError("player", name, "a student who has joined this game")
             if self.finished:
                 raise MoveError("turn", self.turn, "a turn of a game that has not ended")
+            if version is not None and tuple(version) != self.vote_version(player.name):
+                raise StaleVote(player.name, version, version[0] != self.opened_turns)
             self.votes[player.seat][player.name] = check_move(player.seat, move,
                                                               self.settings.turn_days)
+            self.vote_counts[player.name] = self.vote_counts.get(player.name, 0) + 1
             self._changed()
             if not self.paused and all(self.moved().values()):
                 self.close_turn(now)
@@ -805,6 +832,8 @@ class Game:
 
     def _open_turn(self, now: float) -> None:
         self.votes = {seat: {} for seat in SEATS}
+        self.opened_turns += 1
+        self.vote_counts = {}
         seconds = self.settings.turn_seconds
         self.deadline = now + seconds if seconds and not self.finished else None
         self.remaining = None
@@ -1201,6 +1230,6 @@ def start_label(settings: GameSettings) -> str:
 
 
 __all__ = ["CONTROLS", "Control", "Game", "GameSettings", "MoveError", "NameTaken", "WrongSeatKey",
-           "SEATS", "SEAT_TITLES",
+           "SEATS", "StaleVote", "SEAT_TITLES",
            "TURN_LENGTHS", "check_move", "combine_votes", "controls_of", "from_record",
            "load_record", "save_record"]
