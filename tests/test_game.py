@@ -902,3 +902,40 @@ def test_the_older_tab_is_told_its_vote_was_changed_and_shows_the_newer_vote():
     assert draft == "Your move: " + move_words("trump", sent) + "."
     old.find(v.Btn, class_="send-move").widget.click()  # the page now holds the vote's version
     assert not old.find(attributes={"class": "game-error"}).widgets
+
+
+def test_a_turns_report_tells_exactly_the_turns_days_and_what_each_seat_decided():
+    """Found in a class: the log's summaries fall on month ends, so a turn of 1-30 Jan had no
+    report and March told 7 strike waves where the seat ordered 6 (the month straddled two
+    turns). Each turn's report reads exactly its days, from the run's trajectories."""
+    game = Game(SETTINGS)  # 30-day turns from 1 Dec 2024: turn 2 is 1-30 Jan, no month's end
+    game.join("ana", "putin")
+    for _ in range(3):
+        game.submit("ana", {"strike_waves": 6, "call_up": 500.0})
+    traj = {name: values[0] for name, values in game.model.trajectories.items()}
+    for k, report in enumerate(game.turn_reports()):
+        first, last = k * 30 + 1, (k + 1) * 30
+        assert (report["first_day"], report["last_day"]) == (first, last)
+        days = slice(first, last + 1)
+        figures = report["figures"]
+        assert figures["strike_waves"] == int(traj["strike_wave_today"][days].sum()) == 6
+        for name in ("russia_called_up", "russia_contracts", "ukraine_recruits"):
+            assert figures[name] == pytest.approx(traj[name + "_today"][days].sum(dtype=float))
+        for key, name in (("occupied_change_km2", "occupied_km2"),
+                          ("russia_casualties", "russia_casualties"),
+                          ("ukraine_casualties", "ukraine_casualties")):
+            assert figures[key] == pytest.approx(float(traj[name][last] - traj[name][first - 1]))
+        assert figures["us_aid_bn_usd_yr"] == (pytest.approx(traj["us_aid_bn_usd_yr"][first - 1]),
+                                               pytest.approx(traj["us_aid_bn_usd_yr"][last]))
+        lines = report["lines"]
+        assert "6 strike waves on Ukraine's grid this turn" in lines[2]
+        assert f"{abs(figures['occupied_change_km2']):,.0f} km² this turn" in lines[0]
+        assert any(line.startswith("Putin (Moscow), the class: mass missile and drone strikes "
+                                   "on Ukraine's grid this turn: 6") for line in lines)
+        assert any(line.startswith("Trump (Washington), the rule: US military aid") for line in lines)
+    assert game.turn_reports()[1]["title"] == "Turn 2: 1 Jan 2025 – 30 Jan 2025"
+    assert game.public_view()["last_report"] == game.turn_reports()[-1]
+    replayed = from_record(json.loads(json.dumps(game.to_record())))
+    assert replayed.turn_reports() == game.turn_reports()
+    game.step_back()
+    assert game.turn_reports() == replayed.turn_reports()[:2]

@@ -53,7 +53,7 @@ GAME_CSS = """
 .control-label { font-weight: 500; font-size: 0.92rem; line-height: 1.25; }
 .control-cost, .control-hint { font-size: 0.8rem; color: #333; }
 .control-hint { color: #0b4f7a; }
-.event-log ul { padding-left: 1.2em; font-size: 0.85rem; }
+.event-log ul, .turn-report ul, .turn-reports ul { padding-left: 1.2em; font-size: 0.85rem; }
 .figure img, .chart img { width: 100%; height: auto; display: block; }
 .game-figure { max-width: 900px; }
 .game-main .front-map { max-width: 640px; }
@@ -228,6 +228,8 @@ def SharedWorld(code: str, view: dict[str, Any], revision: int):
                                  prefer_threaded=True, raise_error=False)
     public = view["public"]
     date = calendar.date_of(view["day"], entry.game.model.start_date)
+    if view.get("last_report"):
+        TurnReport(view["last_report"])
     FrontMap(np.array([np.nan if v is None else v for v in view["depth_km"]]), None, view["day"],
              plots.day_text(date), public.get("kursk_held_km2"))
     if figure.finished and figure.value is not None:
@@ -240,6 +242,15 @@ def SharedWorld(code: str, view: dict[str, Any], revision: int):
         solara.ProgressLinear(True)
         solara.Text("Drawing the rules' runs…")
     EventLog(view["events"])
+
+
+@solara.component
+def TurnReport(report: dict[str, Any]):
+    """What the turn just played did, over its days alone (the log's summaries are by month)."""
+    with solara.Card(f"What the last turn did — {report['title']}", classes=["turn-report"]):
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in report["lines"])
+        solara.HTML(tag="ul", unsafe_innerHTML=items, classes=["turn-report-lines"],
+                    attributes={"data-turn": str(report["turn"])})
 
 
 @solara.component
@@ -634,6 +645,11 @@ def DebriefPage(code: str):
                     f"{result.class_outcome}.",
                     "Bar chart of outcome classes: " + ", ".join(
                         f"{k} {v:.0%}" for k, v in result.outcome_shares.items()))
+        with solara.Card("Turn by turn", classes=["turn-reports"]):
+            for report in game.turn_reports():
+                items = "".join(f"<li>{html.escape(line)}</li>" for line in report["lines"])
+                solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(report['title'])}</b>"
+                            f"<ul>{items}</ul>")
         with solara.Card("The talks' record", classes=["talks-record"]):
             items = "".join(f"<li>{html.escape(line)}</li>" for line in result.talks)
             solara.HTML(tag="ul", unsafe_innerHTML=items or "<li>No talks.</li>")

@@ -642,6 +642,9 @@ class TurnRecord:
     moves: dict[str, dict[str, Any]]
     voters: dict[str, list[str]] = field(default_factory=dict)
     ties: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # what each seat's moves came to over the turn's days (`over_turn`), class's or rule's: read
+    # from the run as it was played, so it is not in the game record
+    did: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 class Game:
@@ -664,6 +667,7 @@ class Game:
         self._track_class = HighlightTrack
         self.track = HighlightTrack(self.model)
         self.turns: list[TurnRecord] = []
+        self._reports: dict[int, dict[str, Any]] = {}  # turn -> its report (a turn played stays)
         self.players: dict[str, Player] = {}
         self.votes: dict[str, dict[str, dict[str, Any]]] = {seat: {} for seat in SEATS}
         self.paused = False
@@ -807,13 +811,16 @@ class Game:
             moves = {seat: combine_votes(seat, self.votes[seat]) for seat in SEATS}
             voters = {seat: sorted(votes) for seat, votes in self.votes.items() if votes}
             ties = {seat: tied for seat in SEATS if (tied := tied_votes(seat, self.votes[seat]))}
-            self._play(moves)
-            self.turns.append(TurnRecord(moves, voters, ties))
+            did = self._play(moves)
+            self.turns.append(TurnRecord(moves, voters, ties, did))
             self._open_turn(time.monotonic() if now is None else now)
             self._changed()
 
-    def _play(self, moves: Mapping[str, Mapping[str, Any]]) -> None:
+    def _play(self, moves: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Step the turn's days with the seats' moves; what each seat did over them
+        (`over_turn`), for the turn's report."""
         turn_days = self.settings.turn_days
+        played = []
         tablers = frozenset(PROPOSER_CODE[seat] for seat in PROPOSER_CODE
                             if moves.get(seat, {}).get("propose", False) is not False)
         for seat in SEATS:
@@ -827,8 +834,10 @@ class Game:
                 seated.day_in_turn = day_in_turn
             self.model.step()
             self.track.record(self.model)
+            played.append(self.model.moves)
         for seated in self.seated.values():
             seated.move = {}
+        return {seat: over_turn(seat, played) for seat in SEATS}
 
     def _open_turn(self, now: float) -> None:
         self.votes = {seat: {} for seat in SEATS}
@@ -880,7 +889,7 @@ class Game:
             kept = self.turns[:-1]
             self._restart()
             for turn in kept:
-                self._play(turn.moves)
+                turn.did = self._play(turn.moves)
                 self.turns.append(turn)
             self.stopped = False
             self._open_turn(time.monotonic() if now is None else now)
@@ -899,6 +908,7 @@ class Game:
         self.model.leaders = tuple(self.seated[seat] for seat in SEATS)
         self.track = self._track_class(self.model)
         self.turns = []
+        self._reports = {}
 
     def _changed(self) -> None:
         self.revision += 1
@@ -941,6 +951,7 @@ class Game:
             "public": {name: _number(getattr(state, name)[0]) for name in PUBLIC_FIELDS},
             "depth_km": _number(state.depth_km[0]),
             "moves_by_turn": [turn.moves for turn in self.turns],
+            "last_report": self.turn_report(len(self.turns) - 1) if self.turns else None,
             "events": [e.line(start) for e in self.events()],
         }
 
@@ -1006,6 +1017,91 @@ class Game:
                                            + tie_words(seat, name, tie)))
         return in_log_order(found)
 
+    def turn_report(self, k: int) -> dict[str, Any]:
+        """What turn `k` (counted from 0) did, over exactly its days: the ground that changed
+        hands, troops and casualties, strike waves, aid and sanctions, the talks, and what each
+        seat (class or rule) decided; `figures` holds the numbers the lines tell."""
+        with self.lock:
+            if k not in self._reports:
+                self._reports[k] = self._turn_report(k)
+            return self._reports[k]
+
+    def turn_reports(self) -> list[dict[str, Any]]:
+        return [self.turn_report(k) for k in range(len(self.turns))]
+
+    def _turn_report(self, k: int) -> dict[str, Any]:
+        from dashboards import events as ev
+
+        model, turn = self.model, self.turns[k]
+        before = k * self.settings.turn_days
+        last = min(before + self.settings.turn_days, model.day)
+        traj = {name: values[0] for name, values in model.trajectories.items()}
+        start = model.start_date
+
+        def change(name: str) -> float:
+            return float(traj[name][last]) - float(traj[name][before])
+
+        def total(name: str) -> float:  # the turn's days, not the day before it
+            return float(np.sum(traj[name][before + 1: last + 1], dtype=float))
+
+        figures = {"occupied_change_km2": change("occupied_km2"),
+                   "russia_casualties": change("russia_casualties"),
+                   "ukraine_casualties": change("ukraine_casualties"),
+                   "russia_contracts": total("russia_contracts_today"),
+                   "russia_called_up": total("russia_called_up_today"),
+                   "ukraine_recruits": total("ukraine_recruits_today"),
+                   "strike_waves": int(total("strike_wave_today"))}
+        for name, _, _ in ev.AID_SERIES:
+            figures[name] = (float(traj[name][before]), float(traj[name][last]))
+        for name, _ in ev.SANCTIONS_SERIES:
+            figures[name] = (float(traj[name][before]), float(traj[name][last]))
+        period = "this turn"
+        depth = self.track.arrays.get("depth_km")
+        gains = None if depth is None else (depth[last] - depth[before]) * ev.AREA_WEIGHT_KM
+        lines = [ev.front_text(period, figures["occupied_change_km2"], gains) + ".",
+                 ev.forces_text(period, (float(traj["russia_troops_k"][last]),
+                                         float(traj["ukraine_troops_k"][last])),
+                                (float(traj["russia_troops_k"][before]),
+                                 float(traj["ukraine_troops_k"][before])),
+                                figures["russia_contracts"], figures["russia_called_up"],
+                                figures["ukraine_recruits"],
+                                (figures["russia_casualties"], figures["ukraine_casualties"]))
+                 + "."]
+        waves = figures["strike_waves"]
+        lines.append(("No strike waves" if not waves else "1 strike wave" if waves == 1 else
+                      f"{waves} strike waves") + f" on Ukraine's grid {period}; the grid stands "
+                     f"at {traj['grid_gw'][last]:.1f} GW (from {traj['grid_gw'][before]:.1f}).")
+        moved = [f"{what} {a:.0f} → {b:.0f} bn USD a year"
+                 for (name, _, what) in ev.AID_SERIES
+                 for a, b in [figures[name]] if abs(b - a) >= 0.5]
+        moved += [f"{'EU' if who == 'Europe' else 'US'} sanctions {a:.2f} → {b:.2f} (0 none, "
+                  "1 the most)" for name, who in ev.SANCTIONS_SERIES
+                  for a, b in [figures[name]] if abs(b - a) >= 0.005]
+        lines.append("Aid and sanctions: " + ("; ".join(moved) if moved else "unchanged") + ".")
+        found = ev.events_between(model.trajectories, before + 1, last, 0, start, model.days,
+                                  {**self.track.arrays, "class_answers": self.class_answers()})
+        told = [f"{ev.date_text(calendar.date_of(e.day, start))} {e.text.split(' (')[0]}"
+                for e in found if e.kind in ("talks", "ceasefire", "breakdown", "settlement")]
+        refused = sum(e.kind == "offer" for e in found)
+        if refused:
+            told.append(f"{refused} package{'s' if refused > 1 else ''} refused")
+        lines.append("Talks: " + ("; ".join(told) if told else
+                                  f"nothing changed (talks: {PHASE_NAMES[int(traj['talks_phase'][last])]})")
+                     + ".")
+        for seat in SEATS:
+            move = turn.moves.get(seat, {})
+            if move:
+                rest = "" if set(move) >= {c.name for c in controls_of(seat)} else \
+                    "; the rest to the rule"
+                lines.append(f"{SEAT_TITLES[seat]}, the class: {move_words(seat, move)}{rest}.")
+            else:
+                did = did_words(seat, turn.did.get(seat, {}))
+                lines.append(f"{SEAT_TITLES[seat]}, the rule: {did or 'nothing to tell'}.")
+        first_date, last_date = calendar.date_of(before + 1, start), calendar.date_of(last, start)
+        return {"turn": k + 1, "first_day": before + 1, "last_day": last,
+                "title": f"Turn {k + 1}: {ev.date_text(first_date)} – {ev.date_text(last_date)}",
+                "lines": lines, "figures": figures}
+
     def class_answers(self) -> np.ndarray:
         """Per day, the bits (talks.CONSENT_*) of the parties whose answer to a package the
         class gave that day rather than the rule (`ANSWER_CONTROLS`)."""
@@ -1070,9 +1166,9 @@ def from_record(record: Mapping[str, Any], code: str = "") -> Game:
                                   game.settings.turn_days) for seat in SEATS}
         if game.finished:
             raise MoveError(f"turns[{k}]", "a turn", f"at most {game.settings.turns} turns")
-        game._play(moves)
+        did = game._play(moves)
         game.turns.append(TurnRecord(moves, dict(turn.get("voters", {})),
-                                     dict(turn.get("ties", {}))))
+                                     dict(turn.get("ties", {})), did))
     for name, seat in record.get("players", {}).items():
         game.players[name] = Player(name, check_seat(seat))
     # version 1 wrote the teacher's stop as "ended", whether or not turns were left
@@ -1213,6 +1309,93 @@ def _hint_from(seat: str, rule, model, today, turn_days: int) -> dict[str, Any]:
         hint["eu_sanctions"] = round(float(rule.eu_sanctions[0]), 3)
         hint["consent"] = bool(rule.eu_consents[0])
     return hint
+
+
+# the controls that answer or table a package: one day's decision, not a turn's
+ONE_DAY_CONTROLS = ("propose", "accept_package", "consent")
+
+
+def _efforts(effort: np.ndarray) -> tuple[float, float | None]:
+    """Russia's offensive effort as the seat's two controls read it: the effort off the main
+    axes, and the main axes' weight over it (None where there is no effort to weigh)."""
+    effort = np.asarray(effort, dtype=float)
+    main = sectors.MAIN_AXIS > 0
+    rest = ~main
+    rest[sectors.KURSK] = False
+    base = float(effort[rest].mean()) if rest.any() else 0.0
+    return base, (float(effort[main].mean()) / base if base > 0 else None)
+
+
+def over_turn(seat: str, played: list) -> dict[str, dict[str, Any]]:
+    """What the seat's moves came to over a turn's days (`played`: each day's `Moves`, run 0),
+    per control in its units: `value` (a number's mean, a count's days, a yes/no's majority, a
+    choice's option of the most days), `days` the turn's days, and `total` (a number's sum),
+    `on` (the days of yes or of the option). The package controls are one day's decisions and
+    are not here (`ONE_DAY_CONTROLS`)."""
+    days = len(played)
+    if not days:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for control in controls_of(seat):
+        if control.name in ONE_DAY_CONTROLS:
+            continue
+        field_name = control.fields[0]
+        if control.name in ("offensive_effort", "main_axis_surge"):
+            efforts = [_efforts(m.russia_offensive[0]) for m in played]
+            if control.name == "offensive_effort":
+                daily = [base for base, _ in efforts]
+            else:
+                daily = [surge for _, surge in efforts if surge is not None] or [1.0]
+            out[control.name] = {"value": round(float(np.mean(daily)), 3), "days": days}
+        elif control.kind == "count":
+            on = int(sum(bool(m.russia_strike_wave[0]) for m in played))
+            out[control.name] = {"value": on, "on": on, "days": days}
+        elif control.kind == "yes/no":
+            on = int(sum(bool(getattr(m, field_name)[0]) for m in played))
+            out[control.name] = {"value": on * 2 > days, "on": on, "days": days}
+        elif control.kind == "choice":
+            codes = [offensive_code(int(np.argmax(a)) if (a := np.asarray(m.ukraine_offensive[0]))
+                                    .any() else None) for m in played]
+            top = max(set(codes), key=lambda c: (codes.count(c), -codes.index(c)))
+            out[control.name] = {"value": top, "on": codes.count(top), "days": days}
+        else:
+            daily = [float(getattr(m, field_name)[0]) for m in played]
+            out[control.name] = {"value": round(float(np.mean(daily)), 3 if control.high <= 3
+                                                else 1),
+                                 "total": float(np.sum(daily)), "days": days}
+    return out
+
+
+def over_turn_words(control: Control, summary: Mapping[str, Any]) -> str:
+    """A control's moves over a turn in a few words: "446 a day on average (13,382 in all)",
+    "yes on 12 of 30 days", "6"."""
+    value, days = summary["value"], summary["days"]
+    if control.kind == "yes/no":
+        on = summary["on"]
+        return "yes every day" if on == days else "no" if not on else \
+            f"yes on {on} of {days} days"
+    if control.kind == "choice":
+        label = control.option_label(value).split(":")[0]
+        return label if summary["on"] == days else f"{label} on {summary['on']} of {days} days"
+    if control.kind == "count":
+        return f"{value}"
+    if "per day" in control.label:
+        return f"{value:,.0f} a day on average ({summary['total']:,.0f} in all)"
+    return f"{value:g} on average"
+
+
+def did_words(seat: str, did: Mapping[str, Mapping[str, Any]]) -> str:
+    """What the rule did in a seat over a turn, for the turn's report: its quantities and what
+    it said yes to (a no is the rule's default and not news)."""
+    parts = []
+    for control in controls_of(seat):
+        summary = did.get(control.name)
+        if summary is None or (control.kind == "yes/no" and not summary["on"]):
+            continue
+        label = control.label.split(":")[0] if control.kind == "choice" else \
+            control.label.split(" (")[0].removesuffix(", per day")
+        parts.append(f"{_in_sentence(label)}: {over_turn_words(control, summary)}")
+    return "; ".join(parts)
 
 
 def _package_dict(package: np.ndarray) -> dict[str, float]:
