@@ -168,18 +168,26 @@ def test_a_seats_view_does_not_depend_on_the_other_sides_private_type():
     assert game.seat_view("putin") != other.seat_view("putin")
 
 
-def test_hints_are_the_rules_moves_and_valid_moves():
+def test_hints_are_the_rules_moves_over_the_turn_and_valid_moves():
+    """A seat's hint is what its rule does over the turn ahead where the world is as the seat
+    sees it (`as_seen_by`); there it is the turn the rules then play."""
+    from dashboards.game.engine import as_seen_by
+
     game = Game(SETTINGS)
     for _ in range(2):
         game.close_turn()
-    today = game.model._context(game.model.day + 1)
-    rule = game.model.decide(today)
-    hints = {seat: game.rule_hint(seat) for seat in SEATS}
-    assert hints["trump"]["us_aid"] == pytest.approx(rule.us_aid_bn_usd_yr[0], abs=0.01)
-    assert hints["europe"]["eu_sanctions"] == pytest.approx(rule.eu_sanctions[0], abs=1e-3)
-    assert hints["zelensky"]["mobilisation"] == pytest.approx(rule.ukraine_mobilisation[0], abs=1e-3)
-    for seat, hint in hints.items():
+    for seat in SEATS:
+        seen = Game(SETTINGS)
+        for turn in game.turns:
+            seen._play(turn.moves)
+            seen.turns.append(turn)
+        seen.model.state = dataclasses.replace(
+            seen.model.state, **as_seen_by(seat, seen.model.state, seen.model.params))
+        hint = game.rule_hint(seat)
         check_move(seat, hint, SETTINGS.turn_days)  # a student can take the hint as it is
+        seen.close_turn()
+        for name, summary in seen.turns[-1].did[seat].items():
+            assert hint[name] == summary["value"], (seat, name)
 
 
 def test_votes_timer_pause_and_step_back():
@@ -939,3 +947,57 @@ def test_a_turns_report_tells_exactly_the_turns_days_and_what_each_seat_decided(
     assert replayed.turn_reports() == game.turn_reports()
     game.step_back()
     assert game.turn_reports() == replayed.turn_reports()[:2]
+
+
+def test_the_call_up_hint_is_what_the_rule_orders_over_the_turn_not_on_its_first_day():
+    """Found in a class: Putin's call-up read "The rule would: 0" (day 1 of the turn), and the
+    rule then called up 13,000 reservists over the month. The hint is the mean the rule orders
+    over the turn's days, projected from the class's run with the rules in every seat."""
+    from dashboards.game.engine import as_seen_by
+
+    game = Game(SETTINGS)
+    first_day = game.model.decide(game.model._context(1))
+    assert first_day.russia_call_up[0] == 0.0  # what the hint used to show
+    # Kyiv as Moscow sees it: then the projection is the run itself, and the hint is the turn
+    game.model.state = dataclasses.replace(
+        game.model.state, **as_seen_by("putin", game.model.state, game.model.params))
+    hint, words = game.rule_hint("putin"), game.rule_hint_words("putin")
+    plain = Game(SETTINGS)
+    plain.model.state = game.model.state
+    plain.close_turn()
+    did = plain.turns[0].did["putin"]["call_up"]
+    assert hint["call_up"] == did["value"] > 0.0
+    assert did["total"] == pytest.approx(30 * did["value"], rel=1e-3)
+    assert did["total"] > 10_000
+    assert words["call_up"] == (f"The rule would, over the turn's 30 days: {did['value']:,.0f} a "
+                                f"day on average ({did['total']:,.0f} in all)")
+    assert words["propose"].startswith("On the turn's first day the rule would table")
+    game.close_turn()
+    assert same_run(game.model.trajectories, plain.model.trajectories), \
+        "the hint's projection leaves the class's run as it was"
+
+
+def test_no_seats_hint_depends_on_private_values_it_does_not_hold():
+    """The hint projects the turn; the other side's private values in it are the seat's own
+    estimates or the outsiders', so changing them changes nothing a seat reads."""
+    from dashboards.game.engine import PRIVATE_FIELDS
+
+    for side, others in (("putin", ("zelensky", "trump", "europe")),
+                         ("zelensky", ("putin", "trump", "europe"))):
+        game, other = Game(SETTINGS), Game(SETTINGS)
+        for g in (game, other):
+            g.close_turn()
+        state = other.model.state
+        other.model.state = dataclasses.replace(state, **{
+            name: getattr(state, name) * 1.5 + 0.2 for name in PRIVATE_FIELDS[side]})
+        for seat in others:
+            if seat == "trump":
+                # Washington's own package rule (sim.agents.trump_package, as on the turn's first
+                # day) reads both sides' pace beliefs: the model's rule, not the projection's
+                mine, theirs = game.seat_view(seat), other.seat_view(seat)
+                for view in (mine, theirs):
+                    view["hint"].pop("propose")
+                    view["hint_words"].pop("propose")
+                assert mine == theirs, (side, seat)
+            else:
+                assert game.seat_view(seat) == other.seat_view(seat), (side, seat)

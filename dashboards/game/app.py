@@ -410,7 +410,8 @@ def SeatPage(code: str, name: str):
                                 "an answer to one): send them, or change them first.")
                     for control in view["controls"]:
                         ControlInput(control, view["hint"], choices.get(control["name"]),
-                                     lambda value, n=control["name"]: choose(n, value))
+                                     lambda value, n=control["name"]: choose(n, value),
+                                     view["hint_words"].get(control["name"], ""))
                     draft = move_words(player.seat, {k: v for k, v in choices.items()
                                                      if v is not None})
                     solara.Text("Your move: " + (draft or "everything left to the rule") + ".",
@@ -441,9 +442,9 @@ def OwnInfo(view: dict[str, Any]):
 
 @solara.component
 def ControlInput(control: dict[str, Any], hint: dict[str, Any], value: Any,
-                 on_value: Callable[[Any], None]):
-    """One control: what it does and costs, what the rule would do, and (ticked) the seat's
-    own value, starting from the rule's."""
+                 on_value: Callable[[Any], None], hint_text: str = ""):
+    """One control: what it does and costs, what the rule would do (`hint_text`, the game's
+    words for it), and (ticked) the seat's own value, starting from the rule's."""
     name, kind = control["name"], control["kind"]
     suggested = hint.get(name)
 
@@ -462,7 +463,7 @@ def ControlInput(control: dict[str, Any], hint: dict[str, Any], value: Any,
     with solara.Column(classes=["control-card", f"control-{name}"], gap="2px"):
         solara.Text(control["label"], classes=["control-label"])
         solara.Text(control["cost"], classes=["control-cost"])
-        solara.Text(hint_words(control, hint), classes=["control-hint"])
+        solara.Text(hint_text or hint_words(control, hint), classes=["control-hint"])
         solara.Switch(label="decide myself", value=value is not None, on_value=tick,
                         classes=[f"decide-{name}"])
         if value is None:

@@ -668,6 +668,7 @@ class Game:
         self.track = HighlightTrack(self.model)
         self.turns: list[TurnRecord] = []
         self._reports: dict[int, dict[str, Any]] = {}  # turn -> its report (a turn played stays)
+        self._hints: tuple | None = None  # (model, day, {seat: hint}): one projection a turn
         self.players: dict[str, Player] = {}
         self.votes: dict[str, dict[str, dict[str, Any]]] = {seat: {} for seat in SEATS}
         self.paused = False
@@ -915,23 +916,67 @@ class Game:
 
     # -- what the rule would do --------------------------------------------------------------
     def rule_hint(self, seat: str) -> dict[str, Any]:
-        """What the seat's rule would choose for the next day, in the controls' units: the
-        rule's own moves (from that leader's own information only) and its package."""
+        """What the seat's rule would choose this turn, in the controls' units: over the turn's
+        days (a number's mean, a count's total, a yes/no's majority, a choice's most days) where
+        a projection of the run with the rules in every seat tells it, the rule's first-day
+        choice for a package and the answers to one (`ONE_DAY_CONTROLS`)."""
+        return self._hint(seat)[0]
+
+    def rule_hint_words(self, seat: str) -> dict[str, str]:
+        """The hint as the seat's controls say it, each with the days it speaks of."""
+        return self._hint(seat)[1]
+
+    def _hint(self, seat: str) -> tuple[dict[str, Any], dict[str, str]]:
         check_seat(seat)
         with self.lock:
             model = self.model
             if model.day >= model.days:
-                return {}
-            saved = {s: leader.move for s, leader in self.seated.items()}
-            for leader in self.seated.values():
-                leader.move = {}
-            try:
-                today = model._context(model.day + 1)
-                rule = model.decide(today)
-            finally:
-                for s, leader in self.seated.items():
-                    leader.move = saved[s]
-            return _hint_from(seat, rule, model, today, self.settings.turn_days)
+                return {}, {}
+            cached = self._hints
+            if cached is None or cached[0] is not model or cached[1] != model.day:
+                cached = self._hints = (model, model.day, {})
+            if seat not in cached[2]:
+                cached[2][seat] = self._rule_hint(seat)
+            hint, words = cached[2][seat]
+            return dict(hint), dict(words)  # a page's changes stay out of the cache
+
+    def _rule_hint(self, seat: str) -> tuple[dict[str, Any], dict[str, str]]:
+        model = self.model
+        saved = {s: leader.move for s, leader in self.seated.items()}
+        for leader in self.seated.values():
+            leader.move = {}
+        try:
+            today = model._context(model.day + 1)
+            rule = model.decide(today)
+        finally:
+            for s, leader in self.seated.items():
+                leader.move = saved[s]
+        first_day = _hint_from(seat, rule, model, today, self.settings.turn_days)
+        turn = over_turn(seat, self._projected_turn(seat))
+        hint, words = {}, {}
+        for control in controls_of(seat):
+            name = control.name
+            if name in turn:
+                hint[name] = turn[name]["value"]
+                words[name] = (f"The rule would, over the turn's {turn[name]['days']} days: "
+                               + over_turn_words(control, turn[name]))
+            elif name in first_day:
+                hint[name] = first_day[name]
+                words[name] = first_day_words(control, first_day[name])
+        return hint, words
+
+    def _projected_turn(self, seat: str) -> list:
+        """Each day's moves of the turn ahead in a copy of the run with the rules in every seat,
+        the other side's private values as `seat` sees them (`as_seen_by`): the hint tells a seat
+        nothing it does not know. The game's run is untouched."""
+        model = self.model
+        twin = model.projection(record=False, run=False)
+        twin.state = dataclasses.replace(twin.state, **as_seen_by(seat, twin.state, twin.params))
+        played = []
+        for _ in range(min(self.settings.turn_days, model.days - model.day)):
+            twin.step()
+            played.append(twin.moves)
+        return played
 
     # -- views -------------------------------------------------------------------------------
     def public_view(self) -> dict[str, Any]:
@@ -969,6 +1014,7 @@ class Game:
                            for name in PRIVATE_FIELDS.get(seat, ())}
             view["controls"] = [dataclasses.asdict(c) for c in controls_of(seat)]
             view["hint"] = self.rule_hint(seat)
+            view["hint_words"] = self.rule_hint_words(seat)
             return view
 
     def teacher_view(self) -> dict[str, Any]:
@@ -1257,6 +1303,41 @@ def package_words(package: Mapping[str, float]) -> str:
             f"EU relief {package['relief_eu']:.0%}, force limits {package['force_limits']:.0%}"
             + (f", {package['kursk_return_km2']:,.0f} km² of Russia's Kursk region handed back"
                if package.get("kursk_return_km2", 0.0) > 0.0 else ""))
+
+
+def as_seen_by(seat: str, state, params) -> dict[str, np.ndarray]:
+    """The private values `seat` does not hold, as it sees them: Moscow's estimate of Kyiv's
+    resolve and its own belief of the front's pace for Kyiv's, and the reverse; where a seat
+    holds no belief (Washington, Europe; each side's belief about the other), the outsiders'
+    estimate: a type × 1, a belief about a type at its prior, a pace belief at its prior."""
+    spread = params.per_run("resolve_spread")
+    prior = {"russia_cost_private": np.ones_like(spread), "ukraine_resolve_private":
+             np.ones_like(spread),
+             "russia_pace_belief": params.per_run("russia_prior_pace_km2_day"),
+             "ukraine_pace_belief": params.per_run("ukraine_prior_pace_km2_day"),
+             "russia_belief_ukraine_type_mean": np.zeros_like(spread),
+             "russia_belief_ukraine_type_sd": spread,
+             "ukraine_belief_russia_type_mean": np.zeros_like(spread),
+             "ukraine_belief_russia_type_sd": spread}
+    if seat == "putin":
+        prior["ukraine_resolve_private"] = np.exp(state.russia_belief_ukraine_type_mean)
+        prior["ukraine_pace_belief"] = state.russia_pace_belief
+    elif seat == "zelensky":
+        prior["russia_cost_private"] = np.exp(state.ukraine_belief_russia_type_mean)
+        prior["russia_pace_belief"] = state.ukraine_pace_belief
+    own = PRIVATE_FIELDS.get(seat, ())
+    return {name: np.array(value, dtype=getattr(state, name).dtype)
+            for name, value in prior.items() if name not in own}
+
+
+def first_day_words(control: Control, value: Any) -> str:
+    """A package or an answer to one, the rule's on the turn's first day (it decides each
+    package as it comes)."""
+    if control.kind == "package":
+        return ("On the turn's first day the rule would table "
+                + package_words(value).removeprefix("a package: "))
+    return (f"The rule's answer on the turn's first day: {'yes' if value else 'no'} (it decides "
+            "each package as it comes)")
 
 
 def _hint_from(seat: str, rule, model, today, turn_days: int) -> dict[str, Any]:
