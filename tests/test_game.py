@@ -1001,3 +1001,20 @@ def test_no_seats_hint_depends_on_private_values_it_does_not_hold():
                 assert mine == theirs, (side, seat)
             else:
                 assert game.seat_view(seat) == other.seat_view(seat), (side, seat)
+
+
+def test_the_header_dates_the_days_the_moves_act_on_as_the_log_dates_the_moves():
+    """Found in a class: turn 1's header said 1 Dec and its moves were logged 2 Dec. The date
+    is the last day played (day 0 is the start); moves act from the next day, and the header
+    says so."""
+    from dashboards.game.app import turn_status
+
+    game = Game(SETTINGS)
+    game.join("ana", "putin")
+    for turn, (first, last) in enumerate((("2 Dec 2024", "31 Dec 2024"),
+                                          ("1 Jan 2025", "30 Jan 2025"))):
+        view = game.public_view()
+        assert turn_status(view) == f"turn {turn + 1} of 6, moves act {first} – {last}"
+        game.submit("ana", {"call_up": 100.0})
+        logged = [e for e in game.events() if e.kind == "intervention"][-1]
+        assert logged.line(game.model.start_date).startswith(first + ": Putin (Moscow)")

@@ -285,14 +285,26 @@ def TurnClock(code: str):
                 classes=["turn-clock"], attributes={"data-ticks": str(ticks.value)})
 
 
+def turn_status(view: dict[str, Any]) -> str:
+    """The turn and the days its moves act on: the page's date is the last day played (the
+    state the seats read), and the moves act from the next day, where the log puts them."""
+    if view["finished"]:
+        return "the game has ended"
+    start = calendar.parse_start(view["settings"]["start_date"])
+    first = calendar.date_of(view["day"] + 1, start)
+    last = calendar.date_of(min(view["day"] + view["settings"]["turn_days"],
+                                view["settings"]["turn_days"] * view["turns"]), start)
+    return (f"turn {view['turn'] + 1} of {view['turns']}" + (" (paused)" if view["paused"] else "")
+            + f", moves act {plots.day_text(first)} – {plots.day_text(last)}")
+
+
 @solara.component
 def StateLine(view: dict[str, Any], title: str, code: str | None = None):
     """The date, turn and timer, with the state as data attributes for tests and tools; with
     the game's `code`, a clock that counts down between the game's changes."""
     left = view["seconds_left"]
     timer = "" if left is None or code is not None else clock_text(left)
-    status = ("the game has ended" if view["finished"] else
-              f"turn {view['turn'] + 1} of {view['turns']}" + (" (paused)" if view["paused"] else ""))
+    status = turn_status(view)
     date = calendar.date_of(view["day"], calendar.parse_start(view["settings"]["start_date"]))
     text = f"{title} · {plots.day_text(date)} · {status}{timer} · talks: {view['talks_phase']}"
     occupied = view["public"]["occupied_km2"]
