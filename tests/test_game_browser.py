@@ -175,6 +175,11 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
         for client in pages.values():
             wait_turn(client.page, 1)
             assert state(client.page) == shared
+        # the turn's report, over its days, on the teacher's page and the seats'
+        report = page.locator(".turn-report-lines[data-turn='1']").inner_text(timeout=TIMEOUT_MS)
+        assert "this turn" in report and "Putin (Moscow), the class: offensive effort" in report
+        assert pages["putin"].page.locator(".turn-report-lines").inner_text() == report
+        assert "moves act 9 Dec 2024 – 15 Dec 2024" in page.locator(".game-state").inner_text()
 
         # Zelensky's page closes mid-game; turn 2 goes on without it (the teacher closes it)
         pages.pop("zelensky").close()
@@ -229,6 +234,7 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
         percentile = float(page.locator(".debrief-data").get_attribute("data-percentile"))
         assert 0.0 <= percentile <= 100.0
         assert page.locator(".debrief-data").get_attribute("data-most-moved") in moves
+        assert page.locator(".turn-reports", has_text="Turn 3: 16 Dec 2024 – 22 Dec 2024").count()
         page.set_viewport_size({"width": 1024, "height": 768})
         page.screenshot(path=str(ARTIFACTS / "game_debrief.png"), full_page=True)
     finally:
