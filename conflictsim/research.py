@@ -71,8 +71,9 @@ def _add_results(subparsers) -> None:
     p.add_argument("--y", metavar="COLUMN",
                    help="heat map's vertical axis (default: the next swept parameter)")
     p.add_argument("--outcome", metavar="NAME",
-                   help="heat map's outcome: a column, reached:<column> or share:<outcome "
-                        "class> (default: the first numeric outcome kept)")
+                   help="the outcome of the per-point table and the heat maps: a column, "
+                        "reached:<column> or share:<outcome class> (default: the table's "
+                        "usual outcome, the heat maps' first numeric outcome kept)")
     p.set_defaults(func=cmd_results)
 
 
@@ -294,19 +295,19 @@ def cmd_results(args) -> int:
 
     out = Path(args.dir)
     plots = output_folder("--plots", args.plots) if args.plots else None
-    for flag, value in (("--x", args.x), ("--y", args.y), ("--outcome", args.outcome)):
+    for flag, value in (("--x", args.x), ("--y", args.y)):
         if value is not None and plots is None:
             raise InputError(f"{flag}={value!r} is not allowed without --plots FOLDER: it "
                              "chooses what the heat maps there show")
     if args.replay is not None:
         print(results.replay_command(out, args.replay))
         return 0
-    if plots is not None:
+    if plots is not None or args.outcome is not None:
         from experiments.plots import check_heatmap_options
 
         results.load_manifest(out)
         check_heatmap_options(out, args.x, args.y, args.outcome)
-    print(results.summary_text(out))
+    print(results.summary_text(out, args.outcome))
     if plots is not None:
         for path in results.write_plots(out, plots, args.x, args.y, args.outcome):
             print(f"wrote {path}")

@@ -124,7 +124,7 @@ def exactness_lines(manifest: dict) -> list[str]:
     return lines
 
 
-def summary_text(out: Path) -> str:
+def summary_text(out: Path, outcome: str | None = None) -> str:
     out = Path(out)
     manifest = load_manifest(out)
     storage.check_sizes(out)
@@ -155,7 +155,7 @@ def summary_text(out: Path) -> str:
                          f"{session['run_days_per_second'] or 0:,.0f} run-days/s")
     if done:
         lines += ["", formatted(outcome_summary(out)).to_string()]
-        by_point = point_summary(out)
+        by_point = point_summary(out, outcome)
         if by_point is not None:
             lines += ["", by_point]
         shares = class_shares(out)
@@ -193,27 +193,38 @@ def outcome_text(outcome: str):
     return lambda value: fmt.format(value) if pd.notna(value) else "-"
 
 
-def point_summary(out: Path) -> str | None:
-    """Per point of a sweep with varied parameters: the median and 5-95 % range of the first
-    kept of `POINT_OUTCOMES` over the point's replicates, per scenario; for at most
+def point_summary(out: Path, outcome: str | None = None) -> str | None:
+    """Per point of a sweep with varied parameters: the median and 5-95 % range of `outcome`
+    (default: the first kept of `POINT_OUTCOMES`) over the point's replicates, per scenario, or
+    for `reached:<column>` and `share:<outcome class>` the share of the point's runs; for at most
     `MAX_POINTS_SHOWN` points (more are read from the table or the plots). None when nothing
     varies or no such outcome is kept."""
+    from .sensitivity import target_column
+
     manifest = load_manifest(out)
     varied = [f["name"] for f in manifest["spec"]["factors"]]
     kept = manifest["spec"]["output"]["outcomes"]
-    outcome = next((n for n in POINT_OUTCOMES if n in kept), None)
+    outcome = outcome or next((n for n in POINT_OUTCOMES if n in kept), None)
     if not varied or outcome is None:
         return None
     points = manifest["sampler"]["points"]
     if points > MAX_POINTS_SHOWN:
         return (f"{points:,} points: per point, read the table (pandas.read_parquet('{out}/"
                 f"outcomes'), grouped by {', '.join(varied)}) or draw --plots")
-    frame = storage.read_table(out, columns=["scenario", *varied, outcome])
-    stats = frame.groupby(["scenario", *varied], sort=True)[outcome].agg(
+    column = target_column(outcome)
+    frame = storage.read_table(out, columns=list(dict.fromkeys(["scenario", *varied, column])))
+    groups = ["scenario", *varied]
+    if outcome.startswith(("reached:", "share:")):
+        hit = (frame[column].astype(str) == outcome[6:]) if outcome.startswith("share:") \
+            else frame[column].notna()
+        stats = hit.groupby([frame[g] for g in groups], sort=True).agg(share="mean", runs="count")
+        stats["share"] = stats["share"].map(lambda v: f"{v:.1%}")
+        return f"{outcome} by point (share of the replicates):\n{stats.to_string()}"
+    stats = frame.groupby(groups, sort=True)[outcome].agg(
         median="median", q5=lambda v: v.quantile(0.05), q95=lambda v: v.quantile(0.95),
         runs="count")
-    for column in ("median", "q5", "q95"):
-        stats[column] = stats[column].map(outcome_text(outcome))
+    for name in ("median", "q5", "q95"):
+        stats[name] = stats[name].map(outcome_text(outcome))
     return f"{outcome} by point (median and 5-95 % of the replicates):\n{stats.to_string()}"
 
 

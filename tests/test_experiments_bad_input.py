@@ -102,9 +102,12 @@ CASES = {
                                                   "{tmp}/no/such/x.png", "--executor", "serial"],
                                                  ["--plot='{tmp}/no/such/x.png' is not allowed: "
                                                   "folder '{tmp}/no/such' does not exist"]),
-    "results --outcome without --plots": ({}, ["results", "{out}", "--outcome", "force_ratio"],
-                                          ["--outcome='force_ratio' is not allowed without "
-                                           "--plots FOLDER"]),
+    "results --outcome not in the sweep": ({}, ["results", "{out}", "--outcome", "force_ratio"],
+                                           ["--outcome='force_ratio' is not allowed: not an "
+                                            "outcome of this sweep"]),
+    "results --x without --plots": ({}, ["results", "{out}", "--x", "trump_aid_level"],
+                                    ["--x='trump_aid_level' is not allowed without --plots "
+                                     "FOLDER"]),
     # a class written with an underscore: the refusal lists the classes and suggests the name
     "results --outcome share:frozen_conflict": ({}, ["results", "{out}", "--plots", "{tmp}/plots",
                                                      "--outcome", "share:frozen_conflict"],

@@ -135,6 +135,13 @@ def test_the_summary_reads_a_grid_point_by_point(smoke, reference):
         assert fmt.format(median) in table, (median, table)
     rows = [line for line in table.splitlines() if line.rstrip().endswith(f" {smoke.replicates}")]
     assert len(rows) == len(medians), "each point shows its replicates"
+    # a researcher's own outcome, a share, per point (`results DIR --outcome ...`)
+    shares = frame.assign(hit=frame["outcome"].astype(str) == "war without talks").groupby(
+        ["scenario", *smoke.factor_names])["hit"].mean()
+    chosen = results.summary_text(reference, "share:war without talks")
+    assert "share:war without talks by point (share of the replicates)" in chosen
+    for share in shares:
+        assert f"{share:.1%}" in chosen.split("by point")[1], (share, chosen)
 
 
 @pytest.mark.slow
