@@ -21,8 +21,12 @@ import numpy as np
 import pandas as pd
 
 from sim import calendar
+from sim.state import PHASE_NAMES
+from sim.trajectories import TRAJECTORIES
 
 from .spec import DerivedOutcome
+
+_COMPARED = {"above": ">", "below": "<", "equal": "="}
 
 
 def window_mask(item: DerivedOutcome, n_days: int, start_date: str | None) -> np.ndarray:
@@ -71,3 +75,32 @@ def add_columns(outcomes: pd.DataFrame, trajectories: dict, derived: tuple[Deriv
         return outcomes
     columns = {item.name: reduce(item, trajectories[item.field], start_date) for item in derived}
     return pd.concat([outcomes, pd.DataFrame(columns, index=outcomes.index)], axis=1)
+
+
+def description(item: DerivedOutcome) -> dict[str, str]:
+    """Label, unit and meaning of a derived outcome's column, in the words the model's own
+    columns carry (`storage.column_description`), so a table read anywhere says what it holds."""
+    field = TRAJECTORIES[item.field]
+    window = ""
+    if item.days is not None:
+        window += f", days {item.days[0]}-{item.days[1]}"
+    if item.months is not None:
+        window += ", months " + ", ".join(str(m) for m in item.months)
+    if item.reduce == "final":
+        label, unit = f"{field.label} on the last day", field.unit
+    elif item.reduce in ("mean", "min", "max"):
+        label, unit = f"{item.reduce} of {field.label}{window}", field.unit
+    elif item.reduce == "sum":
+        label, unit = f"sum over the days of {field.label}{window}", f"{field.unit} x days"
+    else:
+        value = (PHASE_NAMES[int(item.value)] if item.field == "talks_phase"
+                 else f"{item.value:g}")
+        test = f"{field.label} {_COMPARED[item.reduce.rsplit('_', 1)[1]]} {value}"
+        if item.reduce.startswith("days_"):
+            label, unit = f"days with {test}{window}", "days"
+        else:
+            label, unit = f"first day with {test}{window}", "day from the start (empty: never)"
+    return {"label": label, "unit": unit,
+            "meaning": f"user-defined outcome (the spec's [[output.derived]] {item.name!r}): "
+                       f"{item.reduce} of {item.field}"
+                       + (f", value {item.value:g}" if item.value is not None else "") + window}

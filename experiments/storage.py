@@ -90,18 +90,22 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def atomic_write_table(path: Path, frame: pd.DataFrame) -> None:
+def atomic_write_table(path: Path, frame: pd.DataFrame,
+                       descriptions: dict[str, dict[str, str]] | None = None) -> None:
     tmp = _tmp(path)
-    pq.write_table(described(pa.Table.from_pandas(frame, preserve_index=False)), tmp,
-                   compression="zstd")
+    pq.write_table(described(pa.Table.from_pandas(frame, preserve_index=False), descriptions),
+                   tmp, compression="zstd")
     os.replace(tmp, path)
 
 
-def described(table: pa.Table) -> pa.Table:
+def described(table: pa.Table, descriptions: dict[str, dict[str, str]] | None = None) -> pa.Table:
     """Each column the model declares carries its label, unit and meaning as Parquet field
     metadata (`pq.read_schema(path).field(name).metadata`), so a table read anywhere says what
-    its numbers are: outcomes, trajectories, parameters and a run's drawn parameters."""
-    fields = [field.with_metadata(description) if (description := column_description(field.name))
+    its numbers are: outcomes, trajectories, parameters and a run's drawn parameters; a spec's
+    derived outcomes too, from `descriptions` (`derived.description`)."""
+    descriptions = descriptions or {}
+    fields = [field.with_metadata(description)
+              if (description := descriptions.get(field.name) or column_description(field.name))
               else field for field in table.schema]
     return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
@@ -127,14 +131,17 @@ def sha256_of(path: Path) -> str:
 
 
 def write_chunk(out: Path, chunk_id: int, tables: dict[str, pd.DataFrame],
-                record: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write a chunk's tables, then its checksum record (which marks the chunk done)."""
+                record: dict[str, Any] | None = None,
+                descriptions: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """Write a chunk's tables, then its checksum record (which marks the chunk done).
+    `descriptions`: label, unit and meaning of columns the model does not declare (a spec's
+    derived outcomes)."""
     files = {}
     for name in TABLES:
         if name in tables:
             (out / name).mkdir(exist_ok=True)
             path = out / name / chunk_name(chunk_id)
-            atomic_write_table(path, tables[name])
+            atomic_write_table(path, tables[name], descriptions)
             files[name] = {"path": f"{name}/{path.name}", "sha256": sha256_of(path),
                            "bytes": path.stat().st_size}
     entry = {"chunk": chunk_id, "files": files, **(record or {})}

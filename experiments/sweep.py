@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from . import chunks as chunking
-from . import provenance, samplers, storage
+from . import derived, provenance, samplers, storage
 from .evaluators import SweepAborted
 from .lock import DirectoryLock
 from .spec import Spec, SpecError, n_points
@@ -236,6 +236,7 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
     status, error = "failed", None
     bar = _progress_bar(rows_total, rows_done, progress)
     settings = settings_for(spec)
+    derived_descriptions = {item.name: derived.description(item) for item in spec.output.derived}
     try:
         tasks = chunking.tasks(todo, settings, design)
         for result in evaluator.imap_unordered(chunking.run_chunk, tasks):
@@ -244,7 +245,7 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
             storage.write_chunk(out, result.chunk_id, result.tables, {
                 "sweep_fingerprint": spec.fingerprint(), "model_fingerprint": model,
                 "rows": result.n_runs, "worker": result.worker, "worker_key": key,
-                "seconds": round(result.seconds, 3)})
+                "seconds": round(result.seconds, 3)}, derived_descriptions)
             _count_worker(manifest["workers"], result.worker, key, result.n_runs)
             computed += result.n_runs
             chunks_written += 1

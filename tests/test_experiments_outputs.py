@@ -32,6 +32,16 @@ method = "grid"
 {CHOICE.name} = {{ levels = ["{CHOICE.choices[-1]}", "{CHOICE.choices[0]}"] }}
 [output]
 outcomes = ["talks_phase_final", "outcome", "settlement_day"]
+[[output.derived]]
+name = "ceasefire_days"
+field = "talks_phase"
+reduce = "days_equal"
+value = "ceasefire"
+[[output.derived]]
+name = "winter_support"
+field = "ukraine_support"
+reduce = "mean"
+months = [12, 1, 2]
 """
 
 
@@ -59,6 +69,14 @@ def test_manifest_and_tables_name_choices_phases_and_classes(tmp_path):
         assert described[b"label"] == declared.label.encode()
     assert schema.field(CHOICE.name).metadata[b"meaning"] == sim.PARAMS[CHOICE.name].meaning.encode()
     assert schema.field("row").metadata is None, "keys are what their names say"
+    # a researcher's own outcomes say what they are too
+    days = schema.field("ceasefire_days").metadata
+    assert days[b"label"] == b"days with Talks phase = ceasefire" and days[b"unit"] == b"days"
+    support = schema.field("winter_support").metadata
+    label = sim.trajectories.TRAJECTORIES["ukraine_support"].label
+    assert support[b"label"] == f"mean of {label}, months 12, 1, 2".encode()
+    assert support[b"unit"] == sim.trajectories.TRAJECTORIES["ukraine_support"].unit.encode()
+    assert b"'winter_support'" in support[b"meaning"]
 
 
 @pytest.mark.slow
