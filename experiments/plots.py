@@ -22,6 +22,7 @@ from sim.style import CYCLE
 from sim.trajectories import TRAJECTORIES
 
 from . import storage
+from .sensitivity import target_values
 from .spec import KEY_COLUMNS
 
 KEY_LIKE = tuple(c for c in KEY_COLUMNS if c != "scenario")  # never an axis; a scenario can be
@@ -108,7 +109,7 @@ def heatmap(outcomes: pd.DataFrame, x: str, y: str, outcome: str, scenario: str 
     runs that reached it, and each cell of the value panel shows how many runs its value comes
     from. Columns in `averaged_over` are named in the title."""
     frame = outcomes if scenario is None else outcomes[outcomes["scenario"] == scenario]
-    values = _numeric(frame, outcome)
+    values = target_values(frame, outcome)
     xs, x_levels = _binned(frame[x])
     ys, y_levels = _binned(frame[y])
     grouped = values.groupby([ys, xs], observed=True)
@@ -340,17 +341,6 @@ def overlapping_texts(figure: Figure) -> list[tuple[str, str]]:
             if a.overlaps(b):
                 overlaps.append((first, second))
     return overlaps
-
-
-def _numeric(frame: pd.DataFrame, outcome: str) -> pd.Series:
-    if outcome.startswith("share:"):
-        return (frame["outcome"].astype(str) == outcome[6:]).astype(float)
-    if outcome.startswith("reached:"):
-        return frame[outcome[8:]].notna().astype(float)
-    column = frame[outcome]
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.astype(float)
-    return column.astype(float)
 
 
 def _binned(values: pd.Series, max_levels: int = 12, bins: int = 10) -> tuple[pd.Series, list]:

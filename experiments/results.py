@@ -199,7 +199,7 @@ def point_summary(out: Path, outcome: str | None = None) -> str | None:
     for `reached:<column>` and `share:<outcome class>` the share of the point's runs; for at most
     `MAX_POINTS_SHOWN` points (more are read from the table or the plots). None when nothing
     varies or no such outcome is kept."""
-    from .sensitivity import target_column
+    from .sensitivity import target_column, target_values
 
     manifest = load_manifest(out)
     varied = [f["name"] for f in manifest["spec"]["factors"]]
@@ -215,8 +215,7 @@ def point_summary(out: Path, outcome: str | None = None) -> str | None:
     frame = storage.read_table(out, columns=list(dict.fromkeys(["scenario", *varied, column])))
     groups = ["scenario", *varied]
     if outcome.startswith(("reached:", "share:")):
-        hit = (frame[column].astype(str) == outcome[6:]) if outcome.startswith("share:") \
-            else frame[column].notna()
+        hit = target_values(frame, outcome)
         stats = hit.groupby([frame[g] for g in groups], sort=True).agg(share="mean", runs="count")
         stats["share"] = stats["share"].map(lambda v: f"{v:.1%}")
         return f"{outcome} by point (share of the replicates):\n{stats.to_string()}"

@@ -26,14 +26,23 @@ def target_column(target: str) -> str:
         "outcome" if target.startswith("share:") else target
 
 
-def response_values(frame: pd.DataFrame, target: str) -> pd.Series:
-    """One target's value per run (a share target as 0/1)."""
+def target_values(frame: pd.DataFrame, target: str) -> pd.Series:
+    """One target's value per run: `share:<class>` and `reached:<column>` as 0/1, a column as
+    its numbers (a category as its code; missing stays missing)."""
     column = target_column(target)
     if target.startswith("share:"):
         return (frame[column].astype(str) == target[6:]).astype(float)
     if target.startswith("reached:"):
         return frame[column].notna().astype(float)
-    values = frame[column].astype(float)
+    if isinstance(frame[column].dtype, pd.CategoricalDtype):
+        return frame[column].cat.codes.astype(float)
+    return frame[column].astype(float)
+
+
+def response_values(frame: pd.DataFrame, target: str) -> pd.Series:
+    """One target's value per run, for an index: none may be missing."""
+    values = target_values(frame, target)
+    column = target_column(target)
     if values.isna().any():
         raise SpecError(f"sensitivity.outcomes={target!r}: has missing values in some runs; "
                         f"use 'reached:{column}' for the share of runs where it happens")
