@@ -196,9 +196,10 @@ def _add_validate(subparsers) -> None:
                         "before it (ABC); posterior: the shipped posterior, fitted on January-"
                         "November 2024, for every start")
     p.add_argument("--horizons", metavar="MONTHS",
-                   help="months ahead, comma-separated, 1 to 23 (e.g. 6,12): each scored on "
-                        "its own from the quarter starts with data after them, written to "
-                        "DIR/horizon_<h>m (default: 1, 2 and 3 months from every start)")
+                   help="months ahead, comma-separated (e.g. 6,12,24): each scored on its own "
+                        "from the quarter starts with data after them, written to "
+                        "DIR/horizon_<h>m; one past the data (over 23) is named as having no "
+                        "case (default: 1, 2 and 3 months from every start)")
     p.set_defaults(func=cmd_validate)
 
 
@@ -214,10 +215,10 @@ def cmd_validate(args) -> int:
     if horizons is None:  # (folder, horizons, starts) of each table, every input checked first
         plans = [(out, validate.HORIZONS,
                   validate.check_starts(args.start or validate.DEFAULT_STARTS))]
-    else:  # each horizon on its own: its own starts and scores
+    else:  # each horizon on its own: its own starts and scores; one past the data, a note
         plans = [(out / f"horizon_{h}m", (h,),
                   validate.check_starts(args.start or validate.quarter_starts((h,)), (h,)))
-                 for h in horizons]
+                 for h in horizons if h <= validate.longest_horizon()]
     try:  # before the backtests' work, so a bad --out cannot lose it
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -230,6 +231,9 @@ def cmd_validate(args) -> int:
         print(validate.format_table(backtest))
         for path in validate.write(backtest, folder):
             print(f"wrote {path}")
+    for horizon in horizons or ():
+        if horizon > validate.longest_horizon():
+            print(validate.no_case_note(horizon))
     return 0
 
 

@@ -67,19 +67,32 @@ class Backtest:
     fans: dict  # start -> (days, quantiles (5, days)) of the forecast occupied area
 
 
+MAX_HORIZON_MONTHS = 120  # a horizon a researcher may ask for; those past the data have no case
+
+
 def check_horizons(text) -> tuple[int, ...]:
-    """Months ahead, from a comma-separated list ("6,12"): whole numbers from 1 to the longest
-    horizon with data after a start (`longest_horizon`: 23 months, 2023-01-01 to 2024-11-30)."""
-    longest = longest_horizon()
+    """Months ahead, from a comma-separated list ("6,12"): whole numbers from 1 to
+    `MAX_HORIZON_MONTHS`. Those past `longest_horizon` (23 months, 2023-01-01 to 2024-11-30)
+    have no case, which `no_case_note` says."""
     try:
         horizons = tuple(sorted({int(part) for part in str(text).split(",")}))
     except ValueError:
         horizons = ()
-    if not horizons or not all(1 <= h <= longest for h in horizons):
+    if not horizons or not all(1 <= h <= MAX_HORIZON_MONTHS for h in horizons):
         raise InputError(f"--horizons={text!r} is not allowed: months ahead, whole numbers "
-                         f"from 1 to {longest} separated by commas (the first start is "
+                         f"from 1 to {MAX_HORIZON_MONTHS} separated by commas (those past "
+                         f"{longest_horizon()} have no case: the first start is "
                          f"{sim.calendar.EARLIEST_START}, the data end {LAST_DATA})")
     return horizons
+
+
+def no_case_note(horizon: int) -> str:
+    """Why a horizon past the data is not scored (issue 18 asked for 24 months from 2022-12-01
+    if the data allow: they do not)."""
+    return (f"{horizon} months ahead: no case. Runs start from {sim.calendar.EARLIEST_START} at "
+            f"the earliest (sim/data holds no 2022 inputs, so no start on 2022-12-01), and the "
+            f"data end {LAST_DATA}: the longest horizon scored is {longest_horizon()} months "
+            f"(--horizons {longest_horizon()}; docs/VALIDATION.md section 5).")
 
 
 def longest_horizon() -> int:

@@ -89,11 +89,17 @@ def test_longer_horizons_are_scored_on_their_own_from_the_quarter_starts(tmp_pat
     assert validate.quarter_starts((24,)) == ()  # data end 2024-11-30
     assert validate.check_horizons("12,6") == (6, 12)
     out = tmp_path / "h"
-    # 24 months: no start from 2023-01-01 has them before the data end; said, and refused
-    assert main(["validate", "--out", str(out), "--runs", "20", "--horizons", "12,24"]) == 2
+    assert main(["validate", "--out", str(out), "--runs", "20", "--horizons", "12,200"]) == 2
     refused = capsys.readouterr().err
-    assert "--horizons='12,24' is not allowed" in refused and "from 1 to 23" in refused
+    assert "--horizons='12,200' is not allowed" in refused and "past 23 have no case" in refused
     assert not out.exists(), "nothing run, nothing written"
+    # 24 months, as issue 18 writes the command: no start from 2023-01-01 has them before the
+    # data end, so it is named as having no case, and the others are scored
+    assert main(["validate", "--out", str(out), "--runs", "20", "--fit", "posterior",
+                 "--horizons", "24"]) == 0
+    printed = capsys.readouterr().out
+    assert "24 months ahead: no case" in printed and "--horizons 23" in printed
+    assert not (out / "horizon_24m").exists()
     code = main(["validate", "--out", str(out), "--runs", "20", "--fit", "posterior",
                  "--horizons", "12"])
     assert code == 0
@@ -110,7 +116,7 @@ def test_longer_horizons_are_scored_on_their_own_from_the_quarter_starts(tmp_pat
     pace12 = (area[dt.date(2023, 3, 31)] - area[dt.date(2022, 5, 31)]) / 10.0
     assert np.isclose(table.loc[1, "error_naive12_km2"],
                       abs(area[dt.date(2023, 3, 31)] + 12 * pace12 - area[dt.date(2024, 3, 31)]))
-    for bad in ("0", "six", "30"):
+    for bad in ("0", "six", "121"):
         assert main(["validate", "--out", str(tmp_path / "x"), "--horizons", bad]) == 2
         assert capsys.readouterr().err.count("\n") == 1
 
