@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from conflictsim.arguments import (EXIT_ABORTED, number, output_file, output_folder, report_error,
-                                   seconds, whole)
+from conflictsim.arguments import (EXIT_ABORTED, checked, number, output_file, output_folder,
+                                   report_error, seconds, whole)
 
 
 def register(subparsers) -> None:
@@ -106,7 +106,15 @@ def _add_calibrate(subparsers) -> None:
                    help="ABC rounds; round 2+ sample near the last posterior (default 2)")
     p.add_argument("--accept", type=number("--accept", 0, MAX_ACCEPT, low_open=True), default=0.02,
                    help="share of draws accepted per round (default 0.02)")
-    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
+    seeds = p.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0,
+                       help="seed (default 0)")
+    seeds.add_argument("--seeds", type=checked("--seeds", validate_seeds,
+                                               "seeds as 0-7 or 0,3,5, at most 32"),
+                       metavar="LIST",
+                       help="a robustness check: every table at each seed (e.g. 0-7), the "
+                            "scores' spread over the seeds printed and written to DIR/seeds.csv, "
+                            "each seed's tables to DIR/seed_<s>")
     p.add_argument("--synthetic", action="append", metavar="NAME=VALUE",
                    help="fit synthetic data made by the model at these values instead of the "
                         "shipped series (checks that calibration recovers known parameters)")
@@ -190,7 +198,15 @@ def _add_validate(subparsers) -> None:
                         f"{DEFAULT_STARTS[0]} to {DEFAULT_STARTS[-1]})")
     p.add_argument("--runs", type=whole("--runs", MIN_RUNS, MAX_RUNS), default=400,
                    help=f"runs per start, {MIN_RUNS} to {MAX_RUNS:,} (default 400)")
-    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
+    seeds = p.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0,
+                       help="seed (default 0)")
+    seeds.add_argument("--seeds", type=checked("--seeds", validate_seeds,
+                                               "seeds as 0-7 or 0,3,5, at most 32"),
+                       metavar="LIST",
+                       help="a robustness check: every table at each seed (e.g. 0-7), the "
+                            "scores' spread over the seeds printed and written to DIR/seeds.csv, "
+                            "each seed's tables to DIR/seed_<s>")
     p.add_argument("--fit", choices=FIT_MODES, default="refit",
                    help="refit (default): refit the front on the months of the start's year "
                         "before it (ABC); posterior: the shipped posterior, fitted on January-"
@@ -224,7 +240,9 @@ def cmd_validate(args) -> int:
     except OSError as err:
         raise InputError(f"--out={args.out!r} is not allowed: a directory that can be created "
                          f"({err.strerror or err})") from None
-    for folder, plan_horizons, starts in plans:
+    if args.seeds:
+        _validate_seeds(args, out, plans)
+    for folder, plan_horizons, starts in plans if not args.seeds else ():
         backtest = validate.run(starts, args.runs, args.seed, args.fit, horizons=plan_horizons)
         if horizons is not None:
             print(f"{plan_horizons[0]} months ahead:")
@@ -235,6 +253,35 @@ def cmd_validate(args) -> int:
         if horizon > validate.longest_horizon():
             print(validate.no_case_note(horizon))
     return 0
+
+
+def validate_seeds(text: str) -> tuple[int, ...]:
+    from experiments.validate import parse_seeds
+
+    return parse_seeds(text)
+
+
+def _validate_seeds(args, out: Path, plans) -> None:
+    """Every table at each seed, each seed's tables under DIR/seed_<s>, then how the scores
+    move with the seed (DIR/seeds.csv): one seed's pass is not a result."""
+    import pandas as pd
+
+    from experiments import validate
+
+    rows = []
+    for seed in args.seeds:
+        for folder, plan_horizons, starts in plans:
+            backtest = validate.run(starts, args.runs, seed, args.fit, horizons=plan_horizons)
+            label = (f"{plan_horizons[0]} months" if len(plan_horizons) == 1
+                     else f"{plan_horizons[0]}-{plan_horizons[-1]} months")
+            validate.write(backtest, out / f"seed_{seed}" / folder.relative_to(out))
+            rows.append(validate.seed_rows(seed, label, backtest))
+            print(f"seed {seed}, {label}: mean error {rows[-1]['mean_error_model_km2']:,.0f} "
+                  f"km2, 90 % band covers {rows[-1]['coverage_90']:.0%}", flush=True)
+    table = pd.DataFrame(rows)
+    table.round(validate.CSV_DECIMALS).to_csv(out / "seeds.csv", index=False)
+    print(validate.seeds_text(table))
+    print(f"wrote {out / 'seeds.csv'} and each seed's tables under {out}/seed_<s>")
 
 
 def _evaluator(args):

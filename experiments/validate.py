@@ -277,6 +277,56 @@ def summarise(table: pd.DataFrame, runs: int, seed: int, mode: str) -> dict:
             "by_horizon": {int(h): block(f) for h, f in table.groupby("horizon_months")}}
 
 
+MAX_SEEDS = 32  # a robustness check's seeds; each is a full set of refits
+
+
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """Seeds from "0-7" or "0,3,5" (or both, "0-3,9"): whole numbers >= 0, at most
+    `MAX_SEEDS` of them; ValueError otherwise."""
+    seeds: list[int] = []
+    for part in str(text).split(","):
+        low, _, high = part.strip().partition("-")
+        first = int(low)
+        last = int(high) if high else first
+        if first < 0 or last < first:
+            raise ValueError(text)
+        seeds.extend(range(first, last + 1))
+    if not seeds or len(set(seeds)) > MAX_SEEDS:
+        raise ValueError(text)
+    return tuple(sorted(set(seeds)))
+
+
+NAIVE_ERRORS = ("mean_error_naive3_km2", "mean_error_naive12_km2", "mean_error_no_change_km2")
+
+
+def seed_rows(seed: int, label: str, backtest: Backtest) -> dict:
+    """One seed's scores of one table (a horizon, or the 1-3-month backtests): what a
+    robustness check compares across seeds."""
+    scores = backtest.summary["all"]
+    best = min(NAIVE_ERRORS, key=lambda key: scores[key])
+    return {"seed": seed, "horizon": label, **scores,
+            "best_naive": best.removeprefix("mean_error_").removesuffix("_km2"),
+            "beats_every_naive": scores["mean_error_model_km2"] < scores[best]}
+
+
+def seeds_text(rows: pd.DataFrame) -> str:
+    """Per horizon, how the scores move with the seed: the 90 % band's cover and the model's
+    mean error over the seeds, and at how many the model beats every naive forecast."""
+    lines = []
+    for label, group in rows.groupby("horizon", sort=False):
+        errors, cover = group["mean_error_model_km2"], group["coverage_90"]
+        best = group["best_naive"].mode().iloc[0]
+        lines.append(
+            f"{label}, {len(group)} seeds ({', '.join(str(s) for s in group['seed'])}): 90 % band "
+            f"covers {cover.min():.0%}-{cover.max():.0%} of the cases; the model's mean error "
+            f"{errors.min():,.0f}-{errors.max():,.0f} km2 (mean {errors.mean():,.0f}), the best "
+            f"naive forecast's ({best.replace('_', ' ')}) "
+            f"{group['mean_error_' + best + '_km2'].min():,.0f}-"
+            f"{group['mean_error_' + best + '_km2'].max():,.0f}; the model beats every naive "
+            f"forecast at {int(group['beats_every_naive'].sum())} of {len(group)} seeds")
+    return "\n".join(lines)
+
+
 def format_table(backtest: Backtest) -> str:
     t = backtest.table
     lines = [f"{'start':<11} {'h':>2} {'actual':>9} {'median':>9} {'90% band':>19} "

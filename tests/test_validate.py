@@ -231,3 +231,31 @@ def test_the_backtest_figure_shows_the_data_month_by_month_and_says_how_it_was_m
     assert axis.get_title().endswith(f"3 mo: median off by {row['error_model_km2']:,.0f} km², "
                                      f"no change by {row['error_no_change_km2']:,.0f}")
     assert axis.get_xticklabels()[0].get_text() == "Mar 2024"
+
+
+@pytest.mark.slow
+def test_seeds_score_every_table_at_each_seed_and_say_how_the_scores_move(tmp_path, capsys):
+    """One seed's pass is not a result: `--seeds` runs each table at every seed, as `--seed`
+    would alone, and says at how many the model beats every naive forecast."""
+    out = tmp_path / "seeds"
+    args = ["validate", "--runs", "20", "--fit", "posterior", "--horizons", "12"]
+    assert main([*args, "--out", str(out), "--seeds", "0,2"]) == 0
+    printed = capsys.readouterr().out
+    rows = pd.read_csv(out / "seeds.csv")
+    assert list(rows["seed"]) == [0, 2] and set(rows["horizon"]) == {"12 months"}
+    for seed in (0, 2):
+        alone = tmp_path / f"alone_{seed}"
+        assert main([*args, "--out", str(alone), "--seed", str(seed)]) == 0
+        capsys.readouterr()
+        table = pd.read_csv(alone / "horizon_12m" / "backtest.csv")
+        row = rows[rows["seed"] == seed].iloc[0]
+        assert row["mean_error_model_km2"] == pytest.approx(table["error_model_km2"].mean(),
+                                                            abs=0.1)  # CSVs keep 1 decimal
+        assert (out / f"seed_{seed}" / "horizon_12m" / "backtest.csv").read_text() == \
+            (alone / "horizon_12m" / "backtest.csv").read_text()
+    wins = int((rows["mean_error_model_km2"] < rows["mean_error_no_change_km2"]).sum())
+    assert f"beats every naive forecast at {wins} of 2 seeds" in printed
+    with pytest.raises(SystemExit) as refused:  # refused by its flag, before any work
+        main([*args, "--out", str(out), "--seeds", "0-40"])
+    assert refused.value.code == 2
+    assert "--seeds='0-40' is not allowed" in capsys.readouterr().err
