@@ -945,13 +945,18 @@ class Game:
         saved = {s: leader.move for s, leader in self.seated.items()}
         for leader in self.seated.values():
             leader.move = {}
+        # the first-day rule, too, decides in the world as `seat` sees it: Washington's package
+        # rule reads both sides' pace beliefs, which a student in Trump's seat does not hold
+        real = model.state
+        model.state = dataclasses.replace(real, **as_seen_by(seat, real, model.params))
         try:
             today = model._context(model.day + 1)
             rule = model.decide(today)
+            first_day = _hint_from(seat, rule, model, today, self.settings.turn_days)
         finally:
+            model.state = real
             for s, leader in self.seated.items():
                 leader.move = saved[s]
-        first_day = _hint_from(seat, rule, model, today, self.settings.turn_days)
         turn = over_turn(seat, self._projected_turn(seat))
         hint, words = {}, {}
         for control in controls_of(seat):
