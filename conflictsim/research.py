@@ -106,15 +106,7 @@ def _add_calibrate(subparsers) -> None:
                    help="ABC rounds; round 2+ sample near the last posterior (default 2)")
     p.add_argument("--accept", type=number("--accept", 0, MAX_ACCEPT, low_open=True), default=0.02,
                    help="share of draws accepted per round (default 0.02)")
-    seeds = p.add_mutually_exclusive_group()
-    seeds.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0,
-                       help="seed (default 0)")
-    seeds.add_argument("--seeds", type=checked("--seeds", validate_seeds,
-                                               "seeds as 0-7 or 0,3,5, at most 32"),
-                       metavar="LIST",
-                       help="a robustness check: every table at each seed (e.g. 0-7), the "
-                            "scores' spread over the seeds printed and written to DIR/seeds.csv, "
-                            "each seed's tables to DIR/seed_<s>")
+    p.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0, help="seed (default 0)")
     p.add_argument("--synthetic", action="append", metavar="NAME=VALUE",
                    help="fit synthetic data made by the model at these values instead of the "
                         "shipped series (checks that calibration recovers known parameters)")

@@ -101,6 +101,8 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
     (["run", "--game", "game.json", "--settings", "s.toml"],
      "--settings=s.toml is not allowed with --game game.json"),
     (["run", "--out", "/no/such/dir/o.parquet"], "--out='/no/such/dir/o.parquet'"),
+    # validate's robustness check across seeds; calibrate has one seed and must not accept it
+    (["calibrate", "--out", "/tmp/never", "--seeds", "0-1"], "unrecognized arguments: --seeds"),
     (["params", "trump_aid_levl"],
      "parameter='trump_aid_levl' is not allowed: a name listed by `conflictsim params` (did you "
      "mean 'trump_aid_level'?)"),
