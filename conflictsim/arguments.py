@@ -3,7 +3,8 @@
 Each check is an argparse `type=` function. A value it refuses becomes one line in the house
 style, `FIELD=VALUE is not allowed: WHAT IS ALLOWED` (the value as typed: bare when it reads as
 a number, quoted when it does not), which the parser prints after `conflictsim COMMAND: error:`
-before exiting with `EXIT_BAD_INPUT`. This module imports nothing from the project, so every
+before exiting with `EXIT_BAD_INPUT`. This module imports nothing from the project when it loads
+(the output paths' checks raise `sim.params.InputError`, imported when they run), so every
 command module (`conflictsim.cli`, `.research`, `.dashboard`) can use it; no other module raises
 `argparse.ArgumentTypeError` (tests/test_layers.py holds it to that).
 """

@@ -184,8 +184,8 @@ def replay_row(sweep_dir: str, row_index: int):
     else:
         print(f"replay of row {row_index} matches the stored row bit for bit "
               f"({len(values) - world} outcome columns, the outcome class and {derived} derived "
-              f"outcome{'' if derived == 1 else 's'} among them, and {world} columns of the "
-              "run's drawn world)")
+              f"{plural(derived, 'outcome')} among them, and {world} columns of the run's drawn "
+              "world)")
     return replayed
 
 

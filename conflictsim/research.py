@@ -179,7 +179,8 @@ def _add_discover(subparsers) -> None:
 
 
 def _add_validate(subparsers) -> None:
-    from experiments.validate import DEFAULT_STARTS, FIT_MODES, MAX_RUNS, MIN_RUNS
+    from experiments.validate import (DEFAULT_STARTS, FIT_MODES, MAX_RUNS, MAX_SEEDS, MIN_RUNS,
+                                      parse_seeds)
 
     p = subparsers.add_parser(
         "validate", help="backtest the front: forecasts from past dates against the data")
@@ -193,8 +194,8 @@ def _add_validate(subparsers) -> None:
     seeds = p.add_mutually_exclusive_group()
     seeds.add_argument("--seed", type=whole("--seed", 0, 2**63 - 1), default=0,
                        help="seed (default 0)")
-    seeds.add_argument("--seeds", type=checked("--seeds", validate_seeds,
-                                               "seeds as 0-7 or 0,3,5, at most 32"),
+    seeds.add_argument("--seeds", type=checked("--seeds", parse_seeds,
+                                               f"seeds as 0-7 or 0,3,5, at most {MAX_SEEDS}"),
                        metavar="LIST",
                        help="a robustness check: every table at each seed (e.g. 0-7), the "
                             "scores' spread over the seeds printed and written to DIR/seeds.csv, "
@@ -234,23 +235,19 @@ def cmd_validate(args) -> int:
                          f"({err.strerror or err})") from None
     if args.seeds:
         _validate_seeds(args, out, plans)
-    for folder, plan_horizons, starts in plans if not args.seeds else ():
-        backtest = validate.run(starts, args.runs, args.seed, args.fit, horizons=plan_horizons)
-        if horizons is not None:
-            print(f"{plan_horizons[0]} months ahead:")
-        print(validate.format_table(backtest))
-        for path in validate.write(backtest, folder):
-            print(f"wrote {path}")
+    else:
+        for folder, plan_horizons, starts in plans:
+            backtest = validate.run(starts, args.runs, args.seed, args.fit,
+                                    horizons=plan_horizons)
+            if horizons is not None:
+                print(f"{plan_horizons[0]} months ahead:")
+            print(validate.format_table(backtest))
+            for path in validate.write(backtest, folder):
+                print(f"wrote {path}")
     for horizon in horizons or ():
         if horizon > validate.longest_horizon():
             print(validate.no_case_note(horizon))
     return 0
-
-
-def validate_seeds(text: str) -> tuple[int, ...]:
-    from experiments.validate import parse_seeds
-
-    return parse_seeds(text)
 
 
 def _validate_seeds(args, out: Path, plans) -> None:
@@ -373,15 +370,15 @@ def cmd_sensitivity(args) -> int:
         spec_module.from_dict({"sensitivity": {"outcomes": list(targets)}}, source="--outcome")
     if source.is_dir():
         out, spec = source, results.spec_of(source)
+        sensitivity.check_method(spec)
     else:
         text = spec_module.read_text(source)
         spec = spec_module.parse(text, source=str(source))
-        sensitivity.check_method(spec)
+        sensitivity.check_method(spec)  # before the sweep's work
         out = Path(args.out) if args.out else Path("out") / spec.name
         resume = storage.read_manifest(out) is not None if out.is_dir() else False
         sweep.run(spec, out, _evaluator(args), resume=resume, chunk_size=args.chunk_size,
                   spec_text=text, progress=not args.quiet)
-    sensitivity.check_method(spec)
     table = sensitivity.analyse(spec, out, targets)
     shares = noise.streamed(out, tuple(targets or spec.sensitivity.outcomes))
     csv = out / "sensitivity.csv"

@@ -134,8 +134,6 @@ WITHHOLDERS = (
         WITHHELD_RELIEF: lambda package: (
             f"the package lifts more EU sanctions ({package[talks_rules.EU_RELIEF]:.0%}) than "
             "Europe trades for the guarantees it carries"),
-        WITHHELD_FORCE: lambda package: ("the package asks more of Europe's force than Europe "
-                                         "has pledged"),
         WITHHELD_HOLDOUT: lambda package: ("a member state holds out against lifting EU "
                                            "sanctions (the EU decides by unanimity)")}),
 )

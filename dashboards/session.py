@@ -88,10 +88,10 @@ def consent_withheld(model) -> tuple[np.ndarray, np.ndarray]:
     tolerance = talks.ISSUE_TOLERANCE
     us_why = np.where(talks.us_guarantee_part(p, package) > p.us_backstop_strength + tolerance,
                       WITHHELD_FORCE, WITHHELD_RELIEF)
-    eu_why = np.where(
-        talks.eu_guarantee_part(p, package) > p.eu_guarantee_strength + tolerance, WITHHELD_FORCE,
-        np.where(package[:, talks.EU_RELIEF] > talks.europe_relief_limit(p, package) + tolerance,
-                 WITHHELD_RELIEF, WITHHELD_HOLDOUT))
+    # Europe's force part is capped at what it has pledged (`talks.eu_guarantee_part`), so its
+    # refusal is the relief, beyond its limit or within it by a member's holdout
+    eu_why = np.where(package[:, talks.EU_RELIEF] > talks.europe_relief_limit(p, package)
+                      + tolerance, WITHHELD_RELIEF, WITHHELD_HOLDOUT)
     return (np.where(us_missing, us_why, 0).astype(np.int8),
             np.where(eu_missing, eu_why, 0).astype(np.int8))
 

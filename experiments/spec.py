@@ -663,11 +663,9 @@ class _Checker:
         if not isinstance(outcomes, list) or not outcomes:
             self.fail("sensitivity.outcomes", outcomes, "a non-empty list")
         for name in outcomes:
-            if isinstance(name, str) and name.startswith("share:") and not _is_sensitivity_target(
-                    name, derived):
-                self.fail("sensitivity.outcomes", name, share_targets_allowed(name))
             if not _is_sensitivity_target(name, derived):
-                self.fail("sensitivity.outcomes", name,
+                self.fail("sensitivity.outcomes", name, share_targets_allowed(name)
+                          if isinstance(name, str) and name.startswith("share:") else
                           "a numeric outcome column, 'reached:<column>' or 'share:<outcome class>'")
         gappy = [name for name in outcomes if name in OUTCOMES and OUTCOMES[name].empty_without]
         if gappy:

@@ -306,6 +306,7 @@ def seed_rows(seed: int, label: str, backtest: Backtest) -> dict:
     best = min(NAIVE_ERRORS, key=lambda key: scores[key])
     return {"seed": seed, "horizon": label, **scores,
             "best_naive": best.removeprefix("mean_error_").removesuffix("_km2"),
+            "best_naive_error_km2": scores[best],
             "beats_every_naive": scores["mean_error_model_km2"] < scores[best]}
 
 
@@ -315,14 +316,13 @@ def seeds_text(rows: pd.DataFrame) -> str:
     lines = []
     for label, group in rows.groupby("horizon", sort=False):
         errors, cover = group["mean_error_model_km2"], group["coverage_90"]
-        best = group["best_naive"].mode().iloc[0]
+        best, naive = group["best_naive"].mode().iloc[0], group["best_naive_error_km2"]
         lines.append(
             f"{label}, {len(group)} seeds ({', '.join(str(s) for s in group['seed'])}): 90 % band "
             f"covers {cover.min():.0%}-{cover.max():.0%} of the cases; the model's mean error "
             f"{errors.min():,.0f}-{errors.max():,.0f} km2 (mean {errors.mean():,.0f}), the best "
-            f"naive forecast's ({best.replace('_', ' ')}) "
-            f"{group['mean_error_' + best + '_km2'].min():,.0f}-"
-            f"{group['mean_error_' + best + '_km2'].max():,.0f}; the model beats every naive "
+            f"naive forecast's ({best.replace('_', ' ')}) {naive.min():,.0f}-{naive.max():,.0f}; "
+            f"the model beats every naive "
             f"forecast at {int(group['beats_every_naive'].sum())} of {len(group)} seeds")
     return "\n".join(lines)
 

@@ -333,19 +333,11 @@ def waiting_words(view: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- a seat
-def hint_words(control: dict[str, Any], hint: dict[str, Any]) -> str:
-    value = hint.get(control["name"])
-    if value is None:
-        return "The rule decides on each package as it comes: yes if it beats fighting on." \
-            if control["name"] == "accept_package" else "The rule decides day by day."
-    if control["kind"] == "yes/no":
-        return f"The rule would: {'yes' if value else 'no'}"
-    if control["kind"] == "package":
-        from .engine import package_words
-        return "The rule would table " + package_words(value).removeprefix("a package: ")
-    if control["kind"] == "choice":
-        return f"The rule would: {dict(control['options'])[int(value)]}"
-    return f"The rule would: {value:g}"
+def no_hint_words(control: dict[str, Any]) -> str:
+    """A control the game gives no hint for (`Game.rule_hint_words` has one for every control
+    it has a value for): the game has ended, or the rule answers packages as they come."""
+    return ("The rule decides on each package as it comes: yes if it beats fighting on."
+            if control["name"] == "accept_package" else "The rule decides day by day.")
 
 
 @solara.component
@@ -475,7 +467,7 @@ def ControlInput(control: dict[str, Any], hint: dict[str, Any], value: Any,
     with solara.Column(classes=["control-card", f"control-{name}"], gap="2px"):
         solara.Text(control["label"], classes=["control-label"])
         solara.Text(control["cost"], classes=["control-cost"])
-        solara.Text(hint_text or hint_words(control, hint), classes=["control-hint"])
+        solara.Text(hint_text or no_hint_words(control), classes=["control-hint"])
         solara.Switch(label="decide myself", value=value is not None, on_value=tick,
                         classes=[f"decide-{name}"])
         if value is None:

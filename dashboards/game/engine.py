@@ -36,7 +36,7 @@ from sim.agents import (putin_accepts, putin_package, putin_reservation, trump_p
                         washington_wants_deal, zelensky_accepts, zelensky_package)
 from sim.core import strikes, talks
 from sim.model import TRAJECTORY_FIELDS
-from sim.params import InputError
+from sim.params import InputError, plural
 from sim.state import CEASEFIRE, PHASE_NAMES, TALKS
 
 RECORD_FORMAT = "conflictsim-game"
@@ -1135,7 +1135,7 @@ class Game:
                 for e in found if e.kind in ("talks", "ceasefire", "breakdown", "settlement")]
         refused = sum(e.kind == "offer" for e in found)
         if refused:
-            told.append(f"{refused} package{'s' if refused > 1 else ''} refused")
+            told.append(f"{refused} {plural(refused, 'package')} refused")
         lines.append("Talks: " + ("; ".join(told) if told else
                                   f"nothing changed (talks: {PHASE_NAMES[int(traj['talks_phase'][last])]})")
                      + ".")
