@@ -120,22 +120,22 @@ REFUSERS = (("Kyiv", talks_rules.CONSENT_KYIV, "ukraine_refused_today",
              "it expects to gain more by fighting on than these terms give it"))
 
 
-# Why a party off the table withheld the consent a package both sides took needed (the session
-# derives the codes from the package and the rules' limits: `session.consent_withheld`)
-WITHHELD_RELIEF, WITHHELD_FORCE, WITHHELD_HOLDOUT = 1, 2, 3
+# Why a party off the table withheld the consent a package both sides took needed: the codes its
+# move gave (`talks.WITHHELD_*`, read by `session.consent_withheld`), in words
 WITHHOLDERS = (
     ("Washington", talks_rules.CONSENT_WASHINGTON, "washington_withheld", {
-        WITHHELD_RELIEF: lambda package: (
+        talks_rules.WITHHELD_RELIEF: lambda package: (
             f"the package lifts more US sanctions ({package[talks_rules.SANCTIONS_RELIEF]:.0%}) "
             "than Washington will lift for a deal now"),
-        WITHHELD_FORCE: lambda package: ("the package asks more of the US backstop than "
-                                         "Washington has pledged")}),
+        talks_rules.WITHHELD_FORCE: lambda package: (
+            "the package asks more of the US backstop than Washington has pledged")}),
     ("Europe", talks_rules.CONSENT_EUROPE, "europe_withheld", {
-        WITHHELD_RELIEF: lambda package: (
+        talks_rules.WITHHELD_RELIEF: lambda package: (
             f"the package lifts more EU sanctions ({package[talks_rules.EU_RELIEF]:.0%}) than "
             "Europe trades for the guarantees it carries"),
-        WITHHELD_HOLDOUT: lambda package: ("a member state holds out against lifting EU "
-                                           "sanctions (the EU decides by unanimity)")}),
+        talks_rules.WITHHELD_HOLDOUT: lambda package: (
+            "a member state holds out against lifting EU sanctions (the EU decides by "
+            "unanimity)")}),
 )
 
 

@@ -24,7 +24,6 @@ from sim import calendar
 from sim.core import talks
 from sim.simulate import outcomes_frame
 
-from .events import WITHHELD_FORCE, WITHHELD_HOLDOUT, WITHHELD_RELIEF
 from .fan_cache import SHARED_FANS, SharedFans
 from .fans import Fan, Superseded, build_model, fresh_fan, run_to_horizon, step_day
 from .settings import Settings
@@ -66,34 +65,24 @@ class StepLatencies:
 TRACKED_FIELDS = ("depth_km", "proposer_today", "ukraine_refused_today", "russia_refused_today",
                   "last_package", "refusal_reasonableness")
 # ... and, for a round both sides took that a party off the table blocked, why each withheld
-# its consent (`consent_withheld`): the model keeps only a count of such rounds
+# its consent (`consent_withheld`, from the day's moves): the state keeps only a count of such rounds
 WITHHELD_FIELDS = ("washington_withheld", "europe_withheld")
 
 
 def consent_withheld(model) -> tuple[np.ndarray, np.ndarray]:
-    """(runs,) codes (`events.WITHHELD_*`, 0: consented or not asked) of Washington's and
+    """(runs,) codes (`talks.WITHHELD_*`, 0: consented or not asked) of Washington's and
     Europe's missing consent on the day just played: a package Moscow and Kyiv both took that
-    did not bind. The reason is the part of the package beyond what the rule grants (its force
-    or backstop, else its relief; for Europe a relief within its limit was a member's holdout);
-    where a class gave the answer the event log tells no reason."""
-    state, p = model.state, model.params
+    did not bind. The reason is the one each party's move gave (`Moves.us_withheld`,
+    `Moves.eu_withheld`): its rule's, or a class's answer, which gives none."""
+    state, p, moves = model.state, model.params, model.moves
     n = state.refused_today.shape[0]
     blocked = state.refused_today & ~state.ukraine_refused_today & ~state.russia_refused_today
     if not blocked.any():
         return np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
-    package = np.nan_to_num(state.last_package)
-    required = talks.required_consent(p, package)
-    us_missing = blocked & (required & talks.CONSENT_WASHINGTON > 0) & ~model.moves.us_consents
-    eu_missing = blocked & (required & talks.CONSENT_EUROPE > 0) & ~model.moves.eu_consents
-    tolerance = talks.ISSUE_TOLERANCE
-    us_why = np.where(talks.us_guarantee_part(p, package) > p.us_backstop_strength + tolerance,
-                      WITHHELD_FORCE, WITHHELD_RELIEF)
-    # Europe's force part is capped at what it has pledged (`talks.eu_guarantee_part`), so its
-    # refusal is the relief, beyond its limit or within it by a member's holdout
-    eu_why = np.where(package[:, talks.EU_RELIEF] > talks.europe_relief_limit(p, package)
-                      + tolerance, WITHHELD_RELIEF, WITHHELD_HOLDOUT)
-    return (np.where(us_missing, us_why, 0).astype(np.int8),
-            np.where(eu_missing, eu_why, 0).astype(np.int8))
+    required = talks.required_consent(p, np.nan_to_num(state.last_package))
+    return tuple(np.where(blocked & (required & bit > 0), withheld, 0).astype(np.int8)
+                 for bit, withheld in ((talks.CONSENT_WASHINGTON, moves.us_withheld),
+                                       (talks.CONSENT_EUROPE, moves.eu_withheld)))
 
 
 class HighlightTrack:

@@ -728,16 +728,16 @@ class Trump(Leader):
                         talks.WASHINGTON)
         if mine.get("proposer", moves["proposer"]).any():
             with np.errstate(invalid="ignore"):
-                consents = talks.washington_consents(p, s, mine.get("package", moves["package"]),
-                                                     wants)
+                withheld = talks.washington_withholds(p, s, mine.get("package", moves["package"]),
+                                                      wants)
         else:
-            consents = np.zeros(s.n_runs, dtype=bool)
+            withheld = np.full(s.n_runs, talks.NOT_ASKED, dtype=np.int8)
         return {
             "us_aid_bn_usd_yr": trump_aid_level(p, s, today),
             "us_sanctions": trump_sanctions(p, s, today),
             "us_pushes_talks": trump_pushes_talks(p, s, today, wants),
             "energy_truce_offered": trump_offers_energy_truce(p, s, proposes),
-            "us_consents": consents,
+            "us_withheld": withheld,
             **mine,
         }
 
@@ -750,9 +750,9 @@ class EuropeanLeaders(Leader):
         p, s = self.p, self.world
         if moves["proposer"].any():
             with np.errstate(invalid="ignore"):
-                consents = talks.europe_consents(p, moves["package"], draws.eu_holdout)
+                withheld = talks.europe_withholds(p, moves["package"], draws.eu_holdout)
         else:
-            consents = np.zeros(s.n_runs, dtype=bool)
+            withheld = np.full(s.n_runs, talks.NOT_ASKED, dtype=np.int8)
         return {"eu_aid_bn_usd_yr": europe_aid_level(p, s, moves["us_aid_bn_usd_yr"]),
                 "eu_sanctions": europe_sanctions(p, s, today),
-                "eu_consents": consents}
+                "eu_withheld": withheld}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .core.arrays import sector_zeros
+from .core.talks import CONSENTS, NOT_ASKED
 from .state import N_ISSUES
 
 
@@ -40,21 +41,35 @@ class Moves:
     us_aid_bn_usd_yr: np.ndarray
     us_sanctions: np.ndarray
     us_pushes_talks: np.ndarray  # (runs,) bool
-    us_consents: np.ndarray  # (runs,) bool: grants the US relief and backstop today's package asks
+    # (runs,) int8: whether Washington grants the US relief and backstop today's package asks
+    # (`talks.CONSENTS`), else why not (`talks.WITHHELD_*`)
+    us_withheld: np.ndarray
     energy_truce_offered: np.ndarray  # (runs,) bool: Washington puts an energy truce on the table
     # European leaders
     eu_aid_bn_usd_yr: np.ndarray
     eu_sanctions: np.ndarray
-    eu_consents: np.ndarray  # (runs,) bool: grants the EU relief and force today's package asks
+    # (runs,) int8: whether Europe grants the EU relief and force today's package asks, else why not
+    eu_withheld: np.ndarray
     # the day's package: at most one per run, by whoever proposes today
     package: np.ndarray  # (runs, N_ISSUES), NaN rows where nobody proposes
     proposer: np.ndarray  # (runs,) int8 code of sim.core.talks (NOBODY where no package)
+
+    @property
+    def us_consents(self) -> np.ndarray:
+        """(runs,) bool: Washington grants what today's package asks of it."""
+        return self.us_withheld == CONSENTS
+
+    @property
+    def eu_consents(self) -> np.ndarray:
+        """(runs,) bool: Europe grants what today's package asks of it."""
+        return self.eu_withheld == CONSENTS
 
     @classmethod
     def idle(cls, n_runs: int, n_sectors: int) -> "Moves":
         """No moves at all: what the model holds before the first day."""
         zeros = np.zeros(n_runs)
         no = np.zeros(n_runs, dtype=bool)
+        not_asked = np.full(n_runs, NOT_ASKED, dtype=np.int8)
         return cls(
             russia_offensive=sector_zeros(n_runs, n_sectors), russia_strike_wave=no,
             russia_seeks_talks=no, russia_breaks_ceasefire=no, russia_accepts=no,
@@ -63,7 +78,7 @@ class Moves:
             ukraine_deep_strike=zeros, ukraine_mobilisation=zeros,
             ukraine_offensive=sector_zeros(n_runs, n_sectors), ukraine_accepts=no,
             ukraine_accepts_energy_truce=no,
-            us_aid_bn_usd_yr=zeros, us_sanctions=zeros, us_pushes_talks=no, us_consents=no,
-            energy_truce_offered=no, eu_aid_bn_usd_yr=zeros, eu_sanctions=zeros, eu_consents=no,
+            us_aid_bn_usd_yr=zeros, us_sanctions=zeros, us_pushes_talks=no, us_withheld=not_asked,
+            energy_truce_offered=no, eu_aid_bn_usd_yr=zeros, eu_sanctions=zeros, eu_withheld=not_asked,
             package=np.full((n_runs, N_ISSUES), np.nan), proposer=np.zeros(n_runs, np.int8),
         )

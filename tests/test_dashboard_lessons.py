@@ -755,11 +755,11 @@ def test_a_round_blocked_off_the_table_says_whose_consent_it_lacked_and_why():
     package = np.zeros(talks.N_ISSUES)
     package[talks.SANCTIONS_RELIEF], package[talks.EU_RELIEF] = 0.25, 0.2
     values = {"last_package": package, "proposer_today": talks.KYIV,
-              "washington_withheld": events.WITHHELD_RELIEF}
+              "washington_withheld": talks.WITHHELD_RELIEF}
     assert events.refusal_text(values).endswith(
         "Both sides take it, but Washington withholds its consent: the package lifts more US "
         "sanctions (25%) than Washington will lift for a deal now, so it does not bind")
-    both = events.refusal_text(values | {"europe_withheld": events.WITHHELD_HOLDOUT,
+    both = events.refusal_text(values | {"europe_withheld": talks.WITHHELD_HOLDOUT,
                                          "class_answers": talks.CONSENT_WASHINGTON})
     assert both.endswith("Washington (the class) withholds its consent; Europe withholds its "
                          "consent: a member state holds out against lifting EU sanctions (the EU "

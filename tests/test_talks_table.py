@@ -82,6 +82,38 @@ def test_a_package_binds_only_with_every_controllers_consent():
     assert talks.binds(np.full(4, everyone, np.int8), required).all()
 
 
+def test_washington_and_europe_give_their_reason_with_their_answer():
+    """A party off the table records why it withholds its consent with the decision itself
+    (`Moves.us_withheld`, `Moves.eu_withheld`), so the story of a round reads the rule's own
+    reason. Rows: nothing asked of it, relief beyond its limit, a guarantee beyond the pledges,
+    both, (Europe) a member's holdout."""
+    model = ConflictModel("new_administration", n_runs=5, days=10, rng=1, uncertainty="off")
+    p, state = model.params, model.state
+    wants = np.ones(5, dtype=bool)
+    package = np.zeros((5, talks.N_ISSUES))
+    us_limit = talks.washington_relief_limit(p, state, wants)
+    package[:, talks.SANCTIONS_RELIEF] = [0.0, us_limit[1] + 0.1, 0.0, us_limit[3] + 0.1, 0.0]
+    package[:, talks.GUARANTEE] = [0.0, 0.0, 1.0, 1.0, 0.0]
+    over_backstop = talks.us_guarantee_part(p, package) > p.us_backstop_strength + TOL
+    assert over_backstop.tolist() == [False, False, True, True, False]
+    assert talks.washington_withholds(p, state, package, wants).tolist() == [
+        talks.CONSENTS, talks.WITHHELD_RELIEF, talks.WITHHELD_FORCE, talks.WITHHELD_FORCE,
+        talks.CONSENTS]
+    package[:, talks.EU_RELIEF] = [0.0, 1.0, 0.0, 0.0, 0.01]
+    package[4, talks.GUARANTEE] = talks.guarantee_on_offer(p)  # Europe trades relief for it
+    holdout_draw = np.array([0.0, 0.0, 0.0, 0.0, 0.0])  # every package lifting EU sanctions
+    within = talks.europe_relief_limit(p, package)
+    assert within[4] > 0.01 + TOL, "the fifth row's EU relief is within Europe's limit"
+    codes = talks.europe_withholds(p, package, holdout_draw)
+    # a guarantee beyond Europe's pledge falls on the US backstop, not on Europe's consent
+    assert codes.tolist() == [talks.CONSENTS, talks.WITHHELD_RELIEF, talks.CONSENTS,
+                              talks.CONSENTS, talks.WITHHELD_HOLDOUT]
+    assert talks.europe_withholds(p, package, np.ones(5))[4] == talks.CONSENTS
+    moves = model.decide(model._context(1))
+    assert np.array_equal(moves.us_consents, moves.us_withheld == talks.CONSENTS)
+    assert np.array_equal(moves.eu_consents, moves.eu_withheld == talks.CONSENTS)
+
+
 @pytest.mark.slow
 def test_an_eu_member_that_always_holds_out_keeps_every_eu_sanction_in_place(ensembles):
     held, free = ensembles(("new_administration", {"eu_relief_holdout_chance": 1.0}),

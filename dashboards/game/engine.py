@@ -230,7 +230,7 @@ CONTROLS: tuple[Control, ...] = (
        "asking may not be enough); only in open talks can a package be tabled.", "yes/no"),
     _c("offer_energy_truce", "trump", ["energy_truce_offered"], "Offer an energy truce",
        "A partial deal: no strikes on grid or refineries while both keep it.", "yes/no"),
-    _c("consent", "trump", ["us_consents"],
+    _c("consent", "trump", ["us_withheld"],
        "Grant the US sanctions relief and backstop a package asks",
        "Without Washington's consent a package that asks them does not bind.", "yes/no"),
     _c("propose", "trump", ["package", "proposer"], PACKAGE_TEXT, PACKAGE_COST, "package"),
@@ -238,7 +238,7 @@ CONTROLS: tuple[Control, ...] = (
        "Supplies Ukraine; paid from European budgets.", "number", 0.0, 100.0, 1.0),
     _c("eu_sanctions", "europe", ["eu_sanctions"], "EU sanctions on Russia (0 none, 1 the most)",
        "Squeezes Russia's revenue and raises its economic pressure.", "number"),
-    _c("consent", "europe", ["eu_consents"],
+    _c("consent", "europe", ["eu_withheld"],
        "Grant the EU sanctions relief and European force a package asks",
        "Without Europe's consent a package that asks them does not bind.", "yes/no"),
 )
@@ -466,6 +466,11 @@ class SeatedLeader:
             if control.name not in move or control.kind == "package" or control.fields[0] in (
                     "russia_offensive", "russia_strike_wave", "ukraine_offensive") \
                     or control.fields[0].endswith("_accepts"):
+                continue
+            if control.name == "consent":  # the class's answer, without a rule's reason
+                part[control.fields[0]] = np.full(
+                    n, talks.CONSENTS if move[control.name] else talks.WITHHELD_BY_PLAYER,
+                    dtype=np.int8)
                 continue
             dtype = bool if control.kind == "yes/no" else float
             part[control.fields[0]] = np.full(n, move[control.name], dtype=dtype)

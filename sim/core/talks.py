@@ -314,12 +314,23 @@ def washington_relief_limit(p, state, wants_deal):
                     0.0)
 
 
-def washington_consents(p, state, package, wants_deal):
+# Whether a party off the table consents to what a package asks of it, else why not: the
+# rule's reason, recorded with its decision (`Moves.us_withheld`, `Moves.eu_withheld`) so that
+# the story of a round reads it rather than working it out again. A student seated as the
+# leader gives no reason; `NOT_ASKED` where no package is on the table.
+CONSENTS, WITHHELD_RELIEF, WITHHELD_FORCE, WITHHELD_HOLDOUT, WITHHELD_BY_PLAYER, NOT_ASKED = (
+    0, 1, 2, 3, 4, 5)
+
+
+def washington_withholds(p, state, package, wants_deal):
     """Washington, not at the table, grants its part by its own measure: relief up to its
-    limit, and the backstop up to what it has pledged."""
-    return ((package[:, SANCTIONS_RELIEF] <= washington_relief_limit(p, state, wants_deal)
-             + ISSUE_TOLERANCE)
-            & (us_guarantee_part(p, package) <= p.us_backstop_strength + ISSUE_TOLERANCE))
+    limit, and the backstop up to what it has pledged. (runs,) int8: `CONSENTS`, else why not
+    (the backstop where both are beyond; where no package is on the table, not `CONSENTS`)."""
+    relief_ok = (package[:, SANCTIONS_RELIEF] <= washington_relief_limit(p, state, wants_deal)
+                 + ISSUE_TOLERANCE)
+    force_ok = us_guarantee_part(p, package) <= p.us_backstop_strength + ISSUE_TOLERANCE
+    return np.where(~force_ok, WITHHELD_FORCE,
+                    np.where(relief_ok, CONSENTS, WITHHELD_RELIEF)).astype(np.int8)
 
 
 def europe_relief_limit(p, package):
@@ -329,14 +340,17 @@ def europe_relief_limit(p, package):
     return p.eu_relief_limit * carried
 
 
-def europe_consents(p, package, holdout_draw):
+def europe_withholds(p, package, holdout_draw):
     """The EU grants its part by unanimity: relief up to its limit unless a member holds out
-    (chance `eu_relief_holdout_chance` per package that lifts any EU sanctions), and its force
-    up to the strength it has pledged."""
+    (chance `eu_relief_holdout_chance` per package that lifts any EU sanctions). Its force is
+    never beyond it: a package's European part is capped at what Europe has pledged
+    (`eu_guarantee_part`), the rest falls on the US backstop. (runs,) int8: `CONSENTS`, else
+    why not."""
     relief = package[:, EU_RELIEF]
     holdout = (relief > ISSUE_TOLERANCE) & (holdout_draw < p.eu_relief_holdout_chance)
-    return ((relief <= europe_relief_limit(p, package) + ISSUE_TOLERANCE) & ~holdout
-            & (eu_guarantee_part(p, package) <= p.eu_guarantee_strength + ISSUE_TOLERANCE))
+    relief_ok = relief <= europe_relief_limit(p, package) + ISSUE_TOLERANCE
+    return np.where(relief_ok, np.where(holdout, WITHHELD_HOLDOUT, CONSENTS),
+                    WITHHELD_RELIEF).astype(np.int8)
 
 
 # --------------------------------------------------------------------------- when to propose
