@@ -69,6 +69,18 @@ def test_tooltips_and_refusals_name_labels_not_code():
         "allowed: 0 to 150 % of the 2024 level.")
 
 
+def test_a_label_named_inside_a_tooltip_keeps_its_names_and_acronyms():
+    """A meaning that names another parameter reads its label as said inside a sentence: the
+    first letter lowered, never the names ("us aid to ukraine a year, until jan 2025" was the
+    whole label lowered)."""
+    aid = plain_text(sim.PARAMS["trump_aid_level"].meaning)
+    assert "(US aid to Ukraine a year, until Jan 2025)" in aid, aid
+    defence = plain_text("x putin_defence_share y")
+    assert defence == "x share of Russia's attacks held back to meet a Ukrainian offensive y"
+    for name, spec in sim.PARAMS.items():  # all but the first letter as the label has it
+        assert plain_text(f"see {name}")[5:] == spec.plain_label[1:], name
+
+
 def test_sliders_are_grouped_by_actor_the_leaders_first():
     titles = [title for title, _ in ACTOR_GROUPS]
     assert titles[:4] == ["Russia and Putin", "Ukraine and Zelensky", "United States and Trump",

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import solara
 
 import sim
-from sim.params import PERCENT_UNITS, ParamSpec, plain_value, unit_words
+from sim.params import PERCENT_UNITS, ParamSpec, plain_value, short_label, unit_words
 
 from .views import MarkdownText
 
@@ -82,9 +82,18 @@ _CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
 def plain_text(text: str) -> str:
-    """A meaning or source with any parameter's code name replaced by its label."""
-    return _CODE_NAME.sub(lambda m: sim.PARAMS[m.group(0)].plain_label.lower()
+    """A meaning or source with any parameter's code name replaced by its label, as said inside
+    a sentence: only its first letter lowered, and not that of a name or an acronym ("share of
+    Russia's attacks ...", "US aid to Ukraine a year, until Jan 2025"; the whole label lowered
+    read "us aid to ukraine a year, until jan 2025")."""
+    return _CODE_NAME.sub(lambda m: in_sentence(sim.PARAMS[m.group(0)])
                           if m.group(0) in sim.PARAMS else m.group(0), text)
+
+
+def in_sentence(spec: ParamSpec) -> str:
+    """The whole label with the first letter `short_label` gives it (lowered unless a name or an
+    acronym starts it)."""
+    return short_label(spec)[:1] + spec.plain_label[1:]
 
 
 def range_text(spec: ParamSpec) -> str:
