@@ -342,6 +342,16 @@ def test_a_question_about_runs_asks_for_what_its_share_counts():
             assert phase in lesson.predict_question, (lesson.name, phase)
 
 
+def test_a_choice_that_says_about_the_same_stands_for_about_the_same():
+    """On the ratio axis "about the same" is a ratio near 1: the aid-cut lesson's "About the same:
+    the front barely moves" stood for less than half the gain with US aid, so a student who
+    meant "about the same as with US aid" was judged on the wrong range."""
+    for lesson in load_lessons():
+        for choice, (low, high) in zip(lesson.choices, lesson.ranges):
+            if lesson.axis == "ratio" and "about the same" in choice.lower():
+                assert low <= 1.0 <= high, (lesson.name, choice)
+
+
 def test_a_lesson_with_an_unknown_placeholder_or_a_bad_question_day_is_refused(tmp_path):
     path = tmp_path / "teacher.toml"
     path.write_text(GOOD.replace("with it: {difference}.", "with it: {fifth}."))
