@@ -176,7 +176,7 @@ def run_lesson(session: Session, state: DashboardState, lesson):
     """Run the lesson's model to its day and answer its question there (a `lessons.LessonAnswer`):
     the session's own ensemble against the comparison's day-0 fan with the same seed and runs."""
     from . import comparison
-    from .lessons import answer
+    from .lessons import answer, departures
 
     state.playing.value = False
     if session.day < lesson.run_days:
@@ -184,6 +184,7 @@ def run_lesson(session: Session, state: DashboardState, lesson):
     with session.lock:
         ours = {lesson.variable: session.model.trajectories[lesson.variable].copy()}
         settings, start, day = session.settings, session.start_date, session.day
+        chosen = session.chosen  # with the changes made during the run
     if day < lesson.question_day:
         raise ValueError(f"the model stopped on day {day}, before the question's day")
     theirs, theirs_label = None, ""
@@ -193,7 +194,7 @@ def run_lesson(session: Session, state: DashboardState, lesson):
                                               session.shared_fans)
         theirs_label = lesson.compare_label or preset_words(lesson.compare_with)
     return answer(lesson, ours, theirs, start, ours_label="your settings",
-                  theirs_label=theirs_label)
+                  theirs_label=theirs_label, departures=departures(lesson, chosen))
 
 
 def preset_words(name: str) -> str:

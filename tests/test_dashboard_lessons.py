@@ -15,13 +15,16 @@ from conftest import ensembles_of
 
 import sim
 from dashboards import actions, events
-from dashboards.lessons import LESSONS_DIR, LessonError, answer, load_lesson, load_lessons
+from dashboards.components.lesson_panel import departures_note
+from dashboards.lessons import (LESSONS_DIR, LessonError, answer, departures, load_lesson,
+                                load_lessons)
 from dashboards.reactive_state import DashboardState
 from dashboards.session import Session
 from dashboards.settings import (Settings, SettingsFileError, read_settings_file,
                                  settings_from_query, settings_from_text, settings_to_query,
                                  settings_to_toml)
 from sim.sectors import AREA_WEIGHT_KM, SECTOR_NAMES
+from sim.params import plain_value, short_label
 
 SNAKE_CASE = re.compile(r"\b[A-Za-z]+_[A-Za-z0-9_]+\b")
 
@@ -128,6 +131,36 @@ def test_a_lesson_sets_up_its_scenario_runs_to_its_day_and_says_what_it_shows():
     assert f"With the preset “{title}”: median" in found.text, found.text
     for menu_words in ("preset:", "settings now", "(counterfactual)", "(default)"):
         assert menu_words not in found.text
+
+
+def test_a_lesson_run_on_changed_settings_says_its_explanation_is_the_lessons():
+    """Found in a class: a student typed US aid = 150 % into the aid-cut lesson and ran it; the
+    page said "in the year without US aid" of a run with more aid. The answer names each change
+    from the lesson's settings (at day 0 and during the run), and the page says the explanation
+    was written for the lesson's own."""
+    lesson = next(lesson for lesson in load_lessons() if lesson.name == "us_aid_cut")
+    lesson = replace(lesson, settings=replace(lesson.settings, n_runs=8, days=60), run_days=60,
+                     day=60)
+    session = Session(Settings(n_runs=8))
+    state = DashboardState.detached(session.settings)
+    assert actions.start_lesson(session, state, lesson)
+    assert actions.run_lesson(session, state, lesson).departures == ()
+    assert actions.start_lesson(session, state, lesson)
+    actions.apply_setting(session, state, "trump_aid_level", 1.5)
+    actions.step(session, state, 20)
+    actions.apply_setting(session, state, "eu_compensation_share", 0.5)
+    found = actions.run_lesson(session, state, lesson)
+    aid = sim.PARAMS["trump_aid_level"]
+    assert found.departures[0] == (
+        f"{short_label(aid)} at 150 % of the 2024 level (the lesson's: "
+        f"{plain_value(aid, lesson.settings.value('trump_aid_level'))})")
+    assert found.departures[1].startswith("from day 20, ")
+    note = departures_note(found.departures)
+    assert "not the lesson's" in note and "the explanation was written for the lesson's" in note
+    other = replace(lesson.settings, scenario="freeze", seed=4)
+    assert departures(lesson, other) == (
+        f"the preset “{sim.SCENARIOS['freeze'].title}” (the lesson's: "
+        f"“{sim.SCENARIOS[lesson.settings.scenario].title}”)", "the seed 4 (the lesson's: 0)")
 
 
 def compared(lesson) -> Settings:

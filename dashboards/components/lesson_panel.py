@@ -103,7 +103,9 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                                   classes=["lesson-explain-button"])
                 else:
                     with solara.Column(classes=["lesson-explanation"], gap="0px"):
-                        MarkdownText("**Why.** " + observed.value.explanation)
+                        why = ("**Why** (for the lesson's own settings)**.** "
+                               if observed.value.departures else "**Why.** ")
+                        MarkdownText(why + observed.value.explanation)
                         MarkdownText("**Your prediction.** "
                                      + prediction_verdict(observed.value, locked.value),
                                      classes=["lesson-verdict"])
@@ -140,9 +142,20 @@ def AnswerView(found: LessonAnswer):
                         f"data-{side}-share-by-then": repr(m.share_by_then)}
     with solara.v.Html(tag="div", attributes=numbers, class_="lesson-observed"):
         MarkdownText("**2. What the model shows.** " + found.text)
+    if found.departures:
+        MarkdownText(departures_note(found.departures), classes=["lesson-departures"],
+                     style={"color": "#8a4b00"})
     png = solara.use_memo(lambda: lesson_png(found), [found])
     FigureImage(png, "lesson", "The lesson's question, both fans over the lesson's run, the "
                 "question's day marked; both use the same random numbers.", lesson_alt(found))
+
+
+def departures_note(departures: tuple[str, ...]) -> str:
+    """What the page says when the run left the lesson's settings: the numbers are the run's,
+    the explanation the lesson's."""
+    return ("**This run is not the lesson's.** You changed its settings: " + "; ".join(departures)
+            + ". The numbers above are for your settings; the explanation was written for the "
+            "lesson's own. To see those, go back to the list of lessons and start it again.")
 
 
 def lesson_png(found: LessonAnswer) -> bytes:

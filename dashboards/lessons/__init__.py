@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -21,7 +21,7 @@ import numpy as np
 import sim
 from sim import calendar
 from sim.trajectories import TRAJECTORIES, TRAJECTORY_FIELDS
-from sim.params import InputError
+from sim.params import InputError, plain_value, short_label
 
 from ..settings import HORIZON_DAYS, Settings, settings_from_mapping
 
@@ -350,6 +350,9 @@ class LessonAnswer:
     theirs_series: np.ndarray | None
     quantity: str  # the question's quantity and day in words
     start: datetime.date  # day 0's date
+    # how the run's settings differed from the lesson's (`departures`): the explanation was
+    # written for the lesson's own, and the page says so beside the numbers
+    departures: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -377,9 +380,11 @@ def quantity_text(lesson: Lesson, date: datetime.date, start: datetime.date) -> 
 
 def answer(lesson: Lesson, ours: Mapping[str, np.ndarray],
            theirs: Mapping[str, np.ndarray] | None, start: datetime.date = calendar.START_DATE,
-           ours_label: str = "your settings", theirs_label: str = "") -> LessonAnswer:
+           ours_label: str = "your settings", theirs_label: str = "",
+           departures: tuple[str, ...] = ()) -> LessonAnswer:
     """The lesson's question answered from two fans (the student's and the comparison's, runs
-    paired by their random numbers), in numbers and in words made from them."""
+    paired by their random numbers), in numbers and in words made from them; `departures`
+    (`departures`) say where the student's run left the lesson's settings."""
     date = calendar.date_of(lesson.question_day, start)
     mine = measure(lesson, ours, ours_label)
     other = measure(lesson, theirs, theirs_label or "the comparison") if theirs is not None \
@@ -395,7 +400,51 @@ def answer(lesson: Lesson, ours: Mapping[str, np.ndarray],
         sentences.append(words["compared"])
     return LessonAnswer(lesson, date, mine, other, words, tuple(sentences),
                         question_series(lesson, ours),
-                        None if theirs is None else question_series(lesson, theirs), quantity, start)
+                        None if theirs is None else question_series(lesson, theirs), quantity, start,
+                        tuple(departures))
+
+
+# What a run's settings are named by, beyond its parameters, in a departure from a lesson's
+RUN_FIELDS = (("scenario", "the preset"), ("start_date", "the start date"), ("seed", "the seed"),
+              ("run_offset", "the first run"), ("n_runs", "the number of runs"),
+              ("uncertainty", "the uncertain parameters"), ("math", "the maths"))
+
+
+def departures(lesson: Lesson, used: Settings) -> tuple[str, ...]:
+    """Where the settings a lesson's run used (`used`: the student changed them after starting
+    the lesson, or during its run) differ from the lesson's own, as phrases a student reads. The
+    lesson's explanation was written for its own settings, so a run on others must say so (a
+    class found "in the year without US aid" told of a run with US aid at 150 %)."""
+    own = lesson.settings
+    found = []
+    for field, words in RUN_FIELDS:
+        theirs, yours = getattr(own, field), getattr(used, field)
+        if theirs != yours:
+            found.append(f"{words} {_run_value(field, yours)} (the lesson's: "
+                         f"{_run_value(field, theirs)})")
+    if own.scenario != used.scenario:  # the other preset's values differ too: named by it
+        return tuple(found)
+    own_day0, used_day0 = replace(own, changes=()), replace(used, changes=())
+    for name in sorted(set(own.overrides_dict) | set(used.overrides_dict)):
+        theirs, yours = own_day0.value(name), used_day0.value(name)
+        if theirs != yours:
+            spec = sim.PARAMS[name]
+            found.append(f"{short_label(spec)} at {plain_value(spec, yours)} (the lesson's: "
+                         f"{plain_value(spec, theirs)})")
+    for day, values in used.changes:
+        for name, value in values:
+            spec = sim.PARAMS[name]
+            found.append(f"from day {day}, {short_label(spec)} at {plain_value(spec, value)}")
+    return tuple(found)
+
+
+def _run_value(field: str, value: Any) -> str:
+    if field == "scenario":
+        return f"“{sim.SCENARIOS[value].title}”"
+    if field == "start_date":
+        return date_words(calendar.START_DATE if value is None
+                          else datetime.date.fromisoformat(value))
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def fan_sentence(lesson: Lesson, m: Measured) -> str:
