@@ -1084,3 +1084,10 @@ def test_a_stray_brace_in_an_explanation_names_the_file_and_the_key(tmp_path):
         load_lesson(path)
     message = str(refused.value)
     assert message.startswith(str(path)) and "explain.text" in message and "\n" not in message
+
+
+def test_the_shipped_lessons_each_have_their_own_place_in_the_list():
+    """Two lessons with the same `order` fell back to alphabetical order by title, which no
+    teacher chose (found by a student: the aid-gap and sanctions lessons were both 2)."""
+    orders = [lesson.order for lesson in load_lessons()]
+    assert len(set(orders)) == len(orders), orders
