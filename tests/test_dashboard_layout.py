@@ -17,9 +17,9 @@ from dashboards import events, plots
 from dashboards.app import scenario_heading
 from dashboards.components.controls import (ACTOR_GROUPS, KEY_PARAMETERS, actor_group,
                                              input_error_text, plain_text, range_text,
-                                             tooltip_text)
+                                             tooltip_text, typed_in_model_units)
 from dashboards.components.views import outcomes_table, runs_csv
-from dashboards.settings import Settings
+from dashboards.settings import Settings, parse_value
 from sim.params import change_text, humanised, plain_value, unit_words
 from sim.trajectories import TRAJECTORIES
 
@@ -66,6 +66,11 @@ def test_tooltips_and_refusals_name_labels_not_code():
         sim.PARAMS["trump_aid_level"].coerce(5.0)
     assert input_error_text(refused.value) == (
         "US aid after Jan 2025, share of the 2024 level: 500 % is not allowed; "
+        "allowed: 0 to 150 % of the 2024 level.")
+    with pytest.raises(sim.ParamError) as blank:  # found by a student: ": is not allowed"
+        parse_value("trump_aid_level", typed_in_model_units(sim.PARAMS["trump_aid_level"], " "))
+    assert input_error_text(blank.value) == (
+        "US aid after Jan 2025, share of the 2024 level: no value typed; "
         "allowed: 0 to 150 % of the 2024 level.")
 
 

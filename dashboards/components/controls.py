@@ -152,6 +152,8 @@ def input_error_text(err: Exception) -> str:
     value = err.value
     if isinstance(value, (int, float)) and slider_scale(spec) != 1:
         value = f"{value * slider_scale(spec):g} %"
+    if not str(value).strip():
+        return f"{spec.plain_label}: no value typed; allowed: {allowed}."
     return f"{spec.plain_label}: {value} is not allowed; allowed: {allowed}."
 
 
