@@ -289,6 +289,17 @@ def test_slider_range_and_tooltip_come_from_params():
     assert all(name in sim.PARAMS for name in KEY_PARAMETERS)
 
 
+def test_back_to_the_presets_values_says_it_starts_again_once_the_run_has_started():
+    """Found by a student: mid-run, "Back to the preset's values" silently went back to day 0."""
+    from dashboards.components.controls import ParameterPanel
+    values = {name: Settings().value(name) for name in KEY_PARAMETERS}
+    for started, label in ((False, "Back to the preset's values"),
+                           (True, "Back to the preset's values, from day 0")):
+        box, rc = solara.render(ParameterPanel(values, lambda n, v: None, lambda: None, started),
+                                handle_error=False)
+        assert rc.find(v.Btn, children=[label]).widget is not None
+
+
 def html_with_class(rc, name: str) -> list:
     """`solara.HTML` elements carry their classes in `attributes`, not in `class_`."""
     return [w for w in rc.find(solara.widgets.HTML).widgets

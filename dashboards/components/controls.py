@@ -251,8 +251,11 @@ def ParameterPanel(values: dict[str, Any], on_value: Callable[[str, Any], None],
                 with solara.Card(title, classes=["param-group"], margin=0):
                     for spec in specs:
                         ParameterControl(spec, values[spec.name], on_value)
-        solara.Button("Back to the preset's values", on_click=on_reset_preset, outlined=True,
-                      classes=["reset-preset"])
+        # once the run has started this goes back to day 0 too, and says so (found by a
+        # student: from day 182 it silently restarted the run)
+        solara.Button("Back to the preset's values, from day 0" if started
+                      else "Back to the preset's values", on_click=on_reset_preset,
+                      outlined=True, classes=["reset-preset"])
 
 
 @solara.component
