@@ -16,8 +16,8 @@ from conftest import ensembles_of
 import sim
 from dashboards import actions, events
 from dashboards.components.lesson_panel import departures_note
-from dashboards.lessons import (LESSONS_DIR, LessonError, answer, departures, load_lesson,
-                                load_lessons)
+from dashboards.lessons import (LESSONS_DIR, WHOLE_UNITS, LessonError, answer, departures,
+                                load_lesson, load_lessons)
 from dashboards.reactive_state import DashboardState
 from dashboards.session import Session
 from dashboards.settings import (Settings, SettingsFileError, read_settings_file,
@@ -260,7 +260,7 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
         else:
             median, low, high = expected[side]
             assert (m.median, m.low, m.high) == pytest.approx((median, low, high), abs=1e-9)
-            whole = lesson.unit == "km²"
+            whole = lesson.unit in WHOLE_UNITS
             assert (f"median {number_text(median, change, whole)}{unit}; 90 % of the 200 runs "
                     f"between {number_text(low, change, whole)} and "
                     f"{number_text(high, change, whole)}{unit}") in found.text
@@ -288,10 +288,10 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
                     ("less" if lesson.unit == "km²" else "lower")
                 assert found.words["direction"] == word
                 if change and ours * theirs < 0:  # opposite signs: the gap itself, no share
-                    gap = shown_number(ours, lesson.unit == "km²") - \
-                        shown_number(theirs, lesson.unit == "km²")
+                    whole = lesson.unit in WHOLE_UNITS
+                    gap = shown_number(ours, whole) - shown_number(theirs, whole)
                     assert found.words["difference"] == \
-                        f"{number_text(abs(gap), False, lesson.unit == 'km²')}{unit} {word}"
+                        f"{number_text(abs(gap), False, whole)}{unit} {word}"
                 else:
                     assert f"{100 * relative:.0f} %" in found.words["difference"]
     # "about the same as", "larger than"
@@ -321,7 +321,7 @@ def test_every_lesson_states_its_question_and_its_sentences_match_its_numbers(na
             assert re.search(r"(includes|is above|is below|overlaps) the model's", verdict)
         if lesson.axis == "value" and lesson.share_at_least is None:
             median = expected["ours"][0]
-            assert f"the median run gives {number_text(median, change, lesson.unit == 'km²')}" \
+            assert f"the median run gives {number_text(median, change, lesson.unit in WHOLE_UNITS)}" \
                 f"{unit};" in verdict
 
 
@@ -488,8 +488,8 @@ def test_the_verdict_says_the_models_answer_and_where_the_prediction_lies():
     found = answer(blame, {blame.variable: np.stack([np.linspace(0.7, 0.7 - d, blame.run_days + 1)
                                                      for d in (0.3, 0.4, 0.5)])},
                    {blame.variable: np.stack([np.linspace(0.7, 0.6, blame.run_days + 1)] * 3)})
-    assert f"Your choice, “{blame.choices[2]}” (−0.10 to −0.02), is above the model's 90 % band" \
-        in prediction_verdict(found, blame.choices[2])
+    assert (f"Your choice, “{blame.choices[2]}” (−10 percentage points to −2 percentage "
+            "points), is above the model's 90 % band") in prediction_verdict(found, blame.choices[2])
 
 
 def test_a_question_about_runs_by_a_day_counts_the_runs_that_got_there_by_then(tmp_path):

@@ -555,7 +555,7 @@ def _placeholders(text: str) -> list[str]:
     return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
 
 
-WHOLE_UNITS = ("km²",)  # quantities the page gives in whole units however small
+WHOLE_UNITS = ("km²", "percentage points")  # quantities the page gives in whole units
 
 
 def _decimals(value: float, whole: bool = False) -> int:
