@@ -36,6 +36,21 @@ BREACH_GAIN_REFERENCE_KM2 = 5000.0
 BREACH_GAIN_CAP = 3.0  # the hazard is at most this multiple of its base rate
 
 
+# (runs, sectors) work costs several times a per-run operation, so working on a few runs of a
+# batch alone pays from far smaller batches than `core.arrays.SUBSET_MIN_RUNS` (measured: Kyiv's
+# choice of a sector, 2 of 200 runs ready, 35 us against 72 for the whole batch; even at 50 runs)
+SECTOR_SUBSET_MIN_RUNS = 32
+
+
+def sector_work_runs(mask: np.ndarray) -> np.ndarray | None:
+    """The runs of `mask` to do (runs, sectors) work on alone, or None where working on the
+    whole batch is cheaper: small batches, or more than a quarter of the runs."""
+    if mask.size < SECTOR_SUBSET_MIN_RUNS:
+        return None
+    rows = np.flatnonzero(mask)
+    return None if rows.size * 4 > mask.size else rows
+
+
 # How sharply a serious Putin turns to a deal as pressure passes `putin_serious_pressure`: the
 # width of the logistic, in units of the pressure index; assumption (no switch at one value).
 PRESSURE_RESPONSE_WIDTH = 0.05
@@ -193,7 +208,14 @@ def putin_aspiration(p: Params, state: State, reservation: np.ndarray) -> np.nda
 def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> np.ndarray:
     """Accept a package worth at least his aspiration."""
     with np.errstate(invalid="ignore"):
-        return talks.moscow_value(p, state, package) >= putin_aspiration(p, state, reservation)
+        return putin_accepts_worth(p, state, talks.moscow_value(p, state, package), reservation)
+
+
+def putin_accepts_worth(p: Params, state: State, value: np.ndarray, reservation) -> np.ndarray:
+    """Accept where the package's worth to Moscow (`value`, NaN where none) is at least his
+    aspiration."""
+    with np.errstate(invalid="ignore"):
+        return value >= putin_aspiration(p, state, reservation)
 
 
 def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
@@ -359,9 +381,9 @@ def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext
                 | (state.ukraine_rested_days >= p.zelensky_offensive_rest_days)))
     if not ready.any():
         return none
-    # the rest, in a large batch, only for the runs whose gates are open (few: each run's
-    # choice is its own); elsewhere it is worked out and not used
-    candidates = some_runs(ready)
+    # the rest only for the runs whose gates are open (few: each run's choice is its own);
+    # elsewhere it is worked out and not used
+    candidates = sector_work_runs(ready)
     if candidates is None:
         candidates = np.arange(n_runs)
         chosen, attacking, effort = _counter_offensive_choice(p, state, russia_offensive)
@@ -437,25 +459,26 @@ def zelensky_package(p: Params, state: State) -> np.ndarray:
     return package
 
 
-def zelensky_proposes(p: Params, state: State, ctx: core_day.DayContext,
-                      draws: core_day.LeaderDraws, moves: dict, chance=None) -> dict:
-    """Kyiv puts its package on the table when it proposes today, if it prefers that package
-    to fighting on; otherwise it holds back."""
-    turn = proposes_today(p, state, ctx, draws, talks.KYIV, chance)
-    if not turn.any():
-        return {}
+def zelensky_proposes(p: Params, state: State, turn: np.ndarray, moves: dict,
+                      limit: np.ndarray) -> dict:
+    """Kyiv puts its package on the table where it is its turn to propose today
+    (`proposes_today`), if it prefers that package to fighting on (its `limit`,
+    `talks.kyiv_limit`); otherwise it holds back."""
     # in a large batch, worked out only for the runs where it is Kyiv's turn (each run's
     # package is its own)
     rows = some_runs(turn)
-    if rows is None:
-        package = zelensky_package(p, state)
-        proposes = turn & zelensky_accepts(p, state, package)
-    else:
-        p_, state_ = rows_of(rows, p, state)
-        package = np.full((turn.size, talks.N_ISSUES), np.nan)
-        package[rows] = zelensky_package(p_, state_)
-        proposes = np.zeros_like(turn)
-        proposes[rows] = zelensky_accepts(p_, state_, package[rows])
+    with np.errstate(invalid="ignore"):
+        if rows is None:
+            package = zelensky_package(p, state)
+            proposes = turn & zelensky_accepts_cost(state, talks.kyiv_cost_parts(p, package),
+                                                    limit)
+        else:
+            p_, state_ = rows_of(rows, p, state)
+            package = np.full((turn.size, talks.N_ISSUES), np.nan)
+            package[rows] = zelensky_package(p_, state_)
+            proposes = np.zeros_like(turn)
+            proposes[rows] = zelensky_accepts_cost(
+                state_, talks.kyiv_cost_parts(p_, package[rows]), limit[rows])
     return proposal(moves, proposes, lambda some: package if some is None else package[some],
                     talks.KYIV)
 
@@ -464,8 +487,15 @@ def zelensky_accepts(p: Params, state: State, package: np.ndarray) -> np.ndarray
     """Accept a package that costs Kyiv less than fighting on (by its own pace belief and
     resolve, so less the lower its support)."""
     with np.errstate(invalid="ignore"):
-        return (talks.kyiv_cost(p, package, state.ukraine_pace_belief)
-                <= talks.kyiv_limit(p, state))
+        return zelensky_accepts_cost(state, talks.kyiv_cost_parts(p, package),
+                                     talks.kyiv_limit(p, state))
+
+
+def zelensky_accepts_cost(state: State, cost_parts, limit: np.ndarray) -> np.ndarray:
+    """Accept where the package's cost to Kyiv (`talks.kyiv_cost_parts`, NaN where none) at its
+    own pace belief is within its `limit` (`talks.kyiv_limit`)."""
+    with np.errstate(invalid="ignore"):
+        return talks.cost_at_pace(cost_parts, state.ukraine_pace_belief) <= limit
 
 
 # --------------------------------------------------------------------------- Trump's rules
@@ -639,6 +669,9 @@ class Leader(mesa.Agent):
         return self.shared(("wants_deal", today.day),
                            lambda: washington_wants_deal(self.p, today))
 
+    def kyiv_limit(self) -> np.ndarray:
+        return self.shared("kyiv_limit", lambda: talks.kyiv_limit(self.p, self.world))
+
     def offer_chance(self, today: core_day.DayContext):
         return self.shared(("offer_chance", today.day), lambda: offer_chance_today(
             self.p, self.world, today, self.wants_deal(today)))
@@ -690,8 +723,11 @@ class Putin(Leader):
     def respond(self, moves):
         if nobody_proposes(moves):
             return {"russia_accepts": np.zeros(self.world.n_runs, dtype=bool)}
-        return {"russia_accepts": putin_accepts(self.p, self.world, moves["package"],
-                                                self.reservation()[1])}
+        p, s, package = self.p, self.world, moves["package"]
+        with np.errstate(invalid="ignore"):
+            value = talks.moscow_value(p, s, package)
+        return {"russia_accepts": putin_accepts_worth(p, s, value, self.reservation()[1]),
+                "package_value_to_moscow": talks.Valuation.of(p, s, package, value)}
 
 
 class Zelensky(Leader):
@@ -703,13 +739,24 @@ class Zelensky(Leader):
             "ukraine_offensive": zelensky_offensive(p, s, today, moves["russia_offensive"]),
             # an energy truce spares Ukraine's grid, worth more to Kyiv than its refinery strikes
             "ukraine_accepts_energy_truce": np.ones(s.n_runs, dtype=bool),
-            **zelensky_proposes(p, s, today, draws, moves, self.offer_chance(today)),
+            **self.proposes(moves, today, draws),
         }
+
+    def proposes(self, moves, today, draws) -> dict:
+        turn = proposes_today(self.p, self.world, today, draws, talks.KYIV,
+                              self.offer_chance(today))
+        if not turn.any():
+            return {}
+        return zelensky_proposes(self.p, self.world, turn, moves, self.kyiv_limit())
 
     def respond(self, moves):
         if nobody_proposes(moves):
             return {"ukraine_accepts": np.zeros(self.world.n_runs, dtype=bool)}
-        return {"ukraine_accepts": zelensky_accepts(self.p, self.world, moves["package"])}
+        p, s, package = self.p, self.world, moves["package"]
+        with np.errstate(invalid="ignore"):
+            parts = talks.kyiv_cost_parts(p, package)
+        return {"ukraine_accepts": zelensky_accepts_cost(s, parts, self.kyiv_limit()),
+                "package_cost_to_kyiv": talks.Valuation.of(p, s, package, parts)}
 
 
 class Trump(Leader):
