@@ -154,22 +154,29 @@ def putin_demand(p: Params, state: State) -> np.ndarray:
 
 
 def putin_package(p: Params, state: State, reservation: np.ndarray,
-                  washington_wants: np.ndarray) -> np.ndarray:
+                  washington_wants: np.ndarray, serious: np.ndarray | None = None,
+                  demand: np.ndarray | None = None,
+                  relief_limit: np.ndarray | None = None) -> np.ndarray:
     """Moscow's package when it proposes, by strategy. Moscow asks for the sanctions relief
     Washington and the EU have said they would grant (their public limits; it does not control
     them) and limits on Ukraine, terms first and no guarantees, and claims the line that Moscow
     believes Kyiv accepts with chance `offer_acceptance_target` (never less than its own
     reservation): the opportunist rule. The maximalist demands at least its claim; the serious
     Putin moves, as pressure rises, toward his reservation and tolerates guarantees; the
-    freezing Putin offers the current line itself, ceasefire first."""
+    freezing Putin offers the current line itself, ceasefire first. `serious`, `demand` and
+    `relief_limit` are `putin_serious_weight`, `putin_demand` and
+    `talks.washington_relief_limit`, where the caller has them (other rules read them too)."""
     n = state.n_runs
-    strategy = p.per_run("putin_strategy")
-    serious = putin_serious_weight(p, state)
-    freeze = strategy == FREEZE
+    if serious is None:
+        serious = putin_serious_weight(p, state)
+    if demand is None:
+        demand = putin_demand(p, state)
+    if relief_limit is None:
+        relief_limit = talks.washington_relief_limit(p, state, washington_wants)
+    freeze = p.per_run("putin_strategy") == FREEZE
     package = np.zeros((n, talks.N_ISSUES))
     package[:, talks.GUARANTEE] = serious * talks.guarantee_on_offer(p)
-    package[:, talks.SANCTIONS_RELIEF] = np.where(
-        freeze, 0.0, talks.washington_relief_limit(p, state, washington_wants))
+    package[:, talks.SANCTIONS_RELIEF] = np.where(freeze, 0.0, relief_limit)
     package[:, talks.EU_RELIEF] = np.where(freeze, 0.0, talks.europe_relief_limit(p, package))
     package[:, talks.FORCE_LIMITS] = np.where(freeze, 0.0, 1.0)
     package[:, talks.CEASEFIRE_FIRST] = np.where(freeze, 1.0, 0.0)
@@ -184,7 +191,7 @@ def putin_package(p: Params, state: State, reservation: np.ndarray,
     targeted = talks.line_for_cost(affordable - terms_cost, p.ukraine_red_line_km2,
                                    p.red_line_cost_per_km2)
     at_reservation = np.maximum(reservation - terms_value, 0.0)
-    line = np.maximum(np.maximum(targeted, at_reservation), putin_demand(p, state))
+    line = np.maximum(np.maximum(targeted, at_reservation), demand)
     line = (1.0 - serious) * line + serious * at_reservation
     package[:, talks.LINE_KM2] = np.where(freeze, 0.0, line)
     return package
@@ -199,10 +206,11 @@ def putin_proposes(p: Params, state: State, ctx: core_day.DayContext,
     return proposes_today(p, state, ctx, draws, talks.MOSCOW, chance) & ~stalling
 
 
-def putin_aspiration(p: Params, state: State, reservation: np.ndarray) -> np.ndarray:
+def putin_aspiration(p: Params, state: State, reservation: np.ndarray,
+                     demand: np.ndarray | None = None) -> np.ndarray:
     """The least a package must be worth for Putin to accept it: his value of fighting on, and
-    for the maximalist also the land he demands (`putin_demand`)."""
-    return reservation + putin_demand(p, state)
+    for the maximalist also the land he demands (`putin_demand`, where the caller has it)."""
+    return reservation + (putin_demand(p, state) if demand is None else demand)
 
 
 def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> np.ndarray:
@@ -211,22 +219,27 @@ def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> 
         return putin_accepts_worth(p, state, talks.moscow_value(p, state, package), reservation)
 
 
-def putin_accepts_worth(p: Params, state: State, value: np.ndarray, reservation) -> np.ndarray:
+def putin_accepts_worth(p: Params, state: State, value: np.ndarray, reservation,
+                        demand: np.ndarray | None = None) -> np.ndarray:
     """Accept where the package's worth to Moscow (`value`, NaN where none) is at least his
     aspiration."""
     with np.errstate(invalid="ignore"):
-        return value >= putin_aspiration(p, state, reservation)
+        return value >= putin_aspiration(p, state, reservation, demand)
 
 
 def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
-                      gain_below_cost: np.ndarray, draw: np.ndarray) -> np.ndarray:
+                      gain_below_cost: np.ndarray, draw: np.ndarray,
+                      serious: np.ndarray | None = None) -> np.ndarray:
     """Freeze Putin asks for talks once his marginal gain falls below his cost, maximalist
     Putin asks at once (a stage for his demands), serious Putin the more likely the further he
-    has turned to a deal; all only with the new administration."""
+    has turned to a deal (`serious`: `putin_serious_weight`, where the caller has it); all only
+    with the new administration."""
     strategy = p.per_run("putin_strategy")
+    if serious is None:
+        serious = putin_serious_weight(p, state)
     wants = (((strategy == FREEZE) & gain_below_cost)
              | (strategy == MAXIMALIST)
-             | (draw < putin_serious_weight(p, state)))
+             | (draw < serious))
     return wants & ctx.inaugurated
 
 
@@ -275,15 +288,18 @@ def ukraine_massed_in_kursk(state: State, drawn: np.ndarray) -> np.ndarray:
 def putin_reserves_to_kursk(p: Params, state: State) -> np.ndarray:
     """While Ukraine holds ground inside Russia and his troops there are fewer than
     `putin_kursk_superiority` times Ukraine's, Putin sends `putin_kursk_reserve_share` of the
-    day's recruits there, whatever the losses elsewhere: Russian soil is retaken first."""
+    day's recruits there, whatever the losses elsewhere: Russian soil is retaken first. None
+    once Ukraine holds no ground in Russia in any run (most days after the first months)."""
+    held = state.kursk_held_km2 > 0.0
+    if not held.any():
+        return np.zeros(state.n_runs)
     kursk = sectors.KURSK
     # Ukraine's troops in the salient: its own there and those its incursion drew in
     drawn = np.where(state.ukraine_offensive_sector == kursk,
                      p.per_run("zelensky_offensive_effort"), 0.0)
     there = ukraine_massed_in_kursk(state, drawn)
     short = state.russia_force_k[:, kursk] < p.per_run("putin_kursk_superiority") * there
-    return np.where((state.kursk_held_km2 > 0.0) & short,
-                    p.per_run("putin_kursk_reserve_share"), 0.0)
+    return np.where(held & short, p.per_run("putin_kursk_reserve_share"), 0.0)
 
 
 # --------------------------------------------------------------------------- Zelensky's rules
@@ -501,18 +517,23 @@ def zelensky_accepts_cost(state: State, cost_parts, limit: np.ndarray) -> np.nda
 # --------------------------------------------------------------------------- Trump's rules
 def trump_aid_level(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
     """After inauguration, aid is the contained level, cut further by blame on Kyiv."""
-    contained = p.us_aid_baseline_bn_usd * p.trump_aid_level * (
-        1.0 - p.trump_aid_cut_on_blame * np.maximum(-state.us_blame, 0.0))
-    before = p.us_aid_baseline_bn_usd * (1.0 - p.us_aid_gap_share * (not ctx.us_aid_flowing))
-    return np.where(ctx.inaugurated, contained, before) * np.ones(state.n_runs)
+    if ctx.inaugurated:
+        level = p.us_aid_baseline_bn_usd * p.trump_aid_level * (
+            1.0 - p.trump_aid_cut_on_blame * np.maximum(-state.us_blame, 0.0))
+    else:
+        level = p.us_aid_baseline_bn_usd * (1.0 - p.us_aid_gap_share * (not ctx.us_aid_flowing))
+    return level * np.ones(state.n_runs)
 
 
 def trump_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:
     """After inauguration, sanctions are set by the new administration, raised by blame on
     Moscow (a deal's relief applies on top, in the core)."""
-    after = clip(p.trump_sanctions_level + p.trump_sanctions_on_blame
-                 * np.maximum(state.us_blame, 0.0), 0.0, 1.0)
-    return np.where(ctx.inaugurated, after, p.us_sanctions_initial) * np.ones(state.n_runs)
+    if ctx.inaugurated:
+        level = clip(p.trump_sanctions_level + p.trump_sanctions_on_blame
+                     * np.maximum(state.us_blame, 0.0), 0.0, 1.0)
+    else:
+        level = p.us_sanctions_initial
+    return level * np.ones(state.n_runs)
 
 
 def trump_pushes_talks(p: Params, state: State, ctx: core_day.DayContext,
@@ -528,15 +549,18 @@ def trump_offers_energy_truce(p: Params, state: State, proposes: np.ndarray) -> 
     return proposes & (p.per_run("energy_moratorium_in_talks") > 0) & ~state.moratorium
 
 
-def trump_package(p: Params, state: State, wants_deal: np.ndarray) -> np.ndarray:
+def trump_package(p: Params, state: State, wants_deal: np.ndarray,
+                  relief_limit: np.ndarray | None = None) -> np.ndarray:
     """Washington's brokered package: a ceasefire first with the guarantees on offer, the
-    relief it grants itself and the EU's as far as the EU has said it would go, its limits,
-    and the line halfway between what it estimates each side would accept (typical types,
-    the pace halfway between the two sides' beliefs)."""
+    relief it grants itself (`relief_limit`, `talks.washington_relief_limit`, where the caller
+    has it) and the EU's as far as the EU has said it would go, its limits, and the line
+    halfway between what it estimates each side would accept (typical types, the pace halfway
+    between the two sides' beliefs)."""
     package = np.zeros((state.n_runs, talks.N_ISSUES))
     package[:, talks.CEASEFIRE_FIRST] = 1.0
     package[:, talks.GUARANTEE] = talks.guarantee_on_offer(p)
-    package[:, talks.SANCTIONS_RELIEF] = talks.washington_relief_limit(p, state, wants_deal)
+    package[:, talks.SANCTIONS_RELIEF] = (talks.washington_relief_limit(p, state, wants_deal)
+                                          if relief_limit is None else relief_limit)
     package[:, talks.EU_RELIEF] = talks.europe_relief_limit(p, package)
     package[:, talks.FORCE_LIMITS] = p.trump_limits_offer
     package[:, talks.KURSK_RETURN_KM2] = talks.kursk_return_offered(p, state)
@@ -669,6 +693,10 @@ class Leader(mesa.Agent):
         return self.shared(("wants_deal", today.day),
                            lambda: washington_wants_deal(self.p, today))
 
+    def relief_limit(self, today: core_day.DayContext) -> np.ndarray:
+        return self.shared(("relief_limit", today.day), lambda: talks.washington_relief_limit(
+            self.p, self.world, self.wants_deal(today)))
+
     def kyiv_limit(self) -> np.ndarray:
         return self.shared("kyiv_limit", lambda: talks.kyiv_limit(self.p, self.world))
 
@@ -695,18 +723,23 @@ class Putin(Leader):
     def reservation(self) -> tuple[np.ndarray, np.ndarray]:
         return self.shared("putin_reservation", lambda: putin_reservation(self.p, self.world))
 
+    def demand(self) -> np.ndarray:
+        return self.shared("putin_demand", lambda: putin_demand(self.p, self.world))
+
     def decide(self, moves, today, draws):
         p, s = self.p, self.world
         daily_cost, reservation = self.reservation()
         below_cost = putin_marginal_gain_below_cost(s, daily_cost)
         truce_value = talks.russia_energy_truce_value(p, s.refinery_damage, today.strike_season)
         wants = self.wants_deal(today)
+        serious = putin_serious_weight(p, s)
         return {
             "russia_offensive": putin_offensive_allocation(p, s, putin_is_grabbing(p, s, below_cost)),
             "russia_strike_wave": putin_strike_wave(p, s, today, draws.strike_wave),
             "russia_call_up": putin_call_up(p, s),
             "russia_reserves_to_kursk": putin_reserves_to_kursk(p, s),
-            "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost, draws.seek_talks),
+            "russia_seeks_talks": putin_seeks_talks(p, s, today, below_cost, draws.seek_talks,
+                                                    serious),
             "russia_breaks_ceasefire": putin_breaks_ceasefire(p, s, draws.ceasefire_breach,
                                                               daily_cost),
             # his standing answer to an energy truce, should one be offered today: yes where
@@ -716,7 +749,9 @@ class Putin(Leader):
                 p, truce_value, draws.truce_break),
             **proposal(moves, putin_proposes(p, s, today, draws, below_cost,
                                              self.offer_chance(today)),
-                       lambda rows: putin_package(*rows_of(rows, p, s, reservation, wants)),
+                       lambda rows: putin_package(*rows_of(
+                           rows, p, s, reservation, wants, serious, self.demand(),
+                           self.relief_limit(today))),
                        talks.MOSCOW),
         }
 
@@ -726,7 +761,8 @@ class Putin(Leader):
         p, s, package = self.p, self.world, moves["package"]
         with np.errstate(invalid="ignore"):
             value = talks.moscow_value(p, s, package)
-        return {"russia_accepts": putin_accepts_worth(p, s, value, self.reservation()[1]),
+        return {"russia_accepts": putin_accepts_worth(p, s, value, self.reservation()[1],
+                                                      self.demand()),
                 "package_value_to_moscow": talks.Valuation.of(p, s, package, value)}
 
 
@@ -771,12 +807,13 @@ class Trump(Leader):
         proposes = wants & proposes_today(p, s, today, draws, talks.WASHINGTON,
                                           self.offer_chance(today))
         mine = proposal(moves, proposes,
-                        lambda rows: trump_package(*rows_of(rows, p, s, wants)),
+                        lambda rows: trump_package(*rows_of(rows, p, s, wants,
+                                                            self.relief_limit(today))),
                         talks.WASHINGTON)
         if mine.get("proposer", moves["proposer"]).any():
             with np.errstate(invalid="ignore"):
-                withheld = talks.washington_withholds(p, s, mine.get("package", moves["package"]),
-                                                      wants)
+                withheld = talks.washington_withholds(p, mine.get("package", moves["package"]),
+                                                      self.relief_limit(today))
         else:
             withheld = np.full(s.n_runs, talks.NOT_ASKED, dtype=np.int8)
         return {

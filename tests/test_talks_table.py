@@ -96,7 +96,7 @@ def test_washington_and_europe_give_their_reason_with_their_answer():
     package[:, talks.GUARANTEE] = [0.0, 0.0, 1.0, 1.0, 0.0]
     over_backstop = talks.us_guarantee_part(p, package) > p.us_backstop_strength + TOL
     assert over_backstop.tolist() == [False, False, True, True, False]
-    assert talks.washington_withholds(p, state, package, wants).tolist() == [
+    assert talks.washington_withholds(p, package, us_limit).tolist() == [
         talks.CONSENTS, talks.WITHHELD_RELIEF, talks.WITHHELD_FORCE, talks.WITHHELD_FORCE,
         talks.CONSENTS]
     package[:, talks.EU_RELIEF] = [0.0, 1.0, 0.0, 0.0, 0.01]

@@ -350,12 +350,12 @@ CONSENTS, WITHHELD_RELIEF, WITHHELD_FORCE, WITHHELD_HOLDOUT, WITHHELD_BY_PLAYER,
     0, 1, 2, 3, 4, 5)
 
 
-def washington_withholds(p, state, package, wants_deal):
+def washington_withholds(p, package, relief_limit):
     """Washington, not at the table, grants its part by its own measure: relief up to its
-    limit, and the backstop up to what it has pledged. (runs,) int8: `CONSENTS`, else why not
-    (the backstop where both are beyond; where no package is on the table, not `CONSENTS`)."""
-    relief_ok = (package[:, SANCTIONS_RELIEF] <= washington_relief_limit(p, state, wants_deal)
-                 + ISSUE_TOLERANCE)
+    limit (`washington_relief_limit`), and the backstop up to what it has pledged. (runs,)
+    int8: `CONSENTS`, else why not (the backstop where both are beyond; where no package is on
+    the table, not `CONSENTS`)."""
+    relief_ok = package[:, SANCTIONS_RELIEF] <= relief_limit + ISSUE_TOLERANCE
     force_ok = us_guarantee_part(p, package) <= p.us_backstop_strength + ISSUE_TOLERANCE
     return np.where(~force_ok, WITHHELD_FORCE,
                     np.where(relief_ok, CONSENTS, WITHHELD_RELIEF)).astype(np.int8)
