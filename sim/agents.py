@@ -221,10 +221,9 @@ def putin_accepts(p: Params, state: State, package: np.ndarray, reservation) -> 
 
 def putin_accepts_worth(p: Params, state: State, value: np.ndarray, reservation,
                         demand: np.ndarray | None = None) -> np.ndarray:
-    """Accept where the package's worth to Moscow (`value`, NaN where none) is at least his
+    """Accept where the package's worth to Moscow (`value`, NaN where none: no) is at least his
     aspiration."""
-    with np.errstate(invalid="ignore"):
-        return value >= putin_aspiration(p, state, reservation, demand)
+    return value >= putin_aspiration(p, state, reservation, demand)
 
 
 def putin_seeks_talks(p: Params, state: State, ctx: core_day.DayContext,
@@ -347,12 +346,13 @@ def zelensky_incursion(p: Params, state: State, ctx: core_day.DayContext,
     crossing = np.zeros(n_runs, dtype=bool)
     if not (ctx.mud or ctx.winter):
         effort = p.per_run("zelensky_offensive_effort")
-        free = ~(attack > 0.0).any(axis=1)
-        crossing = (free & (state.kursk_held_km2 <= 0.0) & (state.talks_phase == NO_TALKS)
+        crossing = ((state.kursk_held_km2 <= 0.0) & (state.talks_phase == NO_TALKS)
                     & (state.ukraine_rested_days >= p.zelensky_offensive_rest_days)
                     & (state.ukraine_military_supply >= p.zelensky_offensive_supply)
                     & (state.recent_pace_km2_day >= p.zelensky_incursion_threat_km2_day)
                     & (effort > 0.0))
+        if attack is not core_day.combat.no_offensive(n_runs, n_sectors):
+            crossing &= ~(attack > 0.0).any(axis=1)  # only runs with no offensive at home
         if crossing.any():
             massed = ukraine_massed_in_kursk(state, effort)
             odds = core_day.combat.ukraine_attack_ratio(
@@ -508,10 +508,9 @@ def zelensky_accepts(p: Params, state: State, package: np.ndarray) -> np.ndarray
 
 
 def zelensky_accepts_cost(state: State, cost_parts, limit: np.ndarray) -> np.ndarray:
-    """Accept where the package's cost to Kyiv (`talks.kyiv_cost_parts`, NaN where none) at its
-    own pace belief is within its `limit` (`talks.kyiv_limit`)."""
-    with np.errstate(invalid="ignore"):
-        return talks.cost_at_pace(cost_parts, state.ukraine_pace_belief) <= limit
+    """Accept where the package's cost to Kyiv (`talks.kyiv_cost_parts`, NaN where none: no) at
+    its own pace belief is within its `limit` (`talks.kyiv_limit`)."""
+    return talks.cost_at_pace(cost_parts, state.ukraine_pace_belief) <= limit
 
 
 # --------------------------------------------------------------------------- Trump's rules
@@ -589,6 +588,9 @@ def europe_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.nd
     return clip(state.eu_sanctions + step, 0.0, 1.0)
 
 
+_NOT_YET = object()  # a value the memo has not computed today
+
+
 class RulesMemo:
     """Values the leaders' rules share on one day, each computed once: kept only while the
     parameters and the world are the very objects they were computed from."""
@@ -607,11 +609,10 @@ class RulesMemo:
     def get(self, params: Params, state: State, key, compute):
         if params is not self.params or state is not self.state:
             self.params, self.state, self.values = params, state, {}
-        try:
-            return self.values[key]
-        except KeyError:
+        value = self.values.get(key, _NOT_YET)
+        if value is _NOT_YET:  # (a miss raising KeyError cost a microsecond)
             value = self.values[key] = compute()
-            return value
+        return value
 
 
 def proposal(moves: dict, proposes: np.ndarray, make_package, me: int) -> dict:
@@ -761,8 +762,8 @@ class Putin(Leader):
         p, s, package = self.p, self.world, moves["package"]
         with np.errstate(invalid="ignore"):
             value = talks.moscow_value(p, s, package)
-        return {"russia_accepts": putin_accepts_worth(p, s, value, self.reservation()[1],
-                                                      self.demand()),
+            accepts = putin_accepts_worth(p, s, value, self.reservation()[1], self.demand())
+        return {"russia_accepts": accepts,
                 "package_value_to_moscow": talks.Valuation.of(p, s, package, value)}
 
 
@@ -791,7 +792,8 @@ class Zelensky(Leader):
         p, s, package = self.p, self.world, moves["package"]
         with np.errstate(invalid="ignore"):
             parts = talks.kyiv_cost_parts(p, package)
-        return {"ukraine_accepts": zelensky_accepts_cost(s, parts, self.kyiv_limit()),
+            accepts = zelensky_accepts_cost(s, parts, self.kyiv_limit())
+        return {"ukraine_accepts": accepts,
                 "package_cost_to_kyiv": talks.Valuation.of(p, s, package, parts)}
 
 
