@@ -58,3 +58,20 @@ def test_small_batches_and_most_runs_are_worked_on_whole():
     assert list(arrays.some_runs(big)) == [3, 7]
     big[: big.size // 2] = True
     assert arrays.some_runs(big) is None  # half the runs: cutting them out costs more
+
+
+def test_sector_work_is_cut_out_from_small_batches_and_gives_the_whole_batchs_rows():
+    assert agents.sector_work_runs(np.array([True] + [False] * 9)) is None  # 10 runs
+    fan = np.zeros(200, bool)
+    fan[[3, 7]] = True
+    assert list(agents.sector_work_runs(fan)) == [3, 7]
+    fan[:100] = True
+    assert agents.sector_work_runs(fan) is None  # half the runs: the whole batch is cheaper
+    model = _world()
+    p, s = model.params, model.state
+    offensive = np.zeros_like(s.depth_km)  # Russia attacks nowhere: every run would attack
+    rows = np.array([0, 7, 8, 33])
+    chosen, attacking, effort = agents._counter_offensive_choice(p, s, offensive)
+    some = agents._counter_offensive_choice(*agents.rows_of(rows, p, s, offensive))
+    assert np.array_equal(some[1], attacking[rows]) and np.array_equal(some[2], effort[rows])
+    assert attacking.any() and np.array_equal(some[0], chosen[rows])
