@@ -19,7 +19,7 @@ import sim
 from conflictsim.cli import main
 from dashboards.game.app import AS_BEFORE, Landing, SeatAssigner, TeacherPage
 from dashboards.game.engine import (CONTROLS, SEAT_TITLES, SEATS, TALKS_CONTROLS, Game,
-                                    GameSettings, MoveError, combine_votes, check_move,
+                                    GameSettings, MoveError, NameTaken, combine_votes, check_move,
                                     controls_of, from_record,
                                     move_words, save_record, strike_today)
 from dashboards.game.registry import REGISTRY
@@ -605,14 +605,14 @@ def test_the_sent_note_belongs_to_its_turn_and_the_next_turns_draft_holds_the_la
 
     code, _ = REGISTRY.create(dataclasses.replace(SETTINGS, turns=3))
     game = REGISTRY.game(code)
-    game.join("Tom", "trump")
+    tom = game.join("Tom", "trump")
     game.join("Ana", "putin")  # a second seated student: one vote does not close the turn
-    _, rc = solara.render(SeatPage(code, "Tom"), handle_error=False)
+    _, rc = solara.render(SeatPage(code, "Tom", tom.key), handle_error=False)
     assert not rc.find(v.Html, class_="move-sent").widgets
     rc.find(v.Btn, class_="send-move").widget.click()
     rc.find(v.Html, class_="move-sent").assert_single()
     game.close_turn()
-    rc.render(SeatPage(code, "Tom "))  # new props: the render the page's poll would cause
+    rc.render(SeatPage(code, "Tom ", tom.key))  # new props: the render the page's poll would cause
     assert not rc.find(v.Html, class_="move-sent").widgets
 
 
@@ -836,24 +836,89 @@ def test_the_teachers_page_names_whom_the_turn_waits_for_and_removes_a_student()
     code, key = REGISTRY.create(dataclasses.replace(SETTINGS, turns=3, fan_runs=10))
     game = REGISTRY.game(code)
     game.join("Ana", "putin")
-    game.join("Carl", "zelensky")
+    carl = game.join("Carl", "zelensky")
     game.submit("Ana", {})
     _, rc = solara.render(TeacherPage(code, key), handle_error=False)
     line = rc.find(v.Html, class_="seat-line").widget.children[0]
     assert "Waiting for: Carl in Zelensky (Kyiv)." in line
-    _, seat = solara.render(SeatPage(code, "Carl"), handle_error=False)
+    _, seat = solara.render(SeatPage(code, "Carl", carl.key), handle_error=False)
     assert "Waiting for: Zelensky (Kyiv)." in seat.find(v.Html, class_="seat-line").widget.children[0]
     button = rc.find(v.Btn, class_="remove-student").widget
     assert button.disabled, "nobody chosen: nothing to remove"
     rc.find(v.Select, class_="remove-name").widget.v_model = "Carl"
     button.click()
     assert "Carl" not in game.players and len(game.turns) == 1, "Ana had voted: the turn closed"
-    seat.render(SeatPage(code, "Carl "))  # the render the page's poll would cause
+    seat.render(SeatPage(code, "Carl ", carl.key))  # the render the page's poll would cause
     seat.find(v.Html, class_="seat-removed").assert_single()
     game.join("Carl", "europe")
-    seat.render(SeatPage(code, "Carl"))
+    seat.render(SeatPage(code, "Carl", carl.key))
     seat.find(v.Html, class_="seat-removed").assert_single()
     assert not seat.find(v.Btn, class_="send-move").widgets, "a new Carl's seat is not this page"
+
+
+def test_a_removed_students_key_opens_nothing_and_votes_nothing_once_another_takes_the_name():
+    """Found in a class: the teacher removed Carl, another student joined as Carl, and Carl's
+    old tab still said "taken out" but its address (name and old key) and its Send button
+    acted by name. The new Carl gets a fresh key; the old key is revoked: it opens no seat
+    (told as a removal, not as a wrong key), and a vote sent with it is refused and changes
+    nothing of the new Carl's."""
+    from dashboards.game.engine import SeatRemoved, WrongSeatKey, removed_words
+
+    game = Game(dataclasses.replace(SETTINGS, turns=3))
+    game.join("Ana", "putin")
+    old_key = game.join("Carl", "zelensky").key
+    game.remove("Carl")
+    with pytest.raises(SeatRemoved) as err:
+        game.player("Carl", old_key)
+    assert str(err.value) == removed_words("Carl")
+    new = game.join("Carl", "trump")
+    assert new.key != old_key, "the name's new holder gets a key of their own"
+    with pytest.raises(SeatRemoved):
+        game.player("Carl", old_key)
+    with pytest.raises(SeatRemoved):
+        game.submit("Carl", {"us_aid": 10.0}, key=old_key, version=game.vote_version("Carl"))
+    assert "Carl" not in game.votes["trump"], "the old key cast no vote in the new Carl's seat"
+    with pytest.raises(NameTaken):
+        game.join("Carl", None, old_key)  # the old key does not win the seat back either
+    with pytest.raises(WrongSeatKey):
+        game.submit("Carl", {}, key="not-a-key")
+    assert game.player("Carl", new.key) is new
+    game.submit("Carl", {"us_aid": 20.0}, key=new.key)
+    assert game.votes["trump"]["Carl"] == {"us_aid": 20.0}
+
+
+def test_a_removed_students_open_tab_cannot_vote_in_the_seat_of_the_new_student_of_that_name():
+    """The old tab has not redrawn yet (its poll runs each second) when the new Carl joins: its
+    Send is refused, it then says Carl was taken out, and reopening its address says so too."""
+    from dashboards.game.app import Page, SeatPage
+    from dashboards.game.engine import removed_words
+
+    code, _ = REGISTRY.create(dataclasses.replace(SETTINGS, turns=3, fan_runs=10))
+    game = REGISTRY.game(code)
+    game.join("Ana", "putin")
+    old_key = game.join("Carl", "trump").key
+    _, old = solara.render(SeatPage(code, "Carl", old_key), handle_error=False)
+    old.find(v.Switch, class_="decide-push_talks").widget.v_model = True
+    game.remove("Carl")
+    new = game.join("Carl", "trump")
+    old.find(v.Btn, class_="send-move").widget.click()
+    assert "Carl" not in game.votes["trump"], "the old tab voted in the new Carl's seat"
+    old.find(v.Html, class_="seat-removed").assert_single()
+    assert not old.find(v.Btn, class_="send-move").widgets
+    _, fresh = solara.render(SeatPage(code, "Carl", new.key), handle_error=False)
+    fresh.find(v.Btn, class_="send-move").assert_single()
+
+    from solara.routing import Router, router_context
+
+    @solara.component
+    def Reloaded():
+        router_context.provide(Router("/?" + urllib.parse.urlencode(
+            {"code": code, "name": "Carl", "key": old_key}), []))
+        Page()
+
+    _, reloaded = solara.render(Reloaded(), handle_error=False)
+    told = reloaded.find(attributes={"class": "game-error"}).widget.unsafe_innerHTML
+    assert html.unescape(told) == removed_words("Carl"), "reloading the old tab says it was removed"
 
 
 def test_a_vote_from_a_page_another_tab_or_the_turns_close_overtook_is_refused():
@@ -892,16 +957,16 @@ def test_the_older_tab_is_told_its_vote_was_changed_and_shows_the_newer_vote():
 
     code, _ = REGISTRY.create(dataclasses.replace(SETTINGS, turns=3, fan_runs=10))
     game = REGISTRY.game(code)
-    game.join("Tom", "trump")
+    tom = game.join("Tom", "trump")
     game.join("Ana", "putin")
-    _, old = solara.render(SeatPage(code, "Tom"), handle_error=False)
-    _, new = solara.render(SeatPage(code, "Tom"), handle_error=False)
+    _, old = solara.render(SeatPage(code, "Tom", tom.key), handle_error=False)
+    _, new = solara.render(SeatPage(code, "Tom", tom.key), handle_error=False)
     old.find(v.Switch, class_="decide-us_aid").widget.v_model = True  # a draft, not sent
     new.find(v.Switch, class_="decide-push_talks").widget.v_model = True
     new.find(v.Btn, class_="send-move").widget.click()
     sent = dict(game.votes["trump"]["Tom"])
     assert set(sent) == {"push_talks"}
-    old.render(SeatPage(code, "Tom "))  # the render the page's poll would cause
+    old.render(SeatPage(code, "Tom ", tom.key))  # the render the page's poll would cause
     old.find(v.Btn, class_="send-move").widget.click()
     assert game.votes["trump"]["Tom"] == sent, "the older tab's draft did not overwrite it"
     told = html.unescape(old.find(attributes={"class": "game-error"}).widget.unsafe_innerHTML)

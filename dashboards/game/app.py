@@ -20,6 +20,7 @@ import csv
 import html
 import io
 import json
+import secrets
 import threading
 import urllib.parse
 from typing import Any, Callable
@@ -36,7 +37,7 @@ from ..components.front_map import FrontMap
 from ..components.views import FigureImage, MarkdownText
 from .debrief import debrief, game_figure, outcome_bars, rules_fan
 from .engine import (ISSUE_LABELS, SEAT_TITLES, SEATS, TURN_LENGTHS, Game, GameSettings,
-                     MoveError, StaleVote, from_record, move_words)
+                     MoveError, StaleVote, from_record, move_words, removed_words)
 from .registry import REGISTRY, Entry, cached, start_sweeper
 
 POLL_SECONDS = 1.0
@@ -89,7 +90,7 @@ def Page():
                 TeacherPage(code, query["teacher"])
             elif code and "name" in query:
                 player = REGISTRY.game(code).player(query["name"], query.get("key", ""))
-                SeatPage(code, player.name)
+                SeatPage(code, player.name, query.get("key", ""))
             else:
                 Landing(router.push, code or "")
         except MoveError as err:
@@ -341,23 +342,21 @@ def no_hint_words(control: dict[str, Any]) -> str:
 
 
 @solara.component
-def SeatPage(code: str, name: str):
+def SeatPage(code: str, name: str, key: str):
+    """The seat of the student `name`, opened with `key` (from the page's address). The page
+    acts only with that key: once the teacher removed the student, the key is revoked, and a
+    new student who takes the name (with a new key) does not get this page nor its votes."""
     game = REGISTRY.game(code)
     player = game.players.get(name.strip())
     revision = use_game_revision(code)
-    # the seat's key when the page opened: once the teacher removed the student, the name is
-    # free, and another student who takes it does not get this page
-    opened_with = solara.use_memo(lambda: player.key if player else "", dependencies=[])
     # (turn, text) pairs held from a constant start: use_reactive resets a reactive to its
     # argument whenever the argument changes between renders
     draft_state = solara.use_reactive(None)
     # what the page says about a sent move belongs to the turn it was sent in
     sent_state = solara.use_reactive(None)
     error = solara.use_reactive("")
-    if player is None or player.key != opened_with:
-        solara.Text(f"The teacher has taken {name.strip()} out of this game. To play again, "
-                    "join from the start page with your name and a seat.",
-                    classes=["seat-removed"])
+    if player is None or key in game.removed_keys or not secrets.compare_digest(player.key, key):
+        solara.Text(removed_words(name.strip()), classes=["seat-removed"])
         return
     view = game.seat_view(player.seat)
     # The draft is kept with the turn it was made in: a new turn (or a step back) starts it
@@ -383,7 +382,7 @@ def SeatPage(code: str, name: str):
         try:
             turn = game.turn + 1
             closed = game.submit(player.name, {k: v for k, v in choices.items() if v is not None},
-                                 version=made_on)
+                                 version=made_on, key=key)
             draft_state.set(None)  # the draft is now the vote, at its new version
             error.set("")
             # a move that closed the turn is told on the next turn's page, and only there

@@ -94,6 +94,23 @@ class WrongSeatKey(MoveError):
                             "lists every seat's key.")
 
 
+class SeatRemoved(MoveError):
+    """A seat opened, or a vote sent, with the key of a student the teacher took out of the game:
+    that key never opens a seat again, even once another student has taken the name (with a
+    fresh key), so the removed student's old page cannot act in the new student's seat. Told in
+    the sentence the removed page shows."""
+
+    def __init__(self, name: str):
+        super().__init__("key", "a removed student's key", "the key of a student in the game")
+        ValueError.__init__(self, removed_words(name))
+
+
+def removed_words(name: str) -> str:
+    """What a removed student's page says, however it learns of the removal."""
+    return (f"The teacher has taken {name} out of this game. To play again, join from the start "
+            "page with your name and a seat.")
+
+
 class StaleVote(MoveError):
     """A vote made on a page that no longer shows the student's vote or the turn (the same
     student sent from another tab since, or the turn closed): refused, not silently
@@ -675,6 +692,7 @@ class Game:
         self._reports: dict[int, dict[str, Any]] = {}  # turn -> its report (a turn played stays)
         self._hints: tuple | None = None  # (model, day, {seat: hint}): one projection a turn
         self.players: dict[str, Player] = {}
+        self.removed_keys: set[str] = set()  # keys of students taken out: they open nothing
         self.votes: dict[str, dict[str, dict[str, Any]]] = {seat: {} for seat in SEATS}
         self.paused = False
         self.stopped = False  # the teacher ended the game, whether or not turns were left
@@ -751,8 +769,10 @@ class Game:
 
     def remove(self, name: str, now: float | None = None) -> bool:
         """The teacher takes a student out of the game (a page closed for good): their vote
-        this turn goes, the turn no longer waits for them, and their name and key are freed, so
-        they can join again as a new student. Closes the turn if every student still seated has
+        this turn goes, the turn no longer waits for them, and their name is freed, so they (or
+        another student) can join again as a new student, with a new key. Their old key is
+        revoked: a page still open with it shows the removal and cannot act, even in the seat
+        of a new student of the same name. Closes the turn if every student still seated has
         voted, as their own vote would have; returns whether it did."""
         name = _check_name(name)
         with self.lock:
@@ -761,6 +781,7 @@ class Game:
                 raise MoveError("name", name, "a student in this game: "
                                 + (", ".join(sorted(self.players)) or "nobody is"))
             self.votes[player.seat].pop(name, None)
+            self.removed_keys.add(player.key)
             self._changed()
             if self.players and not self.paused and not self.finished \
                     and all(self.moved().values()):
@@ -769,7 +790,10 @@ class Game:
             return False
 
     def player(self, name: str, key: str) -> Player:
-        """The student `name`, if `key` is theirs."""
+        """The student `name`, if `key` is theirs; a removed student's key is told as such
+        (`SeatRemoved`), whoever holds the name now."""
+        if str(key or "") in self.removed_keys:
+            raise SeatRemoved(str(name).strip())
         player = self.players.get(str(name).strip())
         if player is None:
             raise MoveError("name", name, "a student who has joined this game (join from the "
@@ -786,12 +810,17 @@ class Game:
             return self.opened_turns, self.vote_counts.get(str(name).strip(), 0)
 
     def submit(self, name: str, move: Mapping[str, Any] | None,
-               now: float | None = None, version: tuple[int, int] | None = None) -> bool:
+               now: float | None = None, version: tuple[int, int] | None = None,
+               key: str | None = None) -> bool:
         """A student's vote for this turn; closes the turn once every seated student has
         voted. Returns whether the turn closed. With `version` (`vote_version` when the page
-        drew the vote), a vote from a page that is out of date is refused (`StaleVote`)."""
+        drew the vote), a vote from a page that is out of date is refused (`StaleVote`). With
+        `key` (a seat's page always sends the key it was opened with), a vote from a page whose
+        student has been removed is refused (`SeatRemoved`), even if the name is taken again:
+        the name alone would let the old page vote in the new student's seat."""
         with self.lock:
-            player = self.players.get(_check_name(name))
+            player = (self.player(_check_name(name), key) if key is not None
+                      else self.players.get(_check_name(name)))
             if player is None:
                 raise MoveError("player", name, "a student who has joined this game")
             if self.finished:
@@ -1504,6 +1533,6 @@ def start_label(settings: GameSettings) -> str:
 
 
 __all__ = ["CONTROLS", "Control", "Game", "GameSettings", "MoveError", "NameTaken", "WrongSeatKey",
-           "SEATS", "StaleVote", "SEAT_TITLES",
+           "SEATS", "SeatRemoved", "StaleVote", "SEAT_TITLES",
            "TURN_LENGTHS", "check_move", "combine_votes", "controls_of", "from_record",
            "load_record", "save_record"]
