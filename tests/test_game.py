@@ -506,6 +506,65 @@ def test_the_new_game_menu_names_the_scenarios_as_the_students_page_does():
     assert REGISTRY.game(code).settings.scenario == "freeze"
 
 
+def test_a_saved_game_reopens_from_the_file_dialog_and_the_drop_zone_alike(monkeypatch):
+    """Found in a class: a saved game reopened only by dragging its file onto the start page,
+    which a teacher on a tablet (or who did not guess it) could not do. A button opens the
+    file dialog; a file chosen there, or dropped, goes through one check: a good record opens
+    the teacher's page of a new game with the same run, and a bad one is refused in the same
+    words either way, with the page still there."""
+    import datetime
+
+    import ipywidgets
+
+    drops = []
+
+    @solara.component
+    def DropZone(label, on_file, lazy=True):  # stands in for solara.FileDrop: no drag in tests
+        drops.append(on_file)
+        solara.Text(label)
+
+    monkeypatch.setattr(solara, "FileDrop", DropZone)
+    played = Game(dataclasses.replace(SETTINGS, turns=2))
+    played.close_turn()
+    record = json.dumps(played.to_record()).encode()
+    pushed: list[str] = []
+    _, rc = solara.render(Landing(pushed.append, ""), handle_error=False)
+    upload = rc.find(ipywidgets.FileUpload).widget
+    assert upload.description == "Open a saved game…" and upload.accept == ".json"
+    assert not upload.multiple
+
+    def choose(name: str, data: bytes) -> None:
+        upload = rc.find(ipywidgets.FileUpload).widget  # a message shown above redraws it
+        upload.value = ({"name": name, "type": "application/json", "size": len(data),
+                         "content": memoryview(data),
+                         "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+
+    choose("game-ABCDE.json", record)
+    assert rc.find(ipywidgets.FileUpload).widget.value == (), "the same file can be chosen again"
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(pushed[-1]).query)
+    reopened = REGISTRY.teacher_game(query["code"][0], query["teacher"][0])
+    assert reopened.fingerprint() == played.fingerprint() and len(reopened.turns) == 1
+
+    bad = {b"{": "game record='mine.json' is not allowed: a game record saved from the "
+                 "teacher's page (JSON): this file is not JSON (Expecting property name "
+                 "enclosed in double quotes on line 1)",
+           b"\xff\xfe": "game record='mine.json' is not allowed: a game record saved from the "
+                         "teacher's page (JSON): this file is not text",
+           b"[1]": "game record='mine.json' is not allowed: a game record saved from the "
+                   "teacher's page (JSON): this file holds no table of names and values",
+           b'{"format": "conflictsim settings"}': "format='conflictsim settings' is not allowed",
+           json.dumps({**played.to_record(), "turns": [1]}).encode():
+               "turns[0]=1 is not allowed: a table of names and values"}
+    for data, words in bad.items():
+        pushed.clear()
+        choose("mine.json", data)
+        chosen_told = html.unescape(rc.find(attributes={"class": "game-error"}).widget.unsafe_innerHTML)
+        drops[-1]({"name": "mine.json", "data": data, "size": len(data)})
+        dropped_told = html.unescape(rc.find(attributes={"class": "game-error"}).widget.unsafe_innerHTML)
+        assert not pushed and chosen_told.startswith(words), (data[:20], chosen_told)
+        assert dropped_told == chosen_told, "the dialog and the drop say the same"
+
+
 def _game_in_open_talks(turns: int = 1) -> Game:
     """A game whose run has talks open on its first day (forced, so the test need not wait
     for Washington to open them)."""

@@ -241,3 +241,40 @@ def test_a_class_plays_three_turns_rejoins_and_keeps_secrets(browser, game_serve
         for client in pages.values():
             client.close()
         teacher.close()
+
+
+def test_a_saved_game_reopens_from_the_file_dialog(browser, game_server, tmp_path):
+    """The start page's button opens the system's file dialog (not only the drop zone): a
+    saved record opens the teacher's page of a new game at the record's turn; a file that is
+    no game record is refused in a sentence naming it, and the start page stays."""
+    from dashboards.game.engine import Game, GameSettings, save_record
+
+    played = Game(GameSettings(scenario="freeze", seed=3, turn_days=7, turns=3))
+    played.join("Ana", "putin")
+    played.submit("Ana", {"offensive_effort": 1.4})  # the only student: the turn is played
+    saved = tmp_path / "game-SAVED.json"
+    save_record(played, saved)
+    broken = tmp_path / "not-a-game.json"
+    broken.write_text("this is not JSON")
+    client = Client(browser, game_server)
+    try:
+        page = client.page
+        page.locator(".reopen-picker .widget-upload").wait_for(timeout=TIMEOUT_MS)
+        with page.expect_file_chooser() as chooser:
+            page.locator(".reopen-picker .widget-upload").click()
+        chooser.value.set_files(str(broken))
+        told = page.locator(".game-error").inner_text(timeout=TIMEOUT_MS)
+        assert told.startswith("game record='not-a-game.json' is not allowed: a game record "
+                               "saved from the teacher's page (JSON)"), told
+        assert page.locator(".new-game").is_visible(), "the start page stays"
+        page.screenshot(path=str(ARTIFACTS / "game_reopen_refused.png"))
+        with page.expect_file_chooser() as chooser:
+            page.locator(".reopen-picker .widget-upload").click()
+        chooser.value.set_files(str(saved))
+        page.locator(".teacher-page").wait_for(timeout=TIMEOUT_MS)
+        assert "teacher=" in page.url
+        reopened = state(page)
+        assert (reopened["turn"], reopened["day"]) == (1, 7)
+        assert reopened["moves"][0]["putin"] == {"offensive_effort": 1.4}
+    finally:
+        client.close()

@@ -33,11 +33,13 @@ import sim
 from sim import calendar
 
 from .. import plots
+from ..components.file_picker import FilePicker
 from ..components.front_map import FrontMap
 from ..components.views import FigureImage, MarkdownText
 from .debrief import debrief, game_figure, outcome_bars, rules_fan
 from .engine import (ISSUE_LABELS, SEAT_TITLES, SEATS, TURN_LENGTHS, Game, GameSettings,
-                     MoveError, StaleVote, from_record, move_words, removed_words)
+                     MoveError, StaleVote, from_record, move_words, record_from_bytes,
+                     removed_words)
 from .registry import REGISTRY, Entry, cached, start_sweeper
 
 POLL_SECONDS = 1.0
@@ -177,15 +179,15 @@ def Landing(push: Callable[[str], None], code: str):
         except (MoveError, sim.params.InputError) as err:
             error.set(str(err))
 
-    def reopen(file) -> None:
-        """A saved game record, reopened for a debrief another day (a new code)."""
+    def reopen(name: str, data: bytes) -> None:
+        """A saved game record, reopened for a debrief another day (a new code): chosen with
+        the file dialog or dropped, the same checks and messages."""
         try:
-            record = json.loads(bytes(file["data"]).decode("utf-8"))
-            new_code, key = REGISTRY.add(from_record(record))
-            push("/?" + urllib.parse.urlencode({"code": new_code, "teacher": key}))
-        except (ValueError, UnicodeDecodeError) as err:
-            error.set(f"game record={file.get('name')!r} is not allowed: {err}"
-                      if not isinstance(err, MoveError) else str(err))
+            new_code, key = REGISTRY.add(from_record(record_from_bytes(data, name)))
+        except sim.params.InputError as err:
+            error.set(str(err))
+            return
+        push("/?" + urllib.parse.urlencode({"code": new_code, "teacher": key}))
 
     MarkdownText("## Play the leaders\nSit in Putin's, Zelensky's, Trump's or Europe's chair, "
                  "with only that leader's information, and decide what that leader's rule "
@@ -215,8 +217,13 @@ def Landing(push: Callable[[str], None], code: str):
                             classes=["new-minutes"])
             solara.InputInt("Seed (the run's random numbers)", value=seed, classes=["new-seed"])
             solara.Button("New game", on_click=create, color="primary", classes=["new-game"])
-            solara.FileDrop(label="Or drop a saved game record here to reopen it (debrief)",
-                            on_file=reopen, lazy=False)
+            with solara.Column(classes=["reopen-game"], gap="4px"):
+                solara.Text("Reopen a saved game (for a debrief): choose the game record the "
+                            "teacher's page saved, or drop it below.")
+                FilePicker("Open a saved game…", ".json", reopen, ["reopen-picker"])
+                solara.FileDrop(label="Or drop a saved game record here to reopen it",
+                                on_file=lambda file: reopen(file["name"], file["data"]),
+                                lazy=False)
 
 
 # --------------------------------------------------------------------------- shared parts

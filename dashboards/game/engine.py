@@ -1239,23 +1239,32 @@ def from_record(record: Mapping[str, Any], code: str = "") -> Game:
     if not isinstance(record, Mapping) or record.get("format") != RECORD_FORMAT:
         raise MoveError("format", record.get("format") if isinstance(record, Mapping) else record,
                         RECORD_FORMAT)
-    raw = record.get("settings", {})
+    raw = _part(record.get("settings", {}), "settings", Mapping)
     known = {f.name for f in dataclasses.fields(GameSettings)}
     unknown = set(raw) - known
     if unknown:
         name = sorted(unknown)[0]
         raise MoveError(f"settings.{name}", raw[name], "one of " + ", ".join(sorted(known)))
     game = Game(GameSettings(**raw), code=code)
-    for k, turn in enumerate(record.get("turns", [])):
-        moves = {seat: check_move(seat, turn.get("moves", {}).get(seat, {}),
-                                  game.settings.turn_days) for seat in SEATS}
+    for k, turn in enumerate(_part(record.get("turns", []), "turns", list)):
+        field = f"turns[{k}]"
+        turn = _part(turn, field, Mapping)
+        by_seat = _part(turn.get("moves", {}), f"{field}.moves", Mapping)
+        moves = {seat: check_move(seat, _part(by_seat.get(seat, {}), f"{field}.moves.{seat}",
+                                              Mapping), game.settings.turn_days)
+                 for seat in SEATS}
         if game.finished:
-            raise MoveError(f"turns[{k}]", "a turn", f"at most {game.settings.turns} turns")
+            raise MoveError(field, "a turn", f"at most {game.settings.turns} turns")
+        voters = {check_seat(seat): [_check_name(name) for name in
+                                     _part(names, f"{field}.voters.{seat}", list)]
+                  for seat, names in _part(turn.get("voters", {}), f"{field}.voters",
+                                           Mapping).items()}
+        ties = {check_seat(seat): _checked_ties(seat, tied, f"{field}.ties.{seat}")
+                for seat, tied in _part(turn.get("ties", {}), f"{field}.ties", Mapping).items()}
         did = game._play(moves)
-        game.turns.append(TurnRecord(moves, dict(turn.get("voters", {})),
-                                     dict(turn.get("ties", {})), did))
-    for name, seat in record.get("players", {}).items():
-        game.players[name] = Player(name, check_seat(seat))
+        game.turns.append(TurnRecord(moves, voters, ties, did))
+    for name, seat in _part(record.get("players", {}), "players", Mapping).items():
+        game.players[_check_name(name)] = Player(_check_name(name), check_seat(seat))
     # version 1 wrote the teacher's stop as "ended", whether or not turns were left
     game.stopped = bool(record.get("stopped_early", record.get("ended", False)))
     game._open_turn(time.monotonic())
@@ -1268,13 +1277,69 @@ def save_record(game: Game, path) -> None:
     Path(path).write_text(json.dumps(game.to_record(), indent=1, sort_keys=True) + "\n")
 
 
+def _part(value: Any, field: str, kind: type) -> Any:
+    """A part of a game record of the shape the game writes (a table or a list): a record
+    edited by hand, or not a game's at all, is refused in a line naming the part (and the
+    start of what it holds), not left to fail somewhere in the replay."""
+    if not isinstance(value, kind):
+        shown = repr(value)
+        raise MoveError(field, value if len(shown) <= 60 else shown[:57] + "...",
+                        "a table of names and values" if kind is Mapping else "a list")
+    return value
+
+
+def _checked_ties(seat: str, tied: Any, field: str) -> dict[str, dict[str, Any]]:
+    """A turn's tied votes for one seat, as `tied_votes` writes them: per control of the seat,
+    the votes by option ("counts") and what the tie gave ("gives")."""
+    names = {c.name for c in controls_of(seat)}
+    checked = {}
+    for name, tie in _part(tied, field, Mapping).items():
+        if name not in names:
+            raise MoveError(f"{field}.{name}", name, f"one of {', '.join(sorted(names))}")
+        tie = _part(tie, f"{field}.{name}", Mapping)
+        counts = _part(tie.get("counts"), f"{field}.{name}.counts", Mapping)
+        if not all(isinstance(k, str) and isinstance(n, int) for k, n in counts.items()) \
+                or not isinstance(tie.get("gives"), str):
+            raise MoveError(f"{field}.{name}", tie, "votes by option and what the tie gave")
+        checked[name] = {"counts": dict(counts), "gives": tie["gives"]}
+    return checked
+
+
+MAX_RECORD_BYTES = 4_000_000  # a 48-turn game's record is well under 1 MB
+
+
+def record_from_bytes(data: bytes, source: str) -> dict[str, Any]:
+    """A game record's table from a file's bytes (a file opened on the start page, by the picker
+    or dropped, or read by `conflictsim run --game`): one check for every way in, refused in a
+    line naming the file. `from_record` checks what the table holds."""
+    def refused(reason: str) -> MoveError:
+        return MoveError("game record", source, f"a game record saved from the teacher's page "
+                                                f"(JSON): {reason}")
+
+    if len(data) > MAX_RECORD_BYTES:
+        raise refused(f"this file is larger than {MAX_RECORD_BYTES // 1_000_000} MB")
+    try:
+        record = json.loads(bytes(data).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise refused("this file is not text") from None
+    except json.JSONDecodeError as err:
+        raise refused(f"this file is not JSON ({err.msg} on line {err.lineno})") from None
+    if not isinstance(record, dict):
+        raise refused("this file holds no table of names and values")
+    return record
+
+
 def load_record(path) -> dict[str, Any]:
+    """A game record from a file on disk (`conflictsim run --game FILE`)."""
     from pathlib import Path
 
     try:
-        return json.loads(Path(path).read_text())
-    except (OSError, json.JSONDecodeError) as err:
-        raise MoveError("game", str(path), f"a readable game record (JSON): {err}") from None
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_RECORD_BYTES + 1)
+    except OSError as err:
+        raise MoveError("game record", str(path), f"a readable file: {err.strerror or err}") \
+            from None
+    return record_from_bytes(data, str(path))
 
 
 def _check_name(name: Any) -> str:
@@ -1535,4 +1600,4 @@ def start_label(settings: GameSettings) -> str:
 __all__ = ["CONTROLS", "Control", "Game", "GameSettings", "MoveError", "NameTaken", "WrongSeatKey",
            "SEATS", "SeatRemoved", "StaleVote", "SEAT_TITLES",
            "TURN_LENGTHS", "check_move", "combine_votes", "controls_of", "from_record",
-           "load_record", "save_record"]
+           "load_record", "record_from_bytes", "save_record"]
