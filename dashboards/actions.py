@@ -214,13 +214,22 @@ def lesson_in_link(search: str | None, lessons) -> str | None:
     return None
 
 
+def settings_in_address(search: str | None, base: Settings) -> Settings:
+    """The settings a page's address holds: those of its query string (a shared link's, or the
+    one the page wrote), or, with none, the page's first settings (the default preset, seed 0,
+    run 0): the bare address the page was opened at, which Back can return to."""
+    return settings_from_query(search or "", base=base) or replace(
+        base.with_scenario(Settings.scenario), seed=Settings.seed, run_offset=Settings.run_offset)
+
+
 def open_link(session: Session, state: DashboardState, search: str | None) -> None:
-    """Settings a shared link carries (its query string), applied once when the page opens; a
-    bad link changes nothing and says why."""
+    """The settings of an address the student opened (a shared link, a reload) or moved to
+    (Back, Forward): day 0 with them, unless they are the settings in force already; a bad link
+    changes nothing and says why."""
     try:
-        settings = settings_from_query(search or "", base=session.chosen)
+        settings = settings_in_address(search, session.chosen)
     except InputError as err:
         state.message.value = str(err)
         return
-    if settings is not None:
+    if settings != session.chosen:
         open_settings(session, state, settings)

@@ -59,7 +59,7 @@ from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_at, overvie
 from .reactive_state import SPEEDS, TICK_SECONDS, DashboardState, use_dashboard_state
 from .session import Session
 from .lessons import page_lessons
-from .settings import Settings, parse_value, settings_to_query, settings_to_toml
+from .settings import Settings, address_query, parse_value, settings_to_query, settings_to_toml
 from .sweeps import SweepRow, library_from_env
 
 # What the comparison can show: (title, unit, scale) read from the trajectories' declarations.
@@ -208,14 +208,13 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
     if fan_task.error and not isinstance(fan_task.exception, Superseded):
         fan_error = f"The fan could not be computed: {fan_task.exception}"
     lessons, lessons_error = solara.use_memo(page_lessons, [])
-    search = solara.use_router().search
-    link_lesson = solara.use_memo(lambda: actions.lesson_in_link(search, lessons), [])
-    solara.use_effect(lambda: actions.open_link(session, state, search), [])
+    link_lesson = solara.use_reactive(None)  # a lesson the opening address names
 
     errors = solara.use_reactive(FieldErrors())
 
     solara.Title("conflictsim — the war in Ukraine and the talks")
     solara.Style(PAGE_CSS + TIP_CSS)
+    AddressFollowsSettings(session, state, lessons, link_lesson.set)
     with solara.Row(classes=["dashboard"], gap="16px"):
         with solara.Column(classes=["sidebar"], gap="8px"):
             MarkdownText("### conflictsim\nA teaching model of the war in Ukraine and the talks "
@@ -242,7 +241,7 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             LessonPanel(lessons,
                         on_start=lambda lesson: actions.start_lesson(session, state, lesson),
                         on_run=lambda lesson: actions.run_lesson(session, state, lesson),
-                        initial=link_lesson)
+                        initial=link_lesson.value)
             FramedImage(frame.overview, "overview",
                         overview_caption(session.settings, session.start_date))
             OutcomeChart(fan, session.model.days, session.start_date)
@@ -252,6 +251,58 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
                 solara.Column(children=[frame.log], gap="0px")
             ExportPanel(session, fan)
             AboutPanel()
+
+
+ADDRESS_SETTLE_S = 0.8  # the settings hold still this long before the address follows them
+
+
+@solara.component
+def AddressFollowsSettings(session: Session, state: DashboardState, lessons,
+                           on_lesson: Callable[[str | None], None]):
+    """The page's address follows its settings, so a reload (F5) opens the same settings and
+    the browser's Back and Forward step through them. Its query string is the shared link's
+    (`settings.address_query`, built on `settings_to_query`); an address the student opens or
+    moves to is applied as a shared link is (`actions.open_link`), and the lesson the opening
+    address names goes to `on_lesson`.
+
+    A change is written once the settings have held still for `ADDRESS_SETTLE_S`: a dragged
+    slider sends a value per step, and each address written is an entry in the browser's
+    history. Only this component reads the router, so a new address re-renders it alone, never
+    the page (a play loop runs on). Each session has its own router and address: a student's
+    address never moves another's page."""
+    router = solara.use_router()
+    search = router.search or ""
+    chosen = state.chosen.value
+    followed = solara.use_ref(None)  # the address last opened or written (None: not yet)
+    written = solara.use_ref(None)  # the settings that address holds
+
+    def open_address():
+        if search == followed.current:
+            return  # the address this page wrote, coming back from the router
+        if followed.current is None:
+            on_lesson(actions.lesson_in_link(search, lessons))
+        followed.current = search
+        actions.open_link(session, state, search)
+        written.current = state.chosen.peek()
+
+    def follow_settings():
+        if chosen == written.current or router.set_path is None:  # no router: a test renders it
+            return None
+
+        def write():
+            if state.chosen.peek() != chosen:  # changed since: the newer change's timer writes
+                return
+            query = address_query(chosen, followed.current)
+            followed.current, written.current = query, chosen
+            router.push(f"{router.path}?{query}")
+
+        timer = threading.Timer(ADDRESS_SETTLE_S, write)
+        timer.daemon = True
+        timer.start()
+        return timer.cancel
+
+    solara.use_effect(open_address, [search])
+    solara.use_effect(follow_settings, [chosen])
 
 
 MAP_CAPTION = ("A sketch, not a survey map: each of the twelve sectors moves by the depth the "

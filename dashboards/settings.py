@@ -347,6 +347,16 @@ def settings_to_query(settings: Settings) -> str:
     return urllib.parse.urlencode(pairs)
 
 
+def address_query(settings: Settings, search: str | None = None) -> str:
+    """The page's own address for `settings`: the shared link's query (`settings_to_query`, the
+    one encoder), with the lesson the current address names (`search`) kept, so a reload opens
+    the same lesson too."""
+    lesson = [(key, value) for key, value in urllib.parse.parse_qsl((search or "").lstrip("?"))
+              if key == LINK_LESSON_KEY][:1]
+    return "&".join(part for part in (settings_to_query(settings), urllib.parse.urlencode(lesson))
+                    if part)
+
+
 def _query_text(value: Any) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "on" if value else "off"

@@ -17,7 +17,8 @@ LONGEST_FIRST = ("test_levers.py", "test_dashboard_honest_browser.py", "test_val
                  "test_dashboard_memory_browser.py", "test_talks_table.py", "test_precision.py",
                  "test_dashboard_browser.py", "test_properties.py", "test_experiments_notebook.py",
                  "test_signatures.py", "test_game_browser.py", "test_dashboard_class_browser.py",
-                 "test_experiments_sweep.py", "test_dashboard_lessons.py")
+                 "test_experiments_sweep.py", "test_dashboard_address_browser.py",
+                 "test_dashboard_lessons.py")
 
 SIGNATURE_RUNS = 300
 SIGNATURE_SEED = 20241201
