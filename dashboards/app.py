@@ -253,7 +253,7 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             AboutPanel()
 
 
-ADDRESS_SETTLE_S = 0.8  # the settings hold still this long before the address follows them
+ADDRESS_SETTLE_S = 1.0  # the settings hold still this long before the address follows them
 
 
 @solara.component
@@ -266,10 +266,11 @@ def AddressFollowsSettings(session: Session, state: DashboardState, lessons,
     address names goes to `on_lesson`.
 
     A change is written once the settings have held still for `ADDRESS_SETTLE_S`: a dragged
-    slider sends a value per step, and each address written is an entry in the browser's
-    history. Only this component reads the router, so a new address re-renders it alone, never
-    the page (a play loop runs on). Each session has its own router and address: a student's
-    address never moves another's page."""
+    slider sends a value per step (and a loaded server may take longer than that to handle
+    each), and each address written is an entry in the browser's history. Only this component
+    reads the router, so a new address re-renders it alone, never the page (a play loop runs
+    on). Each session has its own router and address: a student's address never moves
+    another's page."""
     router = solara.use_router()
     search = router.search or ""
     chosen = state.chosen.value
@@ -290,7 +291,10 @@ def AddressFollowsSettings(session: Session, state: DashboardState, lessons,
             return None
 
         def write():
-            if state.chosen.peek() != chosen:  # changed since: the newer change's timer writes
+            # The session's settings, not the page's copy: a change still being handled (its
+            # render not done, as under load a slider's next step is) has moved them already,
+            # and the timer its render starts writes instead
+            if session.chosen != chosen:
                 return
             query = address_query(chosen, followed.current)
             followed.current, written.current = query, chosen

@@ -157,6 +157,23 @@ def test_a_dragged_slider_writes_one_address_once_it_stops(quick):
         page.close()
 
 
+def test_a_slider_step_still_being_handled_holds_the_address_back(quick):
+    """Under load a slider's next step can take longer than the wait to handle: the session
+    has it (the model is rebuilt) while the page has not drawn it yet. The address is not
+    written in between, with a value the slider has already left."""
+    page = Page()
+    try:
+        actions.apply_setting(page.session, page.state, "trump_aid_level", 0.3)
+        page.session.set_value("trump_aid_level", 0.35)  # the next step, its render not done
+        page.settle()
+        assert page.writes == 0, "nothing written while a step is being handled"
+        actions.publish(page.session, page.state)  # that step's render
+        page.settle()
+        assert page.writes == 1 and "trump_aid_level=0.35" in page.address
+    finally:
+        page.close()
+
+
 def test_a_change_during_a_run_goes_into_the_address_and_a_reload_replays_it(quick):
     page = Page()
     try:
