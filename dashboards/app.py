@@ -226,7 +226,7 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
             # lessons follow it.
             LiveDay(session, state, frame, fan, revision)
             MessageBox(state.message)
-            FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs, session.start_date)
+            FanSection(fan, fan_task.pending, fan_error, session.settings.n_runs)
             if state.opened_row.value is not None:
                 SweepRowCheck(state.opened_row.value, fan)
             with solara.Div(classes=["chart-pair"]):
@@ -547,11 +547,15 @@ def FramedImage(image, name: str, caption):
 
 
 @solara.component
-def FanSection(fan: Fan | None, pending: bool, error: str | None, n_runs: int, start):
+def FanSection(fan: Fan | None, pending: bool, error: str | None, n_runs: int):
+    """The fan's state and its readout. The readout's dates are the fan's own: while new runs
+    are computed the last fan stays in view, said to be the last one (a student saw the new
+    start date over the old runs' numbers)."""
     FanStatus(pending, fan.from_day if fan else None, n_runs, error)
     if fan is not None:
         FanReadout(fan.median("occupied_km2"), fan.trajectories["occupied_km2"][0],
-                   fan.settings.simulate_kwargs(), fan.from_day, start)
+                   fan.settings.simulate_kwargs(), fan.from_day,
+                   sim.calendar.parse_start(fan.settings.start_date), previous=pending)
 
 
 @solara.component

@@ -300,6 +300,26 @@ def test_back_to_the_presets_values_says_it_starts_again_once_the_run_has_starte
         assert rc.find(v.Btn, children=[label]).widget is not None
 
 
+def test_the_fan_readout_dates_are_the_fans_own_and_old_runs_are_said_to_be_old():
+    """Found by a student: for the seconds a new start date's runs took, the headline gave the
+    new date's horizon over the old runs' numbers."""
+    import pandas as pd
+
+    from dashboards.app import FanSection
+    from dashboards.fans import Fan
+    days = 730
+    area = np.tile(np.linspace(110_000.0, 120_000.0, days + 1), (3, 1))
+    fan = Fan(trajectories={"occupied_km2": area}, outcomes=pd.DataFrame({"outcome": []}),
+              from_day=0, settings=Settings(start_date="2024-01-01", n_runs=3, days=days),
+              interventions=())
+    for pending, lead in ((False, "Russian-occupied area on 31 Dec 2025"),
+                          (True, "Until the new runs are ready, the last ones: Russian-occupied "
+                                 "area on 31 Dec 2025")):
+        box, rc = solara.render(FanSection(fan, pending, None, 200), handle_error=False)
+        text = html_with_class(rc, "fan-readout")[0].unsafe_innerHTML
+        assert text.startswith(lead), text
+
+
 def html_with_class(rc, name: str) -> list:
     """`solara.HTML` elements carry their classes in `attributes`, not in `class_`."""
     return [w for w in rc.find(solara.widgets.HTML).widgets

@@ -71,12 +71,13 @@ def FanStatus(pending: bool, from_day: int | None, n_runs: int, error: str | Non
 
 @solara.component
 def FanReadout(median: np.ndarray, highlighted: np.ndarray, settings: Mapping[str, Any],
-               from_day: int, start: datetime.date):
+               from_day: int, start: datetime.date, previous: bool = False):
     """The plotted median of occupied area and the highlighted run's end, in words and exactly
-    as data attributes."""
+    as data attributes; `previous`: these are the last runs, shown while new ones are computed."""
     last = len(median) - 1
     end = calendar.date_of(last, start)
-    text = (f"Russian-occupied area on {end.day} {end.strftime('%b %Y')}: median of the runs "
+    text = (("Until the new runs are ready, the last ones: " if previous else "")
+            + f"Russian-occupied area on {end.day} {end.strftime('%b %Y')}: median of the runs "
             f"{median[-1]:,.0f} km² (a year in: {median[min(365, last)]:,.0f} km²); "
             f"highlighted run (seed {settings.get('seed')}, run {settings.get('run_offset')}): "
             f"{highlighted[-1]:,.0f} km²")
