@@ -138,6 +138,9 @@ PAGE_CSS = """
   /* scrolled to its right end at first: the front, the close-up and the key, not the west */
   .figure-map .front-map { direction: rtl; overflow-x: auto; }
   .figure-map .front-map > * { direction: ltr; }
+  /* the lesson's chart too: its question's day is at the right end */
+  .figure-lesson { direction: rtl; }
+  .figure-lesson > * { direction: ltr; }
   .v-btn { height: auto !important; min-height: 36px; max-width: 100%; }
   .v-btn__content { white-space: normal; flex-shrink: 1; }
 }
