@@ -520,7 +520,8 @@ def trump_aid_level(p: Params, state: State, ctx: core_day.DayContext) -> np.nda
         level = p.us_aid_baseline_bn_usd * p.trump_aid_level * (
             1.0 - p.trump_aid_cut_on_blame * np.maximum(-state.us_blame, 0.0))
     else:
-        level = p.us_aid_baseline_bn_usd * (1.0 - p.us_aid_gap_share * (not ctx.us_aid_flowing))
+        level = core_day.economy.us_aid_before_inauguration(
+            p.us_aid_baseline_bn_usd, p.us_aid_gap_share, ctx.us_aid_flowing)
     return level * np.ones(state.n_runs)
 
 
@@ -576,8 +577,9 @@ def trump_package(p: Params, state: State, wants_deal: np.ndarray,
 # --------------------------------------------------------------------------- Europe's rules
 def europe_aid_level(p: Params, state: State, us_aid: np.ndarray) -> np.ndarray:
     """Europe keeps its flow and makes up a share of any US cut (burden sharing)."""
-    cut = np.maximum(p.us_aid_baseline_bn_usd - us_aid, 0.0)
-    return (p.eu_aid_baseline_bn_usd + p.eu_compensation_share * cut) * np.ones(state.n_runs)
+    return core_day.economy.europe_aid_with_compensation(
+        p.eu_aid_baseline_bn_usd, p.eu_compensation_share, p.us_aid_baseline_bn_usd,
+        us_aid) * np.ones(state.n_runs)
 
 
 def europe_sanctions(p: Params, state: State, ctx: core_day.DayContext) -> np.ndarray:

@@ -200,7 +200,13 @@ def test_the_us_aid_gap_is_a_counterfactual_lever():
                            overrides={"us_aid_gap_share": 0.0})
     baseline = PARAMS["us_aid_baseline_bn_usd"].default
     assert np.all(history.trajectories["us_aid_bn_usd_yr"] == 0.0)
-    assert np.all(without.trajectories["us_aid_bn_usd_yr"][:, 1:] == baseline)
+    # from day 0, as the rule has it from day 1 (a student saw day 0 at 0, then 19)
+    assert np.all(without.trajectories["us_aid_bn_usd_yr"] == baseline)
+    for run in (history, without):  # Europe's share of what is missing, from day 0 too
+        eu_aid = run.trajectories["eu_aid_bn_usd_yr"]
+        assert np.array_equal(eu_aid[:, 0], eu_aid[:, 1])
+    assert np.all(history.trajectories["eu_aid_bn_usd_yr"]
+                  > without.trajectories["eu_aid_bn_usd_yr"])
     assert np.all(without.trajectories["occupied_km2"][:, -1]
                   < history.trajectories["occupied_km2"][:, -1])
 

@@ -239,9 +239,15 @@ def russia_pressure_parts_day0(p: Params, nwf_bn_usd, sanctions):
 
 
 def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) -> State:
-    """Fill the day-0 derived quantities (pressures, supplies, outages) of a fresh state."""
+    """Fill the day-0 derived quantities (pressures, supplies, outages) of a fresh state. Its
+    aid is the leaders' day-1 rule's before the new administration: 2024's gap in US aid, as
+    `us_aid_gap_share` keeps it, and Europe's share of what is missing."""
     p = params
-    state = state.replace(us_aid_bn_usd_yr=state.us_aid_bn_usd_yr * ctx.us_aid_flowing)
+    us_aid = economy.us_aid_before_inauguration(state.us_aid_bn_usd_yr, p.us_aid_gap_share,
+                                                ctx.us_aid_flowing)
+    state = state.replace(us_aid_bn_usd_yr=us_aid, eu_aid_bn_usd_yr=(
+        economy.europe_aid_with_compensation(state.eu_aid_bn_usd_yr, p.eu_compensation_share,
+                                             p.us_aid_baseline_bn_usd, us_aid)))
     budget_gap = economy.ukraine_budget_gap(state.us_aid_bn_usd_yr, p.us_military_share,
                                             state.eu_aid_bn_usd_yr, p.eu_military_share,
                                             p.ukraine_external_need_bn_usd)

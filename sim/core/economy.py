@@ -92,6 +92,18 @@ def russia_pressure_index(parts, sanctions_weight):
     return clip(rest * (w1 * shortfall + w2 * financing) + sanctions_weight * sanctions, 0.0, 1.0)
 
 
+def us_aid_before_inauguration(baseline_bn_usd, gap_share, aid_flowing):
+    """US aid before the new administration: 2024's flow, less `gap_share` of it while
+    Congress passed no appropriation (`aid_flowing` False, early 2024)."""
+    return baseline_bn_usd * (1.0 - gap_share * (not aid_flowing))
+
+
+def europe_aid_with_compensation(baseline_bn_usd, compensation_share, us_baseline_bn_usd, us_aid):
+    """Europe keeps its flow and makes up `compensation_share` of any US cut below 2024's
+    flow (burden sharing)."""
+    return baseline_bn_usd + compensation_share * np.maximum(us_baseline_bn_usd - us_aid, 0.0)
+
+
 def ukraine_budget_gap(us_aid, us_military_share, eu_aid, eu_military_share, need):
     """Share of Ukraine's civilian external need that aid does not cover."""
     budget_aid = us_aid * (1.0 - us_military_share) + eu_aid * (1.0 - eu_military_share)
