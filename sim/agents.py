@@ -765,8 +765,7 @@ class Putin(Leader):
         with np.errstate(invalid="ignore"):
             value = talks.moscow_value(p, s, package)
             accepts = putin_accepts_worth(p, s, value, self.reservation()[1], self.demand())
-        return {"russia_accepts": accepts,
-                "package_value_to_moscow": talks.Valuation.of(p, s, package, value)}
+        return {"russia_accepts": accepts}
 
 
 class Zelensky(Leader):
@@ -795,8 +794,7 @@ class Zelensky(Leader):
         with np.errstate(invalid="ignore"):
             parts = talks.kyiv_cost_parts(p, package)
             accepts = zelensky_accepts_cost(s, parts, self.kyiv_limit())
-        return {"ukraine_accepts": accepts,
-                "package_cost_to_kyiv": talks.Valuation.of(p, s, package, parts)}
+        return {"ukraine_accepts": accepts}
 
 
 class Trump(Leader):

@@ -8,16 +8,13 @@ no move of yesterday leaks into today.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from .core.arrays import sector_zeros
-from .core.talks import CONSENTS, NOT_ASKED, Valuation
+from .core.talks import CONSENTS, NOT_ASKED
 from .state import N_ISSUES
-
-
-_NOT_A_DECISION = {"decision": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +53,6 @@ class Moves:
     # the day's package: at most one per run, by whoever proposes today
     package: np.ndarray  # (runs, N_ISSUES), NaN rows where nobody proposes
     proposer: np.ndarray  # (runs,) int8 code of sim.core.talks (NOBODY where no package)
-    # not decisions: what the answers made of `package`, which the day's learning reads again
-    # rather than work it out twice (None: nobody valued it, as in a record made by hand)
-    package_value_to_moscow: Valuation | None = field(default=None, metadata=_NOT_A_DECISION)
-    package_cost_to_kyiv: Valuation | None = field(default=None, metadata=_NOT_A_DECISION)
 
     @property
     def us_consents(self) -> np.ndarray:
@@ -90,6 +83,3 @@ class Moves:
             package=np.full((n_runs, N_ISSUES), np.nan), proposer=np.zeros(n_runs, np.int8),
         )
 
-
-# the fields a leader decides (and a student seated as that leader may set)
-DECISIONS = tuple(f.name for f in fields(Moves) if f.metadata.get("decision", True))

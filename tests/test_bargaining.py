@@ -108,25 +108,3 @@ def test_private_information_delays_agreement():
             > private.outcomes["ceasefire_day"].notna().mean())
     assert (known.outcomes["ukraine_refusals"].mean()
             < private.outcomes["ukraine_refusals"].mean())
-
-
-def test_the_learning_reads_the_answers_valuations_only_of_their_package_and_world():
-    """The answers' valuations of the day's package (in its `Moves`) stand in for the learning's
-    own, with the same result; applied with another package or parameters they are ignored."""
-    model = sim.ConflictModel("parallel_processes", n_runs=40, days=200, rng=4, collect=False)
-    for _ in range(120):
-        model.step()
-    p, s = model.params, model.state
-    moves = model.decide(model._context(s.day + 1))
-    package = moves.package
-    assert moves.proposer.any() and moves.package_value_to_moscow is not None
-    refused = moves.proposer != talks.NOBODY
-    own = talks.learn_from_refusals(p, s, package, refused, refused)
-    answers = (moves.package_value_to_moscow, moves.package_cost_to_kyiv)
-    for left, right in zip(own, talks.learn_from_refusals(p, s, package, refused, refused,
-                                                          *answers)):
-        assert np.array_equal(left, right, equal_nan=True)
-    value = moves.package_value_to_moscow
-    assert value.reused(p, s, package) is value.value
-    assert value.reused(p, s, package.copy()) is None
-    assert value.reused(p.with_overrides({}), s, package) is None

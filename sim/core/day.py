@@ -577,8 +577,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         draws[:, COL_COLLAPSE], p.talks_collapse_per_refusal, moves.russia_breaks_ceasefire,
         draws[:, COL_SETTLE], settle_prob, p.settlement_after_days)
     refused = event["refused"]
-    learned = talks.learn_from_refusals(p, state, package, ukraine_refused, russia_refused,
-                                        moves.package_value_to_moscow, moves.package_cost_to_kyiv)
+    learned = talks.learn_from_refusals(p, state, package, ukraine_refused, russia_refused)
     belief_ru_mean, belief_ru_sd, belief_ur_mean, belief_ur_sd = learned[:4]
     reasonable_to_kyiv, reasonable_to_moscow = learned[4:]
     refusal_reasonableness = np.where(ukraine_refused, reasonable_to_kyiv,

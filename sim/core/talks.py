@@ -14,9 +14,6 @@ A package is an array of shape (runs, N_ISSUES) with the columns below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
 from .arrays import clip_range, rows_of, some_runs
@@ -228,35 +225,10 @@ def russia_cost_today(p, state, cost_private):
 
 def moscow_value(p, state, package):
     """What `package` is worth to Moscow in the world of `state` (the Russian ground Ukraine
-    holds there, the only part of `state` it reads: `Valuation` relies on it), to be set
-    against its value of fighting on."""
+    holds there), to be set against its value of fighting on."""
     return russia_package_value(package, p.russia_relief_value_km2, p.russia_limits_value_km2,
                                 p.russia_guarantee_cost_km2, p.russia_sequencing_cost_km2,
                                 p.russia_soil_value_km2, state.kursk_held_km2)
-
-
-@dataclass(frozen=True, slots=True)
-class Valuation:
-    """A leader's valuation of the day's package (`value`: Moscow's `moscow_value`, or Kyiv's
-    `kyiv_cost_parts`), which the day's learning reads again: kept with the very objects it was
-    computed from, so a `Moves` record applied with another package, parameters or Russian
-    ground held is valued afresh."""
-
-    package: np.ndarray
-    params: Any
-    kursk_held_km2: np.ndarray
-    value: Any
-
-    @classmethod
-    def of(cls, p, state, package, value) -> "Valuation":
-        return cls(package, p, state.kursk_held_km2, value)
-
-    def reused(self, p, state, package):
-        """The value where it was computed from these very objects, else None."""
-        if (self.package is package and self.params is p
-                and self.kursk_held_km2 is state.kursk_held_km2):
-            return self.value
-        return None
 
 
 def kursk_return_offered(p, state):
@@ -439,15 +411,12 @@ def public_moscow_reservation(p, state, pace):
                                     p.planning_horizon_days)
 
 
-def learn_from_refusals(p, state, package, ukraine_refused, russia_refused,
-                        valued_by_moscow: Valuation | None = None,
-                        valued_by_kyiv: Valuation | None = None):
+def learn_from_refusals(p, state, package, ukraine_refused, russia_refused):
     """What a day's refusals teach, and how they look from Washington. Returns Moscow's belief
     about Kyiv's type (mean, sd), Kyiv's about Moscow's (mean, sd), and how reasonable the
     package looked to Kyiv and to Moscow (1 where nothing was refused). Offers come on any day,
     so most days a few runs refuse something: the work is done on those runs only (every step
-    is per run, so the result is the same). The package's value to Moscow and cost to Kyiv are
-    those the answers worked out (`Valuation`), where they are for this package and world."""
+    is per run, so the result is the same)."""
     n = state.n_runs
     ones = np.ones(n)
     unchanged = (state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd,
@@ -455,29 +424,22 @@ def learn_from_refusals(p, state, package, ukraine_refused, russia_refused,
     refused = ukraine_refused | russia_refused
     if not refused.any():
         return (*unchanged, ones, ones)
-    value = valued_by_moscow.reused(p, state, package) if valued_by_moscow else None
-    fixed, risk_horizon = (valued_by_kyiv.reused(p, state, package) if valued_by_kyiv
-                           else None) or (None, None)
     refusing = some_runs(refused)
     if refusing is None:
         # cutting out the refusing runs costs more than learning on all runs in small
         # batches and when many refuse
-        return _learn(p, state, package, ukraine_refused, russia_refused, value, fixed,
-                      risk_horizon)
-    learned = _learn(*rows_of(refusing, p, state, package, ukraine_refused, russia_refused,
-                              value, fixed, risk_horizon))
+        return _learn(p, state, package, ukraine_refused, russia_refused)
+    learned = _learn(*rows_of(refusing, p, state, package, ukraine_refused, russia_refused))
     out = [x.copy() for x in unchanged] + [ones, ones.copy()]
     for full, part in zip(out, learned):
         full[refusing] = part
     return tuple(out)
 
 
-def _learn(p, state, package, ukraine_refused, russia_refused, value_to_moscow=None,
-           kyiv_fixed_cost=None, kyiv_risk_horizon=None):
+def _learn(p, state, package, ukraine_refused, russia_refused):
     """Each side learns only where it was refused, and is judged reasonable or not only there
     (1 elsewhere); a side nobody refused today is skipped. Where a belief does not learn, the
-    bound is never used, so a missing package (NaN) there does no harm. The package's value to
-    Moscow and cost parts to Kyiv are worked out here where not given."""
+    bound is never used, so a missing package (NaN) there does no harm."""
     ru_mean, ru_sd = state.russia_belief_ukraine_type_mean, state.russia_belief_ukraine_type_sd
     ur_mean, ur_sd = state.ukraine_belief_russia_type_mean, state.ukraine_belief_russia_type_sd
     to_kyiv = to_moscow = np.ones(state.n_runs)
@@ -485,8 +447,7 @@ def _learn(p, state, package, ukraine_refused, russia_refused, value_to_moscow=N
     with np.errstate(invalid="ignore"):
         if ukraine_refused.any():
             # Moscow learns from Kyiv's refusal that Kyiv's limit lies below what it cost
-            parts = (kyiv_cost_parts(p, package) if kyiv_fixed_cost is None
-                     else (kyiv_fixed_cost, kyiv_risk_horizon))
+            parts = kyiv_cost_parts(p, package)
             loss, scale = kyiv_expected_loss_and_resolve(p, state, state.russia_pace_belief)
             cost_seen_by_moscow = cost_at_pace(parts, state.russia_pace_belief)
             kyiv_bound = ukraine_type_bound(cost_seen_by_moscow, loss, scale)
@@ -498,8 +459,7 @@ def _learn(p, state, package, ukraine_refused, russia_refused, value_to_moscow=N
                 distance, p.blame_reasonableness_scale_km2), 1.0)
         if russia_refused.any():
             # Kyiv learns from Moscow's refusal that Moscow's reservation lies above its value
-            value = (moscow_value(p, state, package) if value_to_moscow is None
-                     else value_to_moscow)
+            value = moscow_value(p, state, package)
             public_cost = russia_cost_today(p, state, 1.0)
             moscow_bound = russia_type_bound(value, state.ukraine_pace_belief, public_cost,
                                              p.planning_horizon_days)
