@@ -1479,16 +1479,19 @@ class Params:
     `values` holds them all as arrays. Attribute access (`params.trump_aid_level`) returns a
     per-run array as it is and a value shared by all runs as a Python number: the rules do
     about a hundred operations a day on such values, and on Python numbers each costs a few
-    hundredths of the microsecond a 0-d array costs (same IEEE doubles, same results).
+    hundredths of the microsecond a 0-d array costs (same IEEE doubles, same results). The
+    attributes are the instance's own `__dict__`, so reading one is a plain attribute lookup
+    (a few hundred reads a day by the rules and the day: a `__getattr__` cost three times as
+    much).
     """
 
-    __slots__ = ("values", "n_runs", "_per_run", "_attributes")
+    __slots__ = ("values", "n_runs", "_per_run", "__dict__")
 
     def __init__(self, values: Mapping[str, np.ndarray], n_runs: int):
         object.__setattr__(self, "values", dict(values))
         object.__setattr__(self, "n_runs", n_runs)
         object.__setattr__(self, "_per_run", {})
-        object.__setattr__(self, "_attributes", {
+        object.__setattr__(self, "__dict__", {
             name: value.item() if np.ndim(value) == 0 else value
             for name, value in self.values.items()})
 
@@ -1499,12 +1502,6 @@ class Params:
             cached = np.broadcast_to(self.values[name], (self.n_runs,))
             self._per_run[name] = cached
         return cached
-
-    def __getattr__(self, name: str) -> np.ndarray | float | int:
-        try:
-            return self._attributes[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     def __setattr__(self, name, value):
         raise AttributeError("Params is immutable; use Params.with_overrides")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import portable
-from .arrays import (SECTOR_ORDER, clip, clip_range, row_dot, row_mean, row_sum, sector_array,
+from .arrays import (SECTOR_ORDER, any_set, clip, clip_range, row_dot, row_mean, row_sum, sector_array,
                      sector_column)
 
 from .. import sectors
@@ -275,7 +275,7 @@ def reinforcement_share(losses, quiet_share, total=None):
     total = total[:, None]
     share = np.divide(losses, np.maximum(total, tiny(losses.dtype)))
     quiet = total <= 0.0
-    if quiet.any():
+    if any_set(quiet):
         np.copyto(share, quiet_share, where=quiet)
     return share
 

@@ -17,7 +17,7 @@ from ..moves import Moves
 from ..params import Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
 from . import combat, economy, forces, politics, portable, strikes, talks
-from .arrays import row_sum, sector_array, sector_column
+from .arrays import all_set, any_set, row_sum, sector_array, sector_column
 
 # Columns of the day's draws
 S = sectors.N_SECTORS
@@ -278,7 +278,7 @@ def initialise(state: State, params: Params, derived: Derived, ctx: DayContext) 
 def _where(mask: np.ndarray, new, old: np.ndarray, dtype=None) -> np.ndarray:
     """`np.where(mask, new, old)` (as `dtype`) for a record that changes only on rare days
     (an offer, a deal): where no run's mask is set, `old` itself, which no one writes to."""
-    if not mask.any():
+    if not any_set(mask):
         return old
     out = np.where(mask[:, None] if old.ndim == 2 else mask, new, old)
     return out if dtype is None else out.astype(dtype)
@@ -287,7 +287,7 @@ def _where(mask: np.ndarray, new, old: np.ndarray, dtype=None) -> np.ndarray:
 def _count(total: np.ndarray, today: np.ndarray) -> np.ndarray:
     """A count plus today's (runs,) bool mask; on the many days when the mask is empty, the
     count itself (an integer plus False is the integer, in the count's dtype)."""
-    return total + today if today.any() else total
+    return total + today if any_set(today) else total
 
 
 def hand_back_kursk(depth_km, kursk_held_km2, kursk_start_km2, returned_km2):
@@ -295,7 +295,7 @@ def hand_back_kursk(depth_km, kursk_held_km2, kursk_start_km2, returned_km2):
     salient (at most what it holds), and the sector's depth moves so that the front keeps it
     so; all of it handed back leaves none held. Returns the depths and the ground still held."""
     returned = np.minimum(np.maximum(returned_km2, 0.0), kursk_held_km2)
-    if not (returned > 0.0).any():
+    if not any_set(returned > 0.0):
         return depth_km, kursk_held_km2
     held = np.where(returned >= kursk_held_km2, 0.0, kursk_held_km2 - returned)
     width = sectors.WIDTH_KM[sectors.KURSK]
@@ -311,10 +311,10 @@ def _deal_term(agreed_today: np.ndarray, in_force: np.ndarray, new: np.ndarray,
     """A term of the deal in force: today's where a deal is agreed today, the old one where a
     deal still holds, `none` elsewhere. On the many days when no deal is agreed and all or no
     runs hold one, the same values without the (runs,) selections."""
-    if not agreed_today.any():
-        if in_force.all():
+    if not any_set(agreed_today):
+        if all_set(in_force):
             return old
-        if not in_force.any():
+        if not any_set(in_force):
             return np.full(old.shape, none, dtype=np.result_type(old, none))
     mask = agreed_today if old.ndim == 1 else agreed_today[:, None]
     held = in_force if old.ndim == 1 else in_force[:, None]
@@ -342,7 +342,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         return sector_column(x, f)
 
     fighting = phase < CEASEFIRE
-    all_fighting = bool(fighting.all())  # then a product with `fighting` is its other factor
+    all_fighting = all_set(fighting)  # then a product with `fighting` is its other factor
     c = derived.columns  # the parameters that meet the sector arrays
 
     # --- supply from aid and the war economy
@@ -369,7 +369,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     penalty = combat.culmination_factor(state.offensive_strain, c["attrition_strain_weight"])
     assault = np.sqrt(penalty)
     ukraine_attacks = (moves.ukraine_offensive is not combat.no_offensive(*state.depth_km.shape)
-                       and bool(moves.ukraine_offensive.any()))
+                       and any_set(moves.ukraine_offensive))
     if ukraine_attacks:
         ukraine_attack = (moves.ukraine_offensive * fighting[:, None]).astype(f)
         attacked = ukraine_attack > 0.0
@@ -404,7 +404,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     ukraine_lost = row_sum(ukraine_loss, f)
     russia_recruits_k = (contracts + called_up) / 1000.0
     to_kursk = moves.russia_reserves_to_kursk
-    if to_kursk.any():  # Putin's reserves for the salient: that share of the day's recruits
+    if any_set(to_kursk):  # Putin's reserves for the salient: that share of the day's recruits
         russia_force = combat.replenish(russia_after, russia_loss, returned,
                                         _col(russia_recruits_k * (1.0 - to_kursk)),
                                         derived.russia_recruit_share, russia_lost)
@@ -430,7 +430,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # a salient being retaken is supplied over a road ever more under fire: Ukraine's supply
     # there, and so its defence and its attack, fall as it shrinks from its peak
     salient = None
-    if (state.kursk_held_km2 < state.kursk_peak_km2).any():
+    if any_set(state.kursk_held_km2 < state.kursk_peak_km2):
         salient = combat.salient_supply(state.kursk_held_km2, state.kursk_peak_km2,
                                         p.per_run("kursk_salient_supply_loss")).astype(f)
         ratio[:, sectors.KURSK] /= salient
@@ -451,7 +451,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     # is none, which would otherwise read as a Ukrainian counter-advance into Russia, retaken
     # the next day, over and over (an incursion's own push is subtracted below)
     held = state.kursk_held_km2 > 0.0
-    if not held.all():
+    if not all_set(held):
         advance[:, sectors.KURSK] *= held
     if ukraine_attacks:  # Ukraine's offensive pushes the front back where it strikes
         # on an axis of its sector: all the troops drawn in and the axis's share of the sector's
@@ -485,7 +485,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
                                                     state.kursk_start_km2)
     fortification = combat.step_fortification(state.fortification, advance,
                                               c["fortification_build_per_day"])
-    if not (kursk_held > 0.0).all():  # no field works on a border with no front on it
+    if not all_set(kursk_held > 0.0):  # no field works on a border with no front on it
         fortification[:, sectors.KURSK] *= kursk_held > 0.0
     advance_km2 = occupied - state.occupied_km2
 
@@ -549,7 +549,7 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     package, proposer = moves.package, moves.proposer
     in_talks = phase == TALKS
     offer_made = in_talks & (proposer != talks.NOBODY)
-    if offer_made.any():
+    if any_set(offer_made):
         kyiv_asked = offer_made & (proposer != talks.KYIV)
         moscow_asked = offer_made & (proposer != talks.MOSCOW)
         ukraine_refused = kyiv_asked & ~moves.ukraine_accepts
@@ -591,9 +591,10 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
     deal_consent = _deal_term(ceasefire_now, in_force, consent, state.deal_consent,
                               0).astype(np.int8, copy=False)
     first_deal = ceasefire_now & (state.ceasefire_day < 0)
+    deal_today = any_set(ceasefire_now)
     ceded = state.ceded_km2 + (np.where(ceasefire_now, package[:, talks.LINE_KM2], 0.0)
-                               if ceasefire_now.any() else 0.0)
-    if ceasefire_now.any():
+                               if deal_today else 0.0)
+    if deal_today:
         depth, kursk_held = hand_back_kursk(depth, kursk_held, state.kursk_start_km2,
                                             np.where(ceasefire_now,
                                                      package[:, talks.KURSK_RETURN_KM2], 0.0))
