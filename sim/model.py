@@ -188,11 +188,12 @@ class ConflictModel(mesa.Model):
                 range(self.days + 1), self._winter.tolist(), self._mud.tolist(),
                 self._strike_season.tolist(), self._demand.tolist())]
 
-    def decide(self, today: core_day.DayContext, day_block: np.ndarray | None = None) -> Moves:
+    def decide(self, today: core_day.DayContext, day_block: np.ndarray | None = None,
+               talks_block: np.ndarray | None = None) -> Moves:
         """The day's `Moves`: each leader in order adds its part, then Putin and Zelensky
-        answer the day's package, if any. `day_block`: the day's draws
-        (`core_day.day_draws`), where the caller has them."""
-        draws = core_day.LeaderDraws.for_day(self.keys, today.day, day_block)
+        answer the day's package, if any. `day_block`, `talks_block`: the day's draws
+        (`core_day.draw_day`), where the caller has them."""
+        draws = core_day.LeaderDraws.for_day(self.keys, today.day, day_block, talks_block)
         moves: dict = {"package": talks.no_package(self.n_runs),
                        "proposer": np.zeros(self.n_runs, dtype=np.int8)}
         with portable.mode(self.math):  # the rules' exp and log too (a game's hint calls this)
@@ -212,8 +213,9 @@ class ConflictModel(mesa.Model):
         inputs = self.history.get(self.today.day)
         if inputs:  # the day-0 references (`derived`) stay those of the start
             self.params = self.params.with_overrides(inputs)
-        block = core_day.day_draws(self.keys, self.today.day)  # drawn once for leaders and day
-        self.moves = self.decide(self.today, block)
+        # drawn once for the leaders and the day
+        block, talks_block = core_day.draw_day(self.keys, self.today.day)
+        self.moves = self.decide(self.today, block, talks_block)
         with portable.mode(self.math):
             self.state, self.events = core_day.advance(self.state, self.params, self.derived,
                                                        self.moves, self.keys, self.today, block)

@@ -15,12 +15,21 @@ import numpy as np
 
 from .core import portable
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
-_S32 = np.uint64(32)
-_LOW32 = np.uint64(0xFFFFFFFF)
+
+def _word(value: int) -> np.ndarray:
+    """A uint64 constant as a read-only 0-d array: a ufunc takes it as it is, where a numpy
+    scalar is converted on every call (nine calls a mixing, a few a day)."""
+    word = np.asarray(value, dtype=np.uint64)
+    word.flags.writeable = False
+    return word
+
+
+_GOLDEN = _word(0x9E3779B97F4A7C15)
+_M1 = _word(0xBF58476D1CE4E5B9)
+_M2 = _word(0x94D049BB133111EB)
+_S30, _S27, _S31 = _word(30), _word(27), _word(31)
+_S32 = _word(32)
+_LOW32 = _word(0xFFFFFFFF)
 _TO_UNIT_32 = 1.0 / 4294967296.0  # 2**-32
 # which uint32 of a uint64 word holds its high and its low 32 bits
 _HIGH_HALF, _LOW_HALF = (1, 0) if sys.byteorder == "little" else (0, 1)
@@ -63,17 +72,32 @@ def uniforms(keys: np.ndarray, day: int, stream: int, n: int) -> np.ndarray:
     made draw by draw and returned transposed (Fortran order), so each draw's column over the
     runs is contiguous, as the sector arrays are (`core.arrays.SECTOR_ORDER`).
     """
-    m = (n + 1) // 2
-    bits = _mix_in_place(np.bitwise_xor(_offsets(day, stream, m)[:, None], keys[None, :]))
-    halves = bits.view(np.uint32).reshape(m, keys.shape[0], 2)
-    unit = np.empty((2 * m, keys.shape[0]))
-    # (h + 0.5) 2**-32 as h 2**-32 + 2**-33: both exact, so the same number; a 32-bit half
-    # converts to float64 inside the multiplication (shifting and masking 64-bit words and
-    # casting those cost three times as much)
-    np.multiply(halves[:, :, _HIGH_HALF], _TO_UNIT_32, out=unit[:m])
-    np.multiply(halves[:, :, _LOW_HALF], _TO_UNIT_32, out=unit[m:])
+    return uniform_streams(keys, day, ((stream, n),))[0]
+
+
+def uniform_streams(keys: np.ndarray, day: int,
+                    streams: tuple[tuple[int, int], ...]) -> tuple[np.ndarray, ...]:
+    """One block for each (stream, n) of `streams`, each exactly `uniforms(keys, day, stream,
+    n)`, their words hashed together: a day's two streams (the core's and the talks') cost one
+    mixing and one conversion's set-up, not two, which at a small batch is most of their cost."""
+    words = [(n + 1) // 2 for _, n in streams]
+    offsets = [_offsets(day, stream, m) for (stream, _), m in zip(streams, words)]
+    offsets = offsets[0] if len(offsets) == 1 else np.concatenate(offsets)
+    bits = _mix_in_place(np.bitwise_xor(offsets[:, None], keys[None, :]))
+    halves = bits.view(np.uint32).reshape(len(offsets), keys.shape[0], 2)
+    unit = np.empty((2 * len(offsets), keys.shape[0]))
+    blocks, first = [], 0
+    for (_, n), m in zip(streams, words):
+        # (h + 0.5) 2**-32 as h 2**-32 + 2**-33 (added below): both exact, so the same number;
+        # a 32-bit half converts to float64 inside the multiplication (shifting and masking
+        # 64-bit words and casting those cost three times as much)
+        rows = unit[2 * first:2 * (first + m)]
+        np.multiply(halves[first:first + m, :, _HIGH_HALF], _TO_UNIT_32, out=rows[:m])
+        np.multiply(halves[first:first + m, :, _LOW_HALF], _TO_UNIT_32, out=rows[m:])
+        blocks.append(rows[:n].T)
+        first += m
     unit += 0.5 * _TO_UNIT_32
-    return unit[:n].T
+    return tuple(blocks)
 
 
 OFFSET_BLOCK_DAYS = 128  # days of hashed counters made in one call

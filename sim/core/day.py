@@ -59,10 +59,11 @@ class LeaderDraws:
     seek_talks: np.ndarray  # Putin: whether a Moscow under strain asks for talks today
 
     @classmethod
-    def for_day(cls, keys: np.ndarray, day: int,
-                day_block: np.ndarray | None = None) -> "LeaderDraws":
-        """The day's leader draws; `day_block` is the day's block (`day_draws`) where the
-        caller has it (then only the talks stream is hashed here)."""
+    def for_day(cls, keys: np.ndarray, day: int, day_block: np.ndarray | None = None,
+                talks_block: np.ndarray | None = None) -> "LeaderDraws":
+        """The day's leader draws; `day_block` and `talks_block` are the day's blocks of the
+        core's and the talks' streams (`draw_day`) where the caller has them (what it has not
+        is hashed here)."""
         if day_block is None:
             u = rng.uniform_columns(keys, day, STREAM_DAY, N_DRAWS,
                                     (COL_STRIKE_WAVE, COL_BREAKDOWN))
@@ -70,7 +71,8 @@ class LeaderDraws:
         else:
             strike_wave = day_block[:, COL_STRIKE_WAVE]
             ceasefire_breach = day_block[:, COL_BREAKDOWN]
-        t = rng.uniforms(keys, day, STREAM_TALKS, N_TALKS_DRAWS)
+        t = (rng.uniforms(keys, day, STREAM_TALKS, N_TALKS_DRAWS) if talks_block is None
+             else talks_block)
         return cls(strike_wave=strike_wave, ceasefire_breach=ceasefire_breach,
                    offer={party: t[:, k] for party, k in COL_OFFER.items()},
                    eu_holdout=t[:, COL_EU_HOLDOUT], truce_break=t[:, COL_TRUCE_BREAK],
@@ -324,6 +326,12 @@ def _deal_term(agreed_today: np.ndarray, in_force: np.ndarray, new: np.ndarray,
 def day_draws(keys: np.ndarray, day: int) -> np.ndarray:
     """The day's (runs, N_DRAWS) block of stream `STREAM_DAY` (columns above)."""
     return rng.uniforms(keys, day, STREAM_DAY, N_DRAWS)
+
+
+def draw_day(keys: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """The day's block of stream `STREAM_DAY` (`day_draws`) and its (runs, N_TALKS_DRAWS) block
+    of the talks stream, hashed together (cheaper than one at a time at small batches)."""
+    return rng.uniform_streams(keys, day, ((STREAM_DAY, N_DRAWS), (STREAM_TALKS, N_TALKS_DRAWS)))
 
 
 def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: np.ndarray,

@@ -29,7 +29,6 @@ smallest normal number, and power(0, y > 0) is 0).
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import math
 from dataclasses import dataclass
@@ -42,18 +41,25 @@ DEFAULT_MODE = "native"
 _PORTABLE = contextvars.ContextVar("conflictsim_portable_math", default=False)
 
 
-@contextlib.contextmanager
-def mode(name: str):
+class mode:
     """Within the block, this thread's (or task's) functions below are `name`'s: "portable"
     (the implementations here: bit-exact on every CPU) or "native" (numpy's and scipy's own:
-    faster, bit-exact only on machines with the same CPU features and numpy build)."""
-    if name not in MODES:
-        raise ValueError(f"math={name!r} is not allowed: one of {', '.join(MODES)}")
-    token = _PORTABLE.set(name == "portable")
-    try:
-        yield
-    finally:
-        _PORTABLE.reset(token)
+    faster, bit-exact only on machines with the same CPU features and numpy build). A class,
+    not a generator: the model enters it twice a day, and a generator's context manager costs
+    a few microseconds."""
+
+    __slots__ = ("_portable", "_token")
+
+    def __init__(self, name: str):
+        if name not in MODES:
+            raise ValueError(f"math={name!r} is not allowed: one of {', '.join(MODES)}")
+        self._portable = name == "portable"
+
+    def __enter__(self) -> None:
+        self._token = _PORTABLE.set(self._portable)
+
+    def __exit__(self, *exception) -> None:
+        _PORTABLE.reset(self._token)
 
 
 def current_mode() -> str:
