@@ -40,22 +40,23 @@ def sector_zeros(n_runs: int, n_sectors: int, dtype=np.float64) -> np.ndarray:
 
 
 def _lane_sum(columns: np.ndarray) -> np.ndarray:
-    """Sum over the rows of a (sectors, runs) array (a sector-ordered array's columns) in one
-    fixed order on every CPU and in any batch: four lanes, lane j summing rows j, j + 4, ...
-    in turn, then (l0 + l1) + (l2 + l3), each step one elementwise addition of whole rows
-    (einsum's and BLAS's orders follow the CPU's SIMD width; this is einsum's with four)."""
-    n = len(columns)
+    """Sum over the rows of a (sectors, runs) array (a sector-ordered array's columns), or of
+    each of a stack of them (k, sectors, runs), in one fixed order on every CPU and in any
+    batch: four lanes, lane j summing rows j, j + 4, ... in turn, then (l0 + l1) + (l2 + l3),
+    each step one elementwise addition of whole rows (einsum's and BLAS's orders follow the
+    CPU's SIMD width; this is einsum's with four)."""
+    n, runs = columns.shape[-2:]
     if n % 4 == 0 and n >= 8:
-        blocks = columns.reshape(n // 4, 4, -1)
-        lanes = np.add(blocks[0], blocks[1])
-        for block in blocks[2:]:
-            lanes += block
+        blocks = columns.reshape(*columns.shape[:-2], n // 4, 4, runs)
+        lanes = np.add(blocks[..., 0, :, :], blocks[..., 1, :, :])
+        for k in range(2, n // 4):
+            lanes += blocks[..., k, :, :]
     else:
-        lanes = np.zeros((4, columns.shape[1]), dtype=columns.dtype)
+        lanes = np.zeros((*columns.shape[:-2], 4, runs), dtype=columns.dtype)
         for i in range(n):
-            lanes[i % 4] += columns[i]
-    pairs = np.add(lanes[0::2], lanes[1::2])
-    return np.add(pairs[0], pairs[1])
+            lanes[..., i % 4, :] += columns[..., i, :]
+    pairs = np.add(lanes[..., 0::2, :], lanes[..., 1::2, :])
+    return np.add(pairs[..., 0, :], pairs[..., 1, :])
 
 
 def _columns(x: np.ndarray) -> np.ndarray:
@@ -68,6 +69,14 @@ def row_sum(x: np.ndarray, dtype=np.float64) -> np.ndarray:
     fixed order (a run's sum depends on neither the batch nor the CPU) and returned as
     `dtype`."""
     return _lane_sum(_columns(x)).astype(dtype, copy=False)
+
+
+def row_sums(*xs: np.ndarray, dtype=np.float64) -> np.ndarray:
+    """`row_sum` of each of several (runs, sectors) arrays of one dtype, as the rows of one
+    (len(xs), runs) array: summed stacked, each in the same order as alone (the additions are
+    elementwise), so two sums cost at small batches about what one did."""
+    stacked = np.concatenate([x.T for x in xs]).reshape(len(xs), -1, xs[0].shape[0])
+    return _lane_sum(stacked).astype(dtype, copy=False)
 
 
 def row_dot(x: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import portable
-from .arrays import (SECTOR_ORDER, any_set, clip, clip_range, row_dot, row_mean, row_sum, sector_array,
-                     sector_column)
+from .arrays import (SECTOR_ORDER, any_set, clip, clip_range, row_dot, row_mean, row_sum, row_sums,
+                     sector_array, sector_column)
 
 from .. import sectors
 
@@ -149,7 +149,7 @@ def step_strain(strain, advance, sustainable, memory_days):
 def front_troops(russia_force_k, ukraine_force_k):
     """(runs,) Russian and Ukrainian troops at the front (thousand, summed over sectors in
     float64) and the ratio of the first to the second."""
-    russia, ukraine = row_sum(russia_force_k), row_sum(ukraine_force_k)
+    russia, ukraine = row_sums(russia_force_k, ukraine_force_k)
     return russia, ukraine, russia / np.maximum(ukraine, 1e-9)
 
 

@@ -17,7 +17,7 @@ from ..moves import Moves
 from ..params import Params
 from ..state import CEASEFIRE, STREAM_DAY, TALKS, State, initial_forces
 from . import combat, economy, forces, politics, portable, strikes, talks
-from .arrays import all_set, any_set, row_sum, sector_array, sector_column
+from .arrays import all_set, any_set, row_sum, row_sums, sector_array, sector_column
 
 # Columns of the day's draws
 S = sectors.N_SECTORS
@@ -408,8 +408,8 @@ def advance(state: State, params: Params, derived: Derived, moves: Moves, keys: 
         state.ukraine_in_training_k, p.ukraine_recruits_per_day * moves.ukraine_mobilisation
         / 1000.0, p.ukraine_training_days)
     returned = c["wounded_return_share"]
-    russia_lost = row_sum(russia_loss, f)  # thousand troops, summed in the sector dtype
-    ukraine_lost = row_sum(ukraine_loss, f)
+    # thousand troops, summed in the sector dtype
+    russia_lost, ukraine_lost = row_sums(russia_loss, ukraine_loss, dtype=f)
     russia_recruits_k = (contracts + called_up) / 1000.0
     to_kursk = moves.russia_reserves_to_kursk
     if any_set(to_kursk):  # Putin's reserves for the salient: that share of the day's recruits
