@@ -71,11 +71,19 @@ def row_sum(x: np.ndarray, dtype=np.float64) -> np.ndarray:
     return _lane_sum(_columns(x)).astype(dtype, copy=False)
 
 
+# Up to this many runs `row_sums` stacks its arrays; above, the copy costs more than the calls
+# it saves (measured: 47 against 29 us for two sums at 10,000 runs, 7.5 against 9.2 at 200)
+STACKED_SUM_MAX_RUNS = 1000
+
+
 def row_sums(*xs: np.ndarray, dtype=np.float64) -> np.ndarray:
     """`row_sum` of each of several (runs, sectors) arrays of one dtype, as the rows of one
-    (len(xs), runs) array: summed stacked, each in the same order as alone (the additions are
-    elementwise), so two sums cost at small batches about what one did."""
-    stacked = np.concatenate([x.T for x in xs]).reshape(len(xs), -1, xs[0].shape[0])
+    (len(xs), runs) array: at small batches summed stacked, each in the same order as alone
+    (the additions are elementwise), so two sums cost about what one did."""
+    runs = xs[0].shape[0]
+    if runs > STACKED_SUM_MAX_RUNS:
+        return np.array([row_sum(x, dtype) for x in xs])
+    stacked = np.concatenate([x.T for x in xs]).reshape(len(xs), -1, runs)
     return _lane_sum(stacked).astype(dtype, copy=False)
 
 
