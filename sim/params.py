@@ -1506,6 +1506,11 @@ class Params:
     def __setattr__(self, name, value):
         raise AttributeError("Params is immutable; use Params.with_overrides")
 
+    def __reduce__(self):
+        """Pickled (a Dask worker, a copy) as what it is built from: the default protocol sets
+        the slots one by one, which an immutable `Params` refuses."""
+        return Params, (self.values, self.n_runs)
+
     def with_overrides(self, overrides: Mapping[str, Any]) -> "Params":
         return resolve(overrides, self.n_runs, base=self)
 

@@ -48,6 +48,18 @@ def test_per_run_arrays_and_errors():
     assert resolve({"putin_strategy": "serious"}, 1).putin_strategy == 3
 
 
+def test_params_pickle_and_copy_as_what_they_are_built_from():
+    """A Dask worker or a copy gets the same values (the default protocol set the slots of an
+    immutable object one by one, and failed)."""
+    import copy
+    import pickle
+    p = resolve({"trump_aid_level": np.array([0.1, 0.5, 1.0])}, 3)
+    for q in (pickle.loads(pickle.dumps(p)), copy.deepcopy(p)):
+        assert q.n_runs == 3 and q.values.keys() == p.values.keys()
+        assert np.array_equal(q.trump_aid_level, p.trump_aid_level)
+        assert q.putin_strategy == p.putin_strategy
+
+
 def test_the_model_doc_table_states_each_parameters_default_range_unit_and_source():
     """Each parameter has exactly one row, and that row's cells are its spec's values."""
     from sim.docs import parameter_table
