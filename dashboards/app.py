@@ -425,7 +425,7 @@ def Sidebar(session: Session, state: DashboardState, errors: solara.Reactive[Fie
                                lambda: actions.apply_setting(session, state, name, value)),
                            on_reset_preset=lambda: acting(
                                lambda: actions.reset(session, state, chosen.preset())),
-                           started=started)
+                           started=started, finished=state.finished.value)
             SettingsFiles(settings_to_toml(chosen), settings_to_query(chosen),
                           on_open_file=lambda name, data: acting(
                               lambda: actions.open_settings_file(session, state, name, data)))

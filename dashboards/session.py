@@ -22,6 +22,7 @@ import numpy as np
 
 from sim import calendar
 from sim.core import talks
+from sim.params import InputError
 from sim.simulate import outcomes_frame
 
 from .fan_cache import SHARED_FANS, SharedFans
@@ -85,6 +86,11 @@ def consent_withheld(model) -> tuple[np.ndarray, np.ndarray]:
                                        (talks.CONSENT_EUROPE, moves.eu_withheld)))
 
 
+# A change on the run's last day would act on no day (a student got "day=730 is not allowed")
+RUN_ENDED_CHANGE = ("The run has reached its last day, so a change would act on no day: press "
+                    "Reset, then make the change to run again with it from the first day.")
+
+
 class HighlightTrack:
     """Per-day values of `TRACKED_FIELDS` and `WITHHELD_FIELDS` for one run, day 0 filled at
     once, later days as the session steps: a dozen numbers a day, what the event log needs to
@@ -141,10 +147,14 @@ class Session:
     def set_value(self, name: str, value: Any) -> None:
         """A slider moved: before play it rebuilds day 0 with the value; during a run it is a
         change from today on, kept with its day in `chosen` (so a saved file or link replays
-        the run). Refused input (`InputError`) changes nothing."""
+        the run); on the run's last day there is no day left for it to act on, and it is
+        refused in those words. Refused input (`InputError`) changes nothing."""
         with self.lock:
             if self.model.day == 0 and not self.model.interventions:
                 self.rebuild(self.chosen.with_value(name, value))
+            elif self.model.day >= self.model.days:
+                self.chosen.with_value(name, value)  # a bad value is refused as such first
+                raise InputError(RUN_ENDED_CHANGE)
             else:
                 self.chosen.with_change(self.model.day, name, value)  # refuses a bad one first
                 self.intervene(name, value)

@@ -300,6 +300,26 @@ def test_back_to_the_presets_values_says_it_starts_again_once_the_run_has_starte
         assert rc.find(v.Btn, children=[label]).widget is not None
 
 
+def test_a_change_on_the_runs_last_day_is_refused_in_words_that_say_why():
+    """Found by a student: on the last day the panel said "a change now acts from today on", and
+    a slider moved then was refused as "day=730 is not allowed: a whole number in [1, 729]"."""
+    from dashboards import actions
+    from dashboards.components.controls import ParameterPanel
+    from dashboards.reactive_state import DashboardState
+    from dashboards.session import RUN_ENDED_CHANGE, Session
+    session = Session(Settings(n_runs=4, days=20))
+    state = DashboardState.detached(session.settings)
+    actions.step(session, state, 20)
+    actions.apply_setting(session, state, "trump_aid_level", 0.5)
+    assert state.message.value == RUN_ENDED_CHANGE and session.chosen.changes == ()
+    assert state.finished.value
+    values = {name: Settings().value(name) for name in KEY_PARAMETERS}
+    box, rc = solara.render(ParameterPanel(values, lambda n, v: None, lambda: None, True, True),
+                            handle_error=False)
+    shown = " ".join(str(w.children) for w in rc.find(v.Alert).widgets)
+    assert "reached its last day" in shown and "acts from today on" not in shown
+
+
 def test_the_fan_readout_dates_are_the_fans_own_and_old_runs_are_said_to_be_old():
     """Found by a student: for the seconds a new start date's runs took, the headline gave the
     new date's horizon over the old runs' numbers."""

@@ -238,12 +238,15 @@ def format_value(value: Any) -> str:
 
 @solara.component
 def ParameterPanel(values: dict[str, Any], on_value: Callable[[str, Any], None],
-                   on_reset_preset: Callable[[], None], started: bool):
+                   on_reset_preset: Callable[[], None], started: bool, finished: bool = False):
     """Sliders for the key parameters, grouped by actor; before play they set the scenario, after
-    it they are interventions from the current day on. Takes `started`, not the day, so a step
-    leaves the sliders alone."""
+    it they are interventions from the current day on, and on the run's last day they act on
+    no day. Takes `started` and `finished`, not the day, so a step leaves the sliders alone."""
     with solara.Column(classes=["parameter-panel"], gap="8px"):
-        if started:
+        if finished:
+            solara.Info("The run has reached its last day: Reset, then change a setting to run "
+                        "again with it from the first day.", dense=True)
+        elif started:
             solara.Info("The run has started: a change now acts from today on "
                         "(Reset to apply it from the first day).", dense=True)
         with solara.Div(classes=["param-groups"]):
