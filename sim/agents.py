@@ -21,8 +21,8 @@ import mesa
 from . import sectors
 from .core import day as core_day
 from .core import forces, portable, talks
-from .core.arrays import (SECTOR_ORDER, clip, clip_range, rows_of, sector_array, sector_column,
-                          sector_zeros, some_runs)
+from .core.arrays import (SECTOR_ORDER, SECTOR_SUBSET_MIN_RUNS, clip, clip_range, rows_of,
+                          sector_array, sector_column, sector_zeros, some_runs)
 from .params import PUTIN_STRATEGIES, Params
 from .state import CEASEFIRE, NO_TALKS, TALKS, State
 
@@ -34,21 +34,6 @@ SERIOUS = PUTIN_STRATEGIES.index("serious")
 # at its base rate; assumption, of the order of a season's gains in 2024.
 BREACH_GAIN_REFERENCE_KM2 = 5000.0
 BREACH_GAIN_CAP = 3.0  # the hazard is at most this multiple of its base rate
-
-
-# (runs, sectors) work costs several times a per-run operation, so working on a few runs of a
-# batch alone pays from far smaller batches than `core.arrays.SUBSET_MIN_RUNS` (measured: Kyiv's
-# choice of a sector, 2 of 200 runs ready, 35 us against 72 for the whole batch; even at 50 runs)
-SECTOR_SUBSET_MIN_RUNS = 32
-
-
-def sector_work_runs(mask: np.ndarray) -> np.ndarray | None:
-    """The runs of `mask` to do (runs, sectors) work on alone, or None where working on the
-    whole batch is cheaper: small batches, or more than a quarter of the runs."""
-    if mask.size < SECTOR_SUBSET_MIN_RUNS:
-        return None
-    rows = np.flatnonzero(mask)
-    return None if rows.size * 4 > mask.size else rows
 
 
 # How sharply a serious Putin turns to a deal as pressure passes `putin_serious_pressure`: the
@@ -399,7 +384,7 @@ def zelensky_counter_offensive(p: Params, state: State, ctx: core_day.DayContext
         return none
     # the rest only for the runs whose gates are open (few: each run's choice is its own);
     # elsewhere it is worked out and not used
-    candidates = sector_work_runs(ready)
+    candidates = some_runs(ready, SECTOR_SUBSET_MIN_RUNS)
     if candidates is None:
         candidates = np.arange(n_runs)
         chosen, attacking, effort = _counter_offensive_choice(p, state, russia_offensive)

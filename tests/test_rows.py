@@ -61,12 +61,15 @@ def test_small_batches_and_most_runs_are_worked_on_whole():
 
 
 def test_sector_work_is_cut_out_from_small_batches_and_gives_the_whole_batchs_rows():
-    assert agents.sector_work_runs(np.array([True] + [False] * 9)) is None  # 10 runs
+    def sector_work_runs(mask):
+        return arrays.some_runs(mask, arrays.SECTOR_SUBSET_MIN_RUNS)
+
+    assert sector_work_runs(np.array([True] + [False] * 9)) is None  # 10 runs
     fan = np.zeros(200, bool)
     fan[[3, 7]] = True
-    assert list(agents.sector_work_runs(fan)) == [3, 7]
+    assert list(sector_work_runs(fan)) == [3, 7]
     fan[:100] = True
-    assert agents.sector_work_runs(fan) is None  # half the runs: the whole batch is cheaper
+    assert sector_work_runs(fan) is None  # half the runs: the whole batch is cheaper
     model = _world()
     p, s = model.params, model.state
     offensive = np.zeros_like(s.depth_km)  # Russia attacks nowhere: every run would attack
