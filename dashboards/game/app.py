@@ -20,10 +20,9 @@ import csv
 import html
 import io
 import json
-import secrets
 import threading
 import urllib.parse
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import solara
@@ -252,11 +251,16 @@ def SharedWorld(code: str, view: dict[str, Any], revision: int):
     EventLog(view["events"])
 
 
+def list_items(lines: Iterable[str]) -> str:
+    """Lines of text as an HTML list's items, each escaped."""
+    return "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+
+
 @solara.component
 def TurnReport(report: dict[str, Any]):
     """What the turn just played did, over its days alone (the log's summaries are by month)."""
     with solara.Card(f"What the last turn did — {report['title']}", classes=["turn-report"]):
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in report["lines"])
+        items = list_items(report["lines"])
         solara.HTML(tag="ul", unsafe_innerHTML=items, classes=["turn-report-lines"],
                     attributes={"data-turn": str(report["turn"])})
 
@@ -264,7 +268,7 @@ def TurnReport(report: dict[str, Any]):
 @solara.component
 def EventLog(lines: list[str]):
     with solara.Card("What has happened", classes=["event-log"]):
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in reversed(lines[-40:]))
+        items = list_items(reversed(lines[-40:]))
         solara.HTML(tag="ul", unsafe_innerHTML=items or "<li>Nothing yet.</li>",
                     classes=["event-lines"])
 
@@ -354,7 +358,6 @@ def SeatPage(code: str, name: str, key: str):
     acts only with that key: once the teacher removed the student, the key is revoked, and a
     new student who takes the name (with a new key) does not get this page nor its votes."""
     game = REGISTRY.game(code)
-    player = game.players.get(name.strip())
     revision = use_game_revision(code)
     # (turn, text) pairs held from a constant start: use_reactive resets a reactive to its
     # argument whenever the argument changes between renders
@@ -362,7 +365,9 @@ def SeatPage(code: str, name: str, key: str):
     # what the page says about a sent move belongs to the turn it was sent in
     sent_state = solara.use_reactive(None)
     error = solara.use_reactive("")
-    if player is None or key in game.removed_keys or not secrets.compare_digest(player.key, key):
+    try:  # the game's own check of the key: a removed student's is revoked
+        player = game.player(name, key)
+    except MoveError:
         solara.Text(removed_words(name.strip()), classes=["seat-removed"])
         return
     view = game.seat_view(player.seat)
@@ -658,11 +663,11 @@ def DebriefPage(code: str):
                         f"{k} {v:.0%}" for k, v in result.outcome_shares.items()))
         with solara.Card("Turn by turn", classes=["turn-reports"]):
             for report in game.turn_reports():
-                items = "".join(f"<li>{html.escape(line)}</li>" for line in report["lines"])
+                items = list_items(report["lines"])
                 solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(report['title'])}</b>"
                             f"<ul>{items}</ul>")
         with solara.Card("The talks' record", classes=["talks-record"]):
-            items = "".join(f"<li>{html.escape(line)}</li>" for line in result.talks)
+            items = list_items(result.talks)
             solara.HTML(tag="ul", unsafe_innerHTML=items or "<li>No talks.</li>")
         solara.FileDownload(moves_csv(game), filename=f"game-{code}-moves.csv",
                             label="The class's decisions as a table (CSV)")

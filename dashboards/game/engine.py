@@ -1264,7 +1264,8 @@ def from_record(record: Mapping[str, Any], code: str = "") -> Game:
         did = game._play(moves)
         game.turns.append(TurnRecord(moves, voters, ties, did))
     for name, seat in _part(record.get("players", {}), "players", Mapping).items():
-        game.players[_check_name(name)] = Player(_check_name(name), check_seat(seat))
+        player = Player(_check_name(name), check_seat(seat))
+        game.players[player.name] = player
     # version 1 wrote the teacher's stop as "ended", whether or not turns were left
     game.stopped = bool(record.get("stopped_early", record.get("ended", False)))
     game._open_turn(time.monotonic())
