@@ -263,11 +263,14 @@ _SPECS: list[ParamSpec] = [
                    "stop the advance"),
        expects=_E("area_change_km2", +1)),
     _p("fortification_bonus", 1.0, 0.0, 3.0, "-",
-       "Defensive multiplier of a fully fortified sector (effective defender force x (1 + bonus)).",
+       "Defensive multiplier of a fully fortified sector (effective defender force x (1 + bonus)). "
+       "The start's pace is matched whatever its value (a larger bonus means a stronger attacker "
+       "on day 0), so it acts through the works built and overrun during the run: the more they "
+       "count, the less ground Russia takes where the front stands still long enough to dig.",
        "assumption", "combat",
        label="Defensive strength of fully built fortifications",
        prior=Prior("triangular", 0.5, 1.5, 1.0, "assumption, +-50%"),
-       expects=_E("russia_casualties", -1)),
+       expects=_E("area_change_km2", -1)),
     _p("fortification_build_per_day", 0.003, 0.0, 0.03, "1/day",
        "Rate at which defences approach full fortification where the front is static. The works "
        "on the start date were dug at history's rate (this default); a run's own rate builds "
@@ -311,13 +314,17 @@ _SPECS: list[ParamSpec] = [
        label="Cost of attacking to Ukraine, times its losses in defence",
        expects=_E("ukraine_casualties", +1, setting=_UO)),
     _p("russia_front_force_k", 580.0, 200.0, 1200.0, "thousand troops",
-       "Russian troops committed to the front at day 0.",
+       "Russian troops committed to the front at day 0. The day-0 force ratio and casualty "
+       "rates are matched to the data whatever its value, so both armies scale with it; the "
+       "daily recruits and losses are then a smaller share of each, and the force ratio drifts "
+       "less from its day-0 value over the run (upward in status_quo, where Russia's "
+       "contracts outpace its losses).",
        "assumption; Ukrainian commander-in-chief estimate of about 580,000 (Nov 2024 reports)",
        "combat",
        label="Russian troops at the front in December 2024",
        prior=Prior("triangular", 450.0, 700.0, 580.0,
                    "2024 estimates of the troops in Ukraine ran 450,000-700,000"),
-       expects=_E("ukraine_casualties", +1)),
+       expects=_E("force_ratio_final", -1)),
     _p("russia_kursk_garrison_k", 3.0, 0.5, 60.0, "thousand troops",
        "Russian troops holding the Kursk border on day 0 of a start before Ukraine's incursion "
        "(2024-08-06), behind no field works: a screen, not a front.",
