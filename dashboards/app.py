@@ -106,6 +106,8 @@ PAGE_CSS = """
               gap: 12px; align-items: start; }
 .figure-caption { font-size: 0.85rem; color: #333; }
 .v-card__title { word-break: normal; overflow-wrap: break-word; }  /* Vuetify breaks mid-word */
+.sidebar .v-btn { height: auto !important; min-height: 36px; max-width: 100%; }
+.sidebar .v-btn__content { white-space: normal; flex-shrink: 1; }  /* a long label wraps in its card */
 .sidebar .v-card__title { font-size: 1.05rem; line-height: 1.4; }
 .sim-date { font-size: 1.25rem; font-weight: 600; }
 .event-log ul { padding-left: 1.2em; }

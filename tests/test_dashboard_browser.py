@@ -419,6 +419,15 @@ def test_a_classroom_window_shows_usable_plain_controls_described_charts_and_a_m
         assert "1 Jan 2025" in after["label"]
 
         page.locator(".parameter-panel .v-alert").wait_for(timeout=FAN_TIMEOUT_MS)  # "the run has started"
+        # the longer labels of a started run ("Back to the preset's values, from day 0") wrap
+        # inside the settings instead of running past them (found at 1024 and 1400 px)
+        spilled = page.evaluate("""() => {
+            const side = document.querySelector('.sidebar').getBoundingClientRect();
+            return [...document.querySelectorAll('.sidebar .v-btn')].filter(b => b.offsetParent)
+                .filter(b => b.getBoundingClientRect().right > side.right + 1
+                             || b.scrollWidth > b.clientWidth + 1)
+                .map(b => b.innerText.trim()); }""")
+        assert spilled == [], spilled
         slider = page.locator(".param-trump_aid_level [role=slider]").first
         slider.focus()
         slider.press("ArrowLeft")
