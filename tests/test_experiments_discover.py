@@ -166,6 +166,7 @@ def input_box_condition(sweep_dir: Path) -> tuple[str, str, float, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_discover_command_end_to_end(smoke_sweep, tmp_path, capsys):
     where, name, middle, scenario = input_box_condition(smoke_sweep)
     out = tmp_path / "found"
@@ -193,6 +194,7 @@ def test_discover_command_end_to_end(smoke_sweep, tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_discover_on_an_outcome_condition_reports_a_consistent_box(smoke_sweep, tmp_path):
     frame = storage.read_table(smoke_sweep)
     cut = float(frame["eu_aid_total_bn_usd"].median())
@@ -210,6 +212,7 @@ def test_discover_on_an_outcome_condition_reports_a_consistent_box(smoke_sweep, 
     assert box.density >= y.mean()
 
 
+@pytest.mark.slow
 def test_a_discovery_shows_itself_in_a_few_lines_naming_its_box_and_best_inputs(smoke_sweep):
     """A researcher's notebook shows the result: a few lines, not every table (its dataclass
     repr ran to hundreds of lines)."""

@@ -175,6 +175,7 @@ def test_the_static_check_sees_what_it_looks_for(tmp_path):
     assert len(_violations(bad)) == 4, _violations(bad)
 
 
+@pytest.mark.slow
 def test_portable_runs_replay_alone_and_in_any_batch_and_keep_the_model():
     """The guarantee's other half: a run's row does not depend on the batch (the tiny-array,
     whole-array and piecewise paths give the same bits), and portable math changes outcomes

@@ -204,6 +204,7 @@ def test_validate_refuses_an_out_it_cannot_create_before_any_work(tmp_path, caps
     assert "--runs=5 is not allowed" in err and "[10, 100000]" in err
 
 
+@pytest.mark.slow
 def test_the_backtest_figure_shows_the_data_month_by_month_and_says_how_it_was_made():
     """The plot reads as evidence: the data's path month by month (not a line between two
     dots), no change drawn, an axis that follows the fan and the data (a naive pace far off
