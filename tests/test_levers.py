@@ -20,7 +20,7 @@ from sim.params import Expect
 
 # Parameters that miss their declared effect, each with the reason (none now: session 18 found
 # that the two structural levels the day-0 estimate absorbs, `russia_front_force_k` and
-# `fortification_bonus`, move the force ratio's drift and the ground taken, and declares that)
+# `fortification_bonus`, move the force ratio's drift and the ground taken: they declare that)
 KNOWN_WRONG: dict[str, str] = {}
 
 
