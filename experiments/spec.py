@@ -95,6 +95,8 @@ _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "st
              "uncertainty", "math", "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
 _SAMPLER_KEYS = {"method", *(key for keys in SAMPLER_KEYS.values() for key in keys)}
+# top-level keys a researcher may try to vary under [parameters]: a spec has one value of each
+_ONE_PER_SWEEP = ("start_date", "days")
 # The SALib dummy: a factor sampled like the others that nothing reads. Its indices are what the
 # estimator gives a parameter with no effect at this many samples: the noise floor.
 DUMMY_NAME = "dummy"
@@ -358,6 +360,10 @@ class _Checker:
     def fail(self, key: str, value: Any, allowed: str):
         raise SpecError(f"{self.source}: {key}={_show(value)}: {allowed}")
 
+    def missing(self, key: str, allowed: str):
+        """A required key the spec leaves out (it has no value to show: not `key=None`)."""
+        raise SpecError(f"{self.source}: {key} is missing: {allowed}")
+
     def name(self, value: Any) -> str:
         """The name becomes a folder (`sensitivity`'s default out/<name>): one plain segment."""
         if (not isinstance(value, str) or not value or len(value) > 100
@@ -414,7 +420,7 @@ class _Checker:
     def whole(self, data, key, default, low, high, prefix="", required=False) -> int:
         if key not in data:
             if required:
-                self.fail(prefix + key, None, f"required: a whole number in [{low}, {high}]")
+                self.missing(prefix + key, f"give a whole number in [{low}, {high}]")
             return default
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -482,6 +488,10 @@ class _Checker:
         return self.range_factor(key, spec, entry, method)
 
     def param_spec(self, key: str, name: str) -> "sim.ParamSpec":
+        if name in _ONE_PER_SWEEP:
+            raise SpecError(f"{self.source}: {key}: not a parameter; {name} is a key at the top "
+                            f"of the spec, one value per sweep: run a sweep for each {name} to "
+                            "compare them")
         if name not in sim.PARAMS:
             raise SpecError(f"{self.source}: {key}: unknown parameter"
                             f"{sim.params.did_you_mean(name, sim.PARAMS)}; see "
@@ -609,7 +619,8 @@ class _Checker:
         self.known_keys(key + ".", entry, _DERIVED_KEYS)
         for required in ("name", "field", "reduce"):
             if required not in entry:
-                self.fail(f"{key}.{required}", None, "required")
+                self.missing(f"{key}.{required}", "each derived outcome needs name, field "
+                             "and reduce")
         name = entry["name"]
         if not isinstance(name, str) or not name.isidentifier():
             self.fail(key + ".name", name, "a name of letters, digits and _ (not starting with "
@@ -629,6 +640,8 @@ class _Checker:
                 self.fail(key + ".value", value, "a talks phase: one of " + ", ".join(
                     f"'{n}'" for n in PHASE_NAMES) + " (or its code 0-3)")
             value = PHASE_NAMES.index(value)
+        if needs_value and "value" not in entry:
+            self.missing(key + ".value", f"reduce '{reduce}' needs value = <number>")
         if needs_value and not _is_number(value):
             self.fail(key + ".value", value, f"reduce '{reduce}' needs value = <number>")
         if not needs_value and "value" in entry:

@@ -98,7 +98,8 @@ class ParamSpec:
             return "one of " + ", ".join(self.choices)
         if self.kind == "bool":
             return "true or false"
-        return f"a number in [{_fmt(self.low)}, {_fmt(self.high)}] {self.unit}".rstrip()
+        number = "a whole number" if self.kind == "int" else "a number"
+        return f"{number} in [{_fmt(self.low)}, {_fmt(self.high)}] {self.unit}".rstrip()
 
     def default_text(self) -> str:
         if self.kind == "choice":
@@ -142,7 +143,7 @@ class ParamSpec:
             shown = value if arr.ndim == 0 else _first_bad(arr, self.low, self.high)
             raise ParamError(self.name, shown, self.allowed())
         if self.kind == "int" and np.any(arr != np.round(arr)):
-            raise ParamError(self.name, value, "a whole number in " + self.allowed()[9:])
+            raise ParamError(self.name, value, self.allowed())
         return arr
 
 

@@ -101,6 +101,9 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
     (["run", "--game", "game.json", "--settings", "s.toml"],
      "--settings=s.toml is not allowed with --game game.json"),
     (["run", "--out", "/no/such/dir/o.parquet"], "--out='/no/such/dir/o.parquet'"),
+    # a whole number's range said once ('a whole number in in [1, 120] days' before)
+    (["run", "--set", "offer_interval_days=21.5"],
+     "offer_interval_days='21.5' is not allowed: a whole number in [1, 120] days"),
     # validate's robustness check across seeds; calibrate has one seed and must not accept it
     (["calibrate", "--out", "/tmp/never", "--seeds", "0-1"], "unrecognized arguments: --seeds"),
     (["params", "trump_aid_levl"],
@@ -305,3 +308,4 @@ def test_run_takes_portable_math_and_refuses_an_unknown_mode(capsys, tmp_path):
     assert not a["occupied_km2_final"].equals(b["occupied_km2_final"])
     bad = run_main(capsys, "run", "--runs", 1, "--days", 5, "--math", "fast")
     assert bad.returncode == 2 and "--math" in bad.stderr
+

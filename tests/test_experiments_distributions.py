@@ -199,7 +199,7 @@ def test_derived_outcomes_in_a_sweep_match_the_trajectories(tmp_path):
     ({"name": "x", "field": "no_field", "reduce": "mean"}, '.field="no_field": one of'),
     ({"name": "x", "field": "occupied_km2", "reduce": "median"}, '.reduce="median": one of'),
     ({"name": "x", "field": "occupied_km2", "reduce": "first_day_above"},
-     ".value=None: reduce 'first_day_above' needs value"),
+     ".value is missing: reduce 'first_day_above' needs value"),
     ({"name": "x", "field": "occupied_km2", "reduce": "mean", "value": 3},
      ".value=3: reduce 'mean' takes no value"),
     ({"name": "occupied_km2_final", "field": "occupied_km2", "reduce": "mean"},

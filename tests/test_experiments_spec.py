@@ -155,7 +155,11 @@ russia_recruits_per_day = {{ range = [500, 2000] }}
     (GOOD.replace(", steps = 2", ""), "sampler 'grid' needs steps = N with a range"),
     (GOOD.replace('method = "grid"', 'method = "sobol"\nsamples = 10'), "power of two"),
     (GOOD.replace('method = "grid"', 'method = "latin"'),
-     "exp.toml: sampler.samples=None: required"),
+     "exp.toml: sampler.samples is missing: give a whole number in [1, "),  # not "=None"
+    # a researcher comparing start dates tries to vary one: it is a key, one per sweep
+    (GOOD.replace("[parameters]", "[parameters]\nstart_date = { levels = ['2023-01-01'] }"),
+     "exp.toml: parameters.start_date: not a parameter; start_date is a key at the top of the "
+     "spec, one value per sweep: run a sweep for each start_date"),
     (GOOD.replace("days = 30", "days = -1"), "exp.toml: days=-1: a whole number in [1, "),
     (GOOD.replace('scenario = "freeze"', 'scenario = "peace"'), 'exp.toml: scenario="peace"'),
     (GOOD + "\n[fixed]\ntrump_aid_level = 0.5\n", "also varied"),
