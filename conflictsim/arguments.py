@@ -119,6 +119,21 @@ def output_file(field: str, path: str | None) -> Path | None:
     return target
 
 
+def distinct_outputs(outputs: dict[str, Path | None]) -> None:
+    """Refuse two output flags (field -> checked path, None when not given) that name one file:
+    the second write would replace what the first wrote, results lost without a word."""
+    from sim.params import InputError
+
+    writer_of: dict[Path, str] = {}
+    for field, path in outputs.items():
+        if path is None:
+            continue
+        same = writer_of.setdefault(path.resolve(), field)
+        if same != field:
+            raise InputError(f"{field}={str(path)!r} is not allowed: {same} writes that file; "
+                             "give each output its own file")
+
+
 def output_folder(field: str, path: str) -> Path:
     """A folder to write files into: refused if it is a file or cannot be created."""
     from sim.params import InputError

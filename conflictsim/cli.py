@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from conflictsim.arguments import EXIT_BAD_INPUT, checked, output_file, report_error, whole
+from conflictsim.arguments import (EXIT_BAD_INPUT, checked, distinct_outputs, output_file,
+                                   report_error, whole)
 from sim import DEFAULT_MATH, MATH_MODES, calendar, uncertainty
 from sim.outcomes import OUTCOMES
 from sim.params import (GROUPS, PARAMS, InputError, ParamError, check_name, did_you_mean,
@@ -243,6 +244,7 @@ def cmd_run(args) -> int:
     out = output_file("--out", args.out)
     trajectories = output_file("--trajectories", args.trajectories)
     plot = output_file("--plot", args.plot)
+    distinct_outputs({"--out": out, "--trajectories": trajectories, "--plot": plot})
     keep = trajectories is not None or plot is not None
     if args.from_dir is not None:
         result = replay_row(args.from_dir, args.run)

@@ -283,7 +283,9 @@ def _evaluator(args):
 
 def one_line_errors(command):
     """A sweep that cannot go on, or a file that cannot be written, ends with one line (exit 1)
-    instead of a traceback; bad input (`InputError`) is left to the caller (exit 2)."""
+    instead of a traceback; bad input (`InputError`) is left to the caller (exit 2), and so is
+    a reader that stopped reading (`conflictsim results DIR | head`: not the command's failure,
+    though `BrokenPipeError` is an `OSError`)."""
     @functools.wraps(command)
     def wrapped(args) -> int:
         from experiments.evaluators import SweepAborted
@@ -293,6 +295,8 @@ def one_line_errors(command):
         except SweepAborted as err:
             report_error(args.command, str(err))
             return EXIT_ABORTED
+        except BrokenPipeError:
+            raise
         except OSError as err:
             where = f"{err.filename}: " if getattr(err, "filename", None) else ""
             report_error(args.command, f"{where}{err.strerror or err}")

@@ -101,6 +101,11 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
     (["run", "--game", "game.json", "--settings", "s.toml"],
      "--settings=s.toml is not allowed with --game game.json"),
     (["run", "--out", "/no/such/dir/o.parquet"], "--out='/no/such/dir/o.parquet'"),
+    # the trajectories would have replaced the outcomes already written to that file
+    (["run", "--out", "o.parquet", "--trajectories", "./o.parquet"],
+     "--trajectories='o.parquet' is not allowed: --out writes that file"),
+    (["run", "--trajectories", "t.parquet", "--plot", "t.parquet"],
+     "--plot='t.parquet' is not allowed: --trajectories writes that file"),
     # a whole number's range said once ('a whole number in in [1, 120] days' before)
     (["run", "--set", "offer_interval_days=21.5"],
      "offer_interval_days='21.5' is not allowed: a whole number in [1, 120] days"),
@@ -110,7 +115,8 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
      "parameter='trump_aid_levl' is not allowed: a name listed by `conflictsim params` (did you "
      "mean 'trump_aid_level'?)"),
 ])
-def test_bad_input_gives_one_line_and_exit_code_2(args, field, capsys):
+def test_bad_input_gives_one_line_and_exit_code_2(args, field, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a refusal that slipped through writes there, not in the tree
     out = run_main(capsys, *args)
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
@@ -308,4 +314,24 @@ def test_run_takes_portable_math_and_refuses_an_unknown_mode(capsys, tmp_path):
     assert not a["occupied_km2_final"].equals(b["occupied_km2_final"])
     bad = run_main(capsys, "run", "--runs", 1, "--days", 5, "--math", "fast")
     assert bad.returncode == 2 and "--math" in bad.stderr
+
+
+def test_a_reader_that_stops_reading_is_not_an_error(capsys, tmp_path):
+    """`conflictsim results DIR | head -1` printed 'conflictsim results: error: Broken pipe' and
+    exited 1 (a broken pipe is an OSError, which the research commands report as a failed
+    write); like `run` and `params`, it now stops quietly."""
+    (tmp_path / "one.toml").write_text('name = "one"\nscenario = "freeze"\ndays = 1\n'
+                                       'replicates = 1\n')
+    made = run_main(capsys, "sweep", tmp_path / "one.toml", "--out", tmp_path / "one",
+                    "--executor", "serial", "--quiet")
+    assert made.returncode == 0, made.stderr
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line is written
+    try:
+        out = subprocess.run([*CLI, "results", tmp_path / "one"], stdout=write_end,
+                             stderr=subprocess.PIPE, text=True, timeout=300,
+                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    finally:
+        os.close(write_end)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
 
