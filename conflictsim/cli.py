@@ -260,18 +260,44 @@ def cmd_run(args) -> int:
     print(f"math: {result.math}" + (" (every run bit for bit the same on any CPU)"
                                     if result.math == "portable" else
                                     " (numpy's; bit for bit on machines with the same CPU features)"))
+    settings = run_settings(result, overrides, args.from_dir, args.run)
     failures = []
     if out is not None:
-        failures += _write(out, lambda p: result.outcomes.to_parquet(p, index=False))
+        failures += _write(out, lambda p: _write_table(result.outcomes, settings, p))
     if trajectories is not None:
         failures += _write(trajectories,
-                           lambda p: result.trajectories_long().to_parquet(p, index=False))
+                           lambda p: _write_table(result.trajectories_long(), settings, p))
     if plot is not None:
         from sim.plots import scenario_figure
         failures += _write(plot, lambda p: scenario_figure(result).savefig(p, dpi=120))
     for message in failures:
         report_error(args.command, message)
     return EXIT_BAD_INPUT if failures else 0
+
+
+def run_settings(result, overrides: dict[str, object], from_dir: str | None,
+                 row: int | None) -> dict[str, object]:
+    """What a run's tables were made with and their rows do not say (uncertainty and math, as
+    the outcomes' `attrs` hold them, the start date, the days, the parameters set, or the sweep
+    row replayed), kept in the Parquet files' `attrs` (`pd.read_parquet(path).attrs`): two files
+    of a counterfactual are otherwise the same columns of the same runs."""
+    settings: dict[str, object] = {**result.outcomes.attrs,
+                                   "start_date": result.start_date.isoformat(),
+                                   "days": result.days}
+    if from_dir is not None:
+        settings["replay_of"] = {"sweep": str(from_dir), "row": row}
+    else:
+        settings["set"] = [f"{name}={value}" for name, value in overrides.items()]
+    return settings
+
+
+def _write_table(frame, settings: dict[str, object], path: Path) -> None:
+    """One Parquet file whose columns carry their label, unit and meaning (as a sweep's do) and
+    whose `attrs` carry the run's settings."""
+    from experiments.storage import frame_schema
+
+    frame.attrs.update(settings)
+    frame.to_parquet(path, index=False, schema=frame_schema(frame))
 
 
 def _apply_settings_file(args) -> None:

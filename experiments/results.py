@@ -137,8 +137,8 @@ def summary_text(out: Path, outcome: str | None = None) -> str:
              f"  runs: {done:,} of {manifest['rows']:,}; scenarios: "
              f"{', '.join(manifest['scenarios'])}; sampler: {manifest['sampler']['method']} "
              f"({points:,} {plural(points, 'point')} x {replicates} "
-             f"{plural(replicates, 'replicate')}); {days} {plural(days, 'day')}; "
-             f"seed {manifest['seed']}"]
+             f"{plural(replicates, 'replicate')}); {days} {plural(days, 'day')} from "
+             f"{start_date(manifest) or sim.calendar.START_DATE}; seed {manifest['seed']}"]
     for worker in manifest.get("workers", {}).values():
         rows = worker.get("rows", 0)
         lines.append(f"  worker {worker.get('host')}: {rows:,} {plural(rows, 'run')}, python "

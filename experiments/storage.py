@@ -99,15 +99,27 @@ def atomic_write_table(path: Path, frame: pd.DataFrame,
 
 
 def described(table: pa.Table, descriptions: dict[str, dict[str, str]] | None = None) -> pa.Table:
+    """The table with its columns described (`described_schema`)."""
+    return table.cast(described_schema(table.schema, descriptions))
+
+
+def described_schema(schema: pa.Schema,
+                     descriptions: dict[str, dict[str, str]] | None = None) -> pa.Schema:
     """Each column the model declares carries its label, unit and meaning as Parquet field
     metadata (`pq.read_schema(path).field(name).metadata`), so a table read anywhere says what
-    its numbers are: outcomes, trajectories, parameters and a run's drawn parameters; a spec's
-    derived outcomes too, from `descriptions` (`derived.description`)."""
+    its numbers are: outcomes, trajectories, parameters, a run's drawn parameters and the bands'
+    quantiles; a spec's derived outcomes too, from `descriptions` (`derived.description`)."""
     descriptions = descriptions or {}
     fields = [field.with_metadata(description)
               if (description := descriptions.get(field.name) or column_description(field.name))
-              else field for field in table.schema]
-    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+              else field for field in schema]
+    return pa.schema(fields, metadata=schema.metadata)
+
+
+def frame_schema(frame: pd.DataFrame) -> pa.Schema:
+    """The schema `frame.to_parquet(path, index=False, schema=...)` writes its columns
+    described with (`described_schema`); pandas keeps `frame.attrs` beside it, as always."""
+    return described_schema(pa.Schema.from_pandas(frame, preserve_index=False))
 
 
 def column_description(name: str) -> dict[str, str] | None:
@@ -115,11 +127,29 @@ def column_description(name: str) -> dict[str, str] | None:
     plain = name.removeprefix("drawn_")
     spec = OUTCOMES.get(name) or TRAJECTORIES.get(name) or PARAMS.get(plain)
     if spec is None:
-        return None
+        return band_description(name)
     label = getattr(spec, "plain_label", None) or spec.label  # a parameter's words if unlabelled
     if plain != name:
         label = f"{label} (this run's draw)"
     return {"label": label, "unit": spec.unit, "meaning": spec.meaning}
+
+
+def band_description(name: str) -> dict[str, str] | None:
+    """Label, unit and meaning of a band column, `<trajectory field>_q<percent>`
+    (`chunks.bands_of`): the field's, and which quantile of the point's runs the row's day
+    holds (None for any other name)."""
+    field, _, percent = name.rpartition("_q")
+    spec = TRAJECTORIES.get(field)
+    try:
+        float(percent)
+    except ValueError:
+        return None
+    if spec is None:
+        return None
+    return {"label": f"{spec.label}, {percent} % quantile of the point's runs",
+            "unit": spec.unit,
+            "meaning": f"{spec.meaning} The {percent} % quantile over the point's replicates on "
+                       "the row's day."}
 
 
 def sha256_of(path: Path) -> str:

@@ -203,7 +203,8 @@ def test_one_run_is_one_run_in_run_sweep_and_results(capsys, tmp_path):
     assert out.returncode == 0 and ": 1 run (0 already done" in out.stdout, out.stdout
     out = run_main(capsys, "results", tmp_path / "one")
     assert out.returncode == 0, out.stderr
-    assert "(1 point x 1 replicate); 1 day;" in out.stdout and ": 1 run, python" in out.stdout
+    assert "(1 point x 1 replicate); 1 day from 2024-12-01;" in out.stdout
+    assert ": 1 run, python" in out.stdout
     assert ": 1 run in " in out.stdout and "(1 worker)" in out.stdout
     assert not any(f"1 {noun}s" in out.stdout for noun in ("run", "day", "point", "replicate"))
 
@@ -316,6 +317,18 @@ def test_run_takes_portable_math_and_refuses_an_unknown_mode(capsys, tmp_path):
     assert bad.returncode == 2 and "--math" in bad.stderr
 
 
+def test_results_says_the_day_a_sweep_starts_from(capsys, tmp_path):
+    """Sweeps from different start dates are compared side by side; the summary said only how
+    many days they ran."""
+    (tmp_path / "mid.toml").write_text('name = "mid"\nscenario = "freeze"\ndays = 2\n'
+                                       'replicates = 1\nstart_date = 2023-07-01\n')
+    made = run_main(capsys, "sweep", tmp_path / "mid.toml", "--out", tmp_path / "mid",
+                    "--executor", "serial", "--quiet")
+    assert made.returncode == 0, made.stderr
+    out = run_main(capsys, "results", tmp_path / "mid")
+    assert out.returncode == 0 and "; 2 days from 2023-07-01; seed 0" in out.stdout, out.stdout
+
+
 def test_a_reader_that_stops_reading_is_not_an_error(capsys, tmp_path):
     """`conflictsim results DIR | head -1` printed 'conflictsim results: error: Broken pipe' and
     exited 1 (a broken pipe is an OSError, which the research commands report as a failed
@@ -335,3 +348,22 @@ def test_a_reader_that_stops_reading_is_not_an_error(capsys, tmp_path):
         os.close(write_end)
     assert out.returncode == 0 and out.stderr == "", out.stderr
 
+
+def test_run_files_say_what_their_columns_are_and_what_they_were_run_with(capsys, tmp_path):
+    """Two files of a counterfactual (`--set us_aid_gap_share=0` and without) held the same
+    columns of the same runs, with no unit and no word of the start date or the setting."""
+    import pyarrow.parquet as pq
+
+    out = run_main(capsys, "run", "--start-date", "2024-01-01", "--days", 5, "--runs", 2,
+                   "--set", "us_aid_gap_share=0", "--out", tmp_path / "o.parquet",
+                   "--trajectories", tmp_path / "t.parquet")
+    assert out.returncode == 0, out.stderr
+    settings = {"start_date": "2024-01-01", "days": 5, "set": ["us_aid_gap_share=0"],
+                "uncertainty": "on", "math": "native"}
+    for name, column, declared in (("o", "area_change_km2", sim.outcomes.OUTCOMES),
+                                   ("t", "occupied_km2", sim.trajectories.TRAJECTORIES)):
+        path = tmp_path / f"{name}.parquet"
+        assert pd.read_parquet(path).attrs == settings
+        described = pq.read_schema(path).field(column).metadata
+        assert described[b"unit"] == declared[column].unit.encode()
+        assert described[b"label"] == declared[column].label.encode()

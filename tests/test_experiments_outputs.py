@@ -79,6 +79,25 @@ def test_manifest_and_tables_name_choices_phases_and_classes(tmp_path):
     assert b"'winter_support'" in support[b"meaning"]
 
 
+def test_band_columns_say_which_quantile_of_which_field_in_which_unit(tmp_path):
+    """The bands' columns (occupied_km2_q5, ...) carried no label or unit, where every other
+    column the model declares does."""
+    import pyarrow.parquet as pq
+
+    spec = spec_module.parse(NAMED.replace("[output]", '[output]\nbands = "weekly"\n'
+                                           'fields = ["occupied_km2"]\n'
+                                           "quantiles = [0.05, 0.5]"), "named.toml")
+    out = tmp_path / "bands"
+    sweep.run(spec, out, evaluators.SerialEvaluator(), progress=False)
+    schema = pq.read_schema(next((out / "bands").glob("*.parquet")))
+    declared = sim.trajectories.TRAJECTORIES["occupied_km2"]
+    for column, percent in (("occupied_km2_q5", "5"), ("occupied_km2_q50", "50")):
+        described = schema.field(column).metadata
+        assert described[b"unit"] == declared.unit.encode()
+        assert described[b"label"] == f"{declared.label}, {percent} % quantile of the point's runs".encode()
+    assert schema.field("day").metadata is None, "keys are what their names say"
+
+
 @pytest.mark.slow
 def test_version_prints_the_package_version_and_the_model_fingerprint():
     result = subprocess.run([sys.executable, "-m", "conflictsim", "--version"], cwd=ROOT,
