@@ -228,8 +228,9 @@ def cmd_validate(args) -> int:
         plans = [(out / f"horizon_{h}m", (h,),
                   validate.check_starts(args.start or validate.quarter_starts((h,)), (h,)))
                  for h in horizons if h <= validate.longest_horizon()]
-    try:  # before the backtests' work, so a bad --out cannot lose it
-        out.mkdir(parents=True, exist_ok=True)
+    try:  # before the backtests' work, so a bad --out cannot lose it; none for no table
+        if plans:
+            out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise InputError(f"--out={args.out!r} is not allowed: a directory that can be created "
                          f"({err.strerror or err})") from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .params import ParamError, Params, check_name, resolve
+from .params import ParamError, Params, check_name, did_you_mean, resolve
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
 
 def check_scenario(name: str) -> Scenario:
     if name not in SCENARIOS:
-        raise ParamError("scenario", name, "one of " + ", ".join(SCENARIOS))
+        raise ParamError("scenario", name,
+                         "one of " + ", ".join(SCENARIOS) + did_you_mean(name, SCENARIOS))
     return SCENARIOS[name]
 
 

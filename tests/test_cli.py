@@ -77,6 +77,7 @@ def test_run_offset_replays_run_k_of_a_larger_batch(tmp_path):
 
 @pytest.mark.parametrize("args, field", [
     (["run", "--scenario", "surrender"], "scenario='surrender'"),
+    (["run", "--scenario", "freez"], "(did you mean 'freeze'?)"),  # a typo: the nearest
     (["run", "--set", "no_such_param=1"], "no_such_param"),
     (["run", "--set", "trump_aid_level=9"], "trump_aid_level='9'"),
     (["run", "--set", "trump_aid_level"], "NAME=VALUE"),
