@@ -46,6 +46,7 @@ import pyarrow.parquet as pq
 
 from sim.outcomes import OUTCOMES
 from sim.params import PARAMS, InputError, first_line
+from sim.state import PRIVATE_TYPES
 from sim.trajectories import TRAJECTORIES
 
 from . import provenance
@@ -123,9 +124,12 @@ def frame_schema(frame: pd.DataFrame) -> pa.Schema:
 
 
 def column_description(name: str) -> dict[str, str] | None:
-    """Label, unit and meaning of a column the model declares (None for keys and the rest)."""
+    """Label, unit and meaning of a column the model declares (None for keys and the rest):
+    an outcome, a trajectory, a parameter or its draw (`drawn_`), a private type (`type_`)."""
     plain = name.removeprefix("drawn_")
     spec = OUTCOMES.get(name) or TRAJECTORIES.get(name) or PARAMS.get(plain)
+    if spec is None and name.startswith("type_"):
+        spec = PRIVATE_TYPES.get(name.removeprefix("type_"))
     if spec is None:
         return band_description(name)
     label = getattr(spec, "plain_label", None) or spec.label  # a parameter's words if unlabelled

@@ -34,6 +34,28 @@ MIN_DAY0_DRIVE, MAX_DAY0_DRIVE = 0.02, 2.9
 START_PACE_WINDOW_DAYS = 91  # the start's pace is that of the three months before it
 
 
+@dataclass(frozen=True)
+class PrivateTypeSpec:
+    """A side's private type: drawn for each run on day 0 and known to that side only (the
+    talks' incomplete information). The state holds it as `<name>_private`; a sweep's rows
+    record it as `type_<name>`."""
+
+    name: str
+    label: str
+    unit: str
+    meaning: str
+
+
+PRIVATE_TYPES: dict[str, PrivateTypeSpec] = {t.name: t for t in [
+    PrivateTypeSpec("russia_cost", "Moscow's private cost of war", "x",
+                    "Multiplier on Russia's public cost of a day of war, known to Moscow only: "
+                    "exp(resolve_spread x a logistic draw), so 1 is what outsiders estimate."),
+    PrivateTypeSpec("ukraine_resolve", "Kyiv's private resolve", "x",
+                    "Multiplier on Kyiv's resolve to fight on, known to Kyiv only: "
+                    "exp(resolve_spread x a logistic draw), so 1 is what outsiders estimate."),
+]}
+
+
 @dataclass(frozen=True, slots=True)
 class State:
     day: int

@@ -174,3 +174,25 @@ def test_a_fan_is_the_band_of_pooled_runs_not_an_average_of_point_quantiles():
     assert not any(isinstance(c, PolyCollection) for c in per_point.axes[0].collections)
     assert len(per_point.axes[0].lines) == 2
     assert "each parameter point" in " ".join(per_point.axes[0].get_title().split())
+
+
+def test_private_type_columns_say_what_they_are(tmp_path):
+    """`type_russia_cost` and `type_ukraine_resolve` had no label or unit (their words lived
+    only in the game's pages); they are declared once, beside the state that holds them."""
+    import pyarrow.parquet as pq
+
+    from experiments import chunks
+    from sim.state import PRIVATE_TYPES
+
+    assert set(PRIVATE_TYPES) == set(chunks.type_names()), "every *_private field is declared"
+    out = tmp_path / "types"
+    sweep.run(spec_module.parse(NAMED, "named.toml"), out, evaluators.SerialEvaluator(),
+              progress=False)
+    schema = pq.read_schema(storage.table_files(out)[0])
+    written = [name for name in schema.names if name.startswith("type_")]
+    assert sorted(written) == sorted(f"type_{name}" for name in PRIVATE_TYPES)
+    for column in written:
+        declared = PRIVATE_TYPES[column.removeprefix("type_")]
+        described = schema.field(column).metadata
+        assert described[b"label"] == declared.label.encode()
+        assert described[b"unit"] == declared.unit.encode()
