@@ -157,7 +157,7 @@ def read_sweep_row(library: SweepLibrary | None, name: str, row_text: str,
         raise SweepRowError(f"sweep {name!r} has no readable row {row_index}") from None
     settings = replace(base.with_scenario(str(values["scenario"])), seed=int(values["seed"]),
                        run_offset=int(values["replicate"]), days=int(manifest["spec"]["days"]),
-                       start_date=results.start_date(manifest),
+                       start_date=results.row_start_date(manifest, values),
                        uncertainty=results.uncertainty(manifest), math=results.math_mode(manifest))
     for name in swept_parameter_names(manifest):
         settings = settings.with_value(name, plain(values[name]))

@@ -1,13 +1,14 @@
 """Cut a sweep into chunks and run one chunk as one batched `sim.simulate` call.
 
-Rows are numbered scenario-major, then point, then replicate:
-`row = (scenario_index * n_points + point) * replicates + replicate`. A chunk holds at most
-`chunk_size` rows of one scenario: whole points when a point's replicates fit (so per-point quantile
+Rows are numbered start-date-major, then scenario, then point, then replicate:
+`row = ((date_index * n_scenarios + scenario_index) * n_points + point) * replicates + replicate`
+(with one start date, as before start dates were an axis). A chunk holds at most `chunk_size` rows
+of one start date and one scenario: whole points when a point's replicates fit (so per-point quantile
 bands are complete inside it), otherwise a run of one point's replicates, so 1 point x 200,000
 replicates with chunk_size 1000 is 200 chunks and memory stays bounded (a split point's band is
 computed by the sweep from its chunks' band parts once they are all done). Each run's RNG index is its
-replicate, so every point and every scenario sees the same random numbers for a given replicate
-(common random numbers), and a run's result does not depend on the chunk it landed in: a split
+replicate, so every start date, scenario and point sees the same random numbers for a given
+replicate (common random numbers), and a run's result does not depend on the chunk it landed in: a split
 point's rows equal an unsplit one's bit for bit.
 """
 
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim import calendar
 from sim.params import uncertain_names
 from sim.state import PHASE_NAMES
 
@@ -28,8 +30,8 @@ from .spec import KEY_COLUMNS, TRAJECTORY_MODES, Output
 
 @dataclass(frozen=True)
 class Chunk:
-    """Points [first_point, first_point + n_points) of one scenario, replicates
-    [first_replicate, first_replicate + n_replicates) of each (all of them unless split)."""
+    """Points [first_point, first_point + n_points) of one scenario from one start date,
+    replicates [first_replicate, first_replicate + n_replicates) of each (all unless split)."""
 
     chunk_id: int
     scenario_index: int
@@ -38,6 +40,8 @@ class Chunk:
     n_points: int
     first_replicate: int = 0
     n_replicates: int = 0  # 0: all the sweep's replicates
+    date_index: int = 0
+    start_date: str = calendar.START_DATE.isoformat()
 
     def replicates(self, total: int) -> np.ndarray:
         count = self.n_replicates or total
@@ -58,11 +62,13 @@ class SweepSettings:
     seed: int
     replicates: int
     n_points: int
+    n_scenarios: int
     factor_names: tuple[str, ...]
     factor_kinds: tuple[str, ...]
     fixed: tuple[tuple[str, float], ...]
     output: Output
-    start_date: str | None = None
+    # the rows' key columns: a format 3 directory resumed keeps its rows without start_date
+    key_columns: tuple[str, ...] = KEY_COLUMNS
     uncertainty: str = "on"  # parameters neither varied nor fixed are drawn per run when "on"
     math: str = sim.DEFAULT_MATH  # how exp, log, ... are computed (`sim.core.portable`)
 
@@ -100,23 +106,28 @@ def splits_replicates(chunk_size: int, replicates: int) -> bool:
     return replicates > chunk_size
 
 
-def plan(scenarios: tuple[str, ...], n_points: int, replicates: int,
-         chunk_size: int) -> list[Chunk]:
-    """Chunks of at most `chunk_size` rows: whole points, or one point's replicates in runs of
-    `chunk_size` when a point has more replicates than that."""
+def plan(scenarios: tuple[str, ...], n_points: int, replicates: int, chunk_size: int,
+         start_dates: tuple[str, ...] = (calendar.START_DATE.isoformat(),)) -> list[Chunk]:
+    """Chunks of at most `chunk_size` rows, start date by start date and scenario by scenario:
+    whole points, or one point's replicates in runs of `chunk_size` when a point has more
+    replicates than that. With one start date the chunks are those of a sweep before start
+    dates were an axis (a resumed directory keeps its chunk ids)."""
     chunks = []
-    if splits_replicates(chunk_size, replicates):
-        for s_index, scenario in enumerate(scenarios):
-            for point in range(n_points):
-                for first in range(0, replicates, chunk_size):
-                    chunks.append(Chunk(len(chunks), s_index, scenario, point, 1, first,
-                                        min(chunk_size, replicates - first)))
-        return chunks
+    split = splits_replicates(chunk_size, replicates)
     per_chunk = points_per_chunk(chunk_size, replicates)
-    for s_index, scenario in enumerate(scenarios):
-        for first in range(0, n_points, per_chunk):
-            chunks.append(Chunk(len(chunks), s_index, scenario, first,
-                                min(per_chunk, n_points - first)))
+    for d_index, start_date in enumerate(start_dates):
+        for s_index, scenario in enumerate(scenarios):
+            if split:
+                for point in range(n_points):
+                    for first in range(0, replicates, chunk_size):
+                        chunks.append(Chunk(len(chunks), s_index, scenario, point, 1, first,
+                                            min(chunk_size, replicates - first), d_index,
+                                            start_date))
+            else:
+                for first in range(0, n_points, per_chunk):
+                    chunks.append(Chunk(len(chunks), s_index, scenario, first,
+                                        min(per_chunk, n_points - first), 0, 0, d_index,
+                                        start_date))
     return chunks
 
 
@@ -143,7 +154,7 @@ def run_chunk(task: Task) -> ChunkResult:
         or bool(settings.output.derived)
     result = sim.simulate(scenario=chunk.scenario, runs=task.n_runs, days=settings.days,
                           seed=settings.seed, overrides=overrides, run_indices=replicate,
-                          record=keep_traj, start_date=settings.start_date,
+                          record=keep_traj, start_date=chunk.start_date,
                           uncertainty=settings.uncertainty, math=settings.math)
     keys = key_frame(task, replicate)
     tables = {"outcomes": outcome_table(keys, result.outcomes, overrides, settings)}
@@ -153,7 +164,7 @@ def run_chunk(task: Task) -> ChunkResult:
         from .derived import add_columns
 
         tables["outcomes"] = add_columns(tables["outcomes"], result.trajectories,
-                                         settings.output.derived, settings.start_date)
+                                         settings.output.derived, chunk.start_date)
     if settings.output.trajectories != "none":
         tables["trajectories"] = trajectory_table(keys, result.trajectories, settings.output)
     if settings.output.bands != "none":
@@ -182,9 +193,11 @@ def key_frame(task: Task, replicate: np.ndarray) -> pd.DataFrame:
     chunk, settings = task.chunk, task.settings
     point = np.repeat(np.arange(chunk.first_point, chunk.first_point + chunk.n_points,
                                 dtype=np.int64), len(chunk.replicates(settings.replicates)))
-    row = (chunk.scenario_index * settings.n_points + point) * settings.replicates + replicate
+    block = chunk.date_index * settings.n_scenarios + chunk.scenario_index
+    row = (block * settings.n_points + point) * settings.replicates + replicate
     return pd.DataFrame({
-        "row": row, "scenario": np.full(len(row), chunk.scenario, dtype=object),
+        "row": row, "start_date": np.full(len(row), chunk.start_date, dtype=object),
+        "scenario": np.full(len(row), chunk.scenario, dtype=object),
         "point": point, "replicate": replicate,
         "seed": np.full(len(row), settings.seed, dtype=np.int64)})
 
@@ -194,7 +207,7 @@ def outcome_table(keys: pd.DataFrame, outcomes: pd.DataFrame, overrides: dict,
     """Keys, then every varied and fixed parameter's value (as `--set` takes it), then outcomes."""
     if not np.array_equal(outcomes["run"].to_numpy(), keys["replicate"].to_numpy()):
         raise RuntimeError("simulate returned runs in an unexpected order")
-    columns = {name: keys[name].to_numpy() for name in KEY_COLUMNS}
+    columns = {name: keys[name].to_numpy() for name in settings.key_columns}
     for name, value in overrides.items():
         columns[name] = parameter_column(name, np.broadcast_to(value, len(keys)))
     for name in settings.output.outcomes:
@@ -285,22 +298,27 @@ def band_table(task: Task, trajectories: dict) -> pd.DataFrame:
     values = {name: trajectories[name][:, day].reshape(chunk.n_points, settings.replicates,
                                                        len(day))
               for name in settings.output.fields}
-    return bands_of(chunk.scenario, chunk.first_point, day, values, settings.output)
+    return bands_of(chunk, day, values, settings)
 
 
-def bands_of(scenario: str, first_point: int, day: np.ndarray, values: dict[str, np.ndarray],
-             output: Output) -> pd.DataFrame:
-    """The band table of consecutive points from their runs' values, each field's array shaped
-    (points, replicates, days)."""
+def bands_of(chunk: Chunk, day: np.ndarray, values: dict[str, np.ndarray],
+             settings: SweepSettings) -> pd.DataFrame:
+    """The band table of the chunk's consecutive points from their runs' values, each field's
+    array shaped (points, replicates, days): keyed by start date (unless the directory's rows
+    have none), scenario, point and day."""
+    output = settings.output
     n_points = next(iter(values.values())).shape[0]
-    point = np.arange(first_point, first_point + n_points, dtype=np.int64)
-    frame = {"scenario": np.full(len(point) * len(day), scenario, dtype=object),
+    point = np.arange(chunk.first_point, chunk.first_point + n_points, dtype=np.int64)
+    frame = {"start_date": np.full(len(point) * len(day), chunk.start_date, dtype=object),
+             "scenario": np.full(len(point) * len(day), chunk.scenario, dtype=object),
              "point": np.repeat(point, len(day)),
              "day": np.tile(day.astype(np.int32), len(point))}
     for name in output.fields:
         bands = np.quantile(values[name].astype(np.float64), output.quantiles, axis=1)
         for q, band in zip(output.quantiles, bands):  # band: (points, days)
             frame[f"{name}_q{q * 100:g}"] = band.reshape(-1)
+    if "start_date" not in settings.key_columns:
+        del frame["start_date"]
     return pd.DataFrame(frame)
 
 

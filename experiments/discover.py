@@ -637,16 +637,16 @@ class Discovery:
 
 def inputs_of(frame: pd.DataFrame, manifest: dict, inputs: str = "all") -> list[str]:
     """The inputs PRIM and the scores search over: the levers (the sweep's varied parameters,
-    as stored in the manifest, and the scenario when there are several), the run's world (its
-    `drawn_*` uncertain parameters and `type_*` private types, when the rows carry them), or
-    both ("all"). Inputs that never vary are left out."""
+    as stored in the manifest, and the start date and the scenario when there are several), the
+    run's world (its `drawn_*` uncertain parameters and `type_*` private types, when the rows
+    carry them), or both ("all"). Inputs that never vary are left out."""
     if inputs not in INPUT_CHOICES:
         raise DiscoverError(f"--inputs {inputs}: one of {', '.join(INPUT_CHOICES)}")
     names = []
     if inputs in ("all", "levers"):
         names += [f["name"] for f in manifest["spec"]["factors"]]
-        if frame["scenario"].nunique() > 1:
-            names.append("scenario")
+        names += [key for key in ("start_date", "scenario")
+                  if key in frame and frame[key].nunique() > 1]
     if inputs in ("all", "world"):
         names += world_columns(frame)
     return [n for n in names if frame[n].nunique(dropna=False) > 1]
@@ -722,8 +722,10 @@ def analyse_frame(frame: pd.DataFrame, manifest: dict, where: str, *,
     y = condition(frame, where)
     parameters = inputs_of(frame, manifest, inputs)
     world = [p for p in parameters if p in world_columns(frame)]
-    shares = noise.split(pd.Series(y, index=frame.index), frame["scenario"], frame["point"],
-                         frame["replicate"], "condition")
+    from .results import scenario_labels
+
+    shares = noise.split(pd.Series(y, index=frame.index), scenario_labels(frame, manifest),
+                         frame["point"], frame["replicate"], "condition")
     notes += noise.warnings(shares)
     replicates = int(frame["replicate"].nunique())
     if world and replicates < WORLD_MIN_REPLICATES:

@@ -280,32 +280,41 @@ def standard_figures(out: Path, x: str | None = None, y: str | None = None,
     """(file name, figure) of the standard plots: outcome-class shares; a heat map per scenario
     of `outcome` over `x` and `y` (default: the first two swept parameters and the first
     numeric outcome kept); fans of the kept fields when trajectories or bands are kept."""
+    from .results import blocks, scenario_labels
+
     manifest = storage.read_manifest(out)
     kept = manifest["spec"]["output"]["outcomes"]
     factors = [f["name"] for f in manifest["spec"]["factors"]]
     choice = check_heatmap_options(out, x, y, outcome)
+    groups = blocks(manifest)  # a sweep from several start dates is drawn per date and scenario
+
+    def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(scenario=scenario_labels(frame, manifest))
+
     figures = []
     if "outcome" in kept:
-        frame = storage.read_table(out, columns=["scenario", "outcome"])
+        frame = labelled(storage.read_table(out, columns=[*groups, "outcome"]))
         figures.append(("outcome_shares.png", outcome_shares(frame)))
     if choice is not None:
         x, y, outcome = choice
         base = outcome.split(":", 1)[1] if outcome.startswith("reached:") else outcome
-        needed = ["scenario", x, y, "outcome" if outcome.startswith("share:") else base]
-        frame = storage.read_table(out, columns=list(dict.fromkeys(needed)))
+        needed = [*groups, x, y, "outcome" if outcome.startswith("share:") else base]
+        frame = labelled(storage.read_table(out, columns=list(dict.fromkeys(needed))))
         tag = outcome.replace(":", "_").replace(" ", "_")
-        for scenario in manifest["scenarios"]:
+        for scenario in frame["scenario"].unique():
             figure = heatmap(frame, x, y, outcome, scenario,
                              averaged_over=tuple(f for f in factors if f not in (x, y)))
-            figures.append((f"heatmap_{tag}_{scenario}.png", figure))
+            name = str(scenario).replace(" from ", "_")
+            figures.append((f"heatmap_{tag}_{name}.png", figure))
     fields = manifest["spec"]["output"]["fields"]
     if storage.table_files(out, "trajectories"):
-        scenario_of_row = storage.read_table(out, columns=["row", "scenario"]).set_index("row")["scenario"]
+        scenario_of_row = labelled(storage.read_table(out, columns=["row", *groups])).set_index(
+            "row")["scenario"]
         for field in fields:
             trajectories = storage.read_table(out, "trajectories", columns=["row", "day", field])
             figures.append((f"fan_{field}.png", pooled_fans(trajectories, scenario_of_row, field)))
     elif storage.table_files(out, "bands"):
-        bands = storage.read_table(out, "bands")
+        bands = labelled(storage.read_table(out, "bands"))
         for field in fields:
             figures.append((f"fan_{field}.png", outcome_fans(bands, field)))
     return figures

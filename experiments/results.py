@@ -70,7 +70,9 @@ def _spec_table(stored: dict) -> dict:
         "output": {"record_drawn": False, **stored["output"]},
         "sensitivity": stored["sensitivity"],
     }
-    if stored.get("start_date") is not None:
+    if stored.get("start_dates"):
+        table["start_dates"] = stored["start_dates"]
+    elif stored.get("start_date") is not None:  # manifests from before start_dates
         table["start_date"] = stored["start_date"]
     if stored.get("uncertainty") is not None:
         table["uncertainty"] = stored["uncertainty"]
@@ -138,7 +140,7 @@ def summary_text(out: Path, outcome: str | None = None) -> str:
              f"{', '.join(manifest['scenarios'])}; sampler: {manifest['sampler']['method']} "
              f"({points:,} {plural(points, 'point')} x {replicates} "
              f"{plural(replicates, 'replicate')}); {days} {plural(days, 'day')} from "
-             f"{start_date(manifest) or sim.calendar.START_DATE}; seed {manifest['seed']}"]
+             f"{' and from '.join(start_dates(manifest))}; seed {manifest['seed']}"]
     for worker in manifest.get("workers", {}).values():
         rows = worker.get("rows", 0)
         lines.append(f"  worker {worker.get('host')}: {rows:,} {plural(rows, 'run')}, python "
@@ -169,13 +171,29 @@ def summary_text(out: Path, outcome: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def blocks(manifest: dict) -> list[str]:
+    """What a sweep's rows are grouped by for a summary: the scenario, and the start date
+    before it when the sweep has several."""
+    return ["start_date", "scenario"] if len(start_dates(manifest)) > 1 else ["scenario"]
+
+
+def scenario_labels(frame: pd.DataFrame, manifest: dict) -> pd.Series:
+    """Each row's scenario, named with its start date when the sweep has several
+    ("status_quo from 2023-07-01"): what a plot or a per-scenario table is drawn per."""
+    if len(start_dates(manifest)) == 1:
+        return frame["scenario"]
+    return frame["scenario"].astype(str) + " from " + frame["start_date"].astype(str)
+
+
 def outcome_summary(out: Path) -> pd.DataFrame:
-    """Median and 5-95% range of key outcomes per scenario."""
+    """Median and 5-95% range of key outcomes per scenario (per start date and scenario when
+    the sweep has several start dates)."""
     manifest = load_manifest(out)
     kept = manifest["spec"]["output"]["outcomes"]
     names = [n for n in SUMMARY_OUTCOMES if n in kept]
-    frame = storage.read_table(out, columns=["scenario", *names])
-    stats = frame.groupby("scenario", sort=False)[names].quantile([0.05, 0.5, 0.95]).unstack()
+    groups = blocks(manifest)
+    frame = storage.read_table(out, columns=[*groups, *names])
+    stats = frame.groupby(groups, sort=False)[names].quantile([0.05, 0.5, 0.95]).unstack()
     stats.columns = [f"{name} q{q * 100:g}" for name, q in stats.columns]
     return stats.T
 
@@ -212,8 +230,8 @@ def point_summary(out: Path, outcome: str | None = None) -> str | None:
         return (f"{points:,} points: per point, read the table (pandas.read_parquet('{out}/"
                 f"outcomes'), grouped by {', '.join(varied)}) or draw --plots")
     column = target_column(outcome)
-    frame = storage.read_table(out, columns=list(dict.fromkeys(["scenario", *varied, column])))
-    groups = ["scenario", *varied]
+    groups = [*blocks(manifest), *varied]
+    frame = storage.read_table(out, columns=list(dict.fromkeys([*groups, column])))
     if outcome.startswith(("reached:", "share:")):
         hit = target_values(frame, outcome)
         stats = hit.groupby([frame[g] for g in groups], sort=True).agg(share="mean", runs="count")
@@ -228,11 +246,14 @@ def point_summary(out: Path, outcome: str | None = None) -> str | None:
 
 
 def class_shares(out: Path) -> pd.DataFrame | None:
-    """Share of runs in each outcome class, per scenario (streamed over chunks)."""
+    """Share of runs in each outcome class, per scenario (and start date, when the sweep has
+    several), streamed over chunks."""
+    manifest = load_manifest(out)
+    groups = blocks(manifest)
     counts = None
-    for frame in storage.iter_chunks(out, columns=["scenario", "outcome"]) \
-            if "outcome" in load_manifest(out)["spec"]["output"]["outcomes"] else ():
-        chunk = pd.crosstab(frame["scenario"], frame["outcome"].astype(str))
+    for frame in storage.iter_chunks(out, columns=[*groups, "outcome"]) \
+            if "outcome" in manifest["spec"]["output"]["outcomes"] else ():
+        chunk = pd.crosstab([frame[g] for g in groups], frame["outcome"].astype(str))
         counts = chunk if counts is None else counts.add(chunk, fill_value=0)
     if counts is None:
         return None
@@ -269,8 +290,9 @@ def replay_command(out: Path, row_index: int) -> str:
     words = ["conflictsim", "run", "--scenario", str(values["scenario"]), "--seed",
              str(int(values["seed"])), "--days", str(manifest["spec"]["days"]), "--run-offset",
              str(int(values["replicate"])), "--runs", "1"]
-    if start_date(manifest):
-        words += ["--start-date", start_date(manifest)]
+    start = row_start_date(manifest, values)
+    if start:
+        words += ["--start-date", start]
     words += ["--uncertainty", uncertainty(manifest)]
     if math_mode(manifest) != "native":
         words += ["--math", math_mode(manifest)]
@@ -290,15 +312,15 @@ def replay(out: Path, row_index: int, manifest: dict | None = None,
     manifest = load_manifest(out) if manifest is None else manifest
     values = row(out, row_index) if values is None else values
     parameters = row_parameters(manifest)
+    start = row_start_date(manifest, values)
     result = sim.simulate(scenario=str(values["scenario"]), runs=1, days=manifest["spec"]["days"],
                           seed=int(values["seed"]), run_offset=int(values["replicate"]),
                           overrides={name: _python(values[name]) for name in parameters},
-                          record=True, start_date=start_date(manifest),
+                          record=True, start_date=start,
                           uncertainty=uncertainty(manifest), math=math_mode(manifest))
     derived = derived_outcomes(out, manifest)
     if derived:
-        result.outcomes = add_columns(result.outcomes, result.trajectories, derived,
-                                      start_date(manifest))
+        result.outcomes = add_columns(result.outcomes, result.trajectories, derived, start)
     return result
 
 
@@ -340,9 +362,28 @@ def math_mode(manifest: dict) -> str:
     return manifest["spec"].get("math", "native")
 
 
-def start_date(manifest: dict) -> str | None:
-    """The sweep's start date (None: 2024-12-01; manifests from before the key have none)."""
-    return manifest["spec"].get("start_date")
+def stated_start_dates(manifest: dict) -> list[str]:
+    """The start dates the sweep's spec gives (none: the model's day 0; manifests from before
+    start_dates hold at most one, as start_date)."""
+    stored = manifest["spec"]
+    if "start_dates" in stored:
+        return list(stored["start_dates"])
+    return [stored["start_date"]] if stored.get("start_date") else []
+
+
+def start_dates(manifest: dict) -> list[str]:
+    """The start dates the sweep's rows run from, in row order (2024-12-01 when none is given)."""
+    return stated_start_dates(manifest) or [sim.calendar.START_DATE.isoformat()]
+
+
+def row_start_date(manifest: dict, values: pd.Series) -> str | None:
+    """The start date a stored row ran from, as its sweep states it: its start_date column (a
+    format 2 or 3 row has none: the sweep's one start date); None for a sweep that states no
+    start date (the model's day 0)."""
+    stated = stated_start_dates(manifest)
+    if not stated:
+        return None
+    return str(values["start_date"]) if "start_date" in values.index else stated[0]
 
 
 def _text(value) -> str:

@@ -149,9 +149,17 @@ def constant_notes(table: pd.DataFrame) -> list[str]:
 
 
 def check_method(spec: Spec) -> None:
+    """A spec the indices can be computed for: a sobol or morris design, from one start date
+    (the indices are per scenario; a sweep from several dates is read with `results` and
+    `discover`, where the start date is an input like the scenario)."""
     if spec.method not in SENSITIVITY_METHODS:
         raise SpecError(f"{spec.source}: sampler.method=\"{spec.method}\": sensitivity needs "
                         f"sampler 'sobol' or 'morris'")
+    if len(spec.dates) > 1:
+        dates = ", ".join(f'"{d}"' for d in spec.dates)
+        raise SpecError(f"{spec.source}: start_dates=[{dates}]: sensitivity takes one start "
+                        f"date (its indices are per scenario); run a sensitivity spec for each "
+                        f"date")
 
 
 def noise_floor(table: pd.DataFrame) -> pd.DataFrame:

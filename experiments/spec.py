@@ -9,6 +9,7 @@ file, the key and the value, never an hour into a sweep.
     days = 730
     seed = 1
     start_date = 2024-06-01                 # optional; default 2024-12-01 (the model's day 0)
+    # or start_dates = [2023-01-01, 2023-07-01]: every row at each date (the outermost axis)
     uncertainty = "on"                      # optional; "off": no per-run parameter draws
     math = "portable"                       # optional; default "native" (see sim.core.portable)
     replicates = 20
@@ -89,14 +90,17 @@ TRAJECTORY_MODES = {"none": 0, "daily": 1, "weekly": 7}
 OUTCOME_COLUMNS = (*OUTCOMES, "outcome")  # declared once, in sim.outcomes
 DEFAULT_QUANTILES = FAN_QUANTILES
 MAX_ROWS = 10**10
-KEY_COLUMNS = ("row", "scenario", "point", "replicate", "seed")  # what names a row of a sweep
+# What names a row of a sweep. Format 3 directories' rows have no start_date; storage fills it in.
+KEY_COLUMNS = ("row", "start_date", "scenario", "point", "replicate", "seed")
 
 _TOP_KEYS = {"name", "description", "scenario", "scenarios", "days", "seed", "start_date",
-             "uncertainty", "math", "replicates",
+             "start_dates", "uncertainty", "math", "replicates",
              "chunk_size", "sampler", "parameters", "fixed", "output", "sensitivity"}
 _SAMPLER_KEYS = {"method", *(key for keys in SAMPLER_KEYS.values() for key in keys)}
-# top-level keys a researcher may try to vary under [parameters]: a spec has one value of each
-_ONE_PER_SWEEP = ("start_date", "days")
+# top-level keys a researcher may try to vary under [parameters], and how a spec varies them
+_TOP_LEVEL_ONLY = {"start_date": "give start_dates = [...] at the top of the spec to run every "
+                                 "row from each date",
+                   "days": "one value per sweep: run a sweep for each days to compare them"}
 # The SALib dummy: a factor sampled like the others that nothing reads. Its indices are what the
 # estimator gives a parameter with no effect at this many samples: the noise floor.
 DUMMY_NAME = "dummy"
@@ -198,12 +202,18 @@ class Spec:
     sensitivity: Sensitivity = field(default_factory=Sensitivity)
     description: str = ""
     source: str = ""
-    start_date: str | None = None  # ISO date; None: the model's day 0, 2024-12-01
+    # ISO dates, the outermost axis of the rows; (): not given, the model's day 0 (2024-12-01)
+    start_dates: tuple[str, ...] = ()
     uncertainty: str = "on"  # "on": parameters not varied or fixed are drawn per run
     dummy: bool = False  # sobol/morris: also sample `DUMMY_NAME`, which the model never reads
     # "portable": every row bit-exact on any CPU (a cluster of mixed machines); "native" is
     # faster and bit-exact on machines with the same CPU features (`sim.core.portable`)
     math: str = sim.DEFAULT_MATH
+
+    @property
+    def dates(self) -> tuple[str, ...]:
+        """The start date of each row block, the default one when the spec gives none."""
+        return self.start_dates or (calendar.START_DATE.isoformat(),)
 
     @property
     def factor_names(self) -> tuple[str, ...]:
@@ -219,8 +229,11 @@ class Spec:
         data = asdict(self)
         for key in ("chunk_size", "description", "source", "sensitivity"):
             data.pop(key)
-        if data["start_date"] is None:  # specs from before the key keep their fingerprint
-            data.pop("start_date")
+        dates = data.pop("start_dates")  # specs with one date or none keep their fingerprint
+        if len(dates) == 1:
+            data["start_date"] = dates[0]
+        elif dates:
+            data["start_dates"] = list(dates)
         if not data["dummy"]:  # and specs without a dummy
             data.pop("dummy")
         if data["math"] == "native":  # and specs from before portable math
@@ -288,7 +301,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
     scenarios = check.scenarios(data)
     days = check.whole(data, "days", 730, 1, calendar.MAX_DAYS)
     seed = check.whole(data, "seed", 0, 0, 2**63 - 1)
-    start_date = check.start_date(data)
+    start_dates = check.start_dates(data)
     replicates = check.whole(data, "replicates", 1, 1, 10**7)
     chunk_size = check.whole(data, "chunk_size", 5000, 1, 10**7)
     sampler = check.table(data, "sampler")
@@ -313,7 +326,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>") -> Spec:
                 samples=samples, morris_levels=morris_levels, second_order=second_order,
                 factors=factors, fixed=fixed, output=output, sensitivity=sensitivity,
                 description=str(data.get("description", "")), source=source,
-                start_date=start_date, dummy=dummy,
+                start_dates=start_dates, dummy=dummy,
                 uncertainty=check.choice(data, "uncertainty", data.get("uncertainty", "on"),
                                          ("on", "off")),
                 math=check.choice(data, "math", data.get("math", "native"), sim.MATH_MODES))
@@ -348,7 +361,7 @@ def n_points(spec: Spec) -> int:
 
 
 def n_rows(spec: Spec) -> int:
-    return len(spec.scenarios) * n_points(spec) * spec.replicates
+    return len(spec.dates) * len(spec.scenarios) * n_points(spec) * spec.replicates
 
 
 class _Checker:
@@ -375,23 +388,26 @@ class _Checker:
     def size(self, spec: "Spec") -> None:
         """Refuse a sweep too big to run, naming what makes it big."""
         points = n_points(spec)
-        rows = len(spec.scenarios) * points * spec.replicates
+        rows = n_rows(spec)
         if rows <= MAX_ROWS:
             return
+        blocks = len(spec.scenarios) * len(spec.dates)
+        scenarios = f"{len(spec.scenarios)} scenarios" + (
+            f" x {len(spec.dates)} start dates" if len(spec.dates) > 1 else "")
         if spec.method == "grid" and points > MAX_ROWS // max(1, spec.replicates):
             sizes = " x ".join(f"{f.name} {len(f.grid_values()):,}" for f in spec.factors)
             self.fail("parameters", f"{points:,} grid points",
                       f"the grid ({sizes} levels) x {spec.replicates:,} replicates x "
-                      f"{len(spec.scenarios)} scenarios is {rows:,} runs, more than the limit "
+                      f"{scenarios} is {rows:,} runs, more than the limit "
                       f"{MAX_ROWS:,}; use fewer steps, or sampler 'latin' with samples = N")
-        if spec.method != "grid" and points * len(spec.scenarios) > MAX_ROWS // spec.replicates:
+        if spec.method != "grid" and points * blocks > MAX_ROWS // spec.replicates:
             self.fail("sampler.samples", spec.samples,
                       f"{points:,} points x {spec.replicates:,} replicates x "
-                      f"{len(spec.scenarios)} scenarios is {rows:,} runs, more than the limit "
+                      f"{scenarios} is {rows:,} runs, more than the limit "
                       f"{MAX_ROWS:,}")
         self.fail("replicates", spec.replicates,
-                  f"{points:,} points x {spec.replicates:,} replicates x {len(spec.scenarios)} "
-                  f"scenarios is {rows:,} runs, more than the limit {MAX_ROWS:,}")
+                  f"{points:,} points x {spec.replicates:,} replicates x {scenarios} "
+                  f"is {rows:,} runs, more than the limit {MAX_ROWS:,}")
 
     def known_keys(self, prefix: str, table: Mapping[str, Any], allowed: set[str]) -> None:
         for key in table:
@@ -427,16 +443,31 @@ class _Checker:
             self.fail(prefix + key, value, f"a whole number in [{low}, {high}]")
         return value
 
-    def start_date(self, data) -> str | None:
-        """An ISO date the model can start from (TOML dates and strings both accepted)."""
-        if "start_date" not in data:
-            return None
-        value = data["start_date"]
+    def start_dates(self, data) -> tuple[str, ...]:
+        """ISO dates the model can start from (TOML dates and strings both accepted): the one
+        `start_date`, each of `start_dates`, or none (the model's day 0)."""
+        if "start_date" in data and "start_dates" in data:
+            self.fail("start_date", data["start_date"], "give either start_date or start_dates, "
+                      "not both")
+        if "start_date" in data:
+            return (self.start_date("start_date", data["start_date"]),)
+        if "start_dates" not in data:
+            return ()
+        values = data["start_dates"]
+        if not isinstance(values, (list, tuple)) or not values:
+            self.fail("start_dates", values, f"a non-empty list of dates (YYYY-MM-DD) from "
+                      f"{calendar.EARLIEST_START} to {calendar.START_DATE}")
+        dates = tuple(self.start_date("start_dates", value) for value in values)
+        if len(set(dates)) != len(dates):
+            self.fail("start_dates", list(values), "each start date once")
+        return dates
+
+    def start_date(self, key: str, value: Any) -> str:
         try:
             return calendar.parse_start(str(value)).isoformat()
         except InputError:
-            self.fail("start_date", value, f"a date (YYYY-MM-DD) from {calendar.EARLIEST_START} "
-                                           f"to {calendar.START_DATE}")
+            self.fail(key, value, f"a date (YYYY-MM-DD) from {calendar.EARLIEST_START} "
+                                  f"to {calendar.START_DATE}")
 
     def boolean(self, data, key, default, prefix="") -> bool:
         value = data.get(key, default)
@@ -488,10 +519,9 @@ class _Checker:
         return self.range_factor(key, spec, entry, method)
 
     def param_spec(self, key: str, name: str) -> "sim.ParamSpec":
-        if name in _ONE_PER_SWEEP:
+        if name in _TOP_LEVEL_ONLY:
             raise SpecError(f"{self.source}: {key}: not a parameter; {name} is a key at the top "
-                            f"of the spec, one value per sweep: run a sweep for each {name} to "
-                            "compare them")
+                            f"of the spec, {_TOP_LEVEL_ONLY[name]}")
         if name not in sim.PARAMS:
             raise SpecError(f"{self.source}: {key}: unknown parameter"
                             f"{sim.params.did_you_mean(name, sim.PARAMS)}; see "

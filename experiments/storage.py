@@ -21,7 +21,9 @@ exactly one table. No Hive partitions
 (`scenario=...`): each file already carries its keys as columns, and a key both in the path and
 in the file makes pandas' one-liner fail to merge the two types (docs/EXPERIMENTS.md, "Dataset
 layout"). Format 2 directories kept `design.parquet` at the top; they are read as they are and
-moved to this layout by `--resume`.
+moved to this layout by `--resume`. Formats 2 and 3 wrote outcome and band rows without the
+`start_date` key (a sweep had one, in its manifest); they are read with it filled in from the
+manifest, and a resume keeps writing their rows without it, so each table keeps one schema.
 
 A file appears under its final name only when complete (write to a hidden temporary, then
 `os.replace`), and a chunk counts as done only when its checksum record (written last) exists and
@@ -44,12 +46,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim import calendar
 from sim.outcomes import OUTCOMES
 from sim.params import PARAMS, InputError, first_line
 from sim.state import PRIVATE_TYPES
 from sim.trajectories import TRAJECTORIES
 
 from . import provenance
+from .spec import KEY_COLUMNS
 
 MANIFEST = "manifest.json"
 DESIGN_ROOT = "design"
@@ -59,7 +63,14 @@ SPEC_COPY = "spec.toml"
 CHECKSUMS = "checksums"
 TABLES = ("trajectories", "bands", "_band_parts", "outcomes")  # written one file per chunk
 TABLE_ROOTS = ("outcomes", "design", "bands", "trajectories")  # what users read (plus _band_parts)
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: rows carry start_date; 3: the design in its root; 2: at the top
+LAYOUT_FORMAT = 3  # the first format with this layout (what `upgrade_layout` moves a 2 to)
+START_DATE_FORMAT = 4  # the first format whose outcome and band rows carry start_date
+LEGACY_KEY_COLUMNS = tuple(c for c in KEY_COLUMNS if c != "start_date")
+START_DATE_DESCRIPTION = {
+    "label": "Start date", "unit": "ISO date (YYYY-MM-DD)",
+    "meaning": "The day the run starts from (its day 0), one of the spec's start_dates; every "
+               "day of the run counts from it."}
 
 
 class OutputDirError(InputError):
@@ -124,8 +135,11 @@ def frame_schema(frame: pd.DataFrame) -> pa.Schema:
 
 
 def column_description(name: str) -> dict[str, str] | None:
-    """Label, unit and meaning of a column the model declares (None for keys and the rest):
-    an outcome, a trajectory, a parameter or its draw (`drawn_`), a private type (`type_`)."""
+    """Label, unit and meaning of a column the model declares (None for the other keys and the
+    rest): an outcome, a trajectory, a parameter or its draw (`drawn_`), a private type
+    (`type_`), the start date key."""
+    if name == "start_date":
+        return START_DATE_DESCRIPTION
     plain = name.removeprefix("drawn_")
     spec = OUTCOMES.get(name) or TRAJECTORIES.get(name) or PARAMS.get(plain)
     if spec is None and name.startswith("type_"):
@@ -421,11 +435,27 @@ def legacy_layout_note(out: Path) -> str | None:
 
 def upgrade_layout(out: Path, manifest: dict[str, Any]) -> None:
     """Move a format 2 directory's design into its root (one atomic rename; a resume does it
-    under the lock, before reading the design back)."""
+    under the lock, before reading the design back). Its rows keep their key columns (format 3)."""
     if is_legacy_layout(out):
         (Path(out) / DESIGN_ROOT).mkdir(exist_ok=True)
         os.replace(Path(out) / LEGACY_DESIGN, Path(out) / DESIGN)
-    manifest["format"] = FORMAT_VERSION
+    manifest["format"] = max(int(manifest.get("format", 2)), LAYOUT_FORMAT)
+
+
+def key_columns(manifest: dict[str, Any]) -> tuple[str, ...]:
+    """The key columns a directory's rows carry (none but format 4 on have start_date)."""
+    if int(manifest.get("format", 2)) >= START_DATE_FORMAT:
+        return KEY_COLUMNS
+    return LEGACY_KEY_COLUMNS
+
+
+def missing_start_date(out: Path) -> str | None:
+    """The start date to fill in for rows written without one (formats 2 and 3: the sweep's
+    only start date, from its manifest); None when the rows carry it."""
+    manifest = read_manifest(out)
+    if manifest is None or "start_date" in key_columns(manifest):
+        return None
+    return manifest["spec"].get("start_date") or calendar.START_DATE.isoformat()
 
 
 def read_design(out: Path) -> pd.DataFrame:
@@ -437,13 +467,24 @@ def read_design(out: Path) -> pd.DataFrame:
                                f"cannot be resumed, start a new --out") from None
 
 
-def _read_file(path: Path, columns: list[str] | None) -> pd.DataFrame:
+def _read_file(path: Path, columns: list[str] | None,
+               start_date: str | None = None) -> pd.DataFrame:
+    """One chunk file; an outcome or band file of a format 2 or 3 directory gets the
+    `start_date` column it lacks (`start_date`, from `missing_start_date`)."""
+    fill = start_date is not None and path.parent.name in ("outcomes", "bands") and (
+        columns is None or "start_date" in columns)
+    if fill and columns is not None:
+        columns = [c for c in columns if c != "start_date"]
     try:
-        return pd.read_parquet(path, columns=columns)
+        frame = pd.read_parquet(path, columns=columns)
     except (OSError, ValueError, pa.ArrowException) as err:
         raise DamagedDataError(f"{path}: damaged chunk file ({first_line(err)}); "
                                f"`conflictsim sweep SPEC --out {path.parent.parent} --resume` "
                                f"computes it again") from None
+    if fill and "start_date" not in frame:
+        frame.insert(1 if "row" in frame else 0, "start_date",
+                     np.full(len(frame), start_date, dtype=object))
+    return frame
 
 
 def table_files(out: Path, name: str = "outcomes") -> list[Path]:
@@ -456,16 +497,18 @@ def read_table(out: Path, name: str = "outcomes", columns: list[str] | None = No
     files = table_files(out, name)
     if not files:
         return pd.DataFrame(columns=columns or [])
-    frame = pd.concat([_read_file(f, columns) for f in files], ignore_index=True)
-    keys = ("row", "day") if "row" in frame else ("scenario", "point", "day")
+    start_date = missing_start_date(out)
+    frame = pd.concat([_read_file(f, columns, start_date) for f in files], ignore_index=True)
+    keys = ("row", "day") if "row" in frame else ("start_date", "scenario", "point", "day")
     order = [c for c in keys if c in frame]
     return frame.sort_values(order, kind="stable", ignore_index=True) if order else frame
 
 
 def iter_chunks(out: Path, name: str = "outcomes", columns: list[str] | None = None):
     """One chunk's table at a time (bounded memory)."""
+    start_date = missing_start_date(out)
     for path in table_files(out, name):
-        yield _read_file(path, columns)
+        yield _read_file(path, columns, start_date)
 
 
 def check_sizes(out: Path) -> None:

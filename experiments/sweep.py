@@ -25,7 +25,7 @@ from . import chunks as chunking
 from . import derived, provenance, samplers, storage
 from .evaluators import SweepAborted
 from .lock import DirectoryLock
-from .spec import Spec, SpecError, n_points
+from .spec import Spec, SpecError, n_points, n_rows
 
 
 class Interrupted(KeyboardInterrupt):
@@ -55,11 +55,14 @@ class SweepReport:
         return self.rows_computed * self.days / self.seconds if self.seconds > 0 else 0.0
 
 
-def settings_for(spec: Spec) -> chunking.SweepSettings:
+def settings_for(spec: Spec, manifest: dict | None = None) -> chunking.SweepSettings:
+    """What every chunk shares; rows written into an existing directory (`manifest`) keep the
+    key columns its rows already have."""
     return chunking.SweepSettings(
         days=spec.days, seed=spec.seed, replicates=spec.replicates, n_points=n_points(spec),
-        factor_names=spec.factor_names, factor_kinds=tuple(f.kind for f in spec.factors),
-        fixed=spec.fixed, output=spec.output, start_date=spec.start_date,
+        n_scenarios=len(spec.scenarios), factor_names=spec.factor_names,
+        factor_kinds=tuple(f.kind for f in spec.factors), fixed=spec.fixed, output=spec.output,
+        key_columns=storage.key_columns(manifest) if manifest else storage.KEY_COLUMNS,
         uncertainty=spec.uncertainty, math=spec.math)
 
 
@@ -78,7 +81,8 @@ def replay_template(spec: Spec) -> str:
     """How to replay one row alone with the main CLI (fill in the row's values)."""
     sets = " ".join(f"--set {name}={{{name}}}" for name in (*spec.factor_names,
                                                                *(n for n, _ in spec.fixed)))
-    start = f"--start-date {spec.start_date} " if spec.start_date else ""
+    start = ("--start-date {start_date} " if len(spec.start_dates) > 1 else
+             f"--start-date {spec.start_dates[0]} " if spec.start_dates else "")
     start += f"--uncertainty {spec.uncertainty} "
     start += f"--math {spec.math} " if spec.math != "native" else ""
     return (f"conflictsim run --scenario {{scenario}} --seed {spec.seed} --days {spec.days} "
@@ -124,12 +128,14 @@ def new_manifest(spec: Spec, chunk_size: int, n_chunks: int) -> dict[str, Any]:
         "workers": {},
         "seed": spec.seed,
         "scenarios": list(spec.scenarios),
+        "start_dates": list(spec.dates),
         "sampler": {"method": spec.method, "samples": spec.samples, "points": points,
                     "seed": spec.seed},
         "replicates": spec.replicates,
-        "rows": len(spec.scenarios) * points * spec.replicates,
-        "row_numbering": "row = (scenario_index * points + point) * replicates + replicate; "
-                         "a run's RNG index is its replicate (common random numbers)",
+        "rows": n_rows(spec),
+        "row_numbering": "row = ((start_date_index * scenarios + scenario_index) * points + point)"
+                         " * replicates + replicate; a run's RNG index is its replicate (common "
+                         "random numbers)",
         "chunking": {"chunk_size": chunk_size,
                      "points_per_chunk": chunking.points_per_chunk(chunk_size, spec.replicates),
                      "replicates_split": chunking.splits_replicates(chunk_size, spec.replicates),
@@ -162,7 +168,8 @@ def run(spec: Spec, out: str | Path, evaluator, *, resume: bool = False,
             design = storage.read_design(out)[list(spec.design_names)].to_numpy(dtype=float)
         else:
             design = samplers.draw(spec)
-        plan = chunking.plan(spec.scenarios, len(design), spec.replicates, chunk_size)
+        plan = chunking.plan(spec.scenarios, len(design), spec.replicates, chunk_size,
+                             spec.dates)
         if manifest is None:
             manifest = new_manifest(spec, chunk_size, len(plan))
             storage.init_output_dir(out, manifest, storage.design_frame(spec.design_names, design),
@@ -235,7 +242,7 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
     computed, chunks_written, chunk_seconds, chunk_cpu_seconds = 0, 0, 0.0, 0.0
     status, error = "failed", None
     bar = _progress_bar(rows_total, rows_done, progress)
-    settings = settings_for(spec)
+    settings = settings_for(spec, manifest)
     derived_descriptions = {item.name: derived.description(item) for item in spec.output.derived}
     try:
         tasks = chunking.tasks(todo, settings, design)
@@ -303,9 +310,11 @@ def finish_split_bands(out: Path, spec: Spec, plan: list) -> None:
     import pandas as pd
 
     records = storage.read_records(out)
-    by_point: dict[tuple[int, int], list] = {}
+    settings = settings_for(spec, storage.read_manifest(out))
+    by_point: dict[tuple[int, int, int], list] = {}
     for chunk in plan:
-        by_point.setdefault((chunk.scenario_index, chunk.first_point), []).append(chunk)
+        by_point.setdefault((chunk.date_index, chunk.scenario_index, chunk.first_point),
+                            []).append(chunk)
     for parts in by_point.values():
         parts = sorted(parts, key=lambda c: c.first_replicate)
         shas = {str(c.chunk_id): records[c.chunk_id]["files"][chunking.BAND_PARTS]["sha256"]
@@ -318,11 +327,11 @@ def finish_split_bands(out: Path, spec: Spec, plan: list) -> None:
             runs = [pd.read_parquet(f, columns=["day", name]) for f in files]
             day = runs[0]["day"].to_numpy()[:runs[0]["day"].nunique()]
             values = np.concatenate([r[name].to_numpy().reshape(-1, len(day)) for r in runs])
-            one = dataclasses.replace(spec.output, fields=(name,))
-            band = chunking.bands_of(parts[0].scenario, parts[0].first_point, day,
-                                     {name: values[None]}, one)
-            frame = band if frame is None else frame.join(band.drop(columns=["scenario", "point",
-                                                                             "day"]))
+            one = dataclasses.replace(settings, output=dataclasses.replace(spec.output,
+                                                                           fields=(name,)))
+            band = chunking.bands_of(parts[0], day, {name: values[None]}, one)
+            frame = band if frame is None else frame.join(band[[c for c in band
+                                                                if c not in frame]])
         storage.write_point_bands(out, parts[0].chunk_id, frame, shas)
 
 

@@ -59,6 +59,21 @@ SHARE_REFUSAL = ["--outcome='share:frozen_conflict' is not allowed: share:<outco
 
 # id: (files to create {name: bytes}, command words, fragments the one line must hold)
 CASES = {
+    "start_date beside start_dates": (
+        {"both.toml": ("start_date = 2024-06-01\nstart_dates = [2023-07-01]\n" + GOOD).encode()},
+        ["sweep", "{tmp}/both.toml", "--out", "{tmp}/new"],
+        ["both.toml: start_date=2024-06-01: give either start_date or start_dates, not both"]),
+    "a start date before the data": (
+        {"early.toml": ("start_dates = [2023-07-01, 2022-12-01]\n" + GOOD).encode()},
+        ["sweep", "{tmp}/early.toml", "--out", "{tmp}/new"],
+        ["early.toml: start_dates=2022-12-01: a date (YYYY-MM-DD) from 2023-01-01 to "
+         "2024-12-01"]),
+    "sensitivity from several start dates": (
+        {"dated.toml": ("start_dates = [2023-07-01, 2024-06-01]\n"
+                        + MORRIS.replace("NAME", "dated")).encode()},
+        ["sensitivity", "{tmp}/dated.toml", "--out", "{tmp}/new"],
+        ['dated.toml: start_dates=["2023-07-01", "2024-06-01"]: sensitivity takes one start '
+         "date"]),
     "invalid utf-8 spec": ({"bad.toml": b'name = "caf\xe9"\n'},
                            ["sweep", "{tmp}/bad.toml", "--out", "{tmp}/new"],
                            ["bad.toml: not UTF-8 text (byte 0xe9 on line 1)", "UTF-8"]),

@@ -144,8 +144,33 @@ def test_documented_queries_answer_as_pandas_does(dataset):
     assert as_lists(status_quo) == as_lists(wanted.reset_index(drop=True))
 
 
+def make_format_3(out: Path) -> None:
+    """What a sweep wrote before start dates were an axis: outcome and band rows without
+    start_date (its checksum records to match) and the spec's one start date as start_date."""
+    for record_path in sorted((out / storage.CHECKSUMS).glob("chunk-*.json")):
+        record = json.loads(record_path.read_text())
+        for name, entry in record["files"].items():
+            path = out / entry["path"]
+            if name in ("outcomes", "bands"):
+                pd.read_parquet(path).drop(columns="start_date").to_parquet(path, index=False)
+                entry.update(sha256=storage.sha256_of(path), bytes=path.stat().st_size)
+        record_path.write_text(json.dumps(record))
+    for path in sorted((out / "bands").glob("*.parquet")):  # split points' bands
+        frame = pd.read_parquet(path)
+        if "start_date" in frame:
+            frame.drop(columns="start_date").to_parquet(path, index=False)
+    manifest = json.loads((out / storage.MANIFEST).read_text())
+    spec = {**manifest["spec"]}
+    dates = spec.pop("start_dates")
+    if dates:
+        spec["start_date"] = dates[0]
+    manifest.pop("start_dates")
+    storage.write_manifest(out, {**manifest, "spec": spec, "format": 3})
+
+
 def make_format_2(out: Path) -> None:
     """What a sweep wrote before this layout: the design at the top of DIR."""
+    make_format_3(out)
     (out / storage.DESIGN).rename(out / storage.LEGACY_DESIGN)
     (out / storage.DESIGN_ROOT).rmdir()
     manifest = json.loads((out / storage.MANIFEST).read_text())
@@ -165,7 +190,7 @@ def test_an_older_directory_is_read_with_a_note_and_moved_by_resume(dataset, tmp
     assert conflictsim(["sweep", str(tmp_path / "layout.toml"), "--out", str(old), "--resume",
                         "--quiet"]) == 0
     assert (old / storage.DESIGN).is_file() and not (old / storage.LEGACY_DESIGN).exists()
-    assert json.loads((old / storage.MANIFEST).read_text())["format"] == storage.FORMAT_VERSION
+    assert json.loads((old / storage.MANIFEST).read_text())["format"] == storage.LAYOUT_FORMAT
     moved = experiments.load(old)
     pd.testing.assert_frame_equal(moved.design, loaded.design)
     pd.testing.assert_frame_equal(moved.outcomes, loaded.outcomes)
@@ -187,3 +212,29 @@ def test_the_analysis_extra_installs_the_docs_readers_and_dev_sh_installs_it():
         assert any(line.startswith(f"{name}==") for line in pins)
         assert importlib.metadata.version(name) in {line.split("==")[1] for line in pins
                                                       if line.startswith(f"{name}==")}
+
+
+def test_a_directory_from_before_start_dates_reads_and_resumes_with_its_date_filled_in(
+        dataset, tmp_path, capsys):
+    old = tmp_path / "old"
+    shutil.copytree(dataset, old)
+    make_format_3(old)
+    assert "start_date" not in pq.read_schema(next((old / "outcomes").glob("*.parquet"))).names
+    for table in ("outcomes", "bands"):
+        read = storage.read_table(old, table)
+        pd.testing.assert_frame_equal(read, storage.read_table(dataset, table), check_exact=True)
+        assert set(read["start_date"]) == {"2024-12-01"}
+    assert conflictsim(["results", str(old)]) == 0
+    assert "from 2024-12-01" in capsys.readouterr().out
+    assert conflictsim(["discover", str(old), "--where", "occupied_km2_final > 110000"]) == 0
+    # a resume recomputes a lost chunk without start_date, so each table keeps one schema
+    (old / storage.CHECKSUMS / storage.record_name(0)).unlink()
+    (tmp_path / "layout.toml").write_text(SPEC)
+    assert conflictsim(["sweep", str(tmp_path / "layout.toml"), "--out", str(old), "--resume",
+                        "--quiet"]) == 0
+    for table in ("outcomes", "bands"):
+        assert len({pq.read_schema(p).remove_metadata()
+                    for p in (old / table).glob("*.parquet")}) == 1
+        pd.testing.assert_frame_equal(storage.read_table(old, table),
+                                      storage.read_table(dataset, table), check_exact=True)
+    assert json.loads((old / storage.MANIFEST).read_text())["format"] == 3

@@ -156,10 +156,13 @@ russia_recruits_per_day = {{ range = [500, 2000] }}
     (GOOD.replace('method = "grid"', 'method = "sobol"\nsamples = 10'), "power of two"),
     (GOOD.replace('method = "grid"', 'method = "latin"'),
      "exp.toml: sampler.samples is missing: give a whole number in [1, "),  # not "=None"
-    # a researcher comparing start dates tries to vary one: it is a key, one per sweep
+    # a researcher comparing start dates tries to vary one: start_dates is the key for that
     (GOOD.replace("[parameters]", "[parameters]\nstart_date = { levels = ['2023-01-01'] }"),
      "exp.toml: parameters.start_date: not a parameter; start_date is a key at the top of the "
-     "spec, one value per sweep: run a sweep for each start_date"),
+     "spec, give start_dates = [...] at the top of the spec to run every row from each date"),
+    (GOOD.replace("[parameters]", "[parameters]\ndays = { levels = [30, 60] }"),
+     "exp.toml: parameters.days: not a parameter; days is a key at the top of the spec, one "
+     "value per sweep: run a sweep for each days to compare them"),
     (GOOD.replace("days = 30", "days = -1"), "exp.toml: days=-1: a whole number in [1, "),
     (GOOD.replace('scenario = "freeze"', 'scenario = "peace"'), 'exp.toml: scenario="peace"'),
     (GOOD + "\n[fixed]\ntrump_aid_level = 0.5\n", "also varied"),
@@ -293,9 +296,38 @@ def test_a_start_date_is_part_of_the_identity_and_its_absence_keeps_old_fingerpr
     plain = parse(GOOD)
     dated = parse("start_date = 2024-06-01\n" + GOOD)
     quoted = parse("start_date = '2024-06-01'\n" + GOOD)
-    assert plain.start_date is None and "start_date" not in plain.identity()
-    assert dated.start_date == quoted.start_date == "2024-06-01"
+    assert plain.start_dates == () and "start_date" not in plain.identity()
+    assert plain.dates == ("2024-12-01",)
+    assert dated.start_dates == quoted.start_dates == ("2024-06-01",)
     assert dated.fingerprint() == quoted.fingerprint() != plain.fingerprint()
+
+
+def test_start_dates_are_an_axis_of_the_rows_and_one_of_them_is_a_start_date():
+    one = parse("start_date = 2024-06-01\n" + GOOD)
+    listed = parse("start_dates = [2024-06-01]\n" + GOOD)
+    two = parse("start_dates = ['2023-07-01', 2024-06-01]\n" + GOOD)
+    assert listed.fingerprint() == one.fingerprint()  # the same sweep, said two ways
+    assert two.start_dates == two.dates == ("2023-07-01", "2024-06-01")
+    assert two.identity()["start_dates"] == ["2023-07-01", "2024-06-01"]
+    assert two.fingerprint() != one.fingerprint()
+    assert spec_module.n_rows(two) == 2 * spec_module.n_rows(one)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("start_date = 2024-06-01\nstart_dates = [2023-07-01]\n" + GOOD,
+     "exp.toml: start_date=2024-06-01: give either start_date or start_dates, not both"),
+    ("start_dates = [2023-07-01, 2022-06-01]\n" + GOOD,
+     "exp.toml: start_dates=2022-06-01: a date (YYYY-MM-DD) from 2023-01-01 to 2024-12-01"),
+    ("start_dates = ['2023-07-01', 'July']\n" + GOOD, 'exp.toml: start_dates="July": a date'),
+    ("start_dates = []\n" + GOOD, "exp.toml: start_dates=[]: a non-empty list of dates"),
+    ("start_dates = 2023-07-01\n" + GOOD, "exp.toml: start_dates=2023-07-01: a non-empty list"),
+    ("start_dates = [2023-07-01, '2023-07-01']\n" + GOOD,
+     'exp.toml: start_dates=[2023-07-01, "2023-07-01"]: each start date once'),
+])
+def test_bad_start_dates_say_the_key_the_value_and_what_is_allowed(text, expected):
+    with pytest.raises(SpecError) as err:
+        parse(text)
+    assert str(err.value).startswith(expected) and "\n" not in str(err.value)
 
 
 def test_a_share_target_in_a_spec_that_is_no_outcome_class_names_the_classes():

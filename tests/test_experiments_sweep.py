@@ -188,7 +188,9 @@ def test_a_start_dated_sweep_runs_from_that_date_and_replays_alone(tmp_path):
     run_serial(plain, out_plain)
     stored = storage.read_table(out_dated)
     assert not stored["occupied_km2_final"].equals(storage.read_table(out_plain)["occupied_km2_final"])
-    assert results.load_manifest(out_dated)["spec"]["start_date"] == "2024-06-01"
+    assert results.load_manifest(out_dated)["spec"]["start_dates"] == ["2024-06-01"]
+    assert set(stored["start_date"]) == {"2024-06-01"}
+    assert set(storage.read_table(out_plain)["start_date"]) == {"2024-12-01"}
     for out, spec in ((out_dated, dated), (out_plain, plain)):  # read back as it was written
         assert results.spec_of(out).fingerprint() == spec.fingerprint()
     for row in (0, 37):
@@ -197,6 +199,108 @@ def test_a_start_dated_sweep_runs_from_that_date_and_replays_alone(tmp_path):
         assert alone.outcomes.iloc[0]["occupied_km2_final"] == stored.loc[row, "occupied_km2_final"]
     assert "--start-date 2024-06-01" in results.replay_command(out_dated, 37)
     assert "--start-date" not in results.replay_command(out_plain, 37)
+
+
+MULTI_DATE = """
+name = "dates"
+scenarios = ["status_quo", "freeze"]
+start_dates = ["2023-07-01", 2024-06-01]
+days = 30
+seed = 5
+replicates = 3
+chunk_size = 3
+
+[sampler]
+method = "grid"
+
+[parameters]
+trump_aid_level = { range = [0.0, 1.0], steps = 2 }
+
+[output]
+bands = "weekly"
+fields = ["occupied_km2"]
+"""
+DATES = ("2023-07-01", "2024-06-01")
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dates") / "sweep"
+    run_serial(spec_module.parse(MULTI_DATE, "dates.toml"), out)
+    return out
+
+
+@pytest.mark.slow
+def test_a_sweep_from_two_start_dates_runs_every_row_from_its_date(dated):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    import sim
+
+    stored = storage.read_table(dated)
+    assert list(stored["row"]) == list(range(2 * 2 * 2 * 3))
+    assert list(stored["start_date"]) == [DATES[0]] * 12 + [DATES[1]] * 12
+    outcomes = [c for c in OUTCOMES if c in stored]
+    for (date, scenario, point), rows in stored.groupby(["start_date", "scenario", "point"]):
+        level = float(rows["trump_aid_level"].iloc[0])
+        alone = sim.simulate(scenario, runs=3, days=30, seed=5, start_date=date,
+                             overrides={"trump_aid_level": level}).outcomes
+        assert list(rows["replicate"]) == [0, 1, 2]
+        for column in outcomes:
+            assert np.array_equal(rows[column].to_numpy(dtype=float),
+                                  alone[column].to_numpy(dtype=float), equal_nan=True), column
+    first, second = (stored[stored["start_date"] == d].reset_index(drop=True) for d in DATES)
+    world = [c for c in stored if c.startswith("drawn_")]  # common random numbers across dates
+    pd.testing.assert_frame_equal(first[world], second[world], check_exact=True)
+    bands = storage.read_table(dated, "bands")
+    assert bands.groupby(["start_date", "scenario"])["point"].nunique().to_dict() == {
+        (d, s): 2 for d in DATES for s in ("freeze", "status_quo")}
+    described = pq.read_schema(next((dated / "outcomes").glob("*.parquet"))).field("start_date")
+    assert described.metadata[b"unit"] == b"ISO date (YYYY-MM-DD)"
+    manifest = results.load_manifest(dated)
+    assert manifest["start_dates"] == list(DATES) and manifest["rows"] == 24
+
+
+@pytest.mark.slow
+def test_a_row_of_a_two_date_sweep_replays_from_its_own_date(dated, capsys):
+    from conflictsim.cli import main as conflictsim
+
+    stored = storage.read_table(dated)
+    for row in (4, 19):
+        alone = results.replay(dated, row)
+        assert alone.start_date.isoformat() == stored.loc[row, "start_date"]
+        assert alone.outcomes.iloc[0]["occupied_km2_final"] == stored.loc[row, "occupied_km2_final"]
+        assert f"--start-date {stored.loc[row, 'start_date']}" in results.replay_command(dated, row)
+        assert conflictsim(["run", "--from", str(dated), "--run", str(row)]) == 0
+        assert f"replay of row {row} matches the stored row bit for bit" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_results_and_discover_name_the_start_dates(dated, capsys):
+    from conflictsim.cli import main as conflictsim
+    from experiments import discover
+
+    assert conflictsim(["results", str(dated)]) == 0
+    printed = capsys.readouterr().out
+    assert "30 days from 2023-07-01 and from 2024-06-01" in printed
+    assert "start_date" in printed and printed.count("2024-06-01") >= 3
+    frame = storage.read_table(dated)
+    assert "start_date" in discover.inputs_of(frame, results.load_manifest(dated), "levers")
+
+
+@pytest.mark.slow
+def test_a_partly_done_two_date_sweep_resumes_to_the_same_rows(dated, tmp_path):
+    import shutil
+
+    partial = tmp_path / "partial"
+    shutil.copytree(dated, partial)
+    for chunk_id in (1, 5, 6, 7):  # one chunk of the first date, the second date's last three
+        (partial / storage.CHECKSUMS / storage.record_name(chunk_id)).unlink()
+    report = sweep.run(spec_module.parse(MULTI_DATE, "dates.toml"), partial,
+                       evaluators.SerialEvaluator(), resume=True, progress=False)
+    assert report.chunks_computed == 4 and report.rows_computed == 12
+    for table in ("outcomes", "bands"):
+        assert_same_rows(dated, partial, table)
 
 
 def wait_for_chunks(out: Path, count: int, process: subprocess.Popen, timeout: float = 120) -> int:
