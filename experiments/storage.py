@@ -198,6 +198,19 @@ def write_chunk(out: Path, chunk_id: int, tables: dict[str, pd.DataFrame],
     return entry
 
 
+def remove_unrecorded(out: Path, chunk_ids) -> None:
+    """Delete the table files of those chunks that have no checksum record: a signal that lands
+    between a chunk's tables and its record leaves rows on disk that the sweep does not count
+    as kept (and a resume computes again), so a reader would see rows the sweep said it had not
+    kept."""
+    records = read_records(out)
+    for chunk_id in chunk_ids:
+        if chunk_id in records:
+            continue
+        for name in TABLES:
+            (Path(out) / name / chunk_name(chunk_id)).unlink(missing_ok=True)
+
+
 def write_point_bands(out: Path, chunk_id: int, frame: pd.DataFrame,
                       parts: dict[str, str]) -> None:
     """The band of a point split over chunks, named after its first chunk, with a record of

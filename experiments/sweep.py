@@ -267,6 +267,7 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
         status = "complete"
     except KeyboardInterrupt as err:
         status, error = "interrupted", "interrupted (Ctrl-C or SIGTERM)"
+        storage.remove_unrecorded(out, [chunk.chunk_id for chunk in todo])
         computed, chunks_written = _recorded_this_session(out, todo)
         kept = rows_done + computed
         raise Interrupted(f"{kept:,} of {rows_total:,} rows kept in {out}; the same command with "

@@ -237,6 +237,33 @@ def test_an_interrupt_right_after_a_chunk_is_written_counts_that_chunk(tmp_path,
     assert session["rows_computed"] == kept and session["chunks_computed"] == 2
 
 
+def test_an_interrupt_between_a_chunks_tables_and_its_record_keeps_neither(tmp_path, monkeypatch):
+    """A signal can land after a chunk's tables are written and before its record (seen under
+    load: a SIGTERM'd sweep said fewer rows were kept than its outcomes table then held); what
+    is read afterwards must be what the message counts, and a resume fills the rest in."""
+    atomic_write_bytes = storage.atomic_write_bytes
+    records = []
+
+    def interrupt_before_the_second_record(path, data):
+        if Path(path).parent.name == storage.CHECKSUMS:
+            records.append(path)
+            if len(records) == 2:
+                raise KeyboardInterrupt
+        return atomic_write_bytes(path, data)
+
+    monkeypatch.setattr(storage, "atomic_write_bytes", interrupt_before_the_second_record)
+    out = tmp_path / "out"
+    with pytest.raises(sweep.Interrupted) as caught:
+        run_serial(TINY, out)
+    monkeypatch.undo()
+    kept = len(storage.read_table(out))
+    assert kept == 6, "the second chunk's tables went with its record"
+    assert str(caught.value).startswith(f"{kept:,} of 24 rows kept in ")
+    report = sweep.run(spec_module.parse(TINY, "tiny.toml"), out, evaluators.SerialEvaluator(),
+                       resume=True, progress=False)
+    assert report.rows_already_done == 6 and len(storage.read_table(out)) == 24
+
+
 # --- one writer per directory ---------------------------------------------------------------
 
 @pytest.mark.slow
