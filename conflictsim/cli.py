@@ -175,11 +175,18 @@ def replay_row(sweep_dir: str, row_index: int):
     derived = sum(1 for item in manifest["spec"]["output"].get("derived") or ()
                   if item["name"] in values)
     if mismatched:
+        from experiments.provenance import cpu_features
+
         machine = manifest.get("environment", manifest).get("numpy_cpu_features", "unknown")
-        why = (f"stored on a CPU with features {machine}; with native math numpy's exp/log can "
-               "differ in the last bit between CPUs (math = \"portable\" in a spec avoids it)"
-               if results.math_mode(manifest) == "native" else
-               "the sweep used portable math, exact on any CPU: the model or the settings differ")
+        if results.math_mode(manifest) != "native":
+            why = "the sweep used portable math, exact on any CPU: the model or the settings differ"
+        elif machine == cpu_features():
+            why = ("stored on a CPU with this one's features, so not the CPU: the model or the "
+                   "settings differ")
+        else:
+            why = (f"stored on a CPU with features {machine}; with native math numpy's exp/log "
+                   "can differ in the last bit between CPUs (math = \"portable\" in a spec "
+                   "avoids it)")
         print(f"replay of row {row_index} does NOT match the stored row in: "
               f"{', '.join(mismatched)} ({why})")
     else:

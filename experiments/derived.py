@@ -52,7 +52,10 @@ def reduce(item: DerivedOutcome, values: np.ndarray, start_date: str | None = No
     day = np.flatnonzero(mask)
     if len(day) == 0:
         return np.full(runs, np.nan)
-    window = values[:, day]
+    # each run's days contiguous, so a sum adds them in one order (numpy's pairwise) whatever
+    # the batch: a (runs, days) window in column order was summed day by day across the runs,
+    # and one run alone pairwise, so a row replayed alone did not match its sweep's value
+    window = np.ascontiguousarray(values[:, day])
     if item.reduce in ("mean", "min", "max", "sum"):
         return getattr(np, item.reduce)(window, axis=1)
     if item.reduce.endswith("_above"):

@@ -304,6 +304,7 @@ def test_run_from_a_sweep_checks_and_writes_its_derived_outcomes(capsys, tmp_pat
     out = run_main(capsys, "run", "--from", sweep, "--run", 3)
     assert out.returncode == 0, out.stderr
     assert "does NOT match the stored row in: occupied_mean (" in out.stdout
+    assert "with this one's features, so not the CPU" in out.stdout, "not blamed on the CPU"
 
 
 def test_run_takes_portable_math_and_refuses_an_unknown_mode(capsys, tmp_path):

@@ -12,7 +12,8 @@ import pytest
 
 import experiments
 import sim
-from experiments import discover, noise, storage
+from experiments import derived, discover, noise, storage
+from experiments import spec as spec_module
 from conflictsim.cli import main as conflictsim
 
 SPEC = {"name": "world", "scenarios": ["status_quo", "freeze"], "days": 10, "replicates": 3,
@@ -210,3 +211,16 @@ def test_the_pairs_plot_shows_the_box_over_its_restricted_dimensions(tmp_path):
     from experiments import plots
 
     assert plots.overlapping_texts(figure) == []
+
+
+@pytest.mark.parametrize("how", ["mean", "sum", "min", "max"])
+def test_a_derived_outcome_of_one_run_is_the_same_alone_and_in_a_batch(how):
+    """`run --from DIR --run K` said a derived mean 'does NOT match' its sweep (found by a
+    researcher): the sweep's (runs, days) trajectories in column order were summed day by day
+    across the runs, one run alone pairwise. Each run's value must not depend on its batch."""
+    rng = np.random.default_rng(5)
+    batch = np.asfortranarray(rng.uniform(0.2, 0.9, size=(64, 731)))
+    item = spec_module.DerivedOutcome(name="x", field="ukraine_support", reduce=how)
+    together = derived.reduce(item, batch)
+    alone = np.concatenate([derived.reduce(item, batch[k:k + 1]) for k in range(len(batch))])
+    assert together.tobytes() == alone.tobytes()
