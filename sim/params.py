@@ -1416,6 +1416,14 @@ def unit_words(spec: ParamSpec) -> str:
     return _UNIT_WORDS.get(spec.unit, spec.unit)
 
 
+def number_text(number: float) -> str:
+    """A setting's number as a student reads it: every digit it has, up to the 15 a float holds,
+    and none it has not ("30", not "30.000000000000004" for 100 * 0.3); thousands grouped
+    ("6,000"). Never rounded to fewer digits: a typed 149.99 % read "150 %" at three, which
+    is the cap, and a value just under it is not at it."""
+    return f"{float(number):,.15g}"
+
+
 def plain_value(spec: ParamSpec, value: Any) -> str:
     """A value as a student reads it: "30 % of the 2024 level", "on", "4,000 km²"."""
     if spec.kind == "bool" or isinstance(value, (bool, np.bool_)):
@@ -1424,9 +1432,9 @@ def plain_value(spec: ParamSpec, value: Any) -> str:
         return value if isinstance(value, str) else spec.choices[int(value)]
     number = float(value)
     if spec.unit in PERCENT_UNITS:
-        return f"{100 * number:.3g} {unit_words(spec)}"
+        return f"{number_text(100 * number)} {unit_words(spec)}"
     unit = unit_words(spec)
-    text = f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.3g}"
+    text = number_text(number)
     if unit == "times":
         return f"{text} times"
     return f"{text} {unit}".rstrip()

@@ -305,6 +305,26 @@ def test_bad_input_shows_a_plain_message_and_keeps_settings(browser, server):
 
 
 @pytest.mark.slow
+def test_a_typed_value_between_the_sliders_steps_is_kept_and_read_as_typed(browser, server):
+    """Found by a student: a typed US aid share of 149.99 % read "150 %", as if at the cap; and
+    the slider, in steps of 2 %, had moved it onto 150 % and sent that back as the student's."""
+    context, page = open_page(browser, server)
+    try:
+        page.locator(".typed-value-input input").fill("149.99")
+        page.locator(".typed-value button.typed-value-apply").click()
+        page.wait_for_function("() => location.search.includes('trump_aid_level=')",
+                               timeout=FAN_TIMEOUT_MS)
+        page.wait_for_timeout(1500)  # a move the slider sent back would be there by now
+        assert "trump_aid_level=1.4999" in page.evaluate("location.search")
+        assert page.locator(".param-trump_aid_level .param-range").inner_text().startswith(
+            "now 149.99 % of the 2024 level")
+        assert page.locator(".date-banner").inner_text().endswith(
+            "US aid after Jan 2025: 149.99 % of the 2024 level")
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
 def test_open_run_replays_it_exactly(browser, server):
     context, page = open_page(browser, server)
     try:

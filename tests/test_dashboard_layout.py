@@ -17,10 +17,11 @@ from dashboards import events, plots
 from dashboards.app import scenario_heading
 from dashboards.components.controls import (ACTOR_GROUPS, KEY_PARAMETERS, actor_group,
                                              input_error_text, plain_text, range_text,
+                                             slider_position, slider_scale, slider_step,
                                              tooltip_text, typed_in_model_units)
 from dashboards.components.views import outcomes_table, runs_csv
 from dashboards.settings import Settings, parse_value
-from sim.params import change_text, humanised, plain_value, unit_words
+from sim.params import change_text, humanised, number_text, plain_value, unit_words
 from sim.trajectories import TRAJECTORIES
 
 CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
@@ -50,6 +51,68 @@ def test_values_and_changes_read_in_words():
     assert range_text(sim.PARAMS["putin_maximalist_demand_km2"]) == "0 to 80,000 km²"
     line = events.intervention_events([(100, {"trump_aid_level": 0.3})])[0].text
     assert line == "you set US aid after Jan 2025 to 30 % of the 2024 level"
+
+
+def test_a_settings_number_shows_every_digit_it_has_and_none_it_has_not():
+    """Found by a student: a typed US aid share of 149.99 % read "150 %", the cap. A setting's
+    number is never rounded onto another: round values stay round, float noise goes."""
+    assert number_text(100 * 1.4999) == "149.99"
+    assert number_text(100 * 1.5) == number_text(150) == "150"
+    assert number_text(149.999999) == "149.999999"
+    assert number_text(100 * 0.3) == "30" and number_text(100 * 0.57) == "57"  # 56.99999999999999
+    assert number_text(6000) == "6,000" and number_text(12345.5) == "12,345.5"
+    assert number_text(0.456) == "0.456" and number_text(-2.5) == "-2.5"
+    assert number_text(11.13) == "11.13", "three digits read 11.1"
+
+
+def test_a_typed_value_just_under_the_cap_is_not_shown_at_the_cap():
+    import ipyvuetify as v
+    import solara
+
+    from dashboards.components.controls import ParameterControl
+    aid = sim.PARAMS["trump_aid_level"]
+    typed = parse_value("trump_aid_level", typed_in_model_units(aid, "149.99"))
+    assert plain_value(aid, typed) == "149.99 % of the 2024 level"
+    assert plain_value(aid, 1.5) == "150 % of the 2024 level"
+    assert change_text("trump_aid_level", typed) == (
+        "set US aid after Jan 2025 to 149.99 % of the 2024 level")
+    changed = Settings(scenario="status_quo").with_value("trump_aid_level", typed)
+    assert scenario_heading(changed).endswith("US aid after Jan 2025: 149.99 % of the 2024 level")
+    box, rc = solara.render(ParameterControl(aid, typed, lambda name, value: None),
+                            handle_error=False)
+    readout = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets
+               if "param-range" in w.attributes.get("class", "")]
+    assert readout == ["now 149.99 % of the 2024 level (from 0 to 150 % of the 2024 level)"]
+    # the slider gets the step it can show: handed 149.99 its own rounding moved it to 150 and
+    # sent that back as the student's value
+    assert rc.find(v.Slider).widget.v_model == 150
+    rc.close()
+    with pytest.raises(sim.ParamError) as refused:
+        aid.coerce(1.500001)
+    assert input_error_text(refused.value) == (
+        "US aid after Jan 2025, share of the 2024 level: 150.0001 % is not allowed; "
+        "allowed: 0 to 150 % of the 2024 level.")
+
+
+def test_a_slider_is_given_a_step_of_its_own_as_its_rounding_would_make_it():
+    """Vuetify's slider moves a value it is given onto its steps (counted from its minimum,
+    half up, to the step's decimals) and sends the move back as the student's: the page hands
+    it that step, so it has nothing to move."""
+    for name in KEY_PARAMETERS:
+        spec = sim.PARAMS[name]
+        if spec.kind in ("bool", "choice"):
+            continue
+        scale, step = slider_scale(spec), slider_step(spec) * slider_scale(spec)
+        for k in range(0, 101, 7):
+            between = spec.low + (spec.high - spec.low) * (k + 0.3) / 101
+            position = slider_position(spec, between)
+            steps = (position - spec.low * scale) / step
+            assert abs(steps - round(steps)) < 1e-9, (name, between, position)
+            assert abs(position - between * scale) <= step / 2 + 1e-9, (name, between, position)
+            assert slider_position(spec, position / scale) == position, "a step stays put"
+        assert slider_position(spec, spec.default) == round(spec.default * scale, 9), name
+    aid = sim.PARAMS["trump_aid_level"]  # steps of 2 %
+    assert [slider_position(aid, x) for x in (1.4999, 0.37, 0.3699, 0.0)] == [150, 38, 36, 0]
 
 
 def test_tooltips_and_refusals_name_labels_not_code():

@@ -15,7 +15,8 @@ from typing import Any, Callable
 import solara
 
 import sim
-from sim.params import PERCENT_UNITS, ParamSpec, plain_value, short_label, unit_words
+from sim.params import (PERCENT_UNITS, ParamSpec, number_text, plain_value, short_label,
+                        unit_words)
 
 from .views import MarkdownText
 
@@ -78,6 +79,22 @@ def slider_step(spec: ParamSpec) -> float:
     return 10 * power
 
 
+def slider_position(spec: ParamSpec, value: float) -> float:
+    """Where the slider shows `value` (in its scale): the step nearest to it, rounded as
+    Vuetify's slider rounds a value it is given (`roundValue`: steps counted from `min`, half
+    up, to the step's decimals). Given a value between two steps (a typed 149.99 %), the slider
+    moved itself onto one and sent that back as the student's choice: 149.99 % became 150 %.
+    On a step already it has nothing to move; the words under it say the exact value."""
+    scale = slider_scale(spec)
+    step = slider_step(spec) * scale
+    low, high = spec.low * scale, spec.high * scale
+    written = f"{step:.15g}"  # as JavaScript writes the number
+    decimals = len(written.partition(".")[2])
+    offset = math.fmod(low, step)
+    position = math.floor((float(value) * scale - offset) / step + 0.5) * step + offset
+    return round(min(max(position, low), high), decimals)
+
+
 _CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
@@ -102,9 +119,7 @@ def range_text(spec: ParamSpec) -> str:
         return ""
     scale = slider_scale(spec)
     unit = unit_words(spec)
-    low, high = (f"{x * scale:,.0f}" if abs(x * scale) >= 1000 else f"{x * scale:.4g}"
-                 for x in (spec.low, spec.high))
-    return f"{low} to {high} {unit}".rstrip()
+    return f"{number_text(spec.low * scale)} to {number_text(spec.high * scale)} {unit}".rstrip()
 
 
 def tooltip_text(spec: ParamSpec) -> str:
@@ -151,7 +166,7 @@ def input_error_text(err: Exception) -> str:
     allowed = range_text(spec) or spec.allowed()
     value = err.value
     if isinstance(value, (int, float)) and slider_scale(spec) != 1:
-        value = f"{value * slider_scale(spec):g} %"
+        value = f"{number_text(value * slider_scale(spec))} %"
     if not str(value).strip():
         return f"{spec.plain_label}: no value typed; allowed: {allowed}."
     return f"{spec.plain_label}: {value} is not allowed; allowed: {allowed}."
@@ -219,7 +234,7 @@ def ParameterControl(spec: ParamSpec, value: Any, on_value: Callable[[str, Any],
                           on_value=lambda v: on_value(spec.name, v), dense=True)
         else:
             slider = solara.SliderInt if spec.kind == "int" else solara.SliderFloat
-            slider(label=spec.plain_label, value=round(float(value) * scale, 9), min=spec.low * scale,
+            slider(label=spec.plain_label, value=slider_position(spec, value), min=spec.low * scale,
                    max=spec.high * scale, step=slider_step(spec) * scale,
                    on_value=lambda v: on_value(spec.name, round(v / scale, 9)),
                    thumb_label=True)
