@@ -550,6 +550,37 @@ def test_after_reset_an_export_shows_day_0(browser, server):
 
 
 @pytest.mark.slow
+def test_the_runs_come_zipped_with_their_size_and_unzip_to_the_fans_table(browser, server):
+    """A 200-run fan's runs.csv was 30 MB, and a student waited 94 s for it on a loaded server
+    (50 s on an idle one: Solara's download thread traced every call of pandas' writer)."""
+    import io
+    import time
+    import zipfile
+
+    from dashboards.components.views import runs_csv
+    from dashboards.session import Session
+
+    context, page = open_sized(browser, server, 1500, 1100)
+    try:
+        labels = [b.text_content() for b in page.locator(".export-panel button").all()]
+        assert any(re.search(r"runs\.csv\.zip \(about [\d.]+ MB\)", text) for text in labels), labels
+        assert any(re.search(r"runs\.parquet \(about [\d.]+ MB\)", text) for text in labels), labels
+        started = time.monotonic()
+        made = download(page, "runs.csv.zip")
+        took = time.monotonic() - started
+        session = Session()  # the page's settings: the default preset, seed 0, run 0
+        fan = session.compute_fan()
+        with zipfile.ZipFile(io.BytesIO(made)) as archive:
+            assert archive.namelist() == ["runs.csv"]
+            assert archive.read("runs.csv") == runs_csv(fan.trajectories, session.model.run_indices,
+                                                        0, session.start_date)
+        assert took < 30, f"the zipped runs took {took:.0f} s to arrive"
+        assert page.problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
 def test_a_refusal_shows_beside_its_field_and_goes_at_the_next_action(browser, server):
     context, page = open_sized(browser, server, 1024, 768)
     try:
