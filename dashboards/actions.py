@@ -11,7 +11,7 @@ import datetime
 import re
 import urllib.parse
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import sim
 from sim import calendar
@@ -21,6 +21,9 @@ from .reactive_state import DashboardState, show_day
 from .session import Session
 from .settings import (LINK_LESSON_KEY, Settings, parse_run_reference, parse_start_date,
                        settings_from_query, settings_from_text)
+
+if TYPE_CHECKING:
+    from .lessons import LessonProgress
 
 
 def publish(session: Session, state: DashboardState) -> None:
@@ -172,16 +175,41 @@ def start_lesson(session: Session, state: DashboardState, lesson) -> bool:
     return True
 
 
-def run_lesson(session: Session, state: DashboardState, lesson):
-    """Run the lesson's model to its day and answer its question there (a `lessons.LessonAnswer`):
-    the session's own ensemble against the comparison's day-0 fan with the same seed and runs."""
-    from . import comparison
-    from .lessons import answer, departures
+LESSON_STEP_DAYS = 30  # a lesson's run steps a month at a time, saying where it is between
 
+
+def run_lesson(session: Session, state: DashboardState, lesson,
+               on_progress: Callable[[LessonProgress], None] | None = None):
+    """Run the lesson's model to its day and answer its question there (a `lessons.LessonAnswer`):
+    the session's own ensemble against the comparison's day-0 fan with the same seed and runs.
+
+    It runs in a thread of its own (the page's lesson panel starts it as a task) and takes up
+    to 14 s on a loaded server, so it steps `LESSON_STEP_DAYS` at a time and says where it is
+    after each: to `on_progress` (a `lessons.LessonProgress`) and in the page's date and charts.
+    Between steps the page goes on; a model rebuilt meanwhile (Reset, another preset, a file)
+    stops it, as its answer would be another run's."""
+    from . import comparison
+    from .lessons import LessonProgress, answer, departures
+
+    report = on_progress or (lambda progress: None)
     state.playing.value = False
-    if session.day < lesson.run_days:
-        step(session, state, lesson.run_days - session.day)
     with session.lock:
+        generation, runs, start = session.generation, session.settings.n_runs, session.start_date
+    report(LessonProgress(session.day, calendar.date_of(session.day, start), runs))
+    while True:
+        with session.lock:  # the model checked and stepped in one go, never a rebuilt one
+            before = session.day
+            if session.generation != generation or before >= lesson.run_days:
+                break
+            day = session.step(min(LESSON_STEP_DAYS, lesson.run_days - before))
+        show_day(state, day, session.model.days)
+        if day == before:  # the model's last day
+            break
+        report(LessonProgress(day, calendar.date_of(day, start), runs))
+    with session.lock:
+        if session.generation != generation:
+            raise ValueError("the model was started again (Reset or new settings) while the "
+                             "lesson ran: run the lesson again")
         ours = {lesson.variable: session.model.trajectories[lesson.variable].copy()}
         settings, start, day = session.settings, session.start_date, session.day
         chosen = session.chosen  # with the changes made during the run

@@ -154,14 +154,15 @@ def weakly(function: Callable[..., Any], *held: Any) -> Callable[..., Any]:
     Solara 1.58 keeps every function given to `use_task` for the server's life (each task's
     result store registers itself with the server's kernel callbacks and is never removed), so
     a closure over the session kept every student's model alive after their page closed. The
-    function gets the objects as arguments and is skipped once any of them has gone."""
+    function gets the objects as its first arguments (then those the task is called with) and
+    is skipped once any of them has gone."""
     refs = [weakref.ref(obj) for obj in held]
 
-    def call():
+    def call(*arguments):
         objects = [ref() for ref in refs]
         if any(obj is None for obj in objects):
             return None
-        return function(*objects)
+        return function(*objects, *arguments)
 
     return call
 
@@ -245,7 +246,7 @@ def Dashboard(on_session: Callable[[Session], None] | None = None):
                              classes=["lessons-error"])
             LessonPanel(lessons,
                         on_start=lambda lesson: actions.start_lesson(session, state, lesson),
-                        on_run=lambda lesson: actions.run_lesson(session, state, lesson),
+                        on_run=weakly(actions.run_lesson, session, state),
                         initial=link_lesson.value)
             FramedImage(frame.overview, "overview",
                         overview_caption(session.settings, session.start_date))

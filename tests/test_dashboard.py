@@ -467,6 +467,82 @@ def wait_for_fan(rc, timeout=60):
     assert html_with_class(rc, "fan-readout"), "the fan appears"
 
 
+def reaches(root, target) -> bool:
+    """Whether `target` can be reached from `root` through objects and functions' closures (not
+    their modules' globals, nor classes and modules, which every function reaches)."""
+    import gc
+    import types
+
+    stack, seen = [root], set()
+    while stack:
+        obj = stack.pop()
+        if obj is target:
+            return True
+        if id(obj) in seen or isinstance(obj, (types.ModuleType, type, types.FrameType)):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, types.FunctionType):
+            for cell in obj.__closure__ or ():
+                try:
+                    stack.append(cell.cell_contents)
+                except ValueError:  # a cell not filled yet
+                    pass
+            stack.extend(obj.__defaults__ or ())
+        else:
+            stack.extend(gc.get_referents(obj))
+    return False
+
+
+def kept_task_functions() -> list:
+    """The first function given to each Solara task so far. Solara 1.58 keeps it for the
+    server's life: in the factory of the task's store, whose reset it registers to run at every
+    kernel start (`solara.lifecycle`). What the store holds for a page (its task, the task's
+    latest function and value) goes with the page's kernel; not this."""
+    from solara import lifecycle
+
+    kept = []
+    for entry in list(lifecycle._on_kernel_start_callbacks):
+        for cell in entry.callback.__closure__ or ():
+            factory = getattr(getattr(cell.cell_contents, "_storage", None), "factory", None)
+            for held in getattr(factory, "__closure__", None) or ():
+                if callable(held.cell_contents) and not isinstance(held.cell_contents, type):
+                    kept.append(held.cell_contents)
+    return kept
+
+
+@pytest.mark.slow
+def test_no_function_solara_keeps_for_the_servers_life_holds_a_pages_session(tmp_path,
+                                                                             monkeypatch):
+    """A lesson's run is a Solara task (it runs in a thread while the page says how far it has
+    got), and Solara 1.58 keeps the first function given to each task for the server's life:
+    the page hands the lesson's task its run holding the session weakly (`app.weakly`), as the
+    fan, comparison and play tasks do, so a closed page's session and 200-run model are not
+    kept by them."""
+    from dashboards import app
+    from dashboards.lessons import LESSONS_DIR, LESSONS_ENV
+    short = (LESSONS_DIR / "us_aid_cut.toml").read_text().replace(
+        "run_days = 365", "run_days = 40").replace("day = 365", "day = 40")
+    (tmp_path / "short.toml").write_text(short)
+    monkeypatch.setenv(LESSONS_ENV, str(tmp_path))
+    kept_before = {id(f) for f in kept_task_functions()}
+    sessions = []
+    box, rc = solara.render(app.Dashboard(on_session=sessions.append), handle_error=False)
+    try:
+        wait_for_fan(rc)
+        rc.find(v.Btn, children=["Start this lesson"]).widget.click()
+        rc.find(v.BtnToggle).wait_for(timeout=30).widget.v_model = 1
+        rc.find(v.Btn, children=["2. Run the model for 40 days"]).widget.click()
+        rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=120)
+        session = sessions[0]
+        assert session.day == 40
+        kept = [f for f in kept_task_functions() if id(f) not in kept_before]
+        assert len(kept) >= 5, "the fan, play, comparison, presets and lesson tasks"
+        holding = [f.__qualname__ for f in kept if reaches(f, session)]
+        assert not holding, f"kept for the server's life, these hold the session: {holding}"
+    finally:
+        rc.close()
+
+
 def counting(component, calls: list):
     """`component` with the same body (hooks and subscriptions included), each render counted."""
     @solara.component

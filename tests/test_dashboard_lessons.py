@@ -133,6 +133,34 @@ def test_a_lesson_sets_up_its_scenario_runs_to_its_day_and_says_what_it_shows():
         assert menu_words not in found.text
 
 
+def test_a_lessons_run_steps_a_month_at_a_time_and_stops_if_the_model_is_rebuilt():
+    """The page's date follows the lesson's run a month at a time, and the panel hears where it
+    is; a Reset (or another preset, a file) while it runs stops it rather than answer from
+    another model."""
+    first = load_lessons()[0]
+    lesson = replace(first, settings=replace(first.settings, n_runs=8), run_days=70, day=70)
+    session = Session(Settings(scenario="freeze", n_runs=8))
+    state = DashboardState.detached(session.settings)
+    assert actions.start_lesson(session, state, lesson)
+    heard, days_shown = [], []
+    unsubscribe = state.day.subscribe(days_shown.append)
+    found = actions.run_lesson(session, state, lesson, heard.append)
+    unsubscribe()
+    assert [(p.day, p.runs) for p in heard] == [(0, 8), (30, 8), (60, 8), (70, 8)]
+    assert heard[1].date == sim.calendar.date_of(30, lesson.start)
+    assert days_shown == [30, 60, 70] and found.ours.runs == 8
+
+    assert actions.start_lesson(session, state, lesson)
+
+    def reset_at_day_30(progress):
+        if progress.day == 30:
+            actions.reset(session, state)
+
+    with pytest.raises(ValueError, match="started again"):
+        actions.run_lesson(session, state, lesson, reset_at_day_30)
+    assert session.day == 0, "the rebuilt model is not run on"
+
+
 def test_a_lesson_run_on_changed_settings_says_its_explanation_is_the_lessons():
     """Found in a class: a student typed US aid = 150 % into the aid-cut lesson and ran it; the
     page said "in the year without US aid" of a run with more aid. The answer names each change
@@ -878,7 +906,7 @@ def test_the_lesson_panel_walks_from_prediction_to_explanation():
     ours = {lessons[0].variable: np.stack([100_000 + 30 * days + k for k in range(5)])}
     theirs = {lessons[0].variable: np.stack([100_000 + 20 * days + k for k in range(5)])}
 
-    def run(lesson):
+    def run(lesson, on_progress):
         ran.append(lesson)
         return answer(lesson, ours, theirs, theirs_label="the status quo")
 
@@ -892,8 +920,8 @@ def test_the_lesson_panel_walks_from_prediction_to_explanation():
     rc.find(v.BtnToggle).widget.v_model = 1
     assert not run.widget.disabled
     run.widget.click()
+    rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10).widget.click()
     assert ran == [lessons[0]]
-    rc.find(v.Btn, children=["4. Show the explanation"]).widget.click()
     texts = page_text(rc)
     assert f"median +{30 * lessons[0].day:,.0f} km²" in texts, "the question's numbers"
     assert "50 % larger" in texts, "the explanation's words come from the numbers"
@@ -912,13 +940,14 @@ def test_the_explanation_says_how_far_the_prediction_was_from_the_runs():
     lesson = next(lesson for lesson in load_lessons() if lesson.name == "us_aid_cut")
     fans = synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5])
     box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True,
-                                        on_run=lambda lesson: answer(lesson, *fans)),
+                                        on_run=lambda lesson, on_progress: answer(lesson, *fans)),
                             handle_error=False)
     rc.find(v.Btn, children=["Start this lesson"]).widget.click()
     rc.find(v.BtnToggle).widget.v_model = 2  # "two to three times"
     rc.find(v.Btn, children=[f"2. Run the model for {lesson.run_days} days"]).widget.click()
+    explain = rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10)
     assert "model's 50 % range" not in page_text(rc), "not before the explanation"
-    rc.find(v.Btn, children=["4. Show the explanation"]).widget.click()
+    explain.widget.click()
     verdict = page_text(rc).split("Your prediction.")[1]
     assert "The model's answer (Area of Ukraine held by Russia: change from 1 December 2024 to " \
         "1 December 2025), run by run" in verdict
@@ -939,7 +968,7 @@ def test_the_prediction_is_locked_once_its_run_has_started():
     lesson = lessons["us_aid_cut"]
     fans = synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5])
     box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True,
-                                        on_run=lambda lesson: answer(lesson, *fans)),
+                                        on_run=lambda lesson, on_progress: answer(lesson, *fans)),
                             handle_error=False)
     rc.find(v.Btn, children=["Start this lesson"]).widget.click()
     choice_buttons = [rc.find(v.Btn, children=[choice]) for choice in lesson.choices]
@@ -947,10 +976,11 @@ def test_the_prediction_is_locked_once_its_run_has_started():
     assert "locked" not in page_text(rc)
     rc.find(v.BtnToggle).widget.v_model = 2  # "two to three times"
     rc.find(v.Btn, children=[f"2. Run the model for {lesson.run_days} days"]).widget.click()
+    explain = rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10)
     assert all(rc.find(v.Btn, children=[choice]).widget.disabled for choice in lesson.choices)
     assert "Your prediction is locked for this run" in page_text(rc)
     rc.find(v.BtnToggle).widget.v_model = 1  # changed after the answer: not what is judged
-    rc.find(v.Btn, children=["4. Show the explanation"]).widget.click()
+    explain.widget.click()
     verdict = page_text(rc).split("Your prediction.")[1]
     assert f"Your choice, “{lesson.choices[2]}”" in verdict
     assert lesson.choices[1] not in verdict
@@ -970,19 +1000,113 @@ def test_a_typed_prediction_is_locked_once_its_run_has_started():
     lesson = replace(lesson, measure="level")  # a typed area held, unsigned
     fans = synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5], base=0.0)
     box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True,
-                                        on_run=lambda lesson: answer(lesson, *fans)),
+                                        on_run=lambda lesson, on_progress: answer(lesson, *fans)),
                             handle_error=False)
     rc.find(v.Btn, children=["Start this lesson"]).widget.click()
     area = rc.find(v.Textarea, label="Your prediction")
     assert not area.widget.disabled
     area.widget.v_model = "99000"
     rc.find(v.Btn, children=[f"2. Run the model for {lesson.run_days} days"]).widget.click()
+    explain = rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10)
     assert rc.find(v.Textarea, label="Your prediction").widget.disabled
     assert "Your prediction is locked for this run" in page_text(rc)
-    rc.find(v.Btn, children=["4. Show the explanation"]).widget.click()
+    explain.widget.click()
     verdict = page_text(rc).split("Your prediction.")[1]
     assert "Your prediction, 99,000 km², is above the model's 90 % band" in verdict
     rc.close()
+
+
+def test_a_lessons_run_says_it_is_running_and_how_far_it_has_got_until_its_answer():
+    """Found by a student: the run took up to 14 s on a loaded server and the page showed only
+    a thin bar at its top. It runs in a thread; the panel says how far it has got, with the
+    run's button busy and the lesson held until the answer is there."""
+    import datetime as dt
+    import html
+    import threading
+
+    import ipyvuetify as v
+
+    from dashboards.components.lesson_panel import LessonPanel
+    from dashboards.lessons import LessonProgress, answer
+    lesson = next(lesson for lesson in load_lessons() if lesson.name == "us_aid_cut")
+    fans = synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5])
+    gate = threading.Event()
+
+    def run(lesson, on_progress):
+        on_progress(LessonProgress(120, dt.date(2025, 3, 31), 200))
+        gate.wait(10)
+        return answer(lesson, *fans)
+
+    box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True, on_run=run),
+                            handle_error=False)
+    try:
+        rc.find(v.Btn, children=["Start this lesson"]).widget.click()
+        rc.find(v.BtnToggle).widget.v_model = 2
+        label = f"2. Run the model for {lesson.run_days} days"
+        rc.find(v.Btn, children=[label]).widget.click()
+        said = "Running the lesson's 200 runs: day 120 of 365, 31 Mar 2025…"
+        rc.find(solara.widgets.HTML, unsafe_innerHTML=html.escape(said)).wait_for(timeout=10)
+        bars = [w.value for w in rc.find(v.ProgressLinear).widgets]
+        assert bars == [pytest.approx(100 * 120 / 365)], "how far, drawn"
+        run_button = rc.find(v.Btn, children=[label]).widget
+        assert run_button.disabled and run_button.loading, "busy, not pressed twice"
+        assert rc.find(v.Btn, children=["Back to the list of lessons"]).widget.disabled
+        assert "lesson-stage-running" in page_classes(rc)
+        gate.set()
+        rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10)
+        assert "200 runs: day 120" not in page_text(rc) and "lesson-stage-observe" in page_classes(rc)
+        assert not rc.find(v.Btn, children=["Back to the list of lessons"]).widget.disabled
+    finally:
+        gate.set()
+        rc.close()
+
+
+def test_a_lessons_run_that_stops_says_why_and_can_run_again():
+    import ipyvuetify as v
+
+    from dashboards.components.lesson_panel import LessonPanel
+    from dashboards.lessons import answer
+    lesson = next(lesson for lesson in load_lessons() if lesson.name == "us_aid_cut")
+    fans = synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5])
+    calls = []
+
+    def run(lesson, on_progress):
+        calls.append(lesson)
+        if len(calls) == 1:
+            raise ValueError("the model was started again")
+        return answer(lesson, *fans)
+
+    box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True, on_run=run),
+                            handle_error=False)
+    try:
+        rc.find(v.Btn, children=["Start this lesson"]).widget.click()
+        rc.find(v.BtnToggle).widget.v_model = 2
+        label = f"2. Run the model for {lesson.run_days} days"
+        rc.find(v.Btn, children=[label]).widget.click()
+        rc.find(v.Alert, children=["The lesson's run stopped: the model was started again"]
+                ).wait_for(timeout=10)
+        again = rc.find(v.Btn, children=[label]).widget
+        assert not again.disabled and not again.loading
+        again.click()
+        rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10)
+        assert len(calls) == 2
+    finally:
+        rc.close()
+
+
+def page_classes(rc) -> set[str]:
+    """Every CSS class the rendered tree's widgets carry."""
+    import ipywidgets
+    out: set[str] = set()
+
+    def walk(widget):
+        out.update((getattr(widget, "class_", None) or "").split())
+        for child in getattr(widget, "children", None) or []:
+            if isinstance(child, ipywidgets.Widget):
+                walk(child)
+
+    walk(rc.find(ipywidgets.Widget).widget)
+    return out
 
 
 def page_text(rc) -> str:

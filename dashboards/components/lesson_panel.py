@@ -6,23 +6,31 @@ import html
 from typing import Callable, Sequence
 
 import solara
+import solara.lab
 
 from sim import calendar
 
 from .. import plots
-from ..lessons import Lesson, LessonAnswer, quantity_text
+from ..events import date_text
+from ..lessons import Lesson, LessonAnswer, LessonProgress, quantity_text
 from ..lessons.predictions import prediction_verdict
 from .views import FigureImage, MarkdownText
 
-STAGES = ("choose", "predict", "observe", "explain")
+STAGES = ("choose", "predict", "running", "observe", "explain")
 
 
 @solara.component
 def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
-                on_run: Callable[[Lesson], LessonAnswer], initial: str | None = None):
+                on_run: Callable[[Lesson, Callable[[LessonProgress], None]], LessonAnswer],
+                initial: str | None = None):
     """Walks one lesson through its stages. The stage, the prediction and the answer are this
     panel's own (what the student wrote); the model is changed only through `on_start` (set the
-    lesson up at day 0) and `on_run` (run it to the lesson's day, returning what it shows)."""
+    lesson up at day 0) and `on_run` (run it to the lesson's day, telling its progress to the
+    function it is given, and return what it shows).
+
+    `on_run` runs in a thread (a Solara task: up to 14 s on a loaded server, while the page
+    says how far it has got and stays usable), so it must hold the session weakly: Solara 1.58
+    keeps the first function given to a task for the server's life (see `app.weakly`)."""
     by_title = {lesson.title: lesson for lesson in lessons}
     by_name = {lesson.name: lesson for lesson in lessons}
     chosen = solara.use_reactive(by_name[initial].title if initial in by_name
@@ -33,7 +41,8 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
     # cannot re-grade it after seeing the answer; cleared when the lesson starts again
     locked = solara.use_reactive("")
     answer = solara.use_reactive("")
-    observed = solara.use_reactive(None)
+    progress = solara.use_reactive(None)  # the run's `LessonProgress`, while it runs
+    run_task = solara.lab.use_task(on_run, dependencies=None, raise_error=False)
     lesson = by_title.get(chosen.value)
 
     def start():
@@ -41,13 +50,13 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             prediction.set("")
             locked.set("")
             answer.set("")
-            observed.set(None)
             stage.set("predict")
 
     def run():
         locked.set(prediction.value)
-        observed.set(on_run(lesson))
+        progress.set(None)
         stage.set("observe")
+        run_task(lesson, progress.set)
 
     def leave():
         stage.set("choose")
@@ -65,7 +74,12 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             solara.Button("Start this lesson", on_click=start, color="primary",
                           classes=["lesson-start"])
             return
-        with solara.Column(classes=[f"lesson-stage-{stage.value}"], gap="6px"):
+        # what the panel shows: the run's answer once it has one; while it runs, the
+        # prediction and how far the run has got; if it stopped, the prediction and why
+        observed = run_task.value if stage.value != "predict" and run_task.finished else None
+        running = stage.value != "predict" and run_task.pending
+        shown = ("running" if running else stage.value if observed is not None else "predict")
+        with solara.Column(classes=[f"lesson-stage-{shown}"], gap="6px"):
             MarkdownText(f"**{lesson.question}**", style={"font-size": "1.05em"})
             QuestionLine(lesson)
             MarkdownText("**1. Predict.** " + lesson.predict_question)
@@ -84,33 +98,60 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             if is_locked:
                 solara.Text("Your prediction is locked for this run; start the lesson again to "
                             "change it.", classes=["lesson-locked"], style={"font-size": "0.8em"})
-            if stage.value == "predict":
+            if shown in ("predict", "running"):
                 days = lesson.run_days
                 solara.Button(f"2. Run the model for {days} days", on_click=run,
-                              disabled=not prediction.value.strip(), color="primary",
-                              classes=["lesson-run"])
-                if not prediction.value.strip():
+                              disabled=running or not prediction.value.strip(), loading=running,
+                              color="primary", classes=["lesson-run"])
+                if running:
+                    RunProgress(lesson, progress.value)
+                elif stage.value != "predict" and run_task.error:
+                    solara.Error(f"The lesson's run stopped: {run_task.exception}",
+                                 classes=["lesson-run-error"])
+                elif not prediction.value.strip():
                     solara.Text("Make your prediction first.", style={"font-size": "0.8em"})
-            elif observed.value is not None:
-                AnswerView(observed.value)
+            else:
+                AnswerView(observed)
                 MarkdownText("**3. Look.** " + lesson.observe_question)
                 with solara.Column(classes=["lesson-answer"]):
                     solara.InputTextArea(label="What you see", value=answer,
                                          continuous_update=True)
-            if stage.value != "predict" and observed.value is not None:
-                if stage.value == "observe":
+                if shown == "observe":
                     solara.Button("4. Show the explanation", on_click=lambda: stage.set("explain"),
                                   classes=["lesson-explain-button"])
                 else:
                     with solara.Column(classes=["lesson-explanation"], gap="0px"):
                         why = ("**Why** (for the lesson's own settings)**.** "
-                               if observed.value.departures else "**Why.** ")
-                        MarkdownText(why + observed.value.explanation)
+                               if observed.departures else "**Why.** ")
+                        MarkdownText(why + observed.explanation)
                         MarkdownText("**Your prediction.** "
-                                     + prediction_verdict(observed.value, locked.value),
+                                     + prediction_verdict(observed, locked.value),
                                      classes=["lesson-verdict"])
+            # leaving mid-run would leave the run going under another lesson
             solara.Button("Back to the list of lessons", on_click=leave, text=True,
-                          classes=["lesson-leave"])
+                          disabled=running, classes=["lesson-leave"])
+
+
+@solara.component
+def RunProgress(lesson: Lesson, progress: LessonProgress | None):
+    """Says that the lesson's run is going and how far it has got: a student saw only a thin
+    bar at the top of the page for the 14 s it took."""
+    days = lesson.run_days
+    if progress is None:
+        text, share = f"Starting the lesson's run of {days} days…", 0.0
+    elif progress.day < days:
+        text = (f"Running the lesson's {progress.runs} runs: day {progress.day} of {days}, "
+                f"{date_text(progress.date)}…")
+        share = progress.day / days
+    else:
+        text, share = (f"All {progress.runs} runs have reached day {days}: measuring the answer"
+                       + (" and the runs it is compared with…" if lesson.compare_with else "…"),
+                       1.0)
+    with solara.Column(classes=["lesson-running"], gap="2px"):
+        solara.ProgressLinear(value=100 * share)
+        day = "" if progress is None else str(progress.day)
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["lesson-progress"],
+                    attributes={"role": "status", "data-day": day}, style={"font-size": "0.9em"})
 
 
 def question_words(lesson: Lesson) -> str:

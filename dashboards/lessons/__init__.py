@@ -335,6 +335,16 @@ def question_series(lesson: Lesson, trajectories: Mapping[str, np.ndarray]) -> n
     return runs / lesson.scale
 
 
+@dataclass(frozen=True)
+class LessonProgress:
+    """How far a lesson's run has got, which the page says while it runs: the model's day, its
+    date and the number of runs."""
+
+    day: int
+    date: datetime.date
+    runs: int
+
+
 @dataclass(frozen=True, eq=False)
 class LessonAnswer:
     """What the page says the model shows for the lesson's question: the quantity, the day,
