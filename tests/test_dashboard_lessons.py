@@ -922,7 +922,7 @@ def test_the_lesson_panel_walks_from_prediction_to_explanation():
     run.widget.click()
     rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10).widget.click()
     assert ran == [lessons[0]]
-    texts = page_text(rc)
+    texts = text_once_shown(rc, "Your prediction.")
     assert f"median +{30 * lessons[0].day:,.0f} km²" in texts, "the question's numbers"
     assert "50 % larger" in texts, "the explanation's words come from the numbers"
     assert lessons[0].explanation[:40] in texts and "{" not in texts.split("Why.")[1][:2000]
@@ -948,7 +948,7 @@ def test_the_explanation_says_how_far_the_prediction_was_from_the_runs():
     explain = rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10)
     assert "model's 50 % range" not in page_text(rc), "not before the explanation"
     explain.widget.click()
-    verdict = page_text(rc).split("Your prediction.")[1]
+    verdict = text_once_shown(rc, "Your prediction.").split("Your prediction.")[1]
     assert "The model's answer (Area of Ukraine held by Russia: change from 1 December 2024 to " \
         "1 December 2025), run by run" in verdict
     assert (f"Your choice, “{lesson.choices[2]}” (2.00 times to 3.00 times), is above the "
@@ -981,7 +981,7 @@ def test_the_prediction_is_locked_once_its_run_has_started():
     assert "Your prediction is locked for this run" in page_text(rc)
     rc.find(v.BtnToggle).widget.v_model = 1  # changed after the answer: not what is judged
     explain.widget.click()
-    verdict = page_text(rc).split("Your prediction.")[1]
+    verdict = text_once_shown(rc, "Your prediction.").split("Your prediction.")[1]
     assert f"Your choice, “{lesson.choices[2]}”" in verdict
     assert lesson.choices[1] not in verdict
     rc.find(v.Btn, children=["Back to the list of lessons"]).widget.click()
@@ -1011,7 +1011,7 @@ def test_a_typed_prediction_is_locked_once_its_run_has_started():
     assert rc.find(v.Textarea, label="Your prediction").widget.disabled
     assert "Your prediction is locked for this run" in page_text(rc)
     explain.widget.click()
-    verdict = page_text(rc).split("Your prediction.")[1]
+    verdict = text_once_shown(rc, "Your prediction.").split("Your prediction.")[1]
     assert "Your prediction, 99,000 km², is above the model's 90 % band" in verdict
     rc.close()
 
@@ -1054,7 +1054,8 @@ def test_a_lessons_run_says_it_is_running_and_how_far_it_has_got_until_its_answe
         assert "lesson-stage-running" in page_classes(rc)
         gate.set()
         rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10)
-        assert "200 runs: day 120" not in page_text(rc) and "lesson-stage-observe" in page_classes(rc)
+        assert "200 runs: day 120" not in text_once_shown(rc, "What the model shows")
+        assert "lesson-stage-observe" in page_classes(rc)
         assert not rc.find(v.Btn, children=["Back to the list of lessons"]).widget.disabled
     finally:
         gate.set()
@@ -1107,6 +1108,18 @@ def page_classes(rc) -> set[str]:
 
     walk(rc.find(ipywidgets.Widget).widget)
     return out
+
+
+def text_once_shown(rc, words: str, timeout: float = 10) -> str:
+    """The page's text once it holds `words`: a lesson's run is a task in a thread, and while
+    that thread renders, a click's render waits for it and comes after the click returns."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while words not in (text := page_text(rc)):
+        assert time.monotonic() < deadline, f"{words!r} is not on the page: {text[-500:]}"
+        time.sleep(0.01)
+    return text
 
 
 def page_text(rc) -> str:
