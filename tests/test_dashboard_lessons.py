@@ -1095,6 +1095,52 @@ def test_a_lessons_run_that_stops_says_why_and_can_run_again():
         rc.close()
 
 
+def test_a_new_run_never_shows_the_last_runs_answer(monkeypatch):
+    """Found in the browser: a lesson's run started after another lesson's showed, for a
+    render, that lesson's answer as its own."""
+    import threading
+
+    import ipyvuetify as v
+
+    from dashboards.components import lesson_panel
+    from dashboards.lessons import answer
+    lessons = {lesson.name: lesson for lesson in load_lessons()}
+    first, second = lessons["us_aid_cut"], lessons["us_aid_gap"]
+    shown = []
+    original = lesson_panel.AnswerView
+
+    @solara.component
+    def Recorded(found):
+        shown.append(found.lesson.name)
+        return original.f(found)
+
+    monkeypatch.setattr(lesson_panel, "AnswerView", Recorded)
+    gate = threading.Event()
+
+    def run(lesson, on_progress):
+        if lesson is second:
+            gate.wait(10)
+        return answer(lesson, *synthetic_answer(lesson, [1.0, 1.1, 1.2, 1.4, 2.5]))
+
+    box, rc = solara.render(lesson_panel.LessonPanel([first, second], on_start=lambda lesson: True,
+                                                     on_run=run), handle_error=False)
+    try:
+        for lesson in (first, second):
+            rc.find(v.Select).wait_for(timeout=10).widget.v_model = lesson.title
+            rc.find(v.Btn, children=["Start this lesson"]).wait_for(timeout=10).widget.click()
+            rc.find(v.BtnToggle).wait_for(timeout=10).widget.v_model = 0
+            shown.clear()
+            rc.find(v.Btn, children=[f"2. Run the model for {lesson.run_days} days"]).widget.click()
+            if lesson is second:
+                gate.set()
+            rc.find(v.Btn, children=["4. Show the explanation"]).wait_for(timeout=10)
+            assert set(shown) == {lesson.name}, shown
+            rc.find(v.Btn, children=["Back to the list of lessons"]).widget.click()
+    finally:
+        gate.set()
+        rc.close()
+
+
 def page_classes(rc) -> set[str]:
     """Every CSS class the rendered tree's widgets carry."""
     import ipywidgets

@@ -55,8 +55,10 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
     def run():
         locked.set(prediction.value)
         progress.set(None)
-        stage.set("observe")
+        # the task first: with the stage first, a render between the two showed the last
+        # run's answer (another lesson's) as this one's
         run_task(lesson, progress.set)
+        stage.set("observe")
 
     def leave():
         stage.set("choose")
