@@ -52,7 +52,8 @@ from .components.saved_settings import SettingsFiles
 from .components.start_here import StartHere, StartHereMemory
 from .components.sweep_opener import SweepRowOpener
 from .components.views import (AboutPanel, CompareReadout, ExportDownloads, FanReadout, MarkdownText,
-                               FanStatus, FigureImage, Glossary, SweepRowReadout, outcomes_table)
+                               FanStatus, FigureImage, Glossary, SweepRowReadout, outcomes_table,
+                               runs_file_sizes)
 from .events import LiveEventLog
 from .fans import Fan, Superseded, history_follows
 from .live import SHARED_DRAWINGS, LiveFrame, live_content, overview_at, overview_drawing
@@ -599,8 +600,20 @@ def ExportPanel(session: Session, fan: Fan | None):
         lambda: None if fan is None else outcomes_table(
             fan.outcomes, scenario_heading(fan.settings), fan.settings.overrides,
             fan.interventions, fan.from_day), [fan])
+    # said once there is a fan: a model's own trajectories, cached, would keep it alive
+    sizes = solara.use_memo(lambda: {} if fan is None else export_sizes(
+        fan.trajectories, model.run_indices, session.settings.seed, session.start_date),
+        [fan, id(model)])
     ExportDownloads(pngs, traj, outcomes, model.run_indices, session.settings.seed,
-                    session.start_date)
+                    session.start_date, sizes)
+
+
+def export_sizes(traj, run_indices: np.ndarray, seed: int, start) -> dict[str, float]:
+    """The runs' files' sizes for these trajectories, estimated once per server process: a
+    class opening the same preset shares its day-0 fan, and each page estimating them again
+    cost 70 ms of CPU in its first render."""
+    return SHARED_DRAWINGS.get(traj, ("export sizes", tuple(run_indices), seed, start),
+                               lambda: runs_file_sizes(traj, run_indices, seed, start))
 
 
 def figure_downloads(session: Session, fan: Fan | None) -> dict[str, Callable[[], bytes]]:
@@ -738,9 +751,10 @@ OPEN_PAGES = OpenPages()
 # -- a warm start (`dashboards.server` runs it when the server starts) ---------------------------
 def warm_up(settings: Settings | None = None) -> None:
     """Make what the default page shows before any student asks: the day-0 fan (in the shared
-    fan cache), the overview and outcome charts drawn from it and the map's background (both
-    drawn once per process). The first student's page is then as quick as the next ones. A
-    student who arrives while this runs waits for the same fan instead of computing another."""
+    fan cache), the overview and outcome charts drawn from it, its export's sizes and the map's
+    background (all made once per process). The first student's page is then as quick as the
+    next ones. A student who arrives while this runs waits for the same fan instead of
+    computing another."""
     from .frontmap import vector_background
 
     session = Session(settings)
@@ -748,5 +762,7 @@ def warm_up(settings: Settings | None = None) -> None:
     overview_drawing(fan.trajectories, session.model.days, (), session.start_date, PHASE_NAMES,
                      highlighted_text(session.settings))
     outcome_png(fan, session.model.days, session.start_date)
+    export_sizes(fan.trajectories, session.model.run_indices, session.settings.seed,
+                 session.start_date)
     vector_background(True)
 

@@ -49,6 +49,10 @@ def server_env(base: dict[str, str] | None = None, sweeps: Path | None = None,
     # spreading small blocks over one heap each.
     env.setdefault("MALLOC_MMAP_THRESHOLD_", str(MMAP_THRESHOLD_BYTES))
     env.setdefault("MALLOC_ARENA_MAX", "2")
+    # Arrow (which writes the runs' CSV and Parquet) allocates from mimalloc by default, which
+    # keeps what it freed: pages estimating their files' sizes left the server 27 % bigger
+    # after 20 closed pages; on glibc's allocator, as set above, 7 %
+    env.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     # Solara warns about its session cookie's samesite flag on every page served over plain
     # http: a dozen lines per student in the teacher's terminal, about nothing the class needs.
     env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), COOKIE_WARNING) if w)

@@ -370,6 +370,8 @@ def test_cli_registers_dashboard_with_defaults():
     command = cli.server_command(args.host, args.port)
     assert command[1:5] == ["-m", "solara", "run", "dashboards.server"] and "--production" in command
     assert cli.server_env({})["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    # Arrow's own allocator kept what the exports freed (see test_dashboard_memory_browser.py)
+    assert cli.server_env({})["ARROW_DEFAULT_MEMORY_POOL"] == "system"
     with pytest.raises(SystemExit):
         parser.parse_args(["dashboard", "--port", "99999"])
 
@@ -814,6 +816,7 @@ def test_after_the_warm_up_the_first_page_computes_no_fan_and_draws_no_chart(mon
     monkeypatch.setattr(session_module, "fresh_fan", made_again)
     monkeypatch.setattr(plots, "overview_figure", made_again)
     monkeypatch.setattr(plots, "outcome_figure", made_again)
+    monkeypatch.setattr(app, "runs_file_sizes", made_again)  # the export's, said on its buttons
     box, rc = solara.render(app.Dashboard(), handle_error=False)
     try:
         wait_for_fan(rc)

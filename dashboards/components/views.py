@@ -117,9 +117,10 @@ def event_items(events: Sequence[Event], start: datetime.date, limit: int = 200)
 @solara.component
 def ExportDownloads(pngs: Mapping[str, Callable[[], bytes]], trajectories: Mapping[str, np.ndarray],
                     outcomes: pd.DataFrame | None, run_indices: np.ndarray, seed: int,
-                    start: datetime.date):
+                    start: datetime.date, sizes: Mapping[str, float]):
     """Download the figures on screen (PNG, drawn when clicked) and the runs behind them (CSV,
-    zipped, or Parquet), each of the runs' files with its size beside its name."""
+    zipped, or Parquet), each of the runs' files with its size beside its name (`sizes`, in
+    bytes, by file name: `runs_file_sizes`)."""
     # the same makers while their inputs are the same objects (a new closure would cancel a
     # download in progress: see `ExportPanel`); an input kept by a maker cannot share its id
     # with a new one
@@ -130,11 +131,7 @@ def ExportDownloads(pngs: Mapping[str, Callable[[], bytes]], trajectories: Mappi
             tables[name] = lambda make=make: make(trajectories, run_indices, seed, start)
         return tables
 
-    inputs = [id(outcomes), id(trajectories), id(run_indices), seed, start]
-    tables = solara.use_memo(makers, inputs)
-    sizes = solara.use_memo(lambda: {name: size_text(estimated_size(
-        make, trajectories, run_indices, seed, start)) for name, make in RUNS_FILES.items()},
-        inputs)
+    tables = solara.use_memo(makers, [id(outcomes), id(trajectories), id(run_indices), seed, start])
     with solara.Card("Export", classes=["export-panel"]):
         with solara.Row(style={"flex-wrap": "wrap"}):
             for name, make_png in pngs.items():
@@ -142,7 +139,7 @@ def ExportDownloads(pngs: Mapping[str, Callable[[], bytes]], trajectories: Mappi
                                     mime_type="image/png")
             for name, make in tables.items():
                 if make is not None:
-                    label = f"{name} ({sizes[name]})" if name in sizes else name
+                    label = f"{name} ({size_text(sizes[name])})" if name in sizes else name
                     solara.FileDownload(make, filename=name, label=label,
                                         mime_type=MIME_TYPES[name.rpartition(".")[2]])
         solara.HTML(tag="div", unsafe_innerHTML=html.escape(RUNS_FILES_NOTE),
@@ -256,6 +253,13 @@ def estimated_size(make: Callable[..., bytes], trajectories: Mapping[str, np.nda
     made = make({name: values[:sample] for name, values in trajectories.items()},
                 run_indices[:sample], seed, start)
     return len(made) * n_runs / sample
+
+
+def runs_file_sizes(trajectories: Mapping[str, np.ndarray], run_indices: np.ndarray, seed: int,
+                    start: datetime.date) -> dict[str, float]:
+    """Each of the runs' files' size in bytes, estimated (`estimated_size`), by file name."""
+    return {name: estimated_size(make, trajectories, run_indices, seed, start)
+            for name, make in RUNS_FILES.items()}
 
 
 def size_text(size: float) -> str:
