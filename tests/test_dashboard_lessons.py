@@ -1016,6 +1016,17 @@ def test_a_typed_prediction_is_locked_once_its_run_has_started():
     rc.close()
 
 
+def press_run(rc, lesson) -> str:
+    """Start the lesson, predict, press its run button; the button's label."""
+    import ipyvuetify as v
+
+    rc.find(v.Btn, children=["Start this lesson"]).widget.click()
+    rc.find(v.BtnToggle).widget.v_model = 2
+    label = f"2. Run the model for {lesson.run_days} days"
+    rc.find(v.Btn, children=[label]).widget.click()
+    return label
+
+
 def test_a_lessons_run_says_it_is_running_and_how_far_it_has_got_until_its_answer():
     """Found by a student: the run took up to 14 s on a loaded server and the page showed only
     a thin bar at its top. It runs in a thread; the panel says how far it has got, with the
@@ -1040,10 +1051,7 @@ def test_a_lessons_run_says_it_is_running_and_how_far_it_has_got_until_its_answe
     box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True, on_run=run),
                             handle_error=False)
     try:
-        rc.find(v.Btn, children=["Start this lesson"]).widget.click()
-        rc.find(v.BtnToggle).widget.v_model = 2
-        label = f"2. Run the model for {lesson.run_days} days"
-        rc.find(v.Btn, children=[label]).widget.click()
+        label = press_run(rc, lesson)
         said = "Running the lesson's 200 runs: day 120 of 365, 31 Mar 2025…"
         rc.find(solara.widgets.HTML, unsafe_innerHTML=html.escape(said)).wait_for(timeout=10)
         bars = [w.value for w in rc.find(v.ProgressLinear).widgets]
@@ -1080,10 +1088,7 @@ def test_a_lessons_run_that_stops_says_why_and_can_run_again():
     box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True, on_run=run),
                             handle_error=False)
     try:
-        rc.find(v.Btn, children=["Start this lesson"]).widget.click()
-        rc.find(v.BtnToggle).widget.v_model = 2
-        label = f"2. Run the model for {lesson.run_days} days"
-        rc.find(v.Btn, children=[label]).widget.click()
+        label = press_run(rc, lesson)
         rc.find(v.Alert, children=["The lesson's run stopped: the model was started again"]
                 ).wait_for(timeout=10)
         again = rc.find(v.Btn, children=[label]).widget
