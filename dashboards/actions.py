@@ -187,9 +187,9 @@ def run_lesson(session: Session, state: DashboardState, lesson,
     to 14 s on a loaded server, so it steps `LESSON_STEP_DAYS` at a time and says where it is
     after each: to `on_progress` (a `lessons.LessonProgress`) and in the page's date and charts.
     Between steps the page goes on; a model rebuilt meanwhile (Reset, another preset, a file)
-    stops it, as its answer would be another run's."""
+    stops it, as its answer would be another run's: a `lessons.LessonStopped` says why."""
     from . import comparison
-    from .lessons import LessonProgress, answer, departures
+    from .lessons import LessonProgress, LessonStopped, answer, departures
 
     report = on_progress or (lambda progress: None)
     state.playing.value = False
@@ -208,13 +208,13 @@ def run_lesson(session: Session, state: DashboardState, lesson,
         report(LessonProgress(day, calendar.date_of(day, start), runs))
     with session.lock:
         if session.generation != generation:
-            raise ValueError("the model was started again (Reset or new settings) while the "
-                             "lesson ran: run the lesson again")
+            return LessonStopped("the model was started again (Reset or new settings) while "
+                                 "the lesson ran: run the lesson again")
         ours = {lesson.variable: session.model.trajectories[lesson.variable].copy()}
         settings, start, day = session.settings, session.start_date, session.day
         chosen = session.chosen  # with the changes made during the run
     if day < lesson.question_day:
-        raise ValueError(f"the model stopped on day {day}, before the question's day")
+        return LessonStopped(f"the model stopped on day {day}, before the question's day")
     theirs, theirs_label = None, ""
     if lesson.compare_with:
         key = comparison.preset_key(lesson.compare_with)

@@ -16,8 +16,8 @@ from conftest import ensembles_of
 import sim
 from dashboards import actions, events
 from dashboards.components.lesson_panel import departures_note
-from dashboards.lessons import (LESSONS_DIR, WHOLE_UNITS, LessonError, answer, departures,
-                                load_lesson, load_lessons)
+from dashboards.lessons import (LESSONS_DIR, WHOLE_UNITS, LessonError, LessonStopped, answer,
+                                departures, load_lesson, load_lessons)
 from dashboards.reactive_state import DashboardState
 from dashboards.session import Session
 from dashboards.settings import (Settings, SettingsFileError, read_settings_file,
@@ -156,8 +156,8 @@ def test_a_lessons_run_steps_a_month_at_a_time_and_stops_if_the_model_is_rebuilt
         if progress.day == 30:
             actions.reset(session, state)
 
-    with pytest.raises(ValueError, match="started again"):
-        actions.run_lesson(session, state, lesson, reset_at_day_30)
+    stopped = actions.run_lesson(session, state, lesson, reset_at_day_30)
+    assert isinstance(stopped, LessonStopped) and "started again" in stopped.reason
     assert session.day == 0, "the rebuilt model is not run on"
 
 
@@ -1070,7 +1070,10 @@ def test_a_lessons_run_says_it_is_running_and_how_far_it_has_got_until_its_answe
         rc.close()
 
 
-def test_a_lessons_run_that_stops_says_why_and_can_run_again():
+@pytest.mark.parametrize("how", ["returned", "raised"])
+def test_a_lessons_run_that_stops_says_why_and_can_run_again(how):
+    """A stop the student caused comes back as a `LessonStopped` (a raised one is logged on the
+    server as an error); a fault that raises says why the same way."""
     import ipyvuetify as v
 
     from dashboards.components.lesson_panel import LessonPanel
@@ -1082,7 +1085,9 @@ def test_a_lessons_run_that_stops_says_why_and_can_run_again():
     def run(lesson, on_progress):
         calls.append(lesson)
         if len(calls) == 1:
-            raise ValueError("the model was started again")
+            if how == "raised":
+                raise ValueError("the model was started again")
+            return LessonStopped("the model was started again")
         return answer(lesson, *fans)
 
     box, rc = solara.render(LessonPanel([lesson], on_start=lambda lesson: True, on_run=run),

@@ -12,7 +12,7 @@ from sim import calendar
 
 from .. import plots
 from ..events import date_text
-from ..lessons import Lesson, LessonAnswer, LessonProgress, quantity_text
+from ..lessons import Lesson, LessonAnswer, LessonProgress, LessonStopped, quantity_text
 from ..lessons.predictions import prediction_verdict
 from .views import FigureImage, MarkdownText
 
@@ -78,7 +78,11 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             return
         # what the panel shows: the run's answer once it has one; while it runs, the
         # prediction and how far the run has got; if it stopped, the prediction and why
-        observed = run_task.value if stage.value != "predict" and run_task.finished else None
+        done = run_task.value if stage.value != "predict" and run_task.finished else None
+        stopped = (done.reason if isinstance(done, LessonStopped) else
+                   str(run_task.exception) if stage.value != "predict" and run_task.error
+                   else None)
+        observed = None if isinstance(done, LessonStopped) else done
         running = stage.value != "predict" and run_task.pending
         shown = ("running" if running else stage.value if observed is not None else "predict")
         with solara.Column(classes=[f"lesson-stage-{shown}"], gap="6px"):
@@ -107,8 +111,8 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
                               color="primary", classes=["lesson-run"])
                 if running:
                     RunProgress(lesson, progress.value)
-                elif stage.value != "predict" and run_task.error:
-                    solara.Error(f"The lesson's run stopped: {run_task.exception}",
+                elif stopped is not None:
+                    solara.Error(f"The lesson's run stopped: {stopped}",
                                  classes=["lesson-run-error"])
                 elif not prediction.value.strip():
                     solara.Text("Make your prediction first.", style={"font-size": "0.8em"})

@@ -345,6 +345,15 @@ class LessonProgress:
     runs: int
 
 
+@dataclass(frozen=True)
+class LessonStopped:
+    """A lesson's run that ended without its answer, and why (the student reset the model or
+    changed a setting while it ran, or it stopped before the question's day). Returned, not
+    raised: it is the student's doing, not a fault, and a task that raises is logged as one."""
+
+    reason: str
+
+
 @dataclass(frozen=True, eq=False)
 class LessonAnswer:
     """What the page says the model shows for the lesson's question: the quantity, the day,
