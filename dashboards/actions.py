@@ -189,23 +189,15 @@ def run_lesson(session: Session, state: DashboardState, lesson,
     Between steps the page goes on; a model rebuilt meanwhile (Reset, another preset, a file)
     stops it, as its answer would be another run's: a `lessons.LessonStopped` says why."""
     from . import comparison
-    from .lessons import LessonProgress, LessonStopped, answer, departures
+    from .lessons import LessonStopped, answer, departures
 
     report = on_progress or (lambda progress: None)
     state.playing.value = False
-    with session.lock:
-        generation, runs, start = session.generation, session.settings.n_runs, session.start_date
-    report(LessonProgress(session.day, calendar.date_of(session.day, start), runs))
-    while True:
-        with session.lock:  # the model checked and stepped in one go, never a rebuilt one
-            before = session.day
-            if session.generation != generation or before >= lesson.run_days:
-                break
-            day = session.step(min(LESSON_STEP_DAYS, lesson.run_days - before))
-        show_day(state, day, session.model.days)
-        if day == before:  # the model's last day
-            break
-        report(LessonProgress(day, calendar.date_of(day, start), runs))
+    state.lesson_running.value = True  # Play and the steps wait: the lesson is stepping
+    try:
+        generation = _step_lesson(session, state, lesson, report)
+    finally:
+        state.lesson_running.value = False
     with session.lock:
         if session.generation != generation:
             return LessonStopped("the model was started again (Reset or new settings) while "
@@ -223,6 +215,28 @@ def run_lesson(session: Session, state: DashboardState, lesson,
         theirs_label = lesson.compare_label or preset_words(lesson.compare_with)
     return answer(lesson, ours, theirs, start, ours_label="your settings",
                   theirs_label=theirs_label, departures=departures(lesson, chosen))
+
+
+def _step_lesson(session: Session, state: DashboardState, lesson,
+                 report: Callable[[LessonProgress], None]) -> int:
+    """Step the session's model to the lesson's day, `LESSON_STEP_DAYS` at a time, saying where
+    it is after each step; the model's generation it started from (a rebuilt model stops it)."""
+    from .lessons import LessonProgress
+
+    with session.lock:
+        generation, runs, start = session.generation, session.settings.n_runs, session.start_date
+    report(LessonProgress(session.day, calendar.date_of(session.day, start), runs))
+    while True:
+        with session.lock:  # the model checked and stepped in one go, never a rebuilt one
+            before = session.day
+            if session.generation != generation or before >= lesson.run_days:
+                break
+            day = session.step(min(LESSON_STEP_DAYS, lesson.run_days - before))
+        show_day(state, day, session.model.days)
+        if day == before:  # the model's last day
+            break
+        report(LessonProgress(day, calendar.date_of(day, start), runs))
+    return generation
 
 
 def preset_words(name: str) -> str:

@@ -481,7 +481,8 @@ def PlayBar(session: Session, state: DashboardState, on_action: Callable[[], Non
                  on_step=then(lambda n: actions.step(session, state, n)),
                  on_reset=then(lambda: actions.reset(session, state)),
                  on_speed=state.speed.set,
-                 on_month=then(lambda: actions.step_month(session, state)))
+                 on_month=then(lambda: actions.step_month(session, state)),
+                 lesson_running=state.lesson_running.value)
 
 
 @solara.component

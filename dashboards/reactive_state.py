@@ -44,6 +44,8 @@ class DashboardState:
         default_factory=lambda: solara.reactive("current"))
     show_start: solara.Reactive[bool] = field(  # the "Start here" panel, until closed
         default_factory=lambda: solara.reactive(True))
+    lesson_running: solara.Reactive[bool] = field(  # a lesson's run is stepping the model
+        default_factory=lambda: solara.reactive(False))
 
 
     @classmethod

@@ -142,10 +142,16 @@ def test_a_lessons_run_steps_a_month_at_a_time_and_stops_if_the_model_is_rebuilt
     session = Session(Settings(scenario="freeze", n_runs=8))
     state = DashboardState.detached(session.settings)
     assert actions.start_lesson(session, state, lesson)
-    heard, days_shown = [], []
+    heard, days_shown, held = [], [], []
     unsubscribe = state.day.subscribe(days_shown.append)
-    found = actions.run_lesson(session, state, lesson, heard.append)
+
+    def hear(progress):
+        heard.append(progress)
+        held.append(state.lesson_running.value)
+
+    found = actions.run_lesson(session, state, lesson, hear)
     unsubscribe()
+    assert all(held) and not state.lesson_running.value, "Play waits while the lesson steps"
     assert [(p.day, p.runs) for p in heard] == [(0, 8), (30, 8), (60, 8), (70, 8)]
     assert heard[1].date == sim.calendar.date_of(30, lesson.start)
     assert days_shown == [30, 60, 70] and found.ours.runs == 8
@@ -158,6 +164,7 @@ def test_a_lessons_run_steps_a_month_at_a_time_and_stops_if_the_model_is_rebuilt
 
     stopped = actions.run_lesson(session, state, lesson, reset_at_day_30)
     assert isinstance(stopped, LessonStopped) and "started again" in stopped.reason
+    assert not state.lesson_running.value, "a stopped run lets Play go again"
     assert session.day == 0, "the rebuilt model is not run on"
 
 
@@ -1284,3 +1291,27 @@ def test_the_shipped_lessons_each_have_their_own_place_in_the_list():
     teacher chose (found by a student: the aid-gap and sanctions lessons were both 2)."""
     orders = [lesson.order for lesson in load_lessons()]
     assert len(set(orders)) == len(orders), orders
+
+
+def test_play_and_the_steps_wait_while_a_lessons_run_steps_the_model():
+    """Play stayed enabled while a lesson's run stepped the model (found with the run made a
+    task): two loops stepping one model. Reset still stops the lesson's run."""
+    import ipyvuetify as v
+
+    from dashboards.components.controls import PlayControls
+
+    def controls(lesson_running):
+        return PlayControls(False, False, 10, {"normal": 10}, on_play=lambda: None,
+                            on_pause=lambda: None, on_step=lambda n: None, on_reset=lambda: None,
+                            on_speed=lambda s: None, on_month=lambda: None,
+                            lesson_running=lesson_running)
+
+    for running in (False, True):
+        box, rc = solara.render(controls(running), handle_error=False)
+        try:
+            disabled = {b.children[-1]: b.disabled for b in rc.find(v.Btn).widgets}
+            assert disabled == {"Play": running, "+1 day": running, "+1 month": running,
+                                "Reset": False}
+            assert ("The lesson is running the model" in page_text(rc)) is running
+        finally:
+            rc.close()

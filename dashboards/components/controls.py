@@ -328,22 +328,28 @@ def typed_in_model_units(spec: ParamSpec, text: str) -> str:
 def PlayControls(playing: bool, at_end: bool, speed: int, speeds: dict[str, int],
                  on_play: Callable[[], None], on_pause: Callable[[], None],
                  on_step: Callable[[int], None], on_reset: Callable[[], None],
-                 on_speed: Callable[[int], None], on_month: Callable[[], None]):
-    """Takes whether the run is at its end rather than the day, so a step does not re-render it."""
+                 on_speed: Callable[[int], None], on_month: Callable[[], None],
+                 lesson_running: bool = False):
+    """Takes whether the run is at its end rather than the day, so a step does not re-render it.
+    While a lesson's run steps the model, Play and the steps wait (Reset still stops it)."""
+    held = at_end or lesson_running
     with solara.Row(classes=["play-controls"], gap="4px", style={"flex-wrap": "wrap"}):
         if playing:
             solara.Button("Pause", icon_name="mdi-pause", on_click=on_pause, classes=["pause"])
         else:
-            solara.Button("Play", icon_name="mdi-play", on_click=on_play, disabled=at_end,
+            solara.Button("Play", icon_name="mdi-play", on_click=on_play, disabled=held,
                           classes=["play"], color="primary")
-        solara.Button("+1 day", on_click=lambda: on_step(1), disabled=playing or at_end,
+        solara.Button("+1 day", on_click=lambda: on_step(1), disabled=playing or held,
                       classes=["step-day"])
-        solara.Button("+1 month", on_click=on_month, disabled=playing or at_end,
+        solara.Button("+1 month", on_click=on_month, disabled=playing or held,
                       classes=["step-month"])
         solara.Button("Reset", icon_name="mdi-restart", on_click=on_reset, classes=["reset"])
     if at_end:
         solara.Text("The run has reached its last day: Reset starts it again.",
                     classes=["run-ended"])
+    elif lesson_running:
+        solara.Text("The lesson is running the model: Play waits for its answer (Reset stops "
+                    "the lesson's run).", classes=["lesson-holds-play"])
     names = {v: k for k, v in speeds.items()}
     solara.Select(label="Speed", values=list(speeds), value=names.get(speed, list(speeds)[0]),
                   on_value=lambda label: on_speed(speeds[label]))
