@@ -233,13 +233,11 @@ def world_names(settings: SweepSettings) -> tuple[str, ...]:
 
 
 def type_names() -> tuple[str, ...]:
-    """The private types a row records (`type_<name>`): the state's fields named *_private."""
-    import dataclasses
+    """The private types a row records (`type_<name>`), as `sim.state.PRIVATE_TYPES` declares
+    them."""
+    from sim.state import PRIVATE_TYPES
 
-    from sim.state import State
-
-    return tuple(sorted(f.name.removesuffix("_private") for f in dataclasses.fields(State)
-                        if f.name.endswith("_private")))
+    return tuple(sorted(PRIVATE_TYPES))
 
 
 def world_table(result, settings: SweepSettings) -> pd.DataFrame:
@@ -309,16 +307,16 @@ def bands_of(chunk: Chunk, day: np.ndarray, values: dict[str, np.ndarray],
     output = settings.output
     n_points = next(iter(values.values())).shape[0]
     point = np.arange(chunk.first_point, chunk.first_point + n_points, dtype=np.int64)
-    frame = {"start_date": np.full(len(point) * len(day), chunk.start_date, dtype=object),
-             "scenario": np.full(len(point) * len(day), chunk.scenario, dtype=object),
-             "point": np.repeat(point, len(day)),
-             "day": np.tile(day.astype(np.int32), len(point))}
+    frame = {}
+    if "start_date" in settings.key_columns:
+        frame["start_date"] = np.full(len(point) * len(day), chunk.start_date, dtype=object)
+    frame.update({"scenario": np.full(len(point) * len(day), chunk.scenario, dtype=object),
+                  "point": np.repeat(point, len(day)),
+                  "day": np.tile(day.astype(np.int32), len(point))})
     for name in output.fields:
         bands = np.quantile(values[name].astype(np.float64), output.quantiles, axis=1)
         for q, band in zip(output.quantiles, bands):  # band: (points, days)
             frame[f"{name}_q{q * 100:g}"] = band.reshape(-1)
-    if "start_date" not in settings.key_columns:
-        del frame["start_date"]
     return pd.DataFrame(frame)
 
 

@@ -263,7 +263,7 @@ def _run_missing(spec: Spec, out: Path, evaluator, manifest: dict, plan: list, d
                                 refresh=False)
             bar.update(result.n_runs)
         if chunking.BAND_PARTS in kept_tables(spec, chunk_size):
-            finish_split_bands(out, spec, plan)
+            finish_split_bands(out, spec, plan, settings)
         status = "complete"
     except KeyboardInterrupt as err:
         status, error = "interrupted", "interrupted (Ctrl-C or SIGTERM)"
@@ -302,7 +302,8 @@ def _recorded_this_session(out: Path, todo: list) -> tuple[int, int]:
     return sum(int(record["rows"]) for record in written), len(written)
 
 
-def finish_split_bands(out: Path, spec: Spec, plan: list) -> None:
+def finish_split_bands(out: Path, spec: Spec, plan: list,
+                       settings: chunking.SweepSettings) -> None:
     """Bands of points whose replicates were split over chunks, from the chunks' band parts,
     one point and one field at a time (memory: one field of one point's runs). A band already
     computed from the same parts is kept."""
@@ -311,7 +312,6 @@ def finish_split_bands(out: Path, spec: Spec, plan: list) -> None:
     import pandas as pd
 
     records = storage.read_records(out)
-    settings = settings_for(spec, storage.read_manifest(out))
     by_point: dict[tuple[int, int, int], list] = {}
     for chunk in plan:
         by_point.setdefault((chunk.date_index, chunk.scenario_index, chunk.first_point),

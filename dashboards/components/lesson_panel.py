@@ -78,12 +78,14 @@ def LessonPanel(lessons: Sequence[Lesson], on_start: Callable[[Lesson], bool],
             return
         # what the panel shows: the run's answer once it has one; while it runs, the
         # prediction and how far the run has got; if it stopped, the prediction and why
-        done = run_task.value if stage.value != "predict" and run_task.finished else None
-        stopped = (done.reason if isinstance(done, LessonStopped) else
-                   str(run_task.exception) if stage.value != "predict" and run_task.error
-                   else None)
-        observed = None if isinstance(done, LessonStopped) else done
-        running = stage.value != "predict" and run_task.pending
+        ran = stage.value != "predict"  # a run was started for this lesson
+        done = run_task.value if ran and run_task.finished else None
+        if isinstance(done, LessonStopped):
+            stopped, observed = done.reason, None
+        else:
+            stopped = str(run_task.exception) if ran and run_task.error else None
+            observed = done
+        running = ran and run_task.pending
         shown = ("running" if running else stage.value if observed is not None else "predict")
         with solara.Column(classes=[f"lesson-stage-{shown}"], gap="6px"):
             MarkdownText(f"**{lesson.question}**", style={"font-size": "1.05em"})
